@@ -1,0 +1,34 @@
+// The per-request decision: given the stage a request runs at and its method, who answers, who is
+// compared and who gets the write after it. Runs after route matching and rollout in the pipeline.
+import { isSafeMethod, STAGE_PLAN, STAGES, type Side, type Stage } from './stages';
+
+/** What the pipeline does with one request. Frozen and shared: never mutate. */
+export interface Decision {
+  readonly stage: Stage;
+  /** `read` for GET, HEAD, OPTIONS; everything else is a `write`. */
+  readonly kind: 'read' | 'write';
+  /** The side whose answer the client gets. */
+  readonly primary: Side;
+  /** Reads only: the side that gets a copy whose answer is only compared. */
+  readonly shadow: Side | null;
+  /** Writes only: the side that gets the same write after the primary's succeeded. */
+  readonly then: Side | null;
+}
+
+// Built once at load: twelve frozen objects, so a request allocates nothing here.
+const DECISIONS: Readonly<Record<Stage, { readonly read: Decision; readonly write: Decision }>> = Object.freeze(
+  Object.fromEntries(
+    STAGES.map((stage) => {
+      const plan = STAGE_PLAN[stage];
+      const read: Decision = Object.freeze({ stage, kind: 'read', primary: plan.read.primary, shadow: plan.read.shadow, then: null });
+      const write: Decision = Object.freeze({ stage, kind: 'write', primary: plan.write.primary, shadow: null, then: plan.write.then });
+      return [stage, Object.freeze({ read, write })];
+    }),
+  ) as Record<Stage, { read: Decision; write: Decision }>,
+);
+
+/** The decision for a request at `stage` with `method` (case-sensitive; only GET, HEAD, OPTIONS are reads). */
+export function decide(stage: Stage, method: string): Decision {
+  const row = DECISIONS[stage];
+  return isSafeMethod(method) ? row.read : row.write;
+}

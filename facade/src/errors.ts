@@ -1,0 +1,97 @@
+// The facade's error classes, each with a stable `code` that tests and clients key on, plus an
+// HTTP `status` (request errors) or a process `exitCode` (start-up and CLI errors).
+
+/** Base class: `code` is stable across releases; the message is for humans. */
+export abstract class StranglerError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** An invalid config file: `problems` lists every problem as `<field path>: <why>`. */
+export class ConfigError extends StranglerError {
+  readonly code = 'CONFIG_INVALID';
+  readonly exitCode = 2;
+  constructor(
+    readonly source: string,
+    readonly problems: readonly string[],
+  ) {
+    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    super(`invalid config ${source} (${count}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Codes of requests the facade refuses before routing. */
+export type BadRequestCode = 'PATH_MALFORMED' | 'TARGET_UNSUPPORTED';
+
+/** A request the facade refuses itself (400), e.g. a path that fails normalization. */
+export class BadRequestError extends StranglerError {
+  readonly status = 400;
+  constructor(
+    readonly code: BadRequestCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Why an upstream could not give an answer. */
+export type UpstreamErrorCode = 'UPSTREAM_UNREACHABLE' | 'UPSTREAM_TIMEOUT' | 'UPSTREAM_RESET' | 'UPSTREAM_BAD_RESPONSE';
+
+const UPSTREAM_STATUS: Readonly<Record<UpstreamErrorCode, 502 | 504>> = {
+  UPSTREAM_UNREACHABLE: 502,
+  UPSTREAM_TIMEOUT: 504,
+  UPSTREAM_RESET: 502,
+  UPSTREAM_BAD_RESPONSE: 502,
+};
+
+const UPSTREAM_WHY: Readonly<Record<UpstreamErrorCode, string>> = {
+  UPSTREAM_UNREACHABLE: 'could not be reached',
+  UPSTREAM_TIMEOUT: 'timed out',
+  UPSTREAM_RESET: 'reset the connection',
+  UPSTREAM_BAD_RESPONSE: 'sent an invalid HTTP response',
+};
+
+/** A failed upstream exchange: 502 or 504 to the client, naming the upstream (never its URL's secrets). */
+export class UpstreamError extends StranglerError {
+  readonly status: 502 | 504;
+  constructor(
+    readonly code: UpstreamErrorCode,
+    /** The upstream's config name: `monolith` or a service name. */
+    readonly upstream: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`upstream "${upstream}" ${UPSTREAM_WHY[code]}`, options);
+    this.status = UPSTREAM_STATUS[code];
+  }
+}
+
+const CODE_BY_ERRNO: ReadonlyMap<string, UpstreamErrorCode> = new Map(Object.entries({
+  ECONNREFUSED: 'UPSTREAM_UNREACHABLE',
+  ENOTFOUND: 'UPSTREAM_UNREACHABLE',
+  EAI_AGAIN: 'UPSTREAM_UNREACHABLE',
+  EHOSTUNREACH: 'UPSTREAM_UNREACHABLE',
+  ENETUNREACH: 'UPSTREAM_UNREACHABLE',
+  ECONNRESET: 'UPSTREAM_RESET',
+  EPIPE: 'UPSTREAM_RESET',
+  ECONNABORTED: 'UPSTREAM_RESET',
+  ETIMEDOUT: 'UPSTREAM_TIMEOUT',
+  ESOCKETTIMEDOUT: 'UPSTREAM_TIMEOUT',
+} as const));
+
+/**
+ * Maps a socket/parser error to an UpstreamError: refused or unresolvable → UNREACHABLE (502),
+ * ECONNRESET/EPIPE → RESET (502), ETIMEDOUT/ESOCKETTIMEDOUT → TIMEOUT (504), llhttp `HPE_*` →
+ * BAD_RESPONSE (502); anything else → UNREACHABLE (502). An UpstreamError is returned unchanged.
+ */
+export function upstreamErrorFrom(err: NodeJS.ErrnoException | Error, upstream: string): UpstreamError {
+  if (err instanceof UpstreamError) return err;
+  const errno = (err as NodeJS.ErrnoException).code;
+  let code: UpstreamErrorCode = 'UPSTREAM_UNREACHABLE';
+  if (typeof errno === 'string') {
+    code = CODE_BY_ERRNO.get(errno) ?? (errno.startsWith('HPE_') ? 'UPSTREAM_BAD_RESPONSE' : code);
+  }
+  return new UpstreamError(code, upstream, { cause: err });
+}

@@ -1,0 +1,73 @@
+// The embedded default flag provider: stages live in the state database. A poll of
+// `PRAGMA data_version` (a cheap read) notices commits from other processes (CLI, admin API of
+// another worker) and swaps in a new snapshot; requests keep the snapshot they started with.
+import { createHash } from 'node:crypto';
+import type { Stage } from '../core/stages';
+import { effectiveStage } from '../core/rollout';
+import type { StateStore } from '../io/state-store';
+import type { FlagProvider, FlagRoute, RouteState } from './provider';
+
+const sha1Hex = (s: string): string => createHash('sha1').update(s).digest('hex');
+
+export interface SqliteFlagOptions {
+  readonly store: StateStore;
+  readonly pollMs: number;
+  readonly onError?: (err: unknown) => void;
+}
+
+export class SqliteFlagProvider implements FlagProvider {
+  readonly kind = 'sqlite' as const;
+  private snapshot: ReadonlyMap<string, RouteState> = new Map();
+  private version = -1;
+  private readonly listeners = new Set<() => void>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly opts: SqliteFlagOptions) {
+    this.reload();
+    this.timer = setInterval(() => this.poll(), opts.pollMs);
+    this.timer.unref();
+  }
+
+  async ready(): Promise<void> {}
+
+  stageFor(route: FlagRoute, contextKey: string | null, sample: () => number): Stage {
+    const state = this.snapshot.get(route.name);
+    if (!state) return route.defaultStage;
+    if (!state.rollout) return state.stage;
+    return effectiveStage(state, route.name, contextKey, sha1Hex, sample);
+  }
+
+  describe(route: FlagRoute): RouteState {
+    return this.snapshot.get(route.name) ?? { stage: route.defaultStage, rollout: null, updatedAt: null };
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Re-reads now (used after this process itself wrote a change, so it applies at once). */
+  reload(): void {
+    this.version = this.opts.store.dataVersion();
+    const next = new Map<string, RouteState>();
+    for (const [name, row] of this.opts.store.states()) {
+      next.set(name, Object.freeze({ stage: row.stage, rollout: row.rollout, updatedAt: row.updatedAt }));
+    }
+    this.snapshot = next;
+  }
+
+  private poll(): void {
+    try {
+      if (this.opts.store.dataVersion() === this.version) return;
+      this.reload();
+      for (const l of this.listeners) l();
+    } catch (err) {
+      // A locked or briefly unreadable file must not stop routing: keep the last snapshot.
+      this.opts.onError?.(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,117 @@
+// The admin API (its own port, loopback by default): route listing and stage changes, health,
+// readiness and Prometheus metrics. Changes need `Authorization: Bearer <STRANGLER_ADMIN_TOKEN>`;
+// without a configured token every change is refused. Handlers only parse, call and serialize.
+import { timingSafeEqual } from 'node:crypto';
+import express, { type Request, type Response, type NextFunction } from 'express';
+import { z } from 'zod';
+import { STAGES } from '../core/stages';
+import type { RouteRuntime } from '../pipeline/context';
+import type { FlagProvider } from '../flags/provider';
+import { StageChangeError, type StateStore } from './state-store';
+
+export interface MetricsSource {
+  readonly contentType: string;
+  text(): Promise<string>;
+}
+
+export interface AdminDeps {
+  readonly routes: ReadonlyMap<string, RouteRuntime>;
+  readonly flags: FlagProvider;
+  /** Null with the LaunchDarkly provider: stages then live in LaunchDarkly, not here. */
+  readonly store: StateStore | null;
+  readonly metrics: MetricsSource;
+  readonly token: string | undefined;
+  readonly isReady: () => boolean;
+  /** Called after this process changed a stage, so it applies without waiting for the poll. */
+  readonly onStageChanged: () => void;
+}
+
+const ChangeBody = z.object({
+  stage: z.enum(STAGES),
+  percent: z.number().min(0).max(100).optional(),
+  reason: z.string().max(500).optional(),
+  force: z.boolean().optional(),
+  actor: z.string().max(100).optional(),
+}).strict();
+
+/** Requests per route and answering side, read from the Prometheus exposition text. */
+export function requestCounters(text: string): Map<string, Record<string, number>> {
+  const out = new Map<string, Record<string, number>>();
+  const line = /^strangler_requests_total\{([^}]*)\} (\S+)$/gm;
+  for (let m = line.exec(text); m; m = line.exec(text)) {
+    const labels = Object.fromEntries([...m[1].matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+    const perSide = out.get(labels.route) ?? {};
+    perSide[labels.side] = (perSide[labels.side] ?? 0) + Number(m[2]);
+    out.set(labels.route, perSide);
+  }
+  return out;
+}
+
+function tokenMatches(expected: string, header: string | undefined): boolean {
+  const given = header?.startsWith('Bearer ') ? header.slice(7) : '';
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function createAdminApp(deps: AdminDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const requireToken = (req: Request, res: Response, next: NextFunction): void => {
+    if (!deps.token) {
+      res.status(403).json({ error: 'WRITES_DISABLED', message: 'set STRANGLER_ADMIN_TOKEN to allow changes through the admin API' });
+    } else if (!tokenMatches(deps.token, req.headers.authorization)) {
+      res.status(401).json({ error: 'UNAUTHORIZED', message: 'send Authorization: Bearer <STRANGLER_ADMIN_TOKEN>' });
+    } else next();
+  };
+  const describe = (rt: RouteRuntime, counters: Map<string, Record<string, number>>): object => {
+    const state = deps.flags.describe(rt.flag);
+    return {
+      name: rt.config.name, pattern: rt.config.match.path, methods: rt.config.match.methods ?? null,
+      service: rt.config.service, fallback: rt.config.fallback, provider: deps.flags.kind,
+      stage: state.stage, rollout: state.rollout, updatedAt: state.updatedAt,
+      requests: counters.get(rt.config.name) ?? {},
+    };
+  };
+
+  app.get('/healthz', (_req, res) => { res.json({ ok: true }); });
+  app.get('/readyz', (_req, res) => { res.status(deps.isReady() ? 200 : 503).json({ ready: deps.isReady() }); });
+  app.get('/metrics', async (_req, res) => { res.type(deps.metrics.contentType).send(await deps.metrics.text()); });
+  app.get('/routes', async (_req, res) => {
+    const counters = requestCounters(await deps.metrics.text());
+    res.json({ routes: [...deps.routes.values()].map((rt) => describe(rt, counters)) });
+  });
+  app.get('/routes/:name', async (req, res) => {
+    const rt = deps.routes.get(String(req.params.name));
+    if (!rt) { res.status(404).json({ error: 'ROUTE_UNKNOWN', message: `no route named "${String(req.params.name)}"` }); return; }
+    res.json(describe(rt, requestCounters(await deps.metrics.text())));
+  });
+  app.get('/routes/:name/history', (req, res) => {
+    if (!deps.store) { res.status(409).json({ error: 'PROVIDER_READ_ONLY', message: 'no local audit log with the launchdarkly provider' }); return; }
+    res.json({ history: deps.store.history(String(req.params.name)) });
+  });
+  app.put('/routes/:name', requireToken, express.json({ limit: '16kb' }), (req, res) => {
+    const rt = deps.routes.get(String(req.params.name));
+    if (!rt) { res.status(404).json({ error: 'ROUTE_UNKNOWN', message: `no route named "${String(req.params.name)}" (known: ${[...deps.routes.keys()].join(', ')})` }); return; }
+    if (!deps.store) { res.status(409).json({ error: 'PROVIDER_READ_ONLY', message: 'stages live in LaunchDarkly with this provider: change the flag there' }); return; }
+    const parsed = ChangeBody.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: 'BODY_INVALID', message: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+      return;
+    }
+    try {
+      const entry = deps.store.change({ ...parsed.data, route: rt.config.name, actor: parsed.data.actor ?? 'admin-api', defaultStage: rt.flag.defaultStage });
+      deps.onStageChanged();
+      res.json({ route: rt.config.name, from: entry.from, to: entry.to, percent: entry.percent, audit: entry });
+    } catch (err) {
+      if (err instanceof StageChangeError) { res.status(409).json({ error: err.code, message: err.message }); return; }
+      throw err;
+    }
+  });
+  app.use((_req: Request, res: Response) => { res.status(404).json({ error: 'NOT_FOUND' }); });
+  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    const status = err.status && err.status < 500 ? err.status : 500;
+    res.status(status).json({ error: status === 400 ? 'BODY_INVALID' : 'ADMIN_ERROR', message: err.message });
+  });
+  return app;
+}

@@ -1,0 +1,166 @@
+// Sends one client request to one upstream with http-proxy and streams the answer back.
+// selfHandleResponse lets the facade decide before anything reaches the client: hold a 5xx
+// for fallback, tee (capped) body chunks for comparison, strip hop-by-hop headers.
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse, ClientRequest } from 'node:http';
+import { Readable } from 'node:stream';
+import httpProxy from 'http-proxy';
+import { UpstreamError, upstreamErrorFrom } from '../errors';
+import { responseHeadersForClient } from './headers';
+import type { Upstream } from './upstreams';
+
+export interface ForwardOptions {
+  /** Replay this body instead of streaming the request (it was buffered for a second send). */
+  readonly body?: Buffer;
+  /** Or stream this instead of the request (a body partly read already). */
+  readonly stream?: Readable;
+  /** Capture at most this many response bytes for comparison (0: capture nothing). */
+  readonly captureLimit: number;
+  /** Hand a 5xx back to the caller instead of answering with it (fallback to the monolith). */
+  readonly holdServerErrors: boolean;
+  /** Safe request without a body: may be retried once on a fresh socket after a keep-alive reset. */
+  readonly retryable: boolean;
+  /** Headers added to the client's response (e.g. which side answered). */
+  readonly extraResponseHeaders: readonly string[];
+  /** Echoed as `x-request-id` when the upstream's answer has none. */
+  readonly requestId: string;
+  readonly onRetry?: () => void;
+}
+
+export type ForwardResult =
+  | { readonly kind: 'answered'; readonly status: number; readonly headers: IncomingHttpHeaders; readonly ms: number;
+      readonly body: Buffer | null; readonly overCap: boolean; readonly complete: boolean }
+  | { readonly kind: 'held'; readonly status: number; readonly ms: number }
+  | { readonly kind: 'failed'; readonly error: UpstreamError; readonly ms: number }
+  | { readonly kind: 'client-gone'; readonly ms: number };
+
+interface Attempt {
+  proxyReq: ClientRequest | null;
+  onRequest(proxyReq: ClientRequest): void;
+  onResponse(proxyRes: IncomingMessage): void;
+}
+
+export class Forwarder {
+  private readonly proxy = httpProxy.createProxyServer({ selfHandleResponse: true, xfwd: false, ws: true });
+  private readonly attempts = new WeakMap<IncomingMessage, Attempt>();
+
+  constructor() {
+    this.proxy.on('proxyReq', (proxyReq, req) => this.attempts.get(req)?.onRequest(proxyReq));
+    this.proxy.on('proxyRes', (proxyRes, req) => this.attempts.get(req)?.onResponse(proxyRes));
+    // Errors are handled by each call's callback; this listener only keeps a stray one from crashing.
+    this.proxy.on('error', () => undefined);
+  }
+
+  /** The http-proxy server, for WebSocket upgrades. */
+  get server(): httpProxy {
+    return this.proxy;
+  }
+
+  forward(req: IncomingMessage, res: ServerResponse, upstream: Upstream, opts: ForwardOptions): Promise<ForwardResult> {
+    return new Promise((resolve) => {
+      const started = performance.now();
+      const ms = (): number => performance.now() - started;
+      let settled = false;
+      let retried = false;
+      const settle = (r: ForwardResult): void => {
+        if (settled) return;
+        settled = true;
+        resolve(r);
+      };
+      // http-proxy drops errors silently when the client socket is already gone.
+      res.once('close', () => { if (!res.writableFinished) settle({ kind: 'client-gone', ms: ms() }); });
+
+      const run = (fresh: boolean): void => {
+        let responded = false;
+        const attempt: Attempt = {
+          proxyReq: null,
+          onRequest: (proxyReq) => {
+            attempt.proxyReq = proxyReq;
+            armTimeouts(proxyReq, upstream);
+          },
+          onResponse: (proxyRes) => {
+            responded = true;
+            this.answer(proxyRes, res, opts, ms, settle);
+          },
+        };
+        this.attempts.set(req, attempt);
+        const buffer = opts.stream ?? (opts.body !== undefined || fresh ? Readable.from(opts.body ? [opts.body] : []) : undefined);
+        this.proxy.web(req, res, { target: upstream.target, agent: fresh ? false : upstream.agent, buffer }, (err) => {
+          if (settled) return;
+          if (responded) {
+            res.destroy();
+            return;
+          }
+          const reused = attempt.proxyReq?.reusedSocket === true;
+          const code = (err as NodeJS.ErrnoException).code;
+          if (!retried && opts.retryable && reused && (code === 'ECONNRESET' || code === 'EPIPE')) {
+            retried = true;
+            opts.onRetry?.();
+            run(true);
+            return;
+          }
+          settle({ kind: 'failed', error: upstreamErrorFrom(err, upstream.name), ms: ms() });
+        });
+      };
+      run(false);
+    });
+  }
+
+  private answer(
+    proxyRes: IncomingMessage, res: ServerResponse, opts: ForwardOptions,
+    ms: () => number, settle: (r: ForwardResult) => void,
+  ): void {
+    const status = proxyRes.statusCode ?? 502;
+    if (opts.holdServerErrors && status >= 500) {
+      proxyRes.resume(); // drain so the socket goes back to the pool
+      settle({ kind: 'held', status, ms: ms() });
+      return;
+    }
+    if (res.headersSent || res.destroyed) {
+      proxyRes.resume();
+      return;
+    }
+    const raw = responseHeadersForClient(proxyRes.rawHeaders, proxyRes.headers);
+    const extra = proxyRes.headers['x-request-id'] ? opts.extraResponseHeaders : [...opts.extraResponseHeaders, 'x-request-id', opts.requestId];
+    res.writeHead(status, proxyRes.statusMessage, [...raw, ...extra]);
+    const chunks: Buffer[] = [];
+    let captured = 0;
+    let overCap = false;
+    if (opts.captureLimit > 0) {
+      proxyRes.on('data', (chunk: Buffer) => {
+        if (overCap) return;
+        captured += chunk.length;
+        if (captured > opts.captureLimit) { overCap = true; chunks.length = 0; } else chunks.push(chunk);
+      });
+    }
+    const done = (complete: boolean): void => settle({
+      kind: 'answered', status, headers: proxyRes.headers, ms: ms(), complete, overCap,
+      body: opts.captureLimit > 0 && !overCap && complete ? Buffer.concat(chunks) : null,
+    });
+    proxyRes.on('close', () => {
+      // The upstream died mid-body: the client must see a broken response, not a short "complete" one.
+      if (!proxyRes.complete) { res.destroy(); done(false); }
+    });
+    res.once('finish', () => done(true));
+    res.once('close', () => { if (!res.writableFinished) proxyRes.destroy(); });
+    proxyRes.pipe(res);
+  }
+
+  close(): void {
+    this.proxy.close();
+  }
+}
+
+/** Connect timeout while the socket connects; response timeout as socket inactivity after that. */
+function armTimeouts(proxyReq: ClientRequest, upstream: Upstream): void {
+  proxyReq.setTimeout(upstream.timeoutMs, () => {
+    proxyReq.destroy(new UpstreamError('UPSTREAM_TIMEOUT', upstream.name));
+  });
+  const socket = proxyReq.socket;
+  if (socket && socket.connecting) {
+    const timer = setTimeout(() => {
+      proxyReq.destroy(new UpstreamError('UPSTREAM_TIMEOUT', upstream.name));
+    }, upstream.connectTimeoutMs);
+    socket.once('connect', () => clearTimeout(timer));
+    proxyReq.once('close', () => clearTimeout(timer));
+  }
+}

@@ -1,0 +1,48 @@
+// Header hygiene at the facade's two edges: hop-by-hop headers are per connection (RFC 9110
+// §7.6.1) and must not cross the proxy; forwarding headers tell the upstream who asked.
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+
+const HOP_BY_HOP = new Set([
+  'connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate',
+  'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect',
+]);
+
+/** Names listed in a Connection header are hop-by-hop too. */
+function connectionListed(value: string | string[] | undefined): string[] {
+  if (!value) return [];
+  return (Array.isArray(value) ? value.join(',') : value).split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+}
+
+/**
+ * Prepares the client's headers for the upstream, in place, once per request: drops hop-by-hop
+ * headers, keeps `transfer-encoding` out (Node re-frames the body), adds X-Forwarded-*.
+ */
+export function prepareRequestHeaders(req: IncomingMessage, requestId: string, keepUpgrade: boolean): void {
+  const h = req.headers;
+  for (const name of connectionListed(h.connection)) if (!(keepUpgrade && name === 'upgrade')) delete h[name];
+  for (const name of HOP_BY_HOP) {
+    if (keepUpgrade && (name === 'upgrade' || name === 'connection')) continue;
+    if (name === 'transfer-encoding') continue; // http-proxy/Node need it to stream a chunked body
+    delete h[name];
+  }
+  const remote = req.socket.remoteAddress ?? '';
+  h['x-forwarded-for'] = h['x-forwarded-for'] ? `${h['x-forwarded-for']}, ${remote}` : remote;
+  h['x-forwarded-proto'] = h['x-forwarded-proto'] ?? ('encrypted' in req.socket ? 'https' : 'http');
+  h['x-forwarded-host'] = h['x-forwarded-host'] ?? h.host ?? '';
+  h['x-request-id'] = requestId;
+}
+
+/**
+ * The upstream response's headers for the client as a flat raw list (keeps casing and repeated
+ * headers such as Set-Cookie), without hop-by-hop headers.
+ */
+export function responseHeadersForClient(rawHeaders: string[], headers: IncomingHttpHeaders): string[] {
+  const listed = new Set(connectionListed(headers.connection));
+  const out: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const lower = rawHeaders[i].toLowerCase();
+    if (HOP_BY_HOP.has(lower) || listed.has(lower)) continue;
+    out.push(rawHeaders[i], rawHeaders[i + 1]);
+  }
+  return out;
+}

@@ -1,0 +1,41 @@
+// Prometheus metrics of one facade process (prom-client). Label sets are small and fixed
+// (route names come from config), so cardinality stays bounded whatever the traffic.
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface FacadeMetrics {
+  readonly registry: Registry;
+  readonly requests: Counter<'route' | 'side' | 'status'>;
+  readonly latency: Histogram<'route' | 'side'>;
+  readonly upstreamErrors: Counter<'route' | 'side' | 'code'>;
+  readonly fallbacks: Counter<'route' | 'reason'>;
+  readonly secondWrites: Counter<'route' | 'side' | 'outcome'>;
+  readonly flagReloads: Counter<never>;
+  readonly retries: Counter<'side'>;
+  readonly badRequests: Counter<'code'>;
+  readonly comparisons: Counter<'route' | 'outcome'>;
+  readonly shadowDrops: Counter<'route' | 'reason'>;
+  readonly autoRollbacks: Counter<'route'>;
+}
+
+export function createMetrics(opts: { defaultMetrics?: boolean } = {}): FacadeMetrics {
+  const registry = new Registry();
+  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'strangler_' });
+  const registers = [registry];
+  return {
+    registry,
+    requests: new Counter({ name: 'strangler_requests_total', help: 'Client requests answered, by route, answering side and status', labelNames: ['route', 'side', 'status'], registers }),
+    latency: new Histogram({
+      name: 'strangler_upstream_duration_seconds', help: 'Time to the upstream response end, by route and side',
+      labelNames: ['route', 'side'], registers, buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    }),
+    upstreamErrors: new Counter({ name: 'strangler_upstream_errors_total', help: 'Upstream failures (refused, reset, timeout, bad response)', labelNames: ['route', 'side', 'code'], registers }),
+    fallbacks: new Counter({ name: 'strangler_fallbacks_total', help: 'Safe requests answered by the monolith because the service failed', labelNames: ['route', 'reason'], registers }),
+    secondWrites: new Counter({ name: 'strangler_second_writes_total', help: 'Second writes by outcome (ok, failed, skipped)', labelNames: ['route', 'side', 'outcome'], registers }),
+    flagReloads: new Counter({ name: 'strangler_flag_reloads_total', help: 'Flag snapshots reloaded after a change', registers }),
+    retries: new Counter({ name: 'strangler_upstream_retries_total', help: 'Safe requests retried once on a fresh socket after a keep-alive reset', labelNames: ['side'], registers }),
+    badRequests: new Counter({ name: 'strangler_bad_requests_total', help: 'Requests refused by the facade itself', labelNames: ['code'], registers }),
+    comparisons: new Counter({ name: 'strangler_comparisons_total', help: 'Comparisons by route and outcome', labelNames: ['route', 'outcome'], registers }),
+    shadowDrops: new Counter({ name: 'strangler_shadow_dropped_total', help: 'Shadow requests not sent (in-flight limit, body too large)', labelNames: ['route', 'reason'], registers }),
+    autoRollbacks: new Counter({ name: 'strangler_auto_rollbacks_total', help: 'Routes moved back a stage by the facade itself', labelNames: ['route'], registers }),
+  };
+}

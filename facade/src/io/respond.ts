@@ -1,0 +1,21 @@
+// The facade's own answers (never an upstream's): JSON errors with a stable shape
+// `{ error, message, upstream?, requestId }` so clients and logs can key on `error`.
+import type { ServerResponse } from 'node:http';
+
+export function sendJsonError(
+  res: ServerResponse, status: number,
+  body: { error: string; message: string; upstream?: string; requestId: string },
+): void {
+  if (res.headersSent || res.destroyed) {
+    res.destroy();
+    return;
+  }
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    'cache-control': 'no-store',
+    'x-request-id': body.requestId,
+  });
+  res.end(payload);
+}

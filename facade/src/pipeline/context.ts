@@ -1,0 +1,64 @@
+// What the request pipeline's steps share: the per-request context (built fresh for each
+// request) and the facade's dependencies (built once at start-up).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { FacadeConfig, RouteConfig } from '../config';
+import type { Decision } from '../core/decide';
+import type { RouteTable, CompiledRoute } from '../core/routing';
+import type { Side } from '../core/stages';
+import type { FlagProvider, FlagRoute } from '../flags/provider';
+import type { Forwarder, ForwardResult } from '../io/forward';
+import type { FacadeMetrics } from '../io/metrics';
+import type { Upstream } from '../io/upstreams';
+
+export interface RouteRuntime {
+  readonly config: RouteConfig;
+  readonly flag: FlagRoute;
+  readonly service: Upstream;
+}
+
+export interface FacadeDeps {
+  readonly config: FacadeConfig;
+  readonly table: RouteTable<RouteConfig>;
+  /** Per route name: its flag identity and service upstream, resolved once. */
+  readonly routes: ReadonlyMap<string, RouteRuntime>;
+  readonly monolith: Upstream;
+  readonly flags: FlagProvider;
+  readonly forwarder: Forwarder;
+  readonly metrics: FacadeMetrics;
+  readonly logger: Logger;
+  /** A number in [0, 1): per-request bucketing and sampling. */
+  readonly sample: () => number;
+  /** Called with every finished request (tests await it; the auto-rollback watcher reads it). */
+  readonly onRequestDone?: (ctx: RequestContext) => void;
+}
+
+export interface RequestContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly requestId: string;
+  /** Normalized path, and the query string as the client sent it ('' or '?...'). */
+  path: string;
+  query: string;
+  route: CompiledRoute<RouteConfig> | null;
+  runtime: RouteRuntime | null;
+  decision: Decision | null;
+  /** The request body, when a step needs it twice (second write, fallback, shadow). */
+  body: Buffer | null;
+  /** True when the body was larger than the cap and could not be kept for replay. */
+  bodyOverCap: boolean;
+  /** Over the cap: the bytes already read plus the rest, to stream to the primary. */
+  bodyStream: import('node:stream').Readable | null;
+  primary: ForwardResult | null;
+  /** The other side's answer to the second write, once it settled. */
+  secondWrite: import('../io/replay').ReplayOutcome | null;
+  /** Which side's answer the client got (differs from the decision's primary after a fallback). */
+  answeredBy: Side | null;
+}
+
+/** A pipeline step; 'handled' ends the pipeline (the step answered the client itself). */
+export type Step = (ctx: RequestContext, deps: FacadeDeps) => void | 'handled' | Promise<void | 'handled'>;
+
+export function upstreamFor(side: Side, ctx: RequestContext, deps: FacadeDeps): Upstream {
+  return side === 'service' && ctx.runtime ? ctx.runtime.service : deps.monolith;
+}

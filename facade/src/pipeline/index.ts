@@ -1,0 +1,56 @@
+// The facade's request pipeline: an explicit, ordered list of small steps (node-http-proxy's
+// "passes", listed as httpxy does). A step returns 'handled' when it answered the client itself.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJsonError } from '../io/respond';
+import { prepareRequestHeaders } from '../io/headers';
+import { bufferBody } from './buffer-body';
+import { chooseStage } from './choose-stage';
+import type { FacadeDeps, RequestContext, Step } from './context';
+import { forwardToPrimary } from './forward-primary';
+import { matchRoute } from './match-route';
+import { recordRequest } from './record';
+import { sendSecondWrite } from './second-write';
+
+const prepareHeaders: Step = (ctx) => {
+  prepareRequestHeaders(ctx.req, ctx.requestId, false);
+  return undefined;
+};
+
+export const facadeSteps: readonly Step[] = Object.freeze([
+  matchRoute,       // normalize the path once; 400 if malformed; find the route
+  chooseStage,      // flag provider → stage (sticky rollout) → decision (primary, shadow, then)
+  prepareHeaders,   // drop hop-by-hop headers, add X-Forwarded-*, x-request-id
+  bufferBody,       // only when the body must be sent twice, and only up to the cap
+  forwardToPrimary, // stream the primary's answer to the client; fallback to the monolith
+  sendSecondWrite,  // after the client has its answer: the same write to the other side
+  recordRequest,    // metrics
+]);
+
+const REQUEST_ID = /^[\w.:@-]{1,128}$/;
+
+export function newContext(req: IncomingMessage, res: ServerResponse): RequestContext {
+  const given = req.headers['x-request-id'];
+  const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  return {
+    req, res, requestId, path: '/', query: '', route: null, runtime: null, decision: null,
+    body: null, bodyOverCap: false, bodyStream: null, primary: null, secondWrite: null, answeredBy: null,
+  };
+}
+
+/** Runs the steps in order for one request. Never throws: a bug answers 500, never crashes the facade. */
+export async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: FacadeDeps, steps: readonly Step[] = facadeSteps): Promise<void> {
+  const ctx = newContext(req, res);
+  try {
+    for (const step of steps) {
+      const r = step(ctx, deps);
+      const outcome = r instanceof Promise ? await r : r;
+      if (outcome === 'handled') break;
+    }
+  } catch (err) {
+    deps.logger.error({ err, requestId: ctx.requestId }, 'facade error while handling a request');
+    sendJsonError(res, 500, { error: 'FACADE_ERROR', message: 'the facade failed to handle this request', requestId: ctx.requestId });
+  } finally {
+    deps.onRequestDone?.(ctx);
+  }
+}

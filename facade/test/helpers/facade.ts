@@ -1,0 +1,48 @@
+// Starts a real facade for integration tests: temp state database, ports chosen by the OS,
+// a silent logger, and a hook to await the end of each request (second writes included).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { parseConfig, type FacadeConfig, type FacadeConfigInput } from '../../src/config';
+import type { RequestContext } from '../../src/pipeline/context';
+import { startFacade, type RunningFacade, type StartOptions } from '../../src/server';
+
+export interface TestFacade extends RunningFacade {
+  readonly config: FacadeConfig;
+  readonly dir: string;
+  readonly done: RequestContext[];
+  /** Resolves when `n` requests have finished every pipeline step. */
+  waitForDone(n: number, timeoutMs?: number): Promise<RequestContext[]>;
+}
+
+export function tempDir(prefix = 'strangler-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function startTestFacade(input: Omit<FacadeConfigInput, 'state'>, opts: StartOptions = {}): Promise<TestFacade> {
+  const dir = tempDir();
+  const config = parseConfig({ ...input, state: { db: path.join(dir, 'state.db') } }, 'test config');
+  const done: RequestContext[] = [];
+  const waiters: Array<{ n: number; resolve: () => void }> = [];
+  const facade = await startFacade(config, {
+    logger: pino({ level: process.env.STRANGLER_TEST_LOG ?? 'silent' }), port: 0, adminPort: 0, adminToken: 'test-token',
+    ...opts,
+    onRequestDone: (ctx) => {
+      done.push(ctx);
+      for (const w of waiters.filter((w) => done.length >= w.n)) w.resolve();
+      opts.onRequestDone?.(ctx);
+    },
+  });
+  return Object.assign(Object.create(null) as TestFacade, facade, {
+    config, dir, done,
+    close: async () => { await facade.close(); fs.rmSync(dir, { recursive: true, force: true }); },
+    waitForDone(n: number, timeoutMs = 5000): Promise<RequestContext[]> {
+      if (done.length >= n) return Promise.resolve(done);
+      return new Promise<RequestContext[]>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`expected ${n} finished requests, got ${done.length}`)), timeoutMs);
+        waiters.push({ n, resolve: () => { clearTimeout(t); resolve(done); } });
+      });
+    },
+  });
+}
