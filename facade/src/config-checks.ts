@@ -76,14 +76,17 @@ function routeProblems(routes: readonly unknown[], services: readonly string[] |
     }
     const name = typeof r.name === 'string' ? r.name : null;
     const flagKey = typeof r.flagKey === 'string' ? r.flagKey : name !== null ? `strangler-${name}` : null;
-    const nameTaken = name !== null && noteDuplicate(names, name, i, `routes[${i}].name: duplicate route name "${name}"`, problems);
+    const nameTaken =
+      name !== null && noteDuplicate(names, name, i, `routes[${i}].name: duplicate route name "${name}"`, problems);
     // A duplicate name already implies a duplicate derived flag key: report the cause once.
     if (flagKey !== null && !nameTaken) {
       noteDuplicate(flagKeys, flagKey, i, `routes[${i}].flagKey: flag key "${flagKey}" is already used`, problems);
     }
     const match = seenMatch(r.match, i);
     if (match === null) return;
-    const same = matches.find((o) => o.path === match.path && o.host === match.host && methodsOverlap(o.methods, match.methods));
+    const same = matches.find(
+      (o) => o.path === match.path && o.host === match.host && methodsOverlap(o.methods, match.methods),
+    );
     if (same) {
       problems.push(`routes[${i}].match.path: same pattern "${match.path}" as routes[${same.i}] for overlapping methods and host`);
     }

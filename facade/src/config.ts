@@ -111,7 +111,12 @@ const schema = z.strictObject({
     })
     .prefault({}),
   autoRollback: z
-    .strictObject({ enabled: z.boolean().default(true), windowMs: ms(60_000), minRequests: z.number().int().min(1).default(20), maxErrorRate: rate(0.2) })
+    .strictObject({
+      enabled: z.boolean().default(true),
+      windowMs: ms(60_000),
+      minRequests: z.number().int().min(1).default(20),
+      maxErrorRate: rate(0.2),
+    })
     .prefault({}),
 });
 

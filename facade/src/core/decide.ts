@@ -19,9 +19,9 @@ export interface Decision {
 const DECISIONS: Readonly<Record<Stage, { readonly read: Decision; readonly write: Decision }>> = Object.freeze(
   Object.fromEntries(
     STAGES.map((stage) => {
-      const plan = STAGE_PLAN[stage];
-      const read: Decision = Object.freeze({ stage, kind: 'read', primary: plan.read.primary, shadow: plan.read.shadow, then: null });
-      const write: Decision = Object.freeze({ stage, kind: 'write', primary: plan.write.primary, shadow: null, then: plan.write.then });
+      const { read: r, write: w } = STAGE_PLAN[stage];
+      const read: Decision = Object.freeze({ stage, kind: 'read', primary: r.primary, shadow: r.shadow, then: null });
+      const write: Decision = Object.freeze({ stage, kind: 'write', primary: w.primary, shadow: null, then: w.then });
       return [stage, Object.freeze({ read, write })];
     }),
   ) as Record<Stage, { read: Decision; write: Decision }>,

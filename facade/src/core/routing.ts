@@ -63,7 +63,9 @@ export function validatePattern(pattern: string): string | null {
   const literal = pattern.replace(/\/(\*\*|\*|:[A-Za-z_]\w*)(?=\/|$)/g, '/x');
   const normalized = normalizePath(literal);
   if (!normalized.ok) return `pattern is not a valid path: ${normalized.reason}`;
-  if (normalized.path !== literal) return 'pattern is not in normalized form (no dot segments, only needed escapes, uppercase hex)';
+  if (normalized.path !== literal) {
+    return 'pattern is not in normalized form (no dot segments, only needed escapes, uppercase hex)';
+  }
   return null;
 }
 

@@ -38,7 +38,7 @@ it.each([
   await setStage(stage);
   const res = await fetch(`${facade.url}/api/inventory/SKU-1`);
   expect(res.status).toBe(200);
-  expect((await res.json()).from).toBe(answeredBy);
+  expect(((await res.json()) as { from: string }).from).toBe(answeredBy);
   expect(res.headers.get('x-strangler-side')).toBe(answeredBy);
   await facade.waitForDone(1);
 });
@@ -55,7 +55,7 @@ it.each([
   const res = await fetch(`${facade.url}/api/inventory/SKU-1/reserve`, {
     method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'k-1' }, body: JSON.stringify({ quantity: 2 }),
   });
-  expect((await res.json()).from).toBe(first);
+  expect(((await res.json()) as { from: string }).from).toBe(first);
   await facade.waitForDone(1);
   const sides = { monolith, service };
   const firstGot = sides[first].received;
@@ -79,7 +79,7 @@ it('when the second write fails the client still gets the authoritative answer a
   service.handler = (_req, res) => { res.writeHead(500); res.end('boom'); };
   const res = await fetch(`${facade.url}/api/inventory/SKU-1`, { method: 'PUT', body: '{"on_hand":3}', headers: { 'content-type': 'application/json' } });
   expect(res.status).toBe(200);
-  expect((await res.json()).from).toBe('monolith');
+  expect(((await res.json()) as { from: string }).from).toBe('monolith');
   const [ctx] = await facade.waitForDone(1);
   expect(ctx.secondWrite).toMatchObject({ ok: true, status: 500 });
   const metrics = await (await fetch(`${facade.adminUrl}/metrics`)).text();
@@ -98,5 +98,5 @@ it('a failed authoritative write is never sent to the other side', async () => {
 it('requests outside every route go to the monolith whatever the stages', async () => {
   await setStage('complete');
   const res = await fetch(`${facade.url}/api/orders/1`);
-  expect((await res.json()).from).toBe('monolith');
+  expect(((await res.json()) as { from: string }).from).toBe('monolith');
 });

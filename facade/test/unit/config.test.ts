@@ -1,0 +1,161 @@
+// Config parsing: defaults filled in, the result frozen, and every problem reported in one pass
+// as `<field path>: <why>`, including the cross-field checks.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadConfig, parseConfig } from '../../src/config';
+import { ConfigError } from '../../src/errors';
+import { aConfig, aRouteJson, type ConfigJson } from '../helpers/builders';
+
+function problemsOf(json: unknown): readonly string[] {
+  try {
+    parseConfig(json, 'test.json');
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('fills in every default beside the schema', () => {
+    const config = parseConfig(aConfig(), 'test.json');
+    expect(config.monolith).toEqual({ url: 'http://127.0.0.1:3000', connectTimeoutMs: 2000, timeoutMs: 30000, maxSockets: 256 });
+    expect(config.services.catalog).toEqual({ url: 'http://127.0.0.1:4001', connectTimeoutMs: 2000, timeoutMs: 10000, maxSockets: 256 });
+    expect(config.routes[0]).toEqual({
+      name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog', fallback: false, flagKey: 'strangler-catalog', defaultStage: 'off',
+      compare: {
+        sample: 100, maxBodyBytes: 1048576, maxInFlight: 64, shadowTimeoutMs: 5000, noiseSample: 5,
+        headers: ['content-type', 'location', 'cache-control'], cookies: [], ignore: [], normalizers: [], redact: [],
+      },
+    });
+    expect(config.contextKey).toEqual({ header: 'x-user-id' });
+    expect(config.flags).toEqual({ provider: 'sqlite', pollMs: 500 });
+    expect(config.state).toEqual({ db: '.strangler/state.db' });
+    expect(config.listen).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(config.admin).toEqual({ host: '127.0.0.1', port: 8081 });
+    expect(config.gate).toEqual({ minComparisons: 100, maxMismatchRate: 0.01, confidence: 0.95 });
+    expect(config.autoRollback).toEqual({ enabled: true, windowMs: 60000, minRequests: 20, maxErrorRate: 0.2 });
+  });
+
+  it('freezes the whole config so no one changes it after start-up', () => {
+    const config = parseConfig(aConfig(), 'test.json');
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.routes[0].compare.headers)).toBe(true);
+    expect(Object.isFrozen(config.services.catalog)).toBe(true);
+  });
+
+  it('keeps explicit values and normalizes case where HTTP is case-insensitive', () => {
+    const config = parseConfig(
+      aConfig({
+        routes: [aRouteJson({ methods: ['get', 'Put'], flagKey: 'ld-catalog', compare: { headers: ['Content-Type'], normalizers: [{ kind: 'arrayOrder', path: '$.products', key: 'id' }] } })],
+        contextKey: { header: 'X-User-Id' },
+        flags: { provider: 'launchdarkly', flagKeyPrefix: 'shop-' },
+      }),
+      'test.json',
+    );
+    expect(config.routes[0].match.methods).toEqual(['GET', 'PUT']);
+    expect(config.routes[0].flagKey).toBe('ld-catalog');
+    expect(config.routes[0].compare.headers).toEqual(['content-type']);
+    expect(config.contextKey).toEqual({ header: 'x-user-id' });
+    expect(config.flags).toEqual({ provider: 'launchdarkly', flagKeyPrefix: 'shop-', startWaitMs: 5000 });
+  });
+
+  it('reports all three problems of a config with three errors, in one ConfigError', () => {
+    const json = aConfig({ monolith: { url: 'localhost:3000' }, routes: [aRouteJson(), aRouteJson({ name: 'billing', path: '/api/billing/**', service: 'billing' })], colour: 'blue' });
+    let error: unknown;
+    try {
+      parseConfig(json, 'strangler.config.json');
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID', exitCode: 2 });
+    const { problems, message } = error as ConfigError;
+    expect(problems).toEqual([
+      'monolith.url: must be an http(s) URL without query or fragment',
+      'colour: unknown key',
+      'routes[1].service: unknown service "billing" (known: catalog, inventory)',
+    ]);
+    expect(message).toContain('strangler.config.json (3 problems)');
+    for (const p of problems) expect(message).toContain(p);
+  });
+
+  it.each<[string, ConfigJson, string]>([
+    ['a missing monolith', aConfig({ monolith: undefined }), 'monolith: required'],
+    ['a non-http monolith URL', aConfig({ monolith: { url: 'ftp://legacy' } }), 'monolith.url: must be an http(s) URL'],
+    ['a fractional timeout', aConfig({ services: { catalog: { url: 'http://x', timeoutMs: 1.5 } } }), 'services.catalog.timeoutMs: must be an integer'],
+    ['a string where a number belongs', aConfig({ listen: { port: '8080' } }), 'listen.port: expected number, got string'],
+    ['a port out of range', aConfig({ admin: { port: 70000 } }), 'admin.port: must be <= 65535'],
+    ['an unknown key in a route', aConfig({ routes: [{ ...aRouteJson(), stage: 'live' }] }), 'routes[0].stage: unknown key'],
+    ['an unknown key deep in compare', aConfig({ routes: [aRouteJson({ compare: { sampel: 5 } })] }), 'routes[0].compare.sampel: unknown key'],
+    ['a bad route name', aConfig({ routes: [aRouteJson({ name: 'Catalog Route' })] }), 'routes[0].name: must match'],
+    ['an unknown service', aConfig({ routes: [aRouteJson({ service: 'billing' })] }), 'routes[0].service: unknown service "billing" (known: catalog, inventory)'],
+    ['duplicate route names', aConfig({ routes: [aRouteJson(), aRouteJson({ path: '/x/**' })] }), 'routes[1].name: duplicate route name "catalog" (also routes[0])'],
+    ['duplicate flag keys', aConfig({ routes: [aRouteJson(), aRouteJson({ name: 'b', path: '/b', flagKey: 'strangler-catalog' })] }), 'routes[1].flagKey: flag key "strangler-catalog" is already used'],
+    ['duplicate patterns', aConfig({ routes: [aRouteJson(), aRouteJson({ name: 'again', methods: ['GET'] })] }), 'routes[1].match.path: same pattern "/api/products/**" as routes[0]'],
+    ['** in the middle', aConfig({ routes: [aRouteJson({ path: '/api/**/reviews' })] }), 'routes[0].match.path: "**" is allowed only as the last segment'],
+    ['an empty segment', aConfig({ routes: [aRouteJson({ path: '/api//x' })] }), 'routes[0].match.path: empty segment'],
+    ['a sample over 100 %', aConfig({ routes: [aRouteJson({ compare: { sample: 120 } })] }), 'routes[0].compare.sample: must be <= 100'],
+    ['a negative noise sample', aConfig({ routes: [aRouteJson({ compare: { noiseSample: -1 } })] }), 'routes[0].compare.noiseSample: must be >= 0'],
+    ['an ignore rule without a reason', aConfig({ routes: [aRouteJson({ compare: { ignore: [{ path: '$.updated_at' }] } })] }), 'routes[0].compare.ignore[0].reason: required'],
+    ['an unknown normalizer', aConfig({ routes: [aRouteJson({ compare: { normalizers: [{ kind: 'sorted', path: '$.x' }] } })] }), 'routes[0].compare.normalizers[0].kind: must be one of "arrayOrder"'],
+    ['a redact path without $', aConfig({ routes: [aRouteJson({ compare: { redact: ['password'] } })] }), 'routes[0].compare.redact[0]: must be a body path starting with "$"'],
+    ['comparing the date header', aConfig({ routes: [aRouteJson({ compare: { headers: ['Date'] } })] }), 'routes[0].compare.headers[0]: "date" is never compared'],
+    ['an unknown stage', aConfig({ routes: [aRouteJson({ defaultStage: 'half' as never })] }), 'routes[0].defaultStage: must be one of "off", "dualwrite"'],
+    ['an unknown flag provider', aConfig({ flags: { provider: 'consul' } }), 'flags.provider: must be one of "sqlite", "launchdarkly"'],
+    ['an option of the other provider', aConfig({ flags: { provider: 'launchdarkly', pollMs: 100 } }), 'flags.pollMs: unknown key'],
+    ['a context key from nowhere', aConfig({ contextKey: { query: 'uid' } }), 'contextKey: must be { "header": "<name>" } or { "cookie": "<name>" }'],
+    ['a service named monolith', aConfig({ services: { monolith: { url: 'http://x' } }, routes: [] }), 'services.monolith: "monolith" names the monolith'],
+    ['listen and admin on one port', aConfig({ listen: { port: 9000 }, admin: { port: 9000 } }), 'admin.port: same port as listen.port (9000)'],
+    ['a mismatch rate above 1', aConfig({ gate: { maxMismatchRate: 5 } }), 'gate.maxMismatchRate: must be <= 1'],
+  ])('names the field and why for %s', (_case, json, expected) => {
+    expect(problemsOf(json).join('\n')).toContain(expected);
+  });
+
+  it('accepts two routes on one pattern when their methods do not overlap', () => {
+    const routes = [aRouteJson({ methods: ['GET'] }), aRouteJson({ name: 'writes', methods: ['POST'] })];
+    expect(() => parseConfig(aConfig({ routes }), 'test.json')).not.toThrow();
+  });
+
+  it('refuses a config that is not an object', () => {
+    expect(problemsOf(42)).toEqual(['(root): expected object, got number']);
+  });
+});
+
+describe('loadConfig', () => {
+  const dirs: string[] = [];
+  const tempDir = () => {
+    dirs.push(mkdtempSync(join(tmpdir(), 'strangler-config-')));
+    return dirs[dirs.length - 1];
+  };
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('loads the demo config shipped at the repository root', () => {
+    const config = loadConfig(resolve(__dirname, '../../../strangler.config.json'));
+    expect(config.routes.map((r) => [r.name, r.match.path, r.service, r.fallback])).toEqual([
+      ['catalog', '/api/products/**', 'catalog', true],
+      ['inventory', '/api/inventory/**', 'inventory', false],
+    ]);
+    expect(config.flags.provider).toBe('sqlite');
+    expect(config.contextKey).toEqual({ header: 'x-user-id' });
+  });
+
+  it('resolves relative file paths against the config file directory', () => {
+    const dir = tempDir();
+    const file = join(dir, 'facade.json');
+    writeFileSync(file, JSON.stringify(aConfig({ state: { db: 'state/s.db' }, flags: { provider: 'launchdarkly', dataFile: 'flags.json' } })));
+    const config = loadConfig(file);
+    expect(config.state.db).toBe(join(dir, 'state/s.db'));
+    expect(config.flags).toMatchObject({ dataFile: join(dir, 'flags.json') });
+  });
+
+  it.each([
+    ['a missing file', (dir: string) => join(dir, 'nope.json'), '(file): cannot read the file (ENOENT)'],
+    ['invalid JSON', (dir: string) => (writeFileSync(join(dir, 'bad.json'), '{ "monolith": '), join(dir, 'bad.json')), '(file): not valid JSON'],
+  ])('reports %s as a ConfigError', (_case, makePath, expected) => {
+    const path = makePath(tempDir());
+    expect(() => loadConfig(path)).toThrow(ConfigError);
+    expect(() => loadConfig(path)).toThrow(expected);
+  });
+});
