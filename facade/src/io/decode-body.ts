@@ -37,7 +37,8 @@ const DECODERS: Readonly<Record<string, Decoder>> = {
 };
 
 function isTooLarge(err: unknown): boolean {
-  return err instanceof RangeError && (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+  // by code, not instanceof: zlib's RangeError may come from another realm (jest, workers)
+  return typeof err === 'object' && err !== null && (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
 }
 
 /** The encodings of a Content-Encoding header, in the order they were applied (`identity` dropped). */

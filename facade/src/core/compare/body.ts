@@ -1,0 +1,94 @@
+// Body comparison by content type: JSON structurally (after normalizers), text/* by lines,
+// anything else by sha256. Bodies arrive decoded; identical bytes short-cut everything, so the
+// common "same answer" case costs one Buffer.equals.
+import { createHash } from 'node:crypto';
+import { diffJson } from './json-diff';
+import { normalize, type CompiledNormalizers } from './normalize';
+import { diffText } from './text-diff';
+import type { Difference } from './types';
+
+/** Hash of a body, as hex; injectable so callers can reuse a hash computed while capturing. */
+export type BodyHash = (body: Buffer) => string;
+
+/** sha256 of the body in hex (node:crypto is pure computation, no I/O). */
+export const sha256: BodyHash = (body) => createHash('sha256').update(body).digest('hex');
+
+/**
+ * The body as a Buffer without copying: a Buffer sent to a worker thread arrives as a plain
+ * Uint8Array (structured clone), which lacks `equals` and `toString('utf8')`.
+ */
+export function asBuffer(body: Uint8Array): Buffer {
+  return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
+/** How a body is compared, from its media type. */
+export type MediaKind = 'json' | 'text' | 'binary';
+
+/**
+ * `application/json` and `*\/*+json` are JSON; `text/*`, XML, JavaScript and form-encoded
+ * bodies are text; everything else (or no content type) is compared by hash.
+ */
+export function mediaKind(contentType: string | undefined): MediaKind {
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'application/json' || type.endsWith('+json')) return 'json';
+  if (type.startsWith('text/') || type.endsWith('+xml') || type === 'application/xml') return 'text';
+  if (type === 'application/javascript' || type === 'application/x-www-form-urlencoded') return 'text';
+  return 'binary';
+}
+
+/** A body read for comparison; `invalid-json` and `empty` are compared as text. */
+export type ReadBody =
+  | { readonly kind: 'json'; readonly value: unknown }
+  | { readonly kind: 'text' | 'invalid-json' | 'empty'; readonly text: string }
+  | { readonly kind: 'binary' };
+
+/** Reads a decoded body according to its content type (JSON parse errors are not thrown). */
+export function readBody(body: Uint8Array, contentType: string | undefined): ReadBody {
+  const media = mediaKind(contentType);
+  if (media === 'binary') return { kind: 'binary' };
+  const text = asBuffer(body).toString('utf8').replace(/^\uFEFF/, '');
+  if (media === 'text') return { kind: 'text', text };
+  if (text.trim() === '') return { kind: 'empty', text };
+  try {
+    return { kind: 'json', value: JSON.parse(text) as unknown };
+  } catch {
+    return { kind: 'invalid-json', text };
+  }
+}
+
+/** Inputs of one body comparison. */
+export interface BodyPair {
+  readonly primary: Buffer;
+  readonly shadow: Buffer;
+  readonly primaryType: string | undefined;
+  readonly shadowType: string | undefined;
+}
+
+function byHash(pair: BodyPair, hash: BodyHash): Difference[] {
+  const a = hash(pair.primary);
+  const b = hash(pair.shadow);
+  return a === b ? [] : [Object.freeze({ path: 'body#sha256', kind: 'changed', primary: a, shadow: b })];
+}
+
+/**
+ * Body differences: JSON paths (`$...`), text lines (`text[n]`), `body#sha256`, or one `body`
+ * difference of kind `type` when exactly one side is JSON (values are the body kinds:
+ * `json`, `invalid-json`, `text`, `empty`, `binary`).
+ */
+export function diffBodies(raw: BodyPair, normalizers: CompiledNormalizers, hash: BodyHash = sha256): Difference[] {
+  const pair = { ...raw, primary: asBuffer(raw.primary), shadow: asBuffer(raw.shadow) };
+  if (pair.primary.equals(pair.shadow)) return [];
+  const a = readBody(pair.primary, pair.primaryType);
+  const b = readBody(pair.shadow, pair.shadowType);
+  if (a.kind === 'json' && b.kind === 'json') {
+    return diffJson(normalize(a.value, normalizers), normalize(b.value, normalizers), normalizers);
+  }
+  if (a.kind === 'json' || b.kind === 'json') {
+    return [Object.freeze({ path: 'body', kind: 'type', primary: a.kind, shadow: b.kind })];
+  }
+  if (a.kind !== 'binary' && b.kind !== 'binary') {
+    const lines = diffText(a.text, b.text);
+    if (lines !== null) return lines;
+  }
+  return byHash(pair, hash);
+}

@@ -1,0 +1,34 @@
+// The comparison engine's public surface: compile a route's rules once, then per request
+// `compare(primary, shadow, rules)`; noise classification, redaction and the readable diff
+// for the diff store and reports. Pure: no I/O, no clocks, no randomness.
+export type {
+  ArrayOrderNormalizer,
+  CompareRules,
+  ComparisonResult,
+  Difference,
+  DifferenceKind,
+  IgnoreRule,
+  IgnoredDifference,
+  Normalizer,
+  NumericStringNormalizer,
+  NumericToleranceNormalizer,
+  Observation,
+  Side,
+  SuccessfulObservation,
+  TimestampNormalizer,
+} from './types';
+export { compare, diffObservations } from './compare';
+export { compileRules, CompareRulesError, type CompiledRules, type CompileOptions } from './rules';
+export { classify, compileIgnoreRules, type Classified, type CompiledIgnoreRule } from './classify';
+export { compilePathPattern, compilePattern, formatPath, parsePath, PathPatternError, type PathPattern, type PathSegment } from './path-pattern';
+export { normalize, compileNormalizers, type CompiledNormalizers } from './normalize';
+export { diffJson } from './json-diff';
+export { diffText } from './text-diff';
+export { asBuffer, diffBodies, mediaKind, readBody, sha256, type BodyHash, type MediaKind, type ReadBody } from './body';
+export { diffCookies, diffHeaders, diffStatus, NEVER_COMPARED } from './headers';
+export { canonicalJson, canonicalize } from './canonical';
+export { parseInstant, sameInstant } from './timestamp';
+export { unifiedBodyDiff, DEFAULT_MAX_DIFF_CHARS, type UnifiedDiffOptions } from './unified';
+export { classifyField, fieldOf, noiseFieldsFrom, wilsonInterval, MIN_NOISE_SAMPLES, MIN_SHADOW_COMPARISONS } from './noise';
+export type { FieldClass, FieldCounts, Interval } from './noise';
+export { redactBody, redactDifferences, redactHeaders, REDACTED, SECRET_HEADERS } from './redact';

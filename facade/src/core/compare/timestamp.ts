@@ -1,0 +1,75 @@
+// Timestamp parsing for the `timestamp` normalizer: two values in different formats are equal
+// when they name the same instant. Strict formats only (no Date.parse guessing), all in UTC.
+
+/** An instant in epoch milliseconds and the precision (ms) its format carries. */
+export interface Instant {
+  readonly ms: number;
+  readonly precision: number;
+}
+
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const HTTP_DATE = /^[A-Z][a-z]{2}, (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const NUMERIC = /^[+-]?\d+(\.\d+)?$/;
+/** Epoch values below this are seconds (up to the year 5138), at or above it milliseconds. */
+const SECONDS_LIMIT = 1e11;
+
+function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number | null {
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
+  const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  return new Date(t).getUTCDate() === d ? t : null; // rejects 2024-02-30
+}
+
+function parseOffset(offset: string | undefined): number {
+  if (offset === undefined || offset.toUpperCase() === 'Z') return 0;
+  const sign = offset[0] === '-' ? -1 : 1;
+  const digits = offset.slice(1).replace(':', '');
+  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0');
+  return sign * minutes * 60_000;
+}
+
+function parseIso(m: RegExpExecArray): Instant | null {
+  const [, y, mo, d, h, mi, s, frac, offset] = m;
+  const ms = frac === undefined ? 0 : Math.floor(Number(`0.${frac}`) * 1000);
+  const t = utc(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), ms);
+  if (t === null) return null;
+  const precision = h === undefined ? 86_400_000 : s === undefined ? 60_000 : frac === undefined ? 1000 : 1;
+  return { ms: t - parseOffset(offset), precision };
+}
+
+function parseEpoch(n: number): Instant | null {
+  if (!Number.isFinite(n)) return null;
+  return Math.abs(n) < SECONDS_LIMIT
+    ? { ms: Math.round(n * 1000), precision: Number.isInteger(n) ? 1000 : 1 }
+    : { ms: Math.round(n), precision: 1 };
+}
+
+/**
+ * Parses ISO 8601 (with or without ms, `Z` or offset; no offset means UTC), `YYYY-MM-DD HH:MM:SS`
+ * (UTC), a date alone, an HTTP date, or epoch seconds/milliseconds (number or numeric string).
+ * Returns null for anything else.
+ */
+export function parseInstant(value: unknown): Instant | null {
+  if (typeof value === 'number') return parseEpoch(value);
+  if (typeof value !== 'string') return null;
+  const s = value.trim();
+  if (NUMERIC.test(s)) return parseEpoch(Number(s));
+  const iso = ISO.exec(s);
+  if (iso) return parseIso(iso);
+  const http = HTTP_DATE.exec(s);
+  if (!http) return null;
+  const [, d, mon, y, h, mi, sec] = http;
+  const mo = MONTHS.indexOf(mon ?? '') + 1;
+  const t = utc(Number(y), mo, Number(d), Number(h), Number(mi), Number(sec), 0);
+  return t === null ? null : { ms: t, precision: 1000 };
+}
+
+/** True when both values are timestamps of the same instant, compared at the coarser precision of the two. */
+export function sameInstant(a: unknown, b: unknown): boolean {
+  const x = parseInstant(a);
+  const y = parseInstant(b);
+  if (x === null || y === null) return false;
+  const p = Math.max(x.precision, y.precision);
+  return Math.floor(x.ms / p) === Math.floor(y.ms / p);
+}

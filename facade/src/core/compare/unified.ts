@@ -1,0 +1,61 @@
+// The human-readable diff of two bodies for reports: a unified diff (jsdiff's
+// createTwoFilesPatch, labels `primary` / `shadow`) of canonical pretty-printed JSON (sorted keys,
+// 2-space indent) or of the text. Redacted and normalized like the comparison, capped in size.
+import { createTwoFilesPatch } from 'diff';
+import { asBuffer, sha256, readBody } from './body';
+import { canonicalJson } from './canonical';
+import { headerValue } from './headers';
+import { normalize, NO_NORMALIZERS } from './normalize';
+import { redactBody } from './redact';
+import type { CompiledRules } from './rules';
+import type { Observation } from './types';
+
+/** Default cap on the returned diff, in characters. */
+export const DEFAULT_MAX_DIFF_CHARS = 64 * 1024;
+/** Past this many changed lines jsdiff gives up and a one-line note replaces the hunks. */
+const MAX_EDIT_LENGTH = 5000;
+
+/** Options for {@link unifiedBodyDiff}. */
+export interface UnifiedDiffOptions {
+  /** The route's compiled rules: its `redact` paths and array-order normalizers are applied first. */
+  readonly rules?: CompiledRules;
+  /** Cap on the output; a longer diff is cut at a line end and says so. Default 64 KiB. */
+  readonly maxChars?: number;
+  /** Lines of context around each change. Default 3. */
+  readonly context?: number;
+}
+
+function printable(o: Observation, rules: CompiledRules | undefined): string {
+  if (!o.ok) return `[${o.code}] ${o.error}\n`;
+  const body = readBody(o.body, headerValue(o.headers, 'content-type'));
+  if (body.kind === 'binary') return `<binary body: ${o.body.length} bytes, sha256 ${(rules?.hash ?? sha256)(asBuffer(o.body))}>\n`;
+  if (body.kind !== 'json') return body.text.endsWith('\n') || body.text === '' ? body.text : `${body.text}\n`;
+  const redacted = redactBody(body.value, rules?.redact ?? []);
+  return `${canonicalJson(normalize(redacted, rules?.normalizers ?? NO_NORMALIZERS), 2)}\n`;
+}
+
+function cap(diff: string, maxChars: number): string {
+  if (diff.length <= maxChars) return diff;
+  const cut = diff.lastIndexOf('\n', maxChars);
+  const kept = diff.slice(0, cut < 0 ? maxChars : cut + 1);
+  return `${kept}\\ diff truncated: ${kept.length} of ${diff.length} characters shown\n`;
+}
+
+/**
+ * Unified diff of the two bodies, `--- primary` / `+++ shadow`; `''` when they print the same.
+ * JSON bodies are printed canonically (so key order never shows), text as is, binary bodies as
+ * a one-line size and hash, a failed side as its error. Secrets at the rules' `redact` paths
+ * are replaced before printing (text bodies are not path-redacted).
+ */
+export function unifiedBodyDiff(primary: Observation, shadow: Observation, options: UnifiedDiffOptions = {}): string {
+  const a = printable(primary, options.rules);
+  const b = printable(shadow, options.rules);
+  if (a === b) return '';
+  const patch = createTwoFilesPatch('primary', 'shadow', a, b, undefined, undefined, {
+    context: options.context ?? 3,
+    maxEditLength: MAX_EDIT_LENGTH,
+  });
+  const diff =
+    patch ?? `--- primary\n+++ shadow\n@@ bodies differ in more than ${MAX_EDIT_LENGTH} lines; no line diff @@\n`;
+  return cap(diff, options.maxChars ?? DEFAULT_MAX_DIFF_CHARS);
+}

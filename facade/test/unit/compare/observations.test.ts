@@ -1,0 +1,109 @@
+// Status, listed headers, Set-Cookie by cookie name, text bodies by line, other bodies by hash,
+// and failed sides: every part of an observation that diffObservations compares.
+import { createHash } from 'node:crypto';
+import { compare, diffObservations } from '../../../src/core/compare/compare';
+import { aFailure, aJsonObservation, anObservation, aTextObservation, compiled } from './builders';
+
+const sha = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
+
+describe('status and headers', () => {
+  const rules = compiled({ headers: ['Content-Type', 'location', 'cache-control', 'date'] });
+
+  it.each([
+    ['a different status is a `status` difference', { status: 200 }, { status: 404 }, [{ path: 'status', kind: 'changed', primary: 200, shadow: 404 }]],
+    [
+      'a listed header with another value is changed (names compared case-insensitively)',
+      { headers: { 'Cache-Control': 'no-store' } },
+      { headers: { 'cache-control': 'max-age=60' } },
+      [{ path: 'headers.cache-control', kind: 'changed', primary: 'no-store', shadow: 'max-age=60' }],
+    ],
+    ['a listed header only the shadow sends is added', {}, { headers: { location: '/x' } }, [{ path: 'headers.location', kind: 'added', primary: undefined, shadow: '/x' }]],
+    ['a listed header only the primary sends is removed', { headers: { location: '/x' } }, {}, [{ path: 'headers.location', kind: 'removed', primary: '/x', shadow: undefined }]],
+    ['a header that is not listed is not compared', { headers: { 'x-powered-by': 'Express' } }, { headers: { 'x-powered-by': 'Fastify' } }, []],
+    ['the date header is never compared, even when listed', { headers: { date: 'Mon, 01 Jan 2024 00:00:00 GMT' } }, { headers: { date: 'Tue, 02 Jan 2024 00:00:00 GMT' } }, []],
+  ])('%s', (_name, a, b, expected) => {
+    expect(diffObservations(anObservation(a), anObservation(b), rules)).toEqual(expected);
+  });
+});
+
+describe('set-cookie by cookie name', () => {
+  const rules = compiled({ headers: ['set-cookie'], cookies: ['sid', 'theme'] });
+  const withCookies = (...cookies: string[]) => anObservation({ headers: { 'set-cookie': cookies } });
+
+  it.each([
+    ['the same cookies with attributes in another order match', ['sid=1; Path=/; HttpOnly'], ['sid=1; httponly; path=/'], []],
+    ['a cookie not listed is not compared', ['sid=1', 'tracking=a'], ['sid=1', 'tracking=b'], []],
+    ['a different value is a `cookies.<name>` change', ['sid=1; Path=/'], ['sid=2; Path=/'], [{ path: 'cookies.sid', kind: 'changed', primary: 'sid=1; path=/', shadow: 'sid=2; path=/' }]],
+    ['a different attribute is a change', ['theme=dark; Path=/'], ['theme=dark; Path=/; Secure'], [{ path: 'cookies.theme', kind: 'changed', primary: 'theme=dark; path=/', shadow: 'theme=dark; path=/; secure' }]],
+    ['a cookie only the primary sets is removed', ['sid=1', 'theme=dark'], ['sid=1'], [{ path: 'cookies.theme', kind: 'removed', primary: 'theme=dark', shadow: undefined }]],
+  ])('%s', (_name, a, b, expected) => {
+    expect(diffObservations(withCookies(...a), withCookies(...b), rules)).toEqual(expected);
+  });
+
+  it('`*` compares every cookie either side sets', () => {
+    const all = compiled({ cookies: ['*'] });
+    expect(diffObservations(withCookies('a=1', 'b=2'), withCookies('a=1', 'c=3'), all).map((d) => [d.path, d.kind])).toEqual([
+      ['cookies.b', 'removed'],
+      ['cookies.c', 'added'],
+    ]);
+  });
+});
+
+describe('bodies that are not JSON', () => {
+  const rules = compiled({ headers: [] });
+
+  it.each([
+    ['a changed line of text is reported by line number', 'a\nb\nc\n', 'a\nB\nc\n', [{ path: 'text[2]', kind: 'changed', primary: 'b', shadow: 'B' }]],
+    ['a line only the shadow has is added at its line', 'a\nc\n', 'a\nb\nc\n', [{ path: 'text[2]', kind: 'added', primary: undefined, shadow: 'b' }]],
+    ['a line only the primary has is removed at its line', 'a\nb\nc\n', 'a\nc\n', [{ path: 'text[2]', kind: 'removed', primary: 'b', shadow: undefined }]],
+    ['a missing newline at the end is not a difference', 'a\nb\n', 'a\nb', []],
+  ])('%s', (_name, a, b, expected) => {
+    expect(diffObservations(aTextObservation(a), aTextObservation(b), rules)).toEqual(expected);
+  });
+
+  it('HTML is compared as text by line', () => {
+    const a = anObservation({ headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<ul>\n<li>Tea</li>\n</ul>\n' });
+    const b = anObservation({ headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<ul>\n<li>Coffee</li>\n</ul>\n' });
+    expect(diffObservations(a, b, rules)).toEqual([{ path: 'text[2]', kind: 'changed', primary: '<li>Tea</li>', shadow: '<li>Coffee</li>' }]);
+  });
+
+  it('a binary body is compared by its sha256 hash', () => {
+    const png = (bytes: number[]) => anObservation({ headers: { 'content-type': 'image/png' }, body: Buffer.from(bytes) });
+    expect(diffObservations(png([1, 2, 3]), png([1, 2, 3]), rules)).toEqual([]);
+    expect(diffObservations(png([1, 2, 3]), png([1, 2, 4]), rules)).toEqual([
+      { path: 'body#sha256', kind: 'changed', primary: sha(Buffer.from([1, 2, 3])), shadow: sha(Buffer.from([1, 2, 4])) },
+    ]);
+  });
+
+  it('a body without a content type is compared by hash', () => {
+    expect(diffObservations(anObservation({ body: 'x' }), anObservation({ body: 'y' }), rules)).toEqual([
+      { path: 'body#sha256', kind: 'changed', primary: sha('x'), shadow: sha('y') },
+    ]);
+  });
+});
+
+describe('failed sides', () => {
+  const rules = compiled();
+
+  it.each([
+    ['only the shadow failed: its error code is added', aJsonObservation({}), aFailure('ECONNRESET'), [{ path: 'error', kind: 'added', primary: undefined, shadow: 'ECONNRESET' }]],
+    ['only the primary failed: its error code is removed', aFailure('ETIMEDOUT', 'monolith'), aJsonObservation({}), [{ path: 'error', kind: 'removed', primary: 'ETIMEDOUT', shadow: undefined }]],
+    ['both failed differently: the codes changed', aFailure('ETIMEDOUT'), aFailure('ECONNREFUSED'), [{ path: 'error', kind: 'changed', primary: 'ETIMEDOUT', shadow: 'ECONNREFUSED' }]],
+    ['both failed the same way: no difference', aFailure('ECONNREFUSED'), aFailure('ECONNREFUSED'), []],
+  ])('%s', (_name, a, b, expected) => {
+    expect(diffObservations(a, b, rules)).toEqual(expected);
+  });
+
+  it('identical answers are a match with nothing ignored', () => {
+    const body = { id: 7, items: [1, 2, 3] };
+    expect(compare(aJsonObservation(body), aJsonObservation(body), rules)).toEqual({ outcome: 'match', mismatched: [], ignored: [] });
+  });
+});
+
+describe('observations that crossed a worker thread', () => {
+  it('a body that arrives as a plain Uint8Array (structured clone) compares like a Buffer', () => {
+    const rules = compiled();
+    const cloned = structuredClone(aJsonObservation({ id: 1, price: 10 }));
+    expect(diffObservations(cloned, aJsonObservation({ id: 1, price: 11 }), rules)).toEqual([{ path: '$.price', kind: 'changed', primary: 10, shadow: 11 }]);
+  });
+});
