@@ -74,7 +74,12 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   const config = loadOrExit(args.config);
   const logger = pino({ name: cluster.isPrimary ? 'strangler-facade' : `strangler-worker-${process.pid}` });
   if (args.workers > 1 && cluster.isPrimary) return runPrimary(config, args, logger);
-  if (args.workers > 1) AggregatorRegistry.setRegistries([]);
+  if (args.workers > 1) {
+    // prom-client answers the primary's metric requests only in a process that constructed an
+    // AggregatorRegistry (its constructor adds the IPC listener); without it /metrics timed out.
+    new AggregatorRegistry();
+    AggregatorRegistry.setRegistries([]);
+  }
   const facade = await startFacade(config, {
     logger, admin: args.workers === 1, exclusivePort: args.workers === 1,
   });

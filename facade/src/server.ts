@@ -10,7 +10,14 @@ import { compileRoutes } from './core/routing';
 import { createLaunchDarklyProvider, type LaunchDarklyDataSource } from './flags/launchdarkly';
 import type { FlagProvider } from './flags/provider';
 import { SqliteFlagProvider } from './flags/sqlite';
+import { compileRules, CompareRulesError, type CompiledRules } from './core/compare';
+import type { CompareRules } from './core/compare/types';
+import { ConfigError } from './errors';
 import { createAdminApp, type MetricsSource } from './io/admin';
+import { ComparePool } from './io/compare-pool';
+import { ComparisonRecorder } from './io/comparison-recorder';
+import { ComparisonStore } from './io/comparison-store';
+import { ShadowLimiter } from './pipeline/send-shadow';
 import { Forwarder } from './io/forward';
 import { createMetrics, type FacadeMetrics } from './io/metrics';
 import { StateStore } from './io/state-store';
@@ -42,7 +49,9 @@ export interface RunningFacade {
   readonly url: string;
   readonly adminUrl: string | null;
   readonly deps: FacadeDeps;
-  readonly store: StateStore | null;
+  readonly store: StateStore;
+  readonly comparisons: ComparisonStore;
+  readonly recorder: ComparisonRecorder;
   close(): Promise<void>;
 }
 
@@ -58,6 +67,29 @@ function createFlags(config: FacadeConfig, store: StateStore | null, runtimes: R
     lastKnownPath: path.join(path.dirname(path.resolve(config.state.db)), 'launchdarkly-last-known.json'),
     logger: { info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
+}
+
+/** Body fields never stored, whatever the config says. */
+const ALWAYS_REDACTED = ['$..password'];
+
+function rawRules(config: FacadeConfig): Record<string, CompareRules> {
+  return Object.fromEntries(config.routes.map((r) => [r.name, { ...r.compare, redact: [...r.compare.redact, ...ALWAYS_REDACTED] } as unknown as CompareRules]));
+}
+
+/** Compiles every route's compare rules once; a bad rule stops start-up naming the route. */
+function compileAllRules(config: FacadeConfig): Map<string, CompiledRules> {
+  const problems: string[] = [];
+  const out = new Map<string, CompiledRules>();
+  for (const [i, [name, rules]] of Object.entries(rawRules(config)).entries()) {
+    try {
+      out.set(name, compileRules(rules));
+    } catch (err) {
+      if (!(err instanceof CompareRulesError)) throw err;
+      problems.push(`routes[${i}].compare: ${err.message}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError('config', problems);
+  return out;
 }
 
 function listen(server: http.Server, port: number, host: string, exclusive: boolean): Promise<number> {
@@ -78,13 +110,17 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   const runtimes: RouteRuntime[] = config.routes.map((r: RouteConfig) => ({
     config: r, service: services.get(r.service)!, flag: { name: r.name, flagKey: r.flagKey, defaultStage: r.defaultStage },
   }));
-  const store = config.flags.provider === 'sqlite' ? new StateStore(config.state.db) : null;
+  const store = new StateStore(config.state.db);
   const flags = createFlags(config, store, runtimes, logger, opts);
+  const comparisonStore = new ComparisonStore(store.db);
+  const recorder = new ComparisonRecorder(comparisonStore, metrics, logger);
+  const pool = new ComparePool(compileAllRules(config), rawRules(config));
   flags.onChange(() => { metrics.flagReloads.inc(); logger.info('flag change picked up'); });
   let ready = false;
   const deps: FacadeDeps = {
     config, table: compileRoutes(config.routes), routes: new Map(runtimes.map((r) => [r.config.name, r])),
     monolith, flags, forwarder: new Forwarder(), metrics, logger, sample: Math.random, onRequestDone: opts.onRequestDone,
+    shadows: new ShadowLimiter(), comparisons: { recorder, pool },
   };
 
   const server = http.createServer((req, res) => { void handleRequest(req, res, deps); });
@@ -103,7 +139,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   if (opts.admin !== false) {
     const metricsSource = opts.metricsSource ?? { contentType: metrics.registry.contentType, text: () => metrics.registry.metrics() };
     const app = createAdminApp({
-      routes: deps.routes, flags, store, metrics: metricsSource, token: opts.adminToken ?? process.env.STRANGLER_ADMIN_TOKEN,
+      routes: deps.routes, flags, store: flags.kind === 'sqlite' ? store : null, comparisons: comparisonStore, metrics: metricsSource, token: opts.adminToken ?? process.env.STRANGLER_ADMIN_TOKEN,
       isReady: () => ready, onStageChanged: () => { if (flags instanceof SqliteFlagProvider) flags.reload(); },
     });
     admin = http.createServer(app);
@@ -120,7 +156,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   logger.info({ url, adminUrl, provider: flags.kind, routes: runtimes.map((r) => r.config.name) }, 'facade listening');
 
   return {
-    url, adminUrl, deps, store,
+    url, adminUrl, deps, store, comparisons: comparisonStore, recorder,
     async close() {
       ready = false;
       await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
@@ -129,7 +165,9 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
       destroyUpstream(monolith);
       for (const s of services.values()) destroyUpstream(s);
       await flags.close();
-      store?.close();
+      recorder.close();
+      await pool.close();
+      store.close();
     },
   };
 }

@@ -5,9 +5,11 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import { z } from 'zod';
 import { STAGES } from '../core/stages';
+import { classifyField } from '../core/compare';
 import type { RouteRuntime } from '../pipeline/context';
 import type { FlagProvider } from '../flags/provider';
 import { StageChangeError, type StateStore } from './state-store';
+import type { ComparisonStore } from './comparison-store';
 
 export interface MetricsSource {
   readonly contentType: string;
@@ -20,6 +22,7 @@ export interface AdminDeps {
   /** Null with the LaunchDarkly provider: stages then live in LaunchDarkly, not here. */
   readonly store: StateStore | null;
   readonly metrics: MetricsSource;
+  readonly comparisons: ComparisonStore;
   readonly token: string | undefined;
   readonly isReady: () => boolean;
   /** Called after this process changed a stage, so it applies without waiting for the poll. */
@@ -89,6 +92,18 @@ export function createAdminApp(deps: AdminDeps): express.Express {
   app.get('/routes/:name/history', (req, res) => {
     if (!deps.store) { res.status(409).json({ error: 'PROVIDER_READ_ONLY', message: 'no local audit log with the launchdarkly provider' }); return; }
     res.json({ history: deps.store.history(String(req.params.name)) });
+  });
+  app.get('/routes/:name/comparisons', (req, res) => {
+    const name = String(req.params.name);
+    if (!deps.routes.has(name)) { res.status(404).json({ error: 'ROUTE_UNKNOWN', message: `no route named "${name}"` }); return; }
+    const limit = Math.min(200, Math.max(1, Number(req.query.limit ?? 20) || 20));
+    const route = deps.comparisons.routeAggregates().find((r) => r.route === name) ?? { route: name, compared: 0, noiseSamples: 0 };
+    res.json({
+      route: name, compared: route.compared, noiseSamples: route.noiseSamples, outcomes: deps.comparisons.outcomeCounts(name),
+      fields: deps.comparisons.fieldAggregates(name).map(({ example: _e, ...f }) => ({
+        ...f, ...classifyField({ shadowComparisons: route.compared, shadowDiffs: f.mismatches, noiseSamples: route.noiseSamples, noiseDiffs: f.noiseDiffs }),
+      })), samples: deps.comparisons.samples(name, limit),
+    });
   });
   app.put('/routes/:name', requireToken, express.json({ limit: '16kb' }), (req, res) => {
     const rt = deps.routes.get(String(req.params.name));

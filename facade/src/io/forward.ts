@@ -3,6 +3,7 @@
 // for fallback, tee (capped) body chunks for comparison, strip hop-by-hop headers.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse, ClientRequest } from 'node:http';
 import { Readable } from 'node:stream';
+import type { Url } from 'node:url';
 import httpProxy from 'http-proxy';
 import { UpstreamError, upstreamErrorFrom } from '../errors';
 import { responseHeadersForClient } from './headers';
@@ -67,7 +68,12 @@ export class Forwarder {
         resolve(r);
       };
       // http-proxy drops errors silently when the client socket is already gone.
-      res.once('close', () => { if (!res.writableFinished) settle({ kind: 'client-gone', ms: ms() }); });
+      res.once('close', () => {
+        if (res.writableFinished) return;
+        settle({ kind: 'client-gone', ms: ms() });
+        // Nobody will read the answer: free the upstream socket now rather than when a slow upstream answers.
+        this.attempts.get(req)?.proxyReq?.destroy();
+      });
 
       const run = (fresh: boolean): void => {
         let responded = false;
@@ -75,6 +81,7 @@ export class Forwarder {
           proxyReq: null,
           onRequest: (proxyReq) => {
             attempt.proxyReq = proxyReq;
+            if (settled) { proxyReq.destroy(); return; } // the client left before a socket was free
             armTimeouts(proxyReq, upstream);
           },
           onResponse: (proxyRes) => {
@@ -84,7 +91,7 @@ export class Forwarder {
         };
         this.attempts.set(req, attempt);
         const buffer = opts.stream ?? (opts.body !== undefined || fresh ? Readable.from(opts.body ? [opts.body] : []) : undefined);
-        this.proxy.web(req, res, { target: upstream.target, agent: fresh ? false : upstream.agent, buffer }, (err) => {
+        this.proxy.web(req, res, { target: proxyTarget(upstream), toProxy: true, agent: fresh ? false : upstream.agent, buffer }, (err) => {
           if (settled) return;
           if (responded) {
             res.destroy();
@@ -148,6 +155,24 @@ export class Forwarder {
   close(): void {
     this.proxy.close();
   }
+}
+
+const proxyTargets = new WeakMap<Upstream, Partial<Url>>();
+
+/**
+ * The upstream as http-proxy wants it. http-proxy prefixes `target.path`, which a WHATWG URL does
+ * not have, so a base path (`http://host/v2`) was dropped here while second writes kept it.
+ * Pass `toProxy: true` with it: http-proxy then sends `req.url` (the normalized path and the
+ * verbatim query) instead of re-parsing it with `url.parse`, which cut the query at a raw `#`.
+ */
+export function proxyTarget(upstream: Upstream): Partial<Url> {
+  let target = proxyTargets.get(upstream);
+  if (!target) {
+    const u = upstream.target;
+    target = { protocol: u.protocol, host: u.host, hostname: u.hostname, port: u.port, path: u.pathname.replace(/\/+$/, '') };
+    proxyTargets.set(upstream, target);
+  }
+  return target;
 }
 
 /** Connect timeout while the socket connects; response timeout as socket inactivity after that. */

@@ -8,6 +8,7 @@ import { normalizePath, splitTarget } from '../core/paths';
 import { matchRoute } from '../core/routing';
 import { contextKeyOf } from '../pipeline/choose-stage';
 import type { FacadeDeps } from '../pipeline/context';
+import { proxyTarget } from './forward';
 import { prepareRequestHeaders } from './headers';
 
 function refuse(socket: Duplex, status: number, reason: string): void {
@@ -31,7 +32,7 @@ export async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: 
   const id = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID();
   prepareRequestHeaders(req, id, true);
   deps.metrics.requests.inc({ route: route?.route.name ?? '(unrouted)', side: upstream.side, status: 'upgrade' });
-  deps.forwarder.server.ws(req, socket, head, { target: upstream.target }, (err) => {
+  deps.forwarder.server.ws(req, socket, head, { target: proxyTarget(upstream), toProxy: true }, (err) => {
     deps.logger.warn({ err: (err as Error).message, upstream: upstream.name }, 'websocket upgrade failed');
     if (socket.writable) refuse(socket, 502, 'UPSTREAM_UNREACHABLE');
     else socket.destroy();

@@ -29,8 +29,16 @@ export interface FacadeDeps {
   readonly logger: Logger;
   /** A number in [0, 1): per-request bucketing and sampling. */
   readonly sample: () => number;
+  /** Shadow in-flight limits; comparison machinery (null: comparisons disabled). */
+  readonly shadows?: import('./send-shadow').ShadowLimiter;
+  readonly comparisons?: ComparisonDeps;
   /** Called with every finished request (tests await it; the auto-rollback watcher reads it). */
   readonly onRequestDone?: (ctx: RequestContext) => void;
+}
+
+export interface ComparisonDeps {
+  readonly recorder: import('../io/comparison-recorder').ComparisonRecorder;
+  readonly pool: import('../io/compare-pool').ComparePool;
 }
 
 export interface RequestContext {
@@ -52,6 +60,10 @@ export interface RequestContext {
   primary: ForwardResult | null;
   /** The other side's answer to the second write, once it settled. */
   secondWrite: import('../io/replay').ReplayOutcome | null;
+  /** The shadow's answer, in flight or settled. */
+  shadow: Promise<import('../io/replay').ReplayOutcome> | null;
+  /** Why a sampled shadow was not sent (recorded as a skipped comparison). */
+  shadowSkipped: string | null;
   /** Which side's answer the client got (differs from the decision's primary after a fallback). */
   answeredBy: Side | null;
 }

@@ -10,6 +10,8 @@ import type { FacadeDeps, RequestContext, Step } from './context';
 import { forwardToPrimary } from './forward-primary';
 import { matchRoute } from './match-route';
 import { recordRequest } from './record';
+import { recordComparison } from './record-comparison';
+import { sendShadow } from './send-shadow';
 import { sendSecondWrite } from './second-write';
 
 const prepareHeaders: Step = (ctx) => {
@@ -22,8 +24,10 @@ export const facadeSteps: readonly Step[] = Object.freeze([
   chooseStage,      // flag provider → stage (sticky rollout) → decision (primary, shadow, then)
   prepareHeaders,   // drop hop-by-hop headers, add X-Forwarded-*, x-request-id
   bufferBody,       // only when the body must be sent twice, and only up to the cap
-  forwardToPrimary, // stream the primary's answer to the client; fallback to the monolith
+  sendShadow,       // sampled reads in shadow/live: a copy to the shadow side, concurrently, bounded
+  forwardToPrimary, // stream the primary's answer to the client (capped tee); fallback to the monolith
   sendSecondWrite,  // after the client has its answer: the same write to the other side
+  recordComparison, // off the response path: diff -> classify (noise) -> redact -> batched store
   recordRequest,    // metrics
 ]);
 
@@ -35,6 +39,7 @@ export function newContext(req: IncomingMessage, res: ServerResponse): RequestCo
   return {
     req, res, requestId, path: '/', query: '', route: null, runtime: null, decision: null,
     body: null, bodyOverCap: false, bodyStream: null, primary: null, secondWrite: null, answeredBy: null,
+    shadow: null, shadowSkipped: null,
   };
 }
 

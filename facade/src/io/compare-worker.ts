@@ -1,0 +1,26 @@
+// Worker thread for large comparisons: parses, diffs and redacts big bodies off the facade's
+// event loop. Receives every route's compare rules once (workerData), then one task per message.
+import { parentPort, workerData } from 'node:worker_threads';
+import { compileRules, type CompiledRules } from '../core/compare';
+import type { CompareRules, Observation } from '../core/compare/types';
+import { evaluate } from '../core/comparison';
+
+interface Task { id: number; route: string; primary: Observation; shadow: Observation }
+
+const rules = new Map<string, CompiledRules>(
+  Object.entries(workerData as Record<string, CompareRules>).map(([route, r]) => [route, compileRules(r)]),
+);
+
+/** Buffers arrive as Uint8Array after structured cloning. */
+function revive(o: Observation): Observation {
+  return o.ok ? { ...o, body: Buffer.from(o.body.buffer, o.body.byteOffset, o.body.byteLength) } : o;
+}
+
+parentPort?.on('message', (task: Task) => {
+  try {
+    const result = evaluate(revive(task.primary), revive(task.shadow), rules.get(task.route)!);
+    parentPort!.postMessage({ id: task.id, result });
+  } catch (err) {
+    parentPort!.postMessage({ id: task.id, error: (err as Error).message });
+  }
+});

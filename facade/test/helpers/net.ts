@@ -1,0 +1,45 @@
+// Low-level stand-ins for misbehaving upstreams (raw TCP servers that answer garbage or hang up)
+// and free-port lookup for configs that need a port known before the process starts.
+import net from 'node:net';
+
+export interface RawServer {
+  readonly url: string;
+  readonly port: number;
+  readonly server: net.Server;
+  close(): Promise<void>;
+}
+
+/** A TCP server on 127.0.0.1:0 handing each connection to `onConnection`; close() destroys them all. */
+export async function startRawServer(onConnection: (socket: net.Socket) => void): Promise<RawServer> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    onConnection(socket);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`, port, server,
+    close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+  };
+}
+
+/** A port nothing listens on right now (the OS picked it, then it was released). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+/** True when a listener can bind `port` on 127.0.0.1 (i.e. nobody holds it any more). */
+export async function portIsFree(port: number): Promise<boolean> {
+  const server = net.createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}

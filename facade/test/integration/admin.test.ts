@@ -1,0 +1,225 @@
+// The admin API on its own port: who may change a stage (bearer token; none configured means no
+// writes), how bad requests are refused, the stage-skip guard, listings, health, metrics and the
+// audit log every change writes.
+import { metricSum, metricsText, putStage } from '../helpers/admin-client';
+import { startTestFacade, type TestFacade } from '../helpers/facade';
+import { rawRequest } from '../helpers/raw-http';
+import { startUpstream, type TestUpstream } from '../helpers/upstream';
+import type { StartOptions } from '../../src/server';
+
+let monolith: TestUpstream;
+let catalog: TestUpstream;
+let facade: TestFacade | undefined;
+
+beforeEach(async () => {
+  monolith = await startUpstream('monolith');
+  catalog = await startUpstream('catalog');
+});
+
+afterEach(async () => {
+  await facade?.close();
+  facade = undefined;
+  await Promise.all([monolith.close(), catalog.close()]);
+});
+
+async function start(opts: StartOptions = {}): Promise<TestFacade> {
+  facade = await startTestFacade({
+    monolith: { url: monolith.url },
+    services: { catalog: { url: catalog.url }, inventory: { url: catalog.url } },
+    routes: [
+      { name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog', fallback: true },
+      { name: 'inventory', match: { path: '/api/inventory/**', methods: ['GET', 'POST'] }, service: 'inventory' },
+    ],
+  }, opts);
+  return facade;
+}
+
+async function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(url);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function stageOf(f: TestFacade, route: string): Promise<unknown> {
+  return (await getJson(`${f.adminUrl}/routes/${route}`)).body.stage;
+}
+
+describe('who may change a stage', () => {
+  it.each([
+    ['no Authorization header', null],
+    ['a wrong token', 'not-the-token'],
+    ['a prefix of the token', 'test-toke'],
+    ['the token plus a suffix', 'test-token-x'],
+    ['an empty token', ''],
+  ])('a PUT with %s is refused with 401 and changes nothing', async (_what, token) => {
+    const f = await start();
+    const answer = await putStage(f.adminUrl!, 'catalog', { stage: 'dualwrite' }, token);
+    expect(answer).toMatchObject({ status: 401, body: { error: 'UNAUTHORIZED' } });
+    expect(await stageOf(f, 'catalog')).toBe('off');
+    expect((await getJson(`${f.adminUrl}/routes/catalog/history`)).body.history).toEqual([]);
+  });
+
+  it('a token sent with another scheme is refused with 401', async () => {
+    const f = await start();
+    const res = await fetch(`${f.adminUrl}/routes/catalog`, {
+      method: 'PUT', headers: { authorization: 'Basic test-token', 'content-type': 'application/json' }, body: '{"stage":"dualwrite"}',
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('without a configured token every change is refused with 403, whatever is sent', async () => {
+    const f = await start({ adminToken: '' });
+    for (const token of [null, '', 'anything']) {
+      const answer = await putStage(f.adminUrl!, 'catalog', { stage: 'dualwrite' }, token);
+      expect(answer).toMatchObject({ status: 403, body: { error: 'WRITES_DISABLED' } });
+    }
+    expect(await stageOf(f, 'catalog')).toBe('off');
+    // Reads stay open.
+    expect((await getJson(`${f.adminUrl}/routes`)).status).toBe(200);
+  });
+});
+
+describe('bad requests', () => {
+  it('an unknown route is 404 naming the known ones', async () => {
+    const f = await start();
+    const answer = await putStage(f.adminUrl!, 'orders', { stage: 'dualwrite' });
+    expect(answer.status).toBe(404);
+    expect(answer.body.error).toBe('ROUTE_UNKNOWN');
+    expect(answer.body.message).toEqual(expect.stringContaining('catalog, inventory'));
+    expect((await getJson(`${f.adminUrl}/routes/orders`)).status).toBe(404);
+  });
+
+  it.each([
+    [{ stage: 'bogus' }, 'stage'],
+    [{}, 'stage'],
+    [{ stage: 'live', percent: 150 }, 'percent'],
+    [{ stage: 'live', percent: '10' }, 'percent'],
+    [{ stage: 'dualwrite', force: 'yes' }, 'force'],
+    [{ stage: 'dualwrite', stag: 'x' }, '"stag"'],
+  ])('the body %j is refused with 400 naming %s', async (body, field) => {
+    const f = await start();
+    const answer = await putStage(f.adminUrl!, 'catalog', body);
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toBe('BODY_INVALID');
+    expect(String(answer.body.message)).toContain(field);
+    expect(await stageOf(f, 'catalog')).toBe('off');
+  });
+
+  it('a body that is not JSON is refused with 400', async () => {
+    const f = await start();
+    const answer = await fetch(`${f.adminUrl}/routes/catalog`, {
+      method: 'PUT', headers: { authorization: 'Bearer test-token', 'content-type': 'application/json' }, body: '{"stage":',
+    });
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as Record<string, unknown>).error).toBe('BODY_INVALID');
+  });
+
+  it('an unknown admin path is a JSON 404', async () => {
+    const f = await start();
+    expect(await getJson(`${f.adminUrl}/nope`)).toEqual({ status: 404, body: { error: 'NOT_FOUND' } });
+  });
+});
+
+describe('stage changes', () => {
+  it('off → live without force is refused with 409 STAGE_SKIP; with force it moves', async () => {
+    const f = await start();
+    const refused = await putStage(f.adminUrl!, 'catalog', { stage: 'live' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toBe('STAGE_SKIP');
+    expect(String(refused.body.message)).toMatch(/dualwrite, shadow/);
+    expect(await stageOf(f, 'catalog')).toBe('off');
+
+    const forced = await putStage(f.adminUrl!, 'catalog', { stage: 'live', force: true, reason: 'hotfix' });
+    expect(forced.status).toBe(200);
+    expect(forced.body).toMatchObject({ route: 'catalog', from: 'off', to: 'live', percent: null });
+    expect(await stageOf(f, 'catalog')).toBe('live');
+  });
+
+  it('one step at a time needs no force, forwards and back', async () => {
+    const f = await start();
+    for (const stage of ['dualwrite', 'shadow', 'live', 'shadow']) {
+      expect((await putStage(f.adminUrl!, 'catalog', { stage })).status).toBe(200);
+    }
+    expect(await stageOf(f, 'catalog')).toBe('shadow');
+  });
+
+  it('a change applies to the very next request of this facade', async () => {
+    const f = await start();
+    expect((await rawRequest(f.url, '/api/products/1')).json().from).toBe('monolith');
+    await putStage(f.adminUrl!, 'catalog', { stage: 'complete', force: true });
+    expect((await rawRequest(f.url, '/api/products/1')).json().from).toBe('catalog');
+  });
+
+  it('every change is in the audit log, newest first, with actor, reason, percent and force', async () => {
+    const f = await start();
+    await putStage(f.adminUrl!, 'catalog', { stage: 'dualwrite', reason: 'backfill done', actor: 'alice' });
+    await putStage(f.adminUrl!, 'catalog', { stage: 'live', force: true, reason: 'skip shadow' });
+    await putStage(f.adminUrl!, 'catalog', { stage: 'live', force: true, percent: 0, reason: 'noop' });
+    await putStage(f.adminUrl!, 'inventory', { stage: 'dualwrite', reason: 'other route' });
+    await putStage(f.adminUrl!, 'catalog', { stage: 'bogus' }); // refused: not logged
+    const { body } = await getJson(`${f.adminUrl}/routes/catalog/history`);
+    const history = body.history as Array<Record<string, unknown>>;
+    expect(history.map((h) => [h.from, h.to, h.actor, h.reason, h.forced])).toEqual([
+      ['live', 'live', 'admin-api', 'noop', true],
+      ['dualwrite', 'live', 'admin-api', 'skip shadow', true],
+      ['off', 'dualwrite', 'alice', 'backfill done', false],
+    ]);
+    for (const h of history) {
+      expect(h.route).toBe('catalog');
+      expect(Number.isNaN(Date.parse(String(h.at)))).toBe(false);
+    }
+  });
+});
+
+describe('listings, health and metrics', () => {
+  it('GET /routes lists name, pattern, service, stage, rollout and requests per side', async () => {
+    const f = await start();
+    await putStage(f.adminUrl!, 'catalog', { stage: 'complete', force: true });
+    await putStage(f.adminUrl!, 'inventory', { stage: 'dualwrite' });
+    await putStage(f.adminUrl!, 'inventory', { stage: 'shadow', percent: 25 });
+    await rawRequest(f.url, '/api/products/1');
+    await rawRequest(f.url, '/api/products/2');
+    await rawRequest(f.url, '/api/inventory/1');
+    await f.waitForDone(3);
+    const { status, body } = await getJson(`${f.adminUrl}/routes`);
+    expect(status).toBe(200);
+    expect(body.routes).toEqual([
+      expect.objectContaining({
+        name: 'catalog', pattern: '/api/products/**', methods: null, service: 'catalog', fallback: true,
+        stage: 'complete', rollout: null, requests: { service: 2 },
+      }),
+      expect.objectContaining({
+        name: 'inventory', pattern: '/api/inventory/**', methods: ['GET', 'POST'], service: 'inventory',
+        stage: 'dualwrite', rollout: { stage: 'shadow', percent: 25 }, requests: { monolith: 1 },
+      }),
+    ]);
+  });
+
+  it('/healthz and /readyz answer 200', async () => {
+    const f = await start();
+    expect(await getJson(`${f.adminUrl}/healthz`)).toEqual({ status: 200, body: { ok: true } });
+    expect(await getJson(`${f.adminUrl}/readyz`)).toEqual({ status: 200, body: { ready: true } });
+  });
+
+  it('/metrics is Prometheus text counting requests by route, side and status', async () => {
+    const f = await start();
+    await rawRequest(f.url, '/api/products/1');
+    await rawRequest(f.url, '/api/orders/1');
+    await rawRequest(f.url, '/api/%zz');
+    await f.waitForDone(3);
+    const res = await fetch(`${f.adminUrl}/metrics`);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await res.text();
+    expect(text).toMatch(/^# TYPE strangler_requests_total counter$/m);
+    expect(metricSum(text, 'strangler_requests_total', { route: 'catalog', side: 'monolith', status: '200' })).toBe(1);
+    expect(metricSum(text, 'strangler_requests_total', { route: '(unrouted)', side: 'monolith', status: '200' })).toBe(1);
+    expect(metricSum(text, 'strangler_bad_requests_total', { code: 'PATH_MALFORMED' })).toBe(1);
+    expect(text).toMatch(/^strangler_upstream_duration_seconds_bucket\{/m);
+    expect(metricSum(await metricsText(f.adminUrl!), 'strangler_requests_total')).toBe(2);
+  });
+
+  it('the admin API is not reachable on the public port', async () => {
+    const f = await start();
+    await rawRequest(f.url, '/routes');
+    expect(monolith.received.map((r) => r.url)).toEqual(['/routes']);
+  });
+});

@@ -1,0 +1,255 @@
+// What crosses the facade and what does not: forwarding headers, request ids and trace context,
+// hop-by-hop headers, cookies and redirects, and bodies streamed both ways without buffering.
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { setStage } from '../helpers/admin-client';
+import { startTestFacade, type TestFacade } from '../helpers/facade';
+import { deferred, rawRequest, within } from '../helpers/raw-http';
+import { startUpstream, type TestUpstream } from '../helpers/upstream';
+
+let monolith: TestUpstream;
+let catalog: TestUpstream;
+let facade: TestFacade;
+const extraServers: http.Server[] = [];
+
+async function start(urls: { monolith?: string; catalog?: string } = {}): Promise<void> {
+  facade = await startTestFacade({
+    monolith: { url: urls.monolith ?? monolith.url },
+    services: { catalog: { url: urls.catalog ?? catalog.url } },
+    routes: [{ name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog' }],
+  });
+}
+
+beforeEach(async () => {
+  monolith = await startUpstream('monolith');
+  catalog = await startUpstream('catalog');
+});
+
+afterEach(async () => {
+  await facade?.close();
+  await Promise.all([monolith.close(), catalog.close()]);
+  for (const s of extraServers.splice(0)) await new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections(); });
+});
+
+async function listen(server: http.Server): Promise<string> {
+  extraServers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('request headers', () => {
+  beforeEach(() => start());
+
+  it('the upstream learns who asked: X-Forwarded-For, -Proto and -Host', async () => {
+    const port = new URL(facade.url).port;
+    await rawRequest(facade.url, '/api/orders', { headers: { host: `shop.example:${port}` } });
+    const [got] = await monolith.waitFor(1);
+    expect(got.headers['x-forwarded-for']).toBe('127.0.0.1');
+    expect(got.headers['x-forwarded-proto']).toBe('http');
+    expect(got.headers['x-forwarded-host']).toBe(`shop.example:${port}`);
+    expect(got.headers.host).toBe(`shop.example:${port}`);
+  });
+
+  it('an X-Forwarded-For from a proxy in front is extended, not replaced', async () => {
+    await rawRequest(facade.url, '/api/orders', { headers: { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https' } });
+    const [got] = await monolith.waitFor(1);
+    expect(got.headers['x-forwarded-for']).toBe('203.0.113.7, 127.0.0.1');
+    expect(got.headers['x-forwarded-proto']).toBe('https');
+  });
+
+  it('a client x-request-id is passed through and echoed back', async () => {
+    const res = await rawRequest(facade.url, '/api/orders', { headers: { 'x-request-id': 'req-42.a:b@c' } });
+    const [got] = await monolith.waitFor(1);
+    expect(got.headers['x-request-id']).toBe('req-42.a:b@c');
+    expect(res.headers['x-request-id']).toBe('req-42.a:b@c');
+  });
+
+  it('without an x-request-id one is generated, sent upstream and echoed on the response', async () => {
+    const res = await rawRequest(facade.url, '/api/orders');
+    const [got] = await monolith.waitFor(1);
+    const id = got.headers['x-request-id'];
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers['x-request-id']).toBe(id);
+  });
+
+  it('an x-request-id that could inject into logs is replaced by a generated one', async () => {
+    const res = await rawRequest(facade.url, '/api/orders', { headers: { 'x-request-id': 'a b<script>' } });
+    const [got] = await monolith.waitFor(1);
+    expect(got.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers['x-request-id']).toBe(got.headers['x-request-id']);
+  });
+
+  it('W3C traceparent and tracestate pass through unchanged', async () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    await rawRequest(facade.url, '/api/products/1', { headers: { traceparent, tracestate: 'vendor=abc' } });
+    const [got] = await monolith.waitFor(1);
+    expect(got.headers.traceparent).toBe(traceparent);
+    expect(got.headers.tracestate).toBe('vendor=abc');
+  });
+
+  it('hop-by-hop headers stay at the facade while end-to-end headers reach the upstream', async () => {
+    const res = await rawRequest(facade.url, '/api/orders', {
+      headers: {
+        connection: 'close, x-hop-secret', 'x-hop-secret': 'per-connection', 'keep-alive': 'timeout=5',
+        'proxy-authorization': 'Basic cHJveHk6c2VjcmV0', te: 'trailers',
+        authorization: 'Bearer end-to-end', 'x-custom': 'kept', accept: 'application/json',
+      },
+    });
+    expect(res.status).toBe(200);
+    const [got] = await monolith.waitFor(1);
+    expect(got.headers).not.toHaveProperty('x-hop-secret');
+    expect(got.headers).not.toHaveProperty('keep-alive');
+    expect(got.headers).not.toHaveProperty('proxy-authorization');
+    expect(got.headers).not.toHaveProperty('te');
+    expect(got.headers.connection ?? '').not.toMatch(/x-hop-secret|close/i);
+    expect(got.headers.authorization).toBe('Bearer end-to-end');
+    expect(got.headers['x-custom']).toBe('kept');
+    expect(got.headers.accept).toBe('application/json');
+  });
+});
+
+describe('responses', () => {
+  beforeEach(() => start());
+
+  it('two Set-Cookie headers arrive as two, intact', async () => {
+    monolith.handler = (_req, res) => {
+      res.setHeader('set-cookie', ['sid=abc123; Path=/; HttpOnly; SameSite=Lax', 'theme=dark; Max-Age=3600; Expires=Wed, 21 Oct 2037 07:28:00 GMT']);
+      res.end('ok');
+    };
+    const res = await rawRequest(facade.url, '/login');
+    expect(res.headers['set-cookie']).toEqual(['sid=abc123; Path=/; HttpOnly; SameSite=Lax', 'theme=dark; Max-Age=3600; Expires=Wed, 21 Oct 2037 07:28:00 GMT']);
+  });
+
+  it('a redirect keeps its status and Location untouched', async () => {
+    monolith.handler = (_req, res) => { res.writeHead(302, { location: 'http://127.0.0.1:3000/login?next=%2Faccount' }); res.end(); };
+    const res = await rawRequest(facade.url, '/account');
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('http://127.0.0.1:3000/login?next=%2Faccount');
+    expect(res.headers['x-strangler-side']).toBe('monolith');
+  });
+
+  it('hop-by-hop response headers (and ones the upstream lists in Connection) do not reach the client', async () => {
+    monolith.handler = (_req, res) => {
+      res.writeHead(200, { connection: 'keep-alive, x-upstream-hop', 'x-upstream-hop': '1', 'keep-alive': 'timeout=5', 'x-end-to-end': '1' });
+      res.end('ok');
+    };
+    const res = await rawRequest(facade.url, '/x');
+    expect(res.headers).not.toHaveProperty('x-upstream-hop');
+    expect(res.headers['keep-alive']).not.toBe('timeout=5');
+    expect(res.headers['x-end-to-end']).toBe('1');
+  });
+
+  it('a chunked response streams: the client reads the first chunk before the upstream has ended', async () => {
+    const release = deferred();
+    monolith.handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('first chunk;');
+      void release.promise.then(() => res.end('second chunk'));
+    };
+    const base = new URL(facade.url);
+    const answer = await within(new Promise<{ first: string; te: unknown; rest: Promise<string> }>((resolve, reject) => {
+      const req = http.get({ hostname: base.hostname, port: base.port, path: '/stream', agent: false }, (res) => {
+        res.setEncoding('utf8');
+        res.once('data', (first: string) => {
+          let rest = '';
+          res.on('data', (c: string) => { rest += c; });
+          resolve({ first, te: res.headers['transfer-encoding'], rest: new Promise((r) => res.on('end', () => r(rest))) });
+        });
+      });
+      req.on('error', reject);
+    }), 3000, 'first chunk through the facade');
+    expect(answer.first).toBe('first chunk;');
+    expect(answer.te).toBe('chunked');
+    release.resolve();
+    await expect(within(answer.rest, 3000, 'rest of the stream')).resolves.toBe('second chunk');
+  });
+});
+
+describe('request bodies', () => {
+  it('a 5 MB upload streams through to the upstream intact (route at off)', async () => {
+    const firstBytes = deferred();
+    const upload = http.createServer((req, res) => {
+      const hash = createHash('sha256');
+      let size = 0;
+      req.on('data', (c: Buffer) => { size += c.length; hash.update(c); firstBytes.resolve(); });
+      req.on('end', () => res.end(JSON.stringify({ size, sha256: hash.digest('hex'), te: req.headers['transfer-encoding'] ?? null })));
+    });
+    await start({ monolith: await listen(upload) });
+    await setStage(facade.adminUrl!, 'catalog', 'off');
+
+    const body = Buffer.alloc(5 * 1024 * 1024);
+    for (let i = 0; i < body.length; i += 4) body.writeUInt32LE((i * 2654435761) >>> 0, i);
+    const base = new URL(facade.url);
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request({
+        hostname: base.hostname, port: base.port, method: 'POST', path: '/api/products/upload', agent: false,
+        headers: { 'content-type': 'application/octet-stream', 'content-length': body.length },
+      }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => { text += c; });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      // Send 1 MB, wait until the upstream has bytes, then the rest: a buffering facade would deadlock here.
+      req.write(body.subarray(0, 1024 * 1024));
+      void within(firstBytes.promise, 3000, 'first upload bytes at the upstream').then(
+        () => req.end(body.subarray(1024 * 1024)),
+        (err: Error) => { req.destroy(); reject(err); },
+      );
+    });
+    const res = await within(answer, 10_000, 'upload answer');
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text)).toEqual({ size: body.length, sha256: createHash('sha256').update(body).digest('hex'), te: null });
+  });
+
+  it('a chunked upload of unknown length streams through as chunked', async () => {
+    await start();
+    const base = new URL(facade.url);
+    const res = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ hostname: base.hostname, port: base.port, method: 'PUT', path: '/api/orders/1', agent: false }, (r) => { r.resume(); r.on('end', () => resolve(r.statusCode ?? 0)); });
+      req.on('error', reject);
+      req.write('part one,');
+      req.end('part two');
+    });
+    expect(res).toBe(200);
+    const [got] = await monolith.waitFor(1);
+    expect(got.body).toBe('part one,part two');
+    expect(got.headers['transfer-encoding']).toBe('chunked');
+  });
+});
+
+describe('upstream connections', () => {
+  it('many sequential requests reuse a few keep-alive sockets to the upstream', async () => {
+    await start();
+    const connections: Socket[] = [];
+    monolith.server.on('connection', (s: Socket) => connections.push(s));
+    for (let i = 0; i < 50; i++) {
+      const res = await rawRequest(facade.url, `/api/orders/${i}`);
+      expect(res.status).toBe(200);
+    }
+    expect(monolith.received).toHaveLength(50);
+    expect(connections.length).toBeLessThanOrEqual(2);
+  });
+
+  it('concurrent requests share a bounded pool and all get answered', async () => {
+    await start();
+    const connections: Socket[] = [];
+    monolith.server.on('connection', (s: Socket) => connections.push(s));
+    const statuses = await Promise.all(Array.from({ length: 30 }, (_, i) => rawRequest(facade.url, `/api/orders/${i}`).then((r) => r.status)));
+    expect(statuses).toEqual(Array(30).fill(200));
+    // A second burst is served on the sockets the first one opened.
+    const before = connections.length;
+    await Promise.all(Array.from({ length: 10 }, (_, i) => rawRequest(facade.url, `/api/orders/b${i}`)));
+    expect(connections.length).toBe(before);
+  });
+
+  it('an upstream URL with a base path gets it on forwarded requests too', async () => {
+    await start({ catalog: `${catalog.url}/catalog-v2` });
+    await setStage(facade.adminUrl!, 'catalog', 'complete');
+    const res = await rawRequest(facade.url, '/api/products/1?x=1');
+    expect(res.json().from).toBe('catalog');
+    expect(catalog.received.map((r) => r.url)).toEqual(['/catalog-v2/api/products/1?x=1']);
+  });
+});

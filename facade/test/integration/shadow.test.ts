@@ -1,0 +1,218 @@
+// Shadow traffic and comparisons through a real facade: the client's answer depends only on the
+// primary; differences are found with exact paths; noise is learned; secrets never reach SQLite.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import type { ComparisonRecord } from '../../src/io/comparison-store';
+import { startTestFacade, type TestFacade } from '../helpers/facade';
+import { startUpstream, type Handler, type TestUpstream } from '../helpers/upstream';
+
+let monolith: TestUpstream;
+let service: TestUpstream;
+let facade: TestFacade;
+
+const json = (body: unknown, headers: Record<string, string> = {}): Handler => (_req, res) => {
+  const payload = JSON.stringify(body);
+  res.writeHead(200, { 'content-type': 'application/json', ...headers });
+  res.end(payload);
+};
+
+async function start(compare: Record<string, unknown> = {}, stage = 'shadow'): Promise<void> {
+  facade = await startTestFacade({
+    monolith: { url: monolith.url },
+    services: { inventory: { url: service.url } },
+    routes: [{ name: 'inventory', match: { path: '/api/inventory/**' }, service: 'inventory', compare: { noiseSample: 0, ...compare } }],
+  });
+  facade.store.change({ route: 'inventory', stage: stage as 'shadow', force: true, actor: 'test', defaultStage: 'off' });
+  (facade.deps.flags as unknown as { reload(): void }).reload();
+}
+
+/** Resolves with the next `n` comparison records written to the diff store. */
+function nextRecords(n: number, timeoutMs = 5000): Promise<ComparisonRecord[]> {
+  const got: ComparisonRecord[] = [];
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`expected ${n} comparisons, got ${got.length}`)), timeoutMs);
+    const off = facade.recorder.onRecorded((batch) => {
+      got.push(...batch.filter((r) => r.reason !== 'noise_sample'));
+      if (got.length >= n) { clearTimeout(t); off(); resolve(got); }
+    });
+  });
+}
+
+beforeEach(async () => {
+  monolith = await startUpstream('monolith');
+  service = await startUpstream('service');
+});
+
+afterEach(async () => {
+  await facade?.close();
+  await monolith.close();
+  await service.close();
+});
+
+it('in the shadow stage the client gets the monolith body and identical answers are a match', async () => {
+  monolith.handler = json({ sku: 'A', on_hand: 3 });
+  service.handler = json({ on_hand: 3, sku: 'A' });
+  await start();
+  const records = nextRecords(1);
+  const res = await fetch(`${facade.url}/api/inventory/A`);
+  expect(await res.json()).toEqual({ sku: 'A', on_hand: 3 });
+  const [r] = await records;
+  expect(r.outcome).toBe('match');
+  expect(service.received[0].headers['x-strangler-shadow']).toBe('1');
+});
+
+it('a nested difference is found with its exact path, with added, removed and type changes', async () => {
+  monolith.handler = json({ items: [{ price: '1.00' }, { price: '2.00' }, { price: '3.00' }, { price: '4.05' }], gone: 1, n: 5 });
+  service.handler = json({ items: [{ price: '1.00' }, { price: '2.00' }, { price: '3.00' }, { price: '4.10' }], extra: true, n: '5' });
+  await start();
+  const records = nextRecords(1);
+  await (await fetch(`${facade.url}/api/inventory/A`)).text();
+  const [r] = await records;
+  expect(r.outcome).toBe('mismatch');
+  const diffs = (r.detail as { mismatched: Array<{ path: string; kind: string }> }).mismatched.map((d) => `${d.path} ${d.kind}`).sort();
+  expect(diffs).toEqual(['$.extra added', '$.gone removed', '$.items[3].price changed', '$.n type']);
+  const api = await (await fetch(`${facade.adminUrl}/routes/inventory/comparisons`)).json() as { outcomes: Record<string, number>; samples: unknown[] };
+  expect(api.outcomes.mismatch).toBe(1);
+  expect(api.samples).toHaveLength(1);
+});
+
+it('the client is answered while the shadow has not answered at all', async () => {
+  monolith.handler = json({ ok: true });
+  let release!: () => void;
+  const hung = new Promise<void>((r) => { release = r; });
+  service.handler = (_req, res) => { void hung.then(() => { res.writeHead(200); res.end('{}'); }); };
+  await start({ shadowTimeoutMs: 10_000 });
+  const res = await fetch(`${facade.url}/api/inventory/A`);
+  expect(await res.json()).toEqual({ ok: true });
+  expect(service.received).toHaveLength(1); // the shadow is in flight, unanswered, and the client already has its answer
+  release();
+});
+
+it.each([
+  ['returns 500', ((_req, res) => { res.writeHead(500); res.end('boom'); }) as Handler, 'mismatch'],
+  ['returns invalid JSON', ((_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{nope'); }) as Handler, 'mismatch'],
+  ['resets the connection', ((req) => { req.socket.destroy(); }) as Handler, 'error'],
+])('when the shadow %s the client still gets the monolith answer', async (_name, handler, outcome) => {
+  monolith.handler = json({ ok: true });
+  service.handler = handler;
+  await start();
+  const records = nextRecords(1);
+  const res = await fetch(`${facade.url}/api/inventory/A`);
+  expect(res.status).toBe(200);
+  expect(await res.json()).toEqual({ ok: true });
+  expect((await records)[0].outcome).toBe(outcome);
+});
+
+it('when the shadow is down the client still gets the monolith answer and the comparison is an error', async () => {
+  monolith.handler = json({ ok: true });
+  await service.close();
+  await start();
+  const records = nextRecords(1);
+  const res = await fetch(`${facade.url}/api/inventory/A`);
+  expect(await res.json()).toEqual({ ok: true });
+  expect((await records)[0]).toMatchObject({ outcome: 'error', reason: 'service_UPSTREAM_UNREACHABLE' });
+});
+
+it('a timestamp that differs on every answer is learned as noise while a real difference still counts', async () => {
+  let tick = 0;
+  monolith.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ at: `t${tick++}`, price: '1.00' })); };
+  service.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ at: `s${tick++}`, price: '1.01' })); };
+  await start({ noiseSample: 100 });
+  const records = nextRecords(60, 15_000);
+  for (let i = 0; i < 60; i++) await (await fetch(`${facade.url}/api/inventory/A${i}`)).text();
+  await records;
+  const api = await (await fetch(`${facade.adminUrl}/routes/inventory/comparisons`)).json() as { fields: Array<{ field: string; mismatches: number; noiseDiffs: number; class: string }> };
+  const at = api.fields.find((f) => f.field === '$.at')!;
+  const price = api.fields.find((f) => f.field === '$.price')!;
+  expect(at.noiseDiffs).toBeGreaterThanOrEqual(50);
+  expect(at.class).toBe('noise');
+  expect(price.noiseDiffs).toBe(0);
+  expect(price.class).toBe('mismatch');
+});
+
+it('only the price difference keeps a comparison a mismatch once the timestamp is known noise', async () => {
+  let tick = 0;
+  let priceDiffers = false;
+  monolith.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ at: `t${tick++}`, price: '1.00' })); };
+  service.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ at: `s${tick++}`, price: priceDiffers ? '9.99' : '1.00' })); };
+  await start({ noiseSample: 100 });
+  const warmup = nextRecords(40, 15_000);
+  for (let i = 0; i < 40; i++) await (await fetch(`${facade.url}/api/inventory/A${i}`)).text();
+  await warmup;
+  const onlyNoise = nextRecords(1);
+  await (await fetch(`${facade.url}/api/inventory/B`)).text();
+  expect((await onlyNoise)[0].outcome).toBe('noise');
+  priceDiffers = true;
+  const real = nextRecords(1);
+  await (await fetch(`${facade.url}/api/inventory/C`)).text();
+  expect((await real)[0].outcome).toBe('mismatch');
+});
+
+it('ignore rules move differences aside with their reason, and normalizers make equal values equal', async () => {
+  monolith.handler = json({ etag: 'a', price: '12.50', list: [1, 2, 3], when: '2024-01-01 00:00:00' });
+  service.handler = json({ etag: 'b', price: 12.5, list: [3, 2, 1], when: '2024-01-01T00:00:00.000Z' });
+  await start({
+    ignore: [{ path: '$.etag', reason: 'per-process etag' }],
+    normalizers: [{ kind: 'numericString', path: '$.price' }, { kind: 'arrayOrder', path: '$.list' }, { kind: 'timestamp', path: '$.when' }],
+  });
+  const records = nextRecords(1);
+  await (await fetch(`${facade.url}/api/inventory/A`)).text();
+  const [r] = await records;
+  expect(r.outcome).toBe('match');
+  expect((r.detail as { ignored: Array<{ path: string; reason: string }> }).ignored).toEqual([
+    expect.objectContaining({ path: '$.etag', reason: 'per-process etag' }),
+  ]);
+});
+
+it('gzip bodies are compared decoded, and a body over the cap is skipped without touching the request', async () => {
+  const body = JSON.stringify({ big: 'x'.repeat(100) });
+  monolith.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }); res.end(zlib.gzipSync(body)); };
+  service.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(body); };
+  await start({ maxBodyBytes: 2000 });
+  let records = nextRecords(1);
+  const res = await fetch(`${facade.url}/api/inventory/A`);
+  expect(await res.json()).toEqual({ big: 'x'.repeat(100) });
+  expect((await records)[0].outcome).toBe('match');
+  const huge = JSON.stringify({ big: 'y'.repeat(5000) });
+  monolith.handler = json(JSON.parse(huge));
+  records = nextRecords(1);
+  const res2 = await fetch(`${facade.url}/api/inventory/B`);
+  expect((await res2.text()).length).toBe(huge.length);
+  expect((await records)[0]).toMatchObject({ outcome: 'skipped', reason: 'too_large' });
+});
+
+it('a failed second write is stored as a divergence with the request to repair it; the client saw the authoritative answer', async () => {
+  monolith.handler = json({ reserved: 2 });
+  service.handler = (_req, res) => { res.writeHead(503); res.end(); };
+  await start({}, 'dualwrite');
+  const records = nextRecords(1);
+  const res = await fetch(`${facade.url}/api/inventory/A/reserve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"quantity":2}' });
+  expect(await res.json()).toEqual({ reserved: 2 });
+  const [r] = await records;
+  expect(r).toMatchObject({ outcome: 'divergence', reason: 'second_write_status_503' });
+  expect((r.detail as { request: { method: string; url: string; body: unknown } }).request).toMatchObject({ method: 'POST', url: '/api/inventory/A/reserve', body: { quantity: 2 } });
+});
+
+it('secrets never reach the SQLite file or its WAL', async () => {
+  monolith.handler = json({ user: 'u', password: 'hunter2-response', token: 'tok-A' }, { 'set-cookie': 'sid=cookie-secret-1; HttpOnly' });
+  service.handler = json({ user: 'v', password: 'hunter2-shadow', token: 'tok-B' }, { 'set-cookie': 'sid=cookie-secret-2; HttpOnly' });
+  await start({ redact: ['$.token'], cookies: ['sid'], headers: ['content-type', 'authorization'] });
+  const records = nextRecords(2);
+  await (await fetch(`${facade.url}/api/inventory/A`, { headers: { authorization: 'Bearer auth-secret-9', cookie: 'sid=cookie-secret-3' } })).text();
+  facade.store.change({ route: 'inventory', stage: 'dualwrite', force: true, actor: 'test', defaultStage: 'off' });
+  (facade.deps.flags as unknown as { reload(): void }).reload();
+  service.handler = (_req, res) => { res.writeHead(500); res.end(); };
+  await (await fetch(`${facade.url}/api/inventory/A`, {
+    method: 'POST', headers: { authorization: 'Bearer auth-secret-9', cookie: 'sid=cookie-secret-3', 'content-type': 'application/json' },
+    body: JSON.stringify({ password: 'body-password-7', token: 'body-token-8' }),
+  })).text();
+  const got = await records;
+  expect(got.map((r) => r.outcome).sort()).toEqual(['divergence', 'mismatch']);
+  const dir = path.dirname(facade.config.state.db);
+  const bytes = fs.readdirSync(dir).filter((f) => f.startsWith('state.db')).map((f) => fs.readFileSync(path.join(dir, f)).toString('latin1')).join('');
+  expect(bytes).toContain('divergence');
+  for (const secret of ['hunter2-response', 'hunter2-shadow', 'tok-A', 'tok-B', 'cookie-secret-1', 'cookie-secret-2', 'cookie-secret-3', 'auth-secret-9', 'body-password-7', 'body-token-8']) {
+    expect(bytes).not.toContain(secret);
+  }
+});
