@@ -10,9 +10,9 @@ import { compileRoutes } from './core/routing';
 import { createLaunchDarklyProvider, type LaunchDarklyDataSource } from './flags/launchdarkly';
 import type { FlagProvider } from './flags/provider';
 import { SqliteFlagProvider } from './flags/sqlite';
-import { compileRules, CompareRulesError, type CompiledRules } from './core/compare';
-import type { CompareRules } from './core/compare/types';
+import { compileRules, CompareRulesError } from './core/compare';
 import { ConfigError } from './errors';
+import { RulesWatcher, rulesFor } from './io/compare-rules';
 import { createAdminApp, type MetricsSource } from './io/admin';
 import { ComparePool } from './io/compare-pool';
 import { ComparisonRecorder } from './io/comparison-recorder';
@@ -69,27 +69,18 @@ function createFlags(config: FacadeConfig, store: StateStore | null, runtimes: R
   });
 }
 
-/** Body fields never stored, whatever the config says. */
-const ALWAYS_REDACTED = ['$..password'];
-
-function rawRules(config: FacadeConfig): Record<string, CompareRules> {
-  return Object.fromEntries(config.routes.map((r) => [r.name, { ...r.compare, redact: [...r.compare.redact, ...ALWAYS_REDACTED] } as unknown as CompareRules]));
-}
-
-/** Compiles every route's compare rules once; a bad rule stops start-up naming the route. */
-function compileAllRules(config: FacadeConfig): Map<string, CompiledRules> {
+/** A config compare rule that does not compile stops start-up, naming the route. */
+function checkConfigRules(config: FacadeConfig): void {
   const problems: string[] = [];
-  const out = new Map<string, CompiledRules>();
-  for (const [i, [name, rules]] of Object.entries(rawRules(config)).entries()) {
+  config.routes.forEach((route, i) => {
     try {
-      out.set(name, compileRules(rules));
+      compileRules(rulesFor(route, []));
     } catch (err) {
       if (!(err instanceof CompareRulesError)) throw err;
       problems.push(`routes[${i}].compare: ${err.message}`);
     }
-  }
+  });
   if (problems.length > 0) throw new ConfigError('config', problems);
-  return out;
 }
 
 function listen(server: http.Server, port: number, host: string, exclusive: boolean): Promise<number> {
@@ -114,7 +105,10 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   const flags = createFlags(config, store, runtimes, logger, opts);
   const comparisonStore = new ComparisonStore(store.db);
   const recorder = new ComparisonRecorder(comparisonStore, metrics, logger);
-  const pool = new ComparePool(compileAllRules(config), rawRules(config));
+  const pool = new ComparePool();
+  checkConfigRules(config);
+  const rulesWatcher = new RulesWatcher(config, store, pool, logger);
+  rulesWatcher.refresh();
   flags.onChange(() => { metrics.flagReloads.inc(); logger.info('flag change picked up'); });
   let ready = false;
   const deps: FacadeDeps = {
@@ -139,7 +133,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   if (opts.admin !== false) {
     const metricsSource = opts.metricsSource ?? { contentType: metrics.registry.contentType, text: () => metrics.registry.metrics() };
     const app = createAdminApp({
-      routes: deps.routes, flags, store: flags.kind === 'sqlite' ? store : null, comparisons: comparisonStore, metrics: metricsSource, token: opts.adminToken ?? process.env.STRANGLER_ADMIN_TOKEN,
+      routes: deps.routes, flags, store: flags.kind === 'sqlite' ? store : null, state: store, comparisons: comparisonStore, metrics: metricsSource, token: opts.adminToken ?? process.env.STRANGLER_ADMIN_TOKEN,
       isReady: () => ready, onStageChanged: () => { if (flags instanceof SqliteFlagProvider) flags.reload(); },
     });
     admin = http.createServer(app);
@@ -165,6 +159,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
       destroyUpstream(monolith);
       for (const s of services.values()) destroyUpstream(s);
       await flags.close();
+      rulesWatcher.close();
       recorder.close();
       await pool.close();
       store.close();

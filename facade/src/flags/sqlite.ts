@@ -9,6 +9,10 @@ import type { FlagProvider, FlagRoute, RouteState } from './provider';
 
 const sha1Hex = (s: string): string => createHash('sha1').update(s).digest('hex');
 
+function signature(states: ReadonlyMap<string, RouteState>): string {
+  return JSON.stringify([...states].map(([name, s]) => [name, s.stage, s.rollout, s.updatedAt]));
+}
+
 export interface SqliteFlagOptions {
   readonly store: StateStore;
   readonly pollMs: number;
@@ -46,20 +50,26 @@ export class SqliteFlagProvider implements FlagProvider {
     return () => this.listeners.delete(listener);
   }
 
-  /** Re-reads now (used after this process itself wrote a change, so it applies at once). */
-  reload(): void {
+  /**
+   * Re-reads now (also used after this process itself wrote a change, so it applies at once).
+   * Returns true when a stage or rollout changed: other commits (comparisons written by other
+   * workers) also move data_version, and must not count as flag reloads.
+   */
+  reload(): boolean {
     this.version = this.opts.store.dataVersion();
     const next = new Map<string, RouteState>();
     for (const [name, row] of this.opts.store.states()) {
       next.set(name, Object.freeze({ stage: row.stage, rollout: row.rollout, updatedAt: row.updatedAt }));
     }
+    const changed = signature(next) !== signature(this.snapshot);
     this.snapshot = next;
+    return changed;
   }
 
   private poll(): void {
     try {
       if (this.opts.store.dataVersion() === this.version) return;
-      this.reload();
+      if (!this.reload()) return;
       for (const l of this.listeners) l();
     } catch (err) {
       // A locked or briefly unreadable file must not stop routing: keep the last snapshot.

@@ -10,6 +10,7 @@ import type { RouteRuntime } from '../pipeline/context';
 import type { FlagProvider } from '../flags/provider';
 import { StageChangeError, type StateStore } from './state-store';
 import type { ComparisonStore } from './comparison-store';
+import { validIgnorePattern } from './compare-rules';
 
 export interface MetricsSource {
   readonly contentType: string;
@@ -23,11 +24,19 @@ export interface AdminDeps {
   readonly store: StateStore | null;
   readonly metrics: MetricsSource;
   readonly comparisons: ComparisonStore;
+  /** The state database (ignore rules, audit log) whatever the flag provider. */
+  readonly state: StateStore;
   readonly token: string | undefined;
   readonly isReady: () => boolean;
   /** Called after this process changed a stage, so it applies without waiting for the poll. */
   readonly onStageChanged: () => void;
 }
+
+const IgnoreBody = z.object({
+  path: z.string().min(1).max(300),
+  reason: z.string().min(1, 'give a reason: it is shown next to every difference this rule hides').max(500),
+  actor: z.string().max(100).optional(),
+}).strict();
 
 const ChangeBody = z.object({
   stage: z.enum(STAGES),
@@ -104,6 +113,31 @@ export function createAdminApp(deps: AdminDeps): express.Express {
         ...f, ...classifyField({ shadowComparisons: route.compared, shadowDiffs: f.mismatches, noiseSamples: route.noiseSamples, noiseDiffs: f.noiseDiffs }),
       })), samples: deps.comparisons.samples(name, limit),
     });
+  });
+  app.get('/routes/:name/ignore', (req, res) => {
+    const name = String(req.params.name);
+    if (!deps.routes.has(name)) { res.status(404).json({ error: 'ROUTE_UNKNOWN', message: `no route named "${name}"` }); return; }
+    const config = deps.routes.get(name)!.config.compare.ignore.map((r) => ({ ...r, source: 'config' }));
+    res.json({ route: name, rules: [...config, ...deps.state.ignoreRules(name).map((r) => ({ ...r, source: 'state' }))] });
+  });
+  app.post('/routes/:name/ignore', requireToken, express.json({ limit: '16kb' }), (req, res) => {
+    const name = String(req.params.name);
+    if (!deps.routes.has(name)) { res.status(404).json({ error: 'ROUTE_UNKNOWN', message: `no route named "${name}"` }); return; }
+    const parsed = IgnoreBody.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: 'BODY_INVALID', message: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
+      return;
+    }
+    const problem = validIgnorePattern(parsed.data.path);
+    if (problem) { res.status(400).json({ error: 'PATTERN_INVALID', message: `path: ${problem}` }); return; }
+    res.status(201).json(deps.state.addIgnoreRule({ route: name, path: parsed.data.path, reason: parsed.data.reason, actor: parsed.data.actor ?? 'admin-api' }));
+  });
+  app.delete('/routes/:name/ignore', requireToken, (req, res) => {
+    const name = String(req.params.name);
+    const path = typeof req.query.path === 'string' ? req.query.path : '';
+    if (!path) { res.status(400).json({ error: 'QUERY_INVALID', message: 'path: required (?path=<pattern>)' }); return; }
+    const removed = deps.state.removeIgnoreRule({ route: name, path });
+    res.status(removed ? 200 : 404).json(removed ? { removed: true } : { error: 'RULE_UNKNOWN', message: `no stored ignore rule ${path} on ${name}` });
   });
   app.put('/routes/:name', requireToken, express.json({ limit: '16kb' }), (req, res) => {
     const rt = deps.routes.get(String(req.params.name));

@@ -14,7 +14,15 @@ export class ComparePool {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (e: Evaluated) => void; reject: (err: Error) => void }>();
 
-  constructor(private readonly rules: ReadonlyMap<string, CompiledRules>, private readonly raw: Record<string, CompareRules>) {}
+  private readonly rules = new Map<string, CompiledRules>();
+  private readonly raw: Record<string, CompareRules> = {};
+
+  /** Replaces a route's rules (at start-up and whenever stored ignore rules change). */
+  setRules(route: string, compiled: CompiledRules, raw: CompareRules): void {
+    this.rules.set(route, compiled);
+    this.raw[route] = raw;
+    this.worker?.postMessage({ type: 'rules', route, rules: raw });
+  }
 
   evaluate(route: string, primary: Observation, shadow: Observation): Promise<Evaluated> {
     const size = (primary.ok ? primary.body.length : 0) + (shadow.ok ? shadow.body.length : 0);
@@ -29,7 +37,7 @@ export class ComparePool {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, route, primary, shadow });
+      worker.postMessage({ type: 'compare', id, route, primary, shadow });
     });
   }
 

@@ -5,7 +5,8 @@ import { compileRules, type CompiledRules } from '../core/compare';
 import type { CompareRules, Observation } from '../core/compare/types';
 import { evaluate } from '../core/comparison';
 
-interface Task { id: number; route: string; primary: Observation; shadow: Observation }
+interface Task { type: 'compare'; id: number; route: string; primary: Observation; shadow: Observation }
+interface RulesUpdate { type: 'rules'; route: string; rules: CompareRules }
 
 const rules = new Map<string, CompiledRules>(
   Object.entries(workerData as Record<string, CompareRules>).map(([route, r]) => [route, compileRules(r)]),
@@ -16,7 +17,11 @@ function revive(o: Observation): Observation {
   return o.ok ? { ...o, body: Buffer.from(o.body.buffer, o.body.byteOffset, o.body.byteLength) } : o;
 }
 
-parentPort?.on('message', (task: Task) => {
+parentPort?.on('message', (task: Task | RulesUpdate) => {
+  if (task.type === 'rules') {
+    rules.set(task.route, compileRules(task.rules));
+    return;
+  }
   try {
     const result = evaluate(revive(task.primary), revive(task.shadow), rules.get(task.route)!);
     parentPort!.postMessage({ id: task.id, result });

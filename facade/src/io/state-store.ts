@@ -28,7 +28,25 @@ CREATE TABLE IF NOT EXISTS audit_log (
   details    TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_log_route ON audit_log(route, id);
+CREATE TABLE IF NOT EXISTS ignore_rules (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  route      TEXT NOT NULL,
+  path       TEXT NOT NULL,
+  reason     TEXT NOT NULL,
+  actor      TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (route, path)
+);
 `;
+
+export interface StoredIgnoreRule {
+  readonly id: number;
+  readonly route: string;
+  readonly path: string;
+  readonly reason: string;
+  readonly actor: string;
+  readonly createdAt: string;
+}
 
 export interface RouteStateRow extends StoredState {
   readonly route: string;
@@ -141,6 +159,29 @@ export class StateStore {
       ? this.db.prepare('SELECT * FROM audit_log WHERE route = ? ORDER BY id DESC LIMIT ?').all(route, limit)
       : this.db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?').all(limit);
     return (rows as RawAudit[]).map(toAudit);
+  }
+
+  /** Adds an ignore rule (added to the route's config rules by every running facade within a second). */
+  addIgnoreRule(rule: { route: string; path: string; reason: string; actor: string }): StoredIgnoreRule {
+    const createdAt = this.now().toISOString();
+    const info = this.db.prepare(`INSERT INTO ignore_rules (route, path, reason, actor, created_at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT(route, path) DO UPDATE SET reason = excluded.reason, actor = excluded.actor, created_at = excluded.created_at`)
+      .run(rule.route, rule.path, rule.reason, rule.actor, createdAt);
+    const row = this.db.prepare('SELECT id FROM ignore_rules WHERE route = ? AND path = ?').get(rule.route, rule.path) as { id: number };
+    return { id: row.id ?? Number(info.lastInsertRowid), ...rule, createdAt };
+  }
+
+  ignoreRules(route?: string): StoredIgnoreRule[] {
+    const sql = `SELECT id, route, path, reason, actor, created_at AS createdAt FROM ignore_rules ${route ? 'WHERE route = ?' : ''} ORDER BY route, id`;
+    return (route ? this.db.prepare(sql).all(route) : this.db.prepare(sql).all()) as StoredIgnoreRule[];
+  }
+
+  /** Removes a rule by id, or by route and path; true when one was removed. */
+  removeIgnoreRule(target: { id: number } | { route: string; path: string }): boolean {
+    const info = 'id' in target
+      ? this.db.prepare('DELETE FROM ignore_rules WHERE id = ?').run(target.id)
+      : this.db.prepare('DELETE FROM ignore_rules WHERE route = ? AND path = ?').run(target.route, target.path);
+    return info.changes > 0;
   }
 
   /** Moves whenever another connection commits to this database. */

@@ -1,0 +1,74 @@
+// A route's effective compare rules: its config rules plus the ignore rules added at run time
+// (`strangler ignore add`, stored in the state database). Recompiled, per route, only when the
+// stored rules change; every running facade process notices within a second.
+import type { Logger } from 'pino';
+import type { FacadeConfig, RouteConfig } from '../config';
+import { compileRules, compilePathPattern, CompareRulesError, type CompiledRules } from '../core/compare';
+import type { CompareRules } from '../core/compare/types';
+import type { StateStore, StoredIgnoreRule } from './state-store';
+
+/** Body fields never stored, whatever the config says. */
+export const ALWAYS_REDACTED: readonly string[] = ['$..password'];
+
+export function rulesFor(route: RouteConfig, stored: readonly StoredIgnoreRule[]): CompareRules {
+  const c = route.compare;
+  return {
+    headers: [...c.headers], cookies: [...c.cookies], normalizers: c.normalizers.map((n) => ({ ...n })) as CompareRules['normalizers'],
+    ignore: [...c.ignore.map((r) => ({ ...r })), ...stored.map((r) => ({ path: r.path, reason: r.reason }))],
+    redact: [...c.redact, ...ALWAYS_REDACTED],
+  };
+}
+
+/** Throws CompareRulesError naming the field when a pattern is invalid. */
+export function validIgnorePattern(pattern: string): string | null {
+  try {
+    compilePathPattern(pattern);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+export interface RulesTarget {
+  setRules(route: string, compiled: CompiledRules, raw: CompareRules): void;
+}
+
+export class RulesWatcher {
+  private readonly signatures = new Map<string, string>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly config: FacadeConfig, private readonly store: StateStore, private readonly target: RulesTarget,
+    private readonly logger: Logger, intervalMs = 1000) {
+    this.timer = setInterval(() => this.refresh(), intervalMs);
+    this.timer.unref();
+  }
+
+  /** Reads the stored rules and recompiles the routes whose rules changed. */
+  refresh(): void {
+    let stored: StoredIgnoreRule[];
+    try {
+      stored = this.store.ignoreRules();
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'could not read ignore rules; keeping the current ones');
+      return;
+    }
+    for (const route of this.config.routes) {
+      const mine = stored.filter((r) => r.route === route.name && validIgnorePattern(r.path) === null);
+      const sig = JSON.stringify(mine.map((r) => [r.path, r.reason]));
+      if (this.signatures.get(route.name) === sig) continue;
+      const raw = rulesFor(route, mine);
+      try {
+        this.target.setRules(route.name, compileRules(raw), raw);
+        this.signatures.set(route.name, sig);
+        if (mine.length > 0) this.logger.info({ route: route.name, storedIgnoreRules: mine.length }, 'compare rules updated');
+      } catch (err) {
+        if (!(err instanceof CompareRulesError)) throw err;
+        this.logger.warn({ route: route.name, err: err.message }, 'stored ignore rules rejected');
+      }
+    }
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+}
