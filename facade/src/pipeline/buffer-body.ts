@@ -4,7 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { sendJsonError } from '../io/respond';
-import type { RequestContext, Step } from './context';
+import type { FacadeDeps, RequestContext, Step } from './context';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -51,12 +51,17 @@ function resume(head: Buffer[], req: IncomingMessage): Readable {
   })());
 }
 
-export const bufferBody: Step = async (ctx, deps) => {
+// Not `async`: the common cases (nothing to replay, no body) return without a promise.
+export const bufferBody: Step = (ctx, deps) => {
   if (!needsReplay(ctx) || !ctx.runtime) return undefined;
   if (!hasBody(ctx.req)) { ctx.body = EMPTY; return undefined; }
   const cap = ctx.runtime.config.compare.maxBodyBytes;
   const declared = Number(ctx.req.headers['content-length'] ?? NaN);
   if (declared > cap) { ctx.bodyOverCap = true; return undefined; }
+  return readBody(ctx, deps, cap);
+};
+
+async function readBody(ctx: RequestContext, deps: FacadeDeps, cap: number): Promise<'handled' | undefined> {
   const read = await readUpTo(ctx.req, cap);
   if (read.kind === 'gone') {
     sendJsonError(ctx.res, 400, { error: 'REQUEST_ABORTED', message: 'client closed the request before its body ended', requestId: ctx.requestId });
@@ -66,4 +71,4 @@ export const bufferBody: Step = async (ctx, deps) => {
   else { ctx.bodyOverCap = true; ctx.bodyStream = resume(read.head, ctx.req); }
   deps.logger.debug({ requestId: ctx.requestId, bytes: ctx.body?.length, overCap: ctx.bodyOverCap }, 'request body buffered');
   return undefined;
-};
+}

@@ -99,10 +99,15 @@ async function compareWrite(ctx: RequestContext, c: ComparisonDeps): Promise<Com
   };
 }
 
-export const recordComparison: Step = async (ctx, deps) => {
-  const c = deps.comparisons;
+export const recordComparison: Step = (ctx, deps) => {
   const d = ctx.decision;
-  if (!c || !d || !ctx.runtime) return undefined;
+  if (!deps.comparisons || !d || !ctx.runtime) return undefined;
+  if (!(d.kind === 'read' && (ctx.shadow || ctx.shadowSkipped)) && !(d.kind === 'write' && d.then !== null)) return undefined;
+  return record(ctx, deps, deps.comparisons);
+};
+
+async function record(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps): Promise<undefined> {
+  const d = ctx.decision!;
   try {
     let record: ComparisonRecord | null = null;
     if (d.kind === 'read' && (ctx.shadow || ctx.shadowSkipped)) record = await compareRead(ctx, deps, c);
@@ -114,4 +119,4 @@ export const recordComparison: Step = async (ctx, deps) => {
     deps.metrics.comparisons.inc({ route: routeLabel(ctx), outcome: 'compare_failed' });
   }
   return undefined;
-};
+}

@@ -1,13 +1,21 @@
 // Step 5: after the authoritative write succeeded and the client has its answer, the same write
 // goes to the other side (dualwrite, shadow, live, rampdown). Its outcome never reaches the
 // client; a failure means the two databases now disagree, so it is counted and logged loudly.
+import type { Decision } from '../core/decide';
+import type { Side } from '../core/stages';
 import { replay, type ReplayOutcome } from '../io/replay';
 import { routeLabel } from './forward-primary';
-import { upstreamFor, type Step } from './context';
+import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
 
-export const sendSecondWrite: Step = async (ctx, deps) => {
+export const sendSecondWrite: Step = (ctx, deps) => {
   const d = ctx.decision;
   if (!d || d.then === null || !ctx.runtime) return undefined;
+  return send(ctx, deps);
+};
+
+async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
+  const d = ctx.decision as Decision & { then: Side };
+  if (!ctx.runtime) return undefined;
   const route = routeLabel(ctx);
   const p = ctx.primary;
   if (!p || p.kind !== 'answered' || !p.complete || p.status >= 400) {
@@ -35,4 +43,4 @@ export const sendSecondWrite: Step = async (ctx, deps) => {
     }, 'second write failed; the two sides now disagree');
   }
   return undefined;
-};
+}

@@ -1,0 +1,320 @@
+// `npm run bench`: the facade's overhead on loopback, in one run, against the same upstream direct
+// and (when nginx is installed) behind nginx. scripts/bench/README.md says what is measured and how.
+//
+//   npm run bench                      full run (5 interleaved rounds of 3 s per scenario and mode)
+//   npm run bench -- --quick           smoke run (1 round of 1 s)
+//   npm run bench -- --duration 5 --rounds 7 --rate 1000 --concurrency 32 [--no-nginx] [--profile]
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { isAlive, liveChildren, spawnTsChild, stopAll, stopChild, tail, type ChildSample, type Spawned } from './children';
+import type { ToChild } from './child-ipc';
+import { procCpuUs } from './cpu';
+import { closedLoop, newAgent, openLoop, type RunResult, type Target } from './load';
+import { findNginx, startNginx, type NginxFound, type RunningNginx } from './nginx';
+import { summarizeProfile } from './profile-summary';
+import { buildReport, printReport, type PhaseSample, type ScenarioInfo } from './report';
+import { BENCH_ROUTES } from './routes';
+import { percentile } from './stats';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+export interface BenchOptions {
+  readonly quick: boolean;
+  readonly duration: number;
+  readonly rounds: number;
+  readonly rate: number;
+  readonly concurrency: number;
+  readonly warmup: number;
+  readonly nginx: boolean;
+  readonly nginxBin?: string;
+  readonly profile: boolean;
+  readonly out: string;
+  readonly keep: boolean;
+  /** Run the facade under ts-node (as `npm start` does) instead of plain node + ts-hook.js. */
+  readonly tsNode: boolean;
+  /** Also measure plain http-proxy and a bare node:http proxy (reference-proxy.ts) in front of the monolith. */
+  readonly references: boolean;
+}
+
+function positive(kind: 'int' | 'number') {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0 || (kind === 'int' && !Number.isInteger(n))) {
+      throw new InvalidArgumentError(kind === 'int' ? 'must be a positive integer' : 'must be a positive number');
+    }
+    return n;
+  };
+}
+
+export function parseArgs(argv: string[]): BenchOptions {
+  const program = new Command('bench')
+    .description('Facade overhead vs direct and vs nginx, on loopback')
+    .option('--quick', 'smoke run: 1 s phases, 1 round, short warm-ups')
+    .option('--duration <s>', 'seconds per measured phase (saturation and fixed rate)', positive('number'))
+    .option('--rounds <n>', 'interleaved rounds per scenario and mode (medians are reported)', positive('int'))
+    .option('--rate <rps>', 'fixed-rate mode: requests per second', positive('int'), 1000)
+    .option('--concurrency <c>', 'saturation mode: connections', positive('int'), 32)
+    .option('--warmup <s>', 'seconds of discarded load before each measured phase', positive('number'))
+    .option('--no-nginx', 'do not measure nginx even if it is installed')
+    .option('--nginx-bin <path>', 'nginx binary to use instead of looking on PATH and /usr/sbin')
+    .option('--profile', 'profile the facade (V8 sampling profiler) over the measured phases and summarize where its CPU goes; figures are then inflated')
+    .option('--keep', 'keep the temp dir (logs, nginx.conf, state.db)')
+    .option('--ts-node', 'run the facade under ts-node (loads node:domain) instead of plain node, as a compiled facade runs')
+    .option('--references', 'also measure plain http-proxy (keep-alive agent) and a bare node:http proxy in front of the monolith')
+    .option('--out <file>', 'JSON report', path.join(ROOT, 'reports', 'bench.json'))
+    .showHelpAfterError();
+  program.parse(argv);
+  const o = program.opts<{
+    quick?: boolean; duration?: number; rounds?: number; rate: number; concurrency: number; warmup?: number;
+    nginx: boolean; nginxBin?: string; profile?: boolean; keep?: boolean; tsNode?: boolean; references?: boolean; out: string;
+  }>();
+  const quick = o.quick === true;
+  return {
+    quick,
+    duration: o.duration ?? (quick ? 1 : 3),
+    rounds: o.rounds ?? (quick ? 1 : 5),
+    rate: o.rate,
+    concurrency: o.concurrency,
+    warmup: o.warmup ?? (quick ? 0.2 : 0.5),
+    nginx: o.nginx,
+    nginxBin: o.nginxBin,
+    profile: o.profile === true,
+    keep: o.keep === true,
+    tsNode: o.tsNode === true,
+    references: o.references === true,
+    out: path.resolve(o.out),
+  };
+}
+
+interface Scenario extends ScenarioInfo {
+  readonly target: Target;
+  /** The proxy's CPU time so far, µs (null: direct, nothing in between). */
+  readonly proxyCpu: (() => Promise<number>) | null;
+  /** The proxy's PIDs, read from /proc (the facade's as a cross-check of its own figure). */
+  readonly proxyPids: readonly number[];
+  readonly upstream: () => Promise<ChildSample>;
+}
+
+interface CpuSnapshot { proxy: number | null; proxyProc: number | null; upstream: number; upstreamConnections: number | null; loadgen: number }
+
+async function cpuSnapshot(s: Scenario): Promise<CpuSnapshot> {
+  const [proxy, upstream] = await Promise.all([s.proxyCpu ? s.proxyCpu() : Promise.resolve(null), s.upstream()]);
+  const u = process.cpuUsage();
+  return {
+    proxy, proxyProc: s.proxyPids.length ? procCpuUs(s.proxyPids) : null,
+    upstream: upstream.cpuUs, upstreamConnections: upstream.connections, loadgen: u.user + u.system,
+  };
+}
+
+function perRequest(a: number | null, b: number | null, requests: number): number | null {
+  return a === null || b === null || requests === 0 ? null : (b - a) / requests;
+}
+
+const MAX_REQUESTS_SATURATION = 2_000_000;
+const MAX_IN_FLIGHT_FIXED = 256;
+
+async function runPhase(s: Scenario, mode: 'saturation' | 'fixed', o: BenchOptions, round: number): Promise<PhaseSample> {
+  const run = (seconds: number): Promise<RunResult> => mode === 'saturation'
+    ? closedLoop(s.target, o.concurrency, seconds * 1000, MAX_REQUESTS_SATURATION)
+    : openLoop(s.target, o.rate, seconds * 1000, MAX_IN_FLIGHT_FIXED);
+  await run(o.warmup);
+  const c0 = await cpuSnapshot(s);
+  const r = await run(o.duration);
+  const c1 = await cpuSnapshot(s);
+  const ms = (ns: number): number => ns / 1e6;
+  const requests = r.ok + r.errors;
+  return {
+    scenario: s.id, mode, round, ok: r.ok, errors: r.errors, errorKinds: r.errorKinds,
+    seconds: r.elapsedNs / 1e9,
+    rps: r.ok / (r.elapsedNs / 1e9),
+    p50Ms: ms(percentile(r.latencyNs, 50)),
+    p90Ms: ms(percentile(r.latencyNs, 90)),
+    p99Ms: ms(percentile(r.latencyNs, 99)),
+    p999Ms: ms(percentile(r.latencyNs, 99.9)),
+    maxMs: ms(percentile(r.latencyNs, 100)),
+    sentP50Ms: r.sentLatencyNs ? ms(percentile(r.sentLatencyNs, 50)) : null,
+    sentP99Ms: r.sentLatencyNs ? ms(percentile(r.sentLatencyNs, 99)) : null,
+    sendLagP50Ms: r.sendLagNs ? ms(percentile(r.sendLagNs, 50)) : null,
+    sendLagP99Ms: r.sendLagNs ? ms(percentile(r.sendLagNs, 99)) : null,
+    proxyCpuUsPerReq: perRequest(c0.proxy, c1.proxy, requests),
+    proxyProcCpuUsPerReq: perRequest(c0.proxyProc, c1.proxyProc, requests),
+    upstreamCpuUsPerReq: perRequest(c0.upstream, c1.upstream, requests),
+    loadgenCpuUsPerReq: perRequest(c0.loadgen, c1.loadgen, requests),
+    upstreamNewConnections: c0.upstreamConnections === null || c1.upstreamConnections === null ? null : c1.upstreamConnections - c0.upstreamConnections,
+  };
+}
+
+/** One request, its body parsed: proves the scenario reaches the side it claims to. */
+function check(s: Scenario): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port: s.target.port, path: s.target.path, agent: s.target.agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        try {
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { side?: string };
+          if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
+          if (body.side !== s.expectSide) throw new Error(`answered by ${body.side}, expected ${s.expectSide}`);
+          const header = res.headers['x-strangler-side'];
+          if (s.via === 'facade' && header !== s.expectSide) throw new Error(`x-strangler-side is ${String(header)}, expected ${s.expectSide}`);
+          resolve();
+        } catch (err) {
+          reject(new Error(`${s.label}: ${(err as Error).message}`));
+        }
+      });
+    });
+    req.on('error', (err) => reject(new Error(`${s.label}: ${err.message}`)));
+    req.setTimeout(5000, () => req.destroy(new Error('timeout')));
+  });
+}
+
+function rotate<T>(items: readonly T[], by: number): T[] {
+  const k = by % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function main(): Promise<number> {
+  const o = parseArgs(process.argv);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'strangler-bench-'));
+  const started = Date.now();
+  let interrupted = false;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`\n${sig}: stopping the bench's child processes…`);
+    void stopAll().then((left) => {
+      if (left.length) log(`still alive: ${left.join(', ')}`);
+      if (!o.keep) fs.rmSync(tmp, { recursive: true, force: true });
+      process.exit(130);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const agents: http.Agent[] = [];
+  const agent = (): http.Agent => {
+    const a = newAgent(Math.max(o.concurrency, 64));
+    agents.push(a);
+    return a;
+  };
+  let nginx: RunningNginx | null = null;
+  let facadeChild: Spawned | null = null;
+  const refs: Spawned[] = [];
+  const profileFile = path.join(path.dirname(o.out), 'facade.cpuprofile');
+  try {
+    const nginxFound: NginxFound | null = o.nginx ? findNginx(o.nginxBin) : null;
+    const nginxNote = !o.nginx ? 'skipped (--no-nginx)' : nginxFound ? `${nginxFound.version} (${nginxFound.bin}, found via ${nginxFound.via})` : 'not found on PATH nor at /usr/sbin/nginx: skipped';
+    log(`bench: node ${process.version}, ${os.cpus().length} CPUs, ${o.rounds} round(s) × ${o.duration} s per phase, ${o.rate} req/s fixed rate, ${o.concurrency} connections at saturation`);
+    log(`bench: nginx ${nginxNote}`);
+
+    const [monolith, service] = await Promise.all([
+      spawnTsChild('monolith', 'upstream-server.ts', ['monolith'], { logDir: tmp }),
+      spawnTsChild('service', 'upstream-server.ts', ['service'], { logDir: tmp }),
+    ]);
+    if (o.profile) fs.mkdirSync(path.dirname(profileFile), { recursive: true });
+    const facade = await spawnTsChild('facade', 'facade-runner.ts', [], {
+      logDir: tmp,
+      loader: o.tsNode ? 'ts-node' : 'hook',
+      env: {
+        BENCH_FACADE: JSON.stringify({ monolithUrl: `http://127.0.0.1:${monolith.port}`, serviceUrl: `http://127.0.0.1:${service.port}`, dir: tmp }),
+        ...(o.profile ? { BENCH_PROFILE_FILE: profileFile } : {}),
+      },
+    });
+    facadeChild = facade.child;
+    log(`bench: upstreams on :${monolith.port} (monolith), :${service.port} (service); facade on :${facade.port} (pid ${facade.child.pid}), stages ${JSON.stringify(facade.info.stages)}`);
+    if (nginxFound) {
+      nginx = await startNginx(nginxFound, path.join(tmp, 'nginx'), monolith.port);
+      log(`bench: nginx on :${nginx.port} (master ${nginx.master.pid}, worker ${nginx.workers.join(', ')})`);
+    }
+
+    const [legacy, moved] = BENCH_ROUTES;
+    const facadePids = [facade.child.pid];
+    const scenarios: Scenario[] = [
+      { id: 'direct-monolith', label: 'direct → monolith', via: 'direct', expectSide: 'monolith', baseline: null,
+        target: { port: monolith.port, path: legacy.requestPath, agent: agent() }, proxyCpu: null, proxyPids: [], upstream: monolith.sample },
+      { id: 'facade-off', label: `facade (${legacy.stage}) → monolith`, via: 'facade', expectSide: 'monolith', baseline: 'direct-monolith',
+        target: { port: facade.port, path: legacy.requestPath, agent: agent() }, proxyCpu: facade.cpu, proxyPids: facadePids, upstream: monolith.sample },
+      { id: 'direct-service', label: 'direct → service', via: 'direct', expectSide: 'service', baseline: null,
+        target: { port: service.port, path: moved.requestPath, agent: agent() }, proxyCpu: null, proxyPids: [], upstream: service.sample },
+      { id: 'facade-complete', label: `facade (${moved.stage}) → service`, via: 'facade', expectSide: 'service', baseline: 'direct-service',
+        target: { port: facade.port, path: moved.requestPath, agent: agent() }, proxyCpu: facade.cpu, proxyPids: facadePids, upstream: service.sample },
+    ];
+    if (nginx) {
+      const pids = [nginx.master.pid, ...nginx.workers];
+      scenarios.push({ id: 'nginx', label: 'nginx → monolith', via: 'nginx', expectSide: 'monolith', baseline: 'direct-monolith',
+        target: { port: nginx.port, path: legacy.requestPath, agent: agent() },
+        proxyCpu: () => Promise.resolve(procCpuUs(pids)), proxyPids: pids, upstream: monolith.sample });
+    }
+    if (o.references) {
+      for (const kind of ['http-proxy', 'node-http'] as const) {
+        const ref = await spawnTsChild(`ref-${kind}`, 'reference-proxy.ts', [kind, `http://127.0.0.1:${monolith.port}`], { logDir: tmp });
+        refs.push(ref.child);
+        scenarios.push({ id: `ref-${kind}`, label: `${kind === 'http-proxy' ? 'plain http-proxy' : 'bare node:http'} → monolith`, via: 'reference',
+          expectSide: 'monolith', baseline: 'direct-monolith', target: { port: ref.port, path: legacy.requestPath, agent: agent() },
+          proxyCpu: ref.cpu, proxyPids: [ref.child.pid], upstream: monolith.sample });
+      }
+    }
+    for (const s of scenarios) await check(s);
+
+    // Warm every path once (JIT, connection pools) before anything is measured.
+    for (const s of scenarios) await closedLoop(s.target, o.concurrency, (o.quick ? 0.3 : 1) * 1000, MAX_REQUESTS_SATURATION);
+    if (o.profile) facade.child.proc.send({ type: 'profile-start' } satisfies ToChild);
+
+    const samples: PhaseSample[] = [];
+    for (let round = 0; round < o.rounds && !interrupted; round++) {
+      const order = rotate(scenarios, round);
+      for (const mode of ['fixed', 'saturation'] as const) {
+        for (const s of order) {
+          if (interrupted) break;
+          const p = await runPhase(s, mode, o, round);
+          samples.push(p);
+          log(`round ${round + 1}/${o.rounds} ${mode === 'fixed' ? `${o.rate}/s` : 'saturation'} ${s.label}: ${p.rps.toFixed(0)} req/s, p50 ${p.p50Ms.toFixed(3)} ms, p99 ${p.p99Ms.toFixed(3)} ms${p.proxyCpuUsPerReq !== null ? `, proxy CPU ${p.proxyCpuUsPerReq.toFixed(1)} µs/req` : ''}${p.errors ? `, ${p.errors} errors ${JSON.stringify(p.errorKinds)}` : ''}`);
+        }
+      }
+    }
+    if (interrupted) return 130;
+
+    for (const a of agents) a.destroy();
+    if (nginx) await nginx.stop();
+    await stopChild(facade.child);
+    await Promise.all([stopChild(monolith.child), stopChild(service.child), ...refs.map((c) => stopChild(c))]);
+    const spawned = [monolith.child, service.child, facade.child, ...refs, ...(nginx ? [nginx.master] : [])];
+    const left = [...spawned.flatMap((c) => [c.pid, ...c.extraPids]).filter(isAlive), ...liveChildren().map((c) => c.pid)];
+
+    const profile = o.profile && fs.existsSync(profileFile) ? summarizeProfile(profileFile) : null;
+    const report = buildReport({
+      options: o, scenarios, samples, nginx: nginxFound ? { ...nginxFound, included: true, note: nginxNote } : { included: false, note: nginxNote },
+      childProcessesLeft: left, seconds: (Date.now() - started) / 1000, profile,
+    });
+    fs.mkdirSync(path.dirname(o.out), { recursive: true });
+    fs.writeFileSync(o.out, `${JSON.stringify(report, null, 2)}\n`);
+    printReport(report);
+    process.stdout.write(`\nJSON: ${path.relative(process.cwd(), o.out) || o.out}\n`);
+    if (left.length) log(`WARNING: child processes still alive: ${left.join(', ')}`);
+    return left.length ? 1 : 0;
+  } catch (err) {
+    log(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
+    if (facadeChild) log(`--- facade log (tail) ---\n${tail(facadeChild.log)}`);
+    return 1;
+  } finally {
+    for (const a of agents) a.destroy();
+    const left = await stopAll();
+    if (left.length) log(`WARNING: could not stop ${left.join(', ')}`);
+    if (o.keep) log(`bench: kept ${tmp}`);
+    else fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main().then((code) => process.exit(code), (err: unknown) => {
+    process.stderr.write(`${String(err)}\n`);
+    process.exit(1);
+  });
+}
