@@ -21,6 +21,8 @@ export function prepareRequestHeaders(req: IncomingMessage, requestId: string, k
   const h = req.headers;
   for (const name of connectionListed(h.connection)) if (!(keepUpgrade && name === 'upgrade')) delete h[name];
   for (const name of HOP_BY_HOP) {
+    // `delete` only when present: deleting turns the headers object into a slow dictionary.
+    if (h[name] === undefined) continue;
     if (keepUpgrade && (name === 'upgrade' || name === 'connection')) continue;
     if (name === 'transfer-encoding') continue; // http-proxy/Node need it to stream a chunked body
     delete h[name];
