@@ -14,6 +14,7 @@ import { compileRules, CompareRulesError } from './core/compare';
 import { ConfigError } from './errors';
 import { RulesWatcher, rulesFor } from './io/compare-rules';
 import { createAdminApp, type MetricsSource } from './io/admin';
+import { createAutoRollback, type AutoRollback } from './io/auto-rollback';
 import { ComparePool } from './io/compare-pool';
 import { ComparisonRecorder } from './io/comparison-recorder';
 import { ComparisonStore } from './io/comparison-store';
@@ -52,6 +53,8 @@ export interface RunningFacade {
   readonly store: StateStore;
   readonly comparisons: ComparisonStore;
   readonly recorder: ComparisonRecorder;
+  /** Moves a failing route back one stage (live/rampdown); fed with every finished request. */
+  readonly autoRollback: AutoRollback;
   close(): Promise<void>;
 }
 
@@ -110,10 +113,12 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   const rulesWatcher = new RulesWatcher(config, store, pool, logger);
   rulesWatcher.refresh();
   flags.onChange(() => { metrics.flagReloads.inc(); logger.info('flag change picked up'); });
+  const autoRollback = createAutoRollback({ config, store, metrics, logger, reloadFlags: () => { if (flags instanceof SqliteFlagProvider) flags.reload(); } });
   let ready = false;
   const deps: FacadeDeps = {
     config, table: compileRoutes(config.routes), routes: new Map(runtimes.map((r) => [r.config.name, r])),
-    monolith, flags, forwarder: new Forwarder(), metrics, logger, sample: Math.random, onRequestDone: opts.onRequestDone,
+    monolith, flags, forwarder: new Forwarder(), metrics, logger, sample: Math.random,
+    onRequestDone: (ctx) => { autoRollback.observe(ctx); opts.onRequestDone?.(ctx); },
     shadows: new ShadowLimiter(), comparisons: { recorder, pool },
   };
 
@@ -150,7 +155,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   logger.info({ url, adminUrl, provider: flags.kind, routes: runtimes.map((r) => r.config.name) }, 'facade listening');
 
   return {
-    url, adminUrl, deps, store, comparisons: comparisonStore, recorder,
+    url, adminUrl, deps, store, comparisons: comparisonStore, recorder, autoRollback,
     async close() {
       ready = false;
       await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
@@ -160,6 +165,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
       for (const s of services.values()) destroyUpstream(s);
       await flags.close();
       rulesWatcher.close();
+      autoRollback.close();
       recorder.close();
       await pool.close();
       store.close();

@@ -1,0 +1,131 @@
+// Auto-rollback: in `live` and `rampdown` the facade watches the service's failures (refused, reset,
+// timed out, 5xx — also those a fallback hid from the client) over a sliding window; when the rate
+// passes `autoRollback.maxErrorRate` it moves the route back one stage itself, writes the figures to
+// the audit log and logs it. Fed with every finished request by server.ts (the onRequestDone hook).
+import type { Logger } from 'pino';
+import type { FacadeConfig } from '../config';
+import { breaches, ErrorWindow, type WindowFigures } from '../core/error-window';
+import { previousStage, type Stage } from '../core/stages';
+import { leadingStage } from '../core/transitions';
+import type { RequestContext } from '../pipeline/context';
+import type { FacadeMetrics } from './metrics';
+import type { AuditEntry, StateStore } from './state-store';
+
+export interface AutoRollbackOptions {
+  readonly config: FacadeConfig;
+  readonly store: StateStore;
+  /** Applies a stage change this process just wrote (the sqlite provider's reload). */
+  readonly reloadFlags: () => void;
+  readonly metrics: FacadeMetrics;
+  readonly logger: Logger;
+  /** Epoch milliseconds, the same clock as the state store's timestamps. */
+  readonly now?: () => number;
+}
+
+export interface AutoRollback {
+  /** Counts one finished request; never throws. */
+  observe(ctx: RequestContext): void;
+  close(): void;
+}
+
+const WATCHED: ReadonlySet<Stage> = new Set<Stage>(['live', 'rampdown']);
+
+/**
+ * What a finished request says about the service: null when it says nothing (not answered first by
+ * the service at live/rampdown, or the client left), else whether the service failed it.
+ */
+export function serviceOutcome(ctx: RequestContext): 'ok' | 'failed' | null {
+  const d = ctx.decision;
+  const p = ctx.primary;
+  if (!d || !ctx.runtime || !p || d.primary !== 'service' || !WATCHED.has(d.stage)) return null;
+  // A fallback happens only after the service failed (refused, reset, timed out or held 5xx).
+  if (ctx.answeredBy !== null && ctx.answeredBy !== 'service') return 'failed';
+  if (p.kind === 'failed') return 'failed';
+  if (p.kind === 'answered' || p.kind === 'held') return p.status >= 500 ? 'failed' : 'ok';
+  return null;
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+
+/** Creates the watcher; with `autoRollback.enabled: false` (or flags not in SQLite) observe does nothing. */
+export function createAutoRollback(opts: AutoRollbackOptions): AutoRollback {
+  const { config, store, logger, metrics } = opts;
+  const settings = config.autoRollback;
+  const now = opts.now ?? Date.now;
+  const window = new ErrorWindow(settings.windowMs);
+  const lastAction = new Map<string, number>();
+  let enabled = settings.enabled;
+  if (enabled && config.flags.provider !== 'sqlite') {
+    // The stages would be written where LaunchDarkly never reads them.
+    logger.warn('auto-rollback is off: it needs the sqlite flag provider (with LaunchDarkly, use its guarded rollouts)');
+    enabled = false;
+  }
+
+  type Verdict = { entry: AuditEntry } | { skipped: string };
+
+  /** Reads the stage at decision time (another process may have moved the route) and moves it back one. */
+  function rollBack(route: string, f: WindowFigures): Verdict {
+    const defaultStage = config.routes.find((r) => r.name === route)?.defaultStage ?? 'off';
+    const seconds = settings.windowMs / 1000;
+    const decide = store.db.transaction((): Verdict => {
+      const state = store.state(route) ?? { stage: defaultStage, rollout: null, updatedAt: null };
+      const from = leadingStage(state);
+      const to = previousStage(from);
+      if (!WATCHED.has(from) || to === null) return { skipped: `the route is at ${from} now` };
+      if (state.updatedAt !== null && f.oldestAt !== null && Date.parse(state.updatedAt) > f.oldestAt) {
+        return { skipped: `the route was moved at ${state.updatedAt}, while the window was filling` };
+      }
+      const reason = `service error rate ${pct(f.rate)} over the last ${seconds} s (${f.failures} of ${f.requests} requests)`;
+      const details = {
+        windowMs: settings.windowMs, requests: f.requests, failures: f.failures, errorRate: f.rate,
+        maxErrorRate: settings.maxErrorRate, minRequests: settings.minRequests, oldestRequestAt: new Date(f.oldestAt ?? now()).toISOString(),
+      };
+      return { entry: store.change({ route, stage: to, actor: 'auto-rollback', reason, details, defaultStage }) };
+    });
+    return decide.immediate();
+  }
+
+  function judge(route: string, f: WindowFigures, at: number): void {
+    let verdict: Verdict;
+    try {
+      verdict = rollBack(route, f);
+    } catch (err) {
+      lastAction.set(route, at); // a locked database is not retried on every failing request
+      logger.error({ err, route, ...f }, 'auto-rollback could not write the stage change; will judge again after a window');
+      return;
+    }
+    // Either way the evidence is used up: the next decision needs a fresh window.
+    window.reset(route);
+    if ('skipped' in verdict) {
+      logger.info({ route, ...f }, `auto-rollback: no action, ${verdict.skipped}`);
+      return;
+    }
+    lastAction.set(route, at);
+    const e = verdict.entry;
+    opts.reloadFlags();
+    metrics.autoRollbacks.inc({ route });
+    logger.error({ route, from: e.from, to: e.to, ...f, auditId: e.id }, `auto-rollback: ${route} moved ${e.from} → ${e.to}: ${e.reason}`);
+  }
+
+  return {
+    observe(ctx) {
+      if (!enabled) return;
+      try {
+        const outcome = serviceOutcome(ctx);
+        if (outcome === null) return;
+        const route = ctx.runtime!.config.name;
+        const at = now();
+        const f = window.record(route, outcome === 'failed', at);
+        // At most one rollback per window per route: the same burst never rolls a route back twice.
+        const last = lastAction.get(route);
+        if (outcome === 'ok' || (last !== undefined && at - last < settings.windowMs)) return;
+        if (breaches(f, settings)) judge(route, f, at);
+      } catch (err) {
+        logger.error({ err, requestId: ctx.requestId }, 'auto-rollback failed to observe a request');
+      }
+    },
+    close() {
+      enabled = false;
+    },
+  };
+}
