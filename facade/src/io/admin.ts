@@ -11,6 +11,7 @@ import type { FlagProvider } from '../flags/provider';
 import { StageChangeError, type StateStore } from './state-store';
 import type { ComparisonStore } from './comparison-store';
 import { validIgnorePattern } from './compare-rules';
+import { mountReportRoutes } from './admin-report';
 
 export interface MetricsSource {
   readonly contentType: string;
@@ -157,6 +158,7 @@ export function createAdminApp(deps: AdminDeps): express.Express {
       throw err;
     }
   });
+  mountReportRoutes(app, { db: deps.state.db, routes: [...deps.routes.keys()] });
   app.use((_req: Request, res: Response) => { res.status(404).json({ error: 'NOT_FOUND' }); });
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     const status = err.status && err.status < 500 ? err.status : 500;

@@ -1,0 +1,105 @@
+// Small statistics for the shadow-diff report: nearest-rank percentiles, the latency histogram
+// and the mismatch-rate timeline bucketed to at most 120 points. Pure; used by core/report.ts.
+import { LATENCY_BUCKETS_MS, type SideReport, type Timeline, type TimelinePoint } from './report-types';
+
+/**
+ * Nearest-rank percentile of values sorted ascending: the smallest value with at least `p` % of
+ * the values at or below it (rank ceil(p/100 * n)). Null for no values.
+ */
+export function nearestRank(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+/** The latency part of a side's report from its raw latencies (ms, any order). */
+export function latencySummary(values: readonly number[]): SideReport['latency'] {
+  const sorted = values.filter((v) => Number.isFinite(v) && v >= 0).sort((a, b) => a - b);
+  const counts = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
+  for (const v of sorted) {
+    const i = LATENCY_BUCKETS_MS.findIndex((le) => v <= le);
+    counts[i < 0 ? LATENCY_BUCKETS_MS.length : i]++;
+  }
+  return {
+    samples: sorted.length,
+    p50: nearestRank(sorted, 50),
+    p95: nearestRank(sorted, 95),
+    p99: nearestRank(sorted, 99),
+    max: sorted.length > 0 ? sorted[sorted.length - 1] : null,
+    histogram: counts.map((count, i) => ({ le: i < LATENCY_BUCKETS_MS.length ? LATENCY_BUCKETS_MS[i] : null, count })),
+  };
+}
+
+/** count / total, or null when total is 0 (a report never shows NaN). */
+export function rateOf(count: number, total: number): number | null {
+  return total > 0 ? count / total : null;
+}
+
+/** Candidate bucket widths (minutes) for the timeline, smallest first. */
+const BUCKET_MINUTES = [1, 5, 15, 60, 360, 1440] as const;
+const MAX_POINTS = 120;
+/** Widen buckets until they hold this many verdicts on average (a rate of 1 in 4 is not a trend)... */
+const MIN_PER_BUCKET = 20;
+/** ...unless that would leave fewer points than this. */
+const MIN_POINTS = 12;
+
+/**
+ * The bucket width: the smallest that gives at most 120 points, widened while buckets average
+ * fewer than 20 verdicts and the chart keeps at least 12 points.
+ */
+function bucketWidth(times: readonly number[], compared: readonly number[]): number {
+  const span = Math.max(...times) - Math.min(...times) + 1;
+  const total = compared.reduce((a, b) => a + b, 0);
+  const points = (w: number): number => Math.ceil(span / w) + 1;
+  let chosen: number = BUCKET_MINUTES.find((w) => points(w) <= MAX_POINTS) ?? BUCKET_MINUTES[BUCKET_MINUTES.length - 1];
+  for (const w of BUCKET_MINUTES.filter((c) => c >= chosen)) {
+    if (w !== chosen && points(w) < MIN_POINTS) break;
+    chosen = w;
+    const filled = new Set(times.filter((_, i) => compared[i] > 0).map((t) => Math.floor(t / w))).size;
+    if (filled === 0 || total / filled >= MIN_PER_BUCKET) break;
+  }
+  return chosen;
+}
+
+/** A `YYYY-MM-DDTHH:MM` minute (as the store writes it) as epoch minutes, or NaN. */
+export function epochMinute(minute: string): number {
+  return Date.parse(`${minute.slice(0, 16)}:00.000Z`) / 60_000;
+}
+
+/** Epoch minutes back to `YYYY-MM-DDTHH:MM`. */
+export function minuteLabel(epochMin: number): string {
+  return new Date(epochMin * 60_000).toISOString().slice(0, 16);
+}
+
+/** Per-minute outcome counts of one route. */
+export interface MinuteCount {
+  readonly minute: string;
+  readonly outcome: string;
+  readonly count: number;
+}
+
+/**
+ * The mismatch rate over time: per bucket, comparisons with a verdict (match, mismatch, noise)
+ * and the mismatches among them; see bucketWidth for the width.
+ * Empty buckets are left out (a chart places points by time, so gaps show).
+ */
+export function timelineOf(minutes: readonly MinuteCount[]): Timeline {
+  const valid = minutes.filter((m) => Number.isFinite(epochMinute(m.minute)));
+  if (valid.length === 0) return { bucketMinutes: 1, points: [] };
+  const times = valid.map((m) => epochMinute(m.minute));
+  const verdicts = valid.map((m) => (m.outcome === 'match' || m.outcome === 'mismatch' || m.outcome === 'noise' ? m.count : 0));
+  const bucketMinutes = bucketWidth(times, verdicts);
+  const buckets = new Map<number, { compared: number; mismatch: number; noise: number }>();
+  valid.forEach((m, i) => {
+    const start = Math.floor(times[i] / bucketMinutes) * bucketMinutes;
+    const b = buckets.get(start) ?? { compared: 0, mismatch: 0, noise: 0 };
+    if (m.outcome === 'match' || m.outcome === 'mismatch' || m.outcome === 'noise') b.compared += m.count;
+    if (m.outcome === 'mismatch') b.mismatch += m.count;
+    if (m.outcome === 'noise') b.noise += m.count;
+    buckets.set(start, b);
+  });
+  const points: TimelinePoint[] = [...buckets.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([start, b]) => ({ start: minuteLabel(start), ...b, mismatchRate: rateOf(b.mismatch, b.compared) }));
+  return { bucketMinutes, points };
+}

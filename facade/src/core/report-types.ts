@@ -1,0 +1,160 @@
+// The shadow-diff report as a stable JSON contract (`strangler report --json`, `GET /report`):
+// what core/report.ts builds from the diff store's rows and what the text, Markdown and HTML
+// renderers print. Add fields freely; renaming or removing one is a breaking change (bump `version`).
+
+/** Every outcome a comparison can have, in the order reports list them. */
+export const OUTCOMES = ['match', 'mismatch', 'noise', 'skipped', 'error', 'divergence'] as const;
+export type ReportOutcome = (typeof OUTCOMES)[number];
+
+/** The two implementations, in the order reports list them. */
+export const REPORT_SIDES = ['monolith', 'service'] as const;
+export type ReportSide = (typeof REPORT_SIDES)[number];
+
+/** Upper bounds (ms, inclusive) of the latency histogram buckets; a last bucket (`le: null`) takes the rest. */
+export const LATENCY_BUCKETS_MS: readonly number[] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
+
+/** The whole report. */
+export interface Report {
+  /** Contract version: 1. */
+  readonly version: 1;
+  /** ISO time the report was built (the caller's `now`). */
+  readonly generatedAt: string;
+  /** Comparisons counted are those with `since <= at`; `since` null means every retained comparison. */
+  readonly window: { readonly since: string | null; readonly until: string };
+  readonly routes: readonly RouteReport[];
+}
+
+/** Everything known about one route. Rates are fractions in [0, 1], or null when their denominator is 0. */
+export interface RouteReport {
+  readonly route: string;
+  /** Current stage from the state database (`off` when the route was never moved). */
+  readonly stage: string;
+  /** Part of the traffic held at another stage, if any. */
+  readonly rollout: { readonly stage: string; readonly percent: number } | null;
+  /** The newest audit-log entry for this route. */
+  readonly lastChange: StageChange | null;
+  /** Comparisons in the window (primary-vs-primary noise samples are not comparisons and are left out). */
+  readonly total: number;
+  /** Count and share of `total` for every outcome (all six keys always present). */
+  readonly outcomes: Readonly<Record<ReportOutcome, { readonly count: number; readonly rate: number | null }>>;
+  /** Which rows the counts, pairs and percentiles come from (the store keeps a bounded number per route). */
+  readonly coverage: Coverage;
+  /** Latency and errors of each side, `monolith` then `service`. */
+  readonly sides: readonly SideReport[];
+  /** Status-code pairs, most frequent first. */
+  readonly statusPairs: readonly StatusPair[];
+  /** Per-field aggregates: kept for ever, so never limited by the window. */
+  readonly fields: FieldsReport;
+  /** Mismatch rate over time (from the per-minute counts, which outlive the retained rows). */
+  readonly timeline: Timeline;
+}
+
+/** One stage change from the audit log. */
+export interface StageChange {
+  readonly at: string;
+  readonly actor: string;
+  readonly from: string;
+  readonly to: string;
+  readonly percent: number | null;
+  readonly reason: string | null;
+  readonly forced: boolean;
+}
+
+export interface Coverage {
+  /** Retained comparison rows in the window (the basis of counts, pairs and percentiles). */
+  readonly rows: number;
+  /** False when the store had already pruned rows of this window: counts then cover the newest rows only. */
+  readonly complete: boolean;
+  /** `at` of the oldest retained row in the window. */
+  readonly oldestAt: string | null;
+}
+
+/** What one side did, wherever it was primary or shadow. */
+export interface SideReport {
+  readonly side: ReportSide;
+  /** Nearest-rank percentiles over `samples` latencies (ms); null without samples. */
+  readonly latency: {
+    readonly samples: number;
+    readonly p50: number | null;
+    readonly p95: number | null;
+    readonly p99: number | null;
+    readonly max: number | null;
+    /** Counts per {@link LATENCY_BUCKETS_MS} bucket (same edges for both sides), then `le: null` for the rest. */
+    readonly histogram: readonly { readonly le: number | null; readonly count: number }[];
+  };
+  /** Answers seen from this side (a status, or a recorded failure to answer). */
+  readonly requests: number;
+  /** Of those, status >= 500 or no answer at all (connect error, reset, timeout). */
+  readonly errors: number;
+  readonly errorRate: number | null;
+}
+
+/** How often the primary answered `primary` while the shadow answered `shadow` (null: no status). */
+export interface StatusPair {
+  readonly primarySide: ReportSide;
+  readonly primary: number | null;
+  readonly shadow: number | null;
+  readonly count: number;
+}
+
+export interface FieldsReport {
+  /** Always `lifetime`: field aggregates are never pruned nor windowed. */
+  readonly scope: 'lifetime';
+  /** Lifetime comparisons (match, mismatch, noise) and primary-vs-primary samples: the denominators. */
+  readonly compared: number;
+  readonly noiseSamples: number;
+  /** Fields sorted by mismatches, then noise, then ignored differences. */
+  readonly top: readonly FieldReport[];
+  /** Fields left out of `top` by the limit. */
+  readonly omitted: number;
+}
+
+export interface FieldReport {
+  /** Field path with array indices generalized: `$.items[*].price`, `status`, `headers.content-type`. */
+  readonly field: string;
+  readonly mismatches: number;
+  readonly noiseDiffs: number;
+  readonly ignored: number;
+  readonly mismatchRate: number;
+  readonly noiseRate: number;
+  /** classifyField's class; `ignored` when every difference seen here was moved aside by an ignore rule. */
+  readonly class: 'mismatch' | 'noise' | 'insufficient' | 'ignored';
+  /** One sentence with the figures behind `class`. */
+  readonly why: string;
+  readonly example: FieldExample | null;
+}
+
+/** The newest stored difference at a field (already redacted by the store). */
+export interface FieldExample {
+  /** When and on which request it was seen (null for the store's first-seen example). */
+  readonly at: string | null;
+  readonly request: { readonly method: string; readonly path: string } | null;
+  readonly primarySide: ReportSide | null;
+  /** The exact difference path, e.g. `$.items[3].price`. */
+  readonly path: string;
+  readonly kind: string;
+  /** Values on each side; a key is absent when that side lacks the field (`added` / `removed`). */
+  readonly primary?: unknown;
+  readonly shadow?: unknown;
+  /** The ignore rule's reason when the difference was ignored. */
+  readonly ignoredBecause: string | null;
+  /** Unified diff of the two bodies (`--- primary` / `+++ shadow`); '' when none was stored. */
+  readonly diff: string;
+}
+
+export interface Timeline {
+  /** Width of each point: 1, 5, 15, 60, 360 or 1440 minutes (at most 120 points, about 20 verdicts each when there are enough). */
+  readonly bucketMinutes: number;
+  readonly points: readonly TimelinePoint[];
+}
+
+export interface TimelinePoint {
+  /** Bucket start, `YYYY-MM-DDTHH:MM` (UTC). */
+  readonly start: string;
+  /** Comparisons that got a verdict (match, mismatch, noise) and, of those, mismatches and noise. */
+  readonly compared: number;
+  readonly mismatch: number;
+  readonly noise: number;
+  /** mismatch / compared. */
+  readonly mismatchRate: number | null;
+}

@@ -1,0 +1,77 @@
+// Reads what the shadow-diff report needs from the state database (diff store tables, route
+// states, audit log) and hands the rows to core/report.ts. Read-only; works on a database where
+// some tables do not exist yet (a fresh state file, or a facade that never compared anything).
+import type Database from 'better-sqlite3';
+import { buildReport, routesToReport, type ComparisonRow, type ReportInput, type SampleRow } from '../core/report';
+import type { Report } from '../core/report-types';
+
+export interface LoadReportOptions {
+  /** Only this route (reported even when it has no data). */
+  readonly route?: string;
+  /** Only comparisons at or after this time; lifetime field aggregates are shown regardless. */
+  readonly since?: Date;
+  /** The report's clock: `generatedAt` and the window's end. */
+  readonly now: Date;
+  /** Configured route names, in config order: each gets a section, with or without data. */
+  readonly routes?: readonly string[];
+  /** How many fields each route lists (default 15). */
+  readonly maxFields?: number;
+}
+
+/** Newest detailed rows searched per route for field examples (the store keeps 200 by default). */
+const SAMPLE_LIMIT_PER_ROUTE = 200;
+
+function tables(db: Database.Database): Set<string> {
+  const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>;
+  return new Set(rows.map((r) => r.name));
+}
+
+/** Runs `sql` with `params` when `table` exists; [] otherwise. */
+function allIf<T>(db: Database.Database, have: Set<string>, table: string, sql: string, params: unknown[]): T[] {
+  return have.has(table) ? (db.prepare(sql).all(...params) as T[]) : [];
+}
+
+/** `AND route = ?` and its parameter when one route is asked for. */
+function byRoute(route: string | undefined, column = 'route'): [string, unknown[]] {
+  return route === undefined ? ['', []] : [` AND ${column} = ?`, [route]];
+}
+
+function parseDetail(text: string): unknown {
+  try { return JSON.parse(text); } catch { return null; }
+}
+
+/** Reads the diff store and builds the {@link Report}; see {@link LoadReportOptions}. */
+export function loadReport(db: Database.Database, opts: LoadReportOptions): Report {
+  const have = tables(db);
+  const [where, p] = byRoute(opts.route);
+  // Rows from the start of the window's first minute: core/report needs them to tell whether the
+  // store already pruned part of the window (the per-minute counts are never pruned).
+  const fromMinute = opts.since ? opts.since.toISOString().slice(0, 16) : '';
+  const rows = allIf<ComparisonRow>(db, have, 'comparisons', `SELECT at, route, primary_side AS primarySide, primary_status AS primaryStatus,
+    shadow_status AS shadowStatus, primary_ms AS primaryMs, shadow_ms AS shadowMs, outcome, reason
+    FROM comparisons WHERE at >= ?${where}`, [fromMinute, ...p]);
+  const rawSamples = allIf<Omit<SampleRow, 'detail'> & { detail: string }>(db, have, 'comparisons', `SELECT at, route, method, path,
+    primary_side AS primarySide, detail FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY route ORDER BY id DESC) AS n
+      FROM comparisons WHERE detail IS NOT NULL AND outcome IN ('mismatch', 'noise')${where}) WHERE n <= ? ORDER BY id DESC`,
+  [...p, SAMPLE_LIMIT_PER_ROUTE]);
+  const input: Omit<ReportInput, 'routes'> = {
+    now: opts.now,
+    since: opts.since ?? null,
+    rows,
+    samples: rawSamples.map((s) => ({ ...s, detail: parseDetail(s.detail) })),
+    routeStats: allIf(db, have, 'route_stats', `SELECT route, compared, noise_samples AS noiseSamples FROM route_stats WHERE 1 = 1${where}`, p),
+    fieldStats: allIf(db, have, 'field_stats', `SELECT route, field, mismatches, noise_diffs AS noiseDiffs, ignored, example
+      FROM field_stats WHERE 1 = 1${where}`, p),
+    minutes: allIf(db, have, 'comparison_minutes', `SELECT route, minute, outcome, count FROM comparison_minutes WHERE minute >= ?${where}`,
+      [fromMinute, ...p]),
+    states: allIf(db, have, 'route_states', `SELECT route, stage, rollout_stage AS rolloutStage, rollout_percent AS rolloutPercent
+      FROM route_states WHERE 1 = 1${where}`, p),
+    audit: allIf<{ route: string; at: string; actor: string; from: string; to: string; percent: number | null; reason: string | null; forced: number }>(
+      db, have, 'audit_log', `SELECT route, at, actor, from_stage AS "from", to_stage AS "to", percent, reason, forced FROM audit_log
+      WHERE id IN (SELECT MAX(id) FROM audit_log GROUP BY route)${where} ORDER BY id DESC`, p,
+    ).map((a) => ({ ...a, forced: a.forced === 1 })),
+    maxFields: opts.maxFields,
+  };
+  const seen = [...input.routeStats, ...input.minutes, ...input.states].map((r) => r.route);
+  return buildReport({ ...input, routes: routesToReport(opts.routes ?? [], seen, opts.route) });
+}

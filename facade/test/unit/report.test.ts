@@ -1,0 +1,190 @@
+// core/report with hand-built diff-store rows: outcome rates, nearest-rank percentiles per side,
+// status pairs and error rates, field classes and examples, the since-window, and the timeline.
+import { buildReport, routesToReport, type ComparisonRow, type ReportInput, type SampleRow } from '../../src/core/report';
+
+const NOW = new Date('2024-05-01T12:00:00.000Z');
+
+function aRow(over: Partial<ComparisonRow> = {}): ComparisonRow {
+  return {
+    at: '2024-05-01T11:30:00.000Z', route: 'inventory', primarySide: 'monolith', primaryStatus: 200, shadowStatus: 200,
+    primaryMs: 10, shadowMs: 20, outcome: 'match', reason: null, ...over,
+  };
+}
+
+function anInput(over: Partial<ReportInput> = {}): ReportInput {
+  return {
+    now: NOW, since: null, routes: ['inventory'], rows: [], samples: [], routeStats: [], fieldStats: [], minutes: [], states: [], audit: [], ...over,
+  };
+}
+
+const times = <T>(n: number, make: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => make(i));
+const only = (input: ReportInput) => buildReport(input).routes[0];
+
+function hasNaN(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isNaN(value);
+  if (value && typeof value === 'object') return Object.values(value).some(hasNaN);
+  return false;
+}
+
+it('counts each outcome and its share of the comparisons, leaving noise samples out', () => {
+  const rows = [
+    ...times(6, () => aRow()), ...times(3, () => aRow({ outcome: 'mismatch' })), aRow({ outcome: 'error', reason: 'service_UPSTREAM_TIMEOUT', shadowStatus: null, shadowMs: null }),
+    ...times(4, () => aRow({ outcome: 'skipped', reason: 'noise_sample', shadowStatus: null, shadowMs: null })),
+  ];
+  const r = only(anInput({ rows }));
+  expect(r.total).toBe(10);
+  expect(r.outcomes.match).toEqual({ count: 6, rate: 0.6 });
+  expect(r.outcomes.mismatch).toEqual({ count: 3, rate: 0.3 });
+  expect(r.outcomes.error).toEqual({ count: 1, rate: 0.1 });
+  expect(r.outcomes.skipped).toEqual({ count: 0, rate: 0 });
+  expect(r.outcomes.divergence).toEqual({ count: 0, rate: 0 });
+});
+
+it('a route with no comparisons has zero counts and null rates and percentiles, never NaN', () => {
+  const report = buildReport(anInput({ routes: ['catalog'] }));
+  const r = report.routes[0];
+  expect(r).toMatchObject({ route: 'catalog', stage: 'off', total: 0, rollout: null, lastChange: null, statusPairs: [] });
+  expect(r.outcomes.mismatch).toEqual({ count: 0, rate: null });
+  expect(r.sides.map((s) => [s.side, s.latency.p50, s.errorRate])).toEqual([['monolith', null, null], ['service', null, null]]);
+  expect(r.timeline.points).toEqual([]);
+  expect(hasNaN(report)).toBe(false);
+});
+
+it('latency percentiles are nearest-rank per side, whichever side was primary', () => {
+  // shadow stage: primary_ms is the monolith's; live stage: primary_ms is the service's.
+  const rows = [
+    ...times(80, (i) => aRow({ primaryMs: i + 1, shadowMs: 1000 + i })),
+    ...times(20, (i) => aRow({ primarySide: 'service', primaryMs: 1080 + i, shadowMs: 81 + i })),
+  ];
+  const [monolith, service] = only(anInput({ rows })).sides;
+  expect(monolith.latency).toMatchObject({ samples: 100, p50: 50, p95: 95, p99: 99, max: 100 });
+  expect(service.latency).toMatchObject({ samples: 100, p50: 1049, p95: 1094, p99: 1098, max: 1099 });
+  expect(monolith.latency.histogram.reduce((n, b) => n + b.count, 0)).toBe(100);
+  expect(monolith.latency.histogram.find((b) => b.le === 10)?.count).toBe(5); // 6..10 ms
+});
+
+it('nearest-rank on a small sample takes the value at rank ceil(p * n)', () => {
+  const rows = times(10, (i) => aRow({ primaryMs: (i + 1) * 10 }));
+  expect(only(anInput({ rows })).sides[0].latency).toMatchObject({ samples: 10, p50: 50, p95: 100, p99: 100 });
+});
+
+it('status pairs are counted per primary side, and errors per side are 5xx or no answer', () => {
+  const rows = [
+    ...times(5, () => aRow()),
+    ...times(2, () => aRow({ shadowStatus: 500, outcome: 'mismatch' })),
+    aRow({ outcome: 'error', reason: 'service_UPSTREAM_TIMEOUT', shadowStatus: null, shadowMs: null }),
+    aRow({ outcome: 'error', reason: 'monolith_UPSTREAM_RESET', primaryStatus: null, primaryMs: null, shadowStatus: null, shadowMs: null }),
+    aRow({ outcome: 'divergence', reason: 'second_write_UPSTREAM_UNREACHABLE', shadowStatus: null, shadowMs: null }),
+    aRow({ outcome: 'divergence', reason: 'second_write_status_503', shadowStatus: 503 }),
+  ];
+  const r = only(anInput({ rows }));
+  expect(r.statusPairs).toEqual([
+    { primarySide: 'monolith', primary: 200, shadow: 200, count: 5 },
+    { primarySide: 'monolith', primary: 200, shadow: 500, count: 2 },
+    { primarySide: 'monolith', primary: 200, shadow: null, count: 2 },
+    { primarySide: 'monolith', primary: 200, shadow: 503, count: 1 },
+    { primarySide: 'monolith', primary: null, shadow: null, count: 1 },
+  ]);
+  const [monolith, service] = r.sides;
+  expect(monolith).toMatchObject({ requests: 11, errors: 1 });
+  expect(service).toMatchObject({ requests: 10, errors: 5 }); // 2 × 500, a timeout, an unreachable second write, a 503
+  expect(service.errorRate).toBeCloseTo(0.5);
+});
+
+const sample = (at: string, detail: unknown, over: Partial<SampleRow> = {}): SampleRow => ({
+  at, route: 'inventory', method: 'GET', path: '/api/inventory/A', primarySide: 'monolith', detail, ...over,
+});
+
+it('fields are sorted by mismatches and classed mismatch, noise or ignored with why; each has the newest example', () => {
+  const fieldStats = [
+    { route: 'inventory', field: '$.items[*].price', mismatches: 30, noiseDiffs: 0, ignored: 0, example: null },
+    { route: 'inventory', field: '$.at', mismatches: 40, noiseDiffs: 50, ignored: 0, example: null },
+    { route: 'inventory', field: '$.etag', mismatches: 0, noiseDiffs: 0, ignored: 5, example: null },
+    { route: 'other', field: '$.x', mismatches: 99, noiseDiffs: 0, ignored: 0, example: null },
+  ];
+  const samples = [
+    sample('2024-05-01T11:59:00.000Z', { mismatched: [{ path: '$.items[3].price', kind: 'changed', primary: '4.05', shadow: '4.10' }], ignored: [{ path: '$.etag', kind: 'changed', primary: 'a', shadow: 'b', reason: 'per-process etag' }], diff: '-new' }),
+    sample('2024-05-01T11:58:00.000Z', { mismatched: [{ path: '$.items[0].price', kind: 'changed', primary: '1', shadow: '2' }, { path: '$.at', kind: 'removed', primary: 't1' }], ignored: [], diff: '-old' }),
+  ];
+  const r = only(anInput({ fieldStats, samples, routeStats: [{ route: 'inventory', compared: 100, noiseSamples: 50 }] }));
+  expect(r.fields).toMatchObject({ scope: 'lifetime', compared: 100, noiseSamples: 50, omitted: 0 });
+  expect(r.fields.top.map((f) => [f.field, f.class])).toEqual([['$.at', 'noise'], ['$.items[*].price', 'mismatch'], ['$.etag', 'ignored']]);
+  const [at, price, etag] = r.fields.top;
+  expect(at).toMatchObject({ mismatchRate: 0.4, noiseRate: 1 });
+  expect(at.why).toContain('40/100 shadow comparisons differ');
+  expect(at.example).toMatchObject({ path: '$.at', kind: 'removed', primary: 't1', diff: '-old', at: '2024-05-01T11:58:00.000Z' });
+  expect(at.example).not.toHaveProperty('shadow');
+  expect(price.example).toMatchObject({ path: '$.items[3].price', primary: '4.05', shadow: '4.10', diff: '-new', request: { method: 'GET', path: '/api/inventory/A' } });
+  expect(price.why).toContain('never differs between two primary answers');
+  expect(etag.example).toMatchObject({ ignoredBecause: 'per-process etag' });
+});
+
+it('the field example falls back to the first example the store kept when no retained row has the field', () => {
+  const example = JSON.stringify({ mismatched: [{ path: '$.sku', kind: 'changed', primary: 'A', shadow: 'a' }], ignored: [], diff: '-A\n+a' });
+  const r = only(anInput({ fieldStats: [{ route: 'inventory', field: '$.sku', mismatches: 1, noiseDiffs: 0, ignored: 0, example }], maxFields: 5 }));
+  expect(r.fields.top[0].example).toMatchObject({ at: null, request: null, path: '$.sku', primary: 'A', shadow: 'a', diff: '-A\n+a' });
+  expect(r.fields.top[0].class).toBe('insufficient');
+});
+
+it('only the top fields are listed and the rest are counted as omitted', () => {
+  const fieldStats = times(20, (i) => ({ route: 'inventory', field: `$.f${i}`, mismatches: i, noiseDiffs: 0, ignored: 0, example: null }));
+  const r = only(anInput({ fieldStats, maxFields: 3 }));
+  expect(r.fields.top.map((f) => f.field)).toEqual(['$.f19', '$.f18', '$.f17']);
+  expect(r.fields.omitted).toBe(16); // $.f0 never mismatched
+});
+
+it('since keeps comparisons at or after it and minutes from its minute on; field aggregates stay lifetime', () => {
+  const rows = [aRow({ at: '2024-05-01T10:00:00.000Z', outcome: 'mismatch' }), aRow({ at: '2024-05-01T11:50:10.000Z' }), aRow({ at: '2024-05-01T11:55:00.000Z' })];
+  const minutes = [
+    { route: 'inventory', minute: '2024-05-01T10:00', outcome: 'mismatch', count: 1 },
+    { route: 'inventory', minute: '2024-05-01T11:50', outcome: 'match', count: 1 },
+    { route: 'inventory', minute: '2024-05-01T11:55', outcome: 'match', count: 1 },
+  ];
+  const fieldStats = [{ route: 'inventory', field: '$.price', mismatches: 1, noiseDiffs: 0, ignored: 0, example: null }];
+  const report = buildReport(anInput({ rows, minutes, fieldStats, since: new Date('2024-05-01T11:50:00.000Z') }));
+  const r = report.routes[0];
+  expect(report.window).toEqual({ since: '2024-05-01T11:50:00.000Z', until: '2024-05-01T12:00:00.000Z' });
+  expect(r.total).toBe(2);
+  expect(r.outcomes.mismatch.count).toBe(0);
+  expect(r.coverage).toEqual({ rows: 2, complete: true, oldestAt: '2024-05-01T11:50:10.000Z' });
+  expect(r.timeline.points.map((p) => p.start)).toEqual(['2024-05-01T11:50', '2024-05-01T11:55']);
+  expect(r.fields.top[0]).toMatchObject({ field: '$.price', mismatches: 1 });
+});
+
+it('coverage is incomplete when the store pruned rows the per-minute counts still remember', () => {
+  const minutes = [{ route: 'inventory', minute: '2024-05-01T11:30', outcome: 'match', count: 50 }];
+  expect(only(anInput({ rows: times(10, () => aRow()), minutes })).coverage).toMatchObject({ rows: 10, complete: false });
+});
+
+it('the timeline gives the mismatch rate per bucket, widening buckets to keep at most 120 points of about 20 verdicts', () => {
+  const minutes = times(600, (i) => {
+    const minute = new Date(Date.parse('2024-05-01T02:00:00Z') + i * 60_000).toISOString().slice(0, 16);
+    return [{ route: 'inventory', minute, outcome: 'match', count: 3 }, { route: 'inventory', minute, outcome: 'mismatch', count: 1 }];
+  }).flat();
+  const t = only(anInput({ minutes: [...minutes, { route: 'inventory', minute: '2024-05-01T02:00', outcome: 'skipped', count: 7 }] })).timeline;
+  expect(t.bucketMinutes).toBe(15);
+  expect(t.points).toHaveLength(40);
+  expect(t.points[0]).toEqual({ start: '2024-05-01T02:00', compared: 60, mismatch: 15, noise: 0, mismatchRate: 0.25 });
+  const sparse = only(anInput({ minutes: minutes.slice(0, 180).map((m) => ({ ...m, count: 2 })) })).timeline; // 90 min, 4 verdicts a minute
+  expect(sparse.bucketMinutes).toBe(5);
+  expect(sparse.points[0]).toMatchObject({ compared: 20, mismatch: 10 });
+  const short = only(anInput({ minutes: minutes.slice(0, 20) })).timeline;
+  expect(short.bucketMinutes).toBe(1);
+  expect(short.points).toHaveLength(10);
+});
+
+it('stage, rollout and the last stage change come from the state database', () => {
+  const r = only(anInput({
+    states: [{ route: 'inventory', stage: 'shadow', rolloutStage: 'live', rolloutPercent: 10 }],
+    audit: [
+      { route: 'inventory', at: '2024-05-01T11:00:00.000Z', actor: 'ana', from: 'dualwrite', to: 'shadow', percent: 10, reason: 'go', forced: false },
+      { route: 'inventory', at: '2024-05-01T10:00:00.000Z', actor: 'ana', from: 'off', to: 'dualwrite', percent: null, reason: null, forced: true },
+    ],
+  }));
+  expect(r).toMatchObject({ stage: 'shadow', rollout: { stage: 'live', percent: 10 }, lastChange: { from: 'dualwrite', to: 'shadow', actor: 'ana', forced: false } });
+});
+
+it('reports the configured routes in order, then routes only the store knows, or just the one asked for', () => {
+  expect(routesToReport(['inventory', 'catalog'], ['old', 'catalog', '(unrouted)', 'aaa'])).toEqual(['inventory', 'catalog', 'aaa', 'old']);
+  expect(routesToReport(['inventory', 'catalog'], ['old'], 'catalog')).toEqual(['catalog']);
+});
