@@ -138,7 +138,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   if (opts.admin !== false) {
     const metricsSource = opts.metricsSource ?? { contentType: metrics.registry.contentType, text: () => metrics.registry.metrics() };
     const app = createAdminApp({
-      routes: deps.routes, flags, store: flags.kind === 'sqlite' ? store : null, state: store, comparisons: comparisonStore, metrics: metricsSource, token: opts.adminToken ?? process.env.STRANGLER_ADMIN_TOKEN,
+      routes: deps.routes, flags, store: flags.kind === 'sqlite' ? store : null, state: store, gate: config.gate, comparisons: comparisonStore, metrics: metricsSource, token: opts.adminToken ?? process.env.STRANGLER_ADMIN_TOKEN,
       isReady: () => ready, onStageChanged: () => { if (flags instanceof SqliteFlagProvider) flags.reload(); },
     });
     admin = http.createServer(app);

@@ -4,7 +4,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import { z } from 'zod';
-import { STAGES } from '../core/stages';
+import { STAGES, isStage, nextStage } from '../core/stages';
+import { evaluateGate, type GateThresholds } from '../core/gate';
+import { leadingStage } from '../core/transitions';
+import { loadGateInput } from './gate-input';
 import { classifyField } from '../core/compare';
 import type { RouteRuntime } from '../pipeline/context';
 import type { FlagProvider } from '../flags/provider';
@@ -25,6 +28,8 @@ export interface AdminDeps {
   readonly store: StateStore | null;
   readonly metrics: MetricsSource;
   readonly comparisons: ComparisonStore;
+  /** The facade's gate thresholds (config `gate`). */
+  readonly gate: GateThresholds;
   /** The state database (ignore rules, audit log) whatever the flag provider. */
   readonly state: StateStore;
   readonly token: string | undefined;
@@ -45,6 +50,7 @@ const ChangeBody = z.object({
   reason: z.string().max(500).optional(),
   force: z.boolean().optional(),
   actor: z.string().max(100).optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
 }).strict();
 
 /** Requests per route and answering side, read from the Prometheus exposition text. */
@@ -139,6 +145,16 @@ export function createAdminApp(deps: AdminDeps): express.Express {
     if (!path) { res.status(400).json({ error: 'QUERY_INVALID', message: 'path: required (?path=<pattern>)' }); return; }
     const removed = deps.state.removeIgnoreRule({ route: name, path });
     res.status(removed ? 200 : 404).json(removed ? { removed: true } : { error: 'RULE_UNKNOWN', message: `no stored ignore rule ${path} on ${name}` });
+  });
+  app.get('/routes/:name/gate', (req, res) => {
+    const rt = deps.routes.get(String(req.params.name));
+    if (!rt) { res.status(404).json({ error: 'ROUTE_UNKNOWN', message: `no route named "${String(req.params.name)}"` }); return; }
+    const state = deps.flags.describe(rt.flag);
+    const stage = isStage(req.query.stage) ? req.query.stage : leadingStage(state);
+    const target = isStage(req.query.target) ? req.query.target : nextStage(stage);
+    if (!target) { res.status(409).json({ error: 'NO_NEXT_STAGE', message: `${rt.config.name} is at ${stage}: there is no later stage` }); return; }
+    const input = loadGateInput(deps.state.db, rt.config.name, stage, target);
+    res.json({ input, thresholds: deps.gate, result: evaluateGate(input, deps.gate) });
   });
   app.put('/routes/:name', requireToken, express.json({ limit: '16kb' }), (req, res) => {
     const rt = deps.routes.get(String(req.params.name));

@@ -1,0 +1,83 @@
+// `strangler init --monolith URL`: writes a starter config for someone else's monolith: the
+// monolith, one example service and one example route at `off` (nothing changes until a stage
+// is set), the sqlite flag provider and loopback ports. The file written always passes loadConfig.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { DEFAULT_CONFIG_PATH, parseConfig, type FacadeConfigInput } from '../../facade/src/config';
+import { CliError, EXIT_FAILED, parseHttpUrl, type CliDeps } from '../cli/context';
+
+interface InitOptions { monolith: string; out: string; force?: boolean }
+
+/** The port a URL points at (its default when none is written). */
+function portOf(url: string): number {
+  const u = new URL(url);
+  return u.port !== '' ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+}
+
+/** `preferred`, or the next port that is not in `taken`. */
+function freePort(preferred: number, taken: Set<number>): number {
+  let port = preferred;
+  while (taken.has(port)) port++;
+  taken.add(port);
+  return port;
+}
+
+/** The starter config: JSON has no comments, so the example route shows the shape instead. */
+export function starterConfig(monolithUrl: string): FacadeConfigInput {
+  const taken = new Set([portOf(monolithUrl)]);
+  const listen = freePort(8080, taken);
+  const admin = freePort(8081, taken);
+  const service = freePort(9001, taken);
+  return {
+    monolith: { url: monolithUrl },
+    services: { 'example-service': { url: `http://127.0.0.1:${service}` } },
+    routes: [
+      {
+        name: 'example',
+        match: { path: '/api/example/**', methods: ['GET', 'POST', 'PUT', 'DELETE'] },
+        service: 'example-service',
+        defaultStage: 'off',
+        compare: { sample: 100, ignore: [], normalizers: [], redact: [] },
+      },
+    ],
+    contextKey: { header: 'x-user-id' },
+    flags: { provider: 'sqlite' },
+    state: { db: '.strangler/state.db' },
+    listen: { host: '127.0.0.1', port: listen },
+    admin: { host: '127.0.0.1', port: admin },
+    gate: { minComparisons: 100, maxMismatchRate: 0.01, confidence: 0.95 },
+  };
+}
+
+export function register(program: Command, deps: CliDeps): Command {
+  return program
+    .command('init')
+    .description('write a starter config for your monolith (one example route, at stage off)')
+    .summary('write a starter config for your monolith')
+    .requiredOption('--monolith <url>', "your monolith's base URL, e.g. http://127.0.0.1:3000", parseHttpUrl)
+    .option('--out <file>', 'where to write it', DEFAULT_CONFIG_PATH)
+    .option('--force', 'overwrite an existing file')
+    .addHelpText('after', `
+Examples:
+  $ strangler init --monolith http://127.0.0.1:3000
+  $ strangler init --monolith https://shop.internal:8443 --out config/strangler.json`)
+    .action((opts: InitOptions) => {
+      const out = path.resolve(deps.cwd, opts.out);
+      if (fs.existsSync(out) && !opts.force) throw new CliError(`${out} already exists: pass --force to overwrite it`, EXIT_FAILED);
+      const config = starterConfig(opts.monolith);
+      parseConfig(config, out, path.dirname(out)); // never write a file the facade would refuse
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      fs.writeFileSync(out, `${JSON.stringify(config, null, 2)}\n`);
+      const shown = path.relative(deps.cwd, out) || out;
+      const withConfig = opts.out === DEFAULT_CONFIG_PATH ? '' : ` --config ${shown}`;
+      deps.stdout.write([
+        `wrote ${shown}: monolith ${opts.monolith}, facade on http://127.0.0.1:${config.listen!.port}, admin API on http://127.0.0.1:${config.admin!.port}`,
+        'next:',
+        '  1. name your extracted service under "services" and describe what it takes over under "routes"',
+        `  2. strangler${withConfig} facade                     # run the facade; send your traffic to it`,
+        `  3. strangler${withConfig} route set example dualwrite --reason "service deployed"`,
+        '',
+      ].join('\n'));
+    });
+}
