@@ -1,6 +1,8 @@
 // The extracted services stand on their own: no source file under extracted/ imports from the
-// monolith or from the other service, each service has its own default database, and each
-// service process starts, answers /healthz and shuts down cleanly without anything else running.
+// monolith, neither service imports from the other (both may use the shared service kit,
+// extracted/kit/), the kit imports from neither service nor the monolith, each service has its
+// own default database, and each service process starts, answers /healthz and shuts down
+// cleanly without anything else running.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,8 @@ const ROOT = resolve(__dirname, '..', '..');
 const EXTRACTED = join(ROOT, 'extracted');
 const MONOLITH = join(ROOT, 'monolith');
 const SERVICES = ['catalog', 'inventory'] as const;
+/** The shared service kit: platform code every service may import, itself importing no service. */
+const KIT = join(EXTRACTED, 'kit');
 const MONOLITH_DEFAULT_DB = 'data/monolith.db';
 
 function tsFiles(dir: string): string[] {
@@ -41,34 +45,75 @@ function target(file: string, spec: string): string {
   }
 }
 
-/** Imports of `file` that reach the monolith or, from inside one service, the other service. */
-export function forbiddenImports(file: string, source: string): string[] {
+/** The service folders `file` may not import from: the other service's, or, from the kit, every one. */
+function barredServices(file: string): string[] {
+  if (isUnder(file, KIT)) return SERVICES.map((name) => join(EXTRACTED, name));
   const own = SERVICES.find((name) => isUnder(file, join(EXTRACTED, name)));
-  const others = SERVICES.filter((name) => name !== own).map((name) => join(EXTRACTED, name));
+  if (own === undefined) return []; // extracted/test/ checks both services
+  return SERVICES.filter((name) => name !== own).map((name) => join(EXTRACTED, name));
+}
+
+/**
+ * Imports of `file` that reach the monolith, or a service folder it may not use: from inside
+ * one service the other service, from the kit any service. Imports into the kit are allowed.
+ */
+export function forbiddenImports(file: string, source: string): string[] {
+  const barred = barredServices(file);
   return specifiers(source).filter((spec) => {
     const to = target(file, spec);
     if (isUnder(to, MONOLITH) || /(^|[/\\])monolith([/\\]|$)/.test(spec)) return true;
-    return own !== undefined && others.some((dir) => isUnder(to, dir));
+    return barred.some((dir) => isUnder(to, dir));
   });
 }
 
 describe('source independence', () => {
   const files = tsFiles(EXTRACTED);
 
-  it('finds the sources of both services and their imports', () => {
+  it('finds the sources of both services, the kit, and their imports', () => {
     for (const name of SERVICES) {
       for (const module of ['domain', 'repository', 'legacy-wire', 'app', 'server', 'main', 'schema']) {
         expect(files).toContain(join(EXTRACTED, name, 'src', `${module}.ts`));
       }
     }
+    for (const module of ['legacy-http', 'serve', 'process', 'testing']) {
+      expect(files).toContain(join(KIT, `${module}.ts`));
+    }
     expect(files.flatMap((f) => specifiers(readFileSync(f, 'utf8'))).length).toBeGreaterThan(40);
   });
 
-  it('no file under extracted/ imports from monolith/ or from the other service', () => {
+  it('no file under extracted/ imports from monolith/, no service from the other, the kit from neither', () => {
     const offences = files.flatMap((file) =>
       forbiddenImports(file, readFileSync(file, 'utf8')).map((spec) => `${relative(ROOT, file)} -> ${spec}`),
     );
     expect(offences).toEqual([]);
+  });
+
+  it('kit/ imports nothing from monolith/ or from a service folder', () => {
+    const kitFiles = files.filter((file) => isUnder(file, KIT));
+    expect(kitFiles.length).toBeGreaterThan(0);
+    const reached = kitFiles.flatMap((file) =>
+      specifiers(readFileSync(file, 'utf8')).map((spec) => ({ from: relative(ROOT, file), spec, to: target(file, spec) })),
+    );
+    expect(reached.length).toBeGreaterThan(0);
+    // Every relative import of the kit stays inside the kit; nothing lands in the monolith or a service.
+    const outside = reached.filter(
+      ({ spec, to }) =>
+        isUnder(to, MONOLITH) ||
+        /(^|[/\\])monolith([/\\]|$)/.test(spec) ||
+        SERVICES.some((name) => isUnder(to, join(EXTRACTED, name))) ||
+        (spec.startsWith('.') && !isUnder(to, KIT)),
+    );
+    expect(outside.map(({ from, spec }) => `${from} -> ${spec}`)).toEqual([]);
+  });
+
+  it('both services use the kit', () => {
+    for (const name of SERVICES) {
+      const serviceFiles = files.filter((file) => isUnder(file, join(EXTRACTED, name, 'src')));
+      const usesKit = serviceFiles.some((file) =>
+        specifiers(readFileSync(file, 'utf8')).some((spec) => isUnder(target(file, spec), KIT)),
+      );
+      expect(usesKit).toBe(true);
+    }
   });
 
   it('the check itself catches each kind of forbidden import', () => {
@@ -80,6 +125,13 @@ describe('source independence', () => {
     expect(forbiddenImports(inCatalog, `export * from ${Q}../../inventory/src/schema${Q};`)).toHaveLength(1);
     expect(forbiddenImports(inCatalog, `await import(${Q}monolith/src/store${Q});`)).toHaveLength(1);
     expect(forbiddenImports(inCatalog, `import type { Money } from ${Q}./domain${Q}; import ${Q}express${Q};`)).toEqual([]);
+    // A service may use the kit; the kit may use neither service nor the monolith.
+    expect(forbiddenImports(inCatalog, `import { sendError } from ${Q}../../kit/legacy-http${Q};`)).toEqual([]);
+    const inKit = join(KIT, 'x.ts');
+    expect(forbiddenImports(inKit, `import { money } from ${Q}../catalog/src/domain${Q};`)).toHaveLength(1);
+    expect(forbiddenImports(inKit, `export * from ${Q}../inventory/src/legacy-wire${Q};`)).toHaveLength(1);
+    expect(forbiddenImports(inKit, `const h = require(${Q}../../monolith/src/http${Q});`)).toHaveLength(1);
+    expect(forbiddenImports(inKit, `import { serve } from ${Q}./serve${Q}; import ${Q}express${Q};`)).toEqual([]);
   });
 
   it('no service source names the monolith database', () => {

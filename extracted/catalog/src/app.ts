@@ -2,11 +2,12 @@
 // (GET /api/products, GET /api/products/:id) served from the service's own database through
 // the anti-corruption layer, plus GET /healthz. Everything else is the legacy HTML 404.
 import type Database from 'better-sqlite3';
-import express, { type Express } from 'express';
+import type { Express } from 'express';
 import pino, { type Logger } from 'pino';
 import { z } from 'zod';
+import { createLegacyApp, describeIssues, sendError, sendNotFound, useLegacyFallbacks } from '../../kit/legacy-http';
 import { DEFAULT_PRICE_ROUNDING, ITEM_SORTS, type PriceRounding } from './domain';
-import { describeIssues, legacyErrorHandler, sendError, sendNotFound, toLegacyProduct, toLegacyProductPage } from './legacy-wire';
+import { toLegacyProduct, toLegacyProductPage } from './legacy-wire';
 import { createCatalogRepository } from './repository';
 
 export interface CatalogAppOptions {
@@ -43,14 +44,9 @@ export function createCatalogApp(db: Database.Database, opts: CatalogAppOptions 
   const rounding = opts.priceRounding ?? DEFAULT_PRICE_ROUNDING;
   const logger = opts.logger ?? pino({ name: 'catalog' });
   const repo = createCatalogRepository(db);
-  const app = express();
-  // Express defaults, stated because they are part of the legacy wire contract.
-  app.set('etag', 'weak');
-  app.set('query parser', 'simple');
-  // The catalog takes no bodies, but the monolith parses them on every path: a malformed JSON
-  // body is a 400 there before it is a 404, so it must be here too.
-  app.use(express.json({ limit: '100kb' }));
-  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  // The catalog takes no bodies, but the legacy app parses them on every path, as the monolith
+  // does: a malformed JSON body is a 400 there before it is a 404, so it must be here too.
+  const app = createLegacyApp();
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: 'catalog', price_rounding: rounding, items: repo.count() });
@@ -73,7 +69,6 @@ export function createCatalogApp(db: Database.Database, opts: CatalogAppOptions 
     res.json(toLegacyProduct(item, rounding));
   });
 
-  app.use(sendNotFound);
-  app.use(legacyErrorHandler(logger));
+  useLegacyFallbacks(app, logger);
   return app;
 }

@@ -1,7 +1,8 @@
 // The catalog service answers the monolith's public catalog paths in the legacy wire format:
 // listing with paging, category and sort, single products, validation errors, HTML 404s.
+import { notFoundPage } from '../../kit/legacy-http';
 import { money } from '../src/domain';
-import { notFoundPage, type LegacyProductPage } from '../src/legacy-wire';
+import type { LegacyProductPage } from '../src/legacy-wire';
 import { anItem, jsonOf, startTestCatalog, type TestCatalog } from './helpers';
 
 const CATEGORIES = ['kitchen', 'garden', 'office'];

@@ -1,12 +1,14 @@
 // Test builders for the catalog service: a catalog item builder and a real service on
-// 127.0.0.1:0 over a fresh SQLite file in a temp dir, filled through the repository.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// 127.0.0.1:0 over a fresh SQLite file in a temp dir (the kit's testing.ts), filled through
+// the repository.
 import { join } from 'node:path';
 import pino from 'pino';
+import { startInTempDir, type TestService } from '../../kit/testing';
 import { money, type CatalogItem, type PriceRounding } from '../src/domain';
 import { createCatalogRepository, type CatalogRepository } from '../src/repository';
-import { startCatalog, type RunningService } from '../src/server';
+import { startCatalog } from '../src/server';
+
+export { jsonOf } from '../../kit/testing';
 
 export function anItem(overrides: Partial<CatalogItem> & { itemId: number }): CatalogItem {
   const id = overrides.itemId;
@@ -22,11 +24,8 @@ export function anItem(overrides: Partial<CatalogItem> & { itemId: number }): Ca
   };
 }
 
-export interface TestCatalog {
-  service: RunningService;
+export interface TestCatalog extends TestService {
   repo: CatalogRepository;
-  get(path: string): Promise<Response>;
-  close(): Promise<void>;
 }
 
 /** Starts a catalog service on a fresh database holding `items`. */
@@ -34,27 +33,15 @@ export async function startTestCatalog(
   items: readonly CatalogItem[],
   opts: { priceRounding?: PriceRounding } = {},
 ): Promise<TestCatalog> {
-  const dir = mkdtempSync(join(tmpdir(), 'catalog-test-'));
-  const service = await startCatalog({
-    dbPath: join(dir, 'catalog.db'),
-    port: 0,
-    priceRounding: opts.priceRounding,
-    logger: pino({ level: 'silent' }),
-  });
-  const repo = createCatalogRepository(service.db);
+  const shop = await startInTempDir('catalog-test-', (dir) =>
+    startCatalog({
+      dbPath: join(dir, 'catalog.db'),
+      port: 0,
+      priceRounding: opts.priceRounding,
+      logger: pino({ level: 'silent' }),
+    }),
+  );
+  const repo = createCatalogRepository(shop.service.db);
   repo.saveAll(items);
-  return {
-    service,
-    repo,
-    get: (path) => fetch(service.url + path),
-    async close() {
-      await service.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** The JSON body of a response, typed by the caller (fetch types it as unknown). */
-export async function jsonOf<T>(res: Response | Promise<Response>): Promise<T> {
-  return (await (await res).json()) as T;
+  return { ...shop, repo };
 }

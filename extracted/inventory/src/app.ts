@@ -2,18 +2,12 @@
 // (GET/PUT /api/inventory/:sku, POST .../reserve and .../release) over the service's own
 // database through the anti-corruption layer, plus GET /healthz. Everything else: HTML 404.
 import type Database from 'better-sqlite3';
-import express, { type Express, type Request, type Response } from 'express';
+import type { Express, Request, Response } from 'express';
 import pino, { type Logger } from 'pino';
 import { z } from 'zod';
+import { createLegacyApp, describeIssues, sendError, sendNotFound, useLegacyFallbacks } from '../../kit/legacy-http';
 import { DEFAULT_OUT_OF_STOCK_WAREHOUSE, type OutOfStockWarehouse, type StockChange } from './domain';
-import {
-  describeIssues,
-  legacyErrorHandler,
-  sendError,
-  sendNotFound,
-  sendRefusal,
-  toLegacyStock,
-} from './legacy-wire';
+import { sendRefusal, toLegacyStock } from './legacy-wire';
 import { createInventoryRepository } from './repository';
 
 export interface InventoryAppOptions {
@@ -35,16 +29,10 @@ export function createInventoryApp(db: Database.Database, opts: InventoryAppOpti
   const warehouseMode = opts.outOfStockWarehouse ?? DEFAULT_OUT_OF_STOCK_WAREHOUSE;
   const clock = opts.clock ?? (() => new Date());
   const logger = opts.logger ?? pino({ name: 'inventory' });
-  const limit = opts.bodyLimit ?? '100kb';
   const repo = createInventoryRepository(db);
 
-  const app = express();
-  // Express defaults, stated because they are part of the legacy wire contract.
-  app.set('etag', 'weak');
-  app.set('query parser', 'simple');
   // Form bodies are parsed too, so a form-encoded write fails validation exactly as in the monolith.
-  app.use(express.json({ limit }));
-  app.use(express.urlencoded({ extended: false, limit }));
+  const app = createLegacyApp({ bodyLimit: opts.bodyLimit });
 
   /** Validates the body, applies the change, answers with the record or the legacy error. */
   const write = <S extends z.ZodType>(schema: S, toChange: (body: z.output<S>) => StockChange) => {
@@ -82,7 +70,6 @@ export function createInventoryApp(db: Database.Database, opts: InventoryAppOpti
   app.post('/api/inventory/:sku/reserve', write(quantityBody, (body) => ({ kind: 'reserve', quantity: body.quantity })));
   app.post('/api/inventory/:sku/release', write(quantityBody, (body) => ({ kind: 'release', quantity: body.quantity })));
 
-  app.use(sendNotFound);
-  app.use(legacyErrorHandler(logger));
+  useLegacyFallbacks(app, logger);
   return app;
 }

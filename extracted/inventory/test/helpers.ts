@@ -1,13 +1,14 @@
 // Test builders for the inventory service: a stock level builder and a real service on
-// 127.0.0.1:0 over a fresh SQLite file in a temp dir, filled through the repository,
-// with a pinned clock so written timestamps are exact.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// 127.0.0.1:0 over a fresh SQLite file in a temp dir (the kit's testing.ts), filled through
+// the repository, with a pinned clock so written timestamps are exact.
 import { join } from 'node:path';
 import pino from 'pino';
+import { startInTempDir, type TestService } from '../../kit/testing';
 import { stockLevel, type OutOfStockWarehouse, type StockLevel } from '../src/domain';
 import { createInventoryRepository, type InventoryRepository } from '../src/repository';
-import { startInventory, type RunningService } from '../src/server';
+import { startInventory } from '../src/server';
+
+export { jsonOf } from '../../kit/testing';
 
 /** Every write in these tests happens "now": 2024-06-01 12:30:45.678 UTC. */
 export const NOW = new Date('2024-06-01T12:30:45.678Z');
@@ -23,12 +24,8 @@ export function aLevel(overrides: Partial<StockLevel> & { sku: string }): StockL
   });
 }
 
-export interface TestInventory {
-  service: RunningService;
+export interface TestInventory extends TestService {
   repo: InventoryRepository;
-  get(path: string): Promise<Response>;
-  send(method: 'PUT' | 'POST', path: string, body: unknown, contentType?: string): Promise<Response>;
-  close(): Promise<void>;
 }
 
 /** Starts an inventory service on a fresh database holding `levels`. */
@@ -36,34 +33,16 @@ export async function startTestInventory(
   levels: readonly StockLevel[],
   opts: { outOfStockWarehouse?: OutOfStockWarehouse } = {},
 ): Promise<TestInventory> {
-  const dir = mkdtempSync(join(tmpdir(), 'inventory-test-'));
-  const service = await startInventory({
-    dbPath: join(dir, 'inventory.db'),
-    port: 0,
-    outOfStockWarehouse: opts.outOfStockWarehouse,
-    clock: () => NOW,
-    logger: pino({ level: 'silent' }),
-  });
-  const repo = createInventoryRepository(service.db);
+  const shop = await startInTempDir('inventory-test-', (dir) =>
+    startInventory({
+      dbPath: join(dir, 'inventory.db'),
+      port: 0,
+      outOfStockWarehouse: opts.outOfStockWarehouse,
+      clock: () => NOW,
+      logger: pino({ level: 'silent' }),
+    }),
+  );
+  const repo = createInventoryRepository(shop.service.db);
   repo.saveAll(levels);
-  return {
-    service,
-    repo,
-    get: (path) => fetch(service.url + path),
-    send: (method, path, body, contentType = 'application/json') =>
-      fetch(service.url + path, {
-        method,
-        headers: { 'content-type': contentType },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-      }),
-    async close() {
-      await service.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** The JSON body of a response, typed by the caller (fetch types it as unknown). */
-export async function jsonOf<T>(res: Response | Promise<Response>): Promise<T> {
-  return (await (await res).json()) as T;
+  return { ...shop, repo };
 }

@@ -1,7 +1,7 @@
 // The inventory service answers the monolith's public inventory paths in the legacy wire
 // format: reads, stock updates, reservations and releases, their 400/409 errors, HTML 404s;
 // every successful write bumps the stored version and the timestamp.
-import { notFoundPage } from '../src/legacy-wire';
+import { notFoundPage } from '../../kit/legacy-http';
 import { aLevel, jsonOf, NOW, NOW_LEGACY, startTestInventory, type TestInventory } from './helpers';
 
 const SKU = 'SKU-000017';
