@@ -54,7 +54,17 @@ export interface FollowOptions extends BackfillOptions {
   signal: AbortSignal;
   /** Called after each committed batch of change_log entries with its size. */
   onApplied?: (entries: number) => void;
+  /**
+   * Apply a change only once it is this old (default 1000 ms), and copy a key only when it has no
+   * younger change. While the facade dual-writes, the monolith commits first and the service gets
+   * the same (relative) write a few ms later; copying the monolith's row in between would apply
+   * that write to the service twice. 0 applies every change at once.
+   */
+  settleMs?: number;
 }
+
+/** Default settle time of follow mode: far longer than a second write takes to land. */
+export const DEFAULT_SETTLE_MS = 1000;
 
 export interface FollowResult {
   capability: CapabilityName;
@@ -106,12 +116,14 @@ export async function followBackfill(opts: FollowOptions): Promise<FollowResult>
       const begun = beginState(run, opts.restart ?? false);
       await copyBulk(run, begun.resumeFrom, opts.onProgress, totals);
       while (!opts.signal.aborted) {
+        const settleMs = opts.settleMs ?? DEFAULT_SETTLE_MS;
+        const upTo = settleMs > 0 ? run.source.settledSeq(run.target.state()!.changeLogSeq, changeLogTime(Date.now() - settleMs)) : run.source.maxSeq();
         // Counted per committed batch: an abort inside applyChanges must not lose the tally.
-        await applyChanges(run, run.source.maxSeq(), (n) => {
+        await applyChanges(run, upTo, (n) => {
           totals.changesApplied += n;
           totals.batches += 1;
           opts.onApplied?.(n);
-        });
+        }, settleMs > 0);
         await sleep(opts.intervalMs ?? 250, undefined, { signal: opts.signal }).catch(() => undefined);
       }
     } catch (err) {
@@ -201,14 +213,17 @@ async function copyBulk<T extends { copied: number }>(
  * Each touched key is re-read from the monolith: present → upsert, gone → delete. Replaying the
  * current row instead of the logged operation makes out-of-order or repeated entries harmless.
  */
-async function applyChanges(run: Run, upTo: number, onBatch?: (entries: number) => void): Promise<number> {
+async function applyChanges(run: Run, upTo: number, onBatch?: (entries: number) => void, deferBusy = false): Promise<number> {
   let applied = 0;
   for (;;) {
     checkAbort(run, 'while applying changes');
     const after = run.target.state()!.changeLogSeq;
     const entries = run.source.changesAfter(after, upTo, run.batchSize);
     if (entries.length === 0) return applied;
-    const keys = [...new Set(entries.map((e) => e.entity_key))];
+    // A key with a younger change is copied when that change has settled: its second write may be in flight.
+    const all = [...new Set(entries.map((e) => e.entity_key))];
+    const busy = deferBusy ? new Set(run.source.keysChangedAfter(upTo, all)) : null;
+    const keys = busy ? all.filter((k) => !busy.has(k)) : all;
     const present = run.source.byKeys(keys);
     const found = new Set(present.map((row) => run.mapping.keyOf(row)));
     run.target.writeChanges(present, keys.filter((k) => !found.has(k)), entries[entries.length - 1]!.seq);
@@ -216,4 +231,9 @@ async function applyChanges(run: Run, upTo: number, onBatch?: (entries: number) 
     onBatch?.(entries.length);
     await nextTick();
   }
+}
+
+/** A time in change_log's `changed_at` format ("YYYY-MM-DD HH:MM:SS.SSS", UTC). */
+function changeLogTime(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').slice(0, 23);
 }

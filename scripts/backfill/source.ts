@@ -21,6 +21,10 @@ export interface Source {
   byKeys(keys: readonly string[]): unknown[];
   sampleKeys(size: number): string[];
   maxSeq(): number;
+  /** Highest seq after `after` committed at or before `cutoff` (change_log's "YYYY-MM-DD HH:MM:SS.SSS", UTC), else `after`. */
+  settledSeq(after: number, cutoff: string): number;
+  /** The keys among `keys` that have change_log entries after `seq`. */
+  keysChangedAfter(seq: number, keys: readonly string[]): string[];
   changesAfter(seq: number, upTo: number, limit: number): ChangeEntry[];
   close(): void;
 }
@@ -71,6 +75,9 @@ function prepareSource(db: Database.Database, path: string, mapping: AnyMapping)
   const byKeys = stmt(q.sourceByKeys);
   const sampleKeys = stmt(q.sourceSampleKeys).pluck();
   const maxSeq = stmt('SELECT COALESCE(MAX(seq), 0) FROM change_log').pluck();
+  const settled = stmt('SELECT COALESCE(MAX(seq), @after) FROM change_log WHERE seq > @after AND changed_at <= @cutoff').pluck();
+  const changedAfter = stmt(`SELECT DISTINCT entity_key FROM change_log
+    WHERE seq > @seq AND entity = @entity AND entity_key IN (SELECT value FROM json_each(@keys))`).pluck();
   const changes = stmt(`SELECT seq, entity_key, op FROM change_log
     WHERE seq > @after AND seq <= @upTo AND entity = @entity ORDER BY seq LIMIT @limit`);
   const run = <T>(fn: () => T): T => guard('monolith', path, fn);
@@ -86,6 +93,9 @@ function prepareSource(db: Database.Database, path: string, mapping: AnyMapping)
       return run(() => sampleKeys.all({ stride, limit: size }) as string[]);
     },
     maxSeq: () => run(() => maxSeq.get() as number),
+    settledSeq: (after, cutoff) => run(() => settled.get({ after, cutoff }) as number),
+    keysChangedAfter: (seq, keys) =>
+      run(() => changedAfter.all({ seq, entity: mapping.entity, keys: JSON.stringify(keys) }) as string[]),
     changesAfter: (after, upTo, limit) =>
       run(() => changes.all({ after, upTo, limit, entity: mapping.entity }) as ChangeEntry[]),
     close: () => db.close(),

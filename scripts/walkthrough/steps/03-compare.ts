@@ -1,0 +1,97 @@
+// Steps 4 and 5: compare, then decide. In `shadow` the service answers every read too and the facade
+// compares the answers; the report names each differing field with counts and an example, and the
+// walkthrough decides from the figures: a field the service gets wrong is fixed, one that differs by
+// design gets an ignore rule with its reason.
+import type { FieldReport, Report } from '../../../facade/src/core/report-types';
+import { ROUTE, rollbackHint, type Step, type WalkthroughContext } from '../context';
+
+export const shadow: Step = {
+  title: 'shadow: the service answers every read too, and the answers are compared',
+  short: 'shadow',
+  async run(ctx) {
+    const { narrator } = ctx;
+    narrator.say(
+      'Clients still get the monolith\'s answer. In the background the facade sends the same read to the service (tagged ' +
+      '`x-strangler-shadow: 1`), compares status, chosen headers and the JSON body, and stores each difference in the ' +
+      'diff store. Second writes are compared with the monolith\'s answer too.',
+    );
+    await narrator.cli(['route', 'set', ROUTE, 'shadow', '--reason', 'dual writes and follow mode keep both databases in step']);
+    await ctx.waitForStage('shadow');
+    narrator.say(
+      `Shoppers read stock (a fifth of the reads on the ${ctx.skus.outOfStock.length} out-of-stock SKUs), reserve and release it. ` +
+      'From here on the traffic places no orders: an order changes the monolith\'s stock behind the facade, and the follow ' +
+      'mode copies it about a second later, so a shadow read of that item in that second would report the lag, not the ' +
+      'service. (In a shop that keeps taking orders, expect such `on_hand` differences on items ordered a moment before.)',
+    );
+    await ctx.traffic({ label: 'shadow traffic', actions: ctx.sizes.shadowBuggy, mix: { read: 8, reserve: 1, release: 1 }, seed: 4 });
+    await narrator.cli(['route', 'list']);
+    rollbackHint(ctx, '`npx strangler route rollback inventory` (back to `dualwrite`: no more shadow reads; clients never saw a difference).');
+  },
+};
+
+/** The ignore rule's reason for `$.updated_at`: the same write, stamped by two clocks. */
+const STAMP_REASON = 'each side stamps its own write time; the two stamps differ by a second when the two writes straddle a second boundary';
+
+/** Fields with mismatches not explained as noise or ignored, from `strangler report --json`. */
+async function mismatchedFields(ctx: WalkthroughContext): Promise<FieldReport[]> {
+  const run = await ctx.narrator.cli(['report', ROUTE, '--json'], { quiet: true });
+  const report = JSON.parse(run.stdout) as Report;
+  const route = report.routes.find((r) => r.route === ROUTE);
+  return (route?.fields.top ?? []).filter((f) => f.mismatches > 0 && f.class !== 'noise' && f.class !== 'ignored');
+}
+
+function describeExample(f: FieldReport): string {
+  const e = f.example;
+  if (!e) return `${f.field}: ${f.mismatches} mismatches`;
+  const show = (v: unknown): string => (v === undefined ? '(absent)' : JSON.stringify(v));
+  const where = e.request ? ` on ${e.request.method} ${e.request.path}` : '';
+  return `${f.field}: ${f.mismatches} mismatches; e.g. ${e.kind}${where}: monolith ${show(e.primary)}, service ${show(e.shadow)}`;
+}
+
+/**
+ * `$.updated_at` is ignored only on evidence: step 3 read one write's stamp from each database. Two
+ * clocks stamp the same write, so the rule is about the design, whether or not this run's few
+ * seconds of traffic happened to straddle a second boundary yet.
+ */
+async function decideUpdatedAt(ctx: WalkthroughContext, seen: number): Promise<void> {
+  const s = ctx.stamps;
+  if (!s) return;
+  ctx.narrator.say(
+    `${seen > 0 ? `\`$.updated_at\` differed in ${seen} comparison(s).` : '`$.updated_at` has not differed yet in this run.'} ` +
+    `Step 3 showed why it can: for the same write of ${s.sku} the monolith stored ${s.monolith} and the service ` +
+    `${s.service}. Each side stamps its own write time, and on the wire both round it to the second, so the two ` +
+    'differ by a second whenever the first and the second write straddle a second boundary: the more writes per ' +
+    'second, the more often. That is expected while both sides take writes, not a bug, so it gets an ignore rule ' +
+    '(ignored differences stay counted in the report, with this reason):',
+  );
+  await ctx.narrator.cli(['ignore', 'add', ROUTE, '$.updated_at', '--reason', STAMP_REASON]);
+}
+
+export const readReport: Step = {
+  title: 'read the report: fix or ignore',
+  short: 'read the report',
+  async run(ctx) {
+    const { narrator } = ctx;
+    narrator.say('The report shows what the comparisons found, field by field:');
+    await narrator.cli(['report', ROUTE]);
+    const fields = await mismatchedFields(ctx);
+    for (const f of fields) narrator.note(describeExample(f));
+    const warehouse = fields.find((f) => f.field === '$.warehouse');
+    if (!warehouse) throw new Error('the report did not reveal the seeded $.warehouse difference');
+    narrator.say(
+      '`$.warehouse` is removed on out-of-stock items: the service drops the field when on_hand is 0, and clients of the ' +
+      'legacy API read it to show where stock will arrive. That is a bug in the service, not noise: it gets fixed, ' +
+      'never ignored.',
+    );
+    for (const f of fields.filter((x) => x !== warehouse && x.field !== '$.updated_at')) {
+      const early = ctx.dualwriteFields.get(f.field) ?? 0;
+      narrator.say(early === f.mismatches
+        ? `\`${f.field}\`: all ${early} mismatches were recorded in step 3, before the follow mode caught the service up with the orders (the drift shown there), none since. Nothing to fix or ignore; the gate only counts the current stage.`
+        : `\`${f.field}\` differed ${f.mismatches - early} time(s) since step 3, which the design does not explain: it stays a mismatch, and the gate counts it.`);
+    }
+    await decideUpdatedAt(ctx, fields.find((f) => f.field === '$.updated_at')?.mismatches ?? 0);
+    narrator.say('The gate refuses to move the route on while the mismatches are there:');
+    await narrator.cli(['route', 'promote', ROUTE], { allowFail: true });
+    rollbackHint(ctx, '`npx strangler ignore remove inventory <pattern>` undoes an ignore rule; the stage is unchanged.');
+  },
+};
