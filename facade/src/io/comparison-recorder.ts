@@ -13,6 +13,7 @@ export class ComparisonRecorder {
   private timer: NodeJS.Timeout | null = null;
   private readonly counts = new Map<string, RouteCounts>();
   private readonly listeners = new Set<(batch: readonly ComparisonRecord[]) => void>();
+  private closed = false;
 
   constructor(
     private readonly store: ComparisonStore,
@@ -43,6 +44,7 @@ export class ComparisonRecorder {
   }
 
   add(record: ComparisonRecord): void {
+    if (this.closed) return; // a shadow that settled after shutdown: the store is gone
     const c = this.routeCounts(record.route);
     if (record.outcome === 'match' || record.outcome === 'mismatch' || record.outcome === 'noise') c.compared++;
     for (const f of record.mismatchedFields) this.field(c, f).mismatches++;
@@ -57,7 +59,7 @@ export class ComparisonRecorder {
     }
     this.queue.push(record);
     if (this.queue.length >= this.opts.maxBatch) this.flush();
-    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.opts.flushMs);
+    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.opts.flushMs).unref();
   }
 
   private field(c: RouteCounts, f: string): { mismatches: number; noiseDiffs: number } {
@@ -83,7 +85,7 @@ export class ComparisonRecorder {
       // A locked or full database must not touch requests: keep the batch for the next try, once.
       this.logger.warn({ err: (err as Error).message, records: batch.length }, 'diff store write failed; will retry');
       if (this.queue.length + batch.length <= this.opts.maxQueue) this.queue.unshift(...batch);
-      if (!this.timer) this.timer = setTimeout(() => this.flush(), 1000);
+      if (!this.timer && !this.closed) this.timer = setTimeout(() => this.flush(), 1000).unref();
       return;
     }
     for (const l of this.listeners) l(batch);
@@ -91,5 +93,7 @@ export class ComparisonRecorder {
 
   close(): void {
     this.flush();
+    this.closed = true;
+    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
   }
 }
