@@ -140,6 +140,16 @@ export type ContextKeyConfig = FacadeConfig['contextKey'];
 /** What a config file may contain (defaults omitted). */
 export type FacadeConfigInput = z.input<typeof schema>;
 
+/** With LaunchDarkly's `flagKeyPrefix`, routes without an explicit `flagKey` use `<prefix><name>`. */
+function applyFlagKeyPrefix(config: z.output<typeof schema>, json: unknown): void {
+  const flags = config.flags;
+  if (flags.provider !== 'launchdarkly' || flags.flagKeyPrefix === undefined) return;
+  const raw = (json as { routes?: Array<{ flagKey?: unknown }> }).routes ?? [];
+  config.routes.forEach((route, i) => {
+    if (raw[i]?.flagKey === undefined) route.flagKey = `${flags.flagKeyPrefix}${route.name}`;
+  });
+}
+
 /**
  * Validates `json` (already parsed) and returns the deep-frozen config. `source` names it in errors;
  * with `baseDir`, relative file paths (`state.db`, `flags.dataFile`) are resolved against it.
@@ -151,6 +161,7 @@ export function parseConfig(json: unknown, source: string, baseDir?: string): Fa
   const problems = [...schemaProblems, ...crossFieldProblems(json)];
   if (!result.success || problems.length > 0) throw new ConfigError(source, problems);
   const config = result.data;
+  applyFlagKeyPrefix(config, json);
   if (baseDir !== undefined) {
     if (config.state.db !== ':memory:') config.state.db = resolveFrom(baseDir, config.state.db);
     const flags = config.flags;

@@ -61,6 +61,17 @@ describe('parseConfig', () => {
     expect(config.flags).toEqual({ provider: 'launchdarkly', flagKeyPrefix: 'shop-', startWaitMs: 5000 });
   });
 
+  it('names LaunchDarkly flags <flagKeyPrefix><route name> unless a route gives its own flagKey', () => {
+    const config = parseConfig(
+      aConfig({
+        routes: [aRouteJson({ flagKey: 'ld-catalog' }), aRouteJson({ name: 'inventory', path: '/api/inventory/**', service: 'inventory' })],
+        flags: { provider: 'launchdarkly', flagKeyPrefix: 'shop-' },
+      }),
+      'test.json',
+    );
+    expect(config.routes.map((r) => r.flagKey)).toEqual(['ld-catalog', 'shop-inventory']);
+  });
+
   it('reports all three problems of a config with three errors, in one ConfigError', () => {
     const json = aConfig({ monolith: { url: 'localhost:3000' }, routes: [aRouteJson(), aRouteJson({ name: 'billing', path: '/api/billing/**', service: 'billing' })], colour: 'blue' });
     let error: unknown;
