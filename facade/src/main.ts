@@ -89,7 +89,11 @@ export async function main(argv: string[] = process.argv): Promise<void> {
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    process.stderr.write(`strangler facade: ${(err as Error).message}\n`);
+    const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+    const message = e.code === 'EADDRINUSE'
+      ? `cannot listen on ${e.address}:${e.port}: the address is already in use (another facade or program?); choose another port with listen.port / admin.port in the config`
+      : e.message;
+    process.stderr.write(`strangler facade: ${message}\n`);
     process.exit(1);
   });
 }
