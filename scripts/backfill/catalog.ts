@@ -2,30 +2,13 @@
 // name→title, description→summary, category→category_slug, price_cents→unit_price_minor (USD),
 // legacy UTC timestamps → ISO 8601. Bulk order is the product id; change-log key is the SKU.
 import { openCatalogDb } from '../../extracted/catalog/src/schema';
+import type { ProductRow } from '../../monolith/src/store/products';
+import type { ItemRow as CatalogItemWrite } from '../../extracted/catalog/src/repository';
 import { diffFields, legacyToIso, type Mapping } from './mapping';
 
-export interface ProductRow {
-  id: number;
-  sku: string;
-  name: string;
-  description: string;
-  category: string;
-  price_cents: number;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface CatalogItemWrite {
-  item_id: number;
-  sku: string;
-  title: string;
-  summary: string;
-  category_slug: string;
-  unit_price_minor: number;
-  currency: string;
-  created_at: string;
-  updated_at: string;
-}
+// Row shapes are the two schemas' own (read by the monolith's store, written like the service's repository).
+export type { ProductRow } from '../../monolith/src/store/products';
+export type { ItemRow as CatalogItemWrite } from '../../extracted/catalog/src/repository';
 
 const PRODUCT_COLUMNS = 'id, sku, name, description, category, price_cents, created_at, updated_at';
 const ITEM_FIELDS = [

@@ -2,15 +2,10 @@
 // on_hand→quantity_on_hand, reserved→quantity_reserved, warehouse→location_code,
 // updated_at→last_changed_at (ISO 8601); the service's optimistic `version` goes up only when a row changes.
 import { openInventoryDb } from '../../extracted/inventory/src/schema';
+import type { InventoryRow } from '../../monolith/src/store/inventory';
 import { diffFields, legacyToIso, type Mapping } from './mapping';
 
-export interface InventoryRow {
-  sku: string;
-  on_hand: number;
-  reserved: number;
-  warehouse: string;
-  updated_at: string;
-}
+export type { InventoryRow } from '../../monolith/src/store/inventory';
 
 export interface StockLevelWrite {
   sku: string;

@@ -1,13 +1,12 @@
 // The CLI's admin backend (`--admin URL`): the same verbs over a running facade's admin API,
 // token from STRANGLER_ADMIN_TOKEN. Used when the state database is on another machine or the
-// stages live in LaunchDarkly. The gate's figures come from `GET /report` (see gateInput).
+// stages live in LaunchDarkly. The gate's figures come from `GET /routes/:name/gate`.
 import { parseConfig, type FacadeConfig } from '../../facade/src/config';
 import type { Report } from '../../facade/src/core/report-types';
 import type { Stage } from '../../facade/src/core/stages';
 import type { AuditEntry } from '../../facade/src/io/state-store';
 import type { Backend, IgnoreView, ReportQuery, RouteView, StageChange } from './backend';
 import { CliError, EXIT_FAILED, EXIT_USAGE, unknownRoute } from './context';
-import { enteredAtFrom, gateInputFromReport, sinceParam } from './gate-from-report';
 import type { GateInput, GateThresholds } from '../../facade/src/core/gate';
 
 export interface AdminOptions {
@@ -93,17 +92,9 @@ export class AdminBackend implements Backend {
 
   async gateInput(route: string, stage: Stage, target: Stage): Promise<GateInput> {
     await this.known(route);
-    try {
-      // The facade computes the figures from its own diff store, exactly as a local promote would.
-      const q = new URLSearchParams({ stage, target });
-      return (await this.call<{ input: GateInput }>('GET', `/routes/${enc(route)}/gate?${q.toString()}`)).input;
-    } catch (err) {
-      if (!(err instanceof Error) || !/404|NOT_FOUND/.test(err.message)) throw err;
-      // An older facade without the gate endpoint: rebuild the figures from the audit log and the report.
-      const since = enteredAtFrom(await this.history(route, 100), stage);
-      const report = await this.report({ route, since: since === null ? undefined : sinceParam(since, this.opts.now()) });
-      return gateInputFromReport(report, route, stage, target, since);
-    }
+    // The facade computes the figures from its own diff store, exactly as a local promote would.
+    const q = new URLSearchParams({ stage, target });
+    return (await this.call<{ input: GateInput }>('GET', `/routes/${enc(route)}/gate?${q.toString()}`)).input;
   }
 
   close(): void {

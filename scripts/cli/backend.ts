@@ -35,8 +35,6 @@ export interface StageChange {
   readonly force?: boolean;
   /** Stored with the audit entry (the gate result of a promotion). */
   readonly details?: unknown;
-  /** One line standing in for `details` where the audit entry cannot hold them (admin API). */
-  readonly detailsSummary?: string;
 }
 
 /** An ignore rule as listed: from the config file, or stored in the state database by `ignore add`. */

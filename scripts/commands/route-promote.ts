@@ -27,12 +27,6 @@ export function describeGate(result: GateResult, paint: Paint): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** One line for an audit entry that cannot hold the gate result (admin API). */
-function gateSummary(result: GateResult, forced: boolean): string {
-  const failed = result.checks.filter((c) => !c.pass).map((c) => c.name);
-  return failed.length === 0 ? '[gate passed]' : `[gate failed: ${failed.join(', ')}${forced ? '; forced' : ''}]`;
-}
-
 export function register(route: Command, deps: CliDeps): Command {
   return route
     .command('promote')
@@ -52,7 +46,7 @@ export function register(route: Command, deps: CliDeps): Command {
         const refused = !gate.pass && opts.force !== true;
         const change = refused ? null : await backend.setStage({
           route: name, stage: target, percent: opts.percent, reason: opts.reason, force: opts.force,
-          details: { gate }, detailsSummary: gateSummary(gate, opts.force === true),
+          details: { gate },
         });
         if (opts.json) deps.stdout.write(json({ gate, change }));
         else deps.stdout.write(describeGate(gate, paintFor(deps.stdout, deps.env)) + (change ? `${describeChange(change, view)}\n` : ''));

@@ -1,6 +1,7 @@
 // The walkthrough's traffic generator: shoppers (x-user-id contexts) reading stock, reserving and
 // releasing it, and placing orders on the monolith, through the facade with bounded concurrency.
 // A seeded PRNG picks the actions, a steady rate paces them; a cli-progress bar on a TTY, one line otherwise.
+import { mulberry32 } from '../../monolith/src/seed-data';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Presets, SingleBar } from 'cli-progress';
 
@@ -43,17 +44,6 @@ export interface TrafficResult {
   readonly durationMs: number;
 }
 
-/** mulberry32: a tiny seeded PRNG, so every run sends the same traffic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Tally {
   requests: number;
@@ -111,7 +101,8 @@ class Shelf {
 
 /** Sends `plan` to the facade at `base` and resolves when every action is done. */
 export async function driveTraffic(base: string, skus: SkuPool, plan: TrafficPlan, out: NodeJS.WritableStream, signal?: AbortSignal): Promise<TrafficResult> {
-  const random = prng(plan.seed ?? 42);
+  // The seed's PRNG, so every run sends the same traffic.
+  const random = mulberry32(plan.seed ?? 42);
   const shelf = new Shelf(random);
   const weights = Object.entries(plan.mix) as [Action, number][];
   const totalWeight = weights.reduce((s, [, w]) => s + w, 0);

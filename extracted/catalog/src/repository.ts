@@ -4,7 +4,8 @@
 import type Database from 'better-sqlite3';
 import { ITEM_SORTS, money, type CatalogItem, type ItemPage, type ItemQuery, type ItemSort } from './domain';
 
-interface ItemRow {
+/** One `catalog_items` row as stored (the backfill writes these too). */
+export interface ItemRow {
   item_id: number;
   sku: string;
   title: string;

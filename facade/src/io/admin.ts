@@ -83,6 +83,13 @@ export function createAdminApp(deps: AdminDeps): express.Express {
       res.status(401).json({ error: 'UNAUTHORIZED', message: 'send Authorization: Bearer <STRANGLER_ADMIN_TOKEN>' });
     } else next();
   };
+  /** The route named in the path, or a 404 naming the known routes (then null). */
+  const routeOr404 = (req: Request, res: Response): RouteRuntime | null => {
+    const name = String(req.params.name);
+    const rt = deps.routes.get(name);
+    if (!rt) res.status(404).json({ error: 'ROUTE_UNKNOWN', message: `no route named "${name}" (known: ${[...deps.routes.keys()].join(', ')})` });
+    return rt ?? null;
+  };
   const describe = (rt: RouteRuntime, counters: Map<string, Record<string, number>>): object => {
     const state = deps.flags.describe(rt.flag);
     return {
@@ -101,8 +108,8 @@ export function createAdminApp(deps: AdminDeps): express.Express {
     res.json({ routes: [...deps.routes.values()].map((rt) => describe(rt, counters)) });
   });
   app.get('/routes/:name', async (req, res) => {
-    const rt = deps.routes.get(String(req.params.name));
-    if (!rt) { res.status(404).json({ error: 'ROUTE_UNKNOWN', message: `no route named "${String(req.params.name)}"` }); return; }
+    const rt = routeOr404(req, res);
+    if (!rt) return;
     res.json(describe(rt, requestCounters(await deps.metrics.text())));
   });
   app.get('/routes/:name/history', (req, res) => {
@@ -110,8 +117,8 @@ export function createAdminApp(deps: AdminDeps): express.Express {
     res.json({ history: deps.store.history(String(req.params.name)) });
   });
   app.get('/routes/:name/comparisons', (req, res) => {
-    const name = String(req.params.name);
-    if (!deps.routes.has(name)) { res.status(404).json({ error: 'ROUTE_UNKNOWN', message: `no route named "${name}"` }); return; }
+    const name = routeOr404(req, res)?.config.name;
+    if (!name) return;
     const limit = Math.min(200, Math.max(1, Number(req.query.limit ?? 20) || 20));
     const route = deps.comparisons.routeAggregates().find((r) => r.route === name) ?? { route: name, compared: 0, noiseSamples: 0 };
     res.json({
@@ -122,14 +129,14 @@ export function createAdminApp(deps: AdminDeps): express.Express {
     });
   });
   app.get('/routes/:name/ignore', (req, res) => {
-    const name = String(req.params.name);
-    if (!deps.routes.has(name)) { res.status(404).json({ error: 'ROUTE_UNKNOWN', message: `no route named "${name}"` }); return; }
+    const name = routeOr404(req, res)?.config.name;
+    if (!name) return;
     const config = deps.routes.get(name)!.config.compare.ignore.map((r) => ({ ...r, source: 'config' }));
     res.json({ route: name, rules: [...config, ...deps.state.ignoreRules(name).map((r) => ({ ...r, source: 'state' }))] });
   });
   app.post('/routes/:name/ignore', requireToken, express.json({ limit: '16kb' }), (req, res) => {
-    const name = String(req.params.name);
-    if (!deps.routes.has(name)) { res.status(404).json({ error: 'ROUTE_UNKNOWN', message: `no route named "${name}"` }); return; }
+    const name = routeOr404(req, res)?.config.name;
+    if (!name) return;
     const parsed = IgnoreBody.safeParse(req.body);
     if (!parsed.success) {
       res.status(400).json({ error: 'BODY_INVALID', message: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
@@ -147,8 +154,8 @@ export function createAdminApp(deps: AdminDeps): express.Express {
     res.status(removed ? 200 : 404).json(removed ? { removed: true } : { error: 'RULE_UNKNOWN', message: `no stored ignore rule ${path} on ${name}` });
   });
   app.get('/routes/:name/gate', (req, res) => {
-    const rt = deps.routes.get(String(req.params.name));
-    if (!rt) { res.status(404).json({ error: 'ROUTE_UNKNOWN', message: `no route named "${String(req.params.name)}"` }); return; }
+    const rt = routeOr404(req, res);
+    if (!rt) return;
     const state = deps.flags.describe(rt.flag);
     const stage = isStage(req.query.stage) ? req.query.stage : leadingStage(state);
     const target = isStage(req.query.target) ? req.query.target : nextStage(stage);
@@ -157,8 +164,8 @@ export function createAdminApp(deps: AdminDeps): express.Express {
     res.json({ input, thresholds: deps.gate, result: evaluateGate(input, deps.gate) });
   });
   app.put('/routes/:name', requireToken, express.json({ limit: '16kb' }), (req, res) => {
-    const rt = deps.routes.get(String(req.params.name));
-    if (!rt) { res.status(404).json({ error: 'ROUTE_UNKNOWN', message: `no route named "${String(req.params.name)}" (known: ${[...deps.routes.keys()].join(', ')})` }); return; }
+    const rt = routeOr404(req, res);
+    if (!rt) return;
     if (!deps.store) { res.status(409).json({ error: 'PROVIDER_READ_ONLY', message: 'stages live in LaunchDarkly with this provider: change the flag there' }); return; }
     const parsed = ChangeBody.safeParse(req.body);
     if (!parsed.success) {

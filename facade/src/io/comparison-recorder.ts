@@ -21,8 +21,7 @@ export class ComparisonRecorder {
     private readonly logger: Logger,
     private readonly opts = { flushMs: 50, maxBatch: 500, maxQueue: 20_000 },
   ) {
-    for (const r of store.routeAggregates()) this.routeCounts(r.route).compared = r.compared;
-    for (const r of store.routeAggregates()) this.routeCounts(r.route).noiseSamples = r.noiseSamples;
+    for (const r of store.routeAggregates()) Object.assign(this.routeCounts(r.route), { compared: r.compared, noiseSamples: r.noiseSamples });
     for (const f of store.fieldAggregates()) this.routeCounts(f.route).fields.set(f.field, { mismatches: f.mismatches, noiseDiffs: f.noiseDiffs });
   }
 

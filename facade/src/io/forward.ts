@@ -132,8 +132,9 @@ export class Forwarder {
       return;
     }
     const raw = responseHeadersForClient(proxyRes.rawHeaders, proxyRes.headers);
-    const extra = proxyRes.headers['x-request-id'] ? opts.extraResponseHeaders : [...opts.extraResponseHeaders, 'x-request-id', opts.requestId];
-    res.writeHead(status, proxyRes.statusMessage, [...raw, ...extra]);
+    raw.push(...opts.extraResponseHeaders);
+    if (!proxyRes.headers['x-request-id']) raw.push('x-request-id', opts.requestId);
+    res.writeHead(status, proxyRes.statusMessage, raw);
     const chunks: Buffer[] = [];
     let captured = 0;
     let overCap = false;

@@ -3,6 +3,7 @@
 // and folded into per-side figures (requests, failures, p99). Read-only; one query per table.
 import type Database from 'better-sqlite3';
 import type { GateInput, SideFigures } from '../core/gate';
+import { nearestRank } from '../core/report-stats';
 import type { Side, Stage } from '../core/stages';
 
 interface Row {
@@ -31,11 +32,9 @@ export function enteredAt(db: Database.Database, route: string, stage: Stage): s
   return row?.at ?? null;
 }
 
-/** Nearest-rank p99 of the times (ms), null without any. */
+/** Nearest-rank p99 of the times (ms), null without any (the report's percentile rule). */
 export function p99(times: readonly number[]): number | null {
-  if (times.length === 0) return null;
-  const sorted = [...times].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil(0.99 * sorted.length) - 1)];
+  return nearestRank([...times].sort((a, b) => a - b), 99);
 }
 
 /**

@@ -1,13 +1,12 @@
 // WebSocket (and any other Upgrade) requests: routed like any request, then tunnelled to the
 // primary side with http-proxy. No shadow or comparison: a socket cannot be answered twice.
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { decide } from '../core/decide';
-import { normalizePath, splitTarget } from '../core/paths';
-import { matchRoute } from '../core/routing';
 import { contextKeyOf } from '../pipeline/choose-stage';
 import type { FacadeDeps } from '../pipeline/context';
+import { routeRequest } from '../pipeline/match-route';
+import { requestIdOf } from '../pipeline/request-id';
 import { proxyTarget } from './forward';
 import { prepareRequestHeaders } from './headers';
 
@@ -18,19 +17,15 @@ function refuse(socket: Duplex, status: number, reason: string): void {
 
 export async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, deps: FacadeDeps): Promise<void> {
   socket.on('error', () => undefined); // a client reset must not crash the facade
-  const { path, query } = splitTarget(req.url ?? '/');
-  const normalized = normalizePath(path);
-  if (!normalized.ok) return refuse(socket, 400, 'PATH_MALFORMED');
-  req.url = normalized.path + query;
-  const route = matchRoute(deps.table, { method: req.method ?? 'GET', path: normalized.path, host: req.headers.host });
-  const runtime = route ? deps.routes.get(route.route.name) : undefined;
+  const routed = routeRequest(req, deps);
+  if (!routed.ok) return refuse(socket, 400, 'PATH_MALFORMED');
+  const { route, runtime } = routed;
   let upstream = deps.monolith;
   if (runtime) {
     const stage = await deps.flags.stageFor(runtime.flag, contextKeyOf(req, deps.config.contextKey), deps.sample);
     if (decide(stage, 'GET').primary === 'service') upstream = runtime.service;
   }
-  const id = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID();
-  prepareRequestHeaders(req, id, true);
+  prepareRequestHeaders(req, requestIdOf(req), true);
   deps.metrics.requests.inc({ route: route?.route.name ?? '(unrouted)', side: upstream.side, status: 'upgrade' });
   deps.forwarder.server.ws(req, socket, head, { target: proxyTarget(upstream), toProxy: true }, (err) => {
     deps.logger.warn({ err: (err as Error).message, upstream: upstream.name }, 'websocket upgrade failed');

@@ -1,6 +1,6 @@
 // Step 4: the primary answers the client, streamed. In live/rampdown a safe request whose service
 // fails (refused, timeout, 5xx) is answered by the monolith instead when the route allows fallback.
-import { isSafeMethod } from '../core/stages';
+import { isSafeMethod, type Side } from '../core/stages';
 import type { ForwardOptions, ForwardResult } from '../io/forward';
 import { sendJsonError } from '../io/respond';
 import { hasBody } from './buffer-body';
@@ -10,7 +10,13 @@ function routeLabel(ctx: RequestContext): string {
   return ctx.route ? ctx.route.route.name : '(unrouted)';
 }
 
-function options(ctx: RequestContext, deps: FacadeDeps, side: string, holdServerErrors: boolean): ForwardOptions {
+// Built once: which side answered, added to every response.
+const SIDE_HEADER: Readonly<Record<Side, readonly string[]>> = {
+  monolith: Object.freeze(['x-strangler-side', 'monolith']),
+  service: Object.freeze(['x-strangler-side', 'service']),
+};
+
+function options(ctx: RequestContext, deps: FacadeDeps, side: Side, holdServerErrors: boolean): ForwardOptions {
   const safe = isSafeMethod(ctx.req.method ?? 'GET');
   const d = ctx.decision!;
   // Capture the answer only when something will compare it (a shadow or a second write).
@@ -21,7 +27,7 @@ function options(ctx: RequestContext, deps: FacadeDeps, side: string, holdServer
     captureLimit: compared && ctx.runtime ? ctx.runtime.config.compare.maxBodyBytes : 0,
     holdServerErrors,
     retryable: safe && (ctx.body ? ctx.body.length === 0 : !hasBody(ctx.req)),
-    extraResponseHeaders: ['x-strangler-side', side],
+    extraResponseHeaders: SIDE_HEADER[side],
     requestId: ctx.requestId,
     onRetry: () => deps.metrics.retries.inc({ side }),
   };

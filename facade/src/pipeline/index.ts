@@ -1,6 +1,5 @@
 // The facade's request pipeline: an explicit, ordered list of small steps (node-http-proxy's
 // "passes", listed as httpxy does). A step returns 'handled' when it answered the client itself.
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJsonError } from '../io/respond';
 import { prepareRequestHeaders } from '../io/headers';
@@ -10,6 +9,7 @@ import type { FacadeDeps, RequestContext, Step } from './context';
 import { forwardToPrimary } from './forward-primary';
 import { matchRoute } from './match-route';
 import { recordRequest } from './record';
+import { requestIdOf } from './request-id';
 import { recordComparison } from './record-comparison';
 import { sendShadow } from './send-shadow';
 import { sendSecondWrite } from './second-write';
@@ -31,11 +31,8 @@ export const facadeSteps: readonly Step[] = Object.freeze([
   recordRequest,    // metrics
 ]);
 
-const REQUEST_ID = /^[\w.:@-]{1,128}$/;
-
 export function newContext(req: IncomingMessage, res: ServerResponse): RequestContext {
-  const given = req.headers['x-request-id'];
-  const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  const requestId = requestIdOf(req);
   return {
     req, res, requestId, path: '/', query: '', route: null, runtime: null, decision: null,
     body: null, bodyOverCap: false, bodyStream: null, primary: null, secondWrite: null, answeredBy: null,

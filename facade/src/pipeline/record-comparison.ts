@@ -3,6 +3,7 @@
 // a failed second write is a divergence, stored with the (redacted) request needed to repair it.
 import { noiseFieldsFrom, redactBody, redactHeaders } from '../core/compare';
 import type { Side } from '../core/stages';
+import { ALWAYS_REDACTED } from '../io/compare-rules';
 import type { ComparisonRecord } from '../io/comparison-store';
 import { replay } from '../io/replay';
 import { routeLabel } from './forward-primary';
@@ -77,7 +78,7 @@ async function compareWrite(ctx: RequestContext, c: ComparisonDeps): Promise<Com
   const p = ctx.primary;
   if (!p || p.kind !== 'answered' || !p.complete || p.status >= 400) return null; // nothing was sent to the other side
   const b = base(ctx, d.primary);
-  const redact = [...rt.config.compare.redact, '$..password'];
+  const redact = [...rt.config.compare.redact, ...ALWAYS_REDACTED];
   if (ctx.body === null) return unmatched(b, 'divergence', 'second_write_not_sent_too_large', { request: repairRequest(ctx, redact) });
   const sw = ctx.secondWrite;
   if (!sw) return null;

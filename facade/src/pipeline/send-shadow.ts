@@ -31,7 +31,7 @@ export const sendShadow: Step = (ctx, deps) => {
   }
   const upstream = upstreamFor(d.shadow, ctx, deps);
   ctx.shadow = replay(upstream, {
-    method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers: { ...ctx.req.headers }, body: ctx.body, tag: 'x-strangler-shadow',
+    method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers: ctx.req.headers, body: ctx.body, tag: 'x-strangler-shadow',
   }, { timeoutMs: cmp.shadowTimeoutMs, captureLimit: cmp.maxBodyBytes }).finally(() => deps.shadows!.release(route));
   return undefined;
 };
