@@ -6,6 +6,7 @@ import { ConfigError } from '../facade/src/errors';
 import { version } from '../package.json';
 import { CliError, EXIT_FAILED, EXIT_USAGE, parseHttpUrl, type CliDeps } from './cli/context';
 import * as backfill from './commands/backfill';
+import * as divergences from './commands/divergences';
 import * as facade from './commands/facade';
 import * as ignore from './commands/ignore';
 import * as init from './commands/init';
@@ -29,6 +30,7 @@ Examples:
   $ strangler route rollback catalog --reason "5xx after deploy"
   $ strangler ignore add catalog '$.updatedAt' --reason "each database stamps its own time"
   $ strangler report catalog --since 1h --html catalog-report.html
+  $ strangler divergences replay catalog --dry-run       # writes the service missed, re-sent in order
   $ STRANGLER_ADMIN_TOKEN=... strangler --admin http://127.0.0.1:8081 route list
 
 Exit codes: 0 done, 1 refused or failed (gate, admin API, I/O), 2 bad usage (typo, unknown name, bad value).`;
@@ -43,13 +45,17 @@ Examples:
   $ strangler route rollback inventory --reason "p99 doubled"
   $ strangler route history inventory --limit 5`;
 
-/** The whole command tree, writing through `deps`; commander errors throw (exitOverride) instead of exiting. */
-export function buildProgram(deps: CliDeps): Command {
+/**
+ * The whole command tree, writing through `deps`; commander errors throw (exitOverride) instead of exiting.
+ * `argv` lets a verb whose definition is costly to load (backfill) build it only when it is used.
+ */
+export function buildProgram(deps: CliDeps, argv: readonly string[] = []): Command {
   const program = new Command('strangler')
     .description('Move routes from a legacy monolith to extracted services in small, reversible, measured steps.')
     .version(version, '-V, --version')
     .option('--config <file>', 'config file (env STRANGLER_CONFIG; default strangler.config.json)')
     .option('--db <file>', "state database (env STRANGLER_DB; default: the config's state.db)")
+    .option('--create', 'create the state database if it does not exist (never by accident: a missing one is an error)')
     .addOption(new Option('--admin <url>', "use a running facade's admin API (token: STRANGLER_ADMIN_TOKEN)").argParser(parseHttpUrl))
     // Set before any subcommand is added: subcommands copy these settings when created.
     .exitOverride()
@@ -78,7 +84,8 @@ export function buildProgram(deps: CliDeps): Command {
   routeHistory.register(route, deps);
   ignore.register(program, deps);
   report.register(program, deps);
-  backfill.register(program, deps);
+  divergences.register(program, deps);
+  backfill.register(program, deps, argv);
   walkthrough.register(program, deps);
   return program;
 }
@@ -113,7 +120,7 @@ export async function runCli(argv: readonly string[], overrides: Partial<CliDeps
     },
   };
   try {
-    await buildProgram(deps).parseAsync([...argv], { from: 'user' });
+    await buildProgram(deps, argv).parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (err) {
     return exitCodeFor(err, deps);

@@ -67,12 +67,12 @@ The demo stack is up (Ctrl-C stops everything):
 
 Try next:
   curl ${f}/api/products/3                          # answered by the monolith (every route starts at off)
-  curl ${a}/routes                                  # routes, stages and request counts
+  curl ${a}/routes -H 'authorization: Bearer ${token}'   # routes, stages and request counts
   curl -X PUT ${a}/routes/catalog -H 'authorization: Bearer ${token}' \\
        -H 'content-type: application/json' -d '{"stage":"dualwrite","reason":"first step"}'
   curl -X PUT ${a}/routes/catalog -H 'authorization: Bearer ${token}' \\
        -H 'content-type: application/json' -d '{"stage":"shadow"}'
-  curl ${f}/api/products/3; curl ${a}/routes/catalog/comparisons   # product 3's price differs by a cent
+  curl ${f}/api/products/3; curl ${a}/routes/catalog/comparisons -H 'authorization: Bearer ${token}'   # product 3's price differs by a cent
   curl -X PUT ${a}/routes/catalog -H 'authorization: Bearer ${token}' \\
        -H 'content-type: application/json' -d '{"stage":"complete","force":true,"reason":"demo"}'
   curl -i ${f}/api/products/3                       # x-strangler-side: service

@@ -1,5 +1,6 @@
 // Config problem reporting for config.ts: zod issues turned into `<field path>: <why>` lines, and the
-// checks that span fields (service references, duplicates, port clashes), run on the raw input.
+// checks that span fields (service references, duplicates, equivalent routes, port clashes), run on
+// the raw input, and the warnings (non-loopback admin API) the facade logs at start-up.
 import type { z } from 'zod';
 import { hostOnly, validatePattern } from './core/routing';
 
@@ -50,7 +51,10 @@ export function crossFieldProblems(raw: unknown): string[] {
     if (!NAME.test(name)) problems.push(`${fieldPath(['services', name])}: service name must match ${NAME}`);
     if (name === 'monolith') problems.push('services.monolith: "monolith" names the monolith; choose another service name');
   }
-  if (Array.isArray(raw.routes)) routeProblems(raw.routes, services, problems);
+  const routing = isRecord(raw.routing) ? raw.routing : {};
+  const caseSensitive = routing.caseSensitive === true;
+  if (Array.isArray(raw.routes)) routeProblems(raw.routes, services, problems, caseSensitive);
+  if (isRecord(raw.admin) && Array.isArray(raw.admin.tokens)) tokenProblems(raw.admin.tokens, problems);
   const listen = portOf(raw.listen, 8080);
   if (listen !== null && listen !== 0 && listen === portOf(raw.admin, 8081)) {
     problems.push(`admin.port: same port as listen.port (${listen})`);
@@ -60,12 +64,26 @@ export function crossFieldProblems(raw: unknown): string[] {
 
 interface SeenMatch {
   readonly i: number;
+  readonly name: string;
   readonly path: string;
+  /** The pattern as routing sees it: parameters and `*` alike, lower-cased unless case-sensitive. */
+  readonly shape: string;
+  readonly caseSensitive: boolean;
   readonly host: string | null;
   readonly methods: readonly string[] | null;
 }
 
-function routeProblems(routes: readonly unknown[], services: readonly string[] | null, problems: Problems): void {
+function tokenProblems(tokens: readonly unknown[], problems: Problems): void {
+  const names = new Map<string, number>();
+  const values = new Map<string, number>();
+  tokens.forEach((t, i) => {
+    if (!isRecord(t)) return;
+    if (typeof t.name === 'string') noteDuplicate(names, t.name, i, `admin.tokens[${i}].name: duplicate token name "${t.name}"`, problems, 'admin.tokens');
+    if (typeof t.token === 'string') noteDuplicate(values, t.token, i, `admin.tokens[${i}].token: the same token as another entry`, problems, 'admin.tokens');
+  });
+}
+
+function routeProblems(routes: readonly unknown[], services: readonly string[] | null, problems: Problems, caseSensitiveByDefault: boolean): void {
   const names = new Map<string, number>();
   const flagKeys = new Map<string, number>();
   const matches: SeenMatch[] = [];
@@ -82,35 +100,55 @@ function routeProblems(routes: readonly unknown[], services: readonly string[] |
     if (flagKey !== null && !nameTaken) {
       noteDuplicate(flagKeys, flagKey, i, `routes[${i}].flagKey: flag key "${flagKey}" is already used`, problems);
     }
-    const match = seenMatch(r.match, i);
+    const match = seenMatch(r, i, caseSensitiveByDefault);
     if (match === null) return;
-    const same = matches.find(
-      (o) => o.path === match.path && o.host === match.host && methodsOverlap(o.methods, match.methods),
-    );
+    const same = matches.find((o) => equivalent(o, match) && o.host === match.host && methodsOverlap(o.methods, match.methods));
     if (same) {
-      problems.push(`routes[${i}].match.path: same pattern "${match.path}" as routes[${same.i}] for overlapping methods and host`);
+      const what = same.path === match.path ? `same pattern "${match.path}"` : `pattern "${match.path}" is equivalent to "${same.path}"`;
+      problems.push(
+        `routes[${i}].match.path: route "${match.name}": ${what} of route "${same.name}" (routes[${same.i}]) for overlapping methods and host; a request would match either`,
+      );
     }
     matches.push(match);
   });
 }
 
-function seenMatch(m: unknown, i: number): SeenMatch | null {
+function seenMatch(r: Record<string, unknown>, i: number, caseSensitiveByDefault: boolean): SeenMatch | null {
+  const m = r.match;
   if (!isRecord(m) || typeof m.path !== 'string' || validatePattern(m.path) !== null) return null;
   const host = typeof m.host === 'string' ? hostOnly(m.host) : null;
   const methods = Array.isArray(m.methods)
     ? m.methods.filter((x): x is string => typeof x === 'string').map((x) => x.toUpperCase())
     : null;
-  return { i, path: m.path, host, methods };
+  const caseSensitive = typeof r.caseSensitive === 'boolean' ? r.caseSensitive : caseSensitiveByDefault;
+  const shape = m.path.replace(/\/:[A-Za-z_]\w*(?=\/|$)/g, '/*');
+  const name = typeof r.name === 'string' ? r.name : `#${i}`;
+  return { i, name, path: m.path, shape, caseSensitive, host, methods };
+}
+
+/** Two patterns match the same requests: same shape, ignoring case when either route ignores it. */
+function equivalent(a: SeenMatch, b: SeenMatch): boolean {
+  if (a.shape === b.shape) return true;
+  return !(a.caseSensitive && b.caseSensitive) && a.shape.toLowerCase() === b.shape.toLowerCase();
+}
+
+/** Warnings that do not stop start-up (the facade logs them): an admin API reachable from other machines. */
+export function configWarnings(config: { readonly admin: { readonly host: string } }): string[] {
+  const host = config.admin.host.replace(/^\[|\]$/g, '').toLowerCase();
+  const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return loopback
+    ? []
+    : [`admin.host is "${config.admin.host}": the admin API (stages, comparisons, audit log) is reachable from other machines; keep it on loopback (127.0.0.1) or behind a firewall, with tokens`];
 }
 
 function methodsOverlap(a: readonly string[] | null, b: readonly string[] | null): boolean {
   return a === null || b === null || a.some((x) => b.includes(x));
 }
 
-function noteDuplicate(seen: Map<string, number>, key: string, i: number, message: string, problems: Problems): boolean {
+function noteDuplicate(seen: Map<string, number>, key: string, i: number, message: string, problems: Problems, list = 'routes'): boolean {
   const first = seen.get(key);
   if (first === undefined) seen.set(key, i);
-  else problems.push(`${message} (also routes[${first}])`);
+  else problems.push(`${message} (also ${list}[${first}])`);
   return first !== undefined;
 }
 

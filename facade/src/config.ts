@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { crossFieldProblems, describeIssue, NAME } from './config-checks';
 import { validatePattern } from './core/routing';
 import { STAGES } from './core/stages';
+import { GENERATED_KINDS } from './core/comparison/generated';
 import { ConfigError } from './errors';
 
 /** Config file used when neither `--config` nor the environment names one. */
@@ -14,7 +15,10 @@ export const DEFAULT_CONFIG_PATH = 'strangler.config.json';
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 const text = z.string().min(1);
-const ms = (byDefault: number) => z.number().int().positive().default(byDefault);
+// Node clamps a timer of 2^31 ms or more to 1 ms (so a huge timeout fired at once): refuse it here.
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+const timeout = () => z.number().int().positive().max(MAX_TIMEOUT_MS);
+const ms = (byDefault: number) => timeout().default(byDefault);
 const percent = (byDefault: number) => z.number().min(0).max(100).default(byDefault);
 const rate = (byDefault: number) => z.number().min(0).max(1).default(byDefault);
 const port = (byDefault: number) => z.number().int().min(0).max(65535).default(byDefault);
@@ -31,13 +35,36 @@ const method = z
   .regex(TOKEN, 'must be an HTTP method')
   .transform((m) => m.toUpperCase());
 
+// Deadlines of one exchange with an upstream (docs/reference/limits.md): connect, response headers
+// (default: timeoutMs), idle time between body chunks, and timeoutMs over the whole exchange.
+const deadlineFields = {
+  connectTimeoutMs: timeout().optional(),
+  headersTimeoutMs: timeout().optional(),
+  idleTimeoutMs: timeout().optional(),
+  timeoutMs: timeout().optional(),
+};
+
 const upstream = (timeoutMs: number) =>
-  z.strictObject({
-    url: httpUrl,
-    connectTimeoutMs: ms(2000),
-    timeoutMs: ms(timeoutMs),
-    maxSockets: z.number().int().min(1).default(256),
-  });
+  z
+    .strictObject({
+      url: httpUrl,
+      ...deadlineFields,
+      maxSockets: z.number().int().min(1).default(256),
+      maxHeaderBytes: z.number().int().min(1024).max(16_777_216).default(65_536), // response headers
+      // Idempotent requests that fail to connect (nothing was sent) are tried again, every delayMs within budgetMs.
+      retry: z.strictObject({
+        idempotentMethods: z.array(method).default(() => ['GET', 'HEAD', 'OPTIONS']),
+        delayMs: ms(250),
+        budgetMs: z.number().int().min(0).max(MAX_TIMEOUT_MS).default(3000),
+      }).prefault({}),
+    })
+    .transform((u) => ({
+      ...u,
+      connectTimeoutMs: u.connectTimeoutMs ?? 2000,
+      timeoutMs: u.timeoutMs ?? timeoutMs,
+      headersTimeoutMs: u.headersTimeoutMs ?? u.timeoutMs ?? timeoutMs,
+      idleTimeoutMs: u.idleTimeoutMs ?? 10_000,
+    }));
 
 const normalizer = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('arrayOrder'), path: text, key: text.optional() }),
@@ -51,12 +78,37 @@ const compare = z.strictObject({
   maxBodyBytes: z.number().int().positive().default(1_048_576),
   maxInFlight: z.number().int().min(1).default(64),
   shadowTimeoutMs: ms(5000),
-  noiseSample: percent(5), // % of compared requests also sent twice to the primary side
+  // When a safe read differs, ask the primary again (off the client's path) to tell noise from real differences.
+  reask: z.strictObject({
+    enabled: z.boolean().default(true),
+    perSecond: z.number().positive().max(100_000).default(50), // re-asks per second per route (token bucket)
+    maxInFlight: z.number().int().min(1).max(1024).default(8),
+    enough: z.number().int().min(1).max(1000).default(5), // evidence per field after which re-asking stops
+    methods: z.array(method).default(() => ['GET', 'HEAD']), // safe methods that may be sent again
+  }).prefault({}),
+  // Values each side generates for itself (timestamps, JWTs, uuids): compared by format and tolerance.
+  generated: z.strictObject({
+    toleranceMs: z.number().int().min(0).max(31_536_000_000).default(60_000),
+    kinds: z.array(z.enum(GENERATED_KINDS)).default(() => [...GENERATED_KINDS]),
+    exact: z.array(text).default(() => []), // field patterns compared for equality even when generated
+  }).prefault({}),
+  endpoints: z.array(z.string().regex(/^\//, 'must be a path template starting with "/" (e.g. "/api/profiles/:username")')).default(() => []),
+  settleMs: z.number().int().min(0).max(60_000).default(0), // after a second write lands, reads wait this long before the shadow copy
   headers: z.array(headerName).default(() => ['content-type', 'location', 'cache-control']),
   cookies: z.array(text).default(() => []), // set-cookie compared by these cookie names
   ignore: z.array(z.strictObject({ path: text, reason: text })).default(() => []),
   normalizers: z.array(normalizer).default(() => []),
   redact: z.array(bodyPath).default(() => []),
+});
+
+// Writes the stage sends to both sides are buffered whole, up to their own cap (not the comparison's):
+// past it the write is refused with 413 before either side gets it, or (`primary-only`) streamed to the
+// primary alone and recorded as a divergence without its body. See docs/reference/divergences.md.
+const dualWrite = z.strictObject({
+  maxBodyBytes: z.number().int().positive().max(1_073_741_824).default(10_485_760),
+  overCap: z.enum(['refuse', 'primary-only']).default('refuse'),
+  // Unresolved divergences are never evicted; past this many stored bytes each new one warns loudly.
+  warnStoredBytes: z.number().int().positive().default(1_073_741_824),
 });
 
 const route = z
@@ -72,9 +124,18 @@ const route = z
     }),
     service: text,
     fallback: z.boolean().default(false),
+    // At `complete` the service alone answers: falling back there is a choice the route makes itself.
+    fallbackAtComplete: z.boolean().default(false),
+    // Absent: `routing.caseSensitive` decides.
+    caseSensitive: z.boolean().optional(),
     flagKey: text.optional(),
     defaultStage: z.enum(STAGES).default('off'),
     compare: compare.prefault({}),
+    dualWrite: dualWrite.prefault({}),
+    // This route's deadlines for both sides (primary, second write, WebSocket handshake); absent: the upstream's.
+    timeouts: z.strictObject(deadlineFields).optional(),
+    // Request bodies over this are refused with 413 (absent: listen.maxRequestBodyBytes).
+    maxRequestBodyBytes: z.number().int().positive().optional(),
   })
   .transform((r) => ({ ...r, flagKey: r.flagKey ?? `strangler-${r.name}` }));
 
@@ -89,6 +150,16 @@ const flags = z.discriminatedUnion('provider', [
   }),
 ]);
 
+// An admin API token: `token` itself or `tokenEnv`, the environment variable holding it. Its name is the audit actor.
+const adminToken = z
+  .strictObject({
+    name: z.string().regex(NAME, `must match ${NAME}`),
+    token: z.string().refine((t) => t.length >= 16, 'must be at least 16 characters').optional(),
+    tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
+    role: z.enum(['read', 'write']),
+  })
+  .refine((t) => (t.token === undefined) !== (t.tokenEnv === undefined), 'give exactly one of "token" and "tokenEnv"');
+
 const contextKey = z.union(
   [z.strictObject({ header: headerName }), z.strictObject({ cookie: text })],
   { error: 'must be { "header": "<name>" } or { "cookie": "<name>" }' },
@@ -101,8 +172,44 @@ const schema = z.strictObject({
   contextKey: contextKey.default(() => ({ header: 'x-user-id' })),
   flags: flags.prefault({ provider: 'sqlite' }),
   state: z.strictObject({ db: text.default('.strangler/state.db') }).prefault({}),
-  listen: z.strictObject({ host: text.default('127.0.0.1'), port: port(8080) }).prefault({}),
-  admin: z.strictObject({ host: text.default('127.0.0.1'), port: port(8081) }).prefault({}),
+  // Comparison detail retention (noise evidence, minute counts and divergences are kept apart and never evicted by it).
+  diffStore: z.strictObject({
+    rowsPerRoute: z.number().int().min(100).max(10_000_000).default(20_000),
+    diffsPerRoute: z.number().int().min(0).max(1_000_000).default(500),
+  }).prefault({}),
+  listen: z
+    .strictObject({
+      host: text.default('127.0.0.1'),
+      port: port(8080),
+      maxHeaderBytes: z.number().int().min(1024).max(16_777_216).default(65_536), // request line and headers
+      headersTimeoutMs: ms(30_000), // to receive a request's headers
+      requestTimeoutMs: ms(300_000), // to receive a whole request, body included
+      bodyIdleTimeoutMs: ms(15_000), // a request body that stalls this long is answered 408
+      maxRequestBodyBytes: z.number().int().positive().default(104_857_600), // default cap of every route
+    })
+    .refine((l) => l.headersTimeoutMs <= l.requestTimeoutMs, { message: 'headersTimeoutMs must be <= requestTimeoutMs', path: ['headersTimeoutMs'] })
+    .prefault({}),
+  // SIGTERM/SIGINT: stop accepting, finish what is in flight (second writes, comparisons) within drainTimeoutMs.
+  shutdown: z.strictObject({ drainTimeoutMs: ms(30_000) }).prefault({}),
+  // Comparisons of large bodies run in worker threads (default: one per spare CPU, 1 to 4); at most
+  // maxQueued wait for a thread, the rest are skipped and counted (never queued without bound).
+  comparePool: z
+    .strictObject({ threads: z.number().int().min(1).max(64).optional(), maxQueued: z.number().int().min(0).max(10_000).default(32) })
+    .prefault({}),
+  admin: z
+    .strictObject({ host: text.default('127.0.0.1'), port: port(8081), tokens: z.array(adminToken).default(() => []) })
+    .prefault({}),
+  routing: z.strictObject({ caseSensitive: z.boolean().default(false) }).prefault({}),
+  redaction: z
+    .strictObject({
+      headers: z.array(headerName).default(() => []),
+      queryParams: z.array(text).default(() => []),
+      fields: z.array(text).default(() => []),
+      jwt: z.boolean().default(true),
+      fingerprint: z.boolean().default(true),
+      keyFile: text.optional(), // default: redaction.key beside the state database
+    })
+    .prefault({}),
   gate: z
     .strictObject({
       minComparisons: z.number().int().min(0).default(100),
@@ -133,10 +240,13 @@ export type RouteConfig = FacadeConfig['routes'][number];
 /** The monolith or one service: where it is and how the facade talks to it. */
 export type UpstreamConfig = FacadeConfig['monolith'];
 export type CompareConfig = RouteConfig['compare'];
+export type DualWriteConfig = RouteConfig['dualWrite'];
 export type NormalizerConfig = CompareConfig['normalizers'][number];
 export type IgnoreRuleConfig = CompareConfig['ignore'][number];
 export type FlagsConfig = FacadeConfig['flags'];
 export type ContextKeyConfig = FacadeConfig['contextKey'];
+export type AdminTokenConfig = FacadeConfig['admin']['tokens'][number];
+export type RedactionConfig = FacadeConfig['redaction'];
 /** What a config file may contain (defaults omitted). */
 export type FacadeConfigInput = z.input<typeof schema>;
 
@@ -166,6 +276,7 @@ export function parseConfig(json: unknown, source: string, baseDir?: string): Fa
     if (config.state.db !== ':memory:') config.state.db = resolveFrom(baseDir, config.state.db);
     const flags = config.flags;
     if (flags.provider === 'launchdarkly' && flags.dataFile) flags.dataFile = resolveFrom(baseDir, flags.dataFile);
+    if (config.redaction.keyFile !== undefined) config.redaction.keyFile = resolveFrom(baseDir, config.redaction.keyFile);
   }
   return deepFreeze(config);
 }

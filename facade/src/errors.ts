@@ -23,6 +23,30 @@ export class ConfigError extends StranglerError {
   }
 }
 
+/** Which listener failed: the public one (`listen`) or the admin API (`admin`). */
+export type Listener = 'listen' | 'admin';
+
+const LISTEN_WHY: Readonly<Record<string, (l: Listener) => string>> = {
+  EADDRINUSE: (l) => `the address is already in use (another facade or program?); choose another port with ${l}.port in the config`,
+  EACCES: (l) => `permission denied (ports below 1024 need privileges); choose another port with ${l}.port in the config`,
+  EADDRNOTAVAIL: (l) => `the address is not one of this machine's; check ${l}.host in the config`,
+};
+
+/** The facade cannot listen where the config says: names the address and the config field to change. */
+export class ListenError extends StranglerError {
+  readonly code = 'LISTEN_FAILED';
+  readonly exitCode = 1;
+  constructor(
+    readonly listener: Listener,
+    readonly address: string,
+    readonly errno: string,
+    options?: { cause?: unknown },
+  ) {
+    const why = LISTEN_WHY[errno]?.(listener) ?? `${errno}; check ${listener}.host and ${listener}.port in the config`;
+    super(`cannot listen on ${address} (${listener}.port): ${why}`, options);
+  }
+}
+
 /** Codes of requests the facade refuses before routing. */
 export type BadRequestCode = 'PATH_MALFORMED' | 'TARGET_UNSUPPORTED';
 

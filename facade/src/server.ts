@@ -11,19 +11,32 @@ import { createLaunchDarklyProvider, type LaunchDarklyDataSource } from './flags
 import type { FlagProvider } from './flags/provider';
 import { SqliteFlagProvider } from './flags/sqlite';
 import { compileRules, CompareRulesError } from './core/compare';
-import { ConfigError } from './errors';
+import { ConfigError, ListenError, type Listener } from './errors';
 import { RulesWatcher, rulesFor } from './io/compare-rules';
 import { createAdminApp, type MetricsSource } from './io/admin';
+import { resolveAdminTokens } from './io/admin-auth';
+import { redactingLogger, redactionOptions } from './io/redaction';
+import { configWarnings } from './config-checks';
 import { createAutoRollback, type AutoRollback } from './io/auto-rollback';
 import { ComparePool } from './io/compare-pool';
 import { ComparisonRecorder } from './io/comparison-recorder';
-import { ComparisonStore } from './io/comparison-store';
-import { ShadowLimiter } from './pipeline/send-shadow';
+import { DiffStoreWriter } from './io/diff-store/writer';
+import { loadEvidence } from './io/diff-store/queries';
+import { classifyRulesFor } from './io/classify-rules';
+import { ReaskBudget } from './io/reask-budget';
+import { WriteTracker } from './io/write-tracker';
+import { DivergenceRecorder, divergenceMetrics } from './io/divergence-recorder';
+import type { RepairDeps } from './io/divergence-repair';
+import { loadKey } from './io/divergence-seal';
+import { DivergenceStore } from './io/divergence-store';
+import { ALWAYS_REDACTED } from './io/compare-rules';
+import { releaseShadowSlot, ShadowLimiter } from './pipeline/send-shadow';
 import { Forwarder } from './io/forward';
 import { createMetrics, type FacadeMetrics } from './io/metrics';
 import { StateStore } from './io/state-store';
 import { createUpstream, destroyUpstream, type Upstream } from './io/upstreams';
 import { handleUpgrade } from './io/websocket';
+import { createPublicServer, type DrainOutcome } from './io/public-server';
 import type { FacadeDeps, RequestContext, RouteRuntime } from './pipeline/context';
 import { handleRequest } from './pipeline';
 
@@ -51,11 +64,18 @@ export interface RunningFacade {
   readonly adminUrl: string | null;
   readonly deps: FacadeDeps;
   readonly store: StateStore;
-  readonly comparisons: ComparisonStore;
+  readonly comparisons: DiffStoreWriter;
   readonly recorder: ComparisonRecorder;
+  readonly divergences: DivergenceStore;
   /** Moves a failing route back one stage (live/rampdown); fed with every finished request. */
   readonly autoRollback: AutoRollback;
+  /** Stops at once: connections closed, requests in flight abandoned (tests). */
   close(): Promise<void>;
+  /**
+   * Graceful stop (SIGTERM): stop accepting, let requests in flight finish (second writes and
+   * comparisons included) within `deadlineMs` (default shutdown.drainTimeoutMs), then close.
+   */
+  drain(deadlineMs?: number): Promise<DrainOutcome>;
 }
 
 function createFlags(config: FacadeConfig, store: StateStore | null, runtimes: RouteRuntime[], logger: Logger, opts: StartOptions): FlagProvider {
@@ -86,18 +106,26 @@ function checkConfigRules(config: FacadeConfig): void {
   if (problems.length > 0) throw new ConfigError('config', problems);
 }
 
-function listen(server: http.Server, port: number, host: string, exclusive: boolean): Promise<number> {
+/** Listens, or rejects with a ListenError naming the address and the config field to change. */
+function listen(server: http.Server, port: number, host: string, exclusive: boolean, listener: Listener): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (err: NodeJS.ErrnoException): void => {
+      reject(new ListenError(listener, `${host}:${port}`, err.code ?? 'UNKNOWN', { cause: err }));
+    };
+    server.once('error', onError);
     server.listen({ port, host, exclusive }, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve((server.address() as AddressInfo).port);
     });
   });
 }
 
 export async function startFacade(config: FacadeConfig, opts: StartOptions = {}): Promise<RunningFacade> {
-  const logger = opts.logger ?? pino({ name: 'strangler-facade' });
+  // Every log line goes through the same redaction as the diff store (keyed fingerprints included).
+  const redaction = redactionOptions(config);
+  const logger = redactingLogger(opts.logger ?? pino({ name: 'strangler-facade' }), redaction);
+  for (const warning of configWarnings(config)) logger.warn(warning);
+  const adminTokens = resolveAdminTokens(config.admin.tokens, process.env, opts.adminToken ?? process.env.STRANGLER_ADMIN_TOKEN);
   const metrics: FacadeMetrics = createMetrics();
   const monolith: Upstream = createUpstream('monolith', 'monolith', config.monolith);
   const services = new Map(Object.entries(config.services).map(([name, spec]) => [name, createUpstream(name, 'service', spec)]));
@@ -106,69 +134,100 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   }));
   const store = new StateStore(config.state.db);
   const flags = createFlags(config, store, runtimes, logger, opts);
-  const comparisonStore = new ComparisonStore(store.db);
-  const recorder = new ComparisonRecorder(comparisonStore, metrics, logger);
-  const pool = new ComparePool();
+  const comparisonStore = new DiffStoreWriter(store.db, config.diffStore);
+  const routeConfigs = new Map(config.routes.map((r) => [r.name, r]));
+  const recorder = new ComparisonRecorder(comparisonStore, loadEvidence(store.db), metrics, logger,
+    (route) => classifyRulesFor(route, routeConfigs.get(route), []).generated);
+  const divergenceKey = loadKey(config.state.db, process.env, true);
+  const divergenceStore = new DivergenceStore(store.db, () => divergenceKey);
+  const divergences = new DivergenceRecorder(divergenceStore, divergenceMetrics(metrics.registry, divergenceStore, runtimes.map((r) => r.config.name)), logger);
+  const pool = new ComparePool({
+    threads: config.comparePool.threads, maxQueued: config.comparePool.maxQueued,
+    onSkip: (route, reason) => metrics.shadowDrops.inc({ route, reason }),
+  });
   checkConfigRules(config);
-  const rulesWatcher = new RulesWatcher(config, store, pool, logger);
+  // Ignore rules reach the comparison engine and the recorder's live classification alike.
+  const rulesWatcher = new RulesWatcher(config, store, { setRules: (route, compiled, raw) => { pool.setRules(route, compiled, raw); recorder.setRules(route, compiled); } }, logger, 1000, redaction);
   rulesWatcher.refresh();
   flags.onChange(() => { metrics.flagReloads.inc(); logger.info('flag change picked up'); });
   const autoRollback = createAutoRollback({ config, store, metrics, logger, reloadFlags: () => { if (flags instanceof SqliteFlagProvider) flags.reload(); } });
   let ready = false;
   const deps: FacadeDeps = {
-    config, table: compileRoutes(config.routes), routes: new Map(runtimes.map((r) => [r.config.name, r])),
+    config, table: compileRoutes(config.routes, config.routing), routes: new Map(runtimes.map((r) => [r.config.name, r])),
     monolith, flags, forwarder: new Forwarder(), metrics, logger, sample: Math.random,
-    onRequestDone: (ctx) => { autoRollback.observe(ctx); opts.onRequestDone?.(ctx); },
-    shadows: new ShadowLimiter(), comparisons: { recorder, pool },
+    // The comparison step gives the shadow slot back; this catches a request whose pipeline threw before it.
+    onRequestDone: (ctx) => { releaseShadowSlot(ctx, deps); autoRollback.observe(ctx); opts.onRequestDone?.(ctx); },
+    shadows: new ShadowLimiter(), comparisons: { recorder, pool, reask: new ReaskBudget(), writes: new WriteTracker() }, divergences, redaction,
+  };
+  const repair: RepairDeps = {
+    store: divergenceStore,
+    upstreamFor: (route, side) => (side === 'service' ? deps.routes.get(route)!.service : monolith),
+    stageOf: (route) => flags.describe(deps.routes.get(route)!.flag).stage,
+    redactPaths: (route) => [...deps.routes.get(route)!.config.compare.redact, ...ALWAYS_REDACTED],
   };
 
-  const server = http.createServer((req, res) => { void handleRequest(req, res, deps); });
-  // Longer than common client/load-balancer idle timeouts, so the facade is not the side that
-  // closes an idle keep-alive socket a client is about to reuse.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.on('upgrade', (req, socket, head) => { void handleUpgrade(req, socket, head, deps); });
-  server.on('clientError', (err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":"BAD_REQUEST"}');
-    else socket.destroy();
-  });
+  const publicServer = createPublicServer(config.listen, (req, res) => handleRequest(req, res, deps), (req, socket, head) => { void handleUpgrade(req, socket, head, deps); });
+  const server = publicServer.server;
 
   let admin: http.Server | null = null;
   let adminUrl: string | null = null;
   if (opts.admin !== false) {
     const metricsSource = opts.metricsSource ?? { contentType: metrics.registry.contentType, text: () => metrics.registry.metrics() };
     const app = createAdminApp({
-      routes: deps.routes, flags, store: flags.kind === 'sqlite' ? store : null, state: store, gate: config.gate, comparisons: comparisonStore, metrics: metricsSource, token: opts.adminToken ?? process.env.STRANGLER_ADMIN_TOKEN,
+      routes: deps.routes, flags, store: flags.kind === 'sqlite' ? store : null, state: store, gate: config.gate, metrics: metricsSource, tokens: adminTokens,
       isReady: () => ready, onStageChanged: () => { if (flags instanceof SqliteFlagProvider) flags.reload(); },
+      divergences: { repair, routes: runtimes.map((r) => r.config.name) },
     });
     admin = http.createServer(app);
-    const adminPort = await listen(admin, opts.adminPort ?? config.admin.port, config.admin.host, true);
-    adminUrl = `http://${config.admin.host}:${adminPort}`;
   }
-  await flags.ready();
+  const cutUpstreams = (): void => {
+    destroyUpstream(monolith);
+    for (const s of services.values()) destroyUpstream(s);
+  };
+  /** Drains the public server (0: at once), then closes everything else; the stores last, after the final writes. */
+  const shutdown = async (deadlineMs: number): Promise<DrainOutcome> => {
+    ready = false;
+    const drained = await publicServer.drain(deadlineMs, cutUpstreams);
+    if (drained.cut > 0) logger.warn({ cut: drained.cut, deadlineMs }, 'drain deadline passed: requests still in flight were cut (shutdown.drainTimeoutMs)');
+    if (admin?.listening) await new Promise<void>((r) => { admin!.close(() => r()); admin!.closeAllConnections(); });
+    deps.forwarder.close();
+    cutUpstreams();
+    await flags.close();
+    rulesWatcher.close();
+    autoRollback.close();
+    recorder.close();
+    divergences.close();
+    await pool.close();
+    store.close();
+    return drained;
+  };
+
   let url = '';
-  if (opts.serve !== false) {
-    const port = await listen(server, opts.port ?? config.listen.port, config.listen.host, opts.exclusivePort ?? true);
-    url = `http://${config.listen.host}:${port}`;
+  try {
+    if (admin) {
+      const adminPort = await listen(admin, opts.adminPort ?? config.admin.port, config.admin.host, true, 'admin');
+      adminUrl = `http://${config.admin.host}:${adminPort}`;
+    }
+    await flags.ready();
+    if (opts.serve !== false) {
+      const port = await listen(server, opts.port ?? config.listen.port, config.listen.host, opts.exclusivePort ?? true, 'listen');
+      url = `http://${config.listen.host}:${port}`;
+    }
+  } catch (err) {
+    await shutdown(0); // nothing may keep a facade that failed to start alive (or "healthy")
+    throw err;
   }
   ready = true;
   logger.info({ url, adminUrl, provider: flags.kind, routes: runtimes.map((r) => r.config.name) }, 'facade listening');
 
   return {
-    url, adminUrl, deps, store, comparisons: comparisonStore, recorder, autoRollback,
-    async close() {
-      ready = false;
-      await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
-      if (admin) await new Promise<void>((r) => { admin!.close(() => r()); admin!.closeAllConnections(); });
-      deps.forwarder.close();
-      destroyUpstream(monolith);
-      for (const s of services.values()) destroyUpstream(s);
-      await flags.close();
-      rulesWatcher.close();
-      autoRollback.close();
-      recorder.close();
-      await pool.close();
-      store.close();
+    url, adminUrl, deps, store, comparisons: comparisonStore, recorder, autoRollback, divergences: divergenceStore,
+    async close() { await shutdown(0); },
+    async drain(deadlineMs = config.shutdown.drainTimeoutMs) {
+      logger.info({ inFlight: publicServer.inFlight(), deadlineMs }, 'draining: no new connections; finishing requests in flight');
+      const drained = await shutdown(deadlineMs);
+      logger.info({ ms: Math.round(drained.ms), cut: drained.cut }, 'drained');
+      return drained;
     },
   };
 }

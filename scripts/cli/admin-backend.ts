@@ -5,7 +5,9 @@ import { parseConfig, type FacadeConfig } from '../../facade/src/config';
 import type { Report } from '../../facade/src/core/report-types';
 import type { Stage } from '../../facade/src/core/stages';
 import type { AuditEntry } from '../../facade/src/io/state-store';
-import type { Backend, IgnoreView, ReportQuery, RouteView, StageChange } from './backend';
+import type { Backend, DivergenceList, IgnoreView, ReportQuery, RouteView, StageChange } from './backend';
+import type { Divergence, DivergenceStatus } from '../../facade/src/io/divergence-store';
+import type { DivergenceDetail, ReplayOptions, ReplayReport } from '../../facade/src/io/divergence-repair';
 import { CliError, EXIT_FAILED, EXIT_USAGE, unknownRoute } from './context';
 import type { GateInput, GateThresholds } from '../../facade/src/core/gate';
 
@@ -23,7 +25,7 @@ interface AdminRoute { name: string; pattern: string; service: string; stage: St
 interface AdminRule { route?: string; path: string; reason: string; source?: 'config' | 'state'; actor?: string; createdAt?: string }
 
 /** Admin API error codes that mean the user asked for something wrong (exit 2), not that it failed. */
-const USAGE_CODES = new Set(['ROUTE_UNKNOWN', 'STAGE_SKIP', 'PERCENT_INVALID', 'BODY_INVALID', 'PATTERN_INVALID', 'RULE_UNKNOWN', 'QUERY_INVALID']);
+const USAGE_CODES = new Set(['ROUTE_UNKNOWN', 'STAGE_SKIP', 'PERCENT_INVALID', 'BODY_INVALID', 'PATTERN_INVALID', 'RULE_UNKNOWN', 'QUERY_INVALID', 'DIVERGENCE_UNKNOWN', 'HEADER_INVALID']);
 
 const DEFAULT_GATE = parseConfig({ monolith: { url: 'http://127.0.0.1' } }, 'defaults').gate;
 
@@ -97,6 +99,26 @@ export class AdminBackend implements Backend {
     return (await this.call<{ input: GateInput }>('GET', `/routes/${enc(route)}/gate?${q.toString()}`)).input;
   }
 
+  async listDivergences(route: string, status: DivergenceStatus | undefined): Promise<DivergenceList> {
+    await this.known(route);
+    return this.call<DivergenceList>('GET', `/routes/${enc(route)}/divergences?status=${status ?? 'all'}&limit=10000`);
+  }
+
+  async showDivergence(route: string, id: number): Promise<DivergenceDetail> {
+    await this.known(route);
+    return this.call<DivergenceDetail>('GET', `/routes/${enc(route)}/divergences/${id}`);
+  }
+
+  async replayDivergences(route: string, opts: Omit<ReplayOptions, 'actor'>): Promise<ReplayReport> {
+    await this.known(route);
+    return this.call<ReplayReport>('POST', `/routes/${enc(route)}/divergences/replay`, { ...opts, actor: this.opts.actor });
+  }
+
+  async resolveDivergence(route: string, id: number, reason: string): Promise<Divergence> {
+    await this.known(route);
+    return this.call<Divergence>('POST', `/routes/${enc(route)}/divergences/${id}/resolve`, { reason: reason.slice(0, 500), actor: this.opts.actor });
+  }
+
   close(): void {
     // Nothing held open: fetch keeps no connection this process has to end.
   }
@@ -126,7 +148,8 @@ export class AdminBackend implements Backend {
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (method !== 'GET' && this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
+    // Sent on reads too: traffic data (comparisons, divergences) needs the token.
+    if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
     let res: Response;
     try {
       res = await this.opts.fetch(`${this.opts.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });

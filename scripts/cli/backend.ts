@@ -6,11 +6,11 @@ import type { Report } from '../../facade/src/core/report-types';
 import type { Stage } from '../../facade/src/core/stages';
 import type { AuditEntry } from '../../facade/src/io/state-store';
 import type { GateInput, GateThresholds } from '../../facade/src/core/gate';
-import { AdminBackend } from './admin-backend';
+import type { Divergence, DivergenceStatus } from '../../facade/src/io/divergence-store';
+import type { DivergenceDetail, ReplayOptions, ReplayReport } from '../../facade/src/io/divergence-repair';
+import type * as AdminModule from './admin-backend';
 import { actor, configPath, globals, optionalConfig, requireConfig, statePath, type CliDeps } from './context';
-import { LocalBackend } from './local-backend';
-
-export { AdminBackend, LocalBackend };
+import type * as LocalModule from './local-backend';
 
 /** One row of `route list` (and its `--json` contract). */
 export interface RouteView {
@@ -53,6 +53,15 @@ export interface ReportQuery {
   readonly since?: string;
 }
 
+/** `divergences list` (and its `--json` contract): a route's divergences, oldest first. */
+export interface DivergenceList {
+  readonly route: string;
+  /** Open (unrepaired, unresolved) divergences of the route and the bytes their stored requests take. */
+  readonly open: number;
+  readonly openBytes: number;
+  readonly divergences: readonly Divergence[];
+}
+
 export interface Backend {
   readonly kind: 'local' | 'admin';
   /** Gate thresholds from the config (`gate`), or the config defaults when there is none. */
@@ -71,26 +80,42 @@ export interface Backend {
   report(query: ReportQuery): Promise<Report>;
   /** What the gate needs to judge moving `route` from `stage` to `target`. */
   gateInput(route: string, stage: Stage, target: Stage): Promise<GateInput>;
-  close(): void;
+  /** A route's divergences with one status (undefined: every status). */
+  listDivergences(route: string, status: DivergenceStatus | undefined): Promise<DivergenceList>;
+  /** One divergence and its stored request, credentials and secret body fields masked. */
+  showDivergence(route: string, id: number): Promise<DivergenceDetail>;
+  /** Re-sends the route's open divergences (or one) in order; audited. */
+  replayDivergences(route: string, opts: Omit<ReplayOptions, 'actor'>): Promise<ReplayReport>;
+  /** Marks a divergence resolved without re-sending it; audited. */
+  resolveDivergence(route: string, id: number, reason: string): Promise<Divergence>;
+  /** `failed`: the command failed, so a state database this backend created (`--create`) is removed again. */
+  close(failed?: boolean): void;
 }
 
 /** The backend the global options name: `--admin URL` or the local state database. */
 export function openBackend(cmd: Command, deps: CliDeps): Backend {
   const g = globals(cmd);
+  // Each backend loads when a verb opens it: the local one pulls in better-sqlite3 and the stores.
   if (g.admin !== undefined) {
+    const { AdminBackend } = require('./admin-backend') as typeof AdminModule;
     return new AdminBackend({ url: g.admin, token: deps.env.STRANGLER_ADMIN_TOKEN, fetch: deps.fetch, now: deps.now, config: optionalConfig(g, deps), actor: actor(deps) });
   }
   const config = requireConfig(g, deps);
-  return new LocalBackend({ config, configFile: configPath(g, deps).file, db: statePath(g, deps, config), now: deps.now, actor: actor(deps) });
+  const { LocalBackend } = require('./local-backend') as typeof LocalModule;
+  return new LocalBackend({ config, configFile: configPath(g, deps).file, db: statePath(g, deps, config), now: deps.now, actor: actor(deps), env: deps.env, create: g.create === true });
 }
 
 /** Opens the backend, runs `fn`, and always closes it (the state database handle). */
 export async function withBackend<T>(cmd: Command, deps: CliDeps, fn: (backend: Backend) => Promise<T>): Promise<T> {
   const backend = openBackend(cmd, deps);
+  let result: T;
   try {
-    return await fn(backend);
-  } finally {
-    backend.close();
+    result = await fn(backend);
+  } catch (err) {
+    backend.close(true); // a failing command leaves no new state database behind
+    throw err;
   }
+  backend.close();
+  return result;
 }
 

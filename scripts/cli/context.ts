@@ -4,8 +4,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { DEFAULT_CONFIG_PATH, loadConfig, type FacadeConfig } from '../../facade/src/config';
+import type * as ConfigModule from '../../facade/src/config';
+import type { FacadeConfig } from '../../facade/src/config';
+import { parseStrictInt } from '../../facade/src/core/strict-int';
 import type { Out } from './output';
+
+/** The config module (and zod) load on first use: `strangler --help` must not pay for them. */
+export function configModule(): typeof ConfigModule {
+  return require('../../facade/src/config') as typeof ConfigModule;
+}
 
 export interface CliDeps {
   readonly stdout: Out;
@@ -40,6 +47,8 @@ export interface GlobalOptions {
   config?: string;
   db?: string;
   admin?: string;
+  /** Make the state database if it does not exist (otherwise a missing one is an error). */
+  create?: boolean;
 }
 
 export function globals(cmd: Command): GlobalOptions {
@@ -49,7 +58,7 @@ export function globals(cmd: Command): GlobalOptions {
 /** --config, else STRANGLER_CONFIG, else ./strangler.config.json; `explicit` says whether one was named. */
 export function configPath(g: GlobalOptions, deps: CliDeps): { file: string; explicit: boolean } {
   const named = g.config ?? deps.env.STRANGLER_CONFIG;
-  return { file: path.resolve(deps.cwd, named ?? DEFAULT_CONFIG_PATH), explicit: named !== undefined };
+  return { file: path.resolve(deps.cwd, named ?? configModule().DEFAULT_CONFIG_PATH), explicit: named !== undefined };
 }
 
 /** Loads the config; a missing file gets one line saying how to name one or create one. */
@@ -58,13 +67,13 @@ export function requireConfig(g: GlobalOptions, deps: CliDeps): FacadeConfig {
   if (!fs.existsSync(file)) {
     throw new CliError(`config file ${file} not found: pass --config FILE, set STRANGLER_CONFIG, or create one with \`strangler init\``);
   }
-  return loadConfig(file);
+  return configModule().loadConfig(file);
 }
 
 /** The config when there is one (admin mode uses it only for gate thresholds). */
 export function optionalConfig(g: GlobalOptions, deps: CliDeps): FacadeConfig | null {
   const { file, explicit } = configPath(g, deps);
-  return explicit || fs.existsSync(file) ? loadConfig(file) : null;
+  return explicit || fs.existsSync(file) ? configModule().loadConfig(file) : null;
 }
 
 /** --db, else STRANGLER_DB, else the config's `state.db` (already resolved against the config's folder). */
@@ -78,20 +87,24 @@ export function actor(deps: CliDeps): string {
   return deps.env.STRANGLER_ACTOR ?? deps.env.USER ?? deps.env.USERNAME ?? 'cli';
 }
 
-/** commander argument parser: a share of contexts from 0 to 100. */
+/** commander argument parser: a whole number in [min, max] in plain digits (`0x10`, `1e1`, ` 5`, `5.0` refused). */
+export function strictInt(min: number, max?: number): (value: string) => number {
+  return (value) => {
+    const parsed = parseStrictInt(value, min, max);
+    if (!parsed.ok) throw new InvalidArgumentError(parsed.message);
+    return parsed.value;
+  };
+}
+
+/** commander argument parser: a share of contexts, a whole percent from 0 to 100. */
 export function parsePercent(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100) {
-    throw new InvalidArgumentError('percent must be a number from 0 to 100.');
-  }
-  return n;
+  const parsed = parseStrictInt(value, 0, 100);
+  if (!parsed.ok) throw new InvalidArgumentError(`percent ${parsed.message}`);
+  return parsed.value;
 }
 
 /** commander argument parser: a whole number >= 1. */
-export function parseCount(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('must be a whole number >= 1.');
-  return Number(value);
-}
+export const parseCount = strictInt(1);
 
 /** commander argument parser: an http(s) URL without query or fragment (the admin API, a monolith). */
 export function parseHttpUrl(value: string): string {

@@ -4,12 +4,16 @@
 import type { FacadeConfig, RouteConfig } from '../../facade/src/config';
 import type { Report } from '../../facade/src/core/report-types';
 import type { Stage } from '../../facade/src/core/stages';
-import { ComparisonStore } from '../../facade/src/io/comparison-store';
+import { routeFindings, storedIgnoreRules } from '../../facade/src/io/findings-query';
 import { loadGateInput } from '../../facade/src/io/gate-input';
 import { loadReport } from '../../facade/src/io/report-query';
-import { StageChangeError, StateStore, type AuditEntry } from '../../facade/src/io/state-store';
+import fs from 'node:fs';
+import { StageChangeError, StateStore, StateStoreMissingError, type AuditEntry } from '../../facade/src/io/state-store';
 import { parseDuration } from '../../facade/src/core/duration';
-import type { Backend, IgnoreView, ReportQuery, RouteView, StageChange } from './backend';
+import type { Backend, DivergenceList, IgnoreView, ReportQuery, RouteView, StageChange } from './backend';
+import type { Divergence, DivergenceStatus } from '../../facade/src/io/divergence-store';
+import type { DivergenceDetail, ReplayOptions, ReplayReport } from '../../facade/src/io/divergence-repair';
+import { LocalDivergences } from './local-divergences';
 import { CliError, EXIT_FAILED, unknownRoute } from './context';
 import type { GateInput, GateThresholds } from '../../facade/src/core/gate';
 
@@ -19,18 +23,30 @@ export interface LocalOptions {
   readonly db: string;
   readonly now: () => Date;
   readonly actor: string;
+  /** For STRANGLER_DIVERGENCE_KEY; defaults to process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** `--create`: make the state database when it does not exist (else that is a usage error naming the path). */
+  readonly create?: boolean;
 }
 
 export class LocalBackend implements Backend {
   readonly kind = 'local';
   readonly gateThresholds: GateThresholds;
   private readonly store: StateStore;
-  private readonly comparisons: ComparisonStore;
   private readonly routes: ReadonlyMap<string, RouteConfig>;
+  private divergenceVerbs: LocalDivergences | null = null;
+
+  /** True when this backend made the state database (removed again if the command fails). */
+  private readonly created: boolean;
 
   constructor(private readonly opts: LocalOptions) {
-    this.store = new StateStore(opts.db, opts.now);
-    this.comparisons = new ComparisonStore(this.store.db);
+    this.created = opts.create === true && !fs.existsSync(opts.db);
+    try {
+      this.store = new StateStore(opts.db, opts.now, { create: opts.create === true });
+    } catch (err) {
+      if (!(err instanceof StateStoreMissingError)) throw err;
+      throw new CliError(`state database ${opts.db} does not exist (a typo in --db, STRANGLER_DB or state.db?): start the facade once, run \`strangler init\`, or pass --create to make it`);
+    }
     this.routes = new Map(opts.config.routes.map((r) => [r.name, r]));
     this.gateThresholds = { ...opts.config.gate };
   }
@@ -91,15 +107,43 @@ export class LocalBackend implements Backend {
     if (query.route !== undefined) this.known(query.route);
     const now = this.opts.now();
     const since = query.since === undefined ? undefined : new Date(now.getTime() - parseDuration(query.since));
-    return loadReport(this.store.db, { route: query.route, since, now, routes: [...this.routes.keys()] });
+    return loadReport(this.store.db, { route: query.route, since, now, routes: [...this.routes.keys()], configs: this.routes });
   }
 
   async gateInput(route: string, stage: Stage, target: Stage): Promise<GateInput> {
-    return loadGateInput(this.store.db, this.known(route).name, stage, target);
+    return loadGateInput(this.store.db, this.known(route).name, stage, target, this.known(route));
   }
 
-  close(): void {
+  async listDivergences(route: string, status: DivergenceStatus | undefined): Promise<DivergenceList> {
+    return this.divergences(route).list(route, status);
+  }
+
+  async showDivergence(route: string, id: number): Promise<DivergenceDetail> {
+    return this.divergences(route).show(route, id);
+  }
+
+  async replayDivergences(route: string, opts: Omit<ReplayOptions, 'actor'>): Promise<ReplayReport> {
+    return this.divergences(route).replay(route, opts);
+  }
+
+  async resolveDivergence(route: string, id: number, reason: string): Promise<Divergence> {
+    return this.divergences(route).resolve(route, id, reason);
+  }
+
+  close(failed = false): void {
+    this.divergenceVerbs?.close();
     this.store.close();
+    if (failed && this.created) for (const f of [this.opts.db, `${this.opts.db}-wal`, `${this.opts.db}-shm`]) fs.rmSync(f, { force: true });
+  }
+
+  /** The divergence verbs, opened on first use; checks the route name. */
+  private divergences(route: string): LocalDivergences {
+    this.known(route);
+    this.divergenceVerbs ??= new LocalDivergences({
+      db: this.store.db, dbPath: this.opts.db, config: this.opts.config, env: this.opts.env ?? process.env, now: this.opts.now,
+      actor: this.opts.actor, stageOf: (name) => this.view(name).stage,
+    });
+    return this.divergenceVerbs;
   }
 
   private known(name: string): RouteConfig {
@@ -111,9 +155,10 @@ export class LocalBackend implements Backend {
   private view(name: string): RouteView {
     const config = this.routes.get(name)!;
     const state = this.store.state(name);
-    const outcomes = this.comparisons.outcomeCounts(name);
-    const mismatches = outcomes.mismatch ?? 0;
-    const compared = (outcomes.match ?? 0) + mismatches + (outcomes.noise ?? 0);
+    // Verdicts re-classified with today's rules and evidence, as the report and the gate count them.
+    const found = routeFindings(this.store.db, { route: name, config, stored: storedIgnoreRules(this.store.db) });
+    const compared = found.endpoints.reduce((n, e) => n + e.compared, 0);
+    const mismatches = found.endpoints.reduce((n, e) => n + e.verdicts.mismatch, 0);
     return {
       route: name, pattern: config.match.path, service: config.service,
       stage: state?.stage ?? config.defaultStage, rollout: state?.rollout ?? null,

@@ -1,14 +1,11 @@
 // `strangler facade [--config FILE] [--workers N]`: runs the facade process (facade/src/main.ts)
 // with the CLI's config. The config is checked here first, so a bad one is reported like any
 // other CLI error (exit 2) instead of after the facade started to boot.
-import { InvalidArgumentError, type Command } from 'commander';
-import { configPath, globals, requireConfig, type CliDeps } from '../cli/context';
+import type { Command } from 'commander';
+import { configPath, globals, requireConfig, strictInt, type CliDeps } from '../cli/context';
 
 /** Same bounds as facade/src/main.ts, checked here so a bad value is a CLI error like any other. */
-function workers(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 64) throw new InvalidArgumentError('must be an integer from 1 to 64.');
-  return Number(value);
-}
+const workers = strictInt(1, 64);
 
 export function register(program: Command, deps: CliDeps): Command {
   return program

@@ -2,7 +2,6 @@
 // running facade adds to the route's config rules within a second. Ignored differences stay
 // visible in reports, with the rule's reason, so nothing is hidden without saying why.
 import type { Command } from 'commander';
-import { validIgnorePattern } from '../../facade/src/io/compare-rules';
 import { withBackend, type IgnoreView } from '../cli/backend';
 import { CliError, type CliDeps } from '../cli/context';
 import { json, table, time, type Column } from '../cli/output';
@@ -37,6 +36,8 @@ export function register(program: Command, deps: CliDeps): Command {
     .argument('<pattern>', 'field pattern: $.body.path, $.items[*].field, $..anywhere, headers.<name>, status')
     .requiredOption('--reason <text>', 'why the difference is expected (shown next to every difference it hides)')
     .action(async (route: string, pattern: string, opts: { reason: string }, cmd: Command) => {
+      // The comparison engine loads only for this verb, not for every `strangler` start.
+      const { validIgnorePattern } = await import('../../facade/src/io/compare-rules');
       const problem = validIgnorePattern(pattern);
       if (problem !== null) throw new CliError(`invalid ignore pattern "${pattern}": ${problem}`);
       if (opts.reason.trim() === '') throw new CliError('--reason must not be empty: it is shown next to every difference this rule hides');

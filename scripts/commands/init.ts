@@ -4,10 +4,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_CONFIG_PATH, parseConfig, type FacadeConfigInput } from '../../facade/src/config';
-import { CliError, EXIT_FAILED, parseHttpUrl, type CliDeps } from '../cli/context';
+import type { FacadeConfigInput } from '../../facade/src/config';
+import { CliError, configModule, EXIT_FAILED, parseHttpUrl, type CliDeps } from '../cli/context';
 
-interface InitOptions { monolith: string; out: string; force?: boolean }
+interface InitOptions { monolith: string; out?: string; force?: boolean }
 
 /** The port a URL points at (its default when none is written). */
 function portOf(url: string): number {
@@ -56,23 +56,29 @@ export function register(program: Command, deps: CliDeps): Command {
     .description('write a starter config for your monolith (one example route, at stage off)')
     .summary('write a starter config for your monolith')
     .requiredOption('--monolith <url>', "your monolith's base URL, e.g. http://127.0.0.1:3000", parseHttpUrl)
-    .option('--out <file>', 'where to write it', DEFAULT_CONFIG_PATH)
+    // No commander default: it would load the config module (and zod) just to print help.
+    .option('--out <file>', 'where to write it (default: strangler.config.json)')
     .option('--force', 'overwrite an existing file')
     .addHelpText('after', `
 Examples:
   $ strangler init --monolith http://127.0.0.1:3000
   $ strangler init --monolith https://shop.internal:8443 --out config/strangler.json`)
     .action((opts: InitOptions) => {
-      const out = path.resolve(deps.cwd, opts.out);
+      const { DEFAULT_CONFIG_PATH, parseConfig } = configModule();
+      const out = path.resolve(deps.cwd, opts.out ?? DEFAULT_CONFIG_PATH);
       if (fs.existsSync(out) && !opts.force) throw new CliError(`${out} already exists: pass --force to overwrite it`, EXIT_FAILED);
       const config = starterConfig(opts.monolith);
-      parseConfig(config, out, path.dirname(out)); // never write a file the facade would refuse
+      const parsed = parseConfig(config, out, path.dirname(out)); // never write a file the facade would refuse
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, `${JSON.stringify(config, null, 2)}\n`);
+      // The state database too (mode 0600): other verbs never create one by accident, `init` does it on purpose.
+      const { StateStore } = require('../../facade/src/io/state-store') as typeof import('../../facade/src/io/state-store');
+      new StateStore(parsed.state.db).close();
       const shown = path.relative(deps.cwd, out) || out;
-      const withConfig = opts.out === DEFAULT_CONFIG_PATH ? '' : ` --config ${shown}`;
+      const withConfig = (opts.out ?? DEFAULT_CONFIG_PATH) === DEFAULT_CONFIG_PATH ? '' : ` --config ${shown}`;
       deps.stdout.write([
         `wrote ${shown}: monolith ${opts.monolith}, facade on http://127.0.0.1:${config.listen!.port}, admin API on http://127.0.0.1:${config.admin!.port}`,
+        `state database ${path.relative(deps.cwd, parsed.state.db) || parsed.state.db} ready`,
         'next:',
         '  1. name your extracted service under "services" and describe what it takes over under "routes"',
         `  2. strangler${withConfig} facade                     # run the facade; send your traffic to it`,

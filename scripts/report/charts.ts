@@ -1,6 +1,7 @@
-// Inline SVG charts for the HTML report (no script, no external resource): the mismatch rate
-// over time as stacked bars (mismatch, then noise) and each side's latency distribution as a
-// grouped histogram with p50/p95/p99 in the legend. Every data string is escaped.
+// Inline SVG charts for the HTML report (no script, no external resource): the real-difference
+// (mismatch) rate over time as stacked bars per timeline bucket (mismatch, then noise; at most
+// MAX_BAR_W wide and labelled when few, so a short run is not one wall of colour) and each side's
+// latency distribution as a grouped histogram with p50/p95/p99 in the legend. Data strings are escaped.
 import type { SideReport, Timeline } from '../../facade/src/core/report-types';
 import { epochMinute } from '../../facade/src/core/report-stats';
 import { bucketLabel, count, ms, pct } from './format';
@@ -68,7 +69,16 @@ function timeLabel(epochMin: number, long: boolean): string {
   return long ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
 }
 
-/** Stacked bars per timeline bucket: mismatch rate (red) and noise rate (amber) of the compared requests. */
+/** Widest bar of the timeline: a run of a few buckets shows a few slim bars, not a filled plot. */
+const MAX_BAR_W = 36;
+/** Up to this many bars, each is labelled with its rate. */
+const LABELLED_BARS = 12;
+
+/**
+ * Stacked bars per timeline bucket: mismatch rate (red) and noise rate (amber) of the compared
+ * requests. Buckets are the report's (at least one minute: the store counts per minute), placed
+ * by time; each bar is centred in its bucket and at most MAX_BAR_W wide.
+ */
 export function mismatchRateChart(timeline: Timeline): string {
   const pts = timeline.points.filter((p) => p.compared > 0);
   const w = timeline.bucketMinutes;
@@ -81,14 +91,17 @@ export function mismatchRateChart(timeline: Timeline): string {
   const base = M.top + PLOT_H;
   const bars = pts.map((p) => {
     const start = epochMinute(p.start);
-    const left = x(start) + 1;
-    const width = Math.max(2, x(start + w) - x(start) - 2);
+    const slot = x(start + w) - x(start);
+    const width = Math.max(2, Math.min(MAX_BAR_W, slot - 2));
+    const left = x(start) + (slot - width) / 2;
     const hm = h(p.mismatch / p.compared);
     const hn = h(p.noise / p.compared);
     const tip = `${timeLabel(start, true)} UTC (${w} min): ${count(p.mismatch)} of ${count(p.compared)} compared mismatched (${pct(p.mismatchRate)}), ${count(p.noise)} noise`;
+    const label = pts.length <= LABELLED_BARS
+      ? `<text x="${n(left + width / 2)}" y="${n(base - hm - hn - 4)}" text-anchor="middle" font-size="10.5" fill="${COLORS.axis}">${esc(pct(p.mismatchRate, 0))}</text>` : '';
     return `<g class="bar"><title>${esc(tip)}</title>`
       + `<rect x="${n(left)}" y="${n(base - hm)}" width="${n(width)}" height="${n(hm)}" fill="${COLORS.mismatch}"/>`
-      + `<rect x="${n(left)}" y="${n(base - hm - hn)}" width="${n(width)}" height="${n(hn)}" fill="${COLORS.noise}"/></g>`;
+      + `<rect x="${n(left)}" y="${n(base - hm - hn)}" width="${n(width)}" height="${n(hn)}" fill="${COLORS.noise}"/>${label}</g>`;
   });
   const long = t1 - t0 > 24 * 60;
   const step = TICK_MINUTES.find((m) => (t1 - t0) / m <= 6) ?? 10_080;

@@ -1,8 +1,8 @@
 // Wording and number formats shared by the report renderers (text, Markdown, HTML), so the
 // three say the same thing the same way: rates as `12.3 %`, missing figures as `—`, one
-// verdict sentence per route. Pure; escaping is each renderer's job.
+// verdict sentence per route, one summary line per endpoint. Pure; escaping is each renderer's job.
 import { formatDuration } from '../../facade/src/core/duration';
-import type { FieldExample, Report, RouteReport, StageChange } from '../../facade/src/core/report-types';
+import type { DivergenceRow, EndpointFindings, FieldFinding, Report, RouteReport, StageChange } from '../../facade/src/core/report-types';
 
 /** Shown wherever a figure has no value (no samples, nothing to divide by). */
 export const NONE = '—';
@@ -62,30 +62,70 @@ export function changeText(c: StageChange | null): string {
 
 export type Tone = 'good' | 'bad' | 'warn' | 'none';
 
+const plural = (n: number, one: string, many = `${one}s`): string => `${count(n)} ${n === 1 ? one : many}`;
+
 /** One sentence per route and how it should feel: the first thing a reader sees. */
 export function verdict(route: RouteReport): { tone: Tone; text: string } {
   const o = route.outcomes;
   if (route.total === 0) return { tone: 'none', text: 'no comparisons yet in this window' };
-  const fields = route.fields.top.filter((f) => f.class === 'mismatch' || f.class === 'insufficient').length;
   const trouble = o.error.count + o.divergence.count;
+  const troubleText = trouble > 0 ? `; ${plural(trouble, 'error or divergence', 'errors or divergences')}` : '';
   if (o.mismatch.count > 0) {
-    const on = fields > 0 ? ` on ${fields} field${fields === 1 ? '' : 's'}` : '';
-    return { tone: 'bad', text: `${count(o.mismatch.count)} mismatch${o.mismatch.count === 1 ? '' : 'es'} in ${count(route.total)} comparisons (${pct(o.mismatch.rate)})${on}` };
+    const endpoints = route.endpoints.filter((e) => e.verdicts.mismatch > 0).length;
+    const on = endpoints > 0 ? ` on ${plural(endpoints, 'endpoint')}` : '';
+    return { tone: 'bad', text: `real differences in ${count(o.mismatch.count)} of ${plural(route.total, 'comparison')} (${pct(o.mismatch.rate)})${on}${troubleText}` };
   }
-  if (trouble > 0) return { tone: 'warn', text: `no mismatches, but ${count(trouble)} error${trouble === 1 ? '' : 's'} or divergence${trouble === 1 ? '' : 's'} in ${count(route.total)} comparisons` };
-  return { tone: 'good', text: `clean: no mismatches in ${count(route.total)} comparisons` };
+  if (o.unjudged.count > 0) {
+    return { tone: 'warn', text: `no real differences found, but ${plural(o.unjudged.count, 'comparison')} not judged yet (too little evidence)${troubleText}` };
+  }
+  if (trouble > 0) return { tone: 'warn', text: `no real differences, but ${plural(trouble, 'error or divergence', 'errors or divergences')} in ${plural(route.total, 'comparison')}` };
+  const explained = [o.noise.count > 0 ? `${count(o.noise.count)} noise` : '', o.generated.count > 0 ? `${count(o.generated.count)} generated values only` : '']
+    .filter(Boolean).join(', ');
+  return { tone: 'good', text: `clean: no real differences in ${plural(route.total, 'comparison')}${explained ? ` (${explained})` : ''}` };
 }
 
-/** Where an example was seen: `GET /api/inventory/A at … UTC`, or the store's first example. */
-export function seenText(e: FieldExample): string {
-  return e.request ? `${e.request.method} ${e.request.path} at ${when(e.at)}` : 'first example the store kept';
+/** The request an example was seen on: `GET /api/inventory/A`. */
+export function requestText(e: FieldFinding['example']): string {
+  return `${e.request.method} ${e.request.path}`;
 }
 
-/** `monolith "1.00" → service "1.01"` (primary first), or `primary … → shadow …` when sides are unknown. */
-export function valuesText(e: FieldExample, max = 80): string {
-  const p = e.primarySide ?? 'primary';
-  const s = e.primarySide === null ? 'shadow' : e.primarySide === 'monolith' ? 'service' : 'monolith';
-  return `${p} ${value(e.primary, max)} → ${s} ${value(e.shadow, max)}`;
+/** `GET /api/inventory/A at 2024-05-01 11:30:05 UTC`. */
+export function seenText(e: FieldFinding['example']): string {
+  return `${requestText(e)} at ${when(e.at)}`;
+}
+
+/** `first seen … UTC, last seen … UTC` (one time when both are the same). */
+export function firstLastText(x: { readonly firstSeen: string; readonly lastSeen: string }): string {
+  return x.firstSeen === x.lastSeen ? `seen ${when(x.firstSeen)}` : `first seen ${when(x.firstSeen)}, last seen ${when(x.lastSeen)}`;
+}
+
+/** `monolith "1.00" → service "1.01"` (primary first), with the side names from view.exampleSides. */
+export function valuesText(e: FieldFinding['example'], sides: { readonly primary: string; readonly shadow: string }, max = 80): string {
+  return `${sides.primary} ${value(e.primary, max)} → ${sides.shadow} ${value(e.shadow, max)}`;
+}
+
+/** Why some requests of an endpoint were not compared: `3 skipped: write_in_flight, 1 error: service_UPSTREAM_TIMEOUT`. */
+export function notComparedText(e: EndpointFindings): string {
+  return Object.entries(e.notCompared).sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).map(([reason, n]) => `${count(n)} ${reason}`).join(', ');
+}
+
+/** `38 of 120 compared (31.7 %) real · 2 unjudged · 10 noise · 5 generated · asked again 40 times`. */
+export function endpointSummary(e: EndpointFindings): string {
+  const v = e.verdicts;
+  const parts = [`real in ${count(v.mismatch)} of ${count(e.compared)} compared (${pct(e.realRate)})`];
+  if (v.unjudged > 0) parts.push(`${count(v.unjudged)} unjudged`);
+  if (v.noise > 0) parts.push(`${count(v.noise)} noise`);
+  if (v.generated > 0) parts.push(`${count(v.generated)} generated`);
+  if (v.match > 0) parts.push(`${count(v.match)} match`);
+  if (e.reasks > 0) parts.push(`primary asked again ${plural(e.reasks, 'time')}`);
+  const skipped = Object.values(e.notCompared).reduce((a, b) => a + b, 0);
+  if (skipped > 0) parts.push(`${count(skipped)} not compared (${notComparedText(e)})`);
+  return parts.join(' · ');
+}
+
+/** A divergence's statuses, authoritative write → second write: `201 → 503` (`—` where a side gave none). */
+export function divergenceStatus(d: DivergenceRow): string {
+  return `${status(d.primaryStatus)} → ${status(d.shadowStatus)}`;
 }
 
 /** A histogram bucket edge, compact: `5ms`, `2s`. */

@@ -1,11 +1,14 @@
 // The shadow-diff report as ONE self-contained HTML file (`strangler report --html FILE`): inline
 // CSS and SVG, no script, no font or image fetched, and a Content-Security-Policy that forbids any
-// fetch or script anyway. Per route: verdict, summary tiles, charts, tables and coloured example diffs.
-import type { FieldExample, FieldReport, Report, RouteReport } from '../../facade/src/core/report-types';
+// fetch or script anyway. Per route: verdict, summary tiles, charts, latency and status tables, then
+// the findings in reading order (view.ts): endpoints ranked by real-difference rate with their real
+// fields and coloured example diffs, unjudged, generated, noise with its evidence, ignored, divergences.
+import type { FieldFinding, Report, RouteReport } from '../../facade/src/core/report-types';
 import { OUTCOMES } from '../../facade/src/core/report-types';
 import { esc, latencyChart, mismatchRateChart } from './charts';
-import { changeText, count, ms, pct, seenText, stageText, status, value, verdict, when, windowText } from './format';
+import { changeText, count, divergenceStatus, endpointSummary, firstLastText, ms, NONE, pct, requestText, stageText, status, value, verdict, when, windowText } from './format';
 import { REPORT_CSS } from './html-style';
+import { exampleSides, routeView, type FieldRow, type NoiseRow, type RouteView } from './view';
 
 /** Forbids every fetch and every script: the file can only show what it contains. */
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
@@ -22,7 +25,7 @@ function tiles(r: RouteReport): string {
   const tile = (cls: string, label: string, val: string, rate: string): string =>
     `<div class="tile ${cls}"><span class="label">${esc(label)}</span><span class="value">${esc(val)}</span><span class="rate">${esc(rate)}</span></div>`;
   const outcomeTiles = OUTCOMES.map((o) => {
-    const hot = (o === 'mismatch' || o === 'error' || o === 'divergence') && r.outcomes[o].count > 0 ? ' hot' : '';
+    const hot = (o === 'mismatch' || o === 'unjudged' || o === 'error' || o === 'divergence') && r.outcomes[o].count > 0 ? ' hot' : '';
     return tile(`${o}${hot}`, o, count(r.outcomes[o].count), pct(r.outcomes[o].rate));
   });
   return `<div class="tiles">${tile('total', 'comparisons', count(r.total), r.coverage.complete ? 'in the window' : 'newest retained')}${outcomeTiles.join('')}</div>`;
@@ -33,7 +36,7 @@ function charts(r: RouteReport): string {
   const hasLatency = r.sides.some((s) => s.latency.samples > 0);
   const nodata = (what: string): string => `<div class="nodata">no ${esc(what)} in this window</div>`;
   return `<div class="charts">
-<figure class="chart-mismatch"><figcaption>Mismatch rate over time</figcaption>${hasTimeline ? mismatchRateChart(r.timeline) : nodata('verdicts')}</figure>
+<figure class="chart-mismatch"><figcaption>Real-difference rate over time <small>(mismatch, then noise, of the compared requests)</small></figcaption>${hasTimeline ? mismatchRateChart(r.timeline) : nodata('verdicts')}</figure>
 <figure class="chart-latency"><figcaption>Latency distribution per side</figcaption>${hasLatency ? latencyChart(r.sides) : nodata('latencies')}</figure>
 </div>`;
 }
@@ -50,37 +53,116 @@ function sideAndPairTables(r: RouteReport): string {
 </div>`;
 }
 
-function fieldTable(r: RouteReport, windowed: boolean): string {
-  const rows = r.fields.top.map((f) => `<tr><td><code>${esc(f.field)}</code></td>${num(count(f.mismatches))}${num(pct(f.mismatchRate))}`
-    + `${num(pct(f.noiseRate))}${num(count(f.ignored))}<td><span class="pill ${f.class}">${esc(f.class)}</span></td><td class="why">${esc(f.why)}</td></tr>`);
-  const scope = windowed ? ' — lifetime, not limited by the window' : '';
-  const more = r.fields.omitted > 0 ? `<p class="meta">…and ${esc(count(r.fields.omitted))} more fields.</p>` : '';
-  return `<h3>Top differing fields <small>${esc(`${count(r.fields.compared)} comparisons, ${count(r.fields.noiseSamples)} noise samples${scope}`)}</small></h3>
-<table class="fields">${head(['field', 'mismatches', 'mismatch rate', 'noise rate', 'ignored', 'class', 'why'], [false, true, true, true, true, false, false])}<tbody>${rows.join('\n')}</tbody></table>${more}`;
-}
-
-/** The unified diff with one coloured line per span: + green, - red, @@ blue. */
+/** The unified diff with one coloured line per span: + green, - red, @@ blue; long lines wrap at separators. */
 export function diffHtml(diff: string): string {
   const cls = (line: string): string =>
     line.startsWith('+++') || line.startsWith('---') ? 'file' : line.startsWith('@@') ? 'hunk' : line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : 'ctx';
-  const lines = diff.replace(/\n$/, '').split('\n').map((line) => `<span class="${cls(line)}">${esc(line) || ' '}</span>`);
+  const lines = diff.replace(/\n$/, '').split('\n').map((line) => `<span class="${cls(line)}">${breakable(line) || ' '}</span>`);
   return `<pre class="diff">${lines.join('')}</pre>`;
 }
 
-function exampleHtml(f: FieldReport, e: FieldExample, sameAs: string | undefined): string {
-  const p = e.primarySide ?? 'primary';
-  const s = e.primarySide === null ? 'shadow' : e.primarySide === 'monolith' ? 'service' : 'monolith';
-  const ignored = e.ignoredBecause !== null ? `<br>ignored: ${esc(e.ignoredBecause)}` : '';
-  return `<div class="example"><header><code>${esc(e.path)}</code> <span class="pill ${f.class}">${esc(f.class)}</span> ${esc(e.kind)} · <span class="meta">${esc(seenText(e))}</span></header>
-<div class="values">${esc(p)} <code>${esc(value(e.primary, 300))}</code> → ${esc(s)} <code>${esc(value(e.shadow, 300))}</code>${ignored}</div>
-${sameAs !== undefined ? `<div class="values meta">Same body diff as <code>${esc(sameAs)}</code> above.</div>` : e.diff ? diffHtml(e.diff) : ''}</div>`;
+/**
+ * Escaped text with a line-break opportunity (`<wbr>`) after each separator (`.`, `[`, `/`, `,`), so
+ * long field paths, endpoints and values wrap where a reader expects (CSS `overflow-wrap: anywhere`
+ * is the fallback inside a long token).
+ */
+export function breakable(text: string): string {
+  return esc(text).replace(/([.[/,])/g, '$1<wbr>');
 }
 
-function routeSection(r: RouteReport, i: number, windowed: boolean): string {
+const code = (text: string): string => `<code>${breakable(text)}</code>`;
+const pill = (cls: FieldFinding['class']): string => `<span class="pill ${cls}">${esc(cls)}</span>`;
+
+function endpointTable(v: RouteView): string {
+  const rows = v.endpoints.map(({ rank, endpoint: e }) => `<tr${e.verdicts.mismatch > 0 ? ' class="hot"' : ''}>${num(String(rank))}<td class="endpoint">${code(e.endpoint)}</td>`
+    + `${num(count(e.compared))}${num(count(e.verdicts.mismatch))}${num(pct(e.realRate))}${num(count(e.verdicts.unjudged))}${num(count(e.verdicts.noise))}`
+    + `${num(count(e.verdicts.generated))}<td class="meta">${esc(firstLastText(e))}</td></tr>`);
+  return `<table class="endpoints">${head(['#', 'endpoint', 'compared', 'real', 'real rate', 'unjudged', 'noise', 'generated', 'seen'],
+    [true, false, true, true, true, true, true, true, false])}<tbody>${rows.join('\n')}</tbody></table>`;
+}
+
+/** Both values of an example, primary first (already redacted and truncated by the store). */
+function valuesHtml(r: RouteReport, x: FieldFinding['example'], max: number): string {
+  const sides = exampleSides(r);
+  return `${esc(sides.primary)} ${code(value(x.primary, max))} → ${esc(sides.shadow)} ${code(value(x.shadow, max))}`;
+}
+
+/** An endpoint with real differences: summary, its real fields, then each field's newest example. */
+function endpointBlock(r: RouteReport, e: RouteView['endpoints'][number], shown: Map<string, string>): string {
+  const rows = e.real.map((f) => `<tr><td class="field">${code(f.field)}</td>${num(count(f.count))}${num(pct(f.rate))}<td class="why">${esc(f.why)}</td></tr>`);
+  const examples = e.real.map((f) => {
+    const x = f.example;
+    const sameAs = shown.get(x.diff);
+    if (x.diff && sameAs === undefined) shown.set(x.diff, x.path);
+    const diff = sameAs !== undefined ? `<div class="values meta">Same body diff as ${code(sameAs)} above.</div>` : x.diff ? diffHtml(x.diff) : '';
+    return `<div class="example"><header>${code(x.path)} ${pill('real')} ${esc(x.kind)} on ${code(requestText(x))} <span class="meta">at ${esc(when(x.at))} · ${esc(firstLastText(f))}</span></header>
+<div class="values">${valuesHtml(r, x, 300)}</div>
+${diff}</div>`;
+  });
+  return `<div class="endpoint-block" data-endpoint="${esc(e.endpoint.endpoint)}"><h4><span class="rank">#${e.rank}</span> ${code(e.endpoint.endpoint)}</h4>
+<p class="meta">${esc(endpointSummary(e.endpoint))}</p>
+<table class="real">${head(['real field', 'count', 'rate', 'why'], [false, true, true, false])}<tbody>${rows.join('\n')}</tbody></table>
+${examples.join('\n')}</div>`;
+}
+
+function classTable(r: RouteReport, cls: string, rows: readonly FieldRow[], withExample: boolean): string {
+  const body = rows.map((x) => `<tr><td class="endpoint">${code(x.endpoint)}</td><td class="field">${code(x.finding.field)}</td>`
+    + `${num(count(x.finding.count))}${num(pct(x.finding.rate))}`
+    + `${withExample ? `<td class="example-cell">${code(requestText(x.finding.example))}<br>${valuesHtml(r, x.finding.example, 200)}</td>` : ''}`
+    + `<td class="why">${esc(x.finding.why)}</td></tr>`);
+  const cols = ['endpoint', 'field', 'count', 'rate', ...(withExample ? ['example'] : []), 'why'];
+  return `<table class="${cls}">${head(cols, [false, false, true, true])}<tbody>${body.join('\n')}</tbody></table>`;
+}
+
+function noiseTable(rows: readonly NoiseRow[]): string {
+  const body = rows.map((x) => `<tr><td class="endpoint">${code(x.endpoint)}</td><td class="field">${code(x.field)}</td>`
+    + `${num(x.count > 0 ? count(x.count) : NONE)}${num(pct(x.rate))}<td class="why">${esc(x.why)}</td></tr>`);
+  return `<table class="noise">${head(['endpoint', 'field', 'count', 'rate', 'evidence'], [false, false, true, true])}<tbody>${body.join('\n')}</tbody></table>`;
+}
+
+function divergenceTable(r: RouteReport): string {
+  const shown = r.divergences.slice(0, 50);
+  const body = shown.map((d) => `<tr><td>${esc(when(d.at))}</td><td>${code(`${d.method} ${d.path}`)}</td><td>${esc(divergenceStatus(d))}</td><td class="why">${breakable(d.reason)}</td></tr>`);
+  const more = r.divergences.length > shown.length ? `<p class="meta">…and ${esc(count(r.divergences.length - shown.length))} more.</p>` : '';
+  return `<table class="divergences">${head(['at', 'request', 'write → second write', 'reason'])}<tbody>${body.join('\n')}</tbody></table>${more}`;
+}
+
+/** The findings in reading order; sections with nothing in them are left out. */
+function findings(r: RouteReport): string[] {
+  const v = routeView(r);
+  const parts: string[] = [];
+  const h3 = (cls: string, title: string, note: string): string => `<h3 class="${cls}">${esc(title)} <small>${esc(note)}</small></h3>`;
+  if (v.endpoints.length > 0) {
+    const shown = new Map<string, string>();
+    parts.push(`<section class="findings endpoints">${h3('endpoints', 'Endpoints', 'ranked by real-difference rate, then count')}`, endpointTable(v),
+      ...v.endpoints.filter((e) => e.real.length > 0).map((e) => endpointBlock(r, e, shown)), '</section>');
+  }
+  if (v.unjudged.length > 0) {
+    parts.push(`<section class="findings unjudged">${h3('unjudged', 'Unjudged fields', 'too little evidence to tell noise from a real difference: neither a pass nor a mismatch')}`,
+      classTable(r, 'unjudged', v.unjudged, true), '</section>');
+  }
+  if (v.generated.length > 0) {
+    parts.push(`<section class="findings generated">${h3('generated', 'Generated values', 'each side makes its own: compared by format and within a tolerance')}`,
+      classTable(r, 'generated', v.generated, false), '</section>');
+  }
+  if (v.noise.length > 0) {
+    parts.push(`<section class="findings noise">${h3('noise', 'Noise', 'evidence (lifetime): the primary disagreed with itself when asked again')}`, noiseTable(v.noise), '</section>');
+  }
+  if (v.ignored.length > 0) {
+    parts.push(`<section class="findings ignored">${h3('ignored', 'Ignored fields', 'moved aside by ignore rules')}`, classTable(r, 'ignored', v.ignored, false), '</section>');
+  }
+  if (r.divergences.length > 0) {
+    parts.push(`<section class="findings divergences">${h3('divergences', 'Divergences', 'second writes the other side missed or answered differently: the two databases disagree')}`,
+      divergenceTable(r), '</section>');
+  }
+  return parts;
+}
+
+function routeSection(r: RouteReport, i: number): string {
   const v = verdict(r);
   const parts = [
     `<section class="route tone-${v.tone}" id="${anchor(r.route, i)}" data-route="${esc(r.route)}">`,
-    `<h2>${esc(r.route)} <span class="stage">${esc(stageText(r))}</span></h2>`,
+    `<h2>${breakable(r.route)} <span class="stage">${esc(stageText(r))}</span></h2>`,
     `<p class="verdict ${v.tone}">${esc(v.text)}</p>`,
     `<p class="meta">Last change: ${esc(changeText(r.lastChange))}</p>`,
   ];
@@ -90,28 +172,16 @@ function routeSection(r: RouteReport, i: number, windowed: boolean): string {
     if (!r.coverage.complete) parts.push(`<p class="notice">${esc(`Counts cover the newest ${count(r.coverage.rows)} retained comparisons (since ${when(r.coverage.oldestAt)}); older rows were pruned.`)}</p>`);
     parts.push(tiles(r), charts(r), sideAndPairTables(r));
   }
-  if (r.fields.top.length > 0) {
-    parts.push(fieldTable(r, windowed));
-    const shown = new Map<string, string>();
-    const examples = r.fields.top.filter((f) => f.example).map((f) => {
-      const e = f.example!;
-      const sameAs = shown.get(e.diff);
-      if (e.diff && sameAs === undefined) shown.set(e.diff, e.path);
-      return exampleHtml(f, e, sameAs);
-    });
-    if (examples.length > 0) parts.push('<h3>Examples <small>newest stored difference per field, redacted</small></h3>', ...examples);
-  }
-  parts.push('</section>');
+  parts.push(...findings(r), '</section>');
   return parts.join('\n');
 }
 
 /** The whole report as one self-contained HTML document. */
 export function renderHtml(report: Report): string {
-  const windowed = report.window.since !== null;
   const nav = report.routes.length > 1
     ? `<nav class="routes">${report.routes.map((r, i) => `<a href="#${anchor(r.route, i)}">${esc(r.route)} · ${esc(verdict(r).tone === 'bad' ? '✗' : verdict(r).tone === 'good' ? '✓' : '•')}</a>`).join('')}</nav>`
     : '';
-  const body = report.routes.length > 0 ? report.routes.map((r, i) => routeSection(r, i, windowed)).join('\n') : '<section class="route"><div class="empty"><strong>No routes to report</strong>Add a route to the config.</div></section>';
+  const body = report.routes.length > 0 ? report.routes.map((r, i) => routeSection(r, i)).join('\n') : '<section class="route"><div class="empty"><strong>No routes to report</strong>Add a route to the config.</div></section>';
   return `<!doctype html>
 <html lang="en">
 <head>

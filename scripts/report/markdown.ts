@@ -1,10 +1,12 @@
 // The shadow-diff report as GitHub-flavoured Markdown (`strangler report --markdown`), to paste
-// into a pull request: a heading per route, pipe tables, and the example diffs in ```diff fences.
-// Data strings are escaped for their context: table cells, inline code, or a fence longer than any
-// backtick run inside it.
-import type { FieldReport, Report, RouteReport } from '../../facade/src/core/report-types';
+// into a pull request: a heading per route, pipe tables, the endpoints ranked by real-difference
+// rate with their real fields and example diffs in ```diff fences, then unjudged, generated, noise,
+// ignored and divergences (view.ts gives the order). Data strings are escaped for their context:
+// table cells, inline code, or a fence longer than any backtick run inside it.
+import type { Report, RouteReport } from '../../facade/src/core/report-types';
 import { OUTCOMES } from '../../facade/src/core/report-types';
-import { changeText, count, ms, pct, seenText, stageText, status, valuesText, verdict, when, windowText } from './format';
+import { changeText, count, divergenceStatus, endpointSummary, firstLastText, ms, NONE, pct, requestText, seenText, stageText, status, valuesText, verdict, when, windowText } from './format';
+import { exampleSides, routeView, type FieldRow, type RouteView } from './view';
 
 /** Plain text for a table cell or a line: HTML and Markdown specials escaped, one line. */
 export function mdText(text: string): string {
@@ -36,8 +38,6 @@ function pipeTable(header: readonly string[], align: readonly ('l' | 'r')[], row
   return [line(header), line(align.map((a) => (a === 'r' ? '---:' : '---'))), ...rows.map(line)].join('\n');
 }
 
-const CLASS_MARK: Record<FieldReport['class'], string> = { mismatch: '🔴 mismatch', noise: '🟡 noise', insufficient: '🟣 insufficient', ignored: '⚪ ignored' };
-
 function summary(r: RouteReport): string[] {
   const outcomes = pipeTable(['outcome', 'count', 'rate'], ['l', 'r', 'r'], OUTCOMES.map((o) => [o, count(r.outcomes[o].count), pct(r.outcomes[o].rate)]));
   const sides = pipeTable(['side', 'samples', 'p50', 'p95', 'p99', 'errors', 'error rate'], ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
@@ -50,35 +50,68 @@ function summary(r: RouteReport): string[] {
   return out;
 }
 
-function fields(r: RouteReport, windowed: boolean): string[] {
-  const scope = windowed ? ' (lifetime, not limited by --since)' : '';
-  const rows = r.fields.top.map((f) => [mdCode(f.field, true), count(f.mismatches), pct(f.mismatchRate), pct(f.noiseRate), count(f.ignored), CLASS_MARK[f.class], mdText(f.why)]);
-  const out = [
-    `### Top differing fields${scope}`, '',
-    `${count(r.fields.compared)} comparisons and ${count(r.fields.noiseSamples)} primary-vs-primary noise samples so far.`, '',
-    pipeTable(['field', 'mismatches', 'mismatch rate', 'noise rate', 'ignored', 'class', 'why'], ['l', 'r', 'r', 'r', 'r', 'l', 'l'], rows),
-  ];
-  if (r.fields.omitted > 0) out.push('', `…and ${count(r.fields.omitted)} more fields.`);
+function endpointTable(v: RouteView): string {
+  const rows = v.endpoints.map(({ rank, endpoint: e }) => [String(rank), mdCode(e.endpoint, true), count(e.compared), count(e.verdicts.mismatch), pct(e.realRate),
+    count(e.verdicts.unjudged), count(e.verdicts.noise), count(e.verdicts.generated), mdText(firstLastText(e))]);
+  return pipeTable(['#', 'endpoint', 'compared', 'real', 'real rate', 'unjudged', 'noise', 'generated', 'seen'], ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'], rows);
+}
+
+/** An endpoint with real differences: its summary, its real fields, and the newest example of each. */
+function endpointBlock(r: RouteReport, e: RouteView['endpoints'][number], shown: Map<string, string>): string[] {
+  const out = ['', `#### ${e.rank}. ${mdCode(e.endpoint.endpoint)}`, '', mdText(endpointSummary(e.endpoint)), '',
+    pipeTable(['real field', 'count', 'rate', 'why'], ['l', 'r', 'r', 'l'], e.real.map((f) => [mdCode(f.field, true), count(f.count), pct(f.rate), mdText(f.why)]))];
+  const sides = exampleSides(r);
+  for (const f of e.real) {
+    const x = f.example;
+    out.push('', `${mdCode(x.path)} ${mdText(x.kind)} on ${mdCode(requestText(x))} at ${mdText(when(x.at))}: ${mdCode(valuesText(x, sides, 200))} (${mdText(firstLastText(f))})`);
+    const same = shown.get(x.diff);
+    if (same !== undefined) out.push('', `_Same body diff as ${mdCode(same)} above._`);
+    else if (x.diff) { out.push('', mdFence('diff', x.diff)); shown.set(x.diff, x.path); }
+  }
   return out;
 }
 
-function examples(r: RouteReport): string[] {
-  const out: string[] = [];
-  const shown = new Map<string, string>();
-  for (const f of r.fields.top) {
-    const e = f.example;
-    if (!e) continue;
-    out.push('', `#### ${mdCode(e.path)} — ${f.class}, ${mdText(e.kind)}`, '', `${mdText(seenText(e))}: ${mdCode(valuesText(e, 200))}`);
-    if (e.ignoredBecause !== null) out.push('', `Ignored: ${mdText(e.ignoredBecause)}`);
-    const same = shown.get(e.diff);
-    if (same !== undefined) out.push('', `_Same body diff as ${mdCode(same)} above._`);
-    else if (e.diff) out.push('', mdFence('diff', e.diff));
-    if (e.diff && same === undefined) shown.set(e.diff, e.path);
-  }
-  return out.length > 0 ? ['', '### Examples', ...out] : [];
+function classTable(r: RouteReport, rows: readonly FieldRow[], withExample: boolean): string {
+  const sides = exampleSides(r);
+  const header = ['endpoint', 'field', 'count', 'rate', ...(withExample ? ['example'] : []), 'why'];
+  const align: ('l' | 'r')[] = ['l', 'l', 'r', 'r', ...(withExample ? ['l' as const] : []), 'l'];
+  return pipeTable(header, align, rows.map((x) => [mdCode(x.endpoint, true), mdCode(x.finding.field, true), count(x.finding.count), pct(x.finding.rate),
+    ...(withExample ? [`${mdCode(seenText(x.finding.example), true)}: ${mdCode(valuesText(x.finding.example, sides, 120), true)}`] : []), mdText(x.finding.why)]));
 }
 
-function routeSection(r: RouteReport, windowed: boolean): string {
+/** The findings in reading order; sections with nothing in them are left out. */
+function findings(r: RouteReport): string[] {
+  const v = routeView(r);
+  const out: string[] = [];
+  if (v.endpoints.length > 0) {
+    out.push('### Endpoints, ranked by real-difference rate', '', endpointTable(v));
+    const shown = new Map<string, string>();
+    for (const e of v.endpoints) if (e.real.length > 0) out.push(...endpointBlock(r, e, shown));
+    out.push('');
+  }
+  if (v.unjudged.length > 0) {
+    out.push('### Unjudged fields', '', '_Too little evidence to tell noise from a real difference: neither a pass nor a mismatch._', '', classTable(r, v.unjudged, true), '');
+  }
+  if (v.generated.length > 0) {
+    out.push('### Generated values', '', '_Each side makes its own: compared by format and within a tolerance._', '', classTable(r, v.generated, false), '');
+  }
+  if (v.noise.length > 0) {
+    const rows = v.noise.map((x) => [mdCode(x.endpoint, true), mdCode(x.field, true), x.count > 0 ? count(x.count) : NONE, pct(x.rate), mdText(x.why)]);
+    out.push('### Noise', '', '_Evidence (lifetime): the primary disagreed with itself when asked again._', '',
+      pipeTable(['endpoint', 'field', 'count', 'rate', 'evidence'], ['l', 'l', 'r', 'r', 'l'], rows), '');
+  }
+  if (v.ignored.length > 0) out.push('### Ignored fields', '', classTable(r, v.ignored, false), '');
+  if (r.divergences.length > 0) {
+    const rows = r.divergences.slice(0, 20).map((d) => [mdText(when(d.at)), mdCode(`${d.method} ${d.path}`, true), mdText(divergenceStatus(d)), mdText(d.reason)]);
+    out.push('### Divergences', '', '_Second writes the other side missed or answered differently: the two databases disagree._', '',
+      pipeTable(['at', 'request', 'write → second write', 'reason'], ['l', 'l', 'l', 'l'], rows));
+    if (r.divergences.length > rows.length) out.push('', `…and ${count(r.divergences.length - rows.length)} more.`);
+    out.push('');
+  }
+  return out;
+}
+
+function routeSection(r: RouteReport): string {
   const v = verdict(r);
   const mark = { good: '✅', bad: '❌', warn: '⚠️', none: '⏳' }[v.tone];
   const out = [`## ${mdText(r.route)} — stage ${mdCode(stageText(r))}`, '', `${mark} **${mdText(v.text)}**`, '', `Last change: ${mdText(changeText(r.lastChange))}`, ''];
@@ -87,7 +120,7 @@ function routeSection(r: RouteReport, windowed: boolean): string {
   } else {
     out.push(...summary(r), '');
   }
-  if (r.fields.top.length > 0) out.push(...fields(r, windowed), ...examples(r), '');
+  out.push(...findings(r));
   return out.join('\n');
 }
 
@@ -95,5 +128,5 @@ function routeSection(r: RouteReport, windowed: boolean): string {
 export function renderMarkdown(report: Report): string {
   const head = ['# Shadow-diff report', '', `Window: ${windowText(report)} · generated ${when(report.generatedAt)}`, ''];
   if (report.routes.length === 0) return [...head, '_No routes to report._', ''].join('\n');
-  return [...head, ...report.routes.map((r) => routeSection(r, report.window.since !== null))].join('\n').replace(/\n{3,}/g, '\n\n');
+  return [...head, ...report.routes.map((r) => routeSection(r))].join('\n').replace(/\n{3,}/g, '\n\n');
 }

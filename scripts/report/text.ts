@@ -1,10 +1,12 @@
-// The shadow-diff report for a terminal (`strangler report`): aligned tables per route, the
-// example diffs, and ANSI colour only when asked (the CLI passes process.stdout.isTTY). Every
-// string from the data has its control characters made visible, so an upstream answer can't
-// drive the terminal.
-import type { FieldReport, Report, RouteReport } from '../../facade/src/core/report-types';
+// The shadow-diff report for a terminal (`strangler report`): per route the outcome, latency and
+// status tables, then the findings in reading order (view.ts): endpoints ranked by real-difference
+// rate with their real fields and examples, unjudged, generated, noise with its evidence, ignored,
+// divergences. ANSI colour only when asked (the CLI passes process.stdout.isTTY). Every string from
+// the data has its control characters made visible, so an upstream answer can't drive the terminal.
+import type { FieldFinding, Report, RouteReport } from '../../facade/src/core/report-types';
 import { OUTCOMES } from '../../facade/src/core/report-types';
-import { changeText, count, ms, NONE, pct, seenText, stageText, status, valuesText, verdict, when, windowText, type Tone } from './format';
+import { changeText, count, divergenceStatus, endpointSummary, firstLastText, ms, NONE, pct, seenText, stageText, status, valuesText, verdict, when, windowText, type Tone } from './format';
+import { exampleSides, routeView, type FieldRow, type NoiseRow, type RouteView } from './view';
 
 export interface TextOptions {
   /** ANSI colour and bold; false gives plain text. */
@@ -19,7 +21,7 @@ export function visible(text: string): string {
 }
 
 const TONE: Record<Tone, string> = { good: '32', bad: '31', warn: '33', none: '2' };
-const CLASS_TONE: Record<FieldReport['class'], string> = { mismatch: '31', noise: '33', insufficient: '35', ignored: '2' };
+const CLASS_TONE: Record<FieldFinding['class'], string> = { real: '31', unjudged: '35', generated: '36', noise: '33', ignored: '2' };
 
 interface Column { readonly title: string; readonly right?: boolean }
 
@@ -36,7 +38,7 @@ function table(paint: Paint, columns: readonly Column[], rows: readonly string[]
 }
 
 function outcomes(paint: Paint, r: RouteReport): string[] {
-  const tones: Record<string, string> = { match: '32', mismatch: '31', noise: '33', error: '35', divergence: '35' };
+  const tones: Record<string, string> = { match: '32', mismatch: '31', unjudged: '35', noise: '33', generated: '36', error: '35', divergence: '35' };
   const rows = OUTCOMES.map((o) => [o, count(r.outcomes[o].count), pct(r.outcomes[o].rate)]);
   return table(paint, [{ title: 'outcome' }, { title: 'count', right: true }, { title: 'rate', right: true }], rows,
     (ri, ci) => (ci === 0 && r.outcomes[OUTCOMES[ri]].count > 0 ? tones[OUTCOMES[ri]] ?? null : null));
@@ -55,43 +57,80 @@ function pairs(paint: Paint, r: RouteReport): string[] {
   return table(paint, [{ title: 'primary' }, { title: '' }, { title: 'shadow' }, { title: 'count', right: true }], rows);
 }
 
-function fields(paint: Paint, r: RouteReport): string[] {
-  const rows = r.fields.top.map((f) => [visible(f.field), count(f.mismatches), pct(f.mismatchRate), pct(f.noiseRate), count(f.ignored), f.class]);
-  const cols = [{ title: 'field' }, ...['mismatches', 'mismatch rate', 'noise rate', 'ignored'].map((title) => ({ title, right: true })), { title: 'class' }];
-  const lines = table(paint, cols, rows, (ri, ci) => (ci === 5 ? CLASS_TONE[r.fields.top[ri].class] : null));
-  if (r.fields.omitted > 0) lines.push(paint('2', `  … and ${count(r.fields.omitted)} more fields`));
-  return lines;
-}
-
-function diffLines(paint: Paint, diff: string): string[] {
+function diffLines(paint: Paint, diff: string, indent: string): string[] {
   const code = (line: string): string | null =>
     line.startsWith('+++') || line.startsWith('---') ? '1' : line.startsWith('@@') ? '36' : line.startsWith('+') ? '32' : line.startsWith('-') ? '31' : null;
   return diff.replace(/\n$/, '').split('\n').map((line) => {
     const shown = visible(line);
     const c = code(line);
-    return `      ${c ? paint(c, shown) : shown}`;
+    return `${indent}${c ? paint(c, shown) : shown}`;
   });
 }
 
-function examples(paint: Paint, r: RouteReport): string[] {
-  const out: string[] = [];
-  const shown = new Map<string, string>();
-  for (const f of r.fields.top) {
-    if (!f.example) continue;
-    const e = f.example;
-    out.push('', `  ${paint('1', visible(e.path))} ${paint(CLASS_TONE[f.class], `[${f.class}]`)} ${e.kind} · ${visible(seenText(e))}`);
-    out.push(`    ${visible(valuesText(e))}`);
-    if (e.ignoredBecause !== null) out.push(paint('2', `    ignored: ${visible(e.ignoredBecause)}`));
-    out.push(paint('2', `    why: ${visible(f.why)}`));
-    const same = shown.get(e.diff);
-    if (same !== undefined) out.push(paint('2', `    (same body diff as ${visible(same)} above)`));
-    else if (e.diff) out.push(...diffLines(paint, e.diff));
-    if (e.diff && same === undefined) shown.set(e.diff, e.path);
+const fieldCols = (first: readonly string[]): Column[] =>
+  [...first.map((title) => ({ title })), { title: 'count', right: true }, { title: 'rate', right: true }, { title: 'why' }];
+
+/** One endpoint: its summary, its real fields, and the newest example of each (the body diff once). */
+function endpointBlock(paint: Paint, r: RouteReport, e: RouteView['endpoints'][number], shown: Map<string, string>): string[] {
+  const head = `  ${paint('1', `#${e.rank} ${visible(e.endpoint.endpoint)}`)}`;
+  const lines = [head, `     ${visible(endpointSummary(e.endpoint))}`, paint('2', `     ${visible(firstLastText(e.endpoint))}`)];
+  if (e.real.length === 0) return lines;
+  const rows = e.real.map((f) => [visible(f.field), count(f.count), pct(f.rate), visible(f.why)]);
+  lines.push(...table(paint, fieldCols(['real field']), rows, (_ri, ci) => (ci === 0 ? CLASS_TONE.real : null)).map((l) => `   ${l}`));
+  const sides = exampleSides(r);
+  for (const f of e.real) {
+    const x = f.example;
+    lines.push('', `     ${paint('1', visible(x.path))} ${visible(x.kind)} · ${visible(seenText(x))}`, `       ${visible(valuesText(x, sides))}`,
+      paint('2', `       ${visible(firstLastText(f))}`));
+    const same = shown.get(x.diff);
+    if (same !== undefined) lines.push(paint('2', `       (same body diff as ${visible(same)} above)`));
+    else if (x.diff) { lines.push(...diffLines(paint, x.diff, '       ')); shown.set(x.diff, x.path); }
   }
+  return lines;
+}
+
+/** Fields of one class across endpoints, with an example request for the ones a person must judge. */
+function classTable(paint: Paint, r: RouteReport, rows: readonly FieldRow[], withExample: boolean): string[] {
+  const cells = rows.map((x) => [visible(x.endpoint), visible(x.finding.field), count(x.finding.count), pct(x.finding.rate), visible(x.finding.why)]);
+  const lines = table(paint, fieldCols(['endpoint', 'field']), cells, (ri, ci) => (ci === 1 ? CLASS_TONE[rows[ri].finding.class] : null));
+  if (!withExample) return lines;
+  const sides = exampleSides(r);
+  for (const x of rows) lines.push(`    ${visible(x.finding.field)} e.g. ${visible(seenText(x.finding.example))}: ${visible(valuesText(x.finding.example, sides))}`);
+  return lines;
+}
+
+function noiseTable(paint: Paint, rows: readonly NoiseRow[]): string[] {
+  const cells = rows.map((x) => [visible(x.endpoint), visible(x.field), x.count > 0 ? count(x.count) : NONE, pct(x.rate), visible(x.why)]);
+  const cols = [{ title: 'endpoint' }, { title: 'field' }, { title: 'count', right: true }, { title: 'rate', right: true }, { title: 'evidence' }];
+  return table(paint, cols, cells, (_ri, ci) => (ci === 1 ? CLASS_TONE.noise : null));
+}
+
+function divergenceTable(paint: Paint, r: RouteReport): string[] {
+  const shown = r.divergences.slice(0, 20);
+  const rows = shown.map((d) => [visible(when(d.at)), visible(`${d.method} ${d.path}`), visible(divergenceStatus(d)), visible(d.reason)]);
+  const lines = table(paint, [{ title: 'at' }, { title: 'request' }, { title: 'write → second write' }, { title: 'reason' }], rows, (_ri, ci) => (ci === 3 ? '35' : null));
+  if (r.divergences.length > shown.length) lines.push(paint('2', `  … and ${count(r.divergences.length - shown.length)} more`));
+  return lines;
+}
+
+/** The findings in reading order; sections with nothing in them are left out. */
+function findings(paint: Paint, r: RouteReport): string[] {
+  const v = routeView(r);
+  const out: string[] = [];
+  const section = (title: string, note: string, body: string[]): void => {
+    if (body.length > 0) out.push('', `${paint('1', `  ${title}`)}${paint('2', ` (${note})`)}`, ...body);
+  };
+  const shown = new Map<string, string>();
+  section('Endpoints', 'ranked by real-difference rate, then count', v.endpoints.flatMap((e, i) => [...(i > 0 ? [''] : []), ...endpointBlock(paint, r, e, shown)]));
+  if (v.unjudged.length > 0) section('Unjudged fields', 'too little evidence to tell noise from a real difference: neither a pass nor a mismatch', classTable(paint, r, v.unjudged, true));
+  if (v.generated.length > 0) section('Generated values', 'each side makes its own: compared by format and within a tolerance', classTable(paint, r, v.generated, false));
+  if (v.noise.length > 0) section('Noise', 'lifetime evidence: the primary disagreed with itself when asked again', noiseTable(paint, v.noise));
+  if (v.ignored.length > 0) section('Ignored fields', 'moved aside by ignore rules', classTable(paint, r, v.ignored, false));
+  if (r.divergences.length > 0) section('Divergences', 'second writes the other side missed or answered differently: the two databases disagree', divergenceTable(paint, r));
   return out;
 }
 
-function routeSection(paint: Paint, r: RouteReport, windowed: boolean): string[] {
+function routeSection(paint: Paint, r: RouteReport): string[] {
   const v = verdict(r);
   const lines = [
     paint('1', `━━ ${visible(r.route)} ━━ stage ${visible(stageText(r))}`),
@@ -104,11 +143,7 @@ function routeSection(paint: Paint, r: RouteReport, windowed: boolean): string[]
     if (!r.coverage.complete) lines.push(paint('33', `  counts cover the newest ${count(r.coverage.rows)} retained comparisons (since ${when(r.coverage.oldestAt)}); older rows were pruned`));
     lines.push('', ...outcomes(paint, r), '', ...sides(paint, r), '', paint('1', '  Status pairs'), ...pairs(paint, r));
   }
-  if (r.fields.top.length > 0) {
-    const scope = windowed ? ' (lifetime, not limited by --since)' : '';
-    lines.push('', paint('1', `  Top differing fields${scope}: ${count(r.fields.compared)} comparisons, ${count(r.fields.noiseSamples)} noise samples`));
-    lines.push(...fields(paint, r), ...examples(paint, r));
-  }
+  lines.push(...findings(paint, r));
   return lines;
 }
 
@@ -117,6 +152,6 @@ export function renderText(report: Report, options: TextOptions): string {
   const paint: Paint = options.color ? (code, text) => `\u001b[${code}m${text}\u001b[0m` : (_code, text) => text;
   const head = [paint('1', 'Shadow-diff report'), paint('2', `window: ${windowText(report)} · generated ${when(report.generatedAt)}`)];
   if (report.routes.length === 0) return [...head, '', `no routes to report ${NONE} add one to the config`].join('\n') + '\n';
-  const sections = report.routes.map((r) => routeSection(paint, r, report.window.since !== null).join('\n'));
+  const sections = report.routes.map((r) => routeSection(paint, r).join('\n'));
   return [...head, '', sections.join('\n\n')].join('\n') + '\n';
 }

@@ -285,7 +285,7 @@ it("fetch('/api/inventory/<sku>') is answered by the monolith and compared with 
     state.close();
   }
   // The admin API reports the same.
-  const admin = await (await fetch(`${stack!.urls.admin}/routes/inventory/comparisons`)).json() as { compared: number; outcomes: Record<string, number> };
+  const admin = await (await fetch(`${stack!.urls.admin}/routes/inventory/comparisons`, { headers: { authorization: `Bearer ${TOKEN}` } })).json() as { compared: number; outcomes: Record<string, number> };
   expect(admin.compared).toBe(1);
   expect(admin.outcomes.match).toBe(1);
   expect(admin.outcomes.mismatch).toBeUndefined();

@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ComparisonStore, type ComparisonRecord } from '../../facade/src/io/comparison-store';
+import { DiffStoreWriter as ComparisonStore } from '../../facade/src/io/diff-store/writer';
+import type { ComparisonRecord } from '../../facade/src/core/comparison';
 import { aComparison, aMismatch, Capture, oneLine, workspace, type Workspace } from './helpers/cli';
 
 let ws: Workspace;

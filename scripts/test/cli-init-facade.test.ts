@@ -21,6 +21,8 @@ describe('init', () => {
     expect(config.routes).toEqual([expect.objectContaining({ name: 'example', service: 'example-service', defaultStage: 'off' })]);
     expect(config.services['example-service'].url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(config.state.db).toBe(path.join(ws.dir, 'conf', '.strangler', 'state.db'));
+    // init makes the state database on purpose (other verbs never do by accident), owner-only.
+    expect(fs.statSync(config.state.db).mode & 0o777).toBe(0o600);
   });
 
   it('keeps the facade and admin ports off the monolith\'s port', async () => {

@@ -2,7 +2,8 @@
 // store (ComparisonStore.write) of a real state database, judged by the config's thresholds.
 // A pass moves the route; a fail refuses with exit 1 and the failed checks; --force is audited.
 import Database from 'better-sqlite3';
-import { ComparisonStore, type ComparisonRecord } from '../../facade/src/io/comparison-store';
+import { DiffStoreWriter as ComparisonStore } from '../../facade/src/io/diff-store/writer';
+import type { ComparisonRecord } from '../../facade/src/core/comparison';
 import { StateStore } from '../../facade/src/io/state-store';
 import { aComparison, aMismatch, oneLine, testConfig, workspace, type Workspace } from './helpers/cli';
 

@@ -1,6 +1,8 @@
 // `strangler route list|set|rollback|history` against a real state database in a temp folder:
 // tables and --json, before → after, the stage-skip guard, and every typo or bad value giving
 // one line on stderr naming it, with exit code 2.
+import fs from 'node:fs';
+import path from 'node:path';
 import { StateStore } from '../../facade/src/io/state-store';
 import { oneLine, workspace, type Workspace } from './helpers/cli';
 
@@ -105,7 +107,12 @@ describe('typos and bad values: one line on stderr, exit 2', () => {
     ['an unknown subcommand', ['route', 'lst'], /^error: unknown command 'lst' \(Did you mean list\?\)$/],
     ['an unknown option', ['route', 'list', '--jsn'], /^error: unknown option '--jsn'/],
     ['a bad stage', ['route', 'set', 'catalog', 'liv'], /'liv' is invalid for argument 'stage'. Allowed choices are off, dualwrite, shadow, live, rampdown, complete/],
-    ['a non-numeric percent', ['route', 'set', 'catalog', 'dualwrite', '--percent', 'ten'], /--percent <n>' argument 'ten' is invalid. percent must be a number from 0 to 100/],
+    ['a non-numeric percent', ['route', 'set', 'catalog', 'dualwrite', '--percent', 'ten'], /--percent <n>' argument 'ten' is invalid. percent must be a whole number from 0 to 100, written in plain digits \(got "ten"\)/],
+    ['a hexadecimal percent', ['route', 'set', 'catalog', 'dualwrite', '--percent', '0x10'], /--percent <n>' argument '0x10' is invalid. percent must be a whole number from 0 to 100/],
+    ['a percent in exponent form', ['route', 'promote', 'catalog', '--percent', '1e1'], /argument '1e1' is invalid. percent must be a whole number/],
+    ['a percent with a leading space', ['route', 'set', 'catalog', 'live', '--percent', ' 5'], /argument ' 5' is invalid. percent must be a whole number/],
+    ['a percent with a decimal point', ['route', 'set', 'catalog', 'live', '--percent', '5.0'], /argument '5.0' is invalid. percent must be a whole number/],
+    ['a limit in exponent form', ['route', 'history', '--limit', '1e1'], /--limit <n>' argument '1e1' is invalid. must be a whole number >= 1/],
     ['a percent above 100', ['route', 'promote', 'catalog', '--percent', '150'], /argument '150' is invalid/],
     ['a bad limit', ['route', 'history', '--limit', '0'], /--limit <n>' argument '0' is invalid/],
     ['an unknown route (set)', ['route', 'set', 'catalgo', 'dualwrite'], /^error: unknown route "catalgo" \(known: catalog, inventory\)$/],
@@ -117,6 +124,27 @@ describe('typos and bad values: one line on stderr, exit 2', () => {
     expect(r.code).toBe(2);
     expect(oneLine(r.stderr)).toMatch(message);
     expect(r.stdout).toBe('');
+  });
+
+  it.each([
+    ['a mistyped --db', ['--db', 'stat.db', 'route', 'set', 'catalog', 'dualwrite']],
+    ['a mistyped --db on a read', ['--db', 'sub/stat.db', 'route', 'list']],
+  ])('%s is refused (exit 2) and creates no database', async (_what, argv) => {
+    const r = await ws.run(argv);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/^error: state database .*stat\.db does not exist \(a typo in --db, STRANGLER_DB or state\.db\?\): start the facade once, run `strangler init`, or pass --create to make it$/);
+    expect(fs.readdirSync(ws.dir).filter((f) => f.includes('stat.db'))).toEqual([]);
+    expect(fs.existsSync(path.join(ws.dir, 'sub'))).toBe(false);
+  });
+
+  it('--create makes a new database (owner-only) for a command that succeeds, and none for one that fails', async () => {
+    const failed = await ws.run(['--db', 'new.db', '--create', 'route', 'set', 'catalgo', 'dualwrite']);
+    expect(failed.code).toBe(2);
+    expect(fs.readdirSync(ws.dir).filter((f) => f.startsWith('new.db'))).toEqual([]);
+    const ok = await ws.run(['--db', 'new.db', '--create', 'route', 'set', 'catalog', 'dualwrite']);
+    expect(ok.code).toBe(0);
+    expect(fs.statSync(path.join(ws.dir, 'new.db')).mode & 0o777).toBe(0o600);
+    expect(JSON.parse((await ws.run(['--db', 'new.db', 'route', 'list', '--json'])).stdout)[0]).toMatchObject({ route: 'catalog', stage: 'dualwrite' });
   });
 
   it('a missing config file says how to name or create one (exit 2)', async () => {

@@ -1,23 +1,46 @@
-// The report renderers on a fixture report: text with and without ANSI colour, Markdown for a
-// pull request, and the HTML file (SVG charts, no external resources, everything escaped).
-import { renderHtml } from '../report/html';
+// The report renderers on a fixture report (v2: endpoints ranked by real-difference rate, field
+// classes, noise evidence, divergences): text with and without ANSI colour, Markdown for a pull
+// request, and the HTML file (SVG charts, no external resources, everything escaped, long paths
+// wrapping at separators). Assertions are about what a reader sees and in which order.
+import { renderHtml, breakable } from '../report/html';
 import { mdCode, mdFence, mdText, renderMarkdown } from '../report/markdown';
 import { renderText, visible } from '../report/text';
-import { fixtureReport } from './fixtures/report-fixture';
+import { fixtureReport, ITEM, LIST, RESERVE } from './fixtures/report-fixture';
 
 const ANSI = /\u001b\[/;
 const INJECTED = '<script>alert("x")</script>';
 
+/** Index of each needle in `text`, failing the test when one is missing. */
+function positions(text: string, needles: readonly string[]): number[] {
+  return needles.map((n) => {
+    const at = text.indexOf(n);
+    if (at < 0) throw new Error(`not in the output: ${JSON.stringify(n)}`);
+    return at;
+  });
+}
+const ascending = (xs: readonly number[]): boolean => xs.every((x, i) => i === 0 || xs[i - 1] < x);
+
 describe('text', () => {
-  it('without colour has no ANSI codes and shows every route, the tables and the example diff', () => {
+  it('leads with the top endpoint and its real fields, then unjudged, generated, noise, ignored and divergences', () => {
     const out = renderText(fixtureReport(), { color: false });
     expect(out).not.toMatch(ANSI);
     expect(out).toContain('━━ inventory ━━ stage shadow');
-    expect(out).toMatch(/mismatch\s+38\s+10\.6 %/);
-    expect(out).toMatch(/\$\.price\s+41\s+11\.5 %\s+0\.0 %\s+0\s+mismatch/);
-    expect(out).toMatch(/monolith 200\s+→\s+service 500\s+7/);
+    expect(out).toContain('real differences in 26 of 360 comparisons (7.2 %) on 1 endpoint');
+    // Outcome counts include the two v2 classes.
+    expect(out).toMatch(/unjudged\s+7\s+1\.9 %/);
+    expect(out).toMatch(/generated\s+65\s+18\.1 %/);
+    expect(out).toMatch(/monolith 200\s+→\s+service 500\s+5/);
+    const order = positions(out, [
+      `#1 ${ITEM}`, '$.price        21  7.9 %  the primary answered the same when asked again', 'monolith "12.50" → service "12.05"',
+      `#2 ${LIST}`, `#3 ${RESERVE}`, 'Unjudged fields', 'Generated values', 'tolerance 60000 ms', 'Noise', 'the primary disagreed with itself 62 of 84 times',
+      'Ignored fields', 'ignore rule $.etag: per-process etag', 'Divergences', 'POST /api/inventory/SKU-1001/reserve',
+      '━━ catalog ━━ stage off',
+    ]);
+    expect(ascending(order)).toBe(true);
+    expect(out).toMatch(/POST \/api\/inventory\/SKU-1001\/reserve\s+200 → 503\s+second_write_status_503/);
+    expect(out).toContain('GET /api/inventory/SKU-1007 at 2024-05-01 11:29:15 UTC');
     expect(out).toContain('-  "price": "12.50",');
-    expect(out).toContain('━━ catalog ━━ stage off');
+    expect(out).toContain('$.on_hand e.g. POST /api/inventory/SKU-1006/reserve at 2024-05-01 11:51:45 UTC: monolith 37 → service 38');
     expect(out).toContain('no comparisons yet');
     expect(out).not.toMatch(/NaN|undefined/);
   });
@@ -30,33 +53,34 @@ describe('text', () => {
   });
 
   it('shows escape sequences from upstream data instead of sending them to the terminal', () => {
-    // A text body's diff carries the upstream's bytes as they are.
-    const report = fixtureReport();
-    const [inventory] = report.routes;
-    const raw = { ...inventory, fields: { ...inventory.fields, top: inventory.fields.top.map((f) => ({ ...f, field: `${f.field}\u001b[2J`,
-      example: f.example && { ...f.example, diff: '--- primary\n+++ shadow\n-ok\n+\u001b]0;pwned\u0007\n' } })) } };
-    const out = renderText({ ...report, routes: [raw] }, { color: false });
+    const evil = '\u001b]0;pwned\u0007\u001b[2J';
+    const out = renderText(fixtureReport({ injected: evil, pricePath: '$.price\u001b[31m' }), { color: false });
     expect(out).not.toMatch(/\u001b|\u0007/);
-    expect(out).toContain('+\\x1b]0;pwned\\x07');
-    expect(out).toContain('$.price\\x1b[2J');
+    expect(out).toContain('$.price\\x1b[31m'); // the field path in the table
+    expect(out).toContain('service "\\u001b]0;pwned\\u0007\\u001b[2J"'); // the value, as JSON
+    expect(out).toContain('+  "price\\x1b[31m": "\\u001b]0;pwned'); // the body diff line
     expect(visible('a\tb\u009bc')).toBe('a\\x09b\\x9bc');
   });
 
-  it('labels field aggregates as lifetime when a window is given', () => {
+  it('a window narrows the endpoints, and the noise evidence stays', () => {
     const since = new Date('2024-05-01T11:45:00.000Z');
-    expect(renderText(fixtureReport({ since }), { color: false })).toContain('Top differing fields (lifetime, not limited by --since)');
-    expect(renderText(fixtureReport(), { color: false })).not.toContain('lifetime');
+    const out = renderText(fixtureReport({ since }), { color: false });
+    expect(out).toContain('window: last 15m');
+    expect(out).not.toContain('$.price'); // the price bug ended before the window
+    expect(out).toContain('the primary disagreed with itself 62 of 84 times');
   });
 });
 
 describe('markdown', () => {
-  it('has a heading per route, pipe tables and the example diff in a diff fence', () => {
+  it('has a heading per route, the ranked endpoint table, real fields with a diff fence, then the other classes', () => {
     const md = renderMarkdown(fixtureReport());
     expect(md).toContain('## inventory — stage `shadow`');
-    expect(md).toContain('| field | mismatches | mismatch rate | noise rate | ignored | class | why |');
-    expect(md).toContain('| `$.price` | 41 | 11.5 % | 0.0 % | 0 | 🔴 mismatch |');
-    expect(md).toMatch(/```diff\n--- primary\n\+\+\+ shadow\n@@ -1,5 \+1,5 @@\n[\s\S]*?\n```\n/);
-    expect(md).toContain('## catalog — stage `off`');
+    expect(md).toContain('| # | endpoint | compared | real | real rate | unjudged | noise | generated | seen |');
+    expect(md).toContain(`| 1 | \`${ITEM}\` | 267 | 26 | 9.7 % | 0 | 58 | 65 |`);
+    expect(md).toContain('| `$.price` | 21 | 7.9 % | the primary answered the same when asked again (21 of 21 times)');
+    expect(md).toMatch(/```diff\n--- primary\n\+\+\+ shadow\n@@ -1,6 \+1,6 @@\n[\s\S]*?\n```\n/);
+    const order = positions(md, [`#### 1. \`${ITEM}\``, '### Unjudged fields', '### Generated values', '### Noise', '### Ignored fields', '### Divergences', '## catalog']);
+    expect(ascending(order)).toBe(true);
     expect(md).toContain('No comparisons yet');
   });
 
@@ -65,25 +89,37 @@ describe('markdown', () => {
     expect(mdCode('a`b', true)).toBe('``a`b``');
     expect(mdCode('x|y', true)).toBe('`x\\|y`');
     expect(mdFence('diff', '+```\n')).toBe('````diff\n+```\n````');
-    const md = renderMarkdown(fixtureReport({ injected: INJECTED }));
+    const md = renderMarkdown(fixtureReport({ injected: INJECTED, pricePath: '$.a|b' }));
     const outsideCode = md.replace(/^(`{3,})[^\n]*\n[\s\S]*?\n\1$/gm, '').replace(/(`+)[^`]*?\1/g, '');
     expect(outsideCode).not.toContain('<script'); // only inside code spans and fences, never as raw HTML
-    expect(md).toContain(`+  "price": ${JSON.stringify(INJECTED)},`);
+    expect(md).toContain(`+  "price": ${JSON.stringify(INJECTED)},`.replace('price', 'a|b'));
+    expect(md).toContain('| `$.a\\|b` | 21 |'); // a pipe in a field path does not split the table row
   });
 });
 
 describe('html', () => {
-  it('is one self-contained document with SVG charts, tables and coloured diffs', () => {
+  it('is one self-contained document with SVG charts, ranked endpoints, classes and coloured diffs', () => {
     const html = renderHtml(fixtureReport());
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html.match(/<svg /g)).toHaveLength(2); // catalog has no comparisons, so no charts
-    expect(html).toContain('<table class="fields">');
-    expect(html).toContain('<span class="add">+  &quot;price&quot;: &quot;12.05&quot;,</span>');
-    expect(html).toContain('<span class="del">-  &quot;price&quot;: &quot;12.50&quot;,</span>');
+    const order = positions(html, ['<table class="endpoints">', `data-endpoint="${ITEM}"`, '<table class="unjudged">', '<table class="generated">',
+      '<table class="noise">', '<table class="ignored">', '<table class="divergences">']);
+    expect(ascending(order)).toBe(true);
+    expect(html).toContain('<span class="add">+  &quot;price&quot;: &quot;12.<wbr>05&quot;,<wbr></span>');
+    expect(html).toContain('<span class="del">-  &quot;price&quot;: &quot;12.<wbr>50&quot;,<wbr></span>');
     expect(html).toContain('No comparisons yet');
     expect(html).not.toMatch(/NaN|undefined/);
     expect(html).not.toMatch(/<script|<link|@import|url\(|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/i);
     expect(html).toContain("Content-Security-Policy\" content=\"default-src 'none'");
+  });
+
+  it('lets long field paths and values wrap after separators', () => {
+    expect(breakable('$.items[3].price')).toBe('$.<wbr>items[<wbr>3].<wbr>price');
+    expect(breakable('GET /api/a,b')).toBe('GET /<wbr>api/<wbr>a,<wbr>b');
+    const long = `$.${Array.from({ length: 30 }, (_, i) => `level${i}`).join('.')}`;
+    const html = renderHtml(fixtureReport({ pricePath: long }));
+    expect(html).toContain(`<td class="field"><code>${breakable(long)}</code></td>`);
+    expect(html).toMatch(/overflow-wrap: anywhere/);
   });
 
   it('escapes a <script> injected into a diff value', () => {
@@ -93,8 +129,8 @@ describe('html', () => {
   });
 
   it('escapes route names and field paths everywhere', () => {
-    const report = fixtureReport();
-    const evil = { ...report, routes: [{ ...report.routes[1], route: '"><img src=x onerror=alert(1)>' }] };
+    const report = fixtureReport({ pricePath: '$.x"><img src=x onerror=alert(2)>' });
+    const evil = { ...report, routes: [report.routes[0], { ...report.routes[1], route: '"><img src=x onerror=alert(1)>' }] };
     const html = renderHtml(evil);
     expect(html).not.toContain('<img');
     expect(html).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');

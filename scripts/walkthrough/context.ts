@@ -46,6 +46,8 @@ export class WalkthroughContext {
     readonly sizes: Sizes,
     readonly skus: SkuPool,
     readonly signal: AbortSignal,
+    /** The facade's admin token: reading a route from the admin API needs it. */
+    private readonly adminToken = '',
   ) {
     this.db = new Database(stack.stateDb, { readonly: true, fileMustExist: true });
   }
@@ -62,7 +64,7 @@ export class WalkthroughContext {
   async waitForStage(stage: string, rollout: { stage: string; percent: number } | null = null): Promise<void> {
     const deadline = Date.now() + 5000;
     while (Date.now() < deadline) {
-      const res = await fetch(`${this.stack.urls.admin}/routes/${ROUTE}`);
+      const res = await fetch(`${this.stack.urls.admin}/routes/${ROUTE}`, { headers: { authorization: `Bearer ${this.adminToken}` } });
       const view = (await res.json()) as { stage: string; rollout: { stage: string; percent: number } | null };
       if (view.stage === stage && JSON.stringify(view.rollout) === JSON.stringify(rollout)) return;
       await sleep(100, undefined, { signal: this.signal });

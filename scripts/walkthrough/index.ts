@@ -77,7 +77,7 @@ export async function runWalkthrough(opts: WalkthroughOptions): Promise<Walkthro
       abort.abort();
     });
     Object.assign(env, { STRANGLER_CONFIG: stack.configPath, STRANGLER_ADMIN_TOKEN: token, MONOLITH_DB: stack.dbs.monolith, INVENTORY_DB: stack.dbs.inventory });
-    held.ctx = new WalkthroughContext(stack, narrator, sizes, skus, abort.signal);
+    held.ctx = new WalkthroughContext(stack, narrator, sizes, skus, abort.signal, token);
     await narrator.cli(['route', 'list']);
     record(n, START_SHORT, from);
     for (const step of STEPS) {

@@ -8,12 +8,25 @@
 //                  (0 of 12 is not 0 %: its upper bound is about 24 %)
 //   divergences    none (a failed second write means the two databases disagree)
 //   error_rate     fails when the service's lower bound > the monolith's upper bound (clearly worse)
-//   latency_p99    fails when service p99 > 2 × monolith p99 + 10 ms, judged with >= 20 answers per side
+//   endpoints      no endpoint with a real difference (re-classified with today's rules and evidence)
+//   unjudged       no comparison left unjudged (not enough evidence is "not judged", never a pass)
+//   latency        fails when the service's answer times are clearly above the monolith's plus a margin
+//                  (one-sided Mann-Whitney U, >= 50 answers per side; fewer: not judged, not refused)
 import { wilsonInterval } from './compare/noise';
+import { judgeLatency, MIN_LATENCY_SAMPLES as LATENCY_SAMPLES } from './latency-judge';
 import { stageDistance, type Stage } from './stages';
 
 /** What one side did at the stage: requests, failures (5xx or no answer), p99 of its answer times. */
-export interface SideFigures { readonly requests: number; readonly failures: number; readonly p99Ms: number | null }
+export interface SideFigures {
+  readonly requests: number;
+  readonly failures: number;
+  readonly p99Ms: number | null;
+  /** Answer times (ms) at the stage, for the latency judge. */
+  readonly latenciesMs?: readonly number[];
+}
+
+/** One endpoint's comparisons at the stage (re-classified). */
+export interface EndpointFigures { readonly endpoint: string; readonly compared: number; readonly mismatches: number; readonly unjudged: number; readonly topField: string | null }
 
 export interface GateInput {
   readonly route: string;
@@ -25,6 +38,10 @@ export interface GateInput {
   readonly comparisons: number;
   /** Outcome 'mismatch' only (noise does not count). */
   readonly mismatches: number;
+  /** Comparisons whose verdict is `unjudged` (not enough evidence yet). */
+  readonly unjudged?: number;
+  /** Per endpoint, ranked by real-difference rate. */
+  readonly endpoints?: readonly EndpointFigures[];
   readonly divergences: number;
   readonly errors: number;
   readonly skipped: number;
@@ -35,17 +52,18 @@ export interface GateInput {
 export interface GateThresholds { readonly minComparisons: number; readonly maxMismatchRate: number; readonly confidence: number }
 
 export interface GateCheck {
-  readonly name: 'comparisons' | 'mismatch_rate' | 'divergences' | 'error_rate' | 'latency_p99';
+  readonly name: 'comparisons' | 'mismatch_rate' | 'endpoints' | 'unjudged' | 'divergences' | 'error_rate' | 'latency';
   readonly pass: boolean;
+  /** `not_judged`: too little evidence to say (a refusal when it blocks, never shown as a pass). */
+  readonly status: 'pass' | 'fail' | 'not_judged';
   readonly figures: string;
   readonly message: string;
 }
 
 export interface GateResult { readonly pass: boolean; readonly route: string; readonly from: Stage; readonly to: Stage; readonly checks: readonly GateCheck[] }
 
-/** Answers per side below which p99 is not judged. */
-export const MIN_LATENCY_SAMPLES = 20;
-const LATENCY_RULE = 'rule: service p99 > 2 × monolith p99 + 10 ms fails';
+/** Answers per side below which latency is not judged. */
+export const MIN_LATENCY_SAMPLES = LATENCY_SAMPLES;
 
 /** A percentage for messages: "1.2 %", "1 %", "0.35 %". */
 export function formatPercent(x: number): string {
@@ -87,8 +105,8 @@ function comparisonsCheck(i: GateInput, t: GateThresholds): GateCheck {
   const since = i.since ? ` since ${i.since}` : '';
   const figures = `${i.comparisons} comparisons at ${i.stage}${since} (need ${t.minComparisons}); ${i.errors} errors and ${i.skipped} skipped not counted`;
   return i.comparisons >= t.minComparisons
-    ? { name: 'comparisons', pass: true, figures, message: `enough comparisons at ${i.stage}` }
-    : { name: 'comparisons', pass: false, figures, message: `only ${i.comparisons} of the ${t.minComparisons} comparisons needed at ${i.stage}: send more traffic, then try again` };
+    ? { name: 'comparisons', pass: true, status: 'pass', figures, message: `enough comparisons at ${i.stage}` }
+    : { name: 'comparisons', pass: false, status: 'not_judged', figures, message: `only ${i.comparisons} of the ${t.minComparisons} comparisons needed at ${i.stage}: send more traffic, then try again` };
 }
 
 function mismatchCheck(i: GateInput, t: GateThresholds): GateCheck {
@@ -98,26 +116,26 @@ function mismatchCheck(i: GateInput, t: GateThresholds): GateCheck {
   const pass = high <= t.maxMismatchRate;
   const figures = `${plural(i.mismatches, 'mismatch', 'mismatches')} in ${i.comparisons} comparisons: ${formatPercent(rate)}, upper bound ${formatPercent(high)} ${pass ? '≤' : '>'} ${formatPercent(t.maxMismatchRate)}`;
   const conf = formatPercent(t.confidence);
-  if (pass) return { name: 'mismatch_rate', pass, figures, message: `with ${conf} confidence the mismatch rate is at most ${formatPercent(high)}` };
+  if (pass) return { name: 'mismatch_rate', pass, status: 'pass', figures, message: `with ${conf} confidence the mismatch rate is at most ${formatPercent(high)}` };
   const needed = cleanComparisonsNeeded(t.maxMismatchRate, t.confidence);
   const hint = i.mismatches === 0 && needed !== null
     ? `; no mismatch yet, but showing ≤ ${formatPercent(t.maxMismatchRate)} takes about ${needed} comparisons without one`
     : '; read the report, then fix the service or add ignore rules';
-  return { name: 'mismatch_rate', pass, figures, message: `with ${conf} confidence the mismatch rate may be as high as ${formatPercent(high)}${hint}` };
+  return { name: 'mismatch_rate', pass, status: i.mismatches === 0 ? 'not_judged' : 'fail', figures, message: `with ${conf} confidence the mismatch rate may be as high as ${formatPercent(high)}${hint}` };
 }
 
 function divergenceCheck(i: GateInput): GateCheck {
   const figures = `${plural(i.divergences, 'divergence', 'divergences')} at ${i.stage}`;
   return i.divergences === 0
-    ? { name: 'divergences', pass: true, figures, message: 'every second write reached the other side' }
-    : { name: 'divergences', pass: false, figures, message: 'second writes failed or were not sent, so the two databases disagree: repair them (see the report) first' };
+    ? { name: 'divergences', pass: true, status: 'pass', figures, message: 'every second write reached the other side' }
+    : { name: 'divergences', pass: false, status: 'fail', figures, message: 'second writes failed or were not sent, so the two databases disagree: repair them (see the report) first' };
 }
 
 function errorRateCheck(i: GateInput, t: GateThresholds): GateCheck {
   const { service: s, monolith: m } = i;
   if (s.requests === 0 || m.requests === 0) {
     const figures = `service ${s.failures} of ${s.requests} failed; monolith ${m.failures} of ${m.requests}`;
-    return { name: 'error_rate', pass: true, figures, message: 'not judged: no answers from one of the sides at this stage' };
+    return { name: 'error_rate', pass: true, status: 'not_judged', figures, message: 'not judged: no answers from one of the sides at this stage' };
   }
   const z = zForConfidence(t.confidence);
   const low = wilsonInterval(s.failures, s.requests, z).low;
@@ -125,22 +143,39 @@ function errorRateCheck(i: GateInput, t: GateThresholds): GateCheck {
   const pass = !(low > high);
   const figures = `service ${s.failures} of ${s.requests} failed (${formatPercent(s.failures / s.requests)}, lower bound ${formatPercent(low)}) ${pass ? '≤' : '>'} monolith ${m.failures} of ${m.requests} (${formatPercent(m.failures / m.requests)}, upper bound ${formatPercent(high)})`;
   return pass
-    ? { name: 'error_rate', pass, figures, message: "the service's error rate is not clearly worse than the monolith's" }
-    : { name: 'error_rate', pass, figures, message: 'the service fails clearly more often than the monolith (its lower bound is above the monolith\'s upper bound)' };
+    ? { name: 'error_rate', pass, status: 'pass', figures, message: "the service's error rate is not clearly worse than the monolith's" }
+    : { name: 'error_rate', pass, status: 'fail', figures, message: 'the service fails clearly more often than the monolith (its lower bound is above the monolith\'s upper bound)' };
 }
 
 function latencyCheck(i: GateInput): GateCheck {
   const { service: s, monolith: m } = i;
-  if (s.p99Ms === null || m.p99Ms === null || s.requests < MIN_LATENCY_SAMPLES || m.requests < MIN_LATENCY_SAMPLES) {
-    const figures = `service ${s.requests} answers, monolith ${m.requests} answers (need ${MIN_LATENCY_SAMPLES} each)`;
-    return { name: 'latency_p99', pass: true, figures, message: `not judged: too few answers per side (${LATENCY_RULE})` };
+  const v = judgeLatency(s.latenciesMs ?? [], m.latenciesMs ?? []);
+  const med = (x: number | null): string => (x === null ? 'n/a' : ms(x));
+  const rule = `one-sided Mann-Whitney U, margin ${ms(v.marginMs)}, p < 0.01`;
+  if (!v.judged) {
+    const figures = `service ${s.latenciesMs?.length ?? 0} answer times, monolith ${m.latenciesMs?.length ?? 0} (need ${MIN_LATENCY_SAMPLES} each)`;
+    return { name: 'latency', pass: true, status: 'not_judged', figures, message: 'not judged: too few answer times per side; not a reason to refuse' };
   }
-  const limit = 2 * m.p99Ms + 10;
-  const pass = s.p99Ms <= limit;
-  const figures = `service p99 ${ms(s.p99Ms)} (${s.requests} answers) ${pass ? '≤' : '>'} 2 × monolith p99 ${ms(m.p99Ms)} + 10 ms = ${ms(limit)}`;
-  return pass
-    ? { name: 'latency_p99', pass, figures, message: `the service is not clearly slower than the monolith (${LATENCY_RULE})` }
-    : { name: 'latency_p99', pass, figures, message: `the service is clearly slower than the monolith (${LATENCY_RULE})` };
+  const figures = `service median ${med(v.serviceMedian)}, monolith median ${med(v.monolithMedian)}; p = ${v.p!.toPrecision(2)} (${rule})`;
+  return v.slower
+    ? { name: 'latency', pass: false, status: 'fail', figures, message: `the service is clearly slower than the monolith by more than ${ms(v.marginMs)}` }
+    : { name: 'latency', pass: true, status: 'pass', figures, message: `the service is not clearly slower than the monolith plus ${ms(v.marginMs)}` };
+}
+
+function endpointsCheck(i: GateInput): GateCheck {
+  const bad = (i.endpoints ?? []).filter((e) => e.mismatches > 0);
+  const figures = `${(i.endpoints ?? []).length} endpoints compared; ${bad.length} with real differences`;
+  if (bad.length === 0) return { name: 'endpoints', pass: true, status: 'pass', figures, message: 'no endpoint shows a real difference' };
+  const list = bad.slice(0, 3).map((e) => `${e.endpoint} (${e.mismatches} of ${e.compared}${e.topField ? `, ${e.topField}` : ''})`).join('; ');
+  return { name: 'endpoints', pass: false, status: 'fail', figures, message: `real differences at ${list}${bad.length > 3 ? ` and ${bad.length - 3} more` : ''}: fix the service or add ignore rules` };
+}
+
+function unjudgedCheck(i: GateInput): GateCheck {
+  const n = i.unjudged ?? 0;
+  const figures = `${plural(n, 'comparison', 'comparisons')} unjudged at ${i.stage}`;
+  return n === 0
+    ? { name: 'unjudged', pass: true, status: 'pass', figures, message: 'every differing field has enough evidence to be judged' }
+    : { name: 'unjudged', pass: false, status: 'not_judged', figures, message: 'some fields differ without enough evidence to call them noise or real: send more reads, or add ignore rules' };
 }
 
 function freeMove(input: GateInput): GateCheck {
@@ -149,7 +184,7 @@ function freeMove(input: GateInput): GateCheck {
   const message = stage === 'off'
     ? 'nothing is compared at off, so leaving it needs no evidence'
     : `${stage} → ${target} moves backwards: a rollback is never gated`;
-  return { name: 'comparisons', pass: true, figures, message };
+  return { name: 'comparisons', pass: true, status: 'pass', figures, message };
 }
 
 /** Judges a move of `input.route` from `input.stage` to `input.target` by the rules in this file's header. */
@@ -157,7 +192,7 @@ export function evaluateGate(input: GateInput, t: GateThresholds): GateResult {
   const free = stageDistance(input.stage, input.target) < 0 || input.stage === 'off';
   const checks: GateCheck[] = free
     ? [freeMove(input)]
-    : [comparisonsCheck(input, t), mismatchCheck(input, t), divergenceCheck(input), errorRateCheck(input, t), latencyCheck(input)];
+    : [comparisonsCheck(input, t), mismatchCheck(input, t), endpointsCheck(input), unjudgedCheck(input), divergenceCheck(input), errorRateCheck(input, t), latencyCheck(input)];
   return Object.freeze({
     pass: checks.every((c) => c.pass), route: input.route, from: input.stage, to: input.target,
     checks: Object.freeze(checks.map((c) => Object.freeze(c))),

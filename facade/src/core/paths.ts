@@ -1,5 +1,7 @@
-// Request-target normalization: the path the facade routes on is the path it sends upstream.
-// Runs first in the pipeline, before route matching; a path it refuses is answered 400 (PATH_MALFORMED).
+// Request-target normalization for routing. The facade decides on the normalized path and forwards
+// the request-target byte for byte, so normalization only has to make every spelling of a path
+// (escapes, `//`, `/./`, `..`, encoded slashes) land on the same route. Runs first in the pipeline;
+// a path it refuses is answered 400 (PATH_MALFORMED).
 
 /** A normalized path, or the reason the raw path was refused. */
 export type NormalizedPath = { readonly ok: true; readonly path: string } | { readonly ok: false; readonly reason: string };
@@ -26,17 +28,30 @@ export function splitTarget(url: string): SplitTarget {
 
 /**
  * Normalizes the path of an origin-form request-target (no query). The result is canonical:
- * unreserved characters decoded, other escapes in uppercase hex, characters not allowed in a path
- * percent-encoded, duplicate slashes collapsed, dot segments removed (RFC 3986 §5.2.4, including
- * ones spelled `%2E`), trailing slash kept. Refused: no leading '/', malformed escapes, control
- * characters, `%00`, raw `\`, `%2F`, `%5C`, and `..` climbing above the root.
+ * unreserved characters decoded, other escapes in uppercase hex (`%2F` and `%5C` stay escaped, a raw
+ * `\\` becomes `%5C`), characters not allowed in a path percent-encoded, duplicate slashes
+ * collapsed, dot segments removed (RFC 3986 §5.2.4, including ones spelled `%2E`), trailing slash
+ * kept. Refused: no leading '/', malformed escapes, control characters, `%00`, and `..` climbing
+ * above the root.
  */
 export function normalizePath(rawPath: string): NormalizedPath {
   if (!rawPath.startsWith('/')) return fail('path must start with "/"');
   if (CANONICAL.test(rawPath)) return { ok: true, path: rawPath };
   const decoded = canonicalEscapes(rawPath);
   if (typeof decoded !== 'string') return decoded;
-  return removeDotSegments(decoded);
+  return removeDotSegments(decoded, false);
+}
+
+/**
+ * The path an upstream that decodes encoded slashes would see: `%2F` and `%5C` in a normalized
+ * path read as `/` (a backslash is a separator to some servers), dot segments removed again
+ * (`..` above the root stops at the root, as RFC 3986 says). Routing tries this path first, so
+ * an encoded slash can never make a request miss the route its decoded path matches.
+ */
+export function decodedSlashes(normalized: string): string {
+  if (!normalized.includes('%2F') && !normalized.includes('%5C')) return normalized;
+  const result = removeDotSegments(normalized.replace(/%2F|%5C/g, '/'), true);
+  return result.ok ? result.path : '/';
 }
 
 function canonicalEscapes(raw: string): string | NormalizedPath {
@@ -48,15 +63,12 @@ function canonicalEscapes(raw: string): string | NormalizedPath {
       const byte = hexByte(raw, i + 1);
       if (byte === null) return fail(`malformed percent-escape at offset ${i}`);
       if (byte === 0x00) return fail('encoded NUL (%00) is refused: it truncates paths in some upstreams');
-      if (byte === 0x2f || byte === 0x5c) {
-        return fail('encoded slash or backslash (%2F, %5C) is refused: a classic route-bypass vector');
-      }
       out += UNRESERVED[byte] ? String.fromCharCode(byte) : '%' + HEX[byte >> 4] + HEX[byte & 15];
       i += 2;
     } else if (code < 0x20 || code === 0x7f) {
       return fail('control character in path');
     } else if (c === '\\') {
-      return fail('backslash in path is refused: some upstreams treat it as "/" (route-bypass vector)');
+      out += '%5C'; // routed like %5C: both spellings of a backslash land on the same route
     } else if (code > 0xff) {
       // Node hands over request-target bytes as latin1, so anything wider did not come off the wire.
       return fail('character outside the byte range in path');
@@ -74,15 +86,16 @@ function hexByte(s: string, at: number): number | null {
   return hi === -1 || lo === -1 ? null : hi * 16 + lo;
 }
 
-// Works on segments: empty segments (duplicate slashes) are dropped, '.' is dropped, '..' pops.
+// Works on segments: empty segments (duplicate slashes) are dropped, '.' is dropped, '..' pops
+// (above the root: refused, or with `clamp` ignored as RFC 3986 does).
 // A final '', '.' or '..' leaves a trailing slash, as RFC 3986 §5.2.4 does.
-function removeDotSegments(path: string): NormalizedPath {
+function removeDotSegments(path: string, clamp: boolean): NormalizedPath {
   const parts = path.split('/').slice(1);
   const kept: string[] = [];
   for (const seg of parts) {
     if (seg === '' || seg === '.') continue;
     if (seg === '..') {
-      if (kept.length === 0) return fail('".." climbs above the root');
+      if (kept.length === 0 && !clamp) return fail('".." climbs above the root');
       kept.pop();
       continue;
     }

@@ -2,9 +2,13 @@
 // what core/report.ts builds from the diff store's rows and what the text, Markdown and HTML
 // renderers print. Add fields freely; renaming or removing one is a breaking change (bump `version`).
 
-/** Every outcome a comparison can have, in the order reports list them. */
-export const OUTCOMES = ['match', 'mismatch', 'noise', 'skipped', 'error', 'divergence'] as const;
-export type ReportOutcome = (typeof OUTCOMES)[number];
+import type { EndpointFindings } from './comparison/findings';
+import { OUTCOMES, type Outcome } from './comparison/outcome';
+
+/** Every outcome a comparison can have, in the order reports list them (the comparison module's vocabulary). */
+export { OUTCOMES };
+export type ReportOutcome = Outcome;
+export type { EndpointFindings, FieldFinding } from './comparison/findings';
 
 /** The two implementations, in the order reports list them. */
 export const REPORT_SIDES = ['monolith', 'service'] as const;
@@ -15,8 +19,8 @@ export const LATENCY_BUCKETS_MS: readonly number[] = [1, 2, 5, 10, 20, 50, 100, 
 
 /** The whole report. */
 export interface Report {
-  /** Contract version: 1. */
-  readonly version: 1;
+  /** Contract version: 2 (endpoints and field classes replaced the per-route field list of version 1). */
+  readonly version: 2;
   /** ISO time the report was built (the caller's `now`). */
   readonly generatedAt: string;
   /** Comparisons counted are those with `since <= at`; `since` null means every retained comparison. */
@@ -43,8 +47,16 @@ export interface RouteReport {
   readonly sides: readonly SideReport[];
   /** Status-code pairs, most frequent first. */
   readonly statusPairs: readonly StatusPair[];
-  /** Per-field aggregates: kept for ever, so never limited by the window. */
-  readonly fields: FieldsReport;
+  /**
+   * Endpoints (method + path template) ranked by real-difference rate, then count, each with its
+   * differing fields classed `real`, `unjudged`, `generated`, `noise` or `ignored` (re-classified
+   * with today's rules and evidence) and the newest example of each.
+   */
+  readonly endpoints: readonly EndpointFindings[];
+  /** Noise evidence per endpoint and field: where the primary disagreed with itself (lifetime). */
+  readonly noise: readonly NoiseEvidence[];
+  /** Second writes the other side missed or answered differently, in the window (their own section). */
+  readonly divergences: readonly DivergenceRow[];
   /** Mismatch rate over time (from the per-minute counts, which outlive the retained rows). */
   readonly timeline: Timeline;
 }
@@ -97,49 +109,20 @@ export interface StatusPair {
   readonly count: number;
 }
 
-export interface FieldsReport {
-  /** Always `lifetime`: field aggregates are never pruned nor windowed. */
-  readonly scope: 'lifetime';
-  /** Lifetime comparisons (match, mismatch, noise) and primary-vs-primary samples: the denominators. */
-  readonly compared: number;
-  readonly noiseSamples: number;
-  /** Fields sorted by mismatches, then noise, then ignored differences. */
-  readonly top: readonly FieldReport[];
-  /** Fields left out of `top` by the limit. */
-  readonly omitted: number;
-}
-
-export interface FieldReport {
-  /** Field path with array indices generalized: `$.items[*].price`, `status`, `headers.content-type`. */
+export interface NoiseEvidence {
+  readonly endpoint: string;
   readonly field: string;
-  readonly mismatches: number;
-  readonly noiseDiffs: number;
-  readonly ignored: number;
-  readonly mismatchRate: number;
-  readonly noiseRate: number;
-  /** classifyField's class; `ignored` when every difference seen here was moved aside by an ignore rule. */
-  readonly class: 'mismatch' | 'noise' | 'insufficient' | 'ignored';
-  /** One sentence with the figures behind `class`. */
+  /** The evidence: "the primary disagreed with itself 37 of 40 times; ...". */
   readonly why: string;
-  readonly example: FieldExample | null;
 }
 
-/** The newest stored difference at a field (already redacted by the store). */
-export interface FieldExample {
-  /** When and on which request it was seen (null for the store's first-seen example). */
-  readonly at: string | null;
-  readonly request: { readonly method: string; readonly path: string } | null;
-  readonly primarySide: ReportSide | null;
-  /** The exact difference path, e.g. `$.items[3].price`. */
+export interface DivergenceRow {
+  readonly at: string;
+  readonly method: string;
   readonly path: string;
-  readonly kind: string;
-  /** Values on each side; a key is absent when that side lacks the field (`added` / `removed`). */
-  readonly primary?: unknown;
-  readonly shadow?: unknown;
-  /** The ignore rule's reason when the difference was ignored. */
-  readonly ignoredBecause: string | null;
-  /** Unified diff of the two bodies (`--- primary` / `+++ shadow`); '' when none was stored. */
-  readonly diff: string;
+  readonly reason: string;
+  readonly primaryStatus: number | null;
+  readonly shadowStatus: number | null;
 }
 
 export interface Timeline {

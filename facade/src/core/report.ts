@@ -1,16 +1,18 @@
 // Builds the shadow-diff report (core/report-types.ts) from the diff store's raw rows: outcome
-// counts and rates in the window, each side's latency and errors, status pairs, the top differing
-// fields with their class and newest example, and the mismatch-rate timeline. Pure: io/report-query.ts
-// reads the rows; the clock arrives as `now`.
-import { classifyField, fieldOf } from './compare';
-import { OUTCOMES, REPORT_SIDES, type FieldExample, type FieldReport, type Report, type ReportOutcome, type ReportSide, type RouteReport, type SideReport, type StageChange, type StatusPair } from './report-types';
+// counts and rates in the window, each side's latency and errors, status pairs, the endpoints
+// ranked by real-difference rate with their classed fields (core/comparison/findings.ts), noise
+// evidence, divergences, and the mismatch-rate timeline. Pure: io/report-query.ts reads the rows
+// and re-classifies stored facts; the clock arrives as `now`.
+import { OUTCOMES, REPORT_SIDES, type DivergenceRow, type EndpointFindings, type NoiseEvidence, type Report, type ReportOutcome, type ReportSide, type RouteReport, type SideReport, type StageChange, type StatusPair } from './report-types';
 import { epochMinute, latencySummary, rateOf, timelineOf, type MinuteCount } from './report-stats';
 
 export * from './report-types';
 
-/** One retained comparison row (no detail). */
+/** One retained comparison row (no detail); `outcome` already re-classified by the reader. */
 export interface ComparisonRow {
   readonly at: string;
+  readonly method?: string;
+  readonly path?: string;
   readonly route: string;
   readonly primarySide: string;
   readonly primaryStatus: number | null;
@@ -21,14 +23,10 @@ export interface ComparisonRow {
   readonly reason: string | null;
 }
 
-/** A retained comparison with its parsed detail (`{ mismatched, ignored, diff }`). */
-export interface SampleRow {
-  readonly at: string;
-  readonly route: string;
-  readonly method: string;
-  readonly path: string;
-  readonly primarySide: string;
-  readonly detail: unknown;
+/** What the reader found per route: ranked endpoints and noise evidence. */
+export interface RouteFindings {
+  readonly endpoints: readonly EndpointFindings[];
+  readonly noise: readonly NoiseEvidence[];
 }
 
 export interface ReportInput {
@@ -38,19 +36,17 @@ export interface ReportInput {
   readonly routes: readonly string[];
   /** Retained rows with `at` from the start of `since`'s minute or later (all rows when no `since`). */
   readonly rows: readonly ComparisonRow[];
-  /** Rows with detail, newest first (examples come from the first that has the field). */
-  readonly samples: readonly SampleRow[];
-  readonly routeStats: readonly { readonly route: string; readonly compared: number; readonly noiseSamples: number }[];
-  readonly fieldStats: readonly { readonly route: string; readonly field: string; readonly mismatches: number; readonly noiseDiffs: number; readonly ignored: number; readonly example: string | null }[];
+  /** Per route: endpoints ranked with their classed fields, and noise evidence. */
+  readonly findings: ReadonlyMap<string, RouteFindings>;
   readonly minutes: readonly (MinuteCount & { readonly route: string })[];
   readonly states: readonly { readonly route: string; readonly stage: string; readonly rolloutStage: string | null; readonly rolloutPercent: number | null }[];
   /** Audit entries, newest first. */
   readonly audit: readonly (StageChange & { readonly route: string })[];
-  /** How many fields `fields.top` lists (default 15). */
+  /** How many fields each endpoint lists (default 15). */
   readonly maxFields?: number;
 }
 
-/** Primary-vs-primary samples are stored as skipped rows; they are not comparisons. */
+/** Rows of version 1 stores: primary-vs-primary samples were stored as skipped rows; they are not comparisons. */
 const isNoiseSample = (r: ComparisonRow): boolean => r.outcome === 'skipped' && r.reason === 'noise_sample';
 const asSide = (s: string): ReportSide => (s === 'service' ? 'service' : 'monolith');
 const otherSide = (s: ReportSide): ReportSide => (s === 'monolith' ? 'service' : 'monolith');
@@ -94,63 +90,15 @@ function statusPairs(rows: readonly ComparisonRow[]): StatusPair[] {
     || code(a.primary) - code(b.primary) || code(a.shadow) - code(b.shadow));
 }
 
-type StoredDifference = { path: string; kind?: string; primary?: unknown; shadow?: unknown; reason?: string };
-
-/** The stored difference at `field` in one detail object (mismatched before ignored), with the body diff. */
-function differenceAt(detail: unknown, field: string): { d: StoredDifference; ignored: boolean; diff: string } | null {
-  if (typeof detail !== 'object' || detail === null) return null;
-  const { mismatched, ignored, diff } = detail as { mismatched?: unknown; ignored?: unknown; diff?: unknown };
-  const lists: Array<[unknown, boolean]> = [[mismatched, false], [ignored, true]];
-  for (const [list, isIgnored] of lists) {
-    if (!Array.isArray(list)) continue;
-    const d = list.find((x): x is StoredDifference => typeof x?.path === 'string' && fieldOf(x.path) === field);
-    if (d) return { d, ignored: isIgnored, diff: typeof diff === 'string' ? diff : '' };
-  }
-  return null;
+function divergencesOf(rows: readonly ComparisonRow[]): DivergenceRow[] {
+  return rows.filter((r) => r.outcome === 'divergence').map((r) => ({
+    at: r.at, method: r.method ?? '', path: r.path ?? '', reason: r.reason ?? 'unknown', primaryStatus: r.primaryStatus, shadowStatus: r.shadowStatus,
+  })).sort((a, b) => b.at.localeCompare(a.at));
 }
 
-function exampleFor(field: string, samples: readonly SampleRow[], firstSeen: string | null): FieldExample | null {
-  let sample: SampleRow | null = null;
-  let found: ReturnType<typeof differenceAt> = null;
-  for (const s of samples) {
-    found = differenceAt(s.detail, field);
-    if (found) { sample = s; break; }
-  }
-  if (!found && firstSeen) {
-    try { found = differenceAt(JSON.parse(firstSeen), field); } catch { found = null; }
-  }
-  if (!found) return null;
-  const { d, ignored, diff } = found;
-  return {
-    at: sample?.at ?? null,
-    request: sample ? { method: sample.method, path: sample.path } : null,
-    primarySide: sample ? asSide(sample.primarySide) : null,
-    path: d.path, kind: String(d.kind ?? 'changed'),
-    ...(d.primary !== undefined ? { primary: d.primary } : {}),
-    ...(d.shadow !== undefined ? { shadow: d.shadow } : {}),
-    ignoredBecause: ignored ? String(d.reason ?? '') : null, diff,
-  };
-}
-
-function fieldsReport(route: string, input: ReportInput): RouteReport['fields'] {
-  const stats = input.routeStats.find((r) => r.route === route) ?? { compared: 0, noiseSamples: 0 };
-  const samples = input.samples.filter((s) => s.route === route);
-  const all = input.fieldStats
-    .filter((f) => f.route === route && f.mismatches + f.noiseDiffs + f.ignored > 0)
-    .sort((a, b) => b.mismatches - a.mismatches || b.noiseDiffs - a.noiseDiffs || b.ignored - a.ignored || a.field.localeCompare(b.field));
+function endpointsOf(route: string, input: ReportInput): readonly EndpointFindings[] {
   const limit = input.maxFields ?? 15;
-  const top = all.slice(0, limit).map((f): FieldReport => {
-    const c = classifyField({ shadowComparisons: stats.compared, shadowDiffs: f.mismatches, noiseSamples: stats.noiseSamples, noiseDiffs: f.noiseDiffs });
-    const onlyIgnored = f.mismatches === 0 && f.noiseDiffs === 0;
-    return {
-      field: f.field, mismatches: f.mismatches, noiseDiffs: f.noiseDiffs, ignored: f.ignored,
-      mismatchRate: c.mismatchRate, noiseRate: c.noiseRate,
-      class: onlyIgnored ? 'ignored' : c.class,
-      why: onlyIgnored ? `${f.ignored} difference(s) here were moved aside by an ignore rule; none counted as a mismatch.` : c.why,
-      example: exampleFor(f.field, samples, f.example),
-    };
-  });
-  return { scope: 'lifetime', compared: stats.compared, noiseSamples: stats.noiseSamples, top, omitted: all.length - top.length };
+  return (input.findings.get(route)?.endpoints ?? []).map((e) => (e.fields.length > limit ? { ...e, fields: e.fields.slice(0, limit) } : e));
 }
 
 function routeReport(route: string, input: ReportInput): RouteReport {
@@ -179,7 +127,9 @@ function routeReport(route: string, input: ReportInput): RouteReport {
     },
     sides: sideReports(inWindow),
     statusPairs: statusPairs(inWindow),
-    fields: fieldsReport(route, input),
+    endpoints: endpointsOf(route, input),
+    noise: input.findings.get(route)?.noise ?? [],
+    divergences: divergencesOf(inWindow),
     timeline: timelineOf(minutes.filter((m) => Number.isFinite(epochMinute(m.minute)))),
   };
 }
@@ -187,7 +137,7 @@ function routeReport(route: string, input: ReportInput): RouteReport {
 /** Builds the report for `input.routes`, in that order. */
 export function buildReport(input: ReportInput): Report {
   return {
-    version: 1,
+    version: 2,
     generatedAt: input.now.toISOString(),
     window: { since: input.since?.toISOString() ?? null, until: input.now.toISOString() },
     routes: input.routes.map((route) => routeReport(route, input)),

@@ -1,6 +1,8 @@
 // Route table: patterns compiled once at start-up (and on reload), matched per request on the normalized path.
-// The most specific pattern wins; no match means the request belongs to the monolith.
-import { normalizePath } from './paths';
+// The most specific pattern wins; no match means the request belongs to the monolith. Literal segments
+// match case-insensitively unless the route (or the table) is case-sensitive, as Express and most
+// monoliths route; a trailing slash never changes the route (docs/reference/routing.md).
+import { decodedSlashes, normalizePath } from './paths';
 
 /** What a route matches on, as written in config. */
 export interface RouteMatch {
@@ -16,6 +18,14 @@ export interface RouteMatch {
 export interface RouteLike {
   readonly name: string;
   readonly match: RouteMatch;
+  /** Absent: the table's default (`routing.caseSensitive`, false). */
+  readonly caseSensitive?: boolean;
+}
+
+/** Table-wide routing options. */
+export interface RoutingOptions {
+  /** Literal segments match with their case (default false: `/API/Orders` matches `/api/orders`). */
+  readonly caseSensitive?: boolean;
 }
 
 /** The request facts routing needs: `path` must already be normalized (see `normalizePath`). */
@@ -35,6 +45,8 @@ export interface CompiledRoute<R extends RouteLike = RouteLike> {
   readonly rest: boolean;
   readonly methods: ReadonlySet<string> | null;
   readonly host: string | null;
+  /** When false, `segments` hold lower-cased literals and are matched against the lower-cased path. */
+  readonly caseSensitive: boolean;
   /** Position in config, the last tie-breaker. */
   readonly order: number;
 }
@@ -42,6 +54,7 @@ export interface CompiledRoute<R extends RouteLike = RouteLike> {
 /** Compiled routes, most specific first, indexed by first path segment. Immutable: reloads build a new one. */
 export interface RouteTable<R extends RouteLike = RouteLike> {
   readonly routes: readonly CompiledRoute<R>[];
+  /** Keyed by the lower-cased first literal (case-sensitive routes check the case themselves). */
   readonly byFirstSegment: ReadonlyMap<string, readonly CompiledRoute<R>[]>;
   /** Candidates for a path whose first segment is no route's literal first segment. */
   readonly wildcardFirst: readonly CompiledRoute<R>[];
@@ -66,13 +79,14 @@ export function validatePattern(pattern: string): string | null {
   if (normalized.path !== literal) {
     return 'pattern is not in normalized form (no dot segments, only needed escapes, uppercase hex)';
   }
+  if (/%2F|%5C/.test(literal)) return 'an encoded slash or backslash (%2F, %5C) cannot be part of a pattern';
   return null;
 }
 
 /** Compiles routes once; throws on an invalid pattern (config validation reports those first). */
-export function compileRoutes<R extends RouteLike>(routes: readonly R[]): RouteTable<R> {
-  const compiled = routes.map((route, order) => compileOne(route, order)).sort(bySpecificity);
-  const firstLiteral = (c: CompiledRoute<R>) => (c.segments[0]?.kind === 'literal' ? c.segments[0].value : null);
+export function compileRoutes<R extends RouteLike>(routes: readonly R[], options: RoutingOptions = {}): RouteTable<R> {
+  const compiled = routes.map((route, order) => compileOne(route, order, options.caseSensitive ?? false)).sort(bySpecificity);
+  const firstLiteral = (c: CompiledRoute<R>) => (c.segments[0]?.kind === 'literal' ? c.segments[0].value.toLowerCase() : null);
   const wildcardFirst = compiled.filter((c) => firstLiteral(c) === null);
   const byFirstSegment = new Map<string, CompiledRoute<R>[]>();
   for (const c of compiled) {
@@ -89,14 +103,35 @@ export function matchRoute<R extends RouteLike>(table: RouteTable<R>, facts: Rou
   const parts = facts.path.split('/').slice(1);
   // A trailing slash does not change which route a path belongs to.
   if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
-  const candidates = (parts.length > 0 && table.byFirstSegment.get(parts[0])) || table.wildcardFirst;
+  const lower = parts.map((p) => p.toLowerCase());
+  const candidates = (lower.length > 0 && table.byFirstSegment.get(lower[0])) || table.wildcardFirst;
   const host = facts.host === undefined ? null : hostOnly(facts.host);
   for (const c of candidates) {
     if (c.methods !== null && !c.methods.has(facts.method)) continue;
     if (c.host !== null && c.host !== host) continue;
-    if (segmentsMatch(c, parts)) return c;
+    if (segmentsMatch(c, c.caseSensitive ? parts : lower)) return c;
   }
   return null;
+}
+
+/**
+ * The route for a normalized path that may hold encoded slashes (`%2F`, `%5C`): first as an
+ * upstream that decodes them would read it, so an encoded slash never lets a request miss the route
+ * of its decoded path; else as one segment (Express's reading: `/files/:name` takes `a%2Fb`).
+ */
+export function matchNormalized<R extends RouteLike>(table: RouteTable<R>, facts: RoutingFacts): CompiledRoute<R> | null {
+  const decoded = decodedSlashes(facts.path);
+  const first = matchRoute(table, decoded === facts.path ? facts : { ...facts, path: decoded });
+  return first ?? (decoded === facts.path ? null : matchRoute(table, facts));
+}
+
+/**
+ * The route for `OPTIONS *` (a question about the whole server): the most specific catch-all route
+ * (`/**`) that takes OPTIONS for this host, or null (the monolith answers).
+ */
+export function matchAsterisk<R extends RouteLike>(table: RouteTable<R>, facts: Omit<RoutingFacts, 'path'>): CompiledRoute<R> | null {
+  const host = facts.host === undefined ? null : hostOnly(facts.host);
+  return table.wildcardFirst.find((c) => c.segments.length === 0 && c.rest && (c.methods === null || c.methods.has(facts.method)) && (c.host === null || c.host === host)) ?? null;
 }
 
 /** Lowercased host without its port (`Shop.Example:8080` → `shop.example`, `[::1]:80` → `[::1]`). */
@@ -116,17 +151,18 @@ function segmentsMatch(c: CompiledRoute, parts: readonly string[]): boolean {
   return true;
 }
 
-function compileOne<R extends RouteLike>(route: R, order: number): CompiledRoute<R> {
+function compileOne<R extends RouteLike>(route: R, order: number, caseSensitiveByDefault: boolean): CompiledRoute<R> {
   const problem = validatePattern(route.match.path);
   if (problem !== null) throw new Error(`route "${route.name}": ${problem}`);
+  const caseSensitive = route.caseSensitive ?? caseSensitiveByDefault;
   const raw = route.match.path === '/' ? [] : route.match.path.slice(1).split('/');
   const rest = raw[raw.length - 1] === '**';
   const segments: Segment[] = (rest ? raw.slice(0, -1) : raw).map((s) =>
-    s === '*' || s.startsWith(':') ? { kind: 'one' } : { kind: 'literal', value: s },
+    s === '*' || s.startsWith(':') ? { kind: 'one' } : { kind: 'literal', value: caseSensitive ? s : s.toLowerCase() },
   );
   const methods = route.match.methods ? new Set(route.match.methods.map((m) => m.toUpperCase())) : null;
   const host = route.match.host === undefined ? null : hostOnly(route.match.host);
-  return Object.freeze({ route, segments: Object.freeze(segments), rest, methods, host, order });
+  return Object.freeze({ route, segments: Object.freeze(segments), rest, methods, host, caseSensitive, order });
 }
 
 // More literal segments, then single-segment wildcards over `**`, then longer pattern, then config order.

@@ -1,6 +1,6 @@
 // Admin API: `GET /report?route=&since=15m` answers the shadow-diff report as JSON (the same
-// contract as `strangler report --json`). Parses, calls io/report-query, serializes; read-only,
-// so no token is needed, like the other GET endpoints. admin.ts mounts it before its 404 handler.
+// contract as `strangler report --json`). Parses, calls io/report-query, serializes. It is traffic
+// data: admin.ts mounts it behind a read token (io/admin-auth.ts), before its 404 handler.
 import type express from 'express';
 import type { Request, Response } from 'express';
 import type Database from 'better-sqlite3';
@@ -14,6 +14,8 @@ export interface ReportRouteDeps {
   readonly routes: readonly string[];
   /** The report's clock; `new Date()` by default. */
   readonly now?: () => Date;
+  /** Route configs, so stored comparisons are re-classified with their ignore rules and generated-value policy. */
+  readonly configs?: ReadonlyMap<string, import('../config').RouteConfig>;
 }
 
 /** A query parameter as one string; repeated or nested parameters are refused. */
@@ -47,6 +49,6 @@ export function mountReportRoutes(app: express.Express, deps: ReportRouteDeps): 
         return;
       }
     }
-    res.json(loadReport(deps.db, { route: name, since: sinceDate, now, routes: deps.routes }));
+    res.json(loadReport(deps.db, { route: name, since: sinceDate, now, routes: deps.routes, configs: deps.configs }));
   });
 }

@@ -1,20 +1,21 @@
 // The admin API (its own port, loopback by default): route listing and stage changes, health,
-// readiness and Prometheus metrics. Changes need `Authorization: Bearer <STRANGLER_ADMIN_TOKEN>`;
-// without a configured token every change is refused. Handlers only parse, call and serialize.
-import { timingSafeEqual } from 'node:crypto';
+// readiness and Prometheus metrics. Everything but /healthz, /readyz and /metrics needs a bearer
+// token (io/admin-auth.ts): a read token to look, a write token to change; the token's name is the
+// audit actor. Without a configured token the API refuses. Handlers only parse, call and serialize.
 import express, { type Request, type Response, type NextFunction } from 'express';
 import { z } from 'zod';
 import { STAGES, isStage, nextStage } from '../core/stages';
 import { evaluateGate, type GateThresholds } from '../core/gate';
 import { leadingStage } from '../core/transitions';
 import { loadGateInput } from './gate-input';
-import { classifyField } from '../core/compare';
+import { routeFindings, storedIgnoreRules } from './findings-query';
 import type { RouteRuntime } from '../pipeline/context';
 import type { FlagProvider } from '../flags/provider';
 import { StageChangeError, type StateStore } from './state-store';
-import type { ComparisonStore } from './comparison-store';
 import { validIgnorePattern } from './compare-rules';
 import { mountReportRoutes } from './admin-report';
+import { requireRole, tokenOf, type AdminToken } from './admin-auth';
+import { mountDivergenceRoutes, type DivergenceAdminDeps } from './admin-divergences';
 
 export interface MetricsSource {
   readonly contentType: string;
@@ -27,15 +28,17 @@ export interface AdminDeps {
   /** Null with the LaunchDarkly provider: stages then live in LaunchDarkly, not here. */
   readonly store: StateStore | null;
   readonly metrics: MetricsSource;
-  readonly comparisons: ComparisonStore;
   /** The facade's gate thresholds (config `gate`). */
   readonly gate: GateThresholds;
   /** The state database (ignore rules, audit log) whatever the flag provider. */
   readonly state: StateStore;
-  readonly token: string | undefined;
+  /** Accepted tokens (io/admin-auth.ts resolveAdminTokens); empty: the admin API refuses everything but health and metrics. */
+  readonly tokens: readonly AdminToken[];
   readonly isReady: () => boolean;
   /** Called after this process changed a stage, so it applies without waiting for the poll. */
   readonly onStageChanged: () => void;
+  /** Divergence listing and repair (absent: those endpoints answer 404). */
+  readonly divergences?: DivergenceAdminDeps;
 }
 
 const IgnoreBody = z.object({
@@ -66,23 +69,17 @@ export function requestCounters(text: string): Map<string, Record<string, number
   return out;
 }
 
-function tokenMatches(expected: string, header: string | undefined): boolean {
-  const given = header?.startsWith('Bearer ') ? header.slice(7) : '';
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
+/** The audit actor is the token's name; an `actor` the caller names is kept only as a claim in the details. */
+function auditActor(token: AdminToken, claimed: string | undefined, details: Record<string, unknown> | undefined): { actor: string; details?: Record<string, unknown> } {
+  if (claimed === undefined || claimed === token.name) return { actor: token.name, details };
+  return { actor: token.name, details: { ...details, requestedBy: claimed } };
 }
 
 export function createAdminApp(deps: AdminDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  const requireToken = (req: Request, res: Response, next: NextFunction): void => {
-    if (!deps.token) {
-      res.status(403).json({ error: 'WRITES_DISABLED', message: 'set STRANGLER_ADMIN_TOKEN to allow changes through the admin API' });
-    } else if (!tokenMatches(deps.token, req.headers.authorization)) {
-      res.status(401).json({ error: 'UNAUTHORIZED', message: 'send Authorization: Bearer <STRANGLER_ADMIN_TOKEN>' });
-    } else next();
-  };
+  const requireToken = requireRole(deps.tokens, 'write');
+  const requireRead = requireRole(deps.tokens, 'read');
   /** The route named in the path, or a 404 naming the known routes (then null). */
   const routeOr404 = (req: Request, res: Response): RouteRuntime | null => {
     const name = String(req.params.name);
@@ -103,6 +100,9 @@ export function createAdminApp(deps: AdminDeps): express.Express {
   app.get('/healthz', (_req, res) => { res.json({ ok: true }); });
   app.get('/readyz', (_req, res) => { res.status(deps.isReady() ? 200 : 503).json({ ready: deps.isReady() }); });
   app.get('/metrics', async (_req, res) => { res.type(deps.metrics.contentType).send(await deps.metrics.text()); });
+  // Every route added below answers only to a token (routes, comparisons, reports, the audit log and
+  // divergences are traffic data); changes also need a write token (requireToken).
+  app.use(requireRead);
   app.get('/routes', async (_req, res) => {
     const counters = requestCounters(await deps.metrics.text());
     res.json({ routes: [...deps.routes.values()].map((rt) => describe(rt, counters)) });
@@ -117,15 +117,20 @@ export function createAdminApp(deps: AdminDeps): express.Express {
     res.json({ history: deps.store.history(String(req.params.name)) });
   });
   app.get('/routes/:name/comparisons', (req, res) => {
-    const name = routeOr404(req, res)?.config.name;
-    if (!name) return;
+    const rt = routeOr404(req, res);
+    if (!rt) return;
+    const name = rt.config.name;
     const limit = Math.min(200, Math.max(1, Number(req.query.limit ?? 20) || 20));
-    const route = deps.comparisons.routeAggregates().find((r) => r.route === name) ?? { route: name, compared: 0, noiseSamples: 0 };
+    // Re-classified with today's rules and evidence, like the report and the gate.
+    const found = routeFindings(deps.state.db, { route: name, config: rt.config, stored: storedIgnoreRules(deps.state.db) });
+    const outcomes: Record<string, number> = {};
+    for (const c of found.comparisons) {
+      const o = found.verdicts.get(c.id) ?? c.outcome;
+      outcomes[o] = (outcomes[o] ?? 0) + 1;
+    }
     res.json({
-      route: name, compared: route.compared, noiseSamples: route.noiseSamples, outcomes: deps.comparisons.outcomeCounts(name),
-      fields: deps.comparisons.fieldAggregates(name).map(({ example: _e, ...f }) => ({
-        ...f, ...classifyField({ shadowComparisons: route.compared, shadowDiffs: f.mismatches, noiseSamples: route.noiseSamples, noiseDiffs: f.noiseDiffs }),
-      })), samples: deps.comparisons.samples(name, limit),
+      route: name, outcomes, endpoints: found.endpoints, noise: found.noise,
+      samples: found.comparisons.slice(0, limit).map((c) => ({ ...c, outcome: found.verdicts.get(c.id) ?? c.outcome })),
     });
   });
   app.get('/routes/:name/ignore', (req, res) => {
@@ -144,7 +149,7 @@ export function createAdminApp(deps: AdminDeps): express.Express {
     }
     const problem = validIgnorePattern(parsed.data.path);
     if (problem) { res.status(400).json({ error: 'PATTERN_INVALID', message: `path: ${problem}` }); return; }
-    res.status(201).json(deps.state.addIgnoreRule({ route: name, path: parsed.data.path, reason: parsed.data.reason, actor: parsed.data.actor ?? 'admin-api' }));
+    res.status(201).json(deps.state.addIgnoreRule({ route: name, path: parsed.data.path, reason: parsed.data.reason, actor: tokenOf(res).name }));
   });
   app.delete('/routes/:name/ignore', requireToken, (req, res) => {
     const name = String(req.params.name);
@@ -160,7 +165,7 @@ export function createAdminApp(deps: AdminDeps): express.Express {
     const stage = isStage(req.query.stage) ? req.query.stage : leadingStage(state);
     const target = isStage(req.query.target) ? req.query.target : nextStage(stage);
     if (!target) { res.status(409).json({ error: 'NO_NEXT_STAGE', message: `${rt.config.name} is at ${stage}: there is no later stage` }); return; }
-    const input = loadGateInput(deps.state.db, rt.config.name, stage, target);
+    const input = loadGateInput(deps.state.db, rt.config.name, stage, target, rt.config);
     res.json({ input, thresholds: deps.gate, result: evaluateGate(input, deps.gate) });
   });
   app.put('/routes/:name', requireToken, express.json({ limit: '16kb' }), (req, res) => {
@@ -173,7 +178,8 @@ export function createAdminApp(deps: AdminDeps): express.Express {
       return;
     }
     try {
-      const entry = deps.store.change({ ...parsed.data, route: rt.config.name, actor: parsed.data.actor ?? 'admin-api', defaultStage: rt.flag.defaultStage });
+      const { actor: claimed, details, ...change } = parsed.data;
+      const entry = deps.store.change({ ...change, ...auditActor(tokenOf(res), claimed, details), route: rt.config.name, defaultStage: rt.flag.defaultStage });
       deps.onStageChanged();
       res.json({ route: rt.config.name, from: entry.from, to: entry.to, percent: entry.percent, audit: entry });
     } catch (err) {
@@ -181,7 +187,8 @@ export function createAdminApp(deps: AdminDeps): express.Express {
       throw err;
     }
   });
-  mountReportRoutes(app, { db: deps.state.db, routes: [...deps.routes.keys()] });
+  mountReportRoutes(app, { db: deps.state.db, routes: [...deps.routes.keys()], configs: new Map([...deps.routes].map(([n, r]) => [n, r.config])) });
+  if (deps.divergences) mountDivergenceRoutes(app, deps.divergences, requireToken, requireRead);
   app.use((_req: Request, res: Response) => { res.status(404).json({ error: 'NOT_FOUND' }); });
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     const status = err.status && err.status < 500 ? err.status : 500;

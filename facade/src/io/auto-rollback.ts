@@ -53,7 +53,20 @@ export function createAutoRollback(opts: AutoRollbackOptions): AutoRollback {
   const settings = config.autoRollback;
   const now = opts.now ?? Date.now;
   const window = new ErrorWindow(settings.windowMs);
-  const lastAction = new Map<string, number>();
+  // A rollback (or a failed attempt) mutes the route for one window, so the same burst never rolls it
+  // back twice; any stage change after it (a person promoting again) lifts the mute at once.
+  const muted = new Map<string, { readonly at: number; readonly updatedAt: string | null }>();
+  const stateVersion = (route: string): string | null => store.state(route)?.updatedAt ?? null;
+  const isMuted = (route: string, at: number): boolean => {
+    const m = muted.get(route);
+    if (m === undefined || at - m.at >= settings.windowMs) return false;
+    let now: string | null;
+    try { now = stateVersion(route); } catch { return true; } // unreadable state: stay muted, try again later
+    if (now === m.updatedAt) return true;
+    muted.delete(route);
+    return false;
+  };
+  const mute = (route: string, at: number, updatedAt: string | null): void => { muted.set(route, { at, updatedAt }); };
   let enabled = settings.enabled;
   if (enabled && config.flags.provider !== 'sqlite') {
     // The stages would be written where LaunchDarkly never reads them.
@@ -90,7 +103,9 @@ export function createAutoRollback(opts: AutoRollbackOptions): AutoRollback {
     try {
       verdict = rollBack(route, f);
     } catch (err) {
-      lastAction.set(route, at); // a locked database is not retried on every failing request
+      let version: string | null = null;
+      try { version = stateVersion(route); } catch { /* locked: the mute holds for the window */ }
+      mute(route, at, version); // a locked database is not retried on every failing request
       logger.error({ err, route, ...f }, 'auto-rollback could not write the stage change; will judge again after a window');
       return;
     }
@@ -100,8 +115,8 @@ export function createAutoRollback(opts: AutoRollbackOptions): AutoRollback {
       logger.info({ route, ...f }, `auto-rollback: no action, ${verdict.skipped}`);
       return;
     }
-    lastAction.set(route, at);
     const e = verdict.entry;
+    mute(route, at, e.at);
     opts.reloadFlags();
     metrics.autoRollbacks.inc({ route });
     logger.error({ route, from: e.from, to: e.to, ...f, auditId: e.id }, `auto-rollback: ${route} moved ${e.from} → ${e.to}: ${e.reason}`);
@@ -116,10 +131,9 @@ export function createAutoRollback(opts: AutoRollbackOptions): AutoRollback {
         const route = ctx.runtime!.config.name;
         const at = now();
         const f = window.record(route, outcome === 'failed', at);
-        // At most one rollback per window per route: the same burst never rolls a route back twice.
-        const last = lastAction.get(route);
-        if (outcome === 'ok' || (last !== undefined && at - last < settings.windowMs)) return;
-        if (breaches(f, settings)) judge(route, f, at);
+        if (outcome === 'ok' || !breaches(f, settings)) return;
+        // At most one rollback per window per route, unless the route's stage was changed since.
+        if (!isMuted(route, at)) judge(route, f, at);
       } catch (err) {
         logger.error({ err, requestId: ctx.requestId }, 'auto-rollback failed to observe a request');
       }

@@ -4,18 +4,27 @@
 import type { Logger } from 'pino';
 import type { FacadeConfig, RouteConfig } from '../config';
 import { compileRules, compilePathPattern, CompareRulesError, type CompiledRules } from '../core/compare';
+import type { RedactionOptions } from '../core/compare/redact';
 import type { CompareRules } from '../core/compare/types';
 import type { StateStore, StoredIgnoreRule } from './state-store';
 
-/** Body fields never stored, whatever the config says. */
+/**
+ * Body paths never stored, whatever the config says. Secret field names (password, token, api_key,
+ * card_number, ...), headers, query parameters and JWTs are masked by core/compare/secrets.ts.
+ */
 export const ALWAYS_REDACTED: readonly string[] = ['$..password'];
 
-export function rulesFor(route: RouteConfig, stored: readonly StoredIgnoreRule[]): CompareRules {
+/**
+ * The route's compare rules as plain data (they cross to the compare worker): config rules, stored
+ * ignore rules, and the facade's redaction settings with the fingerprint key (io/redaction.ts).
+ */
+export function rulesFor(route: RouteConfig, stored: readonly StoredIgnoreRule[], redaction: RedactionOptions = {}): CompareRules {
   const c = route.compare;
   return {
     headers: [...c.headers], cookies: [...c.cookies], normalizers: c.normalizers.map((n) => ({ ...n })) as CompareRules['normalizers'],
     ignore: [...c.ignore.map((r) => ({ ...r })), ...stored.map((r) => ({ path: r.path, reason: r.reason }))],
     redact: [...c.redact, ...ALWAYS_REDACTED],
+    redaction,
   };
 }
 
@@ -38,7 +47,7 @@ export class RulesWatcher {
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly config: FacadeConfig, private readonly store: StateStore, private readonly target: RulesTarget,
-    private readonly logger: Logger, intervalMs = 1000) {
+    private readonly logger: Logger, intervalMs = 1000, private readonly redaction: RedactionOptions = {}) {
     this.timer = setInterval(() => this.refresh(), intervalMs);
     this.timer.unref();
   }
@@ -56,7 +65,7 @@ export class RulesWatcher {
       const mine = stored.filter((r) => r.route === route.name && validIgnorePattern(r.path) === null);
       const sig = JSON.stringify(mine.map((r) => [r.path, r.reason]));
       if (this.signatures.get(route.name) === sig) continue;
-      const raw = rulesFor(route, mine);
+      const raw = rulesFor(route, mine, this.redaction);
       try {
         this.target.setRules(route.name, compileRules(raw), raw);
         this.signatures.set(route.name, sig);

@@ -1,9 +1,10 @@
-// Worker thread for large comparisons: parses, diffs and redacts big bodies off the facade's
-// event loop. Receives every route's compare rules once (workerData), then one task per message.
+// One of the compare pool's worker threads (compare-pool.ts): parses, diffs and redacts large bodies
+// off the facade's event loop. Receives every route's compare rules once (workerData), then rule
+// updates and one comparison at a time (the pool never sends a second before the first answered).
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileRules, type CompiledRules } from '../core/compare';
 import type { CompareRules, Observation } from '../core/compare/types';
-import { evaluate } from '../core/comparison';
+import { evaluate } from '../core/comparison/evaluate';
 
 interface Task { type: 'compare'; id: number; route: string; primary: Observation; shadow: Observation }
 interface RulesUpdate { type: 'rules'; route: string; rules: CompareRules }

@@ -1,13 +1,26 @@
 // Sends one client request to one upstream with http-proxy and streams the answer back.
 // selfHandleResponse lets the facade decide before anything reaches the client: hold a 5xx
-// for fallback, tee (capped) body chunks for comparison, strip hop-by-hop headers.
+// for fallback, tee (capped) body chunks for comparison, strip hop-by-hop headers, keep trailers.
+// Every exchange runs under its deadlines (io/deadlines.ts); an idempotent request that failed
+// before anything was sent is tried again within the upstream's retry budget.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse, ClientRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Url } from 'node:url';
 import httpProxy from 'http-proxy';
 import { UpstreamError, upstreamErrorFrom } from '../errors';
-import { responseHeadersForClient } from './headers';
+import { ExchangeClock, type DeadlinePhase, type Deadlines } from './deadlines';
+import { awaitsContinue, sendContinue } from './expect-continue';
+import { streamAnswer } from './forward-answer';
+import { watchUpload } from './upload-watch';
 import type { Upstream } from './upstreams';
+import { joinPath } from './replay';
+
+export interface UploadLimits {
+  /** A request body that stops arriving this long is answered 408. */
+  readonly idleMs: number;
+  /** A request body larger than this is answered 413 (the upstream request is abandoned). */
+  readonly maxBytes: number;
+}
 
 export interface ForwardOptions {
   /** Replay this body instead of streaming the request (it was buffered for a second send). */
@@ -18,13 +31,16 @@ export interface ForwardOptions {
   readonly captureLimit: number;
   /** Hand a 5xx back to the caller instead of answering with it (fallback to the monolith). */
   readonly holdServerErrors: boolean;
-  /** Safe request without a body: may be retried once on a fresh socket after a keep-alive reset. */
+  /** Idempotent for this upstream and its body can be sent again: may be retried (see module header). */
   readonly retryable: boolean;
   /** Headers added to the client's response (e.g. which side answered). */
   readonly extraResponseHeaders: readonly string[];
   /** Echoed as `x-request-id` when the upstream's answer has none. */
   readonly requestId: string;
-  readonly onRetry?: () => void;
+  readonly deadlines: Deadlines;
+  /** Limits on the client's body while it streams through (null: the body is in hand already). */
+  readonly upload: UploadLimits | null;
+  readonly onRetry?: (why: 'reset' | 'connect') => void;
 }
 
 export type ForwardResult =
@@ -32,10 +48,14 @@ export type ForwardResult =
       readonly body: Buffer | null; readonly overCap: boolean; readonly complete: boolean }
   | { readonly kind: 'held'; readonly status: number; readonly ms: number }
   | { readonly kind: 'failed'; readonly error: UpstreamError; readonly ms: number }
-  | { readonly kind: 'client-gone'; readonly ms: number };
+  | { readonly kind: 'client-gone'; readonly ms: number }
+  /** The client's body broke a limit before the upstream answered: the facade answers 408 or 413. */
+  | { readonly kind: 'refused'; readonly status: 408 | 413; readonly code: 'REQUEST_BODY_TIMEOUT' | 'BODY_TOO_LARGE'; readonly ms: number };
 
 interface Attempt {
   proxyReq: ClientRequest | null;
+  response: IncomingMessage | null;
+  expired: DeadlinePhase | null;
   onRequest(proxyReq: ClientRequest): void;
   onResponse(proxyRes: IncomingMessage): void;
 }
@@ -45,6 +65,24 @@ interface Attempt {
 const ATTEMPT = Symbol('strangler.attempt');
 type AttemptCarrier = IncomingMessage & { [ATTEMPT]?: Attempt };
 const attemptOf = (req: IncomingMessage): Attempt | undefined => (req as AttemptCarrier)[ATTEMPT];
+
+/** Failures after which nothing reached the upstream's application (or, on a fresh socket, nothing was answered). */
+const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNRESET', 'EPIPE']);
+const RESET = new Set(['ECONNRESET', 'EPIPE']);
+
+function errnoOf(err: Error): string | undefined {
+  return (err as NodeJS.ErrnoException).code;
+}
+
+/** http-proxy adds an 'aborted' and an 'error' listener to the request per attempt: a retry removes the old ones. */
+function listenersOf(req: IncomingMessage): () => void {
+  const before = { aborted: new Set(req.listeners('aborted')), error: new Set(req.listeners('error')) };
+  return () => {
+    for (const event of ['aborted', 'error'] as const) {
+      for (const l of req.listeners(event)) if (!before[event].has(l)) req.off(event, l as (...args: unknown[]) => void);
+    }
+  };
+}
 
 export class Forwarder {
   private readonly proxy = httpProxy.createProxyServer({ selfHandleResponse: true, xfwd: false, ws: true });
@@ -66,101 +104,142 @@ export class Forwarder {
       const started = performance.now();
       const ms = (): number => performance.now() - started;
       let settled = false;
-      let retried = false;
+      let current: Attempt | null = null;
+      let resetRetried = false;
+      let attempts = 0;
+      let retryTimer: NodeJS.Timeout | null = null;
+      let stopUpload = (): void => undefined;
       const settle = (r: ForwardResult): void => {
         if (settled) return;
         settled = true;
+        clock.stop();
+        stopUpload();
+        if (retryTimer) clearTimeout(retryTimer);
         resolve(r);
       };
+      const fail = (err: Error): void => settle({ kind: 'failed', error: upstreamErrorFrom(err, upstream.name), ms: ms() });
+      const clock = new ExchangeClock(opts.deadlines, (phase) => {
+        const a = current;
+        if (a?.response) {
+          // Mid-body. A client slow to read is not the upstream's fault: only the total cuts it.
+          if (phase === 'idle' && res.writableNeedDrain) { clock.progress(); return; }
+          a.response.destroy(); // the answer's close handler breaks the client's stream and settles
+          return;
+        }
+        const timeout = new UpstreamError('UPSTREAM_TIMEOUT', upstream.name);
+        if (a?.proxyReq && !a.proxyReq.destroyed) { a.expired = phase; a.proxyReq.destroy(timeout); }
+        else fail(timeout); // waiting for a pooled socket, or between retries
+      });
       // http-proxy drops errors silently when the client socket is already gone.
       res.once('close', () => {
         if (res.writableFinished) return;
         settle({ kind: 'client-gone', ms: ms() });
         // Nobody will read the answer: free the upstream socket now rather than when a slow upstream answers.
-        attemptOf(req)?.proxyReq?.destroy();
+        current?.proxyReq?.destroy();
       });
+      const refuse = (status: 408 | 413, code: 'REQUEST_BODY_TIMEOUT' | 'BODY_TOO_LARGE'): void => {
+        if (settled || current?.response) return; // the upstream has answered already: its answer stands
+        settle({ kind: 'refused', status, code, ms: ms() });
+        current?.proxyReq?.destroy();
+      };
+
+      const retry = (a: Attempt, err: Error): boolean => {
+        if (!opts.retryable || a.expired === 'total' || a.response) return false;
+        const code = errnoOf(err);
+        if (!resetRetried && a.proxyReq?.reusedSocket === true && code !== undefined && RESET.has(code)) {
+          // The upstream closed an idle keep-alive socket as we reused it: at once, on a fresh socket.
+          resetRetried = true;
+          opts.onRetry?.('reset');
+          run(true);
+          return true;
+        }
+        const notSent = a.expired === 'connect' || (code !== undefined && NOT_SENT.has(code));
+        const delay = upstream.retry.delayMs;
+        if (!notSent || ms() + delay > upstream.retry.budgetMs || clock.remaining() <= delay) return false;
+        opts.onRetry?.('connect');
+        current = null;
+        retryTimer = setTimeout(() => { retryTimer = null; if (!settled) run(false); }, delay);
+        return true;
+      };
 
       const run = (fresh: boolean): void => {
-        let responded = false;
         const attempt: Attempt = {
-          proxyReq: null,
+          proxyReq: null, response: null, expired: null,
           onRequest: (proxyReq) => {
             attempt.proxyReq = proxyReq;
-            if (settled) { proxyReq.destroy(); return; } // the client left before a socket was free
-            armTimeouts(proxyReq, upstream);
+            // http-proxy's urlJoin collapses `//` (and turns `http:/` into `http://`): send the target as received.
+            proxyReq.path = exactTarget(upstream, req.url ?? '/');
+            if (settled) { proxyReq.destroy(); return; } // the client left (or time ran out) before a socket was free
+            this.started(proxyReq, req, res, clock, opts.body === undefined && opts.stream === undefined);
           },
           onResponse: (proxyRes) => {
-            responded = true;
-            this.answer(proxyRes, res, opts, ms, settle);
+            attempt.response = proxyRes;
+            clock.responded();
+            streamAnswer(proxyRes, req, res, opts, clock, (r) => settle({ ...r, ms: ms() }));
           },
         };
+        current = attempt;
         (req as AttemptCarrier)[ATTEMPT] = attempt;
-        const buffer = opts.stream ?? (opts.body !== undefined || fresh ? Readable.from(opts.body ? [opts.body] : []) : undefined);
-        this.proxy.web(req, res, { target: proxyTarget(upstream), toProxy: true, agent: fresh ? false : upstream.agent, buffer }, (err) => {
-          if (settled) return;
-          if (responded) {
-            res.destroy();
-            return;
-          }
-          const reused = attempt.proxyReq?.reusedSocket === true;
-          const code = (err as NodeJS.ErrnoException).code;
-          if (!retried && opts.retryable && reused && (code === 'ECONNRESET' || code === 'EPIPE')) {
-            retried = true;
-            opts.onRetry?.();
-            run(true);
-            return;
-          }
-          settle({ kind: 'failed', error: upstreamErrorFrom(err, upstream.name), ms: ms() });
+        // A retry sends the body in hand again (a retryable request has one, or none at all).
+        const again = attempts++ > 0;
+        const buffer = opts.stream ?? (opts.body !== undefined || again ? Readable.from(opts.body ? [opts.body] : []) : undefined);
+        const dropListeners = opts.retryable ? listenersOf(req) : undefined;
+        this.proxy.web(req, res, {
+          target: proxyTarget(upstream), toProxy: true, agent: fresh ? false : upstream.agent, buffer,
+          // http-proxy builds the outgoing request on this object: the only way to pass maxHeaderSize.
+          ssl: { maxHeaderSize: upstream.maxHeaderBytes },
+        } as httpProxy.ServerOptions, (err) => {
+          if (settled || attempt !== current) return;
+          if (attempt.response) { res.destroy(); return; } // broke mid-body: the answer's close handler settles
+          if (!retry(attempt, err)) { fail(err); return; }
+          dropListeners?.();
         });
       };
       run(false);
+      if (opts.upload && opts.body === undefined) stopUpload = this.guardUpload(req, opts.stream ?? req, opts.upload, refuse);
     });
   }
 
-  private answer(
-    proxyRes: IncomingMessage, res: ServerResponse, opts: ForwardOptions,
-    ms: () => number, settle: (r: ForwardResult) => void,
-  ): void {
-    const status = proxyRes.statusCode ?? 502;
-    if (opts.holdServerErrors && status >= 500) {
-      proxyRes.resume(); // drain so the socket goes back to the pool
-      settle({ kind: 'held', status, ms: ms() });
-      return;
+  /** A socket was assigned to the outgoing request: time its connect, then its answer; ask for a 100 if the client waits for one. */
+  private started(proxyReq: ClientRequest, req: IncomingMessage, res: ServerResponse, clock: ExchangeClock, streamed: boolean): void {
+    const socket = proxyReq.socket;
+    if (socket?.connecting) {
+      clock.connecting();
+      socket.once('connect', () => clock.connected());
     }
-    if (res.headersSent || res.destroyed) {
-      proxyRes.resume();
-      return;
+    if (proxyReq.writableFinished) clock.sent();
+    else proxyReq.once('finish', () => clock.sent());
+    if (streamed && awaitsContinue(req)) {
+      proxyReq.setHeader('expect', '100-continue');
+      proxyReq.flushHeaders();
+      proxyReq.once('continue', () => sendContinue(req, res));
     }
-    const raw = responseHeadersForClient(proxyRes.rawHeaders, proxyRes.headers);
-    raw.push(...opts.extraResponseHeaders);
-    if (!proxyRes.headers['x-request-id']) raw.push('x-request-id', opts.requestId);
-    res.writeHead(status, proxyRes.statusMessage, raw);
-    const chunks: Buffer[] = [];
-    let captured = 0;
-    let overCap = false;
-    if (opts.captureLimit > 0) {
-      proxyRes.on('data', (chunk: Buffer) => {
-        if (overCap) return;
-        captured += chunk.length;
-        if (captured > opts.captureLimit) { overCap = true; chunks.length = 0; } else chunks.push(chunk);
-      });
-    }
-    const done = (complete: boolean): void => settle({
-      kind: 'answered', status, headers: proxyRes.headers, ms: ms(), complete, overCap,
-      body: opts.captureLimit > 0 && !overCap && complete ? Buffer.concat(chunks) : null,
-    });
-    proxyRes.on('close', () => {
-      // The upstream died mid-body: the client must see a broken response, not a short "complete" one.
-      if (!proxyRes.complete) { res.destroy(); done(false); }
-    });
-    res.once('finish', () => done(true));
-    res.once('close', () => { if (!res.writableFinished) proxyRes.destroy(); });
-    proxyRes.pipe(res);
+  }
+
+  /** Idle and size limits on a body streaming through (the pipe to the upstream is in place already). */
+  private guardUpload(req: IncomingMessage, source: Readable, limits: UploadLimits, refuse: (status: 408 | 413, code: 'REQUEST_BODY_TIMEOUT' | 'BODY_TOO_LARGE') => void): () => void {
+    let bytes = 0;
+    const count = (chunk: Buffer): void => {
+      bytes += chunk.length;
+      if (bytes > limits.maxBytes) { source.off('data', count); refuse(413, 'BODY_TOO_LARGE'); }
+    };
+    source.on('data', count);
+    const stopWatch = watchUpload(req, limits.idleMs, () => refuse(408, 'REQUEST_BODY_TIMEOUT'));
+    return () => { stopWatch(); source.off('data', count); };
   }
 
   close(): void {
     this.proxy.close();
   }
+}
+
+/**
+ * The request-target sent upstream: the client's own, byte for byte (escapes, `%2F`, case, `//`),
+ * after the upstream's base path. `*` (OPTIONS *) stays `*`. Applied before the request line is
+ * written; with an `Expect` header Node writes it at once, and http-proxy's joined path is sent.
+ */
+export function exactTarget(upstream: Upstream, url: string): string {
+  return url === '*' ? '*' : joinPath(upstream.target, url);
 }
 
 const proxyTargets = new WeakMap<Upstream, Partial<Url>>();
@@ -179,19 +258,4 @@ export function proxyTarget(upstream: Upstream): Partial<Url> {
     proxyTargets.set(upstream, target);
   }
   return target;
-}
-
-/** Connect timeout while the socket connects; response timeout as socket inactivity after that. */
-function armTimeouts(proxyReq: ClientRequest, upstream: Upstream): void {
-  proxyReq.setTimeout(upstream.timeoutMs, () => {
-    proxyReq.destroy(new UpstreamError('UPSTREAM_TIMEOUT', upstream.name));
-  });
-  const socket = proxyReq.socket;
-  if (socket && socket.connecting) {
-    const timer = setTimeout(() => {
-      proxyReq.destroy(new UpstreamError('UPSTREAM_TIMEOUT', upstream.name));
-    }, upstream.connectTimeoutMs);
-    socket.once('connect', () => clearTimeout(timer));
-    proxyReq.once('close', () => clearTimeout(timer));
-  }
 }

@@ -2,11 +2,14 @@
 // of one route at its current stage, since the audit entry that moved it there, counted by outcome
 // and folded into per-side figures (requests, failures, p99). Read-only; one query per table.
 import type Database from 'better-sqlite3';
+import type { RouteConfig } from '../config';
 import type { GateInput, SideFigures } from '../core/gate';
+import { routeFindings, storedIgnoreRules } from './findings-query';
 import { nearestRank } from '../core/report-stats';
 import type { Side, Stage } from '../core/stages';
 
 interface Row {
+  id: number;
   outcome: string;
   reason: string | null;
   primary_side: string;
@@ -50,7 +53,7 @@ function count(t: SideTally, side: Side, row: Row, status: number | null, time: 
 }
 
 function figures(t: SideTally): SideFigures {
-  return { requests: t.requests, failures: t.failures, p99Ms: p99(t.times) };
+  return { requests: t.requests, failures: t.failures, p99Ms: p99(t.times), latenciesMs: t.times };
 }
 
 /**
@@ -58,16 +61,19 @@ function figures(t: SideTally): SideFigures {
  * at `stage` since the last audit entry that moved the route to `stage` (all rows at `stage` when
  * there is none); rows the diff store has pruned (beyond its per-route retention) are not seen.
  */
-export function loadGateInput(db: Database.Database, route: string, stage: Stage, target: Stage): GateInput {
+export function loadGateInput(db: Database.Database, route: string, stage: Stage, target: Stage, config?: RouteConfig): GateInput {
   const since = enteredAt(db, route, stage);
   const rows: Row[] = hasTable(db, 'comparisons')
-    ? (db.prepare(`SELECT outcome, reason, primary_side, primary_status, shadow_status, primary_ms, shadow_ms FROM comparisons
+    ? (db.prepare(`SELECT id, outcome, reason, primary_side, primary_status, shadow_status, primary_ms, shadow_ms FROM comparisons
         WHERE route = ? AND stage = ? AND (? IS NULL OR at >= ?) AND (reason IS NULL OR reason <> 'noise_sample')`)
       .all(route, stage, since, since) as Row[])
     : [];
+  // Verdicts re-classified with today's rules and evidence, per endpoint.
+  const found = routeFindings(db, { route, config, stored: storedIgnoreRules(db), since, stage });
   const outcomes: Record<string, number> = {};
   const sides: Record<Side, SideTally> = { service: tally(), monolith: tally() };
-  for (const row of rows) {
+  for (const stored of rows) {
+    const row = { ...stored, outcome: found.verdicts.get(stored.id) ?? stored.outcome };
     outcomes[row.outcome] = (outcomes[row.outcome] ?? 0) + 1;
     if (row.reason === 'fallback') {
       // The service was asked first and failed; the monolith's answer is what was stored.
@@ -84,7 +90,9 @@ export function loadGateInput(db: Database.Database, route: string, stage: Stage
   const n = (o: string): number => outcomes[o] ?? 0;
   return {
     route, stage, target, since,
-    comparisons: n('match') + n('mismatch') + n('noise'), mismatches: n('mismatch'),
+    comparisons: n('match') + n('mismatch') + n('noise') + n('generated') + n('unjudged'), mismatches: n('mismatch'), unjudged: n('unjudged'),
+    endpoints: found.endpoints.map((e) => ({ endpoint: e.endpoint, compared: e.compared, mismatches: e.verdicts.mismatch, unjudged: e.verdicts.unjudged,
+      topField: e.fields.find((f) => f.class === 'real')?.field ?? null })),
     divergences: n('divergence'), errors: n('error'), skipped: n('skipped'),
     service: figures(sides.service), monolith: figures(sides.monolith),
   };

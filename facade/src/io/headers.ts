@@ -1,10 +1,12 @@
 // Header hygiene at the facade's two edges: hop-by-hop headers are per connection (RFC 9110
 // §7.6.1) and must not cross the proxy; forwarding headers tell the upstream who asked.
+// `Trailer` is end-to-end (it announces the trailer fields, which are forwarded too); `Expect` is
+// handled by io/expect-continue.ts, which asks the answering upstream itself.
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 
 const HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate',
-  'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect',
+  'te', 'transfer-encoding', 'upgrade', 'expect',
 ]);
 
 /** Names listed in a Connection header are hop-by-hop too. */
@@ -36,14 +38,16 @@ export function prepareRequestHeaders(req: IncomingMessage, requestId: string, k
 
 /**
  * The upstream response's headers for the client as a flat raw list (keeps casing and repeated
- * headers such as Set-Cookie), without hop-by-hop headers.
+ * headers such as Set-Cookie), without hop-by-hop headers. `withTrailer: false` also drops
+ * `Trailer` (a response sent to the client without chunked encoding cannot carry trailers).
  */
-export function responseHeadersForClient(rawHeaders: string[], headers: IncomingHttpHeaders): string[] {
+export function responseHeadersForClient(rawHeaders: string[], headers: IncomingHttpHeaders, withTrailer = true): string[] {
   const listed = new Set(connectionListed(headers.connection));
   const out: string[] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const lower = rawHeaders[i].toLowerCase();
     if (HOP_BY_HOP.has(lower) || listed.has(lower)) continue;
+    if (!withTrailer && lower === 'trailer') continue;
     out.push(rawHeaders[i], rawHeaders[i + 1]);
   }
   return out;

@@ -1,8 +1,10 @@
-// Sends a copy of a client request to the other side (a second write, later a shadow read) and
-// captures its answer. Never touches the client's response; has its own timeout and size cap.
+// Sends a copy of a client request to one side (a second write, a shadow read, a re-ask) and
+// captures its answer. Never touches the client's response; runs under its own deadlines
+// (connect, headers, idle between chunks, total) and size cap.
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
-import { upstreamErrorFrom } from '../errors';
+import { UpstreamError, upstreamErrorFrom } from '../errors';
+import { cappedAt, ExchangeClock, type Deadlines } from './deadlines';
 import type { Upstream } from './upstreams';
 
 export interface ReplayRequest {
@@ -15,11 +17,19 @@ export interface ReplayRequest {
   readonly tag: string;
 }
 
+export interface ReplayOptions {
+  /** The total deadline; the upstream's connect, headers and idle deadlines apply within it. */
+  readonly timeoutMs: number;
+  readonly captureLimit: number;
+  /** The route's deadlines for this side, when it overrides the upstream's (`timeoutMs` still caps them). */
+  readonly deadlines?: Deadlines;
+}
+
 export type ReplayOutcome =
   | { readonly ok: true; readonly status: number; readonly headers: IncomingHttpHeaders; readonly body: Buffer | null; readonly overCap: boolean; readonly ms: number }
   | { readonly ok: false; readonly code: string; readonly error: string; readonly ms: number };
 
-export function replay(upstream: Upstream, request: ReplayRequest, opts: { timeoutMs: number; captureLimit: number }): Promise<ReplayOutcome> {
+export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayOptions): Promise<ReplayOutcome> {
   return new Promise((resolve) => {
     const started = performance.now();
     const ms = (): number => performance.now() - started;
@@ -29,29 +39,47 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: { timeo
     const req = client.request({
       protocol: upstream.target.protocol, hostname: upstream.target.hostname, port: upstream.target.port,
       method: request.method, path: joinPath(upstream.target, request.url), headers, agent: upstream.agent,
+      maxHeaderSize: upstream.maxHeaderBytes,
     });
     let done = false;
-    const fail = (err: Error): void => {
+    let timedOut = false;
+    const finish = (outcome: ReplayOutcome): void => {
       if (done) return;
       done = true;
-      const e = upstreamErrorFrom(err, upstream.name);
-      resolve({ ok: false, code: e.code, error: e.message, ms: ms() });
+      clock.stop();
+      resolve(outcome);
     };
-    req.setTimeout(opts.timeoutMs, () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+    const fail = (err: Error): void => {
+      // A deadline cut shows up as a reset of the socket: name it for what it was.
+      const e = timedOut ? new UpstreamError('UPSTREAM_TIMEOUT', upstream.name) : upstreamErrorFrom(err, upstream.name);
+      finish({ ok: false, code: e.code, error: e.message, ms: ms() });
+    };
+    const own = opts.deadlines ?? upstream.deadlines;
+    const clock = new ExchangeClock(cappedAt(own, Math.min(opts.timeoutMs, own.totalMs)), () => {
+      timedOut = true;
+      req.destroy(new UpstreamError('UPSTREAM_TIMEOUT', upstream.name));
+    });
+    req.on('socket', (socket) => {
+      if (!socket.connecting) return;
+      clock.connecting();
+      socket.once('connect', () => clock.connected());
+    });
+    req.once('finish', () => clock.sent());
     req.on('error', fail);
     req.on('response', (res) => {
+      clock.responded();
       const chunks: Buffer[] = [];
       let size = 0;
       let overCap = false;
       res.on('data', (c: Buffer) => {
+        clock.progress();
         size += c.length;
         if (size > opts.captureLimit) { overCap = true; chunks.length = 0; } else if (!overCap) chunks.push(c);
       });
       res.on('error', fail);
+      res.on('close', () => { if (!res.complete) fail(Object.assign(new Error('response cut short'), { code: 'ECONNRESET' })); });
       res.on('end', () => {
-        if (done) return;
-        done = true;
-        resolve({ ok: true, status: res.statusCode ?? 0, headers: res.headers, body: overCap ? null : Buffer.concat(chunks), overCap, ms: ms() });
+        finish({ ok: true, status: res.statusCode ?? 0, headers: res.headers, body: overCap ? null : Buffer.concat(chunks), overCap, ms: ms() });
       });
     });
     req.end(request.body);

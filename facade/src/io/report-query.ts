@@ -2,8 +2,10 @@
 // states, audit log) and hands the rows to core/report.ts. Read-only; works on a database where
 // some tables do not exist yet (a fresh state file, or a facade that never compared anything).
 import type Database from 'better-sqlite3';
-import { buildReport, routesToReport, type ComparisonRow, type ReportInput, type SampleRow } from '../core/report';
+import { buildReport, routesToReport, type ComparisonRow, type ReportInput, type RouteFindings } from '../core/report';
 import type { Report } from '../core/report-types';
+import type { RouteConfig } from '../config';
+import { routeFindings, storedIgnoreRules } from './findings-query';
 
 export interface LoadReportOptions {
   /** Only this route (reported even when it has no data). */
@@ -14,12 +16,11 @@ export interface LoadReportOptions {
   readonly now: Date;
   /** Configured route names, in config order: each gets a section, with or without data. */
   readonly routes?: readonly string[];
-  /** How many fields each route lists (default 15). */
+  /** How many fields each endpoint lists (default 15). */
   readonly maxFields?: number;
+  /** Route configs (ignore rules, generated-value policy) for re-classification. */
+  readonly configs?: ReadonlyMap<string, RouteConfig>;
 }
-
-/** Newest detailed rows searched per route for field examples (the store keeps 200 by default). */
-const SAMPLE_LIMIT_PER_ROUTE = 200;
 
 function tables(db: Database.Database): Set<string> {
   const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>;
@@ -36,10 +37,6 @@ function byRoute(route: string | undefined, column = 'route'): [string, unknown[
   return route === undefined ? ['', []] : [` AND ${column} = ?`, [route]];
 }
 
-function parseDetail(text: string): unknown {
-  try { return JSON.parse(text); } catch { return null; }
-}
-
 /** Reads the diff store and builds the {@link Report}; see {@link LoadReportOptions}. */
 export function loadReport(db: Database.Database, opts: LoadReportOptions): Report {
   const have = tables(db);
@@ -47,21 +44,26 @@ export function loadReport(db: Database.Database, opts: LoadReportOptions): Repo
   // Rows from the start of the window's first minute: core/report needs them to tell whether the
   // store already pruned part of the window (the per-minute counts are never pruned).
   const fromMinute = opts.since ? opts.since.toISOString().slice(0, 16) : '';
-  const rows = allIf<ComparisonRow>(db, have, 'comparisons', `SELECT at, route, primary_side AS primarySide, primary_status AS primaryStatus,
-    shadow_status AS shadowStatus, primary_ms AS primaryMs, shadow_ms AS shadowMs, outcome, reason
+  const rawRows = allIf<ComparisonRow & { id: number }>(db, have, 'comparisons', `SELECT id, at, route, method, path, primary_side AS primarySide,
+    primary_status AS primaryStatus, shadow_status AS shadowStatus, primary_ms AS primaryMs, shadow_ms AS shadowMs, outcome, reason
     FROM comparisons WHERE at >= ?${where}`, [fromMinute, ...p]);
-  const rawSamples = allIf<Omit<SampleRow, 'detail'> & { detail: string }>(db, have, 'comparisons', `SELECT at, route, method, path,
-    primary_side AS primarySide, detail FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY route ORDER BY id DESC) AS n
-      FROM comparisons WHERE detail IS NOT NULL AND outcome IN ('mismatch', 'noise')${where}) WHERE n <= ? ORDER BY id DESC`,
-  [...p, SAMPLE_LIMIT_PER_ROUTE]);
+  // Stored verdicts were given when recorded; re-classify with today's rules and evidence.
+  const findings = new Map<string, RouteFindings>();
+  const verdicts = new Map<number, string>();
+  const stored = storedIgnoreRules(db);
+  const routeNames = new Set(rawRows.map((r) => r.route));
+  if (opts.route !== undefined) routeNames.add(opts.route);
+  for (const route of routeNames) {
+    const f = routeFindings(db, { route, config: opts.configs?.get(route), stored, since: opts.since?.toISOString() ?? null });
+    findings.set(route, { endpoints: f.endpoints, noise: f.noise });
+    for (const [id, v] of f.verdicts) verdicts.set(id, v);
+  }
+  const rows = rawRows.map((r) => ({ ...r, outcome: verdicts.get(r.id) ?? r.outcome }));
   const input: Omit<ReportInput, 'routes'> = {
     now: opts.now,
     since: opts.since ?? null,
     rows,
-    samples: rawSamples.map((s) => ({ ...s, detail: parseDetail(s.detail) })),
-    routeStats: allIf(db, have, 'route_stats', `SELECT route, compared, noise_samples AS noiseSamples FROM route_stats WHERE 1 = 1${where}`, p),
-    fieldStats: allIf(db, have, 'field_stats', `SELECT route, field, mismatches, noise_diffs AS noiseDiffs, ignored, example
-      FROM field_stats WHERE 1 = 1${where}`, p),
+    findings,
     minutes: allIf(db, have, 'comparison_minutes', `SELECT route, minute, outcome, count FROM comparison_minutes WHERE minute >= ?${where}`,
       [fromMinute, ...p]),
     states: allIf(db, have, 'route_states', `SELECT route, stage, rollout_stage AS rolloutStage, rollout_percent AS rolloutPercent
@@ -72,6 +74,6 @@ export function loadReport(db: Database.Database, opts: LoadReportOptions): Repo
     ).map((a) => ({ ...a, forced: a.forced === 1 })),
     maxFields: opts.maxFields,
   };
-  const seen = [...input.routeStats, ...input.minutes, ...input.states].map((r) => r.route);
+  const seen = [...routeNames, ...input.minutes.map((m) => m.route), ...input.states.map((r) => r.route)];
   return buildReport({ ...input, routes: routesToReport(opts.routes ?? [], seen, opts.route) });
 }

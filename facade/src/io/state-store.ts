@@ -75,6 +75,35 @@ export interface ChangeInput extends StageChangeRequest {
   readonly defaultStage: Stage;
 }
 
+/** The state database file does not exist and the caller did not ask to create it. */
+export class StateStoreMissingError extends Error {
+  readonly code = 'STATE_DB_MISSING';
+  constructor(readonly file: string) {
+    super(`state database ${file} does not exist`);
+    this.name = 'StateStoreMissingError';
+  }
+}
+
+/** Owner-only file modes: the database, its directory when we make it, and SQLite's side files. */
+export const STATE_FILE_MODE = 0o600;
+
+function prepareFile(file: string, create: boolean): void {
+  if (!fs.existsSync(file)) {
+    if (!create) throw new StateStoreMissingError(file);
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.closeSync(fs.openSync(file, 'a', STATE_FILE_MODE));
+  }
+  // Tighten what an older version (or the umask) left readable; -wal/-shm follow the main file's mode.
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((fs.statSync(f).mode & 0o077) !== 0) fs.chmodSync(f, STATE_FILE_MODE);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'EPERM') throw err; // another user's file: theirs to tighten
+    }
+  }
+}
+
 export class StageChangeError extends Error {
   constructor(readonly code: 'STAGE_SKIP' | 'PERCENT_INVALID', message: string) {
     super(message);
@@ -104,9 +133,15 @@ export class StateStore {
   private readonly upsert: Database.Statement;
   private readonly insertAudit: Database.Statement;
 
-  constructor(file: string, private readonly now: () => Date = () => new Date()) {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    this.db = new Database(file);
+  /**
+   * Opens (with `create`, the default, also creates) the database. A new file is made 0600 before
+   * SQLite opens it (its -wal and -shm files take the same mode), an existing one is tightened to
+   * 0600: it holds the audit log and the diff store. Without `create` a missing file throws
+   * {@link StateStoreMissingError} and nothing is created (a mistyped `--db` must not make a new database).
+   */
+  constructor(file: string, private readonly now: () => Date = () => new Date(), opts: { readonly create?: boolean } = {}) {
+    if (file !== ':memory:') prepareFile(path.resolve(file), opts.create !== false);
+    this.db = new Database(file, { fileMustExist: opts.create === false && file !== ':memory:' });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);

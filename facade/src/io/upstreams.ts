@@ -1,14 +1,26 @@
-// One upstream per side target (the monolith, each service): its URL, timeouts and a
+// One upstream per side target (the monolith, each service): its URL, deadlines, retry policy and a
 // keep-alive connection pool, built once at start-up so no request pays for a new connection.
 import http from 'node:http';
 import https from 'node:https';
 import type { Side } from '../core/stages';
+import { deadlinesFrom, type Deadlines } from './deadlines';
 
 export interface UpstreamSpec {
   readonly url: string;
   readonly connectTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly idleTimeoutMs: number;
   readonly timeoutMs: number;
   readonly maxSockets: number;
+  readonly maxHeaderBytes: number;
+  readonly retry: RetryPolicy;
+}
+
+/** Idempotent requests that failed before anything was sent are tried again, every `delayMs` within `budgetMs`. */
+export interface RetryPolicy {
+  readonly idempotentMethods: readonly string[];
+  readonly delayMs: number;
+  readonly budgetMs: number;
 }
 
 export interface Upstream {
@@ -18,7 +30,13 @@ export interface Upstream {
   readonly target: URL;
   readonly agent: http.Agent;
   readonly connectTimeoutMs: number;
+  /** The total deadline of one exchange (deadlines.totalMs). */
   readonly timeoutMs: number;
+  /** This upstream's own deadlines (a route may override them). */
+  readonly deadlines: Deadlines;
+  /** Largest response head accepted from it. */
+  readonly maxHeaderBytes: number;
+  readonly retry: RetryPolicy;
 }
 
 export function createUpstream(name: string, side: Side, spec: UpstreamSpec): Upstream {
@@ -32,7 +50,16 @@ export function createUpstream(name: string, side: Side, spec: UpstreamSpec): Up
     // the upstream's idle timeout, which is what makes keep-alive resets rare.
     scheduling: 'lifo',
   });
-  return Object.freeze({ name, side, target, agent, connectTimeoutMs: spec.connectTimeoutMs, timeoutMs: spec.timeoutMs });
+  const deadlines = deadlinesFrom(spec);
+  return Object.freeze({
+    name, side, target, agent, connectTimeoutMs: spec.connectTimeoutMs, timeoutMs: spec.timeoutMs, deadlines,
+    maxHeaderBytes: spec.maxHeaderBytes, retry: spec.retry,
+  });
+}
+
+/** True when `method` may be sent again to this upstream after a failed connect. */
+export function isIdempotentFor(upstream: Upstream, method: string): boolean {
+  return upstream.retry.idempotentMethods.includes(method);
 }
 
 export function destroyUpstream(u: Upstream): void {

@@ -1,35 +1,82 @@
 // WebSocket (and any other Upgrade) requests: routed like any request, then tunnelled to the
 // primary side with http-proxy. No shadow or comparison: a socket cannot be answered twice.
-import type { IncomingMessage } from 'node:http';
+// The handshake runs under the route's connect and headers deadlines: an upstream that never
+// answers the upgrade gets the client a 504 JSON naming it, not a hang.
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type httpProxy from 'http-proxy';
 import { decide } from '../core/decide';
+import { UpstreamError, upstreamErrorFrom } from '../errors';
 import { contextKeyOf } from '../pipeline/choose-stage';
 import type { FacadeDeps } from '../pipeline/context';
+import { deadlinesFor } from '../pipeline/forward-primary';
 import { routeRequest } from '../pipeline/match-route';
 import { requestIdOf } from '../pipeline/request-id';
+import { ExchangeClock, type Deadlines } from './deadlines';
 import { proxyTarget } from './forward';
 import { prepareRequestHeaders } from './headers';
 
-function refuse(socket: Duplex, status: number, reason: string): void {
-  const body = JSON.stringify({ error: reason });
-  socket.end(`HTTP/1.1 ${status} ${status === 400 ? 'Bad Request' : 'Bad Gateway'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+const REASON: Readonly<Record<number, string>> = { 400: 'Bad Request', 502: 'Bad Gateway', 504: 'Gateway Timeout' };
+
+function refuse(socket: Duplex, status: number, body: Record<string, string>): void {
+  const payload = JSON.stringify(body);
+  socket.end(`HTTP/1.1 ${status} ${REASON[status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(payload)}\r\nconnection: close\r\n\r\n${payload}`);
+}
+
+// http-proxy announces the outgoing upgrade request with 'proxyReqWs'; the hook rides on the request.
+const HANDSHAKE = Symbol('strangler.handshake');
+type HookCarrier = IncomingMessage & { [HANDSHAKE]?: (proxyReq: ClientRequest) => void };
+const hooked = new WeakSet<httpProxy>();
+
+function hookProxy(proxy: httpProxy): void {
+  if (hooked.has(proxy)) return;
+  hooked.add(proxy);
+  proxy.on('proxyReqWs', (proxyReq, req) => (req as HookCarrier)[HANDSHAKE]?.(proxyReq));
+}
+
+/** Times the handshake: connect, then the 101 (or any answer) within the headers deadline. */
+function timeHandshake(proxyReq: ClientRequest, d: Deadlines, upstream: string): void {
+  const handshakeMs = Math.min(d.headersMs, d.totalMs);
+  const clock = new ExchangeClock({ connectMs: d.connectMs, headersMs: handshakeMs, idleMs: handshakeMs, totalMs: Math.min(d.totalMs, d.connectMs + handshakeMs) },
+    () => proxyReq.destroy(new UpstreamError('UPSTREAM_TIMEOUT', upstream)));
+  proxyReq.once('socket', (socket) => {
+    if (!socket.connecting) return;
+    clock.connecting();
+    socket.once('connect', () => clock.connected());
+  });
+  proxyReq.once('finish', () => clock.sent());
+  const stop = (): void => clock.stop();
+  proxyReq.once('upgrade', stop);
+  proxyReq.once('response', stop);
+  proxyReq.once('close', stop);
 }
 
 export async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, deps: FacadeDeps): Promise<void> {
   socket.on('error', () => undefined); // a client reset must not crash the facade
+  const requestId = requestIdOf(req);
   const routed = routeRequest(req, deps);
-  if (!routed.ok) return refuse(socket, 400, 'PATH_MALFORMED');
+  if (!routed.ok) return refuse(socket, 400, { error: 'PATH_MALFORMED', message: `malformed path: ${routed.reason}`, requestId });
   const { route, runtime } = routed;
   let upstream = deps.monolith;
   if (runtime) {
     const stage = await deps.flags.stageFor(runtime.flag, contextKeyOf(req, deps.config.contextKey), deps.sample);
     if (decide(stage, 'GET').primary === 'service') upstream = runtime.service;
   }
-  prepareRequestHeaders(req, requestIdOf(req), true);
+  prepareRequestHeaders(req, requestId, true);
   deps.metrics.requests.inc({ route: route?.route.name ?? '(unrouted)', side: upstream.side, status: 'upgrade' });
-  deps.forwarder.server.ws(req, socket, head, { target: proxyTarget(upstream), toProxy: true }, (err) => {
-    deps.logger.warn({ err: (err as Error).message, upstream: upstream.name }, 'websocket upgrade failed');
-    if (socket.writable) refuse(socket, 502, 'UPSTREAM_UNREACHABLE');
+  const proxy = deps.forwarder.server;
+  hookProxy(proxy);
+  const deadlines = deadlinesFor(upstream, runtime);
+  let upgraded = false;
+  (req as HookCarrier)[HANDSHAKE] = (proxyReq) => {
+    proxyReq.once('upgrade', () => { upgraded = true; });
+    timeHandshake(proxyReq, deadlines, upstream.name);
+  };
+  proxy.ws(req, socket, head, { target: proxyTarget(upstream), toProxy: true, ssl: { maxHeaderSize: upstream.maxHeaderBytes } } as httpProxy.ServerOptions, (err) => {
+    const e = upstreamErrorFrom(err as Error, upstream.name);
+    deps.logger.warn({ err: (err as Error).message, upstream: upstream.name, code: e.code, requestId }, 'websocket upgrade failed');
+    // Once tunnelled, the client's socket speaks WebSocket: no HTTP answer can go there any more.
+    if (socket.writable && !upgraded) refuse(socket, e.status, { error: e.code, message: e.message, upstream: e.upstream, requestId });
     else socket.destroy();
   });
 }

@@ -1,9 +1,11 @@
 // Step 3: read the request body into memory, but only when it must be sent twice (a second
 // write, a fallback, a shadow copy) and only up to the route's cap; otherwise it streams.
-// Past the cap the body still streams to the primary; only the copy is given up (and counted).
+// Past the cap a write for both sides is refused (413); anything else streams to the primary alone.
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
+import { sendContinue } from '../io/expect-continue';
 import { sendJsonError } from '../io/respond';
+import { declaredLength, watchUpload } from '../io/upload-watch';
 import type { FacadeDeps, RequestContext, Step } from './context';
 
 const EMPTY = Buffer.alloc(0);
@@ -53,22 +55,99 @@ function resume(head: Buffer[], req: IncomingMessage): Readable {
 
 // Not `async`: the common cases (nothing to replay, no body) return without a promise.
 export const bufferBody: Step = (ctx, deps) => {
+  if (refuseDeclaredOverCap(ctx, deps)) return 'handled';
   if (!needsReplay(ctx) || !ctx.runtime) return undefined;
   if (!hasBody(ctx.req)) { ctx.body = EMPTY; return undefined; }
-  const cap = ctx.runtime.config.compare.maxBodyBytes;
+  const cap = sentTwice(ctx) ? ctx.runtime.config.dualWrite.maxBodyBytes : ctx.runtime.config.compare.maxBodyBytes;
   const declared = Number(ctx.req.headers['content-length'] ?? NaN);
-  if (declared > cap) { ctx.bodyOverCap = true; return undefined; }
+  if (declared > cap) return overCap(ctx, deps, null);
   return readBody(ctx, deps, cap);
 };
 
+/** A write the stage sends to both sides: its body has its own cap (`dualWrite`), not the comparison's. */
+function sentTwice(ctx: RequestContext): boolean {
+  return ctx.decision?.kind === 'write' && ctx.decision.then !== null;
+}
+
+/**
+ * Past the cap. A write both sides must get is refused with 413 before either side got a byte (no
+ * write reaches one side only), unless the route says `dualWrite.overCap: "primary-only"`; anything
+ * else streams on to the primary (`head`: the bytes already read), and only its copy is given up.
+ */
+function overCap(ctx: RequestContext, deps: FacadeDeps, head: Buffer[] | null): 'handled' | undefined {
+  const rt = ctx.runtime!;
+  if (sentTwice(ctx) && rt.config.dualWrite.overCap === 'refuse') {
+    const cap = rt.config.dualWrite.maxBodyBytes;
+    deps.metrics.badRequests.inc({ code: 'BODY_TOO_LARGE' });
+    deps.logger.warn({ requestId: ctx.requestId, route: rt.config.name, cap }, 'write refused: its body is over the dual-write cap');
+    sendJsonError(ctx.res, 413, {
+      error: 'BODY_TOO_LARGE', requestId: ctx.requestId,
+      message: `the ${ctx.decision!.stage} stage sends this write to both sides, and its body is over route ${rt.config.name}'s dualWrite.maxBodyBytes (${cap} bytes); neither side got it`,
+    });
+    ctx.req.resume(); // discard the rest, so the client reads the 413 rather than a stalled upload
+    return 'handled';
+  }
+  ctx.bodyOverCap = true;
+  if (head) ctx.bodyStream = resume(head, ctx.req);
+  return undefined;
+}
+
 async function readBody(ctx: RequestContext, deps: FacadeDeps, cap: number): Promise<'handled' | undefined> {
-  const read = await readUpTo(ctx.req, cap);
+  const read = await readWithinLimits(ctx, deps, cap);
+  if (read.kind === 'refused') return 'handled';
   if (read.kind === 'gone') {
     sendJsonError(ctx.res, 400, { error: 'REQUEST_ABORTED', message: 'client closed the request before its body ended', requestId: ctx.requestId });
     return 'handled';
   }
   if (read.kind === 'body') ctx.body = read.body;
-  else { ctx.bodyOverCap = true; ctx.bodyStream = resume(read.head, ctx.req); }
+  else if (overCap(ctx, deps, read.head) === 'handled') return 'handled';
   deps.logger.debug({ requestId: ctx.requestId, bytes: ctx.body?.length, overCap: ctx.bodyOverCap }, 'request body buffered');
   return undefined;
+}
+
+// The request body limits every request has (docs/reference/limits.md): the route's body cap and
+// the server's idle limit while the facade reads a body itself. A streamed body is held to the
+// same limits by io/forward.ts.
+
+/** This request's body cap: the route's `maxRequestBodyBytes`, else `listen.maxRequestBodyBytes`. */
+export function requestBodyCap(ctx: RequestContext, deps: FacadeDeps): number {
+  return ctx.runtime?.config.maxRequestBodyBytes ?? deps.config.listen.maxRequestBodyBytes;
+}
+
+/** The facade's own 408 or 413 for a body; the connection closes after it (the rest is never read). */
+export function refuseBody(ctx: RequestContext, deps: FacadeDeps, code: 'REQUEST_BODY_TIMEOUT' | 'BODY_TOO_LARGE'): void {
+  deps.metrics.badRequests.inc({ code });
+  const field = ctx.runtime?.config.maxRequestBodyBytes !== undefined ? `routes.${ctx.runtime.config.name}.maxRequestBodyBytes` : 'listen.maxRequestBodyBytes';
+  const message = code === 'REQUEST_BODY_TIMEOUT'
+    ? `the request body stopped arriving for ${deps.config.listen.bodyIdleTimeoutMs} ms (listen.bodyIdleTimeoutMs)`
+    : `the request body is larger than ${requestBodyCap(ctx, deps)} bytes (${field}); no upstream got it`;
+  ctx.res.shouldKeepAlive = false;
+  sendJsonError(ctx.res, code === 'REQUEST_BODY_TIMEOUT' ? 408 : 413, { error: code, message, requestId: ctx.requestId });
+  if (code === 'BODY_TOO_LARGE') ctx.req.resume(); // discard what still arrives, so the client reads the 413
+}
+
+/** A body declared (Content-Length) over the cap is refused before a byte is read or sent anywhere. */
+function refuseDeclaredOverCap(ctx: RequestContext, deps: FacadeDeps): boolean {
+  if (!(declaredLength(ctx.req) > requestBodyCap(ctx, deps))) return false;
+  refuseBody(ctx, deps, 'BODY_TOO_LARGE');
+  return true;
+}
+
+/** readUpTo, after letting a client that waits for `100 Continue` send, and within the body limits. */
+async function readWithinLimits(ctx: RequestContext, deps: FacadeDeps, cap: number): Promise<ReadResult | { kind: 'refused' }> {
+  sendContinue(ctx.req, ctx.res); // the facade reads this body itself, so it says 100 itself
+  let stalled = (): void => undefined;
+  const stall = new Promise<'stalled'>((resolve) => { stalled = () => resolve('stalled'); });
+  const stopWatching = watchUpload(ctx.req, deps.config.listen.bodyIdleTimeoutMs, stalled);
+  const read = await Promise.race([readUpTo(ctx.req, cap), stall]);
+  stopWatching();
+  if (read === 'stalled') {
+    refuseBody(ctx, deps, 'REQUEST_BODY_TIMEOUT');
+    return { kind: 'refused' };
+  }
+  if (read.kind === 'body' && read.body.length > requestBodyCap(ctx, deps)) {
+    refuseBody(ctx, deps, 'BODY_TOO_LARGE');
+    return { kind: 'refused' };
+  }
+  return read;
 }

@@ -32,6 +32,10 @@ export interface FacadeDeps {
   /** Shadow in-flight limits; comparison machinery (null: comparisons disabled). */
   readonly shadows?: import('./send-shadow').ShadowLimiter;
   readonly comparisons?: ComparisonDeps;
+  /** Stores second writes the other side missed (null: only logged). */
+  readonly divergences?: import('../io/divergence-recorder').DivergenceRecorder;
+  /** Redaction lists and fingerprint key (io/redaction.ts): pass to redactUrl / redactHeaders / redactBody before storing. */
+  readonly redaction?: import('../core/compare/secrets').RedactionOptions;
   /** Called with every finished request (tests await it; the auto-rollback watcher reads it). */
   readonly onRequestDone?: (ctx: RequestContext) => void;
 }
@@ -39,6 +43,10 @@ export interface FacadeDeps {
 export interface ComparisonDeps {
   readonly recorder: import('../io/comparison-recorder').ComparisonRecorder;
   readonly pool: import('../io/compare-pool').ComparePool;
+  /** Budget for asking the primary again when a read differs. */
+  readonly reask: import('../io/reask-budget').ReaskBudget;
+  /** Dual writes in flight per route (reads after writes). */
+  readonly writes: import('../io/write-tracker').WriteTracker;
 }
 
 export interface RequestContext {
@@ -60,8 +68,16 @@ export interface RequestContext {
   primary: ForwardResult | null;
   /** The other side's answer to the second write, once it settled. */
   secondWrite: import('../io/replay').ReplayOutcome | null;
+  /** The stored divergence, when the other side missed this write. */
+  divergenceId?: number;
   /** The shadow's answer, in flight or settled. */
   shadow: Promise<import('../io/replay').ReplayOutcome> | null;
+  /** Where the route's writes stood when this read arrived (set for compared reads). */
+  readMark?: import('../io/write-tracker').ReadMark;
+  /** This request is a dual write counted by the write tracker until it ends. */
+  writeTracked?: boolean;
+  /** The endpoint (method + path template) comparisons count this request under. */
+  endpoint?: string;
   /** Why a sampled shadow was not sent (recorded as a skipped comparison). */
   shadowSkipped: string | null;
   /** Which side's answer the client got (differs from the decision's primary after a fallback). */

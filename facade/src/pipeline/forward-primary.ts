@@ -1,10 +1,15 @@
 // Step 4: the primary answers the client, streamed. In live/rampdown a safe request whose service
 // fails (refused, timeout, 5xx) is answered by the monolith instead when the route allows fallback.
-import { isSafeMethod, type Side } from '../core/stages';
+// Each exchange runs under the route's deadlines for that side; a client upload that stalls or
+// outgrows the route's body cap is answered 408/413 by the facade.
+import type { Side } from '../core/stages';
+import { deadlinesFrom, type Deadlines } from '../io/deadlines';
 import type { ForwardOptions, ForwardResult } from '../io/forward';
 import { sendJsonError } from '../io/respond';
-import { hasBody } from './buffer-body';
-import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
+import { isIdempotentFor, type Upstream } from '../io/upstreams';
+import { hasBody, refuseBody, requestBodyCap } from './buffer-body';
+import { upstreamFor, type FacadeDeps, type RequestContext, type RouteRuntime, type Step } from './context';
+import { shadowDropped } from './send-shadow';
 
 function routeLabel(ctx: RequestContext): string {
   return ctx.route ? ctx.route.route.name : '(unrouted)';
@@ -16,29 +21,54 @@ const SIDE_HEADER: Readonly<Record<Side, readonly string[]>> = {
   service: Object.freeze(['x-strangler-side', 'service']),
 };
 
-function options(ctx: RequestContext, deps: FacadeDeps, side: Side, holdServerErrors: boolean): ForwardOptions {
-  const safe = isSafeMethod(ctx.req.method ?? 'GET');
+// A route's deadlines per side, resolved once (its `timeouts` over each upstream's own).
+const routeDeadlines = new WeakMap<RouteRuntime, Map<Upstream, Deadlines>>();
+
+/** The deadlines of an exchange with `upstream` for this route (the upstream's own when unrouted). */
+export function deadlinesFor(upstream: Upstream, runtime: RouteRuntime | null): Deadlines {
+  const overrides = runtime?.config.timeouts;
+  if (!runtime || !overrides) return upstream.deadlines;
+  let byUpstream = routeDeadlines.get(runtime);
+  if (!byUpstream) { byUpstream = new Map(); routeDeadlines.set(runtime, byUpstream); }
+  let d = byUpstream.get(upstream);
+  if (!d) {
+    const u = upstream.deadlines;
+    d = deadlinesFrom({ connectTimeoutMs: u.connectMs, headersTimeoutMs: u.headersMs, idleTimeoutMs: u.idleMs, timeoutMs: u.totalMs }, overrides);
+    byUpstream.set(upstream, d);
+  }
+  return d;
+}
+
+function options(ctx: RequestContext, deps: FacadeDeps, upstream: Upstream, holdServerErrors: boolean): ForwardOptions {
+  const side = upstream.side;
   const d = ctx.decision!;
-  // Capture the answer only when something will compare it (a shadow or a second write).
-  const compared = d.shadow !== null || d.then !== null;
+  // Capture the answer only when something will compare it (a shadow that was sent, or a second write).
+  const compared = d.then !== null || (d.shadow !== null && !shadowDropped(ctx));
+  const inHand = ctx.body !== null || !hasBody(ctx.req);
   return {
     body: ctx.body ?? undefined,
     stream: ctx.bodyStream ?? undefined,
     captureLimit: compared && ctx.runtime ? ctx.runtime.config.compare.maxBodyBytes : 0,
     holdServerErrors,
-    retryable: safe && (ctx.body ? ctx.body.length === 0 : !hasBody(ctx.req)),
+    retryable: inHand && isIdempotentFor(upstream, ctx.req.method ?? 'GET'),
     extraResponseHeaders: SIDE_HEADER[side],
     requestId: ctx.requestId,
+    deadlines: deadlinesFor(upstream, ctx.runtime),
+    upload: inHand ? null : { idleMs: deps.config.listen.bodyIdleTimeoutMs, maxBytes: requestBodyCap(ctx, deps) },
     onRetry: () => deps.metrics.retries.inc({ side }),
   };
 }
 
+
 export const forwardToPrimary: Step = async (ctx, deps) => {
   const d = ctx.decision!;
   const route = routeLabel(ctx);
-  const canFallBack = d.kind === 'read' && d.primary === 'service' && ctx.runtime?.config.fallback === true && ctx.body !== null;
+  const rc = ctx.runtime?.config;
+  // At `complete` the service alone answers: the monolith stands in only if the route says so.
+  const canFallBack = d.kind === 'read' && d.primary === 'service' && rc?.fallback === true && (d.stage !== 'complete' || rc.fallbackAtComplete) && ctx.body !== null;
   let answeredBy = d.primary;
-  let result: ForwardResult = await deps.forwarder.forward(ctx.req, ctx.res, upstreamFor(d.primary, ctx, deps), options(ctx, deps, d.primary, canFallBack));
+  const upstream = upstreamFor(d.primary, ctx, deps);
+  let result: ForwardResult = await deps.forwarder.forward(ctx.req, ctx.res, upstream, options(ctx, deps, upstream, canFallBack));
   if (result.kind === 'failed') {
     deps.metrics.upstreamErrors.inc({ route, side: d.primary, code: result.error.code });
   }
@@ -47,7 +77,7 @@ export const forwardToPrimary: Step = async (ctx, deps) => {
     deps.metrics.fallbacks.inc({ route, reason });
     deps.logger.warn({ requestId: ctx.requestId, route, reason }, 'service failed; answered by the monolith (fallback)');
     answeredBy = 'monolith';
-    result = await deps.forwarder.forward(ctx.req, ctx.res, deps.monolith, options(ctx, deps, 'monolith', false));
+    result = await deps.forwarder.forward(ctx.req, ctx.res, deps.monolith, options(ctx, deps, deps.monolith, false));
     if (result.kind === 'failed') deps.metrics.upstreamErrors.inc({ route, side: 'monolith', code: result.error.code });
   }
   ctx.primary = result;
@@ -56,6 +86,8 @@ export const forwardToPrimary: Step = async (ctx, deps) => {
     const e = result.error;
     deps.logger.warn({ requestId: ctx.requestId, route, upstream: e.upstream, code: e.code }, e.message);
     sendJsonError(ctx.res, e.status, { error: e.code, message: e.message, upstream: e.upstream, requestId: ctx.requestId });
+  } else if (result.kind === 'refused') {
+    refuseBody(ctx, deps, result.code);
   }
   return undefined;
 };

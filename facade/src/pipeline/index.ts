@@ -13,6 +13,7 @@ import { requestIdOf } from './request-id';
 import { recordComparison } from './record-comparison';
 import { sendShadow } from './send-shadow';
 import { sendSecondWrite } from './second-write';
+import { endTrackedWrite, trackWrites } from './track-writes';
 
 const prepareHeaders: Step = (ctx) => {
   prepareRequestHeaders(ctx.req, ctx.requestId, false);
@@ -22,6 +23,7 @@ const prepareHeaders: Step = (ctx) => {
 export const facadeSteps: readonly Step[] = Object.freeze([
   matchRoute,       // normalize the path once; 400 if malformed; find the route
   chooseStage,      // flag provider → stage (sticky rollout) → decision (primary, shadow, then)
+  trackWrites,      // count dual writes in flight per route; mark compared reads (reads after writes)
   prepareHeaders,   // drop hop-by-hop headers, add X-Forwarded-*, x-request-id
   bufferBody,       // only when the body must be sent twice, and only up to the cap
   sendShadow,       // sampled reads in shadow/live: a copy to the shadow side, concurrently, bounded
@@ -53,6 +55,7 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, d
     deps.logger.error({ err, requestId: ctx.requestId }, 'facade error while handling a request');
     sendJsonError(res, 500, { error: 'FACADE_ERROR', message: 'the facade failed to handle this request', requestId: ctx.requestId });
   } finally {
+    endTrackedWrite(ctx, deps);
     deps.onRequestDone?.(ctx);
   }
 }

@@ -1,11 +1,16 @@
 // Step 5: after the authoritative write succeeded and the client has its answer, the same write
-// goes to the other side (dualwrite, shadow, live, rampdown). Its outcome never reaches the
-// client; a failure means the two databases now disagree, so it is counted and logged loudly.
+// goes to the other side (dualwrite, shadow, live, rampdown). Its outcome never reaches the client.
+// One the other side missed (failed, answered >= 400, or not sent) is stored at once as a divergence,
+// with the exact request to repair it (strangler divergences replay).
 import type { Decision } from '../core/decide';
 import type { Side } from '../core/stages';
+import type { StoredRequest } from '../io/divergence-store';
 import { replay, type ReplayOutcome } from '../io/replay';
 import { routeLabel } from './forward-primary';
 import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
+
+/** The tag the second write carries, for the upstream's logs. */
+export const SECOND_WRITE_TAG = 'x-strangler-second-write';
 
 export const sendSecondWrite: Step = (ctx, deps) => {
   const d = ctx.decision;
@@ -13,34 +18,67 @@ export const sendSecondWrite: Step = (ctx, deps) => {
   return send(ctx, deps);
 };
 
+/** The authoritative side applied the write: it answered with a status below 400 (even if the client left mid-body). */
+function primarySucceeded(ctx: RequestContext): boolean {
+  const p = ctx.primary;
+  return p !== null && p.kind === 'answered' && p.status < 400;
+}
+
+/** What the second side gets (or would have got): the headers as forwarded, minus the framing `replay` sets itself. */
+function requestOf(ctx: RequestContext): StoredRequest {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(ctx.req.headers)) {
+    if (value === undefined || name === 'content-length' || name === 'transfer-encoding') continue;
+    headers[name] = value;
+  }
+  return { method: ctx.req.method ?? 'POST', target: ctx.req.url ?? ctx.path, headers, body: ctx.body };
+}
+
 async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
   const d = ctx.decision as Decision & { then: Side };
-  if (!ctx.runtime) return undefined;
+  const rt = ctx.runtime!;
   const route = routeLabel(ctx);
-  const p = ctx.primary;
-  if (!p || p.kind !== 'answered' || !p.complete || p.status >= 400) {
+  if (!primarySucceeded(ctx)) {
     // The authoritative write did not succeed: by design the other side never sees it.
     deps.metrics.secondWrites.inc({ route, side: d.then, outcome: 'not_sent' });
     return undefined;
   }
+  const upstream = upstreamFor(d.then, ctx, deps);
+  const at = new Date().toISOString();
   if (ctx.body === null) {
+    // Only with dualWrite.overCap "primary-only": the body streamed to the primary and was not kept.
     deps.metrics.secondWrites.inc({ route, side: d.then, outcome: 'too_large' });
-    deps.logger.error({ requestId: ctx.requestId, route, side: d.then }, 'second write not sent: body over the cap; the two sides now disagree');
+    const declared = Number(ctx.req.headers['content-length']);
+    recordDivergence(ctx, deps, { at, side: d.then, upstream: upstream.name, reason: 'second_write_not_sent_too_large', bodyBytes: Number.isInteger(declared) ? declared : null, outcome: null });
     return undefined;
   }
-  const upstream = upstreamFor(d.then, ctx, deps);
   const outcome: ReplayOutcome = await replay(upstream, {
-    method: ctx.req.method ?? 'POST', url: ctx.req.url ?? ctx.path, headers: ctx.req.headers, body: ctx.body,
-    tag: 'x-strangler-second-write',
-  }, { timeoutMs: upstream.timeoutMs, captureLimit: ctx.runtime.config.compare.maxBodyBytes });
+    method: ctx.req.method ?? 'POST', url: ctx.req.url ?? ctx.path, headers: ctx.req.headers, body: ctx.body, tag: SECOND_WRITE_TAG,
+  }, { timeoutMs: upstream.timeoutMs, captureLimit: rt.config.compare.maxBodyBytes });
   ctx.secondWrite = outcome;
   const failed = !outcome.ok || outcome.status >= 400;
   deps.metrics.secondWrites.inc({ route, side: d.then, outcome: failed ? 'failed' : 'ok' });
   if (failed) {
-    deps.logger.error({
-      requestId: ctx.requestId, route, side: d.then, method: ctx.req.method, url: ctx.req.url,
-      status: outcome.ok ? outcome.status : undefined, error: outcome.ok ? undefined : outcome.error,
-    }, 'second write failed; the two sides now disagree');
+    const reason = outcome.ok ? `second_write_status_${outcome.status}` : `second_write_${outcome.code}`;
+    recordDivergence(ctx, deps, { at, side: d.then, upstream: upstream.name, reason, bodyBytes: ctx.body.length, outcome });
   }
   return undefined;
+}
+
+interface Missed { at: string; side: Side; upstream: string; reason: string; bodyBytes: number | null; outcome: ReplayOutcome | null }
+
+function recordDivergence(ctx: RequestContext, deps: FacadeDeps, m: Missed): void {
+  const fields = { requestId: ctx.requestId, route: routeLabel(ctx), side: m.side, method: ctx.req.method, path: ctx.path, reason: m.reason };
+  if (!deps.divergences) {
+    deps.logger.error(fields, 'second write missed and no divergence store is configured: the two sides now disagree');
+    return;
+  }
+  const p = ctx.primary;
+  const id = deps.divergences.record({
+    at: m.at, route: fields.route, stage: ctx.decision!.stage, requestId: ctx.requestId, side: m.side, upstream: m.upstream,
+    reason: m.reason, path: ctx.path, request: requestOf(ctx), bodyBytes: m.bodyBytes,
+    primaryStatus: p?.kind === 'answered' ? p.status : null,
+    secondStatus: m.outcome?.ok ? m.outcome.status : null, secondError: m.outcome && !m.outcome.ok ? m.outcome.error : null,
+  }, ctx.runtime!.config.dualWrite.warnStoredBytes);
+  if (id !== null) ctx.divergenceId = id;
 }

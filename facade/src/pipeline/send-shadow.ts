@@ -1,10 +1,34 @@
 // Step: in the stages that compare reads (shadow, live), send the shadow side a copy of a sampled
 // request, concurrently with the primary and tagged `x-strangler-shadow: 1`. Bounded per route:
 // past `maxInFlight` a shadow is dropped and counted, never queued. Its answer is only compared.
+// The slot is held until the comparison is done (releaseShadowSlot, from the comparison step), so
+// shadows in flight plus comparisons waiting never exceed `maxInFlight` per route.
 import { createHash } from 'node:crypto';
 import { replay } from '../io/replay';
-import { routeLabel } from './forward-primary';
-import { upstreamFor, type RequestContext, type Step } from './context';
+import { deadlinesFor, routeLabel } from './forward-primary';
+import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
+
+interface Slot { readonly route: string; readonly shadow: Promise<unknown>; released: boolean }
+const SLOT = Symbol('strangler.shadowSlot');
+const DROPPED = Symbol('strangler.shadowDropped');
+type SlotCarrier = RequestContext & { [SLOT]?: Slot; [DROPPED]?: true };
+
+/** True when this request's shadow was dropped at the in-flight limit (so its answer need not be captured). */
+export function shadowDropped(ctx: RequestContext): boolean {
+  return (ctx as SlotCarrier)[DROPPED] === true;
+}
+
+/**
+ * Gives this request's shadow slot back, once its shadow has settled (idempotent). Called when the
+ * comparison is done, and again when the request ends whatever happened (a step that threw).
+ */
+export function releaseShadowSlot(ctx: RequestContext, deps: FacadeDeps): void {
+  const slot = (ctx as SlotCarrier)[SLOT];
+  if (!slot || slot.released) return;
+  slot.released = true;
+  const free = (): void => deps.shadows?.release(slot.route);
+  slot.shadow.then(free, free);
+}
 
 /** Deterministic on the request (method and URL), so the same requests are compared each time. */
 export function sampledRequest(ctx: RequestContext, percent: number): boolean {
@@ -27,12 +51,19 @@ export const sendShadow: Step = (ctx, deps) => {
   }
   if (!deps.shadows.acquire(route, cmp.maxInFlight)) {
     deps.metrics.shadowDrops.inc({ route, reason: 'in_flight_limit' });
+    (ctx as SlotCarrier)[DROPPED] = true;
     return undefined;
   }
   const upstream = upstreamFor(d.shadow, ctx, deps);
-  ctx.shadow = replay(upstream, {
-    method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers: ctx.req.headers, body: ctx.body, tag: 'x-strangler-shadow',
-  }, { timeoutMs: cmp.shadowTimeoutMs, captureLimit: cmp.maxBodyBytes }).finally(() => deps.shadows!.release(route));
+  const body = ctx.body;
+  const send = (): ReturnType<typeof replay> => replay(upstream, {
+    method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers: ctx.req.headers, body, tag: 'x-strangler-shadow',
+  }, { timeoutMs: cmp.shadowTimeoutMs, captureLimit: cmp.maxBodyBytes, deadlines: deadlinesFor(upstream, rt) });
+  // Reads after writes: the shadow copy waits until the route's second writes in flight have landed
+  // (plus settleMs), so it reads what the primary read; the client never waits for this.
+  const settled = deps.comparisons?.writes.settled(route, cmp.settleMs, cmp.shadowTimeoutMs) ?? true;
+  ctx.shadow = settled === true ? send() : settled.then(send);
+  (ctx as SlotCarrier)[SLOT] = { route, shadow: ctx.shadow, released: false };
   return undefined;
 };
 

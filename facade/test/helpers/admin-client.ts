@@ -6,6 +6,15 @@ export interface AdminAnswer {
   readonly body: Record<string, unknown>;
 }
 
+/** The Authorization header of the token test facades accept (admin.ts needs one for reads too). */
+export const ADMIN_AUTH: Readonly<Record<string, string>> = Object.freeze({ authorization: 'Bearer test-token' });
+
+/** GET an admin path as JSON with a token (`null`: none). */
+export async function adminGet<T = Record<string, unknown>>(adminUrl: string, path: string, token: string | null = 'test-token'): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${adminUrl}${path}`, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
 /** PUT /routes/:name with the given body and token (`null`: no Authorization header). */
 export async function putStage(adminUrl: string, route: string, body: unknown, token: string | null = 'test-token'): Promise<AdminAnswer> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };

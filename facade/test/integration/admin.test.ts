@@ -1,6 +1,6 @@
-// The admin API on its own port: who may change a stage (bearer token; none configured means no
-// writes), how bad requests are refused, the stage-skip guard, listings, health, metrics and the
-// audit log every change writes.
+// The admin API on its own port: who may read and who may change (named bearer tokens with a role;
+// none configured means no access), how bad requests are refused, the stage-skip guard, listings,
+// health, metrics and the audit log every change writes, its actor taken from the token.
 import { metricSum, metricsText, putStage } from '../helpers/admin-client';
 import { startTestFacade, type TestFacade } from '../helpers/facade';
 import { rawRequest } from '../helpers/raw-http';
@@ -22,8 +22,9 @@ afterEach(async () => {
   await Promise.all([monolith.close(), catalog.close()]);
 });
 
-async function start(opts: StartOptions = {}): Promise<TestFacade> {
+async function start(opts: StartOptions = {}, admin?: Record<string, unknown>): Promise<TestFacade> {
   facade = await startTestFacade({
+    ...(admin ? { admin: admin as never } : {}),
     monolith: { url: monolith.url },
     services: { catalog: { url: catalog.url }, inventory: { url: catalog.url } },
     routes: [
@@ -34,8 +35,8 @@ async function start(opts: StartOptions = {}): Promise<TestFacade> {
   return facade;
 }
 
-async function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(url);
+async function getJson(url: string, token: string | null = 'test-token'): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(url, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -66,15 +67,59 @@ describe('who may change a stage', () => {
     expect(res.status).toBe(401);
   });
 
-  it('without a configured token every change is refused with 403, whatever is sent', async () => {
+  it('without a configured token every change and every read is refused with 403, whatever is sent', async () => {
     const f = await start({ adminToken: '' });
     for (const token of [null, '', 'anything']) {
       const answer = await putStage(f.adminUrl!, 'catalog', { stage: 'dualwrite' }, token);
       expect(answer).toMatchObject({ status: 403, body: { error: 'WRITES_DISABLED' } });
+      expect(await getJson(`${f.adminUrl}/routes/catalog/comparisons`, token)).toMatchObject({ status: 403, body: { error: 'READS_DISABLED' } });
     }
-    expect(await stageOf(f, 'catalog')).toBe('off');
-    // Reads stay open.
-    expect((await getJson(`${f.adminUrl}/routes`)).status).toBe(200);
+    expect(f.store.state('catalog')).toBeNull();
+    expect((await getJson(`${f.adminUrl}/healthz`, null)).status).toBe(200);
+  });
+});
+
+describe('who may read', () => {
+  const TRAFFIC = ['/routes', '/routes/catalog', '/routes/catalog/comparisons', '/routes/catalog/history', '/routes/catalog/ignore', '/routes/catalog/gate', '/report', '/report?route=catalog'];
+  const READ = 'dashboards-read-token-0123';
+  const WRITE = 'release-bot-write-token-0123';
+  const withTokens = (): Promise<TestFacade> => {
+    process.env.TEST_RELEASE_BOT_TOKEN = WRITE;
+    return start({ adminToken: '' }, { tokens: [{ name: 'dashboards', token: READ, role: 'read' }, { name: 'release-bot', tokenEnv: 'TEST_RELEASE_BOT_TOKEN', role: 'write' }] });
+  };
+  afterEach(() => { delete process.env.TEST_RELEASE_BOT_TOKEN; });
+
+  it.each(TRAFFIC)('GET %s without a token is refused with 401', async (path) => {
+    const f = await start();
+    expect(await getJson(`${f.adminUrl}${path}`, null)).toMatchObject({ status: 401, body: { error: 'UNAUTHORIZED' } });
+    expect((await getJson(`${f.adminUrl}${path}`, 'wrong-token')).status).toBe(401);
+  });
+
+  it('health, readiness and metrics need no token', async () => {
+    const f = await start();
+    for (const path of ['/healthz', '/readyz']) expect((await getJson(`${f.adminUrl}${path}`, null)).status).toBe(200);
+    expect((await fetch(`${f.adminUrl}/metrics`)).status).toBe(200);
+  });
+
+  it('a read token reads everything but changes nothing (403), a named write token changes, and the audit log names it', async () => {
+    const f = await withTokens();
+    for (const path of TRAFFIC) expect([path, (await getJson(`${f.adminUrl}${path}`, READ)).status]).toEqual([path, 200]);
+    expect(await putStage(f.adminUrl!, 'catalog', { stage: 'dualwrite' }, READ)).toMatchObject({ status: 403, body: { error: 'FORBIDDEN' } });
+    const ignore = await fetch(`${f.adminUrl}/routes/catalog/ignore`, {
+      method: 'POST', headers: { authorization: `Bearer ${READ}`, 'content-type': 'application/json' }, body: JSON.stringify({ path: '$.x', reason: 'r' }),
+    });
+    expect(ignore.status).toBe(403);
+    expect(f.store.state('catalog')).toBeNull();
+    expect(f.store.ignoreRules('catalog')).toEqual([]);
+
+    expect((await putStage(f.adminUrl!, 'catalog', { stage: 'dualwrite', actor: 'mallory' }, WRITE)).status).toBe(200);
+    await fetch(`${f.adminUrl}/routes/catalog/ignore`, {
+      method: 'POST', headers: { authorization: `Bearer ${WRITE}`, 'content-type': 'application/json' }, body: JSON.stringify({ path: '$.x', reason: 'r', actor: 'mallory' }),
+    });
+    expect(f.store.history('catalog').map((e) => [e.actor, e.details])).toEqual([['release-bot', { requestedBy: 'mallory' }]]);
+    expect(f.store.ignoreRules('catalog').map((r) => r.actor)).toEqual(['release-bot']);
+    // STRANGLER_ADMIN_TOKEN was not given here: its token is no key.
+    expect((await putStage(f.adminUrl!, 'catalog', { stage: 'off' })).status).toBe(401);
   });
 });
 
@@ -149,7 +194,7 @@ describe('stage changes', () => {
     expect((await rawRequest(f.url, '/api/products/1')).json().from).toBe('catalog');
   });
 
-  it('every change is in the audit log, newest first, with actor, reason, percent and force', async () => {
+  it('every change is in the audit log, newest first, with actor (the token\'s name), reason, percent and force', async () => {
     const f = await start();
     await putStage(f.adminUrl!, 'catalog', { stage: 'dualwrite', reason: 'backfill done', actor: 'alice' });
     await putStage(f.adminUrl!, 'catalog', { stage: 'live', force: true, reason: 'skip shadow' });
@@ -159,10 +204,12 @@ describe('stage changes', () => {
     const { body } = await getJson(`${f.adminUrl}/routes/catalog/history`);
     const history = body.history as Array<Record<string, unknown>>;
     expect(history.map((h) => [h.from, h.to, h.actor, h.reason, h.forced])).toEqual([
-      ['live', 'live', 'admin-api', 'noop', true],
-      ['dualwrite', 'live', 'admin-api', 'skip shadow', true],
-      ['off', 'dualwrite', 'alice', 'backfill done', false],
+      ['live', 'live', 'admin', 'noop', true],
+      ['dualwrite', 'live', 'admin', 'skip shadow', true],
+      ['off', 'dualwrite', 'admin', 'backfill done', false],
     ]);
+    // What the caller claims is kept as a claim, never as the actor.
+    expect(history[2].details).toEqual({ requestedBy: 'alice' });
     for (const h of history) {
       expect(h.route).toBe('catalog');
       expect(Number.isNaN(Date.parse(String(h.at)))).toBe(false);

@@ -38,7 +38,7 @@ async function start({ stage = 'live', fallback = false, catalogUrl = catalog.ur
   facade = await startTestFacade({
     monolith: { url: monolith.url },
     services: { catalog: { url: catalogUrl, timeoutMs: 500 } },
-    routes: [{ name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog', fallback, compare: { noiseSample: 0 } }],
+    routes: [{ name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog', fallback, compare: { reask: { enabled: false } } }],
     ...extra,
   });
   facade.store.change({ route: 'catalog', stage, force: true, actor: 'test', defaultStage: 'off' });
@@ -163,4 +163,18 @@ it('a route moved elsewhere while the window was filling is not rolled back on t
   (f.deps.flags as unknown as { reload(): void }).reload();
   await send(20);
   expect(rollbacks(f).map((e) => `${e.from} → ${e.to}`)).toEqual(['live → shadow']);
+});
+
+it('a person promoting the route again lifts the mute: a new burst at the new stage rolls it back again', async () => {
+  const f = await start();
+  serviceFails = true;
+  await send(20);
+  expect(rollbacks(f).map((e) => `${e.from} → ${e.to}`)).toEqual(['live → shadow']);
+  // Promoted again within the same window (the fix was "deployed"), and the service fails again.
+  f.store.change({ route: 'catalog', stage: 'live', actor: 'operator', reason: 'fixed', defaultStage: 'off' });
+  (f.deps.flags as unknown as { reload(): void }).reload();
+  await send(20);
+  expect(stageOf(f)).toBe('shadow');
+  expect(rollbacks(f).map((e) => `${e.from} → ${e.to}`)).toEqual(['live → shadow', 'live → shadow']);
+  expect(await metric(f)).toBe(2);
 });

@@ -2,7 +2,7 @@
 // stage in the shared state database and the running facade routes by it within a second, while
 // a request already in flight keeps the route-table snapshot it started with.
 import path from 'node:path';
-import { metricSum, metricsText, setStage } from '../helpers/admin-client';
+import { ADMIN_AUTH, metricSum, metricsText, setStage } from '../helpers/admin-client';
 import { startTestFacade, type TestFacade } from '../helpers/facade';
 import { killAll, runTs } from '../helpers/processes';
 import { deferred, rawRequest, within, type Deferred, type RawResponse } from '../helpers/raw-http';
@@ -72,7 +72,7 @@ it('a rollback made by another process is routed by within a second too', async 
 
 it('the change made by another process is in the audit log the admin API shows', async () => {
   await setStageFromAnotherProcess('shadow');
-  const res = await fetch(`${facade.adminUrl}/routes/catalog/history`);
+  const res = await fetch(`${facade.adminUrl}/routes/catalog/history`, { headers: ADMIN_AUTH });
   const { history } = (await res.json()) as { history: Array<Record<string, unknown>> };
   expect(history[0]).toMatchObject({ route: 'catalog', from: 'off', to: 'shadow', reason: 'hot reload test', forced: true });
   expect(String(history[0].actor)).toMatch(/^test-process-\d+$/);

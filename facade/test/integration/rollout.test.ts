@@ -2,7 +2,7 @@
 // sticky per context key (x-user-id) and proportional; requests without a key are bucketed each on
 // their own. The answering side is read from the x-strangler-side response header.
 import http from 'node:http';
-import { putStage } from '../helpers/admin-client';
+import { ADMIN_AUTH, putStage } from '../helpers/admin-client';
 import { startTestFacade, type TestFacade } from '../helpers/facade';
 import { rawRequest } from '../helpers/raw-http';
 import { startUpstream, type TestUpstream } from '../helpers/upstream';
@@ -77,7 +77,7 @@ it('without a key the share is still about 10 %, request by request', async () =
 });
 
 it('the rollout is listed by GET /routes and can be taken back to 0 %', async () => {
-  const list = (await (await fetch(`${facade.adminUrl}/routes`)).json()) as { routes: Array<Record<string, unknown>> };
+  const list = (await (await fetch(`${facade.adminUrl}/routes`, { headers: ADMIN_AUTH })).json()) as { routes: Array<Record<string, unknown>> };
   expect(list.routes[0]).toMatchObject({ name: 'catalog', stage: 'shadow', rollout: { stage: 'live', percent: 10 } });
   const back = await putStage(facade.adminUrl!, 'catalog', { stage: 'live', percent: 0, reason: 'roll back' });
   expect(back.status).toBe(200);

@@ -1,6 +1,6 @@
 // The shadow's bounds: in-flight limit per route (drop and count, never queue), deterministic
 // sampling, and large bodies compared in the worker thread with the same result.
-import type { ComparisonRecord } from '../../src/io/comparison-store';
+import type { ComparisonRecord } from '../../src/core/comparison';
 import { startTestFacade, type TestFacade } from '../helpers/facade';
 import { startUpstream, type TestUpstream } from '../helpers/upstream';
 
@@ -12,7 +12,7 @@ async function start(compare: Record<string, unknown>): Promise<void> {
   facade = await startTestFacade({
     monolith: { url: monolith.url },
     services: { inventory: { url: service.url } },
-    routes: [{ name: 'inventory', match: { path: '/api/inventory/**' }, service: 'inventory', compare: { noiseSample: 0, ...compare } }],
+    routes: [{ name: 'inventory', match: { path: '/api/inventory/**' }, service: 'inventory', compare: { reask: { enabled: false }, ...compare } }],
   });
   facade.store.change({ route: 'inventory', stage: 'shadow', force: true, actor: 'test', defaultStage: 'off' });
   (facade.deps.flags as unknown as { reload(): void }).reload();
@@ -66,7 +66,7 @@ it('a large body is compared in the worker thread and its difference is found', 
   monolith.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ items })); };
   const changed = items.map((it, i) => (i === 4321 ? { ...it, price: '1.01' } : it));
   service.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ items: changed })); };
-  await start({ maxBodyBytes: 4 * 1024 * 1024 });
+  await start({ maxBodyBytes: 4 * 1024 * 1024, reask: { enabled: true } });
   const got = collect();
   const res = await fetch(`${facade.url}/api/inventory/all`);
   expect(((await res.json()) as { items: unknown[] }).items).toHaveLength(6000);
@@ -75,6 +75,6 @@ it('a large body is compared in the worker thread and its difference is found', 
   facade.recorder.flush();
   expect(got).toHaveLength(1);
   expect(got[0].outcome).toBe('mismatch');
-  expect(got[0].mismatchedFields).toEqual(['$.items[*].price']);
-  expect((got[0].detail as { mismatched: Array<{ path: string }> }).mismatched[0].path).toBe('$.items[4321].price');
+  expect(got[0].facts.map((f) => [f.field, f.path])).toEqual([['$.items[*].price', '$.items[4321].price']]);
+  expect(got[0].reasked).toBe(true); // the primary was asked again and agreed with itself
 });

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig, parseConfig } from '../../src/config';
+import { configWarnings } from '../../src/config-checks';
 import { ConfigError } from '../../src/errors';
 import { aConfig, aRouteJson, type ConfigJson } from '../helpers/builders';
 
@@ -23,7 +24,7 @@ describe('parseConfig', () => {
     expect(config.monolith).toEqual({ url: 'http://127.0.0.1:3000', connectTimeoutMs: 2000, timeoutMs: 30000, maxSockets: 256 });
     expect(config.services.catalog).toEqual({ url: 'http://127.0.0.1:4001', connectTimeoutMs: 2000, timeoutMs: 10000, maxSockets: 256 });
     expect(config.routes[0]).toEqual({
-      name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog', fallback: false, flagKey: 'strangler-catalog', defaultStage: 'off',
+      name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog', fallback: false, fallbackAtComplete: false, flagKey: 'strangler-catalog', defaultStage: 'off',
       compare: {
         sample: 100, maxBodyBytes: 1048576, maxInFlight: 64, shadowTimeoutMs: 5000, noiseSample: 5,
         headers: ['content-type', 'location', 'cache-control'], cookies: [], ignore: [], normalizers: [], redact: [],
@@ -33,7 +34,9 @@ describe('parseConfig', () => {
     expect(config.flags).toEqual({ provider: 'sqlite', pollMs: 500 });
     expect(config.state).toEqual({ db: '.strangler/state.db' });
     expect(config.listen).toEqual({ host: '127.0.0.1', port: 8080 });
-    expect(config.admin).toEqual({ host: '127.0.0.1', port: 8081 });
+    expect(config.admin).toEqual({ host: '127.0.0.1', port: 8081, tokens: [] });
+    expect(config.routing).toEqual({ caseSensitive: false });
+    expect(config.redaction).toEqual({ headers: [], queryParams: [], fields: [], jwt: true, fingerprint: true });
     expect(config.gate).toEqual({ minComparisons: 100, maxMismatchRate: 0.01, confidence: 0.95 });
     expect(config.autoRollback).toEqual({ enabled: true, windowMs: 60000, minRequests: 20, maxErrorRate: 0.2 });
   });
@@ -104,7 +107,16 @@ describe('parseConfig', () => {
     ['an unknown service', aConfig({ routes: [aRouteJson({ service: 'billing' })] }), 'routes[0].service: unknown service "billing" (known: catalog, inventory)'],
     ['duplicate route names', aConfig({ routes: [aRouteJson(), aRouteJson({ path: '/x/**' })] }), 'routes[1].name: duplicate route name "catalog" (also routes[0])'],
     ['duplicate flag keys', aConfig({ routes: [aRouteJson(), aRouteJson({ name: 'b', path: '/b', flagKey: 'strangler-catalog' })] }), 'routes[1].flagKey: flag key "strangler-catalog" is already used'],
-    ['duplicate patterns', aConfig({ routes: [aRouteJson(), aRouteJson({ name: 'again', methods: ['GET'] })] }), 'routes[1].match.path: same pattern "/api/products/**" as routes[0]'],
+    ['duplicate patterns', aConfig({ routes: [aRouteJson(), aRouteJson({ name: 'again', methods: ['GET'] })] }), 'routes[1].match.path: route "again": same pattern "/api/products/**" of route "catalog" (routes[0])'],
+    ['equivalent patterns', aConfig({ routes: [aRouteJson({ path: '/api/products/:id' }), aRouteJson({ name: 'again', path: '/api/products/*' })] }),
+      'routes[1].match.path: route "again": pattern "/api/products/*" is equivalent to "/api/products/:id" of route "catalog" (routes[0])'],
+    ['patterns equal but for case', aConfig({ routes: [aRouteJson({ path: '/api/Products/**' }), aRouteJson({ name: 'again', path: '/api/products/**' })] }),
+      'routes[1].match.path: route "again": pattern "/api/products/**" is equivalent to "/api/Products/**" of route "catalog" (routes[0])'],
+    ['an admin token given twice', aConfig({ admin: { tokens: [{ name: 'ci', token: 'x'.repeat(16), role: 'read' }, { name: 'ci', tokenEnv: 'T', role: 'write' }] } }),
+      'admin.tokens[1].name: duplicate token name "ci" (also admin.tokens[0])'],
+    ['a short admin token', aConfig({ admin: { tokens: [{ name: 'ci', token: 'short', role: 'read' }] } }), 'admin.tokens[0].token: must be at least 16 characters'],
+    ['an admin token with neither token nor tokenEnv', aConfig({ admin: { tokens: [{ name: 'ci', role: 'read' }] } }), 'give exactly one of "token" and "tokenEnv"'],
+    ['an admin token of no known role', aConfig({ admin: { tokens: [{ name: 'ci', token: 'x'.repeat(16), role: 'owner' }] } }), 'admin.tokens[0].role: must be one of "read", "write"'],
     ['** in the middle', aConfig({ routes: [aRouteJson({ path: '/api/**/reviews' })] }), 'routes[0].match.path: "**" is allowed only as the last segment'],
     ['an empty segment', aConfig({ routes: [aRouteJson({ path: '/api//x' })] }), 'routes[0].match.path: empty segment'],
     ['a sample over 100 %', aConfig({ routes: [aRouteJson({ compare: { sample: 120 } })] }), 'routes[0].compare.sample: must be <= 100'],
@@ -127,6 +139,20 @@ describe('parseConfig', () => {
   it('accepts two routes on one pattern when their methods do not overlap', () => {
     const routes = [aRouteJson({ methods: ['GET'] }), aRouteJson({ name: 'writes', methods: ['POST'] })];
     expect(() => parseConfig(aConfig({ routes }), 'test.json')).not.toThrow();
+  });
+
+  it('accepts patterns that differ only in case when both routes are case-sensitive', () => {
+    const routes = [aRouteJson({ path: '/api/Products/**' }), aRouteJson({ name: 'lower', path: '/api/products/**' })].map((r) => ({ ...r, caseSensitive: true }));
+    expect(() => parseConfig(aConfig({ routes }), 'test.json')).not.toThrow();
+  });
+
+  it('warns about an admin API bound beyond loopback, and only then', () => {
+    expect(configWarnings(parseConfig(aConfig({ admin: { host: '0.0.0.0' } }), 'test.json'))).toEqual([
+      expect.stringContaining('admin.host is "0.0.0.0": the admin API (stages, comparisons, audit log) is reachable from other machines'),
+    ]);
+    for (const host of ['127.0.0.1', 'localhost', '::1', '127.1.2.3']) {
+      expect(configWarnings(parseConfig(aConfig({ admin: { host } }), 'test.json'))).toEqual([]);
+    }
   });
 
   it('refuses a config that is not an object', () => {

@@ -1,6 +1,7 @@
-// core/report with hand-built diff-store rows: outcome rates, nearest-rank percentiles per side,
-// status pairs and error rates, field classes and examples, the since-window, and the timeline.
-import { buildReport, routesToReport, type ComparisonRow, type ReportInput, type SampleRow } from '../../src/core/report';
+// core/report with hand-built diff-store rows and findings: outcome rates (v2 outcomes included),
+// nearest-rank percentiles per side, status pairs and error rates, the ranked endpoints and noise
+// evidence passed through (fields capped), divergences, the since-window, and the timeline.
+import { buildReport, routesToReport, type ComparisonRow, type EndpointFindings, type FieldFinding, type ReportInput } from '../../src/core/report';
 
 const NOW = new Date('2024-05-01T12:00:00.000Z');
 
@@ -13,7 +14,7 @@ function aRow(over: Partial<ComparisonRow> = {}): ComparisonRow {
 
 function anInput(over: Partial<ReportInput> = {}): ReportInput {
   return {
-    now: NOW, since: null, routes: ['inventory'], rows: [], samples: [], routeStats: [], fieldStats: [], minutes: [], states: [], audit: [], ...over,
+    now: NOW, since: null, routes: ['inventory'], rows: [], findings: new Map(), minutes: [], states: [], audit: [], ...over,
   };
 }
 
@@ -91,64 +92,70 @@ it('status pairs are counted per primary side, and errors per side are 5xx or no
   expect(service.errorRate).toBeCloseTo(0.5);
 });
 
-const sample = (at: string, detail: unknown, over: Partial<SampleRow> = {}): SampleRow => ({
-  at, route: 'inventory', method: 'GET', path: '/api/inventory/A', primarySide: 'monolith', detail, ...over,
+it('outcome counts include unjudged and generated comparisons, every outcome key present', () => {
+  const rows = [aRow(), aRow({ outcome: 'generated' }), aRow({ outcome: 'generated' }), aRow({ outcome: 'unjudged' }), aRow({ outcome: 'skipped', reason: 'write_in_flight' })];
+  const r = only(anInput({ rows }));
+  expect(Object.keys(r.outcomes)).toEqual(['match', 'mismatch', 'unjudged', 'noise', 'generated', 'skipped', 'error', 'divergence']);
+  expect(r.outcomes.generated).toEqual({ count: 2, rate: 0.4 });
+  expect(r.outcomes.unjudged).toEqual({ count: 1, rate: 0.2 });
+  expect(r.outcomes.skipped).toEqual({ count: 1, rate: 0.2 });
 });
 
-it('fields are sorted by mismatches and classed mismatch, noise or ignored with why; each has the newest example', () => {
-  const fieldStats = [
-    { route: 'inventory', field: '$.items[*].price', mismatches: 30, noiseDiffs: 0, ignored: 0, example: null },
-    { route: 'inventory', field: '$.at', mismatches: 40, noiseDiffs: 50, ignored: 0, example: null },
-    { route: 'inventory', field: '$.etag', mismatches: 0, noiseDiffs: 0, ignored: 5, example: null },
-    { route: 'other', field: '$.x', mismatches: 99, noiseDiffs: 0, ignored: 0, example: null },
+function aField(field: string, over: Partial<FieldFinding> = {}): FieldFinding {
+  return {
+    field, class: 'real', count: 1, rate: 0.1, why: 'the primary answered the same when asked again', firstSeen: '2024-05-01T11:00:00.000Z', lastSeen: '2024-05-01T11:30:00.000Z',
+    example: { at: '2024-05-01T11:30:00.000Z', request: { method: 'GET', path: '/api/inventory/A' }, path: field, kind: 'changed', primary: 1, shadow: 2, diff: '' },
+    ...over,
+  };
+}
+
+function anEndpoint(endpoint: string, fields: FieldFinding[], mismatch: number): EndpointFindings {
+  return {
+    endpoint, compared: 10, verdicts: { match: 10 - mismatch, mismatch, unjudged: 0, noise: 0, generated: 0 }, notCompared: {},
+    realRate: mismatch / 10, reasks: 3, fields, firstSeen: '2024-05-01T11:00:00.000Z', lastSeen: '2024-05-01T11:30:00.000Z',
+  };
+}
+
+it('endpoints and noise evidence come from the findings in their ranked order; each endpoint lists at most maxFields fields', () => {
+  const item = anEndpoint('GET /api/inventory/:sku', times(6, (i) => aField(`$.f${i}`)), 4);
+  const list = anEndpoint('GET /api/inventory', [aField('$.items[*].at', { class: 'noise' })], 0);
+  const noise = [{ endpoint: 'GET /api/inventory', field: '$.items[*].at', why: 'the primary disagreed with itself 5 of 5 times' }];
+  const r = only(anInput({ findings: new Map([['inventory', { endpoints: [item, list], noise }], ['other', { endpoints: [list], noise: [] }]]), maxFields: 4 }));
+  expect(r.endpoints.map((e) => e.endpoint)).toEqual(['GET /api/inventory/:sku', 'GET /api/inventory']);
+  expect(r.endpoints[0].fields.map((f) => f.field)).toEqual(['$.f0', '$.f1', '$.f2', '$.f3']);
+  expect(r.endpoints[0]).toMatchObject({ compared: 10, realRate: 0.4, reasks: 3 });
+  expect(r.noise).toEqual(noise);
+  const none = buildReport(anInput({ routes: ['catalog'] })).routes[0];
+  expect(none).toMatchObject({ endpoints: [], noise: [], divergences: [] });
+});
+
+it('divergences get their own list, newest first, with the request, both statuses and the reason', () => {
+  const rows = [
+    aRow({ at: '2024-05-01T11:10:00.000Z', outcome: 'divergence', method: 'POST', path: '/api/inventory/A/reserve', reason: 'second_write_status_503', shadowStatus: 503 }),
+    aRow({ at: '2024-05-01T11:20:00.000Z', outcome: 'divergence', method: 'POST', path: '/api/inventory/B/reserve', reason: 'second_write_UPSTREAM_UNREACHABLE', shadowStatus: null }),
+    aRow({ outcome: 'mismatch', method: 'GET', path: '/api/inventory/A' }),
   ];
-  const samples = [
-    sample('2024-05-01T11:59:00.000Z', { mismatched: [{ path: '$.items[3].price', kind: 'changed', primary: '4.05', shadow: '4.10' }], ignored: [{ path: '$.etag', kind: 'changed', primary: 'a', shadow: 'b', reason: 'per-process etag' }], diff: '-new' }),
-    sample('2024-05-01T11:58:00.000Z', { mismatched: [{ path: '$.items[0].price', kind: 'changed', primary: '1', shadow: '2' }, { path: '$.at', kind: 'removed', primary: 't1' }], ignored: [], diff: '-old' }),
-  ];
-  const r = only(anInput({ fieldStats, samples, routeStats: [{ route: 'inventory', compared: 100, noiseSamples: 50 }] }));
-  expect(r.fields).toMatchObject({ scope: 'lifetime', compared: 100, noiseSamples: 50, omitted: 0 });
-  expect(r.fields.top.map((f) => [f.field, f.class])).toEqual([['$.at', 'noise'], ['$.items[*].price', 'mismatch'], ['$.etag', 'ignored']]);
-  const [at, price, etag] = r.fields.top;
-  expect(at).toMatchObject({ mismatchRate: 0.4, noiseRate: 1 });
-  expect(at.why).toContain('40/100 shadow comparisons differ');
-  expect(at.example).toMatchObject({ path: '$.at', kind: 'removed', primary: 't1', diff: '-old', at: '2024-05-01T11:58:00.000Z' });
-  expect(at.example).not.toHaveProperty('shadow');
-  expect(price.example).toMatchObject({ path: '$.items[3].price', primary: '4.05', shadow: '4.10', diff: '-new', request: { method: 'GET', path: '/api/inventory/A' } });
-  expect(price.why).toContain('never differs between two primary answers');
-  expect(etag.example).toMatchObject({ ignoredBecause: 'per-process etag' });
+  expect(only(anInput({ rows })).divergences).toEqual([
+    { at: '2024-05-01T11:20:00.000Z', method: 'POST', path: '/api/inventory/B/reserve', reason: 'second_write_UPSTREAM_UNREACHABLE', primaryStatus: 200, shadowStatus: null },
+    { at: '2024-05-01T11:10:00.000Z', method: 'POST', path: '/api/inventory/A/reserve', reason: 'second_write_status_503', primaryStatus: 200, shadowStatus: 503 },
+  ]);
+  expect(only(anInput({ rows, since: new Date('2024-05-01T11:15:00.000Z') })).divergences.map((d) => d.path)).toEqual(['/api/inventory/B/reserve']);
 });
 
-it('the field example falls back to the first example the store kept when no retained row has the field', () => {
-  const example = JSON.stringify({ mismatched: [{ path: '$.sku', kind: 'changed', primary: 'A', shadow: 'a' }], ignored: [], diff: '-A\n+a' });
-  const r = only(anInput({ fieldStats: [{ route: 'inventory', field: '$.sku', mismatches: 1, noiseDiffs: 0, ignored: 0, example }], maxFields: 5 }));
-  expect(r.fields.top[0].example).toMatchObject({ at: null, request: null, path: '$.sku', primary: 'A', shadow: 'a', diff: '-A\n+a' });
-  expect(r.fields.top[0].class).toBe('insufficient');
-});
-
-it('only the top fields are listed and the rest are counted as omitted', () => {
-  const fieldStats = times(20, (i) => ({ route: 'inventory', field: `$.f${i}`, mismatches: i, noiseDiffs: 0, ignored: 0, example: null }));
-  const r = only(anInput({ fieldStats, maxFields: 3 }));
-  expect(r.fields.top.map((f) => f.field)).toEqual(['$.f19', '$.f18', '$.f17']);
-  expect(r.fields.omitted).toBe(16); // $.f0 never mismatched
-});
-
-it('since keeps comparisons at or after it and minutes from its minute on; field aggregates stay lifetime', () => {
+it('since keeps comparisons at or after it and minutes from its minute on', () => {
   const rows = [aRow({ at: '2024-05-01T10:00:00.000Z', outcome: 'mismatch' }), aRow({ at: '2024-05-01T11:50:10.000Z' }), aRow({ at: '2024-05-01T11:55:00.000Z' })];
   const minutes = [
     { route: 'inventory', minute: '2024-05-01T10:00', outcome: 'mismatch', count: 1 },
     { route: 'inventory', minute: '2024-05-01T11:50', outcome: 'match', count: 1 },
     { route: 'inventory', minute: '2024-05-01T11:55', outcome: 'match', count: 1 },
   ];
-  const fieldStats = [{ route: 'inventory', field: '$.price', mismatches: 1, noiseDiffs: 0, ignored: 0, example: null }];
-  const report = buildReport(anInput({ rows, minutes, fieldStats, since: new Date('2024-05-01T11:50:00.000Z') }));
+  const report = buildReport(anInput({ rows, minutes, since: new Date('2024-05-01T11:50:00.000Z') }));
   const r = report.routes[0];
   expect(report.window).toEqual({ since: '2024-05-01T11:50:00.000Z', until: '2024-05-01T12:00:00.000Z' });
   expect(r.total).toBe(2);
   expect(r.outcomes.mismatch.count).toBe(0);
   expect(r.coverage).toEqual({ rows: 2, complete: true, oldestAt: '2024-05-01T11:50:10.000Z' });
   expect(r.timeline.points.map((p) => p.start)).toEqual(['2024-05-01T11:50', '2024-05-01T11:55']);
-  expect(r.fields.top[0]).toMatchObject({ field: '$.price', mismatches: 1 });
 });
 
 it('coverage is incomplete when the store pruned rows the per-minute counts still remember', () => {

@@ -1,7 +1,7 @@
 // Route matching: the most specific pattern wins, filters on method and host, and everything
 // unmatched (or any spelling that normalizes outside a route) belongs to the monolith.
 import { normalizePath } from '../../src/core/paths';
-import { compileRoutes, hostOnly, matchRoute, validatePattern } from '../../src/core/routing';
+import { compileRoutes, hostOnly, matchAsterisk, matchNormalized, matchRoute, validatePattern } from '../../src/core/routing';
 import { aRequest, aRoute } from '../helpers/builders';
 
 const demo = compileRoutes([
@@ -41,6 +41,70 @@ describe('matchRoute on the demo routes', () => {
     const normalized = normalizePath(raw);
     if (!normalized.ok) throw new Error(normalized.reason);
     expect(routeFor(demo, 'GET', normalized.path)).toBe(expected);
+  });
+});
+
+/** The route for a raw path, as the pipeline finds it: normalized, then encoded slashes both ways. */
+function routeForRaw(table: ReturnType<typeof compileRoutes>, method: string, raw: string): string | null {
+  const normalized = normalizePath(raw);
+  if (!normalized.ok) throw new Error(normalized.reason);
+  return matchNormalized(table, aRequest(method, normalized.path))?.route.name ?? null;
+}
+
+describe('case', () => {
+  it.each([
+    ['/API/Products/1', 'catalog'],
+    ['/api/PRODUCTS', 'catalog'],
+    ['/Api/Inventory/sku-1', 'inventory'],
+    ['/API/ORDERS', null],
+  ])('by default %s goes to %s, as Express routes it', (path, expected) => {
+    expect(routeFor(demo, 'POST', path)).toBe(expected);
+  });
+
+  it('a case-sensitive route (or table) matches only its own spelling', () => {
+    const perRoute = compileRoutes([{ ...aRoute({ name: 'exact', path: '/API/Exact/**' }), caseSensitive: true }, aRoute({ name: 'loose', path: '/api/loose/**' })]);
+    expect(routeFor(perRoute, 'GET', '/API/Exact/1')).toBe('exact');
+    expect(routeFor(perRoute, 'GET', '/api/exact/1')).toBeNull();
+    expect(routeFor(perRoute, 'GET', '/API/LOOSE/1')).toBe('loose');
+    const table = compileRoutes([aRoute({ name: 'catalog', path: '/api/products/**' })], { caseSensitive: true });
+    expect(routeFor(table, 'GET', '/API/products/1')).toBeNull();
+    expect(routeFor(table, 'GET', '/api/products/1')).toBe('catalog');
+  });
+
+  it('case folding stays inside a literal segment: escapes match whatever their hex case', () => {
+    const table = compileRoutes([aRoute({ name: 'cafe', path: '/search/caf%C3%A9/**' })]);
+    expect(routeForRaw(table, 'GET', '/SEARCH/caf%c3%a9/x')).toBe('cafe');
+  });
+});
+
+describe('encoded slashes', () => {
+  it.each([
+    ['/api%2Fproducts/1', 'catalog'],
+    ['/api/products%2F1', 'catalog'],
+    ['/api%2fPRODUCTS%2f1', 'catalog'],
+    ['/api/orders%2F..%2F..%2Fapi%2Fproducts%2F1', 'catalog'],
+    ['/api%5Cinventory%5Cx', 'inventory'],
+    ['/api\\inventory\\x', 'inventory'],
+  ])('%s goes to %s: an encoded slash never makes a request miss the route of its decoded path', (raw, expected) => {
+    expect(routeForRaw(demo, 'PUT', raw)).toBe(expected);
+  });
+
+  it('a path whose decoded form matches no route is matched with the slash inside its segment', () => {
+    const table = compileRoutes([aRoute({ name: 'file', path: '/files/:name' })]);
+    expect(routeForRaw(table, 'GET', '/files/a%2Fb')).toBe('file');
+    expect(routeForRaw(table, 'GET', '/files/a/b')).toBeNull();
+    // Decoded it is /orders (no route); as Express reads it, it is a product named "../../orders".
+    expect(routeForRaw(demo, 'PUT', '/api/products/..%2F..%2Forders')).toBe('catalog');
+  });
+});
+
+describe('OPTIONS *', () => {
+  it('follows a catch-all route that takes OPTIONS, and only such a route', () => {
+    const catchAll = compileRoutes([aRoute({ name: 'api', path: '/api/**' }), aRoute({ name: 'all', path: '/**' })]);
+    expect(matchAsterisk(catchAll, { method: 'OPTIONS' })?.route.name).toBe('all');
+    expect(matchAsterisk(demo, { method: 'OPTIONS' })).toBeNull();
+    const getOnly = compileRoutes([aRoute({ name: 'all', path: '/**', methods: ['GET'] })]);
+    expect(matchAsterisk(getOnly, { method: 'OPTIONS' })).toBeNull();
   });
 });
 
@@ -124,7 +188,8 @@ describe('validatePattern', () => {
     ['/api/:', 'parameter'],
     ['/api/./products', 'normalized form'],
     ['/api/%70roducts', 'normalized form'],
-    ['/api/%2F', 'not a valid path'],
+    ['/api/%2F', 'encoded slash'],
+    ['/api/a%5Cb', 'encoded slash'],
   ])('refuses %s (%s)', (p, why) => {
     expect(validatePattern(p)).toContain(why);
   });

@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { FacadeConfigInput } from '../../../facade/src/config';
-import type { ComparisonRecord } from '../../../facade/src/io/comparison-store';
+import type { ComparisonRecord } from '../../../facade/src/core/comparison';
+import { StateStore } from '../../../facade/src/io/state-store';
 import { runCli, type CliDeps } from '../../cli';
 
 /** A Writable that keeps what was written; `isTTY` as asked. */
@@ -57,6 +58,8 @@ export function workspace(config: FacadeConfigInput = testConfig()): Workspace {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strangler-cli-'));
   const configFile = path.join(dir, 'strangler.config.json');
   fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
+  // The CLI never creates a state database by accident: make it here, as `strangler init` would.
+  new StateStore(path.join(dir, 'state.db')).close();
   const ws: Workspace = {
     dir, configFile, db: path.join(dir, 'state.db'),
     now: new Date('2030-01-01T10:00:00.000Z'),
@@ -83,7 +86,7 @@ export function aComparison(overrides: Partial<ComparisonRecord> = {}): Comparis
   return {
     at: new Date().toISOString(), route: 'catalog', stage: 'shadow', kind: 'read', method: 'GET', path: `/api/products/${seq}`,
     requestId: `req-${seq}`, primarySide: 'monolith', primaryStatus: 200, shadowStatus: 200, primaryMs: 5, shadowMs: 6,
-    outcome: 'match', reason: null, mismatchedFields: [], ignoredFields: [], detail: null, noiseFields: null,
+    endpoint: 'GET /api/products/:id', outcome: 'match', reason: null, facts: [], reasked: false, selfFields: [], diff: '', detail: null,
     ...overrides,
   };
 }
@@ -91,8 +94,8 @@ export function aComparison(overrides: Partial<ComparisonRecord> = {}): Comparis
 /** A mismatching comparison at `$.price`, with the detail the recorder stores. */
 export function aMismatch(overrides: Partial<ComparisonRecord> = {}): ComparisonRecord {
   return aComparison({
-    outcome: 'mismatch', mismatchedFields: ['$.price'],
-    detail: { mismatched: [{ path: '$.price', kind: 'changed', primary: 10, shadow: 11 }], ignored: [], diff: '' },
+    outcome: 'mismatch', reasked: true, selfFields: [],
+    facts: [{ path: '$.price', field: '$.price', kind: 'changed', primary: 10, shadow: 11, primaryHash: 'p10', generated: null }],
     ...overrides,
   });
 }

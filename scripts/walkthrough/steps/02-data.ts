@@ -3,7 +3,7 @@
 // why the follow-mode backfill must keep copying the monolith's changes until the migration ends.
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import type { Report } from '../../../facade/src/core/report-types';
+import type { FieldFinding, Report } from '../../../facade/src/core/report-types';
 import { ROUTE, rollbackHint, type Step, type WalkthroughContext } from '../context';
 
 export const backfill: Step = {
@@ -58,12 +58,42 @@ function stamps(ctx: WalkthroughContext, sku: string): { sku: string; monolith: 
   };
 }
 
-/** Mismatches per field so far (lifetime aggregates), from `strangler report --json`. */
-export async function mismatchCounts(ctx: WalkthroughContext): Promise<Map<string, number>> {
+/** A field's findings summed over the route's endpoints (report v2 counts per endpoint and field). */
+export interface FieldTotal {
+  readonly field: string;
+  /** The worst class the field has on any endpoint (real, then unjudged, generated, noise, ignored). */
+  readonly class: FieldFinding['class'];
+  /** Comparisons that differed at the field, over all endpoints. */
+  readonly count: number;
+  readonly endpoints: readonly string[];
+  /** The newest example of the worst class. */
+  readonly example: FieldFinding['example'];
+}
+
+const WORST: Readonly<Record<FieldFinding['class'], number>> = { real: 0, unjudged: 1, generated: 2, noise: 3, ignored: 4 };
+
+/** Every differing field of the route so far, from `strangler report --json`, most comparisons first. */
+export async function fieldTotals(ctx: WalkthroughContext): Promise<FieldTotal[]> {
   const run = await ctx.narrator.cli(['report', ROUTE, '--json'], { quiet: true });
   const report = JSON.parse(run.stdout) as Report;
-  const fields = report.routes.find((r) => r.route === ROUTE)?.fields.top ?? [];
-  return new Map(fields.filter((f) => f.mismatches > 0).map((f) => [f.field, f.mismatches]));
+  const totals = new Map<string, FieldTotal>();
+  for (const e of report.routes.find((r) => r.route === ROUTE)?.endpoints ?? []) {
+    for (const f of e.fields) {
+      const seen = totals.get(f.field);
+      const leads = !seen || WORST[f.class] < WORST[seen.class] || (f.class === seen.class && f.example.at > seen.example.at);
+      totals.set(f.field, {
+        field: f.field, count: (seen?.count ?? 0) + f.count, endpoints: [...(seen?.endpoints ?? []), e.endpoint],
+        class: leads ? f.class : seen.class, example: leads ? f.example : seen.example,
+      });
+    }
+  }
+  return [...totals.values()].sort((a, b) => b.count - a.count || a.field.localeCompare(b.field));
+}
+
+/** Differences per field so far that are neither noise, generated values nor ignored (real or unjudged). */
+export async function mismatchCounts(ctx: WalkthroughContext): Promise<Map<string, number>> {
+  const fields = (await fieldTotals(ctx)).filter((f) => f.class === 'real' || f.class === 'unjudged');
+  return new Map(fields.map((f) => [f.field, f.count]));
 }
 
 export const dualwrite: Step = {
@@ -98,7 +128,7 @@ export const dualwrite: Step = {
     narrator.note(`${drifted.length} of ${ordered.length} ordered SKUs have a different on_hand on each side`);
     ctx.dualwriteFields = await mismatchCounts(ctx);
     const seen = [...ctx.dualwriteFields].map(([field, n]) => `${field} ${n}`).join(', ');
-    if (seen) narrator.say(`The facade compares every second write with the monolith's answer, and those comparisons saw it too (mismatches by field: ${seen}).`);
+    if (seen) narrator.say(`The facade compares every second write with the monolith's answer, and those comparisons saw it too (differences by field: ${seen}).`);
     narrator.say(
       'An order decrements stock inside the monolith, in a code path the facade never sees: the service now believes it ' +
       'has stock that was sold. This is why the backfill has a follow mode: it keeps replaying the monolith\'s change log ' +

@@ -1,9 +1,9 @@
 // Steps 4 and 5: compare, then decide. In `shadow` the service answers every read too and the facade
-// compares the answers; the report names each differing field with counts and an example, and the
-// walkthrough decides from the figures: a field the service gets wrong is fixed, one that differs by
-// design gets an ignore rule with its reason.
-import type { FieldReport, Report } from '../../../facade/src/core/report-types';
+// compares the answers; the report ranks the endpoints and names each differing field with its class,
+// counts and an example, and the walkthrough decides from the figures: a field the service gets wrong
+// is fixed, one that differs by design gets an ignore rule with its reason.
 import { ROUTE, rollbackHint, type Step, type WalkthroughContext } from '../context';
+import { fieldTotals, type FieldTotal } from './02-data';
 
 export const shadow: Step = {
   title: 'shadow: the service answers every read too, and the answers are compared',
@@ -32,20 +32,11 @@ export const shadow: Step = {
 /** The ignore rule's reason for `$.updated_at`: the same write, stamped by two clocks. */
 const STAMP_REASON = 'each side stamps its own write time; the two stamps differ by a second when the two writes straddle a second boundary';
 
-/** Fields with mismatches not explained as noise or ignored, from `strangler report --json`. */
-async function mismatchedFields(ctx: WalkthroughContext): Promise<FieldReport[]> {
-  const run = await ctx.narrator.cli(['report', ROUTE, '--json'], { quiet: true });
-  const report = JSON.parse(run.stdout) as Report;
-  const route = report.routes.find((r) => r.route === ROUTE);
-  return (route?.fields.top ?? []).filter((f) => f.mismatches > 0 && f.class !== 'noise' && f.class !== 'ignored');
-}
-
-function describeExample(f: FieldReport): string {
+function describeExample(f: FieldTotal): string {
   const e = f.example;
-  if (!e) return `${f.field}: ${f.mismatches} mismatches`;
   const show = (v: unknown): string => (v === undefined ? '(absent)' : JSON.stringify(v));
-  const where = e.request ? ` on ${e.request.method} ${e.request.path}` : '';
-  return `${f.field}: ${f.mismatches} mismatches; e.g. ${e.kind}${where}: monolith ${show(e.primary)}, service ${show(e.shadow)}`;
+  return `${f.field} (${f.class}, ${f.endpoints.join(', ')}): differed in ${f.count} comparison(s); e.g. ${e.kind} on ${e.request.method} ${e.request.path}: `
+    + `monolith ${show(e.primary)}, service ${show(e.shadow)}`;
 }
 
 /**
@@ -53,11 +44,13 @@ function describeExample(f: FieldReport): string {
  * clocks stamp the same write, so the rule is about the design, whether or not this run's few
  * seconds of traffic happened to straddle a second boundary yet.
  */
-async function decideUpdatedAt(ctx: WalkthroughContext, seen: number): Promise<void> {
+async function decideUpdatedAt(ctx: WalkthroughContext, stamp: FieldTotal | undefined): Promise<void> {
   const s = ctx.stamps;
   if (!s) return;
+  const seen = stamp && stamp.class !== 'ignored' ? stamp.count : 0;
+  const classed = stamp?.class === 'generated' ? ', and the report already classes it as a generated value within the tolerance' : '';
   ctx.narrator.say(
-    `${seen > 0 ? `\`$.updated_at\` differed in ${seen} comparison(s).` : '`$.updated_at` has not differed yet in this run.'} ` +
+    `${seen > 0 ? `\`$.updated_at\` differed in ${seen} comparison(s)${classed}.` : '`$.updated_at` has not differed yet in this run.'} ` +
     `Step 3 showed why it can: for the same write of ${s.sku} the monolith stored ${s.monolith} and the service ` +
     `${s.service}. Each side stamps its own write time, and on the wire both round it to the second, so the two ` +
     'differ by a second whenever the first and the second write straddle a second boundary: the more writes per ' +
@@ -72,9 +65,11 @@ export const readReport: Step = {
   short: 'read the report',
   async run(ctx) {
     const { narrator } = ctx;
-    narrator.say('The report shows what the comparisons found, field by field:');
+    narrator.say('The report shows what the comparisons found, endpoint by endpoint (the one with the highest rate of real differences first) and field by field:');
     await narrator.cli(['report', ROUTE]);
-    const fields = await mismatchedFields(ctx);
+    const totals = await fieldTotals(ctx);
+    // Differences not explained as noise, generated values or ignore rules.
+    const fields = totals.filter((f) => f.class === 'real' || f.class === 'unjudged');
     for (const f of fields) narrator.note(describeExample(f));
     const warehouse = fields.find((f) => f.field === '$.warehouse');
     if (!warehouse) throw new Error('the report did not reveal the seeded $.warehouse difference');
@@ -85,11 +80,11 @@ export const readReport: Step = {
     );
     for (const f of fields.filter((x) => x !== warehouse && x.field !== '$.updated_at')) {
       const early = ctx.dualwriteFields.get(f.field) ?? 0;
-      narrator.say(early === f.mismatches
-        ? `\`${f.field}\`: all ${early} mismatches were recorded in step 3, before the follow mode caught the service up with the orders (the drift shown there), none since. Nothing to fix or ignore; the gate only counts the current stage.`
-        : `\`${f.field}\` differed ${f.mismatches - early} time(s) since step 3, which the design does not explain: it stays a mismatch, and the gate counts it.`);
+      narrator.say(early === f.count
+        ? `\`${f.field}\`: all ${early} differences were recorded in step 3, before the follow mode caught the service up with the orders (the drift shown there), none since. Nothing to fix or ignore; the gate only counts the current stage.`
+        : `\`${f.field}\` differed ${f.count - early} time(s) since step 3, which the design does not explain: it stays a finding (${f.class}), and the gate counts it.`);
     }
-    await decideUpdatedAt(ctx, fields.find((f) => f.field === '$.updated_at')?.mismatches ?? 0);
+    await decideUpdatedAt(ctx, totals.find((f) => f.field === '$.updated_at'));
     narrator.say('The gate refuses to move the route on while the mismatches are there:');
     await narrator.cli(['route', 'promote', ROUTE], { allowFail: true });
     rollbackHint(ctx, '`npx strangler ignore remove inventory <pattern>` undoes an ignore rule; the stage is unchanged.');

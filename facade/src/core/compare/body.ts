@@ -42,17 +42,26 @@ export type ReadBody =
   | { readonly kind: 'text' | 'invalid-json' | 'empty'; readonly text: string }
   | { readonly kind: 'binary' };
 
-/** Reads a decoded body according to its content type (JSON parse errors are not thrown). */
+/** Text that starts like a JSON object or array (after a BOM and whitespace). */
+const LOOKS_LIKE_JSON = /^\s*[[{]/;
+
+/**
+ * Reads a decoded body for comparison. JSON is parsed whatever the content type says (a body that
+ * parses is compared structurally; a content-type difference is its own header finding); a UTF-8
+ * BOM is dropped; parse errors are not thrown. Binary media types are read as text only when the
+ * bytes look like JSON.
+ */
 export function readBody(body: Uint8Array, contentType: string | undefined): ReadBody {
   const media = mediaKind(contentType);
-  if (media === 'binary') return { kind: 'binary' };
-  const text = asBuffer(body).toString('utf8').replace(/^\uFEFF/, '');
-  if (media === 'text') return { kind: 'text', text };
+  const buf = asBuffer(body);
+  if (media === 'binary' && !LOOKS_LIKE_JSON.test(buf.subarray(0, 64).toString('latin1').replace(/^\u00ef\u00bb\u00bf/, ''))) return { kind: 'binary' };
+  const text = buf.toString('utf8').replace(/^\uFEFF/, '');
+  if (media !== 'json' && !LOOKS_LIKE_JSON.test(text)) return { kind: 'text', text };
   if (text.trim() === '') return { kind: 'empty', text };
   try {
     return { kind: 'json', value: JSON.parse(text) as unknown };
   } catch {
-    return { kind: 'invalid-json', text };
+    return media === 'json' ? { kind: 'invalid-json', text } : media === 'binary' ? { kind: 'binary' } : { kind: 'text', text };
   }
 }
 

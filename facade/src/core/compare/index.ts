@@ -29,6 +29,9 @@ export { diffCookies, diffHeaders, diffStatus, NEVER_COMPARED } from './headers'
 export { canonicalJson, canonicalize } from './canonical';
 export { parseInstant, sameInstant } from './timestamp';
 export { unifiedBodyDiff, DEFAULT_MAX_DIFF_CHARS, type UnifiedDiffOptions } from './unified';
-export { classifyField, fieldOf, noiseFieldsFrom, wilsonInterval, MIN_NOISE_SAMPLES, MIN_SHADOW_COMPARISONS } from './noise';
-export type { FieldClass, FieldCounts, Interval } from './noise';
-export { redactBody, redactDifferences, redactHeaders, REDACTED, SECRET_HEADERS } from './redact';
+export { fieldOf, wilsonInterval } from './noise';
+export type { Interval } from './noise';
+export {
+  redactBody, redactDifferences, redactHeaders, redactLogRecord, redactText, redactUrl, fingerprint, isMasked, secretsFor,
+  REDACTED, SECRET_HEADERS, SECRET_QUERY_PARAMS, SECRET_FIELD_PATTERNS, type RedactionOptions, type Secrets,
+} from './redact';

@@ -5,6 +5,7 @@ import { sha256, type BodyHash } from './body';
 import { compileNormalizers, type CompiledNormalizers } from './normalize';
 import { CompareRulesError, compileIgnoreInto, type CompiledIgnoreRule } from './classify';
 import { compilePattern } from './path-pattern';
+import type { RedactionOptions } from './secrets';
 import type { CompareRules } from './types';
 
 export { CompareRulesError };
@@ -18,6 +19,8 @@ export interface CompiledRules {
   readonly normalizers: CompiledNormalizers;
   /** Redaction patterns as configured (redaction compiles and applies them). */
   readonly redact: readonly string[];
+  /** Redaction lists and fingerprint key: pass as the last argument of redactDifferences / redactBody. */
+  readonly redaction: RedactionOptions;
   readonly hash: BodyHash;
 }
 
@@ -57,6 +60,7 @@ export function compileRules(rules: CompareRules, options: CompileOptions = {}):
     ignore: Object.freeze(ignore),
     normalizers,
     redact: Object.freeze([...rules.redact]),
+    redaction: Object.freeze({ ...rules.redaction }),
     hash: options.hash ?? sha256,
   });
 }

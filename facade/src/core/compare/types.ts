@@ -97,6 +97,8 @@ export interface CompareRules {
   readonly normalizers: readonly Normalizer[];
   /** Body path patterns whose values are redacted before anything is stored (`$.password`, `$..card_number`). */
   readonly redact: readonly string[];
+  /** The facade's redaction settings and fingerprint key (config `redaction`); absent: built-in lists, no fingerprint. */
+  readonly redaction?: import('./secrets').RedactionOptions;
 }
 
 /** The frozen result of comparing one primary with one shadow observation. */

@@ -6,7 +6,7 @@ import { asBuffer, sha256, readBody } from './body';
 import { canonicalJson } from './canonical';
 import { headerValue } from './headers';
 import { normalize, NO_NORMALIZERS } from './normalize';
-import { redactBody } from './redact';
+import { redactBody, redactText } from './redact';
 import type { CompiledRules } from './rules';
 import type { Observation } from './types';
 
@@ -29,8 +29,11 @@ function printable(o: Observation, rules: CompiledRules | undefined): string {
   if (!o.ok) return `[${o.code}] ${o.error}\n`;
   const body = readBody(o.body, headerValue(o.headers, 'content-type'));
   if (body.kind === 'binary') return `<binary body: ${o.body.length} bytes, sha256 ${(rules?.hash ?? sha256)(asBuffer(o.body))}>\n`;
-  if (body.kind !== 'json') return body.text.endsWith('\n') || body.text === '' ? body.text : `${body.text}\n`;
-  const redacted = redactBody(body.value, rules?.redact ?? []);
+  if (body.kind !== 'json') {
+    const text = redactText(body.text, rules?.redaction);
+    return text.endsWith('\n') || text === '' ? text : `${text}\n`;
+  }
+  const redacted = redactBody(body.value, rules?.redact ?? [], rules?.redaction);
   return `${canonicalJson(normalize(redacted, rules?.normalizers ?? NO_NORMALIZERS), 2)}\n`;
 }
 
@@ -44,8 +47,8 @@ function cap(diff: string, maxChars: number): string {
 /**
  * Unified diff of the two bodies, `--- primary` / `+++ shadow`; `''` when they print the same.
  * JSON bodies are printed canonically (so key order never shows), text as is, binary bodies as
- * a one-line size and hash, a failed side as its error. Secrets at the rules' `redact` paths
- * are replaced before printing (text bodies are not path-redacted).
+ * a one-line size and hash, a failed side as its error. Secrets (the rules' `redact` paths, secret
+ * field names, JWTs, secret query parameters) are masked before printing, text bodies included.
  */
 export function unifiedBodyDiff(primary: Observation, shadow: Observation, options: UnifiedDiffOptions = {}): string {
   const a = printable(primary, options.rules);

@@ -1,0 +1,78 @@
+// Classes the differing fields of one comparison and gives its verdict, from its stored facts and
+// what is known now: ignore rules, the generated-value policy and the endpoint's noise evidence.
+// Called when a comparison is recorded and again by every reader, so later rules and evidence
+// re-classify the past. Pure.
+import type { CompiledIgnoreRule } from '../compare/classify';
+import type { EvidenceBook } from './evidence';
+import { withinPolicy, type GeneratedPolicy } from './generated';
+import { verdictOf, type FieldClass, type Verdict } from './outcome';
+import type { ComparisonFacts, FieldFact } from './record';
+
+/** What classification needs from a route's configuration. */
+export interface ClassifyRules {
+  readonly ignore: readonly CompiledIgnoreRule[];
+  readonly generated: GeneratedPolicy;
+}
+
+/** One field of one comparison, classed. */
+export interface ClassedField {
+  readonly field: string;
+  readonly class: FieldClass;
+  readonly why: string;
+  /** The first differing path of this field in the comparison, with its values. */
+  readonly example: FieldFact;
+}
+
+export interface Classed {
+  readonly verdict: Verdict;
+  readonly fields: readonly ClassedField[];
+}
+
+function ignoredBy(path: string, rules: readonly CompiledIgnoreRule[]): CompiledIgnoreRule | undefined {
+  for (const r of rules) {
+    try {
+      if (r.pattern.covers(path)) return r;
+    } catch {
+      // a rule that throws matches nothing (rules are validated when added)
+    }
+  }
+  return undefined;
+}
+
+function classOne(c: ComparisonFacts, field: string, facts: readonly FieldFact[], rules: ClassifyRules, book: EvidenceBook): ClassedField {
+  const example = facts[0]!;
+  const rule = ignoredBy(field, rules.ignore) ?? (facts.every((f) => ignoredBy(f.path, rules.ignore)) ? ignoredBy(example.path, rules.ignore) : undefined);
+  if (rule) return { field, class: 'ignored', why: `ignore rule ${rule.path}: ${rule.reason}`, example };
+  const judged = book.judge(c.route, c.endpoint, field);
+  if (judged.class === 'noise') return { field, class: 'noise', why: judged.why, example };
+  if (facts.every((f) => withinPolicy(f.generated, f.path, rules.generated))) {
+    const g = example.generated!;
+    const within = g.deltaMs === null ? 'same format' : `${Math.round(g.deltaMs)} ms apart, tolerance ${rules.generated.toleranceMs} ms`;
+    return { field, class: 'generated', why: `each side generates its own ${g.kind} (${within})`, example };
+  }
+  return { field, class: judged.class, why: judged.why, example };
+}
+
+/** Classes every differing field (grouped by field) of a comparison and derives its verdict. */
+export function classifyComparison(c: ComparisonFacts, rules: ClassifyRules, book: EvidenceBook): Classed {
+  const byField = new Map<string, FieldFact[]>();
+  for (const f of c.facts) {
+    const list = byField.get(f.field);
+    if (list) list.push(f); else byField.set(f.field, [f]);
+  }
+  const fields = [...byField].map(([field, facts]) => classOne(c, field, facts, rules, book));
+  return { verdict: verdictOf(fields.map((f) => f.class)), fields };
+}
+
+/**
+ * Fields of a comparison that re-asking the primary could still teach something about: not
+ * ignored, not generated within policy, and not yet settled by `enough` pieces of evidence.
+ */
+export function needsReask(c: ComparisonFacts, rules: ClassifyRules, book: EvidenceBook, enough: number): boolean {
+  for (const f of c.facts) {
+    if (ignoredBy(f.path, rules.ignore) || withinPolicy(f.generated, f.path, rules.generated)) continue;
+    const e = book.evidence(c.route, c.endpoint, f.field);
+    if (e.selfDiffs < enough && e.confirmed < enough) return true;
+  }
+  return false;
+}

@@ -1,0 +1,40 @@
+// One comparison of two observations, pure: the differences (status, listed headers, cookies,
+// body) as facts with their field, generated-value fact (from the raw values) and a fingerprint
+// of the primary's redacted value, then redacted and truncated for storage, plus a unified body diff when bodies differ.
+// Runs inline for small bodies and in a compare worker thread for large ones, with the same code.
+import { createHash } from 'node:crypto';
+import { diffObservations, fieldOf, redactDifferences, unifiedBodyDiff, type CompiledRules } from '../compare';
+import type { Difference, Observation } from '../compare/types';
+import { generatedFact } from './generated';
+import { truncateValue, type FieldFact } from './record';
+
+export interface Evaluated {
+  /** Every differing path (ignore rules are applied by classification, so they can change later). */
+  readonly facts: readonly FieldFact[];
+  /** Unified diff of the (redacted, canonical) bodies; '' when the bodies do not differ. */
+  readonly diff: string;
+}
+
+function fingerprint(value: unknown): string {
+  const text = value === undefined ? 'undefined' : JSON.stringify(value) ?? 'undefined';
+  return createHash('sha1').update(text).digest('base64url').slice(0, 12);
+}
+
+const isBodyPath = (path: string): boolean => path.startsWith('$') || path.startsWith('text[') || path.startsWith('body');
+
+/** Differences of two observations as facts (see {@link Evaluated}). */
+export function evaluate(primary: Observation, shadow: Observation, rules: CompiledRules): Evaluated {
+  const raw = diffObservations(primary, shadow, rules);
+  if (raw.length === 0) return { facts: [], diff: '' };
+  const redacted = redactDifferences(raw, rules.redact);
+  const facts = raw.map((d: Difference, i): FieldFact => {
+    const r = redacted[i]!;
+    return Object.freeze({
+      path: d.path, field: fieldOf(d.path), kind: d.kind,
+      primary: truncateValue(r.primary), shadow: truncateValue(r.shadow),
+      primaryHash: fingerprint(r.primary), generated: generatedFact(d.primary, d.shadow),
+    });
+  });
+  const bodies = primary.ok && shadow.ok && raw.some((d) => isBodyPath(d.path));
+  return { facts, diff: bodies ? unifiedBodyDiff(primary, shadow, { rules }) : '' };
+}

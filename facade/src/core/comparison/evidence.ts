@@ -1,0 +1,131 @@
+// The noise evidence of every endpoint and field, folded from comparison facts. Pure and
+// incremental: the recorder keeps one book live (loaded from the diff store's aggregates at
+// start), reports and the gate rebuild one from the same aggregates, so both class alike.
+import { judgeField, type FieldEvidence, type Judgement } from './noise-model';
+import type { ComparisonFacts } from './record';
+
+/** Persistable counts of one endpoint and field. */
+export interface FieldCounts {
+  shadowDiffs: number;
+  selfDiffs: number;
+  confirmed: number;
+  /** Up to MAX_VALUES distinct primary fingerprints. */
+  primaryHashes: string[];
+}
+
+/** Persistable counts of one endpoint. */
+export interface EndpointCounts {
+  comparisons: number;
+  reasks: number;
+  fields: Map<string, FieldCounts>;
+}
+
+const MAX_VALUES = 4;
+
+/** What one comparison adds to its endpoint's evidence (the store persists the same increments). */
+export interface EvidenceDelta {
+  readonly reasked: boolean;
+  readonly fields: ReadonlyMap<string, FieldCounts>;
+}
+
+/** The increments one comparison makes, per field: shadow differences, self-disagreements, confirmations. */
+export function evidenceDelta(c: ComparisonFacts): EvidenceDelta {
+  const fields = new Map<string, FieldCounts>();
+  const of = (name: string): FieldCounts => {
+    let f = fields.get(name);
+    if (!f) { f = { shadowDiffs: 0, selfDiffs: 0, confirmed: 0, primaryHashes: [] }; fields.set(name, f); }
+    return f;
+  };
+  const self = new Set(c.reasked ? c.selfFields : []);
+  for (const name of self) of(name).selfDiffs = 1;
+  for (const fact of c.facts) {
+    const f = of(fact.field);
+    if (!f.primaryHashes.includes(fact.primaryHash)) f.primaryHashes.push(fact.primaryHash);
+    f.shadowDiffs = 1;
+    if (c.reasked && !self.has(fact.field)) f.confirmed = 1;
+  }
+  return { reasked: c.reasked, fields };
+}
+
+export class EvidenceBook {
+  /** route -> endpoint -> counts */
+  private readonly routes = new Map<string, Map<string, EndpointCounts>>();
+
+  endpoint(route: string, endpoint: string): EndpointCounts {
+    let byEndpoint = this.routes.get(route);
+    if (!byEndpoint) { byEndpoint = new Map(); this.routes.set(route, byEndpoint); }
+    let e = byEndpoint.get(endpoint);
+    if (!e) { e = { comparisons: 0, reasks: 0, fields: new Map() }; byEndpoint.set(endpoint, e); }
+    return e;
+  }
+
+  field(e: EndpointCounts, field: string): FieldCounts {
+    let f = e.fields.get(field);
+    if (!f) { f = { shadowDiffs: 0, selfDiffs: 0, confirmed: 0, primaryHashes: [] }; e.fields.set(field, f); }
+    return f;
+  }
+
+  /** Adds one comparison that was made (a verdict record). */
+  add(c: ComparisonFacts): void {
+    const delta = evidenceDelta(c);
+    const e = this.endpoint(c.route, c.endpoint);
+    e.comparisons++;
+    if (delta.reasked) e.reasks++;
+    for (const [name, d] of delta.fields) {
+      const f = this.field(e, name);
+      f.shadowDiffs += d.shadowDiffs;
+      f.selfDiffs += d.selfDiffs;
+      f.confirmed += d.confirmed;
+      for (const h of d.primaryHashes) if (f.primaryHashes.length < MAX_VALUES && !f.primaryHashes.includes(h)) f.primaryHashes.push(h);
+    }
+  }
+
+  /** Restores counts read from the store (additive). */
+  load(route: string, endpoint: string, comparisons: number, reasks: number, fields: Iterable<[string, FieldCounts]>): void {
+    const e = this.endpoint(route, endpoint);
+    e.comparisons += comparisons;
+    e.reasks += reasks;
+    for (const [name, counts] of fields) {
+      const f = this.field(e, name);
+      f.shadowDiffs += counts.shadowDiffs;
+      f.selfDiffs += counts.selfDiffs;
+      f.confirmed += counts.confirmed;
+      for (const h of counts.primaryHashes) if (f.primaryHashes.length < MAX_VALUES && !f.primaryHashes.includes(h)) f.primaryHashes.push(h);
+    }
+  }
+
+  /** The evidence for one field of one endpoint, with noise seen on the route's other endpoints. */
+  evidence(route: string, endpoint: string, field: string): FieldEvidence {
+    const e = this.routes.get(route)?.get(endpoint);
+    const f = e?.fields.get(field);
+    const base = {
+      comparisons: e?.comparisons ?? 0, reasks: e?.reasks ?? 0, shadowDiffs: f?.shadowDiffs ?? 0, selfDiffs: f?.selfDiffs ?? 0,
+      confirmed: f?.confirmed ?? 0, primaryValues: f?.primaryHashes.length ?? 0,
+    };
+    if (base.selfDiffs > 0 || base.confirmed > 0) return base;
+    return { ...base, noiseElsewhere: this.noiseElsewhere(route, endpoint, field) };
+  }
+
+  judge(route: string, endpoint: string, field: string): Judgement {
+    return judgeField(this.evidence(route, endpoint, field));
+  }
+
+  private noiseElsewhere(route: string, endpoint: string, field: string): string | null {
+    let best: { name: string; j: number; m: number } | null = null;
+    for (const [name, e] of this.routes.get(route) ?? []) {
+      if (name === endpoint) continue;
+      const f = e.fields.get(field);
+      if (f && f.selfDiffs > 0 && (!best || f.selfDiffs > best.j)) best = { name, j: f.selfDiffs, m: e.reasks };
+    }
+    return best ? `${best.name} (the primary disagreed with itself ${best.j} of ${best.m} times)` : null;
+  }
+
+  /** Every endpoint of a route with its counts. */
+  endpoints(route: string): ReadonlyMap<string, EndpointCounts> {
+    return this.routes.get(route) ?? new Map();
+  }
+
+  routeNames(): string[] {
+    return [...this.routes.keys()];
+  }
+}

@@ -1,0 +1,140 @@
+// Findings per endpoint, from stored comparisons re-classified with today's rules and evidence:
+// each endpoint's verdict counts (its own comparisons are the denominator), and each field with
+// its class, count, first/last seen and newest example. Endpoints are ranked by real-difference
+// rate, then by count, so the report leads with what is most likely a real regression. Pure.
+import { classifyComparison, type ClassifyRules } from './classify';
+import type { EvidenceBook } from './evidence';
+import { judgeField } from './noise-model';
+import { isVerdict, VERDICTS, type FieldClass, type Outcome, type Verdict } from './outcome';
+import type { ComparisonFacts, FieldFact } from './record';
+
+/** A stored comparison as readers load it. */
+export interface StoredComparison extends ComparisonFacts {
+  readonly id: number;
+  readonly at: string;
+  readonly method: string;
+  readonly path: string;
+  readonly outcome: Outcome;
+  readonly reason: string | null;
+  readonly diff: string | null;
+}
+
+export interface FieldFinding {
+  readonly field: string;
+  readonly class: FieldClass;
+  /** Comparisons of the endpoint with a difference at this field, and that share of `compared`. */
+  readonly count: number;
+  readonly rate: number;
+  readonly why: string;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  /** Newest example: the request and both (redacted) values. */
+  readonly example: {
+    readonly at: string;
+    readonly request: { readonly method: string; readonly path: string };
+    readonly path: string;
+    readonly kind: FieldFact['kind'];
+    readonly primary: unknown;
+    readonly shadow: unknown;
+    readonly diff: string;
+  };
+}
+
+export interface EndpointFindings {
+  readonly endpoint: string;
+  /** Comparisons made (every verdict). */
+  readonly compared: number;
+  readonly verdicts: Readonly<Record<Verdict, number>>;
+  /** Not compared, by reason (`skipped: write_in_flight`, `error: service_UPSTREAM_TIMEOUT`, ...). */
+  readonly notCompared: Readonly<Record<string, number>>;
+  /** mismatch verdicts / compared (null without comparisons). */
+  readonly realRate: number | null;
+  /** Times the primary was asked again (lifetime evidence). */
+  readonly reasks: number;
+  readonly fields: readonly FieldFinding[];
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+}
+
+const CLASS_ORDER: Readonly<Record<FieldClass, number>> = { real: 0, unjudged: 1, generated: 2, noise: 3, ignored: 4 };
+
+interface Tally {
+  endpoint: string;
+  compared: number;
+  verdicts: Record<Verdict, number>;
+  notCompared: Record<string, number>;
+  fields: Map<string, { class: FieldClass; why: string; count: number; first: string; last: string; example: FieldFinding['example'] }>;
+  first: string;
+  last: string;
+}
+
+function tallyFor(map: Map<string, Tally>, c: StoredComparison): Tally {
+  let t = map.get(c.endpoint);
+  if (!t) {
+    t = { endpoint: c.endpoint, compared: 0, verdicts: Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>,
+      notCompared: {}, fields: new Map(), first: c.at, last: c.at };
+    map.set(c.endpoint, t);
+  }
+  if (c.at < t.first) t.first = c.at;
+  if (c.at > t.last) t.last = c.at;
+  return t;
+}
+
+/**
+ * Per-endpoint findings of one route's comparisons (any order), ranked: highest real-difference
+ * rate first, then most mismatches, then most comparisons.
+ */
+export function endpointFindings(comparisons: readonly StoredComparison[], rules: ClassifyRules, book: EvidenceBook,
+  onVerdict?: (c: StoredComparison, verdict: Verdict) => void): EndpointFindings[] {
+  const tallies = new Map<string, Tally>();
+  for (const c of comparisons) {
+    const t = tallyFor(tallies, c);
+    if (!isVerdict(c.outcome)) {
+      const key = `${c.outcome}: ${c.reason ?? 'unknown'}`;
+      t.notCompared[key] = (t.notCompared[key] ?? 0) + 1;
+      continue;
+    }
+    const classed = classifyComparison(c, rules, book);
+    onVerdict?.(c, classed.verdict);
+    t.compared++;
+    t.verdicts[classed.verdict]++;
+    for (const f of classed.fields) {
+      let entry = t.fields.get(f.field);
+      const example = { at: c.at, request: { method: c.method, path: c.path }, path: f.example.path, kind: f.example.kind,
+        primary: f.example.primary, shadow: f.example.shadow, diff: c.diff ?? '' };
+      if (!entry) { entry = { class: f.class, why: f.why, count: 0, first: c.at, last: c.at, example }; t.fields.set(f.field, entry); }
+      entry.count++;
+      if (c.at < entry.first) entry.first = c.at;
+      if (c.at >= entry.last) { entry.last = c.at; entry.example = example.diff === '' && entry.example.diff !== '' ? { ...example, diff: entry.example.diff } : example; }
+      // A field's class is its worst class across the comparisons (real beats unjudged beats the rest).
+      if (CLASS_ORDER[f.class] < CLASS_ORDER[entry.class]) { entry.class = f.class; entry.why = f.why; }
+    }
+  }
+  const out = [...tallies.values()].map((t): EndpointFindings => {
+    const reasks = book.endpoints(comparisons[0]?.route ?? '').get(t.endpoint)?.reasks ?? 0;
+    return {
+      endpoint: t.endpoint, compared: t.compared, verdicts: t.verdicts, notCompared: t.notCompared,
+      realRate: t.compared > 0 ? t.verdicts.mismatch / t.compared : null, reasks,
+      fields: [...t.fields].map(([field, e]) => ({ field, class: e.class, count: e.count, rate: t.compared > 0 ? e.count / t.compared : 0,
+        why: e.why, firstSeen: e.first, lastSeen: e.last, example: e.example }))
+        .sort((a, b) => CLASS_ORDER[a.class] - CLASS_ORDER[b.class] || b.count - a.count || a.field.localeCompare(b.field)),
+      firstSeen: t.first, lastSeen: t.last,
+    };
+  });
+  return out.sort((a, b) => (b.realRate ?? -1) - (a.realRate ?? -1) || b.verdicts.mismatch - a.verdicts.mismatch || b.compared - a.compared
+    || a.endpoint.localeCompare(b.endpoint));
+}
+
+/** Noise evidence of a route, per endpoint and field, for the report's noise section. */
+export function noiseEvidence(route: string, book: EvidenceBook): Array<{ endpoint: string; field: string; why: string }> {
+  const out: Array<{ endpoint: string; field: string; why: string }> = [];
+  for (const [endpoint, e] of book.endpoints(route)) {
+    for (const [field, f] of e.fields) {
+      if (f.selfDiffs === 0) continue;
+      const j = judgeField({ comparisons: e.comparisons, reasks: e.reasks, shadowDiffs: f.shadowDiffs, selfDiffs: f.selfDiffs,
+        confirmed: f.confirmed, primaryValues: f.primaryHashes.length });
+      if (j.class === 'noise') out.push({ endpoint, field, why: j.why });
+    }
+  }
+  return out.sort((a, b) => a.endpoint.localeCompare(b.endpoint) || a.field.localeCompare(b.field));
+}

@@ -1,0 +1,119 @@
+// Generated values: what each side makes for itself (timestamps of its own clock, JWTs it signs,
+// uuids it assigns). Two such values are compared by format and tolerance, not by equality, and
+// reported as their own class. Detection runs on the raw values before redaction; the fact keeps
+// the measured time difference so a later tolerance change re-classifies the past.
+import { parseInstant } from '../compare/timestamp';
+
+export const GENERATED_KINDS = ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid'] as const;
+export type GeneratedKind = (typeof GENERATED_KINDS)[number];
+
+/** Both values are generated values of the same kind and format; `deltaMs` is their time distance (null: no time). */
+export interface GeneratedFact {
+  readonly kind: GeneratedKind;
+  readonly deltaMs: number | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-([0-9a-f])[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/i;
+const OBJECT_ID = /^[0-9a-f]{24}$/i;
+const JWT = /^[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*$/;
+const TIME_CLAIMS = new Set(['iat', 'nbf', 'exp', 'auth_time']);
+const PER_TOKEN_CLAIMS = new Set(['jti']);
+// Epoch numbers are taken as timestamps only between 2000-01-01 and 2100-01-01 (seconds or ms):
+// a price or a count is not a time.
+const EPOCH_S = [946_684_800, 4_102_444_800] as const;
+
+/** The shape of a value's format: digits masked, so `2024-01-02T03:04:05Z` and `2025-...Z` share it. */
+function formatShape(value: unknown): string {
+  if (typeof value === 'number') return Number.isInteger(value) ? `int${String(Math.trunc(Math.log10(Math.abs(value) || 1)))}` : 'float';
+  return String(value).replace(/\d/g, '9');
+}
+
+function epochMs(value: unknown): number | null {
+  if (typeof value !== 'number' && !(typeof value === 'string' && /^\d{10}(\d{3})?$/.test(value))) return null;
+  const n = Number(value);
+  if (n >= EPOCH_S[0] && n < EPOCH_S[1]) return n * 1000;
+  if (n >= EPOCH_S[0] * 1000 && n < EPOCH_S[1] * 1000) return n;
+  return null;
+}
+
+function instantMs(value: unknown): number | null {
+  const epoch = epochMs(value);
+  if (epoch !== null) return epoch;
+  if (typeof value !== 'string' || !/\d{2}:\d{2}|\d{4}-\d{2}-\d{2}/.test(value)) return null;
+  return parseInstant(value)?.ms ?? null;
+}
+
+function timestampFact(a: unknown, b: unknown): GeneratedFact | null {
+  if (formatShape(a) !== formatShape(b)) return null; // ISO vs epoch is a client-visible difference
+  const x = instantMs(a);
+  const y = instantMs(b);
+  return x === null || y === null ? null : { kind: 'timestamp', deltaMs: Math.abs(x - y) };
+}
+
+function decodePart(part: string): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function jwtFact(a: string, b: string): GeneratedFact | null {
+  const [ha, pa] = a.split('.');
+  const [hb, pb] = b.split('.');
+  const headerA = decodePart(ha!);
+  const headerB = decodePart(hb!);
+  const claimsA = decodePart(pa!);
+  const claimsB = decodePart(pb!);
+  if (!headerA || !headerB || !claimsA || !claimsB) return null;
+  if (headerA.alg !== headerB.alg) return null;
+  let delta = 0;
+  for (const key of new Set([...Object.keys(claimsA), ...Object.keys(claimsB)])) {
+    if (PER_TOKEN_CLAIMS.has(key)) continue;
+    const x = claimsA[key];
+    const y = claimsB[key];
+    if (TIME_CLAIMS.has(key) && typeof x === 'number' && typeof y === 'number') delta = Math.max(delta, Math.abs(x - y) * 1000);
+    else if (JSON.stringify(x) !== JSON.stringify(y)) return null; // a different subject or role is a real difference
+  }
+  return { kind: 'jwt', deltaMs: delta };
+}
+
+/**
+ * Whether two differing values are generated values of the same kind (signatures of JWTs are never
+ * compared; their claims must agree except the time claims, whose distance is `deltaMs`). Null when
+ * they are not, or when their formats differ.
+ */
+export function generatedFact(primary: unknown, shadow: unknown): GeneratedFact | null {
+  if (typeof primary === 'string' && typeof shadow === 'string') {
+    const ua = UUID.exec(primary);
+    const ub = UUID.exec(shadow);
+    if (ua && ub) return ua[1]!.toLowerCase() === ub[1]!.toLowerCase() ? { kind: 'uuid', deltaMs: null } : null;
+    if (JWT.test(primary) && JWT.test(shadow)) {
+      const jwt = jwtFact(primary, shadow);
+      if (jwt) return jwt;
+    }
+    if (ULID.test(primary) && ULID.test(shadow) && /[A-Z]/i.test(primary + shadow)) return { kind: 'ulid', deltaMs: null };
+    if (OBJECT_ID.test(primary) && OBJECT_ID.test(shadow)) return { kind: 'objectid', deltaMs: null };
+  }
+  if ((typeof primary === 'string' || typeof primary === 'number') && (typeof shadow === 'string' || typeof shadow === 'number')) {
+    return timestampFact(primary, shadow);
+  }
+  return null;
+}
+
+/** Generated-value settings of a route: the time tolerance, and kinds or fields switched off. */
+export interface GeneratedPolicy {
+  readonly toleranceMs: number;
+  readonly kinds: ReadonlySet<GeneratedKind>;
+  /** Field patterns (`$.token`) whose generated values are compared for equality instead. */
+  readonly exactFields: readonly { covers(path: string): boolean }[];
+}
+
+/** True when the fact passes the policy for the field at `path`. */
+export function withinPolicy(fact: GeneratedFact | null, path: string, policy: GeneratedPolicy): boolean {
+  if (fact === null || !policy.kinds.has(fact.kind)) return false;
+  if (policy.exactFields.some((f) => f.covers(path))) return false;
+  return fact.deltaMs === null || fact.deltaMs <= policy.toleranceMs;
+}

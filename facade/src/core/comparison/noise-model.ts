@@ -1,0 +1,66 @@
+// Noise, measured per endpoint and field (Diffy's idea, done at the facade): when a safe read
+// differs, the primary is asked again; a field where the primary disagrees with itself is noise,
+// a field where the primary agrees with itself and the shadow differs is real. Reads that could
+// not be re-asked (writes, budget spent) fall back to what was learnt; too little evidence is
+// `unjudged`, never a pass and never a mismatch.
+//
+//   rule, in this order (Wilson 95 % intervals):
+//   1. the primary disagreed with itself here (selfDiffs > 0):
+//        real  when it was also confirmed real at least once and the shadow-difference rate's lower
+//              bound is above the self-disagreement rate's upper bound (clearly more than the noise)
+//        noise otherwise, with the evidence "primary disagreed with itself j of m times"
+//   2. confirmed > 0 (a re-ask where the primary agreed with itself at this field and the shadow
+//      differed): real
+//   3. no re-ask evidence at this field: noise when the same field is noise on another endpoint
+//      of the route; real when the primary gave one and the same value in >= MIN_STABLE differing
+//      comparisons (a stable field the shadow gets wrong); otherwise unjudged
+import { wilsonInterval } from '../compare/noise';
+
+/** What is known about one field of one endpoint. */
+export interface FieldEvidence {
+  /** Comparisons made on the endpoint (the rate's denominator). */
+  readonly comparisons: number;
+  /** Of those, how many differed at this field. */
+  readonly shadowDiffs: number;
+  /** Times the primary was asked again on this endpoint. */
+  readonly reasks: number;
+  /** Of those, how many answers of the primary differed from its first answer at this field. */
+  readonly selfDiffs: number;
+  /** Re-asked comparisons where the primary agreed with itself here and the shadow differed. */
+  readonly confirmed: number;
+  /** Distinct primary values seen in comparisons that differed here (capped at a few). */
+  readonly primaryValues: number;
+  /** An endpoint of the same route where this field is noise, with its evidence (for rule 3). */
+  readonly noiseElsewhere?: string | null;
+}
+
+export type Judgement = { readonly class: 'real' | 'noise' | 'unjudged'; readonly why: string };
+
+/** Differing comparisons with one stable primary value needed to call a field real without a re-ask. */
+export const MIN_STABLE = 3;
+
+const pct = (x: number): string => `${Math.round(x * 1000) / 10} %`;
+
+/** Classes one field of one endpoint by the rule in this file's header; `why` states the figures. */
+export function judgeField(e: FieldEvidence): Judgement {
+  const { comparisons: n, shadowDiffs: k, reasks: m, selfDiffs: j, confirmed: c } = e;
+  const against = `differs from the shadow in ${k} of ${n} comparisons`;
+  if (j > 0) {
+    const self = `the primary disagreed with itself ${j} of ${m} times`;
+    if (c > 0 && m > 0 && n > 0 && wilsonInterval(k, n).low > wilsonInterval(j, m).high) {
+      return { class: 'real', why: `${against} (${pct(k / n)}), clearly more than the noise: ${self}` };
+    }
+    return { class: 'noise', why: `${self}; ${against}` };
+  }
+  if (c > 0) return { class: 'real', why: `the primary answered the same when asked again (${c} of ${c} times) and the shadow differed; ${against}` };
+  if (e.noiseElsewhere) return { class: 'noise', why: `noise on ${e.noiseElsewhere}; not re-asked here; ${against}` };
+  if (k >= MIN_STABLE && e.primaryValues === 1) {
+    return { class: 'real', why: `the primary gave the same value in all ${k} differing comparisons and the shadow differed; ${against}` };
+  }
+  return { class: 'unjudged', why: `${against}, with no re-ask of the primary yet: not enough evidence to tell noise from a real difference` };
+}
+
+/** True when a field's class is settled enough that re-asking the primary adds nothing. */
+export function settled(e: FieldEvidence, enough: number): boolean {
+  return e.selfDiffs >= enough || e.confirmed >= enough;
+}

@@ -1,0 +1,58 @@
+// The comparison vocabulary in one place: what a comparison's outcome can be, how each differing
+// field is classed, and how field classes make a comparison's verdict. Reports, the gate, the CLI,
+// the admin API and the diff store all use these names; nothing else defines them.
+
+/** Verdicts of a comparison that was made (both sides answered and were compared). */
+export const VERDICTS = ['match', 'mismatch', 'unjudged', 'noise', 'generated'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** Every outcome a comparison record can have, in the order reports list them. */
+export const OUTCOMES = [...VERDICTS, 'skipped', 'error', 'divergence'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/**
+ * How one differing field is classed:
+ * - `real`: the shadow differs where the primary is stable (a finding);
+ * - `noise`: the primary disagrees with itself at this field (evidence kept);
+ * - `generated`: a value each side makes for itself (timestamp, JWT, uuid...) within tolerance;
+ * - `ignored`: an ignore rule covers it (with its reason);
+ * - `unjudged`: not enough evidence either way; never a pass and never a mismatch.
+ */
+export const FIELD_CLASSES = ['real', 'unjudged', 'noise', 'generated', 'ignored'] as const;
+export type FieldClass = (typeof FIELD_CLASSES)[number];
+
+/** Why a comparison was not made (stored in `reason` of a `skipped` record). */
+export const SKIP_REASONS = {
+  too_large: 'a body was larger than compare.maxBodyBytes',
+  write_in_flight: 'a write to this route was in flight while the read ran, so the two sides could differ legitimately',
+  fallback: 'the service failed and the monolith answered instead',
+  request_too_large: 'the request body was too large to send a copy',
+  compare_queue_full: 'the comparison queue was full',
+} as const;
+
+/** True for outcomes that count as a comparison made (the denominator of rates). */
+export function isVerdict(outcome: string): outcome is Verdict {
+  return (VERDICTS as readonly string[]).includes(outcome);
+}
+
+/** The verdict of a comparison from the classes of its differing fields (none: `match`). */
+export function verdictOf(classes: Iterable<FieldClass>): Verdict {
+  let seen = 0;
+  let unjudged = false;
+  let noise = false;
+  let generated = false;
+  for (const c of classes) {
+    seen++;
+    if (c === 'real') return 'mismatch';
+    if (c === 'unjudged') unjudged = true;
+    else if (c === 'noise') noise = true;
+    else if (c === 'generated') generated = true;
+  }
+  if (seen === 0) return 'match';
+  if (unjudged) return 'unjudged';
+  if (noise) return 'noise';
+  return generated ? 'generated' : 'match';
+}
+
+/** Verdicts that count against a route (the gate refuses on them). */
+export const isFinding = (v: string): boolean => v === 'mismatch';

@@ -1,0 +1,95 @@
+// Deadlines of one exchange with an upstream (primary, fallback, shadow, second write, WebSocket
+// handshake): time to connect, time to the response headers once the request was sent, idle time
+// between response body chunks, and a total deadline over all of it, retries included.
+// docs/reference/limits.md lists the defaults.
+
+export interface Deadlines {
+  readonly connectMs: number;
+  readonly headersMs: number;
+  readonly idleMs: number;
+  readonly totalMs: number;
+}
+
+export type DeadlinePhase = 'connect' | 'headers' | 'idle' | 'total';
+
+/** The config's deadline fields (an upstream's, or a route's overrides of them). */
+export interface DeadlineFields {
+  readonly connectTimeoutMs?: number;
+  readonly headersTimeoutMs?: number;
+  readonly idleTimeoutMs?: number;
+  readonly timeoutMs?: number;
+}
+
+/** An upstream's deadlines with a route's overrides applied (a total alone also bounds the headers). */
+export function deadlinesFrom(base: Required<DeadlineFields>, route?: DeadlineFields): Deadlines {
+  const totalMs = route?.timeoutMs ?? base.timeoutMs;
+  return Object.freeze({
+    connectMs: route?.connectTimeoutMs ?? base.connectTimeoutMs,
+    headersMs: route?.headersTimeoutMs ?? (route?.timeoutMs !== undefined ? totalMs : base.headersTimeoutMs),
+    idleMs: route?.idleTimeoutMs ?? base.idleTimeoutMs,
+    totalMs,
+  });
+}
+
+/** The same deadlines, none longer than `totalMs` (a shadow's own, shorter timeout). */
+export function cappedAt(d: Deadlines, totalMs: number): Deadlines {
+  return {
+    connectMs: Math.min(d.connectMs, totalMs), headersMs: Math.min(d.headersMs, totalMs),
+    idleMs: Math.min(d.idleMs, totalMs), totalMs,
+  };
+}
+
+/**
+ * The timers of one exchange: the total one runs from construction; one phase timer at a time
+ * (connect, then headers, then idle, refreshed by each body chunk). `onExpire` gets the phase.
+ */
+export class ExchangeClock {
+  private phaseTimer: NodeJS.Timeout | null = null;
+  private totalTimer: NodeJS.Timeout | null;
+  private readonly started = performance.now();
+  private expired = false;
+
+  constructor(
+    private readonly d: Deadlines,
+    private readonly onExpire: (phase: DeadlinePhase) => void,
+  ) {
+    this.totalTimer = setTimeout(() => this.fire('total'), d.totalMs);
+  }
+
+  /** Milliseconds left of the total deadline. */
+  remaining(): number {
+    return this.d.totalMs - (performance.now() - this.started);
+  }
+
+  /** A new socket is connecting. */
+  connecting(): void { this.arm('connect', this.d.connectMs); }
+  /** Connected: nothing is timed but the total until the request has been sent. */
+  connected(): void { this.clearPhase(); }
+  /** The whole request has been sent: the upstream has `headersMs` to answer. */
+  sent(): void { this.arm('headers', this.d.headersMs); }
+  /** Headers arrived: from now on each gap between body chunks is timed. */
+  responded(): void { this.arm('idle', this.d.idleMs); }
+  /** A body chunk arrived (or the idle timer is forgiven: the client, not the upstream, is slow). */
+  progress(): void { this.phaseTimer?.refresh(); }
+
+  stop(): void {
+    this.clearPhase();
+    if (this.totalTimer) { clearTimeout(this.totalTimer); this.totalTimer = null; }
+  }
+
+  private arm(phase: DeadlinePhase, ms: number): void {
+    this.clearPhase();
+    if (this.expired || this.totalTimer === null) return;
+    this.phaseTimer = setTimeout(() => this.fire(phase), ms);
+  }
+
+  private clearPhase(): void {
+    if (this.phaseTimer) { clearTimeout(this.phaseTimer); this.phaseTimer = null; }
+  }
+
+  private fire(phase: DeadlinePhase): void {
+    // A fired phase timer is kept: progress() can re-arm it (an idle timer forgiven).
+    if (phase === 'total') { this.totalTimer = null; this.expired = true; this.clearPhase(); }
+    this.onExpire(phase);
+  }
+}

@@ -1,0 +1,105 @@
+// The diff store's tables, in one place: comparisons (slim rows, with the unified diff for the
+// newest samples), the differing fields of each comparison (facts, re-classified by readers),
+// per-endpoint and per-field noise evidence (kept for ever, small), and per-minute outcome counts.
+// Databases from before the facts existed keep their old rows in `*_v1` tables.
+import type Database from 'better-sqlite3';
+
+/** Bumped whenever a table changes shape; stored in the `diff_store_version` table. */
+export const DIFF_STORE_VERSION = 2;
+
+const TABLES = `
+CREATE TABLE IF NOT EXISTS comparisons (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  at             TEXT    NOT NULL,
+  route          TEXT    NOT NULL,
+  endpoint       TEXT    NOT NULL,
+  stage          TEXT    NOT NULL,
+  kind           TEXT    NOT NULL CHECK (kind IN ('read', 'write')),
+  method         TEXT    NOT NULL,
+  path           TEXT    NOT NULL,
+  request_id     TEXT,
+  primary_side   TEXT    NOT NULL,
+  primary_status INTEGER,
+  shadow_status  INTEGER,
+  primary_ms     REAL,
+  shadow_ms      REAL,
+  outcome        TEXT    NOT NULL,
+  reason         TEXT,
+  reasked        INTEGER NOT NULL DEFAULT 0,
+  self_fields    TEXT,
+  diff           TEXT,
+  detail         TEXT
+);
+CREATE INDEX IF NOT EXISTS comparisons_route ON comparisons(route, id);
+CREATE INDEX IF NOT EXISTS comparisons_route_at ON comparisons(route, at);
+CREATE TABLE IF NOT EXISTS comparison_fields (
+  comparison_id INTEGER NOT NULL,
+  route         TEXT    NOT NULL,
+  endpoint      TEXT    NOT NULL,
+  field         TEXT    NOT NULL,
+  path          TEXT    NOT NULL,
+  kind          TEXT    NOT NULL,
+  primary_value TEXT,
+  shadow_value  TEXT,
+  primary_hash  TEXT    NOT NULL,
+  generated     TEXT,
+  generated_ms  REAL
+);
+CREATE INDEX IF NOT EXISTS comparison_fields_comparison ON comparison_fields(comparison_id);
+CREATE INDEX IF NOT EXISTS comparison_fields_route ON comparison_fields(route, comparison_id);
+CREATE TABLE IF NOT EXISTS endpoint_stats (
+  route       TEXT    NOT NULL,
+  endpoint    TEXT    NOT NULL,
+  comparisons INTEGER NOT NULL DEFAULT 0,
+  reasks      INTEGER NOT NULL DEFAULT 0,
+  first_seen  TEXT    NOT NULL,
+  last_seen   TEXT    NOT NULL,
+  PRIMARY KEY (route, endpoint)
+);
+CREATE TABLE IF NOT EXISTS endpoint_fields (
+  route          TEXT    NOT NULL,
+  endpoint       TEXT    NOT NULL,
+  field          TEXT    NOT NULL,
+  shadow_diffs   INTEGER NOT NULL DEFAULT 0,
+  self_diffs     INTEGER NOT NULL DEFAULT 0,
+  confirmed      INTEGER NOT NULL DEFAULT 0,
+  primary_hashes TEXT    NOT NULL DEFAULT '[]',
+  first_seen     TEXT    NOT NULL,
+  last_seen      TEXT    NOT NULL,
+  PRIMARY KEY (route, endpoint, field)
+);
+CREATE TABLE IF NOT EXISTS comparison_minutes (
+  route   TEXT    NOT NULL,
+  minute  TEXT    NOT NULL,
+  outcome TEXT    NOT NULL,
+  count   INTEGER NOT NULL,
+  PRIMARY KEY (route, minute, outcome)
+);
+`;
+
+function version(db: Database.Database): number {
+  db.exec('CREATE TABLE IF NOT EXISTS diff_store_version (version INTEGER NOT NULL)');
+  const row = db.prepare('SELECT MAX(version) AS v FROM diff_store_version').get() as { v: number | null };
+  return row.v ?? 0;
+}
+
+function hasColumn(db: Database.Database, table: string, column: string): boolean {
+  const cols = db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as Array<{ name: string }>;
+  return cols.some((c) => c.name === column);
+}
+
+/** Creates the tables, moving a version-1 store's tables aside (nothing is dropped). Idempotent. */
+export function migrateDiffStore(db: Database.Database): void {
+  db.transaction(() => {
+    const v = version(db);
+    if (v >= DIFF_STORE_VERSION) return;
+    if (v < 2 && hasColumn(db, 'comparisons', 'mismatched')) {
+      db.exec('ALTER TABLE comparisons RENAME TO comparisons_v1; DROP INDEX IF EXISTS comparisons_route;');
+      for (const t of ['field_stats', 'route_stats', 'comparison_minutes']) {
+        if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t)) db.exec(`ALTER TABLE ${t} RENAME TO ${t}_v1`);
+      }
+    }
+    db.exec(TABLES);
+    db.prepare('INSERT INTO diff_store_version (version) VALUES (?)').run(DIFF_STORE_VERSION);
+  }).immediate();
+}

@@ -1,0 +1,93 @@
+// Writes comparison records to the diff store in batches, one transaction each: the slim row, its
+// differing fields (facts), the endpoint and field evidence increments, and the minute counts;
+// then applies retention per route (rows, and unified diffs of the newest samples only).
+import type Database from 'better-sqlite3';
+import { evidenceDelta, isVerdict, type ComparisonRecord } from '../../core/comparison';
+import { migrateDiffStore } from './schema';
+
+export interface DiffStoreLimits {
+  /** Comparison rows (with their facts) kept per route; older ones are deleted, their evidence stays. */
+  readonly rowsPerRoute: number;
+  /** Newest comparisons per route that keep their unified body diff. */
+  readonly diffsPerRoute: number;
+}
+
+export const DEFAULT_LIMITS: DiffStoreLimits = { rowsPerRoute: 20_000, diffsPerRoute: 500 };
+
+const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
+
+export class DiffStoreWriter {
+  private readonly insert: Database.Statement;
+  private readonly insertField: Database.Statement;
+  private readonly bumpEndpoint: Database.Statement;
+  private readonly bumpField: Database.Statement;
+  private readonly readHashes: Database.Statement;
+  private readonly bumpMinute: Database.Statement;
+  private readonly pruneDiffs: Database.Statement;
+  private readonly pruneFields: Database.Statement;
+  private readonly pruneRows: Database.Statement;
+  private readonly writeBatch: (records: readonly ComparisonRecord[]) => void;
+
+  constructor(readonly db: Database.Database, private readonly limits: DiffStoreLimits = DEFAULT_LIMITS) {
+    migrateDiffStore(db);
+    this.insert = db.prepare(`INSERT INTO comparisons (at, route, endpoint, stage, kind, method, path, request_id, primary_side,
+      primary_status, shadow_status, primary_ms, shadow_ms, outcome, reason, reasked, self_fields, diff, detail) VALUES (@at, @route,
+      @endpoint, @stage, @kind, @method, @path, @requestId, @primarySide, @primaryStatus, @shadowStatus, @primaryMs, @shadowMs, @outcome,
+      @reason, @reasked, @selfFields, @diff, @detail)`);
+    this.insertField = db.prepare(`INSERT INTO comparison_fields (comparison_id, route, endpoint, field, path, kind, primary_value,
+      shadow_value, primary_hash, generated, generated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.bumpEndpoint = db.prepare(`INSERT INTO endpoint_stats (route, endpoint, comparisons, reasks, first_seen, last_seen)
+      VALUES (?, ?, 1, ?, ?, ?) ON CONFLICT(route, endpoint) DO UPDATE SET comparisons = comparisons + 1,
+      reasks = reasks + excluded.reasks, last_seen = excluded.last_seen`);
+    this.readHashes = db.prepare('SELECT primary_hashes AS h FROM endpoint_fields WHERE route = ? AND endpoint = ? AND field = ?');
+    this.bumpField = db.prepare(`INSERT INTO endpoint_fields (route, endpoint, field, shadow_diffs, self_diffs, confirmed, primary_hashes,
+      first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(route, endpoint, field) DO UPDATE SET
+      shadow_diffs = shadow_diffs + excluded.shadow_diffs, self_diffs = self_diffs + excluded.self_diffs,
+      confirmed = confirmed + excluded.confirmed, primary_hashes = excluded.primary_hashes, last_seen = excluded.last_seen`);
+    this.bumpMinute = db.prepare(`INSERT INTO comparison_minutes (route, minute, outcome, count) VALUES (?, ?, ?, 1)
+      ON CONFLICT(route, minute, outcome) DO UPDATE SET count = count + 1`);
+    this.pruneDiffs = db.prepare(`UPDATE comparisons SET diff = NULL WHERE route = @route AND diff IS NOT NULL AND id <
+      (SELECT id FROM comparisons WHERE route = @route AND diff IS NOT NULL ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
+    this.pruneFields = db.prepare(`DELETE FROM comparison_fields WHERE route = @route AND comparison_id <
+      (SELECT id FROM comparisons WHERE route = @route ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
+    this.pruneRows = db.prepare(`DELETE FROM comparisons WHERE route = @route AND id <
+      (SELECT id FROM comparisons WHERE route = @route ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
+    this.writeBatch = db.transaction((records: readonly ComparisonRecord[]) => {
+      const routes = new Set<string>();
+      for (const r of records) { routes.add(r.route); this.writeOne(r); }
+      for (const route of routes) {
+        this.pruneDiffs.run({ route, keep: this.limits.diffsPerRoute - 1 });
+        this.pruneFields.run({ route, keep: this.limits.rowsPerRoute - 1 });
+        this.pruneRows.run({ route, keep: this.limits.rowsPerRoute - 1 });
+      }
+    });
+  }
+
+  private writeOne(r: ComparisonRecord): void {
+    const { lastInsertRowid: id } = this.insert.run({
+      at: r.at, route: r.route, endpoint: r.endpoint, stage: r.stage, kind: r.kind, method: r.method, path: r.path, requestId: r.requestId,
+      primarySide: r.primarySide, primaryStatus: r.primaryStatus, shadowStatus: r.shadowStatus, primaryMs: r.primaryMs, shadowMs: r.shadowMs,
+      outcome: r.outcome, reason: r.reason, reasked: r.reasked ? 1 : 0, selfFields: r.selfFields.length > 0 ? JSON.stringify(r.selfFields) : null,
+      diff: r.diff === '' ? null : r.diff, detail: r.detail === null || r.detail === undefined ? null : JSON.stringify(r.detail),
+    });
+    for (const f of r.facts) {
+      this.insertField.run(id, r.route, r.endpoint, f.field, f.path, f.kind, json(f.primary), json(f.shadow), f.primaryHash,
+        f.generated?.kind ?? null, f.generated?.deltaMs ?? null);
+    }
+    this.bumpMinute.run(r.route, r.at.slice(0, 16), r.outcome);
+    if (!isVerdict(r.outcome)) return;
+    const delta = evidenceDelta(r);
+    this.bumpEndpoint.run(r.route, r.endpoint, delta.reasked ? 1 : 0, r.at, r.at);
+    for (const [field, d] of delta.fields) {
+      const row = this.readHashes.get(r.route, r.endpoint, field) as { h: string } | undefined;
+      const hashes = row ? (JSON.parse(row.h) as string[]) : [];
+      for (const h of d.primaryHashes) if (hashes.length < 4 && !hashes.includes(h)) hashes.push(h);
+      this.bumpField.run(r.route, r.endpoint, field, d.shadowDiffs, d.selfDiffs, d.confirmed, JSON.stringify(hashes), r.at, r.at);
+    }
+  }
+
+  /** Writes a batch atomically. */
+  write(records: readonly ComparisonRecord[]): void {
+    if (records.length > 0) this.writeBatch(records);
+  }
+}

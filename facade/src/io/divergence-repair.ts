@@ -1,0 +1,179 @@
+// Repairing divergences, for the CLI (local state database) and the admin API alike: replay re-sends
+// the stored writes of one route, oldest first, to the side that missed them, stopping at the first
+// one that fails again (a later write must not overtake it); resolve settles one without re-sending.
+// Each outcome goes to the audit log. Nothing here runs by itself: only an operator's command does.
+import type { Side } from '../core/stages';
+import type { Divergence, DivergenceStore } from './divergence-store';
+import { viewRequest, type RequestView } from './divergence-view';
+import { replay } from './replay';
+import type { Upstream } from './upstreams';
+
+/** The tag a repair carries, for the upstream's logs. */
+export const REPAIR_TAG = 'x-strangler-repair';
+
+export class DivergenceError extends Error {
+  constructor(
+    readonly code: 'DIVERGENCE_UNKNOWN' | 'DIVERGENCE_SETTLED' | 'DIVERGENCE_ORDER' | 'HEADER_INVALID',
+    /** HTTP status for the admin API. */
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DivergenceError';
+  }
+}
+
+export interface RepairDeps {
+  readonly store: DivergenceStore;
+  /** Where a side of a route is reached now (the config's URL, which may differ from when it diverged). */
+  readonly upstreamFor: (route: string, side: Side) => Upstream;
+  /** The route's current stage, for the audit entry. */
+  readonly stageOf: (route: string) => string;
+  /** The route's body redaction paths, for `show`. */
+  readonly redactPaths: (route: string) => readonly string[];
+  readonly now?: () => Date;
+}
+
+export interface ReplayOptions {
+  /** Only this divergence (refused while an older one of the route is still open). */
+  readonly id?: number;
+  /** List what would be sent, send nothing. */
+  readonly dryRun?: boolean;
+  /** Headers set on every re-sent request (e.g. a fresh Authorization), replacing the stored ones. */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly actor: string;
+  /** Who the caller says asked (the admin API's actor is its token's name); kept in the audit details. */
+  readonly requestedBy?: string;
+}
+
+export interface ReplayStep {
+  readonly id: number;
+  readonly method: string;
+  readonly path: string;
+  readonly side: Side;
+  readonly upstream: string;
+  readonly outcome: 'repaired' | 'failed' | 'would_send';
+  readonly status: number | null;
+  readonly error: string | null;
+}
+
+export interface ReplayReport {
+  readonly route: string;
+  readonly dryRun: boolean;
+  readonly steps: readonly ReplayStep[];
+  /** Why the replay stopped before the end, or null. */
+  readonly stopped: string | null;
+  /** Open divergences of the route after the replay. */
+  readonly open: number;
+}
+
+export interface DivergenceDetail extends Divergence {
+  readonly request: RequestView;
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const NOT_OVERRIDABLE = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'host']);
+
+function checkHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (!TOKEN.test(name)) throw new DivergenceError('HEADER_INVALID', 400, `header "${name}": not a valid header name`);
+    if (NOT_OVERRIDABLE.has(lower)) throw new DivergenceError('HEADER_INVALID', 400, `header "${name}": set by the replay itself, cannot be overridden`);
+    if (/[\r\n\0]/.test(value)) throw new DivergenceError('HEADER_INVALID', 400, `header "${name}": the value must not contain CR, LF or NUL`);
+    out[lower] = value;
+  }
+  return out;
+}
+
+function known(deps: RepairDeps, route: string, id: number): Divergence {
+  const d = deps.store.get(route, id);
+  if (!d) throw new DivergenceError('DIVERGENCE_UNKNOWN', 404, `route ${route} has no divergence ${id} (see: strangler divergences list ${route})`);
+  return d;
+}
+
+/** One divergence with its request as it may be shown (credentials and redacted body fields masked). */
+export function showDivergence(deps: RepairDeps, route: string, id: number): DivergenceDetail {
+  const d = known(deps, route, id);
+  return { ...d, request: viewRequest(deps.store.request(route, id)!, deps.redactPaths(route)) };
+}
+
+/** What to send, in order: every open divergence of the route, or only `id` when nothing older is open. */
+function queue(deps: RepairDeps, route: string, id: number | undefined): Divergence[] {
+  const open = deps.store.list(route, { status: 'open' });
+  if (id === undefined) return open;
+  const d = known(deps, route, id);
+  if (d.status !== 'open') throw new DivergenceError('DIVERGENCE_SETTLED', 409, `divergence ${id} is already ${d.status}`);
+  const older = open.filter((o) => o.at < d.at || (o.at === d.at && o.id < d.id));
+  if (older.length > 0) {
+    throw new DivergenceError('DIVERGENCE_ORDER', 409,
+      `divergence ${older[0].id} of route ${route} is older and still open: replay without --id to repair them in order, or resolve it first`);
+  }
+  return [d];
+}
+
+function auditStep(deps: RepairDeps, d: Divergence, step: ReplayStep, opts: ReplayOptions, at: string): void {
+  const answer = step.status !== null ? `${step.status}` : step.error ?? '';
+  deps.store.audit({
+    at, actor: opts.actor, route: d.route, stage: deps.stageOf(d.route),
+    reason: `divergence ${d.id} failed again on replay: ${d.method} ${d.path} → ${step.upstream} ${answer}`,
+    details: { event: 'divergence_replay', divergence: d.id, outcome: 'failed', side: d.side, status: step.status, error: step.error, requestedBy: opts.requestedBy },
+  });
+}
+
+/** Re-sends the route's open divergences (or one) to the side that missed them, oldest first. */
+export async function replayDivergences(deps: RepairDeps, route: string, opts: ReplayOptions): Promise<ReplayReport> {
+  const overrides = checkHeaders(opts.headers ?? {});
+  const now = deps.now ?? (() => new Date());
+  const steps: ReplayStep[] = [];
+  let stopped: string | null = null;
+  for (const d of queue(deps, route, opts.id)) {
+    if (!d.bodyKept) {
+      stopped = `divergence ${d.id} has no stored body (it was over dualWrite.maxBodyBytes): repair it by hand, then \`strangler divergences resolve ${route} ${d.id}\``;
+      break;
+    }
+    const upstream = deps.upstreamFor(route, d.side);
+    const request = deps.store.request(route, d.id)!; // opened even in a dry run: proves the key still opens it
+    const base = { id: d.id, method: d.method, path: d.path, side: d.side, upstream: upstream.name };
+    if (opts.dryRun) { steps.push({ ...base, outcome: 'would_send', status: null, error: null }); continue; }
+    const started = now().getTime();
+    if (!deps.store.claim(d.id, started, started + upstream.timeoutMs + 5000)) {
+      stopped = `divergence ${d.id} is being replayed by someone else right now`;
+      break;
+    }
+    const out = await replay(upstream, {
+      method: request.method, url: request.target, headers: { ...request.headers, ...overrides }, body: request.body!, tag: REPAIR_TAG,
+    }, { timeoutMs: upstream.timeoutMs, captureLimit: 0 });
+    const repaired = out.ok && out.status < 400;
+    const step: ReplayStep = { ...base, outcome: repaired ? 'repaired' : 'failed', status: out.ok ? out.status : null, error: out.ok ? null : out.error };
+    steps.push(step);
+    const at = now().toISOString();
+    if (repaired) {
+      deps.store.settle(d.id, { status: 'repaired', at, by: opts.actor, reason: `replayed: ${upstream.name} answered ${out.status}`, attempted: true, outcome: `status ${out.status}` }, {
+        at, actor: opts.actor, route, stage: deps.stageOf(route),
+        reason: `divergence ${d.id} repaired by replay: ${d.method} ${d.path} → ${upstream.name} ${out.status}`,
+        details: { event: 'divergence_replay', divergence: d.id, outcome: 'repaired', side: d.side, status: out.status, requestedBy: opts.requestedBy },
+      });
+      continue;
+    }
+    deps.store.failedAttempt(d.id, at, step.status !== null ? `status ${step.status}` : step.error ?? 'failed');
+    auditStep(deps, d, step, opts, at);
+    stopped = `divergence ${d.id} failed again (${step.status ?? step.error}); later ones were not sent, to keep their order`;
+    break;
+  }
+  return { route, dryRun: opts.dryRun === true, steps, stopped, open: deps.store.openStats(route).count };
+}
+
+/** Marks a divergence resolved (repaired by other means, or not to be repaired), without re-sending it. */
+export function resolveDivergence(deps: RepairDeps, route: string, id: number, opts: { reason: string; actor: string; requestedBy?: string }): Divergence {
+  const d = known(deps, route, id);
+  if (d.status !== 'open') throw new DivergenceError('DIVERGENCE_SETTLED', 409, `divergence ${id} is already ${d.status}`);
+  const at = (deps.now ?? (() => new Date()))().toISOString();
+  const settled = deps.store.settle(id, { status: 'resolved', at, by: opts.actor, reason: opts.reason, attempted: false, outcome: null }, {
+    at, actor: opts.actor, route, stage: deps.stageOf(route),
+    reason: `divergence ${id} resolved without replay: ${opts.reason}`,
+    details: { event: 'divergence_resolved', divergence: id, side: d.side, method: d.method, path: d.path, requestedBy: opts.requestedBy },
+  });
+  if (!settled) throw new DivergenceError('DIVERGENCE_SETTLED', 409, `divergence ${id} was settled meanwhile`);
+  return known(deps, route, id);
+}

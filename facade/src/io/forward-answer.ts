@@ -1,0 +1,74 @@
+// The primary's answer on its way to the client (forward.ts): status and headers (hop-by-hop ones
+// removed, side headers added), the body streamed with a capped tee for comparison and the idle
+// clock refreshed per chunk, and the upstream's trailers passed on after the last chunk.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ExchangeClock } from './deadlines';
+import { awaitsContinue } from './expect-continue';
+import type { ForwardOptions, ForwardResult } from './forward';
+import { responseHeadersForClient } from './headers';
+
+type Settled = Extract<ForwardResult, { kind: 'answered' | 'held' }>;
+export type AnswerOutcome = Settled extends infer R ? (R extends Settled ? Omit<R, 'ms'> : never) : never;
+
+/** Node can send trailers only in a chunked response: an HTTP/1.1 request, a body, no Content-Length. */
+function canCarryTrailers(proxyRes: IncomingMessage, req: IncomingMessage, status: number): boolean {
+  const te = proxyRes.headers['transfer-encoding'];
+  return te !== undefined && /\bchunked\b/i.test(te) && req.httpVersion === '1.1'
+    && req.method !== 'HEAD' && status !== 204 && status !== 304 && status >= 200;
+}
+
+function pairs(raw: readonly string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i < raw.length; i += 2) out.push([raw[i], raw[i + 1]]);
+  return out;
+}
+
+/** Answers the client with `proxyRes` (or holds a 5xx for fallback); `done` gets the outcome once. */
+export function streamAnswer(
+  proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse, opts: ForwardOptions,
+  clock: ExchangeClock, done: (r: AnswerOutcome) => void,
+): void {
+  const status = proxyRes.statusCode ?? 502;
+  if (opts.holdServerErrors && status >= 500) {
+    proxyRes.resume(); // drain so the socket goes back to the pool
+    done({ kind: 'held', status });
+    return;
+  }
+  if (res.headersSent || res.destroyed) {
+    proxyRes.resume();
+    return;
+  }
+  const trailers = canCarryTrailers(proxyRes, req, status);
+  const raw = responseHeadersForClient(proxyRes.rawHeaders, proxyRes.headers, trailers);
+  raw.push(...opts.extraResponseHeaders);
+  if (!proxyRes.headers['x-request-id']) raw.push('x-request-id', opts.requestId);
+  // Answered without a 100 Continue: the client never sent its body, so the connection is done after this.
+  if (awaitsContinue(req)) res.shouldKeepAlive = false;
+  res.writeHead(status, proxyRes.statusMessage, raw);
+
+  const chunks: Buffer[] = [];
+  let captured = 0;
+  let overCap = false;
+  const capture = opts.captureLimit > 0;
+  proxyRes.on('data', (chunk: Buffer) => {
+    clock.progress();
+    if (!capture || overCap) return;
+    captured += chunk.length;
+    if (captured > opts.captureLimit) { overCap = true; chunks.length = 0; } else chunks.push(chunk);
+  });
+  const finish = (complete: boolean): void => done({
+    kind: 'answered', status, headers: proxyRes.headers, complete, overCap,
+    body: capture && !overCap && complete ? Buffer.concat(chunks) : null,
+  });
+  proxyRes.on('close', () => {
+    // The upstream died mid-body (or a deadline cut it): the client must see a broken response, not a short "complete" one.
+    if (!proxyRes.complete) { res.destroy(); finish(false); }
+  });
+  res.once('finish', () => finish(true));
+  res.once('close', () => { if (!res.writableFinished) proxyRes.destroy(); });
+  proxyRes.once('end', () => {
+    if (trailers && proxyRes.rawTrailers.length > 0) res.addTrailers(pairs(proxyRes.rawTrailers));
+    res.end();
+  });
+  proxyRes.pipe(res, { end: false });
+}

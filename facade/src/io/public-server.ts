@@ -1,0 +1,112 @@
+// The facade's public HTTP server: client-side limits (header size, header and request timeouts),
+// `Expect: 100-continue` left to the upstream, the requests in flight counted, and a graceful
+// drain: stop accepting, let every request in flight finish its pipeline (second writes and
+// comparisons included), retire keep-alive connections, and cut what is left at the deadline.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { FacadeConfig } from '../config';
+import { markAwaitsContinue } from './expect-continue';
+
+/** Time keep-alive clients get to send one more request (answered `Connection: close`) before idle sockets close. */
+const IDLE_GRACE_MS = 1000;
+/** After the deadline cut the upstream requests in flight, how long their pipelines get to record that. */
+const SETTLE_AFTER_CUT_MS = 1000;
+
+export interface DrainOutcome {
+  /** Requests still in flight when the drain deadline passed (their upstream requests were cut). */
+  readonly cut: number;
+  readonly ms: number;
+}
+
+export interface PublicServer {
+  readonly server: http.Server;
+  /** Requests whose pipeline has not finished yet. */
+  inFlight(): number;
+  /** Drains within `deadlineMs`; `onDeadline` cuts the upstream requests still running. */
+  drain(deadlineMs: number, onDeadline: () => void): Promise<DrainOutcome>;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export function createPublicServer(limits: FacadeConfig['listen'], handle: Handler, upgrade: UpgradeHandler): PublicServer {
+  let inFlight = 0;
+  let draining = false;
+  let wake: (() => void) | null = null;
+  const connections = new Set<Duplex>();
+  const upgraded = new Set<Duplex>();
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (draining) res.shouldKeepAlive = false; // this client should reconnect elsewhere
+    inFlight++;
+    void handle(req, res).finally(() => {
+      inFlight--;
+      if (inFlight === 0) wake?.();
+    });
+  };
+  const server = http.createServer({
+    maxHeaderSize: limits.maxHeaderBytes,
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    // How often Node checks the two timeouts above (its default, 30 s, would let them overrun by that much).
+    connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+  }, onRequest);
+  // Longer than common client/load-balancer idle timeouts, so the facade is not the side that
+  // closes an idle keep-alive socket a client is about to reuse.
+  server.keepAliveTimeout = 65_000;
+  server.on('checkContinue', (req, res) => { markAwaitsContinue(req); onRequest(req, res); });
+  server.on('connection', (socket: Duplex) => {
+    connections.add(socket);
+    socket.once('close', () => { connections.delete(socket); upgraded.delete(socket); });
+  });
+  server.on('upgrade', (req, socket, head) => {
+    upgraded.add(socket);
+    upgrade(req, socket, head);
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) { socket.destroy(); return; }
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const error = err.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST';
+    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":"${error}"}`);
+  });
+
+  /** Resolves when no request is in flight or `ms` passed, whichever comes first. */
+  const quiet = (ms: number): Promise<void> => {
+    if (inFlight === 0) return sleep(Math.min(ms, 50));
+    return Promise.race([new Promise<void>((r) => { wake = r; }), sleep(ms)]).finally(() => { wake = null; });
+  };
+  const httpConnections = (): number => connections.size - upgraded.size;
+
+  return {
+    server,
+    inFlight: () => inFlight,
+    async drain(deadlineMs, onDeadline) {
+      const started = performance.now();
+      const left = (): number => deadlineMs - (performance.now() - started);
+      draining = true;
+      // net.Server's close stops accepting; http.Server's would also drop idle keep-alive sockets at
+      // once, racing clients that are sending on them right now.
+      if (server.listening) net.Server.prototype.close.call(server);
+      while (left() > 0) {
+        if (inFlight === 0 && performance.now() - started >= Math.min(IDLE_GRACE_MS, deadlineMs)) {
+          server.closeIdleConnections();
+          if (httpConnections() === 0) break;
+        }
+        await quiet(Math.min(left(), 100));
+      }
+      let cut = 0;
+      if (inFlight > 0) {
+        cut = inFlight;
+        onDeadline();
+        if (deadlineMs > 0) await quiet(SETTLE_AFTER_CUT_MS);
+      }
+      for (const socket of upgraded) socket.destroy(); // WebSocket tunnels have no natural end
+      server.closeAllConnections();
+      server.close(); // not listening any more: this only stops Node's timeout checks
+      return { cut, ms: performance.now() - started };
+    },
+  };
+}

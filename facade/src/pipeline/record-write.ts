@@ -1,0 +1,31 @@
+// The write side of the comparison step (called by record-comparison.ts): the authoritative answer
+// vs the second write's answer, when both succeeded. A second write the other side missed is a
+// divergence row here (counted by the gate and the report); its request lives in the divergence store.
+import type { ComparisonRecord } from '../core/comparison';
+import { observeForwarded, observeReplayed } from './observations';
+import { compared, unmatched, type Base } from './record-comparison';
+import type { ComparisonDeps, RequestContext } from './context';
+
+/** The comparison record for a write sent to both sides, or null when nothing went to the other side. */
+export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Base): Promise<ComparisonRecord | null> {
+  const d = ctx.decision!;
+  const cap = ctx.runtime!.config.compare.maxBodyBytes;
+  const p = ctx.primary;
+  if (!p || p.kind !== 'answered' || p.status >= 400) return null; // the other side was never meant to get it
+  const sw = ctx.secondWrite;
+  const divergence = ctx.divergenceId ?? null;
+  if (!sw) return ctx.body === null ? unmatched(b, 'divergence', 'second_write_not_sent_too_large', { detail: { divergence } }) : null;
+  const facts = { shadowStatus: sw.ok ? sw.status : null, shadowMs: sw.ms };
+  if (!sw.ok || sw.status >= 400) {
+    const why = sw.ok ? `second_write_status_${sw.status}` : `second_write_${sw.code}`;
+    return unmatched(b, 'divergence', why, { ...facts, detail: { divergence, secondWrite: sw.ok ? { status: sw.status } : { error: sw.error } } });
+  }
+  // Both sides got it; a body over the comparison cap was still sent twice, only not compared.
+  if (ctx.body && ctx.body.length > cap) return unmatched(b, 'skipped', 'too_large', facts);
+  const po = observeForwarded(d.primary, p, cap);
+  if (!po.ok) return unmatched(b, po.outcome, po.reason, facts);
+  const so = observeReplayed(d.then!, sw, cap);
+  if (!so.ok) return unmatched(b, so.outcome, so.reason, facts);
+  const evaluated = await c.pool.evaluate(b.route, po.observation, so.observation);
+  return compared(b, evaluated.facts, evaluated.diff, facts);
+}

@@ -1,0 +1,23 @@
+// Field names as the corpus counts them: a difference path with every array index and text line
+// number generalised (`$.items[3].price` -> `$.items[*].price`, `text[12]` -> `text[*]`) and
+// header names lower-cased, so findings spelled either way meet the truth.
+
+/** The field a difference path counts under. Quoted keys (`$["a[1]"]`) are left as they are. */
+export function fieldOf(path: string): string {
+  let out = '';
+  let i = 0;
+  while (i < path.length) {
+    if (path.startsWith('["', i)) {
+      // a quoted key: copy through its closing `"]`, honouring backslash escapes
+      let j = i + 2;
+      while (j < path.length && path[j] !== '"') j += path[j] === '\\' ? 2 : 1;
+      out += path.slice(i, j + 2);
+      i = j + 2;
+    } else {
+      const index = /^\[\d+\]/.exec(path.slice(i));
+      out += index ? '[*]' : path[i];
+      i += index ? index[0].length : 1;
+    }
+  }
+  return /^headers\./i.test(out) ? out.toLowerCase() : out;
+}

@@ -1,0 +1,226 @@
+// No write lost, through a real facade: writes the stage sends to both sides reach both (whatever
+// their size up to the dual-write cap) or neither (413); a write the service missed is kept as a
+// divergence with its exact request, sealed at rest, shown masked, and repaired through the admin API.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ComparisonRecord } from '../../src/core/comparison';
+import { startTestFacade, type TestFacade } from '../helpers/facade';
+import { metricSum, metricsText, setStage } from '../helpers/admin-client';
+import { freePort } from '../helpers/net';
+import { send, startByteUpstream, type ByteUpstream } from '../helpers/byte-upstream';
+
+let monolith: ByteUpstream;
+let service: ByteUpstream | null;
+let facade: TestFacade;
+const AUTH = { authorization: 'Bearer test-token', 'content-type': 'application/json' };
+
+const READ_TOKEN = 'viewer-token-0123456789';
+
+async function start(dualWrite: Record<string, unknown> = {}, serviceUrl?: string): Promise<void> {
+  facade = await startTestFacade({
+    admin: { tokens: [{ name: 'viewer', token: READ_TOKEN, role: 'read' }] },
+    monolith: { url: monolith.url },
+    services: { inventory: { url: serviceUrl ?? service!.url, timeoutMs: 2000 } },
+    routes: [{ name: 'inventory', match: { path: '/api/inventory/**' }, service: 'inventory', dualWrite }],
+  });
+  await setStage(facade.adminUrl!, 'inventory', 'dualwrite');
+}
+
+/** Resolves with the next `n` comparison records written to the diff store. */
+function nextRecords(n: number): Promise<ComparisonRecord[]> {
+  const got: ComparisonRecord[] = [];
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`expected ${n} comparisons, got ${got.length}`)), 10_000);
+    const off = facade.recorder.onRecorded((batch) => {
+      got.push(...batch);
+      if (got.length >= n) { clearTimeout(t); off(); resolve(got); }
+    });
+  });
+}
+
+async function admin(method: string, p: string, body?: unknown, headers: Record<string, string> = AUTH): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${facade.adminUrl}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
+
+beforeEach(async () => {
+  monolith = await startByteUpstream();
+  service = await startByteUpstream();
+});
+
+afterEach(async () => {
+  await facade?.close();
+  await monolith.close();
+  await service?.close();
+});
+
+describe('dual-write body cap', () => {
+  it('at dualwrite a 200 KB and a 5 MB write reach both sides byte for byte; the 5 MB one is not compared (over the 1 MB compare cap)', async () => {
+    await start();
+    const records = nextRecords(2);
+    const small = randomBytes(200 * 1024);
+    const large = randomBytes(5 * 1024 * 1024);
+    const a = await send(`${facade.url}/api/inventory/blob/1`, 'PUT', small, { 'content-type': 'application/octet-stream' });
+    const b = await send(`${facade.url}/api/inventory/blob/2`, 'PUT', large, { 'content-type': 'application/octet-stream' }, 256 * 1024);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    await facade.waitForDone(2);
+    for (const side of [monolith, service!]) {
+      expect(side.got.map((g) => g.url)).toEqual(['/api/inventory/blob/1', '/api/inventory/blob/2']);
+      expect(side.got[0].body.equals(small)).toBe(true);
+      expect(side.got[1].body.equals(large)).toBe(true);
+    }
+    const byPath = new Map((await records).map((r) => [r.path, r]));
+    expect(byPath.get('/api/inventory/blob/1')).toMatchObject({ kind: 'write', outcome: 'match' });
+    expect(byPath.get('/api/inventory/blob/2')).toMatchObject({ kind: 'write', outcome: 'skipped', reason: 'too_large' });
+    expect(facade.divergences.openStats('inventory').count).toBe(0);
+  });
+
+  it('a write over the dual-write cap is refused with 413 JSON and reaches neither side (declared length and chunked)', async () => {
+    await start({ maxBodyBytes: 64 * 1024 });
+    const declared = await send(`${facade.url}/api/inventory/blob/1`, 'POST', randomBytes(200 * 1024), { 'content-type': 'application/octet-stream' });
+    const chunked = await send(`${facade.url}/api/inventory/blob/2`, 'POST', randomBytes(1024 * 1024), { 'content-type': 'application/octet-stream' }, 16 * 1024);
+    for (const answer of [declared, chunked]) {
+      expect(answer.status).toBe(413);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: 'BODY_TOO_LARGE', message: expect.stringContaining('dualWrite.maxBodyBytes (65536 bytes)') });
+    }
+    // A write under the cap afterwards: once both sides have it, nothing else can still be on its way.
+    expect((await send(`${facade.url}/api/inventory/blob/3`, 'POST', Buffer.from('{"n":3}'), { 'content-type': 'application/json' })).status).toBe(201);
+    await facade.waitForDone(3);
+    expect(monolith.got.map((g) => g.url)).toEqual(['/api/inventory/blob/3']);
+    expect(service!.got.map((g) => g.url)).toEqual(['/api/inventory/blob/3']);
+  });
+
+  it('the default dual-write cap is 10 MB: an 11 MB write is refused before either side gets it', async () => {
+    await start();
+    const answer = await send(`${facade.url}/api/inventory/blob/1`, 'POST', Buffer.alloc(11 * 1024 * 1024, 7), { 'content-type': 'application/octet-stream' });
+    expect(answer.status).toBe(413);
+    expect((await send(`${facade.url}/api/inventory/blob/2`, 'POST', Buffer.from('x'))).status).toBe(201);
+    await facade.waitForDone(2);
+    expect([monolith.got.length, service!.got.length]).toEqual([1, 1]);
+  });
+
+  it('with overCap "primary-only" the write goes to the primary alone and is kept as a divergence without its body, which replay will not send', async () => {
+    await start({ maxBodyBytes: 1024, overCap: 'primary-only' });
+    const body = randomBytes(8 * 1024);
+    expect((await send(`${facade.url}/api/inventory/blob/1`, 'POST', body, { 'content-type': 'application/octet-stream' })).status).toBe(201);
+    await facade.waitForDone(1);
+    expect(monolith.got[0].body.equals(body)).toBe(true);
+    expect(service!.got).toHaveLength(0);
+    const list = await admin('GET', '/routes/inventory/divergences');
+    expect(list.body.divergences).toEqual([expect.objectContaining({ reason: 'second_write_not_sent_too_large', bodyKept: false, bodyBytes: 8192, side: 'service' })]);
+    const replay = await admin('POST', '/routes/inventory/divergences/replay', {});
+    expect(replay.body).toMatchObject({ steps: [], open: 1, stopped: expect.stringContaining('has no stored body') });
+    expect(service!.got).toHaveLength(0);
+  });
+});
+
+describe('divergences', () => {
+  it('a failed second write is kept with its exact request; the client got the authoritative answer; the replay re-sends the same bytes and headers', async () => {
+    service!.answer = () => ({ status: 503 });
+    await start();
+    const body = Buffer.from('\ufeff{"quantity":2}', 'utf8');
+    const res = await send(`${facade.url}/api/inventory/A/reserve?ref=x%2Fy`, 'POST', body, { 'content-type': 'application/json', 'idempotency-key': 'k-1' });
+    expect(res.status).toBe(201);
+    await facade.waitForDone(1);
+    const list = await admin('GET', '/routes/inventory/divergences');
+    expect(list.body).toMatchObject({ route: 'inventory', open: 1 });
+    const [d] = list.body.divergences;
+    expect(d).toMatchObject({ method: 'POST', path: '/api/inventory/A/reserve', reason: 'second_write_status_503', secondStatus: 503, primaryStatus: 201, side: 'service', status: 'open', bodyBytes: body.length });
+
+    service!.answer = () => ({ status: 201 });
+    const replay = await admin('POST', '/routes/inventory/divergences/replay', {});
+    expect(replay.body).toMatchObject({ steps: [{ id: d.id, outcome: 'repaired', status: 201 }], stopped: null, open: 0 });
+    const [second, repair] = service!.got;
+    expect(repair.url).toBe(second.url);
+    expect(repair.body.equals(body)).toBe(true);
+    const strip = (h: Record<string, unknown>) => {
+      const { 'x-strangler-second-write': _a, 'x-strangler-repair': _b, connection: _c, ...rest } = h;
+      return rest;
+    };
+    expect(strip(repair.headers)).toEqual(strip(second.headers));
+    expect(repair.headers['x-strangler-repair']).toBe('1');
+    const history = await admin('GET', '/routes/inventory/history');
+    expect(history.body.history[0]).toMatchObject({ actor: 'admin', reason: expect.stringContaining(`divergence ${d.id} repaired by replay`) });
+    expect((await admin('GET', `/routes/inventory/divergences/${d.id}`)).body).toMatchObject({ status: 'repaired', attempts: 1 });
+  });
+
+  it('replay goes oldest first and stops at the first write that fails again, so no later write overtakes it', async () => {
+    service!.answer = () => ({ status: 500 });
+    await start();
+    for (const n of [1, 2, 3]) await send(`${facade.url}/api/inventory/item/${n}`, 'POST', Buffer.from(`{"n":${n}}`), { 'content-type': 'application/json' });
+    await facade.waitForDone(3);
+    service!.answer = (g) => ({ status: g.url.endsWith('/2') ? 409 : 201 });
+    const before = service!.got.length;
+    const replay = await admin('POST', '/routes/inventory/divergences/replay', {});
+    expect(replay.body.steps.map((s: { outcome: string; status: number }) => [s.outcome, s.status])).toEqual([['repaired', 201], ['failed', 409]]);
+    expect(replay.body).toMatchObject({ open: 2, stopped: expect.stringContaining('later ones were not sent') });
+    expect(service!.got.slice(before).map((g) => g.url)).toEqual(['/api/inventory/item/1', '/api/inventory/item/2']);
+    const ids = (await admin('GET', '/routes/inventory/divergences')).body.divergences.map((x: { id: number }) => x.id);
+    const order = await admin('POST', '/routes/inventory/divergences/replay', { id: ids[1] });
+    expect(order).toMatchObject({ status: 409, body: { error: 'DIVERGENCE_ORDER' } });
+  });
+
+  it('an unreachable service gives divergences too; every divergence endpoint needs a token, and only a write token replays or resolves', async () => {
+    const port = await freePort();
+    await service!.close();
+    service = null;
+    await start({}, `http://127.0.0.1:${port}`);
+    await send(`${facade.url}/api/inventory/A`, 'POST', Buffer.from('{}'), { 'content-type': 'application/json' });
+    await facade.waitForDone(1);
+    const list = await admin('GET', '/routes/inventory/divergences');
+    expect(list.body.divergences[0].reason).toBe('second_write_UPSTREAM_UNREACHABLE');
+    const id = list.body.divergences[0].id;
+    for (const [method, p] of [['GET', '/routes/inventory/divergences'], ['GET', `/routes/inventory/divergences/${id}`],
+      ['POST', '/routes/inventory/divergences/replay'], ['POST', `/routes/inventory/divergences/${id}/resolve`]] as const) {
+      expect((await admin(method, p, method === 'POST' ? {} : undefined, { 'content-type': 'application/json' })).status).toBe(401);
+    }
+    const reader = { authorization: `Bearer ${READ_TOKEN}`, 'content-type': 'application/json' };
+    expect((await admin('GET', `/routes/inventory/divergences/${id}`, undefined, reader)).status).toBe(200);
+    expect((await admin('POST', '/routes/inventory/divergences/replay', {}, reader)).status).toBe(403);
+    expect((await admin('POST', `/routes/inventory/divergences/${id}/resolve`, { reason: 'x' }, reader)).status).toBe(403);
+    expect((await admin('GET', '/routes/nope/divergences')).body.error).toBe('ROUTE_UNKNOWN');
+    expect((await admin('GET', '/routes/inventory/divergences/999')).status).toBe(404);
+  });
+
+  it('credentials and body secrets are sealed at rest, masked when shown, and re-sent as they were on replay', async () => {
+    service!.answer = () => ({ status: 500 });
+    await start();
+    const body = JSON.stringify({ user: 'ann', password: 'body-password-7', note: 'visible' });
+    await send(`${facade.url}/api/inventory/A?access_token=query-secret-5`, 'POST', Buffer.from(body), {
+      'content-type': 'application/json', authorization: 'Bearer auth-secret-9', cookie: 'sid=cookie-secret-3',
+    });
+    await facade.waitForDone(1);
+    const dir = path.dirname(facade.config.state.db);
+    const bytes = fs.readdirSync(dir).filter((f) => f.startsWith('state.db')).map((f) => fs.readFileSync(path.join(dir, f)).toString('latin1')).join('');
+    for (const secret of ['auth-secret-9', 'cookie-secret-3', 'body-password-7', 'query-secret-5', 'visible']) expect(bytes).not.toContain(secret);
+    expect(fs.statSync(path.join(dir, 'divergence.key')).mode & 0o777).toBe(0o600);
+
+    const [d] = (await admin('GET', '/routes/inventory/divergences')).body.divergences;
+    const shown = await admin('GET', `/routes/inventory/divergences/${d.id}`);
+    const text = JSON.stringify(shown.body);
+    for (const secret of ['auth-secret-9', 'cookie-secret-3', 'body-password-7', 'query-secret-5']) expect(text).not.toContain(secret);
+    expect(shown.body.request.body.json).toMatchObject({ user: 'ann', note: 'visible' });
+
+    service!.answer = () => ({ status: 201 });
+    await admin('POST', '/routes/inventory/divergences/replay', {});
+    const repair = service!.got[service!.got.length - 1];
+    expect(repair.headers).toMatchObject({ authorization: 'Bearer auth-secret-9', cookie: 'sid=cookie-secret-3' });
+    expect(repair.url).toBe('/api/inventory/A?access_token=query-secret-5');
+    expect(repair.body.toString()).toBe(body);
+  });
+
+  it('past dualWrite.warnStoredBytes every divergence is still kept, and counted and logged as over the warning size', async () => {
+    service!.answer = () => ({ status: 500 });
+    await start({ warnStoredBytes: 100 });
+    for (const n of [1, 2, 3]) await send(`${facade.url}/api/inventory/item/${n}`, 'POST', randomBytes(200), { 'content-type': 'application/octet-stream' });
+    await facade.waitForDone(3);
+    const text = await metricsText(facade.adminUrl!);
+    expect(metricSum(text, 'strangler_divergences_total', { route: 'inventory', reason: 'second_write_status_500' })).toBe(3);
+    expect(metricSum(text, 'strangler_divergences_over_warn_total', { route: 'inventory' })).toBe(3);
+    expect(metricSum(text, 'strangler_divergences_open', { route: 'inventory' })).toBe(3);
+    expect(metricSum(text, 'strangler_divergences_open_bytes', { route: 'inventory' })).toBeGreaterThan(600);
+    expect((await admin('GET', '/routes/inventory/divergences')).body.divergences.map((d: { path: string }) => d.path))
+      .toEqual(['/api/inventory/item/1', '/api/inventory/item/2', '/api/inventory/item/3']);
+  });
+});
