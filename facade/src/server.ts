@@ -157,7 +157,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
     monolith, flags, forwarder: new Forwarder(), metrics, logger, sample: Math.random,
     // The comparison step gives the shadow slot back; this catches a request whose pipeline threw before it.
     onRequestDone: (ctx) => { releaseShadowSlot(ctx, deps); autoRollback.observe(ctx); opts.onRequestDone?.(ctx); },
-    shadows: new ShadowLimiter(), comparisons: { recorder, pool, reask: new ReaskBudget(), writes: new WriteTracker() }, divergences, redaction,
+    shadows: new ShadowLimiter(), comparisons: { recorder, pool, reask: new ReaskBudget(), diffs: new ReaskBudget(), writes: new WriteTracker() }, divergences, redaction,
   };
   const repair: RepairDeps = {
     store: divergenceStore,

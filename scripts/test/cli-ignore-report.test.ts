@@ -62,13 +62,16 @@ describe('report', () => {
 
   it('--json is the Report contract, windowed by --since', async () => {
     const all = JSON.parse((await ws.run(['report', '--json'])).stdout);
-    expect(all).toMatchObject({ version: 1, generatedAt: '2030-01-01T10:00:00.000Z', window: { since: null } });
+    expect(all).toMatchObject({ version: 2, generatedAt: '2030-01-01T10:00:00.000Z', window: { since: null } });
     expect(all.routes.map((r: { route: string }) => r.route)).toEqual(['catalog', 'inventory']);
     expect(all.routes[0]).toMatchObject({ route: 'catalog', stage: 'shadow', total: 15, outcomes: { mismatch: { count: 2 } } });
     const recent = JSON.parse((await ws.run(['report', 'catalog', '--since', '1h', '--json'])).stdout);
     expect(recent.window.since).toBe('2030-01-01T09:00:00.000Z');
     expect(recent.routes).toHaveLength(1);
     expect(recent.routes[0]).toMatchObject({ total: 10, outcomes: { match: { count: 8 }, mismatch: { count: 2 } } });
+    // v2: the endpoint is the unit, with its own comparisons as the denominator and the field's class.
+    expect(recent.routes[0].endpoints).toMatchObject([{ endpoint: 'GET /api/products/:id', compared: 10, realRate: 0.2,
+      fields: [{ field: '$.price', class: 'real', count: 2, rate: 0.2, example: { primary: 10, shadow: 11, request: { method: 'GET' } } }] }]);
   });
 
   it('prints text by default, without colour when stdout is not a terminal, with colour on one', async () => {

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { WalkthroughModule } from '../commands/walkthrough';
 import type { BackfillModule } from '../commands/backfill';
+import { WORKER_THRESHOLD } from '../../facade/src/io/compare-pool';
 import { freePort } from '../../facade/test/helpers/net';
 import { within } from '../../facade/test/helpers/raw-http';
 import { startUpstream, type TestUpstream } from '../../facade/test/helpers/upstream';
@@ -134,8 +135,10 @@ describe('the npm package', () => {
     let service: TestUpstream;
     let facadePid: number | undefined;
 
-    // Big enough for the compare worker thread; the two sides differ in bytes, not in JSON.
-    const big = { items: Array.from({ length: 3000 }, (_, i) => ({ sku: `SKU-${i}`, name: `product ${i}`, price: i * 1.5 })) };
+    // Big enough to be compared in the worker thread (compare-worker.js, loaded from dist/); the two
+    // sides differ in bytes, not in JSON. About 54 bytes an item compact, 75 pretty-printed.
+    const count = Math.ceil((WORKER_THRESHOLD * 0.75) / 54);
+    const big = { items: Array.from({ length: count }, (_, i) => ({ sku: `SKU-${i}`, name: `product ${i}`, price: i * 1.5 })) };
     const answer = (json: string) => (_req: unknown, res: import('node:http').ServerResponse) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
       res.end(json);

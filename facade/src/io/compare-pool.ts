@@ -42,6 +42,7 @@ interface Task {
   readonly route: string;
   readonly primary: Observation;
   readonly shadow: Observation;
+  readonly withDiff: boolean;
   resolve(e: Evaluated): void;
   reject(err: Error): void;
 }
@@ -71,11 +72,11 @@ export class ComparePool {
   }
 
   /** Compares two observations; rejects with CompareSkipped when the pool is full or closed. */
-  evaluate(route: string, primary: Observation, shadow: Observation): Promise<Evaluated> {
+  evaluate(route: string, primary: Observation, shadow: Observation, withDiff = true): Promise<Evaluated> {
     const size = (primary.ok ? primary.body.length : 0) + (shadow.ok ? shadow.body.length : 0);
     if (size < WORKER_THRESHOLD) {
       try {
-        return Promise.resolve(evaluate(primary, shadow, this.rules.get(route)!));
+        return Promise.resolve(evaluate(primary, shadow, this.rules.get(route)!, withDiff));
       } catch (err) {
         return Promise.reject(err);
       }
@@ -84,7 +85,7 @@ export class ComparePool {
     const worker = this.idle.pop() ?? (this.live() < this.threads ? this.spawn() : null);
     if (!worker && this.queue.length >= this.maxQueued) return this.skip(route, 'compare_queue_full');
     return new Promise<Evaluated>((resolve, reject) => {
-      const task: Task = { id: this.nextId++, route, primary, shadow, resolve, reject };
+      const task: Task = { id: this.nextId++, route, primary, shadow, withDiff, resolve, reject };
       if (worker) this.run(worker, task);
       else this.queue.push(task);
     });
@@ -110,7 +111,7 @@ export class ComparePool {
 
   private run(worker: Worker, task: Task): void {
     this.running.set(worker, task);
-    worker.postMessage({ type: 'compare', id: task.id, route: task.route, primary: task.primary, shadow: task.shadow });
+    worker.postMessage({ type: 'compare', id: task.id, route: task.route, primary: task.primary, shadow: task.shadow, withDiff: task.withDiff });
   }
 
   /** The thread is free again: the next waiting comparison, or back to the idle list. */

@@ -6,7 +6,7 @@ import { compileRules, type CompiledRules } from '../core/compare';
 import type { CompareRules, Observation } from '../core/compare/types';
 import { evaluate } from '../core/comparison/evaluate';
 
-interface Task { type: 'compare'; id: number; route: string; primary: Observation; shadow: Observation }
+interface Task { type: 'compare'; id: number; route: string; primary: Observation; shadow: Observation; withDiff?: boolean }
 interface RulesUpdate { type: 'rules'; route: string; rules: CompareRules }
 
 const rules = new Map<string, CompiledRules>(
@@ -24,7 +24,7 @@ parentPort?.on('message', (task: Task | RulesUpdate) => {
     return;
   }
   try {
-    const result = evaluate(revive(task.primary), revive(task.shadow), rules.get(task.route)!);
+    const result = evaluate(revive(task.primary), revive(task.shadow), rules.get(task.route)!, task.withDiff !== false);
     parentPort!.postMessage({ id: task.id, result });
   } catch (err) {
     parentPort!.postMessage({ id: task.id, error: (err as Error).message });

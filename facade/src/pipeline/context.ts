@@ -45,6 +45,8 @@ export interface ComparisonDeps {
   readonly pool: import('../io/compare-pool').ComparePool;
   /** Budget for asking the primary again when a read differs. */
   readonly reask: import('../io/reask-budget').ReaskBudget;
+  /** Budget of unified body diffs per route (they cost ~15x the structural diff; samples suffice). */
+  readonly diffs: import('../io/reask-budget').ReaskBudget;
   /** Dual writes in flight per route (reads after writes). */
   readonly writes: import('../io/write-tracker').WriteTracker;
 }

@@ -47,6 +47,15 @@ export function compared(b: Base, facts: readonly FieldFact[], diff: string, ext
   return { ...b, shadowStatus: null, shadowMs: null, outcome: 'match', reason: null, facts, reasked: false, selfFields: [], diff, detail: null, ...extra };
 }
 
+/** Unified diffs for a few comparisons per second per route: reports show the newest as examples. */
+export function wantDiff(c: ComparisonDeps, route: string): boolean {
+  if (c.diffs.take(route, DIFFS_PER_SECOND, Number.MAX_SAFE_INTEGER) !== true) return false;
+  c.diffs.release(route);
+  return true;
+}
+
+const DIFFS_PER_SECOND = 10;
+
 /** Asks the primary again; the fields where its two answers differ, or null when no re-ask was made. */
 async function askAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps, first: Observation): Promise<string[] | null> {
   const rt = ctx.runtime!;
@@ -64,7 +73,7 @@ async function askAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps
     }, { timeoutMs: rt.config.compare.shadowTimeoutMs, captureLimit: rt.config.compare.maxBodyBytes });
     const second = observeReplayed(side, again, rt.config.compare.maxBodyBytes);
     if (!second.ok) return null;
-    const self = await c.pool.evaluate(route, first, second.observation);
+    const self = await c.pool.evaluate(route, first, second.observation, false);
     return [...new Set(self.facts.map((f) => f.field))].sort();
   } finally {
     c.reask.release(route);
@@ -85,7 +94,7 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
   if (!p.ok) return unmatched(b, p.outcome, p.reason);
   const s = observeReplayed(d.shadow!, shadowOut, cap);
   if (!s.ok) return unmatched(b, s.outcome, s.reason, shadowFacts);
-  const evaluated = await c.pool.evaluate(b.route, p.observation, s.observation);
+  const evaluated = await c.pool.evaluate(b.route, p.observation, s.observation, wantDiff(c, b.route));
   const record = compared(b, evaluated.facts, evaluated.diff, shadowFacts);
   const cfg = rt.config.compare.reask;
   if (evaluated.facts.length === 0 || !cfg.enabled || !cfg.methods.includes(b.method)) return record;

@@ -1,9 +1,10 @@
 // The write side of the comparison step (called by record-comparison.ts): the authoritative answer
 // vs the second write's answer, when both succeeded. A second write the other side missed is a
 // divergence row here (counted by the gate and the report); its request lives in the divergence store.
-import type { ComparisonRecord } from '../core/comparison';
+import type { ComparisonRecord, FieldFact } from '../core/comparison';
+import { parsePath } from '../core/compare';
 import { observeForwarded, observeReplayed } from './observations';
-import { compared, unmatched, type Base } from './record-comparison';
+import { compared, unmatched, wantDiff, type Base } from './record-comparison';
 import type { ComparisonDeps, RequestContext } from './context';
 
 /** The comparison record for a write sent to both sides, or null when nothing went to the other side. */
@@ -26,6 +27,25 @@ export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Ba
   if (!po.ok) return unmatched(b, po.outcome, po.reason, facts);
   const so = observeReplayed(d.then!, sw, cap);
   if (!so.ok) return unmatched(b, so.outcome, so.reason, facts);
-  const evaluated = await c.pool.evaluate(b.route, po.observation, so.observation);
-  return compared(b, evaluated.facts, evaluated.diff, facts);
+  const evaluated = await c.pool.evaluate(b.route, po.observation, so.observation, wantDiff(c, b.route));
+  return compared(b, markEchoes(evaluated.facts, ctx.body), evaluated.diff, facts);
+}
+
+/**
+ * Writes cannot be asked again, so what the client sent is the evidence: a field where the primary
+ * answered the request body's own value at the same path and the shadow did not is a real difference.
+ */
+export function markEchoes(facts: readonly FieldFact[], body: Buffer | null): readonly FieldFact[] {
+  if (facts.length === 0 || !body || body.length === 0 || body.length > 1_048_576) return facts;
+  let sent: unknown;
+  try { sent = JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')); } catch { return facts; }
+  return facts.map((f) => {
+    if (!f.path.startsWith('$') || f.primary === undefined) return f;
+    let segments: ReturnType<typeof parsePath>;
+    try { segments = parsePath(f.path); } catch { return f; }
+    let v: unknown = sent;
+    for (const seg of segments.slice(1)) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
+    const echo = v !== undefined && JSON.stringify(v) === JSON.stringify(f.primary) && JSON.stringify(v) !== JSON.stringify(f.shadow);
+    return echo ? { ...f, echo } : f;
+  });
 }

@@ -1,5 +1,6 @@
 // Fallback: in live (and rampdown) a safe request whose service fails — refused, timed out or 5xx —
-// is answered by the monolith when the route allows it, and counted. Writes never fall back.
+// is answered by the monolith when the route allows it, and counted. At complete only with
+// `fallbackAtComplete`. Writes never fall back.
 import { metricSum, metricsText, setStage } from '../helpers/admin-client';
 import { startTestFacade, type TestFacade } from '../helpers/facade';
 import { freePort } from '../helpers/net';
@@ -41,11 +42,11 @@ async function failingService(how: Failure): Promise<string> {
   return up.url;
 }
 
-async function start(catalogUrl: string, fallback: boolean, stage = 'live'): Promise<TestFacade> {
+async function start(catalogUrl: string, fallback: boolean, stage = 'live', fallbackAtComplete?: boolean): Promise<TestFacade> {
   facade = await startTestFacade({
     monolith: { url: monolith.url },
     services: { catalog: { url: catalogUrl, timeoutMs: 200 } },
-    routes: [{ name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog', fallback }],
+    routes: [{ name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog', fallback, ...(fallbackAtComplete === undefined ? {} : { fallbackAtComplete }) }],
   });
   await setStage(facade.adminUrl!, 'catalog', stage);
   return facade;
@@ -76,6 +77,22 @@ it.each([
 
 it('in rampdown with fallback a GET whose service is down is answered by the monolith', async () => {
   const f = await start(await failingService('refused'), true, 'rampdown');
+  const res = await rawRequest(f.url, '/api/products/1');
+  expect(res.json().from).toBe('monolith');
+  expect(await fallbacks(f)).toBe(1);
+});
+
+it('at complete the service alone answers: its failure reaches the client, even with fallback', async () => {
+  const f = await start(await failingService('status500'), true, 'complete');
+  const res = await rawRequest(f.url, '/api/products/1');
+  expect(res.status).toBe(500);
+  expect(res.json().from).toBe('catalog');
+  expect(served(monolith)).toHaveLength(0);
+  expect(await fallbacks(f)).toBe(0);
+});
+
+it('at complete a route with fallbackAtComplete falls back to the monolith', async () => {
+  const f = await start(await failingService('refused'), true, 'complete', true);
   const res = await rawRequest(f.url, '/api/products/1');
   expect(res.json().from).toBe('monolith');
   expect(await fallbacks(f)).toBe(1);

@@ -180,6 +180,16 @@ it('the timeline gives the mismatch rate per bucket, widening buckets to keep at
   expect(short.points).toHaveLength(10);
 });
 
+it('a two-minute run gets a point per minute, the finest grain of the per-minute counts', () => {
+  const minutes = [
+    { route: 'inventory', minute: '2024-05-01T11:58', outcome: 'match', count: 40 }, { route: 'inventory', minute: '2024-05-01T11:58', outcome: 'mismatch', count: 10 },
+    { route: 'inventory', minute: '2024-05-01T11:59', outcome: 'match', count: 3 },
+  ];
+  const t = only(anInput({ minutes })).timeline;
+  expect(t.bucketMinutes).toBe(1);
+  expect(t.points.map((p) => [p.start, p.compared, p.mismatchRate])).toEqual([['2024-05-01T11:58', 50, 0.2], ['2024-05-01T11:59', 3, 0]]);
+});
+
 it('stage, rollout and the last stage change come from the state database', () => {
   const r = only(anInput({
     states: [{ route: 'inventory', stage: 'shadow', rolloutStage: 'live', rolloutPercent: 10 }],

@@ -63,7 +63,8 @@ const JWT = /eyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
 const BEARER = /\b(Bearer|Basic)(\s+)([A-Za-z0-9._~+/=:-]{6,})/gi;
 const looksEncoded = (s: string): boolean => s.length >= 16 || /[0-9+/=]/.test(s);
 // key=value after a start, `?`, `&`, `;`, whitespace or comma: query strings, form bodies, log lines.
-const PAIR = /(^|[?&;\s,])([^=&#\s"'<>;?,]+)=([^&#\s"'<>;,]*)/g;
+// A value stops at `?` too, so a URL nested in a parameter (`next=/cb?token=...`) is examined as well.
+const PAIR = /(^|[?&;\s,])([^=&#\s"'<>;?,]+)=([^&#\s"'<>;,?]*)/g;
 // "name": "value" or "name": number inside text that was not parsed as JSON (text bodies, log lines).
 const JSON_PAIR = /"((?:[^"\\]|\\.){1,100})"(\s*:\s*)("(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*)/g;
 const MASKED = /^\[REDACTED(?::[0-9a-f]{6})?\]$/;

@@ -50,6 +50,9 @@ function classOne(c: ComparisonFacts, field: string, facts: readonly FieldFact[]
     const within = g.deltaMs === null ? 'same format' : `${Math.round(g.deltaMs)} ms apart, tolerance ${rules.generated.toleranceMs} ms`;
     return { field, class: 'generated', why: `each side generates its own ${g.kind} (${within})`, example };
   }
+  if (judged.class === 'unjudged' && facts.every((f) => f.echo === true)) {
+    return { field, class: 'real', why: 'the primary answered the value the client sent; the shadow did not (a write, so not re-asked)', example };
+  }
   return { field, class: judged.class, why: judged.why, example };
 }
 

@@ -22,8 +22,8 @@ function fingerprint(value: unknown): string {
 
 const isBodyPath = (path: string): boolean => path.startsWith('$') || path.startsWith('text[') || path.startsWith('body');
 
-/** Differences of two observations as facts (see {@link Evaluated}). */
-export function evaluate(primary: Observation, shadow: Observation, rules: CompiledRules): Evaluated {
+/** Differences of two observations as facts (see {@link Evaluated}); the unified diff only `withDiff`. */
+export function evaluate(primary: Observation, shadow: Observation, rules: CompiledRules, withDiff = true): Evaluated {
   const raw = diffObservations(primary, shadow, rules);
   if (raw.length === 0) return { facts: [], diff: '' };
   const redacted = redactDifferences(raw, rules.redact);
@@ -35,6 +35,7 @@ export function evaluate(primary: Observation, shadow: Observation, rules: Compi
       primaryHash: fingerprint(r.primary), generated: generatedFact(d.primary, d.shadow),
     });
   });
-  const bodies = primary.ok && shadow.ok && raw.some((d) => isBodyPath(d.path));
+  // The unified diff costs ~15x the structural diff: callers ask for it only for the samples they keep.
+  const bodies = withDiff && primary.ok && shadow.ok && raw.some((d) => isBodyPath(d.path));
   return { facts, diff: bodies ? unifiedBodyDiff(primary, shadow, { rules }) : '' };
 }

@@ -17,6 +17,8 @@ export interface FieldFact {
   /** Short fingerprint of the primary's raw value (tells a stable field from a changing one). */
   readonly primaryHash: string;
   readonly generated: GeneratedFact | null;
+  /** Writes only: the primary answered the value the client sent at this path and the shadow did not. */
+  readonly echo?: boolean;
 }
 
 /** What a comparison of one request established. */

@@ -44,7 +44,7 @@ export interface ComparisonQuery {
 interface Row { id: number; at: string; route: string; endpoint: string; method: string; path: string; outcome: string; reason: string | null;
   reasked: number; self_fields: string | null; diff: string | null }
 interface FieldRow { comparison_id: number; field: string; path: string; kind: FieldFact['kind']; primary_value: string | null;
-  shadow_value: string | null; primary_hash: string; generated: string | null; generated_ms: number | null }
+  shadow_value: string | null; primary_hash: string; generated: string | null; generated_ms: number | null; echo: number }
 
 const parse = (text: string | null): unknown => (text === null ? undefined : JSON.parse(text));
 
@@ -57,12 +57,12 @@ export function loadComparisons(db: Database.Database, q: ComparisonQuery): Stor
   if (rows.length === 0) return [];
   const facts = new Map<number, FieldFact[]>();
   const minId = rows[rows.length - 1]!.id;
-  const fieldRows = db.prepare(`SELECT comparison_id, field, path, kind, primary_value, shadow_value, primary_hash, generated, generated_ms
+  const fieldRows = db.prepare(`SELECT comparison_id, field, path, kind, primary_value, shadow_value, primary_hash, generated, generated_ms, echo
     FROM comparison_fields WHERE route = ? AND comparison_id >= ?`).iterate(q.route, minId) as IterableIterator<FieldRow>;
   for (const f of fieldRows) {
     const list = facts.get(f.comparison_id) ?? [];
     list.push({ field: f.field, path: f.path, kind: f.kind, primary: parse(f.primary_value), shadow: parse(f.shadow_value),
-      primaryHash: f.primary_hash, generated: f.generated === null ? null : { kind: f.generated as never, deltaMs: f.generated_ms } });
+      primaryHash: f.primary_hash, generated: f.generated === null ? null : { kind: f.generated as never, deltaMs: f.generated_ms }, ...(f.echo === 1 ? { echo: true } : {}) });
     facts.set(f.comparison_id, list);
   }
   return rows.map((r) => ({

@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS comparison_fields (
   shadow_value  TEXT,
   primary_hash  TEXT    NOT NULL,
   generated     TEXT,
-  generated_ms  REAL
+  generated_ms  REAL,
+  echo          INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS comparison_fields_comparison ON comparison_fields(comparison_id);
 CREATE INDEX IF NOT EXISTS comparison_fields_route ON comparison_fields(route, comparison_id);

@@ -35,7 +35,7 @@ export class DiffStoreWriter {
       @endpoint, @stage, @kind, @method, @path, @requestId, @primarySide, @primaryStatus, @shadowStatus, @primaryMs, @shadowMs, @outcome,
       @reason, @reasked, @selfFields, @diff, @detail)`);
     this.insertField = db.prepare(`INSERT INTO comparison_fields (comparison_id, route, endpoint, field, path, kind, primary_value,
-      shadow_value, primary_hash, generated, generated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      shadow_value, primary_hash, generated, generated_ms, echo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.bumpEndpoint = db.prepare(`INSERT INTO endpoint_stats (route, endpoint, comparisons, reasks, first_seen, last_seen)
       VALUES (?, ?, 1, ?, ?, ?) ON CONFLICT(route, endpoint) DO UPDATE SET comparisons = comparisons + 1,
       reasks = reasks + excluded.reasks, last_seen = excluded.last_seen`);
@@ -72,7 +72,7 @@ export class DiffStoreWriter {
     });
     for (const f of r.facts) {
       this.insertField.run(id, r.route, r.endpoint, f.field, f.path, f.kind, json(f.primary), json(f.shadow), f.primaryHash,
-        f.generated?.kind ?? null, f.generated?.deltaMs ?? null);
+        f.generated?.kind ?? null, f.generated?.deltaMs ?? null, f.echo ? 1 : 0);
     }
     this.bumpMinute.run(r.route, r.at.slice(0, 16), r.outcome);
     if (!isVerdict(r.outcome)) return;
