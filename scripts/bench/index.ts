@@ -13,6 +13,7 @@ import { isAlive, liveChildren, spawnTsChild, stopAll, stopChild, tail, type Chi
 import type { ToChild } from './child-ipc';
 import { procCpuUs } from './cpu';
 import { closedLoop, newAgent, openLoop, type RunResult, type Target } from './load';
+import { runHardening, printHardening } from './hardening';
 import { findNginx, startNginx, type NginxFound, type RunningNginx } from './nginx';
 import { summarizeProfile } from './profile-summary';
 import { buildReport, printReport, type PhaseSample, type ScenarioInfo } from './report';
@@ -37,6 +38,8 @@ export interface BenchOptions {
   readonly tsNode: boolean;
   /** Also measure plain http-proxy and a bare node:http proxy (reference-proxy.ts) in front of the monolith. */
   readonly references: boolean;
+  /** Also run the hardening scenarios (hardening.ts): shadow-flood peak RSS, reload and restart under load. */
+  readonly hardening: boolean;
 }
 
 function positive(kind: 'int' | 'number') {
@@ -64,12 +67,13 @@ export function parseArgs(argv: string[]): BenchOptions {
     .option('--keep', 'keep the temp dir (logs, nginx.conf, state.db)')
     .option('--ts-node', 'run the facade under ts-node (loads node:domain) instead of plain node, as a compiled facade runs')
     .option('--references', 'also measure plain http-proxy (keep-alive agent) and a bare node:http proxy in front of the monolith')
+    .option('--no-hardening', 'skip the hardening scenarios (shadow-flood peak RSS, failed requests of a reload and of a service restart)')
     .option('--out <file>', 'JSON report', path.join(ROOT, 'reports', 'bench.json'))
     .showHelpAfterError();
   program.parse(argv);
   const o = program.opts<{
     quick?: boolean; duration?: number; rounds?: number; rate: number; concurrency: number; warmup?: number;
-    nginx: boolean; nginxBin?: string; profile?: boolean; keep?: boolean; tsNode?: boolean; references?: boolean; out: string;
+    nginx: boolean; nginxBin?: string; profile?: boolean; keep?: boolean; tsNode?: boolean; references?: boolean; hardening: boolean; out: string;
   }>();
   const quick = o.quick === true;
   return {
@@ -85,6 +89,7 @@ export function parseArgs(argv: string[]): BenchOptions {
     keep: o.keep === true,
     tsNode: o.tsNode === true,
     references: o.references === true,
+    hardening: o.hardening,
     out: path.resolve(o.out),
   };
 }
@@ -297,6 +302,13 @@ async function main(): Promise<number> {
     fs.writeFileSync(o.out, `${JSON.stringify(report, null, 2)}\n`);
     printReport(report);
     process.stdout.write(`\nJSON: ${path.relative(process.cwd(), o.out) || o.out}\n`);
+    if (o.hardening && !interrupted) {
+      const hardening = await runHardening({ quick: o.quick, dir: tmp, log });
+      printHardening(hardening);
+      const out = path.join(path.dirname(o.out), 'bench-hardening.json');
+      fs.writeFileSync(out, `${JSON.stringify(hardening, null, 2)}\n`);
+      process.stdout.write(`JSON: ${path.relative(process.cwd(), out) || out}\n`);
+    }
     if (left.length) log(`WARNING: child processes still alive: ${left.join(', ')}`);
     return left.length ? 1 : 0;
   } catch (err) {

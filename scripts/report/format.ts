@@ -137,3 +137,8 @@ function edge(v: number): string {
 export function bucketLabel(le: number | null, previous: number | null): string {
   return le === null ? `>${edge(previous ?? 0)}` : `≤${edge(le)}`;
 }
+
+/** `… and 290 more endpoints without real or unjudged differences (310 comparisons)`. */
+export function moreEndpointsText(more: { readonly count: number; readonly compared: number }): string {
+  return `… and ${plural(more.count, 'more endpoint')} without real or unjudged differences (${plural(more.compared, 'comparison')})`;
+}

@@ -6,9 +6,9 @@
 import type { FieldFinding, Report, RouteReport } from '../../facade/src/core/report-types';
 import { OUTCOMES } from '../../facade/src/core/report-types';
 import { esc, latencyChart, mismatchRateChart } from './charts';
-import { changeText, count, divergenceStatus, endpointSummary, firstLastText, ms, NONE, pct, requestText, stageText, status, value, verdict, when, windowText } from './format';
+import { changeText, count, divergenceStatus, endpointSummary, firstLastText, moreEndpointsText, ms, NONE, pct, requestText, stageText, status, value, verdict, when, windowText } from './format';
 import { REPORT_CSS } from './html-style';
-import { exampleSides, routeView, type FieldRow, type NoiseRow, type RouteView } from './view';
+import { capped, exampleSides, routeView, type FieldRow, type NoiseRow, type RouteView } from './view';
 
 /** Forbids every fetch and every script: the file can only show what it contains. */
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
@@ -77,8 +77,9 @@ function endpointTable(v: RouteView): string {
   const rows = v.endpoints.map(({ rank, endpoint: e }) => `<tr${e.verdicts.mismatch > 0 ? ' class="hot"' : ''}>${num(String(rank))}<td class="endpoint">${code(e.endpoint)}</td>`
     + `${num(count(e.compared))}${num(count(e.verdicts.mismatch))}${num(pct(e.realRate))}${num(count(e.verdicts.unjudged))}${num(count(e.verdicts.noise))}`
     + `${num(count(e.verdicts.generated))}<td class="meta">${esc(firstLastText(e))}</td></tr>`);
+  const more = v.moreEndpoints.count > 0 ? `<p class="meta">${esc(moreEndpointsText(v.moreEndpoints))}</p>` : '';
   return `<table class="endpoints">${head(['#', 'endpoint', 'compared', 'real', 'real rate', 'unjudged', 'noise', 'generated', 'seen'],
-    [true, false, true, true, true, true, true, true, false])}<tbody>${rows.join('\n')}</tbody></table>`;
+    [true, false, true, true, true, true, true, true, false])}<tbody>${rows.join('\n')}</tbody></table>${more}`;
 }
 
 /** Both values of an example, primary first (already redacted and truncated by the store). */
@@ -105,26 +106,29 @@ ${diff}</div>`;
 ${examples.join('\n')}</div>`;
 }
 
-function classTable(r: RouteReport, cls: string, rows: readonly FieldRow[], withExample: boolean): string {
+const moreHtml = (n: number, what: string): string => (n > 0 ? `<p class="meta">…and ${esc(count(n))} more ${esc(what)}.</p>` : '');
+
+function classTable(r: RouteReport, cls: string, all: readonly FieldRow[], withExample: boolean): string {
+  const { shown: rows, more } = capped(all);
   const body = rows.map((x) => `<tr><td class="endpoint">${code(x.endpoint)}</td><td class="field">${code(x.finding.field)}</td>`
     + `${num(count(x.finding.count))}${num(pct(x.finding.rate))}`
     + `${withExample ? `<td class="example-cell">${code(requestText(x.finding.example))}<br>${valuesHtml(r, x.finding.example, 200)}</td>` : ''}`
     + `<td class="why">${esc(x.finding.why)}</td></tr>`);
   const cols = ['endpoint', 'field', 'count', 'rate', ...(withExample ? ['example'] : []), 'why'];
-  return `<table class="${cls}">${head(cols, [false, false, true, true])}<tbody>${body.join('\n')}</tbody></table>`;
+  return `<table class="${cls}">${head(cols, [false, false, true, true])}<tbody>${body.join('\n')}</tbody></table>${moreHtml(more, 'fields')}`;
 }
 
-function noiseTable(rows: readonly NoiseRow[]): string {
+function noiseTable(all: readonly NoiseRow[]): string {
+  const { shown: rows, more } = capped(all);
   const body = rows.map((x) => `<tr><td class="endpoint">${code(x.endpoint)}</td><td class="field">${code(x.field)}</td>`
     + `${num(x.count > 0 ? count(x.count) : NONE)}${num(pct(x.rate))}<td class="why">${esc(x.why)}</td></tr>`);
-  return `<table class="noise">${head(['endpoint', 'field', 'count', 'rate', 'evidence'], [false, false, true, true])}<tbody>${body.join('\n')}</tbody></table>`;
+  return `<table class="noise">${head(['endpoint', 'field', 'count', 'rate', 'evidence'], [false, false, true, true])}<tbody>${body.join('\n')}</tbody></table>${moreHtml(more, 'fields')}`;
 }
 
 function divergenceTable(r: RouteReport): string {
-  const shown = r.divergences.slice(0, 50);
+  const { shown, more } = capped(r.divergences);
   const body = shown.map((d) => `<tr><td>${esc(when(d.at))}</td><td>${code(`${d.method} ${d.path}`)}</td><td>${esc(divergenceStatus(d))}</td><td class="why">${breakable(d.reason)}</td></tr>`);
-  const more = r.divergences.length > shown.length ? `<p class="meta">…and ${esc(count(r.divergences.length - shown.length))} more.</p>` : '';
-  return `<table class="divergences">${head(['at', 'request', 'write → second write', 'reason'])}<tbody>${body.join('\n')}</tbody></table>${more}`;
+  return `<table class="divergences">${head(['at', 'request', 'write → second write', 'reason'])}<tbody>${body.join('\n')}</tbody></table>${moreHtml(more, 'divergences')}`;
 }
 
 /** The findings in reading order; sections with nothing in them are left out. */

@@ -5,8 +5,8 @@
 // table cells, inline code, or a fence longer than any backtick run inside it.
 import type { Report, RouteReport } from '../../facade/src/core/report-types';
 import { OUTCOMES } from '../../facade/src/core/report-types';
-import { changeText, count, divergenceStatus, endpointSummary, firstLastText, ms, NONE, pct, requestText, seenText, stageText, status, valuesText, verdict, when, windowText } from './format';
-import { exampleSides, routeView, type FieldRow, type RouteView } from './view';
+import { changeText, count, divergenceStatus, endpointSummary, firstLastText, moreEndpointsText, ms, NONE, pct, requestText, seenText, stageText, status, valuesText, verdict, when, windowText } from './format';
+import { capped, exampleSides, routeView, type FieldRow, type RouteView } from './view';
 
 /** Plain text for a table cell or a line: HTML and Markdown specials escaped, one line. */
 export function mdText(text: string): string {
@@ -71,12 +71,16 @@ function endpointBlock(r: RouteReport, e: RouteView['endpoints'][number], shown:
   return out;
 }
 
-function classTable(r: RouteReport, rows: readonly FieldRow[], withExample: boolean): string {
+const moreLine = (n: number, what: string): string => (n > 0 ? `\n\n…and ${count(n)} more ${what}.` : '');
+
+function classTable(r: RouteReport, all: readonly FieldRow[], withExample: boolean): string {
+  const { shown: rows, more } = capped(all);
   const sides = exampleSides(r);
   const header = ['endpoint', 'field', 'count', 'rate', ...(withExample ? ['example'] : []), 'why'];
   const align: ('l' | 'r')[] = ['l', 'l', 'r', 'r', ...(withExample ? ['l' as const] : []), 'l'];
   return pipeTable(header, align, rows.map((x) => [mdCode(x.endpoint, true), mdCode(x.finding.field, true), count(x.finding.count), pct(x.finding.rate),
-    ...(withExample ? [`${mdCode(seenText(x.finding.example), true)}: ${mdCode(valuesText(x.finding.example, sides, 120), true)}`] : []), mdText(x.finding.why)]));
+    ...(withExample ? [`${mdCode(seenText(x.finding.example), true)}: ${mdCode(valuesText(x.finding.example, sides, 120), true)}`] : []), mdText(x.finding.why)]))
+    + moreLine(more, 'fields');
 }
 
 /** The findings in reading order; sections with nothing in them are left out. */
@@ -86,6 +90,7 @@ function findings(r: RouteReport): string[] {
   if (v.endpoints.length > 0) {
     out.push('### Endpoints, ranked by real-difference rate', '', endpointTable(v));
     const shown = new Map<string, string>();
+    if (v.moreEndpoints.count > 0) out.push('', mdText(moreEndpointsText(v.moreEndpoints)));
     for (const e of v.endpoints) if (e.real.length > 0) out.push(...endpointBlock(r, e, shown));
     out.push('');
   }
@@ -96,17 +101,17 @@ function findings(r: RouteReport): string[] {
     out.push('### Generated values', '', '_Each side makes its own: compared by format and within a tolerance._', '', classTable(r, v.generated, false), '');
   }
   if (v.noise.length > 0) {
-    const rows = v.noise.map((x) => [mdCode(x.endpoint, true), mdCode(x.field, true), x.count > 0 ? count(x.count) : NONE, pct(x.rate), mdText(x.why)]);
+    const { shown, more } = capped(v.noise);
+    const rows = shown.map((x) => [mdCode(x.endpoint, true), mdCode(x.field, true), x.count > 0 ? count(x.count) : NONE, pct(x.rate), mdText(x.why)]);
     out.push('### Noise', '', '_Evidence (lifetime): the primary disagreed with itself when asked again._', '',
-      pipeTable(['endpoint', 'field', 'count', 'rate', 'evidence'], ['l', 'l', 'r', 'r', 'l'], rows), '');
+      pipeTable(['endpoint', 'field', 'count', 'rate', 'evidence'], ['l', 'l', 'r', 'r', 'l'], rows) + moreLine(more, 'fields'), '');
   }
   if (v.ignored.length > 0) out.push('### Ignored fields', '', classTable(r, v.ignored, false), '');
   if (r.divergences.length > 0) {
-    const rows = r.divergences.slice(0, 20).map((d) => [mdText(when(d.at)), mdCode(`${d.method} ${d.path}`, true), mdText(divergenceStatus(d)), mdText(d.reason)]);
+    const { shown, more } = capped(r.divergences);
+    const rows = shown.map((d) => [mdText(when(d.at)), mdCode(`${d.method} ${d.path}`, true), mdText(divergenceStatus(d)), mdText(d.reason)]);
     out.push('### Divergences', '', '_Second writes the other side missed or answered differently: the two databases disagree._', '',
-      pipeTable(['at', 'request', 'write → second write', 'reason'], ['l', 'l', 'l', 'l'], rows));
-    if (r.divergences.length > rows.length) out.push('', `…and ${count(r.divergences.length - rows.length)} more.`);
-    out.push('');
+      pipeTable(['at', 'request', 'write → second write', 'reason'], ['l', 'l', 'l', 'l'], rows) + moreLine(more, 'divergences'), '');
   }
   return out;
 }

@@ -5,8 +5,8 @@
 // the data has its control characters made visible, so an upstream answer can't drive the terminal.
 import type { FieldFinding, Report, RouteReport } from '../../facade/src/core/report-types';
 import { OUTCOMES } from '../../facade/src/core/report-types';
-import { changeText, count, divergenceStatus, endpointSummary, firstLastText, ms, NONE, pct, seenText, stageText, status, valuesText, verdict, when, windowText, type Tone } from './format';
-import { exampleSides, routeView, type FieldRow, type NoiseRow, type RouteView } from './view';
+import { changeText, count, divergenceStatus, endpointSummary, firstLastText, moreEndpointsText, ms, NONE, pct, seenText, stageText, status, valuesText, verdict, when, windowText, type Tone } from './format';
+import { capped, exampleSides, routeView, type FieldRow, type NoiseRow, type RouteView } from './view';
 
 export interface TextOptions {
   /** ANSI colour and bold; false gives plain text. */
@@ -89,28 +89,32 @@ function endpointBlock(paint: Paint, r: RouteReport, e: RouteView['endpoints'][n
   return lines;
 }
 
+const more = (paint: Paint, n: number, what: string): string[] => (n > 0 ? [paint('2', `  … and ${count(n)} more ${what}`)] : []);
+
 /** Fields of one class across endpoints, with an example request for the ones a person must judge. */
-function classTable(paint: Paint, r: RouteReport, rows: readonly FieldRow[], withExample: boolean): string[] {
+function classTable(paint: Paint, r: RouteReport, all: readonly FieldRow[], withExample: boolean): string[] {
+  const { shown: rows, more: left } = capped(all);
   const cells = rows.map((x) => [visible(x.endpoint), visible(x.finding.field), count(x.finding.count), pct(x.finding.rate), visible(x.finding.why)]);
   const lines = table(paint, fieldCols(['endpoint', 'field']), cells, (ri, ci) => (ci === 1 ? CLASS_TONE[rows[ri].finding.class] : null));
+  lines.push(...more(paint, left, 'fields'));
   if (!withExample) return lines;
   const sides = exampleSides(r);
   for (const x of rows) lines.push(`    ${visible(x.finding.field)} e.g. ${visible(seenText(x.finding.example))}: ${visible(valuesText(x.finding.example, sides))}`);
   return lines;
 }
 
-function noiseTable(paint: Paint, rows: readonly NoiseRow[]): string[] {
+function noiseTable(paint: Paint, all: readonly NoiseRow[]): string[] {
+  const { shown: rows, more: left } = capped(all);
   const cells = rows.map((x) => [visible(x.endpoint), visible(x.field), x.count > 0 ? count(x.count) : NONE, pct(x.rate), visible(x.why)]);
   const cols = [{ title: 'endpoint' }, { title: 'field' }, { title: 'count', right: true }, { title: 'rate', right: true }, { title: 'evidence' }];
-  return table(paint, cols, cells, (_ri, ci) => (ci === 1 ? CLASS_TONE.noise : null));
+  return [...table(paint, cols, cells, (_ri, ci) => (ci === 1 ? CLASS_TONE.noise : null)), ...more(paint, left, 'fields')];
 }
 
 function divergenceTable(paint: Paint, r: RouteReport): string[] {
-  const shown = r.divergences.slice(0, 20);
+  const { shown, more: left } = capped(r.divergences);
   const rows = shown.map((d) => [visible(when(d.at)), visible(`${d.method} ${d.path}`), visible(divergenceStatus(d)), visible(d.reason)]);
   const lines = table(paint, [{ title: 'at' }, { title: 'request' }, { title: 'write → second write' }, { title: 'reason' }], rows, (_ri, ci) => (ci === 3 ? '35' : null));
-  if (r.divergences.length > shown.length) lines.push(paint('2', `  … and ${count(r.divergences.length - shown.length)} more`));
-  return lines;
+  return [...lines, ...more(paint, left, 'divergences')];
 }
 
 /** The findings in reading order; sections with nothing in them are left out. */
@@ -121,7 +125,9 @@ function findings(paint: Paint, r: RouteReport): string[] {
     if (body.length > 0) out.push('', `${paint('1', `  ${title}`)}${paint('2', ` (${note})`)}`, ...body);
   };
   const shown = new Map<string, string>();
-  section('Endpoints', 'ranked by real-difference rate, then count', v.endpoints.flatMap((e, i) => [...(i > 0 ? [''] : []), ...endpointBlock(paint, r, e, shown)]));
+  const endpoints = v.endpoints.flatMap((e, i) => [...(i > 0 ? [''] : []), ...endpointBlock(paint, r, e, shown)]);
+  if (v.moreEndpoints.count > 0) endpoints.push('', paint('2', `  ${moreEndpointsText(v.moreEndpoints)}`));
+  section('Endpoints', 'ranked by real-difference rate, then count', endpoints);
   if (v.unjudged.length > 0) section('Unjudged fields', 'too little evidence to tell noise from a real difference: neither a pass nor a mismatch', classTable(paint, r, v.unjudged, true));
   if (v.generated.length > 0) section('Generated values', 'each side makes its own: compared by format and within a tolerance', classTable(paint, r, v.generated, false));
   if (v.noise.length > 0) section('Noise', 'lifetime evidence: the primary disagreed with itself when asked again', noiseTable(paint, v.noise));

@@ -1,7 +1,9 @@
 // The reading order of one route's findings, shared by the text, Markdown and HTML renderers so
 // the three lead with the same truth: endpoints as ranked (with their real fields), then the
 // unjudged fields, the generated values, the noise with its evidence, and the ignored fields last.
-// Pure data shaping over the report contract; each renderer formats and escapes.
+// Long lists are capped (every endpoint with real or unjudged differences is always listed) so a
+// route with many endpoints stays readable; the JSON keeps everything. Pure data shaping over the
+// report contract; each renderer formats and escapes.
 import type { EndpointFindings, FieldFinding, RouteReport } from '../../facade/src/core/report-types';
 
 /** A field finding with the endpoint it belongs to and that endpoint's rank (1 = most real differences). */
@@ -20,9 +22,19 @@ export interface NoiseRow {
   readonly why: string;
 }
 
+/** Endpoints without real or unjudged differences listed after those that have some. */
+export const OTHER_ENDPOINTS = 10;
+/** Rows listed per class table (unjudged, generated, noise, ignored) and of divergences. */
+export const MAX_ROWS = 25;
+
 export interface RouteView {
-  /** Endpoints in the report's order (ranked by real-difference rate, then count). */
+  /**
+   * Endpoints to list, in the report's order (ranked by real-difference rate, then count): every one
+   * with real or unjudged differences, then up to OTHER_ENDPOINTS others.
+   */
   readonly endpoints: readonly { readonly rank: number; readonly endpoint: EndpointFindings; readonly real: readonly FieldFinding[] }[];
+  /** Endpoints left out of `endpoints`, and their comparisons. */
+  readonly moreEndpoints: { readonly count: number; readonly compared: number };
   readonly unjudged: readonly FieldRow[];
   readonly generated: readonly FieldRow[];
   readonly noise: readonly NoiseRow[];
@@ -54,20 +66,27 @@ function noiseRows(route: RouteReport): NoiseRow[] {
     || b.count - a.count || a.field.localeCompare(b.field));
 }
 
+/** The first `limit` rows and how many were left out. */
+export function capped<T>(rows: readonly T[], limit = MAX_ROWS): { readonly shown: readonly T[]; readonly more: number } {
+  return { shown: rows.slice(0, limit), more: Math.max(0, rows.length - limit) };
+}
+
 /** The route's findings in reading order. */
 export function routeView(route: RouteReport): RouteView {
+  const all = route.endpoints.map((endpoint, i) => ({ rank: i + 1, endpoint, real: endpoint.fields.filter((f) => f.class === 'real') }));
+  const judged = (e: EndpointFindings): boolean => e.verdicts.mismatch > 0 || e.verdicts.unjudged > 0;
+  const others = all.filter((e) => !judged(e.endpoint));
+  const listedOthers = new Set(others.slice(0, OTHER_ENDPOINTS));
+  const endpoints = all.filter((e) => judged(e.endpoint) || listedOthers.has(e));
+  const left = others.slice(OTHER_ENDPOINTS);
   return {
-    endpoints: route.endpoints.map((endpoint, i) => ({ rank: i + 1, endpoint, real: endpoint.fields.filter((f) => f.class === 'real') })),
+    endpoints,
+    moreEndpoints: { count: left.length, compared: left.reduce((n, e) => n + e.endpoint.compared, 0) },
     unjudged: rowsOf(route, 'unjudged'),
     generated: rowsOf(route, 'generated'),
     noise: noiseRows(route),
     ignored: rowsOf(route, 'ignored'),
   };
-}
-
-/** True when the route has anything to show below its summary (findings, noise evidence or divergences). */
-export function hasFindings(route: RouteReport): boolean {
-  return route.endpoints.length > 0 || route.noise.length > 0 || route.divergences.length > 0;
 }
 
 /**

@@ -42,7 +42,7 @@ describe('route promote', () => {
     const r = await ws.run(['route', 'promote', 'catalog', '--reason', 'clean for a day']);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toMatch(/^gate catalog: shadow → live\n/);
-    for (const check of ['comparisons', 'mismatch_rate', 'divergences', 'error_rate', 'latency_p99']) {
+    for (const check of ['comparisons', 'mismatch_rate', 'divergences', 'error_rate', 'latency']) {
       expect(r.stdout).toMatch(new RegExp(`  ✓ ${check}\\s+\\S`));
     }
     expect(r.stdout).toContain('150 comparisons at shadow');
@@ -65,7 +65,7 @@ describe('route promote', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/  ✗ mismatch_rate\s+20 mismatches in 150 comparisons: 13\.3 %, upper bound [\d.]+ % > 5 %/);
     expect(r.stdout).toMatch(/  ✓ comparisons\s+150 comparisons at shadow/);
-    expect(oneLine(r.stderr)).toBe('error: gate refused catalog shadow → live (failed: mismatch_rate); --force overrides and is recorded');
+    expect(oneLine(r.stderr)).toBe('error: gate refused catalog shadow → live (failed: mismatch_rate, endpoints); --force overrides and is recorded');
     expect(history()[0]).toMatchObject({ from: 'dualwrite', to: 'shadow' });
   });
 
@@ -87,7 +87,7 @@ describe('route promote', () => {
     const [entry] = history();
     expect(entry).toMatchObject({ from: 'shadow', to: 'live', forced: true, reason: 'demo' });
     expect(entry.details).toMatchObject({ gate: { pass: false, route: 'catalog', from: 'shadow', to: 'live' } });
-    expect((entry.details as { gate: { checks: unknown[] } }).gate.checks).toHaveLength(5);
+    expect((entry.details as { gate: { checks: unknown[] } }).gate.checks).toHaveLength(7);
   });
 
   it('leaving off needs no evidence; complete has no next stage (exit 2)', async () => {

@@ -71,6 +71,28 @@ describe('text', () => {
   });
 });
 
+describe('a route with many endpoints', () => {
+  /** The fixture plus 40 more endpoints with only noise, like a route whose ids are not templated. */
+  function crowded() {
+    const report = fixtureReport();
+    const [inventory] = report.routes;
+    const list = inventory.endpoints.find((e) => e.endpoint === LIST)!;
+    const extra = Array.from({ length: 40 }, (_, i) => ({ ...list, endpoint: `GET /api/extra/${i}` }));
+    return { ...report, routes: [{ ...inventory, endpoints: [...inventory.endpoints, ...extra] }] };
+  }
+
+  it('lists every endpoint with real or unjudged differences, ten others, and counts the rest', () => {
+    const out = renderText(crowded(), { color: false });
+    expect(out).toContain(`#1 ${ITEM}`);
+    expect(out).toContain(`#3 ${RESERVE}`); // unjudged: always listed
+    expect(out).toContain('#12 GET /api/extra/8'); // the tenth endpoint without findings
+    expect(out).not.toContain('GET /api/extra/9\n');
+    expect(out).toContain('… and 31 more endpoints without real or unjudged differences (1,395 comparisons)');
+    expect(renderHtml(crowded())).toContain('… and 31 more endpoints without real or unjudged differences (1,395 comparisons)');
+    expect(renderMarkdown(crowded())).toContain('… and 31 more endpoints without real or unjudged differences (1,395 comparisons)');
+  });
+});
+
 describe('markdown', () => {
   it('has a heading per route, the ranked endpoint table, real fields with a diff fence, then the other classes', () => {
     const md = renderMarkdown(fixtureReport());

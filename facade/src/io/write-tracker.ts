@@ -1,11 +1,13 @@
 // Reads after writes: while a route's write is being sent to both sides, a read of the same route
 // can find the second side not yet written. The tracker counts dual writes per route so that the
 // shadow copy of a read waits until writes in flight have settled (plus `settleMs`), and a read
-// that overlapped a write started after it is skipped as `write_in_flight` instead of compared.
+// that a later write to a related path overlapped is skipped as `write_in_flight`, not compared.
 
 interface RouteWrites {
   /** Dual writes started so far (a sequence number). */
   started: number;
+  /** The newest writes' paths by sequence number (a ring of RECENT). */
+  recent: Array<{ seq: number; path: string }>;
   inFlight: number;
   /** performance.now() of the last settle. */
   settledAt: number;
@@ -13,22 +15,37 @@ interface RouteWrites {
 }
 
 /** Where a read stood when it arrived: compared with later state to see overlapping writes. */
-export interface ReadMark { readonly route: string; readonly started: number }
+export interface ReadMark { readonly route: string; readonly started: number; readonly path: string }
+
+const RECENT = 256;
+
+/**
+ * A write to `write` can change what a read of `read` returns when one path is a prefix of the
+ * other, segment-wise (`POST /api/users` and `GET /api/users/5`; `POST /api/items/7/reserve`
+ * and `GET /api/items/7` or `GET /api/items`).
+ */
+export function related(read: string, write: string): boolean {
+  const a = read.toLowerCase().replace(/\/+$/, '');
+  const b = write.toLowerCase().replace(/\/+$/, '');
+  return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+}
 
 export class WriteTracker {
   private readonly routes = new Map<string, RouteWrites>();
 
   private of(route: string): RouteWrites {
     let r = this.routes.get(route);
-    if (!r) { r = { started: 0, inFlight: 0, settledAt: -Infinity, waiters: [] }; this.routes.set(route, r); }
+    if (!r) { r = { started: 0, recent: [], inFlight: 0, settledAt: -Infinity, waiters: [] }; this.routes.set(route, r); }
     return r;
   }
 
   /** A dual write of `route` begins (call `end` exactly once when its second write settled or was given up). */
-  begin(route: string): void {
+  begin(route: string, path: string): void {
     const r = this.of(route);
     r.started++;
     r.inFlight++;
+    r.recent.push({ seq: r.started, path });
+    if (r.recent.length > RECENT) r.recent.shift();
   }
 
   end(route: string): void {
@@ -38,13 +55,20 @@ export class WriteTracker {
     if (r.inFlight === 0) for (const w of r.waiters.splice(0)) w();
   }
 
-  mark(route: string): ReadMark {
-    return { route, started: this.of(route).started };
+  mark(route: string, path: string): ReadMark {
+    return { route, started: this.of(route).started, path };
   }
 
-  /** True when a write of the route started after the read was marked. */
+  /**
+   * True when a write of the route to a related path (see {@link related}) started after the read
+   * was marked; past the ring of recent writes, any later write counts (never compare on a guess).
+   */
   overlapped(mark: ReadMark): boolean {
-    return this.of(mark.route).started !== mark.started;
+    const r = this.of(mark.route);
+    if (r.started === mark.started) return false;
+    const oldest = r.recent[0]?.seq ?? Infinity;
+    if (oldest > mark.started + 1) return true;
+    return r.recent.some((w) => w.seq > mark.started && related(mark.path, w.path));
   }
 
   /**

@@ -10,10 +10,10 @@ export const trackWrites: Step = (ctx, deps) => {
   const writes = deps.comparisons?.writes;
   if (!d || !writes || !ctx.runtime) return undefined;
   if (d.kind === 'write' && d.then !== null) {
-    writes.begin(routeLabel(ctx));
+    writes.begin(routeLabel(ctx), ctx.path);
     ctx.writeTracked = true;
   } else if (d.kind === 'read' && d.shadow !== null) {
-    ctx.readMark = writes.mark(routeLabel(ctx));
+    ctx.readMark = writes.mark(routeLabel(ctx), ctx.path);
   }
   return undefined;
 };

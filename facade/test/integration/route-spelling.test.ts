@@ -40,6 +40,7 @@ describe('at dualwrite', () => {
     '/api%2forders%2F7',
     '/api/x/..%2F..%2Fapi/orders',
     '/api%5Corders',
+    '/api\\orders',
   ])('POST %s reaches the monolith, then the service, both with the target as sent', async (target) => {
     const f = await start([{ name: 'orders', match: { path: '/api/orders/**' }, service: 'orders' }], 'dualwrite');
     const res = await rawRequest(f.url, target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sku":"A-1"}' });

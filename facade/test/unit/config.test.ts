@@ -21,19 +21,36 @@ function problemsOf(json: unknown): readonly string[] {
 describe('parseConfig', () => {
   it('fills in every default beside the schema', () => {
     const config = parseConfig(aConfig(), 'test.json');
-    expect(config.monolith).toEqual({ url: 'http://127.0.0.1:3000', connectTimeoutMs: 2000, timeoutMs: 30000, maxSockets: 256 });
-    expect(config.services.catalog).toEqual({ url: 'http://127.0.0.1:4001', connectTimeoutMs: 2000, timeoutMs: 10000, maxSockets: 256 });
+    const retry = { idempotentMethods: ['GET', 'HEAD', 'OPTIONS'], delayMs: 250, budgetMs: 3000 };
+    expect(config.monolith).toEqual({
+      url: 'http://127.0.0.1:3000', connectTimeoutMs: 2000, headersTimeoutMs: 30000, idleTimeoutMs: 10000, timeoutMs: 30000,
+      maxSockets: 256, maxHeaderBytes: 65536, retry,
+    });
+    expect(config.services.catalog).toEqual({
+      url: 'http://127.0.0.1:4001', connectTimeoutMs: 2000, headersTimeoutMs: 10000, idleTimeoutMs: 10000, timeoutMs: 10000,
+      maxSockets: 256, maxHeaderBytes: 65536, retry,
+    });
     expect(config.routes[0]).toEqual({
       name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog', fallback: false, fallbackAtComplete: false, flagKey: 'strangler-catalog', defaultStage: 'off',
       compare: {
-        sample: 100, maxBodyBytes: 1048576, maxInFlight: 64, shadowTimeoutMs: 5000, noiseSample: 5,
+        sample: 100, maxBodyBytes: 1048576, maxInFlight: 64, shadowTimeoutMs: 5000,
+        reask: { enabled: true, perSecond: 50, maxInFlight: 8, enough: 5, methods: ['GET', 'HEAD'] },
+        generated: { toleranceMs: 60000, kinds: ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid'], exact: [] },
+        endpoints: [], settleMs: 0,
         headers: ['content-type', 'location', 'cache-control'], cookies: [], ignore: [], normalizers: [], redact: [],
       },
+      dualWrite: config.routes[0].dualWrite,
     });
+    expect(config.diffStore).toEqual({ rowsPerRoute: 20000, diffsPerRoute: 500 });
     expect(config.contextKey).toEqual({ header: 'x-user-id' });
     expect(config.flags).toEqual({ provider: 'sqlite', pollMs: 500 });
     expect(config.state).toEqual({ db: '.strangler/state.db' });
-    expect(config.listen).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(config.listen).toEqual({
+      host: '127.0.0.1', port: 8080, maxHeaderBytes: 65536, headersTimeoutMs: 30000, requestTimeoutMs: 300000,
+      bodyIdleTimeoutMs: 15000, maxRequestBodyBytes: 104857600,
+    });
+    expect(config.shutdown).toEqual({ drainTimeoutMs: 30000 });
+    expect(config.comparePool).toEqual({ maxQueued: 32 });
     expect(config.admin).toEqual({ host: '127.0.0.1', port: 8081, tokens: [] });
     expect(config.routing).toEqual({ caseSensitive: false });
     expect(config.redaction).toEqual({ headers: [], queryParams: [], fields: [], jwt: true, fingerprint: true });
@@ -120,7 +137,7 @@ describe('parseConfig', () => {
     ['** in the middle', aConfig({ routes: [aRouteJson({ path: '/api/**/reviews' })] }), 'routes[0].match.path: "**" is allowed only as the last segment'],
     ['an empty segment', aConfig({ routes: [aRouteJson({ path: '/api//x' })] }), 'routes[0].match.path: empty segment'],
     ['a sample over 100 %', aConfig({ routes: [aRouteJson({ compare: { sample: 120 } })] }), 'routes[0].compare.sample: must be <= 100'],
-    ['a negative noise sample', aConfig({ routes: [aRouteJson({ compare: { noiseSample: -1 } })] }), 'routes[0].compare.noiseSample: must be >= 0'],
+    ['a negative re-ask rate', aConfig({ routes: [aRouteJson({ compare: { reask: { perSecond: -1 } } })] }), 'routes[0].compare.reask.perSecond:'],
     ['an ignore rule without a reason', aConfig({ routes: [aRouteJson({ compare: { ignore: [{ path: '$.updated_at' }] } })] }), 'routes[0].compare.ignore[0].reason: required'],
     ['an unknown normalizer', aConfig({ routes: [aRouteJson({ compare: { normalizers: [{ kind: 'sorted', path: '$.x' }] } })] }), 'routes[0].compare.normalizers[0].kind: must be one of "arrayOrder"'],
     ['a redact path without $', aConfig({ routes: [aRouteJson({ compare: { redact: ['password'] } })] }), 'routes[0].compare.redact[0]: must be a body path starting with "$"'],

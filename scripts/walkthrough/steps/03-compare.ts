@@ -35,7 +35,8 @@ const STAMP_REASON = 'each side stamps its own write time; the two stamps differ
 function describeExample(f: FieldTotal): string {
   const e = f.example;
   const show = (v: unknown): string => (v === undefined ? '(absent)' : JSON.stringify(v));
-  return `${f.field} (${f.class}, ${f.endpoints.join(', ')}): differed in ${f.count} comparison(s); e.g. ${e.kind} on ${e.request.method} ${e.request.path}: `
+  const on = f.endpoints.length <= 2 ? f.endpoints.join(', ') : `${f.endpoints.length} endpoints`;
+  return `${f.field} (${f.class}, ${on}): differed in ${f.count} comparison(s); e.g. ${e.kind} on ${e.request.method} ${e.request.path}: `
     + `monolith ${show(e.primary)}, service ${show(e.shadow)}`;
 }
 

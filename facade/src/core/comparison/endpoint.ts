@@ -1,5 +1,5 @@
 // Endpoint = method + path template: the unit comparisons, noise and findings are counted by.
-// Segments that look like identifiers (numbers, uuids, hex, ulids, long tokens with digits) become
+// Segments that look like identifiers (numbers, uuids, hex, ulids, long tokens, keys with 3+ digits) become
 // `:id`; a route's own endpoint patterns (`/api/profiles/:username`) win over the automatic rule.
 
 /** An endpoint pattern from config, compiled once: literal segments (lower-cased) or `:name`. */
@@ -14,10 +14,12 @@ const HEX = /^(?=.*\d)[0-9a-f]{8,}$/i;
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/i;
 // Long opaque tokens (base64url ids, slugs with a hash suffix) that carry at least two digits.
 const TOKEN = /^(?=(?:.*\d){2})[A-Za-z0-9_-]{16,}$/;
+// Business keys with a run of three or more digits (`SKU-000011`, `ord_1234`, `INV2024-77`).
+const KEYED = /^[A-Za-z0-9_.~-]*\d{3,}[A-Za-z0-9_.~-]*$/;
 
 /** True when a path segment is an identifier rather than a resource name. */
 export function isIdSegment(segment: string): boolean {
-  return NUMERIC.test(segment) || UUID.test(segment) || HEX.test(segment) || ULID.test(segment) || TOKEN.test(segment);
+  return NUMERIC.test(segment) || UUID.test(segment) || HEX.test(segment) || ULID.test(segment) || TOKEN.test(segment) || KEYED.test(segment);
 }
 
 /** Compiles `/api/users/:id/orders` (a leading method is not part of it). Throws on a pattern not starting with `/`. */

@@ -105,7 +105,10 @@ export function endpointFindings(comparisons: readonly StoredComparison[], rules
       if (!entry) { entry = { class: f.class, why: f.why, count: 0, first: c.at, last: c.at, example }; t.fields.set(f.field, entry); }
       entry.count++;
       if (c.at < entry.first) entry.first = c.at;
-      if (c.at >= entry.last) { entry.last = c.at; entry.example = example.diff === '' && entry.example.diff !== '' ? { ...example, diff: entry.example.diff } : example; }
+      // The example is the newest comparison that kept a unified diff (diffs are sampled), else the newest.
+      const better = example.diff !== '' && (entry.example.diff === '' || c.at >= entry.example.at);
+      if (better || (entry.example.diff === '' && c.at >= entry.example.at)) entry.example = example;
+      if (c.at > entry.last) entry.last = c.at;
       // A field's class is its worst class across the comparisons (real beats unjudged beats the rest).
       if (CLASS_ORDER[f.class] < CLASS_ORDER[entry.class]) { entry.class = f.class; entry.why = f.why; }
     }
