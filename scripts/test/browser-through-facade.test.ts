@@ -268,8 +268,9 @@ it("fetch('/api/inventory/<sku>') is answered by the monolith and compared with 
   const state = new Database(stack!.stateDb, { readonly: true, fileMustExist: true });
   try {
     const rows = () => state.prepare(
-      `SELECT route, stage, kind, method, primary_side, primary_status, shadow_status, outcome, reason, mismatched
-         FROM comparisons WHERE path = ? ORDER BY id`,
+      `SELECT route, stage, kind, method, primary_side, primary_status, shadow_status, outcome, reason,
+         (SELECT COUNT(*) FROM comparison_fields f WHERE f.comparison_id = c.id) AS mismatched
+         FROM comparisons c WHERE path = ? ORDER BY id`,
     ).all(`/api/inventory/${inventorySku}`) as Record<string, unknown>[];
     const verdict = await waitFor('the inventory comparison', () => rows().find((r) => r.reason !== 'noise_sample'));
     expect(verdict).toEqual({
@@ -285,8 +286,8 @@ it("fetch('/api/inventory/<sku>') is answered by the monolith and compared with 
     state.close();
   }
   // The admin API reports the same.
-  const admin = await (await fetch(`${stack!.urls.admin}/routes/inventory/comparisons`, { headers: { authorization: `Bearer ${TOKEN}` } })).json() as { compared: number; outcomes: Record<string, number> };
-  expect(admin.compared).toBe(1);
+  const admin = await (await fetch(`${stack!.urls.admin}/routes/inventory/comparisons`, { headers: { authorization: `Bearer ${TOKEN}` } })).json() as { endpoints: Array<{ compared: number }>; outcomes: Record<string, number> };
+  expect(admin.endpoints.reduce((n, e) => n + e.compared, 0)).toBe(1);
   expect(admin.outcomes.match).toBe(1);
   expect(admin.outcomes.mismatch).toBeUndefined();
 });

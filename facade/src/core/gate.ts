@@ -151,7 +151,7 @@ function latencyCheck(i: GateInput): GateCheck {
   const { service: s, monolith: m } = i;
   const v = judgeLatency(s.latenciesMs ?? [], m.latenciesMs ?? []);
   const med = (x: number | null): string => (x === null ? 'n/a' : ms(x));
-  const rule = `one-sided Mann-Whitney U, margin ${ms(v.marginMs)}, p < 0.01`;
+  const rule = `one-sided Mann-Whitney U, margin ${ms(v.marginMs)}, p < 0.001`;
   if (!v.judged) {
     const figures = `service ${s.latenciesMs?.length ?? 0} answer times, monolith ${m.latenciesMs?.length ?? 0} (need ${MIN_LATENCY_SAMPLES} each)`;
     return { name: 'latency', pass: true, status: 'not_judged', figures, message: 'not judged: too few answer times per side; not a reason to refuse' };

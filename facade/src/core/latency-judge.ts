@@ -56,16 +56,17 @@ export function mannWhitneyGreater(x: readonly number[], y: readonly number[]): 
 
 /**
  * Judges the service's answer times against the monolith's: slower only when clearly slower by more
- * than `max(minMarginMs, relativeMargin × monolith median)` at significance `alpha`.
+ * than `max(minMarginMs, relativeMargin × monolith median)` (defaults 10 ms, 1×: twice as slow) at
+ * significance `alpha` (default 0.001): a shadow's own queueing on a busy machine must not refuse.
  */
 export function judgeLatency(serviceMs: readonly number[], monolithMs: readonly number[],
   opts: { minMarginMs?: number; relativeMargin?: number; alpha?: number } = {}): LatencyVerdict {
   const serviceMedian = median(serviceMs);
   const monolithMedian = median(monolithMs);
-  const marginMs = Math.max(opts.minMarginMs ?? 5, (opts.relativeMargin ?? 0.5) * (monolithMedian ?? 0));
+  const marginMs = Math.max(opts.minMarginMs ?? 10, (opts.relativeMargin ?? 1) * (monolithMedian ?? 0));
   if (serviceMs.length < MIN_LATENCY_SAMPLES || monolithMs.length < MIN_LATENCY_SAMPLES) {
     return { judged: false, slower: false, p: null, marginMs, serviceMedian, monolithMedian };
   }
   const p = mannWhitneyGreater(serviceMs, monolithMs.map((v) => v + marginMs));
-  return { judged: true, slower: p < (opts.alpha ?? 0.01), p, marginMs, serviceMedian, monolithMedian };
+  return { judged: true, slower: p < (opts.alpha ?? 0.001), p, marginMs, serviceMedian, monolithMedian };
 }

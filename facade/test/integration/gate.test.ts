@@ -123,7 +123,7 @@ it('a service clearly slower than the monolith fails on latency (its whole distr
   await drive(60);
   const result = gate('shadow', 'live');
   expect(failed(result)).toEqual(['comparisons', 'mismatch_rate', 'latency']);
-  expect(figures(result, 'latency')).toMatch(/^service median \d+\.\d ms, monolith median \d+\.\d ms; p = \S+ \(one-sided Mann-Whitney U, margin \d+\.\d ms, p < 0\.01\)$/);
+  expect(figures(result, 'latency')).toMatch(/^service median \d+\.\d ms, monolith median \d+\.\d ms; p = \S+ \(one-sided Mann-Whitney U, margin \d+\.\d ms, p < 0\.001\)$/);
 });
 
 it('in live, service failures hidden by a fallback count against the service', async () => {

@@ -81,6 +81,16 @@ it('a request with a 40 KB header reaches the upstream intact', async () => {
   expect(s.seen[0].headers['x-big']).toBe(big);
 });
 
+it('a request whose headers exceed listen.maxHeaderBytes is refused with 431 and reaches no upstream', async () => {
+  const m = await upstream(json('monolith'));
+  const s = await upstream(json('catalog'));
+  const f = await start(m.url, s.url, 'complete');
+  const reply = await send(f, '/api/products/1', { headers: { 'x-big': 'a'.repeat(70 * 1024) } });
+  expect(reply.status).toBe(431);
+  expect(JSON.parse(reply.body)).toEqual({ error: 'HEADERS_TOO_LARGE' });
+  expect([...m.seen, ...s.seen]).toHaveLength(0);
+});
+
 it('an upstream answer with 40 KB of headers reaches the client (no 502)', async () => {
   const big = 'b'.repeat(40 * 1024);
   const m = await upstream((_req, res) => { res.writeHead(200, { 'x-big': big, 'content-type': 'text/plain' }); res.end('ok'); });

@@ -118,7 +118,7 @@ describe('evaluateGate', () => {
     const times = (n: number, base: number, spread: number): number[] => Array.from({ length: n }, (_, i) => base + ((i * 7919) % 100) / 100 * spread);
 
     it('fails when the service is clearly slower than the monolith plus the margin, and says the test', () => {
-      const c = check(anInput({ service: { requests: 200, failures: 0, p99Ms: 60, latenciesMs: times(200, 40, 10) },
+      const c = check(anInput({ service: { requests: 200, failures: 0, p99Ms: 60, latenciesMs: times(200, 60, 10) },
         monolith: { requests: 200, failures: 0, p99Ms: 15, latenciesMs: times(200, 10, 5) } }), 'latency');
       expect(c).toMatchObject({ pass: false, status: 'fail' });
       expect(c.figures).toContain('Mann-Whitney');
