@@ -35,7 +35,7 @@ export function starterConfig(monolithUrl: string): FacadeConfigInput {
     routes: [
       {
         name: 'example',
-        match: { path: '/api/example/**', methods: ['GET', 'POST', 'PUT', 'DELETE'] },
+        match: { path: '/api/example/**', methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] },
         service: 'example-service',
         defaultStage: 'off',
         compare: { sample: 100, ignore: [], normalizers: [], redact: [] },
