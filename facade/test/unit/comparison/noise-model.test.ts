@@ -1,0 +1,20 @@
+import { judgeField, type FieldEvidence } from '../../../src/core/comparison';
+
+const e = (over: Partial<FieldEvidence>): FieldEvidence => ({ comparisons: 10, shadowDiffs: 10, reasks: 5, selfDiffs: 0, confirmed: 0, primaryValues: 1, ...over });
+
+describe('judgeField', () => {
+  it.each([
+    ['a field the primary disagreed with itself on is noise, with its evidence', e({ selfDiffs: 5 }), 'noise', /the primary disagreed with itself 5 of 5 times/],
+    ['a field where the primary agreed with itself and the shadow differed is real', e({ confirmed: 3 }), 'real', /answered the same when asked again/],
+    ['a random-order set (primaries agree by chance once) stays noise', e({ selfDiffs: 4, confirmed: 1 }), 'noise', /disagreed with itself 4 of 5/],
+    ['a rarely noisy field the shadow always gets wrong is real', e({ comparisons: 200, shadowDiffs: 200, reasks: 200, selfDiffs: 2, confirmed: 198 }), 'real', /clearly more than the noise/],
+    ['no re-ask evidence and a changing primary value is unjudged, never a mismatch', e({ reasks: 0, primaryValues: 4 }), 'unjudged', /not enough evidence/],
+    ['no re-ask evidence but one stable primary value over three differing comparisons is real', e({ reasks: 0, shadowDiffs: 3, primaryValues: 1 }), 'real', /same value in all 3/],
+    ['two differing comparisons with one primary value are not enough', e({ reasks: 0, shadowDiffs: 2, primaryValues: 1 }), 'unjudged', /not enough evidence/],
+    ['noise seen on another endpoint of the route carries over when this one cannot be re-asked', e({ reasks: 0, primaryValues: 4, noiseElsewhere: 'GET /a/:id (the primary disagreed with itself 3 of 3 times)' }), 'noise', /noise on GET \/a\/:id/],
+  ] as const)('%s', (_name, evidence, expected, why) => {
+    const j = judgeField(evidence);
+    expect(j.class).toBe(expected);
+    expect(j.why).toMatch(why);
+  });
+});
