@@ -25,6 +25,7 @@ import { loadEvidence } from './io/diff-store/queries';
 import { classifyRulesFor } from './io/classify-rules';
 import { ReaskBudget } from './io/reask-budget';
 import { WriteTracker } from './io/write-tracker';
+import { WriteOrder } from './io/write-order';
 import { DivergenceRecorder, divergenceMetrics } from './io/divergence-recorder';
 import type { RepairDeps } from './io/divergence-repair';
 import { loadKey } from './io/divergence-seal';
@@ -157,7 +158,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
     monolith, flags, forwarder: new Forwarder(), metrics, logger, sample: Math.random,
     // The comparison step gives the shadow slot back; this catches a request whose pipeline threw before it.
     onRequestDone: (ctx) => { releaseShadowSlot(ctx, deps); autoRollback.observe(ctx); opts.onRequestDone?.(ctx); },
-    shadows: new ShadowLimiter(), comparisons: { recorder, pool, reask: new ReaskBudget(), diffs: new ReaskBudget(), writes: new WriteTracker() }, divergences, redaction,
+    shadows: new ShadowLimiter(), comparisons: { recorder, pool, reask: new ReaskBudget(), diffs: new ReaskBudget(), writes: new WriteTracker() }, divergences, writeOrder: new WriteOrder(), redaction,
   };
   const repair: RepairDeps = {
     store: divergenceStore,

@@ -36,6 +36,8 @@ export interface FacadeDeps {
   readonly divergences?: import('../io/divergence-recorder').DivergenceRecorder;
   /** Redaction lists and fingerprint key (io/redaction.ts): pass to redactUrl / redactHeaders / redactBody before storing. */
   readonly redaction?: import('../core/compare/secrets').RedactionOptions;
+  /** Orders second writes per resource (null: sent as they come). */
+  readonly writeOrder?: import('../io/write-order').WriteOrder;
   /** Called with every finished request (tests await it; the auto-rollback watcher reads it). */
   readonly onRequestDone?: (ctx: RequestContext) => void;
 }

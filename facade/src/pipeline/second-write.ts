@@ -6,6 +6,7 @@ import type { Decision } from '../core/decide';
 import type { Side } from '../core/stages';
 import type { StoredRequest } from '../io/divergence-store';
 import { replay, type ReplayOutcome } from '../io/replay';
+import { resourceOf } from '../io/write-order';
 import { routeLabel } from './forward-primary';
 import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
 
@@ -52,9 +53,12 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
     recordDivergence(ctx, deps, { at, side: d.then, upstream: upstream.name, reason: 'second_write_not_sent_too_large', bodyBytes: Number.isInteger(declared) ? declared : null, outcome: null });
     return undefined;
   }
-  const outcome: ReplayOutcome = await replay(upstream, {
-    method: ctx.req.method ?? 'POST', url: ctx.req.url ?? ctx.path, headers: ctx.req.headers, body: ctx.body, tag: SECOND_WRITE_TAG,
+  const body = ctx.body;
+  const send = (): Promise<ReplayOutcome> => replay(upstream, {
+    method: ctx.req.method ?? 'POST', url: ctx.req.url ?? ctx.path, headers: ctx.req.headers, body, tag: SECOND_WRITE_TAG,
   }, { timeoutMs: upstream.timeoutMs, captureLimit: rt.config.compare.maxBodyBytes });
+  // In the order the authoritative side answered, per resource (io/write-order.ts).
+  const outcome = deps.writeOrder ? await deps.writeOrder.run(`${route}\u0000${resourceOf(ctx.path)}`, send) : await send();
   ctx.secondWrite = outcome;
   const failed = !outcome.ok || outcome.status >= 400;
   deps.metrics.secondWrites.inc({ route, side: d.then, outcome: failed ? 'failed' : 'ok' });
