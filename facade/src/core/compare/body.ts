@@ -2,6 +2,7 @@
 // anything else by sha256. Bodies arrive decoded; identical bytes short-cut everything, so the
 // common "same answer" case costs one Buffer.equals.
 import { createHash } from 'node:crypto';
+import { parseJson } from './exact-number';
 import { diffJson } from './json-diff';
 import { normalize, type CompiledNormalizers } from './normalize';
 import { diffText } from './text-diff';
@@ -59,7 +60,7 @@ export function readBody(body: Uint8Array, contentType: string | undefined): Rea
   if (media !== 'json' && !LOOKS_LIKE_JSON.test(text)) return { kind: 'text', text };
   if (text.trim() === '') return { kind: 'empty', text };
   try {
-    return { kind: 'json', value: JSON.parse(text) as unknown };
+    return { kind: 'json', value: parseJson(text) };
   } catch {
     return media === 'json' ? { kind: 'invalid-json', text } : media === 'binary' ? { kind: 'binary' } : { kind: 'text', text };
   }

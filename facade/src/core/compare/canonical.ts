@@ -1,5 +1,6 @@
 // Canonical JSON: the same value always prints the same way (object keys sorted), so arrays can
 // be sorted by their items, and the human-readable diff shows only real changes, never key order.
+import { isExactNumber } from './exact-number';
 
 /** The JSON type of a parsed value; `type` differences are reported when these differ. */
 export type JsonType = 'null' | 'boolean' | 'number' | 'string' | 'array' | 'object';
@@ -7,6 +8,7 @@ export type JsonType = 'null' | 'boolean' | 'number' | 'string' | 'array' | 'obj
 /** JSON type of a parsed value (anything unexpected counts as `object`). */
 export function jsonType(value: unknown): JsonType {
   if (value === null) return 'null';
+  if (isExactNumber(value)) return 'number'; // a literal kept exact (exact-number.ts)
   if (Array.isArray(value)) return 'array';
   const t = typeof value;
   return t === 'boolean' || t === 'number' || t === 'string' ? t : 'object';
@@ -31,8 +33,11 @@ export function canonicalize(value: unknown): unknown {
 
 /** Canonical JSON text: sorted keys; `indent` 2 for the pretty form used in unified diffs. */
 export function canonicalJson(value: unknown, indent = 0): string {
-  return JSON.stringify(canonicalize(value), null, indent) ?? 'undefined';
+  // Exact numbers print as the literal the side sent, not as a marked string.
+  return (JSON.stringify(canonicalize(value), null, indent) ?? 'undefined').replace(EXACT_IN_JSON, '$1');
 }
+
+const EXACT_IN_JSON = /"\\u0000num:([-+0-9.eE]+)"/g;
 
 /**
  * Total order over JSON values used to sort arrays: numbers numerically, strings by code

@@ -4,6 +4,8 @@
 // evidence added later re-classify past comparisons (classify.ts does it, for live and reports).
 import type { GeneratedFact } from './generated';
 import type { Outcome } from './outcome';
+import { canonicalJson, isJsonObject } from '../compare/canonical';
+import { exactText, isExactNumber } from '../compare/exact-number';
 
 /** One differing path of one comparison. */
 export interface FieldFact {
@@ -59,7 +61,16 @@ export const MAX_VALUE_CHARS = 300;
 /** A value as stored: long strings and structures truncated so one comparison stays small. */
 export function truncateValue(value: unknown): unknown {
   if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (isExactNumber(value)) return exactText(value); // shown as its literal text
   if (typeof value === 'string') return value.length > MAX_VALUE_CHARS ? `${value.slice(0, MAX_VALUE_CHARS)}… (${value.length} chars)` : value;
-  const json = JSON.stringify(value);
-  return json.length > MAX_VALUE_CHARS ? `${json.slice(0, MAX_VALUE_CHARS)}… (${json.length} chars of JSON)` : value;
+  const json = canonicalJson(value);
+  return json.length > MAX_VALUE_CHARS ? `${json.slice(0, MAX_VALUE_CHARS)}… (${json.length} chars of JSON)` : withLiterals(value);
+}
+
+/** A copy with exact numbers (kept as marked text) shown as their literal text. */
+function withLiterals(value: unknown): unknown {
+  if (isExactNumber(value)) return exactText(value);
+  if (Array.isArray(value)) return value.map(withLiterals);
+  if (!isJsonObject(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withLiterals(v)]));
 }

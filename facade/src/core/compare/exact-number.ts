@@ -1,0 +1,28 @@
+// Exact numbers: JSON.parse reads every number as a double, so 9007199254740993 and
+// 9007199254740992 compare equal, which hides the very bug (64-bit ids stored as doubles) a
+// shadow comparison exists to catch. Bodies that differ and hold long digit runs are parsed
+// losslessly (lossless-json): a number a double cannot hold exactly stays its literal text,
+// marked, and is compared by that text. The equal-bytes fast path never gets here.
+import { isSafeNumber, parse } from 'lossless-json';
+
+/** Prefix of a number literal kept as text (a NUL cannot appear unescaped in JSON text). */
+export const EXACT_PREFIX = '\u0000num:';
+
+/** A run of 16 or more digits: the only way a literal can exceed a double's precision. */
+const LONG_DIGITS = /\d{16,}/;
+
+/** True when the value is a number literal kept as text. */
+export function isExactNumber(value: unknown): value is string {
+  return typeof value === 'string' && value.startsWith(EXACT_PREFIX);
+}
+
+/** The literal text of an exact number (for display). */
+export function exactText(value: string): string {
+  return value.slice(EXACT_PREFIX.length);
+}
+
+/** JSON.parse, except that numbers a double cannot hold exactly stay their literal (see above). Throws like JSON.parse. */
+export function parseJson(text: string): unknown {
+  if (!LONG_DIGITS.test(text)) return JSON.parse(text) as unknown;
+  return parse(text, null, (literal: string) => (isSafeNumber(literal) ? parseFloat(literal) : `${EXACT_PREFIX}${literal}`));
+}
