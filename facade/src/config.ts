@@ -94,6 +94,9 @@ const compare = z.strictObject({
   }).prefault({}),
   endpoints: z.array(z.string().regex(/^\//, 'must be a path template starting with "/" (e.g. "/api/profiles/:username")')).default(() => []),
   settleMs: z.number().int().min(0).max(60_000).default(0), // after a second write lands, reads wait this long before the shadow copy
+  // Bounded cardinality: endpoints per route and fields per endpoint; the overflow counts under "(other)".
+  maxEndpoints: z.number().int().min(1).max(100_000).default(500),
+  maxFieldsPerEndpoint: z.number().int().min(1).max(100_000).default(1000),
   headers: z.array(headerName).default(() => ['content-type', 'location', 'cache-control']),
   cookies: z.array(text).default(() => []), // set-cookie compared by these cookie names
   ignore: z.array(z.strictObject({ path: text, reason: text })).default(() => []),

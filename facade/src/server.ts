@@ -26,6 +26,7 @@ import { classifyRulesFor } from './io/classify-rules';
 import { ReaskBudget } from './io/reask-budget';
 import { WriteTracker } from './io/write-tracker';
 import { WriteOrder } from './io/write-order';
+import { EndpointCap } from './io/endpoint-cap';
 import { DivergenceRecorder, divergenceMetrics } from './io/divergence-recorder';
 import type { RepairDeps } from './io/divergence-repair';
 import { loadKey } from './io/divergence-seal';
@@ -137,8 +138,12 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   const flags = createFlags(config, store, runtimes, logger, opts);
   const comparisonStore = new DiffStoreWriter(store.db, config.diffStore);
   const routeConfigs = new Map(config.routes.map((r) => [r.name, r]));
-  const recorder = new ComparisonRecorder(comparisonStore, loadEvidence(store.db), metrics, logger,
-    (route) => classifyRulesFor(route, routeConfigs.get(route), []).generated);
+  const recorder = new ComparisonRecorder(comparisonStore, loadEvidence(store.db), metrics, logger, (route) => ({
+    generated: classifyRulesFor(route, routeConfigs.get(route), []).generated,
+    maxFields: routeConfigs.get(route)?.compare.maxFieldsPerEndpoint ?? 1000,
+  }));
+  const endpoints = new EndpointCap(logger, metrics.endpointOverflow);
+  for (const route of recorder.evidence.routeNames()) endpoints.seed(route, recorder.evidence.endpoints(route).keys());
   const divergenceKey = loadKey(config.state.db, process.env, true);
   const divergenceStore = new DivergenceStore(store.db, () => divergenceKey);
   const divergences = new DivergenceRecorder(divergenceStore, divergenceMetrics(metrics.registry, divergenceStore, runtimes.map((r) => r.config.name)), logger);
@@ -158,7 +163,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
     monolith, flags, forwarder: new Forwarder(), metrics, logger, sample: Math.random,
     // The comparison step gives the shadow slot back; this catches a request whose pipeline threw before it.
     onRequestDone: (ctx) => { releaseShadowSlot(ctx, deps); autoRollback.observe(ctx); opts.onRequestDone?.(ctx); },
-    shadows: new ShadowLimiter(), comparisons: { recorder, pool, reask: new ReaskBudget(), diffs: new ReaskBudget(), writes: new WriteTracker() }, divergences, writeOrder: new WriteOrder(), redaction,
+    shadows: new ShadowLimiter(), comparisons: { recorder, pool, reask: new ReaskBudget(), diffs: new ReaskBudget(), writes: new WriteTracker(), endpoints }, divergences, writeOrder: new WriteOrder(), redaction,
   };
   const repair: RepairDeps = {
     store: divergenceStore,

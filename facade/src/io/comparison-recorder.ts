@@ -13,6 +13,12 @@ export interface RecorderOptions { readonly flushMs: number; readonly maxBatch: 
 
 const DEFAULT_POLICY: ClassifyRules['generated'] = { toleranceMs: DEFAULT_GENERATED.toleranceMs, kinds: new Set(DEFAULT_GENERATED.kinds), exactFields: [] };
 
+/** Per-route settings the recorder needs: the generated-value policy and the field cap per endpoint. */
+export interface RouteSettings { readonly generated: ClassifyRules['generated']; readonly maxFields: number }
+
+/** The field that fields past an endpoint's cap count under. */
+export const OTHER_FIELDS = '(other fields)';
+
 export class ComparisonRecorder {
   private queue: ComparisonRecord[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -25,18 +31,18 @@ export class ComparisonRecorder {
     readonly evidence: EvidenceBook,
     private readonly metrics: FacadeMetrics,
     private readonly logger: Logger,
-    private readonly generated: (route: string) => ClassifyRules['generated'] = () => DEFAULT_POLICY,
+    private readonly settings: (route: string) => RouteSettings = () => ({ generated: DEFAULT_POLICY, maxFields: 1000 }),
     private readonly opts: RecorderOptions = { flushMs: 50, maxBatch: 500, maxQueue: 20_000 },
   ) {}
 
   /** The route's classification rules (ignore rules as compiled for the comparison engine, generated policy). */
   rulesFor(route: string): ClassifyRules {
-    return this.rules.get(route) ?? { ignore: [], generated: this.generated(route) };
+    return this.rules.get(route) ?? { ignore: [], generated: this.settings(route).generated };
   }
 
   /** RulesWatcher target: the route's ignore rules changed. */
   setRules(route: string, compiled: CompiledRules): void {
-    this.rules.set(route, { ignore: compiled.ignore, generated: this.generated(route) });
+    this.rules.set(route, { ignore: compiled.ignore, generated: this.settings(route).generated });
   }
 
   /**
@@ -46,6 +52,7 @@ export class ComparisonRecorder {
   add(input: ComparisonRecord): ComparisonRecord {
     let record = input;
     if (isVerdict(record.outcome)) {
+      record = this.capFields(record);
       this.evidence.add(record);
       record = { ...record, outcome: classifyComparison(record, this.rulesFor(record.route), this.evidence).verdict };
     }
@@ -59,6 +66,19 @@ export class ComparisonRecorder {
     if (this.queue.length >= this.opts.maxBatch) this.flush();
     else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.opts.flushMs).unref();
     return record;
+  }
+
+  /** Fields new to an endpoint that has reached its cap count under one `(other fields)` field. */
+  private capFields(record: ComparisonRecord): ComparisonRecord {
+    const known = this.evidence.endpoints(record.route).get(record.endpoint)?.fields;
+    const cap = this.settings(record.route).maxFields;
+    if (!known || known.size < cap) return record;
+    const fold = (f: string): string => (known.has(f) ? f : OTHER_FIELDS);
+    if (record.facts.every((f) => known.has(f.field)) && record.selfFields.every((f) => known.has(f))) return record;
+    return {
+      ...record, facts: record.facts.map((f) => (known.has(f.field) ? f : { ...f, field: OTHER_FIELDS })),
+      selfFields: [...new Set(record.selfFields.map(fold))],
+    };
   }
 
   /** Called after each batch is committed (tests await comparisons with it). */

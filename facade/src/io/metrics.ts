@@ -15,6 +15,7 @@ export interface FacadeMetrics {
   readonly comparisons: Counter<'route' | 'outcome'>;
   readonly shadowDrops: Counter<'route' | 'reason'>;
   readonly autoRollbacks: Counter<'route'>;
+  readonly endpointOverflow: Counter<'route'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): FacadeMetrics {
@@ -37,5 +38,6 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): FacadeMe
     comparisons: new Counter({ name: 'strangler_comparisons_total', help: 'Comparisons by route and outcome', labelNames: ['route', 'outcome'], registers }),
     shadowDrops: new Counter({ name: 'strangler_shadow_dropped_total', help: 'Shadow requests not sent (in-flight limit, body too large)', labelNames: ['route', 'reason'], registers }),
     autoRollbacks: new Counter({ name: 'strangler_auto_rollbacks_total', help: 'Routes moved back a stage by the facade itself', labelNames: ['route'], registers }),
+    endpointOverflow: new Counter({ name: 'strangler_endpoint_overflow_total', help: 'Comparisons counted under "(other)" because the route reached compare.maxEndpoints', labelNames: ['route'], registers }),
   };
 }

@@ -49,6 +49,8 @@ export interface ComparisonDeps {
   readonly reask: import('../io/reask-budget').ReaskBudget;
   /** Budget of unified body diffs per route (they cost ~15x the structural diff; samples suffice). */
   readonly diffs: import('../io/reask-budget').ReaskBudget;
+  /** Endpoints per route, bounded (compare.maxEndpoints). */
+  readonly endpoints: import('../io/endpoint-cap').EndpointCap;
   /** Dual writes in flight per route (reads after writes). */
   readonly writes: import('../io/write-tracker').WriteTracker;
 }

@@ -18,20 +18,21 @@ export type Base = Omit<ComparisonRecord, 'outcome' | 'reason' | 'facts' | 'reas
 
 const patternCache = new WeakMap<readonly string[], EndpointPattern[]>();
 
-/** The endpoint of this request, with the route's own endpoint patterns winning. */
-export function endpointFor(ctx: RequestContext): string {
+/** The endpoint of this request, with the route's own endpoint patterns winning, bounded per route. */
+export function endpointFor(ctx: RequestContext, c: ComparisonDeps): string {
   if (ctx.endpoint) return ctx.endpoint;
-  const sources = ctx.runtime?.config.compare.endpoints ?? [];
-  let patterns = patternCache.get(sources);
-  if (!patterns) { patterns = sources.map(compileEndpointPattern); patternCache.set(sources, patterns); }
-  ctx.endpoint = endpointOf(ctx.req.method ?? 'GET', ctx.path, patterns);
+  const cmp = ctx.runtime!.config.compare;
+  let patterns = patternCache.get(cmp.endpoints);
+  if (!patterns) { patterns = cmp.endpoints.map(compileEndpointPattern); patternCache.set(cmp.endpoints, patterns); }
+  const method = ctx.req.method ?? 'GET';
+  ctx.endpoint = c.endpoints.resolve(routeLabel(ctx), endpointOf(method, ctx.path, patterns), method, cmp.maxEndpoints);
   return ctx.endpoint;
 }
 
-export function base(ctx: RequestContext, primarySide: Side): Base {
+export function base(ctx: RequestContext, primarySide: Side, c: ComparisonDeps): Base {
   const p = ctx.primary;
   return {
-    at: new Date().toISOString(), route: routeLabel(ctx), endpoint: endpointFor(ctx), stage: ctx.decision!.stage, kind: ctx.decision!.kind,
+    at: new Date().toISOString(), route: routeLabel(ctx), endpoint: endpointFor(ctx, c), stage: ctx.decision!.stage, kind: ctx.decision!.kind,
     method: ctx.req.method ?? 'GET', path: ctx.path, requestId: ctx.requestId, primarySide,
     primaryStatus: p?.kind === 'answered' ? p.status : null, primaryMs: p && 'ms' in p ? p.ms : null,
   };
@@ -84,7 +85,7 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
   const d = ctx.decision!;
   const rt = ctx.runtime!;
   const cap = rt.config.compare.maxBodyBytes;
-  const b = base(ctx, ctx.answeredBy ?? d.primary);
+  const b = base(ctx, ctx.answeredBy ?? d.primary, c);
   if (ctx.shadowSkipped) return unmatched(b, 'skipped', ctx.shadowSkipped);
   const shadowOut = await ctx.shadow!;
   const shadowFacts = { shadowStatus: shadowOut.ok ? shadowOut.status : null, shadowMs: shadowOut.ms };
@@ -115,12 +116,12 @@ async function record(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps):
   try {
     let record: ComparisonRecord | null = null;
     if (d.kind === 'read' && (ctx.shadow || ctx.shadowSkipped)) record = await compareRead(ctx, deps, c);
-    else if (d.kind === 'write' && d.then !== null) record = await compareWrite(ctx, c, base(ctx, d.primary));
+    else if (d.kind === 'write' && d.then !== null) record = await compareWrite(ctx, c, base(ctx, d.primary, c));
     if (record) c.recorder.add(record);
   } catch (err) {
     // The compare pool was full (or closing): a skipped comparison, recorded with its reason.
     if (err instanceof CompareSkipped) {
-      c.recorder.add(unmatched(base(ctx, ctx.answeredBy ?? d.primary), 'skipped', err.reason));
+      c.recorder.add(unmatched(base(ctx, ctx.answeredBy ?? d.primary, c), 'skipped', err.reason));
       return undefined;
     }
     // A comparison bug must never reach the client (who already has the answer) nor crash the facade.
