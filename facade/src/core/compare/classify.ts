@@ -51,7 +51,8 @@ export interface Classified {
   readonly ignored: readonly IgnoredDifference[];
 }
 
-function firstMatch(path: string, rules: readonly CompiledIgnoreRule[]): CompiledIgnoreRule | undefined {
+/** The first rule that covers `path` (a rule that throws matches nothing). */
+export function firstMatch(path: string, rules: readonly CompiledIgnoreRule[]): CompiledIgnoreRule | undefined {
   for (const rule of rules) {
     try {
       if (rule.pattern.covers(path)) return rule;

@@ -2,7 +2,7 @@
 // what is known now: ignore rules, the generated-value policy and the endpoint's noise evidence.
 // Called when a comparison is recorded and again by every reader, so later rules and evidence
 // re-classify the past. Pure.
-import type { CompiledIgnoreRule } from '../compare/classify';
+import { firstMatch, type CompiledIgnoreRule } from '../compare/classify';
 import type { EvidenceBook } from './evidence';
 import { withinPolicy, type GeneratedPolicy } from './generated';
 import { verdictOf, type FieldClass, type Verdict } from './outcome';
@@ -28,16 +28,7 @@ export interface Classed {
   readonly fields: readonly ClassedField[];
 }
 
-function ignoredBy(path: string, rules: readonly CompiledIgnoreRule[]): CompiledIgnoreRule | undefined {
-  for (const r of rules) {
-    try {
-      if (r.pattern.covers(path)) return r;
-    } catch {
-      // a rule that throws matches nothing (rules are validated when added)
-    }
-  }
-  return undefined;
-}
+const ignoredBy = firstMatch;
 
 function classOne(c: ComparisonFacts, field: string, facts: readonly FieldFact[], rules: ClassifyRules, book: EvidenceBook): ClassedField {
   const example = facts[0]!;
