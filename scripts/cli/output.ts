@@ -1,6 +1,8 @@
 // Terminal output for the `strangler` CLI: plain-text tables (tables by default, `--json` as the
 // stable contract), ✓/✗ marks, number and time formatting, and ANSI colour only on a TTY.
+// Escaping and column width come from cli/terminal.ts, the one place the text report uses too.
 import type { Writable } from 'node:stream';
+import { tableLines } from './terminal';
 
 /** A writable the CLI prints to; `isTTY` decides whether colour is used. */
 export type Out = Writable & { readonly isTTY?: boolean };
@@ -8,27 +10,21 @@ export type Out = Writable & { readonly isTTY?: boolean };
 /** One column of a table: its header and how to read a cell from a row. */
 export interface Column<T> {
   readonly header: string;
+  /** The cell's text: data, shown with its control characters made visible. */
   readonly cell: (row: T) => string;
   /** Right-align (numbers). */
   readonly right?: boolean;
 }
 
 /**
- * Renders rows as an aligned table (two spaces between columns, header underlined with dashes).
+ * Renders rows as an aligned table (two spaces between columns, header underlined with dashes),
+ * columns as wide as their widest cell on a terminal (East Asian wide characters take two).
  * An empty row list prints `empty` instead, so a listing never looks broken.
  */
 export function table<T>(rows: readonly T[], columns: readonly Column<T>[], empty = '(none)'): string {
   if (rows.length === 0) return `${empty}\n`;
-  const cells = rows.map((r) => columns.map((c) => c.cell(r)));
-  const widths = columns.map((c, i) => Math.max(width(c.header), ...cells.map((row) => width(row[i]))));
-  const line = (values: readonly string[]): string =>
-    values
-      .map((v, i) => (columns[i].right ? pad(v, widths[i], 'left') : i === values.length - 1 ? v : pad(v, widths[i], 'right')))
-      .join('  ')
-      .trimEnd();
-  const header = line(columns.map((c) => c.header));
-  const rule = line(widths.map((w) => '-'.repeat(w)));
-  return [header, rule, ...cells.map(line)].join('\n') + '\n';
+  const lines = tableLines(columns.map((c) => ({ title: c.header, right: c.right })), rows.map((r) => columns.map((c) => c.cell(r))), { rule: true });
+  return `${lines.join('\n')}\n`;
 }
 
 /** `--json` output: two-space indented, one trailing newline. */
@@ -77,14 +73,4 @@ export function paintFor(out: Out, env: NodeJS.ProcessEnv): Paint {
 /** ✓ or ✗, coloured when `paint` colours. */
 export function mark(pass: boolean, paint: Paint = plain): string {
   return pass ? paint.green('✓') : paint.red('✗');
-}
-
-function width(s: string): number {
-  // Strip ANSI codes so coloured cells still line up.
-  return [...s.replace(/\u001b\[\d+m/g, '')].length;
-}
-
-function pad(s: string, w: number, side: 'left' | 'right'): string {
-  const fill = ' '.repeat(Math.max(0, w - width(s)));
-  return side === 'left' ? fill + s : s + fill;
 }

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { withBackend, type IgnoreView } from '../cli/backend';
 import { CliError, type CliDeps } from '../cli/context';
 import { json, table, time, type Column } from '../cli/output';
+import { safe } from '../cli/terminal';
 
 const COLUMNS: readonly Column<IgnoreView>[] = [
   { header: 'ROUTE', cell: (r) => r.route },
@@ -42,7 +43,7 @@ export function register(program: Command, deps: CliDeps): Command {
       if (problem !== null) throw new CliError(`invalid ignore pattern "${pattern}": ${problem}`);
       if (opts.reason.trim() === '') throw new CliError('--reason must not be empty: it is shown next to every difference this rule hides');
       const rule = await withBackend(cmd, deps, (backend) => backend.addIgnore(route, pattern, opts.reason));
-      deps.stdout.write(`${rule.route}: ignoring ${rule.path} (${rule.reason})\n`);
+      deps.stdout.write(safe`${rule.route}: ignoring ${rule.path} (${rule.reason})` + '\n');
     });
 
   ignore
@@ -62,7 +63,7 @@ export function register(program: Command, deps: CliDeps): Command {
     .argument('<pattern>', 'the pattern exactly as listed')
     .action(async (route: string, pattern: string, _opts: unknown, cmd: Command) => {
       await withBackend(cmd, deps, (backend) => backend.removeIgnore(route, pattern));
-      deps.stdout.write(`${route}: no longer ignoring ${pattern}\n`);
+      deps.stdout.write(safe`${route}: no longer ignoring ${pattern}` + '\n');
     });
   return ignore;
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { FacadeConfigInput } from '../../facade/src/config';
 import { CliError, configModule, EXIT_FAILED, parseHttpUrl, type CliDeps } from '../cli/context';
+import { visible } from '../cli/terminal';
 
 interface InitOptions { monolith: string; out?: string; force?: boolean }
 
@@ -84,6 +85,6 @@ Examples:
         `  2. strangler${withConfig} facade                     # run the facade; send your traffic to it`,
         `  3. strangler${withConfig} route set example dualwrite --reason "service deployed"`,
         '',
-      ].join('\n'));
+      ].map(visible).join('\n')); // paths and the URL are the user's, shown as typed but never obeyed
     });
 }

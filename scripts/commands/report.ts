@@ -8,6 +8,7 @@ import { DurationError, parseDuration } from '../../facade/src/core/duration';
 import { withBackend } from '../cli/backend';
 import type { CliDeps } from '../cli/context';
 import { json, useColor } from '../cli/output';
+import { safe } from '../cli/terminal';
 
 interface ReportOptions { since?: string; json?: boolean; markdown?: boolean; html?: string }
 
@@ -47,7 +48,7 @@ Examples:
         const file = path.resolve(deps.cwd, opts.html);
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, (await import('../report/html')).renderHtml(report));
-        deps.stdout.write(`wrote ${path.relative(deps.cwd, file) || file} (${report.routes.length} route${report.routes.length === 1 ? '' : 's'})\n`);
+        deps.stdout.write(safe`wrote ${path.relative(deps.cwd, file) || file}` + ` (${report.routes.length} route${report.routes.length === 1 ? '' : 's'})\n`);
       } else {
         const { renderText } = await import('../report/text');
         deps.stdout.write(renderText(report, { color: useColor(deps.stdout, deps.env) }));

@@ -7,6 +7,7 @@ import { nextStage, type Stage } from '../../facade/src/core/stages';
 import { withBackend, type RouteView } from '../cli/backend';
 import { CliError, EXIT_FAILED, parsePercent, type CliDeps } from '../cli/context';
 import { json, mark, paintFor, type Paint } from '../cli/output';
+import { displayWidth, pad, safe, visible } from '../cli/terminal';
 import { describeChange } from './route-set';
 
 interface PromoteOptions { percent?: number; reason?: string; force?: boolean; json?: boolean }
@@ -18,11 +19,12 @@ export function promotionTarget(view: Pick<RouteView, 'stage' | 'rollout'>): Sta
 
 /** The gate as printed: a heading, then one line per check with its figures and why. */
 export function describeGate(result: GateResult, paint: Paint): string {
-  const width = Math.max(...result.checks.map((c) => c.name.length));
-  const lines = [`gate ${result.route}: ${result.from} → ${result.to}`];
+  const width = Math.max(...result.checks.map((c) => displayWidth(visible(c.name))));
+  const lines = [safe`gate ${result.route}: ${result.from} → ${result.to}`];
   for (const c of result.checks) {
-    lines.push(`  ${mark(c.pass, paint)} ${c.name.padEnd(width)}  ${c.figures}`);
-    lines.push(`    ${' '.repeat(width)}  ${c.message}`);
+    // The mark's colour is ours; everything else may carry data (the route name, figures).
+    lines.push(`  ${mark(c.pass, paint)} ${pad(visible(c.name), width)}  ${visible(c.figures)}`);
+    lines.push(`    ${' '.repeat(width)}  ${visible(c.message)}`);
   }
   return `${lines.join('\n')}\n`;
 }

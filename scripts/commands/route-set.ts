@@ -7,6 +7,7 @@ import type { AuditEntry } from '../../facade/src/io/state-store';
 import { withBackend, type RouteView } from '../cli/backend';
 import { parsePercent, type CliDeps } from '../cli/context';
 import { json } from '../cli/output';
+import { visible } from '../cli/terminal';
 
 interface SetOptions { percent?: number; reason?: string; force?: boolean; json?: boolean }
 
@@ -15,7 +16,8 @@ export function describeChange(entry: AuditEntry, before: Pick<RouteView, 'stage
   const from = before.rollout ? `${before.stage} (${before.rollout.percent} % at ${before.rollout.stage})` : before.stage;
   const to = entry.percent !== null ? `${entry.to} (${entry.percent} % of contexts; the rest at ${before.stage})` : entry.to;
   const same = before.rollout === null && entry.percent === null && before.stage === entry.to ? ' (unchanged)' : '';
-  return `${entry.route}: ${from} → ${to}${same}${entry.forced ? ' [forced]' : ''}`;
+  // One uncoloured line of data (the route's name, as an admin API answered it too): escaped whole.
+  return visible(`${entry.route}: ${from} → ${to}${same}${entry.forced ? ' [forced]' : ''}`);
 }
 
 export function register(route: Command, deps: CliDeps): Command {

@@ -1,7 +1,9 @@
 // Wording and number formats shared by the report renderers (text, Markdown, HTML), so the
 // three say the same thing the same way: rates as `12.3 %`, missing figures as `—`, one
-// verdict sentence per route, one summary line per endpoint. Pure; escaping is each renderer's job.
+// verdict sentence per route, one summary line per endpoint. Pure; escaping is each renderer's job
+// (control characters for a terminal: cli/terminal.ts).
 import { formatDuration } from '../../facade/src/core/duration';
+import { truncate } from '../cli/terminal';
 import type { DivergenceRow, EndpointFindings, FieldFinding, Report, RouteReport, StageChange } from '../../facade/src/core/report-types';
 
 /** Shown wherever a figure has no value (no samples, nothing to divide by). */
@@ -34,11 +36,14 @@ export function when(iso: string | null): string {
   return iso === null ? NONE : `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 }
 
-/** A difference value as compact JSON, cut to `max` characters; `(absent)` when the side lacks it. */
+/**
+ * A difference value as compact JSON, cut to `max` terminal columns (a wide character counts two,
+ * and no character is split in half); `(absent)` when the side lacks it.
+ */
 export function value(v: unknown, max = 80): string {
   if (v === undefined) return '(absent)';
   const text = typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return truncate(text, max);
 }
 
 /** `last 15m (since … UTC)` or `all retained comparisons`. */

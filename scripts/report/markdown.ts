@@ -2,23 +2,24 @@
 // into a pull request: a heading per route, pipe tables, the endpoints ranked by real-difference
 // rate with their real fields and example diffs in ```diff fences, then unjudged, generated, noise,
 // ignored and divergences (view.ts gives the order). Data strings are escaped for their context:
-// table cells, inline code, or a fence longer than any backtick run inside it.
+// table cells, inline code, or a fence longer than any backtick run inside it; control characters
+// (ANSI escapes, bidi overrides) are made visible, since the Markdown is printed to a terminal first.
 import type { Report, RouteReport } from '../../facade/src/core/report-types';
 import { OUTCOMES } from '../../facade/src/core/report-types';
 import { changeText, count, divergenceStatus, endpointSummary, firstLastText, moreEndpointsText, ms, NONE, pct, requestText, seenText, stageText, status, valuesText, verdict, when, windowText } from './format';
 import { capped, exampleSides, routeView, type FieldRow, type RouteView } from './view';
+import { visible, visibleLines } from '../cli/terminal';
 
 /** Plain text for a table cell or a line: HTML and Markdown specials escaped, one line. */
 export function mdText(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, ' ')
+  return visible(text.replace(/[\r\n]+/g, ' '))
     .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
     .replace(/([\\`*_[\]|#~])/g, '\\$1');
 }
 
 /** Inline code that survives backticks in the text, and pipes in a table cell (GFM honours `\|` in table code spans). */
 export function mdCode(text: string, inTable = false): string {
-  const flat = text.replace(/[\r\n]+/g, ' ');
+  const flat = visible(text.replace(/[\r\n]+/g, ' '));
   const oneLine = inTable ? flat.replace(/\|/g, '\\|') : flat;
   const longest = Math.max(0, ...(oneLine.match(/`+/g) ?? []).map((run) => run.length));
   const ticks = '`'.repeat(longest + 1);
@@ -30,7 +31,7 @@ export function mdCode(text: string, inTable = false): string {
 export function mdFence(lang: string, content: string): string {
   const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(Math.max(3, longest + 1));
-  return `${fence}${lang}\n${content.replace(/\n$/, '')}\n${fence}`;
+  return `${fence}${lang}\n${visibleLines(content.replace(/\n$/, ''))}\n${fence}`;
 }
 
 function pipeTable(header: readonly string[], align: readonly ('l' | 'r')[], rows: readonly string[][]): string {

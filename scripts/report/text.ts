@@ -2,10 +2,12 @@
 // status tables, then the findings in reading order (view.ts): endpoints ranked by real-difference
 // rate with their real fields and examples, unjudged, generated, noise with its evidence, ignored,
 // divergences. ANSI colour only when asked (the CLI passes process.stdout.isTTY). Every string from
-// the data has its control characters made visible, so an upstream answer can't drive the terminal.
+// the data has its control characters made visible (tables do it themselves, cli/terminal.ts), so an
+// upstream answer can't drive the terminal.
 import type { FieldFinding, Report, RouteReport } from '../../facade/src/core/report-types';
 import { OUTCOMES } from '../../facade/src/core/report-types';
 import { changeText, count, divergenceStatus, endpointSummary, firstLastText, moreEndpointsText, ms, NONE, pct, seenText, stageText, status, valuesText, verdict, when, windowText, type Tone } from './format';
+import { tableLines, visible } from '../cli/terminal';
 import { capped, exampleSides, routeView, type FieldRow, type NoiseRow, type RouteView } from './view';
 
 export interface TextOptions {
@@ -15,26 +17,24 @@ export interface TextOptions {
 
 type Paint = (code: string, text: string) => string;
 
-/** Control characters (C0, DEL, C1) as visible `\xNN`, so escape sequences in data are shown, not obeyed. */
-export function visible(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
 const TONE: Record<Tone, string> = { good: '32', bad: '31', warn: '33', none: '2' };
 const CLASS_TONE: Record<FieldFinding['class'], string> = { real: '31', unjudged: '35', generated: '36', noise: '33', ignored: '2' };
 
 interface Column { readonly title: string; readonly right?: boolean }
 
-/** An aligned table; `paintCell` may colour a cell after padding (widths count plain text only). */
+/**
+ * An aligned, indented table with a bold header (cli/terminal.ts: cells escaped, widths in terminal
+ * columns); `paintCell` may colour a cell's text.
+ */
 function table(paint: Paint, columns: readonly Column[], rows: readonly string[][], paintCell?: (row: number, col: number) => string | null): string[] {
-  const widths = columns.map((c, i) => Math.max(c.title.length, ...rows.map((r) => r[i].length)));
-  const pad = (text: string, i: number): string => (columns[i].right ? text.padStart(widths[i]) : text.padEnd(widths[i]));
-  const header = columns.map((c, i) => pad(c.title, i)).join('  ');
-  const lines = rows.map((r, ri) => r.map((cell, ci) => {
-    const code = paintCell?.(ri, ci) ?? null;
-    return code ? paint(code, pad(cell, ci)) : pad(cell, ci);
-  }).join('  ').trimEnd());
-  return [paint('1', header.trimEnd()), ...lines].map((l) => `  ${l}`);
+  return tableLines(columns, rows, {
+    indent: '  ',
+    header: (line) => paint('1', line),
+    paint: (ri, ci) => {
+      const code = paintCell?.(ri, ci) ?? null;
+      return code ? (text) => paint(code, text) : null;
+    },
+  });
 }
 
 function outcomes(paint: Paint, r: RouteReport): string[] {
@@ -75,7 +75,7 @@ function endpointBlock(paint: Paint, r: RouteReport, e: RouteView['endpoints'][n
   const head = `  ${paint('1', `#${e.rank} ${visible(e.endpoint.endpoint)}`)}`;
   const lines = [head, `     ${visible(endpointSummary(e.endpoint))}`, paint('2', `     ${visible(firstLastText(e.endpoint))}`)];
   if (e.real.length === 0) return lines;
-  const rows = e.real.map((f) => [visible(f.field), count(f.count), pct(f.rate), visible(f.why)]);
+  const rows = e.real.map((f) => [f.field, count(f.count), pct(f.rate), f.why]);
   lines.push(...table(paint, fieldCols(['real field']), rows, (_ri, ci) => (ci === 0 ? CLASS_TONE.real : null)).map((l) => `   ${l}`));
   const sides = exampleSides(r);
   for (const f of e.real) {
@@ -94,7 +94,7 @@ const more = (paint: Paint, n: number, what: string): string[] => (n > 0 ? [pain
 /** Fields of one class across endpoints, with an example request for the ones a person must judge. */
 function classTable(paint: Paint, r: RouteReport, all: readonly FieldRow[], withExample: boolean): string[] {
   const { shown: rows, more: left } = capped(all);
-  const cells = rows.map((x) => [visible(x.endpoint), visible(x.finding.field), count(x.finding.count), pct(x.finding.rate), visible(x.finding.why)]);
+  const cells = rows.map((x) => [x.endpoint, x.finding.field, count(x.finding.count), pct(x.finding.rate), x.finding.why]);
   const lines = table(paint, fieldCols(['endpoint', 'field']), cells, (ri, ci) => (ci === 1 ? CLASS_TONE[rows[ri].finding.class] : null));
   lines.push(...more(paint, left, 'fields'));
   if (!withExample) return lines;
@@ -105,14 +105,14 @@ function classTable(paint: Paint, r: RouteReport, all: readonly FieldRow[], with
 
 function noiseTable(paint: Paint, all: readonly NoiseRow[]): string[] {
   const { shown: rows, more: left } = capped(all);
-  const cells = rows.map((x) => [visible(x.endpoint), visible(x.field), x.count > 0 ? count(x.count) : NONE, pct(x.rate), visible(x.why)]);
+  const cells = rows.map((x) => [x.endpoint, x.field, x.count > 0 ? count(x.count) : NONE, pct(x.rate), x.why]);
   const cols = [{ title: 'endpoint' }, { title: 'field' }, { title: 'count', right: true }, { title: 'rate', right: true }, { title: 'evidence' }];
   return [...table(paint, cols, cells, (_ri, ci) => (ci === 1 ? CLASS_TONE.noise : null)), ...more(paint, left, 'fields')];
 }
 
 function divergenceTable(paint: Paint, r: RouteReport): string[] {
   const { shown, more: left } = capped(r.divergences);
-  const rows = shown.map((d) => [visible(when(d.at)), visible(`${d.method} ${d.path}`), visible(divergenceStatus(d)), visible(d.reason)]);
+  const rows = shown.map((d) => [when(d.at), `${d.method} ${d.path}`, divergenceStatus(d), d.reason]);
   const lines = table(paint, [{ title: 'at' }, { title: 'request' }, { title: 'write → second write' }, { title: 'reason' }], rows, (_ri, ci) => (ci === 3 ? '35' : null));
   return [...lines, ...more(paint, left, 'divergences')];
 }
@@ -146,7 +146,7 @@ function routeSection(paint: Paint, r: RouteReport): string[] {
   if (r.total === 0) {
     lines.push(paint('2', '  Comparisons start once the route is at shadow or live (reads), or dualwrite and later (writes).'));
   } else {
-    if (!r.coverage.complete) lines.push(paint('33', `  counts cover the newest ${count(r.coverage.rows)} retained comparisons (since ${when(r.coverage.oldestAt)}); older rows were pruned`));
+    if (!r.coverage.complete) lines.push(paint('33', `  counts cover the newest ${count(r.coverage.rows)} retained comparisons (since ${visible(when(r.coverage.oldestAt))}); older rows were pruned`));
     lines.push('', ...outcomes(paint, r), '', ...sides(paint, r), '', paint('1', '  Status pairs'), ...pairs(paint, r));
   }
   lines.push(...findings(paint, r));
@@ -156,7 +156,7 @@ function routeSection(paint: Paint, r: RouteReport): string[] {
 /** The whole report as terminal text; ends with a newline. */
 export function renderText(report: Report, options: TextOptions): string {
   const paint: Paint = options.color ? (code, text) => `\u001b[${code}m${text}\u001b[0m` : (_code, text) => text;
-  const head = [paint('1', 'Shadow-diff report'), paint('2', `window: ${windowText(report)} · generated ${when(report.generatedAt)}`)];
+  const head = [paint('1', 'Shadow-diff report'), paint('2', visible(`window: ${windowText(report)} · generated ${when(report.generatedAt)}`))];
   if (report.routes.length === 0) return [...head, '', `no routes to report ${NONE} add one to the config`].join('\n') + '\n';
   const sections = report.routes.map((r) => routeSection(paint, r).join('\n'));
   return [...head, '', sections.join('\n\n')].join('\n') + '\n';

@@ -42,3 +42,27 @@ export function effectiveStage(
   const b = contextKey ? bucket(routeName, contextKey, hashHex) : Math.floor(sample() * BUCKETS);
   return b < rollout.percent * 1000 ? rollout.stage : state.stage;
 }
+
+/**
+ * The context key a Cookie request header carries in cookie `name`: the first cookie of that name,
+ * its double quotes removed (RFC 6265 allows `uid="42"`, the same user as `uid=42`, so the same
+ * bucket), then percent-decoded when it decodes. Null when the cookie is absent or empty.
+ */
+export function cookieContextKey(cookieHeader: string, name: string): string | null {
+  for (const part of cookieHeader.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0 || part.slice(0, eq).trim() !== name) continue;
+    const raw = part.slice(eq + 1).trim();
+    const value = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw;
+    return decodeIfEncoded(value) || null;
+  }
+  return null;
+}
+
+function decodeIfEncoded(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s; // a lone `%` is part of the key, not an encoding
+  }
+}

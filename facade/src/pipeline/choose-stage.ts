@@ -1,6 +1,7 @@
 // Step 2: ask the flag provider which stage this request runs at (rollouts are sticky per
 // context key), then look up the decision: who answers, who is compared, who gets the second write.
 import { decide } from '../core/decide';
+import { cookieContextKey } from '../core/rollout';
 import type { FacadeConfig } from '../config';
 import type { Step } from './context';
 import type { IncomingMessage } from 'node:http';
@@ -13,16 +14,7 @@ export function contextKeyOf(req: IncomingMessage, source: FacadeConfig['context
     return key ? key : null;
   }
   const cookie = req.headers.cookie;
-  if (!cookie) return null;
-  for (const part of cookie.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === source.cookie) return decodeURIComponentSafe(part.slice(eq + 1).trim()) || null;
-  }
-  return null;
-}
-
-function decodeURIComponentSafe(s: string): string {
-  try { return decodeURIComponent(s); } catch { return s; }
+  return cookie ? cookieContextKey(cookie, source.cookie) : null;
 }
 
 export const chooseStage: Step = (ctx, deps) => {

@@ -1,5 +1,5 @@
 // Rollout bucketing: deterministic, sticky per context key, in proportion, and independent of call order.
-import { bucket, effectiveStage } from '../../src/core/rollout';
+import { bucket, cookieContextKey, effectiveStage } from '../../src/core/rollout';
 import { aState, sha1Hex } from '../helpers/builders';
 
 const never = () => {
@@ -79,5 +79,34 @@ describe('effectiveStage', () => {
     ['a 100 % rollout', aState('shadow', { stage: 'live', percent: 100 }), 'live'],
   ] as const)('with %s every context runs at %s', (_label, state, stage) => {
     for (const k of keys.slice(0, 100)) expect(effectiveStage(state, 'catalog', k, sha1Hex, never)).toBe(stage);
+  });
+});
+
+describe('cookieContextKey', () => {
+  it.each([
+    ['uid=42', '42'],
+    ['uid="42"', '42'],
+    ['theme=dark; uid="42"; lang=en', '42'],
+    ['  uid = "42" ', '42'],
+    ['uid=%22quoted%22', '"quoted"'], // percent-encoded quotes are part of the value, not RFC quoting
+    ['uid="a%20b"', 'a b'],
+    ['uid=100%', '100%'],
+    ['uid="', '"'],
+    ['uid=7; uid=8', '7'],
+  ])('%s gives the key %s', (header, key) => {
+    expect(cookieContextKey(header, 'uid')).toBe(key);
+  });
+
+  it.each(['theme=dark', 'uid=', 'uid=""', 'xuid=42', ''])('%s gives no key', (header) => {
+    expect(cookieContextKey(header, 'uid')).toBeNull();
+  });
+
+  it('a quoted cookie lands in the same bucket as the unquoted one, for every user of a 50 % rollout', () => {
+    const half = aState('shadow', { stage: 'live', percent: 50 });
+    const stage = (header: string) => effectiveStage(half, 'catalog', cookieContextKey(header, 'uid'), sha1Hex, never);
+    const users = keys.slice(0, 400);
+    for (const k of users) expect(stage(`uid="${k}"`)).toBe(stage(`uid=${k}`));
+    // Both halves are exercised, so a quoted key bucketed on its own would have been caught.
+    expect(new Set(users.map((k) => stage(`uid=${k}`)))).toEqual(new Set(['live', 'shadow']));
   });
 });

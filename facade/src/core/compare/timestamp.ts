@@ -17,8 +17,11 @@ const SECONDS_LIMIT = 1e11;
 
 function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number | null {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
-  const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  return new Date(t).getUTCDate() === d ? t : null; // rejects 2024-02-30
+  // Not Date.UTC: it reads the years 0-99 as 1900-1999, and `0099-01-01` is the year 99 as written.
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d);
+  date.setUTCHours(h, mi, s, ms);
+  return date.getUTCDate() === d ? date.getTime() : null; // rejects 2024-02-30
 }
 
 function parseOffset(offset: string | undefined): number {

@@ -48,6 +48,7 @@ describe('normalizers', () => {
     ['timestamp: epoch milliseconds equal epoch seconds', [{ kind: 'timestamp', path: '$..at' }], { x: { at: 1709294400000 } }, { x: { at: 1709294400 } }, []],
     ['timestamp: different instants differ', [{ kind: 'timestamp', path: '$.at' }], { at: '2024-03-01T12:00:00Z' }, { at: '2024-03-01T12:00:01Z' }, ['$.at']],
     ['timestamp: a value that is not a timestamp differs', [{ kind: 'timestamp', path: '$.at' }], { at: 'soon' }, { at: '2024-03-01T12:00:00Z' }, ['$.at']],
+    ['timestamp: the year 0099 is not 1999', [{ kind: 'timestamp', path: '$.at' }], { at: '0099-01-01' }, { at: '1999-01-01' }, ['$.at']],
   ])('%s', (_name, normalizers, primary, shadow, expected) => {
     expect(pathsOf(diffWith(normalizers, primary, shadow))).toEqual(expected);
   });
@@ -84,7 +85,23 @@ describe('timestamps', () => {
     expect(parseInstant(text)?.ms).toBe(ms);
   });
 
-  it.each(['2024-02-30T00:00:00Z', '2024-13-01', 'yesterday', '12:00'])('%s is not a timestamp', (text) => {
+  it.each([
+    // Years 0-99 as written (Date.UTC would read them as 1900-1999); Date.parse of a full ISO string takes them literally.
+    ['0099-01-01', Date.parse('0099-01-01T00:00:00.000Z')],
+    ['0000-03-01T10:30:00Z', Date.parse('0000-03-01T10:30:00.000Z')],
+    ['0042-06-15 08:00:00', Date.parse('0042-06-15T08:00:00.000Z')],
+    ['0096-02-29', Date.parse('0096-02-29T00:00:00.000Z')],
+    ['Sat, 01 Jan 0099 00:00:00 GMT', Date.parse('0099-01-01T00:00:00.000Z')],
+  ])('%s is read in the year it names', (text, ms) => {
+    expect(parseInstant(text)?.ms).toBe(ms);
+  });
+
+  it('0099-01-01 and 1999-01-01 are different instants', () => {
+    expect(parseInstant('0099-01-01')?.ms).not.toBe(parseInstant('1999-01-01')?.ms);
+    expect(sameInstant('0099-01-01', '1999-01-01')).toBe(false);
+  });
+
+  it.each(['2024-02-30T00:00:00Z', '2024-13-01', 'yesterday', '12:00', '0100-02-29'])('%s is not a timestamp', (text) => {
     expect(parseInstant(text)).toBeNull();
   });
 
