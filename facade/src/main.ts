@@ -108,6 +108,11 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   const logger = pino({ name: cluster.isPrimary ? 'strangler-facade' : `strangler-worker-${process.pid}` });
   if (args.workers > 1 && cluster.isPrimary) return runPrimary(config, args, logger);
   const facade = args.workers > 1 ? await startWorker(config, logger) : await startFacade(config, { logger });
+  // One process cannot replace itself without a gap, and a worker is replaced by the primary: SIGHUP
+  // (a terminal hang-up reaches every process of the group) must not kill either, as it would by default.
+  process.on('SIGHUP', () => {
+    if (args.workers === 1) logger.warn('SIGHUP ignored: a reload without downtime needs --workers 2 or more');
+  });
   stopOnSignals(async () => { await facade.drain(); }, logger);
 }
 

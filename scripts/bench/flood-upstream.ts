@@ -11,7 +11,8 @@ const side = process.argv[2] ?? 'monolith';
 const kb = Number(process.argv[3] ?? '100');
 const fixedPort = Number(process.argv[4] ?? '0');
 
-const items = Array.from({ length: Math.max(1, Math.round((kb * 1024) / 64)) }, (_, i) => ({ sku: `SKU-${String(i).padStart(6, '0')}`, price: '19.99', stock: i % 17 }));
+// About 48 bytes per item: as many items as make <kb> KB.
+const items = Array.from({ length: Math.max(4, Math.round((kb * 1024) / 48)) }, (_, i) => ({ sku: `SKU-${String(i).padStart(6, '0')}`, price: '19.99', stock: i % 17 }));
 items[3] = { ...items[3], price: side === 'monolith' ? '19.99' : '20.00' };
 const body = Buffer.from(JSON.stringify({ side, items }));
 const headers = { 'content-type': 'application/json', 'content-length': String(body.length) };

@@ -6,7 +6,7 @@
 //  - facade reload: `--workers 2`, SIGHUP one second into 4,000 requests at 200 req/s;
 //  - service restart: a route at `complete`, its service down for 1.1 s during 4,000 requests at 200 req/s.
 // Every request counts: a failed one is a network error, a timeout or a status other than 200.
-//   npx ts-node --transpile-only scripts/bench/hardening.ts [--quick] [--keep]
+//   npx ts-node --transpile-only scripts/bench/hardening.ts [--quick] [--keep] [--flood-seconds N] [--flood-only]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +21,8 @@ const RSS_TARGET_MB = 300;
 
 export interface HardeningOptions {
   readonly quick: boolean;
+  /** Length of the shadow flood (default 10 s, 3 s with quick). */
+  readonly floodSeconds?: number;
   readonly dir: string;
   readonly log: (line: string) => void;
 }
@@ -28,10 +30,11 @@ export interface HardeningOptions {
 export interface HardeningReport {
   /** How the facade ran: compiled JavaScript, or (if the build failed) TypeScript through ts-hook. */
   readonly facadeBuild: string;
-  readonly flood: { readonly seconds: number; readonly connections: number; readonly bodyKb: number; readonly requests: number; readonly errors: number;
+  readonly flood: { readonly seconds: number; readonly connections: number; readonly bodyKb: number; readonly requests: number; readonly errors: number; readonly errorKinds: Record<string, number>;
     readonly rssBeforeMb: number; readonly peakRssMb: number; readonly targetMb: number; readonly shadowsDropped: number; readonly comparisonsSkipped: number; readonly comparisons: number };
-  readonly reload: LoadFigures & { readonly reloadSeconds: number | null };
-  readonly restart: LoadFigures & { readonly downMs: number };
+  /** Null when not run (--flood-only). */
+  readonly reload: (LoadFigures & { readonly reloadSeconds: number | null }) | null;
+  readonly restart: (LoadFigures & { readonly downMs: number }) | null;
 }
 
 interface LoadFigures { readonly requests: number; readonly failed: number; readonly failures: Record<string, number> }
@@ -104,7 +107,7 @@ async function stopFacadeProcess(f: FacadeProcess, ms = 60_000): Promise<void> {
 
 async function flood(o: HardeningOptions, entry: FacadeEntry): Promise<HardeningReport['flood']> {
   const bodyKb = 100;
-  const seconds = o.quick ? 3 : 10;
+  const seconds = o.floodSeconds ?? (o.quick ? 3 : 10);
   const connections = 64;
   const [monolith, service] = await Promise.all([
     spawnTsChild('flood-monolith', 'flood-upstream.ts', ['monolith', String(bodyKb)], { logDir: o.dir }),
@@ -122,7 +125,7 @@ async function flood(o: HardeningOptions, entry: FacadeEntry): Promise<Hardening
     await new Promise((res) => setTimeout(res, 2000));
     const after = memoryOf(facade.proc.pid);
     return {
-      seconds, connections, bodyKb, requests: r.ok + r.errors, errors: r.errors,
+      seconds, connections, bodyKb, requests: r.ok + r.errors, errors: r.errors, errorKinds: r.errorKinds,
       rssBeforeMb: before.rss, peakRssMb: after.peak, targetMb: RSS_TARGET_MB,
       shadowsDropped: await metric(adminUrl, 'strangler_shadow_dropped_total', { reason: 'in_flight_limit' }),
       comparisonsSkipped: await metric(adminUrl, 'strangler_shadow_dropped_total', { reason: 'compare_queue_full' }),
@@ -212,13 +215,15 @@ export function printHardening(r: HardeningReport, write: (s: string) => void = 
   write(`\nHardening (issue 11; facade as ${r.facadeBuild})\n`);
   write(`  shadow flood, ${f.bodyKb} KB bodies, ${f.connections} connections, ${f.seconds} s: peak RSS ${mb(f.peakRssMb)} `
     + `(target < ${f.targetMb} MB: ${f.peakRssMb < f.targetMb ? 'met' : 'MISSED'}; ${mb(f.rssBeforeMb)} before); `
-    + `${count(f.requests)} requests, ${count(f.errors)} errors; ${count(f.comparisons)} comparison records, of which `
+    + `${count(f.requests)} requests, ${count(f.errors)} errors${kinds(f.errorKinds)}; ${count(f.comparisons)} comparison records, of which `
     + `${count(f.comparisonsSkipped)} skipped (compare pool full); ${count(f.shadowsDropped)} shadows not sent (in-flight limit)\n`);
   const rl = r.reload;
-  write(`  facade reload (SIGHUP, --workers 2) under 200 req/s: ${count(rl.failed)} failed of ${count(rl.requests)}${kinds(rl.failures)}; `
-    + `${rl.reloadSeconds === null ? 'the reload did not finish within the run' : `reload took ${rl.reloadSeconds.toFixed(1)} s`}\n`);
+  if (rl) {
+    write(`  facade reload (SIGHUP, --workers 2) under 200 req/s: ${count(rl.failed)} failed of ${count(rl.requests)}${kinds(rl.failures)}; `
+      + `${rl.reloadSeconds === null ? 'the reload did not finish within the run' : `reload took ${rl.reloadSeconds.toFixed(1)} s`}\n`);
+  }
   const rs = r.restart;
-  write(`  service restart at complete (down ${rs.downMs} ms) under 200 req/s: ${count(rs.failed)} failed of ${count(rs.requests)}${kinds(rs.failures)}\n`);
+  if (rs) write(`  service restart at complete (down ${rs.downMs} ms) under 200 req/s: ${count(rs.failed)} failed of ${count(rs.requests)}${kinds(rs.failures)}\n`);
 }
 
 export async function runHardening(o: HardeningOptions): Promise<HardeningReport> {
@@ -229,14 +234,24 @@ export async function runHardening(o: HardeningOptions): Promise<HardeningReport
   return { facadeBuild: entry.note, flood: floodFigures, reload: reloadFigures, restart: restartFigures };
 }
 
+function argValue(name: string): number | undefined {
+  const i = process.argv.indexOf(name);
+  const n = i >= 0 ? Number(process.argv[i + 1]) : NaN;
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
 if (require.main === module) {
   const quick = process.argv.includes('--quick');
   const keep = process.argv.includes('--keep');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strangler-bench-hardening-'));
   const log = (line: string): void => { process.stderr.write(`${line}\n`); };
-  runHardening({ quick, dir, log })
+  const floodSeconds = argValue('--flood-seconds');
+  const run = process.argv.includes('--flood-only')
+    ? (async () => { const entry = buildFacade({ quick, dir, log }); return { note: entry.note, flood: await flood({ quick, dir, log, floodSeconds }, entry) }; })()
+        .then((r) => { printHardening({ facadeBuild: r.note, flood: r.flood, reload: null, restart: null }); return r; })
+    : runHardening({ quick, dir, log, floodSeconds }).then((report) => { printHardening(report); return report; });
+  run
     .then((report) => {
-      printHardening(report);
       const out = path.join(ROOT, 'reports', 'bench-hardening.json');
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);

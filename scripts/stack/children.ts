@@ -24,7 +24,10 @@ export interface ChildrenOptions {
   readonly readyTimeoutMs?: number;
 }
 
-const GRACE_MS = 5000;
+// Longer than the facade's drain deadline (shutdown.drainTimeoutMs, 30 s): a second write in flight
+// at stop time must land or be stored as a divergence, not be cut by SIGKILL. Processes that have
+// nothing in flight exit at once.
+const GRACE_MS = 35_000;
 const TAIL_LINES = 15;
 
 /** The processes one stack started; never touches a process it did not spawn. */

@@ -80,6 +80,9 @@ export class ExchangeClock {
   private arm(phase: DeadlinePhase, ms: number): void {
     this.clearPhase();
     if (this.expired || this.totalTimer === null) return;
+    // A phase that cannot end before the total deadline needs no timer of its own (the default
+    // headers deadline equals the total): one timer fewer per request.
+    if (ms >= this.remaining()) return;
     this.phaseTimer = setTimeout(() => this.fire(phase), ms);
   }
 

@@ -76,11 +76,12 @@ function errnoOf(err: Error): string | undefined {
 
 /** http-proxy adds an 'aborted' and an 'error' listener to the request per attempt: a retry removes the old ones. */
 function listenersOf(req: IncomingMessage): () => void {
-  const before = { aborted: new Set(req.listeners('aborted')), error: new Set(req.listeners('error')) };
+  const aborted = req.listenerCount('aborted');
+  const error = req.listenerCount('error');
   return () => {
-    for (const event of ['aborted', 'error'] as const) {
-      for (const l of req.listeners(event)) if (!before[event].has(l)) req.off(event, l as (...args: unknown[]) => void);
-    }
+    // Listeners are appended in order: the ones past the counts taken before the attempt are its own.
+    for (const l of req.listeners('aborted').slice(aborted)) req.off('aborted', l as () => void);
+    for (const l of req.listeners('error').slice(error)) req.off('error', l as () => void);
   };
 }
 
@@ -170,7 +171,7 @@ export class Forwarder {
             // http-proxy's urlJoin collapses `//` (and turns `http:/` into `http://`): send the target as received.
             proxyReq.path = exactTarget(upstream, req.url ?? '/');
             if (settled) { proxyReq.destroy(); return; } // the client left (or time ran out) before a socket was free
-            this.started(proxyReq, req, res, clock, opts.body === undefined && opts.stream === undefined);
+            this.started(proxyReq, req, res, clock, opts.body === undefined && opts.stream === undefined, () => attempt.response === null);
           },
           onResponse: (proxyRes) => {
             attempt.response = proxyRes;
@@ -201,14 +202,15 @@ export class Forwarder {
   }
 
   /** A socket was assigned to the outgoing request: time its connect, then its answer; ask for a 100 if the client waits for one. */
-  private started(proxyReq: ClientRequest, req: IncomingMessage, res: ServerResponse, clock: ExchangeClock, streamed: boolean): void {
+  private started(proxyReq: ClientRequest, req: IncomingMessage, res: ServerResponse, clock: ExchangeClock, streamed: boolean, waiting: () => boolean): void {
     const socket = proxyReq.socket;
     if (socket?.connecting) {
       clock.connecting();
-      socket.once('connect', () => clock.connected());
+      socket.once('connect', () => { if (waiting()) clock.connected(); });
     }
+    // An upstream may answer before the whole request was sent (a 417, a 413): then the body clock runs.
     if (proxyReq.writableFinished) clock.sent();
-    else proxyReq.once('finish', () => clock.sent());
+    else proxyReq.once('finish', () => { if (waiting()) clock.sent(); });
     if (streamed && awaitsContinue(req)) {
       proxyReq.setHeader('expect', '100-continue');
       proxyReq.flushHeaders();

@@ -91,7 +91,8 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
       // once, racing clients that are sending on them right now.
       if (server.listening) net.Server.prototype.close.call(server);
       while (left() > 0) {
-        if (inFlight === 0 && performance.now() - started >= Math.min(IDLE_GRACE_MS, deadlineMs)) {
+        // Idle keep-alive connections get a moment to send one more request (answered `Connection: close`).
+        if (inFlight === 0 && (httpConnections() === 0 || performance.now() - started >= Math.min(IDLE_GRACE_MS, deadlineMs))) {
           server.closeIdleConnections();
           if (httpConnections() === 0) break;
         }

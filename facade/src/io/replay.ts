@@ -59,14 +59,16 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
       timedOut = true;
       req.destroy(new UpstreamError('UPSTREAM_TIMEOUT', upstream.name));
     });
+    let responded = false;
     req.on('socket', (socket) => {
       if (!socket.connecting) return;
       clock.connecting();
-      socket.once('connect', () => clock.connected());
+      socket.once('connect', () => { if (!responded) clock.connected(); });
     });
-    req.once('finish', () => clock.sent());
+    req.once('finish', () => { if (!responded) clock.sent(); });
     req.on('error', fail);
     req.on('response', (res) => {
+      responded = true;
       clock.responded();
       const chunks: Buffer[] = [];
       let size = 0;

@@ -7,7 +7,7 @@ import type { Side } from '../core/stages';
 import type { StoredRequest } from '../io/divergence-store';
 import { replay, type ReplayOutcome } from '../io/replay';
 import { resourceOf } from '../io/write-order';
-import { routeLabel } from './forward-primary';
+import { deadlinesFor, routeLabel } from './forward-primary';
 import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
 
 /** The tag the second write carries, for the upstream's logs. */
@@ -56,7 +56,7 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
   const body = ctx.body;
   const send = (): Promise<ReplayOutcome> => replay(upstream, {
     method: ctx.req.method ?? 'POST', url: ctx.req.url ?? ctx.path, headers: ctx.req.headers, body, tag: SECOND_WRITE_TAG,
-  }, { timeoutMs: upstream.timeoutMs, captureLimit: rt.config.compare.maxBodyBytes });
+  }, { timeoutMs: upstream.timeoutMs, captureLimit: rt.config.compare.maxBodyBytes, deadlines: deadlinesFor(upstream, rt) });
   // In the order the authoritative side answered, per resource (io/write-order.ts).
   const outcome = deps.writeOrder ? await deps.writeOrder.run(`${route}\u0000${resourceOf(ctx.path)}`, send) : await send();
   ctx.secondWrite = outcome;

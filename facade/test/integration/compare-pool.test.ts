@@ -39,7 +39,7 @@ describe('ComparePool', () => {
     expect(rejected.reason).toBeInstanceOf(CompareSkipped);
     expect((rejected.reason as CompareSkipped).reason).toBe('compare_queue_full');
     expect(skips).toEqual(['r:compare_queue_full']);
-    const first = (results[0] as PromiseFulfilledResult<{ facts: Array<{ path: string }> }>).value;
+    const first = (results[0] as unknown as PromiseFulfilledResult<{ facts: Array<{ path: string }> }>).value;
     expect(first.facts.map((f) => f.path)).toEqual(['$.items[7].price']);
   });
 });

@@ -115,7 +115,7 @@ it('SIGTERM with a second write slower than the drain deadline: it is cut, store
   expect(await within(f.exited, 20_000, 'the facade exiting')).toBe(0);
   expect(f.output()).toMatch(/"cut":1/);
   const db = new Database(path.join(dir, 'state.db'), { readonly: true });
-  cleanups.push(() => db.close());
+  cleanups.push(() => { db.close(); });
   const rows = db.prepare('SELECT route, method, path, reason FROM divergences').all() as Array<{ route: string; method: string; path: string; reason: string }>;
   expect(rows).toEqual([expect.objectContaining({ route: 'catalog', method: 'POST', path: '/api/products' })]);
   expect(rows[0].reason).toMatch(/^second_write_/);

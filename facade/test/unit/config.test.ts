@@ -36,12 +36,13 @@ describe('parseConfig', () => {
         sample: 100, maxBodyBytes: 1048576, maxInFlight: 64, shadowTimeoutMs: 5000,
         reask: { enabled: true, perSecond: 50, maxInFlight: 8, enough: 5, methods: ['GET', 'HEAD'] },
         generated: { toleranceMs: 60000, kinds: ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid'], exact: [] },
-        endpoints: [], settleMs: 0,
+        endpoints: [], settleMs: 0, maxEndpoints: 500, maxFieldsPerEndpoint: 1000,
         headers: ['content-type', 'location', 'cache-control'], cookies: [], ignore: [], normalizers: [], redact: [],
       },
       dualWrite: config.routes[0].dualWrite,
     });
     expect(config.diffStore).toEqual({ rowsPerRoute: 20000, diffsPerRoute: 500 });
+    expect(config.retention).toEqual({ minuteCountsDays: 7, hourCountsDays: 90, comparisonDays: 30, intervalMs: 600000, batchRows: 2000 });
     expect(config.contextKey).toEqual({ header: 'x-user-id' });
     expect(config.flags).toEqual({ provider: 'sqlite', pollMs: 500 });
     expect(config.state).toEqual({ db: '.strangler/state.db' });
@@ -149,6 +150,8 @@ describe('parseConfig', () => {
     ['a service named monolith', aConfig({ services: { monolith: { url: 'http://x' } }, routes: [] }), 'services.monolith: "monolith" names the monolith'],
     ['listen and admin on one port', aConfig({ listen: { port: 9000 }, admin: { port: 9000 } }), 'admin.port: same port as listen.port (9000)'],
     ['a mismatch rate above 1', aConfig({ gate: { maxMismatchRate: 5 } }), 'gate.maxMismatchRate: must be <= 1'],
+    ['hour counts kept for less time than minute counts', aConfig({ retention: { minuteCountsDays: 30, hourCountsDays: 7 } }), 'retention.hourCountsDays: hourCountsDays must be >= minuteCountsDays'],
+    ['a retention batch too small', aConfig({ retention: { batchRows: 10 } }), 'retention.batchRows: must be >= 100'],
   ])('names the field and why for %s', (_case, json, expected) => {
     expect(problemsOf(json).join('\n')).toContain(expected);
   });
