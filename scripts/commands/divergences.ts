@@ -1,13 +1,23 @@
-// `strangler divergences list|show|replay|resolve <route>`: writes the second side missed (the two
-// databases disagree), each kept with the exact request to repair it. `replay` re-sends them to the
+// `strangler divergences list|show|replay|resolve|export <route>`: writes the second side missed (the
+// two databases disagree), each kept with the exact request to repair it. `replay` re-sends them to the
 // side that missed them, oldest first, stopping at the first that fails again; `resolve` settles one
-// without re-sending. Both are audited. Nothing is ever re-sent automatically.
+// without re-sending. Both are audited. Nothing is ever re-sent automatically. `export` writes them as
+// case files (redacted), to replay against a throwaway build of the service (`strangler replay --writes`).
+import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Divergence, DivergenceStatus } from '../../facade/src/io/divergence-store';
 import type { DivergenceDetail, ReplayReport, ReplayStep } from '../../facade/src/io/divergence-repair';
 import { withBackend, type DivergenceList } from '../cli/backend';
-import { CliError, EXIT_FAILED, parseCount, type CliDeps } from '../cli/context';
+import { CliError, EXIT_FAILED, parseCount, unknownRoute, type CliDeps } from '../cli/context';
 import { json, table, time, type Column } from '../cli/output';
+import { safe, visible } from '../cli/terminal';
+import { withCaseDb, type CaseDb } from '../cli/cases-db';
+import type * as DivergenceStoreModule from '../../facade/src/io/divergence-store';
+import type * as SealModule from '../../facade/src/io/divergence-seal';
+import type * as CaseDivergences from '../../facade/src/io/case-divergences';
+import type * as ReplaySetupModule from '../../facade/src/io/case-replay-setup';
+import type * as CaseFilesModule from '../../facade/src/io/case-files';
+import type * as CaseFileModule from '../../facade/src/core/cases/case-file';
 
 const EXAMPLES = `
 Examples:
@@ -17,10 +27,12 @@ Examples:
   $ strangler divergences replay inventory --dry-run     # what would be sent, in order
   $ strangler divergences replay inventory               # re-send them all, oldest first
   $ strangler divergences replay inventory --id 12 --header "Authorization: Bearer <fresh token>"
-  $ strangler divergences resolve inventory 12 --reason "re-entered by hand in the service"`;
+  $ strangler divergences resolve inventory 12 --reason "re-entered by hand in the service"
+  $ strangler divergences export inventory --out test/cases/inventory-divergences
+  $ strangler replay inventory --from test/cases/inventory-divergences --writes --target http://127.0.0.1:5099`;
 
 /** Bytes as `512 B`, `12.3 KB`, `4.0 MB`. */
-function size(bytes: number | null): string {
+export function size(bytes: number | null): string {
   if (bytes === null) return '?';
   if (bytes < 1024) return `${bytes} B`;
   return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -38,7 +50,7 @@ const COLUMNS: readonly Column<Divergence>[] = [
 ];
 
 function listing(l: DivergenceList, status: string): string {
-  const head = `${l.route}: ${l.open} open divergence${l.open === 1 ? '' : 's'} (${size(l.openBytes)} stored)\n`;
+  const head = visible(`${l.route}: ${l.open} open divergence${l.open === 1 ? '' : 's'} (${size(l.openBytes)} stored)`) + '\n';
   return head + table(l.divergences, COLUMNS, status === 'open' ? '(no open divergences: both sides got every write)' : '(none)');
 }
 
@@ -55,24 +67,25 @@ function detail(d: DivergenceDetail): string {
     `body: ${size(r.body.bytes)}${d.contentEncoding ? ` ${d.contentEncoding}` : ''}${r.body.note ? `, ${r.body.note}` : ''}`,
   ];
   if (r.body.json !== undefined) lines.push(...JSON.stringify(r.body.json, null, 2).split('\n').map((l) => `  ${l}`));
-  return `${lines.join('\n')}\n`;
+  // Every line holds stored request data (headers, path, body): escaped line by line, so a newline in it shows too.
+  return `${lines.map(visible).join('\n')}\n`;
 }
 
 function stepLine(s: ReplayStep): string {
   const what = s.outcome === 'would_send' ? 'would send (dry run)' : s.outcome === 'repaired' ? `repaired (${s.status})` : `failed again (${s.status ?? s.error})`;
-  return `#${s.id} ${s.method} ${s.path} → ${s.upstream}: ${what}\n`;
+  return `${visible(`#${s.id} ${s.method} ${s.path} → ${s.upstream}: ${what}`)}\n`;
 }
 
 function summary(r: ReplayReport): string {
   const count = (o: ReplayStep['outcome']): number => r.steps.filter((s) => s.outcome === o).length;
   const tail = `${r.open} open divergence${r.open === 1 ? '' : 's'} left`;
-  const stopped = r.stopped ? `stopped: ${r.stopped}\n` : '';
-  if (r.dryRun) return `${stopped}${r.route}: dry run, ${count('would_send')} would be sent, nothing sent; ${tail}\n`;
-  return `${stopped}${r.route}: ${count('repaired')} repaired, ${count('failed')} failed again; ${tail}\n`;
+  const stopped = r.stopped ? safe`stopped: ${r.stopped}` + '\n' : '';
+  if (r.dryRun) return `${stopped}${visible(r.route)}: dry run, ${count('would_send')} would be sent, nothing sent; ${tail}\n`;
+  return `${stopped}${visible(r.route)}: ${count('repaired')} repaired, ${count('failed')} failed again; ${tail}\n`;
 }
 
 /** commander collector for repeated `--header "Name: value"`. */
-function header(value: string, previous: Record<string, string> = {}): Record<string, string> {
+export function header(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const colon = value.indexOf(':');
   if (colon <= 0) throw new InvalidArgumentError('write it as "Name: value".');
   return { ...previous, [value.slice(0, colon).trim()]: value.slice(colon + 1).trim() };
@@ -126,7 +139,43 @@ export function register(program: Command, deps: CliDeps): Command {
     .action(async (route: string, id: number, opts: { reason: string }, c: Command) => {
       if (opts.reason.trim() === '') throw new CliError('--reason must not be empty: it goes to the audit log');
       const d = await withBackend(c, deps, (b) => b.resolveDivergence(route, id, opts.reason));
-      deps.stdout.write(`${route}: divergence ${d.id} resolved (${d.method} ${d.path}, never re-sent)\n`);
+      deps.stdout.write(safe`${route}: divergence ${d.id} resolved (${d.method} ${d.path}, never re-sent)` + '\n');
+    });
+
+  cmd.command('export')
+    .description('write a route\'s divergences as case files (request decrypted with the divergence key, then redacted), to replay with strangler replay --writes')
+    .argument('<route>', 'route name')
+    .requiredOption('--out <dir>', 'folder to write into (made if missing)')
+    .addOption(new Option('--status <status>', 'only these').choices(['open', 'repaired', 'resolved', 'all']).default('open'))
+    .option('--prune', 'remove files of this route\'s divergence cases that this export did not write')
+    .action(async (route: string, opts: { out: string; status: DivergenceStatus | 'all'; prune?: boolean }, c: Command) => {
+      const out = await withCaseDb(c, deps, 'divergences export', (db) => exportDivergences(db, deps, route, opts));
+      const dir = path.relative(deps.cwd, path.resolve(deps.cwd, opts.out)) || '.';
+      deps.stdout.write(safe`${route}: ${out.cases} divergence${out.cases === 1 ? '' : 's'} written as cases to ${dir} (${out.written} written, ${out.unchanged} unchanged)` + '\n');
+      for (const s of out.skipped) deps.stdout.write(safe`divergence ${s.id} not exported: ${s.why}` + '\n');
+      if (out.stale.length > 0) deps.stdout.write(`${out.stale.length} older divergence case file${out.stale.length === 1 ? '' : 's'} ${out.pruned ? 'removed' : 'left in place (pass --prune to remove them)'}\n`);
     });
   return cmd;
+}
+
+/** `divergences export`: the stored requests opened with the key (never made here), written as cases. */
+function exportDivergences(c: CaseDb, deps: CliDeps, route: string, opts: { out: string; status: DivergenceStatus | 'all'; prune?: boolean }) {
+  const rc = c.config.routes.find((r) => r.name === route);
+  if (!rc) throw unknownRoute(route, c.config.routes.map((r) => r.name));
+  const { DivergenceStore } = require('../../facade/src/io/divergence-store') as typeof DivergenceStoreModule;
+  const { loadKey, DivergenceKeyError } = require('../../facade/src/io/divergence-seal') as typeof SealModule;
+  const { divergencesAsCases } = require('../../facade/src/io/case-divergences') as typeof CaseDivergences;
+  const { redactionLists } = require('../../facade/src/io/case-replay-setup') as typeof ReplaySetupModule;
+  const { exportCases } = require('../../facade/src/io/case-files') as typeof CaseFilesModule;
+  const { serializeCase } = require('../../facade/src/core/cases/case-file') as typeof CaseFileModule;
+  const store = new DivergenceStore(c.db, () => loadKey(c.path, deps.env, false));
+  try {
+    const found = divergencesAsCases(store, rc, opts.status === 'all' ? undefined : opts.status, redactionLists(c.config), c.config.cases.maxBodyBytes);
+    const files = found.cases.map((x) => ({ case: x, text: serializeCase(x) }));
+    const written = exportCases(path.resolve(deps.cwd, opts.out), route, files, opts.prune === true, (x) => x.source.kind === 'divergence');
+    return { ...written, cases: files.length, skipped: found.skipped };
+  } catch (err) {
+    if (err instanceof DivergenceKeyError) throw new CliError(err.message, EXIT_FAILED);
+    throw err;
+  }
 }
