@@ -5,12 +5,16 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../facade/src/errors';
 import { version } from '../package.json';
 import { CliError, EXIT_FAILED, EXIT_USAGE, parseHttpUrl, type CliDeps } from './cli/context';
+import { visible, visibleLines } from './cli/terminal';
 import * as backfill from './commands/backfill';
+import * as cases from './commands/cases';
+import * as db from './commands/db';
 import * as divergences from './commands/divergences';
 import * as facade from './commands/facade';
 import * as ignore from './commands/ignore';
 import * as init from './commands/init';
 import * as report from './commands/report';
+import * as replay from './commands/replay';
 import * as routeHistory from './commands/route-history';
 import * as routeList from './commands/route-list';
 import * as routePromote from './commands/route-promote';
@@ -31,6 +35,8 @@ Examples:
   $ strangler ignore add catalog '$.updatedAt' --reason "each database stamps its own time"
   $ strangler report catalog --since 1h --html catalog-report.html
   $ strangler divergences replay catalog --dry-run       # writes the service missed, re-sent in order
+  $ strangler cases export catalog --out test/cases/catalog   # recorded exchanges as files, for git
+  $ strangler replay --from test/cases/catalog --target http://127.0.0.1:5001 --junit replay.xml
   $ STRANGLER_ADMIN_TOKEN=... strangler --admin http://127.0.0.1:8081 route list
 
 Exit codes: 0 done, 1 refused or failed (gate, admin API, I/O), 2 bad usage (typo, unknown name, bad value).`;
@@ -63,7 +69,7 @@ export function buildProgram(deps: CliDeps, argv: readonly string[] = []): Comma
       writeOut: (s) => deps.stdout.write(s),
       writeErr: (s) => deps.stderr.write(s),
       // One line per error: commander puts its "(Did you mean ...?)" suggestion on a second one.
-      outputError: (s, write) => write(`${s.trimEnd().replace(/\s*\n\s*/g, ' ')}\n`),
+      outputError: (s, write) => write(`${visible(s.trimEnd().replace(/\s*\n\s*/g, ' '))}\n`),
       getOutHelpWidth: () => 100,
       getErrHelpWidth: () => 100,
     })
@@ -85,6 +91,9 @@ export function buildProgram(deps: CliDeps, argv: readonly string[] = []): Comma
   ignore.register(program, deps);
   report.register(program, deps);
   divergences.register(program, deps);
+  cases.register(program, deps);
+  replay.register(program, deps);
+  db.register(program, deps);
   backfill.register(program, deps, argv);
   walkthrough.register(program, deps);
   return program;
@@ -131,16 +140,17 @@ export async function runCli(argv: readonly string[], overrides: Partial<CliDeps
 function exitCodeFor(err: unknown, deps: CliDeps): number {
   // commander has printed its own one-line message already; --help and --version are not failures.
   if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
+  // Messages quote data (names typed, an admin API's answer, file paths): escaped, line breaks kept.
   if (err instanceof CliError) {
-    deps.stderr.write(`error: ${err.message}\n`);
+    deps.stderr.write(`error: ${visibleLines(err.message)}\n`);
     return err.exitCode;
   }
   if (err instanceof ConfigError) {
-    deps.stderr.write(`error: ${err.message}\n`);
+    deps.stderr.write(`error: ${visibleLines(err.message)}\n`);
     return EXIT_USAGE;
   }
   const detail = deps.env.STRANGLER_DEBUG ? ((err as Error)?.stack ?? String(err)) : ((err as Error)?.message ?? String(err));
-  deps.stderr.write(`error: ${detail}\n`);
+  deps.stderr.write(`error: ${visibleLines(detail)}\n`);
   return EXIT_FAILED;
 }
 

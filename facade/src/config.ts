@@ -180,6 +180,25 @@ const schema = z.strictObject({
     rowsPerRoute: z.number().int().min(100).max(10_000_000).default(20_000),
     diffsPerRoute: z.number().int().min(0).max(1_000_000).default(500),
   }).prefault({}),
+  // Recorded cases (docs/reference/cases.md): per endpoint a sample of exchanges and every one with a real
+  // difference, redacted, within maxBytes; exported as files and replayed against any build (`strangler replay`).
+  cases: z.strictObject({
+    enabled: z.boolean().default(true),
+    perEndpoint: z.number().int().min(0).max(10_000).default(20), // sampled distinct requests kept per endpoint
+    realPerEndpoint: z.number().int().min(0).max(100_000).default(100), // newest exchanges with a real difference per endpoint
+    maxBytes: z.number().int().min(0).max(1_099_511_627_776).default(67_108_864), // all cases; past it the oldest samples go first
+    maxBodyBytes: z.number().int().min(0).max(1_073_741_824).default(262_144), // a larger body is kept as its size only
+  }).prefault({}),
+  // How long history is kept (docs/reference/retention.md): minute counts → hour counts → day counts,
+  // comparison records by age; the facade applies it on a timer, `strangler db prune` at once.
+  retention: z.strictObject({
+    minuteCountsDays: z.number().int().min(1).max(3650).default(7),
+    hourCountsDays: z.number().int().min(1).max(36_500).default(90),
+    comparisonDays: z.number().int().min(1).max(36_500).default(30),
+    intervalMs: z.number().int().min(1000).max(MAX_TIMEOUT_MS).default(600_000),
+    batchRows: z.number().int().min(100).max(100_000).default(2000),
+  }).refine((r) => r.hourCountsDays >= r.minuteCountsDays, { message: 'hourCountsDays must be >= minuteCountsDays', path: ['hourCountsDays'] })
+    .prefault({}),
   listen: z
     .strictObject({
       host: text.default('127.0.0.1'),
@@ -250,6 +269,7 @@ export type FlagsConfig = FacadeConfig['flags'];
 export type ContextKeyConfig = FacadeConfig['contextKey'];
 export type AdminTokenConfig = FacadeConfig['admin']['tokens'][number];
 export type RedactionConfig = FacadeConfig['redaction'];
+export type CasesConfig = FacadeConfig['cases'];
 /** What a config file may contain (defaults omitted). */
 export type FacadeConfigInput = z.input<typeof schema>;
 

@@ -21,6 +21,7 @@ import { createAutoRollback, type AutoRollback } from './io/auto-rollback';
 import { ComparePool } from './io/compare-pool';
 import { ComparisonRecorder } from './io/comparison-recorder';
 import { DiffStoreWriter } from './io/diff-store/writer';
+import { RetentionTimer } from './io/retention-timer';
 import { loadEvidence } from './io/diff-store/queries';
 import { classifyRulesFor } from './io/classify-rules';
 import { ReaskBudget } from './io/reask-budget';
@@ -31,6 +32,9 @@ import { DivergenceRecorder, divergenceMetrics } from './io/divergence-recorder'
 import type { RepairDeps } from './io/divergence-repair';
 import { loadKey } from './io/divergence-seal';
 import { DivergenceStore } from './io/divergence-store';
+import { CaseRecorder } from './io/case-recorder';
+import { CaseStore } from './io/case-store';
+import { classifyComparison } from './core/comparison';
 import { ALWAYS_REDACTED } from './io/compare-rules';
 import { releaseShadowSlot, ShadowLimiter } from './pipeline/send-shadow';
 import { Forwarder } from './io/forward';
@@ -71,6 +75,8 @@ export interface RunningFacade {
   readonly divergences: DivergenceStore;
   /** Moves a failing route back one stage (live/rampdown); fed with every finished request. */
   readonly autoRollback: AutoRollback;
+  /** Rolls up and prunes old history (config `retention`) on a timer; null where the admin API does not run (cluster workers). */
+  readonly retention: RetentionTimer | null;
   /** Stops at once: connections closed, requests in flight abandoned (tests). */
   close(): Promise<void>;
   /**
@@ -146,6 +152,13 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   for (const route of recorder.evidence.routeNames()) endpoints.seed(route, recorder.evidence.endpoints(route).keys());
   const divergenceKey = loadKey(config.state.db, process.env, true);
   const divergenceStore = new DivergenceStore(store.db, () => divergenceKey);
+  // One pruner per facade: the process serving the admin API (a cluster's workers leave it to the primary).
+  const retention = opts.admin === false ? null : new RetentionTimer({ db: store.db, policy: config.retention, logger }).start();
+  const cases = new CaseRecorder({
+    store: new CaseStore(store.db), config: config.cases, redaction, logger,
+    redactPaths: (route) => [...(routeConfigs.get(route)?.compare.redact ?? []), ...ALWAYS_REDACTED],
+    classify: (record) => classifyComparison(record, recorder.rulesFor(record.route), recorder.evidence),
+  });
   const divergences = new DivergenceRecorder(divergenceStore, divergenceMetrics(metrics.registry, divergenceStore, runtimes.map((r) => r.config.name)), logger);
   const pool = new ComparePool({
     threads: config.comparePool.threads, maxQueued: config.comparePool.maxQueued,
@@ -163,7 +176,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
     monolith, flags, forwarder: new Forwarder(), metrics, logger, sample: Math.random,
     // The comparison step gives the shadow slot back; this catches a request whose pipeline threw before it.
     onRequestDone: (ctx) => { releaseShadowSlot(ctx, deps); autoRollback.observe(ctx); opts.onRequestDone?.(ctx); },
-    shadows: new ShadowLimiter(), comparisons: { recorder, pool, reask: new ReaskBudget(), diffs: new ReaskBudget(), writes: new WriteTracker(), endpoints }, divergences, writeOrder: new WriteOrder(), redaction,
+    shadows: new ShadowLimiter(), comparisons: { recorder, pool, reask: new ReaskBudget(), diffs: new ReaskBudget(), writes: new WriteTracker(), endpoints }, divergences, writeOrder: new WriteOrder(), redaction, cases,
   };
   const repair: RepairDeps = {
     store: divergenceStore,
@@ -183,6 +196,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
       routes: deps.routes, flags, store: flags.kind === 'sqlite' ? store : null, state: store, gate: config.gate, metrics: metricsSource, tokens: adminTokens,
       isReady: () => ready, onStageChanged: () => { if (flags instanceof SqliteFlagProvider) flags.reload(); },
       divergences: { repair, routes: runtimes.map((r) => r.config.name) },
+      onRecorded: (listener) => recorder.onRecorded(() => listener()),
     });
     admin = http.createServer(app);
   }
@@ -201,7 +215,9 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
     await flags.close();
     rulesWatcher.close();
     autoRollback.close();
+    retention?.close();
     recorder.close();
+    cases.close();
     divergences.close();
     await pool.close();
     store.close();
@@ -227,7 +243,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   logger.info({ url, adminUrl, provider: flags.kind, routes: runtimes.map((r) => r.config.name) }, 'facade listening');
 
   return {
-    url, adminUrl, deps, store, comparisons: comparisonStore, recorder, autoRollback, divergences: divergenceStore,
+    url, adminUrl, deps, store, comparisons: comparisonStore, recorder, autoRollback, retention, divergences: divergenceStore,
     async close() { await shutdown(0); },
     async drain(deadlineMs = config.shutdown.drainTimeoutMs) {
       logger.info({ inFlight: publicServer.inFlight(), deadlineMs }, 'draining: no new connections; finishing requests in flight');

@@ -1,7 +1,8 @@
 // Benchmark facade (child process): one facade process exactly as `npm run facade` would run it
 // (sqlite flags, admin API, metrics, info-level pino log), in front of the two bench upstreams.
-// Route `legacy` (/api/legacy/**) stays at `off`; route `moved` (/api/moved/**) is put at
-// `complete` through the StateStore before start, as the CLI or admin API would.
+// Route `legacy` (/api/legacy/**) stays at `off`; routes `moved` (/api/moved/**, `complete`) and
+// `mirrored` (/api/mirrored/**, `shadow`, 100 % sampled) are put at their stage through the
+// StateStore before start, as the CLI or admin API would.
 // Input: env BENCH_FACADE = JSON { monolithUrl, serviceUrl, dir }; with BENCH_PROFILE_FILE, a CPU
 // profile of the measured phases (from the bench's `profile-start` to `stop`) is written there.
 import fs from 'node:fs';
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   const raw: FacadeConfigInput = {
     monolith: { url: input.monolithUrl },
     services: { svc: { url: input.serviceUrl } },
-    routes: BENCH_ROUTES.map((r) => ({ name: r.name, match: { path: r.pattern }, service: 'svc' })),
+    routes: BENCH_ROUTES.map((r) => ({ name: r.name, match: { path: r.pattern }, service: 'svc', ...(r.stage === 'shadow' ? { compare: { sample: 100 } } : {}) })),
     contextKey: { header: 'x-user-id' },
     flags: { provider: 'sqlite' },
     state: { db },

@@ -14,6 +14,7 @@ import type { ToChild } from './child-ipc';
 import { procCpuUs } from './cpu';
 import { closedLoop, newAgent, openLoop, type RunResult, type Target } from './load';
 import { runHardening, printHardening } from './hardening';
+import { runConsoleBench, printConsoleBench } from './console';
 import { findNginx, startNginx, type NginxFound, type RunningNginx } from './nginx';
 import { summarizeProfile } from './profile-summary';
 import { buildReport, printReport, type PhaseSample, type ScenarioInfo } from './report';
@@ -308,6 +309,11 @@ async function main(): Promise<number> {
       const out = path.join(path.dirname(o.out), 'bench-hardening.json');
       fs.writeFileSync(out, `${JSON.stringify(hardening, null, 2)}\n`);
       process.stdout.write(`JSON: ${path.relative(process.cwd(), out) || out}\n`);
+    }
+    if (!interrupted) { // console.ts: the CPU an open console page costs per request
+      const consoleCost = await runConsoleBench({ quick: o.quick, log });
+      printConsoleBench(consoleCost);
+      fs.writeFileSync(path.join(path.dirname(o.out), 'bench-console.json'), `${JSON.stringify(consoleCost, null, 2)}\n`);
     }
     if (left.length) log(`WARNING: child processes still alive: ${left.join(', ')}`);
     return left.length ? 1 : 0;

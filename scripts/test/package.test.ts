@@ -107,6 +107,7 @@ describe('the npm package', () => {
     expect(files).toEqual(expect.arrayContaining([
       'package.json', 'README.md', 'scripts/strangler.js', 'dist/scripts/cli.js', 'dist/facade/src/main.js',
       'dist/facade/src/io/compare-worker.js', 'dist/scripts/report/html.js', 'docs/reference/config.md',
+      'dist/facade/src/io/console/assets/index.html', 'dist/facade/src/io/console/assets/console.js', 'dist/facade/src/io/console/assets/console.css',
     ]));
     expect(files.filter((f) => /^(monolith|extracted|dist\/monolith|dist\/extracted)\//.test(f))).toEqual([]);
     expect(files.filter((f) => /(^|\/)(walkthrough|backfill|bench|stack|test)\//.test(f) && !f.startsWith('docs/'))).toEqual([]);
@@ -203,6 +204,10 @@ describe('the npm package', () => {
         routes = JSON.parse(list.stdout);
       }
       expect(routes).toEqual([expect.objectContaining({ route: 'example', comparisons: 1, mismatchRate: 0 })]);
+      // The console's page and script come from the installed package (the build copies them beside its module).
+      for (const asset of ['/console', '/console/assets/console.js']) {
+        expect((await fetch(`http://127.0.0.1:${adminPort}${asset}`)).status).toBe(200);
+      }
 
       process.kill(-facade.pid!, 'SIGTERM');
       await within(exited, 20_000, 'the facade stopping on SIGTERM');

@@ -4,7 +4,8 @@
 // wrapping at separators). Assertions are about what a reader sees and in which order.
 import { renderHtml, breakable } from '../report/html';
 import { mdCode, mdFence, mdText, renderMarkdown } from '../report/markdown';
-import { renderText, visible } from '../report/text';
+import { visible } from '../cli/terminal';
+import { renderText } from '../report/text';
 import { fixtureReport, ITEM, LIST, RESERVE } from './fixtures/report-fixture';
 
 const ANSI = /\u001b\[/;

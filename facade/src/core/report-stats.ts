@@ -1,5 +1,6 @@
 // Small statistics for the shadow-diff report: nearest-rank percentiles, the latency histogram
-// and the mismatch-rate timeline bucketed to at most 120 points. Pure; used by core/report.ts.
+// and the mismatch-rate timeline bucketed to at most 120 points, from outcome counts per minute,
+// hour or day (the store rolls old minutes up: core/retention.ts). Pure; used by core/report.ts.
 import { LATENCY_BUCKETS_MS, type SideReport, type Timeline, type TimelinePoint } from './report-types';
 
 /**
@@ -35,24 +36,39 @@ export function rateOf(count: number, total: number): number | null {
   return total > 0 ? count / total : null;
 }
 
-/** Candidate bucket widths (minutes) for the timeline, smallest first. */
-const BUCKET_MINUTES = [1, 5, 15, 60, 360, 1440] as const;
+/** Candidate bucket widths (minutes) for the timeline, smallest first; each divides the next, and 60 and 1440 hold whole rolled-up rows. */
+const BUCKET_MINUTES = [1, 5, 15, 60, 360, 1440, 10080] as const;
 const MAX_POINTS = 120;
 /** Widen buckets until they hold this many verdicts on average (a rate of 1 in 4 is not a trend)... */
 const MIN_PER_BUCKET = 20;
 /** ...unless that would leave fewer points than this. */
 const MIN_POINTS = 12;
 
+/** Earliest start and latest end (epoch minutes) of rows `times[i]` wide `widths[i]`, in one pass (a spread of 100,000+ arguments overflows the stack). */
+function spanOf(times: readonly number[], widths: readonly number[]): { first: number; end: number } {
+  let first = Infinity;
+  let end = -Infinity;
+  for (let i = 0; i < times.length; i++) {
+    if (times[i] < first) first = times[i];
+    if (times[i] + widths[i] > end) end = times[i] + widths[i];
+  }
+  return { first, end };
+}
+
 /**
- * The bucket width: the smallest that gives at most 120 points, widened while buckets average
- * fewer than 20 verdicts and the chart keeps at least 12 points.
+ * The bucket width: the smallest that gives at most 120 points (and is no finer than the coarsest
+ * row: an hour's count cannot be split into minutes), widened while buckets average fewer than 20
+ * verdicts and the chart keeps at least 12 points.
  */
-function bucketWidth(times: readonly number[], compared: readonly number[]): number {
-  const span = Math.max(...times) - Math.min(...times) + 1;
+function bucketWidth(times: readonly number[], widths: readonly number[], compared: readonly number[]): number {
+  const { first, end } = spanOf(times, widths);
+  const span = end - first;
+  const coarsest = widths.reduce((a, b) => (b > a ? b : a), 1);
   const total = compared.reduce((a, b) => a + b, 0);
   const points = (w: number): number => Math.ceil(span / w) + 1;
-  let chosen: number = BUCKET_MINUTES.find((w) => points(w) <= MAX_POINTS) ?? BUCKET_MINUTES[BUCKET_MINUTES.length - 1];
-  for (const w of BUCKET_MINUTES.filter((c) => c >= chosen)) {
+  const allowed = BUCKET_MINUTES.filter((w) => w >= coarsest);
+  let chosen: number = allowed.find((w) => points(w) <= MAX_POINTS) ?? BUCKET_MINUTES[BUCKET_MINUTES.length - 1];
+  for (const w of allowed.filter((c) => c >= chosen)) {
     if (w !== chosen && points(w) < MIN_POINTS) break;
     chosen = w;
     const filled = new Set(times.filter((_, i) => compared[i] > 0).map((t) => Math.floor(t / w))).size;
@@ -71,24 +87,27 @@ export function minuteLabel(epochMin: number): string {
   return new Date(epochMin * 60_000).toISOString().slice(0, 16);
 }
 
-/** Per-minute outcome counts of one route. */
+/** Outcome counts of one route from the minute `minute` on, over `minutes` minutes (1, or 60 and 1440 once rolled up). */
 export interface MinuteCount {
   readonly minute: string;
   readonly outcome: string;
   readonly count: number;
+  /** Width of the row in minutes; 1 when absent. */
+  readonly minutes?: number;
 }
 
 /**
  * The mismatch rate over time: per bucket, comparisons with a verdict (match, mismatch, noise)
- * and the mismatches among them; see bucketWidth for the width.
+ * and the mismatches among them; see bucketWidth for the width. A row counts in the bucket of its start.
  * Empty buckets are left out (a chart places points by time, so gaps show).
  */
 export function timelineOf(minutes: readonly MinuteCount[]): Timeline {
   const valid = minutes.filter((m) => Number.isFinite(epochMinute(m.minute)));
   if (valid.length === 0) return { bucketMinutes: 1, points: [] };
   const times = valid.map((m) => epochMinute(m.minute));
+  const widths = valid.map((m) => (m.minutes !== undefined && m.minutes >= 1 ? m.minutes : 1));
   const verdicts = valid.map((m) => (m.outcome === 'match' || m.outcome === 'mismatch' || m.outcome === 'noise' ? m.count : 0));
-  const bucketMinutes = bucketWidth(times, verdicts);
+  const bucketMinutes = bucketWidth(times, widths, verdicts);
   const buckets = new Map<number, { compared: number; mismatch: number; noise: number }>();
   valid.forEach((m, i) => {
     const start = Math.floor(times[i] / bucketMinutes) * bucketMinutes;

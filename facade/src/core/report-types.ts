@@ -126,7 +126,7 @@ export interface DivergenceRow {
 }
 
 export interface Timeline {
-  /** Width of each point: 1, 5, 15, 60, 360 or 1440 minutes (at most 120 points, about 20 verdicts each when there are enough). */
+  /** Width of each point: 1, 5, 15, 60, 360, 1440 or 10080 minutes (at most 120 points, about 20 verdicts each when there are enough; never finer than the rolled-up counts it covers). */
   readonly bucketMinutes: number;
   readonly points: readonly TimelinePoint[];
 }

@@ -38,6 +38,7 @@ export interface ReportInput {
   readonly rows: readonly ComparisonRow[];
   /** Per route: endpoints ranked with their classed fields, and noise evidence. */
   readonly findings: ReadonlyMap<string, RouteFindings>;
+  /** Outcome counts per minute, and per hour or day where the store rolled old minutes up (`minutes`: the row's width). */
   readonly minutes: readonly (MinuteCount & { readonly route: string })[];
   readonly states: readonly { readonly route: string; readonly stage: string; readonly rolloutStage: string | null; readonly rolloutPercent: number | null }[];
   /** Audit entries, newest first. */

@@ -16,6 +16,7 @@ import { validIgnorePattern } from './compare-rules';
 import { mountReportRoutes } from './admin-report';
 import { requireRole, tokenOf, type AdminToken } from './admin-auth';
 import { mountDivergenceRoutes, type DivergenceAdminDeps } from './admin-divergences';
+import { mountConsole } from './console/console-routes';
 
 export interface MetricsSource {
   readonly contentType: string;
@@ -39,6 +40,8 @@ export interface AdminDeps {
   readonly onStageChanged: () => void;
   /** Divergence listing and repair (absent: those endpoints answer 404). */
   readonly divergences?: DivergenceAdminDeps;
+  /** Subscribes to recorded comparison batches (the console's live updates); absent: the console watches the database only. */
+  readonly onRecorded?: (listener: () => void) => () => void;
 }
 
 const IgnoreBody = z.object({
@@ -100,6 +103,7 @@ export function createAdminApp(deps: AdminDeps): express.Express {
   app.get('/healthz', (_req, res) => { res.json({ ok: true }); });
   app.get('/readyz', (_req, res) => { res.status(deps.isReady() ? 200 : 503).json({ ready: deps.isReady() }); });
   app.get('/metrics', async (_req, res) => { res.type(deps.metrics.contentType).send(await deps.metrics.text()); });
+  mountConsole(app, deps); // the page and its assets are public (no data); its event stream needs a read token
   // Every route added below answers only to a token (routes, comparisons, reports, the audit log and
   // divergences are traffic data); changes also need a write token (requireToken).
   app.use(requireRead);

@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import { buildReport, routesToReport, type ComparisonRow, type ReportInput, type RouteFindings } from '../core/report';
 import type { Report } from '../core/report-types';
 import type { RouteConfig } from '../config';
+import { COUNT_WIDTH_MINUTES } from '../core/retention';
 import { routeFindings, storedIgnoreRules } from './findings-query';
 
 export interface LoadReportOptions {
@@ -37,12 +38,26 @@ function byRoute(route: string | undefined, column = 'route'): [string, unknown[
   return route === undefined ? ['', []] : [` AND ${column} = ?`, [route]];
 }
 
+/**
+ * Outcome counts from the window's first minute on: per minute, and per hour and per day where the
+ * store rolled old minutes up (io/diff-store/retention.ts); each row says how many minutes it spans.
+ */
+function countsFrom(db: Database.Database, have: Set<string>, fromMinute: string, where: string, p: unknown[]): ReportInput['minutes'] {
+  const read = (table: string, key: string, width: number): ReportInput['minutes'] => allIf(db, have, table,
+    `SELECT route, ${key} AS minute, outcome, count, ${width} AS minutes FROM ${table} WHERE ${key} >= ?${where}`, [fromMinute, ...p]);
+  return [
+    ...read('comparison_days', 'day', COUNT_WIDTH_MINUTES.day),
+    ...read('comparison_hours', 'hour', COUNT_WIDTH_MINUTES.hour),
+    ...read('comparison_minutes', 'minute', COUNT_WIDTH_MINUTES.minute),
+  ];
+}
+
 /** Reads the diff store and builds the {@link Report}; see {@link LoadReportOptions}. */
 export function loadReport(db: Database.Database, opts: LoadReportOptions): Report {
   const have = tables(db);
   const [where, p] = byRoute(opts.route);
   // Rows from the start of the window's first minute: core/report needs them to tell whether the
-  // store already pruned part of the window (the per-minute counts are never pruned).
+  // store already pruned part of the window (the outcome counts are rolled up, never deleted).
   const fromMinute = opts.since ? opts.since.toISOString().slice(0, 16) : '';
   const rawRows = allIf<ComparisonRow & { id: number }>(db, have, 'comparisons', `SELECT id, at, route, method, path, primary_side AS primarySide,
     primary_status AS primaryStatus, shadow_status AS shadowStatus, primary_ms AS primaryMs, shadow_ms AS shadowMs, outcome, reason
@@ -64,8 +79,7 @@ export function loadReport(db: Database.Database, opts: LoadReportOptions): Repo
     since: opts.since ?? null,
     rows,
     findings,
-    minutes: allIf(db, have, 'comparison_minutes', `SELECT route, minute, outcome, count FROM comparison_minutes WHERE minute >= ?${where}`,
-      [fromMinute, ...p]),
+    minutes: countsFrom(db, have, fromMinute, where, p),
     states: allIf(db, have, 'route_states', `SELECT route, stage, rollout_stage AS rolloutStage, rollout_percent AS rolloutPercent
       FROM route_states WHERE 1 = 1${where}`, p),
     audit: allIf<{ route: string; at: string; actor: string; from: string; to: string; percent: number | null; reason: string | null; forced: number }>(

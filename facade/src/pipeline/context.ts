@@ -38,6 +38,8 @@ export interface FacadeDeps {
   readonly redaction?: import('../core/compare/secrets').RedactionOptions;
   /** Orders second writes per resource (null: sent as they come). */
   readonly writeOrder?: import('../io/write-order').WriteOrder;
+  /** Keeps recorded cases from comparisons (null: none kept). */
+  readonly cases?: import('../io/case-recorder').CaseRecorder;
   /** Called with every finished request (tests await it; the auto-rollback watcher reads it). */
   readonly onRequestDone?: (ctx: RequestContext) => void;
 }
@@ -84,6 +86,8 @@ export interface RequestContext {
   writeTracked?: boolean;
   /** The endpoint (method + path template) comparisons count this request under. */
   endpoint?: string;
+  /** Both sides' observations once a comparison was made (the case recorder keeps the monolith's). */
+  observed?: import('../io/case-recorder').Observed;
   /** Why a sampled shadow was not sent (recorded as a skipped comparison). */
   shadowSkipped: string | null;
   /** Which side's answer the client got (differs from the decision's primary after a fallback). */

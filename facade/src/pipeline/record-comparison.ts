@@ -96,6 +96,7 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
   const s = observeReplayed(d.shadow!, shadowOut, cap);
   if (!s.ok) return unmatched(b, s.outcome, s.reason, shadowFacts);
   const evaluated = await c.pool.evaluate(b.route, p.observation, s.observation, wantDiff(c, b.route));
+  ctx.observed = { primary: p.observation, shadow: s.observation };
   const record = compared(b, evaluated.facts, evaluated.diff, shadowFacts);
   const cfg = rt.config.compare.reask;
   if (evaluated.facts.length === 0 || !cfg.enabled || !cfg.methods.includes(b.method)) return record;
@@ -117,7 +118,7 @@ async function record(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps):
     let record: ComparisonRecord | null = null;
     if (d.kind === 'read' && (ctx.shadow || ctx.shadowSkipped)) record = await compareRead(ctx, deps, c);
     else if (d.kind === 'write' && d.then !== null) record = await compareWrite(ctx, c, base(ctx, d.primary, c));
-    if (record) c.recorder.add(record);
+    if (record) deps.cases?.offer(ctx, c.recorder.add(record), ctx.observed); // cases: io/case-recorder.ts
   } catch (err) {
     // The compare pool was full (or closing): a skipped comparison, recorded with its reason.
     if (err instanceof CompareSkipped) {

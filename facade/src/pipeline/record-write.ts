@@ -28,6 +28,7 @@ export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Ba
   const so = observeReplayed(d.then!, sw, cap);
   if (!so.ok) return unmatched(b, so.outcome, so.reason, facts);
   const evaluated = await c.pool.evaluate(b.route, po.observation, so.observation, wantDiff(c, b.route));
+  ctx.observed = { primary: po.observation, shadow: so.observation };
   return compared(b, markEchoes(evaluated.facts, ctx.body), evaluated.diff, facts);
 }
 

@@ -1,11 +1,12 @@
 // The diff store's tables, in one place: comparisons (slim rows, with the unified diff for the
 // newest samples), the differing fields of each comparison (facts, re-classified by readers),
-// per-endpoint and per-field noise evidence (kept for ever, small), and per-minute outcome counts.
-// Databases from before the facts existed keep their old rows in `*_v1` tables.
+// per-endpoint and per-field noise evidence (kept for ever, small), and outcome counts per minute,
+// rolled up per hour and per day as they age (core/retention.ts). Databases from before the facts
+// existed keep their old rows in `*_v1` tables.
 import type Database from 'better-sqlite3';
 
 /** Bumped whenever a table changes shape; stored in the `diff_store_version` table. */
-export const DIFF_STORE_VERSION = 2;
+export const DIFF_STORE_VERSION = 3;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS comparisons (
@@ -76,6 +77,20 @@ CREATE TABLE IF NOT EXISTS comparison_minutes (
   count   INTEGER NOT NULL,
   PRIMARY KEY (route, minute, outcome)
 );
+CREATE TABLE IF NOT EXISTS comparison_hours (
+  route   TEXT    NOT NULL,
+  hour    TEXT    NOT NULL,
+  outcome TEXT    NOT NULL,
+  count   INTEGER NOT NULL,
+  PRIMARY KEY (route, hour, outcome)
+);
+CREATE TABLE IF NOT EXISTS comparison_days (
+  route   TEXT    NOT NULL,
+  day     TEXT    NOT NULL,
+  outcome TEXT    NOT NULL,
+  count   INTEGER NOT NULL,
+  PRIMARY KEY (route, day, outcome)
+);
 `;
 
 function version(db: Database.Database): number {
@@ -89,7 +104,7 @@ function hasColumn(db: Database.Database, table: string, column: string): boolea
   return cols.some((c) => c.name === column);
 }
 
-/** Creates the tables, moving a version-1 store's tables aside (nothing is dropped). Idempotent. */
+/** Creates the tables, moving a version-1 store's tables aside (nothing is dropped); version 3 added the hour and day counts. Idempotent. */
 export function migrateDiffStore(db: Database.Database): void {
   db.transaction(() => {
     const v = version(db);

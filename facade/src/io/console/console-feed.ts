@@ -1,0 +1,143 @@
+// The console's live updates: one server-sent-event stream per open page. Something changed
+// (a comparison batch recorded here, a flag reload, a change through the admin API, or another
+// process committing to the state database) marks the feed dirty; at most once per `minIntervalMs`
+// one snapshot is built and the same bytes are written to every stream. Nothing runs with no page open.
+import type Database from 'better-sqlite3';
+import type { Response } from 'express';
+
+export interface FeedOptions {
+  readonly db: Database.Database;
+  /** Builds the payload pushed to every stream, as JSON text (once per push, shared by every stream), and its build time. */
+  readonly build: () => Promise<{ readonly json: string; readonly ms: number }>;
+  /** Called when the last stream closed (the builder stops its worker). */
+  readonly onIdle?: () => void;
+  /** Least time between two pushes (default 1000 ms; ten times the last build time when that is longer). */
+  readonly minIntervalMs?: number;
+  /** How often the database is checked for other processes' commits while a page is open (default 1000 ms). */
+  readonly watchMs?: number;
+  /** Comment lines that keep idle proxies and browsers from dropping the stream (default 15 s). */
+  readonly heartbeatMs?: number;
+  /** Most streams at once; more are refused with 503 (default 16). */
+  readonly maxStreams?: number;
+}
+
+export class ConsoleFeed {
+  private readonly streams = new Set<Response>();
+  private readonly minIntervalMs: number;
+  private dirty = false;
+  private lastPush = 0;
+  private pushTimer: NodeJS.Timeout | null = null;
+  private watchTimer: NodeJS.Timeout | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private dataVersion = -1;
+  private building = false;
+  /** Current least time between pushes: minIntervalMs, or longer when snapshots are slow to build. */
+  private interval: number;
+  /** Pushes made (every stream gets the same one): tests and the bench read it. */
+  pushes = 0;
+
+  constructor(private readonly opts: FeedOptions) {
+    this.minIntervalMs = opts.minIntervalMs ?? 1000;
+    this.interval = this.minIntervalMs;
+  }
+
+  get open(): number {
+    return this.streams.size;
+  }
+
+  /**
+   * Turns `res` into an event stream: a `hello` event with `hello`, then a snapshot (at once, to
+   * every open stream), then one snapshot per change (throttled). False (and a 503 sent) when too many streams are open.
+   */
+  attach(res: Response, hello: unknown): boolean {
+    if (this.streams.size >= (this.opts.maxStreams ?? 16)) {
+      res.status(503).json({ error: 'TOO_MANY_STREAMS', message: `at most ${this.opts.maxStreams ?? 16} console pages may be open at once` });
+      return false;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
+    res.write(`retry: 2000\nevent: hello\ndata: ${JSON.stringify(hello)}\n\n`);
+    this.streams.add(res);
+    res.on('close', () => { this.streams.delete(res); if (this.streams.size === 0) this.idle(); });
+    if (this.streams.size === 1) this.wake();
+    // The new page gets the current snapshot with the next push, which comes at once.
+    this.dirty = true;
+    this.lastPush = 0;
+    this.schedule();
+    return true;
+  }
+
+  /** Something changed: a push follows within `minIntervalMs` if a page is open. */
+  changed(): void {
+    if (this.streams.size === 0) return;
+    this.dirty = true;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.building) return; // push() schedules again when the build in progress is done
+    if (this.pushTimer) clearTimeout(this.pushTimer);
+    const wait = Math.max(0, this.lastPush + this.interval - Date.now());
+    this.pushTimer = setTimeout(() => { this.pushTimer = null; void this.push(); }, wait);
+    this.pushTimer.unref();
+  }
+
+  /** Ends every stream and stops the timers. */
+  close(): void {
+    for (const res of this.streams) res.end();
+    this.streams.clear();
+    this.idle();
+  }
+
+  private async push(): Promise<void> {
+    if (!this.dirty || this.streams.size === 0 || this.building) return;
+    this.dirty = false;
+    this.building = true;
+    let frame: string | null = null;
+    let buildMs = 0;
+    try {
+      const built = await this.opts.build();
+      buildMs = built.ms;
+      frame = `event: snapshot\ndata: ${built.json}\n\n`;
+    } catch (err) {
+      // The pages keep their last snapshot and say why it is not fresh.
+      if (this.streams.size > 0) frame = `event: problem\ndata: ${JSON.stringify({ message: `snapshot failed: ${(err as Error).message}` })}\n\n`;
+    } finally {
+      this.building = false;
+      this.lastPush = Date.now();
+      // A snapshot that takes long to build (a large diff store) is pushed less often: at most
+      // about a tenth of one core goes to the console, whatever the traffic.
+      this.interval = Math.max(this.minIntervalMs, buildMs * 10);
+    }
+    if (frame) {
+      if (frame.startsWith('event: snapshot')) this.pushes++;
+      for (const res of this.streams) res.write(frame);
+    }
+    if (this.dirty && this.streams.size > 0) this.schedule();
+  }
+
+  /** First page opened: watch other processes' commits (cluster workers record there) and send heartbeats. */
+  private wake(): void {
+    this.dataVersion = this.readDataVersion();
+    this.watchTimer = setInterval(() => {
+      // PRAGMA data_version changes only when another connection committed: a cheap, exact signal.
+      const v = this.readDataVersion();
+      if (v !== this.dataVersion) { this.dataVersion = v; this.changed(); }
+    }, this.opts.watchMs ?? 1000).unref();
+    this.heartbeatTimer = setInterval(() => { for (const res of this.streams) res.write(': keep-alive\n\n'); }, this.opts.heartbeatMs ?? 15_000).unref();
+  }
+
+  private idle(): void {
+    for (const t of [this.pushTimer, this.watchTimer, this.heartbeatTimer]) if (t) clearTimeout(t);
+    this.pushTimer = this.watchTimer = this.heartbeatTimer = null;
+    this.dirty = false;
+    this.opts.onIdle?.();
+  }
+
+  private readDataVersion(): number {
+    try {
+      return this.opts.db.pragma('data_version', { simple: true }) as number;
+    } catch {
+      return this.dataVersion; // a closed database: the stream ends with the server
+    }
+  }
+}

@@ -1,0 +1,169 @@
+// `npm run soak`: months of history in minutes. Writes N days (default 90) × 3 routes × 50 endpoints
+// through the stores' own write paths on an accelerated clock, pruning as the facade's timer would,
+// then measures `strangler report` in every format, the gate and the admin API's report on that
+// store: time and peak RSS each, plus the store's size on disk and its growth per day, printed as
+// one table against the targets (docs/reference/retention.md#measured-the-soak).
+//
+//   npm run soak                          90 days, 3 routes × 50 endpoints, 2 comparisons per route-minute
+//   npm run soak -- --days 30 --per-minute 4 --runs 5 --keep
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Command, InvalidArgumentError } from 'commander';
+import Database from 'better-sqlite3';
+import { loadConfig } from '../../facade/src/config';
+import { dbStats } from '../../facade/src/io/db-stats';
+import { stopAll, stopChild } from '../bench/children';
+import { buildToolkit, peakRssOf, runMeasured, startFacade, timedGet, type Build, type ProcessRun } from './measure';
+import { printTable, type Row } from './table';
+import { writeHistory, type WriteFigures } from './write';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const MB = 1_048_576;
+
+interface SoakOptions { days: number; routes: number; endpoints: number; perMinute: number; divergencesPerDay: number; runs: number; keep: boolean; out: string }
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError('must be a whole number >= 1');
+  return n;
+}
+
+function parseArgs(argv: string[]): SoakOptions {
+  const program = new Command('soak')
+    .description('Months of history through the stores, then the report, the gate and the admin report measured on it')
+    .option('--days <n>', 'days of history', positiveInt, 90)
+    .option('--routes <n>', 'routes (at most 3: catalog, inventory, orders)', positiveInt, 3)
+    .option('--endpoints <n>', 'endpoints per route', positiveInt, 50)
+    .option('--per-minute <n>', 'comparisons recorded per route and minute', positiveInt, 2)
+    .option('--divergences-per-day <n>', 'second writes the service missed per day (on the last route)', positiveInt, 24)
+    .option('--runs <n>', 'runs of each measurement (time: median; RSS: largest)', positiveInt, 3)
+    .option('--keep', 'keep the temp dir (state.db, config, logs, build)')
+    .option('--out <file>', 'JSON with every figure', path.join(ROOT, 'reports', 'soak.json'));
+  program.parse(argv, { from: 'user' });
+  const o = program.opts<SoakOptions>();
+  if (o.routes > 3) throw new InvalidArgumentError('--routes: at most 3');
+  return o;
+}
+
+const ROUTES = ['catalog', 'inventory', 'orders'];
+
+/** The soak's config: one service per route, nothing listening behind them (nothing is proxied). */
+function writeConfig(dir: string, routes: readonly string[]): string {
+  const file = path.join(dir, 'strangler.config.json');
+  fs.writeFileSync(file, JSON.stringify({
+    monolith: { url: 'http://127.0.0.1:9' },
+    services: Object.fromEntries(routes.map((r) => [r, { url: 'http://127.0.0.1:9' }])),
+    routes: routes.map((name) => ({ name, match: { path: `/api/${name}/**` }, service: name })),
+    state: { db: 'state.db' },
+  }, null, 2));
+  return file;
+}
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+async function repeat<T>(runs: number, fn: () => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < runs; i++) out.push(await fn());
+  return out;
+}
+
+/** Time (median) and peak RSS (largest) rows of one measured process kind. */
+function processRows(what: string, runs: readonly ProcessRun[], timeTarget: number | null): Row[] {
+  return [
+    { figure: `${what}: time`, value: median(runs.map((r) => r.ms)), unit: 'ms', target: timeTarget, note: `process: ${Math.round(median(runs.map((r) => r.wallMs)))} ms from spawn to exit` },
+    { figure: `${what}: peak RSS`, value: Math.max(...runs.map((r) => r.maxRssBytes)) / MB, unit: 'MB', target: 300 },
+  ];
+}
+
+async function measure(o: SoakOptions, dir: string, build: Build, config: string): Promise<Row[]> {
+  const cli = path.join(build.root, 'scripts', 'cli.js');
+  const formats: Array<[string, string[]]> = [['text', []], ['JSON', ['--json']], ['Markdown', ['--markdown']], ['HTML', ['--html', path.join(dir, 'report.html')]]];
+  const rows: Row[] = [];
+  for (const [name, args] of formats) {
+    const runs = await repeat(o.runs, () => runMeasured([cli, '--config', config, 'report', ...args], dir));
+    if (name === 'JSON') {
+      const report = JSON.parse(runs[0].stdout) as { routes: Array<{ route: string; timeline: { points: unknown[]; bucketMinutes: number } }> };
+      process.stderr.write(`soak: report has ${report.routes.length} routes; ${report.routes[0].route}'s timeline ${report.routes[0].timeline.points.length} points of ${report.routes[0].timeline.bucketMinutes} min\n`);
+    }
+    rows.push(...processRows(`strangler report (${name})`, runs, 2000));
+  }
+  // The gate's time is the probe's own (config, database, loadGateInput, evaluateGate), not node's start-up.
+  const gate = (await repeat(o.runs, () => runMeasured([path.join(build.root, 'scripts', 'soak', 'probe.js'), config, ROUTES[0]], dir)))
+    .map((r) => ({ ...r, probe: JSON.parse(r.stdout) as { ms: number; pass: boolean; from: string; to: string } }));
+  process.stderr.write(`soak: gate ${gate[0].probe.from} → ${gate[0].probe.to}: ${gate[0].probe.pass ? 'pass' : 'refused'}\n`);
+  rows.push(...processRows(`gate (${ROUTES[0]} ${gate[0].probe.from} → ${gate[0].probe.to}, own process)`, gate.map((r) => ({ ...r, ms: r.probe.ms })), 200));
+  for (const [name, args] of [['db stats', ['db', 'stats']], ['db prune --dry-run', ['db', 'prune', '--dry-run']]] as const) {
+    const runs = await repeat(o.runs, () => runMeasured([cli, '--config', config, ...args], dir));
+    rows.push({ figure: `strangler ${name}: time`, value: median(runs.map((r) => r.ms)), unit: 'ms', target: null });
+  }
+
+  const facade = await startFacade(build, config, dir, randomBytes(24).toString('hex'));
+  try {
+    const baseline = peakRssOf(facade.child.pid);
+    const report = await repeat(o.runs, () => timedGet(facade, '/report'));
+    const gateApi = await repeat(o.runs, () => timedGet(facade, `/routes/${ROUTES[0]}/gate`));
+    rows.push(
+      { figure: 'admin GET /report: time', value: median(report.map((r) => r.ms)), unit: 'ms', target: 2000 },
+      { figure: 'admin GET /routes/:name/gate: time', value: median(gateApi.map((r) => r.ms)), unit: 'ms', target: 200 },
+      { figure: 'facade: peak RSS after the admin calls', value: peakRssOf(facade.child.pid) / MB, unit: 'MB', target: 300, note: `${(baseline / MB).toFixed(0)} MB before them` },
+    );
+  } finally {
+    await stopChild(facade.child);
+  }
+  return rows;
+}
+
+function storeRows(w: WriteFigures, days: number): Row[] {
+  const at = (day: number): number => w.bytesByDay[Math.min(day, w.bytesByDay.length) - 1] / MB;
+  const perDay = (from: number, to: number): number => ((at(to) - at(from)) / (to - from)) * 1024;
+  const rows: Row[] = [{ figure: `store on disk after ${days} days`, value: at(days), unit: 'MB', target: null }];
+  for (const d of [1, 7, 30, 60].filter((x) => x < days)) rows.push({ figure: `  … after day ${d}`, value: at(d), unit: 'MB', target: null });
+  if (days >= 8) rows.push({ figure: 'growth per day, days 1–7 (filling up)', value: perDay(1, 7), unit: 'KB', target: null });
+  if (days >= 60) rows.push({ figure: `growth per day, days ${days - 30}–${days} (retention in force)`, value: perDay(days - 30, days), unit: 'KB', target: null });
+  const q = (p: number): number => w.stepMs[Math.min(w.stepMs.length - 1, Math.floor(p * w.stepMs.length))] ?? 0;
+  rows.push(
+    { figure: 'retention step, median (the event loop is held this long)', value: q(0.5), unit: 'ms', target: null, note: `${w.retentionPasses} passes, ${w.retentionBatches} batches` },
+    { figure: 'retention step, p99', value: q(0.99), unit: 'ms', target: null },
+    { figure: 'retention step, longest', value: q(1), unit: 'ms', target: null },
+  );
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strangler-soak-'));
+  const log = (line: string): void => { process.stderr.write(`${line}\n`); };
+  const load = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const loadBefore = load();
+  try {
+    const routes = ROUTES.slice(0, o.routes);
+    const configFile = writeConfig(dir, routes);
+    const config = loadConfig(configFile);
+    log(`soak: ${o.days} days × ${routes.length} routes × ${o.endpoints} endpoints, ${o.perMinute} comparisons per route-minute, into ${dir}`);
+    const written = writeHistory(config, { routes, endpointsPerRoute: o.endpoints, perMinute: o.perMinute, divergencesPerDay: o.divergencesPerDay }, o.days, Date.now(), log);
+    log(`soak: ${written.records.toLocaleString('en-US')} comparison records, ${written.divergences} divergences (${written.settled} settled), ${written.stageChanges} stage changes in ${written.writeSeconds.toFixed(0)} s`);
+    const db = new Database(config.state.db, { readonly: true });
+    const stats = dbStats(db);
+    db.close();
+    log('soak: compiling the toolkit (tsc) to measure it as installed');
+    const build = buildToolkit(dir);
+    const rows = [...await measure(o, dir, build, configFile), ...storeRows(written, o.days)];
+    const loadAfter = load();
+    const title = `soak: ${o.days} days × ${routes.length} routes × ${o.endpoints} endpoints on SQLite (${build.note}); ${os.cpus().length} CPUs, load average ${loadBefore} before, ${loadAfter} after`;
+    printTable(title, rows, stats);
+    fs.mkdirSync(path.dirname(o.out), { recursive: true });
+    fs.writeFileSync(o.out, `${JSON.stringify({ options: o, build: build.note, loadBefore, loadAfter, written: { ...written, stepMs: undefined }, stats, rows }, null, 2)}\n`);
+    log(`soak: figures in ${path.relative(process.cwd(), o.out)}${o.keep ? `; files kept in ${dir}` : ''}`);
+  } finally {
+    const left = await stopAll();
+    if (left.length > 0) log(`soak: still running after stop: ${left.join(', ')}`);
+    if (!o.keep) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`soak failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});

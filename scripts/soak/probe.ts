@@ -1,0 +1,26 @@
+// One gate evaluation in a fresh process, as `strangler route promote` runs it (loadGateInput, then
+// evaluateGate) but without moving the route: the soak compiles this file with the toolkit and runs
+// it under rss-hook.js for its peak RSS. Prints { ms, pass, comparisons } as JSON.
+// Usage: node probe.js <config file> <route>
+import { loadConfig } from '../../facade/src/config';
+import { evaluateGate } from '../../facade/src/core/gate';
+import { nextStage } from '../../facade/src/core/stages';
+import { loadGateInput } from '../../facade/src/io/gate-input';
+import { StateStore } from '../../facade/src/io/state-store';
+
+function main(argv: readonly string[]): void {
+  const [configFile, route] = argv;
+  const started = performance.now();
+  const config = loadConfig(configFile);
+  const routeConfig = config.routes.find((r) => r.name === route);
+  if (!routeConfig) throw new Error(`no route ${route} in ${configFile}`);
+  const store = new StateStore(config.state.db, () => new Date(), { create: false });
+  const stage = store.state(route)?.stage ?? routeConfig.defaultStage;
+  const target = nextStage(stage);
+  if (target === null) throw new Error(`${route} is at ${stage}: no gate to pass`);
+  const result = evaluateGate(loadGateInput(store.db, route, stage, target, routeConfig), config.gate);
+  store.close();
+  process.stdout.write(`${JSON.stringify({ ms: performance.now() - started, pass: result.pass, from: stage, to: target, checks: result.checks.map((c) => c.figures) })}\n`);
+}
+
+main(process.argv.slice(2));
