@@ -13,15 +13,17 @@ import { isAlive, liveChildren, spawnTsChild, stopAll, stopChild, tail, type Chi
 import type { ToChild } from './child-ipc';
 import { procCpuUs } from './cpu';
 import { closedLoop, newAgent, openLoop, type RunResult, type Target } from './load';
-import { runHardening, printHardening } from './hardening';
+import { runHardening, printHardening, type HardeningReport } from './hardening';
 import { runConsoleBench, printConsoleBench } from './console';
 import { findNginx, startNginx, type NginxFound, type RunningNginx } from './nginx';
 import { summarizeProfile } from './profile-summary';
 import { buildReport, printReport, type PhaseSample, type ScenarioInfo } from './report';
-import { BENCH_ROUTES } from './routes';
+import { buildTargets, printTargets } from './targets';
+import { BENCH_ROUTES, differing, type BodySize } from './routes';
 import { percentile } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+const SIZES: readonly BodySize[] = ['1k', '100k'];
 
 export interface BenchOptions {
   readonly quick: boolean;
@@ -39,6 +41,8 @@ export interface BenchOptions {
   readonly tsNode: boolean;
   /** Also measure plain http-proxy and a bare node:http proxy (reference-proxy.ts) in front of the monolith. */
   readonly references: boolean;
+  /** Also measure the naive shadow (reference-proxy.ts naive-shadow), the issue's reference for `shadow`. */
+  readonly naive: boolean;
   /** Also run the hardening scenarios (hardening.ts): shadow-flood peak RSS, reload and restart under load. */
   readonly hardening: boolean;
 }
@@ -68,13 +72,14 @@ export function parseArgs(argv: string[]): BenchOptions {
     .option('--keep', 'keep the temp dir (logs, nginx.conf, state.db)')
     .option('--ts-node', 'run the facade under ts-node (loads node:domain) instead of plain node, as a compiled facade runs')
     .option('--references', 'also measure plain http-proxy (keep-alive agent) and a bare node:http proxy in front of the monolith')
+    .option('--no-naive', 'skip the naive-shadow reference (http-proxy mirroring every GET, JSON.parse + deep equal)')
     .option('--no-hardening', 'skip the hardening scenarios (shadow-flood peak RSS, failed requests of a reload and of a service restart)')
     .option('--out <file>', 'JSON report', path.join(ROOT, 'reports', 'bench.json'))
     .showHelpAfterError();
   program.parse(argv);
   const o = program.opts<{
     quick?: boolean; duration?: number; rounds?: number; rate: number; concurrency: number; warmup?: number;
-    nginx: boolean; nginxBin?: string; profile?: boolean; keep?: boolean; tsNode?: boolean; references?: boolean; hardening: boolean; out: string;
+    nginx: boolean; nginxBin?: string; profile?: boolean; keep?: boolean; tsNode?: boolean; references?: boolean; naive: boolean; hardening: boolean; out: string;
   }>();
   const quick = o.quick === true;
   return {
@@ -90,6 +95,7 @@ export function parseArgs(argv: string[]): BenchOptions {
     keep: o.keep === true,
     tsNode: o.tsNode === true,
     references: o.references === true,
+    naive: o.naive,
     hardening: o.hardening,
     out: path.resolve(o.out),
   };
@@ -119,6 +125,19 @@ function perRequest(a: number | null, b: number | null, requests: number): numbe
   return a === null || b === null || requests === 0 ? null : (b - a) / requests;
 }
 
+/** Waits (up to 15 s) until the proxy uses < 5 % of a core over 200 ms: its deferred work is done. */
+async function settle(s: Scenario): Promise<void> {
+  if (!s.proxyCpu) return;
+  const deadline = Date.now() + 15_000;
+  let last = await s.proxyCpu();
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = await s.proxyCpu();
+    if (now - last < 10_000) return;
+    last = now;
+  }
+}
+
 const MAX_REQUESTS_SATURATION = 2_000_000;
 const MAX_IN_FLIGHT_FIXED = 256;
 
@@ -126,9 +145,14 @@ async function runPhase(s: Scenario, mode: 'saturation' | 'fixed', o: BenchOptio
   const run = (seconds: number): Promise<RunResult> => mode === 'saturation'
     ? closedLoop(s.target, o.concurrency, seconds * 1000, MAX_REQUESTS_SATURATION)
     : openLoop(s.target, o.rate, seconds * 1000, MAX_IN_FLIGHT_FIXED);
+  await settle(s);
   await run(o.warmup);
+  await settle(s);
   const c0 = await cpuSnapshot(s);
   const r = await run(o.duration);
+  // Work a request leaves behind (comparisons, stored records) is its scenario's cost: wait it out
+  // before reading the CPU, so it is counted here and does not spill into the next scenario.
+  await settle(s);
   const c1 = await cpuSnapshot(s);
   const ms = (ns: number): number => ns / 1e6;
   const requests = r.ok + r.errors;
@@ -161,9 +185,10 @@ function check(s: Scenario): Promise<void> {
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         try {
-          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { side?: string };
+          JSON.parse(Buffer.concat(chunks).toString('utf8'));
           if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
-          if (body.side !== s.expectSide) throw new Error(`answered by ${body.side}, expected ${s.expectSide}`);
+          const side = res.headers['x-bench-side'];
+          if (side !== s.expectSide) throw new Error(`answered by ${String(side)}, expected ${s.expectSide}`);
           const header = res.headers['x-strangler-side'];
           if (s.via === 'facade' && header !== s.expectSide) throw new Error(`x-strangler-side is ${String(header)}, expected ${s.expectSide}`);
           resolve();
@@ -240,31 +265,50 @@ async function main(): Promise<number> {
       log(`bench: nginx on :${nginx.port} (master ${nginx.master.pid}, worker ${nginx.workers.join(', ')})`);
     }
 
-    const [legacy, moved] = BENCH_ROUTES;
+    const [legacy, moved, mirrored] = BENCH_ROUTES;
     const facadePids = [facade.child.pid];
-    const scenarios: Scenario[] = [
-      { id: 'direct-monolith', label: 'direct → monolith', via: 'direct', expectSide: 'monolith', baseline: null,
-        target: { port: monolith.port, path: legacy.requestPath, agent: agent() }, proxyCpu: null, proxyPids: [], upstream: monolith.sample },
-      { id: 'facade-off', label: `facade (${legacy.stage}) → monolith`, via: 'facade', expectSide: 'monolith', baseline: 'direct-monolith',
-        target: { port: facade.port, path: legacy.requestPath, agent: agent() }, proxyCpu: facade.cpu, proxyPids: facadePids, upstream: monolith.sample },
-      { id: 'direct-service', label: 'direct → service', via: 'direct', expectSide: 'service', baseline: null,
-        target: { port: service.port, path: moved.requestPath, agent: agent() }, proxyCpu: null, proxyPids: [], upstream: service.sample },
-      { id: 'facade-complete', label: `facade (${moved.stage}) → service`, via: 'facade', expectSide: 'service', baseline: 'direct-service',
-        target: { port: facade.port, path: moved.requestPath, agent: agent() }, proxyCpu: facade.cpu, proxyPids: facadePids, upstream: service.sample },
-    ];
-    if (nginx) {
-      const pids = [nginx.master.pid, ...nginx.workers];
-      scenarios.push({ id: 'nginx', label: 'nginx → monolith', via: 'nginx', expectSide: 'monolith', baseline: 'direct-monolith',
-        target: { port: nginx.port, path: legacy.requestPath, agent: agent() },
-        proxyCpu: () => Promise.resolve(procCpuUs(pids)), proxyPids: pids, upstream: monolith.sample });
+    const scenarios: Scenario[] = [];
+    const add = (sc: Omit<Scenario, 'label'> & { label: string }): void => { scenarios.push({ ...sc, label: `${sc.label}, ${sc.size === '1k' ? '1 KB' : '100 KB'}` }); };
+    let naive: Awaited<ReturnType<typeof spawnTsChild>> | null = null;
+    if (o.naive) {
+      naive = await spawnTsChild('ref-naive-shadow', 'reference-proxy.ts', ['naive-shadow', `http://127.0.0.1:${monolith.port}`, `http://127.0.0.1:${service.port}`], { logDir: tmp });
+      refs.push(naive.child);
     }
+    for (const size of SIZES) {
+      const direct = `direct-monolith-${size}`;
+      add({ id: direct, label: 'direct → monolith', role: 'direct', size, via: 'direct', expectSide: 'monolith', baseline: null,
+        target: { port: monolith.port, path: legacy.requestPath[size], agent: agent() }, proxyCpu: null, proxyPids: [], upstream: monolith.sample });
+      if (nginx) {
+        const pids = [nginx.master.pid, ...nginx.workers];
+        add({ id: `nginx-${size}`, label: 'nginx → monolith', role: 'nginx', size, via: 'nginx', expectSide: 'monolith', baseline: direct,
+          target: { port: nginx.port, path: legacy.requestPath[size], agent: agent() },
+          proxyCpu: () => Promise.resolve(procCpuUs(pids)), proxyPids: pids, upstream: monolith.sample });
+      }
+      add({ id: `facade-off-${size}`, label: `facade (${legacy.stage}) → monolith`, role: 'off', size, via: 'facade', expectSide: 'monolith', baseline: direct,
+        target: { port: facade.port, path: legacy.requestPath[size], agent: agent() }, proxyCpu: facade.cpu, proxyPids: facadePids, upstream: monolith.sample });
+      add({ id: `facade-shadow-${size}`, label: `facade (${mirrored.stage}, sides agree)`, role: 'shadow', size, via: 'facade', expectSide: 'monolith', baseline: direct,
+        target: { port: facade.port, path: mirrored.requestPath[size], agent: agent() }, proxyCpu: facade.cpu, proxyPids: facadePids, upstream: monolith.sample });
+      if (naive) {
+        add({ id: `naive-shadow-${size}`, label: 'naive shadow (http-proxy)', role: 'naive-shadow', size, via: 'reference', expectSide: 'monolith', baseline: direct,
+          target: { port: naive.port, path: legacy.requestPath[size], agent: agent() }, proxyCpu: naive.cpu, proxyPids: [naive.child.pid], upstream: monolith.sample });
+      }
+    }
+    // One size only for these: the sides-differ variant and the route at `complete`.
+    add({ id: 'facade-shadow-differ-1k', label: `facade (${mirrored.stage}, sides differ)`, role: 'shadow-differ', size: '1k', via: 'facade', expectSide: 'monolith', baseline: 'direct-monolith-1k',
+      target: { port: facade.port, path: differing(mirrored.requestPath['1k']), agent: agent() }, proxyCpu: facade.cpu, proxyPids: facadePids, upstream: monolith.sample });
+    add({ id: 'direct-service-1k', label: 'direct → service', role: 'direct', size: '1k', via: 'direct', expectSide: 'service', baseline: null,
+      target: { port: service.port, path: moved.requestPath['1k'], agent: agent() }, proxyCpu: null, proxyPids: [], upstream: service.sample });
+    add({ id: 'facade-complete-1k', label: `facade (${moved.stage}) → service`, role: 'complete', size: '1k', via: 'facade', expectSide: 'service', baseline: 'direct-service-1k',
+      target: { port: facade.port, path: moved.requestPath['1k'], agent: agent() }, proxyCpu: facade.cpu, proxyPids: facadePids, upstream: service.sample });
     if (o.references) {
       for (const kind of ['http-proxy', 'node-http'] as const) {
         const ref = await spawnTsChild(`ref-${kind}`, 'reference-proxy.ts', [kind, `http://127.0.0.1:${monolith.port}`], { logDir: tmp });
         refs.push(ref.child);
-        scenarios.push({ id: `ref-${kind}`, label: `${kind === 'http-proxy' ? 'plain http-proxy' : 'bare node:http'} → monolith`, via: 'reference',
-          expectSide: 'monolith', baseline: 'direct-monolith', target: { port: ref.port, path: legacy.requestPath, agent: agent() },
-          proxyCpu: ref.cpu, proxyPids: [ref.child.pid], upstream: monolith.sample });
+        for (const size of SIZES) {
+          add({ id: `ref-${kind}-${size}`, label: `${kind === 'http-proxy' ? 'plain http-proxy' : 'bare node:http'} → monolith`, role: kind, size, via: 'reference',
+            expectSide: 'monolith', baseline: `direct-monolith-${size}`, target: { port: ref.port, path: legacy.requestPath[size], agent: agent() },
+            proxyCpu: ref.cpu, proxyPids: [ref.child.pid], upstream: monolith.sample });
+        }
       }
     }
     for (const s of scenarios) await check(s);
@@ -303,8 +347,9 @@ async function main(): Promise<number> {
     fs.writeFileSync(o.out, `${JSON.stringify(report, null, 2)}\n`);
     printReport(report);
     process.stdout.write(`\nJSON: ${path.relative(process.cwd(), o.out) || o.out}\n`);
+    let hardening: HardeningReport | null = null;
     if (o.hardening && !interrupted) {
-      const hardening = await runHardening({ quick: o.quick, dir: tmp, log });
+      hardening = await runHardening({ quick: o.quick, dir: tmp, log });
       printHardening(hardening);
       const out = path.join(path.dirname(o.out), 'bench-hardening.json');
       fs.writeFileSync(out, `${JSON.stringify(hardening, null, 2)}\n`);
@@ -315,6 +360,14 @@ async function main(): Promise<number> {
       printConsoleBench(consoleCost);
       fs.writeFileSync(path.join(path.dirname(o.out), 'bench-console.json'), `${JSON.stringify(consoleCost, null, 2)}\n`);
     }
+    if (interrupted) return 130;
+    // Last, with every child stopped: the comparison engine alone on this process's core (corpus.ts).
+    const comparisonSeconds = o.quick ? 1 : 3;
+    const { comparisonsPerSecond } = await import('./corpus');
+    const comparisons = { ...comparisonsPerSecond(comparisonSeconds), seconds: comparisonSeconds };
+    const targets = buildTargets({ report, comparisons, hardening });
+    printTargets(targets);
+    fs.writeFileSync(o.out, `${JSON.stringify({ ...report, targets, comparisonEngine: comparisons, hardeningFlood: hardening?.flood ?? null }, null, 2)}\n`);
     if (left.length) log(`WARNING: child processes still alive: ${left.join(', ')}`);
     return left.length ? 1 : 0;
   } catch (err) {

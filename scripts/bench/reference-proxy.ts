@@ -2,15 +2,20 @@
 // on, without the facade, in front of the same monolith with the same kind of keep-alive pool:
 //   http-proxy  http-proxy's web() with a keep-alive agent (the issue's "plain http-proxy")
 //   node-http   http.request + pipe, the least a Node proxy can do
-// Usage (spawned by index.ts): node -r ./ts-hook.js reference-proxy.ts <kind> <upstream url>
+//   naive-shadow  http-proxy's web() to the monolith, and every GET sent to the service too; both
+//               bodies buffered, JSON.parse'd and deep-compared (the issue's "naive shadow")
+// Usage (spawned by index.ts): node -r ./ts-hook.js reference-proxy.ts <kind> <upstream url> [<shadow url>]
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isDeepStrictEqual } from 'node:util';
 import httpProxy from 'http-proxy';
 import { serveBench } from './child-ipc';
 
 const kind = process.argv[2];
 const target = new URL(process.argv[3] ?? 'http://127.0.0.1:1');
+const shadowTarget = process.argv[4] ? new URL(process.argv[4]) : null;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 256, scheduling: 'lifo' });
+const shadowAgent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 256, scheduling: 'lifo' });
 
 function viaHttpProxy(): http.RequestListener {
   const proxy = httpProxy.createProxyServer({ target: target.origin, agent });
@@ -32,8 +37,52 @@ function viaNodeHttp(): http.RequestListener {
   };
 }
 
-const listener = kind === 'http-proxy' ? viaHttpProxy() : kind === 'node-http' ? viaNodeHttp() : null;
-if (!listener) throw new Error(`unknown reference proxy ${kind}: use http-proxy or node-http`);
+/** Resolves with the whole body of `res` (null if it failed). */
+function buffered(res: http.IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.once('end', () => resolve(Buffer.concat(chunks)));
+    res.once('error', () => resolve(null));
+    res.once('aborted', () => resolve(null));
+  });
+}
+
+function parsed(body: Buffer | null): unknown {
+  try { return body === null ? undefined : JSON.parse(body.toString('utf8')); } catch { return undefined; }
+}
+
+const compared = { matches: 0, differences: 0, failed: 0 };
+
+function viaNaiveShadow(): http.RequestListener {
+  if (!shadowTarget) throw new Error('naive-shadow needs a shadow url');
+  const proxy = httpProxy.createProxyServer({ target: target.origin, agent });
+  const primaryBodies = new WeakMap<http.IncomingMessage, (b: Promise<Buffer | null>) => void>();
+  // The primary's answer streams to the client (http-proxy pipes it); a 'data' listener keeps a copy.
+  proxy.on('proxyRes', (proxyRes, req) => primaryBodies.get(req)?.(buffered(proxyRes)));
+  proxy.on('error', (_err, req, res) => {
+    primaryBodies.get(req)?.(Promise.resolve(null));
+    if (res instanceof http.ServerResponse && !res.headersSent) res.writeHead(502).end();
+    else res.destroy();
+  });
+  return (req, res) => {
+    if (req.method === 'GET') {
+      const primary = new Promise<Buffer | null>((resolve) => primaryBodies.set(req, (b) => void b.then(resolve)));
+      const shadow = new Promise<Buffer | null>((resolve) => {
+        const s = http.get({ host: shadowTarget.hostname, port: shadowTarget.port, path: req.url, headers: req.headers, agent: shadowAgent }, (up) => void buffered(up).then(resolve));
+        s.once('error', () => resolve(null));
+      });
+      void Promise.all([primary, shadow]).then(([a, b]) => {
+        if (a === null || b === null) { compared.failed++; return; }
+        if (isDeepStrictEqual(parsed(a), parsed(b))) compared.matches++; else compared.differences++;
+      });
+    }
+    proxy.web(req, res);
+  };
+}
+
+const listener = kind === 'http-proxy' ? viaHttpProxy() : kind === 'node-http' ? viaNodeHttp() : kind === 'naive-shadow' ? viaNaiveShadow() : null;
+if (!listener) throw new Error(`unknown reference proxy ${kind}: use http-proxy, node-http or naive-shadow`);
 const server = http.createServer(listener);
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
@@ -42,6 +91,8 @@ const ipc = serveBench(() => new Promise<void>((resolve) => {
   server.close(() => resolve());
   server.closeAllConnections();
   agent.destroy();
+  shadowAgent.destroy();
+  if (kind === 'naive-shadow') process.stdout.write(`naive shadow: ${JSON.stringify(compared)}\n`);
 }));
 server.on('error', (err) => ipc.fail(err));
 server.listen({ host: '127.0.0.1', port: 0 }, () => ipc.ready((server.address() as AddressInfo).port, { kind }));

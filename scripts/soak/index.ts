@@ -13,7 +13,13 @@ import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import Database from 'better-sqlite3';
 import { loadConfig } from '../../facade/src/config';
+import { evaluateGate } from '../../facade/src/core/gate';
 import { dbStats } from '../../facade/src/io/db-stats';
+import { loadGateInput } from '../../facade/src/io/gate-input';
+import { loadReport } from '../../facade/src/io/report-query';
+import { renderHtml } from '../report/html';
+import { renderMarkdown } from '../report/markdown';
+import { renderText } from '../report/text';
 import { stopAll, stopChild } from '../bench/children';
 import { buildToolkit, peakRssOf, runMeasured, startFacade, timedGet, type Build, type ProcessRun } from './measure';
 import { printTable, type Row } from './table';
@@ -115,6 +121,31 @@ async function measure(o: SoakOptions, dir: string, build: Build, config: string
   return rows;
 }
 
+/**
+ * The same functions in this process, warm (after one untimed run): what the report and the gate
+ * cost without process start-up and module loading. Time only: this process's RSS is the writer's.
+ */
+function inProcessRows(o: SoakOptions, configFile: string): Row[] {
+  const config = loadConfig(configFile);
+  const db = new Database(config.state.db, { readonly: true });
+  const routes = config.routes.map((r) => r.name);
+  const configs = new Map(config.routes.map((r) => [r.name, r]));
+  const timed = (fn: () => unknown): number => {
+    fn();
+    return median(Array.from({ length: o.runs }, () => { const t = performance.now(); fn(); return performance.now() - t; }));
+  };
+  const report = () => loadReport(db, { now: new Date(), routes, configs });
+  const rows: Row[] = [
+    { figure: 'in process, warm: loadReport', value: timed(report), unit: 'ms', target: 2000 },
+    { figure: 'in process, warm: loadReport + renderText', value: timed(() => renderText(report(), { color: false })), unit: 'ms', target: 2000 },
+    { figure: 'in process, warm: loadReport + renderMarkdown', value: timed(() => renderMarkdown(report())), unit: 'ms', target: 2000 },
+    { figure: 'in process, warm: loadReport + renderHtml', value: timed(() => renderHtml(report())), unit: 'ms', target: 2000 },
+    { figure: `in process, warm: gate (${routes[0]} shadow → live)`, value: timed(() => evaluateGate(loadGateInput(db, routes[0], 'shadow', 'live', configs.get(routes[0])), config.gate)), unit: 'ms', target: 200 },
+  ];
+  db.close();
+  return rows;
+}
+
 function storeRows(w: WriteFigures, days: number): Row[] {
   const at = (day: number): number => w.bytesByDay[Math.min(day, w.bytesByDay.length) - 1] / MB;
   const perDay = (from: number, to: number): number => ((at(to) - at(from)) / (to - from)) * 1024;
@@ -149,7 +180,7 @@ async function main(): Promise<void> {
     db.close();
     log('soak: compiling the toolkit (tsc) to measure it as installed');
     const build = buildToolkit(dir);
-    const rows = [...await measure(o, dir, build, configFile), ...storeRows(written, o.days)];
+    const rows = [...await measure(o, dir, build, configFile), ...inProcessRows(o, configFile), ...storeRows(written, o.days)];
     const loadAfter = load();
     const title = `soak: ${o.days} days × ${routes.length} routes × ${o.endpoints} endpoints on SQLite (${build.note}); ${os.cpus().length} CPUs, load average ${loadBefore} before, ${loadAfter} after`;
     printTable(title, rows, stats);

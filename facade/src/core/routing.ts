@@ -175,3 +175,35 @@ function bySpecificity(a: CompiledRoute, b: CompiledRoute): number {
     a.order - b.order
   );
 }
+
+/**
+ * A small bounded LRU of routing results keyed by a string the caller builds (method, host and raw
+ * path): traffic repeats a few paths, and a hit skips normalizing and matching. A Map keeps insertion
+ * order, so the oldest key is the first one; a hit moves its key to the end.
+ */
+export class RouteCache<V> {
+  private readonly entries = new Map<string, V>();
+
+  constructor(private readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`route cache capacity must be a positive integer, got ${capacity}`);
+  }
+
+  get(key: string): V | undefined {
+    const v = this.entries.get(key);
+    if (v !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, v);
+    }
+    return v;
+  }
+
+  set(key: string, value: V): void {
+    if (this.entries.has(key)) this.entries.delete(key);
+    else if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, value);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

@@ -86,7 +86,7 @@ it('serves the page and its assets without a token, with a policy that runs only
   expect(page.status).toBe(200);
   expect(page.headers.get('content-type')).toMatch(/text\/html/);
   expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
-  expect(await page.text()).toContain('<script src="/console/assets/console.js" defer></script>');
+  expect(await page.text()).toContain('<script type="module" src="/console/assets/console.js"></script>');
   const script = await fetch(`${facade.adminUrl}/console/assets/console.js`);
   expect([script.status, script.headers.get('content-type')]).toEqual([200, expect.stringMatching(/javascript/)]);
   for (const other of ['/console/assets/missing.js', '/console/assets/..%2fconsole-routes.ts', '/console/assets/%2e%2e/console-routes.ts']) {

@@ -33,16 +33,10 @@ export class ConsoleFeed {
   private building = false;
   /** Current least time between pushes: minIntervalMs, or longer when snapshots are slow to build. */
   private interval: number;
-  /** Pushes made (every stream gets the same one): tests and the bench read it. */
-  pushes = 0;
 
   constructor(private readonly opts: FeedOptions) {
     this.minIntervalMs = opts.minIntervalMs ?? 1000;
     this.interval = this.minIntervalMs;
-  }
-
-  get open(): number {
-    return this.streams.size;
   }
 
   /**
@@ -108,10 +102,7 @@ export class ConsoleFeed {
       // about a tenth of one core goes to the console, whatever the traffic.
       this.interval = Math.max(this.minIntervalMs, buildMs * 10);
     }
-    if (frame) {
-      if (frame.startsWith('event: snapshot')) this.pushes++;
-      for (const res of this.streams) res.write(frame);
-    }
+    if (frame) for (const res of this.streams) res.write(frame);
     if (this.dirty && this.streams.size > 0) this.schedule();
   }
 

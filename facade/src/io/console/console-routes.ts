@@ -22,13 +22,10 @@ function pageHeaders(res: Response): void {
   res.set({ 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-cache' });
 }
 
-/**
- * Mounts the console on `app`; call it before the admin API's token middleware. Returns the feed
- * (tests and the bench read its push count).
- */
-export function mountConsole(app: Express, deps: AdminDeps): ConsoleFeed {
+/** Mounts the console on `app`; call it before the admin API's token middleware. */
+export function mountConsole(app: Express, deps: AdminDeps): void {
   const builder = new SnapshotBuilder({ db: deps.state.db, routes: deps.routes, flags: deps.flags, gate: deps.gate });
-  const feed = new ConsoleFeed({ db: deps.state.db, build: () => builder.build(), onIdle: () => builder.release() });
+  const feed = new ConsoleFeed({ db: deps.state.db, build: () => builder.build(), onIdle: () => (deps.isReady() ? builder.release() : builder.stop()) /* stopping: now */ });
   deps.onRecorded?.(() => feed.changed());
   deps.flags.onChange(() => feed.changed());
   // A change through the admin API (stage, ignore rule, divergence repair) made on this process's
@@ -49,5 +46,4 @@ export function mountConsole(app: Express, deps: AdminDeps): ConsoleFeed {
     const token = tokenOf(res);
     feed.attach(res, { name: token.name, role: token.role, canChange: token.role === 'write' && deps.store !== null });
   });
-  return feed;
 }
