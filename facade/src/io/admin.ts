@@ -128,12 +128,13 @@ export function createAdminApp(deps: AdminDeps): express.Express {
     // Re-classified with today's rules and evidence, like the report and the gate.
     const found = routeFindings(deps.state.db, { route: name, config: rt.config, stored: storedIgnoreRules(deps.state.db) });
     const outcomes: Record<string, number> = {};
-    for (const c of found.comparisons) {
-      const o = found.verdicts.get(c.id) ?? c.outcome;
-      outcomes[o] = (outcomes[o] ?? 0) + 1;
+    for (const e of found.endpoints) {
+      for (const [v, n] of Object.entries(e.verdicts)) if (n > 0) outcomes[v] = (outcomes[v] ?? 0) + n;
+      for (const [key, n] of Object.entries(e.notCompared)) { const o = key.split(':')[0]!; outcomes[o] = (outcomes[o] ?? 0) + n; }
     }
     res.json({
       route: name, outcomes, endpoints: found.endpoints, noise: found.noise,
+      // Samples: the newest comparisons that found differences, with their verdict now.
       samples: found.comparisons.slice(0, limit).map((c) => ({ ...c, outcome: found.verdicts.get(c.id) ?? c.outcome })),
     });
   });

@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import { endpointFindings, noiseEvidence, type EndpointFindings, type StoredComparison, type Verdict } from '../core/comparison';
 import type { RouteConfig } from '../config';
 import { classifyRulesFor, type StoredRule } from './classify-rules';
-import { loadComparisons, loadEvidence } from './diff-store/queries';
+import { loadComparisons, loadEvidence, loadFactlessTallies } from './diff-store/queries';
 
 export interface FindingsQuery {
   readonly route: string;
@@ -19,8 +19,9 @@ export interface FindingsQuery {
 export interface RouteFindingsNow {
   readonly endpoints: EndpointFindings[];
   readonly noise: Array<{ endpoint: string; field: string; why: string }>;
-  /** Verdict of each retained comparison now, by comparison id. */
+  /** Verdict now of each retained comparison with differing fields, by id (the others keep their stored outcome). */
   readonly verdicts: ReadonlyMap<number, Verdict>;
+  /** The retained comparisons with differing fields, newest first. */
   readonly comparisons: readonly StoredComparison[];
 }
 
@@ -33,8 +34,10 @@ export function storedIgnoreRules(db: Database.Database): StoredRule[] {
 export function routeFindings(db: Database.Database, q: FindingsQuery): RouteFindingsNow {
   const book = loadEvidence(db, q.route);
   const rules = classifyRulesFor(q.route, q.config, q.stored);
-  const comparisons = loadComparisons(db, { route: q.route, since: q.since ?? null, stage: q.stage });
+  // Only comparisons with differing fields are loaded and classified; the rest are counted in SQL.
+  const query = { route: q.route, since: q.since ?? null, stage: q.stage };
+  const comparisons = loadComparisons(db, { ...query, withFactsOnly: true });
   const verdicts = new Map<number, Verdict>();
-  const endpoints = endpointFindings(comparisons, rules, book, (c, v) => verdicts.set(c.id, v));
+  const endpoints = endpointFindings(comparisons, rules, book, (c, v) => verdicts.set(c.id, v), loadFactlessTallies(db, query), q.route);
   return { endpoints, noise: noiseEvidence(q.route, book), verdicts, comparisons };
 }

@@ -68,7 +68,28 @@ interface Tally {
   last: string;
 }
 
-function tallyFor(map: Map<string, Tally>, c: StoredComparison): Tally {
+/** Comparisons without a differing field, counted (they need no classification: no fact, no class). */
+export interface CountedComparisons {
+  readonly endpoint: string;
+  readonly outcome: Outcome;
+  readonly reason: string | null;
+  readonly count: number;
+  readonly first: string;
+  readonly last: string;
+}
+
+function addCounted(t: Tally, f: CountedComparisons): void {
+  if (f.last > t.last) t.last = f.last;
+  if (isVerdict(f.outcome)) {
+    t.compared += f.count;
+    t.verdicts.match += f.count; // no differing field: a match whatever rules come later
+  } else {
+    const key = `${f.outcome}: ${f.reason ?? 'unknown'}`;
+    t.notCompared[key] = (t.notCompared[key] ?? 0) + f.count;
+  }
+}
+
+function tallyFor(map: Map<string, Tally>, c: { readonly endpoint: string; readonly at: string }): Tally {
   let t = map.get(c.endpoint);
   if (!t) {
     t = { endpoint: c.endpoint, compared: 0, verdicts: Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>,
@@ -85,8 +106,9 @@ function tallyFor(map: Map<string, Tally>, c: StoredComparison): Tally {
  * rate first, then most mismatches, then most comparisons.
  */
 export function endpointFindings(comparisons: readonly StoredComparison[], rules: ClassifyRules, book: EvidenceBook,
-  onVerdict?: (c: StoredComparison, verdict: Verdict) => void): EndpointFindings[] {
+  onVerdict?: (c: StoredComparison, verdict: Verdict) => void, factless: readonly CountedComparisons[] = [], routeOf?: string): EndpointFindings[] {
   const tallies = new Map<string, Tally>();
+  for (const f of factless) addCounted(tallyFor(tallies, { endpoint: f.endpoint, at: f.first }), f);
   for (const c of comparisons) {
     const t = tallyFor(tallies, c);
     if (!isVerdict(c.outcome)) {
@@ -113,8 +135,9 @@ export function endpointFindings(comparisons: readonly StoredComparison[], rules
       if (CLASS_ORDER[f.class] < CLASS_ORDER[entry.class]) { entry.class = f.class; entry.why = f.why; }
     }
   }
+  const route = comparisons[0]?.route ?? routeOf;
   const out = [...tallies.values()].map((t): EndpointFindings => {
-    const reasks = book.endpoints(comparisons[0]?.route ?? '').get(t.endpoint)?.reasks ?? 0;
+    const reasks = route === undefined ? 0 : book.endpoints(route).get(t.endpoint)?.reasks ?? 0;
     return {
       endpoint: t.endpoint, compared: t.compared, verdicts: t.verdicts, notCompared: t.notCompared,
       realRate: t.compared > 0 ? t.verdicts.mismatch / t.compared : null, reasks,

@@ -39,6 +39,30 @@ export interface ComparisonQuery {
   readonly stage?: string;
   /** Newest first, at most this many. */
   readonly limit?: number;
+  /** Only comparisons that have differing fields (the rest are counted by loadFactlessTallies). */
+  readonly withFactsOnly?: boolean;
+}
+
+/** Comparisons without a differing field, counted per endpoint, outcome and reason. */
+export interface FactlessTally {
+  readonly endpoint: string;
+  readonly outcome: Outcome;
+  readonly reason: string | null;
+  readonly count: number;
+  readonly first: string;
+  readonly last: string;
+}
+
+/**
+ * Comparisons of a route with no differing field (most of them: matches, skips, errors), counted
+ * in SQL instead of loaded one by one: classification cannot change them (no fact, no class).
+ */
+export function loadFactlessTallies(db: Database.Database, q: ComparisonQuery): FactlessTally[] {
+  if (!exists(db, 'comparison_fields')) return [];
+  return db.prepare(`SELECT endpoint, outcome, reason, COUNT(*) AS count, MIN(at) AS first, MAX(at) AS last FROM comparisons c
+    WHERE route = ? AND (? IS NULL OR at >= ?) AND (? IS NULL OR stage = ?)
+      AND NOT EXISTS (SELECT 1 FROM comparison_fields f WHERE f.comparison_id = c.id)
+    GROUP BY endpoint, outcome, reason`).all(q.route, q.since ?? null, q.since ?? null, q.stage ?? null, q.stage ?? null) as FactlessTally[];
 }
 
 interface Row { id: number; at: string; route: string; endpoint: string; method: string; path: string; outcome: string; reason: string | null;
@@ -51,8 +75,9 @@ const parse = (text: string | null): unknown => (text === null ? undefined : JSO
 /** Stored comparisons of a route with their facts, newest first. */
 export function loadComparisons(db: Database.Database, q: ComparisonQuery): StoredComparison[] {
   if (!exists(db, 'comparison_fields')) return [];
-  const rows = db.prepare(`SELECT id, at, route, endpoint, method, path, outcome, reason, reasked, self_fields, diff FROM comparisons
-    WHERE route = ? AND (? IS NULL OR at >= ?) AND (? IS NULL OR stage = ?) ORDER BY id DESC LIMIT ?`)
+  const onlyFacts = q.withFactsOnly ? ' AND EXISTS (SELECT 1 FROM comparison_fields f WHERE f.comparison_id = c.id)' : '';
+  const rows = db.prepare(`SELECT id, at, route, endpoint, method, path, outcome, reason, reasked, self_fields, diff FROM comparisons c
+    WHERE route = ? AND (? IS NULL OR at >= ?) AND (? IS NULL OR stage = ?)${onlyFacts} ORDER BY id DESC LIMIT ?`)
     .all(q.route, q.since ?? null, q.since ?? null, q.stage ?? null, q.stage ?? null, q.limit ?? -1) as Row[];
   if (rows.length === 0) return [];
   const facts = new Map<number, FieldFact[]>();
