@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
 import { parseConfig } from '../../facade/src/config';
 import { buildSnapshot } from '../../facade/src/io/console/console-snapshot';
@@ -25,6 +26,8 @@ export interface ConsoleBenchResult {
   readonly cpuUsPerRequest: { readonly closed: number; readonly open: number; readonly delta: number };
   /** Median of each round's p99 answer time (ms), from when each request was due. */
   readonly p99Ms: { readonly closed: number; readonly open: number };
+  /** Median of each round's longest event-loop stall (ms) of the process that proxies. */
+  readonly eventLoopMaxMs: { readonly closed: number; readonly open: number };
   /** Pushes the open page received per second (the feed's throttle is 1/s). */
   readonly pushesPerSecond: number;
   readonly snapshotBytes: number;
@@ -90,19 +93,24 @@ export async function runConsoleBench(opts: { quick: boolean; rate?: number; log
 
     const perRequest: Record<'closed' | 'open', number[]> = { closed: [], open: [] };
     const p99: Record<'closed' | 'open', number[]> = { closed: [], open: [] };
+    const loopMax: Record<'closed' | 'open', number[]> = { closed: [], open: [] };
     let pushes = 0;
     let bytes = 0;
     let openSeconds = 0;
     for (let round = 0; round < rounds; round++) {
       for (const mode of (round % 2 === 0 ? ['closed', 'open'] : ['open', 'closed']) as Array<'closed' | 'open'>) {
         const page = mode === 'open' ? await openPage(facade.adminUrl!) : null;
+        const loop = monitorEventLoopDelay({ resolution: 10 });
+        loop.enable();
         const cpu = process.cpuUsage();
         const r = await openLoop(target, rate, durationS * 1000, 256);
         const used = process.cpuUsage(cpu);
+        loop.disable();
+        loopMax[mode].push(loop.max / 1e6);
         if (page) { const seen = await page.stop(); pushes += seen.pushes; bytes = seen.bytes / Math.max(1, seen.pushes); openSeconds += durationS; }
         perRequest[mode].push((used.user + used.system) / Math.max(1, r.ok));
         p99[mode].push(percentile(r.latencyNs, 99) / 1e6);
-        log(`  round ${round + 1} ${mode.padEnd(6)} ${r.ok} ok, ${r.errors} errors, ${((used.user + used.system) / Math.max(1, r.ok)).toFixed(1)} µs CPU/request`);
+        log(`  round ${round + 1} ${mode.padEnd(6)} ${r.ok} ok, ${r.errors} errors, ${((used.user + used.system) / Math.max(1, r.ok)).toFixed(1)} µs CPU/request, p99 ${p99[mode].at(-1)!.toFixed(1)} ms, loop stall ${loopMax[mode].at(-1)!.toFixed(1)} ms`);
       }
     }
     const builds: number[] = [];
@@ -120,7 +128,8 @@ export async function runConsoleBench(opts: { quick: boolean; rate?: number; log
     const buildMs = median(builds);
     const stored = (facade.store.db.prepare('SELECT COUNT(*) AS n FROM comparisons').get() as { n: number }).n;
     return {
-      rate, durationS, rounds, cpuUsPerRequest: { closed, open, delta: open - closed }, p99Ms: { closed: median(p99.closed), open: median(p99.open) }, pushesPerSecond, snapshotBytes: Math.round(bytes),
+      rate, durationS, rounds, cpuUsPerRequest: { closed, open, delta: open - closed }, p99Ms: { closed: median(p99.closed), open: median(p99.open) },
+      eventLoopMaxMs: { closed: median(loopMax.closed), open: median(loopMax.open) }, pushesPerSecond, snapshotBytes: Math.round(bytes),
       snapshotBuildMs: buildMs, modelUsPerRequest: (buildMs * 1000 * pushesPerSecond) / rate, comparisonsStored: stored,
     };
   } finally {
@@ -136,6 +145,7 @@ export function printConsoleBench(r: ConsoleBenchResult): void {
     `console open vs closed (${r.rate} req/s shadowed reads, ${r.rounds} rounds × ${r.durationS} s each, medians):`,
     `  CPU per request: ${r.cpuUsPerRequest.closed.toFixed(1)} µs closed, ${r.cpuUsPerRequest.open.toFixed(1)} µs open, difference ${r.cpuUsPerRequest.delta.toFixed(1)} µs`,
     `  p99 answer time: ${r.p99Ms.closed.toFixed(1)} ms closed, ${r.p99Ms.open.toFixed(1)} ms open`,
+    `  longest event-loop stall: ${r.eventLoopMaxMs.closed.toFixed(1)} ms closed, ${r.eventLoopMaxMs.open.toFixed(1)} ms open`,
     `  pushes ${r.pushesPerSecond.toFixed(2)}/s of ${r.snapshotBytes} bytes; one snapshot ${r.snapshotBuildMs.toFixed(1)} ms to build over ${r.comparisonsStored} stored comparisons`,
     `  modelled: ${r.modelUsPerRequest.toFixed(1)} µs per request (build time × pushes ÷ requests)`,
     '',

@@ -108,6 +108,7 @@ describe('the npm package', () => {
       'package.json', 'README.md', 'scripts/strangler.js', 'dist/scripts/cli.js', 'dist/facade/src/main.js',
       'dist/facade/src/io/compare-worker.js', 'dist/scripts/report/html.js', 'docs/reference/config.md',
       'dist/facade/src/io/console/assets/index.html', 'dist/facade/src/io/console/assets/console.js', 'dist/facade/src/io/console/assets/console.css',
+      'dist/facade/src/io/console/console-worker.js',
     ]));
     expect(files.filter((f) => /^(monolith|extracted|dist\/monolith|dist\/extracted)\//.test(f))).toEqual([]);
     expect(files.filter((f) => /(^|\/)(walkthrough|backfill|bench|stack|test)\//.test(f) && !f.startsWith('docs/'))).toEqual([]);

@@ -25,7 +25,8 @@ function pageHeaders(res: Response): void {
 /** Mounts the console on `app`; call it before the admin API's token middleware. */
 export function mountConsole(app: Express, deps: AdminDeps): void {
   const builder = new SnapshotBuilder({ db: deps.state.db, routes: deps.routes, flags: deps.flags, gate: deps.gate });
-  const feed = new ConsoleFeed({ db: deps.state.db, build: () => builder.build(), onIdle: () => (deps.isReady() ? builder.release() : builder.stop()) /* stopping: now */ });
+  const feed = new ConsoleFeed({ db: deps.state.db, build: () => builder.build(), onIdle: () => builder.release() });
+  app.once('close', () => { feed.close(); builder.stop(); }); // emitted by server.ts when the admin server closes
   deps.onRecorded?.(() => feed.changed());
   deps.flags.onChange(() => feed.changed());
   // A change through the admin API (stage, ignore rule, divergence repair) made on this process's
