@@ -199,6 +199,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
       onRecorded: (listener) => recorder.onRecorded(() => listener()),
     });
     admin = http.createServer(app);
+    admin.once('close', () => app.emit('close')); // the console stops its worker thread
   }
   const cutUpstreams = (): void => {
     destroyUpstream(monolith);

@@ -41,18 +41,3 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): FacadeMe
     endpointOverflow: new Counter({ name: 'strangler_endpoint_overflow_total', help: 'Comparisons counted under "(other)" because the route reached compare.maxEndpoints', labelNames: ['route'], registers }),
   };
 }
-
-/**
- * Pre-bound label children of one metric, made once per label combination: `inc(labels)` hashes and
- * validates the label object on every call, a cached child only adds. Only for labels whose values
- * are bounded (route names from config, sides, status codes).
- */
-export function boundLabels<C>(metric: { labels(...values: string[]): C }): (...values: string[]) => C {
-  const children = new Map<string, C>();
-  return (...values) => {
-    const key = values.join('\0');
-    let child = children.get(key);
-    if (child === undefined) { child = metric.labels(...values); children.set(key, child); }
-    return child;
-  };
-}
