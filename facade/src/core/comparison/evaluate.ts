@@ -26,7 +26,7 @@ const isBodyPath = (path: string): boolean => path.startsWith('$') || path.start
 export function evaluate(primary: Observation, shadow: Observation, rules: CompiledRules, withDiff = true): Evaluated {
   const raw = diffObservations(primary, shadow, rules);
   if (raw.length === 0) return { facts: [], diff: '' };
-  const redacted = redactDifferences(raw, rules.redact);
+  const redacted = redactDifferences(raw, rules.redact, rules.redaction); // keyed fingerprints: two different secrets stay different
   const facts = raw.map((d: Difference, i): FieldFact => {
     const r = redacted[i]!;
     return Object.freeze({
