@@ -24,7 +24,7 @@ import { DiffStoreWriter } from './io/diff-store/writer';
 import { RetentionTimer } from './io/retention-timer';
 import { loadEvidence } from './io/diff-store/queries';
 import { classifyRulesFor } from './io/classify-rules';
-import { ReaskBudget } from './io/reask-budget';
+import { RouteBudget } from './io/route-budget';
 import { WriteTracker } from './io/write-tracker';
 import { WriteOrder } from './io/write-order';
 import { EndpointCap } from './io/endpoint-cap';
@@ -176,7 +176,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
     monolith, flags, forwarder: new Forwarder(), metrics, logger, sample: Math.random,
     // The comparison step gives the shadow slot back; this catches a request whose pipeline threw before it.
     onRequestDone: (ctx) => { releaseShadowSlot(ctx, deps); autoRollback.observe(ctx); opts.onRequestDone?.(ctx); },
-    shadows: new ShadowLimiter(), comparisons: { recorder, pool, reask: new ReaskBudget(), diffs: new ReaskBudget(), writes: new WriteTracker(), endpoints }, divergences, writeOrder: new WriteOrder(), redaction, cases,
+    shadows: new ShadowLimiter(), comparisons: { recorder, pool, reask: new RouteBudget(), diffs: new RouteBudget(), writes: new WriteTracker(), endpoints }, divergences, writeOrder: new WriteOrder(), redaction, cases,
   };
   const repair: RepairDeps = {
     store: divergenceStore,

@@ -9,6 +9,7 @@ import { evaluateGate, type GateThresholds } from '../core/gate';
 import { leadingStage } from '../core/transitions';
 import { loadGateInput } from './gate-input';
 import { routeFindings, storedIgnoreRules } from './findings-query';
+import { outcomeCounts } from '../core/comparison';
 import type { RouteRuntime } from '../pipeline/context';
 import type { FlagProvider } from '../flags/provider';
 import { StageChangeError, type StateStore } from './state-store';
@@ -127,11 +128,7 @@ export function createAdminApp(deps: AdminDeps): express.Express {
     const limit = Math.min(200, Math.max(1, Number(req.query.limit ?? 20) || 20));
     // Re-classified with today's rules and evidence, like the report and the gate.
     const found = routeFindings(deps.state.db, { route: name, config: rt.config, stored: storedIgnoreRules(deps.state.db) });
-    const outcomes: Record<string, number> = {};
-    for (const e of found.endpoints) {
-      for (const [v, n] of Object.entries(e.verdicts)) if (n > 0) outcomes[v] = (outcomes[v] ?? 0) + n;
-      for (const [key, n] of Object.entries(e.notCompared)) { const o = key.split(':')[0]!; outcomes[o] = (outcomes[o] ?? 0) + n; }
-    }
+    const outcomes = outcomeCounts(found.endpoints);
     res.json({
       route: name, outcomes, endpoints: found.endpoints, noise: found.noise,
       // Samples: the newest comparisons that found differences, with their verdict now.

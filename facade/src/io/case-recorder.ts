@@ -16,7 +16,7 @@ import { isVerdict, type Classed, type ComparisonRecord } from '../core/comparis
 import type { RequestContext } from '../pipeline/context';
 import { caseIndex, type CaseRow, type CaseStore } from './case-store';
 import { decodeBody } from './decode-body';
-import { ReaskBudget } from './reask-budget';
+import { RouteBudget } from './route-budget';
 
 /** Both sides' observations of a comparison that was made. */
 export interface Observed {
@@ -48,7 +48,7 @@ export class CaseRecorder {
   private timer: NodeJS.Timeout | null = null;
   private readonly listeners = new Set<(rows: readonly CaseRow[]) => void>();
   private readonly policies = new Map<string, CapturePolicy>();
-  private readonly rate = new ReaskBudget();
+  private readonly rate = new RouteBudget();
   private closed = false;
 
   constructor(private readonly o: CaseRecorderOptions) {
@@ -76,7 +76,7 @@ export class CaseRecorder {
     const request: CaseRequest = captureRequest(raw, policy);
     if (this.ids.get(caseId(record.route, request)) === cls) return; // this very request is kept already
     // Capturing parses and redacts the answer: a bounded number per second per route, whatever the traffic.
-    if (this.rate.take(record.route, CAPTURES_PER_SECOND, Number.MAX_SAFE_INTEGER) !== true) return;
+    if (this.rate.take(record.route, CAPTURES_PER_SECOND) !== true) return;
     this.rate.release(record.route);
     const c = captureCase({
       route: record.route, endpoint: record.endpoint, kind: record.kind, stage: record.stage, at: record.at,

@@ -71,14 +71,10 @@ export class ComparisonRecorder {
   /** Fields new to an endpoint that has reached its cap count under one `(other fields)` field. */
   private capFields(record: ComparisonRecord): ComparisonRecord {
     const known = this.evidence.endpoints(record.route).get(record.endpoint)?.fields;
-    const cap = this.settings(record.route).maxFields;
-    if (!known || known.size < cap) return record;
+    if (!known || known.size < this.settings(record.route).maxFields) return record;
     const fold = (f: string): string => (known.has(f) ? f : OTHER_FIELDS);
     if (record.facts.every((f) => known.has(f.field)) && record.selfFields.every((f) => known.has(f))) return record;
-    return {
-      ...record, facts: record.facts.map((f) => (known.has(f.field) ? f : { ...f, field: OTHER_FIELDS })),
-      selfFields: [...new Set(record.selfFields.map(fold))],
-    };
+    return { ...record, facts: record.facts.map((f) => ({ ...f, field: fold(f.field) })), selfFields: [...new Set(record.selfFields.map(fold))] };
   }
 
   /** Called after each batch is committed (tests await comparisons with it). */

@@ -1,26 +1,29 @@
-// The budget for asking the primary again: a token bucket per route (re-asks per second, with a
-// one-second burst) and a cap on re-asks in flight, so re-asking never adds more than a known
-// load to the monolith. What the budget refuses is counted, and the comparison falls back to the
-// learnt evidence (see core/comparison/noise-model.ts).
+// Per-route budgets: a token bucket (so many per second, with a one-second burst) and, optionally,
+// a cap on those in flight. Re-asking the primary uses both, so it never adds more than a known load
+// to the monolith; sampled unified diffs and case captures use the rate alone. What a budget refuses
+// is counted by its caller.
 
 interface Bucket { tokens: number; at: number; inFlight: number }
 
-export class ReaskBudget {
+export class RouteBudget {
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
-  /** Takes one re-ask for `route`, or says why not ('rate' or 'in_flight'). Call `release` after a granted one. */
-  take(route: string, perSecond: number, maxInFlight: number): true | 'rate' | 'in_flight' {
+  /**
+   * Takes one from `route`'s budget, or says why not ('rate' or 'in_flight'). With `maxInFlight`,
+   * a granted take must be given back with `release` when its work is done.
+   */
+  take(route: string, perSecond: number, maxInFlight?: number): true | 'rate' | 'in_flight' {
     const t = this.now();
     let b = this.buckets.get(route);
     if (!b) { b = { tokens: perSecond, at: t, inFlight: 0 }; this.buckets.set(route, b); }
     b.tokens = Math.min(perSecond, b.tokens + ((t - b.at) / 1000) * perSecond);
     b.at = t;
-    if (b.inFlight >= maxInFlight) return 'in_flight';
+    if (maxInFlight !== undefined && b.inFlight >= maxInFlight) return 'in_flight';
     if (b.tokens < 1) return 'rate';
     b.tokens -= 1;
-    b.inFlight++;
+    if (maxInFlight !== undefined) b.inFlight++;
     return true;
   }
 

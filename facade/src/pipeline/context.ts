@@ -48,9 +48,9 @@ export interface ComparisonDeps {
   readonly recorder: import('../io/comparison-recorder').ComparisonRecorder;
   readonly pool: import('../io/compare-pool').ComparePool;
   /** Budget for asking the primary again when a read differs. */
-  readonly reask: import('../io/reask-budget').ReaskBudget;
+  readonly reask: import('../io/route-budget').RouteBudget;
   /** Budget of unified body diffs per route (they cost ~15x the structural diff; samples suffice). */
-  readonly diffs: import('../io/reask-budget').ReaskBudget;
+  readonly diffs: import('../io/route-budget').RouteBudget;
   /** Endpoints per route, bounded (compare.maxEndpoints). */
   readonly endpoints: import('../io/endpoint-cap').EndpointCap;
   /** Dual writes in flight per route (reads after writes). */

@@ -50,9 +50,7 @@ export function compared(b: Base, facts: readonly FieldFact[], diff: string, ext
 
 /** Unified diffs for a few comparisons per second per route: reports show the newest as examples. */
 export function wantDiff(c: ComparisonDeps, route: string): boolean {
-  if (c.diffs.take(route, DIFFS_PER_SECOND, Number.MAX_SAFE_INTEGER) !== true) return false;
-  c.diffs.release(route);
-  return true;
+  return c.diffs.take(route, DIFFS_PER_SECOND) === true;
 }
 
 const DIFFS_PER_SECOND = 10;

@@ -22,6 +22,12 @@ export interface EndpointCounts {
 
 const MAX_VALUES = 4;
 
+/** Adds `from`'s fingerprints to `into`, distinct, up to the few a field keeps; returns `into`. */
+export function mergeHashes(into: string[], from: readonly string[]): string[] {
+  for (const h of from) if (into.length < MAX_VALUES && !into.includes(h)) into.push(h);
+  return into;
+}
+
 /** What one comparison adds to its endpoint's evidence (the store persists the same increments). */
 export interface EvidenceDelta {
   readonly reasked: boolean;
@@ -40,7 +46,7 @@ export function evidenceDelta(c: ComparisonFacts): EvidenceDelta {
   for (const name of self) of(name).selfDiffs = 1;
   for (const fact of c.facts) {
     const f = of(fact.field);
-    if (!f.primaryHashes.includes(fact.primaryHash)) f.primaryHashes.push(fact.primaryHash);
+    mergeHashes(f.primaryHashes, [fact.primaryHash]);
     f.shadowDiffs = 1;
     if (c.reasked && !self.has(fact.field)) f.confirmed = 1;
   }
@@ -68,19 +74,10 @@ export class EvidenceBook {
   /** Adds one comparison that was made (a verdict record). */
   add(c: ComparisonFacts): void {
     const delta = evidenceDelta(c);
-    const e = this.endpoint(c.route, c.endpoint);
-    e.comparisons++;
-    if (delta.reasked) e.reasks++;
-    for (const [name, d] of delta.fields) {
-      const f = this.field(e, name);
-      f.shadowDiffs += d.shadowDiffs;
-      f.selfDiffs += d.selfDiffs;
-      f.confirmed += d.confirmed;
-      for (const h of d.primaryHashes) if (f.primaryHashes.length < MAX_VALUES && !f.primaryHashes.includes(h)) f.primaryHashes.push(h);
-    }
+    this.load(c.route, c.endpoint, 1, delta.reasked ? 1 : 0, delta.fields);
   }
 
-  /** Restores counts read from the store (additive). */
+  /** Adds counts: a comparison's increments, or what the store kept (at start and for readers). */
   load(route: string, endpoint: string, comparisons: number, reasks: number, fields: Iterable<[string, FieldCounts]>): void {
     const e = this.endpoint(route, endpoint);
     e.comparisons += comparisons;
@@ -90,7 +87,7 @@ export class EvidenceBook {
       f.shadowDiffs += counts.shadowDiffs;
       f.selfDiffs += counts.selfDiffs;
       f.confirmed += counts.confirmed;
-      for (const h of counts.primaryHashes) if (f.primaryHashes.length < MAX_VALUES && !f.primaryHashes.includes(h)) f.primaryHashes.push(h);
+      mergeHashes(f.primaryHashes, counts.primaryHashes);
     }
   }
 

@@ -68,6 +68,20 @@ interface Tally {
   last: string;
 }
 
+/** The key of `notCompared`: the outcome, then why (`skipped: write_in_flight`). */
+const notComparedKey = (outcome: Outcome, reason: string | null): string => `${outcome}: ${reason ?? 'unknown'}`;
+
+/** Every outcome's count over some endpoints: their verdicts plus the comparisons not made, by outcome. */
+export function outcomeCounts(endpoints: readonly EndpointFindings[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  const add = (o: string, n: number): void => { if (n > 0) out[o] = (out[o] ?? 0) + n; };
+  for (const e of endpoints) {
+    for (const [v, n] of Object.entries(e.verdicts)) add(v, n);
+    for (const [key, n] of Object.entries(e.notCompared)) add(key.slice(0, key.indexOf(':')), n);
+  }
+  return out;
+}
+
 /** Comparisons without a differing field, counted (they need no classification: no fact, no class). */
 export interface CountedComparisons {
   readonly endpoint: string;
@@ -84,7 +98,7 @@ function addCounted(t: Tally, f: CountedComparisons): void {
     t.compared += f.count;
     t.verdicts.match += f.count; // no differing field: a match whatever rules come later
   } else {
-    const key = `${f.outcome}: ${f.reason ?? 'unknown'}`;
+    const key = notComparedKey(f.outcome, f.reason);
     t.notCompared[key] = (t.notCompared[key] ?? 0) + f.count;
   }
 }
@@ -112,7 +126,7 @@ export function endpointFindings(comparisons: readonly StoredComparison[], rules
   for (const c of comparisons) {
     const t = tallyFor(tallies, c);
     if (!isVerdict(c.outcome)) {
-      const key = `${c.outcome}: ${c.reason ?? 'unknown'}`;
+      const key = notComparedKey(c.outcome, c.reason);
       t.notCompared[key] = (t.notCompared[key] ?? 0) + 1;
       continue;
     }

@@ -2,7 +2,7 @@
 // their facts, for reports, the gate, the CLI and the admin API. Read-only; a database where the
 // diff store was never created reads as empty.
 import type Database from 'better-sqlite3';
-import { EvidenceBook, type FieldCounts, type Outcome, type StoredComparison } from '../../core/comparison';
+import { EvidenceBook, type CountedComparisons, type FieldCounts, type Outcome, type StoredComparison } from '../../core/comparison';
 import type { FieldFact } from '../../core/comparison/record';
 
 function exists(db: Database.Database, table: string): boolean {
@@ -44,14 +44,7 @@ export interface ComparisonQuery {
 }
 
 /** Comparisons without a differing field, counted per endpoint, outcome and reason. */
-export interface FactlessTally {
-  readonly endpoint: string;
-  readonly outcome: Outcome;
-  readonly reason: string | null;
-  readonly count: number;
-  readonly first: string;
-  readonly last: string;
-}
+export type FactlessTally = CountedComparisons;
 
 /**
  * Comparisons of a route with no differing field (most of them: matches, skips, errors), counted

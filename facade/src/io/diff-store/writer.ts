@@ -2,7 +2,7 @@
 // differing fields (facts), the endpoint and field evidence increments, and the minute counts;
 // then applies retention per route (rows, and unified diffs of the newest samples only).
 import type Database from 'better-sqlite3';
-import { evidenceDelta, isVerdict, type ComparisonRecord } from '../../core/comparison';
+import { evidenceDelta, isVerdict, mergeHashes, type ComparisonRecord } from '../../core/comparison';
 import { migrateDiffStore } from './schema';
 
 export interface DiffStoreLimits {
@@ -80,8 +80,7 @@ export class DiffStoreWriter {
     this.bumpEndpoint.run(r.route, r.endpoint, delta.reasked ? 1 : 0, r.at, r.at);
     for (const [field, d] of delta.fields) {
       const row = this.readHashes.get(r.route, r.endpoint, field) as { h: string } | undefined;
-      const hashes = row ? (JSON.parse(row.h) as string[]) : [];
-      for (const h of d.primaryHashes) if (hashes.length < 4 && !hashes.includes(h)) hashes.push(h);
+      const hashes = mergeHashes(row ? (JSON.parse(row.h) as string[]) : [], d.primaryHashes);
       this.bumpField.run(r.route, r.endpoint, field, d.shadowDiffs, d.selfDiffs, d.confirmed, JSON.stringify(hashes), r.at, r.at);
     }
   }
