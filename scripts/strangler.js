@@ -48,6 +48,12 @@ function loadCli() {
   return require(SOURCE);
 }
 
+// `strangler --help | head`: the reader went away, which is not an error of ours; stop quietly.
+process.stdout.on('error', (err) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(0);
+});
+
 loadCli().runCli(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

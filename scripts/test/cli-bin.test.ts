@@ -51,3 +51,15 @@ describe('the strangler bin', () => {
     expect(r.stderr).toContain("'liv' is invalid for argument 'stage'");
   });
 });
+
+describe('output piped to a reader that stops early (strangler --help | head -1)', () => {
+  it('exits quietly instead of crashing on EPIPE', async () => {
+    const child = spawn(process.execPath, ['scripts/strangler.js', '--help'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // the reader is gone before the CLI writes a byte
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
+  });
+});
