@@ -1,0 +1,103 @@
+// The Sql interface over a node-postgres pool. Each statement text becomes a named prepared
+// statement on the connection that runs it (pg caches it per client), so the hot INSERTs are
+// parsed once per connection. BIGINT/NUMERIC come back as numbers when they fit (counts, ids).
+import pg from 'pg';
+import { numberPlaceholders, type RunResult, type Sql, type SqlValue } from './sql';
+
+// COUNT(*) and SUM() are BIGINT/NUMERIC in PostgreSQL: readers expect numbers, as from SQLite.
+pg.types.setTypeParser(20, (v) => (Number.isSafeInteger(Number(v)) ? Number(v) : v)); // int8
+pg.types.setTypeParser(1700, (v) => Number(v)); // numeric
+pg.types.setTypeParser(700, (v) => Number(v)); // float4
+pg.types.setTypeParser(701, (v) => Number(v)); // float8
+
+const names = new Map<string, string>();
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (!name) {
+    name = `s${names.size + 1}`;
+    names.set(text, name);
+  }
+  return name;
+}
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+async function query<T>(on: Queryable, sql: string, params: readonly SqlValue[] | undefined): Promise<pg.QueryResult<T & pg.QueryResultRow>> {
+  const text = numberPlaceholders(sql);
+  return on.query<T & pg.QueryResultRow>({ name: statementName(text), text, values: params ? [...params] : [] });
+}
+
+class PgClientSql implements Sql {
+  readonly engine = 'postgres' as const;
+  constructor(private readonly client: pg.PoolClient) {}
+  async all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]> { return (await query<T>(this.client, sql, params)).rows; }
+  async get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> { return (await query<T>(this.client, sql, params)).rows[0]; }
+  async run(sql: string, params?: readonly SqlValue[]): Promise<RunResult> { return { changes: (await query(this.client, sql, params)).rowCount ?? 0 }; }
+  async exec(script: string): Promise<void> { await this.client.query(script); }
+  async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> { return fn(this); } // already inside one
+  async close(): Promise<void> { /* the pool owns the client */ }
+}
+
+export interface PgSqlOptions {
+  /** Connections in the pool (default 10). */
+  readonly max?: number;
+  /** Reported as application_name, so DBAs see which replica holds a connection. */
+  readonly applicationName?: string;
+}
+
+export class PgSql implements Sql {
+  readonly engine = 'postgres' as const;
+  readonly pool: pg.Pool;
+
+  constructor(readonly url: string, opts: PgSqlOptions = {}) {
+    this.pool = new pg.Pool({
+      connectionString: url, max: opts.max ?? 10, application_name: opts.applicationName ?? 'strangler',
+      connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000,
+    });
+    // An idle client losing its connection (database restart) must not crash the process.
+    this.pool.on('error', () => undefined);
+  }
+
+  async all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]> { return (await query<T>(this.pool, sql, params)).rows; }
+  async get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> { return (await query<T>(this.pool, sql, params)).rows[0]; }
+  async run(sql: string, params?: readonly SqlValue[]): Promise<RunResult> { return { changes: (await query(this.pool, sql, params)).rowCount ?? 0 }; }
+
+  async exec(script: string): Promise<void> { await this.pool.query(script); }
+
+  async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const out = await fn(new PgClientSql(client));
+      await client.query('COMMIT');
+      return out;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** A dedicated connection outside the pool (LISTEN needs one that stays open). */
+  async dedicated(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: this.url, application_name: 'strangler-listen' });
+    client.on('error', () => undefined);
+    await client.connect();
+    return client;
+  }
+
+  async close(): Promise<void> { await this.pool.end(); }
+}
+
+/**
+ * Runs `migrate` once per database even when several replicas start at the same moment: the
+ * first takes a transaction-scoped advisory lock, the others wait for it and then find the
+ * schema at the current version.
+ */
+export async function migrateUnderLock(sql: PgSql, lockKey: number, migrate: (tx: Sql) => Promise<void>): Promise<void> {
+  await sql.transaction(async (tx) => {
+    await tx.run('SELECT pg_advisory_xact_lock(?)', [lockKey]);
+    await migrate(tx);
+  });
+}

@@ -1,0 +1,63 @@
+// The Sql interface over a better-sqlite3 connection. Statements are synchronous underneath, so a
+// transaction whose body awaits only this adapter runs to its end before any other I/O callback.
+import type Database from 'better-sqlite3';
+import type { RunResult, Sql, SqlValue } from './sql';
+
+const asArgs = (params: readonly SqlValue[] | undefined): unknown[] =>
+  (params ?? []).map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+
+export class SqliteSql implements Sql {
+  readonly engine = 'sqlite' as const;
+  private readonly statements = new Map<string, Database.Statement>();
+  private depth = 0;
+
+  constructor(readonly db: Database.Database, private readonly owned = false) {}
+
+  private statement(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      if (this.statements.size > 500) this.statements.clear();
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
+  async all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
+    return this.statement(sql).all(...asArgs(params)) as T[];
+  }
+
+  async get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> {
+    return this.statement(sql).get(...asArgs(params)) as T | undefined;
+  }
+
+  async run(sql: string, params?: readonly SqlValue[]): Promise<RunResult> {
+    const r = this.statement(sql).run(...asArgs(params));
+    return { changes: r.changes };
+  }
+
+  async exec(script: string): Promise<void> {
+    this.db.exec(script);
+  }
+
+  async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    // Nested calls join the outer transaction (SQLite has one per connection).
+    if (this.depth > 0) return fn(this);
+    this.db.exec('BEGIN IMMEDIATE');
+    this.depth++;
+    try {
+      const out = await fn(this);
+      this.db.exec('COMMIT');
+      return out;
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.owned && this.db.open) this.db.close();
+  }
+}
