@@ -1,4 +1,5 @@
-// Sends one client request to one upstream with http-proxy and streams the answer back.
+// Sends one client request to one upstream and streams the answer back: over undici's dispatcher
+// (dispatch.ts) when it can carry the request, else with http-proxy, below.
 // selfHandleResponse lets the facade decide before anything reaches the client: hold a 5xx
 // for fallback, tee (capped) body chunks for comparison, strip hop-by-hop headers, keep trailers.
 // Every exchange runs under its deadlines (io/deadlines.ts); an idempotent request that failed
@@ -11,16 +12,12 @@ import { UpstreamError, upstreamErrorFrom } from '../errors';
 import { ExchangeClock, type DeadlinePhase, type Deadlines } from './deadlines';
 import { awaitsContinue, sendContinue } from './expect-continue';
 import { streamAnswer } from './forward-answer';
-import { watchUpload } from './upload-watch';
+import { guardUpload, type UploadLimits } from './upload-watch';
+import { canDispatch, dispatchForward, releasePools } from './dispatch';
 import type { Upstream } from './upstreams';
 import { joinPath } from './replay';
 
-export interface UploadLimits {
-  /** A request body that stops arriving this long is answered 408. */
-  readonly idleMs: number;
-  /** A request body larger than this is answered 413 (the upstream request is abandoned). */
-  readonly maxBytes: number;
-}
+export type { UploadLimits } from './upload-watch';
 
 export interface ForwardOptions {
   /** Replay this body instead of streaming the request (it was buffered for a second send). */
@@ -87,6 +84,7 @@ function listenersOf(req: IncomingMessage): () => void {
 
 export class Forwarder {
   private readonly proxy = httpProxy.createProxyServer({ selfHandleResponse: true, xfwd: false, ws: true });
+  private readonly used = new Set<Upstream>();
 
   constructor() {
     this.proxy.on('proxyReq', (proxyReq, req) => attemptOf(req)?.onRequest(proxyReq));
@@ -101,6 +99,8 @@ export class Forwarder {
   }
 
   forward(req: IncomingMessage, res: ServerResponse, upstream: Upstream, opts: ForwardOptions): Promise<ForwardResult> {
+    this.used.add(upstream);
+    if (canDispatch(req)) return dispatchForward(req, res, upstream, opts);
     return new Promise((resolve) => {
       const started = performance.now();
       const ms = (): number => performance.now() - started;
@@ -197,7 +197,7 @@ export class Forwarder {
         });
       };
       run(false);
-      if (opts.upload && opts.body === undefined) stopUpload = this.guardUpload(req, opts.stream ?? req, opts.upload, refuse);
+      if (opts.upload && opts.body === undefined) stopUpload = guardUpload(req, opts.stream ?? req, opts.upload, refuse);
     });
   }
 
@@ -218,20 +218,9 @@ export class Forwarder {
     }
   }
 
-  /** Idle and size limits on a body streaming through (the pipe to the upstream is in place already). */
-  private guardUpload(req: IncomingMessage, source: Readable, limits: UploadLimits, refuse: (status: 408 | 413, code: 'REQUEST_BODY_TIMEOUT' | 'BODY_TOO_LARGE') => void): () => void {
-    let bytes = 0;
-    const count = (chunk: Buffer): void => {
-      bytes += chunk.length;
-      if (bytes > limits.maxBytes) { source.off('data', count); refuse(413, 'BODY_TOO_LARGE'); }
-    };
-    source.on('data', count);
-    const stopWatch = watchUpload(req, limits.idleMs, () => refuse(408, 'REQUEST_BODY_TIMEOUT'));
-    return () => { stopWatch(); source.off('data', count); };
-  }
-
   close(): void {
     this.proxy.close();
+    for (const u of this.used) void releasePools(u);
   }
 }
 

@@ -1,11 +1,12 @@
 // Sends a copy of a client request to one side (a second write, a shadow read, a re-ask) and
-// captures its answer. Never touches the client's response; runs under its own deadlines
-// (connect, headers, idle between chunks, total) and size cap.
-import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
-import https from 'node:https';
+// captures its answer, over the upstream's undici pool (dispatch.ts). Never touches the client's
+// response; runs under its own deadlines (connect, headers, idle between chunks, total) and size cap.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
 import { UpstreamError, upstreamErrorFrom } from '../errors';
 import { cappedAt, ExchangeClock, type Deadlines } from './deadlines';
 import type { Upstream } from './upstreams';
+import { foldHeaders, latin1, poolFor, requestHeaders } from './dispatch';
 
 export interface ReplayRequest {
   readonly method: string;
@@ -33,16 +34,11 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
   return new Promise((resolve) => {
     const started = performance.now();
     const ms = (): number => performance.now() - started;
-    const headers: OutgoingHttpHeaders = { ...request.headers, [request.tag]: '1', 'content-length': String(request.body.length) };
-    delete headers['transfer-encoding'];
-    const client = upstream.target.protocol === 'https:' ? https : http;
-    const req = client.request({
-      protocol: upstream.target.protocol, hostname: upstream.target.hostname, port: upstream.target.port,
-      method: request.method, path: joinPath(upstream.target, request.url), headers, agent: upstream.agent,
-      maxHeaderSize: upstream.maxHeaderBytes,
-    });
+    const own = opts.deadlines ?? upstream.deadlines;
+    const deadlines = cappedAt(own, Math.min(opts.timeoutMs, own.totalMs));
+    const headers = requestHeaders({ ...request.headers, [request.tag]: '1' }, request.body);
     let done = false;
-    let timedOut = false;
+    let abort: ((err: Error) => void) | null = null;
     const finish = (outcome: ReplayOutcome): void => {
       if (done) return;
       done = true;
@@ -50,41 +46,42 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
       resolve(outcome);
     };
     const fail = (err: Error): void => {
-      // A deadline cut shows up as a reset of the socket: name it for what it was.
-      const e = timedOut ? new UpstreamError('UPSTREAM_TIMEOUT', upstream.name) : upstreamErrorFrom(err, upstream.name);
+      const e = upstreamErrorFrom(err, upstream.name);
       finish({ ok: false, code: e.code, error: e.message, ms: ms() });
     };
-    const own = opts.deadlines ?? upstream.deadlines;
-    const clock = new ExchangeClock(cappedAt(own, Math.min(opts.timeoutMs, own.totalMs)), () => {
-      timedOut = true;
-      req.destroy(new UpstreamError('UPSTREAM_TIMEOUT', upstream.name));
+    const clock = new ExchangeClock(deadlines, () => {
+      const timeout = new UpstreamError('UPSTREAM_TIMEOUT', upstream.name);
+      if (abort) abort(timeout); else fail(timeout);
     });
-    let responded = false;
-    req.on('socket', (socket) => {
-      if (!socket.connecting) return;
-      clock.connecting();
-      socket.once('connect', () => { if (!responded) clock.connected(); });
-    });
-    req.once('finish', () => { if (!responded) clock.sent(); });
-    req.on('error', fail);
-    req.on('response', (res) => {
-      responded = true;
-      clock.responded();
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let overCap = false;
-      res.on('data', (c: Buffer) => {
+    let status = 0;
+    let answer: IncomingHttpHeaders = {};
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let overCap = false;
+    // onRequestSent: called by undici once the whole request is written (not in its typings).
+    const handler: Dispatcher.DispatchHandlers & { onRequestSent(): void } = {
+      onConnect: (abortFn) => { if (done) abortFn(new Error('replay over')); else abort = abortFn; },
+      onRequestSent: () => { if (status === 0) clock.sent(); },
+      onHeaders: (statusCode, rawHeaders) => {
+        if (statusCode < 200) return true; // informational: the final answer follows
+        status = statusCode;
+        answer = foldHeaders(latin1(rawHeaders as unknown as Buffer[]));
+        clock.responded();
+        return true;
+      },
+      onData: (c) => {
         clock.progress();
         size += c.length;
         if (size > opts.captureLimit) { overCap = true; chunks.length = 0; } else if (!overCap) chunks.push(c);
-      });
-      res.on('error', fail);
-      res.on('close', () => { if (!res.complete) fail(Object.assign(new Error('response cut short'), { code: 'ECONNRESET' })); });
-      res.on('end', () => {
-        finish({ ok: true, status: res.statusCode ?? 0, headers: res.headers, body: overCap ? null : Buffer.concat(chunks), overCap, ms: ms() });
-      });
-    });
-    req.end(request.body);
+        return true;
+      },
+      onComplete: () => finish({ ok: true, status, headers: answer, body: overCap ? null : Buffer.concat(chunks), overCap, ms: ms() }),
+      onError: fail,
+      onUpgrade: () => undefined,
+    };
+    poolFor(upstream, deadlines.connectMs).dispatch({
+      path: joinPath(upstream.target, request.url), method: request.method as Dispatcher.HttpMethod, headers, body: request.body, reset: false,
+    }, handler);
   });
 }
 

@@ -3,6 +3,7 @@
 // body is read (streamed, buffered, piped), and it does not blame the client while the facade
 // itself holds unread bytes (an upstream slow to take the body applies backpressure).
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 
 const NOOP = (): void => undefined;
 
@@ -31,4 +32,26 @@ export function watchUpload(req: IncomingMessage, idleMs: number, onStall: () =>
 export function declaredLength(req: IncomingMessage): number {
   const v = req.headers['content-length'];
   return v === undefined ? NaN : Number(v);
+}
+
+export interface UploadLimits {
+  /** A request body that stops arriving this long is answered 408. */
+  readonly idleMs: number;
+  /** A request body larger than this is answered 413 (the upstream request is abandoned). */
+  readonly maxBytes: number;
+}
+
+/** Idle and size limits on a body streaming through (the pipe to the upstream is in place already); returns a stop function. */
+export function guardUpload(
+  req: IncomingMessage, source: Readable, limits: UploadLimits,
+  refuse: (status: 408 | 413, code: 'REQUEST_BODY_TIMEOUT' | 'BODY_TOO_LARGE') => void,
+): () => void {
+  let bytes = 0;
+  const count = (chunk: Buffer): void => {
+    bytes += chunk.length;
+    if (bytes > limits.maxBytes) { source.off('data', count); refuse(413, 'BODY_TOO_LARGE'); }
+  };
+  source.on('data', count);
+  const stopWatch = watchUpload(req, limits.idleMs, () => refuse(408, 'REQUEST_BODY_TIMEOUT'));
+  return () => { stopWatch(); source.off('data', count); };
 }

@@ -4,6 +4,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Side } from '../core/stages';
 import { deadlinesFrom, type Deadlines } from './deadlines';
+import { releasePools } from './dispatch';
 
 export interface UpstreamSpec {
   readonly url: string;
@@ -64,4 +65,5 @@ export function isIdempotentFor(upstream: Upstream, method: string): boolean {
 
 export function destroyUpstream(u: Upstream): void {
   u.agent.destroy();
+  void releasePools(u); // undici's pools (dispatch.ts): exchanges still in flight fail, like the agent's
 }
