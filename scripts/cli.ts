@@ -20,6 +20,7 @@ import * as routeList from './commands/route-list';
 import * as routePromote from './commands/route-promote';
 import * as routeRollback from './commands/route-rollback';
 import * as routeSet from './commands/route-set';
+import * as upstreams from './commands/upstreams';
 import * as walkthrough from './commands/walkthrough';
 
 export type { CliDeps } from './cli/context';
@@ -34,6 +35,7 @@ Examples:
   $ strangler route rollback catalog --reason "5xx after deploy"
   $ strangler ignore add catalog '$.updatedAt' --reason "each database stamps its own time"
   $ strangler report catalog --since 1h --html catalog-report.html
+  $ strangler upstreams                                 # circuit breakers and bulkheads per upstream
   $ strangler divergences replay catalog --dry-run       # writes the service missed, re-sent in order
   $ strangler cases export catalog --out test/cases/catalog   # recorded exchanges as files, for git
   $ strangler replay --from test/cases/catalog --target http://127.0.0.1:5001 --junit replay.xml
@@ -60,7 +62,7 @@ export function buildProgram(deps: CliDeps, argv: readonly string[] = []): Comma
     .description('Move routes from a legacy monolith to extracted services in small, reversible, measured steps.')
     .version(version, '-V, --version')
     .option('--config <file>', 'config file (env STRANGLER_CONFIG; default strangler.config.json)')
-    .option('--db <file>', "state database (env STRANGLER_DB; default: the config's state.db)")
+    .option('--db <file|url>', "state database: a SQLite file or a postgres:// URL (env STRANGLER_DB, STRANGLER_DATABASE_URL; default: the config's state.db)")
     .option('--create', 'create the state database if it does not exist (never by accident: a missing one is an error)')
     .addOption(new Option('--admin <url>', "use a running facade's admin API (token: STRANGLER_ADMIN_TOKEN)").argParser(parseHttpUrl))
     // Set before any subcommand is added: subcommands copy these settings when created.
@@ -88,6 +90,7 @@ export function buildProgram(deps: CliDeps, argv: readonly string[] = []): Comma
   routePromote.register(route, deps);
   routeRollback.register(route, deps);
   routeHistory.register(route, deps);
+  upstreams.register(program, deps);
   ignore.register(program, deps);
   report.register(program, deps);
   divergences.register(program, deps);

@@ -44,6 +44,25 @@ const deadlineFields = {
   timeoutMs: timeout().optional(),
 };
 
+// Circuit breaker and bulkhead per upstream (docs/reference/resilience.md, with the reasons for the defaults).
+const breaker = z.strictObject({
+  enabled: z.boolean().default(true),
+  windowMs: ms(10_000), // failure rate measured over this sliding window
+  minRequests: z.number().int().min(1).max(1_000_000).default(20), // fewer in the window never open it
+  failureRate: z.number().gt(0).max(1).default(0.5), // failures / requests at or above which it opens
+  coolDownMs: ms(5000), // open this long, then half-open
+  halfOpenProbes: z.number().int().min(1).max(1000).default(3), // trial requests; all must succeed to close
+  // Answers that count as failures besides refused, reset and timed-out exchanges.
+  failureStatuses: z.array(z.number().int().min(500).max(599)).default(() => [502, 503, 504]),
+}).prefault({});
+
+const bulkhead = z.strictObject({
+  enabled: z.boolean().default(true),
+  maxConcurrent: z.number().int().min(1).max(1_000_000).optional(), // default: maxSockets
+  maxQueue: z.number().int().min(0).max(1_000_000).default(128), // waiting for a slot; beyond: 503 at once
+  maxWaitMs: ms(1000), // longest wait in the queue (never past the request's deadline)
+}).prefault({});
+
 const upstream = (timeoutMs: number) =>
   z
     .strictObject({
@@ -57,9 +76,13 @@ const upstream = (timeoutMs: number) =>
         delayMs: ms(250),
         budgetMs: z.number().int().min(0).max(MAX_TIMEOUT_MS).default(3000),
       }).prefault({}),
+      breaker,
+      bulkhead,
     })
     .transform((u) => ({
       ...u,
+      // Default: as many as the connection pool has sockets (beyond that they would wait in the pool's unbounded queue).
+      bulkhead: { ...u.bulkhead, maxConcurrent: u.bulkhead.maxConcurrent ?? u.maxSockets },
       connectTimeoutMs: u.connectTimeoutMs ?? 2000,
       timeoutMs: u.timeoutMs ?? timeoutMs,
       headersTimeoutMs: u.headersTimeoutMs ?? u.timeoutMs ?? timeoutMs,
@@ -174,7 +197,12 @@ const schema = z.strictObject({
   routes: z.array(route).default(() => []),
   contextKey: contextKey.default(() => ({ header: 'x-user-id' })),
   flags: flags.prefault({ provider: 'sqlite' }),
-  state: z.strictObject({ db: text.default('.strangler/state.db') }).prefault({}),
+  // `db`: a SQLite file, or a postgres:// URL shared by several replicas (env STRANGLER_DATABASE_URL overrides it);
+  // `localDir`: with PostgreSQL, where each replica keeps what stays its own (recorded cases, key files;
+  // default .strangler in the working directory).
+  state: z.strictObject({ db: text.default('.strangler/state.db'), localDir: text.optional() }).prefault({}),
+  // This facade process's name among replicas (recorded on each comparison); default <hostname>:<listen port>.
+  replica: z.strictObject({ id: z.string().regex(/^[A-Za-z0-9._:@-]{1,100}$/, 'must be 1-100 letters, digits or . _ : @ -').optional() }).prefault({}),
   // Comparison detail retention (noise evidence, minute counts and divergences are kept apart and never evicted by it).
   diffStore: z.strictObject({
     rowsPerRoute: z.number().int().min(100).max(10_000_000).default(20_000),
@@ -237,6 +265,17 @@ const schema = z.strictObject({
       minComparisons: z.number().int().min(0).default(100),
       maxMismatchRate: rate(0.01),
       confidence: z.number().gt(0).lt(1).default(0.95),
+      // Refuse a promotion while the route's service breaker is open, or if it opened within this long (and at the stage).
+      breakerWindowMs: ms(3_600_000),
+    })
+    .prefault({}),
+  // Deadline propagation (docs/reference/resilience.md): each attempt tells the upstream the whole
+  // milliseconds it has left in this header; a client's own value lowers the budget, never raises it.
+  deadline: z
+    .strictObject({
+      header: z.union([headerName, z.literal(false)], { error: 'must be a header name, or false to send and read no deadline header' }).default('x-request-timeout-ms'),
+      acceptFromClient: z.boolean().default(true),
+      minAttemptMs: z.number().int().min(1).max(MAX_TIMEOUT_MS).default(50), // an attempt with less left is not started
     })
     .prefault({}),
   autoRollback: z
@@ -270,6 +309,9 @@ export type ContextKeyConfig = FacadeConfig['contextKey'];
 export type AdminTokenConfig = FacadeConfig['admin']['tokens'][number];
 export type RedactionConfig = FacadeConfig['redaction'];
 export type CasesConfig = FacadeConfig['cases'];
+export type BreakerConfig = UpstreamConfig['breaker'];
+export type BulkheadConfig = UpstreamConfig['bulkhead'];
+export type DeadlineConfig = FacadeConfig['deadline'];
 /** What a config file may contain (defaults omitted). */
 export type FacadeConfigInput = z.input<typeof schema>;
 
@@ -296,7 +338,9 @@ export function parseConfig(json: unknown, source: string, baseDir?: string): Fa
   const config = result.data;
   applyFlagKeyPrefix(config, json);
   if (baseDir !== undefined) {
-    if (config.state.db !== ':memory:') config.state.db = resolveFrom(baseDir, config.state.db);
+    // A postgres:// URL is not a path (the state is shared by several replicas): leave it as written.
+    if (config.state.db !== ':memory:' && !/^postgres(ql)?:\/\//i.test(config.state.db)) config.state.db = resolveFrom(baseDir, config.state.db);
+    if (config.state.localDir !== undefined) config.state.localDir = resolveFrom(baseDir, config.state.localDir);
     const flags = config.flags;
     if (flags.provider === 'launchdarkly' && flags.dataFile) flags.dataFile = resolveFrom(baseDir, flags.dataFile);
     if (config.redaction.keyFile !== undefined) config.redaction.keyFile = resolveFrom(baseDir, config.redaction.keyFile);

@@ -61,14 +61,22 @@ export class BadRequestError extends StranglerError {
   }
 }
 
-/** Why an upstream could not give an answer. */
-export type UpstreamErrorCode = 'UPSTREAM_UNREACHABLE' | 'UPSTREAM_TIMEOUT' | 'UPSTREAM_RESET' | 'UPSTREAM_BAD_RESPONSE';
+/**
+ * Why an upstream could not give an answer. The last three are the facade's own refusals, made
+ * before anything was sent (docs/reference/resilience.md): its circuit breaker is open, its
+ * bulkhead is full, or the request's deadline left too little time for an attempt.
+ */
+export type UpstreamErrorCode = 'UPSTREAM_UNREACHABLE' | 'UPSTREAM_TIMEOUT' | 'UPSTREAM_RESET' | 'UPSTREAM_BAD_RESPONSE'
+  | 'UPSTREAM_CIRCUIT_OPEN' | 'UPSTREAM_BULKHEAD_FULL' | 'DEADLINE_EXCEEDED';
 
-const UPSTREAM_STATUS: Readonly<Record<UpstreamErrorCode, 502 | 504>> = {
+const UPSTREAM_STATUS: Readonly<Record<UpstreamErrorCode, 502 | 503 | 504>> = {
   UPSTREAM_UNREACHABLE: 502,
   UPSTREAM_TIMEOUT: 504,
   UPSTREAM_RESET: 502,
   UPSTREAM_BAD_RESPONSE: 502,
+  UPSTREAM_CIRCUIT_OPEN: 503,
+  UPSTREAM_BULKHEAD_FULL: 503,
+  DEADLINE_EXCEEDED: 504,
 };
 
 const UPSTREAM_WHY: Readonly<Record<UpstreamErrorCode, string>> = {
@@ -76,16 +84,27 @@ const UPSTREAM_WHY: Readonly<Record<UpstreamErrorCode, string>> = {
   UPSTREAM_TIMEOUT: 'timed out',
   UPSTREAM_RESET: 'reset the connection',
   UPSTREAM_BAD_RESPONSE: 'sent an invalid HTTP response',
+  UPSTREAM_CIRCUIT_OPEN: 'is failing: its circuit breaker is open, so the facade did not ask it',
+  UPSTREAM_BULKHEAD_FULL: 'has as many requests in flight and waiting as the facade allows it',
+  DEADLINE_EXCEEDED: 'was not asked: too little of the request\'s time budget was left',
 };
 
-/** A failed upstream exchange: 502 or 504 to the client, naming the upstream (never its URL's secrets). */
+/** What a refusal adds to its answer: the breaker's state and when to ask again (`Retry-After`). */
+export interface RefusalDetail {
+  readonly breaker?: string;
+  readonly retryAfterMs?: number;
+}
+
+/** A failed upstream exchange: 502, 503 or 504 to the client, naming the upstream (never its URL's secrets). */
 export class UpstreamError extends StranglerError {
-  readonly status: 502 | 504;
+  readonly status: 502 | 503 | 504;
   constructor(
     readonly code: UpstreamErrorCode,
     /** The upstream's config name: `monolith` or a service name. */
     readonly upstream: string,
     options?: { cause?: unknown },
+    /** Set on the facade's own refusals (circuit open, bulkhead full). */
+    readonly refusal?: RefusalDetail,
   ) {
     super(`upstream "${upstream}" ${UPSTREAM_WHY[code]}`, options);
     this.status = UPSTREAM_STATUS[code];

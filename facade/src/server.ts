@@ -9,7 +9,6 @@ import type { FacadeConfig, RouteConfig } from './config';
 import { compileRoutes } from './core/routing';
 import { createLaunchDarklyProvider, type LaunchDarklyDataSource } from './flags/launchdarkly';
 import type { FlagProvider } from './flags/provider';
-import { SqliteFlagProvider } from './flags/sqlite';
 import { compileRules, CompareRulesError } from './core/compare';
 import { ConfigError, ListenError, type Listener } from './errors';
 import { RulesWatcher, rulesFor } from './io/compare-rules';
@@ -17,10 +16,11 @@ import { createAdminApp, type MetricsSource } from './io/admin';
 import { resolveAdminTokens } from './io/admin-auth';
 import { redactingLogger, redactionOptions } from './io/redaction';
 import { configWarnings } from './config-checks';
-import { createAutoRollback, type AutoRollback } from './io/auto-rollback';
+import type { AutoRollback } from './io/auto-rollback';
 import { ComparePool } from './io/compare-pool';
 import { ComparisonRecorder } from './io/comparison-recorder';
-import { DiffStoreWriter } from './io/diff-store/writer';
+import type { ComparisonWriter } from './io/diff-store/writer';
+import { openDiffStoreWriter } from './io/diff-store/open-writer';
 import { RetentionTimer } from './io/retention-timer';
 import { loadEvidence } from './io/diff-store/queries';
 import { classifyRulesFor } from './io/classify-rules';
@@ -38,8 +38,15 @@ import { classifyComparison } from './core/comparison';
 import { ALWAYS_REDACTED } from './io/compare-rules';
 import { releaseShadowSlot, ShadowLimiter } from './pipeline/send-shadow';
 import { Forwarder } from './io/forward';
-import { createMetrics, type FacadeMetrics } from './io/metrics';
+import { createMetrics, watchUpstreams, type FacadeMetrics } from './io/metrics';
+import { recordBreakerEvents } from './io/breaker-events';
+import { upstreamSpecs } from './io/upstream-view';
 import { StateStore } from './io/state-store';
+import type { RouteStateStore } from './io/state-api';
+import type { OpenedDatabase } from './io/db/open';
+import { openStateRuntime, reloadFlags, rollbackWatcher, stateFlags, stateHealth, type StateRuntime } from './io/state-runtime';
+import { watchStateHealth } from './io/state-health';
+import { PostgresFlagProvider } from './flags/postgres';
 import { createUpstream, destroyUpstream, type Upstream } from './io/upstreams';
 import { handleUpgrade } from './io/websocket';
 import { createPublicServer, type DrainOutcome } from './io/public-server';
@@ -69,8 +76,16 @@ export interface RunningFacade {
   readonly url: string;
   readonly adminUrl: string | null;
   readonly deps: FacadeDeps;
+  /** The SQLite state store (throws when the state is in PostgreSQL: use `state`). */
   readonly store: StateStore;
-  readonly comparisons: DiffStoreWriter;
+  /** The state store on whichever engine (route states, audit log, ignore rules). */
+  readonly state: RouteStateStore;
+  /** The state database as opened (engine, Sql, handles). */
+  readonly database: OpenedDatabase;
+  /** This process's replica id (config replica.id, default <hostname>:<port>). */
+  readonly replica: string;
+  /** The diff store's writer (SQLite or PostgreSQL), stamping this replica on every comparison. */
+  readonly comparisons: ComparisonWriter;
   readonly recorder: ComparisonRecorder;
   readonly divergences: DivergenceStore;
   /** Moves a failing route back one stage (live/rampdown); fed with every finished request. */
@@ -86,16 +101,14 @@ export interface RunningFacade {
   drain(deadlineMs?: number): Promise<DrainOutcome>;
 }
 
-function createFlags(config: FacadeConfig, store: StateStore | null, runtimes: RouteRuntime[], logger: Logger, opts: StartOptions): FlagProvider {
+function createFlags(config: FacadeConfig, rt: StateRuntime, runtimes: RouteRuntime[], logger: Logger, opts: StartOptions): FlagProvider {
   const f = config.flags;
-  if (f.provider === 'sqlite') {
-    return new SqliteFlagProvider({ store: store!, pollMs: f.pollMs, onError: (err) => logger.warn({ err }, 'flag reload failed; keeping the last snapshot') });
-  }
+  if (f.provider === 'sqlite') return stateFlags(rt, f.pollMs, logger);
   const dataSource: LaunchDarklyDataSource = opts.launchDarklySource ?? (f.dataFile ? { kind: 'file', path: f.dataFile } : { kind: 'cloud' });
   return createLaunchDarklyProvider({
     sdkKey: f.sdkKey ?? process.env.LAUNCHDARKLY_SDK_KEY ?? 'sdk-key-unset',
     routes: runtimes.map((r) => r.flag), dataSource, startWaitMs: f.startWaitMs,
-    lastKnownPath: path.join(path.dirname(path.resolve(config.state.db)), 'launchdarkly-last-known.json'),
+    lastKnownPath: path.join(path.dirname(path.resolve(rt.localFile)), 'launchdarkly-last-known.json'),
     logger: { info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
 }
@@ -140,22 +153,28 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   const runtimes: RouteRuntime[] = config.routes.map((r: RouteConfig) => ({
     config: r, service: services.get(r.service)!, flag: { name: r.name, flagKey: r.flagKey, defaultStage: r.defaultStage },
   }));
-  const store = new StateStore(config.state.db);
-  const flags = createFlags(config, store, runtimes, logger, opts);
-  const comparisonStore = new DiffStoreWriter(store.db, config.diffStore);
+  const rt = await openStateRuntime(config, opts.port, logger);
+  // Circuit breakers and bulkheads (io/upstream-guard.ts): seen in /metrics, transitions logged and stored.
+  const upstreams = [monolith, ...services.values()];
+  watchUpstreams(metrics, upstreams);
+  recordBreakerEvents(upstreams, { logger, metrics, sql: rt.db.sql, keepDays: config.retention.comparisonDays });
+  const flags = createFlags(config, rt, runtimes, logger, opts);
+  if (flags instanceof PostgresFlagProvider) watchStateHealth(metrics.registry, () => flags.health());
+  const comparisonStore = await openDiffStoreWriter(rt.db, config.diffStore, rt.replica);
   const routeConfigs = new Map(config.routes.map((r) => [r.name, r]));
-  const recorder = new ComparisonRecorder(comparisonStore, loadEvidence(store.db), metrics, logger, (route) => ({
+  const recorder = new ComparisonRecorder(comparisonStore, await loadEvidence(rt.db.sql), metrics, logger, (route) => ({
     generated: classifyRulesFor(route, routeConfigs.get(route), []).generated,
     maxFields: routeConfigs.get(route)?.compare.maxFieldsPerEndpoint ?? 1000,
   }));
   const endpoints = new EndpointCap(logger, metrics.endpointOverflow);
   for (const route of recorder.evidence.routeNames()) endpoints.seed(route, recorder.evidence.endpoints(route).keys());
-  const divergenceKey = loadKey(config.state.db, process.env, true);
-  const divergenceStore = new DivergenceStore(store.db, () => divergenceKey);
+  // The key file sits beside the state file, or in the replica's local dir (replicas share one key through STRANGLER_DIVERGENCE_KEY).
+  const divergenceKey = loadKey(rt.localFile, process.env, true);
+  const divergenceStore = new DivergenceStore(rt.db.sql, () => divergenceKey);
   // One pruner per facade: the process serving the admin API (a cluster's workers leave it to the primary).
-  const retention = opts.admin === false ? null : new RetentionTimer({ db: store.db, policy: config.retention, logger }).start();
+  const retention = opts.admin === false ? null : new RetentionTimer({ sql: rt.db.sql, policy: config.retention, logger }).start();
   const cases = new CaseRecorder({
-    store: new CaseStore(store.db), config: config.cases, redaction, logger,
+    store: new CaseStore(rt.local.sqlite!), config: config.cases, redaction, logger,
     redactPaths: (route) => [...(routeConfigs.get(route)?.compare.redact ?? []), ...ALWAYS_REDACTED],
     classify: (record) => classifyComparison(record, recorder.rulesFor(record.route), recorder.evidence),
   });
@@ -166,14 +185,14 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   });
   checkConfigRules(config);
   // Ignore rules reach the comparison engine and the recorder's live classification alike.
-  const rulesWatcher = new RulesWatcher(config, store, { setRules: (route, compiled, raw) => { pool.setRules(route, compiled, raw); recorder.setRules(route, compiled); } }, logger, 1000, redaction);
-  rulesWatcher.refresh();
+  const rulesWatcher = new RulesWatcher(config, rt.state, { setRules: (route, compiled, raw) => { pool.setRules(route, compiled, raw); recorder.setRules(route, compiled); } }, logger, 1000, redaction);
+  await rulesWatcher.refresh();
   flags.onChange(() => { metrics.flagReloads.inc(); logger.info('flag change picked up'); });
-  const autoRollback = createAutoRollback({ config, store, metrics, logger, reloadFlags: () => { if (flags instanceof SqliteFlagProvider) flags.reload(); } });
+  const autoRollback = rollbackWatcher(rt, { config, flags, runtimes, metrics, logger });
   let ready = false;
   const deps: FacadeDeps = {
     config, table: compileRoutes(config.routes, config.routing), routes: new Map(runtimes.map((r) => [r.config.name, r])),
-    monolith, flags, forwarder: new Forwarder(), metrics, logger, sample: Math.random,
+    monolith, flags, forwarder: new Forwarder(), metrics, logger, sample: Math.random, replica: rt.replica,
     // The comparison step gives the shadow slot back; this catches a request whose pipeline threw before it.
     onRequestDone: (ctx) => { releaseShadowSlot(ctx, deps); autoRollback.observe(ctx); opts.onRequestDone?.(ctx); },
     shadows: new ShadowLimiter(), comparisons: { recorder, pool, reask: new RouteBudget(), diffs: new RouteBudget(), writes: new WriteTracker(), endpoints }, divergences, writeOrder: new WriteOrder(), redaction, cases,
@@ -183,6 +202,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
     upstreamFor: (route, side) => (side === 'service' ? deps.routes.get(route)!.service : monolith),
     stageOf: (route) => flags.describe(deps.routes.get(route)!.flag).stage,
     redactPaths: (route) => [...deps.routes.get(route)!.config.compare.redact, ...ALWAYS_REDACTED],
+    deadlineHeader: config.deadline.header || null,
   };
 
   const publicServer = createPublicServer(config.listen, (req, res) => handleRequest(req, res, deps), (req, socket, head) => { void handleUpgrade(req, socket, head, deps); });
@@ -193,10 +213,11 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   if (opts.admin !== false) {
     const metricsSource = opts.metricsSource ?? { contentType: metrics.registry.contentType, text: () => metrics.registry.metrics() };
     const app = createAdminApp({
-      routes: deps.routes, flags, store: flags.kind === 'sqlite' ? store : null, state: store, gate: config.gate, metrics: metricsSource, tokens: adminTokens,
-      isReady: () => ready, onStageChanged: () => { if (flags instanceof SqliteFlagProvider) flags.reload(); },
+      routes: deps.routes, flags, store: flags.kind === 'launchdarkly' ? null : rt.state, state: rt.state, sql: rt.db.sql, health: stateHealth(flags), gate: config.gate, metrics: metricsSource, tokens: adminTokens,
+      isReady: () => ready, onStageChanged: () => reloadFlags(flags),
       divergences: { repair, routes: runtimes.map((r) => r.config.name) },
       onRecorded: (listener) => recorder.onRecorded(() => listener()),
+      upstreams: upstreamSpecs(config),
     });
     admin = http.createServer(app);
     admin.once('close', () => app.emit('close')); // the console stops its worker thread
@@ -217,11 +238,11 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
     rulesWatcher.close();
     autoRollback.close();
     retention?.close();
-    recorder.close();
+    await recorder.close(); // the last batch is committed before the store closes
     cases.close();
-    divergences.close();
+    await divergences.close(); // stores still in progress, and those waiting for a retry
     await pool.close();
-    store.close();
+    await rt.close();
     return drained;
   };
 
@@ -243,8 +264,9 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   ready = true;
   logger.info({ url, adminUrl, provider: flags.kind, routes: runtimes.map((r) => r.config.name) }, 'facade listening');
 
-  return {
-    url, adminUrl, deps, store, comparisons: comparisonStore, recorder, autoRollback, retention, divergences: divergenceStore,
+  const running = {
+    url, adminUrl, deps, state: rt.state, database: rt.db, replica: rt.replica,
+    comparisons: comparisonStore, recorder, autoRollback, retention, divergences: divergenceStore,
     async close() { await shutdown(0); },
     async drain(deadlineMs = config.shutdown.drainTimeoutMs) {
       logger.info({ inFlight: publicServer.inFlight(), deadlineMs }, 'draining: no new connections; finishing requests in flight');
@@ -253,4 +275,17 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
       return drained;
     },
   };
+  return withSqliteStore(running, rt.state);
+}
+
+/**
+ * `store`: the SQLite state store, as a plain property (callers and tests copy the object); on
+ * PostgreSQL a hidden accessor that throws, pointing to `state`.
+ */
+function withSqliteStore(running: Omit<RunningFacade, 'store'>, state: RouteStateStore): RunningFacade {
+  if (state instanceof StateStore) return { ...running, store: state };
+  return Object.defineProperty(running, 'store', {
+    enumerable: false,
+    get(): never { throw new Error('the state is in PostgreSQL: use RunningFacade.state'); },
+  }) as RunningFacade;
 }

@@ -14,6 +14,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
 import { parseConfig } from '../../facade/src/config';
 import { buildSnapshot } from '../../facade/src/io/console/console-snapshot';
+import { sqlOf } from '../../facade/src/io/db/sqlite-sql';
 import { startFacade, type RunningFacade } from '../../facade/src/server';
 import { newAgent, openLoop } from './load';
 import { percentile } from './stats';
@@ -118,7 +119,7 @@ export async function runConsoleBench(opts: { quick: boolean; rate?: number; log
     const input = { routes: config.routes, states: Object.fromEntries([...facade.deps.routes].map(([n, r]) => [n, flags.describe(r.flag)])), provider: flags.kind, gate: config.gate };
     for (let i = 0; i < 7; i++) {
       const t = process.hrtime.bigint();
-      JSON.stringify(buildSnapshot(facade.store.db, input, new Date()));
+      JSON.stringify(await buildSnapshot(sqlOf(facade.store.db), input, new Date()));
       builds.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
     const median = (xs: number[]): number => percentile(Float64Array.from(xs), 50);

@@ -3,7 +3,7 @@
 // Route `legacy` (/api/legacy/**) stays at `off`; routes `moved` (/api/moved/**, `complete`) and
 // `mirrored` (/api/mirrored/**, `shadow`, 100 % sampled) are put at their stage through the
 // StateStore before start, as the CLI or admin API would.
-// Input: env BENCH_FACADE = JSON { monolithUrl, serviceUrl, dir }; with BENCH_PROFILE_FILE, a CPU
+// Input: env BENCH_FACADE = JSON { monolithUrl, serviceUrl, dir, guards? }; with BENCH_PROFILE_FILE, a CPU
 // profile of the measured phases (from the bench's `profile-start` to `stop`) is written there.
 import fs from 'node:fs';
 import { Session } from 'node:inspector';
@@ -19,6 +19,8 @@ interface RunnerInput {
   readonly monolithUrl: string;
   readonly serviceUrl: string;
   readonly dir: string;
+  /** false: circuit breakers and bulkheads off on both upstreams (the `facade-guards-off` scenario). */
+  readonly guards?: boolean;
 }
 
 /** V8's sampling profiler in this process, started when the measured phases begin (not at start-up). */
@@ -54,9 +56,10 @@ class Profiler {
 async function main(): Promise<void> {
   const input = JSON.parse(process.env.BENCH_FACADE ?? '{}') as RunnerInput;
   const db = path.join(input.dir, 'state.db');
+  const guards = input.guards === false ? { breaker: { enabled: false }, bulkhead: { enabled: false } } : {};
   const raw: FacadeConfigInput = {
-    monolith: { url: input.monolithUrl },
-    services: { svc: { url: input.serviceUrl } },
+    monolith: { url: input.monolithUrl, ...guards },
+    services: { svc: { url: input.serviceUrl, ...guards } },
     routes: BENCH_ROUTES.map((r) => ({ name: r.name, match: { path: r.pattern }, service: 'svc', ...(r.stage === 'shadow' ? { compare: { sample: 100 } } : {}) })),
     contextKey: { header: 'x-user-id' },
     flags: { provider: 'sqlite' },

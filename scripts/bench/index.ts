@@ -3,6 +3,7 @@
 //
 //   npm run bench                      full run (5 interleaved rounds of 3 s per scenario and mode)
 //   npm run bench -- --quick           smoke run (1 round of 1 s)
+//   npm run bench -- --only store-writes   only the diff store's comparisons written per second (SQLite, PostgreSQL)
 //   npm run bench -- --duration 5 --rounds 7 --rate 1000 --concurrency 32 [--no-nginx] [--profile]
 import fs from 'node:fs';
 import http from 'node:http';
@@ -15,6 +16,7 @@ import { procCpuUs } from './cpu';
 import { closedLoop, newAgent, openLoop, type RunResult, type Target } from './load';
 import { runHardening, printHardening, type HardeningReport } from './hardening';
 import { runConsoleBench, printConsoleBench } from './console';
+import { printStoreWrites, storeWritesPerSecond } from './store-writes';
 import { findNginx, startNginx, type NginxFound, type RunningNginx } from './nginx';
 import { summarizeProfile } from './profile-summary';
 import { buildReport, printReport, type PhaseSample, type ScenarioInfo } from './report';
@@ -219,6 +221,16 @@ function log(line: string): void {
 
 async function main(): Promise<number> {
   const o = parseArgs(process.argv);
+  if (o.only.length > 0 && o.only.every((p) => 'store-writes'.startsWith(p) || p.startsWith('store-writes'))) {
+    // Only the diff store's write rate: no upstreams or facade to start.
+    const stores = await storeWritesPerSecond({ quick: o.quick, log });
+    printStoreWrites(stores);
+    const out = path.join(path.dirname(o.out), 'bench-store.json');
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, `${JSON.stringify(stores, null, 2)}\n`);
+    process.stdout.write(`JSON: ${path.relative(process.cwd(), out) || out}\n`);
+    return 0;
+  }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'strangler-bench-'));
   const started = Date.now();
   let interrupted = false;
@@ -306,6 +318,19 @@ async function main(): Promise<number> {
       target: { port: service.port, path: moved.requestPath['1k'], agent: agent() }, proxyCpu: null, proxyPids: [], upstream: service.sample });
     add({ id: 'facade-complete-1k', label: `facade (${moved.stage}) → service`, role: 'complete', size: '1k', via: 'facade', expectSide: 'service', baseline: 'direct-service-1k',
       target: { port: facade.port, path: moved.requestPath['1k'], agent: agent() }, proxyCpu: facade.cpu, proxyPids: facadePids, upstream: service.sample });
+    // Circuit breakers and bulkheads (issue 16): the same route at `off` through this facade (guards on,
+    // the default) and through a second one with both switched off, so their CPU cost shows side by side.
+    if (!o.only.length || o.only.some((p) => p.startsWith('facade-guards') || 'facade-guards'.startsWith(p))) {
+      const unguarded = await spawnTsChild('facade-unguarded', 'facade-runner.ts', [], {
+        logDir: tmp, loader: o.tsNode ? 'ts-node' : 'hook',
+        env: { BENCH_FACADE: JSON.stringify({ monolithUrl: `http://127.0.0.1:${monolith.port}`, serviceUrl: `http://127.0.0.1:${service.port}`, dir: fs.mkdtempSync(path.join(tmp, 'unguarded-')), guards: false }) },
+      });
+      refs.push(unguarded.child);
+      add({ id: 'facade-guards-on-1k', label: `facade (${legacy.stage}), breakers + bulkheads on`, role: 'off', size: '1k', via: 'facade', expectSide: 'monolith', baseline: 'direct-monolith-1k',
+        target: { port: facade.port, path: legacy.requestPath['1k'], agent: agent() }, proxyCpu: facade.cpu, proxyPids: facadePids, upstream: monolith.sample });
+      add({ id: 'facade-guards-off-1k', label: `facade (${legacy.stage}), breakers + bulkheads off`, role: 'off', size: '1k', via: 'facade', expectSide: 'monolith', baseline: 'direct-monolith-1k',
+        target: { port: unguarded.port, path: legacy.requestPath['1k'], agent: agent() }, proxyCpu: unguarded.cpu, proxyPids: [unguarded.child.pid], upstream: monolith.sample });
+    }
     if (o.references) {
       for (const kind of ['http-proxy', 'node-http'] as const) {
         const ref = await spawnTsChild(`ref-${kind}`, 'reference-proxy.ts', [kind, `http://127.0.0.1:${monolith.port}`], { logDir: tmp });
@@ -370,6 +395,11 @@ async function main(): Promise<number> {
       const consoleCost = await runConsoleBench({ quick: o.quick, log });
       printConsoleBench(consoleCost);
       fs.writeFileSync(path.join(path.dirname(o.out), 'bench-console.json'), `${JSON.stringify(consoleCost, null, 2)}\n`);
+    }
+    if (!interrupted) { // store-writes.ts: comparisons written per second, SQLite and PostgreSQL
+      const stores = await storeWritesPerSecond({ quick: o.quick, log });
+      printStoreWrites(stores);
+      fs.writeFileSync(path.join(path.dirname(o.out), 'bench-store.json'), `${JSON.stringify(stores, null, 2)}\n`);
     }
     if (interrupted) return 130;
     // Last, with every child stopped: the comparison engine alone on this process's core (corpus.ts).

@@ -60,6 +60,17 @@ export function buildTargets(input: TargetInput): { reference: string; rows: Tar
     for (const row of rows.slice(-2)) Object.assign(row, { target: 'reference, no target', met: null });
   }
 
+  // Issue 16: what circuit breakers and bulkheads add, CPU per request with them on over off (same route, same run).
+  const on = scenario('facade-guards-on-1k')?.saturation?.proxyCpuUsPerReq ?? null;
+  const off = scenario('facade-guards-off-1k')?.saturation?.proxyCpuUsPerReq ?? null;
+  if (on !== null || off !== null) {
+    const value = on === null || off === null || off === 0 ? null : round((on / off - 1) * 100, 1);
+    rows.push({
+      figure: 'breakers + bulkheads on vs off, CPU/request, 1 KB', value, unit: '%',
+      detail: `${on?.toFixed(1) ?? '–'} vs ${off?.toFixed(1) ?? '–'} µs`, target: '≤ +5 %', met: judged(value, 5),
+    });
+  }
+
   const rate = r.settings.fixedRate;
   for (const size of ['1k', '100k'] as const) {
     for (const id of ['facade-off', 'facade-shadow'] as const) {

@@ -10,6 +10,8 @@ import type { Divergence, DivergenceStatus } from '../../facade/src/io/divergenc
 import type { DivergenceDetail, ReplayOptions, ReplayReport } from '../../facade/src/io/divergence-repair';
 import { CliError, EXIT_FAILED, EXIT_USAGE, unknownRoute } from './context';
 import type { GateInput, GateThresholds } from '../../facade/src/core/gate';
+import type { BreakerState } from '../../facade/src/core/resilience/breaker';
+import type { UpstreamView } from '../../facade/src/io/upstream-view';
 
 export interface AdminOptions {
   readonly url: string;
@@ -21,7 +23,7 @@ export interface AdminOptions {
   readonly actor: string;
 }
 
-interface AdminRoute { name: string; pattern: string; service: string; stage: Stage; rollout: RouteView['rollout']; updatedAt: string | null }
+interface AdminRoute { name: string; pattern: string; service: string; stage: Stage; rollout: RouteView['rollout']; updatedAt: string | null; breaker?: BreakerState | null }
 interface AdminRule { route?: string; path: string; reason: string; source?: 'config' | 'state'; actor?: string; createdAt?: string }
 
 /** Admin API error codes that mean the user asked for something wrong (exit 2), not that it failed. */
@@ -119,6 +121,10 @@ export class AdminBackend implements Backend {
     return this.call<Divergence>('POST', `/routes/${enc(route)}/divergences/${id}/resolve`, { reason: reason.slice(0, 500), actor: this.opts.actor });
   }
 
+  async upstreams(windowMs: number): Promise<UpstreamView[]> {
+    return (await this.call<{ upstreams: UpstreamView[] }>('GET', `/upstreams?window=${Math.max(1, Math.round(windowMs / 1000))}s`)).upstreams;
+  }
+
   close(): void {
     // Nothing held open: fetch keeps no connection this process has to end.
   }
@@ -130,6 +136,7 @@ export class AdminBackend implements Backend {
     return {
       route: r.name, pattern: r.pattern, service: r.service, stage: r.stage, rollout: r.rollout,
       comparisons: compared, mismatchRate: compared > 0 ? mismatches / compared : null, lastChange: r.updatedAt,
+      breaker: r.breaker ?? null,
     };
   }
 

@@ -6,6 +6,8 @@ import type { Report } from '../../facade/src/core/report-types';
 import type { Stage } from '../../facade/src/core/stages';
 import type { AuditEntry } from '../../facade/src/io/state-store';
 import type { GateInput, GateThresholds } from '../../facade/src/core/gate';
+import type { BreakerState } from '../../facade/src/core/resilience/breaker';
+import type { UpstreamView } from '../../facade/src/io/upstream-view';
 import type { Divergence, DivergenceStatus } from '../../facade/src/io/divergence-store';
 import type { DivergenceDetail, ReplayOptions, ReplayReport } from '../../facade/src/io/divergence-repair';
 import type * as AdminModule from './admin-backend';
@@ -25,6 +27,8 @@ export interface RouteView {
   readonly mismatchRate: number | null;
   /** ISO time of the last stage change, or null when the route was never moved. */
   readonly lastChange: string | null;
+  /** The circuit breaker of the route's service (closed, open, half-open), or null when it has none. */
+  readonly breaker: BreakerState | null;
 }
 
 export interface StageChange {
@@ -88,6 +92,8 @@ export interface Backend {
   replayDivergences(route: string, opts: Omit<ReplayOptions, 'actor'>): Promise<ReplayReport>;
   /** Marks a divergence resolved without re-sending it; audited. */
   resolveDivergence(route: string, id: number, reason: string): Promise<Divergence>;
+  /** Every upstream's circuit breaker and bulkhead (`strangler upstreams`), transitions over the last `windowMs`. */
+  upstreams(windowMs: number): Promise<UpstreamView[]>;
   /** `failed`: the command failed, so a state database this backend created (`--create`) is removed again. */
   close(failed?: boolean): void;
 }

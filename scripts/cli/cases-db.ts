@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type Database from 'better-sqlite3';
 import type { FacadeConfig } from '../../facade/src/config';
 import type * as StateStoreModule from '../../facade/src/io/state-store';
+import { localStateFile } from '../../facade/src/io/replica';
 import { CliError, globals, requireConfig, statePath, type CliDeps } from './context';
 
 export interface CaseDb {
@@ -27,7 +28,8 @@ export async function withCaseDb<T>(cmd: Command, deps: CliDeps, verb: string, f
   localOnly(cmd, verb);
   const g = globals(cmd);
   const config = requireConfig(g, deps);
-  const file = statePath(g, deps, config);
+  // Cases stay with the replica that recorded them: with a PostgreSQL state, this machine's local file.
+  const file = localStateFile(config, statePath(g, deps, config));
   const create = g.create === true;
   const created = create && !fs.existsSync(file);
   const { StateStore, StateStoreMissingError } = require('../../facade/src/io/state-store') as typeof StateStoreModule;

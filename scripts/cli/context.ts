@@ -7,6 +7,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type * as ConfigModule from '../../facade/src/config';
 import type { FacadeConfig } from '../../facade/src/config';
 import { parseStrictInt } from '../../facade/src/core/strict-int';
+import { DatabaseLocationError, stateLocation } from '../../facade/src/io/db/location';
+import { isPostgresUrl } from '../../facade/src/io/db/sql';
 import type { Out } from './output';
 
 /** The config module (and zod) load on first use: `strangler --help` must not pay for them. */
@@ -76,10 +78,22 @@ export function optionalConfig(g: GlobalOptions, deps: CliDeps): FacadeConfig | 
   return explicit || fs.existsSync(file) ? configModule().loadConfig(file) : null;
 }
 
-/** --db, else STRANGLER_DB, else the config's `state.db` (already resolved against the config's folder). */
+/**
+ * --db, else STRANGLER_DB, else STRANGLER_DATABASE_URL, else the config's `state.db` (already resolved
+ * against the config's folder). A file path resolves against the working directory; a postgres://
+ * URL passes through as written.
+ */
 export function statePath(g: GlobalOptions, deps: CliDeps, config: FacadeConfig): string {
   const named = g.db ?? deps.env.STRANGLER_DB;
-  return named === undefined ? config.state.db : path.resolve(deps.cwd, named);
+  if (named === undefined) {
+    try {
+      return stateLocation(config.state.db, deps.env);
+    } catch (err) {
+      if (err instanceof DatabaseLocationError) throw new CliError(err.message);
+      throw err;
+    }
+  }
+  return isPostgresUrl(named) ? named : path.resolve(deps.cwd, named);
 }
 
 /** Who made a change, for the audit log. */

@@ -1,14 +1,25 @@
-// The CLI's local backend: the state database named by --db / STRANGLER_DB / the config's
-// `state.db`, with routes from the config file. Running facades pick its changes up within a
-// second (they poll the same SQLite file), so no restart and no admin API is needed.
+// The CLI's local backend: the state database named by --db / STRANGLER_DB / STRANGLER_DATABASE_URL /
+// the config's `state.db` (a SQLite file or a postgres:// URL), with routes from the config file.
+// Running facades pick its changes up within a second (they poll the SQLite file, or are notified
+// by PostgreSQL), so no restart and no admin API is needed.
 import type { FacadeConfig, RouteConfig } from '../../facade/src/config';
 import type { Report } from '../../facade/src/core/report-types';
 import type { Stage } from '../../facade/src/core/stages';
 import { routeFindings, storedIgnoreRules } from '../../facade/src/io/findings-query';
 import { loadGateInput } from '../../facade/src/io/gate-input';
 import { loadReport } from '../../facade/src/io/report-query';
+import { sqlOf } from '../../facade/src/io/db/sqlite-sql';
+import { breakerGateFigures } from '../../facade/src/io/breaker-log';
+import { loadUpstreamViews, upstreamSpecs, type UpstreamView } from '../../facade/src/io/upstream-view';
+import type { BreakerState } from '../../facade/src/core/resilience/breaker';
+import type { Sql } from '../../facade/src/io/db/sql';
 import fs from 'node:fs';
 import { StageChangeError, StateStore, StateStoreMissingError, type AuditEntry } from '../../facade/src/io/state-store';
+import type { RouteStateStore } from '../../facade/src/io/state-api';
+import { PgSql } from '../../facade/src/io/db/pg-sql';
+import { isPostgresUrl, redactUrl } from '../../facade/src/io/db/sql';
+import { PgStateStore } from '../../facade/src/io/pg-state-store';
+import { localStateFile } from '../../facade/src/io/replica';
 import { parseDuration } from '../../facade/src/core/duration';
 import type { Backend, DivergenceList, IgnoreView, ReportQuery, RouteView, StageChange } from './backend';
 import type { Divergence, DivergenceStatus } from '../../facade/src/io/divergence-store';
@@ -32,7 +43,10 @@ export interface LocalOptions {
 export class LocalBackend implements Backend {
   readonly kind = 'local';
   readonly gateThresholds: GateThresholds;
-  private readonly store: StateStore;
+  /** The SQLite state store (null on PostgreSQL, whose store opens on first use: it may migrate). */
+  private readonly sqliteStore: StateStore | null;
+  private readonly pg: PgSql | null;
+  private pgStore: Promise<RouteStateStore> | null = null;
   private readonly routes: ReadonlyMap<string, RouteConfig>;
   private divergenceVerbs: LocalDivergences | null = null;
 
@@ -40,9 +54,10 @@ export class LocalBackend implements Backend {
   private readonly created: boolean;
 
   constructor(private readonly opts: LocalOptions) {
-    this.created = opts.create === true && !fs.existsSync(opts.db);
+    this.created = opts.create === true && !isPostgresUrl(opts.db) && !fs.existsSync(opts.db);
+    this.pg = isPostgresUrl(opts.db) ? new PgSql(opts.db, { max: 2, applicationName: 'strangler cli' }) : null;
     try {
-      this.store = new StateStore(opts.db, opts.now, { create: opts.create === true });
+      this.sqliteStore = this.pg ? null : new StateStore(opts.db, opts.now, { create: opts.create === true });
     } catch (err) {
       if (!(err instanceof StateStoreMissingError)) throw err;
       throw new CliError(`state database ${opts.db} does not exist (a typo in --db, STRANGLER_DB or state.db?): start the facade once, run \`strangler init\`, or pass --create to make it`);
@@ -52,11 +67,27 @@ export class LocalBackend implements Backend {
   }
 
   async listRoutes(): Promise<RouteView[]> {
-    return [...this.routes.keys()].map((name) => this.view(name));
+    const views: RouteView[] = [];
+    for (const name of this.routes.keys()) views.push(await this.view(name));
+    return views;
   }
 
   async route(name: string): Promise<RouteView> {
     return this.view(this.known(name).name);
+  }
+
+  /** The state database for the readers of comparisons (every replica's, on PostgreSQL). */
+  private get sql(): Sql {
+    return this.pg ?? sqlOf(this.sqliteStore!.db);
+  }
+
+  /** Route states, audit log and ignore rules; a PostgreSQL one is migrated on first use, once. */
+  private async store(): Promise<RouteStateStore> {
+    if (this.sqliteStore) return this.sqliteStore;
+    this.pgStore ??= PgStateStore.open(this.pg!, this.opts.now).catch((err: Error) => {
+      throw new CliError(`cannot reach the state database ${redactUrl(this.opts.db)}: ${err.message}`, EXIT_FAILED);
+    });
+    return this.pgStore;
   }
 
   async setStage(change: StageChange): Promise<AuditEntry> {
@@ -65,7 +96,7 @@ export class LocalBackend implements Backend {
       throw new CliError(`stages of ${this.opts.configFile} live in LaunchDarkly (flags.provider): change the flag "${route.flagKey}" there`, EXIT_FAILED);
     }
     try {
-      return this.store.change({
+      return await (await this.store()).change({
         route: route.name, stage: change.stage, percent: change.percent, force: change.force, reason: change.reason,
         details: change.details, actor: this.opts.actor, defaultStage: route.defaultStage,
       });
@@ -77,26 +108,29 @@ export class LocalBackend implements Backend {
 
   async history(route: string | undefined, limit: number): Promise<AuditEntry[]> {
     if (route !== undefined) this.known(route);
-    return this.store.history(route, limit);
+    return (await this.store()).history(route, limit);
   }
 
   async addIgnore(route: string, path: string, reason: string): Promise<IgnoreView> {
     this.known(route);
-    const rule = this.store.addIgnoreRule({ route, path, reason, actor: this.opts.actor });
+    const rule = await (await this.store()).addIgnoreRule({ route, path, reason, actor: this.opts.actor });
     return { route, path, reason, source: 'state', actor: rule.actor, createdAt: rule.createdAt };
   }
 
   async listIgnore(route?: string): Promise<IgnoreView[]> {
     const names = route === undefined ? [...this.routes.keys()] : [this.known(route).name];
+    const store = await this.store();
+    const stored = new Map<string, Awaited<ReturnType<RouteStateStore['ignoreRules']>>>();
+    for (const name of names) stored.set(name, await store.ignoreRules(name));
     return names.flatMap((name) => [
       ...this.routes.get(name)!.compare.ignore.map((r): IgnoreView => ({ route: name, path: r.path, reason: r.reason, source: 'config', actor: null, createdAt: null })),
-      ...this.store.ignoreRules(name).map((r): IgnoreView => ({ route: name, path: r.path, reason: r.reason, source: 'state', actor: r.actor, createdAt: r.createdAt })),
+      ...stored.get(name)!.map((r): IgnoreView => ({ route: name, path: r.path, reason: r.reason, source: 'state', actor: r.actor, createdAt: r.createdAt })),
     ]);
   }
 
   async removeIgnore(route: string, path: string): Promise<void> {
     const config = this.known(route);
-    if (this.store.removeIgnoreRule({ route, path })) return;
+    if (await (await this.store()).removeIgnoreRule({ route, path })) return;
     if (config.compare.ignore.some((r) => r.path === path)) {
       throw new CliError(`ignore rule "${path}" of route ${route} comes from ${this.opts.configFile}: remove it there`);
     }
@@ -107,43 +141,56 @@ export class LocalBackend implements Backend {
     if (query.route !== undefined) this.known(query.route);
     const now = this.opts.now();
     const since = query.since === undefined ? undefined : new Date(now.getTime() - parseDuration(query.since));
-    return loadReport(this.store.db, { route: query.route, since, now, routes: [...this.routes.keys()], configs: this.routes });
+    return loadReport(this.sql, { route: query.route, since, now, routes: [...this.routes.keys()], configs: this.routes });
   }
 
   async gateInput(route: string, stage: Stage, target: Stage): Promise<GateInput> {
-    return loadGateInput(this.store.db, this.known(route).name, stage, target, this.known(route));
+    return loadGateInput(this.sql, this.known(route).name, stage, target, this.known(route));
   }
 
   async listDivergences(route: string, status: DivergenceStatus | undefined): Promise<DivergenceList> {
-    return this.divergences(route).list(route, status);
+    return (await this.divergences(route)).list(route, status);
   }
 
   async showDivergence(route: string, id: number): Promise<DivergenceDetail> {
-    return this.divergences(route).show(route, id);
+    return (await this.divergences(route)).show(route, id);
   }
 
   async replayDivergences(route: string, opts: Omit<ReplayOptions, 'actor'>): Promise<ReplayReport> {
-    return this.divergences(route).replay(route, opts);
+    return (await this.divergences(route)).replay(route, opts);
   }
 
   async resolveDivergence(route: string, id: number, reason: string): Promise<Divergence> {
-    return this.divergences(route).resolve(route, id, reason);
+    return (await this.divergences(route)).resolve(route, id, reason);
   }
 
   close(failed = false): void {
     this.divergenceVerbs?.close();
-    this.store.close();
+    this.sqliteStore?.close();
+    if (this.pg) void this.pg.close().catch(() => undefined);
     if (failed && this.created) for (const f of [this.opts.db, `${this.opts.db}-wal`, `${this.opts.db}-shm`]) fs.rmSync(f, { force: true });
   }
 
   /** The divergence verbs, opened on first use; checks the route name. */
-  private divergences(route: string): LocalDivergences {
+  private async divergences(route: string): Promise<LocalDivergences> {
     this.known(route);
+    // Stages as of this command (a CLI run is short): the repair records the stage each divergence was replayed at.
+    const states = await (await this.store()).states();
     this.divergenceVerbs ??= new LocalDivergences({
-      db: this.store.db, dbPath: this.opts.db, config: this.opts.config, env: this.opts.env ?? process.env, now: this.opts.now,
-      actor: this.opts.actor, stageOf: (name) => this.view(name).stage,
+      sql: this.sql, dbPath: localStateFile(this.opts.config, this.opts.db), config: this.opts.config, env: this.opts.env ?? process.env, now: this.opts.now,
+      actor: this.opts.actor, stageOf: (name) => states.get(name)?.stage ?? this.routes.get(name)!.defaultStage,
     });
     return this.divergenceVerbs;
+  }
+
+  async upstreams(windowMs: number): Promise<UpstreamView[]> {
+    return loadUpstreamViews(this.sql, upstreamSpecs(this.opts.config), null, this.opts.now(), windowMs);
+  }
+
+  /** A service's breaker as recorded in the state database (no facade is asked), null when it has none. */
+  private async breakerOf(service: string): Promise<BreakerState | null> {
+    if (!this.opts.config.services[service]?.breaker.enabled) return null;
+    return (await breakerGateFigures(this.sql, service, this.opts.now())).state;
   }
 
   private known(name: string): RouteConfig {
@@ -152,11 +199,11 @@ export class LocalBackend implements Backend {
     return route;
   }
 
-  private view(name: string): RouteView {
+  private async view(name: string): Promise<RouteView> {
     const config = this.routes.get(name)!;
-    const state = this.store.state(name);
+    const state = await (await this.store()).state(name);
     // Verdicts re-classified with today's rules and evidence, as the report and the gate count them.
-    const found = routeFindings(this.store.db, { route: name, config, stored: storedIgnoreRules(this.store.db) });
+    const found = await routeFindings(this.sql, { route: name, config, stored: await storedIgnoreRules(this.sql) });
     const compared = found.endpoints.reduce((n, e) => n + e.compared, 0);
     const mismatches = found.endpoints.reduce((n, e) => n + e.verdicts.mismatch, 0);
     return {
@@ -164,6 +211,7 @@ export class LocalBackend implements Backend {
       stage: state?.stage ?? config.defaultStage, rollout: state?.rollout ?? null,
       comparisons: compared, mismatchRate: compared > 0 ? mismatches / compared : null,
       lastChange: state?.updatedAt ?? null,
+      breaker: await this.breakerOf(config.service),
     };
   }
 }

@@ -1,7 +1,6 @@
 // The local backend's divergence verbs: the divergence store on the state database, repairs sent
 // straight to the upstream URLs of the config file (the facade need not run), the key read from
 // STRANGLER_DIVERGENCE_KEY or the key file beside the database (never created here).
-import type Database from 'better-sqlite3';
 import type { FacadeConfig } from '../../facade/src/config';
 import type { Side } from '../../facade/src/core/stages';
 import { ALWAYS_REDACTED } from '../../facade/src/io/compare-rules';
@@ -12,11 +11,13 @@ import {
 import { DivergenceKeyError, loadKey } from '../../facade/src/io/divergence-seal';
 import { DivergenceStore, type Divergence, type DivergenceStatus } from '../../facade/src/io/divergence-store';
 import { createUpstream, destroyUpstream, type Upstream } from '../../facade/src/io/upstreams';
+import type { Sql } from '../../facade/src/io/db/sql';
 import type { DivergenceList } from './backend';
 import { CliError, EXIT_FAILED, EXIT_USAGE } from './context';
 
 export interface LocalDivergenceOptions {
-  readonly db: Database.Database;
+  /** The state database, either engine. */
+  readonly sql: Sql;
   /** The state database's path (the key file is beside it). */
   readonly dbPath: string;
   readonly config: FacadeConfig;
@@ -24,7 +25,7 @@ export interface LocalDivergenceOptions {
   readonly now: () => Date;
   readonly actor: string;
   /** The route's stage as the state database has it (for audit entries). */
-  readonly stageOf: (route: string) => string;
+  readonly stageOf: (route: string) => string | Promise<string>;
 }
 
 /** Wrong id, header or order is the user's to fix (exit 2 or 1); a key problem is a failure (exit 1). */
@@ -41,29 +42,30 @@ export class LocalDivergences {
   private key: Buffer | null = null;
 
   constructor(private readonly o: LocalDivergenceOptions) {
-    this.store = new DivergenceStore(o.db, () => (this.key ??= loadKey(o.dbPath, o.env, false)));
+    this.store = new DivergenceStore(o.sql, () => (this.key ??= loadKey(o.dbPath, o.env, false)));
     this.deps = {
       store: this.store, now: o.now, stageOf: o.stageOf,
       upstreamFor: (route, side) => this.upstream(route, side),
       redactPaths: (route) => [...(o.config.routes.find((r) => r.name === route)?.compare.redact ?? []), ...ALWAYS_REDACTED],
+      deadlineHeader: o.config.deadline.header || null,
     };
   }
 
-  list(route: string, status: DivergenceStatus | undefined): DivergenceList {
-    const open = this.store.openStats(route);
-    return { route, open: open.count, openBytes: open.bytes, divergences: this.store.list(route, { status }) };
+  async list(route: string, status: DivergenceStatus | undefined): Promise<DivergenceList> {
+    const open = await this.store.openStats(route);
+    return { route, open: open.count, openBytes: open.bytes, divergences: await this.store.list(route, { status }) };
   }
 
-  show(route: string, id: number): DivergenceDetail {
-    try { return showDivergence(this.deps, route, id); } catch (err) { throw cliError(err); }
+  async show(route: string, id: number): Promise<DivergenceDetail> {
+    try { return await showDivergence(this.deps, route, id); } catch (err) { throw cliError(err); }
   }
 
   async replay(route: string, opts: Omit<ReplayOptions, 'actor'>): Promise<ReplayReport> {
     try { return await replayDivergences(this.deps, route, { ...opts, actor: this.o.actor }); } catch (err) { throw cliError(err); }
   }
 
-  resolve(route: string, id: number, reason: string): Divergence {
-    try { return resolveDivergence(this.deps, route, id, { reason, actor: this.o.actor }); } catch (err) { throw cliError(err); }
+  async resolve(route: string, id: number, reason: string): Promise<Divergence> {
+    try { return await resolveDivergence(this.deps, route, id, { reason, actor: this.o.actor }); } catch (err) { throw cliError(err); }
   }
 
   close(): void {

@@ -13,6 +13,7 @@ import type { PruneSummary } from '../../facade/src/io/diff-store/retention';
 import { CliError, globals, requireConfig, statePath, type CliDeps } from '../cli/context';
 import { json, table, type Column } from '../cli/output';
 import { visible } from '../cli/terminal';
+import { registerMigrate } from './db-migrate';
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
@@ -44,10 +45,10 @@ function open(cmd: Command, deps: CliDeps, readonly: boolean): Opened {
   return { db, file, config };
 }
 
-function withDb<T>(cmd: Command, deps: CliDeps, readonly: boolean, fn: (o: Opened) => T): T {
+async function withDb<T>(cmd: Command, deps: CliDeps, readonly: boolean, fn: (o: Opened) => T | Promise<T>): Promise<T> {
   const o = open(cmd, deps, readonly);
   try {
-    return fn(o);
+    return await fn(o);
   } finally {
     o.db.close();
   }
@@ -97,20 +98,21 @@ export function describePrune(s: PruneSummary, dryRun: boolean, p: RetentionPoli
 export function register(program: Command, deps: CliDeps): Command {
   const db = program
     .command('db')
-    .description("the state database: rows and bytes per table, and pruning by the config's retention")
+    .description("the state database: rows and bytes per table, pruning by the config's retention, and moving it to PostgreSQL")
     .addHelpText('after', `
 Examples:
   $ strangler db stats                        # rows, size and what is kept, per table
   $ strangler db stats --json
   $ strangler db prune --dry-run              # what the facade's next retention pass would roll up and delete
   $ strangler db prune                        # do it now (the facade does it every retention.intervalMs)
-  $ strangler --db /var/lib/strangler/state.db db stats`);
+  $ strangler --db /var/lib/strangler/state.db db stats
+  $ strangler db migrate --to postgres://strangler@db:5432/strangler   # copy the state to PostgreSQL (replicas)`);
 
   db.command('stats')
     .description('rows and bytes per table (tables with their indexes), the file size, and what each table keeps')
     .option('--json', 'print the figures as JSON')
-    .action((opts: { json?: boolean }, cmd: Command) => {
-      withDb(cmd, deps, true, (o) => {
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      await withDb(cmd, deps, true, (o) => {
         const { dbStats } = require('../../facade/src/io/db-stats') as typeof import('../../facade/src/io/db-stats');
         const s = dbStats(o.db);
         deps.stdout.write(opts.json
@@ -123,16 +125,18 @@ Examples:
     .description("roll up old outcome counts and delete old comparisons now, as the facade's retention timer does")
     .option('--dry-run', 'count what would be rolled up and deleted; change nothing')
     .option('--json', 'print the summary as JSON')
-    .action((opts: { dryRun?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { dryRun?: boolean; json?: boolean }, cmd: Command) => {
       const dryRun = opts.dryRun === true;
-      withDb(cmd, deps, dryRun, (o) => {
+      await withDb(cmd, deps, dryRun, async (o) => {
         const { DiffStoreRetention } = require('../../facade/src/io/diff-store/retention') as typeof import('../../facade/src/io/diff-store/retention');
-        const retention = new DiffStoreRetention(o.db, o.config.retention);
+        const { SqliteSql } = require('../../facade/src/io/db/sqlite-sql') as typeof import('../../facade/src/io/db/sqlite-sql');
+        const retention = new DiffStoreRetention(new SqliteSql(o.db), o.config.retention);
         const started = Date.now();
-        const s = dryRun ? retention.plan(deps.now()) : retention.runAll(deps.now());
+        const s = dryRun ? await retention.plan(deps.now()) : await retention.runAll(deps.now());
         const ms = Date.now() - started;
         deps.stdout.write(opts.json ? json({ dryRun, ...s, ms }) : describePrune(s, dryRun, o.config.retention, o.file, ms));
       });
     });
+  registerMigrate(db, deps);
   return db;
 }

@@ -159,7 +159,7 @@ export function register(program: Command, deps: CliDeps): Command {
 }
 
 /** `divergences export`: the stored requests opened with the key (never made here), written as cases. */
-function exportDivergences(c: CaseDb, deps: CliDeps, route: string, opts: { out: string; status: DivergenceStatus | 'all'; prune?: boolean }) {
+async function exportDivergences(c: CaseDb, deps: CliDeps, route: string, opts: { out: string; status: DivergenceStatus | 'all'; prune?: boolean }) {
   const rc = c.config.routes.find((r) => r.name === route);
   if (!rc) throw unknownRoute(route, c.config.routes.map((r) => r.name));
   const { DivergenceStore } = require('../../facade/src/io/divergence-store') as typeof DivergenceStoreModule;
@@ -168,9 +168,10 @@ function exportDivergences(c: CaseDb, deps: CliDeps, route: string, opts: { out:
   const { redactionLists } = require('../../facade/src/io/case-replay-setup') as typeof ReplaySetupModule;
   const { exportCases } = require('../../facade/src/io/case-files') as typeof CaseFilesModule;
   const { serializeCase } = require('../../facade/src/core/cases/case-file') as typeof CaseFileModule;
-  const store = new DivergenceStore(c.db, () => loadKey(c.path, deps.env, false));
+  const { sqlOf } = require('../../facade/src/io/db/sqlite-sql') as typeof import('../../facade/src/io/db/sqlite-sql');
+  const store = new DivergenceStore(sqlOf(c.db), () => loadKey(c.path, deps.env, false));
   try {
-    const found = divergencesAsCases(store, rc, opts.status === 'all' ? undefined : opts.status, redactionLists(c.config), c.config.cases.maxBodyBytes);
+    const found = await divergencesAsCases(store, rc, opts.status === 'all' ? undefined : opts.status, redactionLists(c.config), c.config.cases.maxBodyBytes);
     const files = found.cases.map((x) => ({ case: x, text: serializeCase(x) }));
     const written = exportCases(path.resolve(deps.cwd, opts.out), route, files, opts.prune === true, (x) => x.source.kind === 'divergence');
     return { ...written, cases: files.length, skipped: found.skipped };

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { FacadeConfig } from '../../facade/src/config';
 import type * as Cases from '../../facade/src/core/cases';
 import type * as ReplayModule from '../../facade/src/io/case-replay';
@@ -18,6 +18,7 @@ import { json, paintFor } from '../cli/output';
 import { safe } from '../cli/terminal';
 import { readFolder } from './cases';
 import { header } from './divergences';
+import { localStateFile } from '../../facade/src/io/replica';
 
 const EXAMPLES = `
 Examples:
@@ -26,12 +27,13 @@ Examples:
   $ strangler replay catalog --target http://127.0.0.1:5001 --concurrency 16 --rate 200 --json
   $ strangler replay inventory --from test/cases/inventory --writes --target http://127.0.0.1:5099   # a throwaway build
   $ strangler replay catalog --target http://127.0.0.1:5001 --header "Authorization: Bearer <test token>"
+  $ strangler replay inventory --from test/cases/inventory --endpoint "GET /api/inventory/:id" --target http://127.0.0.1:5099
 
 Exit codes: 0 every sent case matched (noise, generated values and ignored fields allowed), 1 a real
 difference, an error from the target, or a refused --writes, 2 bad usage.`;
 
 interface ReplayOptions {
-  target: string; from?: string; writes?: boolean; iKnowThisIsLive?: boolean; header?: Record<string, string>;
+  target: string; from?: string; endpoint?: string[]; writes?: boolean; iKnowThisIsLive?: boolean; header?: Record<string, string>;
   concurrency: number; rate?: number; timeout: number; reask: boolean; failOnUnjudged?: boolean;
   json?: boolean; markdown?: boolean; junit?: string;
 }
@@ -49,6 +51,26 @@ function overrides(given: Record<string, string> = {}): Record<string, string> {
     out[lower] = value;
   }
   return out;
+}
+
+/** commander collector for repeated `--endpoint "GET /api/products/:id"`: the method upper-cased, as `cases list` shows it. */
+export function endpointOption(value: string, previous: readonly string[] = []): string[] {
+  const m = /^\s*([A-Za-z]+)\s+(\/\S*)\s*$/.exec(value);
+  if (!m) throw new InvalidArgumentError('write it as METHOD /path/template, as strangler cases list shows it, e.g. "GET /api/products/:id".');
+  return [...previous, `${m[1]!.toUpperCase()} ${m[2]!}`];
+}
+
+/**
+ * The cases of the endpoints asked for. An endpoint with no case is an error naming the recorded
+ * ones: a typo must not turn a CI replay into a green run that replayed nothing.
+ */
+function onlyEndpoints(cases: readonly Cases.RecordedCase[], endpoints: readonly string[], route: string | undefined): Cases.RecordedCase[] {
+  const recorded = [...new Set(cases.map((c) => c.endpoint))].sort();
+  const missing = endpoints.filter((e) => !recorded.includes(e));
+  if (missing.length > 0) {
+    throw new CliError(safe`no recorded case of ${missing.join(', ')}${route ? ` for route ${route}` : ''}; the cases hold: ${recorded.join(', ')} (see: strangler cases list)`, EXIT_FAILED);
+  }
+  return cases.filter((c) => endpoints.includes(c.endpoint));
 }
 
 /** --writes may only go to a throwaway target: never a configured live upstream unless the operator says so. */
@@ -89,15 +111,16 @@ async function replayCases(db: Database.Database | null, config: FacadeConfig | 
   const { caseTexts } = require('../../facade/src/io/case-store') as typeof CaseStoreModule;
   const { replaySetup } = require('../../facade/src/io/case-replay-setup') as typeof SetupModule;
   const { runReplay } = require('../../facade/src/io/case-replay') as typeof ReplayModule;
-  const cases = opts.from !== undefined
+  const loaded = opts.from !== undefined
     ? readFolder(path.resolve(deps.cwd, opts.from)).map((f) => f.case).filter((c) => route === undefined || c.route === route)
     : caseTexts(db!, route).map((t) => parseCase(t.text, `case ${t.id}`));
-  if (cases.length === 0) {
+  if (loaded.length === 0) {
     const where = opts.from !== undefined ? `in ${opts.from}` : 'recorded';
     throw new CliError(`no cases ${where}${route ? ` for route ${route}` : ''}: nothing to replay (see: strangler cases list)`, EXIT_FAILED);
   }
+  const cases = opts.endpoint !== undefined ? onlyEndpoints(loaded, opts.endpoint, route) : loaded;
   cases.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const setup = replaySetup(config, db, cases);
+  const setup = await replaySetup(config, db, cases);
   const bar = progress(deps);
   try {
     return await runReplay({
@@ -118,6 +141,7 @@ export function register(program: Command, deps: CliDeps): Command {
     .argument('[route]', 'only this route (from the state database: every route when omitted)')
     .addOption(new Option('--target <url>', 'base URL of the build to replay against, e.g. http://127.0.0.1:5001').argParser(parseHttpUrl).makeOptionMandatory())
     .option('--from <dir>', 'read case files from this folder (strangler cases export) instead of the state database')
+    .option('--endpoint <endpoint>', 'only the cases of this endpoint, as strangler cases list shows it, e.g. "GET /api/products/:id" (repeatable)', endpointOption)
     .option('--writes', 'also send recorded writes (refused when the target is a configured live upstream)')
     .option('--i-know-this-is-live', 'with --writes: allow a target that is the configured monolith, a service or the facade')
     .option('--header <header>', 'set this header on every request, e.g. "Authorization: Bearer <test token>" (repeatable)', header)
@@ -137,7 +161,7 @@ export function register(program: Command, deps: CliDeps): Command {
       if (route !== undefined && config !== null && !config.routes.some((r) => r.name === route)) throw unknownRoute(route, config.routes.map((r) => r.name));
       checkWrites(opts, config, configPath(g, deps).file, deps);
       // The state database gives the diff store's noise evidence and stored ignore rules; case files work without it.
-      const hasDb = config !== null && fs.existsSync(statePath(g, deps, config));
+      const hasDb = config !== null && fs.existsSync(localStateFile(config, statePath(g, deps, config)));
       const report = opts.from === undefined || hasDb
         ? await withCaseDb(c, deps, 'replay', ({ db }) => replayCases(db, config, route, opts, deps))
         : await replayCases(null, config, route, opts, deps);

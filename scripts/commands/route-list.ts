@@ -1,5 +1,5 @@
 // `strangler route list [--json]`: every configured route with its stage, rollout, comparisons,
-// mismatch rate and last change. The `--json` array (RouteView in scripts/cli/backend.ts) is a
+// mismatch rate, last change and its service's circuit breaker. The `--json` array (RouteView in scripts/cli/backend.ts) is a
 // stable contract: fields may be added, never renamed or removed.
 import type { Command } from 'commander';
 import { withBackend, type RouteView } from '../cli/backend';
@@ -15,6 +15,7 @@ const COLUMNS: readonly Column<RouteView>[] = [
   { header: 'COMPARISONS', cell: (r) => String(r.comparisons), right: true },
   { header: 'MISMATCH', cell: (r) => percent(r.mismatchRate), right: true },
   { header: 'LAST CHANGE', cell: (r) => time(r.lastChange) },
+  { header: 'BREAKER', cell: (r) => r.breaker ?? '-' },
 ];
 
 /** Renders route views as the `route list` table. */
@@ -25,7 +26,7 @@ export function routeTable(rows: readonly RouteView[]): string {
 export function register(route: Command, deps: CliDeps): Command {
   return route
     .command('list')
-    .description('list routes: pattern, service, stage, rollout, comparisons, mismatch %, last change')
+    .description("list routes: pattern, service, stage, rollout, comparisons, mismatch %, last change, the service's breaker")
     .summary('list routes with stage, rollout, comparisons and mismatch %')
     .option('--json', 'print a JSON array (stable contract) instead of a table')
     .action(async (opts: { json?: boolean }, cmd: Command) => {

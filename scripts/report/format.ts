@@ -147,3 +147,9 @@ export function bucketLabel(le: number | null, previous: number | null): string 
 export function moreEndpointsText(more: { readonly count: number; readonly compared: number }): string {
   return `… and ${plural(more.count, 'more endpoint')} without real or unjudged differences (${plural(more.compared, 'comparison')})`;
 }
+
+/** `r1 40 · r2 38 · (not recorded) 2`: each replica's share of the comparisons, or null with fewer than two. */
+export function replicasText(route: RouteReport): string | null {
+  if (route.replicas.length < 2) return null;
+  return route.replicas.map((p) => `${p.replica ?? '(not recorded)'} ${count(p.comparisons)}`).join(' · ');
+}

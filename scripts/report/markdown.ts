@@ -4,9 +4,10 @@
 // ignored and divergences (view.ts gives the order). Data strings are escaped for their context:
 // table cells, inline code, or a fence longer than any backtick run inside it; control characters
 // (ANSI escapes, bidi overrides) are made visible, since the Markdown is printed to a terminal first.
+import { breakersMarkdown } from './breakers';
 import type { Report, RouteReport } from '../../facade/src/core/report-types';
 import { OUTCOMES } from '../../facade/src/core/report-types';
-import { changeText, count, divergenceStatus, endpointSummary, firstLastText, moreEndpointsText, ms, NONE, pct, requestText, seenText, stageText, status, valuesText, verdict, when, windowText } from './format';
+import { changeText, count, divergenceStatus, endpointSummary, firstLastText, moreEndpointsText, ms, NONE, pct, replicasText, requestText, seenText, stageText, status, valuesText, verdict, when, windowText } from './format';
 import { capped, exampleSides, routeView, type FieldRow, type RouteView } from './view';
 import { visible, visibleLines } from '../cli/terminal';
 
@@ -47,6 +48,8 @@ function summary(r: RouteReport): string[] {
   const pairs = pipeTable(['primary', 'shadow', 'count'], ['l', 'l', 'r'],
     r.statusPairs.slice(0, 10).map((p) => [`${p.primarySide} ${status(p.primary)}`, `${other(p.primarySide)} ${status(p.shadow)}`, count(p.count)]));
   const out = ['### Outcomes', '', outcomes, '', '### Latency and errors', '', sides, '', '### Status pairs', '', pairs];
+  const replicas = replicasText(r);
+  if (replicas) out.unshift(`Recorded by replica: ${mdText(replicas)}`, '');
   if (!r.coverage.complete) out.unshift(`> Counts cover the newest ${count(r.coverage.rows)} retained comparisons (since ${when(r.coverage.oldestAt)}); older rows were pruned.`, '');
   return out;
 }
@@ -134,5 +137,5 @@ function routeSection(r: RouteReport): string {
 export function renderMarkdown(report: Report): string {
   const head = ['# Shadow-diff report', '', `Window: ${windowText(report)} · generated ${when(report.generatedAt)}`, ''];
   if (report.routes.length === 0) return [...head, '_No routes to report._', ''].join('\n');
-  return [...head, ...report.routes.map((r) => routeSection(r))].join('\n').replace(/\n{3,}/g, '\n\n');
+  return [...head, ...report.routes.map((r) => routeSection(r)), ...breakersMarkdown(report)].join('\n').replace(/\n{3,}/g, '\n\n');
 }

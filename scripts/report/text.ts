@@ -6,7 +6,8 @@
 // upstream answer can't drive the terminal.
 import type { FieldFinding, Report, RouteReport } from '../../facade/src/core/report-types';
 import { OUTCOMES } from '../../facade/src/core/report-types';
-import { changeText, count, divergenceStatus, endpointSummary, firstLastText, moreEndpointsText, ms, NONE, pct, seenText, stageText, status, valuesText, verdict, when, windowText, type Tone } from './format';
+import { breakersText } from './breakers';
+import { changeText, count, divergenceStatus, endpointSummary, firstLastText, moreEndpointsText, ms, NONE, pct, replicasText, seenText, stageText, status, valuesText, verdict, when, windowText, type Tone } from './format';
 import { tableLines, visible } from '../cli/terminal';
 import { capped, exampleSides, routeView, type FieldRow, type NoiseRow, type RouteView } from './view';
 
@@ -147,6 +148,8 @@ function routeSection(paint: Paint, r: RouteReport): string[] {
     lines.push(paint('2', '  Comparisons start once the route is at shadow or live (reads), or dualwrite and later (writes).'));
   } else {
     if (!r.coverage.complete) lines.push(paint('33', `  counts cover the newest ${count(r.coverage.rows)} retained comparisons (since ${visible(when(r.coverage.oldestAt))}); older rows were pruned`));
+    const replicas = replicasText(r);
+    if (replicas) lines.push(paint('2', `  recorded by replica: ${visible(replicas)}`));
     lines.push('', ...outcomes(paint, r), '', ...sides(paint, r), '', paint('1', '  Status pairs'), ...pairs(paint, r));
   }
   lines.push(...findings(paint, r));
@@ -159,5 +162,5 @@ export function renderText(report: Report, options: TextOptions): string {
   const head = [paint('1', 'Shadow-diff report'), paint('2', visible(`window: ${windowText(report)} · generated ${when(report.generatedAt)}`))];
   if (report.routes.length === 0) return [...head, '', `no routes to report ${NONE} add one to the config`].join('\n') + '\n';
   const sections = report.routes.map((r) => routeSection(paint, r).join('\n'));
-  return [...head, '', sections.join('\n\n')].join('\n') + '\n';
+  return [...head, '', sections.join('\n\n'), ...breakersText(report)].join('\n') + '\n';
 }

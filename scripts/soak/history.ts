@@ -1,13 +1,13 @@
 // The soak's history: what a facade in front of a shop would have recorded over N days, written
 // through the stores' own write paths on an accelerated clock. Per route and simulated minute a
-// sample of comparisons (DiffStoreWriter.write, so facts, endpoint evidence and minute counts are
+// sample of comparisons (the diff store writer's write, so facts, endpoint evidence and minute counts are
 // the writer's own), stage changes with rollouts (StateStore.change: the audit log), and second
 // writes the service missed (DivergenceStore.add; most settled a day later, some left open).
 import type { ComparisonRecord, FieldFact } from '../../facade/src/core/comparison';
 import type { Stage } from '../../facade/src/core/stages';
-import type { DiffStoreWriter } from '../../facade/src/io/diff-store/writer';
+import type { ComparisonWriter } from '../../facade/src/io/diff-store/writer';
 import type { DivergenceStore } from '../../facade/src/io/divergence-store';
-import type { StateStore } from '../../facade/src/io/state-store';
+import type { RouteStateStore } from '../../facade/src/io/state-api';
 
 export interface HistoryShape {
   readonly routes: readonly string[];
@@ -60,7 +60,7 @@ export class HistoryWriter {
   constructor(
     private readonly shape: HistoryShape,
     private readonly start: number,
-    private readonly stores: { writer: DiffStoreWriter; state: StateStore; divergences: DivergenceStore },
+    private readonly stores: { writer: ComparisonWriter; state: RouteStateStore; divergences: DivergenceStore },
     seed = 18,
   ) {
     this.random = seeded(seed);
@@ -68,24 +68,24 @@ export class HistoryWriter {
   }
 
   /** Records of one simulated minute (every route), stage changes and divergences due by then. */
-  minute(t: number): ComparisonRecord[] {
+  async minute(t: number): Promise<ComparisonRecord[]> {
     const day = Math.floor((t - this.start) / DAY);
-    if (t % DAY === this.start % DAY) this.applyMoves(day);
+    if (t % DAY === this.start % DAY) await this.applyMoves(day);
     const records: ComparisonRecord[] = [];
     this.shape.routes.forEach((route, r) => {
       if (this.stages[r] === 'off' || this.stages[r] === 'dualwrite') return;
       for (let i = 0; i < this.shape.perMinute; i++) records.push(this.comparison(route, r, t + Math.floor((i + this.random()) * (MINUTE / this.shape.perMinute))));
     });
     const writes = this.shape.routes.length - 1;
-    if (this.random() < this.shape.divergencesPerDay / 1440) records.push(this.divergence(this.shape.routes[writes], writes, t + 30_000));
-    this.settleDue(t);
+    if (this.random() < this.shape.divergencesPerDay / 1440) records.push(await this.divergence(this.shape.routes[writes], writes, t + 30_000));
+    await this.settleDue(t);
     this.counts.comparisons += records.length;
     return records;
   }
 
-  private applyMoves(day: number): void {
+  private async applyMoves(day: number): Promise<void> {
     for (const m of MOVES.filter((x) => x.day === day && x.route < this.shape.routes.length)) {
-      this.stores.state.change({ route: this.shape.routes[m.route], stage: m.stage, percent: m.percent, actor: 'soak', reason: m.reason, defaultStage: 'off' });
+      await this.stores.state.change({ route: this.shape.routes[m.route], stage: m.stage, percent: m.percent, actor: 'soak', reason: m.reason, defaultStage: 'off' });
       if (m.percent === undefined) this.stages[m.route] = m.stage;
       this.counts.moves++;
     }
@@ -117,10 +117,10 @@ export class HistoryWriter {
   }
 
   /** A second write the service answered 503: the divergence (with its sealed request) and its comparison record. */
-  private divergence(route: string, r: number, at: number): ComparisonRecord {
+  private async divergence(route: string, r: number, at: number): Promise<ComparisonRecord> {
     const n = ++this.seq;
     const path = `/api/${route}/${n}`;
-    const id = this.stores.divergences.add({
+    const id = await this.stores.divergences.add({
       at: new Date(at).toISOString(), route, stage: this.stages[r], requestId: `soak-${n}`, side: 'service', upstream: route, reason: 'second_write_status_503',
       path, request: { method: 'PUT', target: path, headers: { 'content-type': 'application/json', authorization: 'Bearer soak' }, body: Buffer.from(`{"qty":${n % 7}}`) },
       bodyBytes: 9, primaryStatus: 200, secondStatus: 503, secondError: null,
@@ -135,12 +135,12 @@ export class HistoryWriter {
     };
   }
 
-  private settleDue(t: number): void {
+  private async settleDue(t: number): Promise<void> {
     while (this.pending.length > 0 && this.pending[0].settleAt <= t) {
       const { id } = this.pending.shift()!;
       const at = new Date(t).toISOString();
       const route = this.shape.routes[this.shape.routes.length - 1];
-      this.stores.divergences.settle(id, { status: 'resolved', at, by: 'soak', reason: 'fixed in the service', attempted: false, outcome: null },
+      await this.stores.divergences.settle(id, { status: 'resolved', at, by: 'soak', reason: 'fixed in the service', attempted: false, outcome: null },
         { at, actor: 'soak', route, stage: this.stages[this.shape.routes.length - 1], reason: 'divergence resolved', details: { id } });
       this.counts.settled++;
     }

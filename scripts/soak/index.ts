@@ -6,15 +6,21 @@
 //
 //   npm run soak                          90 days, 3 routes × 50 endpoints, 2 comparisons per route-minute
 //   npm run soak -- --days 30 --per-minute 4 --runs 5 --keep
+//   npm run soak -- --engine postgres      the same on PostgreSQL (a throwaway cluster, as the tests start one)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import Database from 'better-sqlite3';
 import { loadConfig } from '../../facade/src/config';
 import { evaluateGate } from '../../facade/src/core/gate';
-import { dbStats } from '../../facade/src/io/db-stats';
+import { openDatabase } from '../../facade/src/io/db/open';
+import { PgSql } from '../../facade/src/io/db/pg-sql';
+import { isPostgresUrl } from '../../facade/src/io/db/sql';
+import { startPostgres, type TestPostgres } from '../../facade/test/helpers/postgres';
+import { tableStats } from './store';
+import { sqlOf } from '../../facade/src/io/db/sqlite-sql';
 import { loadGateInput } from '../../facade/src/io/gate-input';
 import { loadReport } from '../../facade/src/io/report-query';
 import { renderHtml } from '../report/html';
@@ -28,7 +34,7 @@ import { writeHistory, type WriteFigures } from './write';
 const ROOT = path.resolve(__dirname, '..', '..');
 const MB = 1_048_576;
 
-interface SoakOptions { days: number; routes: number; endpoints: number; perMinute: number; divergencesPerDay: number; runs: number; keep: boolean; out: string }
+interface SoakOptions { days: number; routes: number; endpoints: number; perMinute: number; divergencesPerDay: number; runs: number; keep: boolean; out?: string; engine: 'sqlite' | 'postgres' }
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -46,7 +52,8 @@ function parseArgs(argv: string[]): SoakOptions {
     .option('--divergences-per-day <n>', 'second writes the service missed per day (on the last route)', positiveInt, 24)
     .option('--runs <n>', 'runs of each measurement (time: median; RSS: largest)', positiveInt, 3)
     .option('--keep', 'keep the temp dir (state.db, config, logs, build)')
-    .option('--out <file>', 'JSON with every figure', path.join(ROOT, 'reports', 'soak.json'));
+    .addOption(new Option('--engine <engine>', 'where the state database is').choices(['sqlite', 'postgres']).default('sqlite'))
+    .option('--out <file>', 'JSON with every figure (default reports/soak.json, reports/soak-postgres.json)');
   program.parse(argv, { from: 'user' });
   const o = program.opts<SoakOptions>();
   if (o.routes > 3) throw new InvalidArgumentError('--routes: at most 3');
@@ -55,14 +62,14 @@ function parseArgs(argv: string[]): SoakOptions {
 
 const ROUTES = ['catalog', 'inventory', 'orders'];
 
-/** The soak's config: one service per route, nothing listening behind them (nothing is proxied). */
-function writeConfig(dir: string, routes: readonly string[]): string {
+/** The soak's config: one service per route, nothing listening behind them (nothing is proxied); the state in `db`. */
+function writeConfig(dir: string, routes: readonly string[], db: string): string {
   const file = path.join(dir, 'strangler.config.json');
   fs.writeFileSync(file, JSON.stringify({
     monolith: { url: 'http://127.0.0.1:9' },
     services: Object.fromEntries(routes.map((r) => [r, { url: 'http://127.0.0.1:9' }])),
     routes: routes.map((name) => ({ name, match: { path: `/api/${name}/**` }, service: name })),
-    state: { db: 'state.db' },
+    state: isPostgresUrl(db) ? { db, localDir: path.join(dir, 'local') } : { db },
   }, null, 2));
   return file;
 }
@@ -100,7 +107,8 @@ async function measure(o: SoakOptions, dir: string, build: Build, config: string
     .map((r) => ({ ...r, probe: JSON.parse(r.stdout) as { ms: number; pass: boolean; from: string; to: string } }));
   process.stderr.write(`soak: gate ${gate[0].probe.from} → ${gate[0].probe.to}: ${gate[0].probe.pass ? 'pass' : 'refused'}\n`);
   rows.push(...processRows(`gate (${ROUTES[0]} ${gate[0].probe.from} → ${gate[0].probe.to}, own process)`, gate.map((r) => ({ ...r, ms: r.probe.ms })), 200));
-  for (const [name, args] of [['db stats', ['db', 'stats']], ['db prune --dry-run', ['db', 'prune', '--dry-run']]] as const) {
+  // `db stats` and `db prune` read a SQLite file (on PostgreSQL the facade's timer prunes; the DBA has the server's own views).
+  for (const [name, args] of o.engine === 'sqlite' ? [['db stats', ['db', 'stats']], ['db prune --dry-run', ['db', 'prune', '--dry-run']]] as const : []) {
     const runs = await repeat(o.runs, () => runMeasured([cli, '--config', config, ...args], dir));
     rows.push({ figure: `strangler ${name}: time`, value: median(runs.map((r) => r.ms)), unit: 'ms', target: null });
   }
@@ -125,28 +133,32 @@ async function measure(o: SoakOptions, dir: string, build: Build, config: string
  * The same functions in this process, warm (after one untimed run): what the report and the gate
  * cost without process start-up and module loading. Time only: this process's RSS is the writer's.
  */
-function inProcessRows(o: SoakOptions, configFile: string): Row[] {
+async function inProcessRows(o: SoakOptions, configFile: string): Promise<Row[]> {
   const config = loadConfig(configFile);
-  const db = new Database(config.state.db, { readonly: true });
+  const db = isPostgresUrl(config.state.db) ? null : new Database(config.state.db, { readonly: true });
+  const sql = db ? sqlOf(db) : new PgSql(config.state.db, { max: 2 });
   const routes = config.routes.map((r) => r.name);
   const configs = new Map(config.routes.map((r) => [r.name, r]));
-  const timed = (fn: () => unknown): number => {
-    fn();
-    return median(Array.from({ length: o.runs }, () => { const t = performance.now(); fn(); return performance.now() - t; }));
+  const timed = async (fn: () => Promise<unknown>): Promise<number> => {
+    await fn();
+    const times: number[] = [];
+    for (let i = 0; i < o.runs; i++) { const t = performance.now(); await fn(); times.push(performance.now() - t); }
+    return median(times);
   };
-  const report = () => loadReport(db, { now: new Date(), routes, configs });
+  const report = () => loadReport(sql, { now: new Date(), routes, configs });
   const rows: Row[] = [
-    { figure: 'in process, warm: loadReport', value: timed(report), unit: 'ms', target: 2000 },
-    { figure: 'in process, warm: loadReport + renderText', value: timed(() => renderText(report(), { color: false })), unit: 'ms', target: 2000 },
-    { figure: 'in process, warm: loadReport + renderMarkdown', value: timed(() => renderMarkdown(report())), unit: 'ms', target: 2000 },
-    { figure: 'in process, warm: loadReport + renderHtml', value: timed(() => renderHtml(report())), unit: 'ms', target: 2000 },
-    { figure: `in process, warm: gate (${routes[0]} shadow → live)`, value: timed(() => evaluateGate(loadGateInput(db, routes[0], 'shadow', 'live', configs.get(routes[0])), config.gate)), unit: 'ms', target: 200 },
+    { figure: 'in process, warm: loadReport', value: await timed(report), unit: 'ms', target: 2000 },
+    { figure: 'in process, warm: loadReport + renderText', value: await timed(async () => renderText(await report(), { color: false })), unit: 'ms', target: 2000 },
+    { figure: 'in process, warm: loadReport + renderMarkdown', value: await timed(async () => renderMarkdown(await report())), unit: 'ms', target: 2000 },
+    { figure: 'in process, warm: loadReport + renderHtml', value: await timed(async () => renderHtml(await report())), unit: 'ms', target: 2000 },
+    { figure: `in process, warm: gate (${routes[0]} shadow → live)`, value: await timed(async () => evaluateGate(await loadGateInput(sql, routes[0], 'shadow', 'live', configs.get(routes[0])), config.gate)), unit: 'ms', target: 200 },
   ];
-  db.close();
+  if (db) db.close();
+  else await sql.close();
   return rows;
 }
 
-function storeRows(w: WriteFigures, days: number): Row[] {
+function storeRows(w: WriteFigures, days: number, engine: SoakOptions['engine']): Row[] {
   const at = (day: number): number => w.bytesByDay[Math.min(day, w.bytesByDay.length) - 1] / MB;
   const perDay = (from: number, to: number): number => ((at(to) - at(from)) / (to - from)) * 1024;
   const rows: Row[] = [{ figure: `store on disk after ${days} days`, value: at(days), unit: 'MB', target: null }];
@@ -155,7 +167,9 @@ function storeRows(w: WriteFigures, days: number): Row[] {
   if (days >= 60) rows.push({ figure: `growth per day, days ${days - 30}–${days} (retention in force)`, value: perDay(days - 30, days), unit: 'KB', target: null });
   const q = (p: number): number => w.stepMs[Math.min(w.stepMs.length - 1, Math.floor(p * w.stepMs.length))] ?? 0;
   rows.push(
-    { figure: 'retention step, median (the event loop is held this long)', value: q(0.5), unit: 'ms', target: null, note: `${w.retentionPasses} passes, ${w.retentionBatches} batches` },
+    // SQLite runs a step synchronously (the facade's event loop waits); on PostgreSQL a step mostly waits for the server, the loop meanwhile free.
+    { figure: engine === 'sqlite' ? 'retention step, median (the event loop is held this long)' : 'retention step, median (wall time; the event loop is free while it waits)',
+      value: q(0.5), unit: 'ms', target: null, note: `${w.retentionPasses} passes, ${w.retentionBatches} batches` },
     { figure: 'retention step, p99', value: q(0.99), unit: 'ms', target: null },
     { figure: 'retention step, longest', value: q(1), unit: 'ms', target: null },
   );
@@ -164,32 +178,37 @@ function storeRows(w: WriteFigures, days: number): Row[] {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  const out = o.out ?? path.join(ROOT, 'reports', o.engine === 'postgres' ? 'soak-postgres.json' : 'soak.json');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strangler-soak-'));
   const log = (line: string): void => { process.stderr.write(`${line}\n`); };
   const load = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
   const loadBefore = load();
+  let cluster: TestPostgres | null = null;
   try {
     const routes = ROUTES.slice(0, o.routes);
-    const configFile = writeConfig(dir, routes);
+    if (o.engine === 'postgres') cluster = await startPostgres();
+    const configFile = writeConfig(dir, routes, cluster ? await cluster.createDatabase('soak') : 'state.db');
     const config = loadConfig(configFile);
-    log(`soak: ${o.days} days × ${routes.length} routes × ${o.endpoints} endpoints, ${o.perMinute} comparisons per route-minute, into ${dir}`);
-    const written = writeHistory(config, { routes, endpointsPerRoute: o.endpoints, perMinute: o.perMinute, divergencesPerDay: o.divergencesPerDay }, o.days, Date.now(), log);
+    const where = cluster ? `PostgreSQL (throwaway cluster on :${cluster.port}, fsync off)` : 'SQLite';
+    log(`soak: ${o.days} days × ${routes.length} routes × ${o.endpoints} endpoints, ${o.perMinute} comparisons per route-minute, on ${where}, into ${dir}`);
+    const written = await writeHistory(config, { routes, endpointsPerRoute: o.endpoints, perMinute: o.perMinute, divergencesPerDay: o.divergencesPerDay }, o.days, Date.now(), dir, log);
     log(`soak: ${written.records.toLocaleString('en-US')} comparison records, ${written.divergences} divergences (${written.settled} settled), ${written.stageChanges} stage changes in ${written.writeSeconds.toFixed(0)} s`);
-    const db = new Database(config.state.db, { readonly: true });
-    const stats = dbStats(db);
-    db.close();
+    const opened = await openDatabase(config.state.db, { create: false });
+    const stats = await tableStats(opened);
+    await opened.close();
     log('soak: compiling the toolkit (tsc) to measure it as installed');
     const build = buildToolkit(dir);
-    const rows = [...await measure(o, dir, build, configFile), ...inProcessRows(o, configFile), ...storeRows(written, o.days)];
+    const rows = [...await measure(o, dir, build, configFile), ...await inProcessRows(o, configFile), ...storeRows(written, o.days, o.engine)];
     const loadAfter = load();
-    const title = `soak: ${o.days} days × ${routes.length} routes × ${o.endpoints} endpoints on SQLite (${build.note}); ${os.cpus().length} CPUs, load average ${loadBefore} before, ${loadAfter} after`;
+    const title = `soak: ${o.days} days × ${routes.length} routes × ${o.endpoints} endpoints on ${where} (${build.note}); ${os.cpus().length} CPUs, load average ${loadBefore} before, ${loadAfter} after`;
     printTable(title, rows, stats);
-    fs.mkdirSync(path.dirname(o.out), { recursive: true });
-    fs.writeFileSync(o.out, `${JSON.stringify({ options: o, build: build.note, loadBefore, loadAfter, written: { ...written, stepMs: undefined }, stats, rows }, null, 2)}\n`);
-    log(`soak: figures in ${path.relative(process.cwd(), o.out)}${o.keep ? `; files kept in ${dir}` : ''}`);
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, `${JSON.stringify({ options: o, engine: o.engine, build: build.note, loadBefore, loadAfter, written: { ...written, stepMs: undefined }, stats, rows }, null, 2)}\n`);
+    log(`soak: figures in ${path.relative(process.cwd(), out)}${o.keep ? `; files kept in ${dir}` : ''}`);
   } finally {
     const left = await stopAll();
     if (left.length > 0) log(`soak: still running after stop: ${left.join(', ')}`);
+    if (cluster && !o.keep) await cluster.stop();
     if (!o.keep) fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -6,21 +6,28 @@ import { loadConfig } from '../../facade/src/config';
 import { evaluateGate } from '../../facade/src/core/gate';
 import { nextStage } from '../../facade/src/core/stages';
 import { loadGateInput } from '../../facade/src/io/gate-input';
-import { StateStore } from '../../facade/src/io/state-store';
+import { openDatabase } from '../../facade/src/io/db/open';
+import { stateLocation } from '../../facade/src/io/db/location';
+import { openStateStore } from '../../facade/src/io/state-open';
 
-function main(argv: readonly string[]): void {
+async function main(argv: readonly string[]): Promise<void> {
   const [configFile, route] = argv;
   const started = performance.now();
   const config = loadConfig(configFile);
   const routeConfig = config.routes.find((r) => r.name === route);
   if (!routeConfig) throw new Error(`no route ${route} in ${configFile}`);
-  const store = new StateStore(config.state.db, () => new Date(), { create: false });
-  const stage = store.state(route)?.stage ?? routeConfig.defaultStage;
+  const db = await openDatabase(stateLocation(config.state.db), { create: false });
+  const store = await openStateStore(db);
+  const stage = (await store.state(route))?.stage ?? routeConfig.defaultStage;
   const target = nextStage(stage);
   if (target === null) throw new Error(`${route} is at ${stage}: no gate to pass`);
-  const result = evaluateGate(loadGateInput(store.db, route, stage, target, routeConfig), config.gate);
-  store.close();
+  const result = evaluateGate(await loadGateInput(db.sql, route, stage, target, routeConfig), config.gate);
+  await store.close();
+  await db.close();
   process.stdout.write(`${JSON.stringify({ ms: performance.now() - started, pass: result.pass, from: stage, to: target, checks: result.checks.map((c) => c.figures) })}\n`);
 }
 
-main(process.argv.slice(2));
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});

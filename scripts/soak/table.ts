@@ -1,6 +1,6 @@
 // Prints the soak's figures: one line each with its target and whether it is met (a figure without
 // a target is shown for reference), then rows and bytes per table of the store it measured.
-import type { DbStats } from '../../facade/src/io/db-stats';
+import type { TableStats } from '../../facade/src/io/db-stats';
 
 export interface Row {
   readonly figure: string;
@@ -22,13 +22,13 @@ function print(header: readonly string[], body: readonly (readonly string[])[], 
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-export function printTable(title: string, rows: readonly Row[], stats: DbStats): void {
+export function printTable(title: string, rows: readonly Row[], tables: readonly TableStats[]): void {
   process.stdout.write(`\n${title}\n\n`);
   print(['figure', 'measured', 'target', 'met', 'note'], rows.map((r) => [
     r.figure, fmt(r.value, r.unit), r.target === null ? '-' : `≤ ${fmt(r.target, r.unit)}`,
     r.target === null ? '-' : r.value <= r.target ? 'met' : 'NOT MET', r.note ?? '',
   ]), [false, true, true, false, false]);
   process.stdout.write('\nthe store at the end:\n\n');
-  print(['table', 'rows', 'bytes'], stats.tables.map((t) => [t.table, t.rows.toLocaleString('en-US'), t.bytes === null ? '?' : `${(t.bytes / 1_048_576).toFixed(2)} MB`]), [false, true, true]);
+  print(['table', 'rows', 'bytes'], tables.map((t) => [t.table, t.rows.toLocaleString('en-US'), t.bytes === null ? '?' : `${(t.bytes / 1_048_576).toFixed(2)} MB`]), [false, true, true]);
   process.stdout.write('\n');
 }

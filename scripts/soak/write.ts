@@ -2,15 +2,10 @@
 // recorder's batch size, with the retention pass run every `retention.intervalMs` of simulated time
 // exactly as the facade's timer runs it (DiffStoreRetention.steps, batch by batch). Records the
 // store's size on disk at the end of every simulated day and how long each retention step took.
-import fs from 'node:fs';
 import type { FacadeConfig } from '../../facade/src/config';
 import type { ComparisonRecord } from '../../facade/src/core/comparison';
-import { DiffStoreRetention } from '../../facade/src/io/diff-store/retention';
-import { DiffStoreWriter } from '../../facade/src/io/diff-store/writer';
-import { loadKey } from '../../facade/src/io/divergence-seal';
-import { DivergenceStore } from '../../facade/src/io/divergence-store';
-import { StateStore } from '../../facade/src/io/state-store';
 import { HistoryWriter, type HistoryShape } from './history';
+import { openSoakStore, storeBytes } from './store';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -27,55 +22,49 @@ export interface WriteFigures {
   readonly retentionBatches: number;
   /** Each retention step's duration (what runs between two event-loop turns in the facade), ms, sorted. */
   readonly stepMs: readonly number[];
-  /** Database file plus write-ahead log at the end of each simulated day, bytes. */
+  /** The store's size at the end of each simulated day, bytes (SQLite: file plus write-ahead log; PostgreSQL: the database). */
   readonly bytesByDay: readonly number[];
 }
 
-const onDisk = (file: string): number => [file, `${file}-wal`].reduce((n, f) => n + (fs.existsSync(f) ? fs.statSync(f).size : 0), 0);
-
-/** Writes `days` days of history ending at `end` into the config's state database. */
-export function writeHistory(config: FacadeConfig, shape: HistoryShape, days: number, end: number, log: (line: string) => void): WriteFigures {
-  const dbFile = config.state.db;
+/** Writes `days` days of history ending at `end` into the config's state database (either engine); `dir` holds key files. */
+export async function writeHistory(config: FacadeConfig, shape: HistoryShape, days: number, end: number, dir: string, log: (line: string) => void): Promise<WriteFigures> {
   const start = Math.floor((end - days * DAY) / MINUTE) * MINUTE;
   let now = start;
-  const state = new StateStore(dbFile, () => new Date(now));
-  const writer = new DiffStoreWriter(state.db, config.diffStore);
-  const key = loadKey(dbFile, {}, true);
-  const divergences = new DivergenceStore(state.db, () => key);
-  const retention = new DiffStoreRetention(state.db, config.retention);
-  const history = new HistoryWriter(shape, start, { writer, state, divergences });
+  const store = await openSoakStore(config, dir, () => new Date(now));
+  const { writer, retention } = store;
+  const history = new HistoryWriter(shape, start, store);
   const figures = { retentionPasses: 0, retentionBatches: 0 };
   const stepMs: number[] = [];
   const bytesByDay: number[] = [];
   let batch: ComparisonRecord[] = [];
-  const flush = (): void => { writer.write(batch); batch = []; };
+  const flush = async (): Promise<void> => { await writer.write(batch); batch = []; };
   const started = performance.now();
 
   for (let t = start; t < end; t += MINUTE) {
     now = t;
-    batch.push(...history.minute(t));
-    if (batch.length >= BATCH) flush();
+    batch.push(...await history.minute(t));
+    if (batch.length >= BATCH) await flush();
     if ((t - start) % config.retention.intervalMs === 0 && t > start) {
       figures.retentionPasses++;
       const steps = retention.steps(new Date(t));
       for (;;) {
         // Each next() is what runs between two event-loop turns in the facade (the last one too).
         const before = performance.now();
-        const r = steps.next();
+        const r = await steps.next();
         stepMs.push(performance.now() - before);
         if (r.done) break;
         figures.retentionBatches++;
       }
     }
     if ((t + MINUTE - start) % DAY === 0) {
-      flush();
-      bytesByDay.push(onDisk(dbFile));
+      await flush();
+      bytesByDay.push(await storeBytes(store.db));
       const day = bytesByDay.length;
       if (day % 10 === 0 || day === days) log(`soak: day ${day}/${days} written, ${(bytesByDay[day - 1] / 1048576).toFixed(1)} MB on disk, ${((performance.now() - started) / 1000).toFixed(0)} s`);
     }
   }
-  flush();
-  state.close();
+  await flush();
+  await store.close();
   return {
     records: history.counts.comparisons, divergences: history.counts.divergences, settled: history.counts.settled, stageChanges: history.counts.moves,
     writeSeconds: (performance.now() - started) / 1000, bytesByDay, stepMs: stepMs.sort((a, b) => a - b), ...figures,

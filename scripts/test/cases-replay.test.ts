@@ -184,6 +184,33 @@ it('--writes is refused against the configured service, the monolith and the fac
   expect(sent.code).toBe(0);
 });
 
+it('--endpoint replays only that endpoint\'s cases, and an endpoint with no recorded case is an error naming the recorded ones', async () => {
+  await recordTraffic();
+  await cli(['cases', 'export', 'catalog', '--out', 'cases']);
+
+  // The broken build fails on GET /api/products/2; replaying only the reviews leaves that case out.
+  const reviews = await cli(['replay', 'catalog', '--from', 'cases', '--target', broken.url, '--endpoint', 'post /api/products/:id/reviews', '--json']);
+  expect(reviews.code).toBe(0);
+  expect(JSON.parse(reviews.stdout).cases.map((c: { endpoint: string; outcome: string }) => [c.endpoint, c.outcome]))
+    .toEqual([['POST /api/products/:id/reviews', 'not_sent']]);
+
+  const reads = await cli(['replay', 'catalog', '--from', 'cases', '--target', broken.url, '--endpoint', 'GET /api/products/:id']);
+  expect(reads.code).toBe(1);
+  expect(reads.stdout).toMatch(/real\s+\$\.price: recorded 20, replayed 19\.99/);
+  expect(reads.stdout).toMatch(/3 cases: 1 passed, 1 failed, 0 unjudged, 0 errors, 1 not sent in .*: FAILED/);
+  expect(reads.stdout).not.toContain('/reviews');
+
+  const typo = await cli(['replay', 'catalog', '--from', 'cases', '--target', fixed.url, '--endpoint', 'GET /api/products/:sku']);
+  expect(typo).toEqual({
+    code: 1, stdout: '',
+    stderr: 'error: no recorded case of GET /api/products/:sku for route catalog; the cases hold: GET /api/products/:id, POST /api/products/:id/reviews (see: strangler cases list)\n',
+  });
+  const bad = await cli(['replay', 'catalog', '--from', 'cases', '--target', fixed.url, '--endpoint', '/api/products/:id']);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain('write it as METHOD /path/template');
+  expect(fixed.received).toEqual([]);
+});
+
 it('divergences export writes a write the service missed as a case, redacted, that replays against a fixed build with --writes', async () => {
   await setStage(facade.adminUrl!, 'catalog', 'dualwrite');
   broken.handler = (_req, res) => { res.writeHead(503, { 'content-type': 'application/json' }); res.end('{"error":"down"}'); };

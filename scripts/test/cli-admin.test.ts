@@ -41,14 +41,14 @@ function admin(argv: string[], deps: Partial<CliDeps> = {}) {
 
 describe('admin mode', () => {
   it('route list shows the facade\'s routes with their comparisons and mismatch rate', async () => {
-    facade.comparisons.write([aComparison(), aComparison(), aComparison(), aMismatch()]);
+    await facade.comparisons.write([aComparison(), aComparison(), aComparison(), aMismatch()]);
     const r = await admin(['route', 'list', '--json']);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(JSON.parse(r.stdout)).toEqual([
-      { route: 'catalog', pattern: '/api/products/**', service: 'catalog', stage: 'off', rollout: null, comparisons: 4, mismatchRate: 0.25, lastChange: null },
-      { route: 'inventory', pattern: '/api/inventory/**', service: 'inventory', stage: 'off', rollout: null, comparisons: 0, mismatchRate: null, lastChange: null },
+      { route: 'catalog', pattern: '/api/products/**', service: 'catalog', stage: 'off', rollout: null, comparisons: 4, mismatchRate: 0.25, lastChange: null, breaker: 'closed' },
+      { route: 'inventory', pattern: '/api/inventory/**', service: 'inventory', stage: 'off', rollout: null, comparisons: 0, mismatchRate: null, lastChange: null, breaker: 'closed' },
     ]);
-    expect((await admin(['route', 'list'])).stdout).toMatch(/\ncatalog\s+\/api\/products\/\*\*\s+catalog\s+off\s+-\s+4\s+25\.00 %\s+-\n/);
+    expect((await admin(['route', 'list'])).stdout).toMatch(/\ncatalog\s+\/api\/products\/\*\*\s+catalog\s+off\s+-\s+4\s+25\.00 %\s+-\s+closed\n/);
   });
 
   it('route set changes the running facade\'s stage and the audit log names the CLI user', async () => {
@@ -90,11 +90,11 @@ describe('admin mode', () => {
   it('promote judges the gate with the facade\'s own figures and stores the verdict in the audit details', async () => {
     await admin(['route', 'set', 'catalog', 'dualwrite']);
     await admin(['route', 'set', 'catalog', 'shadow']);
-    facade.comparisons.write(Array.from({ length: 91 }, () => aComparison()));
+    await facade.comparisons.write(Array.from({ length: 91 }, () => aComparison()));
     const refused = await admin(['route', 'promote', 'catalog']);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toMatch(/  ✗ comparisons\s+91 comparisons at shadow since /);
-    facade.comparisons.write(Array.from({ length: 120 }, () => aComparison()));
+    await facade.comparisons.write(Array.from({ length: 120 }, () => aComparison()));
     const passed = await admin(['route', 'promote', 'catalog']);
     expect(passed.stdout).toMatch(/  ✓ mismatch_rate\s+0 mismatches in 211 comparisons/);
     expect(passed.stdout.trimEnd().split('\n').pop()).toBe('catalog: shadow → live');
@@ -102,7 +102,7 @@ describe('admin mode', () => {
   });
 
   it('report --json comes from GET /report, windowed by --since', async () => {
-    facade.comparisons.write([aComparison(), aMismatch(), aComparison({ at: new Date(Date.now() - 3 * 3600_000).toISOString() })]);
+    await facade.comparisons.write([aComparison(), aMismatch(), aComparison({ at: new Date(Date.now() - 3 * 3600_000).toISOString() })]);
     const all = JSON.parse((await admin(['report', 'catalog', '--json'])).stdout);
     expect(all.routes).toEqual([expect.objectContaining({ route: 'catalog', total: 3 })]);
     const recent = JSON.parse((await admin(['report', 'catalog', '--since', '1h', '--json'])).stdout);

@@ -41,7 +41,8 @@ const viaAdmin = (argv: string[]) => ws.run(['--admin', facade.adminUrl!, ...arg
 
 /** Headers as the upstream got them, without the per-copy tags and the connection's own header. */
 function sameRequestHeaders(g: Got): Record<string, unknown> {
-  const { 'x-strangler-second-write': _a, 'x-strangler-repair': _b, connection: _c, ...rest } = g.headers;
+  // The tags, and the deadline each hop sets for itself (x-request-timeout-ms, docs/reference/resilience.md), differ by design.
+  const { 'x-strangler-second-write': _a, 'x-strangler-repair': _b, connection: _c, 'x-request-timeout-ms': _d, ...rest } = g.headers;
   return rest;
 }
 

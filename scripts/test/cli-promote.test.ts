@@ -87,7 +87,7 @@ describe('route promote', () => {
     const [entry] = history();
     expect(entry).toMatchObject({ from: 'shadow', to: 'live', forced: true, reason: 'demo' });
     expect(entry.details).toMatchObject({ gate: { pass: false, route: 'catalog', from: 'shadow', to: 'live' } });
-    expect((entry.details as { gate: { checks: unknown[] } }).gate.checks).toHaveLength(7);
+    expect((entry.details as { gate: { checks: unknown[] } }).gate.checks).toHaveLength(8); // seven evidence checks and the service's breaker
   });
 
   it('leaving off needs no evidence; complete has no next stage (exit 2)', async () => {

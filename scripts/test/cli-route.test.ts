@@ -15,20 +15,20 @@ describe('route list', () => {
     const r = await ws.run(['route', 'list']);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     const [header, , catalog, inventory] = r.stdout.trimEnd().split('\n');
-    expect(header.split(/\s{2,}/)).toEqual(['ROUTE', 'PATTERN', 'SERVICE', 'STAGE', 'ROLLOUT', 'COMPARISONS', 'MISMATCH', 'LAST CHANGE']);
-    expect(catalog.split(/\s{2,}/)).toEqual(['catalog', '/api/products/**', 'catalog', 'off', '-', '0', '-', '-']);
+    expect(header.split(/\s{2,}/)).toEqual(['ROUTE', 'PATTERN', 'SERVICE', 'STAGE', 'ROLLOUT', 'COMPARISONS', 'MISMATCH', 'LAST CHANGE', 'BREAKER']);
+    expect(catalog.split(/\s{2,}/)).toEqual(['catalog', '/api/products/**', 'catalog', 'off', '-', '0', '-', '-', 'closed']);
     expect(inventory).toMatch(/^inventory\s+\/api\/inventory\/\*\*\s+inventory\s+off/);
   });
 
-  it('--json is a stable array: route, pattern, service, stage, rollout, comparisons, mismatchRate, lastChange', async () => {
+  it('--json is a stable array: route, pattern, service, stage, rollout, comparisons, mismatchRate, lastChange, breaker', async () => {
     await ws.run(['route', 'set', 'catalog', 'dualwrite', '--percent', '25']);
     const r = await ws.run(['route', 'list', '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([
       { route: 'catalog', pattern: '/api/products/**', service: 'catalog', stage: 'off', rollout: { stage: 'dualwrite', percent: 25 },
-        comparisons: 0, mismatchRate: null, lastChange: '2030-01-01T10:00:00.000Z' },
+        comparisons: 0, mismatchRate: null, lastChange: '2030-01-01T10:00:00.000Z', breaker: 'closed' },
       { route: 'inventory', pattern: '/api/inventory/**', service: 'inventory', stage: 'off', rollout: null,
-        comparisons: 0, mismatchRate: null, lastChange: null },
+        comparisons: 0, mismatchRate: null, lastChange: null, breaker: 'closed' },
     ]);
   });
 

@@ -71,7 +71,7 @@ describe('route list', () => {
   // Local route names, services and patterns are held to plain names by the config; through --admin the
   // rows are whatever the admin API answered. routeTable is what `route list` prints them with.
   const row = (over: Partial<RouteView>): RouteView => ({
-    route: 'catalog', pattern: '/api/products/**', service: 'catalog', stage: 'off', rollout: null, comparisons: 0, mismatchRate: null, lastChange: null, ...over,
+    route: 'catalog', pattern: '/api/products/**', service: 'catalog', stage: 'off', rollout: null, comparisons: 0, mismatchRate: null, lastChange: null, breaker: null, ...over,
   });
 
   it('shows names with ANSI escapes and bidi overrides escaped, columns aligned as printed', () => {
@@ -79,7 +79,7 @@ describe('route list', () => {
       row({ route: `orders${EVIL_REASON}`, service: 'ord\u202eers', stage: 'dualwrite' }),
       row({}),
     ]).trimEnd().split('\n');
-    expect(evil.split(/\s{2,}/)).toEqual([`orders\\x1b[2J\\x1b[31mpwned\\x1b[0m`, '/api/products/**', 'ord\\u202eers', 'dualwrite', '-', '0', '-', '-']);
+    expect(evil.split(/\s{2,}/)).toEqual([`orders\\x1b[2J\\x1b[31mpwned\\x1b[0m`, '/api/products/**', 'ord\\u202eers', 'dualwrite', '-', '0', '-', '-', '-']);
     expect(`${evil}${plain}`).not.toMatch(ESC);
     expect(column(evil, '  dualwrite') + 2).toBe(column(header, 'STAGE'));
     expect(column(plain, '  off') + 2).toBe(column(header, 'STAGE'));

@@ -31,6 +31,17 @@ export type OutcomeCounts = Record<'match' | 'mismatch' | 'noise' | 'skipped' | 
 
 export const ROUTE = 'inventory';
 
+/** One `strangler replay` the walkthrough ran (step 6): which build, its exit code and what it printed last. */
+export interface ReplayRun {
+  readonly build: 'unfixed' | 'fixed';
+  readonly target: string;
+  readonly code: number;
+  /** The replay's summary line: `67 cases: 67 passed, 0 failed, …: PASSED`. */
+  readonly summary: string;
+  /** Each way the cases failed with its count: `fail: real $.warehouse (47)`. */
+  readonly failures: readonly string[];
+}
+
 export class WalkthroughContext {
   /** When the fixed build started being compared (the start of the report window that must be clean). */
   fixedAt: Date | null = null;
@@ -38,6 +49,10 @@ export class WalkthroughContext {
   dualwriteFields: ReadonlyMap<string, number> = new Map();
   /** One write as each side stamped it (step 3), the evidence behind the `$.updated_at` decision. */
   stamps: { readonly sku: string; readonly monolith: string; readonly service: string } | null = null;
+  /** The replays of the recorded cases (step 6), in the order they ran. */
+  readonly replays: ReplayRun[] = [];
+  /** Processes the steps started beside the stack (the throwaway build), stopped by the step itself. */
+  readonly pids: number[] = [];
   private readonly db: Database.Database;
 
   constructor(

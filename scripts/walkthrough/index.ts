@@ -12,6 +12,7 @@ import { Narrator } from './narrator';
 import { startDemo } from './steps/01-start';
 import { backfill, dualwrite } from './steps/02-data';
 import { readReport, shadow } from './steps/03-compare';
+import { proveFix } from './steps/04-cases';
 import { deployFix } from './steps/04-fix';
 import { live, rampdown, tenPercent } from './steps/05-promote';
 import { complete } from './steps/06-complete';
@@ -36,7 +37,7 @@ export interface WalkthroughOptions {
 }
 
 /** After the stack is up, in order. */
-const STEPS: readonly Step[] = [backfill, dualwrite, shadow, readReport, deployFix, tenPercent, live, rampdown, complete];
+const STEPS: readonly Step[] = [backfill, dualwrite, shadow, readReport, proveFix, deployFix, tenPercent, live, rampdown, complete];
 const START_TITLE = 'everything on the monolith: start the demo stack';
 const START_SHORT = 'start the stack';
 
@@ -92,7 +93,7 @@ export async function runWalkthrough(opts: WalkthroughOptions): Promise<Walkthro
     narrator.write(`reports: ${reports.html}\n         ${reports.markdown}\n`);
     return {
       steps, finalStage: stageOf(stack.stateDb, ROUTE), afterFix: held.ctx.outcomes(held.ctx.fixedAt ?? new Date(started)),
-      reports, dataDir, pids: stack.pids(), durationMs,
+      replays: held.ctx.replays, reports, dataDir, pids: [...stack.pids(), ...held.ctx.pids], durationMs,
     };
   } catch (err) {
     if (crash !== null) throw new Error(`${crash}; the walkthrough stopped`);

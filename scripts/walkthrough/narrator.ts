@@ -72,8 +72,11 @@ export class Narrator {
     this.write(`\n$ ${command}\n`);
   }
 
-  /** Prints `$ npx strangler <args>`, runs it through runCli and prints its output; returns what it did. */
-  async cli(args: readonly string[], opts: { quiet?: boolean; allowFail?: boolean } = {}): Promise<CommandRun> {
+  /**
+   * Prints `$ npx strangler <args>`, runs it through runCli and prints its output; returns what it did.
+   * `show` shortens the printed stdout (marking what it left out); the returned run keeps all of it.
+   */
+  async cli(args: readonly string[], opts: { quiet?: boolean; allowFail?: boolean; show?: (stdout: string) => string } = {}): Promise<CommandRun> {
     if (!opts.quiet) this.typed(`npx strangler ${args.map(shellQuote).join(' ')}`);
     const stdout = new Capture();
     const stderr = new Capture();
@@ -82,7 +85,7 @@ export class Narrator {
       onInterrupt: () => () => undefined,
     });
     if (!opts.quiet) {
-      this.write(indent(stdout.text + stderr.text));
+      this.write(indent((opts.show ? opts.show(stdout.text) : stdout.text) + stderr.text));
       if (code !== 0) this.write(`  (exit code ${code})\n`);
     }
     if (code !== 0 && !opts.allowFail) {

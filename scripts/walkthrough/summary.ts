@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { table } from '../cli/output';
-import type { OutcomeCounts } from './context';
+import type { OutcomeCounts, ReplayRun } from './context';
 import type { Narrator } from './narrator';
 
 export interface StepSummary {
@@ -24,6 +24,8 @@ export interface WalkthroughSummary {
   readonly finalStage: string;
   /** Outcomes of the comparisons since the fixed build was deployed (the window that must be clean). */
   readonly afterFix: OutcomeCounts;
+  /** The replays of the recorded cases against the unfixed and the fixed build, before the deploy. */
+  readonly replays: readonly ReplayRun[];
   readonly reports: { readonly html: string; readonly markdown: string };
   readonly dataDir: string;
   /** Every process the walkthrough started. */

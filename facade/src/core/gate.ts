@@ -12,9 +12,12 @@
 //   unjudged       no comparison left unjudged (not enough evidence is "not judged", never a pass)
 //   latency        fails when the service's answer times are clearly above the monolith's plus a margin
 //                  (one-sided Mann-Whitney U, >= 50 answers per side; fewer: not judged, not refused)
+//   breaker        fails while the service's circuit breaker is open or half-open, or when it opened at
+//                  this stage within the last `breakerWindowMs` (checked on every forward move, from off too)
 import { wilsonInterval } from './compare/noise';
 import { judgeLatency, MIN_LATENCY_SAMPLES as LATENCY_SAMPLES } from './latency-judge';
 import { stageDistance, type Stage } from './stages';
+import type { BreakerState } from './resilience/breaker';
 
 /** What one side did at the stage: requests, failures (5xx or no answer), p99 of its answer times. */
 export interface SideFigures {
@@ -27,6 +30,17 @@ export interface SideFigures {
 
 /** One endpoint's comparisons at the stage (re-classified). */
 export interface EndpointFigures { readonly endpoint: string; readonly compared: number; readonly mismatches: number; readonly unjudged: number; readonly topField: string | null }
+
+/** The route's service breaker as recorded by every facade process (io/breaker-log.ts). */
+export interface BreakerFigures {
+  readonly upstream: string;
+  /** Now: open if any process has it open, else half-open if any, else closed. */
+  readonly state: BreakerState;
+  /** The last transition to open (ISO), null when none is recorded. */
+  readonly lastOpenedAt: string | null;
+  /** When these figures were read (ISO): the end of the breaker window. */
+  readonly at: string;
+}
 
 export interface GateInput {
   readonly route: string;
@@ -47,12 +61,23 @@ export interface GateInput {
   readonly skipped: number;
   readonly service: SideFigures;
   readonly monolith: SideFigures;
+  /** Absent: not known (an older caller); the breaker check is then left out. */
+  readonly breaker?: BreakerFigures;
 }
 
-export interface GateThresholds { readonly minComparisons: number; readonly maxMismatchRate: number; readonly confidence: number }
+export interface GateThresholds {
+  readonly minComparisons: number;
+  readonly maxMismatchRate: number;
+  readonly confidence: number;
+  /** A breaker that opened this recently (and at the current stage) refuses a promotion; default 1 h. */
+  readonly breakerWindowMs?: number;
+}
+
+/** gate.breakerWindowMs when a caller does not pass one. */
+export const DEFAULT_BREAKER_WINDOW_MS = 3_600_000;
 
 export interface GateCheck {
-  readonly name: 'comparisons' | 'mismatch_rate' | 'endpoints' | 'unjudged' | 'divergences' | 'error_rate' | 'latency';
+  readonly name: 'comparisons' | 'mismatch_rate' | 'endpoints' | 'unjudged' | 'divergences' | 'error_rate' | 'latency' | 'breaker';
   readonly pass: boolean;
   /** `not_judged`: too little evidence to say (a refusal when it blocks, never shown as a pass). */
   readonly status: 'pass' | 'fail' | 'not_judged';
@@ -178,6 +203,19 @@ function unjudgedCheck(i: GateInput): GateCheck {
     : { name: 'unjudged', pass: false, status: 'not_judged', figures, message: 'some fields differ without enough evidence to call them noise or real: send more reads, or add ignore rules' };
 }
 
+function breakerCheck(i: GateInput, b: BreakerFigures, t: GateThresholds): GateCheck {
+  const windowMs = t.breakerWindowMs ?? DEFAULT_BREAKER_WINDOW_MS;
+  const from = Math.max(Date.parse(b.at) - windowMs, i.since ? Date.parse(i.since) : -Infinity);
+  const recent = b.lastOpenedAt !== null && Date.parse(b.lastOpenedAt) >= from;
+  const figures = `breaker of ${b.upstream}: ${b.state} now; last opened ${b.lastOpenedAt ?? 'never'} (window: the last ${Math.round(windowMs / 60_000)} min at ${i.stage})`;
+  if (b.state !== 'closed') {
+    return { name: 'breaker', pass: false, status: 'fail', figures, message: `the circuit breaker of ${b.upstream} is ${b.state}: the service is failing now; wait until it closes (strangler upstreams)` };
+  }
+  return recent
+    ? { name: 'breaker', pass: false, status: 'fail', figures, message: `the circuit breaker of ${b.upstream} opened at ${b.lastOpenedAt}: promote once the service has stayed healthy for the whole window` }
+    : { name: 'breaker', pass: true, status: 'pass', figures, message: `the circuit breaker of ${b.upstream} stayed closed` };
+}
+
 function freeMove(input: GateInput): GateCheck {
   const { stage, target } = input;
   const figures = `${input.comparisons} comparisons at ${stage}; ${stage} → ${target}`;
@@ -189,10 +227,13 @@ function freeMove(input: GateInput): GateCheck {
 
 /** Judges a move of `input.route` from `input.stage` to `input.target` by the rules in this file's header. */
 export function evaluateGate(input: GateInput, t: GateThresholds): GateResult {
-  const free = stageDistance(input.stage, input.target) < 0 || input.stage === 'off';
+  const backwards = stageDistance(input.stage, input.target) < 0;
+  const free = backwards || input.stage === 'off';
   const checks: GateCheck[] = free
     ? [freeMove(input)]
     : [comparisonsCheck(input, t), mismatchCheck(input, t), endpointsCheck(input), unjudgedCheck(input), divergenceCheck(input), errorRateCheck(input, t), latencyCheck(input)];
+  // Forward moves only (leaving off too: the next stage sends the service writes); a rollback is never gated.
+  if (!backwards && input.breaker) checks.push(breakerCheck(input, input.breaker, t));
   return Object.freeze({
     pass: checks.every((c) => c.pass), route: input.route, from: input.stage, to: input.target,
     checks: Object.freeze(checks.map((c) => Object.freeze(c))),

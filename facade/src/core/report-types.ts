@@ -1,7 +1,7 @@
 // The shadow-diff report as a stable JSON contract (`strangler report --json`, `GET /report`):
 // what core/report.ts builds from the diff store's rows and what the text, Markdown and HTML
 // renderers print. Add fields freely; renaming or removing one is a breaking change (bump `version`).
-
+import type { BreakerHistory } from './resilience/breaker-history';
 import type { EndpointFindings } from './comparison/findings';
 import { OUTCOMES, type Outcome } from './comparison/outcome';
 
@@ -26,6 +26,12 @@ export interface Report {
   /** Comparisons counted are those with `since <= at`; `since` null means every retained comparison. */
   readonly window: { readonly since: string | null; readonly until: string };
   readonly routes: readonly RouteReport[];
+  /**
+   * Circuit breakers in the window, per upstream (the monolith, then each routed service): state at
+   * the window's end, times opened, time not closed, newest transitions. Absent in reports built
+   * without the transitions table (older callers).
+   */
+  readonly breakers?: readonly BreakerHistory[];
 }
 
 /** Everything known about one route. Rates are fractions in [0, 1], or null when their denominator is 0. */
@@ -43,6 +49,8 @@ export interface RouteReport {
   readonly outcomes: Readonly<Record<ReportOutcome, { readonly count: number; readonly rate: number | null }>>;
   /** Which rows the counts, pairs and percentiles come from (the store keeps a bounded number per route). */
   readonly coverage: Coverage;
+  /** How many of `total` each facade replica recorded, most first (they add up to `total`). */
+  readonly replicas: readonly ReplicaCount[];
   /** Latency and errors of each side, `monolith` then `service`. */
   readonly sides: readonly SideReport[];
   /** Status-code pairs, most frequent first. */
@@ -79,6 +87,13 @@ export interface Coverage {
   readonly complete: boolean;
   /** `at` of the oldest retained row in the window. */
   readonly oldestAt: string | null;
+}
+
+/** Comparisons one facade replica recorded in the window. */
+export interface ReplicaCount {
+  /** The id of the facade replica (process) that recorded them; null for comparisons stored before replicas were recorded. */
+  readonly replica: string | null;
+  readonly comparisons: number;
 }
 
 /** What one side did, wherever it was primary or shadow. */

@@ -3,7 +3,7 @@
 // ranked by real-difference rate with their classed fields (core/comparison/findings.ts), noise
 // evidence, divergences, and the mismatch-rate timeline. Pure: io/report-query.ts reads the rows
 // and re-classifies stored facts; the clock arrives as `now`.
-import { OUTCOMES, REPORT_SIDES, type DivergenceRow, type EndpointFindings, type NoiseEvidence, type Report, type ReportOutcome, type ReportSide, type RouteReport, type SideReport, type StageChange, type StatusPair } from './report-types';
+import { OUTCOMES, REPORT_SIDES, type DivergenceRow, type EndpointFindings, type NoiseEvidence, type ReplicaCount, type Report, type ReportOutcome, type ReportSide, type RouteReport, type SideReport, type StageChange, type StatusPair } from './report-types';
 import { epochMinute, latencySummary, rateOf, timelineOf, type MinuteCount } from './report-stats';
 
 export * from './report-types';
@@ -21,6 +21,8 @@ export interface ComparisonRow {
   readonly shadowMs: number | null;
   readonly outcome: string;
   readonly reason: string | null;
+  /** The facade replica that recorded it (null: not recorded, older stores). */
+  readonly replica?: string | null;
 }
 
 /** What the reader found per route: ranked endpoints and noise evidence. */
@@ -91,6 +93,14 @@ function statusPairs(rows: readonly ComparisonRow[]): StatusPair[] {
     || code(a.primary) - code(b.primary) || code(a.shadow) - code(b.shadow));
 }
 
+/** Comparisons per replica, most first (ties by name, the unnamed last). */
+function replicasOf(rows: readonly ComparisonRow[]): ReplicaCount[] {
+  const counts = new Map<string | null, number>();
+  for (const r of rows) counts.set(r.replica ?? null, (counts.get(r.replica ?? null) ?? 0) + 1);
+  return [...counts].map(([replica, comparisons]) => ({ replica, comparisons }))
+    .sort((a, b) => b.comparisons - a.comparisons || (a.replica === null ? 1 : b.replica === null ? -1 : a.replica.localeCompare(b.replica)));
+}
+
 function divergencesOf(rows: readonly ComparisonRow[]): DivergenceRow[] {
   return rows.filter((r) => r.outcome === 'divergence').map((r) => ({
     at: r.at, method: r.method ?? '', path: r.path ?? '', reason: r.reason ?? 'unknown', primaryStatus: r.primaryStatus, shadowStatus: r.shadowStatus,
@@ -126,6 +136,7 @@ function routeReport(route: string, input: ReportInput): RouteReport {
       complete: fromMinute.length >= counted,
       oldestAt: inWindow.reduce<string | null>((min, r) => (min === null || r.at < min ? r.at : min), null),
     },
+    replicas: replicasOf(inWindow),
     sides: sideReports(inWindow),
     statusPairs: statusPairs(inWindow),
     endpoints: endpointsOf(route, input),

@@ -19,7 +19,7 @@ export interface RouteState {
 }
 
 export interface FlagProvider {
-  readonly kind: 'sqlite' | 'launchdarkly';
+  readonly kind: 'sqlite' | 'postgres' | 'launchdarkly';
   /** Resolves once the provider has its first snapshot (or has given up and uses defaults). */
   ready(): Promise<void>;
   /**

@@ -1,17 +1,10 @@
 // The embedded default flag provider: stages live in the state database. A poll of
 // `PRAGMA data_version` (a cheap read) notices commits from other processes (CLI, admin API of
 // another worker) and swaps in a new snapshot; requests keep the snapshot they started with.
-import { createHash } from 'node:crypto';
 import type { Stage } from '../core/stages';
-import { effectiveStage } from '../core/rollout';
 import type { StateStore } from '../io/state-store';
 import type { FlagProvider, FlagRoute, RouteState } from './provider';
-
-const sha1Hex = (s: string): string => createHash('sha1').update(s).digest('hex');
-
-function signature(states: ReadonlyMap<string, RouteState>): string {
-  return JSON.stringify([...states].map(([name, s]) => [name, s.stage, s.rollout, s.updatedAt]));
-}
+import { StateSnapshot } from './snapshot';
 
 export interface SqliteFlagOptions {
   readonly store: StateStore;
@@ -21,7 +14,7 @@ export interface SqliteFlagOptions {
 
 export class SqliteFlagProvider implements FlagProvider {
   readonly kind = 'sqlite' as const;
-  private snapshot: ReadonlyMap<string, RouteState> = new Map();
+  private readonly snapshot = new StateSnapshot();
   private version = -1;
   private readonly listeners = new Set<() => void>();
   private readonly timer: NodeJS.Timeout;
@@ -35,14 +28,11 @@ export class SqliteFlagProvider implements FlagProvider {
   async ready(): Promise<void> {}
 
   stageFor(route: FlagRoute, contextKey: string | null, sample: () => number): Stage {
-    const state = this.snapshot.get(route.name);
-    if (!state) return route.defaultStage;
-    if (!state.rollout) return state.stage;
-    return effectiveStage(state, route.name, contextKey, sha1Hex, sample);
+    return this.snapshot.stageFor(route, contextKey, sample);
   }
 
   describe(route: FlagRoute): RouteState {
-    return this.snapshot.get(route.name) ?? { stage: route.defaultStage, rollout: null, updatedAt: null };
+    return this.snapshot.describe(route);
   }
 
   onChange(listener: () => void): () => void {
@@ -57,13 +47,7 @@ export class SqliteFlagProvider implements FlagProvider {
    */
   reload(): boolean {
     this.version = this.opts.store.dataVersion();
-    const next = new Map<string, RouteState>();
-    for (const [name, row] of this.opts.store.states()) {
-      next.set(name, Object.freeze({ stage: row.stage, rollout: row.rollout, updatedAt: row.updatedAt }));
-    }
-    const changed = signature(next) !== signature(this.snapshot);
-    this.snapshot = next;
-    return changed;
+    return this.snapshot.replace(this.opts.store.states());
   }
 
   private poll(): void {

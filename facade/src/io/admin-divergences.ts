@@ -68,16 +68,16 @@ export function mountDivergenceRoutes(app: Express, deps: DivergenceAdminDeps, w
     return null;
   };
 
-  app.get('/routes/:name/divergences', read, handle((req, res, route) => {
+  app.get('/routes/:name/divergences', read, handle(async (req, res, route) => {
     const q = Query.safeParse(req.query);
     if (!q.success) { res.status(400).json({ error: 'QUERY_INVALID', message: problems(q.error) }); return; }
-    const open = store.openStats(route);
+    const open = await store.openStats(route);
     const status = q.data.status === 'all' ? undefined : q.data.status;
-    res.json({ route, open: open.count, openBytes: open.bytes, divergences: store.list(route, { status, limit: q.data.limit }) });
+    res.json({ route, open: open.count, openBytes: open.bytes, divergences: await store.list(route, { status, limit: q.data.limit }) });
   }));
-  app.get('/routes/:name/divergences/:id', read, handle((req, res, route) => {
+  app.get('/routes/:name/divergences/:id', read, handle(async (req, res, route) => {
     const id = idOf(req, res);
-    if (id !== null) res.json(showDivergence(deps.repair, route, id));
+    if (id !== null) res.json(await showDivergence(deps.repair, route, id));
   }));
   app.post('/routes/:name/divergences/replay', write, express.json({ limit: '64kb' }), handle(async (req, res, route) => {
     const body = ReplayBody.safeParse(req.body ?? {});
@@ -85,11 +85,11 @@ export function mountDivergenceRoutes(app: Express, deps: DivergenceAdminDeps, w
     const { actor, ...opts } = body.data;
     res.json(await replayDivergences(deps.repair, route, { ...opts, ...actorOf(res, actor) }));
   }));
-  app.post('/routes/:name/divergences/:id/resolve', write, express.json({ limit: '16kb' }), handle((req, res, route) => {
+  app.post('/routes/:name/divergences/:id/resolve', write, express.json({ limit: '16kb' }), handle(async (req, res, route) => {
     const id = idOf(req, res);
     if (id === null) return;
     const body = ResolveBody.safeParse(req.body ?? {});
     if (!body.success) { res.status(400).json({ error: 'BODY_INVALID', message: problems(body.error) }); return; }
-    res.json(resolveDivergence(deps.repair, route, id, { reason: body.data.reason, ...actorOf(res, body.data.actor) }));
+    res.json(await resolveDivergence(deps.repair, route, id, { reason: body.data.reason, ...actorOf(res, body.data.actor) }));
   }));
 }

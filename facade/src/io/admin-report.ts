@@ -3,13 +3,13 @@
 // data: admin.ts mounts it behind a read token (io/admin-auth.ts), before its 404 handler.
 import type express from 'express';
 import type { Request, Response } from 'express';
-import type Database from 'better-sqlite3';
 import { DurationError, parseDuration } from '../core/duration';
+import type { Sql } from './db/sql';
 import { loadReport } from './report-query';
 
 export interface ReportRouteDeps {
-  /** The state database (it holds the diff store tables too). */
-  readonly db: Database.Database;
+  /** The state database (it holds the diff store tables too), either engine. */
+  readonly sql: Sql;
   /** Configured route names, in config order. */
   readonly routes: readonly string[];
   /** The report's clock; `new Date()` by default. */
@@ -27,7 +27,7 @@ function single(req: Request, name: string): string | undefined | Error {
 
 /** Adds `GET /report`: 400 QUERY_INVALID / SINCE_INVALID on bad parameters, 404 ROUTE_UNKNOWN. */
 export function mountReportRoutes(app: express.Express, deps: ReportRouteDeps): void {
-  app.get('/report', (req: Request, res: Response) => {
+  app.get('/report', async (req: Request, res: Response) => {
     const route = single(req, 'route');
     const since = single(req, 'since');
     for (const v of [route, since]) {
@@ -49,6 +49,6 @@ export function mountReportRoutes(app: express.Express, deps: ReportRouteDeps): 
         return;
       }
     }
-    res.json(loadReport(deps.db, { route: name, since: sinceDate, now, routes: deps.routes, configs: deps.configs }));
+    res.json(await loadReport(deps.sql, { route: name, since: sinceDate, now, routes: deps.routes, configs: deps.configs }));
   });
 }

@@ -12,12 +12,15 @@ import { routeFindings, storedIgnoreRules } from './findings-query';
 import { outcomeCounts } from '../core/comparison';
 import type { RouteRuntime } from '../pipeline/context';
 import type { FlagProvider } from '../flags/provider';
-import { StageChangeError, type StateStore } from './state-store';
+import { StageChangeError, type RouteStateStore } from './state-api';
+import type { Sql } from './db/sql';
 import { validIgnorePattern } from './compare-rules';
 import { mountReportRoutes } from './admin-report';
 import { requireRole, tokenOf, type AdminToken } from './admin-auth';
 import { mountDivergenceRoutes, type DivergenceAdminDeps } from './admin-divergences';
 import { mountConsole } from './console/console-routes';
+import { mountUpstreamRoutes } from './admin-upstreams';
+import { liveBreakerStates, type UpstreamSpecView } from './upstream-view';
 
 export interface MetricsSource {
   readonly contentType: string;
@@ -28,21 +31,27 @@ export interface AdminDeps {
   readonly routes: ReadonlyMap<string, RouteRuntime>;
   readonly flags: FlagProvider;
   /** Null with the LaunchDarkly provider: stages then live in LaunchDarkly, not here. */
-  readonly store: StateStore | null;
+  readonly store: RouteStateStore | null;
   readonly metrics: MetricsSource;
   /** The facade's gate thresholds (config `gate`). */
   readonly gate: GateThresholds;
   /** The state database (ignore rules, audit log) whatever the flag provider. */
-  readonly state: StateStore;
+  readonly state: RouteStateStore;
+  /** The same database for the readers of comparisons (findings, gate, report), either engine. */
+  readonly sql: Sql;
+  /** Extra fields for /healthz (the state database's reachability with several replicas). */
+  readonly health?: () => Record<string, unknown>;
   /** Accepted tokens (io/admin-auth.ts resolveAdminTokens); empty: the admin API refuses everything but health and metrics. */
   readonly tokens: readonly AdminToken[];
   readonly isReady: () => boolean;
   /** Called after this process changed a stage, so it applies without waiting for the poll. */
-  readonly onStageChanged: () => void;
+  readonly onStageChanged: () => void | Promise<void>;
   /** Divergence listing and repair (absent: those endpoints answer 404). */
   readonly divergences?: DivergenceAdminDeps;
   /** Subscribes to recorded comparison batches (the console's live updates); absent: the console watches the database only. */
   readonly onRecorded?: (listener: () => void) => () => void;
+  /** The upstreams for GET /upstreams (breakers, bulkheads); absent: that endpoint answers 404. */
+  readonly upstreams?: readonly UpstreamSpecView[];
 }
 
 const IgnoreBody = z.object({
@@ -91,17 +100,20 @@ export function createAdminApp(deps: AdminDeps): express.Express {
     if (!rt) res.status(404).json({ error: 'ROUTE_UNKNOWN', message: `no route named "${name}" (known: ${[...deps.routes.keys()].join(', ')})` });
     return rt ?? null;
   };
-  const describe = (rt: RouteRuntime, counters: Map<string, Record<string, number>>): object => {
+  const describe = (rt: RouteRuntime, counters: Map<string, Record<string, number>>, breakers: ReadonlyMap<string, string> = new Map()): object => {
     const state = deps.flags.describe(rt.flag);
     return {
       name: rt.config.name, pattern: rt.config.match.path, methods: rt.config.match.methods ?? null,
       service: rt.config.service, fallback: rt.config.fallback, provider: deps.flags.kind,
       stage: state.stage, rollout: state.rollout, updatedAt: state.updatedAt,
       requests: counters.get(rt.config.name) ?? {},
+      // The service's circuit breaker as the running facade reports it (null: not reported, e.g. disabled).
+      breaker: breakers.get(rt.config.service) ?? null,
     };
   };
 
-  app.get('/healthz', (_req, res) => { res.json({ ok: true }); });
+  // Still ok (200) when the state database is lost: the facade keeps serving on its last known stages.
+  app.get('/healthz', (_req, res) => { res.json({ ok: true, ...deps.health?.() }); });
   app.get('/readyz', (_req, res) => { res.status(deps.isReady() ? 200 : 503).json({ ready: deps.isReady() }); });
   app.get('/metrics', async (_req, res) => { res.type(deps.metrics.contentType).send(await deps.metrics.text()); });
   mountConsole(app, deps); // the page and its assets are public (no data); its event stream needs a read token
@@ -109,25 +121,28 @@ export function createAdminApp(deps: AdminDeps): express.Express {
   // divergences are traffic data); changes also need a write token (requireToken).
   app.use(requireRead);
   app.get('/routes', async (_req, res) => {
-    const counters = requestCounters(await deps.metrics.text());
-    res.json({ routes: [...deps.routes.values()].map((rt) => describe(rt, counters)) });
+    const text = await deps.metrics.text();
+    const counters = requestCounters(text);
+    const breakers = liveBreakerStates(text);
+    res.json({ routes: [...deps.routes.values()].map((rt) => describe(rt, counters, breakers)) });
   });
   app.get('/routes/:name', async (req, res) => {
     const rt = routeOr404(req, res);
     if (!rt) return;
-    res.json(describe(rt, requestCounters(await deps.metrics.text())));
+    const text = await deps.metrics.text();
+    res.json(describe(rt, requestCounters(text), liveBreakerStates(text)));
   });
-  app.get('/routes/:name/history', (req, res) => {
+  app.get('/routes/:name/history', async (req, res) => {
     if (!deps.store) { res.status(409).json({ error: 'PROVIDER_READ_ONLY', message: 'no local audit log with the launchdarkly provider' }); return; }
-    res.json({ history: deps.store.history(String(req.params.name)) });
+    res.json({ history: await deps.store.history(String(req.params.name)) });
   });
-  app.get('/routes/:name/comparisons', (req, res) => {
+  app.get('/routes/:name/comparisons', async (req, res) => {
     const rt = routeOr404(req, res);
     if (!rt) return;
     const name = rt.config.name;
     const limit = Math.min(200, Math.max(1, Number(req.query.limit ?? 20) || 20));
     // Re-classified with today's rules and evidence, like the report and the gate.
-    const found = routeFindings(deps.state.db, { route: name, config: rt.config, stored: storedIgnoreRules(deps.state.db) });
+    const found = await routeFindings(deps.sql, { route: name, config: rt.config, stored: await storedIgnoreRules(deps.sql) });
     const outcomes = outcomeCounts(found.endpoints);
     res.json({
       route: name, outcomes, endpoints: found.endpoints, noise: found.noise,
@@ -135,13 +150,13 @@ export function createAdminApp(deps: AdminDeps): express.Express {
       samples: found.comparisons.slice(0, limit).map((c) => ({ ...c, outcome: found.verdicts.get(c.id) ?? c.outcome })),
     });
   });
-  app.get('/routes/:name/ignore', (req, res) => {
+  app.get('/routes/:name/ignore', async (req, res) => {
     const name = routeOr404(req, res)?.config.name;
     if (!name) return;
     const config = deps.routes.get(name)!.config.compare.ignore.map((r) => ({ ...r, source: 'config' }));
-    res.json({ route: name, rules: [...config, ...deps.state.ignoreRules(name).map((r) => ({ ...r, source: 'state' }))] });
+    res.json({ route: name, rules: [...config, ...(await deps.state.ignoreRules(name)).map((r) => ({ ...r, source: 'state' }))] });
   });
-  app.post('/routes/:name/ignore', requireToken, express.json({ limit: '16kb' }), (req, res) => {
+  app.post('/routes/:name/ignore', requireToken, express.json({ limit: '16kb' }), async (req, res) => {
     const name = routeOr404(req, res)?.config.name;
     if (!name) return;
     const parsed = IgnoreBody.safeParse(req.body);
@@ -151,26 +166,26 @@ export function createAdminApp(deps: AdminDeps): express.Express {
     }
     const problem = validIgnorePattern(parsed.data.path);
     if (problem) { res.status(400).json({ error: 'PATTERN_INVALID', message: `path: ${problem}` }); return; }
-    res.status(201).json(deps.state.addIgnoreRule({ route: name, path: parsed.data.path, reason: parsed.data.reason, actor: tokenOf(res).name }));
+    res.status(201).json(await deps.state.addIgnoreRule({ route: name, path: parsed.data.path, reason: parsed.data.reason, actor: tokenOf(res).name }));
   });
-  app.delete('/routes/:name/ignore', requireToken, (req, res) => {
+  app.delete('/routes/:name/ignore', requireToken, async (req, res) => {
     const name = String(req.params.name);
     const path = typeof req.query.path === 'string' ? req.query.path : '';
     if (!path) { res.status(400).json({ error: 'QUERY_INVALID', message: 'path: required (?path=<pattern>)' }); return; }
-    const removed = deps.state.removeIgnoreRule({ route: name, path });
+    const removed = await deps.state.removeIgnoreRule({ route: name, path });
     res.status(removed ? 200 : 404).json(removed ? { removed: true } : { error: 'RULE_UNKNOWN', message: `no stored ignore rule ${path} on ${name}` });
   });
-  app.get('/routes/:name/gate', (req, res) => {
+  app.get('/routes/:name/gate', async (req, res) => {
     const rt = routeOr404(req, res);
     if (!rt) return;
     const state = deps.flags.describe(rt.flag);
     const stage = isStage(req.query.stage) ? req.query.stage : leadingStage(state);
     const target = isStage(req.query.target) ? req.query.target : nextStage(stage);
     if (!target) { res.status(409).json({ error: 'NO_NEXT_STAGE', message: `${rt.config.name} is at ${stage}: there is no later stage` }); return; }
-    const input = loadGateInput(deps.state.db, rt.config.name, stage, target, rt.config);
+    const input = await loadGateInput(deps.sql, rt.config.name, stage, target, rt.config);
     res.json({ input, thresholds: deps.gate, result: evaluateGate(input, deps.gate) });
   });
-  app.put('/routes/:name', requireToken, express.json({ limit: '16kb' }), (req, res) => {
+  app.put('/routes/:name', requireToken, express.json({ limit: '16kb' }), async (req, res) => {
     const rt = routeOr404(req, res);
     if (!rt) return;
     if (!deps.store) { res.status(409).json({ error: 'PROVIDER_READ_ONLY', message: 'stages live in LaunchDarkly with this provider: change the flag there' }); return; }
@@ -181,15 +196,16 @@ export function createAdminApp(deps: AdminDeps): express.Express {
     }
     try {
       const { actor: claimed, details, ...change } = parsed.data;
-      const entry = deps.store.change({ ...change, ...auditActor(tokenOf(res), claimed, details), route: rt.config.name, defaultStage: rt.flag.defaultStage });
-      deps.onStageChanged();
+      const entry = await deps.store.change({ ...change, ...auditActor(tokenOf(res), claimed, details), route: rt.config.name, defaultStage: rt.flag.defaultStage });
+      await deps.onStageChanged(); // this replica answers by the new stage before the reply
       res.json({ route: rt.config.name, from: entry.from, to: entry.to, percent: entry.percent, audit: entry });
     } catch (err) {
       if (err instanceof StageChangeError) { res.status(409).json({ error: err.code, message: err.message }); return; }
       throw err;
     }
   });
-  mountReportRoutes(app, { db: deps.state.db, routes: [...deps.routes.keys()], configs: new Map([...deps.routes].map(([n, r]) => [n, r.config])) });
+  if (deps.upstreams) mountUpstreamRoutes(app, { specs: deps.upstreams, sql: deps.sql, metricsText: () => deps.metrics.text(), windowMs: deps.gate.breakerWindowMs });
+  mountReportRoutes(app, { sql: deps.sql, routes: [...deps.routes.keys()], configs: new Map([...deps.routes].map(([n, r]) => [n, r.config])) });
   if (deps.divergences) mountDivergenceRoutes(app, deps.divergences, requireToken, requireRead);
   app.use((_req: Request, res: Response) => { res.status(404).json({ error: 'NOT_FOUND' }); });
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {

@@ -9,12 +9,14 @@ import { previousStage, type Stage } from '../core/stages';
 import { leadingStage } from '../core/transitions';
 import type { RequestContext } from '../pipeline/context';
 import type { FacadeMetrics } from './metrics';
-import type { AuditEntry, StateStore } from './state-store';
+import type { AuditEntry } from './state-api';
+import type { StateStore } from './state-store';
 
 export interface AutoRollbackOptions {
   readonly config: FacadeConfig;
+  /** The SQLite state: one window per machine (several replicas on PostgreSQL: io/auto-rollback-shared.ts). */
   readonly store: StateStore;
-  /** Applies a stage change this process just wrote (the sqlite provider's reload). */
+  /** Applies a stage change this process just wrote (the state provider's reload). */
   readonly reloadFlags: () => void;
   readonly metrics: FacadeMetrics;
   readonly logger: Logger;
@@ -28,7 +30,7 @@ export interface AutoRollback {
   close(): void;
 }
 
-const WATCHED: ReadonlySet<Stage> = new Set<Stage>(['live', 'rampdown']);
+export const WATCHED: ReadonlySet<Stage> = new Set<Stage>(['live', 'rampdown']);
 
 /**
  * What a finished request says about the service: null when it says nothing (not answered first by
@@ -40,14 +42,42 @@ export function serviceOutcome(ctx: RequestContext): 'ok' | 'failed' | null {
   if (!d || !ctx.runtime || !p || d.primary !== 'service' || !WATCHED.has(d.stage)) return null;
   // A fallback happens only after the service failed (refused, reset, timed out or held 5xx).
   if (ctx.answeredBy !== null && ctx.answeredBy !== 'service') return 'failed';
-  if (p.kind === 'failed') return 'failed';
+  // Breaker-open and bulkhead-full answers count as the service's failures; a client's spent deadline does not.
+  if (p.kind === 'failed') return p.error.code === 'DEADLINE_EXCEEDED' ? null : 'failed';
   if (p.kind === 'answered' || p.kind === 'held') return p.status >= 500 ? 'failed' : 'ok';
   return null;
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 
-/** Creates the watcher; with `autoRollback.enabled: false` (or flags not in SQLite) observe does nothing. */
+export type RollbackPlan =
+  | { readonly skipped: string }
+  | { readonly to: Stage; readonly reason: string; readonly details: Record<string, unknown> };
+
+/**
+ * Whether the window's figures move the route back, judged against its state at decision time
+ * (another process may have moved it, or moved it while the window was filling): the same rule on
+ * both engines.
+ */
+export function planRollback(
+  state: { readonly stage: Stage; readonly rollout: { readonly stage: Stage; readonly percent: number } | null; readonly updatedAt: string | null },
+  f: WindowFigures, settings: FacadeConfig['autoRollback'], nowMs: number,
+): RollbackPlan {
+  const from = leadingStage(state);
+  const to = previousStage(from);
+  if (!WATCHED.has(from) || to === null) return { skipped: `the route is at ${from} now` };
+  if (state.updatedAt !== null && f.oldestAt !== null && Date.parse(state.updatedAt) > f.oldestAt) {
+    return { skipped: `the route was moved at ${state.updatedAt}, while the window was filling` };
+  }
+  const reason = `service error rate ${pct(f.rate)} over the last ${settings.windowMs / 1000} s (${f.failures} of ${f.requests} requests)`;
+  const details = {
+    windowMs: settings.windowMs, requests: f.requests, failures: f.failures, errorRate: f.rate,
+    maxErrorRate: settings.maxErrorRate, minRequests: settings.minRequests, oldestRequestAt: new Date(f.oldestAt ?? nowMs).toISOString(),
+  };
+  return { to, reason, details };
+}
+
+/** Creates the watcher; with `autoRollback.enabled: false` (or flags not in the state database) observe does nothing. */
 export function createAutoRollback(opts: AutoRollbackOptions): AutoRollback {
   const { config, store, logger, metrics } = opts;
   const settings = config.autoRollback;
@@ -70,7 +100,7 @@ export function createAutoRollback(opts: AutoRollbackOptions): AutoRollback {
   let enabled = settings.enabled;
   if (enabled && config.flags.provider !== 'sqlite') {
     // The stages would be written where LaunchDarkly never reads them.
-    logger.warn('auto-rollback is off: it needs the sqlite flag provider (with LaunchDarkly, use its guarded rollouts)');
+    logger.warn('auto-rollback is off: it needs the stages in the state database (flags.provider "sqlite"; with LaunchDarkly, use its guarded rollouts)');
     enabled = false;
   }
 
@@ -79,21 +109,11 @@ export function createAutoRollback(opts: AutoRollbackOptions): AutoRollback {
   /** Reads the stage at decision time (another process may have moved the route) and moves it back one. */
   function rollBack(route: string, f: WindowFigures): Verdict {
     const defaultStage = config.routes.find((r) => r.name === route)?.defaultStage ?? 'off';
-    const seconds = settings.windowMs / 1000;
     const decide = store.db.transaction((): Verdict => {
       const state = store.state(route) ?? { stage: defaultStage, rollout: null, updatedAt: null };
-      const from = leadingStage(state);
-      const to = previousStage(from);
-      if (!WATCHED.has(from) || to === null) return { skipped: `the route is at ${from} now` };
-      if (state.updatedAt !== null && f.oldestAt !== null && Date.parse(state.updatedAt) > f.oldestAt) {
-        return { skipped: `the route was moved at ${state.updatedAt}, while the window was filling` };
-      }
-      const reason = `service error rate ${pct(f.rate)} over the last ${seconds} s (${f.failures} of ${f.requests} requests)`;
-      const details = {
-        windowMs: settings.windowMs, requests: f.requests, failures: f.failures, errorRate: f.rate,
-        maxErrorRate: settings.maxErrorRate, minRequests: settings.minRequests, oldestRequestAt: new Date(f.oldestAt ?? now()).toISOString(),
-      };
-      return { entry: store.change({ route, stage: to, actor: 'auto-rollback', reason, details, defaultStage }) };
+      const plan = planRollback(state, f, settings, now());
+      if ('skipped' in plan) return plan;
+      return { entry: store.change({ route, stage: plan.to, actor: 'auto-rollback', reason: plan.reason, details: plan.details, defaultStage }) };
     });
     return decide.immediate();
   }

@@ -19,14 +19,14 @@ export interface DivergenceCases {
 }
 
 /** The route's divergences (one status, or all) as cases, oldest first. Opening a request needs the key. */
-export function divergencesAsCases(store: DivergenceStore, route: RouteConfig, status: DivergenceStatus | undefined, redaction: RedactionOptions, maxBodyBytes: number): DivergenceCases {
+export async function divergencesAsCases(store: DivergenceStore, route: RouteConfig, status: DivergenceStatus | undefined, redaction: RedactionOptions, maxBodyBytes: number): Promise<DivergenceCases> {
   const patterns = route.compare.endpoints.map(compileEndpointPattern);
   const policy = { redact: [...route.compare.redact, ...ALWAYS_REDACTED], redaction: caseRedaction(redaction), maxBodyBytes };
   const cases: RecordedCase[] = [];
   const skipped: Array<{ id: number; why: string }> = [];
-  for (const d of store.list(route.name, { status })) {
+  for (const d of await store.list(route.name, { status })) {
     if (d.primaryStatus === null) { skipped.push({ id: d.id, why: 'the status of the authoritative answer was not recorded' }); continue; }
-    const request = store.request(route.name, d.id)!;
+    const request = (await store.request(route.name, d.id))!;
     let body: Buffer | null = request.body;
     if (body !== null) {
       try { body = decodeBody(body, headerOf(request.headers, 'content-encoding'), maxBodyBytes + 1); } catch { body = null; }

@@ -12,6 +12,7 @@ import { classifyRulesFor } from './classify-rules';
 import type { RouteJudging } from './case-replay';
 import { MAX_REPLAY_BODY } from './case-replay';
 import { rulesFor } from './compare-rules';
+import { sqlOf } from './db/sqlite-sql';
 import { loadEvidence } from './diff-store/queries';
 import { storedIgnoreRules } from './findings-query';
 
@@ -34,8 +35,9 @@ export function redactionLists(config: FacadeConfig | null): RedactionOptions {
   return caseRedaction({ headers: [...r.headers], queryParams: [...r.queryParams], fields: [...r.fields], jwt: r.jwt });
 }
 
-export function replaySetup(config: FacadeConfig | null, db: Database.Database | null, cases: readonly RecordedCase[]): ReplaySetup {
-  const stored = db ? storedIgnoreRules(db) : [];
+export async function replaySetup(config: FacadeConfig | null, db: Database.Database | null, cases: readonly RecordedCase[]): Promise<ReplaySetup> {
+  const sql = db ? sqlOf(db) : null;
+  const stored = sql ? await storedIgnoreRules(sql) : [];
   const redaction = redactionLists(config);
   const judgings = new Map<string, RouteJudging>();
   const judging = (route: string): RouteJudging => {
@@ -56,7 +58,7 @@ export function replaySetup(config: FacadeConfig | null, db: Database.Database |
   const book = new EvidenceBook();
   const evidence: Record<string, 'diff store' | 'cases'> = {};
   for (const route of [...new Set(cases.map((c) => c.route))]) {
-    const fromStore = db ? loadEvidence(db, route).endpoints(route) : new Map();
+    const fromStore = sql ? (await loadEvidence(sql, route)).endpoints(route) : new Map();
     if (fromStore.size > 0) {
       for (const [endpoint, e] of fromStore) book.load(route, endpoint, e.comparisons, e.reasks, e.fields);
       evidence[route] = 'diff store';

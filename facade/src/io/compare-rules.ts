@@ -6,7 +6,7 @@ import type { FacadeConfig, RouteConfig } from '../config';
 import { compileRules, compilePathPattern, CompareRulesError, type CompiledRules } from '../core/compare';
 import type { RedactionOptions } from '../core/compare/redact';
 import type { CompareRules } from '../core/compare/types';
-import type { StateStore, StoredIgnoreRule } from './state-store';
+import type { RouteStateStore, StoredIgnoreRule } from './state-api';
 
 /**
  * Body paths never stored, whatever the config says. Secret field names (password, token, api_key,
@@ -45,22 +45,40 @@ export interface RulesTarget {
 export class RulesWatcher {
   private readonly signatures = new Map<string, string>();
   private readonly timer: NodeJS.Timeout;
+  private reading = false;
+  /** Set while reads fail (a lost database): logged once, not every interval. */
+  private failing = false;
 
-  constructor(private readonly config: FacadeConfig, private readonly store: StateStore, private readonly target: RulesTarget,
+  constructor(private readonly config: FacadeConfig, private readonly store: RouteStateStore, private readonly target: RulesTarget,
     private readonly logger: Logger, intervalMs = 1000, private readonly redaction: RedactionOptions = {}) {
-    this.timer = setInterval(() => this.refresh(), intervalMs);
+    this.timer = setInterval(() => { void this.refresh(); }, intervalMs);
     this.timer.unref();
   }
 
-  /** Reads the stored rules and recompiles the routes whose rules changed. */
-  refresh(): void {
+  /**
+   * Reads the stored rules and recompiles the routes whose rules changed. On SQLite it finishes
+   * before returning (the read is synchronous); on PostgreSQL one read at a time, skipped while one runs.
+   */
+  async refresh(): Promise<void> {
+    if (this.reading) return;
+    this.reading = true;
     let stored: StoredIgnoreRule[];
     try {
-      stored = this.store.ignoreRules();
+      const read = this.store.ignoreRules();
+      stored = read instanceof Promise ? await read : read;
     } catch (err) {
-      this.logger.warn({ err: (err as Error).message }, 'could not read ignore rules; keeping the current ones');
+      if (!this.failing) this.logger.warn({ err: (err as Error).message }, 'could not read ignore rules; keeping the current ones');
+      this.failing = true;
       return;
+    } finally {
+      this.reading = false;
     }
+    if (this.failing) this.logger.info('ignore rules readable again');
+    this.failing = false;
+    this.apply(stored);
+  }
+
+  private apply(stored: readonly StoredIgnoreRule[]): void {
     for (const route of this.config.routes) {
       const mine = stored.filter((r) => r.route === route.name && validIgnorePattern(r.path) === null);
       const sig = JSON.stringify(mine.map((r) => [r.path, r.reason]));

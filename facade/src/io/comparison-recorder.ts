@@ -1,15 +1,30 @@
 // Collects comparison records off the response path, gives each made comparison its verdict from
 // the live noise evidence (core/comparison), and writes records to the diff store in batches (one
-// transaction each). The evidence book is loaded from the store at start, so a restart keeps what
-// was learnt. A store failure is logged and counted, never thrown.
+// transaction each, one batch in flight at a time). The evidence book is loaded from the store at
+// start, so a restart keeps what was learnt. A store failure is logged and counted, never thrown:
+// the batch goes back to the front of the queue and is retried.
+//
+// What a crash can lose: the records not yet committed, i.e. the batch being written (at most
+// maxBatch, 500) and those queued behind it, which are written within flushMs (50 ms) while the
+// database keeps up; a graceful stop (close) writes everything first. When the database falls
+// behind, the queue holds up to maxQueue (20,000) records and drops (counted) beyond that.
 import type { Logger } from 'pino';
 import type { CompiledRules } from '../core/compare';
 import { classifyComparison, EvidenceBook, isVerdict, type ClassifyRules, type ComparisonRecord } from '../core/comparison';
 import type { FacadeMetrics } from './metrics';
-import type { DiffStoreWriter } from './diff-store/writer';
+import type { ComparisonWriter } from './diff-store/writer';
 import { DEFAULT_GENERATED } from './classify-rules';
 
-export interface RecorderOptions { readonly flushMs: number; readonly maxBatch: number; readonly maxQueue: number }
+export interface RecorderOptions {
+  readonly flushMs: number;
+  readonly maxBatch: number;
+  readonly maxQueue: number;
+  /** Wait after a failed write before the next try (default 1000 ms). */
+  readonly retryMs?: number;
+}
+
+/** The recorder's defaults; `maxBatch` is the most a crash loses while the database keeps up (docs/operations/replicas.md). */
+export const RECORDER_DEFAULTS: RecorderOptions = { flushMs: 50, maxBatch: 500, maxQueue: 20_000, retryMs: 1000 };
 
 const DEFAULT_POLICY: ClassifyRules['generated'] = { toleranceMs: DEFAULT_GENERATED.toleranceMs, kinds: new Set(DEFAULT_GENERATED.kinds), exactFields: [] };
 
@@ -22,17 +37,22 @@ export const OTHER_FIELDS = '(other fields)';
 export class ComparisonRecorder {
   private queue: ComparisonRecord[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** The write loop while it runs (one batch in flight at a time). */
+  private running: Promise<void> | null = null;
+  private inFlight = 0;
+  /** Set after a failed write: only the retry timer writes until it fires. */
+  private backoff = false;
   private readonly listeners = new Set<(batch: readonly ComparisonRecord[]) => void>();
   private readonly rules = new Map<string, ClassifyRules>();
   private closed = false;
 
   constructor(
-    private readonly store: DiffStoreWriter,
+    private readonly store: ComparisonWriter,
     readonly evidence: EvidenceBook,
     private readonly metrics: FacadeMetrics,
     private readonly logger: Logger,
     private readonly settings: (route: string) => RouteSettings = () => ({ generated: DEFAULT_POLICY, maxFields: 1000 }),
-    private readonly opts: RecorderOptions = { flushMs: 50, maxBatch: 500, maxQueue: 20_000 },
+    private readonly opts: RecorderOptions = RECORDER_DEFAULTS,
   ) {}
 
   /** The route's classification rules (ignore rules as compiled for the comparison engine, generated policy). */
@@ -63,8 +83,9 @@ export class ComparisonRecorder {
       return record;
     }
     this.queue.push(record);
-    if (this.queue.length >= this.opts.maxBatch) this.flush();
-    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.opts.flushMs).unref();
+    if (this.backoff || this.running) return record; // the retry timer, or the loop in progress, takes it
+    if (this.queue.length >= this.opts.maxBatch) void this.flush();
+    else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.opts.flushMs).unref();
     return record;
   }
 
@@ -83,31 +104,64 @@ export class ComparisonRecorder {
     return () => this.listeners.delete(listener);
   }
 
-  /** Records queued and not yet written. */
+  /** Records queued or being written, not yet committed. */
   get pending(): number {
-    return this.queue.length;
+    return this.queue.length + this.inFlight;
   }
 
-  flush(): void {
+  /**
+   * Writes what is queued now, batch by batch; resolves when the queue is empty or a write failed
+   * (the batch then waits at the front of the queue for the retry). On SQLite the first batch is
+   * committed before this returns (the store is synchronous underneath).
+   */
+  flush(): Promise<void> {
     if (this.timer) { clearTimeout(this.timer); this.timer = null; }
-    if (this.queue.length === 0) return;
-    const batch = this.queue;
-    this.queue = [];
-    try {
-      this.store.write(batch);
-    } catch (err) {
-      // A locked or full database must not touch requests: keep the batch for the next try.
-      this.logger.warn({ err: (err as Error).message, records: batch.length }, 'diff store write failed; will retry');
-      if (this.queue.length + batch.length <= this.opts.maxQueue) this.queue.unshift(...batch);
-      if (!this.timer && !this.closed) this.timer = setTimeout(() => this.flush(), 1000).unref();
-      return;
-    }
-    for (const l of this.listeners) l(batch);
+    this.backoff = false;
+    if (this.running) return this.running.then(() => (this.queue.length > 0 && !this.backoff ? this.flush() : undefined));
+    if (this.queue.length === 0) return Promise.resolve();
+    const run = this.writeAll().finally(() => {
+      if (this.running === run) this.running = null;
+      // Records queued while the loop was finishing its last batch: the usual short wait, then written.
+      if (this.queue.length > 0 && !this.backoff && !this.timer && !this.closed) this.timer = setTimeout(() => void this.flush(), this.opts.flushMs).unref();
+    });
+    this.running = run;
+    return run;
   }
 
-  close(): void {
-    this.flush();
+  private async writeAll(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.opts.maxBatch);
+      this.inFlight = batch.length;
+      try {
+        await this.store.write(batch);
+      } catch (err) {
+        // A locked, full or unreachable database must not touch requests: keep the batch for the next try.
+        this.inFlight = 0;
+        this.logger.warn({ err: (err as Error).message, records: batch.length, queued: this.queue.length }, 'diff store write failed; will retry');
+        const room = this.opts.maxQueue - this.queue.length;
+        if (room < batch.length) this.metrics.shadowDrops.inc({ route: batch[0]!.route, reason: 'store_backlog' }, batch.length - Math.max(0, room));
+        this.queue.unshift(...batch.slice(0, Math.max(0, room)));
+        this.backoff = true;
+        if (!this.timer && !this.closed) this.timer = setTimeout(() => void this.flush(), this.opts.retryMs ?? 1000).unref();
+        return;
+      }
+      this.inFlight = 0;
+      for (const l of this.listeners) l(batch);
+    }
+  }
+
+  /**
+   * Graceful stop: writes everything still queued (retrying a failed batch a few times), then refuses
+   * new records. What still cannot be written is logged with its count.
+   */
+  async close(): Promise<void> {
+    for (let attempt = 0; attempt < 3 && (this.queue.length > 0 || this.running); attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(this.opts.retryMs ?? 1000, 250)));
+      await this.flush();
+    }
     this.closed = true;
     if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    if (this.queue.length > 0) this.logger.error({ records: this.queue.length }, 'diff store unreachable at shutdown: these comparisons were not written');
+    this.queue = [];
   }
 }

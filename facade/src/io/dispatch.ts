@@ -11,10 +11,12 @@ import { UpstreamError, upstreamErrorFrom } from '../errors';
 import { ExchangeClock } from './deadlines';
 import { awaitsContinue } from './expect-continue';
 import type { ForwardOptions, ForwardResult } from './forward';
+import { canCarryTrailers, pairs } from './forward-answer';
 import { responseHeadersForClient } from './headers';
 import { joinPath } from './replay';
 import type { Upstream } from './upstreams';
 import { watchUpload } from './upload-watch';
+import { attemptAllowed, withDeadlineHeader } from './attempt-budget';
 
 /** Request headers undici refuses (it frames the body and manages the connection itself). */
 const NOT_SENT_BY_US = new Set(['transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect']);
@@ -104,19 +106,6 @@ export function foldHeaders(raw: readonly string[]): IncomingHttpHeaders {
 
 export const latin1 = (raw: readonly Buffer[] | null | undefined): string[] => (raw ?? []).map((b) => b.toString('latin1'));
 
-/** Node sends trailers only in a chunked answer to an HTTP/1.1 request with a body. */
-function canCarryTrailers(headers: IncomingHttpHeaders, req: IncomingMessage, status: number): boolean {
-  const te = headers['transfer-encoding'];
-  return te !== undefined && /\bchunked\b/i.test(te) && req.httpVersion === '1.1'
-    && req.method !== 'HEAD' && status !== 204 && status !== 304 && status >= 200;
-}
-
-function pairs(raw: readonly string[]): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (let i = 0; i < raw.length; i += 2) out.push([raw[i], raw[i + 1]]);
-  return out;
-}
-
 /** The body's chunks, stopping (after `onOver`) once more than `maxBytes` went by. */
 async function* counted(source: Readable, maxBytes: number, onOver: () => void): AsyncGenerator<Buffer> {
   let bytes = 0;
@@ -179,14 +168,14 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
     const retry = (err: Error): boolean => {
       if (!opts.retryable || answering || clock.remaining() <= 0) return false;
       const code = codeOf(err);
-      if (!resetRetried && code !== undefined && RESET.has(code)) {
+      if (!resetRetried && code !== undefined && RESET.has(code) && attemptAllowed(opts, clock.remaining(), 0)) {
         resetRetried = true;
         opts.onRetry?.('reset');
         send();
         return true;
       }
       const delay = upstream.retry.delayMs;
-      if (code === undefined || !CONNECT_FAILED.has(code) || ms() + delay > upstream.retry.budgetMs || clock.remaining() <= delay) return false;
+      if (code === undefined || !CONNECT_FAILED.has(code) || ms() + delay > upstream.retry.budgetMs || !attemptAllowed(opts, clock.remaining(), delay)) return false;
       opts.onRetry?.('connect');
       abort = null;
       retryTimer = setTimeout(() => { retryTimer = null; if (!settled) send(); }, delay);
@@ -276,7 +265,8 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
         },
         onUpgrade: () => undefined,
       };
-      pool.dispatch({ path, method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers, body, reset: false }, handler);
+      // Each attempt tells the upstream what is left of the deadline (io/attempt-budget.ts).
+      pool.dispatch({ path, method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers: withDeadlineHeader(opts, headers, clock.remaining()), body, reset: false }, handler);
     };
 
     // A body streaming through goes as an iterable: undici then frames it as the client did

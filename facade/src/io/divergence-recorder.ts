@@ -1,6 +1,6 @@
 // Records divergences for the pipeline (pipeline/second-write.ts) as soon as the second write settled:
 // one committed row each, counted in metrics and logged loudly without secrets. A store that fails
-// (locked, full) keeps the divergence in memory and retries; nothing is dropped while the process lives.
+// (locked, full, unreachable) keeps the divergence in memory and retries; nothing is dropped while the process lives.
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { DivergenceStore, NewDivergence } from './divergence-store';
@@ -16,11 +16,11 @@ export function divergenceMetrics(registry: Registry, store: DivergenceStore, ro
   // `max`, not the default `sum`, across cluster workers: every worker reads the same database.
   new Gauge({
     name: 'strangler_divergences_open', help: 'Divergences not yet repaired or resolved, by route', labelNames: ['route'], registers, aggregator: 'max',
-    collect() { for (const route of routes) this.set({ route }, store.openStats(route).count); },
+    async collect() { for (const route of routes) this.set({ route }, (await store.openStats(route)).count); },
   });
   new Gauge({
     name: 'strangler_divergences_open_bytes', help: 'Bytes taken by the stored requests of open divergences, by route', labelNames: ['route'], registers, aggregator: 'max',
-    collect() { for (const route of routes) this.set({ route }, store.openStats(route).bytes); },
+    async collect() { for (const route of routes) this.set({ route }, (await store.openStats(route)).bytes); },
   });
   return {
     recorded: new Counter({ name: 'strangler_divergences_total', help: 'Divergences recorded (second writes failed or not sent), by route and reason', labelNames: ['route', 'reason'], registers }),
@@ -31,6 +31,8 @@ export function divergenceMetrics(registry: Registry, store: DivergenceStore, ro
 export class DivergenceRecorder {
   private pending: Array<{ d: NewDivergence; warnBytes: number }> = [];
   private timer: NodeJS.Timeout | null = null;
+  /** Stores in progress, so close() waits for them. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly store: DivergenceStore,
@@ -39,28 +41,36 @@ export class DivergenceRecorder {
     private readonly retryMs = 1000,
   ) {}
 
-  /** Stores `d` now; returns its id, or null when the store failed and it waits in memory for a retry. */
-  record(d: NewDivergence, warnBytes: number): number | null {
+  /** Stores `d` now; resolves to its id, or null when the store failed and it waits in memory for a retry. */
+  async record(d: NewDivergence, warnBytes: number): Promise<number | null> {
     this.metrics.recorded.inc({ route: d.route, reason: d.reason });
-    const id = this.tryStore(d, warnBytes);
-    if (id === null) {
-      this.pending.push({ d, warnBytes });
-      if (!this.timer) this.timer = setTimeout(() => this.retry(), this.retryMs).unref();
+    // Kept for the retry before this promise settles, so close() never misses it.
+    const stored = this.tryStore(d, warnBytes).then((id) => {
+      if (id === null) {
+        this.pending.push({ d, warnBytes });
+        if (!this.timer) this.timer = setTimeout(() => void this.retry(), this.retryMs).unref();
+      }
+      return id;
+    });
+    this.inFlight.add(stored);
+    try {
+      return await stored;
+    } finally {
+      this.inFlight.delete(stored);
     }
-    return id;
   }
 
-  private tryStore(d: NewDivergence, warnBytes: number): number | null {
+  private async tryStore(d: NewDivergence, warnBytes: number): Promise<number | null> {
     const fields = { route: d.route, side: d.side, reason: d.reason, method: d.request.method, path: d.path, requestId: d.requestId };
     let id: number;
     try {
-      id = this.store.add(d);
+      id = await this.store.add(d);
     } catch (err) {
       this.logger.error({ ...fields, err: (err as Error).message }, 'divergence could not be stored yet; kept in memory and retried');
       return null;
     }
     this.logger.error({ ...fields, divergence: id, status: d.secondStatus, error: d.secondError }, 'second write missed: the two sides now disagree; stored as a divergence (strangler divergences list)');
-    const open = this.store.openStats(d.route);
+    const open = await this.store.openStats(d.route).catch(() => ({ count: 0, bytes: 0 }));
     if (open.bytes > warnBytes) {
       // Never evicted: an unrepaired write is data. Say so loudly instead, every time.
       this.metrics.overWarn.inc({ route: d.route });
@@ -70,21 +80,22 @@ export class DivergenceRecorder {
     return id;
   }
 
-  private retry(): void {
+  private async retry(): Promise<void> {
     this.timer = null;
     const waiting = this.pending;
     this.pending = [];
-    for (const p of waiting) if (this.tryStore(p.d, p.warnBytes) === null) this.pending.push(p);
-    if (this.pending.length > 0) this.timer = setTimeout(() => this.retry(), this.retryMs).unref();
+    for (const p of waiting) if ((await this.tryStore(p.d, p.warnBytes)) === null) this.pending.push(p);
+    if (this.pending.length > 0 && !this.timer) this.timer = setTimeout(() => void this.retry(), this.retryMs).unref();
   }
 
-  /** Last try for anything still in memory; what still fails is logged as lost, with what it was. */
-  close(): void {
+  /** Waits for stores in progress, then a last try for anything still in memory; what still fails is logged as lost, with what it was. */
+  async close(): Promise<void> {
     if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    await Promise.allSettled([...this.inFlight]);
     const waiting = this.pending;
     this.pending = [];
     for (const p of waiting) {
-      if (this.tryStore(p.d, p.warnBytes) !== null) continue;
+      if ((await this.tryStore(p.d, p.warnBytes)) !== null) continue;
       this.logger.fatal({ route: p.d.route, method: p.d.request.method, path: p.d.path, requestId: p.d.requestId, side: p.d.side },
         'a divergence could not be stored before shutdown: repair this write by hand');
     }

@@ -28,10 +28,12 @@ export interface RepairDeps {
   /** Where a side of a route is reached now (the config's URL, which may differ from when it diverged). */
   readonly upstreamFor: (route: string, side: Side) => Upstream;
   /** The route's current stage, for the audit entry. */
-  readonly stageOf: (route: string) => string;
+  readonly stageOf: (route: string) => string | Promise<string>;
   /** The route's body redaction paths, for `show`. */
   readonly redactPaths: (route: string) => readonly string[];
   readonly now?: () => Date;
+  /** The deadline header (config `deadline.header`): the repair tells the upstream its own deadline, not the stored one. */
+  readonly deadlineHeader?: string | null;
 }
 
 export interface ReplayOptions {
@@ -86,23 +88,23 @@ function checkHeaders(headers: Readonly<Record<string, string>>): Record<string,
   return out;
 }
 
-function known(deps: RepairDeps, route: string, id: number): Divergence {
-  const d = deps.store.get(route, id);
+async function known(deps: RepairDeps, route: string, id: number): Promise<Divergence> {
+  const d = await deps.store.get(route, id);
   if (!d) throw new DivergenceError('DIVERGENCE_UNKNOWN', 404, `route ${route} has no divergence ${id} (see: strangler divergences list ${route})`);
   return d;
 }
 
 /** One divergence with its request as it may be shown (credentials and redacted body fields masked). */
-export function showDivergence(deps: RepairDeps, route: string, id: number): DivergenceDetail {
-  const d = known(deps, route, id);
-  return { ...d, request: viewRequest(deps.store.request(route, id)!, deps.redactPaths(route)) };
+export async function showDivergence(deps: RepairDeps, route: string, id: number): Promise<DivergenceDetail> {
+  const d = await known(deps, route, id);
+  return { ...d, request: viewRequest((await deps.store.request(route, id))!, deps.redactPaths(route)) };
 }
 
 /** What to send, in order: every open divergence of the route, or only `id` when nothing older is open. */
-function queue(deps: RepairDeps, route: string, id: number | undefined): Divergence[] {
-  const open = deps.store.list(route, { status: 'open' });
+async function queue(deps: RepairDeps, route: string, id: number | undefined): Promise<Divergence[]> {
+  const open = await deps.store.list(route, { status: 'open' });
   if (id === undefined) return open;
-  const d = known(deps, route, id);
+  const d = await known(deps, route, id);
   if (d.status !== 'open') throw new DivergenceError('DIVERGENCE_SETTLED', 409, `divergence ${id} is already ${d.status}`);
   const older = open.filter((o) => o.at < d.at || (o.at === d.at && o.id < d.id));
   if (older.length > 0) {
@@ -112,10 +114,10 @@ function queue(deps: RepairDeps, route: string, id: number | undefined): Diverge
   return [d];
 }
 
-function auditStep(deps: RepairDeps, d: Divergence, step: ReplayStep, opts: ReplayOptions, at: string): void {
+async function auditStep(deps: RepairDeps, d: Divergence, step: ReplayStep, opts: ReplayOptions, at: string): Promise<void> {
   const answer = step.status !== null ? `${step.status}` : step.error ?? '';
-  deps.store.audit({
-    at, actor: opts.actor, route: d.route, stage: deps.stageOf(d.route),
+  await deps.store.audit({
+    at, actor: opts.actor, route: d.route, stage: await deps.stageOf(d.route),
     reason: `divergence ${d.id} failed again on replay: ${d.method} ${d.path} → ${step.upstream} ${answer}`,
     details: { event: 'divergence_replay', divergence: d.id, outcome: 'failed', side: d.side, status: step.status, error: step.error, requestedBy: opts.requestedBy },
   });
@@ -127,50 +129,50 @@ export async function replayDivergences(deps: RepairDeps, route: string, opts: R
   const now = deps.now ?? (() => new Date());
   const steps: ReplayStep[] = [];
   let stopped: string | null = null;
-  for (const d of queue(deps, route, opts.id)) {
+  for (const d of await queue(deps, route, opts.id)) {
     if (!d.bodyKept) {
       stopped = `divergence ${d.id} has no stored body (it was over dualWrite.maxBodyBytes): repair it by hand, then \`strangler divergences resolve ${route} ${d.id}\``;
       break;
     }
     const upstream = deps.upstreamFor(route, d.side);
-    const request = deps.store.request(route, d.id)!; // opened even in a dry run: proves the key still opens it
+    const request = (await deps.store.request(route, d.id))!; // opened even in a dry run: proves the key still opens it
     const base = { id: d.id, method: d.method, path: d.path, side: d.side, upstream: upstream.name };
     if (opts.dryRun) { steps.push({ ...base, outcome: 'would_send', status: null, error: null }); continue; }
     const started = now().getTime();
-    if (!deps.store.claim(d.id, started, started + upstream.timeoutMs + 5000)) {
+    if (!(await deps.store.claim(d.id, started, started + upstream.timeoutMs + 5000))) {
       stopped = `divergence ${d.id} is being replayed by someone else right now`;
       break;
     }
     const out = await replay(upstream, {
       method: request.method, url: request.target, headers: { ...request.headers, ...overrides }, body: request.body!, tag: REPAIR_TAG,
-    }, { timeoutMs: upstream.timeoutMs, captureLimit: 0 });
+    }, { timeoutMs: upstream.timeoutMs, captureLimit: 0, deadlineHeader: deps.deadlineHeader });
     const repaired = out.ok && out.status < 400;
     const step: ReplayStep = { ...base, outcome: repaired ? 'repaired' : 'failed', status: out.ok ? out.status : null, error: out.ok ? null : out.error };
     steps.push(step);
     const at = now().toISOString();
     if (repaired) {
-      deps.store.settle(d.id, { status: 'repaired', at, by: opts.actor, reason: `replayed: ${upstream.name} answered ${out.status}`, attempted: true, outcome: `status ${out.status}` }, {
-        at, actor: opts.actor, route, stage: deps.stageOf(route),
+      await deps.store.settle(d.id, { status: 'repaired', at, by: opts.actor, reason: `replayed: ${upstream.name} answered ${out.status}`, attempted: true, outcome: `status ${out.status}` }, {
+        at, actor: opts.actor, route, stage: await deps.stageOf(route),
         reason: `divergence ${d.id} repaired by replay: ${d.method} ${d.path} → ${upstream.name} ${out.status}`,
         details: { event: 'divergence_replay', divergence: d.id, outcome: 'repaired', side: d.side, status: out.status, requestedBy: opts.requestedBy },
       });
       continue;
     }
-    deps.store.failedAttempt(d.id, at, step.status !== null ? `status ${step.status}` : step.error ?? 'failed');
-    auditStep(deps, d, step, opts, at);
+    await deps.store.failedAttempt(d.id, at, step.status !== null ? `status ${step.status}` : step.error ?? 'failed');
+    await auditStep(deps, d, step, opts, at);
     stopped = `divergence ${d.id} failed again (${step.status ?? step.error}); later ones were not sent, to keep their order`;
     break;
   }
-  return { route, dryRun: opts.dryRun === true, steps, stopped, open: deps.store.openStats(route).count };
+  return { route, dryRun: opts.dryRun === true, steps, stopped, open: (await deps.store.openStats(route)).count };
 }
 
 /** Marks a divergence resolved (repaired by other means, or not to be repaired), without re-sending it. */
-export function resolveDivergence(deps: RepairDeps, route: string, id: number, opts: { reason: string; actor: string; requestedBy?: string }): Divergence {
-  const d = known(deps, route, id);
+export async function resolveDivergence(deps: RepairDeps, route: string, id: number, opts: { reason: string; actor: string; requestedBy?: string }): Promise<Divergence> {
+  const d = await known(deps, route, id);
   if (d.status !== 'open') throw new DivergenceError('DIVERGENCE_SETTLED', 409, `divergence ${id} is already ${d.status}`);
   const at = (deps.now ?? (() => new Date()))().toISOString();
-  const settled = deps.store.settle(id, { status: 'resolved', at, by: opts.actor, reason: opts.reason, attempted: false, outcome: null }, {
-    at, actor: opts.actor, route, stage: deps.stageOf(route),
+  const settled = await deps.store.settle(id, { status: 'resolved', at, by: opts.actor, reason: opts.reason, attempted: false, outcome: null }, {
+    at, actor: opts.actor, route, stage: await deps.stageOf(route),
     reason: `divergence ${id} resolved without replay: ${opts.reason}`,
     details: { event: 'divergence_resolved', divergence: id, side: d.side, method: d.method, path: d.path, requestedBy: opts.requestedBy },
   });

@@ -2,8 +2,13 @@
 // with the exact request to repair it, in its own table of the state database. Comparison retention
 // never touches it; an unresolved divergence is never evicted, only settled ones (repaired/resolved) are.
 // The target, headers and body are sealed (io/divergence-seal.ts); listings show only what is not secret.
-import type Database from 'better-sqlite3';
+// One class over both engines (the Sql interface): the SQLite table is made here, the PostgreSQL one
+// by the diff store's migrations (io/diff-store/pg-schema.ts); claims and settles are single
+// conditional UPDATEs, so two replicas (or an operator and a replica) never both send one repair.
 import type { Side } from '../core/stages';
+import { PgSql } from './db/pg-sql';
+import type { Sql, SqlValue } from './db/sql';
+import { migratePgDiffStore } from './diff-store/pg-schema';
 import { seal, unseal } from './divergence-seal';
 
 const SCHEMA = `
@@ -158,101 +163,118 @@ function unpack(method: string, bodyKept: boolean, plain: Buffer): StoredRequest
 }
 
 export class DivergenceStore {
-  private readonly insert: Database.Statement;
-  private readonly insertAudit: Database.Statement;
+  /** The table exists (made on SQLite, migrated on PostgreSQL); every method waits for it. */
+  private readonly ready: Promise<void>;
 
   /**
    * `key` is asked for only when a request is sealed or opened, so listing works without it.
    * `keepSettled`: repaired or resolved divergences kept per route (older ones are deleted); open ones are never deleted.
+   * On SQLite the table is created before the constructor returns.
    */
-  constructor(readonly db: Database.Database, private readonly key: () => Buffer, private readonly keepSettled = 1000) {
-    db.exec(SCHEMA);
-    this.insert = db.prepare(`INSERT INTO divergences (at, route, stage, request_id, side, upstream, reason, method, path, content_type,
-      content_encoding, body_bytes, body_kept, primary_status, second_status, second_error, sealed, stored_bytes)
-      VALUES (@at, @route, @stage, @requestId, @side, @upstream, @reason, @method, @path, @contentType, @contentEncoding, @bodyBytes,
-      @bodyKept, @primaryStatus, @secondStatus, @secondError, @sealed, @storedBytes)`);
-    this.insertAudit = db.prepare(`INSERT INTO audit_log (at, actor, route, from_stage, to_stage, percent, reason, forced, details)
-      VALUES (@at, @actor, @route, @stage, @stage, NULL, @reason, 0, @details)`);
+  constructor(readonly sql: Sql, private readonly key: () => Buffer, private readonly keepSettled = 1000) {
+    this.ready = sql instanceof PgSql ? migratePgDiffStore(sql) : sql.exec(SCHEMA);
+    this.ready.catch(() => undefined); // reported by the first call that waits for it
   }
 
   /** Stores a divergence (one statement, committed at once) and returns its id. */
-  add(d: NewDivergence): number {
+  async add(d: NewDivergence): Promise<number> {
+    await this.ready;
     const sealed = seal(this.key(), pack(d.request), aadOf(d.route, d.request.method, d.at));
-    const info = this.insert.run({
-      at: d.at, route: d.route, stage: d.stage, requestId: d.requestId, side: d.side, upstream: d.upstream, reason: d.reason,
-      method: d.request.method, path: d.path, contentType: first(d.request.headers['content-type']),
-      contentEncoding: first(d.request.headers['content-encoding']), bodyBytes: d.bodyBytes, bodyKept: d.request.body ? 1 : 0,
-      primaryStatus: d.primaryStatus, secondStatus: d.secondStatus, secondError: d.secondError, sealed, storedBytes: sealed.length,
-    });
-    return Number(info.lastInsertRowid);
+    const row = await this.sql.get<{ id: number }>(`INSERT INTO divergences (at, route, stage, request_id, side, upstream, reason, method, path,
+      content_type, content_encoding, body_bytes, body_kept, primary_status, second_status, second_error, sealed, stored_bytes)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, [
+      d.at, d.route, d.stage, d.requestId, d.side, d.upstream, d.reason, d.request.method, d.path, first(d.request.headers['content-type']),
+      first(d.request.headers['content-encoding']), d.bodyBytes, d.request.body ? 1 : 0, d.primaryStatus, d.secondStatus, d.secondError,
+      sealed, sealed.length,
+    ]);
+    return Number(row!.id);
   }
 
   /** A route's divergences in the order they happened (optionally one status), at most `limit`. */
-  list(route: string, opts: { status?: DivergenceStatus; limit?: number } = {}): Divergence[] {
+  async list(route: string, opts: { status?: DivergenceStatus; limit?: number } = {}): Promise<Divergence[]> {
+    await this.ready;
     const where = opts.status ? 'route = ? AND status = ?' : 'route = ?';
-    const args: unknown[] = opts.status ? [route, opts.status] : [route];
-    const rows = this.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM divergences WHERE ${where} ORDER BY at, id LIMIT ?`).all(...args, opts.limit ?? -1) as Row[];
+    const args: SqlValue[] = opts.status ? [route, opts.status] : [route];
+    const limit = opts.limit === undefined ? '' : ' LIMIT ?';
+    const rows = await this.sql.all<Row>(`SELECT ${SUMMARY_COLUMNS} FROM divergences WHERE ${where} ORDER BY at, id${limit}`,
+      opts.limit === undefined ? args : [...args, opts.limit]);
     return rows.map(toDivergence);
   }
 
-  get(route: string, id: number): Divergence | null {
-    const row = this.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM divergences WHERE route = ? AND id = ?`).get(route, id) as Row | undefined;
+  async get(route: string, id: number): Promise<Divergence | null> {
+    await this.ready;
+    const row = await this.sql.get<Row>(`SELECT ${SUMMARY_COLUMNS} FROM divergences WHERE route = ? AND id = ?`, [route, id]);
     return row ? toDivergence(row) : null;
   }
 
   /** The sealed request, opened (needs the key). */
-  request(route: string, id: number): StoredRequest | null {
-    const row = this.db.prepare('SELECT route, method, at, body_kept, sealed FROM divergences WHERE route = ? AND id = ?').get(route, id) as
-      { route: string; method: string; at: string; body_kept: number; sealed: Buffer } | undefined;
+  async request(route: string, id: number): Promise<StoredRequest | null> {
+    await this.ready;
+    const row = await this.sql.get<{ route: string; method: string; at: string; body_kept: number; sealed: Buffer }>(
+      'SELECT route, method, at, body_kept, sealed FROM divergences WHERE route = ? AND id = ?', [route, id]);
     if (!row) return null;
     return unpack(row.method, row.body_kept === 1, unseal(this.key(), row.sealed, aadOf(row.route, row.method, row.at)));
   }
 
   /** Open divergences and the bytes they take, for one route or all. */
-  openStats(route?: string): OpenStats {
+  async openStats(route?: string): Promise<OpenStats> {
+    await this.ready;
     const sql = `SELECT COUNT(*) AS count, COALESCE(SUM(stored_bytes), 0) AS bytes FROM divergences WHERE status = 'open'${route ? ' AND route = ?' : ''}`;
-    return (route ? this.db.prepare(sql).get(route) : this.db.prepare(sql).get()) as OpenStats;
+    const row = await this.sql.get<OpenStats>(sql, route ? [route] : []);
+    return { count: Number(row?.count ?? 0), bytes: Number(row?.bytes ?? 0) };
   }
 
   /**
    * Reserves an open divergence for one replay until `untilMs` (epoch ms), so two operators (or the CLI
-   * and the admin API) never send it twice. False when it is settled or another replay holds it.
+   * and the admin API, or two replicas) never send it twice. False when it is settled or another replay holds it.
    */
-  claim(id: number, nowMs: number, untilMs: number): boolean {
-    return this.db.prepare(`UPDATE divergences SET claimed_until = ? WHERE id = ? AND status = 'open'
-      AND (claimed_until IS NULL OR claimed_until < ?)`).run(untilMs, id, nowMs).changes === 1;
+  async claim(id: number, nowMs: number, untilMs: number): Promise<boolean> {
+    await this.ready;
+    const r = await this.sql.run(`UPDATE divergences SET claimed_until = ? WHERE id = ? AND status = 'open'
+      AND (claimed_until IS NULL OR claimed_until < ?)`, [untilMs, id, nowMs]);
+    return r.changes === 1;
   }
 
   /** Records a replay attempt that did not repair it (the divergence stays open) and releases the claim. */
-  failedAttempt(id: number, at: string, outcome: string): void {
-    this.db.prepare(`UPDATE divergences SET attempts = attempts + 1, last_attempt_at = ?, last_outcome = ?, claimed_until = NULL
-      WHERE id = ?`).run(at, outcome, id);
+  async failedAttempt(id: number, at: string, outcome: string): Promise<void> {
+    await this.ready;
+    await this.sql.run(`UPDATE divergences SET attempts = attempts + 1, last_attempt_at = ?, last_outcome = ?, claimed_until = NULL
+      WHERE id = ?`, [at, outcome, id]);
   }
 
   /**
    * Settles an open divergence (repaired by a replay, or resolved by hand) and writes its audit entry in
    * the same transaction; false when it was not open. Settled rows past `keepSettled` are then deleted.
    */
-  settle(id: number, s: { status: 'repaired' | 'resolved'; at: string; by: string; reason: string; attempted: boolean; outcome: string | null }, audit: DivergenceAudit): boolean {
-    return this.db.transaction((): boolean => {
-      const changed = this.db.prepare(`UPDATE divergences SET status = @status, settled_at = @at, settled_by = @by, settle_reason = @reason,
-        attempts = attempts + @attempted, last_attempt_at = CASE WHEN @attempted = 1 THEN @at ELSE last_attempt_at END,
-        last_outcome = COALESCE(@outcome, last_outcome), claimed_until = NULL WHERE id = @id AND status = 'open'`)
-        .run({ ...s, attempted: s.attempted ? 1 : 0, id }).changes === 1;
+  async settle(id: number, s: { status: 'repaired' | 'resolved'; at: string; by: string; reason: string; attempted: boolean; outcome: string | null }, audit: DivergenceAudit): Promise<boolean> {
+    await this.ready;
+    return this.sql.transaction(async (tx): Promise<boolean> => {
+      const attempted = s.attempted ? 1 : 0;
+      const changed = (await tx.run(`UPDATE divergences SET status = ?, settled_at = ?, settled_by = ?, settle_reason = ?,
+        attempts = attempts + ?, last_attempt_at = CASE WHEN ? = 1 THEN ? ELSE last_attempt_at END,
+        last_outcome = COALESCE(?, last_outcome), claimed_until = NULL WHERE id = ? AND status = 'open'`,
+      [s.status, s.at, s.by, s.reason, attempted, attempted, s.at, s.outcome, id])).changes === 1;
       if (!changed) return false;
-      this.audit(audit);
-      this.pruneSettled(audit.route);
+      await writeAudit(tx, audit);
+      await this.pruneSettled(tx, audit.route);
       return true;
-    }).immediate();
+    });
   }
 
   /** Appends an entry to the state database's audit log. */
-  audit(a: DivergenceAudit): void {
-    this.insertAudit.run({ at: a.at, actor: a.actor, route: a.route, stage: a.stage, reason: a.reason, details: JSON.stringify(a.details) });
+  async audit(a: DivergenceAudit): Promise<void> {
+    await writeAudit(this.sql, a);
   }
 
-  private pruneSettled(route: string): void {
-    this.db.prepare(`DELETE FROM divergences WHERE route = @route AND status != 'open' AND id IN (
-      SELECT id FROM divergences WHERE route = @route AND status != 'open' ORDER BY id DESC LIMIT -1 OFFSET @keep)`).run({ route, keep: this.keepSettled });
+  private async pruneSettled(tx: Sql, route: string): Promise<void> {
+    const edge = await tx.get<{ id: number }>(`SELECT id FROM divergences WHERE route = ? AND status <> 'open' ORDER BY id DESC LIMIT 1 OFFSET ?`,
+      [route, this.keepSettled]);
+    if (edge) await tx.run(`DELETE FROM divergences WHERE route = ? AND status <> 'open' AND id <= ?`, [route, edge.id]);
   }
+}
+
+/** One audit entry about a divergence: from and to are the route's stage (no stage moved). */
+async function writeAudit(sql: Sql, a: DivergenceAudit): Promise<void> {
+  await sql.run(`INSERT INTO audit_log (at, actor, route, from_stage, to_stage, percent, reason, forced, details)
+    VALUES (?, ?, ?, ?, ?, NULL, ?, 0, ?)`, [a.at, a.actor, a.route, a.stage, a.stage, a.reason, JSON.stringify(a.details)]);
 }

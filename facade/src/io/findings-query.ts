@@ -1,11 +1,12 @@
 // Re-classifies a route's stored comparisons with today's rules and evidence: the ranked
 // endpoint findings, the noise evidence, and each comparison's verdict now. The one reader that
 // reports, the gate and the admin API share, so they cannot disagree.
-import type Database from 'better-sqlite3';
 import { endpointFindings, noiseEvidence, type EndpointFindings, type StoredComparison, type Verdict } from '../core/comparison';
 import type { RouteConfig } from '../config';
 import { classifyRulesFor, type StoredRule } from './classify-rules';
-import { loadComparisons, loadEvidence, loadFactlessTallies } from './diff-store/queries';
+import type { Sql } from './db/sql';
+import { hasTable } from './db/tables';
+import { factlessTallies, loadComparisons, loadEvidence, loadOutcomeGroups, type FactlessTally, type OutcomeGroup } from './diff-store/queries';
 
 export interface FindingsQuery {
   readonly route: string;
@@ -23,21 +24,27 @@ export interface RouteFindingsNow {
   readonly verdicts: ReadonlyMap<number, Verdict>;
   /** The retained comparisons with differing fields, newest first. */
   readonly comparisons: readonly StoredComparison[];
+  /** The other retained comparisons (no differing field), counted per endpoint, outcome and reason. */
+  readonly tallies: readonly FactlessTally[];
 }
 
 /** Stored ignore rules of the state database, when its table exists. */
-export function storedIgnoreRules(db: Database.Database): StoredRule[] {
-  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ignore_rules'").get();
-  return has ? (db.prepare('SELECT route, path, reason FROM ignore_rules').all() as StoredRule[]) : [];
+export async function storedIgnoreRules(sql: Sql): Promise<StoredRule[]> {
+  return (await hasTable(sql, 'ignore_rules')) ? sql.all<StoredRule>('SELECT route, path, reason FROM ignore_rules') : [];
 }
 
-export function routeFindings(db: Database.Database, q: FindingsQuery): RouteFindingsNow {
-  const book = loadEvidence(db, q.route);
+/**
+ * A route's findings now. `groups`: the window's comparisons already counted per endpoint, outcome
+ * and reason by the caller (the gate counts them with its own figures in the same pass); read here otherwise.
+ */
+export async function routeFindings(sql: Sql, q: FindingsQuery, groups?: readonly OutcomeGroup[]): Promise<RouteFindingsNow> {
+  const book = await loadEvidence(sql, q.route);
   const rules = classifyRulesFor(q.route, q.config, q.stored);
   // Only comparisons with differing fields are loaded and classified; the rest are counted in SQL.
   const query = { route: q.route, since: q.since ?? null, stage: q.stage };
-  const comparisons = loadComparisons(db, { ...query, withFactsOnly: true });
+  const comparisons = await loadComparisons(sql, { ...query, withFactsOnly: true });
+  const tallies = factlessTallies(groups ?? await loadOutcomeGroups(sql, query), comparisons);
   const verdicts = new Map<number, Verdict>();
-  const endpoints = endpointFindings(comparisons, rules, book, (c, v) => verdicts.set(c.id, v), loadFactlessTallies(db, query), q.route);
-  return { endpoints, noise: noiseEvidence(q.route, book), verdicts, comparisons };
+  const endpoints = endpointFindings(comparisons, rules, book, (c, v) => verdicts.set(c.id, v), tallies, q.route);
+  return { endpoints, noise: noiseEvidence(q.route, book), verdicts, comparisons, tallies };
 }

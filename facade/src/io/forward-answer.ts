@@ -1,7 +1,7 @@
 // The primary's answer on its way to the client (forward.ts): status and headers (hop-by-hop ones
 // removed, side headers added), the body streamed with a capped tee for comparison and the idle
 // clock refreshed per chunk, and the upstream's trailers passed on after the last chunk.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { ExchangeClock } from './deadlines';
 import { awaitsContinue } from './expect-continue';
 import type { ForwardOptions, ForwardResult } from './forward';
@@ -11,13 +11,14 @@ type Settled = Extract<ForwardResult, { kind: 'answered' | 'held' }>;
 export type AnswerOutcome = Settled extends infer R ? (R extends Settled ? Omit<R, 'ms'> : never) : never;
 
 /** Node can send trailers only in a chunked response: an HTTP/1.1 request, a body, no Content-Length. */
-function canCarryTrailers(proxyRes: IncomingMessage, req: IncomingMessage, status: number): boolean {
-  const te = proxyRes.headers['transfer-encoding'];
+export function canCarryTrailers(answer: IncomingHttpHeaders, req: IncomingMessage, status: number): boolean {
+  const te = answer['transfer-encoding'];
   return te !== undefined && /\bchunked\b/i.test(te) && req.httpVersion === '1.1'
     && req.method !== 'HEAD' && status !== 204 && status !== 304 && status >= 200;
 }
 
-function pairs(raw: readonly string[]): Array<[string, string]> {
+/** A raw [name, value, …] list as pairs (for `addTrailers`). */
+export function pairs(raw: readonly string[]): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (let i = 0; i < raw.length; i += 2) out.push([raw[i], raw[i + 1]]);
   return out;
@@ -38,7 +39,7 @@ export function streamAnswer(
     proxyRes.resume();
     return;
   }
-  const trailers = canCarryTrailers(proxyRes, req, status);
+  const trailers = canCarryTrailers(proxyRes.headers, req, status);
   const raw = responseHeadersForClient(proxyRes.rawHeaders, proxyRes.headers, trailers);
   raw.push(...opts.extraResponseHeaders);
   if (!proxyRes.headers['x-request-id']) raw.push('x-request-id', opts.requestId);

@@ -16,10 +16,11 @@ import { guardUpload, type UploadLimits } from './upload-watch';
 import { canDispatch, dispatchForward, releasePools } from './dispatch';
 import type { Upstream } from './upstreams';
 import { joinPath } from './replay';
+import { attemptAllowed, setDeadlineHeader, type AttemptBudget } from './attempt-budget';
 
 export type { UploadLimits } from './upload-watch';
 
-export interface ForwardOptions {
+export interface ForwardOptions extends AttemptBudget {
   /** Replay this body instead of streaming the request (it was buffered for a second send). */
   readonly body?: Buffer;
   /** Or stream this instead of the request (a body partly read already). */
@@ -147,7 +148,7 @@ export class Forwarder {
       const retry = (a: Attempt, err: Error): boolean => {
         if (!opts.retryable || a.expired === 'total' || a.response) return false;
         const code = errnoOf(err);
-        if (!resetRetried && a.proxyReq?.reusedSocket === true && code !== undefined && RESET.has(code)) {
+        if (!resetRetried && a.proxyReq?.reusedSocket === true && code !== undefined && RESET.has(code) && attemptAllowed(opts, clock.remaining(), 0)) {
           // The upstream closed an idle keep-alive socket as we reused it: at once, on a fresh socket.
           resetRetried = true;
           opts.onRetry?.('reset');
@@ -156,7 +157,7 @@ export class Forwarder {
         }
         const notSent = a.expired === 'connect' || (code !== undefined && NOT_SENT.has(code));
         const delay = upstream.retry.delayMs;
-        if (!notSent || ms() + delay > upstream.retry.budgetMs || clock.remaining() <= delay) return false;
+        if (!notSent || ms() + delay > upstream.retry.budgetMs || !attemptAllowed(opts, clock.remaining(), delay)) return false;
         opts.onRetry?.('connect');
         current = null;
         retryTimer = setTimeout(() => { retryTimer = null; if (!settled) run(false); }, delay);
@@ -170,6 +171,7 @@ export class Forwarder {
             attempt.proxyReq = proxyReq;
             // http-proxy's urlJoin collapses `//` (and turns `http:/` into `http://`): send the target as received.
             proxyReq.path = exactTarget(upstream, req.url ?? '/');
+            setDeadlineHeader(opts, proxyReq, clock.remaining()); // what is left for this attempt
             if (settled) { proxyReq.destroy(); return; } // the client left (or time ran out) before a socket was free
             this.started(proxyReq, req, res, clock, opts.body === undefined && opts.stream === undefined, () => attempt.response === null);
           },

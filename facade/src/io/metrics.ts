@@ -1,6 +1,8 @@
 // Prometheus metrics of one facade process (prom-client). Label sets are small and fixed
 // (route names come from config), so cardinality stays bounded whatever the traffic.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { BREAKER_STATES } from '../core/resilience/breaker';
+import type { Upstream } from './upstreams';
 
 export interface FacadeMetrics {
   readonly registry: Registry;
@@ -16,6 +18,12 @@ export interface FacadeMetrics {
   readonly shadowDrops: Counter<'route' | 'reason'>;
   readonly autoRollbacks: Counter<'route'>;
   readonly endpointOverflow: Counter<'route'>;
+  /** Requests the circuit breaker answered itself (primary) or did not send (shadow, second_write). */
+  readonly breakerRejections: Counter<'upstream' | 'traffic'>;
+  readonly breakerTransitions: Counter<'upstream' | 'to'>;
+  readonly bulkheadRejections: Counter<'upstream' | 'reason'>;
+  /** Requests not sent because the client's deadline left less than deadline.minAttemptMs. */
+  readonly deadlineRefusals: Counter<'upstream'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): FacadeMetrics {
@@ -39,5 +47,36 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): FacadeMe
     shadowDrops: new Counter({ name: 'strangler_shadow_dropped_total', help: 'Shadow requests not sent (in-flight limit, body too large)', labelNames: ['route', 'reason'], registers }),
     autoRollbacks: new Counter({ name: 'strangler_auto_rollbacks_total', help: 'Routes moved back a stage by the facade itself', labelNames: ['route'], registers }),
     endpointOverflow: new Counter({ name: 'strangler_endpoint_overflow_total', help: 'Comparisons counted under "(other)" because the route reached compare.maxEndpoints', labelNames: ['route'], registers }),
+    breakerRejections: new Counter({ name: 'strangler_breaker_rejected_total', help: 'Requests refused by an open (or half-open, probes busy) circuit breaker, by upstream and traffic (primary, shadow, second_write)', labelNames: ['upstream', 'traffic'], registers }),
+    breakerTransitions: new Counter({ name: 'strangler_breaker_transitions_total', help: 'Circuit breaker state changes, by upstream and new state', labelNames: ['upstream', 'to'], registers }),
+    bulkheadRejections: new Counter({ name: 'strangler_bulkhead_rejected_total', help: 'Requests refused by a full bulkhead (queue_full) or after waiting in its queue (wait_timeout)', labelNames: ['upstream', 'reason'], registers }),
+    deadlineRefusals: new Counter({ name: 'strangler_deadline_refused_total', help: "Requests not sent because the client's deadline left too little time", labelNames: ['upstream'], registers }),
   };
+}
+
+/**
+ * Gauges read from the upstreams' guards when /metrics is scraped (no per-request work):
+ * `strangler_breaker_state{upstream,state}` is 1 for the current state (summed over a cluster's
+ * workers: how many are in each state), and the bulkheads' requests in flight and queued.
+ */
+export function watchUpstreams(metrics: FacadeMetrics, upstreams: readonly Upstream[]): void {
+  const registers = [metrics.registry];
+  new Gauge({
+    name: 'strangler_breaker_state', help: 'Circuit breaker state per upstream: 1 for the current state (closed, open, half-open)',
+    labelNames: ['upstream', 'state'], registers,
+    collect() {
+      for (const u of upstreams) {
+        if (!u.guard.breaker) continue;
+        for (const state of BREAKER_STATES) this.set({ upstream: u.name, state }, u.guard.state === state ? 1 : 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'strangler_bulkhead_in_flight', help: 'Requests holding a bulkhead slot, per upstream', labelNames: ['upstream'], registers,
+    collect() { for (const u of upstreams) if (u.guard.bulkhead) this.set({ upstream: u.name }, u.guard.bulkhead.inFlight); },
+  });
+  new Gauge({
+    name: 'strangler_bulkhead_queued', help: "Requests waiting in a bulkhead's queue, per upstream", labelNames: ['upstream'], registers,
+    collect() { for (const u of upstreams) if (u.guard.bulkhead) this.set({ upstream: u.name }, u.guard.bulkhead.queued); },
+  });
 }

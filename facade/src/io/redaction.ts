@@ -7,6 +7,8 @@ import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { FacadeConfig } from '../config';
 import { redactLogRecord, type RedactionOptions } from '../core/compare/redact';
+import { stateLocation } from './db/location';
+import { localStateFile } from './replica';
 
 /** Where the key lives when the config names no `redaction.keyFile`: beside the state database. */
 export function defaultKeyFile(stateDb: string): string | null {
@@ -51,7 +53,8 @@ export function redactionOptions(config: FacadeConfig, env: NodeJS.ProcessEnv = 
   const base = { headers: [...r.headers], queryParams: [...r.queryParams], fields: [...r.fields], jwt: r.jwt };
   if (!r.fingerprint) return Object.freeze(base);
   const fromEnv = env.STRANGLER_REDACTION_KEY;
-  const file = r.keyFile ?? defaultKeyFile(config.state.db);
+  // Beside the state file; with PostgreSQL in the replica's local dir (give every replica the same key: STRANGLER_REDACTION_KEY).
+  const file = r.keyFile ?? defaultKeyFile(localStateFile(config, stateLocation(config.state.db, env)));
   const key = fromEnv !== undefined && fromEnv !== '' ? fromEnv : file === null ? randomBytes(32).toString('hex') : loadKeyFile(file);
   return Object.freeze({ ...base, key });
 }

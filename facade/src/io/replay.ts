@@ -7,6 +7,7 @@ import { UpstreamError, upstreamErrorFrom } from '../errors';
 import { cappedAt, ExchangeClock, type Deadlines } from './deadlines';
 import type { Upstream } from './upstreams';
 import { foldHeaders, latin1, poolFor, requestHeaders } from './dispatch';
+import { deadlineHeaderValue } from '../core/resilience/deadline';
 
 export interface ReplayRequest {
   readonly method: string;
@@ -24,6 +25,8 @@ export interface ReplayOptions {
   readonly captureLimit: number;
   /** The route's deadlines for this side, when it overrides the upstream's (`timeoutMs` still caps them). */
   readonly deadlines?: Deadlines;
+  /** Tell the upstream its deadline (whole ms) in this header (config `deadline.header`). */
+  readonly deadlineHeader?: string | null;
 }
 
 export type ReplayOutcome =
@@ -36,7 +39,10 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
     const ms = (): number => performance.now() - started;
     const own = opts.deadlines ?? upstream.deadlines;
     const deadlines = cappedAt(own, Math.min(opts.timeoutMs, own.totalMs));
-    const headers = requestHeaders({ ...request.headers, [request.tag]: '1' }, request.body);
+    const sent: IncomingHttpHeaders = { ...request.headers, [request.tag]: '1' };
+    // Replaces a client's own deadline header: the copy's deadline is the facade's to tell.
+    if (opts.deadlineHeader) sent[opts.deadlineHeader.toLowerCase()] = deadlineHeaderValue(deadlines.totalMs);
+    const headers = requestHeaders(sent, request.body);
     let done = false;
     let abort: ((err: Error) => void) | null = null;
     const finish = (outcome: ReplayOutcome): void => {

@@ -4,7 +4,9 @@ import type { ServerResponse } from 'node:http';
 
 export function sendJsonError(
   res: ServerResponse, status: number,
-  body: { error: string; message: string; upstream?: string; requestId: string },
+  body: { error: string; message: string; upstream?: string; requestId: string; breaker?: string },
+  /** Extra response headers (a refusal's `retry-after`). */
+  headers?: Readonly<Record<string, string>>,
 ): void {
   if (res.headersSent || res.destroyed) {
     res.destroy();
@@ -16,6 +18,7 @@ export function sendJsonError(
     'content-length': Buffer.byteLength(payload),
     'cache-control': 'no-store',
     'x-request-id': body.requestId,
+    ...headers,
   });
   res.end(payload);
 }

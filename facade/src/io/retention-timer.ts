@@ -2,12 +2,14 @@
 // every `intervalMs` (unref'd, so it never keeps a process alive) one pass, a batch per event-loop
 // turn, so a request waits at most one small transaction. One pass at a time; `close` stops it.
 import type { Logger } from 'pino';
-import type Database from 'better-sqlite3';
 import type { RetentionPolicy } from '../core/retention';
+import type { Sql } from './db/sql';
+import { SqliteSql } from './db/sqlite-sql';
 import { DiffStoreRetention, type PruneSummary } from './diff-store/retention';
 
 export interface RetentionTimerOptions {
-  readonly db: Database.Database;
+  /** The state database, either engine (with several replicas each runs passes; batches are small transactions, safe side by side). */
+  readonly sql: Sql;
   readonly policy: RetentionPolicy;
   readonly logger: Pick<Logger, 'info' | 'warn'>;
   readonly now?: () => Date;
@@ -24,7 +26,7 @@ export class RetentionTimer {
   private readonly retention: DiffStoreRetention;
 
   constructor(private readonly o: RetentionTimerOptions) {
-    this.retention = new DiffStoreRetention(o.db, o.policy);
+    this.retention = new DiffStoreRetention(o.sql, o.policy);
   }
 
   /**
@@ -62,7 +64,7 @@ export class RetentionTimer {
     const started = Date.now();
     try {
       const steps = this.retention.steps(this.o.now?.() ?? new Date());
-      for (let r = steps.next(); ; r = steps.next()) {
+      for (let r = await steps.next(); ; r = await steps.next()) {
         if (r.done) {
           const s = r.value;
           if (s.batches > 0) {
@@ -73,7 +75,7 @@ export class RetentionTimer {
           return s;
         }
         await turn();
-        if (this.closed || !this.o.db.open) { this.o.onPass?.(null); return null; }
+        if (this.closed || (this.o.sql instanceof SqliteSql && !this.o.sql.db.open)) { this.o.onPass?.(null); return null; }
       }
     } catch (err) {
       // A locked database (another process's long write) or a closed one: the next pass tries again.

@@ -3,7 +3,9 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Side } from '../core/stages';
+import type { BreakerConfig, BulkheadConfig } from '../config';
 import { deadlinesFrom, type Deadlines } from './deadlines';
+import { UpstreamGuard } from './upstream-guard';
 import { releasePools } from './dispatch';
 
 export interface UpstreamSpec {
@@ -15,6 +17,9 @@ export interface UpstreamSpec {
   readonly maxSockets: number;
   readonly maxHeaderBytes: number;
   readonly retry: RetryPolicy;
+  /** Absent (a replay target, a repair): no breaker, no bulkhead. */
+  readonly breaker?: BreakerConfig;
+  readonly bulkhead?: BulkheadConfig;
 }
 
 /** Idempotent requests that failed before anything was sent are tried again, every `delayMs` within `budgetMs`. */
@@ -38,6 +43,8 @@ export interface Upstream {
   /** Largest response head accepted from it. */
   readonly maxHeaderBytes: number;
   readonly retry: RetryPolicy;
+  /** Its circuit breaker and bulkhead (io/upstream-guard.ts), one per upstream for all routes. */
+  readonly guard: UpstreamGuard;
 }
 
 export function createUpstream(name: string, side: Side, spec: UpstreamSpec): Upstream {
@@ -55,6 +62,7 @@ export function createUpstream(name: string, side: Side, spec: UpstreamSpec): Up
   return Object.freeze({
     name, side, target, agent, connectTimeoutMs: spec.connectTimeoutMs, timeoutMs: spec.timeoutMs, deadlines,
     maxHeaderBytes: spec.maxHeaderBytes, retry: spec.retry,
+    guard: new UpstreamGuard(name, { breaker: spec.breaker, bulkhead: spec.bulkhead }),
   });
 }
 

@@ -29,6 +29,8 @@ export interface FacadeDeps {
   readonly logger: Logger;
   /** A number in [0, 1): per-request bucketing and sampling. */
   readonly sample: () => number;
+  /** This facade process's replica id (config replica.id; recorded on each comparison). */
+  readonly replica?: string;
   /** Shadow in-flight limits; comparison machinery (null: comparisons disabled). */
   readonly shadows?: import('./send-shadow').ShadowLimiter;
   readonly comparisons?: ComparisonDeps;

@@ -4,12 +4,14 @@
 // outgrows the route's body cap is answered 408/413 by the facade.
 import type { Side } from '../core/stages';
 import { deadlinesFrom, type Deadlines } from '../io/deadlines';
+import type { UpstreamError } from '../errors';
 import type { ForwardOptions, ForwardResult } from '../io/forward';
 import { sendJsonError } from '../io/respond';
 import { isIdempotentFor, type Upstream } from '../io/upstreams';
 import { hasBody, refuseBody, requestBodyCap } from './buffer-body';
 import { upstreamFor, type FacadeDeps, type RequestContext, type RouteRuntime, type Step } from './context';
 import { shadowDropped } from './send-shadow';
+import { forwardGuarded } from './guarded-forward';
 
 function routeLabel(ctx: RequestContext): string {
   return ctx.route ? ctx.route.route.name : '(unrouted)';
@@ -56,7 +58,15 @@ function options(ctx: RequestContext, deps: FacadeDeps, upstream: Upstream, hold
     deadlines: deadlinesFor(upstream, ctx.runtime),
     upload: inHand ? null : { idleMs: deps.config.listen.bodyIdleTimeoutMs, maxBytes: requestBodyCap(ctx, deps) },
     onRetry: () => deps.metrics.retries.inc({ side }),
+    deadlineHeader: deps.config.deadline.header || null,
+    minAttemptMs: deps.config.deadline.minAttemptMs,
   };
+}
+
+/** A refusal's `Retry-After` (whole seconds, at least 1). */
+function refusalHeaders(e: UpstreamError): Record<string, string> | undefined {
+  const ms = e.refusal?.retryAfterMs;
+  return ms === undefined ? undefined : { 'retry-after': String(Math.max(1, Math.ceil(ms / 1000))) };
 }
 
 
@@ -68,24 +78,29 @@ export const forwardToPrimary: Step = async (ctx, deps) => {
   const canFallBack = d.kind === 'read' && d.primary === 'service' && rc?.fallback === true && (d.stage !== 'complete' || rc.fallbackAtComplete) && ctx.body !== null;
   let answeredBy = d.primary;
   const upstream = upstreamFor(d.primary, ctx, deps);
-  let result: ForwardResult = await deps.forwarder.forward(ctx.req, ctx.res, upstream, options(ctx, deps, upstream, canFallBack));
+  // Through the upstream's circuit breaker and bulkhead, under the client's deadline (pipeline/guarded-forward.ts).
+  let result: ForwardResult = await forwardGuarded(ctx, deps, upstream, options(ctx, deps, upstream, canFallBack));
   if (result.kind === 'failed') {
     deps.metrics.upstreamErrors.inc({ route, side: d.primary, code: result.error.code });
   }
-  if (canFallBack && (result.kind === 'failed' || result.kind === 'held')) {
+  // A spent client deadline is no reason to ask the monolith instead (it would be out of time too).
+  const outOfTime = result.kind === 'failed' && result.error.code === 'DEADLINE_EXCEEDED';
+  if (canFallBack && !outOfTime && (result.kind === 'failed' || result.kind === 'held')) {
     const reason = result.kind === 'held' ? `status_${result.status}` : result.error.code;
     deps.metrics.fallbacks.inc({ route, reason });
-    deps.logger.warn({ requestId: ctx.requestId, route, reason }, 'service failed; answered by the monolith (fallback)');
+    // The facade's own refusals (breaker open, bulkhead full) were logged once, at the transition: debug here.
+    deps.logger[result.kind === 'failed' && result.error.refusal ? 'debug' : 'warn']({ requestId: ctx.requestId, route, reason }, 'service failed; answered by the monolith (fallback)');
     answeredBy = 'monolith';
-    result = await deps.forwarder.forward(ctx.req, ctx.res, deps.monolith, options(ctx, deps, deps.monolith, false));
+    result = await forwardGuarded(ctx, deps, deps.monolith, options(ctx, deps, deps.monolith, false));
     if (result.kind === 'failed') deps.metrics.upstreamErrors.inc({ route, side: 'monolith', code: result.error.code });
   }
   ctx.primary = result;
   ctx.answeredBy = answeredBy;
   if (result.kind === 'failed') {
     const e = result.error;
-    deps.logger.warn({ requestId: ctx.requestId, route, upstream: e.upstream, code: e.code }, e.message);
-    sendJsonError(ctx.res, e.status, { error: e.code, message: e.message, upstream: e.upstream, requestId: ctx.requestId });
+    deps.logger[e.refusal ? 'debug' : 'warn']({ requestId: ctx.requestId, route, upstream: e.upstream, code: e.code }, e.message);
+    const breaker = e.refusal?.breaker;
+    sendJsonError(ctx.res, e.status, { error: e.code, message: e.message, upstream: e.upstream, requestId: ctx.requestId, ...(breaker ? { breaker } : {}) }, refusalHeaders(e));
   } else if (result.kind === 'refused') {
     refuseBody(ctx, deps, result.code);
   }

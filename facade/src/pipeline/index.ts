@@ -8,6 +8,7 @@ import { chooseStage } from './choose-stage';
 import type { FacadeDeps, RequestContext, Step } from './context';
 import { forwardToPrimary } from './forward-primary';
 import { matchRoute } from './match-route';
+import { readDeadline } from './read-deadline';
 import { recordRequest } from './record';
 import { requestIdOf } from './request-id';
 import { recordComparison } from './record-comparison';
@@ -22,6 +23,7 @@ const prepareHeaders: Step = (ctx) => {
 
 export const facadeSteps: readonly Step[] = Object.freeze([
   matchRoute,       // normalize the path once; 400 if malformed; find the route
+  readDeadline,     // the client's deadline header lowers this request's time budget (400 if malformed)
   chooseStage,      // flag provider → stage (sticky rollout) → decision (primary, shadow, then)
   trackWrites,      // count dual writes in flight per route; mark compared reads (reads after writes)
   prepareHeaders,   // drop hop-by-hop headers, add X-Forwarded-*, x-request-id

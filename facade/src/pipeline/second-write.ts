@@ -1,12 +1,15 @@
 // Step 5: after the authoritative write succeeded and the client has its answer, the same write
 // goes to the other side (dualwrite, shadow, live, rampdown). Its outcome never reaches the client.
 // One the other side missed (failed, answered >= 400, or not sent) is stored at once as a divergence,
-// with the exact request to repair it (strangler divergences replay).
+// with the exact request to repair it (strangler divergences replay). A write to an upstream whose
+// circuit breaker is open is not sent: it is such a divergence at once (reason second_write_UPSTREAM_CIRCUIT_OPEN).
 import type { Decision } from '../core/decide';
 import type { Side } from '../core/stages';
 import type { StoredRequest } from '../io/divergence-store';
 import { replay, type ReplayOutcome } from '../io/replay';
 import { resourceOf } from '../io/write-order';
+import { isRefusal, replayVerdict } from '../io/upstream-guard';
+import { UpstreamError } from '../errors';
 import { deadlinesFor, routeLabel } from './forward-primary';
 import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
 
@@ -50,35 +53,47 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
     // Only with dualWrite.overCap "primary-only": the body streamed to the primary and was not kept.
     deps.metrics.secondWrites.inc({ route, side: d.then, outcome: 'too_large' });
     const declared = Number(ctx.req.headers['content-length']);
-    recordDivergence(ctx, deps, { at, side: d.then, upstream: upstream.name, reason: 'second_write_not_sent_too_large', bodyBytes: Number.isInteger(declared) ? declared : null, outcome: null });
+    await recordDivergence(ctx, deps, { at, side: d.then, upstream: upstream.name, reason: 'second_write_not_sent_too_large', bodyBytes: Number.isInteger(declared) ? declared : null, outcome: null });
     return undefined;
   }
   const body = ctx.body;
-  const send = (): Promise<ReplayOutcome> => replay(upstream, {
-    method: ctx.req.method ?? 'POST', url: ctx.req.url ?? ctx.path, headers: ctx.req.headers, body, tag: SECOND_WRITE_TAG,
-  }, { timeoutMs: upstream.timeoutMs, captureLimit: rt.config.compare.maxBodyBytes, deadlines: deadlinesFor(upstream, rt) });
+  let circuitOpen = false;
+  const send = async (): Promise<ReplayOutcome> => {
+    // Asked when its turn comes: an open breaker means the write is not sent, and becomes a divergence below.
+    const pass = upstream.guard.admit();
+    if (isRefusal(pass)) {
+      circuitOpen = true;
+      deps.metrics.breakerRejections.inc({ upstream: upstream.name, traffic: 'second_write' });
+      return { ok: false, code: 'UPSTREAM_CIRCUIT_OPEN', error: new UpstreamError('UPSTREAM_CIRCUIT_OPEN', upstream.name).message, ms: 0 };
+    }
+    const outcome = await replay(upstream, {
+      method: ctx.req.method ?? 'POST', url: ctx.req.url ?? ctx.path, headers: ctx.req.headers, body, tag: SECOND_WRITE_TAG,
+    }, { timeoutMs: upstream.timeoutMs, captureLimit: rt.config.compare.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null });
+    upstream.guard.settle(pass, replayVerdict(outcome, upstream.guard));
+    return outcome;
+  };
   // In the order the authoritative side answered, per resource (io/write-order.ts).
   const outcome = deps.writeOrder ? await deps.writeOrder.run(`${route}\u0000${resourceOf(ctx.path)}`, send) : await send();
   ctx.secondWrite = outcome;
   const failed = !outcome.ok || outcome.status >= 400;
-  deps.metrics.secondWrites.inc({ route, side: d.then, outcome: failed ? 'failed' : 'ok' });
+  deps.metrics.secondWrites.inc({ route, side: d.then, outcome: circuitOpen ? 'circuit_open' : failed ? 'failed' : 'ok' });
   if (failed) {
     const reason = outcome.ok ? `second_write_status_${outcome.status}` : `second_write_${outcome.code}`;
-    recordDivergence(ctx, deps, { at, side: d.then, upstream: upstream.name, reason, bodyBytes: ctx.body.length, outcome });
+    await recordDivergence(ctx, deps, { at, side: d.then, upstream: upstream.name, reason, bodyBytes: ctx.body.length, outcome });
   }
   return undefined;
 }
 
 interface Missed { at: string; side: Side; upstream: string; reason: string; bodyBytes: number | null; outcome: ReplayOutcome | null }
 
-function recordDivergence(ctx: RequestContext, deps: FacadeDeps, m: Missed): void {
+async function recordDivergence(ctx: RequestContext, deps: FacadeDeps, m: Missed): Promise<void> {
   const fields = { requestId: ctx.requestId, route: routeLabel(ctx), side: m.side, method: ctx.req.method, path: ctx.path, reason: m.reason };
   if (!deps.divergences) {
     deps.logger.error(fields, 'second write missed and no divergence store is configured: the two sides now disagree');
     return;
   }
   const p = ctx.primary;
-  const id = deps.divergences.record({
+  const id = await deps.divergences.record({
     at: m.at, route: fields.route, stage: ctx.decision!.stage, requestId: ctx.requestId, side: m.side, upstream: m.upstream,
     reason: m.reason, path: ctx.path, request: requestOf(ctx), bodyBytes: m.bodyBytes,
     primaryStatus: p?.kind === 'answered' ? p.status : null,

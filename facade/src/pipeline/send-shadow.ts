@@ -2,11 +2,13 @@
 // request, concurrently with the primary and tagged `x-strangler-shadow: 1`. Bounded per route:
 // past `maxInFlight` a shadow is dropped and counted, never queued. Its answer is only compared.
 // The slot is held until the comparison is done (releaseShadowSlot, from the comparison step), so
-// shadows in flight plus comparisons waiting never exceed `maxInFlight` per route.
+// shadows in flight plus comparisons waiting never exceed `maxInFlight` per route. A shadow to an
+// upstream whose circuit breaker is open is skipped and counted; its outcome feeds that breaker.
 import { createHash } from 'node:crypto';
 import { replay } from '../io/replay';
 import { deadlinesFor, routeLabel } from './forward-primary';
 import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
+import { isRefusal, replayVerdict } from '../io/upstream-guard';
 
 interface Slot { readonly route: string; readonly shadow: Promise<unknown>; released: boolean }
 const SLOT = Symbol('strangler.shadowSlot');
@@ -49,16 +51,26 @@ export const sendShadow: Step = (ctx, deps) => {
     ctx.shadowSkipped = 'request_too_large';
     return undefined;
   }
+  const upstream = upstreamFor(d.shadow, ctx, deps);
+  // An open breaker: the shadow is skipped (recorded as a skipped comparison) and counted, never queued.
+  const pass = upstream.guard.admit();
+  if (isRefusal(pass)) {
+    deps.metrics.breakerRejections.inc({ upstream: upstream.name, traffic: 'shadow' });
+    deps.metrics.shadowDrops.inc({ route, reason: 'circuit_open' });
+    ctx.shadowSkipped = 'circuit_open';
+    return undefined;
+  }
   if (!deps.shadows.acquire(route, cmp.maxInFlight)) {
+    upstream.guard.settle(pass, 'none');
     deps.metrics.shadowDrops.inc({ route, reason: 'in_flight_limit' });
     (ctx as SlotCarrier)[DROPPED] = true;
     return undefined;
   }
-  const upstream = upstreamFor(d.shadow, ctx, deps);
   const body = ctx.body;
   const send = (): ReturnType<typeof replay> => replay(upstream, {
     method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers: ctx.req.headers, body, tag: 'x-strangler-shadow',
-  }, { timeoutMs: cmp.shadowTimeoutMs, captureLimit: cmp.maxBodyBytes, deadlines: deadlinesFor(upstream, rt) });
+  }, { timeoutMs: cmp.shadowTimeoutMs, captureLimit: cmp.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null })
+    .then((outcome) => { upstream.guard.settle(pass, replayVerdict(outcome, upstream.guard)); return outcome; });
   // Reads after writes: the shadow copy waits until the route's second writes in flight have landed
   // (plus settleMs), so it reads what the primary read; the client never waits for this.
   const settled = deps.comparisons?.writes.settled(route, cmp.settleMs, cmp.shadowTimeoutMs) ?? true;

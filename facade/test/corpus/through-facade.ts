@@ -42,9 +42,9 @@ export async function runCorpusThroughFacade(perEndpoint: number): Promise<Corpu
       check();
     });
     await recorded;
-    facade.recorder.flush();
+    await facade.recorder.flush();
     const seconds = (performance.now() - started) / 1000;
-    const found = routeFindings(facade.store.db, { route: 'corpus', config: config.routes[0], stored: storedIgnoreRules(facade.store.db) });
+    const found = await routeFindings(facade.database.sql, { route: 'corpus', config: config.routes[0], stored: await storedIgnoreRules(facade.database.sql) });
     const findings = found.endpoints.flatMap((e) => e.fields.map((f): Finding => ({ endpoint: e.endpoint, field: f.field, class: f.class })));
     const monolithServed = [...pair.monolith.served.values()].reduce((a, b) => a + b, 0);
     return {

@@ -15,6 +15,10 @@ export interface TestPostgres {
   readonly port: number;
   /** A fresh empty database on this cluster, for one test's isolation. */
   createDatabase(name?: string): Promise<string>;
+  /** Shuts the server down (clients are disconnected), keeping its data: the database "goes away". */
+  halt(): Promise<void>;
+  /** Starts it again on the same port, after halt(). */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -65,11 +69,13 @@ export async function startPostgres(): Promise<TestPostgres> {
   const data = path.join(dir, 'data');
   const port = await freePort();
   asClusterUser(path.join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
-  asClusterUser(path.join(bin, 'pg_ctl'), [
+  const start = (): void => asClusterUser(path.join(bin, 'pg_ctl'), [
     '-D', data, '-l', path.join(dir, 'log'), '-w', '-t', '30',
     '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
     'start',
   ]);
+  start();
+  let running = true;
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let n = 0;
   return {
@@ -82,8 +88,16 @@ export async function startPostgres(): Promise<TestPostgres> {
       try { await client.query(`CREATE DATABASE "${db}"`); } finally { await client.end(); }
       return `postgres://postgres@127.0.0.1:${port}/${db}`;
     },
+    async halt(): Promise<void> {
+      asClusterUser(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
+      running = false;
+    },
+    async resume(): Promise<void> {
+      start();
+      running = true;
+    },
     async stop(): Promise<void> {
-      try { asClusterUser(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']); } finally {
+      try { if (running) asClusterUser(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']); } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
     },

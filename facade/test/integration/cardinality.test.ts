@@ -45,7 +45,7 @@ async function flood(from: number, n: number, path: (i: number) => string): Prom
   const before = facade.done.length;
   for (let i = from; i < from + n; i += 16) await Promise.all(Array.from({ length: Math.min(16, from + n - i) }, (_, k) => get(path(i + k))));
   await facade.waitForDone(before + n, 30_000);
-  facade.recorder.flush();
+  await facade.recorder.flush();
 }
 
 const scannerPath = (i: number): string => `/wp-${i.toString(36)}x/admin-${(i * 7919).toString(36)}z.php`;
@@ -56,7 +56,7 @@ it('2,000 unique scanner paths leave the route at its endpoint cap, the rest und
   const endpoints = db.prepare("SELECT endpoint, comparisons FROM endpoint_stats WHERE route = 'scan'").all() as Array<{ endpoint: string; comparisons: number }>;
   expect(endpoints.length).toBe(51);
   expect(endpoints.find((e) => e.endpoint === 'GET (other)')!.comparisons).toBe(1950);
-  const report = loadReport(db, { route: 'scan', now: new Date(), routes: ['scan'] });
+  const report = await loadReport(facade.database.sql, { route: 'scan', now: new Date(), routes: ['scan'] });
   expect(report.routes[0].endpoints.length).toBe(51);
   // The metrics page does not grow with the paths: no path in any label, and a few dozen facade series
   // (Node's own process and GC series, which appear as the process runs, are left out of the count).

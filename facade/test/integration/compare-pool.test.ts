@@ -71,7 +71,7 @@ describe('a shadow flood of large bodies', () => {
     const statuses = await Promise.all(Array.from({ length: 8 }, (_, i) => fetch(`${facade.url}/api/inventory/${i}`).then(async (r) => { await r.arrayBuffer(); return r.status; })));
     expect(statuses).toEqual(Array(8).fill(200));
     await facade.waitForDone(8, 20_000);
-    facade.recorder.flush();
+    await facade.recorder.flush();
     const skipped = recorded.filter((r) => r.outcome === 'skipped' && r.reason === 'compare_queue_full');
     const compared = recorded.filter((r) => r.outcome !== 'skipped' && r.outcome !== 'error');
     expect(skipped.length).toBeGreaterThan(0);

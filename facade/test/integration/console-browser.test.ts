@@ -39,7 +39,7 @@ async function drive(n: number, first: number): Promise<void> {
   const before = facade.done.length;
   for (let i = first; i < first + n; i++) await (await fetch(`${facade.url}/api/inventory/${i}`)).text();
   await facade.waitForDone(before + n);
-  facade.recorder.flush(); // commits the batch now: the recorder tells the console feed
+  await facade.recorder.flush(); // commits the batch now: the recorder tells the console feed
 }
 
 /** Waits until the route card's figure reads `text`. */

@@ -113,7 +113,7 @@ it('with a token: hello names the token, the first snapshot comes at once, and a
   for (let i = 0; i < batches; i++) {
     await (await fetch(`${facade.url}/api/inventory/${i}`)).text();
     await facade.waitForDone(facade.done.length);
-    facade.recorder.flush(); // one committed batch per request: 30 notifications
+    await facade.recorder.flush(); // one committed batch per request: 30 notifications
   }
   await s.next((e) => e.event === 'snapshot' && inventoryOf(e).report?.total === before + batches);
   expect(s.snapshots()).toBeLessThan(batches); // one push per second at most, not one per batch

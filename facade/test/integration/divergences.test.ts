@@ -73,7 +73,7 @@ describe('dual-write body cap', () => {
     const byPath = new Map((await records).map((r) => [r.path, r]));
     expect(byPath.get('/api/inventory/blob/1')).toMatchObject({ kind: 'write', outcome: 'match' });
     expect(byPath.get('/api/inventory/blob/2')).toMatchObject({ kind: 'write', outcome: 'skipped', reason: 'too_large' });
-    expect(facade.divergences.openStats('inventory').count).toBe(0);
+    expect((await facade.divergences.openStats('inventory')).count).toBe(0);
   });
 
   it('a write over the dual-write cap is refused with 413 JSON and reaches neither side (declared length and chunked)', async () => {

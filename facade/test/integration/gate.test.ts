@@ -7,6 +7,7 @@ import { DiffStoreWriter as ComparisonStore } from '../../src/io/diff-store/writ
 import type { ComparisonRecord } from '../../src/core/comparison';
 import { loadGateInput } from '../../src/io/gate-input';
 import { StateStore } from '../../src/io/state-store';
+import { sqlOf } from '../../src/io/db/sqlite-sql';
 import { startTestFacade, type TestFacade } from '../helpers/facade';
 import { startUpstream, type Handler, type TestUpstream } from '../helpers/upstream';
 
@@ -63,11 +64,11 @@ async function drive(n: number, first = 0): Promise<void> {
   };
   await Promise.all(Array.from({ length: 8 }, worker));
   await f.waitForDone(before + n);
-  f.recorder.flush(); // records are queued before onRequestDone; write them now
+  await f.recorder.flush(); // records are queued before onRequestDone; write them now
 }
 
-function gate(stage: Stage, target: Stage, t = facade!.config.gate): GateResult {
-  return evaluateGate(loadGateInput(facade!.store.db, 'inventory', stage, target), t);
+async function gate(stage: Stage, target: Stage, t = facade!.config.gate): Promise<GateResult> {
+  return evaluateGate(await loadGateInput(facade!.database.sql, 'inventory', stage, target), t);
 }
 
 const failed = (r: GateResult): string[] => r.checks.filter((c) => !c.pass).map((c) => c.name);
@@ -76,24 +77,24 @@ const figures = (r: GateResult, name: string): string | undefined => r.checks.fi
 it('120 identical answers in shadow pass the gate to live (at a 5 % threshold) and fail it at 1 %', async () => {
   await start('shadow');
   await drive(120);
-  const input = loadGateInput(facade!.store.db, 'inventory', 'shadow', 'live');
+  const input = await loadGateInput(facade!.database.sql, 'inventory', 'shadow', 'live');
   expect(input).toMatchObject({ comparisons: 120, mismatches: 0, divergences: 0, errors: 0, skipped: 0 });
   expect(input.service).toMatchObject({ requests: 120, failures: 0 });
   expect(input.monolith).toMatchObject({ requests: 120, failures: 0 });
   expect(input.service.p99Ms).toEqual(expect.any(Number));
-  const result = gate('shadow', 'live');
+  const result = await gate('shadow', 'live');
   expect(failed(result)).toEqual([]);
   expect(result.pass).toBe(true);
   expect(figures(result, 'mismatch_rate')).toBe('0 mismatches in 120 comparisons: 0 %, upper bound 3.1 % ≤ 5 %');
   // The default 1 % needs about 381 clean comparisons: 120 are not enough evidence.
-  expect(failed(gate('shadow', 'live', { ...facade!.config.gate, maxMismatchRate: 0.01 }))).toEqual(['mismatch_rate']);
+  expect(failed(await gate('shadow', 'live', { ...facade!.config.gate, maxMismatchRate: 0.01 }))).toEqual(['mismatch_rate']);
 });
 
 it('with 10 % of the answers differing the gate fails on mismatch_rate', async () => {
   service.handler = inventory((n, a) => { if (n % 10 === 0) a.onHand = 4; });
   await start('shadow');
   await drive(120);
-  const result = gate('shadow', 'live');
+  const result = await gate('shadow', 'live');
   expect(result.pass).toBe(false);
   expect(failed(result)).toEqual(['mismatch_rate', 'endpoints']);
   expect(figures(result, 'mismatch_rate')).toBe('12 mismatches in 120 comparisons: 10 %, upper bound 16.7 % > 5 %');
@@ -102,7 +103,7 @@ it('with 10 % of the answers differing the gate fails on mismatch_rate', async (
 it('with only 5 comparisons the gate fails on comparisons, naming the count and since when', async () => {
   await start('shadow');
   await drive(5);
-  const result = gate('shadow', 'live');
+  const result = await gate('shadow', 'live');
   expect(failed(result)).toContain('comparisons');
   const since = facade!.store.history('inventory')[0].at;
   expect(figures(result, 'comparisons')).toBe(`5 comparisons at shadow since ${since} (need 100); 0 errors and 0 skipped not counted`);
@@ -112,7 +113,7 @@ it('a service answering 500 to 30 % of the shadow copies fails on error_rate', a
   service.handler = inventory((n, a) => { if (n % 10 < 3) a.status = 500; });
   await start('shadow');
   await drive(120);
-  const result = gate('shadow', 'live');
+  const result = await gate('shadow', 'live');
   expect(failed(result)).toEqual(['mismatch_rate', 'endpoints', 'error_rate']);
   expect(figures(result, 'error_rate')).toBe('service 36 of 120 failed (30 %, lower bound 22.5 %) > monolith 0 of 120 (0 %, upper bound 3.1 %)');
 });
@@ -121,7 +122,7 @@ it('a service clearly slower than the monolith fails on latency (its whole distr
   service.handler = inventory((_n, a) => { a.delayMs = 250; });
   await start('shadow');
   await drive(60);
-  const result = gate('shadow', 'live');
+  const result = await gate('shadow', 'live');
   expect(failed(result)).toEqual(['comparisons', 'mismatch_rate', 'latency']);
   expect(figures(result, 'latency')).toMatch(/^service median \d+\.\d ms, monolith median \d+\.\d ms; p = \S+ \(one-sided Mann-Whitney U, margin \d+\.\d ms, p < 0\.001\)$/);
 });
@@ -130,11 +131,11 @@ it('in live, service failures hidden by a fallback count against the service', a
   service.handler = inventory((n, a) => { if (n % 2 === 0) a.status = 503; });
   await start('live', true);
   await drive(20);
-  const input = loadGateInput(facade!.store.db, 'inventory', 'live', 'rampdown');
+  const input = await loadGateInput(facade!.database.sql, 'inventory', 'live', 'rampdown');
   expect(input).toMatchObject({ comparisons: 10, skipped: 10 });
   expect(input.service).toMatchObject({ requests: 20, failures: 10 });
   expect(input.monolith).toMatchObject({ requests: 20, failures: 0 });
-  expect(failed(gate('live', 'rampdown'))).toContain('error_rate');
+  expect(failed(await gate('live', 'rampdown'))).toContain('error_rate');
 });
 
 it('comparisons from an earlier visit to the stage do not count once the route has left it', async () => {
@@ -142,9 +143,9 @@ it('comparisons from an earlier visit to the stage do not count once the route h
   await drive(30);
   moveTo('dualwrite');
   moveTo('shadow');
-  expect(loadGateInput(facade!.store.db, 'inventory', 'shadow', 'live')).toMatchObject({ comparisons: 0, since: facade!.store.history('inventory')[0].at });
+  expect(await loadGateInput(facade!.database.sql, 'inventory', 'shadow', 'live')).toMatchObject({ comparisons: 0, since: facade!.store.history('inventory')[0].at });
   await drive(5, 100);
-  expect(loadGateInput(facade!.store.db, 'inventory', 'shadow', 'live').comparisons).toBe(5);
+  expect((await loadGateInput(facade!.database.sql, 'inventory', 'shadow', 'live')).comparisons).toBe(5);
 });
 
 describe('loadGateInput on stored rows', () => {
@@ -161,17 +162,17 @@ describe('loadGateInput on stored rows', () => {
     return {};
   };
 
-  it('counts noise apart from mismatches, ignores noise samples and other stages, and blames the side an error names', () => {
+  it('counts noise apart from mismatches, ignores noise samples and other stages, and blames the side an error names', async () => {
     const state = new StateStore(':memory:');
     try {
-      new ComparisonStore(state.db).write([
+      await new ComparisonStore(state.db).write([
         row({}), row({ outcome: 'mismatch' }), row({ outcome: 'noise' }), row({ outcome: 'noise' }),
         row({ outcome: 'skipped', reason: 'noise_sample' }),
         row({ outcome: 'error', reason: 'service_UPSTREAM_TIMEOUT', shadowStatus: null, shadowMs: 5000 }),
         row({ outcome: 'divergence', kind: 'write', method: 'POST', shadowStatus: 503 }),
         row({ stage: 'dualwrite', outcome: 'mismatch' }),
       ]);
-      const input = loadGateInput(state.db, 'inventory', 'shadow', 'live');
+      const input = await loadGateInput(sqlOf(state.db), 'inventory', 'shadow', 'live');
       expect(input).toMatchObject({ since: null, comparisons: 4, mismatches: 1, errors: 1, skipped: 0, divergences: 1 });
       expect(input.service).toMatchObject({ requests: 6, failures: 2, p99Ms: 5000 });
       expect(input.monolith).toMatchObject({ requests: 6, failures: 0, p99Ms: 2 });
@@ -180,10 +181,10 @@ describe('loadGateInput on stored rows', () => {
     }
   });
 
-  it('gives empty figures for a database without comparisons', () => {
+  it('gives empty figures for a database without comparisons', async () => {
     const state = new StateStore(':memory:');
     try {
-      expect(loadGateInput(state.db, 'inventory', 'shadow', 'live')).toMatchObject({ comparisons: 0, service: { requests: 0, failures: 0, p99Ms: null } });
+      expect(await loadGateInput(sqlOf(state.db), 'inventory', 'shadow', 'live')).toMatchObject({ comparisons: 0, service: { requests: 0, failures: 0, p99Ms: null } });
     } finally {
       state.close();
     }

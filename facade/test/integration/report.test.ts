@@ -41,7 +41,7 @@ beforeAll(async () => {
   (facade.deps.flags as unknown as { reload(): void }).reload();
   for (let i = 0; i < REQUESTS; i++) await (await fetch(`${facade.url}/api/inventory/${i}`)).text();
   await facade.waitForDone(REQUESTS, 15_000);
-  facade.recorder.flush();
+  await facade.recorder.flush();
 });
 
 afterAll(async () => {
@@ -51,8 +51,8 @@ afterAll(async () => {
   await service?.close();
 });
 
-it('the report names the mismatching field $.price with counts, class and a redacted example', () => {
-  const report = loadReport(facade.store.db, { now: new Date(), routes: ['inventory', 'catalog'] });
+it('the report names the mismatching field $.price with counts, class and a redacted example', async () => {
+  const report = await loadReport(facade.database.sql, { now: new Date(), routes: ['inventory', 'catalog'] });
   const [inventory, catalog] = report.routes;
   expect(inventory).toMatchObject({ route: 'inventory', stage: 'shadow', total: REQUESTS, lastChange: { from: 'off', to: 'shadow', reason: 'report e2e' } });
   expect(inventory.outcomes.mismatch).toEqual({ count: REQUESTS / 2, rate: 0.5 });
@@ -72,9 +72,9 @@ it('the report names the mismatching field $.price with counts, class and a reda
   expect(renderText(report, { color: false })).toMatch(/\$\.price/);
 });
 
-it('a window after the traffic has no comparisons and no endpoints', () => {
+it('a window after the traffic has no comparisons and no endpoints', async () => {
   const now = new Date(Date.now() + 60_000);
-  const report = loadReport(facade.store.db, { route: 'inventory', since: new Date(now.getTime() - 1000), now });
+  const report = await loadReport(facade.database.sql, { route: 'inventory', since: new Date(now.getTime() - 1000), now });
   expect(report.routes).toHaveLength(1);
   expect(report.routes[0]).toMatchObject({ total: 0, statusPairs: [], endpoints: [] });
   expect(report.routes[0].outcomes.mismatch.rate).toBeNull();
@@ -82,7 +82,7 @@ it('a window after the traffic has no comparisons and no endpoints', () => {
 
 it('GET /report serves the report, refuses a bad since with 400 and an unknown route with 404', async () => {
   const app = express();
-  mountReportRoutes(app, { db: facade.store.db, routes: ['inventory', 'catalog'] });
+  mountReportRoutes(app, { sql: facade.database.sql, routes: ['inventory', 'catalog'] });
   admin = app.listen(0, '127.0.0.1');
   await new Promise((r) => admin!.once('listening', r));
   const base = `http://127.0.0.1:${(admin.address() as AddressInfo).port}`;

@@ -15,6 +15,7 @@ import { DivergenceStore, type NewDivergence } from '../../src/io/divergence-sto
 import { loadReport } from '../../src/io/report-query';
 import { RetentionTimer } from '../../src/io/retention-timer';
 import { StateStore } from '../../src/io/state-store';
+import { sqlOf } from '../../src/io/db/sqlite-sql';
 import { renderText } from '../../../scripts/report/text';
 import { startTestFacade } from '../helpers/facade';
 
@@ -64,7 +65,7 @@ function totals(): Record<string, number> {
 const rowsIn = (table: string): number => db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number;
 
 describe('a store from before retention', () => {
-  it('holding more than 130,000 minute rows gives a report whose timeline covers all 110 days, a point per day', () => {
+  it('holding more than 130,000 minute rows gives a report whose timeline covers all 110 days, a point per day', async () => {
     // 110 days of one match row and, every tenth minute, one mismatch row, never rolled up.
     const insert = db.prepare('INSERT INTO comparison_minutes (route, minute, outcome, count) VALUES (?, ?, ?, ?)');
     const start = NOW.getTime() - 110 * DAY;
@@ -78,7 +79,7 @@ describe('a store from before retention', () => {
     new DiffStoreWriter(db).write([aRecord(NOW.getTime() - MINUTE), aMismatch(NOW.getTime() - MINUTE)]);
     expect(rowsIn('comparison_minutes')).toBeGreaterThan(130_000);
 
-    const report = loadReport(db, { now: NOW, routes: ['catalog'] });
+    const report = (await loadReport(sqlOf(db), { now: NOW, routes: ['catalog'] }));
     const timeline = report.routes[0].timeline;
     expect(timeline.bucketMinutes).toBe(1440);
     expect(timeline.points).toHaveLength(111); // 110 days from 12:00 touch 111 calendar days
@@ -110,14 +111,14 @@ describe('the rollup', () => {
     writer.write(batch);
   }
 
-  it('rolls minutes older than 7 days into hours and hours older than 90 days into days, keeping every outcome total', () => {
+  it('rolls minutes older than 7 days into hours and hours older than 90 days into days, keeping every outcome total', async () => {
     writeHistory();
     const before = totals();
-    const timelineBefore = loadReport(db, { now: NOW, routes: ['catalog'] }).routes[0].timeline;
+    const timelineBefore = (await loadReport(sqlOf(db), { now: NOW, routes: ['catalog'] })).routes[0].timeline;
     const minuteRows = rowsIn('comparison_minutes');
 
     // Small batches, so the pass takes many transactions and splits hours between them.
-    const s = new DiffStoreRetention(db, { ...DEFAULT_RETENTION, batchRows: 700 }).runAll(NOW);
+    const s = await new DiffStoreRetention(sqlOf(db), { ...DEFAULT_RETENTION, batchRows: 700 }).runAll(NOW);
 
     expect(totals()).toEqual(before);
     expect(s.batches).toBeGreaterThan(20);
@@ -130,21 +131,21 @@ describe('the rollup', () => {
     // One row per route, key and outcome: batches that split an hour added to the same row.
     expect(db.prepare("SELECT COUNT(*) FROM comparison_hours WHERE route = 'catalog' AND hour = '2030-04-01T10:00'").pluck().get()).toBe(2);
 
-    const timeline = loadReport(db, { now: NOW, routes: ['catalog'] }).routes[0].timeline;
+    const timeline = (await loadReport(sqlOf(db), { now: NOW, routes: ['catalog'] })).routes[0].timeline;
     expect(timeline.bucketMinutes).toBe(timelineBefore.bucketMinutes);
     expect(timeline.points).toEqual(timelineBefore.points);
     expect(timeline.points[0].start).toBe('2030-02-11T00:00');
     expect(timeline.points[timeline.points.length - 1].start).toBe('2030-06-01T00:00');
 
     // A second pass finds nothing left to do.
-    expect(new DiffStoreRetention(db, DEFAULT_RETENTION).runAll(NOW)).toMatchObject({ minuteRows: 0, hourRows: 0, comparisons: 0, batches: 0 });
+    expect(await new DiffStoreRetention(sqlOf(db), DEFAULT_RETENTION).runAll(NOW)).toMatchObject({ minuteRows: 0, hourRows: 0, comparisons: 0, batches: 0 });
   });
 
-  it('a report of the last two weeks reads hours and minutes together, at no finer a width than an hour', () => {
+  it('a report of the last two weeks reads hours and minutes together, at no finer a width than an hour', async () => {
     writeHistory();
-    new DiffStoreRetention(db, DEFAULT_RETENTION).runAll(NOW);
+    await new DiffStoreRetention(sqlOf(db), DEFAULT_RETENTION).runAll(NOW);
     const since = new Date(NOW.getTime() - 14 * DAY);
-    const t = loadReport(db, { now: NOW, since, routes: ['catalog'] }).routes[0].timeline;
+    const t = (await loadReport(sqlOf(db), { now: NOW, since, routes: ['catalog'] })).routes[0].timeline;
     expect(t.bucketMinutes).toBeGreaterThanOrEqual(60);
     expect(t.points[0].start).toBe('2030-05-18T12:00');
     // 14 days of a match every 20 minutes and a mismatch every 2 hours (hour rows from the window's start on).
@@ -152,13 +153,13 @@ describe('the rollup', () => {
     expect(t.points.reduce((n, p) => n + p.mismatch, 0)).toBe(14 * 12);
   });
 
-  it('deletes comparisons older than comparisonDays with their facts, and keeps the newer ones', () => {
+  it('deletes comparisons older than comparisonDays with their facts, and keeps the newer ones', async () => {
     writeHistory();
     const cutoff = iso(NOW.getTime() - 30 * DAY);
     const old = db.prepare('SELECT COUNT(*) FROM comparisons WHERE at < ?').pluck().get(cutoff) as number;
     const kept = db.prepare('SELECT COUNT(*) FROM comparisons WHERE at >= ?').pluck().get(cutoff) as number;
-    const plan = new DiffStoreRetention(db, DEFAULT_RETENTION).plan(NOW);
-    const s = new DiffStoreRetention(db, DEFAULT_RETENTION).runAll(NOW);
+    const plan = await new DiffStoreRetention(sqlOf(db), DEFAULT_RETENTION).plan(NOW);
+    const s = await new DiffStoreRetention(sqlOf(db), DEFAULT_RETENTION).runAll(NOW);
     expect(s.comparisons).toBe(old);
     expect(plan).toEqual({ ...s, batches: 0 }); // the dry run's figures are the real run's
     expect(rowsIn('comparisons')).toBe(kept);
@@ -178,23 +179,24 @@ describe('what retention keeps', () => {
     bodyBytes: 11, primaryStatus: 200, secondStatus: 503, secondError: null,
   });
 
-  it('open divergences of any age and the whole audit log survive pruning', () => {
+  it('open divergences of any age and the whole audit log survive pruning', async () => {
     const key = randomBytes(32);
-    const divergences = new DivergenceStore(db, () => key);
-    const open = [400, 200, 31].map((days, i) => divergences.add(aDivergence(NOW.getTime() - days * DAY, i)));
-    const settled = divergences.add(aDivergence(NOW.getTime() - 300 * DAY, 9));
-    divergences.settle(settled, { status: 'resolved', at: iso(NOW.getTime() - 299 * DAY), by: 'ana', reason: 'fixed by hand', attempted: false, outcome: null },
+    const divergences = new DivergenceStore(sqlOf(db), () => key);
+    const open: number[] = [];
+    for (const [i, days] of [400, 200, 31].entries()) open.push(await divergences.add(aDivergence(NOW.getTime() - days * DAY, i)));
+    const settled = await divergences.add(aDivergence(NOW.getTime() - 300 * DAY, 9));
+    await divergences.settle(settled, { status: 'resolved', at: iso(NOW.getTime() - 299 * DAY), by: 'ana', reason: 'fixed by hand', attempted: false, outcome: null },
       { at: iso(NOW.getTime() - 299 * DAY), actor: 'ana', route: 'catalog', stage: 'dualwrite', reason: 'divergence resolved', details: { id: settled } });
     store.change({ route: 'catalog', stage: 'dualwrite', actor: 'ana', reason: 'service deployed', defaultStage: 'off' });
     const audit = store.history(undefined, 1000);
     new DiffStoreWriter(db).write([aRecord(NOW.getTime() - 200 * DAY)]);
 
-    const s = new DiffStoreRetention(db, DEFAULT_RETENTION).runAll(NOW);
+    const s = await new DiffStoreRetention(sqlOf(db), DEFAULT_RETENTION).runAll(NOW);
 
     expect(s.comparisons).toBe(1);
-    expect(divergences.list('catalog', { status: 'open' }).map((d) => d.id)).toEqual(open);
-    expect(divergences.request('catalog', open[0])?.body?.toString()).toBe('{"price":1}');
-    expect(divergences.get('catalog', settled)?.status).toBe('resolved');
+    expect((await divergences.list('catalog', { status: 'open' })).map((d) => d.id)).toEqual(open);
+    expect((await divergences.request('catalog', open[0]))?.body?.toString()).toBe('{"price":1}');
+    expect((await divergences.get('catalog', settled))?.status).toBe('resolved');
     expect(store.history(undefined, 1000)).toEqual(audit);
   });
 });
@@ -213,7 +215,7 @@ describe("the facade's retention timer", () => {
 
   it('starts a pass by itself and reports it', async () => {
     const s = await new Promise<PruneSummary | null>((resolve) => {
-      const timer = new RetentionTimer({ db, policy, logger: quiet, now: () => NOW, onPass: (summary) => { timer.close(); resolve(summary); } });
+      const timer = new RetentionTimer({ sql: sqlOf(db), policy, logger: quiet, now: () => NOW, onPass: (summary) => { timer.close(); resolve(summary); } });
       timer.start(0);
     });
     expect(s).toMatchObject({ minuteRows: 3000, hourRowsAdded: 50, batches: 6 });
@@ -222,7 +224,7 @@ describe("the facade's retention timer", () => {
   });
 
   it('lets other work run between its batches (one small transaction per event-loop turn)', async () => {
-    const timer = new RetentionTimer({ db, policy, logger: quiet, now: () => NOW });
+    const timer = new RetentionTimer({ sql: sqlOf(db), policy, logger: quiet, now: () => NOW });
     let turns = 0;
     let done = false;
     const tick = (): void => { if (!done) { turns++; setImmediate(tick); } };
@@ -235,7 +237,7 @@ describe("the facade's retention timer", () => {
   });
 
   it('a pass stops before its next batch once closed, leaving every total intact', async () => {
-    const timer = new RetentionTimer({ db, policy, logger: quiet, now: () => NOW });
+    const timer = new RetentionTimer({ sql: sqlOf(db), policy, logger: quiet, now: () => NOW });
     const pass = timer.runNow();
     timer.close(); // after the first batch, before the second
     expect(await pass).toBeNull();

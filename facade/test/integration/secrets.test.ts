@@ -80,7 +80,7 @@ it('nothing secret is stored or logged from a compared read and a dual write, an
   await catalog.waitFor(2);
   // Logged through the facade's logger: what an operator (or another module) might log about a request.
   f.deps.logger.warn({ url: SECRET_REQUEST.path, headers: SECRET_REQUEST.headers, err: new Error(`upstream said no to ${SECRET_REQUEST.path}`) }, `retrying ${SECRET_REQUEST.path}`);
-  f.recorder.flush();
+  await f.recorder.flush();
   const files = filesOf(f);
   expect([...files.keys()].some((n) => n.startsWith('state.db'))).toBe(true);
   for (const [name, text] of files) expectNoSecretIn(name, text);
@@ -120,7 +120,7 @@ it('a difference between two secrets is still stored as one: each side keeps its
   await setStage(f.adminUrl!, 'catalog', 'shadow');
   await rawRequest(f.url, '/api/products/1');
   await f.waitForDone(1);
-  f.recorder.flush();
+  await f.recorder.flush();
   // Whatever table the diff store keeps differences in: the primary's and the shadow's token differ.
   const stored = [...filesOf(f)].filter(([name]) => name.startsWith('state.db')).map(([, text]) => text).join('');
   expectNoSecretIn('the state database', stored);

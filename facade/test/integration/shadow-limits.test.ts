@@ -72,7 +72,7 @@ it('a large body is compared in the worker thread and its difference is found', 
   expect(((await res.json()) as { items: unknown[] }).items).toHaveLength(6000);
   expect(JSON.stringify({ items }).length).toBeGreaterThan(256 * 1024); // over the worker threshold
   await facade.waitForDone(1, 15_000);
-  facade.recorder.flush();
+  await facade.recorder.flush();
   expect(got).toHaveLength(1);
   expect(got[0].outcome).toBe('mismatch');
   expect(got[0].facts.map((f) => [f.field, f.path])).toEqual([['$.items[*].price', '$.items[4321].price']]);

@@ -194,8 +194,8 @@ it('a failed second write is stored as a divergence with the request to repair i
   expect(r).toMatchObject({ outcome: 'divergence', reason: 'second_write_status_503' });
   // The row points at the divergence; the request to repair it (exact bytes) is in the divergence store.
   const id = (r.detail as { divergence: number }).divergence;
-  expect(facade.divergences.get('inventory', id)).toMatchObject({ method: 'POST', path: '/api/inventory/A/reserve', status: 'open' });
-  expect(facade.divergences.request('inventory', id)).toMatchObject({ method: 'POST', target: '/api/inventory/A/reserve', body: Buffer.from('{"quantity":2}') });
+  expect(await facade.divergences.get('inventory', id)).toMatchObject({ method: 'POST', path: '/api/inventory/A/reserve', status: 'open' });
+  expect(await facade.divergences.request('inventory', id)).toMatchObject({ method: 'POST', target: '/api/inventory/A/reserve', body: Buffer.from('{"quantity":2}') });
 });
 
 it('secrets never reach the SQLite file or its WAL', async () => {

@@ -22,13 +22,15 @@ describe('parseConfig', () => {
   it('fills in every default beside the schema', () => {
     const config = parseConfig(aConfig(), 'test.json');
     const retry = { idempotentMethods: ['GET', 'HEAD', 'OPTIONS'], delayMs: 250, budgetMs: 3000 };
+    const breaker = { enabled: true, windowMs: 10_000, minRequests: 20, failureRate: 0.5, coolDownMs: 5000, halfOpenProbes: 3, failureStatuses: [502, 503, 504] };
+    const bulkhead = { enabled: true, maxConcurrent: 256, maxQueue: 128, maxWaitMs: 1000 };
     expect(config.monolith).toEqual({
       url: 'http://127.0.0.1:3000', connectTimeoutMs: 2000, headersTimeoutMs: 30000, idleTimeoutMs: 10000, timeoutMs: 30000,
-      maxSockets: 256, maxHeaderBytes: 65536, retry,
+      maxSockets: 256, maxHeaderBytes: 65536, retry, breaker, bulkhead,
     });
     expect(config.services.catalog).toEqual({
       url: 'http://127.0.0.1:4001', connectTimeoutMs: 2000, headersTimeoutMs: 10000, idleTimeoutMs: 10000, timeoutMs: 10000,
-      maxSockets: 256, maxHeaderBytes: 65536, retry,
+      maxSockets: 256, maxHeaderBytes: 65536, retry, breaker, bulkhead,
     });
     expect(config.routes[0]).toEqual({
       name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog', fallback: false, fallbackAtComplete: false, flagKey: 'strangler-catalog', defaultStage: 'off',
@@ -55,7 +57,7 @@ describe('parseConfig', () => {
     expect(config.admin).toEqual({ host: '127.0.0.1', port: 8081, tokens: [] });
     expect(config.routing).toEqual({ caseSensitive: false });
     expect(config.redaction).toEqual({ headers: [], queryParams: [], fields: [], jwt: true, fingerprint: true });
-    expect(config.gate).toEqual({ minComparisons: 100, maxMismatchRate: 0.01, confidence: 0.95 });
+    expect(config.gate).toEqual({ minComparisons: 100, maxMismatchRate: 0.01, confidence: 0.95, breakerWindowMs: 3_600_000 });
     expect(config.autoRollback).toEqual({ enabled: true, windowMs: 60000, minRequests: 20, maxErrorRate: 0.2 });
   });
 

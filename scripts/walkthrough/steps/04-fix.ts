@@ -1,4 +1,4 @@
-// Step 6: deploy the fixed service. Comparisons pause (back to `dualwrite`), only the inventory
+// Step 7: deploy the fixed service. Comparisons pause (back to `dualwrite`), only the inventory
 // process restarts with the fix switched on and warms up, and re-entering `shadow` starts a new
 // gate window; fresh traffic is compared and the report over that window is clean.
 import { ROUTE, rollbackHint, type Step, type WalkthroughContext } from '../context';

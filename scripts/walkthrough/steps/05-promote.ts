@@ -1,4 +1,4 @@
-// Steps 7 to 9: promotion through the gate. 10 % of shoppers at `live` (sticky per x-user-id), then
+// Steps 8 to 10: promotion through the gate. 10 % of shoppers at `live` (sticky per x-user-id), then
 // everyone at `live` (the service answers, the monolith is the shadow), then `rampdown` (no more
 // shadow reads; the monolith still gets every write second, so a way back exists until `complete`).
 import { ROUTE, rollbackHint, type Step } from '../context';

@@ -1,4 +1,4 @@
-// Step 10: complete. The service is the only implementation of inventory. The facade's own metrics
+// Step 11: complete. The service is the only implementation of inventory. The facade's own metrics
 // prove it: while traffic continues, the monolith answers no inventory request, gets no second
 // write and no shadow read. The audit log shows the whole migration.
 import { ROUTE, rollbackHint, type Step, type WalkthroughContext } from '../context';

@@ -1,20 +1,32 @@
 // Builds the console's snapshot off the event loop: the flag states are read here (cheap, in
-// memory), the report and gates in a worker thread (console-worker.ts) on its own read-only
-// connection. A database without a file (':memory:') is built inline. The worker starts with the
-// first page opened and stops a minute after the last one closed.
+// memory), the report and gates in a worker thread (console-worker.ts) on its own connection (a
+// read-only one to the SQLite file, or its own small pool on PostgreSQL). A database without a
+// file (':memory:') is built inline. The worker starts with the first page opened and stops a
+// minute after the last one closed.
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type Database from 'better-sqlite3';
 import type { GateThresholds } from '../../core/gate';
+import { PgSql } from '../db/pg-sql';
+import type { Sql } from '../db/sql';
+import { SqliteSql } from '../db/sqlite-sql';
 import type { FlagProvider } from '../../flags/provider';
 import type { RouteRuntime } from '../../pipeline/context';
 import { buildSnapshot, type SnapshotInput } from './console-snapshot';
 
 export interface BuilderDeps {
-  readonly db: Database.Database;
+  /** The state database, either engine. */
+  readonly sql: Sql;
   readonly routes: ReadonlyMap<string, RouteRuntime>;
   readonly flags: FlagProvider;
   readonly gate: GateThresholds;
+}
+
+/** Where a worker opens the database `sql` is on: the SQLite file's path or the PostgreSQL URL; null: build inline. */
+export function workerLocation(sql: Sql): string | null {
+  if (sql instanceof PgSql) return sql.url;
+  if (!(sql instanceof SqliteSql)) return null;
+  const file = sql.db.name;
+  return sql.db.memory || file === '' || file === ':memory:' ? null : path.resolve(file);
 }
 
 /** A snapshot as JSON text, and how long building it took (ms; the worker's start-up not included). */
@@ -35,16 +47,15 @@ export class SnapshotBuilder {
       states: Object.fromEntries([...this.deps.routes.values()].map((r) => [r.config.name, this.deps.flags.describe(r.flag)])),
       provider: this.deps.flags.kind, gate: this.deps.gate,
     };
-    const file = this.deps.db.name;
-    if (this.deps.db.memory || file === '' || file === ':memory:') {
+    const location = workerLocation(this.deps.sql);
+    if (location === null) {
       const started = performance.now();
-      const json = JSON.stringify(buildSnapshot(this.deps.db, input, new Date()));
-      return Promise.resolve({ json, ms: performance.now() - started });
+      return buildSnapshot(this.deps.sql, input, new Date()).then((snapshot) => ({ json: JSON.stringify(snapshot), ms: performance.now() - started }));
     }
     const id = this.nextId++;
     return new Promise<Built>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.start().postMessage({ id, db: path.resolve(file), input, now: new Date().toISOString() });
+      this.start().postMessage({ id, db: location, input, now: new Date().toISOString() });
     });
   }
 

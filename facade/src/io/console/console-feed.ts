@@ -2,11 +2,27 @@
 // (a comparison batch recorded here, a flag reload, a change through the admin API, or another
 // process committing to the state database) marks the feed dirty; at most once per `minIntervalMs`
 // one snapshot is built and the same bytes are written to every stream. Nothing runs with no page open.
-import type Database from 'better-sqlite3';
 import type { Response } from 'express';
+import type { Sql } from '../db/sql';
+import { SqliteSql } from '../db/sqlite-sql';
+
+/**
+ * What moves when another process commits: SQLite's data_version (exact and cheap); on PostgreSQL
+ * the newest comparison and audit ids and the ignore rules (every replica's writes; stage changes
+ * also arrive by notification through the flag provider).
+ */
+export function databaseVersion(sql: Sql): () => Promise<string | number> {
+  if (sql instanceof SqliteSql) return async () => sql.db.pragma('data_version', { simple: true }) as number;
+  return async () => JSON.stringify(await sql.get(`SELECT (SELECT MAX(id) FROM comparisons) AS c, (SELECT MAX(id) FROM audit_log) AS a,
+    (SELECT MAX(id) FROM ignore_rules) AS i, (SELECT COUNT(*) FROM ignore_rules) AS n`));
+}
 
 export interface FeedOptions {
-  readonly db: Database.Database;
+  /**
+   * A value that moves when another process committed to the state database (SQLite's
+   * data_version; on PostgreSQL the newest ids of what the replicas write), read every `watchMs`.
+   */
+  readonly version: () => Promise<string | number> | string | number;
   /** Builds the payload pushed to every stream, as JSON text (once per push, shared by every stream), and its build time. */
   readonly build: () => Promise<{ readonly json: string; readonly ms: number }>;
   /** Called when the last stream closed (the builder stops its worker). */
@@ -29,7 +45,8 @@ export class ConsoleFeed {
   private pushTimer: NodeJS.Timeout | null = null;
   private watchTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
-  private dataVersion = -1;
+  private dataVersion: string | number = -1;
+  private watching = false;
   private building = false;
   /** Current least time between pushes: minIntervalMs, or longer when snapshots are slow to build. */
   private interval: number;
@@ -108,11 +125,14 @@ export class ConsoleFeed {
 
   /** First page opened: watch other processes' commits (cluster workers record there) and send heartbeats. */
   private wake(): void {
-    this.dataVersion = this.readDataVersion();
+    void this.readDataVersion().then((v) => { this.dataVersion = v; });
     this.watchTimer = setInterval(() => {
-      // PRAGMA data_version changes only when another connection committed: a cheap, exact signal.
-      const v = this.readDataVersion();
-      if (v !== this.dataVersion) { this.dataVersion = v; this.changed(); }
+      if (this.watching) return; // the previous read is still out (a slow database)
+      this.watching = true;
+      void this.readDataVersion().then((v) => {
+        this.watching = false;
+        if (v !== this.dataVersion) { this.dataVersion = v; this.changed(); }
+      });
     }, this.opts.watchMs ?? 1000).unref();
     this.heartbeatTimer = setInterval(() => { for (const res of this.streams) res.write(': keep-alive\n\n'); }, this.opts.heartbeatMs ?? 15_000).unref();
   }
@@ -124,11 +144,11 @@ export class ConsoleFeed {
     this.opts.onIdle?.();
   }
 
-  private readDataVersion(): number {
+  private async readDataVersion(): Promise<string | number> {
     try {
-      return this.opts.db.pragma('data_version', { simple: true }) as number;
+      return await this.opts.version();
     } catch {
-      return this.dataVersion; // a closed database: the stream ends with the server
+      return this.dataVersion; // a closed or unreachable database: keep the last one
     }
   }
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { AdminDeps } from '../admin';
 import { requireRole, tokenOf } from '../admin-auth';
-import { ConsoleFeed } from './console-feed';
+import { ConsoleFeed, databaseVersion } from './console-feed';
 import { SnapshotBuilder } from './console-builder';
 
 /** Where the page's files live: beside this module in the sources and in dist/ (the build copies them). */
@@ -24,8 +24,8 @@ function pageHeaders(res: Response): void {
 
 /** Mounts the console on `app`; call it before the admin API's token middleware. */
 export function mountConsole(app: Express, deps: AdminDeps): void {
-  const builder = new SnapshotBuilder({ db: deps.state.db, routes: deps.routes, flags: deps.flags, gate: deps.gate });
-  const feed = new ConsoleFeed({ db: deps.state.db, build: () => builder.build(), onIdle: () => builder.release() });
+  const builder = new SnapshotBuilder({ sql: deps.sql, routes: deps.routes, flags: deps.flags, gate: deps.gate });
+  const feed = new ConsoleFeed({ version: databaseVersion(deps.sql), build: () => builder.build(), onIdle: () => builder.release() });
   app.once('close', () => { feed.close(); builder.stop(); }); // emitted by server.ts when the admin server closes
   deps.onRecorded?.(() => feed.changed());
   deps.flags.onChange(() => feed.changed());

@@ -81,7 +81,8 @@ export class PgSql implements Sql {
 
   /** A dedicated connection outside the pool (LISTEN needs one that stays open). */
   async dedicated(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.url, application_name: 'strangler-listen' });
+    // A bounded connect and TCP keep-alive: a database host that vanished is noticed, not waited on for minutes.
+    const client = new pg.Client({ connectionString: this.url, application_name: 'strangler-listen', connectionTimeoutMillis: 5000, keepAlive: true });
     client.on('error', () => undefined);
     await client.connect();
     return client;

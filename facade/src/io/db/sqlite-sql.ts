@@ -61,3 +61,18 @@ export class SqliteSql implements Sql {
     if (this.owned && this.db.open) this.db.close();
   }
 }
+
+const shared = new WeakMap<Database.Database, SqliteSql>();
+
+/**
+ * The Sql view of a connection opened elsewhere (the state store's), one per connection so its
+ * prepared statements are reused; closing it leaves the connection open.
+ */
+export function sqlOf(db: Database.Database): SqliteSql {
+  let sql = shared.get(db);
+  if (!sql) {
+    sql = new SqliteSql(db);
+    shared.set(db, sql);
+  }
+  return sql;
+}

@@ -1,32 +1,29 @@
 // Reads of the diff store: the noise evidence (as an EvidenceBook) and stored comparisons with
-// their facts, for reports, the gate, the CLI and the admin API. Read-only; a database where the
-// diff store was never created reads as empty.
-import type Database from 'better-sqlite3';
+// their facts, for reports, the gate, the CLI and the admin API. Read-only, over the Sql interface:
+// the same SQL on SQLite and PostgreSQL. A database where the diff store was never created reads as empty.
 import { EvidenceBook, type CountedComparisons, type FieldCounts, type Outcome, type StoredComparison } from '../../core/comparison';
 import type { FieldFact } from '../../core/comparison/record';
-
-function exists(db: Database.Database, table: string): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
-}
+import type { Sql, SqlValue } from '../db/sql';
+import { hasTable } from '../db/tables';
 
 /** The lifetime noise evidence of one route (or all). */
-export function loadEvidence(db: Database.Database, route?: string): EvidenceBook {
+export async function loadEvidence(sql: Sql, route?: string): Promise<EvidenceBook> {
   const book = new EvidenceBook();
-  if (!exists(db, 'endpoint_stats')) return book;
+  if (!(await hasTable(sql, 'endpoint_stats'))) return book;
   const where = route === undefined ? '' : ' WHERE route = ?';
   const params = route === undefined ? [] : [route];
   const fields = new Map<string, Array<[string, FieldCounts]>>();
-  const rows = db.prepare(`SELECT route, endpoint, field, shadow_diffs AS shadowDiffs, self_diffs AS selfDiffs, confirmed,
-    primary_hashes AS hashes FROM endpoint_fields${where}`).all(...params) as Array<{ route: string; endpoint: string; field: string;
-    shadowDiffs: number; selfDiffs: number; confirmed: number; hashes: string }>;
+  const rows = await sql.all<{ route: string; endpoint: string; field: string; shadowDiffs: number; selfDiffs: number; confirmed: number; hashes: string }>(
+    `SELECT route, endpoint, field, shadow_diffs AS "shadowDiffs", self_diffs AS "selfDiffs", confirmed, primary_hashes AS hashes
+    FROM endpoint_fields${where}`, params);
   for (const r of rows) {
     const key = `${r.route}\u0000${r.endpoint}`;
     const list = fields.get(key) ?? [];
     list.push([r.field, { shadowDiffs: r.shadowDiffs, selfDiffs: r.selfDiffs, confirmed: r.confirmed, primaryHashes: JSON.parse(r.hashes) as string[] }]);
     fields.set(key, list);
   }
-  const endpoints = db.prepare(`SELECT route, endpoint, comparisons, reasks FROM endpoint_stats${where}`).all(...params) as Array<{
-    route: string; endpoint: string; comparisons: number; reasks: number }>;
+  const endpoints = await sql.all<{ route: string; endpoint: string; comparisons: number; reasks: number }>(
+    `SELECT route, endpoint, comparisons, reasks FROM endpoint_stats${where}`, params);
   for (const e of endpoints) book.load(e.route, e.endpoint, e.comparisons, e.reasks, fields.get(`${e.route}\u0000${e.endpoint}`) ?? []);
   return book;
 }
@@ -46,16 +43,40 @@ export interface ComparisonQuery {
 /** Comparisons without a differing field, counted per endpoint, outcome and reason. */
 export type FactlessTally = CountedComparisons;
 
+/** The shared WHERE of a route's comparisons (alias `c`) and its parameters. */
+export function comparisonFilter(q: Pick<ComparisonQuery, 'route' | 'since' | 'stage'>): { where: string; params: Array<string | null> } {
+  // CAST: PostgreSQL cannot infer a type for a parameter that is only compared with NULL.
+  return {
+    where: 'c.route = ? AND (CAST(? AS TEXT) IS NULL OR c.at >= ?) AND (CAST(? AS TEXT) IS NULL OR c.stage = ?)',
+    params: [q.route, q.since ?? null, q.since ?? null, q.stage ?? null, q.stage ?? null],
+  };
+}
+
+/** Every comparison of a query's window counted per endpoint, outcome and reason (with or without facts). */
+export type OutcomeGroup = CountedComparisons;
+
+/** One pass over the window: comparisons per endpoint, outcome and reason, with their first and last time. */
+export async function loadOutcomeGroups(sql: Sql, q: ComparisonQuery): Promise<OutcomeGroup[]> {
+  if (!(await hasTable(sql, 'comparisons'))) return [];
+  const f = comparisonFilter(q);
+  const rows = await sql.all<OutcomeGroup>(`SELECT endpoint, outcome, reason, COUNT(*) AS count, MIN(at) AS first, MAX(at) AS last
+    FROM comparisons c WHERE ${f.where} GROUP BY endpoint, outcome, reason`, f.params);
+  return rows.map((r) => ({ ...r, count: Number(r.count) }));
+}
+
 /**
  * Comparisons of a route with no differing field (most of them: matches, skips, errors), counted
  * in SQL instead of loaded one by one: classification cannot change them (no fact, no class).
+ * `groups` count every comparison of the window (loadOutcomeGroups); `withFacts` are those of them
+ * that have facts (loadComparisons with withFactsOnly), taken out here, which is cheaper than
+ * asking the facts table about each row.
  */
-export function loadFactlessTallies(db: Database.Database, q: ComparisonQuery): FactlessTally[] {
-  if (!exists(db, 'comparison_fields')) return [];
-  return db.prepare(`SELECT endpoint, outcome, reason, COUNT(*) AS count, MIN(at) AS first, MAX(at) AS last FROM comparisons c
-    WHERE route = ? AND (? IS NULL OR at >= ?) AND (? IS NULL OR stage = ?)
-      AND NOT EXISTS (SELECT 1 FROM comparison_fields f WHERE f.comparison_id = c.id)
-    GROUP BY endpoint, outcome, reason`).all(q.route, q.since ?? null, q.since ?? null, q.stage ?? null, q.stage ?? null) as FactlessTally[];
+export function factlessTallies(groups: readonly OutcomeGroup[], withFacts: readonly StoredComparison[]): FactlessTally[] {
+  const key = (endpoint: string, outcome: string, reason: string | null): string => `${endpoint}\u0000${outcome}\u0000${reason ?? '\u0001'}`;
+  const taken = new Map<string, number>();
+  for (const c of withFacts) taken.set(key(c.endpoint, c.outcome, c.reason), (taken.get(key(c.endpoint, c.outcome, c.reason)) ?? 0) + 1);
+  // first/last may include a comparison with facts: it is in the same endpoint's findings anyway.
+  return groups.map((t) => ({ ...t, count: t.count - (taken.get(key(t.endpoint, t.outcome, t.reason)) ?? 0) })).filter((t) => t.count > 0);
 }
 
 interface Row { id: number; at: string; route: string; endpoint: string; method: string; path: string; outcome: string; reason: string | null;
@@ -66,26 +87,32 @@ interface FieldRow { comparison_id: number; field: string; path: string; kind: F
 const parse = (text: string | null): unknown => (text === null ? undefined : JSON.parse(text));
 
 /** Stored comparisons of a route with their facts, newest first. */
-export function loadComparisons(db: Database.Database, q: ComparisonQuery): StoredComparison[] {
-  if (!exists(db, 'comparison_fields')) return [];
-  const onlyFacts = q.withFactsOnly ? ' AND EXISTS (SELECT 1 FROM comparison_fields f WHERE f.comparison_id = c.id)' : '';
-  const rows = db.prepare(`SELECT id, at, route, endpoint, method, path, outcome, reason, reasked, self_fields, diff FROM comparisons c
-    WHERE route = ? AND (? IS NULL OR at >= ?) AND (? IS NULL OR stage = ?)${onlyFacts} ORDER BY id DESC LIMIT ?`)
-    .all(q.route, q.since ?? null, q.since ?? null, q.stage ?? null, q.stage ?? null, q.limit ?? -1) as Row[];
+export async function loadComparisons(sql: Sql, q: ComparisonQuery): Promise<StoredComparison[]> {
+  if (!(await hasTable(sql, 'comparison_fields'))) return [];
+  const f = comparisonFilter(q);
+  // The route's few comparisons with facts are looked up by id from the facts table's route index
+  // (not found by reading every comparison of the window).
+  const from = q.withFactsOnly
+    ? '(SELECT DISTINCT comparison_id AS id FROM comparison_fields WHERE route = ?) ids JOIN comparisons c ON c.id = ids.id'
+    : 'comparisons c';
+  const limit = q.limit === undefined ? '' : ' LIMIT ?';
+  const params: SqlValue[] = [...(q.withFactsOnly ? [q.route] : []), ...f.params, ...(q.limit === undefined ? [] : [q.limit])];
+  const rows = await sql.all<Row>(`SELECT c.id, c.at, c.route, c.endpoint, c.method, c.path, c.outcome, c.reason, c.reasked, c.self_fields, c.diff
+    FROM ${from} WHERE ${f.where} ORDER BY c.id DESC${limit}`, params);
   if (rows.length === 0) return [];
   const facts = new Map<number, FieldFact[]>();
   const minId = rows[rows.length - 1]!.id;
-  const fieldRows = db.prepare(`SELECT comparison_id, field, path, kind, primary_value, shadow_value, primary_hash, generated, generated_ms, echo
-    FROM comparison_fields WHERE route = ? AND comparison_id >= ?`).iterate(q.route, minId) as IterableIterator<FieldRow>;
-  for (const f of fieldRows) {
-    const list = facts.get(f.comparison_id) ?? [];
-    list.push({ field: f.field, path: f.path, kind: f.kind, primary: parse(f.primary_value), shadow: parse(f.shadow_value),
-      primaryHash: f.primary_hash, generated: f.generated === null ? null : { kind: f.generated as never, deltaMs: f.generated_ms }, ...(f.echo === 1 ? { echo: true } : {}) });
-    facts.set(f.comparison_id, list);
+  const fieldRows = await sql.all<FieldRow>(`SELECT comparison_id, field, path, kind, primary_value, shadow_value, primary_hash, generated,
+    generated_ms, echo FROM comparison_fields WHERE route = ? AND comparison_id >= ?`, [q.route, minId]);
+  for (const r of fieldRows) {
+    const list = facts.get(Number(r.comparison_id)) ?? [];
+    list.push({ field: r.field, path: r.path, kind: r.kind, primary: parse(r.primary_value), shadow: parse(r.shadow_value),
+      primaryHash: r.primary_hash, generated: r.generated === null ? null : { kind: r.generated as never, deltaMs: r.generated_ms }, ...(r.echo === 1 ? { echo: true } : {}) });
+    facts.set(Number(r.comparison_id), list);
   }
   return rows.map((r) => ({
-    id: r.id, at: r.at, route: r.route, endpoint: r.endpoint, method: r.method, path: r.path, outcome: r.outcome as Outcome,
+    id: Number(r.id), at: r.at, route: r.route, endpoint: r.endpoint, method: r.method, path: r.path, outcome: r.outcome as Outcome,
     reason: r.reason, reasked: r.reasked === 1, selfFields: r.self_fields === null ? [] : (JSON.parse(r.self_fields) as string[]),
-    facts: facts.get(r.id) ?? [], diff: r.diff,
+    facts: facts.get(Number(r.id)) ?? [], diff: r.diff,
   }));
 }

@@ -2,8 +2,13 @@
 // batch: minute counts rolled into hour counts, hour counts into day counts (the totals stay the
 // same), comparison records and their facts past the age bound deleted. `steps` yields between
 // batches so the facade's timer can let requests through; `plan` only counts (`db prune --dry-run`).
-import type Database from 'better-sqlite3';
+// The same SQL on SQLite and PostgreSQL (every replica's rows; one replica's pass is enough).
 import { retentionCutoffs, type RetentionCutoffs, type RetentionPolicy } from '../../core/retention';
+import { PgSql } from '../db/pg-sql';
+import type { Sql } from '../db/sql';
+import { SqliteSql } from '../db/sqlite-sql';
+import { hasTable } from '../db/tables';
+import { migratePgDiffStore } from './pg-schema';
 import { migrateDiffStore } from './schema';
 
 /** What a prune did (or, from `plan`, would do). */
@@ -28,37 +33,32 @@ interface Rollup { from: string; fromKey: string; to: string; toKey: string; cut
 const MINUTES_TO_HOURS: Rollup = { from: 'comparison_minutes', fromKey: 'minute', to: 'comparison_hours', toKey: 'hour', cut: "substr(minute, 1, 13) || ':00'" };
 const HOURS_TO_DAYS: Rollup = { from: 'comparison_hours', fromKey: 'hour', to: 'comparison_days', toKey: 'day', cut: "substr(hour, 1, 10) || 'T00:00'" };
 
-function hasTable(db: Database.Database, name: string): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
-}
-
-/** Every route of `table`, one index probe each (no scan of the whole table). */
-function routesOf(next: Database.Statement): string[] {
-  const routes: string[] = [];
-  // Starting after '' skips a route named '' (never written: route names are validated).
-  for (let r = next.get('') as string | null; r !== null; r = next.get(r) as string | null) routes.push(r);
-  return routes;
-}
-
 function emptySummary(cutoffs: RetentionCutoffs): PruneSummary {
   return { cutoffs, minuteRows: 0, hourRowsAdded: 0, hourRows: 0, dayRowsAdded: 0, comparisons: 0, facts: 0, batches: 0 };
 }
 
 export class DiffStoreRetention {
   private migrated = false;
-  private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(private readonly db: Database.Database, private readonly policy: RetentionPolicy) {}
+  constructor(private readonly sql: Sql, private readonly policy: RetentionPolicy) {}
 
-  /** Prepared once per SQL text: a pass every few minutes for months reuses them. */
-  private sql(text: string): Database.Statement {
-    let st = this.statements.get(text);
-    if (!st) { st = this.db.prepare(text); this.statements.set(text, st); }
-    return st;
+  /** Every route of `table`, one index probe each (no scan of the whole table). */
+  private async routes(table: string): Promise<string[]> {
+    const routes: string[] = [];
+    // Starting after '' skips a route named '' (never written: route names are validated).
+    for (let r: string | null = ''; ;) {
+      r = (await this.sql.get<{ r: string | null }>(`SELECT MIN(route) AS r FROM ${table} WHERE route > ?`, [r]))?.r ?? null;
+      if (r === null) return routes;
+      routes.push(r);
+    }
   }
 
-  private routes(table: string): string[] {
-    return routesOf(this.sql(`SELECT MIN(route) FROM ${table} WHERE route > ?`).pluck());
+  /** An older store gets its hour and day tables (once: it takes the write lock). */
+  private async migrate(): Promise<void> {
+    if (this.migrated) return;
+    if (this.sql instanceof SqliteSql) migrateDiffStore(this.sql.db);
+    else if (this.sql instanceof PgSql) await migratePgDiffStore(this.sql);
+    this.migrated = true;
   }
 
   /**
@@ -66,14 +66,13 @@ export class DiffStoreRetention {
    * generator returns the summary. Any batch boundary is safe: a rolled row is added to its coarser
    * row and deleted in the same transaction, so a split hour is simply added to twice.
    */
-  *steps(now: Date): Generator<void, PruneSummary, void> {
-    if (!this.migrated) migrateDiffStore(this.db); // an older store gets its hour and day tables (once: it takes the write lock)
-    this.migrated = true;
+  async *steps(now: Date): AsyncGenerator<void, PruneSummary, void> {
+    await this.migrate();
     const s = emptySummary(retentionCutoffs(now, this.policy));
     for (const [rollup, before] of [[MINUTES_TO_HOURS, s.cutoffs.minutesBefore], [HOURS_TO_DAYS, s.cutoffs.hoursBefore]] as const) {
-      for (const route of this.routes(rollup.from)) {
+      for (const route of await this.routes(rollup.from)) {
         for (;;) {
-          const done = this.rollBatch(rollup, route, before);
+          const done = await this.rollBatch(rollup, route, before);
           if (done.rows === 0) break;
           if (rollup === MINUTES_TO_HOURS) {
             s.minuteRows += done.rows;
@@ -87,9 +86,9 @@ export class DiffStoreRetention {
         }
       }
     }
-    for (const route of this.routes('comparisons')) {
+    for (const route of await this.routes('comparisons')) {
       for (;;) {
-        const done = this.pruneBatch(route, s.cutoffs.comparisonsBefore);
+        const done = await this.pruneBatch(route, s.cutoffs.comparisonsBefore);
         if (done.comparisons === 0) break;
         s.comparisons += done.comparisons;
         s.facts += done.facts;
@@ -101,71 +100,73 @@ export class DiffStoreRetention {
   }
 
   /** Runs every batch now, back to back (the CLI's `db prune`). */
-  runAll(now: Date): PruneSummary {
+  async runAll(now: Date): Promise<PruneSummary> {
     const it = this.steps(now);
-    for (let r = it.next(); ; r = it.next()) if (r.done) return r.value;
+    for (let r = await it.next(); ; r = await it.next()) if (r.done) return r.value;
   }
 
   /**
    * What `runAll(now)` would do, counted without changing anything: the same figures (but `batches`)
    * as long as nothing else writes meanwhile.
    */
-  plan(now: Date): PruneSummary {
+  async plan(now: Date): Promise<PruneSummary> {
     const s = emptySummary(retentionCutoffs(now, this.policy));
     const { minutesBefore: mb, hoursBefore: hb, comparisonsBefore: cb } = s.cutoffs;
-    const have = (t: string): boolean => hasTable(this.db, t);
-    const one = (sql: string, ...args: unknown[]): number => this.db.prepare(sql).pluck().get(...args) as number;
+    const have = (t: string): Promise<boolean> => hasTable(this.sql, t);
+    const one = async (sql: string, ...args: string[]): Promise<number> => Number((await this.sql.get<{ n: number }>(sql, args))?.n ?? 0);
+    const none = 'SELECT 1 WHERE 1 = 0';
     const hourKeys = `SELECT route, ${MINUTES_TO_HOURS.cut} AS k, outcome FROM comparison_minutes WHERE minute < ?`;
-    if (have('comparison_minutes')) {
-      s.minuteRows = one('SELECT COUNT(*) FROM comparison_minutes WHERE minute < ?', mb);
-      s.hourRowsAdded = one(`SELECT COUNT(*) FROM (${hourKeys} GROUP BY 1, 2, 3) g WHERE NOT EXISTS (${have('comparison_hours')
-        ? 'SELECT 1 FROM comparison_hours h WHERE h.route = g.route AND h.hour = g.k AND h.outcome = g.outcome' : 'SELECT 1 WHERE 0'})`, mb);
+    const [minutes, hours, days] = [await have('comparison_minutes'), await have('comparison_hours'), await have('comparison_days')];
+    if (minutes) {
+      s.minuteRows = await one('SELECT COUNT(*) AS n FROM comparison_minutes WHERE minute < ?', mb);
+      s.hourRowsAdded = await one(`SELECT COUNT(*) AS n FROM (${hourKeys} GROUP BY 1, 2, 3) g WHERE NOT EXISTS (${hours
+        ? 'SELECT 1 FROM comparison_hours h WHERE h.route = g.route AND h.hour = g.k AND h.outcome = g.outcome' : none})`, mb);
     }
     // The hour rows old enough for days once the minutes are rolled: those there now and those the minutes would add.
     const oldHours = [
-      ...(have('comparison_hours') ? [{ sql: 'SELECT route, hour AS k, outcome FROM comparison_hours WHERE hour < ?', arg: hb }] : []),
-      ...(have('comparison_minutes') ? [{ sql: hourKeys, arg: hb }] : []),
+      ...(hours ? [{ sql: 'SELECT route, hour AS k, outcome FROM comparison_hours WHERE hour < ?', arg: hb }] : []),
+      ...(minutes ? [{ sql: hourKeys, arg: hb }] : []),
     ];
     if (oldHours.length > 0) {
       const union = oldHours.map((q) => q.sql).join(' UNION ');
       const args = oldHours.map((q) => q.arg);
-      s.hourRows = one(`SELECT COUNT(*) FROM (${union})`, ...args);
-      s.dayRowsAdded = one(`SELECT COUNT(*) FROM (SELECT DISTINCT route, substr(k, 1, 10) || 'T00:00' AS d, outcome FROM (${union})) g
-        WHERE NOT EXISTS (${have('comparison_days') ? 'SELECT 1 FROM comparison_days x WHERE x.route = g.route AND x.day = g.d AND x.outcome = g.outcome' : 'SELECT 1 WHERE 0'})`, ...args);
+      s.hourRows = await one(`SELECT COUNT(*) AS n FROM (${union}) u`, ...args);
+      s.dayRowsAdded = await one(`SELECT COUNT(*) AS n FROM (SELECT DISTINCT route, substr(k, 1, 10) || 'T00:00' AS d, outcome FROM (${union}) u) g
+        WHERE NOT EXISTS (${days ? 'SELECT 1 FROM comparison_days x WHERE x.route = g.route AND x.day = g.d AND x.outcome = g.outcome' : none})`, ...args);
     }
-    if (have('comparisons')) s.comparisons = one('SELECT COUNT(*) FROM comparisons WHERE at < ?', cb);
-    if (have('comparisons') && have('comparison_fields')) {
-      s.facts = one('SELECT COUNT(*) FROM comparison_fields WHERE comparison_id IN (SELECT id FROM comparisons WHERE at < ?)', cb);
+    if (await have('comparisons')) s.comparisons = await one('SELECT COUNT(*) AS n FROM comparisons WHERE at < ?', cb);
+    if (await have('comparisons') && await have('comparison_fields')) {
+      s.facts = await one('SELECT COUNT(*) AS n FROM comparison_fields WHERE comparison_id IN (SELECT id FROM comparisons WHERE at < ?)', cb);
     }
     return s;
   }
 
   /** Rolls the oldest `batchRows` rows of one route before `before` into the coarser table. */
-  private rollBatch(r: Rollup, route: string, before: string): { rows: number; added: number } {
-    return this.db.transaction(() => {
+  private rollBatch(r: Rollup, route: string, before: string): Promise<{ rows: number; added: number }> {
+    return this.sql.transaction(async (tx) => {
       // The batch ends at the key `batchRows` rows in (or at the cutoff when fewer are left).
-      const edge = this.sql(`SELECT ${r.fromKey} FROM ${r.from} WHERE route = ? AND ${r.fromKey} < ? ORDER BY ${r.fromKey} LIMIT 1 OFFSET ?`)
-        .pluck().get(route, before, this.policy.batchRows) as string | undefined;
-      const upto = edge ?? before;
-      const added = this.sql(`SELECT COUNT(*) FROM (SELECT route, ${r.cut} AS k, outcome FROM ${r.from} WHERE route = ? AND ${r.fromKey} < ?
-        GROUP BY 1, 2, 3) g WHERE NOT EXISTS (SELECT 1 FROM ${r.to} t WHERE t.route = g.route AND t.${r.toKey} = g.k AND t.outcome = g.outcome)`)
-        .pluck().get(route, upto) as number;
-      this.sql(`INSERT INTO ${r.to} (route, ${r.toKey}, outcome, count)
+      const edge = await tx.get<{ k: string }>(`SELECT ${r.fromKey} AS k FROM ${r.from} WHERE route = ? AND ${r.fromKey} < ? ORDER BY ${r.fromKey} LIMIT 1 OFFSET ?`,
+        [route, before, this.policy.batchRows]);
+      const upto = edge?.k ?? before;
+      const added = Number((await tx.get<{ n: number }>(`SELECT COUNT(*) AS n FROM (SELECT route, ${r.cut} AS k, outcome FROM ${r.from}
+        WHERE route = ? AND ${r.fromKey} < ? GROUP BY 1, 2, 3) g
+        WHERE NOT EXISTS (SELECT 1 FROM ${r.to} t WHERE t.route = g.route AND t.${r.toKey} = g.k AND t.outcome = g.outcome)`, [route, upto]))?.n ?? 0);
+      await tx.run(`INSERT INTO ${r.to} (route, ${r.toKey}, outcome, count)
         SELECT route, ${r.cut}, outcome, SUM(count) FROM ${r.from} WHERE route = ? AND ${r.fromKey} < ? GROUP BY 1, 2, 3
-        ON CONFLICT(route, ${r.toKey}, outcome) DO UPDATE SET count = count + excluded.count`).run(route, upto);
-      const rows = this.sql(`DELETE FROM ${r.from} WHERE route = ? AND ${r.fromKey} < ?`).run(route, upto).changes;
+        ON CONFLICT(route, ${r.toKey}, outcome) DO UPDATE SET count = ${r.to}.count + excluded.count`, [route, upto]);
+      const rows = (await tx.run(`DELETE FROM ${r.from} WHERE route = ? AND ${r.fromKey} < ?`, [route, upto])).changes;
       return { rows, added };
-    }).immediate();
+    });
   }
 
   /** Deletes the oldest `batchRows` comparisons of one route before `before`, with their facts. */
-  private pruneBatch(route: string, before: string): { comparisons: number; facts: number } {
-    return this.db.transaction(() => {
-      const ids = 'SELECT id FROM comparisons WHERE route = @route AND at < @before ORDER BY at LIMIT @limit';
-      const args = { route, before, limit: this.policy.batchRows };
-      const facts = this.sql(`DELETE FROM comparison_fields WHERE comparison_id IN (${ids})`).run(args).changes;
-      const comparisons = this.sql(`DELETE FROM comparisons WHERE id IN (${ids})`).run(args).changes;
+  private pruneBatch(route: string, before: string): Promise<{ comparisons: number; facts: number }> {
+    return this.sql.transaction(async (tx) => {
+      const ids = 'SELECT id FROM comparisons WHERE route = ? AND at < ? ORDER BY at LIMIT ?';
+      const args = [route, before, this.policy.batchRows];
+      const facts = (await tx.run(`DELETE FROM comparison_fields WHERE comparison_id IN (${ids})`, args)).changes;
+      const comparisons = (await tx.run(`DELETE FROM comparisons WHERE id IN (${ids})`, args)).changes;
       return { comparisons, facts };
-    }).immediate();
+    });
   }
 }

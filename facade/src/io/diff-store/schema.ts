@@ -2,11 +2,11 @@
 // newest samples), the differing fields of each comparison (facts, re-classified by readers),
 // per-endpoint and per-field noise evidence (kept for ever, small), and outcome counts per minute,
 // rolled up per hour and per day as they age (core/retention.ts). Databases from before the facts
-// existed keep their old rows in `*_v1` tables.
+// existed keep their old rows in `*_v1` tables. The PostgreSQL twin is pg-schema.ts.
 import type Database from 'better-sqlite3';
 
 /** Bumped whenever a table changes shape; stored in the `diff_store_version` table. */
-export const DIFF_STORE_VERSION = 3;
+export const DIFF_STORE_VERSION = 4;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS comparisons (
@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS comparisons (
   reasked        INTEGER NOT NULL DEFAULT 0,
   self_fields    TEXT,
   diff           TEXT,
-  detail         TEXT
+  detail         TEXT,
+  replica        TEXT
 );
 CREATE INDEX IF NOT EXISTS comparisons_route ON comparisons(route, id);
 CREATE INDEX IF NOT EXISTS comparisons_route_at ON comparisons(route, at);
@@ -104,7 +105,10 @@ function hasColumn(db: Database.Database, table: string, column: string): boolea
   return cols.some((c) => c.name === column);
 }
 
-/** Creates the tables, moving a version-1 store's tables aside (nothing is dropped); version 3 added the hour and day counts. Idempotent. */
+/**
+ * Creates the tables, moving a version-1 store's tables aside (nothing is dropped); version 3 added
+ * the hour and day counts, version 4 the replica that made each comparison (null on older rows). Idempotent.
+ */
 export function migrateDiffStore(db: Database.Database): void {
   db.transaction(() => {
     const v = version(db);
@@ -116,6 +120,7 @@ export function migrateDiffStore(db: Database.Database): void {
       }
     }
     db.exec(TABLES);
+    if (!hasColumn(db, 'comparisons', 'replica')) db.exec('ALTER TABLE comparisons ADD COLUMN replica TEXT');
     db.prepare('INSERT INTO diff_store_version (version) VALUES (?)').run(DIFF_STORE_VERSION);
   }).immediate();
 }

@@ -1,9 +1,20 @@
 // Writes comparison records to the diff store in batches, one transaction each: the slim row, its
 // differing fields (facts), the endpoint and field evidence increments, and the minute counts;
-// then applies retention per route (rows, and unified diffs of the newest samples only).
+// then applies retention per route (rows, and unified diffs of the newest samples only). This is
+// the SQLite writer; pg-writer.ts does the same job on PostgreSQL behind the same ComparisonWriter.
 import type Database from 'better-sqlite3';
 import { evidenceDelta, isVerdict, mergeHashes, type ComparisonRecord } from '../../core/comparison';
+import type { Engine } from '../db/sql';
 import { migrateDiffStore } from './schema';
+
+/** What the comparison recorder writes through, whichever engine holds the diff store. */
+export interface ComparisonWriter {
+  readonly engine: Engine;
+  /** The replica stamped on every comparison this writer stores (null: not recorded). */
+  readonly replica: string | null;
+  /** Writes a batch in one transaction: all of it, or (rejecting) none of it. */
+  write(records: readonly ComparisonRecord[]): Promise<void>;
+}
 
 export interface DiffStoreLimits {
   /** Comparison rows (with their facts) kept per route; older ones are deleted, their evidence stays. */
@@ -16,7 +27,8 @@ export const DEFAULT_LIMITS: DiffStoreLimits = { rowsPerRoute: 20_000, diffsPerR
 
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 
-export class DiffStoreWriter {
+export class DiffStoreWriter implements ComparisonWriter {
+  readonly engine = 'sqlite' as const;
   private readonly insert: Database.Statement;
   private readonly insertField: Database.Statement;
   private readonly bumpEndpoint: Database.Statement;
@@ -28,12 +40,12 @@ export class DiffStoreWriter {
   private readonly pruneRows: Database.Statement;
   private readonly writeBatch: (records: readonly ComparisonRecord[]) => void;
 
-  constructor(readonly db: Database.Database, private readonly limits: DiffStoreLimits = DEFAULT_LIMITS) {
+  constructor(readonly db: Database.Database, private readonly limits: DiffStoreLimits = DEFAULT_LIMITS, readonly replica: string | null = null) {
     migrateDiffStore(db);
     this.insert = db.prepare(`INSERT INTO comparisons (at, route, endpoint, stage, kind, method, path, request_id, primary_side,
-      primary_status, shadow_status, primary_ms, shadow_ms, outcome, reason, reasked, self_fields, diff, detail) VALUES (@at, @route,
+      primary_status, shadow_status, primary_ms, shadow_ms, outcome, reason, reasked, self_fields, diff, detail, replica) VALUES (@at, @route,
       @endpoint, @stage, @kind, @method, @path, @requestId, @primarySide, @primaryStatus, @shadowStatus, @primaryMs, @shadowMs, @outcome,
-      @reason, @reasked, @selfFields, @diff, @detail)`);
+      @reason, @reasked, @selfFields, @diff, @detail, @replica)`);
     this.insertField = db.prepare(`INSERT INTO comparison_fields (comparison_id, route, endpoint, field, path, kind, primary_value,
       shadow_value, primary_hash, generated, generated_ms, echo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.bumpEndpoint = db.prepare(`INSERT INTO endpoint_stats (route, endpoint, comparisons, reasks, first_seen, last_seen)
@@ -69,6 +81,7 @@ export class DiffStoreWriter {
       primarySide: r.primarySide, primaryStatus: r.primaryStatus, shadowStatus: r.shadowStatus, primaryMs: r.primaryMs, shadowMs: r.shadowMs,
       outcome: r.outcome, reason: r.reason, reasked: r.reasked ? 1 : 0, selfFields: r.selfFields.length > 0 ? JSON.stringify(r.selfFields) : null,
       diff: r.diff === '' ? null : r.diff, detail: r.detail === null || r.detail === undefined ? null : JSON.stringify(r.detail),
+      replica: this.replica,
     });
     for (const f of r.facts) {
       this.insertField.run(id, r.route, r.endpoint, f.field, f.path, f.kind, json(f.primary), json(f.shadow), f.primaryHash,
@@ -85,8 +98,16 @@ export class DiffStoreWriter {
     }
   }
 
-  /** Writes a batch atomically. */
-  write(records: readonly ComparisonRecord[]): void {
-    if (records.length > 0) this.writeBatch(records);
+  /**
+   * Writes a batch atomically. SQLite is synchronous underneath: the batch is committed before this
+   * returns its promise, which only reports the outcome.
+   */
+  write(records: readonly ComparisonRecord[]): Promise<void> {
+    try {
+      if (records.length > 0) this.writeBatch(records);
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 }

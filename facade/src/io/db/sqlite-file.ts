@@ -1,0 +1,48 @@
+// Opening the state database when it is a SQLite file: owner-only file modes (it holds the audit log
+// and the diff store), WAL and a busy timeout, and a clear error for a missing file that must exist.
+// io/db/open.ts opens every location through here; io/state-store.ts re-exports the error.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+/** The state database file does not exist and the caller did not ask to create it. */
+export class StateStoreMissingError extends Error {
+  readonly code = 'STATE_DB_MISSING';
+  constructor(readonly file: string) {
+    super(`state database ${file} does not exist`);
+    this.name = 'StateStoreMissingError';
+  }
+}
+
+/** Owner-only file modes: the database, its directory when we make it, and SQLite's side files. */
+export const STATE_FILE_MODE = 0o600;
+
+/** Makes (with `create`) a missing file 0600 before SQLite opens it, and tightens an existing one. */
+export function prepareStateFile(file: string, create: boolean): void {
+  if (!fs.existsSync(file)) {
+    if (!create) throw new StateStoreMissingError(file);
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.closeSync(fs.openSync(file, 'a', STATE_FILE_MODE));
+  }
+  // Tighten what an older version (or the umask) left readable; -wal/-shm follow the main file's mode.
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((fs.statSync(f).mode & 0o077) !== 0) fs.chmodSync(f, STATE_FILE_MODE);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'EPERM') throw err; // another user's file: theirs to tighten
+    }
+  }
+}
+
+/**
+ * Opens a SQLite state database (`:memory:` too) in WAL mode with a 5 s busy timeout. With `create`
+ * false a missing file throws {@link StateStoreMissingError} and nothing is created.
+ */
+export function openSqliteFile(file: string, create = true): Database.Database {
+  if (file !== ':memory:') prepareStateFile(path.resolve(file), create);
+  const db = new Database(file, { fileMustExist: !create && file !== ':memory:' });
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}

@@ -1,0 +1,21 @@
+// Which tables a database has, on either engine: readers of the diff store and the state tables
+// answer "empty" on a database where a table was never created (a fresh state file, a facade
+// that never compared anything) instead of failing. SQLite lists sqlite_master; PostgreSQL the
+// catalog of the current schema.
+import type { Sql } from './sql';
+
+/** The names of the tables of the database `sql` is connected to. */
+export async function tableNames(sql: Sql): Promise<Set<string>> {
+  const rows = sql.engine === 'sqlite'
+    ? await sql.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+    : await sql.all<{ name: string }>('SELECT tablename AS name FROM pg_catalog.pg_tables WHERE schemaname = current_schema()');
+  return new Set(rows.map((r) => r.name));
+}
+
+/** True when the database has table `name`. */
+export async function hasTable(sql: Sql, name: string): Promise<boolean> {
+  const row = sql.engine === 'sqlite'
+    ? await sql.get("SELECT 1 AS yes FROM sqlite_master WHERE type = 'table' AND name = ?", [name])
+    : await sql.get('SELECT 1 AS yes FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = ?', [name]);
+  return row !== undefined;
+}

@@ -1,0 +1,16 @@
+// The diff store's part of `strangler db migrate --to postgres://…` (io/db/copy-to-pg.ts does the
+// copying): its tables made on the target by its own migrations, then comparisons and their facts,
+// noise evidence, outcome counts per minute, hour and day, and the divergences, ids kept (facts name
+// their comparison; comparison details and audit entries name their divergence) and the id
+// sequences moved past them, so the replicas' next rows follow on.
+import type { TableCopier } from '../db/copy-to-pg';
+import { migratePgDiffStore } from './pg-schema';
+
+export const DIFF_STORE_COPIER: TableCopier = {
+  component: 'diff store',
+  prepare: (target) => migratePgDiffStore(target),
+  tables: [
+    { name: 'comparisons', identity: 'id' }, { name: 'comparison_fields' }, { name: 'endpoint_stats' }, { name: 'endpoint_fields' },
+    { name: 'comparison_minutes' }, { name: 'comparison_hours' }, { name: 'comparison_days' }, { name: 'divergences', identity: 'id' },
+  ],
+};

@@ -1,0 +1,139 @@
+// The diff store's tables on PostgreSQL, the twin of schema.ts (same tables, columns and meanings,
+// so readers share their SQL): comparisons with the replica that made each, their facts, the noise
+// evidence, outcome counts per minute/hour/day, and the divergences. Migrations are append-only and
+// run once per database under the advisory lock (io/db/pg-migrate.ts), however many replicas start.
+import { migratePg } from '../db/pg-migrate';
+import type { PgSql } from '../db/pg-sql';
+
+/** Component name in `strangler_schema`. */
+export const PG_DIFF_STORE = 'diff_store';
+
+// Times and minute keys are ISO text compared as bytes (COLLATE "C"), as in SQLite: the same
+// `at >= ?` works in both, whatever collation the database was created with.
+const V1 = `
+CREATE TABLE IF NOT EXISTS comparisons (
+  id             BIGSERIAL PRIMARY KEY,
+  at             TEXT COLLATE "C" NOT NULL,
+  route          TEXT NOT NULL,
+  endpoint       TEXT NOT NULL,
+  stage          TEXT NOT NULL,
+  kind           TEXT NOT NULL CHECK (kind IN ('read', 'write')),
+  method         TEXT NOT NULL,
+  path           TEXT NOT NULL,
+  request_id     TEXT,
+  primary_side   TEXT NOT NULL,
+  primary_status INTEGER,
+  shadow_status  INTEGER,
+  primary_ms     DOUBLE PRECISION,
+  shadow_ms      DOUBLE PRECISION,
+  outcome        TEXT NOT NULL,
+  reason         TEXT,
+  reasked        INTEGER NOT NULL DEFAULT 0,
+  self_fields    TEXT,
+  diff           TEXT,
+  detail         TEXT,
+  replica        TEXT
+);
+CREATE INDEX IF NOT EXISTS comparisons_route ON comparisons(route, id);
+CREATE INDEX IF NOT EXISTS comparisons_route_at ON comparisons(route, at);
+CREATE TABLE IF NOT EXISTS comparison_fields (
+  comparison_id BIGINT NOT NULL,
+  route         TEXT NOT NULL,
+  endpoint      TEXT NOT NULL,
+  field         TEXT NOT NULL,
+  path          TEXT NOT NULL,
+  kind          TEXT NOT NULL,
+  primary_value TEXT,
+  shadow_value  TEXT,
+  primary_hash  TEXT NOT NULL,
+  generated     TEXT,
+  generated_ms  DOUBLE PRECISION,
+  echo          INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS comparison_fields_comparison ON comparison_fields(comparison_id);
+CREATE INDEX IF NOT EXISTS comparison_fields_route ON comparison_fields(route, comparison_id);
+CREATE TABLE IF NOT EXISTS endpoint_stats (
+  route       TEXT NOT NULL,
+  endpoint    TEXT NOT NULL,
+  comparisons BIGINT NOT NULL DEFAULT 0,
+  reasks      BIGINT NOT NULL DEFAULT 0,
+  first_seen  TEXT COLLATE "C" NOT NULL,
+  last_seen   TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (route, endpoint)
+);
+CREATE TABLE IF NOT EXISTS endpoint_fields (
+  route          TEXT NOT NULL,
+  endpoint       TEXT NOT NULL,
+  field          TEXT NOT NULL,
+  shadow_diffs   BIGINT NOT NULL DEFAULT 0,
+  self_diffs     BIGINT NOT NULL DEFAULT 0,
+  confirmed      BIGINT NOT NULL DEFAULT 0,
+  primary_hashes TEXT NOT NULL DEFAULT '[]',
+  first_seen     TEXT COLLATE "C" NOT NULL,
+  last_seen      TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (route, endpoint, field)
+);
+CREATE TABLE IF NOT EXISTS comparison_minutes (
+  route   TEXT NOT NULL,
+  minute  TEXT COLLATE "C" NOT NULL,
+  outcome TEXT NOT NULL,
+  count   BIGINT NOT NULL,
+  PRIMARY KEY (route, minute, outcome)
+);
+CREATE TABLE IF NOT EXISTS comparison_hours (
+  route   TEXT NOT NULL,
+  hour    TEXT COLLATE "C" NOT NULL,
+  outcome TEXT NOT NULL,
+  count   BIGINT NOT NULL,
+  PRIMARY KEY (route, hour, outcome)
+);
+CREATE TABLE IF NOT EXISTS comparison_days (
+  route   TEXT NOT NULL,
+  day     TEXT COLLATE "C" NOT NULL,
+  outcome TEXT NOT NULL,
+  count   BIGINT NOT NULL,
+  PRIMARY KEY (route, day, outcome)
+);
+CREATE TABLE IF NOT EXISTS divergences (
+  id               BIGSERIAL PRIMARY KEY,
+  at               TEXT COLLATE "C" NOT NULL,
+  route            TEXT NOT NULL,
+  stage            TEXT NOT NULL,
+  request_id       TEXT,
+  side             TEXT NOT NULL CHECK (side IN ('monolith', 'service')),
+  upstream         TEXT NOT NULL,
+  reason           TEXT NOT NULL,
+  method           TEXT NOT NULL,
+  path             TEXT NOT NULL,
+  content_type     TEXT,
+  content_encoding TEXT,
+  body_bytes       BIGINT,
+  body_kept        INTEGER NOT NULL,
+  primary_status   INTEGER,
+  second_status    INTEGER,
+  second_error     TEXT,
+  sealed           BYTEA NOT NULL,
+  stored_bytes     BIGINT NOT NULL,
+  status           TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'repaired', 'resolved')),
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  last_attempt_at  TEXT COLLATE "C",
+  last_outcome     TEXT,
+  claimed_until    BIGINT,
+  settled_at       TEXT COLLATE "C",
+  settled_by       TEXT,
+  settle_reason    TEXT
+);
+CREATE INDEX IF NOT EXISTS divergences_by_route ON divergences(route, status, at, id);
+`;
+
+/** Append-only: a shipped migration is never edited; the next change is a new entry. */
+export const PG_DIFF_STORE_MIGRATIONS: readonly string[] = [V1];
+
+const migrated = new WeakSet<PgSql>();
+
+/** Brings the diff store's tables to the current version (once per pool; safe across replicas). */
+export async function migratePgDiffStore(pg: PgSql): Promise<void> {
+  if (migrated.has(pg)) return;
+  await migratePg(pg, PG_DIFF_STORE, PG_DIFF_STORE_MIGRATIONS);
+  migrated.add(pg);
+}

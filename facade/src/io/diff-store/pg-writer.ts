@@ -1,0 +1,160 @@
+// The diff store's writer on PostgreSQL: the same job as writer.ts (one transaction per batch:
+// comparison rows stamped with their replica, their facts, endpoint and field evidence, minute
+// counts, per-route pruning) in a few multi-row statements instead of one per row. Several
+// replicas write at once: increments are aggregated per key and applied with upserts in key order
+// (so two batches never lock the same rows in opposite orders), and a field's primary fingerprints
+// are merged after its row is locked by the upsert, so no replica's fingerprints are lost.
+import { evidenceDelta, isVerdict, mergeHashes, type ComparisonRecord } from '../../core/comparison';
+import type { PgSql } from '../db/pg-sql';
+import type { Sql, SqlValue } from '../db/sql';
+import { migratePgDiffStore } from './pg-schema';
+import { DEFAULT_LIMITS, type ComparisonWriter, type DiffStoreLimits } from './writer';
+
+/** PostgreSQL takes at most 65,535 parameters per statement; stay well under it. */
+const MAX_PARAMS = 30_000;
+
+const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
+const key = (...parts: string[]): string => parts.join('\u0000');
+const byKey = <T>(m: Map<string, T>): Array<[string, T]> => [...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+
+/** Runs one multi-row INSERT per chunk of `rows` (each row `width` values): `head` then `VALUES (...), ...` then `tail`. */
+async function insertRows(tx: Sql, head: string, width: number, rows: readonly SqlValue[][], tail = ''): Promise<void> {
+  const per = Math.max(1, Math.floor(MAX_PARAMS / width));
+  const tuple = `(${new Array(width).fill('?').join(', ')})`;
+  for (let i = 0; i < rows.length; i += per) {
+    const chunk = rows.slice(i, i + per);
+    await tx.run(`${head} VALUES ${chunk.map(() => tuple).join(', ')}${tail}`, chunk.flat());
+  }
+}
+
+interface EndpointDelta { comparisons: number; reasks: number; first: string; last: string }
+interface FieldDelta { shadowDiffs: number; selfDiffs: number; confirmed: number; hashes: string[]; first: string; last: string }
+
+/** One batch's increments, summed per key (a multi-row upsert may not touch one row twice). */
+function aggregate(records: readonly ComparisonRecord[]) {
+  const minutes = new Map<string, { route: string; minute: string; outcome: string; count: number }>();
+  const endpoints = new Map<string, EndpointDelta & { route: string; endpoint: string }>();
+  const fields = new Map<string, FieldDelta & { route: string; endpoint: string; field: string }>();
+  for (const r of records) {
+    const m = key(r.route, r.at.slice(0, 16), r.outcome);
+    const mc = minutes.get(m) ?? { route: r.route, minute: r.at.slice(0, 16), outcome: r.outcome, count: 0 };
+    mc.count++;
+    minutes.set(m, mc);
+    if (!isVerdict(r.outcome)) continue;
+    const delta = evidenceDelta(r);
+    const e = key(r.route, r.endpoint);
+    const ec = endpoints.get(e) ?? { route: r.route, endpoint: r.endpoint, comparisons: 0, reasks: 0, first: r.at, last: r.at };
+    ec.comparisons++;
+    ec.reasks += delta.reasked ? 1 : 0;
+    if (r.at < ec.first) ec.first = r.at;
+    if (r.at > ec.last) ec.last = r.at;
+    endpoints.set(e, ec);
+    for (const [field, d] of delta.fields) {
+      const f = key(r.route, r.endpoint, field);
+      const fc = fields.get(f) ?? { route: r.route, endpoint: r.endpoint, field, shadowDiffs: 0, selfDiffs: 0, confirmed: 0, hashes: [], first: r.at, last: r.at };
+      fc.shadowDiffs += d.shadowDiffs;
+      fc.selfDiffs += d.selfDiffs;
+      fc.confirmed += d.confirmed;
+      mergeHashes(fc.hashes, d.primaryHashes);
+      if (r.at < fc.first) fc.first = r.at;
+      if (r.at > fc.last) fc.last = r.at;
+      fields.set(f, fc);
+    }
+  }
+  return { minutes: byKey(minutes).map(([, v]) => v), endpoints: byKey(endpoints).map(([, v]) => v), fields: byKey(fields).map(([, v]) => v) };
+}
+
+export class PgDiffStoreWriter implements ComparisonWriter {
+  readonly engine = 'postgres' as const;
+
+  private constructor(private readonly pg: PgSql, private readonly limits: DiffStoreLimits, readonly replica: string | null) {}
+
+  /** Migrates the diff store (once per database, under the advisory lock) and returns a writer. */
+  static async open(pg: PgSql, limits: DiffStoreLimits = DEFAULT_LIMITS, replica: string | null = null): Promise<PgDiffStoreWriter> {
+    await migratePgDiffStore(pg);
+    return new PgDiffStoreWriter(pg, limits, replica);
+  }
+
+  async write(records: readonly ComparisonRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.pg.transaction(async (tx) => {
+      await this.insertComparisons(tx, records);
+      const agg = aggregate(records);
+      await insertRows(tx, 'INSERT INTO comparison_minutes (route, minute, outcome, count)', 4,
+        agg.minutes.map((m) => [m.route, m.minute, m.outcome, m.count]),
+        ' ON CONFLICT (route, minute, outcome) DO UPDATE SET count = comparison_minutes.count + excluded.count');
+      await insertRows(tx, 'INSERT INTO endpoint_stats (route, endpoint, comparisons, reasks, first_seen, last_seen)', 6,
+        agg.endpoints.map((e) => [e.route, e.endpoint, e.comparisons, e.reasks, e.first, e.last]),
+        ` ON CONFLICT (route, endpoint) DO UPDATE SET comparisons = endpoint_stats.comparisons + excluded.comparisons,
+          reasks = endpoint_stats.reasks + excluded.reasks, last_seen = GREATEST(endpoint_stats.last_seen, excluded.last_seen)`);
+      await this.bumpFields(tx, agg.fields);
+      for (const route of [...new Set(records.map((r) => r.route))].sort()) await this.prune(tx, route);
+    });
+  }
+
+  /** The rows with ids taken from the sequence first, so each comparison's facts can name it. */
+  private async insertComparisons(tx: Sql, records: readonly ComparisonRecord[]): Promise<void> {
+    const ids = await tx.all<{ id: number }>("SELECT nextval('comparisons_id_seq') AS id FROM generate_series(1, CAST(? AS INTEGER))", [records.length]);
+    const rows: SqlValue[][] = [];
+    const facts: SqlValue[][] = [];
+    records.forEach((r, i) => {
+      const id = Number(ids[i]!.id);
+      rows.push([id, r.at, r.route, r.endpoint, r.stage, r.kind, r.method, r.path, r.requestId, r.primarySide, r.primaryStatus, r.shadowStatus,
+        r.primaryMs, r.shadowMs, r.outcome, r.reason, r.reasked ? 1 : 0, r.selfFields.length > 0 ? JSON.stringify(r.selfFields) : null,
+        r.diff === '' ? null : r.diff, r.detail === null || r.detail === undefined ? null : JSON.stringify(r.detail), this.replica]);
+      for (const f of r.facts) {
+        facts.push([id, r.route, r.endpoint, f.field, f.path, f.kind, json(f.primary), json(f.shadow), f.primaryHash,
+          f.generated?.kind ?? null, f.generated?.deltaMs ?? null, f.echo ? 1 : 0]);
+      }
+    });
+    await insertRows(tx, `INSERT INTO comparisons (id, at, route, endpoint, stage, kind, method, path, request_id, primary_side, primary_status,
+      shadow_status, primary_ms, shadow_ms, outcome, reason, reasked, self_fields, diff, detail, replica)`, 21, rows);
+    await insertRows(tx, `INSERT INTO comparison_fields (comparison_id, route, endpoint, field, path, kind, primary_value, shadow_value,
+      primary_hash, generated, generated_ms, echo)`, 12, facts);
+  }
+
+  /**
+   * Field evidence: counters by upsert (which locks each row until commit), then the fingerprints
+   * read back, merged and written where they changed (a field keeps only a few, so most never do).
+   */
+  private async bumpFields(tx: Sql, fields: ReturnType<typeof aggregate>['fields']): Promise<void> {
+    if (fields.length === 0) return;
+    await insertRows(tx, `INSERT INTO endpoint_fields (route, endpoint, field, shadow_diffs, self_diffs, confirmed, primary_hashes,
+      first_seen, last_seen)`, 9, fields.map((f) => [f.route, f.endpoint, f.field, f.shadowDiffs, f.selfDiffs, f.confirmed, '[]', f.first, f.last]),
+    ` ON CONFLICT (route, endpoint, field) DO UPDATE SET shadow_diffs = endpoint_fields.shadow_diffs + excluded.shadow_diffs,
+      self_diffs = endpoint_fields.self_diffs + excluded.self_diffs, confirmed = endpoint_fields.confirmed + excluded.confirmed,
+      last_seen = GREATEST(endpoint_fields.last_seen, excluded.last_seen)`);
+    const per = Math.floor(MAX_PARAMS / 3);
+    const changed: SqlValue[][] = [];
+    for (let i = 0; i < fields.length; i += per) {
+      const chunk = fields.slice(i, i + per);
+      const stored = await tx.all<{ route: string; endpoint: string; field: string; h: string }>(`SELECT t.route, t.endpoint, t.field, t.primary_hashes AS h
+        FROM endpoint_fields t JOIN (VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}) AS v(route, endpoint, field)
+        ON t.route = v.route AND t.endpoint = v.endpoint AND t.field = v.field`, chunk.flatMap((f) => [f.route, f.endpoint, f.field]));
+      const have = new Map(stored.map((s) => [key(s.route, s.endpoint, s.field), s.h]));
+      for (const f of chunk) {
+        const before = JSON.parse(have.get(key(f.route, f.endpoint, f.field)) ?? '[]') as string[];
+        const after = mergeHashes([...before], f.hashes);
+        if (after.length !== before.length) changed.push([f.route, f.endpoint, f.field, JSON.stringify(after)]);
+      }
+    }
+    for (let i = 0; i < changed.length; i += Math.floor(MAX_PARAMS / 4)) {
+      const chunk = changed.slice(i, i + Math.floor(MAX_PARAMS / 4));
+      await tx.run(`UPDATE endpoint_fields t SET primary_hashes = v.h FROM (VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')})
+        AS v(route, endpoint, field, h) WHERE t.route = v.route AND t.endpoint = v.endpoint AND t.field = v.field`, chunk.flat());
+    }
+  }
+
+  /** Keeps the newest `rowsPerRoute` comparisons (and facts) of a route, and diffs on the newest `diffsPerRoute`. */
+  private async prune(tx: Sql, route: string): Promise<void> {
+    const nth = (keep: number, diffOnly: boolean): Promise<{ id: number } | undefined> => tx.get<{ id: number }>(
+      `SELECT id FROM comparisons WHERE route = ?${diffOnly ? ' AND diff IS NOT NULL' : ''} ORDER BY id DESC LIMIT 1 OFFSET ?`, [route, keep]);
+    const oldDiff = await nth(this.limits.diffsPerRoute, true);
+    if (oldDiff) await tx.run('UPDATE comparisons SET diff = NULL WHERE route = ? AND diff IS NOT NULL AND id <= ?', [route, oldDiff.id]);
+    const oldRow = await nth(this.limits.rowsPerRoute, false);
+    if (oldRow) {
+      await tx.run('DELETE FROM comparison_fields WHERE route = ? AND comparison_id <= ?', [route, oldRow.id]);
+      await tx.run('DELETE FROM comparisons WHERE route = ? AND id <= ?', [route, oldRow.id]);
+    }
+  }
+}
