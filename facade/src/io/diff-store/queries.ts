@@ -45,11 +45,13 @@ export type FactlessTally = CountedComparisons;
 
 /** The shared WHERE of a route's comparisons (alias `c`) and its parameters. */
 export function comparisonFilter(q: Pick<ComparisonQuery, 'route' | 'since' | 'stage'>): { where: string; params: Array<string | null> } {
-  // CAST: PostgreSQL cannot infer a type for a parameter that is only compared with NULL.
-  return {
-    where: 'c.route = ? AND (CAST(? AS TEXT) IS NULL OR c.at >= ?) AND (CAST(? AS TEXT) IS NULL OR c.stage = ?)',
-    params: [q.route, q.since ?? null, q.since ?? null, q.stage ?? null, q.stage ?? null],
-  };
+  // Only the conditions that apply: an `(? IS NULL OR c.at >= ?)` form kept SQLite from using the
+  // (route, at) index, so a gate on a route with months of rows scanned all of them.
+  let where = 'c.route = ?';
+  const params: Array<string | null> = [q.route];
+  if (q.since) { where += ' AND c.at >= ?'; params.push(q.since); }
+  if (q.stage) { where += ' AND c.stage = ?'; params.push(q.stage); }
+  return { where, params };
 }
 
 /** Every comparison of a query's window counted per endpoint, outcome and reason (with or without facts). */
