@@ -13,7 +13,7 @@ import { ExchangeClock, type DeadlinePhase, type Deadlines } from './deadlines';
 import { awaitsContinue, sendContinue } from './expect-continue';
 import { streamAnswer } from './forward-answer';
 import { guardUpload, type UploadLimits } from './upload-watch';
-import { canDispatch, dispatchForward, releasePools } from './dispatch';
+import { canDispatch, dispatchForward } from './dispatch';
 import type { Upstream } from './upstreams';
 import { joinPath } from './replay';
 import { attemptAllowed, setDeadlineHeader, type AttemptBudget } from './attempt-budget';
@@ -85,7 +85,6 @@ function listenersOf(req: IncomingMessage): () => void {
 
 export class Forwarder {
   private readonly proxy = httpProxy.createProxyServer({ selfHandleResponse: true, xfwd: false, ws: true });
-  private readonly used = new Set<Upstream>();
 
   constructor() {
     this.proxy.on('proxyReq', (proxyReq, req) => attemptOf(req)?.onRequest(proxyReq));
@@ -100,7 +99,6 @@ export class Forwarder {
   }
 
   forward(req: IncomingMessage, res: ServerResponse, upstream: Upstream, opts: ForwardOptions): Promise<ForwardResult> {
-    this.used.add(upstream);
     if (canDispatch(req)) return dispatchForward(req, res, upstream, opts);
     return new Promise((resolve) => {
       const started = performance.now();
@@ -222,7 +220,6 @@ export class Forwarder {
 
   close(): void {
     this.proxy.close();
-    for (const u of this.used) void releasePools(u);
   }
 }
 

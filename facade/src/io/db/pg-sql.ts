@@ -1,6 +1,7 @@
-// The Sql interface over a node-postgres pool. Each statement text becomes a named prepared
+// The Sql interface over a node-postgres pool. A statement text run again becomes a named prepared
 // statement on the connection that runs it (pg caches it per client), so the hot INSERTs are
-// parsed once per connection. BIGINT/NUMERIC come back as numbers when they fit (counts, ids).
+// parsed once per connection; one-off texts (a batch's odd-sized tail) stay unnamed, and the
+// number of names is bounded, so no connection collects plans without end. BIGINT/NUMERIC come back as numbers when they fit (counts, ids).
 import pg from 'pg';
 import { numberPlaceholders, type RunResult, type Sql, type SqlValue } from './sql';
 
@@ -10,21 +11,30 @@ pg.types.setTypeParser(1700, (v) => Number(v)); // numeric
 pg.types.setTypeParser(700, (v) => Number(v)); // float4
 pg.types.setTypeParser(701, (v) => Number(v)); // float8
 
-const names = new Map<string, string>();
-function statementName(text: string): string {
-  let name = names.get(text);
-  if (!name) {
-    name = `s${names.size + 1}`;
-    names.set(text, name);
+interface Statement { readonly text: string; name?: string }
+const statements = new Map<string, Statement>();
+let named = 0;
+const MAX_NAMED = 200;
+const MAX_KNOWN = 2000;
+
+/** The text with numbered placeholders, named from its second run on (up to MAX_NAMED names). */
+function statementFor(sql: string): Statement {
+  let st = statements.get(sql);
+  if (!st) {
+    if (statements.size >= MAX_KNOWN) for (const [k, v] of statements) if (!v.name) { statements.delete(k); break; }
+    st = { text: numberPlaceholders(sql) };
+    statements.set(sql, st);
+  } else if (!st.name && named < MAX_NAMED) {
+    st.name = `s${++named}`;
   }
-  return name;
+  return st;
 }
 
 type Queryable = pg.Pool | pg.PoolClient;
 
 async function query<T>(on: Queryable, sql: string, params: readonly SqlValue[] | undefined): Promise<pg.QueryResult<T & pg.QueryResultRow>> {
-  const text = numberPlaceholders(sql);
-  return on.query<T & pg.QueryResultRow>({ name: statementName(text), text, values: params ? [...params] : [] });
+  const { text, name } = statementFor(sql);
+  return on.query<T & pg.QueryResultRow>({ name, text, values: params ? [...params] : [] });
 }
 
 class PgClientSql implements Sql {
