@@ -8,9 +8,9 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { adminGet, metricSum, metricsText, putStage } from '../helpers/admin-client';
 import { tempDir } from '../helpers/facade';
-import { freePort } from '../helpers/net';
 import { describeWithPostgres, startPostgres, type TestPostgres } from '../helpers/postgres';
-import { killAll, spawnTs } from '../helpers/processes';
+import { killAll } from '../helpers/processes';
+import { startReplicaProcesses } from '../helpers/replica-processes';
 import { rawRequest, within } from '../helpers/raw-http';
 import { jsonHandler, startUpstream, type TestUpstream } from '../helpers/upstream';
 import { openDatabase } from '../../src/io/db/open';
@@ -53,31 +53,15 @@ describeWithPostgres('facade replicas sharing PostgreSQL', () => {
 
   /** Starts replicas r1..r3 of one config on their own ports and local dirs, all on database `url`. */
   async function startReplicas(url: string, extra: Record<string, unknown> = {}): Promise<Replica[]> {
-    replicas = await Promise.all(['r1', 'r2', 'r3'].map(async (id) => {
-      const port = await freePort();
-      const adminPort = await freePort();
-      const configFile = path.join(dir, `${id}.json`);
-      fs.writeFileSync(configFile, JSON.stringify({
+    replicas = await startReplicaProcesses(['r1', 'r2', 'r3'], {
+      dir, database: url, env: { STRANGLER_ADMIN_TOKEN: TOKEN, ...KEYS },
+      config: {
         monolith: { url: monolith.url },
         services: { catalog: { url: catalog.url, timeoutMs: 2000 } },
         routes: [{ name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog', compare: { reask: { enabled: false } } }],
-        state: { db: url, localDir: path.join(dir, id) },
-        replica: { id },
-        listen: { host: '127.0.0.1', port },
-        admin: { host: '127.0.0.1', port: adminPort },
         ...extra,
-      }));
-      const child = spawnTs(path.join('facade', 'src', 'main.ts'), ['--config', configFile], { STRANGLER_ADMIN_TOKEN: TOKEN, ...KEYS });
-      const r: Replica = { id, url: `http://127.0.0.1:${port}`, adminUrl: `http://127.0.0.1:${adminPort}`, child, log: '' };
-      const listening = new Promise<void>((resolve, reject) => {
-        const onData = (c: Buffer): void => { r.log += c.toString(); if (r.log.includes('"msg":"facade listening"')) resolve(); };
-        child.stdout!.on('data', onData);
-        child.stderr!.on('data', onData);
-        child.once('exit', (code) => reject(new Error(`replica ${id} exited (${code}):\n${r.log}`)));
-      });
-      await within(listening, 60_000, `replica ${id} listening`);
-      return r;
-    }));
+      },
+    });
     return replicas;
   }
 
