@@ -16,15 +16,15 @@ import type { Sql } from '../../facade/src/io/db/sql';
 import fs from 'node:fs';
 import { StageChangeError, StateStore, StateStoreMissingError, type AuditEntry } from '../../facade/src/io/state-store';
 import type { RouteStateStore } from '../../facade/src/io/state-api';
-import { PgSql } from '../../facade/src/io/db/pg-sql';
+import type { PgSql } from '../../facade/src/io/db/pg-sql';
 import { isPostgresUrl, redactUrl } from '../../facade/src/io/db/sql';
-import { PgStateStore } from '../../facade/src/io/pg-state-store';
+import type { PgStateStore } from '../../facade/src/io/pg-state-store';
 import { localStateFile } from '../../facade/src/io/replica';
 import { parseDuration } from '../../facade/src/core/duration';
 import type { Backend, DivergenceList, IgnoreView, ReportQuery, RouteView, StageChange } from './backend';
 import type { Divergence, DivergenceStatus } from '../../facade/src/io/divergence-store';
 import type { DivergenceDetail, ReplayOptions, ReplayReport } from '../../facade/src/io/divergence-repair';
-import { LocalDivergences } from './local-divergences';
+import type { LocalDivergences } from './local-divergences';
 import { CliError, EXIT_FAILED, unknownRoute } from './context';
 import type { GateInput, GateThresholds } from '../../facade/src/core/gate';
 
@@ -55,7 +55,10 @@ export class LocalBackend implements Backend {
 
   constructor(private readonly opts: LocalOptions) {
     this.created = opts.create === true && !isPostgresUrl(opts.db) && !fs.existsSync(opts.db);
-    this.pg = isPostgresUrl(opts.db) ? new PgSql(opts.db, { max: 2, applicationName: 'strangler cli' }) : null;
+    // The PostgreSQL driver and the divergence verbs (upstream clients) load only when used: a report on SQLite needs neither.
+    this.pg = isPostgresUrl(opts.db)
+      ? new (require('../../facade/src/io/db/pg-sql') as typeof import('../../facade/src/io/db/pg-sql')).PgSql(opts.db, { max: 2, applicationName: 'strangler cli' })
+      : null;
     try {
       this.sqliteStore = this.pg ? null : new StateStore(opts.db, opts.now, { create: opts.create === true });
     } catch (err) {
@@ -84,7 +87,8 @@ export class LocalBackend implements Backend {
   /** Route states, audit log and ignore rules; a PostgreSQL one is migrated on first use, once. */
   private async store(): Promise<RouteStateStore> {
     if (this.sqliteStore) return this.sqliteStore;
-    this.pgStore ??= PgStateStore.open(this.pg!, this.opts.now).catch((err: Error) => {
+    const { PgStateStore: Store } = require('../../facade/src/io/pg-state-store') as { PgStateStore: typeof PgStateStore };
+    this.pgStore ??= Store.open(this.pg!, this.opts.now).catch((err: Error) => {
       throw new CliError(`cannot reach the state database ${redactUrl(this.opts.db)}: ${err.message}`, EXIT_FAILED);
     });
     return this.pgStore;
@@ -176,7 +180,8 @@ export class LocalBackend implements Backend {
     this.known(route);
     // Stages as of this command (a CLI run is short): the repair records the stage each divergence was replayed at.
     const states = await (await this.store()).states();
-    this.divergenceVerbs ??= new LocalDivergences({
+    const { LocalDivergences: Verbs } = require('./local-divergences') as { LocalDivergences: typeof LocalDivergences };
+    this.divergenceVerbs ??= new Verbs({
       sql: this.sql, dbPath: localStateFile(this.opts.config, this.opts.db), config: this.opts.config, env: this.opts.env ?? process.env, now: this.opts.now,
       actor: this.opts.actor, stageOf: (name) => states.get(name)?.stage ?? this.routes.get(name)!.defaultStage,
     });

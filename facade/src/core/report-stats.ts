@@ -2,6 +2,7 @@
 // and the mismatch-rate timeline bucketed to at most 120 points, from outcome counts per minute,
 // hour or day (the store rolls old minutes up: core/retention.ts). Pure; used by core/report.ts.
 import { LATENCY_BUCKETS_MS, type SideReport, type Timeline, type TimelinePoint } from './report-types';
+import type { LatencyCount } from './report-tally';
 
 /**
  * Nearest-rank percentile of values sorted ascending: the smallest value with at least `p` % of
@@ -13,20 +14,29 @@ export function nearestRank(sorted: readonly number[], p: number): number | null
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }
 
-/** The latency part of a side's report from its raw latencies (ms, any order). */
-export function latencySummary(values: readonly number[]): SideReport['latency'] {
-  const sorted = values.filter((v) => Number.isFinite(v) && v >= 0).sort((a, b) => a - b);
+/** The latency part of a side's report from answer times (ms) and how many answers took each, in any order. */
+export function latencySummary(times: readonly LatencyCount[]): SideReport['latency'] {
+  const sorted = times.filter((t) => Number.isFinite(t.ms) && t.ms >= 0 && t.count > 0).sort((a, b) => a.ms - b.ms);
+  const samples = sorted.reduce((n, t) => n + t.count, 0);
   const counts = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
-  for (const v of sorted) {
-    const i = LATENCY_BUCKETS_MS.findIndex((le) => v <= le);
-    counts[i < 0 ? LATENCY_BUCKETS_MS.length : i]++;
+  for (const t of sorted) {
+    const i = LATENCY_BUCKETS_MS.findIndex((le) => t.ms <= le);
+    counts[i < 0 ? LATENCY_BUCKETS_MS.length : i] += t.count;
   }
+  /** Nearest rank over the counted times: the smallest time with at least `p` % of the answers at or below it. */
+  const rank = (p: number): number | null => {
+    if (samples === 0) return null;
+    const want = Math.min(samples, Math.max(1, Math.ceil((p / 100) * samples)));
+    let seen = 0;
+    for (const t of sorted) if ((seen += t.count) >= want) return t.ms;
+    return sorted[sorted.length - 1].ms;
+  };
   return {
-    samples: sorted.length,
-    p50: nearestRank(sorted, 50),
-    p95: nearestRank(sorted, 95),
-    p99: nearestRank(sorted, 99),
-    max: sorted.length > 0 ? sorted[sorted.length - 1] : null,
+    samples,
+    p50: rank(50),
+    p95: rank(95),
+    p99: rank(99),
+    max: samples > 0 ? sorted[sorted.length - 1].ms : null,
     histogram: counts.map((count, i) => ({ le: i < LATENCY_BUCKETS_MS.length ? LATENCY_BUCKETS_MS[i] : null, count })),
   };
 }

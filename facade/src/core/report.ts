@@ -1,29 +1,14 @@
-// Builds the shadow-diff report (core/report-types.ts) from the diff store's raw rows: outcome
-// counts and rates in the window, each side's latency and errors, status pairs, the endpoints
-// ranked by real-difference rate with their classed fields (core/comparison/findings.ts), noise
-// evidence, divergences, and the mismatch-rate timeline. Pure: io/report-query.ts reads the rows
-// and re-classifies stored facts; the clock arrives as `now`.
+// Builds the shadow-diff report (core/report-types.ts) from what the reader tallied of each route's
+// window (core/report-tally.ts): outcome counts and rates, each side's latency and errors, status
+// pairs, the endpoints ranked by real-difference rate with their classed fields
+// (core/comparison/findings.ts), noise evidence, divergences, and the mismatch-rate timeline. Pure:
+// io/report-query.ts reads and re-classifies; the clock arrives as `now`.
 import { OUTCOMES, REPORT_SIDES, type DivergenceRow, type EndpointFindings, type NoiseEvidence, type ReplicaCount, type Report, type ReportOutcome, type ReportSide, type RouteReport, type SideReport, type StageChange, type StatusPair } from './report-types';
 import { epochMinute, latencySummary, rateOf, timelineOf, type MinuteCount } from './report-stats';
+import { asSide, emptyTally, type ComparisonGroup, type RouteTally } from './report-tally';
 
 export * from './report-types';
-
-/** One retained comparison row (no detail); `outcome` already re-classified by the reader. */
-export interface ComparisonRow {
-  readonly at: string;
-  readonly method?: string;
-  readonly path?: string;
-  readonly route: string;
-  readonly primarySide: string;
-  readonly primaryStatus: number | null;
-  readonly shadowStatus: number | null;
-  readonly primaryMs: number | null;
-  readonly shadowMs: number | null;
-  readonly outcome: string;
-  readonly reason: string | null;
-  /** The facade replica that recorded it (null: not recorded, older stores). */
-  readonly replica?: string | null;
-}
+export { tallyRows, type ComparisonRow, type RouteTally } from './report-tally';
 
 /** What the reader found per route: ranked endpoints and noise evidence. */
 export interface RouteFindings {
@@ -36,8 +21,8 @@ export interface ReportInput {
   readonly since: Date | null;
   /** Routes to report, in this order. */
   readonly routes: readonly string[];
-  /** Retained rows with `at` from the start of `since`'s minute or later (all rows when no `since`). */
-  readonly rows: readonly ComparisonRow[];
+  /** Per route: the window's comparisons tallied (core/report-tally.ts); a route missing here has none. */
+  readonly tallies: ReadonlyMap<string, RouteTally>;
   /** Per route: endpoints ranked with their classed fields, and noise evidence. */
   readonly findings: ReadonlyMap<string, RouteFindings>;
   /** Outcome counts per minute, and per hour or day where the store rolled old minutes up (`minutes`: the row's width). */
@@ -49,44 +34,37 @@ export interface ReportInput {
   readonly maxFields?: number;
 }
 
-/** Rows of version 1 stores: primary-vs-primary samples were stored as skipped rows; they are not comparisons. */
-const isNoiseSample = (r: ComparisonRow): boolean => r.outcome === 'skipped' && r.reason === 'noise_sample';
-const asSide = (s: string): ReportSide => (s === 'service' ? 'service' : 'monolith');
 const otherSide = (s: ReportSide): ReportSide => (s === 'monolith' ? 'service' : 'monolith');
 const floorToMinute = (d: Date): string => d.toISOString().slice(0, 16);
 
 /** The side that failed to answer at all, as the recorder names it in `reason`. */
-function failedSide(r: ComparisonRow): ReportSide | null {
-  const reason = r.reason ?? '';
-  if (r.outcome === 'error') return reason.startsWith('monolith_') ? 'monolith' : reason.startsWith('service_') ? 'service' : null;
+function failedSide(g: ComparisonGroup): ReportSide | null {
+  const reason = g.reason ?? '';
+  if (g.outcome === 'error') return reason.startsWith('monolith_') ? 'monolith' : reason.startsWith('service_') ? 'service' : null;
   const noAnswer = reason.startsWith('second_write_') && !reason.startsWith('second_write_status_') && !reason.startsWith('second_write_not_sent');
-  return r.outcome === 'divergence' && noAnswer ? otherSide(asSide(r.primarySide)) : null;
+  return g.outcome === 'divergence' && noAnswer ? otherSide(asSide(g.primarySide)) : null;
 }
 
-function sideReports(rows: readonly ComparisonRow[]): SideReport[] {
+function sideReports(t: RouteTally): SideReport[] {
   return REPORT_SIDES.map((side) => {
-    const ms: number[] = [];
     let requests = 0;
     let errors = 0;
-    for (const r of rows) {
-      const isPrimary = asSide(r.primarySide) === side;
-      const status = isPrimary ? r.primaryStatus : r.shadowStatus;
-      const latency = isPrimary ? r.primaryMs : r.shadowMs;
-      const failed = status === null && failedSide(r) === side;
-      if (status !== null && latency !== null) ms.push(latency);
-      if (status !== null || failed) requests++;
-      if (failed || (status !== null && status >= 500)) errors++;
+    for (const g of t.groups) {
+      const status = asSide(g.primarySide) === side ? g.primaryStatus : g.shadowStatus;
+      const failed = status === null && failedSide(g) === side;
+      if (status !== null || failed) requests += g.count;
+      if (failed || (status !== null && status >= 500)) errors += g.count;
     }
-    return { side, latency: latencySummary(ms), requests, errors, errorRate: rateOf(errors, requests) };
+    return { side, latency: latencySummary(t.latencies[side]), requests, errors, errorRate: rateOf(errors, requests) };
   });
 }
 
-function statusPairs(rows: readonly ComparisonRow[]): StatusPair[] {
+function statusPairs(groups: readonly ComparisonGroup[]): StatusPair[] {
   const pairs = new Map<string, StatusPair>();
-  for (const r of rows) {
-    const key = `${r.primarySide}|${r.primaryStatus}|${r.shadowStatus}`;
+  for (const g of groups) {
+    const key = `${g.primarySide}|${g.primaryStatus}|${g.shadowStatus}`;
     const seen = pairs.get(key);
-    pairs.set(key, { primarySide: asSide(r.primarySide), primary: r.primaryStatus, shadow: r.shadowStatus, count: (seen?.count ?? 0) + 1 });
+    pairs.set(key, { primarySide: asSide(g.primarySide), primary: g.primaryStatus, shadow: g.shadowStatus, count: (seen?.count ?? 0) + g.count });
   }
   const code = (s: number | null): number => s ?? 1000; // no status sorts after every status
   return [...pairs.values()].sort((a, b) => b.count - a.count || a.primarySide.localeCompare(b.primarySide)
@@ -94,17 +72,15 @@ function statusPairs(rows: readonly ComparisonRow[]): StatusPair[] {
 }
 
 /** Comparisons per replica, most first (ties by name, the unnamed last). */
-function replicasOf(rows: readonly ComparisonRow[]): ReplicaCount[] {
+function replicasOf(groups: readonly ComparisonGroup[]): ReplicaCount[] {
   const counts = new Map<string | null, number>();
-  for (const r of rows) counts.set(r.replica ?? null, (counts.get(r.replica ?? null) ?? 0) + 1);
+  for (const g of groups) counts.set(g.replica, (counts.get(g.replica) ?? 0) + g.count);
   return [...counts].map(([replica, comparisons]) => ({ replica, comparisons }))
     .sort((a, b) => b.comparisons - a.comparisons || (a.replica === null ? 1 : b.replica === null ? -1 : a.replica.localeCompare(b.replica)));
 }
 
-function divergencesOf(rows: readonly ComparisonRow[]): DivergenceRow[] {
-  return rows.filter((r) => r.outcome === 'divergence').map((r) => ({
-    at: r.at, method: r.method ?? '', path: r.path ?? '', reason: r.reason ?? 'unknown', primaryStatus: r.primaryStatus, shadowStatus: r.shadowStatus,
-  })).sort((a, b) => b.at.localeCompare(a.at));
+function divergencesOf(t: RouteTally): DivergenceRow[] {
+  return [...t.divergences].sort((a, b) => b.at.localeCompare(a.at));
 }
 
 function endpointsOf(route: string, input: ReportInput): readonly EndpointFindings[] {
@@ -113,15 +89,12 @@ function endpointsOf(route: string, input: ReportInput): readonly EndpointFindin
 }
 
 function routeReport(route: string, input: ReportInput): RouteReport {
-  const sinceIso = input.since?.toISOString() ?? null;
   const sinceMinute = input.since ? floorToMinute(input.since) : null;
-  const fromMinute = input.rows.filter((r) => r.route === route && (sinceMinute === null || r.at >= sinceMinute));
-  const inWindow = fromMinute.filter((r) => !isNoiseSample(r) && (sinceIso === null || r.at >= sinceIso));
+  const t = input.tallies.get(route) ?? emptyTally();
   const minutes = input.minutes.filter((m) => m.route === route && (sinceMinute === null || m.minute >= sinceMinute));
   const counted = minutes.reduce((n, m) => n + m.count, 0);
-  const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<ReportOutcome, number>;
-  for (const r of inWindow) if (r.outcome in counts) counts[r.outcome as ReportOutcome]++;
-  const total = inWindow.length;
+  const counts = Object.fromEntries(OUTCOMES.map((o) => [o, t.outcomes[o] ?? 0])) as Record<ReportOutcome, number>;
+  const total = t.groups.reduce((n, g) => n + g.count, 0);
   const state = input.states.find((s) => s.route === route);
   const last = input.audit.find((a) => a.route === route);
   return {
@@ -131,17 +104,13 @@ function routeReport(route: string, input: ReportInput): RouteReport {
     lastChange: last ? { at: last.at, actor: last.actor, from: last.from, to: last.to, percent: last.percent, reason: last.reason, forced: last.forced } : null,
     total,
     outcomes: Object.fromEntries(OUTCOMES.map((o) => [o, { count: counts[o], rate: rateOf(counts[o], total) }])) as RouteReport['outcomes'],
-    coverage: {
-      rows: total,
-      complete: fromMinute.length >= counted,
-      oldestAt: inWindow.reduce<string | null>((min, r) => (min === null || r.at < min ? r.at : min), null),
-    },
-    replicas: replicasOf(inWindow),
-    sides: sideReports(inWindow),
-    statusPairs: statusPairs(inWindow),
+    coverage: { rows: total, complete: t.fromMinuteRows >= counted, oldestAt: t.oldestAt },
+    replicas: replicasOf(t.groups),
+    sides: sideReports(t),
+    statusPairs: statusPairs(t.groups),
     endpoints: endpointsOf(route, input),
     noise: input.findings.get(route)?.noise ?? [],
-    divergences: divergencesOf(inWindow),
+    divergences: divergencesOf(t),
     timeline: timelineOf(minutes.filter((m) => Number.isFinite(epochMinute(m.minute)))),
   };
 }

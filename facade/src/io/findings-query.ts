@@ -48,3 +48,12 @@ export async function routeFindings(sql: Sql, q: FindingsQuery, groups?: readonl
   const endpoints = endpointFindings(comparisons, rules, book, (c, v) => verdicts.set(c.id, v), tallies, q.route);
   return { endpoints, noise: noiseEvidence(q.route, book), verdicts, comparisons, tallies };
 }
+
+/** Outcomes now: the stored outcome of comparisons without facts, the re-classified verdict of the others (noise samples left out). */
+export function outcomesNow(found: RouteFindingsNow): Record<string, number> {
+  const outcomes: Record<string, number> = {};
+  const add = (o: string, n: number): void => { outcomes[o] = (outcomes[o] ?? 0) + n; };
+  for (const t of found.tallies) if (t.reason !== 'noise_sample') add(t.outcome, t.count);
+  for (const c of found.comparisons) if (c.reason !== 'noise_sample') add(found.verdicts.get(c.id) ?? c.outcome, 1);
+  return outcomes;
+}

@@ -14,7 +14,7 @@ import type { Sql } from './db/sql';
 import { breakerGateFigures } from './breaker-log';
 import { hasTable } from './db/tables';
 import { comparisonFilter, type OutcomeGroup } from './diff-store/queries';
-import { routeFindings, storedIgnoreRules, type RouteFindingsNow } from './findings-query';
+import { outcomesNow, routeFindings, storedIgnoreRules } from './findings-query';
 
 /**
  * Answer times per side the latency judge and the p99 use: the newest this many comparisons at the
@@ -110,15 +110,6 @@ async function latencies(sql: Sql, where: string, params: readonly (string | nul
   return out;
 }
 
-/** Outcomes now: the stored outcome of comparisons without facts, the re-classified verdict of the others. */
-function outcomesOf(found: RouteFindingsNow): Record<string, number> {
-  const outcomes: Record<string, number> = {};
-  const add = (o: string, n: number): void => { outcomes[o] = (outcomes[o] ?? 0) + n; };
-  for (const t of found.tallies) if (t.reason !== 'noise_sample') add(t.outcome, t.count);
-  for (const c of found.comparisons) if (c.reason !== 'noise_sample') add(found.verdicts.get(c.id) ?? c.outcome, 1);
-  return outcomes;
-}
-
 /**
  * The gate's input for moving `route` from `stage` to `target`. The window is every comparison
  * at `stage` since the last audit entry that moved the route to `stage` (all of them when there is
@@ -135,7 +126,7 @@ export async function loadGateInput(sql: Sql, route: string, stage: Stage, targe
   const sides = sideTallies(groups);
   const times = have ? await latencies(sql, `${f.where} AND (c.reason IS NULL OR c.reason <> 'noise_sample')`, f.params) : { service: [], monolith: [] };
   const figures = (side: Side): SideFigures => ({ ...sides[side], p99Ms: p99(times[side]), latenciesMs: times[side] });
-  const outcomes = outcomesOf(found);
+  const outcomes = outcomesNow(found);
   const n = (o: string): number => outcomes[o] ?? 0;
   return {
     route, stage, target, since,

@@ -23,6 +23,7 @@ import { DivergenceStore, type NewDivergence } from '../../src/io/divergence-sto
 import { loadGateInput } from '../../src/io/gate-input';
 import { PgStateStore } from '../../src/io/pg-state-store';
 import { loadReport } from '../../src/io/report-query';
+import { buildReport, tallyRows, type ComparisonRow } from '../../src/core/report';
 import type { RouteStateStore } from '../../src/io/state-api';
 import { StateStore } from '../../src/io/state-store';
 import { describeWithPostgres, startPostgres, type TestPostgres } from '../helpers/postgres';
@@ -84,6 +85,44 @@ function storeSuite(open: () => Promise<Engine>): void {
     // The stored comparisons with their facts, newest first.
     const stored = await loadComparisons(e.sql, { route: 'catalog', withFactsOnly: true });
     expect(stored.map((c) => [c.outcome, c.facts.map((f) => f.field)])).toEqual([['mismatch', ['$.price']], ['mismatch', ['$.price']]]);
+  });
+
+  it('the report counted in SQL is the report of every row counted one by one: sides, latencies, status pairs, replicas, divergences, coverage', async () => {
+    // Varied rows without field facts (their stored outcome is their outcome now), two replicas, two
+    // routes, a since-window that cuts through a minute, and version 1 noise samples that never count.
+    let n = 0;
+    const records = (replica: number): ComparisonRecord[] => Array.from({ length: 90 }, (_, i) => {
+      const at = new Date(NOW - 30 * 60_000 + (i * 2 + replica) * 17_000).toISOString();
+      const route = i % 3 === 0 ? 'inventory' : 'catalog';
+      const base = { at, route, primaryMs: (i * 7) % 23 + 0.5 * (i % 2), shadowMs: (i * 11) % 31, primarySide: i % 5 === 0 ? 'service' : 'monolith' } as const;
+      n++;
+      switch (i % 9) {
+        case 0: return aRecord({ ...base, outcome: 'error', reason: i % 2 ? 'service_UPSTREAM_TIMEOUT' : 'monolith_UPSTREAM_RESET', shadowStatus: null, shadowMs: null });
+        case 1: return aRecord({ ...base, outcome: 'divergence', reason: 'second_write_UPSTREAM_UNREACHABLE', shadowStatus: null, shadowMs: null, method: 'PUT', path: `/w/${n}` });
+        case 2: return aRecord({ ...base, outcome: 'divergence', reason: 'second_write_status_503', shadowStatus: 503, method: 'POST', path: `/w/${n}` });
+        case 3: return aRecord({ ...base, outcome: 'skipped', reason: 'noise_sample', shadowStatus: null, shadowMs: null });
+        case 4: return aRecord({ ...base, outcome: 'skipped', reason: 'too_large', shadowMs: null });
+        case 5: return aRecord({ ...base, shadowStatus: 500, outcome: 'unjudged' });
+        default: return aRecord({ ...base, primaryStatus: i % 4 === 0 ? 404 : 200, shadowStatus: i % 4 === 0 ? 404 : 200 });
+      }
+    });
+    await (await e.writer(undefined, 'replica-a')).write(records(0));
+    await (await e.writer(undefined, 'replica-b')).write(records(1));
+    const rows = await e.sql.all<ComparisonRow>(`SELECT at, route, method, path, primary_side AS "primarySide", primary_status AS "primaryStatus",
+      shadow_status AS "shadowStatus", primary_ms AS "primaryMs", shadow_ms AS "shadowMs", outcome, reason, replica FROM comparisons`);
+    expect(rows).toHaveLength(180);
+    for (const since of [null, new Date(NOW - 17 * 60_000 + 29_000)]) {
+      const report = await loadReport(e.sql, { now: new Date(NOW), since: since ?? undefined, routes: ['catalog', 'inventory'] });
+      const oneByOne = buildReport({ now: new Date(NOW), since, routes: ['catalog', 'inventory'], tallies: tallyRows(rows, since), findings: new Map(),
+        minutes: [], states: [], audit: [] });
+      for (const [i, r] of report.routes.entries()) {
+        const want = oneByOne.routes[i];
+        expect(r.total).toBeGreaterThan(0);
+        expect({ total: r.total, outcomes: r.outcomes, sides: r.sides, statusPairs: r.statusPairs, replicas: r.replicas, divergences: r.divergences,
+          rows: r.coverage.rows, oldestAt: r.coverage.oldestAt }).toEqual({ total: want.total, outcomes: want.outcomes, sides: want.sides,
+          statusPairs: want.statusPairs, replicas: want.replicas, divergences: want.divergences, rows: want.coverage.rows, oldestAt: want.coverage.oldestAt });
+      }
+    }
   });
 
   it('the noise evidence read back is what the recorder learnt live: counts per endpoint and field, a few primary fingerprints', async () => {

@@ -1,7 +1,7 @@
 // core/report with hand-built diff-store rows and findings: outcome rates (v2 outcomes included),
 // nearest-rank percentiles per side, status pairs and error rates, the ranked endpoints and noise
 // evidence passed through (fields capped), divergences, the since-window, and the timeline.
-import { buildReport, routesToReport, type ComparisonRow, type EndpointFindings, type FieldFinding, type ReportInput } from '../../src/core/report';
+import { buildReport, routesToReport, tallyRows, type ComparisonRow, type EndpointFindings, type FieldFinding, type ReportInput } from '../../src/core/report';
 
 const NOW = new Date('2024-05-01T12:00:00.000Z');
 
@@ -12,9 +12,12 @@ function aRow(over: Partial<ComparisonRow> = {}): ComparisonRow {
   };
 }
 
-function anInput(over: Partial<ReportInput> = {}): ReportInput {
+/** The input a reader would give for these rows (tallied as io/report-query.ts tallies them in SQL). */
+function anInput(over: Partial<ReportInput> & { rows?: readonly ComparisonRow[] } = {}): ReportInput {
+  const { rows = [], ...rest } = over;
+  const since = rest.since ?? null;
   return {
-    now: NOW, since: null, routes: ['inventory'], rows: [], findings: new Map(), minutes: [], states: [], audit: [], ...over,
+    now: NOW, since, routes: ['inventory'], tallies: tallyRows(rows, since), findings: new Map(), minutes: [], states: [], audit: [], ...rest,
   };
 }
 
