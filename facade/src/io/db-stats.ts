@@ -1,6 +1,6 @@
 // Rows and bytes per table of the state database (`strangler db stats`, the soak): bytes from
 // SQLite's `dbstat` virtual table (a table's own pages plus its indexes'), or, in a SQLite built
-// without it, only the file's page counts. Read-only.
+// without it, only the file's page counts. Read-only. A PostgreSQL state has its own: db-stats-pg.ts.
 import fs from 'node:fs';
 import type Database from 'better-sqlite3';
 
@@ -12,6 +12,7 @@ export interface TableStats {
 }
 
 export interface DbStats {
+  readonly engine: 'sqlite';
   readonly file: string;
   readonly tables: readonly TableStats[];
   readonly pageSize: number;
@@ -66,7 +67,7 @@ export function dbStats(db: Database.Database): DbStats {
   const file = db.name;
   const memory = file === ':memory:' || file === '';
   return {
-    file, tables, dbstat: bytes !== null,
+    engine: 'sqlite', file, tables, dbstat: bytes !== null,
     pageSize: db.pragma('page_size', { simple: true }) as number,
     pages: db.pragma('page_count', { simple: true }) as number,
     freePages: db.pragma('freelist_count', { simple: true }) as number,
