@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { PgSql } from '../db/pg-sql';
 import { isPostgresUrl, type Sql } from '../db/sql';
 import { SqliteSql } from '../db/sqlite-sql';
+import { tuneForReads } from '../db/sqlite-file';
 import { buildSnapshot, type SnapshotInput } from './console-snapshot';
 
 interface Request { readonly id: number; readonly db: string; readonly input: SnapshotInput; readonly now: string }
@@ -18,6 +19,7 @@ function open(location: string): Sql {
   if (isPostgresUrl(location)) return new PgSql(location, { max: 2, applicationName: 'strangler-console' });
   const db = new Database(location, { readonly: true, fileMustExist: true });
   db.pragma('busy_timeout = 2000'); // the facade may be committing a batch
+  tuneForReads(db);
   return new SqliteSql(db, true);
 }
 
