@@ -42,6 +42,24 @@ describe('ComparePool', () => {
     const first = (results[0] as unknown as PromiseFulfilledResult<{ facts: Array<{ path: string }> }>).value;
     expect(first.facts.map((f) => f.path)).toEqual(['$.items[7].price']);
   });
+
+  it('large bodies whose bytes agree are a match at once: never queued behind a busy thread, never skipped', async () => {
+    const config = parseConfig({ monolith: { url: 'http://127.0.0.1:1' }, services: { s: { url: 'http://127.0.0.1:2' } }, routes: [{ name: 'r', match: { path: '/r/**' }, service: 's' }] }, 'test');
+    const skips: string[] = [];
+    pool = new ComparePool({ threads: 1, maxQueued: 0, onSkip: (route, reason) => skips.push(`${route}:${reason}`) });
+    const raw = rulesFor(config.routes[0], []);
+    pool.setRules('r', compileRules(raw), raw);
+    const body = bigJson(WORKER_THRESHOLD, '1.00');
+    const busy = pool.evaluate('r', observation('monolith', body), observation('service', bigJson(WORKER_THRESHOLD, '2.00'))); // takes the one thread
+    busy.catch(() => undefined); // awaited below; a failure before that must not crash the run
+    const agreeing = await Promise.all([0, 1, 2, 3, 4].map(() => pool!.evaluate('r', observation('monolith', body), observation('service', Buffer.from(body)))));
+    expect(agreeing.map((r) => r.facts.length)).toEqual([0, 0, 0, 0, 0]);
+    // Equal bodies with another status still differ there.
+    const status = await pool.evaluate('r', observation('monolith', body), { ...observation('service', Buffer.from(body)), status: 500 } as Observation);
+    expect(status.facts.map((f) => f.path)).toEqual(['status']);
+    expect((await busy).facts.map((f) => f.path)).toEqual(['$.items[7].price']);
+    expect(skips).toEqual([]);
+  });
 });
 
 describe('a shadow flood of large bodies', () => {
