@@ -69,12 +69,18 @@ class Shelf {
 
   constructor(private readonly random: () => number) {}
 
-  /** A random SKU of `list` that is not cooling down, waiting if every one is. */
-  async take(list: readonly string[], signal?: AbortSignal): Promise<string> {
+  /**
+   * A random SKU of `list` that is not cooling down, waiting if every one is. A read also leaves alone
+   * a SKU with a reservation still open: what it reads would be true only until the release, so a
+   * case recorded from it could not be replayed later against the same data (step 6).
+   */
+  async take(list: readonly string[], signal?: AbortSignal, forRead = false): Promise<string> {
+    // Only while it can wait: with every SKU reserved, reads would otherwise block the releases behind them.
+    const avoidOpenUntil = forRead ? Date.now() + 1000 : 0;
     for (;;) {
       for (let i = 0; i < 20; i++) {
         const sku = list[Math.floor(this.random() * list.length)];
-        if (this.free(sku)) return sku;
+        if (this.free(sku) && !(Date.now() < avoidOpenUntil && this.open.includes(sku))) return sku;
       }
       await sleep(20, undefined, { signal });
     }
@@ -132,7 +138,7 @@ export async function driveTraffic(base: string, skus: SkuPool, plan: TrafficPla
     }
     if (action !== 'read') return write(action, await shelf.take(skus.inStock, signal));
     const outOfStock = skus.outOfStock.length > 0 && random() < (plan.outOfStockShare ?? 0.2);
-    await perform(base, 'read', await shelf.take(outOfStock ? skus.outOfStock : skus.inStock, signal), user(), tally, shelf, signal);
+    await perform(base, 'read', await shelf.take(outOfStock ? skus.outOfStock : skus.inStock, signal, true), user(), tally, shelf, signal);
     tally.byAction.read += 1;
   };
   const worker = async (): Promise<void> => {
