@@ -164,6 +164,23 @@ function storeSuite(open: () => Promise<Engine>): void {
     expect((await loadEvidence(e.sql, 'catalog')).endpoints('catalog').get('GET /api/products/:id')!.comparisons).toBe(8);
   });
 
+  it('trims a route to its limit plus at most 5 % between trims, keeping the newest rows', async () => {
+    const writer = await e.writer({ rowsPerRoute: 100, diffsPerRoute: 10 }); // trimmed once 5 rows were gained
+    const written: ComparisonRecord[] = [];
+    const counts: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const batch = [aRecord(), aRecord(), aRecord()];
+      written.push(...batch);
+      await writer.write(batch);
+      counts.push(Number((await e.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM comparisons WHERE route = 'catalog'"))!.n));
+    }
+    expect(Math.max(...counts)).toBeLessThan(105);
+    expect(counts.slice(-20).every((n) => n >= 100)).toBe(true); // 180 written: never trimmed below the limit
+    expect(counts.slice(-20)).toContain(100);
+    const kept = await e.sql.all<{ path: string }>("SELECT path FROM comparisons WHERE route = 'catalog' ORDER BY id DESC LIMIT 100");
+    expect(kept.map((r) => r.path)).toEqual(written.slice(-100).reverse().map((r) => r.path));
+  });
+
   it('retention rolls minutes into hours and days keeping every total, and deletes old comparisons with their facts; the dry run counts the same', async () => {
     const writer = await e.writer({ rowsPerRoute: 100_000, diffsPerRoute: 10 });
     const DAY = 86_400_000;

@@ -8,6 +8,7 @@ import { evidenceDelta, isVerdict, mergeHashes, type ComparisonRecord } from '..
 import type { PgSql } from '../db/pg-sql';
 import type { Sql, SqlValue } from '../db/sql';
 import { migratePgDiffStore } from './pg-schema';
+import { PruneSchedule } from '../../core/prune-schedule';
 import { DEFAULT_LIMITS, type ComparisonWriter, type DiffStoreLimits } from './writer';
 
 /** PostgreSQL takes at most 65,535 parameters per statement; stay well under it. */
@@ -67,7 +68,11 @@ function aggregate(records: readonly ComparisonRecord[]) {
 export class PgDiffStoreWriter implements ComparisonWriter {
   readonly engine = 'postgres' as const;
 
-  private constructor(private readonly pg: PgSql, private readonly limits: DiffStoreLimits, readonly replica: string | null) {}
+  private readonly schedule: PruneSchedule;
+
+  private constructor(private readonly pg: PgSql, private readonly limits: DiffStoreLimits, readonly replica: string | null) {
+    this.schedule = new PruneSchedule(limits.rowsPerRoute);
+  }
 
   /** Migrates the diff store (once per database, under the advisory lock) and returns a writer. */
   static async open(pg: PgSql, limits: DiffStoreLimits = DEFAULT_LIMITS, replica: string | null = null): Promise<PgDiffStoreWriter> {
@@ -88,7 +93,9 @@ export class PgDiffStoreWriter implements ComparisonWriter {
         ` ON CONFLICT (route, endpoint) DO UPDATE SET comparisons = endpoint_stats.comparisons + excluded.comparisons,
           reasks = endpoint_stats.reasks + excluded.reasks, last_seen = GREATEST(endpoint_stats.last_seen, excluded.last_seen)`);
       await this.bumpFields(tx, agg.fields);
-      for (const route of [...new Set(records.map((r) => r.route))].sort()) await this.prune(tx, route);
+      const perRoute = new Map<string, number>();
+      for (const r of records) perRoute.set(r.route, (perRoute.get(r.route) ?? 0) + 1);
+      for (const route of [...perRoute.keys()].sort()) if (this.schedule.written(route, perRoute.get(route)!)) await this.prune(tx, route); // core/prune-schedule.ts
     });
   }
 

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import { evidenceDelta, isVerdict, mergeHashes, type ComparisonRecord } from '../../core/comparison';
 import type { Engine } from '../db/sql';
 import { migrateDiffStore } from './schema';
+import { PruneSchedule } from '../../core/prune-schedule';
 
 /** What the comparison recorder writes through, whichever engine holds the diff store. */
 export interface ComparisonWriter {
@@ -64,10 +65,12 @@ export class DiffStoreWriter implements ComparisonWriter {
       (SELECT id FROM comparisons WHERE route = @route ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
     this.pruneRows = db.prepare(`DELETE FROM comparisons WHERE route = @route AND id <
       (SELECT id FROM comparisons WHERE route = @route ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
+    const schedule = new PruneSchedule(limits.rowsPerRoute);
     this.writeBatch = db.transaction((records: readonly ComparisonRecord[]) => {
-      const routes = new Set<string>();
-      for (const r of records) { routes.add(r.route); this.writeOne(r); }
-      for (const route of routes) {
+      const routes = new Map<string, number>();
+      for (const r of records) { routes.set(r.route, (routes.get(r.route) ?? 0) + 1); this.writeOne(r); }
+      for (const [route, rows] of routes) {
+        if (!schedule.written(route, rows)) continue; // core/prune-schedule.ts
         this.pruneDiffs.run({ route, keep: this.limits.diffsPerRoute - 1 });
         this.pruneFields.run({ route, keep: this.limits.rowsPerRoute - 1 });
         this.pruneRows.run({ route, keep: this.limits.rowsPerRoute - 1 });
