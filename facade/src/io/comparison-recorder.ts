@@ -74,7 +74,8 @@ export class ComparisonRecorder {
     if (isVerdict(record.outcome)) {
       record = this.capFields(record);
       this.evidence.add(record);
-      record = { ...record, outcome: classifyComparison(record, this.rulesFor(record.route), this.evidence).verdict };
+      const verdict = classifyComparison(record, this.rulesFor(record.route), this.evidence).verdict;
+      if (verdict !== record.outcome) record = { ...record, outcome: verdict }; // sides that agree keep their record as is
     }
     if (this.closed) return record; // a shadow that settled after shutdown: the store is gone
     this.metrics.comparisons.inc({ route: record.route, outcome: record.outcome });

@@ -2,7 +2,7 @@
 // a field whose class is not settled, the primary is asked again (own budget, never for writes) and
 // the fields where it disagreed with itself are kept as noise evidence. Writes: the authoritative
 // answer vs the second write (record-write.ts). Records carry facts, not only a verdict.
-import { compileEndpointPattern, endpointOf, needsReask, type ComparisonRecord, type EndpointPattern, type FieldFact } from '../core/comparison';
+import { compileEndpointPattern, endpointOf, needsReask, type ComparisonRecord, type EndpointPattern, type FieldFact, type Outcome } from '../core/comparison';
 import type { Observation } from '../core/compare/types';
 import type { Side } from '../core/stages';
 import { CompareSkipped } from '../io/compare-pool';
@@ -38,14 +38,31 @@ export function base(ctx: RequestContext, primarySide: Side, c: ComparisonDeps):
   };
 }
 
+/**
+ * Every record built with the same fields in the same order: one object shape for the recorder and
+ * the writer (spreading the base and then the extras cost 3 % of the CPU at `shadow` in a profile).
+ */
+function recordOf(b: Base, outcome: Outcome, reason: string | null, facts: readonly FieldFact[], diff: string, extra: Partial<ComparisonRecord>): ComparisonRecord {
+  return {
+    at: b.at, route: b.route, endpoint: b.endpoint, stage: b.stage, kind: b.kind, method: b.method, path: b.path, requestId: b.requestId,
+    primarySide: b.primarySide, primaryStatus: b.primaryStatus, primaryMs: b.primaryMs,
+    shadowStatus: extra.shadowStatus ?? null, shadowMs: extra.shadowMs ?? null,
+    outcome: extra.outcome ?? outcome, reason: extra.reason !== undefined ? extra.reason : reason,
+    facts: extra.facts ?? facts, reasked: extra.reasked ?? false, selfFields: extra.selfFields ?? [],
+    diff: extra.diff ?? diff, detail: extra.detail !== undefined ? extra.detail : null,
+  };
+}
+
+const NO_FACTS: readonly FieldFact[] = Object.freeze([]);
+
 /** A record of a comparison that was not made (skipped, error) or of a divergence. */
 export function unmatched(b: Base, outcome: 'skipped' | 'error' | 'divergence', reason: string, extra: Partial<ComparisonRecord> = {}): ComparisonRecord {
-  return { ...b, shadowStatus: null, shadowMs: null, outcome, reason, facts: [], reasked: false, selfFields: [], diff: '', detail: null, ...extra };
+  return recordOf(b, outcome, reason, NO_FACTS, '', extra);
 }
 
 /** A made comparison; the recorder replaces `outcome` with the verdict from the evidence. */
 export function compared(b: Base, facts: readonly FieldFact[], diff: string, extra: Partial<ComparisonRecord> = {}): ComparisonRecord {
-  return { ...b, shadowStatus: null, shadowMs: null, outcome: 'match', reason: null, facts, reasked: false, selfFields: [], diff, detail: null, ...extra };
+  return recordOf(b, 'match', null, facts, diff, extra);
 }
 
 /** Unified diffs for a few comparisons per second per route: reports show the newest as examples. */

@@ -12,13 +12,18 @@ type HeaderBag = SuccessfulObservation['headers'];
 
 /** The value of one header (case-insensitive name), multiple values joined with `, `; undefined if absent. */
 export function headerValue(headers: HeaderBag, name: string): string | undefined {
-  const values: string[] = [];
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== name || value === undefined) continue;
-    if (typeof value === 'string') values.push(value);
-    else values.push(...value);
+  // Called for every compared header of every comparison: no entry arrays, and a name of another
+  // length is skipped before it is lower-cased.
+  let found: string | undefined;
+  for (const key in headers) {
+    if (key.length !== name.length || (key !== name && key.toLowerCase() !== name)) continue;
+    const value = headers[key];
+    if (value === undefined) continue;
+    const text = typeof value === 'string' ? value : value.join(', ');
+    if (typeof value !== 'string' && value.length === 0) continue;
+    found = found === undefined ? text : `${found}, ${text}`;
   }
-  return values.length === 0 ? undefined : values.join(', ');
+  return found;
 }
 
 function setCookies(headers: HeaderBag): string[] {
