@@ -37,7 +37,7 @@ interface Target { readonly engine: Engine; readonly location: string; readonly 
 /** The state database of the config (or --db / STRANGLER_DB / STRANGLER_DATABASE_URL). */
 function target(cmd: Command, deps: CliDeps): Target {
   const g = globals(cmd);
-  if (g.admin !== undefined) throw new CliError('db commands read the state database file itself: run them where it lives, without --admin');
+  if (g.admin !== undefined) throw new CliError("db commands read the state database itself (the SQLite file, or PostgreSQL by its URL), not a facade's admin API: run them without --admin");
   const config = requireConfig(g, deps);
   const location = statePath(g, deps, config);
   if (isPostgresUrl(location)) return { engine: 'postgres', location, config };

@@ -105,7 +105,7 @@ describe('db prune', () => {
 
 describe('db errors', () => {
   it.each([
-    ['through --admin', ['--admin', 'http://127.0.0.1:1', 'db', 'stats'], /^error: db commands read the state database file itself: run them where it lives, without --admin$/],
+    ['through --admin', ['--admin', 'http://127.0.0.1:1', 'db', 'stats'], /^error: db commands read the state database itself \(the SQLite file, or PostgreSQL by its URL\), not a facade's admin API: run them without --admin$/],
     ['a missing database', ['--db', 'nope.db', 'db', 'prune'], /^error: state database .*nope\.db does not exist/],
     ['an unknown verb', ['db', 'vacuum'], /unknown command 'vacuum'/],
   ])('%s: one line, exit 2', async (_what, argv, message) => {
