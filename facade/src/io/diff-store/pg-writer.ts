@@ -4,7 +4,8 @@
 // replicas write at once: increments are aggregated per key and applied with upserts in key order
 // (so two batches never lock the same rows in opposite orders), and a field's primary fingerprints
 // are merged after its row is locked by the upsert, so no replica's fingerprints are lost.
-import { evidenceDelta, isVerdict, mergeHashes, type ComparisonRecord } from '../../core/comparison';
+import { mergeHashes, type ComparisonRecord } from '../../core/comparison';
+import { batchDeltas, key, type BatchDeltas } from './batch-deltas';
 import type { PgSql } from '../db/pg-sql';
 import type { Sql, SqlValue } from '../db/sql';
 import { migratePgDiffStore } from './pg-schema';
@@ -15,8 +16,6 @@ import { DEFAULT_LIMITS, type ComparisonWriter, type DiffStoreLimits } from './w
 const MAX_PARAMS = 30_000;
 
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
-const key = (...parts: string[]): string => parts.join('\u0000');
-const byKey = <T>(m: Map<string, T>): Array<[string, T]> => [...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 
 /** Runs one multi-row INSERT per chunk of `rows` (each row `width` values): `head` then `VALUES (...), ...` then `tail`. */
 async function insertRows(tx: Sql, head: string, width: number, rows: readonly SqlValue[][], tail = ''): Promise<void> {
@@ -26,43 +25,6 @@ async function insertRows(tx: Sql, head: string, width: number, rows: readonly S
     const chunk = rows.slice(i, i + per);
     await tx.run(`${head} VALUES ${chunk.map(() => tuple).join(', ')}${tail}`, chunk.flat());
   }
-}
-
-interface EndpointDelta { comparisons: number; reasks: number; first: string; last: string }
-interface FieldDelta { shadowDiffs: number; selfDiffs: number; confirmed: number; hashes: string[]; first: string; last: string }
-
-/** One batch's increments, summed per key (a multi-row upsert may not touch one row twice). */
-function aggregate(records: readonly ComparisonRecord[]) {
-  const minutes = new Map<string, { route: string; minute: string; outcome: string; count: number }>();
-  const endpoints = new Map<string, EndpointDelta & { route: string; endpoint: string }>();
-  const fields = new Map<string, FieldDelta & { route: string; endpoint: string; field: string }>();
-  for (const r of records) {
-    const m = key(r.route, r.at.slice(0, 16), r.outcome);
-    const mc = minutes.get(m) ?? { route: r.route, minute: r.at.slice(0, 16), outcome: r.outcome, count: 0 };
-    mc.count++;
-    minutes.set(m, mc);
-    if (!isVerdict(r.outcome)) continue;
-    const delta = evidenceDelta(r);
-    const e = key(r.route, r.endpoint);
-    const ec = endpoints.get(e) ?? { route: r.route, endpoint: r.endpoint, comparisons: 0, reasks: 0, first: r.at, last: r.at };
-    ec.comparisons++;
-    ec.reasks += delta.reasked ? 1 : 0;
-    if (r.at < ec.first) ec.first = r.at;
-    if (r.at > ec.last) ec.last = r.at;
-    endpoints.set(e, ec);
-    for (const [field, d] of delta.fields) {
-      const f = key(r.route, r.endpoint, field);
-      const fc = fields.get(f) ?? { route: r.route, endpoint: r.endpoint, field, shadowDiffs: 0, selfDiffs: 0, confirmed: 0, hashes: [], first: r.at, last: r.at };
-      fc.shadowDiffs += d.shadowDiffs;
-      fc.selfDiffs += d.selfDiffs;
-      fc.confirmed += d.confirmed;
-      mergeHashes(fc.hashes, d.primaryHashes);
-      if (r.at < fc.first) fc.first = r.at;
-      if (r.at > fc.last) fc.last = r.at;
-      fields.set(f, fc);
-    }
-  }
-  return { minutes: byKey(minutes).map(([, v]) => v), endpoints: byKey(endpoints).map(([, v]) => v), fields: byKey(fields).map(([, v]) => v) };
 }
 
 export class PgDiffStoreWriter implements ComparisonWriter {
@@ -84,7 +46,7 @@ export class PgDiffStoreWriter implements ComparisonWriter {
     if (records.length === 0) return;
     await this.pg.transaction(async (tx) => {
       await this.insertComparisons(tx, records);
-      const agg = aggregate(records);
+      const agg = batchDeltas(records);
       await insertRows(tx, 'INSERT INTO comparison_minutes (route, minute, outcome, count)', 4,
         agg.minutes.map((m) => [m.route, m.minute, m.outcome, m.count]),
         ' ON CONFLICT (route, minute, outcome) DO UPDATE SET count = comparison_minutes.count + excluded.count');
@@ -124,7 +86,7 @@ export class PgDiffStoreWriter implements ComparisonWriter {
    * Field evidence: counters by upsert (which locks each row until commit), then the fingerprints
    * read back, merged and written where they changed (a field keeps only a few, so most never do).
    */
-  private async bumpFields(tx: Sql, fields: ReturnType<typeof aggregate>['fields']): Promise<void> {
+  private async bumpFields(tx: Sql, fields: BatchDeltas['fields']): Promise<void> {
     if (fields.length === 0) return;
     await insertRows(tx, `INSERT INTO endpoint_fields (route, endpoint, field, shadow_diffs, self_diffs, confirmed, primary_hashes,
       first_seen, last_seen)`, 9, fields.map((f) => [f.route, f.endpoint, f.field, f.shadowDiffs, f.selfDiffs, f.confirmed, '[]', f.first, f.last]),

@@ -3,7 +3,8 @@
 // then applies retention per route (rows, and unified diffs of the newest samples only). This is
 // the SQLite writer; pg-writer.ts does the same job on PostgreSQL behind the same ComparisonWriter.
 import type Database from 'better-sqlite3';
-import { evidenceDelta, isVerdict, mergeHashes, type ComparisonRecord } from '../../core/comparison';
+import { mergeHashes, type ComparisonRecord } from '../../core/comparison';
+import { batchDeltas, type BatchDeltas } from './batch-deltas';
 import type { Engine } from '../db/sql';
 import { migrateDiffStore } from './schema';
 import { PruneSchedule } from '../../core/prune-schedule';
@@ -44,21 +45,20 @@ export class DiffStoreWriter implements ComparisonWriter {
   constructor(readonly db: Database.Database, private readonly limits: DiffStoreLimits = DEFAULT_LIMITS, readonly replica: string | null = null) {
     migrateDiffStore(db);
     this.insert = db.prepare(`INSERT INTO comparisons (at, route, endpoint, stage, kind, method, path, request_id, primary_side,
-      primary_status, shadow_status, primary_ms, shadow_ms, outcome, reason, reasked, self_fields, diff, detail, replica) VALUES (@at, @route,
-      @endpoint, @stage, @kind, @method, @path, @requestId, @primarySide, @primaryStatus, @shadowStatus, @primaryMs, @shadowMs, @outcome,
-      @reason, @reasked, @selfFields, @diff, @detail, @replica)`);
+      primary_status, shadow_status, primary_ms, shadow_ms, outcome, reason, reasked, self_fields, diff, detail, replica)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.insertField = db.prepare(`INSERT INTO comparison_fields (comparison_id, route, endpoint, field, path, kind, primary_value,
       shadow_value, primary_hash, generated, generated_ms, echo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.bumpEndpoint = db.prepare(`INSERT INTO endpoint_stats (route, endpoint, comparisons, reasks, first_seen, last_seen)
-      VALUES (?, ?, 1, ?, ?, ?) ON CONFLICT(route, endpoint) DO UPDATE SET comparisons = comparisons + 1,
-      reasks = reasks + excluded.reasks, last_seen = excluded.last_seen`);
+      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(route, endpoint) DO UPDATE SET comparisons = comparisons + excluded.comparisons,
+      reasks = reasks + excluded.reasks, last_seen = MAX(last_seen, excluded.last_seen)`);
     this.readHashes = db.prepare('SELECT primary_hashes AS h FROM endpoint_fields WHERE route = ? AND endpoint = ? AND field = ?');
     this.bumpField = db.prepare(`INSERT INTO endpoint_fields (route, endpoint, field, shadow_diffs, self_diffs, confirmed, primary_hashes,
       first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(route, endpoint, field) DO UPDATE SET
       shadow_diffs = shadow_diffs + excluded.shadow_diffs, self_diffs = self_diffs + excluded.self_diffs,
-      confirmed = confirmed + excluded.confirmed, primary_hashes = excluded.primary_hashes, last_seen = excluded.last_seen`);
-    this.bumpMinute = db.prepare(`INSERT INTO comparison_minutes (route, minute, outcome, count) VALUES (?, ?, ?, 1)
-      ON CONFLICT(route, minute, outcome) DO UPDATE SET count = count + 1`);
+      confirmed = confirmed + excluded.confirmed, primary_hashes = excluded.primary_hashes, last_seen = MAX(last_seen, excluded.last_seen)`);
+    this.bumpMinute = db.prepare(`INSERT INTO comparison_minutes (route, minute, outcome, count) VALUES (?, ?, ?, ?)
+      ON CONFLICT(route, minute, outcome) DO UPDATE SET count = count + excluded.count`);
     this.pruneDiffs = db.prepare(`UPDATE comparisons SET diff = NULL WHERE route = @route AND diff IS NOT NULL AND id <
       (SELECT id FROM comparisons WHERE route = @route AND diff IS NOT NULL ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
     this.pruneFields = db.prepare(`DELETE FROM comparison_fields WHERE route = @route AND comparison_id <
@@ -69,6 +69,7 @@ export class DiffStoreWriter implements ComparisonWriter {
     this.writeBatch = db.transaction((records: readonly ComparisonRecord[]) => {
       const routes = new Map<string, number>();
       for (const r of records) { routes.set(r.route, (routes.get(r.route) ?? 0) + 1); this.writeOne(r); }
+      this.applyDeltas(batchDeltas(records)); // one upsert per minute, endpoint and field of the batch, not per comparison
       for (const [route, rows] of routes) {
         if (!schedule.written(route, rows)) continue; // core/prune-schedule.ts
         this.pruneDiffs.run({ route, keep: this.limits.diffsPerRoute - 1 });
@@ -79,25 +80,24 @@ export class DiffStoreWriter implements ComparisonWriter {
   }
 
   private writeOne(r: ComparisonRecord): void {
-    const { lastInsertRowid: id } = this.insert.run({
-      at: r.at, route: r.route, endpoint: r.endpoint, stage: r.stage, kind: r.kind, method: r.method, path: r.path, requestId: r.requestId,
-      primarySide: r.primarySide, primaryStatus: r.primaryStatus, shadowStatus: r.shadowStatus, primaryMs: r.primaryMs, shadowMs: r.shadowMs,
-      outcome: r.outcome, reason: r.reason, reasked: r.reasked ? 1 : 0, selfFields: r.selfFields.length > 0 ? JSON.stringify(r.selfFields) : null,
-      diff: r.diff === '' ? null : r.diff, detail: r.detail === null || r.detail === undefined ? null : JSON.stringify(r.detail),
-      replica: this.replica,
-    });
+    // Positional parameters: better-sqlite3 binds them without looking each name up.
+    const { lastInsertRowid: id } = this.insert.run(r.at, r.route, r.endpoint, r.stage, r.kind, r.method, r.path, r.requestId, r.primarySide,
+      r.primaryStatus, r.shadowStatus, r.primaryMs, r.shadowMs, r.outcome, r.reason, r.reasked ? 1 : 0,
+      r.selfFields.length > 0 ? JSON.stringify(r.selfFields) : null, r.diff === '' ? null : r.diff,
+      r.detail === null || r.detail === undefined ? null : JSON.stringify(r.detail), this.replica);
     for (const f of r.facts) {
       this.insertField.run(id, r.route, r.endpoint, f.field, f.path, f.kind, json(f.primary), json(f.shadow), f.primaryHash,
         f.generated?.kind ?? null, f.generated?.deltaMs ?? null, f.echo ? 1 : 0);
     }
-    this.bumpMinute.run(r.route, r.at.slice(0, 16), r.outcome);
-    if (!isVerdict(r.outcome)) return;
-    const delta = evidenceDelta(r);
-    this.bumpEndpoint.run(r.route, r.endpoint, delta.reasked ? 1 : 0, r.at, r.at);
-    for (const [field, d] of delta.fields) {
-      const row = this.readHashes.get(r.route, r.endpoint, field) as { h: string } | undefined;
-      const hashes = mergeHashes(row ? (JSON.parse(row.h) as string[]) : [], d.primaryHashes);
-      this.bumpField.run(r.route, r.endpoint, field, d.shadowDiffs, d.selfDiffs, d.confirmed, JSON.stringify(hashes), r.at, r.at);
+  }
+
+  private applyDeltas(d: BatchDeltas): void {
+    for (const m of d.minutes) this.bumpMinute.run(m.route, m.minute, m.outcome, m.count);
+    for (const e of d.endpoints) this.bumpEndpoint.run(e.route, e.endpoint, e.comparisons, e.reasks, e.first, e.last);
+    for (const f of d.fields) {
+      const row = this.readHashes.get(f.route, f.endpoint, f.field) as { h: string } | undefined;
+      const hashes = mergeHashes(row ? (JSON.parse(row.h) as string[]) : [], f.hashes);
+      this.bumpField.run(f.route, f.endpoint, f.field, f.shadowDiffs, f.selfDiffs, f.confirmed, JSON.stringify(hashes), f.first, f.last);
     }
   }
 
