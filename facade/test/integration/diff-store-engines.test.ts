@@ -396,7 +396,7 @@ describe('a SQLite diff store from before replicas were recorded (version 3)', (
           VALUES ('${new Date(NOW - 120_000).toISOString()}', 'catalog', 'GET /api/products/:id', 'shadow', 'read', 'GET', '/api/products/0', 'monolith', 200, 200, 'match');`);
       const writer = await openDiffStoreWriter({ sqlite: state.db, pg: null }, undefined, 'host-a:3000');
       await writer.write([aRecord(), aRecord()]);
-      expect(state.db.prepare('SELECT MAX(version) AS v FROM diff_store_version').get()).toEqual({ v: 5 });
+      expect(state.db.prepare('SELECT MAX(version) AS v FROM diff_store_version').get()).toEqual({ v: 4 });
       const r = (await loadReport(new SqliteSql(state.db), { now: new Date(NOW), routes: ['catalog'] })).routes[0];
       expect(r.total).toBe(3);
       expect(r.replicas).toEqual([{ replica: 'host-a:3000', comparisons: 2 }, { replica: null, comparisons: 1 }]);

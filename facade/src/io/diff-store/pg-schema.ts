@@ -126,16 +126,8 @@ CREATE TABLE IF NOT EXISTS divergences (
 CREATE INDEX IF NOT EXISTS divergences_by_route ON divergences(route, status, at, id);
 `;
 
-// The gate's reads of a route at its stage (grouped outcomes, the newest answer times) answered from
-// the index alone: a CLI's fresh connection touched every page of the table first (cold: grouped pass
-// 70 -> 21-31 ms, answer times 26-50 -> 5-35 ms on the 90-day soak store once vacuumed).
-const V2 = `
-CREATE INDEX IF NOT EXISTS comparisons_gate ON comparisons (route, stage, at)
-  INCLUDE (endpoint, outcome, reason, primary_side, primary_status, shadow_status, primary_ms, shadow_ms);
-`;
-
 /** Append-only: a shipped migration is never edited; the next change is a new entry. */
-export const PG_DIFF_STORE_MIGRATIONS: readonly string[] = [V1, V2];
+export const PG_DIFF_STORE_MIGRATIONS: readonly string[] = [V1];
 
 const migrated = new WeakSet<PgSql>();
 

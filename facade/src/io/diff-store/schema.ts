@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 
 /** Bumped whenever a table changes shape; stored in the `diff_store_version` table. */
-export const DIFF_STORE_VERSION = 5;
+export const DIFF_STORE_VERSION = 4;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS comparisons (
@@ -34,9 +34,6 @@ CREATE TABLE IF NOT EXISTS comparisons (
 );
 CREATE INDEX IF NOT EXISTS comparisons_route ON comparisons(route, id);
 CREATE INDEX IF NOT EXISTS comparisons_route_at ON comparisons(route, at);
--- The gate's reads (grouped outcomes, newest answer times of a route at its stage) from the index alone (version 5).
-CREATE INDEX IF NOT EXISTS comparisons_gate ON comparisons(route, stage, at, endpoint, outcome, reason, primary_side, primary_status,
-  shadow_status, primary_ms, shadow_ms);
 CREATE TABLE IF NOT EXISTS comparison_fields (
   comparison_id INTEGER NOT NULL,
   route         TEXT    NOT NULL,
@@ -110,8 +107,7 @@ function hasColumn(db: Database.Database, table: string, column: string): boolea
 
 /**
  * Creates the tables, moving a version-1 store's tables aside (nothing is dropped); version 3 added
- * the hour and day counts, version 4 the replica that made each comparison (null on older rows), version 5
- * the gate's covering index. Idempotent.
+ * the hour and day counts, version 4 the replica that made each comparison (null on older rows). Idempotent.
  */
 export function migrateDiffStore(db: Database.Database): void {
   db.transaction(() => {
