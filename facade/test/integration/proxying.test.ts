@@ -109,6 +109,32 @@ describe('request headers', () => {
   });
 });
 
+describe('bodiless requests', () => {
+  beforeEach(() => start());
+
+  it.each(['off', 'shadow', 'live'])('a GET or DELETE without a body reaches each side without an invented Content-Length (route at %s)', async (stage) => {
+    await setStage(facade.adminUrl!, 'catalog', stage);
+    await rawRequest(facade.url, '/api/products/7');
+    await rawRequest(facade.url, '/api/products/7', { method: 'DELETE' });
+    const sides = stage === 'off' ? [monolith] : [monolith, catalog];
+    for (const side of sides) {
+      const got = (await side.waitFor(2)).filter((r) => !('x-strangler-reask' in r.headers));
+      expect(got.map((r) => r.method).sort()).toEqual(['DELETE', 'GET']);
+      for (const r of got) {
+        expect(r.headers['content-length']).toBeUndefined();
+        expect(r.headers['transfer-encoding']).toBeUndefined();
+      }
+    }
+  });
+
+  it('a POST with an empty body keeps its Content-Length: 0', async () => {
+    await setStage(facade.adminUrl!, 'catalog', 'shadow');
+    await rawRequest(facade.url, '/api/products/7/touch', { method: 'POST', headers: { 'content-length': '0' } });
+    const [got] = await monolith.waitFor(1);
+    expect(got.headers['content-length']).toBe('0');
+  });
+});
+
 describe('responses', () => {
   beforeEach(() => start());
 
