@@ -3,11 +3,10 @@
 // and answers with a re-read; a periodic re-read is the safety net for a missed notification.
 // Losing the database keeps the last known stages (and says so in health()); it catches up on return.
 import type pg from 'pg';
-import type { Stage } from '../core/stages';
 import type { PgSql } from '../io/db/pg-sql';
 import { STATE_CHANNEL, type PgStateStore } from '../io/pg-state-store';
-import type { FlagProvider, FlagRoute, RouteState } from './provider';
-import { StateSnapshot } from './snapshot';
+import type { FlagProvider } from './provider';
+import { SnapshotFlags } from './snapshot';
 
 export interface PostgresFlagOptions {
   readonly store: PgStateStore;
@@ -31,10 +30,8 @@ export interface StateHealth {
   readonly error: string | null;
 }
 
-export class PostgresFlagProvider implements FlagProvider {
+export class PostgresFlagProvider extends SnapshotFlags implements FlagProvider {
   readonly kind = 'postgres' as const;
-  private readonly snapshot = new StateSnapshot();
-  private readonly listeners = new Set<() => void>();
   private readonly now: () => Date;
   private timer: NodeJS.Timeout | null = null;
   private listenClient: pg.Client | null = null;
@@ -44,6 +41,7 @@ export class PostgresFlagProvider implements FlagProvider {
   private state: { connected: boolean; since: string; lastSyncAt: string | null; error: string | null };
 
   constructor(private readonly opts: PostgresFlagOptions) {
+    super();
     this.now = opts.now ?? (() => new Date());
     this.state = { connected: false, since: this.now().toISOString(), lastSyncAt: null, error: null };
   }
@@ -55,19 +53,6 @@ export class PostgresFlagProvider implements FlagProvider {
     await this.listen().catch((err) => this.markDown(err));
     this.timer = setInterval(() => { void this.sync(); }, this.opts.pollMs);
     this.timer.unref();
-  }
-
-  stageFor(route: FlagRoute, contextKey: string | null, sample: () => number): Stage {
-    return this.snapshot.stageFor(route, contextKey, sample);
-  }
-
-  describe(route: FlagRoute): RouteState {
-    return this.snapshot.describe(route);
-  }
-
-  onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   health(): StateHealth {
@@ -90,7 +75,7 @@ export class PostgresFlagProvider implements FlagProvider {
           if (!this.listenClient) await this.listen(); // back after an outage: listen first, then read
           const changed = this.snapshot.replace(await this.opts.store.states());
           this.markUp();
-          if (changed) for (const l of this.listeners) l();
+          if (changed) this.notify();
         } catch (err) {
           this.markDown(err);
           this.again = false;

@@ -39,3 +39,31 @@ export class StateSnapshot {
     return changed;
   }
 }
+
+/**
+ * What the two state-database providers (sqlite.ts, postgres.ts) share: requests read the current
+ * snapshot; a re-read swaps it (`snapshot.replace`) and, when a stage changed, tells the listeners. Each subclass decides
+ * when to re-read (a poll of SQLite's data_version; PostgreSQL's NOTIFY and a timer).
+ */
+export abstract class SnapshotFlags {
+  protected readonly snapshot = new StateSnapshot();
+  private readonly listeners = new Set<() => void>();
+
+  stageFor(route: FlagRoute, contextKey: string | null, sample: () => number): Stage {
+    return this.snapshot.stageFor(route, contextKey, sample);
+  }
+
+  describe(route: FlagRoute): RouteState {
+    return this.snapshot.describe(route);
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Tells the listeners that a re-read changed a stage or rollout. */
+  protected notify(): void {
+    for (const l of this.listeners) l();
+  }
+}

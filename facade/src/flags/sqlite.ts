@@ -1,10 +1,9 @@
 // The embedded default flag provider: stages live in the state database. A poll of
 // `PRAGMA data_version` (a cheap read) notices commits from other processes (CLI, admin API of
 // another worker) and swaps in a new snapshot; requests keep the snapshot they started with.
-import type { Stage } from '../core/stages';
 import type { StateStore } from '../io/state-store';
-import type { FlagProvider, FlagRoute, RouteState } from './provider';
-import { StateSnapshot } from './snapshot';
+import type { FlagProvider } from './provider';
+import { SnapshotFlags } from './snapshot';
 
 export interface SqliteFlagOptions {
   readonly store: StateStore;
@@ -12,33 +11,19 @@ export interface SqliteFlagOptions {
   readonly onError?: (err: unknown) => void;
 }
 
-export class SqliteFlagProvider implements FlagProvider {
+export class SqliteFlagProvider extends SnapshotFlags implements FlagProvider {
   readonly kind = 'sqlite' as const;
-  private readonly snapshot = new StateSnapshot();
   private version = -1;
-  private readonly listeners = new Set<() => void>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly opts: SqliteFlagOptions) {
+    super();
     this.reload();
     this.timer = setInterval(() => this.poll(), opts.pollMs);
     this.timer.unref();
   }
 
   async ready(): Promise<void> {}
-
-  stageFor(route: FlagRoute, contextKey: string | null, sample: () => number): Stage {
-    return this.snapshot.stageFor(route, contextKey, sample);
-  }
-
-  describe(route: FlagRoute): RouteState {
-    return this.snapshot.describe(route);
-  }
-
-  onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
 
   /**
    * Re-reads now (also used after this process itself wrote a change, so it applies at once).
@@ -53,8 +38,7 @@ export class SqliteFlagProvider implements FlagProvider {
   private poll(): void {
     try {
       if (this.opts.store.dataVersion() === this.version) return;
-      if (!this.reload()) return;
-      for (const l of this.listeners) l();
+      if (this.reload()) this.notify();
     } catch (err) {
       // A locked or briefly unreadable file must not stop routing: keep the last snapshot.
       this.opts.onError?.(err);

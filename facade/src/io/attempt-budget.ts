@@ -21,12 +21,11 @@ export function setDeadlineHeader(opts: AttemptBudget, req: { setHeader(name: st
   if (opts.deadlineHeader && !req.headersSent) req.setHeader(opts.deadlineHeader, deadlineHeaderValue(remaining));
 }
 
-/** A flat [name, value, ...] header list (undici) with the deadline header replaced by `remaining`. */
-export function withDeadlineHeader(opts: AttemptBudget, flat: readonly string[], remaining: number): string[] {
+/**
+ * A flat [name, value, ...] header list (undici) plus the deadline header telling `remaining`. The
+ * list must not hold that header already: requestHeaders (dispatch.ts) leaves the client's out.
+ */
+export function withDeadlineHeader(opts: AttemptBudget, flat: string[], remaining: number): string[] {
   const name = opts.deadlineHeader;
-  if (!name) return flat as string[];
-  const out: string[] = [];
-  for (let i = 0; i < flat.length; i += 2) if (flat[i].toLowerCase() !== name) out.push(flat[i], flat[i + 1]);
-  out.push(name, deadlineHeaderValue(remaining));
-  return out;
+  return name ? [...flat, name, deadlineHeaderValue(remaining)] : flat;
 }

@@ -67,12 +67,16 @@ export async function releasePools(upstream: Upstream): Promise<void> {
   await Promise.all([...byConnect.values()].map((p) => p.destroy().catch(() => undefined)));
 }
 
-/** The client's headers for undici: a flat list, without the ones undici frames itself. */
-export function requestHeaders(headers: IncomingHttpHeaders, body: Buffer | undefined): string[] {
+/**
+ * The client's headers for undici: a flat list, without the ones undici frames itself and without
+ * `drop` / `alsoDrop` (headers the caller sets itself, e.g. the deadline header; names as node gives
+ * them, lower-cased).
+ */
+export function requestHeaders(headers: IncomingHttpHeaders, body: Buffer | undefined, drop: string | null = null, alsoDrop: string | null = null): string[] {
   const out: string[] = [];
   for (const name in headers) {
     const value = headers[name];
-    if (value === undefined || NOT_SENT_BY_US.has(name)) continue;
+    if (value === undefined || NOT_SENT_BY_US.has(name) || name === drop || name === alsoDrop) continue;
     if (name === 'content-length' && body !== undefined) continue;
     if (Array.isArray(value)) for (const v of value) out.push(name, v);
     else out.push(name, value);
@@ -125,7 +129,8 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
     const ms = (): number => performance.now() - started;
     const pool = poolFor(upstream, opts.deadlines.connectMs);
     const path = joinPath(upstream.target, req.url ?? '/');
-    const headers = requestHeaders(req.headers, opts.body);
+    // The client's own deadline header is left out: each attempt sets what is left of the deadline (io/attempt-budget.ts).
+    const headers = requestHeaders(req.headers, opts.body, opts.deadlineHeader ?? null);
     const streamed = opts.body === undefined;
     const hasBody = opts.body !== undefined || opts.stream !== undefined
       || (req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0');

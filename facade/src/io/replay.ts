@@ -39,10 +39,11 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
     const ms = (): number => performance.now() - started;
     const own = opts.deadlines ?? upstream.deadlines;
     const deadlines = cappedAt(own, Math.min(opts.timeoutMs, own.totalMs));
-    const sent: IncomingHttpHeaders = { ...request.headers, [request.tag]: '1' };
-    // Replaces a client's own deadline header: the copy's deadline is the facade's to tell.
-    if (opts.deadlineHeader) sent[opts.deadlineHeader.toLowerCase()] = deadlineHeaderValue(deadlines.totalMs);
-    const headers = requestHeaders(sent, request.body);
+    // The tag and the deadline header replace any the client sent: the copy's deadline is the facade's to tell.
+    const deadlineHeader = opts.deadlineHeader ? opts.deadlineHeader.toLowerCase() : null;
+    const headers = requestHeaders(request.headers, request.body, request.tag, deadlineHeader);
+    headers.push(request.tag, '1');
+    if (deadlineHeader) headers.push(deadlineHeader, deadlineHeaderValue(deadlines.totalMs));
     let done = false;
     let abort: ((err: Error) => void) | null = null;
     const finish = (outcome: ReplayOutcome): void => {
