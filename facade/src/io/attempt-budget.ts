@@ -1,6 +1,7 @@
-// The two rules every forwarder applies per attempt (forward.ts over http-proxy, dispatch.ts over
-// undici): an attempt is started only if it can still finish inside the exchange's deadline, and it
-// tells the upstream how much of it is left in the deadline header (core/resilience/deadline.ts).
+// The rules every forwarder applies per attempt (forward.ts over http-proxy, dispatch.ts over
+// undici): when a failed attempt is tried again, an attempt is started only if it can still finish
+// inside the exchange's deadline, and it tells the upstream how much of it is left in the deadline
+// header (core/resilience/deadline.ts).
 import { canStartAttempt, deadlineHeaderValue } from '../core/resilience/deadline';
 
 /** What ForwardOptions carry for these rules (config `deadline`). */
@@ -28,4 +29,34 @@ export function setDeadlineHeader(opts: AttemptBudget, req: { setHeader(name: st
 export function withDeadlineHeader(opts: AttemptBudget, flat: string[], remaining: number): string[] {
   const name = opts.deadlineHeader;
   return name ? [...flat, name, deadlineHeaderValue(remaining)] : flat;
+}
+
+/** What a forwarder knows of a failed attempt, in its own terms (socket flags, error codes). */
+export interface FailedAttempt {
+  /** The request may be sent again (safe, with its body in hand). */
+  readonly retryable: boolean;
+  /** The upstream's answer had begun, or the exchange's total deadline is spent. */
+  readonly tooLate: boolean;
+  /** A kept-alive socket the upstream closed as it was reused. */
+  readonly resetOnReuse: boolean;
+  /** Such a reset was already tried again once in this exchange. */
+  readonly resetRetried: boolean;
+  /** Nothing reached the upstream (refused, unreachable, connect timed out). */
+  readonly notSent: boolean;
+  readonly elapsedMs: number;
+  readonly remainingMs: number;
+  /** The upstream's retry policy: the pause before a connect retry, and the time all retries may take. */
+  readonly delayMs: number;
+  readonly budgetMs: number;
+}
+
+/**
+ * Whether a failed attempt is tried again: `reset` at once on a fresh socket (once per exchange),
+ * `connect` after the upstream's delay while its retry budget and the deadline allow, or null.
+ */
+export function retryChoice(opts: AttemptBudget, a: FailedAttempt): 'reset' | 'connect' | null {
+  if (!a.retryable || a.tooLate) return null;
+  if (a.resetOnReuse && !a.resetRetried && attemptAllowed(opts, a.remainingMs, 0)) return 'reset';
+  if (!a.notSent || a.elapsedMs + a.delayMs > a.budgetMs || !attemptAllowed(opts, a.remainingMs, a.delayMs)) return null;
+  return 'connect';
 }

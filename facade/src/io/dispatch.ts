@@ -16,7 +16,7 @@ import { responseHeadersForClient } from './headers';
 import { joinPath } from './replay';
 import type { Upstream } from './upstreams';
 import { watchUpload } from './upload-watch';
-import { attemptAllowed, withDeadlineHeader } from './attempt-budget';
+import { retryChoice, withDeadlineHeader } from './attempt-budget';
 
 /** Request headers undici refuses (it frames the body and manages the connection itself). */
 const NOT_SENT_BY_US = new Set(['transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect']);
@@ -171,19 +171,21 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
     };
 
     const retry = (err: Error): boolean => {
-      if (!opts.retryable || answering || clock.remaining() <= 0) return false;
       const code = codeOf(err);
-      if (!resetRetried && code !== undefined && RESET.has(code) && attemptAllowed(opts, clock.remaining(), 0)) {
+      const choice = retryChoice(opts, {
+        retryable: opts.retryable, tooLate: answering || clock.remaining() <= 0, resetOnReuse: code !== undefined && RESET.has(code),
+        resetRetried, notSent: code !== undefined && CONNECT_FAILED.has(code), elapsedMs: ms(), remainingMs: clock.remaining(),
+        delayMs: upstream.retry.delayMs, budgetMs: upstream.retry.budgetMs,
+      });
+      if (choice === null) return false;
+      opts.onRetry?.(choice);
+      if (choice === 'reset') {
         resetRetried = true;
-        opts.onRetry?.('reset');
         send();
-        return true;
+      } else {
+        abort = null;
+        retryTimer = setTimeout(() => { retryTimer = null; if (!settled) send(); }, upstream.retry.delayMs);
       }
-      const delay = upstream.retry.delayMs;
-      if (code === undefined || !CONNECT_FAILED.has(code) || ms() + delay > upstream.retry.budgetMs || !attemptAllowed(opts, clock.remaining(), delay)) return false;
-      opts.onRetry?.('connect');
-      abort = null;
-      retryTimer = setTimeout(() => { retryTimer = null; if (!settled) send(); }, delay);
       return true;
     };
 

@@ -16,7 +16,7 @@ import { guardUpload, type UploadLimits } from './upload-watch';
 import { canDispatch, dispatchForward } from './dispatch';
 import type { Upstream } from './upstreams';
 import { joinPath } from './replay';
-import { attemptAllowed, setDeadlineHeader, type AttemptBudget } from './attempt-budget';
+import { retryChoice, setDeadlineHeader, type AttemptBudget } from './attempt-budget';
 
 export type { UploadLimits } from './upload-watch';
 
@@ -144,21 +144,23 @@ export class Forwarder {
       };
 
       const retry = (a: Attempt, err: Error): boolean => {
-        if (!opts.retryable || a.expired === 'total' || a.response) return false;
         const code = errnoOf(err);
-        if (!resetRetried && a.proxyReq?.reusedSocket === true && code !== undefined && RESET.has(code) && attemptAllowed(opts, clock.remaining(), 0)) {
+        const choice = retryChoice(opts, {
+          retryable: opts.retryable, tooLate: a.expired === 'total' || Boolean(a.response),
+          resetOnReuse: a.proxyReq?.reusedSocket === true && code !== undefined && RESET.has(code), resetRetried,
+          notSent: a.expired === 'connect' || (code !== undefined && NOT_SENT.has(code)), elapsedMs: ms(), remainingMs: clock.remaining(),
+          delayMs: upstream.retry.delayMs, budgetMs: upstream.retry.budgetMs,
+        });
+        if (choice === null) return false;
+        opts.onRetry?.(choice);
+        if (choice === 'reset') {
           // The upstream closed an idle keep-alive socket as we reused it: at once, on a fresh socket.
           resetRetried = true;
-          opts.onRetry?.('reset');
           run(true);
-          return true;
+        } else {
+          current = null;
+          retryTimer = setTimeout(() => { retryTimer = null; if (!settled) run(false); }, upstream.retry.delayMs);
         }
-        const notSent = a.expired === 'connect' || (code !== undefined && NOT_SENT.has(code));
-        const delay = upstream.retry.delayMs;
-        if (!notSent || ms() + delay > upstream.retry.budgetMs || !attemptAllowed(opts, clock.remaining(), delay)) return false;
-        opts.onRetry?.('connect');
-        current = null;
-        retryTimer = setTimeout(() => { retryTimer = null; if (!settled) run(false); }, delay);
         return true;
       };
 
