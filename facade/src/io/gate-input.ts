@@ -1,7 +1,8 @@
 // Loads what the promotion gate (core/gate.ts) judges from the state database: the comparisons of
-// one route at its current stage, since the audit entry that moved it there. One aggregate pass
-// groups the window by what decides the counts (endpoint, outcome, reason, primary side, whether
-// each side answered, with a 5xx); each side's requests and failures are counted from those groups
+// one route at its current stage, since the audit entry that moved it there. The window is grouped
+// by what decides the counts (endpoint, outcome, reason, primary side, whether each side answered,
+// with a 5xx), read from the writers' counts per stage and hour (diff-store/stage-hours.ts) but for
+// the hour the stage began in; each side's requests and failures are counted from those groups
 // and the findings reuse them; the comparisons with facts are re-classified, and answer times come
 // from the newest rows only: nothing loads every retained row, so the gate stays fast on months of
 // history. Read-only, either engine (every replica's comparisons).
@@ -10,10 +11,12 @@ import type { Outcome } from '../core/comparison';
 import type { GateInput, SideFigures } from '../core/gate';
 import { nearestRank } from '../core/report-stats';
 import type { Side, Stage } from '../core/stages';
+import { PgSql } from './db/pg-sql';
 import type { Sql } from './db/sql';
 import { breakerGateFigures } from './breaker-log';
 import { hasTable } from './db/tables';
 import { comparisonFilter, type OutcomeGroup } from './diff-store/queries';
+import { ANSWER_BITS, ANSWERS_SQL, hourOf, nextHour } from './diff-store/stage-hours';
 import { outcomesNow, routeFindings, storedIgnoreRules } from './findings-query';
 
 /**
@@ -36,17 +39,15 @@ export function p99(times: readonly number[]): number | null {
   return nearestRank([...times].sort((a, b) => a - b), 99);
 }
 
-/** The answer facts the side counts read, as bits of one grouped integer (one sort key instead of six: the grouped pass is a third cheaper). */
-const ANSWER_BITS = { primary5xx: 1, primaryNoStatus: 2, primaryNoTime: 4, shadow5xx: 8, shadowNoStatus: 16, shadowNoTime: 32 } as const;
-const bit = (condition: string, value: number): string => `CASE WHEN ${condition} THEN ${value} ELSE 0 END`;
-
-/** The window grouped by everything the side counts depend on (the same SQL on both engines). */
-const GROUPS = `SELECT endpoint, outcome, reason, primary_side AS "primarySide",
-  ${bit('primary_status >= 500', ANSWER_BITS.primary5xx)} + ${bit('primary_status IS NULL', ANSWER_BITS.primaryNoStatus)}
-  + ${bit('primary_ms IS NULL', ANSWER_BITS.primaryNoTime)} + ${bit('shadow_status >= 500', ANSWER_BITS.shadow5xx)}
-  + ${bit('shadow_status IS NULL', ANSWER_BITS.shadowNoStatus)} + ${bit('shadow_ms IS NULL', ANSWER_BITS.shadowNoTime)} AS answers,
+/** The window grouped by everything the side counts depend on, from the rows (the same SQL on both engines). */
+const GROUPS = `SELECT endpoint, outcome, reason, primary_side AS "primarySide", ${ANSWERS_SQL} AS answers,
   COUNT(*) AS count, MIN(at) AS first, MAX(at) AS last
 FROM comparisons c WHERE {where} GROUP BY 1, 2, 3, 4, 5`;
+
+/** The same groups from the counts per stage and hour (stage-hours.ts), for the hours from `fromHour` on (all when null). */
+const TALLIED = `SELECT endpoint, outcome, NULLIF(reason, '') AS reason, primary_side AS "primarySide", answers,
+  SUM(count) AS count, MIN(first) AS first, MAX(last) AS last
+FROM stage_hours WHERE route = ? AND stage = ?{from} GROUP BY 1, 2, 3, 4, 5`;
 
 interface GroupRow { endpoint: string; outcome: string; reason: string | null; primarySide: string; answers: number | string; count: number | string; first: string; last: string }
 interface Group { endpoint: string; outcome: string; reason: string | null; primarySide: string; primary5xx: boolean; primaryNoStatus: boolean;
@@ -112,10 +113,28 @@ function outcomeGroups(groups: readonly Group[]): OutcomeGroup[] {
 
 interface TimeRow { primary_side: string; reason: string | null; primary_ms: number | null; shadow_ms: number | null }
 
+const NO_TIMES = ANSWER_BITS.primaryNoTime + ANSWER_BITS.shadowNoTime;
+
+/**
+ * The first hour from which on the stage's counts hold at least GATE_LATENCY_SAMPLES comparisons
+ * with an answer time (noise samples left out), or null when the whole window holds fewer. Bounding
+ * the read of the newest times by it lets the database read those rows by the (route, at) index
+ * instead of scanning the window (PostgreSQL chose a scan of the whole table on a 90-day store).
+ */
+async function samplesFrom(sql: Sql, route: string, stage: Stage, since: string | null): Promise<string | null> {
+  if (!(await hasTable(sql, 'stage_hours'))) return null;
+  const hours = await sql.all<{ hour: string; n: number | string }>(`SELECT hour, SUM(count) AS n FROM stage_hours
+    WHERE route = ? AND stage = ?${since === null ? '' : ' AND hour >= ?'} AND reason <> 'noise_sample' AND (answers & ${NO_TIMES}) <> ${NO_TIMES}
+    GROUP BY hour ORDER BY hour DESC`, since === null ? [route, stage] : [route, stage, hourOf(since)]);
+  let n = 0;
+  for (const h of hours) if ((n += Number(h.n)) >= GATE_LATENCY_SAMPLES) return h.hour;
+  return null;
+}
+
 /** The newest answer times of each side (fallback rows: the monolith's only); newest by time, which the (route, at) index gives in order. */
-async function latencies(sql: Sql, where: string, params: readonly (string | null)[]): Promise<Record<Side, number[]>> {
-  const rows = await sql.all<TimeRow>(`SELECT primary_side, reason, primary_ms, shadow_ms FROM comparisons c WHERE ${where}
-    AND (c.primary_ms IS NOT NULL OR c.shadow_ms IS NOT NULL) ORDER BY c.at DESC LIMIT ?`, [...params, GATE_LATENCY_SAMPLES]);
+async function latencies(sql: Sql, where: string, params: readonly (string | null)[], from: string | null): Promise<Record<Side, number[]>> {
+  const rows = await sql.all<TimeRow>(`SELECT primary_side, reason, primary_ms, shadow_ms FROM comparisons c WHERE ${where}${from === null ? '' : ' AND c.at >= ?'}
+    AND (c.primary_ms IS NOT NULL OR c.shadow_ms IS NOT NULL) ORDER BY c.at DESC LIMIT ?`, [...params, ...(from === null ? [] : [from]), GATE_LATENCY_SAMPLES]);
   const out: Record<Side, number[]> = { service: [], monolith: [] };
   for (const r of rows) {
     const primary: Side = r.reason === 'fallback' || r.primary_side !== 'service' ? 'monolith' : 'service';
@@ -126,20 +145,65 @@ async function latencies(sql: Sql, where: string, params: readonly (string | nul
 }
 
 /**
+ * The window's groups: the counts of every whole hour after the one the stage began in, plus the
+ * rows of that hour from `since` on (all of the stage's counts without a `since`). A store without
+ * the counts (never migrated by a writer of this version) is grouped from its rows.
+ */
+async function windowGroups(sql: Sql, route: string, stage: Stage, since: string | null): Promise<GroupRow[]> {
+  if (!(await hasTable(sql, 'stage_hours'))) {
+    const f = comparisonFilter({ route, since, stage });
+    return sql.all<GroupRow>(GROUPS.replace('{where}', f.where), f.params);
+  }
+  if (since === null) return sql.all<GroupRow>(TALLIED.replace('{from}', ''), [route, stage]);
+  const next = nextHour(hourOf(since));
+  if (next === null) { // a start not written as ISO 8601: no hour to split at
+    const f = comparisonFilter({ route, since, stage });
+    return sql.all<GroupRow>(GROUPS.replace('{where}', f.where), f.params);
+  }
+  const f = comparisonFilter({ route, since, stage });
+  const [head, rest] = [await sql.all<GroupRow>(GROUPS.replace('{where}', `${f.where} AND c.at < ?`), [...f.params, next]),
+    await sql.all<GroupRow>(TALLIED.replace('{from}', ' AND hour >= ?'), [route, stage, next])];
+  return mergeGroups([...head, ...rest]);
+}
+
+/** Groups of the same key summed (the first hour's rows and the later hours' counts). */
+function mergeGroups(rows: readonly GroupRow[]): GroupRow[] {
+  const out = new Map<string, GroupRow>();
+  for (const r of rows) {
+    const k = `${r.endpoint}\u0000${r.outcome}\u0000${r.reason ?? '\u0001'}\u0000${r.primarySide}\u0000${Number(r.answers)}`;
+    const o = out.get(k);
+    if (!o) { out.set(k, { ...r, count: Number(r.count) }); continue; }
+    o.count = Number(o.count) + Number(r.count);
+    if (r.first < o.first) o.first = r.first;
+    if (r.last > o.last) o.last = r.last;
+  }
+  return [...out.values()];
+}
+
+/**
  * The gate's input for moving `route` from `stage` to `target`. The window is every comparison
  * at `stage` since the last audit entry that moved the route to `stage` (all of them when there is
  * none); rows the diff store has pruned (beyond its per-route retention) are not seen. Answer times
  * (p99 and the latency check) come from the newest {@link GATE_LATENCY_SAMPLES} comparisons.
  */
-export async function loadGateInput(sql: Sql, route: string, stage: Stage, target: Stage, config?: RouteConfig): Promise<GateInput> {
+export function loadGateInput(sql: Sql, route: string, stage: Stage, target: Stage, config?: RouteConfig): Promise<GateInput> {
+  // On PostgreSQL every read sees one moment (pg-sql.ts snapshot), so the counts and the rows agree.
+  return sql instanceof PgSql ? sql.snapshot((tx) => gateInput(tx, route, stage, target, config)) : gateInput(sql, route, stage, target, config);
+}
+
+async function gateInput(sql: Sql, route: string, stage: Stage, target: Stage, config?: RouteConfig): Promise<GateInput> {
   const since = await enteredAt(sql, route, stage);
   const f = comparisonFilter({ route, since, stage });
   const have = await hasTable(sql, 'comparisons');
-  const groups = have ? (await sql.all<GroupRow>(GROUPS.replace('{where}', f.where), f.params)).map(groupOf) : [];
-  // Verdicts re-classified with today's rules and evidence, per endpoint (counted from the same pass).
+  const groups = have ? (await windowGroups(sql, route, stage, since)).map(groupOf) : [];
+  // Verdicts re-classified with today's rules and evidence, per endpoint (counted from the same groups).
   const found = await routeFindings(sql, { route, config, stored: await storedIgnoreRules(sql), since, stage }, outcomeGroups(groups));
+  // One connection, one query after the other: on PostgreSQL a second connection reading at the same
+  // time made both slower (two new backends first touching the same shared pages; measured on the soak).
+  const times = have
+    ? await latencies(sql, `${f.where} AND (c.reason IS NULL OR c.reason <> 'noise_sample')`, f.params, await samplesFrom(sql, route, stage, since))
+    : { service: [], monolith: [] };
   const sides = sideTallies(groups);
-  const times = have ? await latencies(sql, `${f.where} AND (c.reason IS NULL OR c.reason <> 'noise_sample')`, f.params) : { service: [], monolith: [] };
   const figures = (side: Side): SideFigures => ({ ...sides[side], p99Ms: p99(times[side]), latenciesMs: times[side] });
   const outcomes = outcomesNow(found);
   const n = (o: string): number => outcomes[o] ?? 0;

@@ -16,6 +16,7 @@ import type { Sql } from '../../src/io/db/sql';
 import { SqliteSql } from '../../src/io/db/sqlite-sql';
 import { loadComparisons, loadEvidence } from '../../src/io/diff-store/queries';
 import { DiffStoreRetention } from '../../src/io/diff-store/retention';
+import { DIFF_STORE_VERSION } from '../../src/io/diff-store/schema';
 import { DEFAULT_RETENTION } from '../../src/core/retention';
 import { openDiffStoreWriter } from '../../src/io/diff-store/open-writer';
 import type { ComparisonWriter, DiffStoreLimits } from '../../src/io/diff-store/writer';
@@ -396,7 +397,7 @@ describe('a SQLite diff store from before replicas were recorded (version 3)', (
           VALUES ('${new Date(NOW - 120_000).toISOString()}', 'catalog', 'GET /api/products/:id', 'shadow', 'read', 'GET', '/api/products/0', 'monolith', 200, 200, 'match');`);
       const writer = await openDiffStoreWriter({ sqlite: state.db, pg: null }, undefined, 'host-a:3000');
       await writer.write([aRecord(), aRecord()]);
-      expect(state.db.prepare('SELECT MAX(version) AS v FROM diff_store_version').get()).toEqual({ v: 4 });
+      expect(state.db.prepare('SELECT MAX(version) AS v FROM diff_store_version').get()).toEqual({ v: DIFF_STORE_VERSION });
       const r = (await loadReport(new SqliteSql(state.db), { now: new Date(NOW), routes: ['catalog'] })).routes[0];
       expect(r.total).toBe(3);
       expect(r.replicas).toEqual([{ replica: 'host-a:3000', comparisons: 2 }, { replica: null, comparisons: 1 }]);

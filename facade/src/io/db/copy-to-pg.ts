@@ -18,6 +18,8 @@ export interface TableCopier {
   /** Makes the component's tables on the target (its versioned migrations). */
   prepare(target: PgSql): Promise<void>;
   readonly tables: readonly CopiedTable[];
+  /** Tables counted from the copied ones, made again on the target once they are there (in the copy's transaction). */
+  derive?(target: Sql): Promise<void>;
 }
 
 export interface CopiedCount {
@@ -96,6 +98,7 @@ export async function copyToPostgres(source: Database.Database, target: PgSql, c
     try {
       for (const c of copiers) {
         for (const t of c.tables) counts.push({ component: c.component, table: t.name, rows: await copyTable(source, tx, t) });
+        await c.derive?.(tx);
       }
     } finally {
       source.exec('COMMIT');

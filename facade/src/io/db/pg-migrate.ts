@@ -11,6 +11,9 @@ export const MIGRATION_LOCK = 0x5354_5247; // "STRG"
  * append-only: never edit one that has shipped, add the next. Returns the component's version.
  */
 export async function migratePg(pg: PgSql, component: string, migrations: readonly string[]): Promise<number> {
+  // Already current (every start but the first after an upgrade): one read, no lock, no transaction.
+  const current = await pg.get<{ version: number }>('SELECT version FROM strangler_schema WHERE component = ?', [component]).catch(() => undefined);
+  if (current?.version === migrations.length) return current.version;
   let version = 0;
   await migrateUnderLock(pg, MIGRATION_LOCK, async (tx) => {
     await tx.exec(`CREATE TABLE IF NOT EXISTS strangler_schema (

@@ -3,6 +3,7 @@
 // Both writers apply them with one upsert per key instead of one per comparison, in key order (so
 // two PostgreSQL writers never lock the same rows in opposite orders). Pure.
 import { evidenceDelta, isVerdict, mergeHashes, type ComparisonRecord } from '../../core/comparison';
+import { answerBits, hourOf, type StageHourDelta } from './stage-hours';
 
 /** One map key of several strings. */
 export const key = (...parts: string[]): string => parts.join('\u0000');
@@ -12,6 +13,7 @@ export interface BatchDeltas {
   readonly minutes: ReadonlyArray<{ route: string; minute: string; outcome: string; count: number }>;
   readonly endpoints: ReadonlyArray<EndpointDelta & { route: string; endpoint: string }>;
   readonly fields: ReadonlyArray<FieldDelta & { route: string; endpoint: string; field: string }>;
+  readonly stageHours: readonly StageHourDelta[];
 }
 
 export interface EndpointDelta { comparisons: number; reasks: number; first: string; last: string }
@@ -22,7 +24,21 @@ export function batchDeltas(records: readonly ComparisonRecord[]): BatchDeltas {
   const minutes = new Map<string, { route: string; minute: string; outcome: string; count: number }>();
   const endpoints = new Map<string, EndpointDelta & { route: string; endpoint: string }>();
   const fields = new Map<string, FieldDelta & { route: string; endpoint: string; field: string }>();
+  const stageHours = new Map<string, StageHourDelta>();
   for (const r of records) {
+    const answers = answerBits(r);
+    const hour = hourOf(r.at);
+    const reason = r.reason ?? '';
+    const h = key(r.route, r.stage, hour, r.endpoint, r.outcome, reason, r.primarySide, String(answers));
+    const hc = stageHours.get(h);
+    if (hc) {
+      hc.count++;
+      if (r.at < hc.first) hc.first = r.at;
+      if (r.at > hc.last) hc.last = r.at;
+    } else {
+      stageHours.set(h, { route: r.route, stage: r.stage, hour, endpoint: r.endpoint, outcome: r.outcome, reason, primarySide: r.primarySide, answers,
+        count: 1, first: r.at, last: r.at });
+    }
     const m = key(r.route, r.at.slice(0, 16), r.outcome);
     const mc = minutes.get(m) ?? { route: r.route, minute: r.at.slice(0, 16), outcome: r.outcome, count: 0 };
     mc.count++;
@@ -48,6 +64,7 @@ export function batchDeltas(records: readonly ComparisonRecord[]): BatchDeltas {
       fields.set(f, fc);
     }
   }
-  return { minutes: byKey(minutes).map(([, v]) => v), endpoints: byKey(endpoints).map(([, v]) => v), fields: byKey(fields).map(([, v]) => v) };
+  return { minutes: byKey(minutes).map(([, v]) => v), endpoints: byKey(endpoints).map(([, v]) => v), fields: byKey(fields).map(([, v]) => v),
+    stageHours: byKey(stageHours).map(([, v]) => v) };
 }
 

@@ -2,9 +2,11 @@
 // copying): its tables made on the target by its own migrations, then comparisons and their facts,
 // noise evidence, outcome counts per minute, hour and day, and the divergences, ids kept (facts name
 // their comparison; comparison details and audit entries name their divergence) and the id
-// sequences moved past them, so the replicas' next rows follow on.
+// sequences moved past them, so the replicas' next rows follow on; the gate's counts per stage and
+// hour are counted again on the target from the copied comparisons.
 import type { TableCopier } from '../db/copy-to-pg';
 import { migratePgDiffStore } from './pg-schema';
+import { STAGE_HOURS_REBUILD } from './stage-hours';
 
 export const DIFF_STORE_COPIER: TableCopier = {
   component: 'diff store',
@@ -13,4 +15,6 @@ export const DIFF_STORE_COPIER: TableCopier = {
     { name: 'comparisons', identity: 'id' }, { name: 'comparison_fields' }, { name: 'endpoint_stats' }, { name: 'endpoint_fields' },
     { name: 'comparison_minutes' }, { name: 'comparison_hours' }, { name: 'comparison_days' }, { name: 'divergences', identity: 'id' },
   ],
+  // The gate's counts per stage and hour are counted from the copied comparisons (an older source may have none).
+  async derive(target) { for (const st of STAGE_HOURS_REBUILD) await target.run(st); },
 };

@@ -4,6 +4,7 @@
 // run once per database under the advisory lock (io/db/pg-migrate.ts), however many replicas start.
 import { migratePg } from '../db/pg-migrate';
 import type { PgSql } from '../db/pg-sql';
+import { STAGE_HOURS_DDL, STAGE_HOURS_REBUILD } from './stage-hours';
 
 /** Component name in `strangler_schema`. */
 export const PG_DIFF_STORE = 'diff_store';
@@ -126,8 +127,12 @@ CREATE TABLE IF NOT EXISTS divergences (
 CREATE INDEX IF NOT EXISTS divergences_by_route ON divergences(route, status, at, id);
 `;
 
+// Version 2: the gate's counts per stage and hour (stage-hours.ts), counted from the rows already there.
+const V2 = `${STAGE_HOURS_DDL('TEXT COLLATE "C"', 'BIGINT')}
+${STAGE_HOURS_REBUILD.join(';\n')};`;
+
 /** Append-only: a shipped migration is never edited; the next change is a new entry. */
-export const PG_DIFF_STORE_MIGRATIONS: readonly string[] = [V1];
+export const PG_DIFF_STORE_MIGRATIONS: readonly string[] = [V1, V2];
 
 const migrated = new WeakSet<PgSql>();
 

@@ -1,6 +1,6 @@
 // The diff store's writer on PostgreSQL: the same job as writer.ts (one transaction per batch:
 // comparison rows stamped with their replica, their facts, endpoint and field evidence, minute
-// counts, per-route pruning) in a few multi-row statements instead of one per row. Several
+// counts, the gate's counts per stage and hour, per-route pruning) in a few multi-row statements instead of one per row. Several
 // replicas write at once: increments are aggregated per key and applied with upserts in key order
 // (so two batches never lock the same rows in opposite orders), and a field's primary fingerprints
 // are merged after its row is locked by the upsert, so no replica's fingerprints are lost.
@@ -9,6 +9,7 @@ import { batchDeltas, key, type BatchDeltas } from './batch-deltas';
 import type { PgSql } from '../db/pg-sql';
 import type { Sql, SqlValue } from '../db/sql';
 import { migratePgDiffStore } from './pg-schema';
+import { recountHours, STAGE_HOURS_INSERT, STAGE_HOURS_WIDTH, stageHoursUpsert, stageHourValues } from './stage-hours';
 import { PruneSchedule } from '../../core/prune-schedule';
 import { DEFAULT_LIMITS, type ComparisonWriter, type DiffStoreLimits } from './writer';
 
@@ -55,6 +56,7 @@ export class PgDiffStoreWriter implements ComparisonWriter {
         ` ON CONFLICT (route, endpoint) DO UPDATE SET comparisons = endpoint_stats.comparisons + excluded.comparisons,
           reasks = endpoint_stats.reasks + excluded.reasks, last_seen = GREATEST(endpoint_stats.last_seen, excluded.last_seen)`);
       await this.bumpFields(tx, agg.fields);
+      await insertRows(tx, STAGE_HOURS_INSERT, STAGE_HOURS_WIDTH, agg.stageHours.map(stageHourValues), stageHoursUpsert('postgres'));
       const perRoute = new Map<string, number>();
       for (const r of records) perRoute.set(r.route, (perRoute.get(r.route) ?? 0) + 1);
       for (const route of [...perRoute.keys()].sort()) if (this.schedule.written(route, perRoute.get(route)!)) await this.prune(tx, route); // core/prune-schedule.ts
@@ -122,8 +124,11 @@ export class PgDiffStoreWriter implements ComparisonWriter {
     if (oldDiff) await tx.run('UPDATE comparisons SET diff = NULL WHERE route = ? AND diff IS NOT NULL AND id <= ?', [route, oldDiff.id]);
     const oldRow = await nth(this.limits.rowsPerRoute, false);
     if (oldRow) {
+      const span = await tx.get<{ lo: string | null; hi: string | null }>('SELECT MIN(at) AS lo, MAX(at) AS hi FROM comparisons WHERE route = ? AND id <= ?', [route, oldRow.id]);
       await tx.run('DELETE FROM comparison_fields WHERE route = ? AND comparison_id <= ?', [route, oldRow.id]);
       await tx.run('DELETE FROM comparisons WHERE route = ? AND id <= ?', [route, oldRow.id]);
+      // The gate's counts of the hours just deleted from, recounted from the rows left (stage-hours.ts).
+      if (span?.lo && span.hi) for (const st of recountHours('postgres', route, span.lo, span.hi)) await tx.run(st.sql, st.params);
     }
   }
 }

@@ -88,29 +88,56 @@ interface FieldRow { comparison_id: number; field: string; path: string; kind: F
 
 const parse = (text: string | null): unknown => (text === null ? undefined : JSON.parse(text));
 
-/** Stored comparisons of a route with their facts, newest first. */
-export async function loadComparisons(sql: Sql, q: ComparisonQuery): Promise<StoredComparison[]> {
-  if (!(await hasTable(sql, 'comparison_fields'))) return [];
-  const f = comparisonFilter(q);
-  // The route's few comparisons with facts are looked up by id from the facts table's route index
-  // (not found by reading every comparison of the window).
-  const from = q.withFactsOnly
-    ? '(SELECT DISTINCT comparison_id AS id FROM comparison_fields WHERE route = ?) ids JOIN comparisons c ON c.id = ids.id'
-    : 'comparisons c';
-  const limit = q.limit === undefined ? '' : ' LIMIT ?';
-  const params: SqlValue[] = [...(q.withFactsOnly ? [q.route] : []), ...f.params, ...(q.limit === undefined ? [] : [q.limit])];
-  const rows = await sql.all<Row>(`SELECT c.id, c.at, c.route, c.endpoint, c.method, c.path, c.outcome, c.reason, c.reasked, c.self_fields, c.diff
-    FROM ${from} WHERE ${f.where} ORDER BY c.id DESC${limit}`, params);
-  if (rows.length === 0) return [];
+/** Facts rows per comparison id. */
+function factsById(fieldRows: readonly FieldRow[]): Map<number, FieldFact[]> {
   const facts = new Map<number, FieldFact[]>();
-  const minId = rows[rows.length - 1]!.id;
-  const fieldRows = await sql.all<FieldRow>(`SELECT comparison_id, field, path, kind, primary_value, shadow_value, primary_hash, generated,
-    generated_ms, echo FROM comparison_fields WHERE route = ? AND comparison_id >= ?`, [q.route, minId]);
   for (const r of fieldRows) {
     const list = facts.get(Number(r.comparison_id)) ?? [];
     list.push({ field: r.field, path: r.path, kind: r.kind, primary: parse(r.primary_value), shadow: parse(r.shadow_value),
       primaryHash: r.primary_hash, generated: r.generated === null ? null : { kind: r.generated as never, deltaMs: r.generated_ms }, ...(r.echo === 1 ? { echo: true } : {}) });
     facts.set(Number(r.comparison_id), list);
+  }
+  return facts;
+}
+
+const FIELD_COLUMNS = 'comparison_id, field, path, kind, primary_value, shadow_value, primary_hash, generated, generated_ms, echo';
+const ROW_COLUMNS = 'c.id, c.at, c.route, c.endpoint, c.method, c.path, c.outcome, c.reason, c.reasked, c.self_fields, c.diff';
+/** Ids per lookup statement: far under either engine's parameter limit. */
+const IDS_PER_LOOKUP = 2000;
+
+/**
+ * The window's comparisons that have facts: the route's facts first (a small table), then those
+ * comparisons by primary key. PostgreSQL planned the join as a scan of the whole comparisons table,
+ * and a fresh connection pays for every page it touches first (the gate in its own process).
+ */
+async function comparisonsWithFacts(sql: Sql, q: ComparisonQuery): Promise<{ rows: Row[]; facts: Map<number, FieldFact[]> }> {
+  const facts = factsById(await sql.all<FieldRow>(`SELECT ${FIELD_COLUMNS} FROM comparison_fields WHERE route = ?`, [q.route]));
+  const ids = [...facts.keys()].sort((a, b) => b - a);
+  const f = comparisonFilter(q);
+  const rows: Row[] = [];
+  for (let i = 0; i < ids.length && (q.limit === undefined || rows.length < q.limit); i += IDS_PER_LOOKUP) {
+    const chunk = ids.slice(i, i + IDS_PER_LOOKUP);
+    rows.push(...await sql.all<Row>(`SELECT ${ROW_COLUMNS} FROM comparisons c WHERE c.id IN (${chunk.map(() => '?').join(', ')}) AND ${f.where}
+      ORDER BY c.id DESC`, [...chunk, ...f.params]));
+  }
+  return { rows: q.limit === undefined ? rows : rows.slice(0, q.limit), facts };
+}
+
+/** Stored comparisons of a route with their facts, newest first. */
+export async function loadComparisons(sql: Sql, q: ComparisonQuery): Promise<StoredComparison[]> {
+  if (!(await hasTable(sql, 'comparison_fields'))) return [];
+  let rows: Row[];
+  let facts: Map<number, FieldFact[]>;
+  if (q.withFactsOnly) {
+    ({ rows, facts } = await comparisonsWithFacts(sql, q));
+  } else {
+    const f = comparisonFilter(q);
+    const limit = q.limit === undefined ? '' : ' LIMIT ?';
+    rows = await sql.all<Row>(`SELECT ${ROW_COLUMNS} FROM comparisons c WHERE ${f.where} ORDER BY c.id DESC${limit}`,
+      [...f.params, ...(q.limit === undefined ? [] : [q.limit])]);
+    if (rows.length === 0) return [];
+    facts = factsById(await sql.all<FieldRow>(`SELECT ${FIELD_COLUMNS} FROM comparison_fields WHERE route = ? AND comparison_id >= ?`,
+      [q.route, rows[rows.length - 1]!.id]));
   }
   return rows.map((r) => ({
     id: Number(r.id), at: r.at, route: r.route, endpoint: r.endpoint, method: r.method, path: r.path, outcome: r.outcome as Outcome,

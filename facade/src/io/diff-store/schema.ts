@@ -4,9 +4,10 @@
 // rolled up per hour and per day as they age (core/retention.ts). Databases from before the facts
 // existed keep their old rows in `*_v1` tables. The PostgreSQL twin is pg-schema.ts.
 import type Database from 'better-sqlite3';
+import { STAGE_HOURS_DDL, STAGE_HOURS_REBUILD } from './stage-hours';
 
 /** Bumped whenever a table changes shape; stored in the `diff_store_version` table. */
-export const DIFF_STORE_VERSION = 4;
+export const DIFF_STORE_VERSION = 5;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS comparisons (
@@ -92,6 +93,7 @@ CREATE TABLE IF NOT EXISTS comparison_days (
   count   INTEGER NOT NULL,
   PRIMARY KEY (route, day, outcome)
 );
+${STAGE_HOURS_DDL('TEXT   ', 'INTEGER')}
 `;
 
 function version(db: Database.Database): number {
@@ -107,7 +109,8 @@ function hasColumn(db: Database.Database, table: string, column: string): boolea
 
 /**
  * Creates the tables, moving a version-1 store's tables aside (nothing is dropped); version 3 added
- * the hour and day counts, version 4 the replica that made each comparison (null on older rows). Idempotent.
+ * the hour and day counts, version 4 the replica that made each comparison (null on older rows),
+ * version 5 the gate's counts per stage and hour (counted from the rows already there). Idempotent.
  */
 export function migrateDiffStore(db: Database.Database): void {
   db.transaction(() => {
@@ -121,6 +124,7 @@ export function migrateDiffStore(db: Database.Database): void {
     }
     db.exec(TABLES);
     if (!hasColumn(db, 'comparisons', 'replica')) db.exec('ALTER TABLE comparisons ADD COLUMN replica TEXT');
+    if (v < 5) for (const st of STAGE_HOURS_REBUILD) db.exec(st);
     db.prepare('INSERT INTO diff_store_version (version) VALUES (?)').run(DIFF_STORE_VERSION);
   }).immediate();
 }

@@ -1,12 +1,14 @@
 // Writes comparison records to the diff store in batches, one transaction each: the slim row, its
-// differing fields (facts), the endpoint and field evidence increments, and the minute counts;
-// then applies retention per route (rows, and unified diffs of the newest samples only). This is
+// differing fields (facts), the endpoint and field evidence increments, the minute counts and the
+// gate's counts per stage and hour; then applies retention per route (rows, and unified diffs of
+// the newest samples only), recounting the hours it deleted from. This is
 // the SQLite writer; pg-writer.ts does the same job on PostgreSQL behind the same ComparisonWriter.
 import type Database from 'better-sqlite3';
 import { mergeHashes, type ComparisonRecord } from '../../core/comparison';
 import { batchDeltas, type BatchDeltas } from './batch-deltas';
 import type { Engine } from '../db/sql';
 import { migrateDiffStore } from './schema';
+import { recountHours, STAGE_HOURS_INSERT, stageHoursUpsert, stageHourValues } from './stage-hours';
 import { PruneSchedule } from '../../core/prune-schedule';
 
 /** What the comparison recorder writes through, whichever engine holds the diff store. */
@@ -40,6 +42,8 @@ export class DiffStoreWriter implements ComparisonWriter {
   private readonly pruneDiffs: Database.Statement;
   private readonly pruneFields: Database.Statement;
   private readonly pruneRows: Database.Statement;
+  private readonly prunedSpan: Database.Statement;
+  private readonly bumpStageHour: Database.Statement;
   private readonly writeBatch: (records: readonly ComparisonRecord[]) => void;
 
   constructor(readonly db: Database.Database, private readonly limits: DiffStoreLimits = DEFAULT_LIMITS, readonly replica: string | null = null) {
@@ -65,6 +69,9 @@ export class DiffStoreWriter implements ComparisonWriter {
       (SELECT id FROM comparisons WHERE route = @route ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
     this.pruneRows = db.prepare(`DELETE FROM comparisons WHERE route = @route AND id <
       (SELECT id FROM comparisons WHERE route = @route ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
+    this.prunedSpan = db.prepare(`SELECT MIN(at) AS lo, MAX(at) AS hi FROM comparisons WHERE route = @route AND id <
+      (SELECT id FROM comparisons WHERE route = @route ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
+    this.bumpStageHour = db.prepare(`${STAGE_HOURS_INSERT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${stageHoursUpsert('sqlite')}`);
     const schedule = new PruneSchedule(limits.rowsPerRoute);
     this.writeBatch = db.transaction((records: readonly ComparisonRecord[]) => {
       const routes = new Map<string, number>();
@@ -73,8 +80,12 @@ export class DiffStoreWriter implements ComparisonWriter {
       for (const [route, rows] of routes) {
         if (!schedule.written(route, rows)) continue; // core/prune-schedule.ts
         this.pruneDiffs.run({ route, keep: this.limits.diffsPerRoute - 1 });
-        this.pruneFields.run({ route, keep: this.limits.rowsPerRoute - 1 });
-        this.pruneRows.run({ route, keep: this.limits.rowsPerRoute - 1 });
+        const keep = this.limits.rowsPerRoute - 1;
+        const span = this.prunedSpan.get({ route, keep }) as { lo: string | null; hi: string | null };
+        if (span.lo === null || span.hi === null) continue;
+        this.pruneFields.run({ route, keep });
+        this.pruneRows.run({ route, keep });
+        for (const st of recountHours('sqlite', route, span.lo, span.hi)) db.prepare(st.sql).run(...st.params);
       }
     });
   }
@@ -94,6 +105,7 @@ export class DiffStoreWriter implements ComparisonWriter {
   private applyDeltas(d: BatchDeltas): void {
     for (const m of d.minutes) this.bumpMinute.run(m.route, m.minute, m.outcome, m.count);
     for (const e of d.endpoints) this.bumpEndpoint.run(e.route, e.endpoint, e.comparisons, e.reasks, e.first, e.last);
+    for (const h of d.stageHours) this.bumpStageHour.run(...stageHourValues(h));
     for (const f of d.fields) {
       const row = this.readHashes.get(f.route, f.endpoint, f.field) as { h: string } | undefined;
       const hashes = mergeHashes(row ? (JSON.parse(row.h) as string[]) : [], f.hashes);
