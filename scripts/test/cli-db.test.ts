@@ -32,7 +32,8 @@ function writeHistory(days: number): void {
 function snapshot(): Record<string, unknown[]> {
   const db = new Database(ws.db, { readonly: true });
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
-  const out = Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).all()]));
+  // Every row of every table, in one order (sorted as text: a WITHOUT ROWID table has no rowid to order by).
+  const out = Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}"`).all().map((r) => JSON.stringify(r)).sort()]));
   db.close();
   return out;
 }

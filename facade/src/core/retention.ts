@@ -62,6 +62,7 @@ export function keptBy(table: string, p: RetentionPolicy, limits: RowLimits): st
   switch (table) {
     case 'comparisons': return `newest ${n(limits.rowsPerRoute)} per route, ${p.comparisonDays} days; unified diff on the newest ${n(limits.diffsPerRoute)}`;
     case 'comparison_fields': return 'with their comparison';
+    case 'stage_hours': return 'the gate\'s counts of the comparisons kept';
     case 'comparison_minutes': return `${p.minuteCountsDays} days, then per hour`;
     case 'comparison_hours': return `until ${p.hourCountsDays} days old, then per day`;
     case 'comparison_days': return 'for ever (one row per route, day and outcome)';

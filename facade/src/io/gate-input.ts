@@ -44,9 +44,9 @@ const GROUPS = `SELECT endpoint, outcome, reason, primary_side AS "primarySide",
   COUNT(*) AS count, MIN(at) AS first, MAX(at) AS last
 FROM comparisons c WHERE {where} GROUP BY 1, 2, 3, 4, 5`;
 
-/** The same groups from the counts per stage and hour (stage-hours.ts), for the hours from `fromHour` on (all when null). */
+/** The same groups from the counts per stage and hour (stage-hours.ts); first and last to the hour. */
 const TALLIED = `SELECT endpoint, outcome, NULLIF(reason, '') AS reason, primary_side AS "primarySide", answers,
-  SUM(count) AS count, MIN(first) AS first, MAX(last) AS last
+  SUM(count) AS count, MIN(hour) AS first, MAX(hour) AS last
 FROM stage_hours WHERE route = ? AND stage = ?{from} GROUP BY 1, 2, 3, 4, 5`;
 
 interface GroupRow { endpoint: string; outcome: string; reason: string | null; primarySide: string; answers: number | string; count: number | string; first: string; last: string }

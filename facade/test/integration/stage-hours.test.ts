@@ -1,6 +1,7 @@
 // The gate's counts per stage and hour (diff-store/stage-hours.ts), on a real SQLite file and a
-// real PostgreSQL: whatever the writers add, trim and the retention pass delete, or a migration
-// finds, the table equals a GROUP BY of the comparisons kept, and the gate read through it gives
+// real PostgreSQL: whatever the writers add, trims and the retention pass delete (taken off the
+// counts), or a migration finds, the table equals a GROUP BY of the comparisons kept (no group
+// left at zero), and the gate read through it gives
 // exactly what a pass over every row of its window gives, with the stage beginning mid-hour.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -66,9 +67,9 @@ function records(n: number, seed: number): ComparisonRecord[] {
 /** The counts table, and the same groups counted from the rows, both in one order. */
 async function countsAndRows(sql: Sql): Promise<{ counts: unknown[]; rows: unknown[] }> {
   const order = 'ORDER BY route, stage, hour, endpoint, outcome, reason, primary_side, answers';
-  const counts = await sql.all(`SELECT route, stage, hour, endpoint, outcome, reason, primary_side, answers, count, first, last FROM stage_hours ${order}`);
+  const counts = await sql.all(`SELECT route, stage, hour, endpoint, outcome, reason, primary_side, answers, count FROM stage_hours ${order}`);
   const rows = await sql.all(`SELECT route, stage, substr(at, 1, 13) AS hour, endpoint, outcome, COALESCE(reason, '') AS reason, primary_side,
-    ${ANSWERS_SQL} AS answers, COUNT(*) AS count, MIN(at) AS first, MAX(at) AS last FROM comparisons GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ${order}`);
+    ${ANSWERS_SQL} AS answers, COUNT(*) AS count FROM comparisons GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ${order}`);
   const plain = (rs: unknown[]): unknown[] => rs.map((r) => Object.fromEntries(Object.entries(r as object).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v])));
   return { counts: plain(counts), rows: plain(rows) };
 }

@@ -31,14 +31,8 @@ export function batchDeltas(records: readonly ComparisonRecord[]): BatchDeltas {
     const reason = r.reason ?? '';
     const h = key(r.route, r.stage, hour, r.endpoint, r.outcome, reason, r.primarySide, String(answers));
     const hc = stageHours.get(h);
-    if (hc) {
-      hc.count++;
-      if (r.at < hc.first) hc.first = r.at;
-      if (r.at > hc.last) hc.last = r.at;
-    } else {
-      stageHours.set(h, { route: r.route, stage: r.stage, hour, endpoint: r.endpoint, outcome: r.outcome, reason, primarySide: r.primarySide, answers,
-        count: 1, first: r.at, last: r.at });
-    }
+    if (hc) hc.count++;
+    else stageHours.set(h, { route: r.route, stage: r.stage, hour, endpoint: r.endpoint, outcome: r.outcome, reason, primarySide: r.primarySide, answers, count: 1 });
     const m = key(r.route, r.at.slice(0, 16), r.outcome);
     const mc = minutes.get(m) ?? { route: r.route, minute: r.at.slice(0, 16), outcome: r.outcome, count: 0 };
     mc.count++;

@@ -128,7 +128,9 @@ CREATE INDEX IF NOT EXISTS divergences_by_route ON divergences(route, status, at
 `;
 
 // Version 2: the gate's counts per stage and hour (stage-hours.ts), counted from the rows already there.
-const V2 = `${STAGE_HOURS_DDL('TEXT COLLATE "C"', 'BIGINT')}
+// fillfactor: every batch updates its hour's counts; room in each page keeps the new versions there
+// (HOT updates, pruned in place) instead of growing the table the gate reads.
+const V2 = `${STAGE_HOURS_DDL('TEXT COLLATE "C"', 'BIGINT', ' WITH (fillfactor = 70)')}
 ${STAGE_HOURS_REBUILD.join(';\n')};`;
 
 /** Append-only: a shipped migration is never edited; the next change is a new entry. */

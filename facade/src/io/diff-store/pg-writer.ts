@@ -9,7 +9,7 @@ import { batchDeltas, key, type BatchDeltas } from './batch-deltas';
 import type { PgSql } from '../db/pg-sql';
 import type { Sql, SqlValue } from '../db/sql';
 import { migratePgDiffStore } from './pg-schema';
-import { recountHours, STAGE_HOURS_INSERT, STAGE_HOURS_WIDTH, stageHoursUpsert, stageHourValues } from './stage-hours';
+import { groupedForDelete, STAGE_HOURS_INSERT, STAGE_HOURS_UPSERT, STAGE_HOURS_WIDTH, stageHourValues, takenOff, type GroupedRow, type StageHourDelta } from './stage-hours';
 import { PruneSchedule } from '../../core/prune-schedule';
 import { DEFAULT_LIMITS, type ComparisonWriter, type DiffStoreLimits } from './writer';
 
@@ -26,6 +26,11 @@ async function insertRows(tx: Sql, head: string, width: number, rows: readonly S
     const chunk = rows.slice(i, i + per);
     await tx.run(`${head} VALUES ${chunk.map(() => tuple).join(', ')}${tail}`, chunk.flat());
   }
+}
+
+/** The gate's counts per stage and hour moved by `deltas` (in key order, as every upsert here). */
+export function bumpStageHours(tx: Sql, deltas: readonly StageHourDelta[]): Promise<void> {
+  return insertRows(tx, STAGE_HOURS_INSERT, STAGE_HOURS_WIDTH, deltas.map(stageHourValues), STAGE_HOURS_UPSERT);
 }
 
 export class PgDiffStoreWriter implements ComparisonWriter {
@@ -56,7 +61,7 @@ export class PgDiffStoreWriter implements ComparisonWriter {
         ` ON CONFLICT (route, endpoint) DO UPDATE SET comparisons = endpoint_stats.comparisons + excluded.comparisons,
           reasks = endpoint_stats.reasks + excluded.reasks, last_seen = GREATEST(endpoint_stats.last_seen, excluded.last_seen)`);
       await this.bumpFields(tx, agg.fields);
-      await insertRows(tx, STAGE_HOURS_INSERT, STAGE_HOURS_WIDTH, agg.stageHours.map(stageHourValues), stageHoursUpsert('postgres'));
+      await bumpStageHours(tx, agg.stageHours);
       const perRoute = new Map<string, number>();
       for (const r of records) perRoute.set(r.route, (perRoute.get(r.route) ?? 0) + 1);
       for (const route of [...perRoute.keys()].sort()) if (this.schedule.written(route, perRoute.get(route)!)) await this.prune(tx, route); // core/prune-schedule.ts
@@ -124,11 +129,12 @@ export class PgDiffStoreWriter implements ComparisonWriter {
     if (oldDiff) await tx.run('UPDATE comparisons SET diff = NULL WHERE route = ? AND diff IS NOT NULL AND id <= ?', [route, oldDiff.id]);
     const oldRow = await nth(this.limits.rowsPerRoute, false);
     if (oldRow) {
-      const span = await tx.get<{ lo: string | null; hi: string | null }>('SELECT MIN(at) AS lo, MAX(at) AS hi FROM comparisons WHERE route = ? AND id <= ?', [route, oldRow.id]);
+      // The gate's counts of the rows about to go (stage-hours.ts), taken off in the same transaction.
+      const off = takenOff(route, await tx.all<GroupedRow>(groupedForDelete('c.route = ? AND c.id <= ?'), [route, oldRow.id]));
       await tx.run('DELETE FROM comparison_fields WHERE route = ? AND comparison_id <= ?', [route, oldRow.id]);
       await tx.run('DELETE FROM comparisons WHERE route = ? AND id <= ?', [route, oldRow.id]);
-      // The gate's counts of the hours just deleted from, recounted from the rows left (stage-hours.ts).
-      if (span?.lo && span.hi) for (const st of recountHours('postgres', route, span.lo, span.hi)) await tx.run(st.sql, st.params);
+      await bumpStageHours(tx, off.deltas);
+      if (off.dropEmpty) await tx.run(off.dropEmpty.sql, off.dropEmpty.params);
     }
   }
 }

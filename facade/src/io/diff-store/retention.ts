@@ -10,7 +10,7 @@ import { SqliteSql } from '../db/sqlite-sql';
 import { hasTable } from '../db/tables';
 import { migratePgDiffStore } from './pg-schema';
 import { migrateDiffStore } from './schema';
-import { recountHours } from './stage-hours';
+import { groupedForDelete, STAGE_HOURS_INSERT, STAGE_HOURS_UPSERT, stageHourValues, takenOff, type GroupedRow } from './stage-hours';
 
 /** What a prune did (or, from `plan`, would do). */
 export interface PruneSummary {
@@ -160,15 +160,16 @@ export class DiffStoreRetention {
     });
   }
 
-  /** Deletes the oldest `batchRows` comparisons of one route before `before`, with their facts, and recounts the gate's hours they were in. */
+  /** Deletes the oldest `batchRows` comparisons of one route before `before`, with their facts, and takes them off the gate's counts. */
   private pruneBatch(route: string, before: string): Promise<{ comparisons: number; facts: number }> {
     return this.sql.transaction(async (tx) => {
       const ids = 'SELECT id FROM comparisons WHERE route = ? AND at < ? ORDER BY at LIMIT ?';
       const args = [route, before, this.policy.batchRows];
-      const span = await tx.get<{ lo: string | null; hi: string | null }>(`SELECT MIN(at) AS lo, MAX(at) AS hi FROM comparisons WHERE id IN (${ids})`, args);
+      const off = takenOff(route, await tx.all<GroupedRow>(groupedForDelete(`c.id IN (${ids})`), args));
       const facts = (await tx.run(`DELETE FROM comparison_fields WHERE comparison_id IN (${ids})`, args)).changes;
       const comparisons = (await tx.run(`DELETE FROM comparisons WHERE id IN (${ids})`, args)).changes;
-      if (span?.lo && span.hi) for (const st of recountHours(this.sql.engine, route, span.lo, span.hi)) await tx.run(st.sql, st.params);
+      for (const d of off.deltas) await tx.run(`${STAGE_HOURS_INSERT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)${STAGE_HOURS_UPSERT}`, stageHourValues(d));
+      if (off.dropEmpty) await tx.run(off.dropEmpty.sql, off.dropEmpty.params);
       return { comparisons, facts };
     });
   }

@@ -93,7 +93,7 @@ CREATE TABLE IF NOT EXISTS comparison_days (
   count   INTEGER NOT NULL,
   PRIMARY KEY (route, day, outcome)
 );
-${STAGE_HOURS_DDL('TEXT   ', 'INTEGER')}
+${STAGE_HOURS_DDL('TEXT   ', 'INTEGER', ' WITHOUT ROWID')}
 `;
 
 function version(db: Database.Database): number {

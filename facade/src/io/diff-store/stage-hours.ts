@@ -1,12 +1,13 @@
 // Comparisons counted per route, stage and hour, grouped by what the promotion gate counts
 // (endpoint, outcome, reason, primary side, and which answers each side gave). The writers add a
-// batch's counts in the same transaction as its rows; a trim or the retention pass recounts, from
-// the rows left, every hour it deleted from. So the table always equals a GROUP BY of the retained
-// comparisons, and the gate reads its window from it (plus the rows of the hour its stage began
-// in) instead of touching every row: on PostgreSQL a fresh connection pays for each heap page it
-// touches first. The SQL is the same on both engines but the upsert's MIN/MAX spelling.
+// batch's counts in the same transaction as its rows; a trim or the retention pass takes the rows
+// it deletes off their counts in its transaction (grouping only those rows, so its cost follows
+// what it deletes, not how busy their hour was). So the table always equals a GROUP BY of the
+// retained comparisons, and the gate reads its window from it (plus the rows of the hour its stage
+// began in) instead of touching every row: on PostgreSQL a fresh connection pays for each heap
+// page it touches first. The same SQL on both engines.
 import type { ComparisonRecord } from '../../core/comparison';
-import type { Engine, SqlValue } from '../db/sql';
+import type { SqlValue } from '../db/sql';
 
 /** The answer facts the gate's side counts read, as bits of one integer (one group key instead of six). */
 export const ANSWER_BITS = { primary5xx: 1, primaryNoStatus: 2, primaryNoTime: 4, shadow5xx: 8, shadowNoStatus: 16, shadowNoTime: 32 } as const;
@@ -38,13 +39,14 @@ export function nextHour(hour: string): string | null {
   return Number.isNaN(t) ? null : new Date(t + 3_600_000).toISOString().slice(0, 13);
 }
 
-/** One group's count in one hour (reason '' stands for none: a key column cannot be null). */
+/** One group's count in one hour (reason '' stands for none: a key column cannot be null); negative to take rows off. */
 export interface StageHourDelta {
   route: string; stage: string; hour: string; endpoint: string; outcome: string; reason: string; primarySide: string; answers: number;
-  count: number; first: string; last: string;
+  count: number;
 }
 
-export const STAGE_HOURS_DDL = (text: string, count: string): string => `
+/** The table; `tail` is each engine's storage clause (SQLite: one b-tree keyed by the group; PostgreSQL: room in each page for a count's update). */
+export const STAGE_HOURS_DDL = (text: string, count: string, tail = ''): string => `
 CREATE TABLE IF NOT EXISTS stage_hours (
   route        TEXT    NOT NULL,
   stage        TEXT    NOT NULL,
@@ -55,47 +57,51 @@ CREATE TABLE IF NOT EXISTS stage_hours (
   primary_side TEXT    NOT NULL,
   answers      INTEGER NOT NULL,
   count        ${count} NOT NULL,
-  first        ${text} NOT NULL,
-  last         ${text} NOT NULL,
   PRIMARY KEY (route, stage, hour, endpoint, outcome, reason, primary_side, answers)
-);`;
+)${tail};`;
 
-export const STAGE_HOURS_INSERT = 'INSERT INTO stage_hours (route, stage, hour, endpoint, outcome, reason, primary_side, answers, count, first, last)';
-export const STAGE_HOURS_WIDTH = 11;
+export const STAGE_HOURS_INSERT = 'INSERT INTO stage_hours (route, stage, hour, endpoint, outcome, reason, primary_side, answers, count)';
+export const STAGE_HOURS_WIDTH = 9;
 
-/** Adds to an existing group's count (a batch or a recount meeting a row another writer just made). */
-export function stageHoursUpsert(engine: Engine): string {
-  const [min, max] = engine === 'sqlite' ? ['MIN', 'MAX'] : ['LEAST', 'GREATEST'];
-  return ` ON CONFLICT (route, stage, hour, endpoint, outcome, reason, primary_side, answers) DO UPDATE SET count = stage_hours.count + excluded.count,
-    first = ${min}(stage_hours.first, excluded.first), last = ${max}(stage_hours.last, excluded.last)`;
-}
+/** Adds to an existing group's count (a batch, or rows taken off). */
+export const STAGE_HOURS_UPSERT = ` ON CONFLICT (route, stage, hour, endpoint, outcome, reason, primary_side, answers) DO UPDATE SET
+  count = stage_hours.count + excluded.count`;
 
 /** The values of one delta, in STAGE_HOURS_INSERT's column order. */
 export const stageHourValues = (d: StageHourDelta): SqlValue[] =>
-  [d.route, d.stage, d.hour, d.endpoint, d.outcome, d.reason, d.primarySide, d.answers, d.count, d.first, d.last];
+  [d.route, d.stage, d.hour, d.endpoint, d.outcome, d.reason, d.primarySide, d.answers, d.count];
 
-const COUNT_ROWS = `SELECT route, stage, substr(at, 1, 13), endpoint, outcome, COALESCE(reason, ''), primary_side, ${ANSWERS_SQL}, COUNT(*), MIN(at), MAX(at)
-  FROM comparisons WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
+/** The comparisons that `where` selects, grouped as the table counts them. */
+const GROUPED = (where: string): string => `SELECT route, stage, substr(at, 1, 13) AS hour, endpoint, outcome, COALESCE(reason, '') AS reason,
+  primary_side AS "primarySide", ${ANSWERS_SQL} AS answers, COUNT(*) AS count FROM comparisons c WHERE ${where} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
 
 /** Every group counted again from the comparisons (a migration, a copy): the table emptied first. */
-export const STAGE_HOURS_REBUILD = ['DELETE FROM stage_hours', `${STAGE_HOURS_INSERT} ${COUNT_ROWS.replace('{where}', '1 = 1')}`] as const;
+export const STAGE_HOURS_REBUILD = ['DELETE FROM stage_hours', `${STAGE_HOURS_INSERT} ${GROUPED('1 = 1')}`] as const;
+
+/** The groups of the comparisons a delete is about to remove (`where` over alias c): to be taken off with {@link takenOff}. */
+export const groupedForDelete = GROUPED;
+
+export interface GroupedRow { route: string; stage: string; hour: string; endpoint: string; outcome: string; reason: string; primarySide: string; answers: number | string; count: number | string }
+
+/**
+ * What to run once the rows grouped as `rows` are deleted: their counts taken off (one upsert of a
+ * negative count per group) and the groups left at zero dropped, within the hours they were in.
+ */
+export function takenOff(route: string, rows: readonly GroupedRow[]): { deltas: StageHourDelta[]; dropEmpty: Statement | null } {
+  if (rows.length === 0) return { deltas: [], dropEmpty: null };
+  let lo = rows[0]!.hour;
+  let hi = lo;
+  const deltas = rows.map((r) => {
+    if (r.hour < lo) lo = r.hour;
+    if (r.hour > hi) hi = r.hour;
+    return { route: r.route, stage: r.stage, hour: r.hour, endpoint: r.endpoint, outcome: r.outcome, reason: r.reason, primarySide: r.primarySide,
+      answers: Number(r.answers), count: -Number(r.count) };
+  });
+  // In key order, as the writers' upserts: two PostgreSQL writers never lock the same rows in opposite orders.
+  const keyOf = (d: StageHourDelta): string => [d.route, d.stage, d.hour, d.endpoint, d.outcome, d.reason, d.primarySide, String(d.answers)].join('\u0000');
+  deltas.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+  return { deltas, dropEmpty: { sql: 'DELETE FROM stage_hours WHERE route = ? AND hour >= ? AND hour <= ? AND count <= 0', params: [route, lo, hi] } };
+}
 
 export interface Statement { readonly sql: string; readonly params: SqlValue[] }
 
-/**
- * The statements that recount one route's hours from `lo`'s to `hi`'s (times of the first and last
- * comparison deleted) out of the rows left; every hour of the route when a time is not ISO 8601.
- */
-export function recountHours(engine: Engine, route: string, lo: string, hi: string): Statement[] {
-  const from = hourOf(lo);
-  const to = nextHour(hourOf(hi));
-  const upsert = stageHoursUpsert(engine);
-  if (to === null || nextHour(from) === null) {
-    return [{ sql: 'DELETE FROM stage_hours WHERE route = ?', params: [route] },
-      { sql: `${STAGE_HOURS_INSERT} ${COUNT_ROWS.replace('{where}', 'route = ?')}${upsert}`, params: [route] }];
-  }
-  return [
-    { sql: 'DELETE FROM stage_hours WHERE route = ? AND hour >= ? AND hour < ?', params: [route, from, to] },
-    { sql: `${STAGE_HOURS_INSERT} ${COUNT_ROWS.replace('{where}', 'route = ? AND at >= ? AND at < ?')}${upsert}`, params: [route, from, to] },
-  ];
-}

@@ -1,14 +1,14 @@
 // Writes comparison records to the diff store in batches, one transaction each: the slim row, its
 // differing fields (facts), the endpoint and field evidence increments, the minute counts and the
 // gate's counts per stage and hour; then applies retention per route (rows, and unified diffs of
-// the newest samples only), recounting the hours it deleted from. This is
+// the newest samples only), taking the rows it deletes off those counts. This is
 // the SQLite writer; pg-writer.ts does the same job on PostgreSQL behind the same ComparisonWriter.
 import type Database from 'better-sqlite3';
 import { mergeHashes, type ComparisonRecord } from '../../core/comparison';
 import { batchDeltas, type BatchDeltas } from './batch-deltas';
 import type { Engine } from '../db/sql';
 import { migrateDiffStore } from './schema';
-import { recountHours, STAGE_HOURS_INSERT, stageHoursUpsert, stageHourValues } from './stage-hours';
+import { groupedForDelete, STAGE_HOURS_INSERT, STAGE_HOURS_UPSERT, stageHourValues, takenOff, type GroupedRow } from './stage-hours';
 import { PruneSchedule } from '../../core/prune-schedule';
 
 /** What the comparison recorder writes through, whichever engine holds the diff store. */
@@ -42,7 +42,7 @@ export class DiffStoreWriter implements ComparisonWriter {
   private readonly pruneDiffs: Database.Statement;
   private readonly pruneFields: Database.Statement;
   private readonly pruneRows: Database.Statement;
-  private readonly prunedSpan: Database.Statement;
+  private readonly prunedGroups: Database.Statement;
   private readonly bumpStageHour: Database.Statement;
   private readonly writeBatch: (records: readonly ComparisonRecord[]) => void;
 
@@ -69,9 +69,9 @@ export class DiffStoreWriter implements ComparisonWriter {
       (SELECT id FROM comparisons WHERE route = @route ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
     this.pruneRows = db.prepare(`DELETE FROM comparisons WHERE route = @route AND id <
       (SELECT id FROM comparisons WHERE route = @route ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
-    this.prunedSpan = db.prepare(`SELECT MIN(at) AS lo, MAX(at) AS hi FROM comparisons WHERE route = @route AND id <
-      (SELECT id FROM comparisons WHERE route = @route ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
-    this.bumpStageHour = db.prepare(`${STAGE_HOURS_INSERT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${stageHoursUpsert('sqlite')}`);
+    this.prunedGroups = db.prepare(groupedForDelete(`c.route = @route AND c.id <
+      (SELECT id FROM comparisons WHERE route = @route ORDER BY id DESC LIMIT 1 OFFSET @keep)`));
+    this.bumpStageHour = db.prepare(`${STAGE_HOURS_INSERT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)${STAGE_HOURS_UPSERT}`);
     const schedule = new PruneSchedule(limits.rowsPerRoute);
     this.writeBatch = db.transaction((records: readonly ComparisonRecord[]) => {
       const routes = new Map<string, number>();
@@ -81,11 +81,11 @@ export class DiffStoreWriter implements ComparisonWriter {
         if (!schedule.written(route, rows)) continue; // core/prune-schedule.ts
         this.pruneDiffs.run({ route, keep: this.limits.diffsPerRoute - 1 });
         const keep = this.limits.rowsPerRoute - 1;
-        const span = this.prunedSpan.get({ route, keep }) as { lo: string | null; hi: string | null };
-        if (span.lo === null || span.hi === null) continue;
+        const off = takenOff(route, this.prunedGroups.all({ route, keep }) as GroupedRow[]); // the gate's counts of the rows about to go
         this.pruneFields.run({ route, keep });
         this.pruneRows.run({ route, keep });
-        for (const st of recountHours('sqlite', route, span.lo, span.hi)) db.prepare(st.sql).run(...st.params);
+        for (const d of off.deltas) this.bumpStageHour.run(...stageHourValues(d));
+        if (off.dropEmpty) db.prepare(off.dropEmpty.sql).run(...off.dropEmpty.params);
       }
     });
   }
