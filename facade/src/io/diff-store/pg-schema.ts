@@ -127,11 +127,13 @@ CREATE TABLE IF NOT EXISTS divergences (
 CREATE INDEX IF NOT EXISTS divergences_by_route ON divergences(route, status, at, id);
 `;
 
-// Version 2: the gate's counts per stage and hour (stage-hours.ts), counted from the rows already there.
+// Version 2: the gate's counts per stage and hour (stage-hours.ts), counted from the rows already there,
+// and the index of the rows that keep a diff (the writer clears the oldest without walking the rest).
 // fillfactor: every batch updates its hour's counts; room in each page keeps the new versions there
 // (HOT updates, pruned in place) instead of growing the table the gate reads.
 const V2 = `${STAGE_HOURS_DDL('TEXT COLLATE "C"', 'BIGINT', ' WITH (fillfactor = 70)')}
-${STAGE_HOURS_REBUILD.join(';\n')};`;
+${STAGE_HOURS_REBUILD.join(';\n')};
+CREATE INDEX IF NOT EXISTS comparisons_diffs ON comparisons(route, id) WHERE diff IS NOT NULL;`;
 
 /** Append-only: a shipped migration is never edited; the next change is a new entry. */
 export const PG_DIFF_STORE_MIGRATIONS: readonly string[] = [V1, V2];

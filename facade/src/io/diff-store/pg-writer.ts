@@ -64,7 +64,11 @@ export class PgDiffStoreWriter implements ComparisonWriter {
       await bumpStageHours(tx, agg.stageHours);
       const perRoute = new Map<string, number>();
       for (const r of records) perRoute.set(r.route, (perRoute.get(r.route) ?? 0) + 1);
-      for (const route of [...perRoute.keys()].sort()) if (this.schedule.written(route, perRoute.get(route)!)) await this.prune(tx, route); // core/prune-schedule.ts
+      const withDiffs = new Set(records.filter((r) => r.diff !== '').map((r) => r.route));
+      for (const route of [...perRoute.keys()].sort()) {
+        if (withDiffs.has(route)) await this.trimDiffs(tx, route); // only a batch that stored diffs can put a route over its diff limit
+        if (this.schedule.written(route, perRoute.get(route)!)) await this.prune(tx, route); // core/prune-schedule.ts
+      }
     });
   }
 
@@ -121,13 +125,20 @@ export class PgDiffStoreWriter implements ComparisonWriter {
     }
   }
 
-  /** Keeps the newest `rowsPerRoute` comparisons (and facts) of a route, and diffs on the newest `diffsPerRoute`. */
-  private async prune(tx: Sql, route: string): Promise<void> {
-    const nth = (keep: number, diffOnly: boolean): Promise<{ id: number } | undefined> => tx.get<{ id: number }>(
-      `SELECT id FROM comparisons WHERE route = ?${diffOnly ? ' AND diff IS NOT NULL' : ''} ORDER BY id DESC LIMIT 1 OFFSET ?`, [route, keep]);
-    const oldDiff = await nth(this.limits.diffsPerRoute, true);
+  /** The newest row past `keep` (of those with a diff: by their partial index), or undefined. */
+  private nth(tx: Sql, route: string, keep: number, diffOnly: boolean): Promise<{ id: number } | undefined> {
+    return tx.get<{ id: number }>(`SELECT id FROM comparisons WHERE route = ?${diffOnly ? ' AND diff IS NOT NULL' : ''} ORDER BY id DESC LIMIT 1 OFFSET ?`, [route, keep]);
+  }
+
+  /** Diffs kept on the newest `diffsPerRoute` comparisons of a route only. */
+  private async trimDiffs(tx: Sql, route: string): Promise<void> {
+    const oldDiff = await this.nth(tx, route, this.limits.diffsPerRoute, true);
     if (oldDiff) await tx.run('UPDATE comparisons SET diff = NULL WHERE route = ? AND diff IS NOT NULL AND id <= ?', [route, oldDiff.id]);
-    const oldRow = await nth(this.limits.rowsPerRoute, false);
+  }
+
+  /** Keeps the newest `rowsPerRoute` comparisons (and facts) of a route. */
+  private async prune(tx: Sql, route: string): Promise<void> {
+    const oldRow = await this.nth(tx, route, this.limits.rowsPerRoute, false);
     if (oldRow) {
       // The gate's counts of the rows about to go (stage-hours.ts), taken off in the same transaction.
       const off = takenOff(route, await tx.all<GroupedRow>(groupedForDelete('c.route = ? AND c.id <= ?'), [route, oldRow.id]));

@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS comparisons (
 );
 CREATE INDEX IF NOT EXISTS comparisons_route ON comparisons(route, id);
 CREATE INDEX IF NOT EXISTS comparisons_route_at ON comparisons(route, at);
+-- The rows that still carry their unified diff (the newest diffsPerRoute per route): the writer finds the oldest to clear without walking the rest.
+CREATE INDEX IF NOT EXISTS comparisons_diffs ON comparisons(route, id) WHERE diff IS NOT NULL;
 CREATE TABLE IF NOT EXISTS comparison_fields (
   comparison_id INTEGER NOT NULL,
   route         TEXT    NOT NULL,
@@ -110,7 +112,8 @@ function hasColumn(db: Database.Database, table: string, column: string): boolea
 /**
  * Creates the tables, moving a version-1 store's tables aside (nothing is dropped); version 3 added
  * the hour and day counts, version 4 the replica that made each comparison (null on older rows),
- * version 5 the gate's counts per stage and hour (counted from the rows already there). Idempotent.
+ * version 5 the gate's counts per stage and hour (counted from the rows already there) and the index
+ * of the rows that keep a diff. Idempotent.
  */
 export function migrateDiffStore(db: Database.Database): void {
   db.transaction(() => {

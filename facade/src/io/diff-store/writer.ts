@@ -39,6 +39,8 @@ export class DiffStoreWriter implements ComparisonWriter {
   private readonly bumpField: Database.Statement;
   private readonly readHashes: Database.Statement;
   private readonly bumpMinute: Database.Statement;
+  private readonly rowEdge: Database.Statement;
+  private readonly diffEdge: Database.Statement;
   private readonly pruneDiffs: Database.Statement;
   private readonly pruneFields: Database.Statement;
   private readonly pruneRows: Database.Statement;
@@ -63,27 +65,37 @@ export class DiffStoreWriter implements ComparisonWriter {
       confirmed = confirmed + excluded.confirmed, primary_hashes = excluded.primary_hashes, last_seen = MAX(last_seen, excluded.last_seen)`);
     this.bumpMinute = db.prepare(`INSERT INTO comparison_minutes (route, minute, outcome, count) VALUES (?, ?, ?, ?)
       ON CONFLICT(route, minute, outcome) DO UPDATE SET count = count + excluded.count`);
-    this.pruneDiffs = db.prepare(`UPDATE comparisons SET diff = NULL WHERE route = @route AND diff IS NOT NULL AND id <
-      (SELECT id FROM comparisons WHERE route = @route AND diff IS NOT NULL ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
-    this.pruneFields = db.prepare(`DELETE FROM comparison_fields WHERE route = @route AND comparison_id <
-      (SELECT id FROM comparisons WHERE route = @route ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
-    this.pruneRows = db.prepare(`DELETE FROM comparisons WHERE route = @route AND id <
-      (SELECT id FROM comparisons WHERE route = @route ORDER BY id DESC LIMIT 1 OFFSET @keep)`);
-    this.prunedGroups = db.prepare(groupedForDelete(`c.route = @route AND c.id <
-      (SELECT id FROM comparisons WHERE route = @route ORDER BY id DESC LIMIT 1 OFFSET @keep)`));
+    // The newest row past a limit, found once per trim (each lookup walks `limit` index entries);
+    // the diffs' one by the partial index of rows that still have a diff (schema.ts).
+    this.rowEdge = db.prepare('SELECT id FROM comparisons WHERE route = ? ORDER BY id DESC LIMIT 1 OFFSET ?').pluck();
+    this.diffEdge = db.prepare('SELECT id FROM comparisons WHERE route = ? AND diff IS NOT NULL ORDER BY id DESC LIMIT 1 OFFSET ?').pluck();
+    this.pruneDiffs = db.prepare('UPDATE comparisons SET diff = NULL WHERE route = ? AND diff IS NOT NULL AND id <= ?');
+    this.pruneFields = db.prepare('DELETE FROM comparison_fields WHERE route = ? AND comparison_id <= ?');
+    this.pruneRows = db.prepare('DELETE FROM comparisons WHERE route = ? AND id <= ?');
+    this.prunedGroups = db.prepare(groupedForDelete('c.route = ? AND c.id <= ?'));
     this.bumpStageHour = db.prepare(`${STAGE_HOURS_INSERT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)${STAGE_HOURS_UPSERT}`);
     const schedule = new PruneSchedule(limits.rowsPerRoute);
     this.writeBatch = db.transaction((records: readonly ComparisonRecord[]) => {
-      const routes = new Map<string, number>();
-      for (const r of records) { routes.set(r.route, (routes.get(r.route) ?? 0) + 1); this.writeOne(r); }
+      const routes = new Map<string, { rows: number; diffs: number }>();
+      for (const r of records) {
+        const n = routes.get(r.route) ?? { rows: 0, diffs: 0 };
+        n.rows++;
+        if (r.diff !== '') n.diffs++;
+        routes.set(r.route, n);
+        this.writeOne(r);
+      }
       this.applyDeltas(batchDeltas(records)); // one upsert per minute, endpoint and field of the batch, not per comparison
-      for (const [route, rows] of routes) {
-        if (!schedule.written(route, rows)) continue; // core/prune-schedule.ts
-        this.pruneDiffs.run({ route, keep: this.limits.diffsPerRoute - 1 });
-        const keep = this.limits.rowsPerRoute - 1;
-        const off = takenOff(route, this.prunedGroups.all({ route, keep }) as GroupedRow[]); // the gate's counts of the rows about to go
-        this.pruneFields.run({ route, keep });
-        this.pruneRows.run({ route, keep });
+      for (const [route, n] of routes) {
+        if (n.diffs > 0) { // only a batch that stored diffs can put a route over its diff limit
+          const edge = this.diffEdge.get(route, this.limits.diffsPerRoute) as number | undefined;
+          if (edge !== undefined) this.pruneDiffs.run(route, edge);
+        }
+        if (!schedule.written(route, n.rows)) continue; // core/prune-schedule.ts
+        const edge = this.rowEdge.get(route, this.limits.rowsPerRoute) as number | undefined;
+        if (edge === undefined) continue; // under its limit
+        const off = takenOff(route, this.prunedGroups.all(route, edge) as GroupedRow[]); // the gate's counts of the rows about to go
+        this.pruneFields.run(route, edge);
+        this.pruneRows.run(route, edge);
         for (const d of off.deltas) this.bumpStageHour.run(...stageHourValues(d));
         if (off.dropEmpty) db.prepare(off.dropEmpty.sql).run(...off.dropEmpty.params);
       }
