@@ -150,20 +150,15 @@ async function latencies(sql: Sql, where: string, params: readonly (string | nul
  * the counts (never migrated by a writer of this version) is grouped from its rows.
  */
 async function windowGroups(sql: Sql, route: string, stage: Stage, since: string | null): Promise<GroupRow[]> {
-  if (!(await hasTable(sql, 'stage_hours'))) {
-    const f = comparisonFilter({ route, since, stage });
-    return sql.all<GroupRow>(GROUPS.replace('{where}', f.where), f.params);
-  }
+  const f = comparisonFilter({ route, since, stage });
+  const rows = (extra = '', params: readonly (string | null)[] = []): Promise<GroupRow[]> =>
+    sql.all<GroupRow>(GROUPS.replace('{where}', `${f.where}${extra}`), [...f.params, ...params]);
+  if (!(await hasTable(sql, 'stage_hours'))) return rows();
   if (since === null) return sql.all<GroupRow>(TALLIED.replace('{from}', ''), [route, stage]);
   const next = nextHour(hourOf(since));
-  if (next === null) { // a start not written as ISO 8601: no hour to split at
-    const f = comparisonFilter({ route, since, stage });
-    return sql.all<GroupRow>(GROUPS.replace('{where}', f.where), f.params);
-  }
-  const f = comparisonFilter({ route, since, stage });
-  const [head, rest] = [await sql.all<GroupRow>(GROUPS.replace('{where}', `${f.where} AND c.at < ?`), [...f.params, next]),
-    await sql.all<GroupRow>(TALLIED.replace('{from}', ' AND hour >= ?'), [route, stage, next])];
-  return mergeGroups([...head, ...rest]);
+  if (next === null) return rows(); // a start not written as ISO 8601: no hour to split at
+  const head = await rows(' AND c.at < ?', [next]);
+  return mergeGroups([...head, ...await sql.all<GroupRow>(TALLIED.replace('{from}', ' AND hour >= ?'), [route, stage, next])]);
 }
 
 /** Groups of the same key summed (the first hour's rows and the later hours' counts). */

@@ -7,6 +7,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FacadeConfig } from '../config';
 import { markAwaitsContinue } from './expect-continue';
+import { isWebSocketUpgrade, refuseConnect, serveWithoutUpgrade, toOriginForm } from './request-target';
 
 /** Time keep-alive clients get to send one more request (answered `Connection: close`) before idle sockets close. */
 const IDLE_GRACE_MS = 1000;
@@ -40,6 +41,7 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
   const upgraded = new Set<Duplex>();
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    toOriginForm(req);
     if (draining) res.shouldKeepAlive = false; // this client should reconnect elsewhere
     inFlight++;
     void handle(req, res).finally(() => {
@@ -63,9 +65,12 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
     socket.once('close', () => { connections.delete(socket); upgraded.delete(socket); });
   });
   server.on('upgrade', (req, socket, head) => {
+    if (!isWebSocketUpgrade(req)) { serveWithoutUpgrade(req, socket, head, onRequest); return; } // h2c and the like: plain HTTP/1.1
+    toOriginForm(req);
     upgraded.add(socket);
     upgrade(req, socket, head);
   });
+  server.on('connect', (_req, socket) => refuseConnect(socket));
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) { socket.destroy(); return; }
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';

@@ -2,7 +2,7 @@
 // hop-by-hop headers, cookies and redirects, and bodies streamed both ways without buffering.
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import { setStage } from '../helpers/admin-client';
 import { startTestFacade, type TestFacade } from '../helpers/facade';
 import { deferred, rawRequest, within } from '../helpers/raw-http';
@@ -277,5 +277,54 @@ describe('upstream connections', () => {
     const res = await rawRequest(facade.url, '/api/products/1?x=1');
     expect(res.json().from).toBe('catalog');
     expect(catalog.received.map((r) => r.url)).toEqual(['/catalog-v2/api/products/1?x=1']);
+  });
+});
+
+/** Sends `bytes` on a new connection and resolves with everything the facade wrote back until it closed the connection. */
+function exchange(url: string, bytes: string, timeoutMs = 3000): Promise<string> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), '127.0.0.1');
+    let out = '';
+    const t = setTimeout(() => { socket.destroy(); reject(new Error(`connection still open after ${timeoutMs} ms; got ${JSON.stringify(out)}`)); }, timeoutMs);
+    socket.on('data', (c: Buffer) => { out += c.toString('latin1'); });
+    socket.on('error', () => undefined);
+    socket.on('close', () => { clearTimeout(t); resolve(out); });
+    socket.write(bytes);
+  });
+}
+
+describe('request shapes from clients nobody here wrote', () => {
+  it('an absolute-form request-target is routed by its path and reaches the upstream in origin form with its host', async () => {
+    await start();
+    await setStage(facade.adminUrl!, 'catalog', 'complete');
+    const out = await exchange(facade.url, 'GET http://shop.example:8080/api/products/3?q=1 HTTP/1.1\r\nHost: ignored.example\r\nConnection: close\r\n\r\n');
+    expect(out).toMatch(/^HTTP\/1\.1 200 /);
+    expect(catalog.received).toHaveLength(1);
+    expect(catalog.received[0]).toMatchObject({ url: '/api/products/3?q=1' });
+    expect(catalog.received[0]!.headers['x-forwarded-host']).toBe('shop.example:8080');
+    expect(monolith.received).toHaveLength(0);
+  });
+
+  it('an Upgrade that is not a WebSocket (h2c) is answered as plain HTTP/1.1 by the route\'s upstream, and the connection closes', async () => {
+    await start();
+    const out = await exchange(facade.url, 'GET /api/orders/9 HTTP/1.1\r\nHost: shop.example\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n');
+    expect(out).toMatch(/^HTTP\/1\.1 200 /);
+    expect(out).toMatch(/\r\nconnection: close\r\n/i);
+    expect(out).toContain('"from":"monolith"');
+    expect(monolith.received).toHaveLength(1);
+    // The upgrade is hop-by-hop: the upstream is not asked to switch protocols.
+    expect(monolith.received[0]!.headers.upgrade).toBeUndefined();
+    expect(monolith.received[0]!.headers['http2-settings']).toBeUndefined();
+  });
+
+  it('CONNECT is refused with 501 naming the method, and reaches no upstream', async () => {
+    await start();
+    const out = await exchange(facade.url, 'CONNECT shop.example:443 HTTP/1.1\r\nHost: shop.example:443\r\n\r\n');
+    expect(out).toMatch(/^HTTP\/1\.1 501 /);
+    expect(JSON.parse(out.slice(out.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: 'METHOD_NOT_SUPPORTED', message: expect.stringContaining('CONNECT') });
+    expect(monolith.received).toHaveLength(0);
+    expect(catalog.received).toHaveLength(0);
+    expect((await rawRequest(facade.url, '/api/orders/1')).status).toBe(200); // still serving
   });
 });

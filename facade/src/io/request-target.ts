@@ -1,0 +1,57 @@
+// Request shapes a reverse proxy meets from real clients that Node's server hands over as they came:
+// a request-target in absolute form (`GET http://shop.example/api/x`: clients configured to use the
+// facade as a proxy, some HTTP libraries), which a server must accept (RFC 9112 §3.2.2); an Upgrade
+// that is not a WebSocket (`h2c`), which a server may ignore and answer as plain HTTP/1.1 (RFC 9110
+// §7.8); and CONNECT, a tunnel the facade does not open.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+const ABSOLUTE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * Rewrites an absolute-form request-target to origin form (path and query) and takes the Host from
+ * it, as RFC 9112 says a server must (the received Host header is ignored). Other targets are left
+ * alone: the router refuses what is malformed with a 400 naming it.
+ */
+export function toOriginForm(req: IncomingMessage): void {
+  const target = req.url;
+  if (target === undefined || !ABSOLUTE.test(target)) return;
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    return;
+  }
+  if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) || url.host === '') return;
+  req.url = `${url.pathname}${url.search}`;
+  req.headers.host = url.host;
+}
+
+/** True for an Upgrade the facade tunnels (WebSocket); any other is answered as plain HTTP. */
+export function isWebSocketUpgrade(req: IncomingMessage): boolean {
+  return (req.headers.upgrade ?? '').split(',').some((p) => p.trim().toLowerCase() === 'websocket');
+}
+
+/**
+ * Serves an upgrade request that is not a WebSocket as the ordinary request it also is: Node gave
+ * up the socket to the 'upgrade' event, so a response is bound to it here, and the connection closes
+ * after the answer (the bytes after the headers, if any, are left unread: such a request has no body
+ * Node parsed).
+ */
+export function serveWithoutUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, onRequest: (req: IncomingMessage, res: ServerResponse) => void): void {
+  if (head.length > 0) socket.unshift(head);
+  const res = new http.ServerResponse(req);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket as never);
+  res.once('finish', () => { res.detachSocket(socket as never); socket.end(); });
+  res.once('close', () => { if (!socket.destroyed && !res.writableFinished) socket.destroy(); });
+  if (!req.readableEnded) req.push(null); // no body was parsed for it: the pipeline must not wait for one
+  onRequest(req, res);
+}
+
+/** CONNECT asks for a tunnel: refused with 501 naming why, and the connection closed. */
+export function refuseConnect(socket: Duplex): void {
+  const body = JSON.stringify({ error: 'METHOD_NOT_SUPPORTED', message: 'CONNECT is not proxied: the facade is a reverse proxy, not a tunnel' });
+  socket.on('error', () => undefined);
+  socket.end(`HTTP/1.1 501 Not Implemented\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
