@@ -6,9 +6,11 @@
 // `100 Continue`, `OPTIONS *`, CONNECT) stay on http-proxy (forward.ts), as do WebSocket upgrades.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { Pool, type Dispatcher } from 'undici';
+import { buildConnector, Pool, type Dispatcher } from 'undici';
+import type { Socket } from 'node:net';
 import { UpstreamError, upstreamErrorFrom } from '../errors';
 import { ExchangeClock } from './deadlines';
+import { readBeforeWriteErrors } from './early-answer';
 import { awaitsContinue } from './expect-continue';
 import type { ForwardOptions, ForwardResult } from './forward';
 import { canCarryTrailers, pairs } from './forward-answer';
@@ -32,6 +34,15 @@ export function canDispatch(req: IncomingMessage): boolean {
   return url.charCodeAt(0) === 47 /* '/' */ && req.method !== 'CONNECT' && !awaitsContinue(req);
 }
 
+/** undici's own connector, with each socket's answer read before a failed upload write ends it (early-answer.ts). */
+function earlyAnswerConnector(timeout: number): buildConnector.connector {
+  const connect = buildConnector({ timeout });
+  return (opts, callback) => connect(opts, (err, socket) => {
+    if (socket) readBeforeWriteErrors(socket as Socket);
+    (callback as (e: Error | null, s: typeof socket) => void)(err, socket);
+  });
+}
+
 // Keep-alive pools, one per upstream and connect deadline (undici times connects per pool), shared
 // by the primary exchange and the copies (shadow, second write, re-ask). Idle pooled sockets are
 // unref'd by undici, so a stopped facade's pools never hold its process open.
@@ -45,7 +56,7 @@ export function poolFor(upstream: Upstream, connectMs: number): Pool {
     pool = new Pool(upstream.target.origin, {
       connections: upstream.agent.maxSockets === Infinity ? null : upstream.agent.maxSockets,
       maxHeaderSize: upstream.maxHeaderBytes,
-      connect: { timeout: connectMs },
+      connect: earlyAnswerConnector(connectMs),
       // The exchange clock (deadlines.ts) times headers and body per request, with route overrides.
       headersTimeout: 0,
       bodyTimeout: 0,

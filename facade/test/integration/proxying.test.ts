@@ -328,3 +328,24 @@ describe('request shapes from clients nobody here wrote', () => {
     expect((await rawRequest(facade.url, '/api/orders/1')).status).toBe(200); // still serving
   });
 });
+
+describe('an upstream that answers before it has read the upload', () => {
+  it.each([['off'], ['shadow']] as const)('at %s the client gets its 413, not a 502, though the upstream closed on an 8 MB upload', async (stage) => {
+    let seen = 0;
+    const early = await listen(http.createServer((req, res) => {
+      seen++;
+      // Answers from the headers alone and closes with the body unread: its kernel resets the connection.
+      res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+      res.end('{"error":"upload too large for me"}');
+    }));
+    await start({ monolith: early, catalog: early });
+    await setStage(facade.adminUrl!, 'catalog', stage);
+    for (let i = 0; i < 3; i++) {
+      const res = await rawRequest(facade.url, '/api/products/upload', { method: 'PUT', body: Buffer.alloc(8 * 1024 * 1024, 97),
+        headers: { 'content-type': 'application/octet-stream' }, timeoutMs: 10_000 });
+      expect(res.status).toBe(413);
+      expect(res.json()).toEqual({ error: 'upload too large for me' });
+    }
+    expect(seen).toBeGreaterThanOrEqual(3);
+  });
+});
