@@ -121,6 +121,25 @@ export function foldHeaders(raw: readonly string[]): IncomingHttpHeaders {
 
 export const latin1 = (raw: readonly Buffer[] | null | undefined): string[] => (raw ?? []).map((b) => b.toString('latin1'));
 
+/**
+ * Passes an upstream's `103 Early Hints` on to the client (preloads start while the upstream still
+ * works on the answer), as long as nothing of the final answer went yet and the client speaks
+ * HTTP/1.1 (1xx must not go to an HTTP/1.0 client). Only its `Link` headers are hints; one Node
+ * will not write (malformed) drops the 103: they are only hints.
+ */
+function relayEarlyHints(req: IncomingMessage, res: ServerResponse, raw: readonly string[]): void {
+  if (res.headersSent || res.destroyed || req.httpVersionMajor !== 1 || req.httpVersionMinor < 1) return;
+  const link: string[] = [];
+  // One Link line may carry several links (`<a>; rel=preload, <b>; …`): Node writes them one per value.
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'link') link.push(...raw[i + 1]!.split(/,\s*(?=<)/));
+  if (link.length === 0) return;
+  try {
+    res.writeEarlyHints({ link });
+  } catch {
+    // not a Link Node accepts
+  }
+}
+
 /** The body's chunks, stopping (after `onOver`) once more than `maxBytes` went by. */
 async function* counted(source: Readable, maxBytes: number, onOver: () => void): AsyncGenerator<Buffer> {
   let bytes = 0;
@@ -222,7 +241,10 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
         onRequestSent: () => { if (current() && !answering) clock.sent(); },
         onHeaders: (statusCode, rawHeaders, resume, statusText) => {
           if (!current()) return false;
-          if (statusCode < 200) return true; // informational: the final answer follows
+          if (statusCode < 200) { // informational: the final answer follows
+            if (statusCode === 103) relayEarlyHints(req, res, latin1(rawHeaders as unknown as Buffer[]));
+            return true;
+          }
           status = statusCode;
           const raw = latin1(rawHeaders as unknown as Buffer[]);
           answerHeaders = foldHeaders(raw);

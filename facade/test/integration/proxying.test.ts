@@ -349,3 +349,31 @@ describe('an upstream that answers before it has read the upload', () => {
     expect(seen).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe('informational answers', () => {
+  it("an upstream's 103 Early Hints reach an HTTP/1.1 client before the final answer, with its Link headers", async () => {
+    const hinting = await listen(http.createServer((req, res) => {
+      res.writeEarlyHints({ link: ['</app.css>; rel=preload; as=style', '</app.js>; rel=preload; as=script'] });
+      setTimeout(() => { res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 2 }); res.end('ok'); }, 50);
+    }));
+    await start({ monolith: hinting });
+    const out = await exchange(facade.url, 'GET /api/orders/1 HTTP/1.1\r\nHost: shop.example\r\nConnection: close\r\n\r\n');
+    expect(out).toMatch(/^HTTP\/1\.1 103 Early Hints\r\n/);
+    const early = out.slice(0, out.indexOf('\r\n\r\n'));
+    expect(early).toContain('</app.css>; rel=preload; as=style');
+    expect(early).toContain('</app.js>; rel=preload; as=script');
+    expect(out.slice(out.indexOf('\r\n\r\n') + 4)).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nok$/);
+  });
+
+  it('an HTTP/1.0 client gets the final answer only', async () => {
+    const hinting = await listen(http.createServer((req, res) => {
+      res.writeEarlyHints({ link: '</app.css>; rel=preload; as=style' });
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 2 });
+      res.end('ok');
+    }));
+    await start({ monolith: hinting });
+    const out = await exchange(facade.url, 'GET /api/orders/1 HTTP/1.0\r\nHost: shop.example\r\n\r\n');
+    expect(out).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(out).not.toContain('103');
+  });
+});
