@@ -81,18 +81,35 @@ export async function releasePools(upstream: Upstream): Promise<void> {
 /**
  * The client's headers for undici: a flat list, without the ones undici frames itself and without
  * `drop` / `alsoDrop` (headers the caller sets itself, e.g. the deadline header; names as node gives
- * them, lower-cased).
+ * them, lower-cased). With the client's `raw` headers, each name goes out spelled as the client sent it.
  */
-export function requestHeaders(headers: IncomingHttpHeaders, body: Buffer | undefined, drop: string | null = null, alsoDrop: string | null = null): string[] {
+export function requestHeaders(headers: IncomingHttpHeaders, body: Buffer | undefined, drop: string | null = null, alsoDrop: string | null = null,
+  raw?: readonly string[]): string[] {
+  const spelled = raw ? spellings(raw) : null;
   const out: string[] = [];
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined || NOT_SENT_BY_US.has(name) || name === drop || name === alsoDrop) continue;
     if (name === 'content-length' && body !== undefined) continue;
-    if (Array.isArray(value)) for (const v of value) out.push(name, v);
-    else out.push(name, value);
+    const as = spelled?.get(name) ?? name;
+    if (Array.isArray(value)) for (const v of value) out.push(as, v);
+    else out.push(as, value);
   }
   if (body !== undefined) out.push('content-length', String(body.length));
+  return out;
+}
+
+/**
+ * How the client spelled the header names node lower-cased (`X-API-Key`), first spelling first: the
+ * upstream gets them as sent, as nginx does (a legacy server may look a header up case-sensitively).
+ */
+function spellings(raw: readonly string[]): Map<string, string> | null {
+  let out: Map<string, string> | null = null;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const lower = name.toLowerCase();
+    if (name !== lower && !(out ??= new Map()).has(lower)) out.set(lower, name);
+  }
   return out;
 }
 
@@ -160,7 +177,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
     const pool = poolFor(upstream, opts.deadlines.connectMs);
     const path = joinPath(upstream.target, req.url ?? '/');
     // The client's own deadline header is left out: each attempt sets what is left of the deadline (io/attempt-budget.ts).
-    const headers = requestHeaders(req.headers, opts.body, opts.deadlineHeader ?? null);
+    const headers = requestHeaders(req.headers, opts.body, opts.deadlineHeader ?? null, null, req.rawHeaders);
     const streamed = opts.body === undefined;
     const hasBody = opts.body !== undefined || opts.stream !== undefined
       || (req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0');

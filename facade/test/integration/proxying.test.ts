@@ -295,6 +295,18 @@ function exchange(url: string, bytes: string, timeoutMs = 3000): Promise<string>
 }
 
 describe('request shapes from clients nobody here wrote', () => {
+  it('header names reach the upstream spelled as the client sent them', async () => {
+    await start();
+    const seen: string[][] = [];
+    monolith.server.prependListener('request', (req: http.IncomingMessage) => { seen.push(req.rawHeaders); });
+    const out = await exchange(facade.url, 'GET /api/orders/5 HTTP/1.1\r\nHost: shop.example\r\nX-API-Key: Secret\r\nSOAPAction: "urn:x"\r\naccept: */*\r\nConnection: close\r\n\r\n');
+    expect(out).toMatch(/^HTTP\/1\.1 200 /);
+    const names = seen[0]!.filter((_, i) => i % 2 === 0);
+    expect(names).toEqual(expect.arrayContaining(['X-API-Key', 'SOAPAction', 'accept']));
+    expect(names).not.toContain('x-api-key');
+    expect(monolith.received[0]!.headers['x-api-key']).toBe('Secret');
+  });
+
   it('an absolute-form request-target is routed by its path and reaches the upstream in origin form with its host', async () => {
     await start();
     await setStage(facade.adminUrl!, 'catalog', 'complete');
