@@ -9,14 +9,11 @@
 import type { Socket } from 'node:net';
 
 const WRITE_RESETS = new Set(['EPIPE', 'ECONNRESET']);
-const patched = new WeakSet<Socket>();
 
 type WriteGeneric = (writev: boolean, data: unknown, encoding: string, cb: (err?: Error | null) => void) => unknown;
 
 /** Lets `socket` read what already arrived before a failed write errors it. */
 export function readBeforeWriteErrors(socket: Socket): void {
-  if (patched.has(socket)) return;
-  patched.add(socket);
   // net.Socket's one write path (write and writev); the callback is the stream's: an error there
   // marks the readable side errored too, and what arrives after is dropped.
   const target = socket as unknown as { _writeGeneric: WriteGeneric };

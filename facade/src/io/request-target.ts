@@ -15,7 +15,8 @@ const ABSOLUTE = /^[a-z][a-z0-9+.-]*:\/\//i;
  */
 export function toOriginForm(req: IncomingMessage): void {
   const target = req.url;
-  if (target === undefined || !ABSOLUTE.test(target)) return;
+  // Nearly every request is in origin form: one character tells, before any pattern runs.
+  if (target === undefined || target.charCodeAt(0) === 47 /* '/' */ || !ABSOLUTE.test(target)) return;
   let url: URL;
   try {
     url = new URL(target);

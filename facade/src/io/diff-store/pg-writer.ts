@@ -9,7 +9,7 @@ import { batchDeltas, key, type BatchDeltas } from './batch-deltas';
 import type { PgSql } from '../db/pg-sql';
 import type { Sql, SqlValue } from '../db/sql';
 import { migratePgDiffStore } from './pg-schema';
-import { groupedForDelete, STAGE_HOURS_INSERT, STAGE_HOURS_UPSERT, STAGE_HOURS_WIDTH, stageHourValues, takenOff, type GroupedRow, type StageHourDelta } from './stage-hours';
+import { DROP_EMPTY_HOURS, grouped, STAGE_HOURS_INSERT, STAGE_HOURS_UPSERT, STAGE_HOURS_WIDTH, stageHourValues, takenOff, type GroupedRow, type StageHourDelta } from './stage-hours';
 import { PruneSchedule } from '../../core/prune-schedule';
 import { DEFAULT_LIMITS, type ComparisonWriter, type DiffStoreLimits } from './writer';
 
@@ -29,7 +29,7 @@ async function insertRows(tx: Sql, head: string, width: number, rows: readonly S
 }
 
 /** The gate's counts per stage and hour moved by `deltas` (in key order, as every upsert here). */
-export function bumpStageHours(tx: Sql, deltas: readonly StageHourDelta[]): Promise<void> {
+function bumpStageHours(tx: Sql, deltas: readonly StageHourDelta[]): Promise<void> {
   return insertRows(tx, STAGE_HOURS_INSERT, STAGE_HOURS_WIDTH, deltas.map(stageHourValues), STAGE_HOURS_UPSERT);
 }
 
@@ -141,11 +141,11 @@ export class PgDiffStoreWriter implements ComparisonWriter {
     const oldRow = await this.nth(tx, route, this.limits.rowsPerRoute, false);
     if (oldRow) {
       // The gate's counts of the rows about to go (stage-hours.ts), taken off in the same transaction.
-      const off = takenOff(route, await tx.all<GroupedRow>(groupedForDelete('c.route = ? AND c.id <= ?'), [route, oldRow.id]));
+      const off = takenOff(route, await tx.all<GroupedRow>(grouped('c.route = ? AND c.id <= ?'), [route, oldRow.id]));
       await tx.run('DELETE FROM comparison_fields WHERE route = ? AND comparison_id <= ?', [route, oldRow.id]);
       await tx.run('DELETE FROM comparisons WHERE route = ? AND id <= ?', [route, oldRow.id]);
       await bumpStageHours(tx, off.deltas);
-      if (off.dropEmpty) await tx.run(off.dropEmpty.sql, off.dropEmpty.params);
+      if (off.dropEmpty) await tx.run(DROP_EMPTY_HOURS, off.dropEmpty);
     }
   }
 }

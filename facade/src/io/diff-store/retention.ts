@@ -10,7 +10,7 @@ import { SqliteSql } from '../db/sqlite-sql';
 import { hasTable } from '../db/tables';
 import { migratePgDiffStore } from './pg-schema';
 import { migrateDiffStore } from './schema';
-import { groupedForDelete, STAGE_HOURS_INSERT, STAGE_HOURS_UPSERT, stageHourValues, takenOff, type GroupedRow } from './stage-hours';
+import { DROP_EMPTY_HOURS, grouped, STAGE_HOUR_UPSERT_ONE, stageHourValues, takenOff, type GroupedRow } from './stage-hours';
 
 /** What a prune did (or, from `plan`, would do). */
 export interface PruneSummary {
@@ -165,11 +165,11 @@ export class DiffStoreRetention {
     return this.sql.transaction(async (tx) => {
       const ids = 'SELECT id FROM comparisons WHERE route = ? AND at < ? ORDER BY at LIMIT ?';
       const args = [route, before, this.policy.batchRows];
-      const off = takenOff(route, await tx.all<GroupedRow>(groupedForDelete(`c.id IN (${ids})`), args));
+      const off = takenOff(route, await tx.all<GroupedRow>(grouped(`c.id IN (${ids})`), args));
       const facts = (await tx.run(`DELETE FROM comparison_fields WHERE comparison_id IN (${ids})`, args)).changes;
       const comparisons = (await tx.run(`DELETE FROM comparisons WHERE id IN (${ids})`, args)).changes;
-      for (const d of off.deltas) await tx.run(`${STAGE_HOURS_INSERT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)${STAGE_HOURS_UPSERT}`, stageHourValues(d));
-      if (off.dropEmpty) await tx.run(off.dropEmpty.sql, off.dropEmpty.params);
+      for (const d of off.deltas) await tx.run(STAGE_HOUR_UPSERT_ONE, stageHourValues(d));
+      if (off.dropEmpty) await tx.run(DROP_EMPTY_HOURS, off.dropEmpty);
       return { comparisons, facts };
     });
   }

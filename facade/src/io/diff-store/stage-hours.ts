@@ -67,27 +67,30 @@ export const STAGE_HOURS_WIDTH = 9;
 export const STAGE_HOURS_UPSERT = ` ON CONFLICT (route, stage, hour, endpoint, outcome, reason, primary_side, answers) DO UPDATE SET
   count = stage_hours.count + excluded.count`;
 
+/** One group's upsert, the form both writers and the retention pass use for a single delta. */
+export const STAGE_HOUR_UPSERT_ONE = `${STAGE_HOURS_INSERT} VALUES (${new Array(STAGE_HOURS_WIDTH).fill('?').join(', ')})${STAGE_HOURS_UPSERT}`;
+
+/** Drops the groups a take-off left at zero, within a route's hours `lo`..`hi` (see {@link takenOff}). */
+export const DROP_EMPTY_HOURS = 'DELETE FROM stage_hours WHERE route = ? AND hour >= ? AND hour <= ? AND count <= 0';
+
 /** The values of one delta, in STAGE_HOURS_INSERT's column order. */
 export const stageHourValues = (d: StageHourDelta): SqlValue[] =>
   [d.route, d.stage, d.hour, d.endpoint, d.outcome, d.reason, d.primarySide, d.answers, d.count];
 
-/** The comparisons that `where` selects, grouped as the table counts them. */
-const GROUPED = (where: string): string => `SELECT route, stage, substr(at, 1, 13) AS hour, endpoint, outcome, COALESCE(reason, '') AS reason,
+/** The comparisons that `where` (over alias c) selects, grouped as the table counts them: a rebuild, and the rows a delete is about to remove (taken off with {@link takenOff}). */
+export const grouped = (where: string): string => `SELECT route, stage, substr(at, 1, 13) AS hour, endpoint, outcome, COALESCE(reason, '') AS reason,
   primary_side AS "primarySide", ${ANSWERS_SQL} AS answers, COUNT(*) AS count FROM comparisons c WHERE ${where} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
 
 /** Every group counted again from the comparisons (a migration, a copy): the table emptied first. */
-export const STAGE_HOURS_REBUILD = ['DELETE FROM stage_hours', `${STAGE_HOURS_INSERT} ${GROUPED('1 = 1')}`] as const;
-
-/** The groups of the comparisons a delete is about to remove (`where` over alias c): to be taken off with {@link takenOff}. */
-export const groupedForDelete = GROUPED;
+export const STAGE_HOURS_REBUILD = ['DELETE FROM stage_hours', `${STAGE_HOURS_INSERT} ${grouped('1 = 1')}`] as const;
 
 export interface GroupedRow { route: string; stage: string; hour: string; endpoint: string; outcome: string; reason: string; primarySide: string; answers: number | string; count: number | string }
 
 /**
  * What to run once the rows grouped as `rows` are deleted: their counts taken off (one upsert of a
- * negative count per group) and the groups left at zero dropped, within the hours they were in.
+ * negative count per group), then {@link DROP_EMPTY_HOURS} with `dropEmpty`'s parameters (the hours they were in).
  */
-export function takenOff(route: string, rows: readonly GroupedRow[]): { deltas: StageHourDelta[]; dropEmpty: Statement | null } {
+export function takenOff(route: string, rows: readonly GroupedRow[]): { deltas: StageHourDelta[]; dropEmpty: SqlValue[] | null } {
   if (rows.length === 0) return { deltas: [], dropEmpty: null };
   let lo = rows[0]!.hour;
   let hi = lo;
@@ -100,8 +103,6 @@ export function takenOff(route: string, rows: readonly GroupedRow[]): { deltas: 
   // In key order, as the writers' upserts: two PostgreSQL writers never lock the same rows in opposite orders.
   const keyOf = (d: StageHourDelta): string => [d.route, d.stage, d.hour, d.endpoint, d.outcome, d.reason, d.primarySide, String(d.answers)].join('\u0000');
   deltas.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
-  return { deltas, dropEmpty: { sql: 'DELETE FROM stage_hours WHERE route = ? AND hour >= ? AND hour <= ? AND count <= 0', params: [route, lo, hi] } };
+  return { deltas, dropEmpty: [route, lo, hi] };
 }
-
-export interface Statement { readonly sql: string; readonly params: SqlValue[] }
 

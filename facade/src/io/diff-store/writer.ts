@@ -8,7 +8,7 @@ import { mergeHashes, type ComparisonRecord } from '../../core/comparison';
 import { batchDeltas, type BatchDeltas } from './batch-deltas';
 import type { Engine } from '../db/sql';
 import { migrateDiffStore } from './schema';
-import { groupedForDelete, STAGE_HOURS_INSERT, STAGE_HOURS_UPSERT, stageHourValues, takenOff, type GroupedRow } from './stage-hours';
+import { DROP_EMPTY_HOURS, grouped, STAGE_HOUR_UPSERT_ONE, stageHourValues, takenOff, type GroupedRow } from './stage-hours';
 import { PruneSchedule } from '../../core/prune-schedule';
 
 /** What the comparison recorder writes through, whichever engine holds the diff store. */
@@ -46,6 +46,7 @@ export class DiffStoreWriter implements ComparisonWriter {
   private readonly pruneRows: Database.Statement;
   private readonly prunedGroups: Database.Statement;
   private readonly bumpStageHour: Database.Statement;
+  private readonly dropEmptyHours: Database.Statement;
   private readonly writeBatch: (records: readonly ComparisonRecord[]) => void;
 
   constructor(readonly db: Database.Database, private readonly limits: DiffStoreLimits = DEFAULT_LIMITS, readonly replica: string | null = null) {
@@ -72,8 +73,9 @@ export class DiffStoreWriter implements ComparisonWriter {
     this.pruneDiffs = db.prepare('UPDATE comparisons SET diff = NULL WHERE route = ? AND diff IS NOT NULL AND id <= ?');
     this.pruneFields = db.prepare('DELETE FROM comparison_fields WHERE route = ? AND comparison_id <= ?');
     this.pruneRows = db.prepare('DELETE FROM comparisons WHERE route = ? AND id <= ?');
-    this.prunedGroups = db.prepare(groupedForDelete('c.route = ? AND c.id <= ?'));
-    this.bumpStageHour = db.prepare(`${STAGE_HOURS_INSERT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)${STAGE_HOURS_UPSERT}`);
+    this.prunedGroups = db.prepare(grouped('c.route = ? AND c.id <= ?'));
+    this.bumpStageHour = db.prepare(STAGE_HOUR_UPSERT_ONE);
+    this.dropEmptyHours = db.prepare(DROP_EMPTY_HOURS);
     const schedule = new PruneSchedule(limits.rowsPerRoute);
     this.writeBatch = db.transaction((records: readonly ComparisonRecord[]) => {
       const routes = new Map<string, { rows: number; diffs: number }>();
@@ -97,7 +99,7 @@ export class DiffStoreWriter implements ComparisonWriter {
         this.pruneFields.run(route, edge);
         this.pruneRows.run(route, edge);
         for (const d of off.deltas) this.bumpStageHour.run(...stageHourValues(d));
-        if (off.dropEmpty) db.prepare(off.dropEmpty.sql).run(...off.dropEmpty.params);
+        if (off.dropEmpty) this.dropEmptyHours.run(...off.dropEmpty);
       }
     });
   }
