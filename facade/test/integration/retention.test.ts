@@ -254,7 +254,8 @@ describe('a running facade', () => {
       retention: { minuteCountsDays: 2, hourCountsDays: 3, comparisonDays: 1 },
     });
     try {
-      const old = Date.now() - 5 * DAY;
+      // Both old rows in one hour (a minute apart could straddle an hour boundary otherwise: one run in 60 failed).
+      const old = Math.floor((Date.now() - 5 * DAY) / (60 * MINUTE)) * 60 * MINUTE + 10 * MINUTE;
       new DiffStoreWriter(facade.store.db).write([aRecord(old), aRecord(old + MINUTE), aRecord(Date.now())]);
       const s = await facade.retention!.runNow();
       // Five days old: past the minute and the hour bounds (rolled up to a day), past the comparison bound.
