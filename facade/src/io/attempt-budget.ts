@@ -39,8 +39,8 @@ export interface FailedAttempt {
   readonly tooLate: boolean;
   /** A kept-alive socket the upstream closed as it was reused. */
   readonly resetOnReuse: boolean;
-  /** Such a reset was already tried again once in this exchange. */
-  readonly resetRetried: boolean;
+  /** How many such resets this exchange has tried again already. */
+  readonly resetsRetried: number;
   /** Nothing reached the upstream (refused, unreachable, connect timed out). */
   readonly notSent: boolean;
   readonly elapsedMs: number;
@@ -51,12 +51,19 @@ export interface FailedAttempt {
 }
 
 /**
- * Whether a failed attempt is tried again: `reset` at once on a fresh socket (once per exchange),
- * `connect` after the upstream's delay while its retry budget and the deadline allow, or null.
+ * Whether a failed attempt is tried again: `reset` at once on a fresh socket (the upstream closed an
+ * idle kept-alive socket as it was reused); a second reset in the same exchange once more after the
+ * upstream's delay (`later`: an upstream restarting drops the connections queued on its closing
+ * listener, so the fresh socket is reset too, and the new process answers a moment later); a
+ * `connect` failure after the delay while the retry budget and the deadline allow; or null.
  */
-export function retryChoice(opts: AttemptBudget, a: FailedAttempt): 'reset' | 'connect' | null {
+export function retryChoice(opts: AttemptBudget, a: FailedAttempt): 'reset' | 'later' | 'connect' | null {
   if (!a.retryable || a.tooLate) return null;
-  if (a.resetOnReuse && !a.resetRetried && attemptAllowed(opts, a.remainingMs, 0)) return 'reset';
-  if (!a.notSent || a.elapsedMs + a.delayMs > a.budgetMs || !attemptAllowed(opts, a.remainingMs, a.delayMs)) return null;
+  const inBudget = a.elapsedMs + a.delayMs <= a.budgetMs && attemptAllowed(opts, a.remainingMs, a.delayMs);
+  if (a.resetOnReuse) {
+    if (a.resetsRetried === 0 && attemptAllowed(opts, a.remainingMs, 0)) return 'reset';
+    if (a.resetsRetried === 1 && inBudget) return 'later';
+  }
+  if (!a.notSent || !inBudget) return null;
   return 'connect';
 }

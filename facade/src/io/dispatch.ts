@@ -184,7 +184,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
     let settled = false;
     let abort: ((err: Error) => void) | null = null;
     let answering = false; // headers reached the client: a failure from here breaks its response
-    let resetRetried = false;
+    let resetsRetried = 0;
     let retryTimer: NodeJS.Timeout | null = null;
     let stopUpload = (): void => undefined;
     let attempt = 0;
@@ -221,13 +221,13 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
       const code = codeOf(err);
       const choice = retryChoice(opts, {
         retryable: opts.retryable, tooLate: answering || clock.remaining() <= 0, resetOnReuse: code !== undefined && RESET.has(code),
-        resetRetried, notSent: code !== undefined && CONNECT_FAILED.has(code), elapsedMs: ms(), remainingMs: clock.remaining(),
+        resetsRetried, notSent: code !== undefined && CONNECT_FAILED.has(code), elapsedMs: ms(), remainingMs: clock.remaining(),
         delayMs: upstream.retry.delayMs, budgetMs: upstream.retry.budgetMs,
       });
       if (choice === null) return false;
-      opts.onRetry?.(choice);
+      if (choice !== 'connect') resetsRetried++;
+      opts.onRetry?.(choice === 'connect' ? 'connect' : 'reset');
       if (choice === 'reset') {
-        resetRetried = true;
         send();
       } else {
         abort = null;

@@ -105,7 +105,7 @@ export class Forwarder {
       const ms = (): number => performance.now() - started;
       let settled = false;
       let current: Attempt | null = null;
-      let resetRetried = false;
+      let resetsRetried = 0;
       let attempts = 0;
       let retryTimer: NodeJS.Timeout | null = null;
       let stopUpload = (): void => undefined;
@@ -147,15 +147,15 @@ export class Forwarder {
         const code = errnoOf(err);
         const choice = retryChoice(opts, {
           retryable: opts.retryable, tooLate: a.expired === 'total' || Boolean(a.response),
-          resetOnReuse: a.proxyReq?.reusedSocket === true && code !== undefined && RESET.has(code), resetRetried,
+          resetOnReuse: a.proxyReq?.reusedSocket === true && code !== undefined && RESET.has(code), resetsRetried,
           notSent: a.expired === 'connect' || (code !== undefined && NOT_SENT.has(code)), elapsedMs: ms(), remainingMs: clock.remaining(),
           delayMs: upstream.retry.delayMs, budgetMs: upstream.retry.budgetMs,
         });
         if (choice === null) return false;
-        opts.onRetry?.(choice);
+        if (choice !== 'connect') resetsRetried++;
+        opts.onRetry?.(choice === 'connect' ? 'connect' : 'reset');
         if (choice === 'reset') {
           // The upstream closed an idle keep-alive socket as we reused it: at once, on a fresh socket.
-          resetRetried = true;
           run(true);
         } else {
           current = null;

@@ -144,6 +144,38 @@ it('a GET on a keep-alive socket the service just closed is retried once on a fr
   expect(metricSum(await metricsText(f.adminUrl!), 'strangler_upstream_retries_total', { side: 'service' })).toBe(1);
 });
 
+it('a GET caught by a service restart (its kept-alive socket closed, the next connection reset) is answered by the new process', async () => {
+  // As a restarting process does: idle sockets closed, the connection queued on its closing listener
+  // reset, and the new process answering a moment later.
+  let connections = 0;
+  const answered: number[] = [];
+  const { url, server } = await httpServer((req, res) => {
+    const n = (served.get(req.socket) ?? 0) + 1;
+    served.set(req.socket, n);
+    if (n > 1) { req.socket.destroy(); return; }
+    answered.push(connections);
+    res.end(JSON.stringify({ from: 'catalog', url: req.url }));
+  });
+  const served = new WeakMap<Socket, number>();
+  server.on('connection', (socket: Socket) => { if (++connections === 2) socket.destroy(); });
+  const f = await withCatalogAt(url);
+  expect((await rawRequest(f.url, '/api/products/1')).status).toBe(200);
+  const res = await rawRequest(f.url, '/api/products/2');
+  expect(res.status).toBe(200);
+  expect(res.json()).toEqual({ from: 'catalog', url: '/api/products/2' });
+  expect(answered).toEqual([1, 3]);
+  expect(metricSum(await metricsText(f.adminUrl!), 'strangler_upstream_retries_total', { side: 'service' })).toBe(2);
+});
+
+it('a service resetting every connection costs a GET one delayed try more, then 502', async () => {
+  let connections = 0;
+  const { url } = await httpServer((req) => { connections++; req.socket.destroy(); });
+  const f = await withCatalogAt(url, { retry: { delayMs: 50 } });
+  const res = await rawRequest(f.url, '/api/products/1');
+  expectJsonError(res, 502, 'UPSTREAM_RESET', 'catalog');
+  expect(connections).toBe(3);
+});
+
 it('a service with a tiny keep-alive timeout never costs the client an error', async () => {
   const service = await startUpstream('catalog');
   cleanups.push(() => service.close());
