@@ -190,14 +190,20 @@ async function gateInput(sql: Sql, route: string, stage: Stage, target: Stage, c
   const since = await enteredAt(sql, route, stage);
   const f = comparisonFilter({ route, since, stage });
   const have = await hasTable(sql, 'comparisons');
-  const groups = have ? (await windowGroups(sql, route, stage, since)).map(groupOf) : [];
-  // Verdicts re-classified with today's rules and evidence, per endpoint (counted from the same groups).
-  const found = await routeFindings(sql, { route, config, stored: await storedIgnoreRules(sql), since, stage }, outcomeGroups(groups));
-  // One connection, one query after the other: on PostgreSQL a second connection reading at the same
-  // time made both slower (two new backends first touching the same shared pages; measured on the soak).
-  const times = have
-    ? await latencies(sql, `${f.where} AND (c.reason IS NULL OR c.reason <> 'noise_sample')`, f.params, await samplesFrom(sql, route, stage, since))
+  // Every read is asked for at once. On PostgreSQL one connection runs them in turn (a second one
+  // reading at the same time made both slower: two new backends first touching the same shared
+  // pages; measured on the soak) while this process works on the answers already in.
+  const windowed = Promise.all([have ? windowGroups(sql, route, stage, since) : [], storedIgnoreRules(sql)]).then(async ([rows, stored]) => {
+    const groups = rows.map(groupOf);
+    // Verdicts re-classified with today's rules and evidence, per endpoint (counted from the same groups).
+    return { groups, found: await routeFindings(sql, { route, config, stored, since, stage }, outcomeGroups(groups)) };
+  });
+  const newest = have
+    ? samplesFrom(sql, route, stage, since).then((from) => latencies(sql, `${f.where} AND (c.reason IS NULL OR c.reason <> 'noise_sample')`, f.params, from))
     : { service: [], monolith: [] };
+  // The route's service breaker as every facade process recorded it (gate check `breaker`).
+  const breaker = config ? breakerGateFigures(sql, config.service, new Date()) : undefined;
+  const [{ groups, found }, times, breakerFigures] = await Promise.all([windowed, newest, breaker]);
   const sides = sideTallies(groups);
   const figures = (side: Side): SideFigures => ({ ...sides[side], p99Ms: p99(times[side]), latenciesMs: times[side] });
   const outcomes = outcomesNow(found);
@@ -209,7 +215,6 @@ async function gateInput(sql: Sql, route: string, stage: Stage, target: Stage, c
       topField: e.fields.find((x) => x.class === 'real')?.field ?? null })),
     divergences: n('divergence'), errors: n('error'), skipped: n('skipped'),
     service: figures('service'), monolith: figures('monolith'),
-    // The route's service breaker as every facade process recorded it (gate check `breaker`).
-    breaker: config ? await breakerGateFigures(sql, config.service, new Date()) : undefined,
+    breaker: breakerFigures,
   };
 }

@@ -168,4 +168,30 @@ describeWithPostgres('gate counts per stage and hour on PostgreSQL', () => {
       close: async () => { for (const o of others) await o.close(); await pg.close(); },
     };
   });
+
+  it('a snapshot runs statements asked for at once in turn, and one failing leaves the connection usable', async () => {
+    const pg = new PgSql(await cluster.createDatabase(), { max: 1 });
+    // How many statements the connection was given at once (node-postgres deprecates more than one).
+    let running = 0;
+    let most = 0;
+    pg.pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...a: unknown[]) => Promise<unknown>;
+      (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...a: unknown[]) => {
+        if (typeof a[a.length - 1] === 'function') return query(...a); // the pool's own callback calls
+        most = Math.max(most, ++running);
+        return query(...a).finally(() => { running--; });
+      };
+    });
+    try {
+      const values = await pg.snapshot((tx) => Promise.all([1, 2, 3, 4].map((n) => tx.get<{ n: number }>(`SELECT ${n} AS n, pg_sleep(0.01)`))));
+      expect(values.map((v) => v?.n)).toEqual([1, 2, 3, 4]);
+      await expect(pg.snapshot((tx) => Promise.all([tx.get('SELECT 1 AS one'), tx.get('SELECT * FROM no_such_table'), tx.get('SELECT pg_sleep(0.05)')])))
+        .rejects.toThrow(/no_such_table/);
+      // The one connection went back to the pool out of its transaction.
+      expect(await pg.get<{ n: number }>('SELECT 7 AS n')).toEqual({ n: 7 });
+      expect(most).toBe(1);
+    } finally {
+      await pg.close();
+    }
+  });
 });

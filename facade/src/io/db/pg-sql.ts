@@ -39,12 +39,26 @@ async function query<T>(on: Queryable, sql: string, params: readonly SqlValue[] 
 
 class PgClientSql implements Sql {
   readonly engine = 'postgres' as const;
+  /**
+   * The last statement asked for: one connection runs one statement at a time, so callers may ask
+   * for several at once (a reader overlapping its work on one answer with the next statement) and
+   * they run in turn, each sent as soon as the one before it is done (node-postgres deprecates
+   * queueing them on the client itself).
+   */
+  private turn: Promise<unknown> = Promise.resolve();
   /** The pool this connection came from (what it knows of the database holds for the pool too). */
   constructor(private readonly client: pg.PoolClient, readonly owner: PgSql) {}
-  async all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]> { return (await query<T>(this.client, sql, params)).rows; }
-  async get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> { return (await query<T>(this.client, sql, params)).rows[0]; }
-  async run(sql: string, params?: readonly SqlValue[]): Promise<RunResult> { return { changes: (await query(this.client, sql, params)).rowCount ?? 0 }; }
-  async exec(script: string): Promise<void> { await this.client.query(script); }
+  private next<R>(run: () => Promise<R>): Promise<R> {
+    const p = this.turn.then(run);
+    this.turn = p.catch(() => undefined);
+    return p;
+  }
+  /** Resolves once every statement asked for has finished (the connection can be handed back). */
+  settled(): Promise<void> { return this.turn.then(() => undefined); }
+  async all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]> { return (await this.next(() => query<T>(this.client, sql, params))).rows; }
+  async get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> { return (await this.next(() => query<T>(this.client, sql, params))).rows[0]; }
+  async run(sql: string, params?: readonly SqlValue[]): Promise<RunResult> { return { changes: (await this.next(() => query(this.client, sql, params))).rowCount ?? 0 }; }
+  async exec(script: string): Promise<void> { await this.next(() => this.client.query(script)); }
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> { return fn(this); } // already inside one
   async close(): Promise<void> { /* the pool owns the client */ }
 }
@@ -77,12 +91,14 @@ export class PgSql implements Sql {
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    const tx = new PgClientSql(client, this);
     try {
       await client.query('BEGIN');
-      const out = await fn(new PgClientSql(client, this));
+      const out = await fn(tx);
       await client.query('COMMIT');
       return out;
     } catch (err) {
+      await tx.settled(); // statements still running when fn failed early
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
@@ -98,10 +114,13 @@ export class PgSql implements Sql {
    */
   async snapshot<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    let tx: PgClientSql | undefined;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL random_page_cost = 1.1');
-      return await fn(new PgClientSql(client, this));
+      tx = new PgClientSql(client, this);
+      return await fn(tx);
     } finally {
+      await tx?.settled(); // statements still running when fn failed early
       await client.query('COMMIT').catch(() => undefined); // read-only: nothing to keep or undo
       client.release();
     }
