@@ -15,6 +15,8 @@ export interface FindingsQuery {
   readonly stored: readonly StoredRule[];
   readonly since?: string | null;
   readonly stage?: string;
+  /** Examples with their unified diffs (default true); the gate shows none. */
+  readonly diffs?: boolean;
 }
 
 export interface RouteFindingsNow {
@@ -42,7 +44,7 @@ export async function routeFindings(sql: Sql, q: FindingsQuery, groups?: readonl
   const rules = classifyRulesFor(q.route, q.config, q.stored);
   // Only comparisons with differing fields are loaded and classified; the rest are counted in SQL.
   const query = { route: q.route, since: q.since ?? null, stage: q.stage };
-  const comparisons = await loadComparisons(sql, { ...query, withFactsOnly: true });
+  const comparisons = await loadComparisons(sql, { ...query, withFactsOnly: true, withDiffs: q.diffs });
   const tallies = factlessTallies(groups ?? await loadOutcomeGroups(sql, query), comparisons);
   const verdicts = new Map<number, Verdict>();
   const endpoints = endpointFindings(comparisons, rules, book, (c, v) => verdicts.set(c.id, v), tallies, q.route);

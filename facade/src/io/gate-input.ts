@@ -196,7 +196,7 @@ async function gateInput(sql: Sql, route: string, stage: Stage, target: Stage, c
   const windowed = Promise.all([have ? windowGroups(sql, route, stage, since) : [], storedIgnoreRules(sql)]).then(async ([rows, stored]) => {
     const groups = rows.map(groupOf);
     // Verdicts re-classified with today's rules and evidence, per endpoint (counted from the same groups).
-    return { groups, found: await routeFindings(sql, { route, config, stored, since, stage }, outcomeGroups(groups)) };
+    return { groups, found: await routeFindings(sql, { route, config, stored, since, stage, diffs: false }, outcomeGroups(groups)) };
   });
   const newest = have
     ? samplesFrom(sql, route, stage, since).then((from) => latencies(sql, `${f.where} AND (c.reason IS NULL OR c.reason <> 'noise_sample')`, f.params, from))

@@ -56,8 +56,14 @@ export function evidenceDelta(c: ComparisonFacts): EvidenceDelta {
 export class EvidenceBook {
   /** route -> endpoint -> counts */
   private readonly routes = new Map<string, Map<string, EndpointCounts>>();
+  /**
+   * Judgements asked for since the counts last changed: a reader classes every stored comparison
+   * with facts (1,403 on a 90-day soak store, ~100 distinct fields), and each judgement without
+   * re-ask evidence walks the route's other endpoints and writes its figures into a sentence.
+   */
+  private readonly judged = new Map<string, Judgement>();
 
-  endpoint(route: string, endpoint: string): EndpointCounts {
+  private endpoint(route: string, endpoint: string): EndpointCounts {
     let byEndpoint = this.routes.get(route);
     if (!byEndpoint) { byEndpoint = new Map(); this.routes.set(route, byEndpoint); }
     let e = byEndpoint.get(endpoint);
@@ -65,7 +71,7 @@ export class EvidenceBook {
     return e;
   }
 
-  field(e: EndpointCounts, field: string): FieldCounts {
+  private field(e: EndpointCounts, field: string): FieldCounts {
     let f = e.fields.get(field);
     if (!f) { f = { shadowDiffs: 0, selfDiffs: 0, confirmed: 0, primaryHashes: [] }; e.fields.set(field, f); }
     return f;
@@ -79,6 +85,7 @@ export class EvidenceBook {
 
   /** Adds counts: a comparison's increments, or what the store kept (at start and for readers). */
   load(route: string, endpoint: string, comparisons: number, reasks: number, fields: Iterable<[string, FieldCounts]>): void {
+    if (this.judged.size > 0) this.judged.clear(); // any count may change any judgement of its route (noise elsewhere)
     const e = this.endpoint(route, endpoint);
     e.comparisons += comparisons;
     e.reasks += reasks;
@@ -104,7 +111,10 @@ export class EvidenceBook {
   }
 
   judge(route: string, endpoint: string, field: string): Judgement {
-    return judgeField(this.evidence(route, endpoint, field));
+    const key = `${route}\u0000${endpoint}\u0000${field}`;
+    let j = this.judged.get(key);
+    if (!j) { j = judgeField(this.evidence(route, endpoint, field)); this.judged.set(key, j); }
+    return j;
   }
 
   private noiseElsewhere(route: string, endpoint: string, field: string): string | null {

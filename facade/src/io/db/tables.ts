@@ -25,3 +25,21 @@ export async function hasTable(sql: Sql, name: string): Promise<boolean> {
   listed.set(db, names);
   return names.has(name);
 }
+
+// The columns of each table as last listed: Strangler adds columns and never drops one, so a column
+// listed is not asked about again.
+const columns = new WeakMap<Sql, Map<string, Set<string>>>();
+
+/** True when table `table` has column `column` (false when the table does not exist). */
+export async function hasColumn(sql: Sql, table: string, column: string): Promise<boolean> {
+  const db = (sql as { owner?: Sql }).owner ?? sql;
+  const known = columns.get(db) ?? new Map<string, Set<string>>();
+  columns.set(db, known);
+  if (known.get(table)?.has(column)) return true;
+  const rows = sql.engine === 'sqlite'
+    ? await sql.all<{ name: string }>('SELECT name FROM pragma_table_info(?)', [table])
+    : await sql.all<{ name: string }>('SELECT attname AS name FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped', [table]);
+  const names = new Set(rows.map((r) => r.name));
+  known.set(table, names);
+  return names.has(column);
+}

@@ -3,6 +3,7 @@
 // evidence, outcome counts per minute/hour/day, and the divergences. Migrations are append-only and
 // run once per database under the advisory lock (io/db/pg-migrate.ts), however many replicas start.
 import { migratePg } from '../db/pg-migrate';
+import { FACT_COMPARISON_COLUMNS, FILL_FACT_COMPARISONS } from './fact-comparisons';
 import type { PgSql } from '../db/pg-sql';
 import { STAGE_HOURS_DDL, STAGE_HOURS_REBUILD } from './stage-hours';
 
@@ -135,8 +136,12 @@ const V2 = `${STAGE_HOURS_DDL('TEXT COLLATE "C"', 'BIGINT', ' WITH (fillfactor =
 ${STAGE_HOURS_REBUILD.join(';\n')};
 CREATE INDEX IF NOT EXISTS comparisons_diffs ON comparisons(route, id) WHERE diff IS NOT NULL;`;
 
+// Version 3: each fact keeps its comparison's columns (fact-comparisons.ts), filled from the rows already there.
+const V3 = `${FACT_COMPARISON_COLUMNS.map(([name, , type]) => `ALTER TABLE comparison_fields ADD COLUMN IF NOT EXISTS ${name} ${type}`).join(';\n')};
+${FILL_FACT_COMPARISONS};`;
+
 /** Append-only: a shipped migration is never edited; the next change is a new entry. */
-export const PG_DIFF_STORE_MIGRATIONS: readonly string[] = [V1, V2];
+export const PG_DIFF_STORE_MIGRATIONS: readonly string[] = [V1, V2, V3];
 
 const migrated = new WeakSet<PgSql>();
 

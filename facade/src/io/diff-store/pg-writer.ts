@@ -4,6 +4,7 @@
 // replicas write at once: increments are aggregated per key and applied with upserts in key order
 // (so two batches never lock the same rows in opposite orders), and a field's primary fingerprints
 // are merged after its row is locked by the upsert, so no replica's fingerprints are lost.
+import { FACT_COMPARISON_COLUMNS, FACT_COMPARISON_NAMES, factComparisonValues, selfFieldsJson } from './fact-comparisons';
 import { mergeHashes, type ComparisonRecord } from '../../core/comparison';
 import { batchDeltas, key, type BatchDeltas } from './batch-deltas';
 import type { PgSql } from '../db/pg-sql';
@@ -79,18 +80,21 @@ export class PgDiffStoreWriter implements ComparisonWriter {
     const facts: SqlValue[][] = [];
     records.forEach((r, i) => {
       const id = Number(ids[i]!.id);
+      const selfFields = selfFieldsJson(r);
       rows.push([id, r.at, r.route, r.endpoint, r.stage, r.kind, r.method, r.path, r.requestId, r.primarySide, r.primaryStatus, r.shadowStatus,
-        r.primaryMs, r.shadowMs, r.outcome, r.reason, r.reasked ? 1 : 0, r.selfFields.length > 0 ? JSON.stringify(r.selfFields) : null,
+        r.primaryMs, r.shadowMs, r.outcome, r.reason, r.reasked ? 1 : 0, selfFields,
         r.diff === '' ? null : r.diff, r.detail === null || r.detail === undefined ? null : JSON.stringify(r.detail), this.replica]);
+      if (r.facts.length === 0) return;
+      const copied = factComparisonValues(r, selfFields);
       for (const f of r.facts) {
         facts.push([id, r.route, r.endpoint, f.field, f.path, f.kind, json(f.primary), json(f.shadow), f.primaryHash,
-          f.generated?.kind ?? null, f.generated?.deltaMs ?? null, f.echo ? 1 : 0]);
+          f.generated?.kind ?? null, f.generated?.deltaMs ?? null, f.echo ? 1 : 0, ...copied]);
       }
     });
     await insertRows(tx, `INSERT INTO comparisons (id, at, route, endpoint, stage, kind, method, path, request_id, primary_side, primary_status,
       shadow_status, primary_ms, shadow_ms, outcome, reason, reasked, self_fields, diff, detail, replica)`, 21, rows);
     await insertRows(tx, `INSERT INTO comparison_fields (comparison_id, route, endpoint, field, path, kind, primary_value, shadow_value,
-      primary_hash, generated, generated_ms, echo)`, 12, facts);
+      primary_hash, generated, generated_ms, echo, ${FACT_COMPARISON_NAMES})`, 12 + FACT_COMPARISON_COLUMNS.length, facts);
   }
 
   /**

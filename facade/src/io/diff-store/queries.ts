@@ -4,7 +4,8 @@
 import { EvidenceBook, type CountedComparisons, type FieldCounts, type Outcome, type StoredComparison } from '../../core/comparison';
 import type { FieldFact } from '../../core/comparison/record';
 import type { Sql, SqlValue } from '../db/sql';
-import { hasTable } from '../db/tables';
+import { hasColumn, hasTable } from '../db/tables';
+import { FACT_COMPARISON_NAMES } from './fact-comparisons';
 
 /** The lifetime noise evidence of one route (or all). */
 export async function loadEvidence(sql: Sql, route?: string): Promise<EvidenceBook> {
@@ -38,6 +39,8 @@ export interface ComparisonQuery {
   readonly limit?: number;
   /** Only comparisons that have differing fields (the rest are counted by loadFactlessTallies). */
   readonly withFactsOnly?: boolean;
+  /** With their unified diffs (default true); the gate has no use for them. */
+  readonly withDiffs?: boolean;
 }
 
 /** Comparisons without a differing field, counted per endpoint, outcome and reason. */
@@ -83,6 +86,8 @@ export function factlessTallies(groups: readonly OutcomeGroup[], withFacts: read
 
 interface Row { id: number; at: string; route: string; endpoint: string; method: string; path: string; outcome: string; reason: string | null;
   reasked: number; self_fields: string | null; diff: string | null }
+/** A fact's copy of its comparison's columns (fact-comparisons.ts). */
+interface CopiedRow { endpoint: string; at: string; stage: string; method: string; request_path: string; outcome: string; reason: string | null; reasked: number | string; self_fields: string | null }
 interface FieldRow { comparison_id: number; field: string; path: string; kind: FieldFact['kind']; primary_value: string | null;
   shadow_value: string | null; primary_hash: string; generated: string | null; generated_ms: number | null; echo: number }
 
@@ -106,11 +111,38 @@ const ROW_COLUMNS = 'c.id, c.at, c.route, c.endpoint, c.method, c.path, c.outcom
 const IDS_PER_LOOKUP = 2000;
 
 /**
- * The window's comparisons that have facts: the route's facts first (a small table), then those
- * comparisons by primary key. PostgreSQL planned the join as a scan of the whole comparisons table,
- * and a fresh connection pays for every page it touches first (the gate in its own process).
+ * The window's comparisons that have facts, read from the facts table alone: each fact keeps its
+ * comparison's columns (fact-comparisons.ts), so the comparisons themselves, spread over the whole
+ * table, are not looked up one by one (a fresh PostgreSQL connection pays for every page it touches
+ * first). Their unified diffs, which only the newest comparisons keep, are read apart when wanted.
+ * A store from before the copies (never migrated by a writer of this version) looks them up by id.
  */
 async function comparisonsWithFacts(sql: Sql, q: ComparisonQuery): Promise<{ rows: Row[]; facts: Map<number, FieldFact[]> }> {
+  if (!(await hasColumn(sql, 'comparison_fields', 'outcome'))) return comparisonsWithFactsById(sql, q);
+  const f = comparisonFilter(q); // alias c: the facts table has the route, at and stage columns too
+  const fieldRows = await sql.all<FieldRow & CopiedRow>(`SELECT ${FIELD_COLUMNS}, endpoint, ${FACT_COMPARISON_NAMES} FROM comparison_fields c
+    WHERE ${f.where} AND c.outcome IS NOT NULL ORDER BY c.comparison_id`, f.params); // ascending: a comparison's facts in the order written
+  const facts = factsById(fieldRows);
+  const rows: Row[] = [];
+  for (let i = fieldRows.length - 1; i >= 0 && (q.limit === undefined || rows.length < q.limit); i--) {
+    const r = fieldRows[i]!;
+    const id = Number(r.comparison_id);
+    if (rows.length > 0 && rows[rows.length - 1]!.id === id) continue;
+    rows.push({ id, at: r.at, route: q.route, endpoint: r.endpoint, method: r.method, path: r.request_path, outcome: r.outcome, reason: r.reason,
+      reasked: Number(r.reasked), self_fields: r.self_fields, diff: null });
+  }
+  if (q.withDiffs !== false && rows.length > 0) {
+    // By the index of the rows that keep a diff (schema.ts): only the newest few hundred per route.
+    const diffs = await sql.all<{ id: number | string; diff: string }>('SELECT c.id, c.diff FROM comparisons c WHERE c.route = ? AND c.diff IS NOT NULL AND c.id >= ?',
+      [q.route, rows[rows.length - 1]!.id]);
+    const byId = new Map(diffs.map((d) => [Number(d.id), d.diff]));
+    for (const r of rows) r.diff = byId.get(r.id) ?? null;
+  }
+  return { rows, facts };
+}
+
+/** The same from a store whose facts have no copies: the route's facts, then their comparisons by primary key. */
+async function comparisonsWithFactsById(sql: Sql, q: ComparisonQuery): Promise<{ rows: Row[]; facts: Map<number, FieldFact[]> }> {
   const facts = factsById(await sql.all<FieldRow>(`SELECT ${FIELD_COLUMNS} FROM comparison_fields WHERE route = ?`, [q.route]));
   const ids = [...facts.keys()].sort((a, b) => b - a);
   const f = comparisonFilter(q);

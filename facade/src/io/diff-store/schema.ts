@@ -4,10 +4,11 @@
 // rolled up per hour and per day as they age (core/retention.ts). Databases from before the facts
 // existed keep their old rows in `*_v1` tables. The PostgreSQL twin is pg-schema.ts.
 import type Database from 'better-sqlite3';
+import { FACT_COMPARISON_COLUMNS, FILL_FACT_COMPARISONS } from './fact-comparisons';
 import { STAGE_HOURS_DDL, STAGE_HOURS_REBUILD } from './stage-hours';
 
 /** Bumped whenever a table changes shape; stored in the `diff_store_version` table. */
-export const DIFF_STORE_VERSION = 5;
+export const DIFF_STORE_VERSION = 6;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS comparisons (
@@ -113,7 +114,8 @@ function hasColumn(db: Database.Database, table: string, column: string): boolea
  * Creates the tables, moving a version-1 store's tables aside (nothing is dropped); version 3 added
  * the hour and day counts, version 4 the replica that made each comparison (null on older rows),
  * version 5 the gate's counts per stage and hour (counted from the rows already there) and the index
- * of the rows that keep a diff. Idempotent.
+ * of the rows that keep a diff, version 6 each fact's copy of its comparison's columns
+ * (fact-comparisons.ts, filled from the rows already there). Idempotent.
  */
 export function migrateDiffStore(db: Database.Database): void {
   db.transaction(() => {
@@ -127,7 +129,9 @@ export function migrateDiffStore(db: Database.Database): void {
     }
     db.exec(TABLES);
     if (!hasColumn(db, 'comparisons', 'replica')) db.exec('ALTER TABLE comparisons ADD COLUMN replica TEXT');
+    for (const [name, type] of FACT_COMPARISON_COLUMNS) if (!hasColumn(db, 'comparison_fields', name)) db.exec(`ALTER TABLE comparison_fields ADD COLUMN ${name} ${type}`);
     if (v < 5) for (const st of STAGE_HOURS_REBUILD) db.exec(st);
+    if (v < 6) db.exec(FILL_FACT_COMPARISONS);
     db.prepare('INSERT INTO diff_store_version (version) VALUES (?)').run(DIFF_STORE_VERSION);
   }).immediate();
 }

@@ -3,6 +3,7 @@
 // gate's counts per stage and hour; then applies retention per route (rows, and unified diffs of
 // the newest samples only), taking the rows it deletes off those counts. This is
 // the SQLite writer; pg-writer.ts does the same job on PostgreSQL behind the same ComparisonWriter.
+import { FACT_COMPARISON_COLUMNS, FACT_COMPARISON_NAMES, factComparisonValues, selfFieldsJson } from './fact-comparisons';
 import type Database from 'better-sqlite3';
 import { mergeHashes, type ComparisonRecord } from '../../core/comparison';
 import { batchDeltas, type BatchDeltas } from './batch-deltas';
@@ -55,7 +56,8 @@ export class DiffStoreWriter implements ComparisonWriter {
       primary_status, shadow_status, primary_ms, shadow_ms, outcome, reason, reasked, self_fields, diff, detail, replica)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.insertField = db.prepare(`INSERT INTO comparison_fields (comparison_id, route, endpoint, field, path, kind, primary_value,
-      shadow_value, primary_hash, generated, generated_ms, echo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      shadow_value, primary_hash, generated, generated_ms, echo, ${FACT_COMPARISON_NAMES})
+      VALUES (${Array(12 + FACT_COMPARISON_COLUMNS.length).fill('?').join(', ')})`);
     this.bumpEndpoint = db.prepare(`INSERT INTO endpoint_stats (route, endpoint, comparisons, reasks, first_seen, last_seen)
       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(route, endpoint) DO UPDATE SET comparisons = comparisons + excluded.comparisons,
       reasks = reasks + excluded.reasks, last_seen = MAX(last_seen, excluded.last_seen)`);
@@ -108,11 +110,13 @@ export class DiffStoreWriter implements ComparisonWriter {
     // Positional parameters: better-sqlite3 binds them without looking each name up.
     const { lastInsertRowid: id } = this.insert.run(r.at, r.route, r.endpoint, r.stage, r.kind, r.method, r.path, r.requestId, r.primarySide,
       r.primaryStatus, r.shadowStatus, r.primaryMs, r.shadowMs, r.outcome, r.reason, r.reasked ? 1 : 0,
-      r.selfFields.length > 0 ? JSON.stringify(r.selfFields) : null, r.diff === '' ? null : r.diff,
+      selfFieldsJson(r), r.diff === '' ? null : r.diff,
       r.detail === null || r.detail === undefined ? null : JSON.stringify(r.detail), this.replica);
+    if (r.facts.length === 0) return;
+    const copied = factComparisonValues(r, selfFieldsJson(r));
     for (const f of r.facts) {
       this.insertField.run(id, r.route, r.endpoint, f.field, f.path, f.kind, json(f.primary), json(f.shadow), f.primaryHash,
-        f.generated?.kind ?? null, f.generated?.deltaMs ?? null, f.echo ? 1 : 0);
+        f.generated?.kind ?? null, f.generated?.deltaMs ?? null, f.echo ? 1 : 0, ...copied);
     }
   }
 

@@ -27,6 +27,16 @@ describe('classifyComparison', () => {
     expect(classifyComparison(first, noRules, book).verdict).toBe('noise');
   });
 
+  it('a field judged once is judged again when another endpoint of the route learns it is noise there', () => {
+    const book = new EvidenceBook();
+    const here = comparison([fact('$.views', 5, 9)]);
+    book.add(here);
+    expect(classifyComparison(here, noRules, book).verdict).toBe('unjudged');
+    expect(classifyComparison(here, noRules, book).verdict).toBe('unjudged');
+    book.add(comparison([fact('$.views', 6, 10, { primaryHash: '6' })], { endpoint: 'GET /b', reasked: true, selfFields: ['$.views'] }));
+    expect(classifyComparison(here, noRules, book)).toMatchObject({ verdict: 'noise', fields: [{ why: expect.stringMatching(/^noise on GET \/b/) }] });
+  });
+
   it('an ignore rule added later moves a real field to ignored, with its reason', () => {
     const book = new EvidenceBook();
     const c = comparison([fact('$.meta.trace', 'a', 'b')], { reasked: true });
