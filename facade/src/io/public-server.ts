@@ -7,7 +7,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FacadeConfig } from '../config';
 import { markAwaitsContinue } from './expect-continue';
-import { isWebSocketUpgrade, refuseConnect, serveWithoutUpgrade, toOriginForm } from './request-target';
+import { hasDuplicateHost, isWebSocketUpgrade, refuseConnect, refuseDuplicateHost, serveWithoutUpgrade, toOriginForm } from './request-target';
 
 /** Time keep-alive clients get to send one more request (answered `Connection: close`) before idle sockets close. */
 const IDLE_GRACE_MS = 1000;
@@ -41,6 +41,7 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
   const upgraded = new Set<Duplex>();
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (hasDuplicateHost(req)) { req.resume(); refuseDuplicateHost(req, res); return; }
     toOriginForm(req);
     if (draining) res.shouldKeepAlive = false; // this client should reconnect elsewhere
     inFlight++;
@@ -65,7 +66,7 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
     socket.once('close', () => { connections.delete(socket); upgraded.delete(socket); });
   });
   server.on('upgrade', (req, socket, head) => {
-    if (!isWebSocketUpgrade(req)) { serveWithoutUpgrade(req, socket, head, onRequest); return; } // h2c and the like: plain HTTP/1.1
+    if (!isWebSocketUpgrade(req) || hasDuplicateHost(req)) { serveWithoutUpgrade(req, socket, head, onRequest); return; } // h2c and the like: plain HTTP/1.1
     toOriginForm(req);
     upgraded.add(socket);
     upgrade(req, socket, head);

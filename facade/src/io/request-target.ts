@@ -2,9 +2,13 @@
 // a request-target in absolute form (`GET http://shop.example/api/x`: clients configured to use the
 // facade as a proxy, some HTTP libraries), which a server must accept (RFC 9112 §3.2.2); an Upgrade
 // that is not a WebSocket (`h2c`), which a server may ignore and answer as plain HTTP/1.1 (RFC 9110
-// §7.8); and CONNECT, a tunnel the facade does not open.
+// §7.8); CONNECT, a tunnel the facade does not open; and a request with two Host header lines, which
+// a server must refuse (RFC 9112 §3.2: Node keeps the first, an upstream or a cache might use the
+// other, the start of a cache-poisoning or routing confusion).
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { requestIdOf } from '../pipeline/request-id';
+import { sendJsonError } from './respond';
 
 const ABSOLUTE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
@@ -26,6 +30,26 @@ export function toOriginForm(req: IncomingMessage): void {
   if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) || url.host === '') return;
   req.url = `${url.pathname}${url.search}`;
   req.headers.host = url.host;
+}
+
+/** True when the request has more than one Host header line (whatever their case or values). */
+export function hasDuplicateHost(req: IncomingMessage): boolean {
+  const raw = req.rawHeaders;
+  let seen = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 4 && name.toLowerCase() === 'host') {
+      if (seen) return true;
+      seen = true;
+    }
+  }
+  return false;
+}
+
+/** The 400 for a request with two Host header lines; the connection is closed after it. */
+export function refuseDuplicateHost(req: IncomingMessage, res: ServerResponse): void {
+  res.shouldKeepAlive = false;
+  sendJsonError(res, 400, { error: 'BAD_REQUEST', message: 'more than one Host header: the request is ambiguous, refused (RFC 9112 §3.2)', requestId: requestIdOf(req) });
 }
 
 /** True for an Upgrade the facade tunnels (WebSocket); any other is answered as plain HTTP. */

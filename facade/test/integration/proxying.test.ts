@@ -330,6 +330,21 @@ describe('request shapes from clients nobody here wrote', () => {
     expect(monolith.received[0]!.headers['http2-settings']).toBeUndefined();
   });
 
+  it.each([
+    ['two Host lines', 'GET /api/orders/5 HTTP/1.1\r\nHost: shop.example\r\nhost: evil.example\r\nConnection: keep-alive\r\n\r\n'],
+    ['two equal Host lines, on a POST with a body', 'POST /api/orders HTTP/1.1\r\nHost: shop.example\r\nContent-Length: 2\r\nHOST: shop.example\r\n\r\n{}'],
+    ['two Host lines on a WebSocket upgrade', 'GET /api/orders/ws HTTP/1.1\r\nHost: shop.example\r\nHost: evil.example\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n'
+      + 'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n'],
+  ])('a request with %s is refused with 400, reaches no upstream, and the connection closes', async (_, bytes) => {
+    await start();
+    const out = await exchange(facade.url, bytes);
+    expect(out).toMatch(/^HTTP\/1\.1 400 /);
+    expect(out).toMatch(/\r\nconnection: close\r\n/i);
+    expect(JSON.parse(out.slice(out.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: 'BAD_REQUEST', message: expect.stringContaining('more than one Host header') });
+    expect(monolith.received).toHaveLength(0);
+    expect((await rawRequest(facade.url, '/api/orders/1')).status).toBe(200); // still serving
+  });
+
   it('CONNECT is refused with 501 naming the method, and reaches no upstream', async () => {
     await start();
     const out = await exchange(facade.url, 'CONNECT shop.example:443 HTTP/1.1\r\nHost: shop.example:443\r\n\r\n');
