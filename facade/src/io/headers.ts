@@ -32,7 +32,8 @@ export function prepareRequestHeaders(req: IncomingMessage, requestId: string, k
   const remote = req.socket.remoteAddress ?? '';
   h['x-forwarded-for'] = h['x-forwarded-for'] ? `${h['x-forwarded-for']}, ${remote}` : remote;
   h['x-forwarded-proto'] = h['x-forwarded-proto'] ?? ('encrypted' in req.socket ? 'https' : 'http');
-  h['x-forwarded-host'] = h['x-forwarded-host'] ?? h.host ?? '';
+  const host = h['x-forwarded-host'] ?? h.host;
+  if (host) h['x-forwarded-host'] = host; // an HTTP/1.0 client may send no Host: no empty header is made up
   h['x-request-id'] = requestId;
 }
 

@@ -345,6 +345,15 @@ describe('request shapes from clients nobody here wrote', () => {
     expect((await rawRequest(facade.url, '/api/orders/1')).status).toBe(200); // still serving
   });
 
+  it('an HTTP/1.0 request without a Host is answered, and the upstream gets no made-up X-Forwarded-Host', async () => {
+    await start();
+    const out = await exchange(facade.url, 'GET /api/orders/7 HTTP/1.0\r\n\r\n');
+    expect(out).toMatch(/^HTTP\/1\.1 200 /);
+    expect(monolith.received).toHaveLength(1);
+    expect(monolith.received[0]!.headers).not.toHaveProperty('x-forwarded-host');
+    expect(monolith.received[0]!.headers['x-forwarded-for']).toBe('127.0.0.1');
+  });
+
   it('CONNECT is refused with 501 naming the method, and reaches no upstream', async () => {
     await start();
     const out = await exchange(facade.url, 'CONNECT shop.example:443 HTTP/1.1\r\nHost: shop.example:443\r\n\r\n');
