@@ -332,11 +332,12 @@ async function main(): Promise<number> {
         target: { port: unguarded.port, path: legacy.requestPath['1k'], agent: agent() }, proxyCpu: unguarded.cpu, proxyPids: [unguarded.child.pid], upstream: monolith.sample });
     }
     if (o.references) {
-      for (const kind of ['http-proxy', 'node-http'] as const) {
+      const labels = { 'http-proxy': 'plain http-proxy', 'node-http': 'bare node:http', undici: 'bare undici Pool' } as const;
+      for (const kind of ['http-proxy', 'node-http', 'undici'] as const) {
         const ref = await spawnTsChild(`ref-${kind}`, 'reference-proxy.ts', [kind, `http://127.0.0.1:${monolith.port}`], { logDir: tmp });
         refs.push(ref.child);
         for (const size of SIZES) {
-          add({ id: `ref-${kind}-${size}`, label: `${kind === 'http-proxy' ? 'plain http-proxy' : 'bare node:http'} → monolith`, role: kind, size, via: 'reference',
+          add({ id: `ref-${kind}-${size}`, label: `${labels[kind]} → monolith`, role: kind, size, via: 'reference',
             expectSide: 'monolith', baseline: `direct-monolith-${size}`, target: { port: ref.port, path: legacy.requestPath[size], agent: agent() },
             proxyCpu: ref.cpu, proxyPids: [ref.child.pid], upstream: monolith.sample });
         }

@@ -2,6 +2,9 @@
 // on, without the facade, in front of the same monolith with the same kind of keep-alive pool:
 //   http-proxy  http-proxy's web() with a keep-alive agent (the issue's "plain http-proxy")
 //   node-http   http.request + pipe, the least a Node proxy can do
+//   undici      node:http server + undici Pool.dispatch, the answer written from its handler
+//               callbacks: the facade's own primary path with none of its features (the floor of
+//               its architecture; issue 12 measured this at 2.0x nginx in an earlier run)
 //   naive-shadow  http-proxy's web() to the monolith, and every GET sent to the service too; both
 //               bodies buffered, JSON.parse'd and deep-compared (the issue's "naive shadow")
 // Usage (spawned by index.ts): node -r ./ts-hook.js reference-proxy.ts <kind> <upstream url> [<shadow url>]
@@ -9,6 +12,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
 import httpProxy from 'http-proxy';
+import { Pool, type Dispatcher } from 'undici';
 import { serveBench } from './child-ipc';
 
 const kind = process.argv[2];
@@ -34,6 +38,36 @@ function viaNodeHttp(): http.RequestListener {
     });
     upstream.on('error', () => (res.headersSent ? res.destroy() : res.writeHead(502).end()));
     req.pipe(upstream);
+  };
+}
+
+function viaUndici(): http.RequestListener {
+  const pool = new Pool(target.origin, { connections: 256, pipelining: 1 });
+  return (req, res) => {
+    const headers: string[] = [];
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      const name = req.rawHeaders[i]!;
+      if (name.length !== 10 || name.toLowerCase() !== 'connection') headers.push(name, req.rawHeaders[i + 1]!);
+    }
+    let answering = false;
+    const handler: Dispatcher.DispatchHandlers = {
+      onConnect: () => undefined,
+      onHeaders: (status, raw, resume) => {
+        const out: string[] = [];
+        for (let i = 0; i < raw.length; i += 2) {
+          const name = raw[i]!.toString('latin1');
+          if (name.toLowerCase() !== 'connection' && name.toLowerCase() !== 'keep-alive') out.push(name, raw[i + 1]!.toString('latin1'));
+        }
+        res.writeHead(status, out);
+        answering = true;
+        res.on('drain', resume);
+        return true;
+      },
+      onData: (chunk) => res.write(chunk),
+      onComplete: () => { res.end(); },
+      onError: () => { if (answering) res.destroy(); else res.writeHead(502).end(); },
+    };
+    pool.dispatch({ path: req.url ?? '/', method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers, body: req.method === 'GET' || req.method === 'HEAD' ? null : req }, handler);
   };
 }
 
@@ -81,8 +115,9 @@ function viaNaiveShadow(): http.RequestListener {
   };
 }
 
-const listener = kind === 'http-proxy' ? viaHttpProxy() : kind === 'node-http' ? viaNodeHttp() : kind === 'naive-shadow' ? viaNaiveShadow() : null;
-if (!listener) throw new Error(`unknown reference proxy ${kind}: use http-proxy, node-http or naive-shadow`);
+const listener = kind === 'http-proxy' ? viaHttpProxy() : kind === 'node-http' ? viaNodeHttp() : kind === 'undici' ? viaUndici()
+  : kind === 'naive-shadow' ? viaNaiveShadow() : null;
+if (!listener) throw new Error(`unknown reference proxy ${kind}: use http-proxy, node-http, undici or naive-shadow`);
 const server = http.createServer(listener);
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
