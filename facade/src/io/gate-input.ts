@@ -133,8 +133,11 @@ async function samplesFrom(sql: Sql, route: string, stage: Stage, since: string 
 
 /** The newest answer times of each side (fallback rows: the monolith's only); newest by time, which the (route, at) index gives in order. */
 async function latencies(sql: Sql, where: string, params: readonly (string | null)[], from: string | null): Promise<Record<Side, number[]>> {
-  const rows = await sql.all<TimeRow>(`SELECT primary_side, reason, primary_ms, shadow_ms FROM comparisons c WHERE ${where}${from === null ? '' : ' AND c.at >= ?'}
-    AND (c.primary_ms IS NOT NULL OR c.shadow_ms IS NOT NULL) ORDER BY c.at DESC LIMIT ?`, [...params, ...(from === null ? [] : [from]), GATE_LATENCY_SAMPLES]);
+  const newest = `FROM comparisons c WHERE ${where}${from === null ? '' : ' AND c.at >= ?'}
+    AND (c.primary_ms IS NOT NULL OR c.shadow_ms IS NOT NULL) ORDER BY c.at DESC LIMIT ?`;
+  const args = [...params, ...(from === null ? [] : [from]), GATE_LATENCY_SAMPLES];
+  if (sql.engine === 'postgres') return latencyLists(await sql.get<TimeLists>(LISTED.replace('{newest}', newest), args));
+  const rows = await sql.all<TimeRow>(`SELECT primary_side, reason, primary_ms, shadow_ms ${newest}`, args);
   const out: Record<Side, number[]> = { service: [], monolith: [] };
   for (const r of rows) {
     const primary: Side = r.reason === 'fallback' || r.primary_side !== 'service' ? 'monolith' : 'service';
@@ -142,6 +145,23 @@ async function latencies(sql: Sql, where: string, params: readonly (string | nul
     if (r.shadow_ms !== null && r.reason !== 'fallback') out[primary === 'service' ? 'monolith' : 'service'].push(r.shadow_ms);
   }
   return out;
+}
+
+/**
+ * PostgreSQL: the same times, each side's as one comma-separated list (the rule above in SQL). A
+ * fresh process spent ~60 ms turning 5,000 rows into objects and ~30 ms on two strings (measured on
+ * the 90-day soak store); float8 prints as the shortest text that reads back as the same number.
+ */
+const LISTED = `SELECT string_agg(CAST(CASE WHEN m THEN shadow_ms ELSE primary_ms END AS TEXT), ',') AS service,
+  string_agg(CAST(CASE WHEN m THEN primary_ms ELSE shadow_ms END AS TEXT), ',') AS monolith
+FROM (SELECT (c.reason = 'fallback' OR c.primary_side <> 'service') AS m, c.primary_ms,
+  CASE WHEN c.reason = 'fallback' THEN NULL ELSE c.shadow_ms END AS shadow_ms {newest}) t`;
+
+interface TimeLists { service: string | null; monolith: string | null }
+
+function latencyLists(r: TimeLists | undefined): Record<Side, number[]> {
+  const list = (s: string | null | undefined): number[] => (s ? s.split(',').map(Number) : []);
+  return { service: list(r?.service), monolith: list(r?.monolith) };
 }
 
 /**

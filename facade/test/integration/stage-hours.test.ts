@@ -112,6 +112,23 @@ function suite(open: () => Promise<Engine>): void {
     expect(tallied).toEqual(raw);
   });
 
+  it("give the gate each side's answer times by the rule of who answered what (fallbacks: the monolith's only)", async () => {
+    const w = await e.writer();
+    const rs = records(700, 5).map((r, i) => (i % 7 === 0 ? { ...r, primaryMs: 12.345678901234567 + i, shadowMs: i % 2 ? null : 0.1 + 0.2 } : r));
+    await writeAll(w, rs, 100);
+    const got = await loadGateInput(e.sql, 'catalog', 'shadow', 'live');
+    const expected: Record<'service' | 'monolith', number[]> = { service: [], monolith: [] };
+    for (const r of rs.filter((x) => x.route === 'catalog' && x.stage === 'shadow' && x.reason !== 'noise_sample')) {
+      const primary = r.reason === 'fallback' || r.primarySide !== 'service' ? 'monolith' : 'service';
+      if (r.primaryMs !== null) expected[primary].push(r.primaryMs);
+      if (r.shadowMs !== null && r.reason !== 'fallback') expected[primary === 'service' ? 'monolith' : 'service'].push(r.shadowMs);
+    }
+    const sorted = (xs: readonly number[]): number[] => [...xs].sort((a, b) => a - b);
+    expect(expected.service.length).toBeGreaterThan(50);
+    expect(sorted(got.service.latenciesMs)).toEqual(sorted(expected.service)); // exact: no digit lost on the way
+    expect(sorted(got.monolith.latenciesMs)).toEqual(sorted(expected.monolith));
+  });
+
   it('are counted from the rows already there when an older store is migrated', async () => {
     await writeAll(await e.writer(), records(400, 3), 100);
     const w = await e.reopenAsOld();
