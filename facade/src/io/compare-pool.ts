@@ -72,7 +72,15 @@ export class ComparePool {
   }
 
   /** Compares two observations; rejects with CompareSkipped when the pool is full or closed. */
-  evaluate(route: string, primary: Observation, shadow: Observation, withDiff = true): Promise<Evaluated> {
+  evaluate(route: string, primary: Observation, shadow: Observation, withDiff = true, bodiesEqual = false): Promise<Evaluated> {
+    if (bodiesEqual) {
+      // Known equal from the chunks as received (pipeline/observations.ts): status and headers only, here.
+      try {
+        return Promise.resolve(evaluate(primary, shadow, this.rules.get(route)!, withDiff, true));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
     const size = (primary.ok ? primary.body.length : 0) + (shadow.ok ? shadow.body.length : 0);
     // Equal bytes (the sides agree, the common case) cost one memcmp here: copying both bodies to a
     // thread and back would cost more than the whole comparison.

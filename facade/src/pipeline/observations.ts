@@ -37,3 +37,42 @@ export function observeReplayed(side: Side, r: ReplayOutcome, cap: number): Obse
   if (r.overCap || r.body === null) return { ok: false, outcome: 'skipped', reason: 'too_large' };
   return decoded(side, r.status, r.headers, r.body, r.ms, cap);
 }
+
+/** Both sides' observations of a compared read, and whether their bodies are byte-equal as received. */
+export interface ObservedPair {
+  readonly primary: Observed;
+  readonly shadow: Observed;
+  readonly bodiesEqual: boolean;
+}
+
+/**
+ * Observes a compared read's two answers. When both are the same bytes under the same
+ * Content-Encoding (the sides agree: the common case), neither is decoded here: the observations
+ * decode on first read, for the rare reader that needs a body (a case sample), and the comparison
+ * skips the bodies (two gzip answers cost two inflates and a compare of the results before).
+ * Otherwise each side is observed as alone.
+ */
+export function observePair(primarySide: Side, fwd: ForwardResult | null, shadowSide: Side, replayed: ReplayOutcome, cap: number): ObservedPair {
+  if (fwd?.kind === 'answered' && !fwd.overCap && fwd.complete && fwd.body !== null && replayed.ok && !replayed.overCap && replayed.body !== null
+    && encodingOf(fwd.headers) === encodingOf(replayed.headers) && fwd.body.equals(replayed.body)) {
+    return {
+      primary: lazilyDecoded(primarySide, fwd.status, fwd.headers, fwd.body, fwd.ms, cap),
+      shadow: lazilyDecoded(shadowSide, replayed.status, replayed.headers, replayed.body, replayed.ms, cap),
+      bodiesEqual: true,
+    };
+  }
+  return { primary: observeForwarded(primarySide, fwd, cap), shadow: observeReplayed(shadowSide, replayed, cap), bodiesEqual: false };
+}
+
+/** An observation whose body is decoded on first read (the raw bytes if they cannot be: both sides sent them alike). */
+function lazilyDecoded(side: Side, status: number, headers: Record<string, string | string[] | undefined>, raw: Buffer, ms: number, cap: number): Observed {
+  if (encodingOf(headers) === undefined) return { ok: true, observation: { ok: true, side, status, headers, body: raw, ms } };
+  let plain: Buffer | null = null;
+  const body = (): Buffer => {
+    if (plain === null) {
+      try { plain = decodeBody(raw, encodingOf(headers), cap); } catch { plain = raw; }
+    }
+    return plain;
+  };
+  return { ok: true, observation: { ok: true, side, status, headers, get body() { return body(); }, ms } };
+}

@@ -9,7 +9,7 @@ import { CompareSkipped } from '../io/compare-pool';
 import { replay } from '../io/replay';
 import { routeLabel } from './forward-primary';
 import { releaseShadowSlot } from './send-shadow';
-import { observeForwarded, observeReplayed } from './observations';
+import { observePair, observeReplayed } from './observations';
 import { compareWrite } from './record-write';
 import { upstreamFor, type ComparisonDeps, type FacadeDeps, type RequestContext, type Step } from './context';
 
@@ -106,11 +106,12 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
   const shadowFacts = { shadowStatus: shadowOut.ok ? shadowOut.status : null, shadowMs: shadowOut.ms };
   if (ctx.answeredBy !== d.primary) return unmatched(b, 'skipped', 'fallback');
   if (ctx.readMark && c.writes.overlapped(ctx.readMark)) return unmatched(b, 'skipped', 'write_in_flight', shadowFacts);
-  const p = observeForwarded(d.primary, ctx.primary, cap);
+  const pair = observePair(d.primary, ctx.primary, d.shadow!, shadowOut, cap);
+  const p = pair.primary;
   if (!p.ok) return unmatched(b, p.outcome, p.reason);
-  const s = observeReplayed(d.shadow!, shadowOut, cap);
+  const s = pair.shadow;
   if (!s.ok) return unmatched(b, s.outcome, s.reason, shadowFacts);
-  const evaluated = await c.pool.evaluate(b.route, p.observation, s.observation, wantDiff(c, b.route));
+  const evaluated = await c.pool.evaluate(b.route, p.observation, s.observation, wantDiff(c, b.route), pair.bodiesEqual);
   ctx.observed = { primary: p.observation, shadow: s.observation };
   const record = compared(b, evaluated.facts, evaluated.diff, shadowFacts);
   const cfg = rt.config.compare.reask;

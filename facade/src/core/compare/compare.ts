@@ -22,13 +22,14 @@ function diffFailures(primary: Observation, shadow: Observation): Difference[] {
  * difference is `error` (the failure code; `added` = only the shadow failed, `removed` = only
  * the primary failed); two failures with the same code are no difference.
  */
-export function diffObservations(primary: Observation, shadow: Observation, rules: CompiledRules): Difference[] {
+export function diffObservations(primary: Observation, shadow: Observation, rules: CompiledRules, bodiesEqual = false): Difference[] {
   if (!primary.ok || !shadow.ok) return diffFailures(primary, shadow);
   return [
     ...diffStatus(primary.status, shadow.status),
     ...diffHeaders(primary.headers, shadow.headers, rules.headers, rules.normalizers),
     ...diffCookies(primary.headers, shadow.headers, rules.cookies),
-    ...diffBodies(
+    // Bodies the caller found byte-equal (as received, same encoding) differ nowhere: not read at all.
+    ...(bodiesEqual ? [] : diffBodies(
       {
         primary: primary.body,
         shadow: shadow.body,
@@ -37,7 +38,7 @@ export function diffObservations(primary: Observation, shadow: Observation, rule
       },
       rules.normalizers,
       rules.hash,
-    ),
+    )),
   ];
 }
 

@@ -22,9 +22,12 @@ function fingerprint(value: unknown): string {
 
 const isBodyPath = (path: string): boolean => path.startsWith('$') || path.startsWith('text[') || path.startsWith('body');
 
-/** Differences of two observations as facts (see {@link Evaluated}); the unified diff only `withDiff`. */
-export function evaluate(primary: Observation, shadow: Observation, rules: CompiledRules, withDiff = true): Evaluated {
-  const raw = diffObservations(primary, shadow, rules);
+/**
+ * Differences of two observations as facts (see {@link Evaluated}); the unified diff only `withDiff`.
+ * `bodiesEqual`: the caller found the bodies byte-equal as received, so they are not read.
+ */
+export function evaluate(primary: Observation, shadow: Observation, rules: CompiledRules, withDiff = true, bodiesEqual = false): Evaluated {
+  const raw = diffObservations(primary, shadow, rules, bodiesEqual);
   if (raw.length === 0) return { facts: [], diff: '' };
   const redacted = redactDifferences(raw, rules.redact, rules.redaction); // keyed fingerprints: two different secrets stay different
   const facts = raw.map((d: Difference, i): FieldFact => {
