@@ -13,7 +13,7 @@ import { ExchangeClock } from './deadlines';
 import { readBeforeWriteErrors } from './early-answer';
 import { awaitsContinue } from './expect-continue';
 import type { ForwardOptions, ForwardResult } from './forward';
-import { canCarryTrailers, pairs } from './forward-answer';
+import { bodilessButFramed, canCarryTrailers, pairs } from './forward-answer';
 import { responseHeadersForClient } from './headers';
 import { joinPath } from './replay';
 import type { Upstream } from './upstreams';
@@ -243,6 +243,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
       const body = (opts.body ?? (hasBody ? streamedBody : null)) as Buffer | Readable | null;
       let status = 0;
       let held = false;
+      let ended = false; // the answer was completed before undici's end of it (bodilessButFramed)
       let trailers = false;
       let chunks: Buffer[] = [];
       let captured = 0;
@@ -286,11 +287,19 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
             return false;
           }
           answering = true;
+          if (bodilessButFramed(status, answerHeaders)) {
+            // Complete now; the socket, whose framing the upstream made ambiguous, is closed.
+            ended = true;
+            res.once('finish', () => settle({ kind: 'answered', status, headers: answerHeaders, complete: true, overCap: false, body: capture ? Buffer.alloc(0) : null, ms: ms() }));
+            res.end();
+            abort?.(new Error('an answer without a body announced one'));
+            return false;
+          }
           res.on('drain', resume);
           return true;
         },
         onData: (chunk) => {
-          if (held || !answering) return true;
+          if (held || !answering || ended) return true;
           clock.progress();
           if (capture && !overCap) {
             captured += chunk.length;
@@ -299,7 +308,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
           return res.write(chunk);
         },
         onComplete: (rawTrailers) => {
-          if (held || !answering) return;
+          if (held || !answering || ended) return;
           const done = (complete: boolean): void => settle({
             kind: 'answered', status, headers: answerHeaders, complete, overCap,
             body: capture && !overCap && complete ? Buffer.concat(chunks) : null, ms: ms(),
@@ -310,7 +319,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
         },
         onError: (err) => {
           if (!current() && !answering) return;
-          if (held) return;
+          if (held || ended) return;
           if (answering) {
             // The upstream died mid-body (or a deadline cut it): the client must see a broken response.
             res.destroy();

@@ -10,6 +10,18 @@ import { responseHeadersForClient } from './headers';
 type Settled = Extract<ForwardResult, { kind: 'answered' | 'held' }>;
 export type AnswerOutcome = Settled extends infer R ? (R extends Settled ? Omit<R, 'ms'> : never) : never;
 
+/**
+ * True for an answer that has no body whatever its framing headers announce (RFC 9112 §6.3: a 204
+ * or 304 ends at the blank line after its headers), when they announce one (a Content-Length
+ * above 0, a Transfer-Encoding). undici reads such a body by its Content-Length and would wait
+ * for bytes that never come (a 304 may carry the Content-Length of what a 200 would have sent).
+ */
+export function bodilessButFramed(status: number, answer: IncomingHttpHeaders): boolean {
+  if (status !== 204 && status !== 304) return false;
+  const length = answer['content-length'];
+  return answer['transfer-encoding'] !== undefined || (length !== undefined && length.trim() !== '0');
+}
+
 /** Node can send trailers only in a chunked response: an HTTP/1.1 request, a body, no Content-Length. */
 export function canCarryTrailers(answer: IncomingHttpHeaders, req: IncomingMessage, status: number): boolean {
   const te = answer['transfer-encoding'];

@@ -1,6 +1,6 @@
 // The facade's own answers (never an upstream's): JSON errors with a stable shape
 // `{ error, message, upstream?, requestId }` so clients and logs can key on `error`.
-import type { ServerResponse } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 
 export function sendJsonError(
   res: ServerResponse, status: number,
@@ -13,7 +13,8 @@ export function sendJsonError(
     return;
   }
   const payload = JSON.stringify(body);
-  res.writeHead(status, {
+  // The reason phrase named here: an upstream's, set by a writeHead that then refused its headers, must not stay.
+  res.writeHead(status, STATUS_CODES[status] ?? '', {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(payload),
     'cache-control': 'no-store',

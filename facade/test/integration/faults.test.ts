@@ -2,6 +2,7 @@
 // hang up. Each gives the client a clear answer (502/504 JSON, or a visibly broken response) and
 // none of them takes the facade down: the next request is served.
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { metricSum, metricsText, setStage } from '../helpers/admin-client';
 import { startTestFacade, type TestFacade } from '../helpers/facade';
@@ -109,6 +110,54 @@ it('a service answering garbage bytes gives 502 UPSTREAM_BAD_RESPONSE', async ()
   const res = await rawRequest(f.url, '/api/products/1');
   expectJsonError(res, 502, 'UPSTREAM_BAD_RESPONSE', 'catalog');
   await expectServedAfterwards(f);
+});
+
+it.each([
+  ['a 304 announcing the Content-Length a 200 would have', 'HTTP/1.1 304 Not Modified\r\nETag: "v7"\r\nContent-Length: 123\r\n\r\n', 304],
+  ['a 204 announcing a chunked body', 'HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n', 204],
+])('%s reaches the client at once, with no body, and the next request is served', async (_, answer, status) => {
+  // The socket stays open with nothing more to read: a parser waiting for the announced body would wait for ever.
+  let connections = 0;
+  const bodiless = await raw((socket) => { connections++; socket.on('data', () => socket.write(answer)); });
+  const f = await withCatalogAt(bodiless.url);
+  for (let i = 0; i < 2; i++) {
+    const res = await rawRequest(f.url, `/api/products/${i}`, { timeoutMs: 2000 });
+    expect(res.status).toBe(status);
+    expect(res.body.length).toBe(0);
+  }
+  expect(connections).toBe(2); // each such socket closed: its framing is ambiguous
+  expect(bodiless.url).toMatch(/^http:/);
+});
+
+it('at shadow, two 304s announcing a Content-Length are compared as a match, not timed out', async () => {
+  const bodiless = await raw((socket) => socket.on('data', () => socket.write('HTTP/1.1 304 Not Modified\r\nETag: "v7"\r\nContent-Length: 512\r\n\r\n')));
+  facade = await startTestFacade({
+    monolith: { url: bodiless.url }, services: { catalog: { url: bodiless.url } },
+    routes: [{ name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog', compare: { shadowTimeoutMs: 3000 } }],
+  });
+  await setStage(facade.adminUrl!, 'catalog', 'shadow');
+  const started = Date.now();
+  expect((await rawRequest(facade.url, '/api/products/1', { headers: { 'if-none-match': '"v7"' }, timeoutMs: 2000 })).status).toBe(304);
+  let matches = 0;
+  while (matches === 0 && Date.now() - started < 2500) {
+    matches = metricSum(await metricsText(facade.adminUrl!), 'strangler_comparisons_total', { outcome: 'match' });
+    if (matches === 0) await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(matches).toBe(1);
+});
+
+it('an upstream header Node will not send gives 502 UPSTREAM_BAD_RESPONSE with its own reason phrase, not the upstream\'s', async () => {
+  const invalid = await raw((socket) => socket.once('data', () => socket.end('HTTP/1.1 200 Fine\r\nX-Bad : value\r\nContent-Length: 2\r\n\r\nok')));
+  const f = await withCatalogAt(invalid.url);
+  const out = await new Promise<string>((resolve) => {
+    const s = net.connect(Number(new URL(f.url).port), '127.0.0.1');
+    let o = '';
+    s.on('data', (c: Buffer) => { o += c.toString('latin1'); });
+    s.on('close', () => resolve(o));
+    s.write('GET /api/products/1 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');
+  });
+  expect(out).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n/);
+  expect(out).toContain('UPSTREAM_BAD_RESPONSE');
 });
 
 it('a service answering a malformed status line after valid-looking bytes gives 502 UPSTREAM_BAD_RESPONSE', async () => {
