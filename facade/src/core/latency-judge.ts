@@ -16,9 +16,12 @@ export interface LatencyVerdict {
 /** Answers needed per side before latency is judged. */
 export const MIN_LATENCY_SAMPLES = 50;
 
+/** Ascending, as a Float64Array: its sort is numeric and native (no comparator to call 10,000 times, cold). */
+const ascending = (xs: readonly number[]): Float64Array => Float64Array.from(xs).sort();
+
 function median(xs: readonly number[]): number | null {
   if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
+  const s = ascending(xs);
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
@@ -35,17 +38,22 @@ export function normalUpperTail(z: number): number {
 export function mannWhitneyGreater(x: readonly number[], y: readonly number[]): number {
   const n1 = x.length;
   const n2 = y.length;
-  const all = [...x.map((v) => ({ v, g: 0 })), ...y.map((v) => ({ v, g: 1 }))].sort((a, b) => a.v - b.v);
+  // Both sides sorted apart and walked together: each run of equal values gets its average rank.
+  const xs = ascending(x);
+  const ys = ascending(y);
   let rankSumX = 0;
   let tieTerm = 0;
-  for (let i = 0; i < all.length;) {
-    let j = i;
-    while (j + 1 < all.length && all[j + 1]!.v === all[i]!.v) j++;
-    const rank = (i + j) / 2 + 1;
-    const t = j - i + 1;
+  let placed = 0;
+  for (let i = 0, j = 0; i < n1 || j < n2;) {
+    const v = j >= n2 || (i < n1 && xs[i]! <= ys[j]!) ? xs[i]! : ys[j]!;
+    let tx = 0;
+    let ty = 0;
+    while (i < n1 && xs[i] === v) { i++; tx++; }
+    while (j < n2 && ys[j] === v) { j++; ty++; }
+    const t = tx + ty;
+    rankSumX += tx * (placed + (t + 1) / 2);
     tieTerm += t ** 3 - t;
-    for (let k = i; k <= j; k++) if (all[k]!.g === 0) rankSumX += rank;
-    i = j + 1;
+    placed += t;
   }
   const u = rankSumX - (n1 * (n1 + 1)) / 2;
   const n = n1 + n2;

@@ -8,7 +8,7 @@ import type { LatencyCount } from './report-tally';
  * Nearest-rank percentile of values sorted ascending: the smallest value with at least `p` % of
  * the values at or below it (rank ceil(p/100 * n)). Null for no values.
  */
-export function nearestRank(sorted: readonly number[], p: number): number | null {
+export function nearestRank(sorted: ArrayLike<number>, p: number): number | null {
   if (sorted.length === 0) return null;
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];

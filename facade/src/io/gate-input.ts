@@ -36,7 +36,7 @@ export async function enteredAt(sql: Sql, route: string, stage: Stage): Promise<
 
 /** Nearest-rank p99 of the times (ms), null without any (the report's percentile rule). */
 export function p99(times: readonly number[]): number | null {
-  return nearestRank([...times].sort((a, b) => a - b), 99);
+  return nearestRank(Float64Array.from(times).sort(), 99); // a typed array sorts numerically, natively
 }
 
 /** The window grouped by everything the side counts depend on, from the rows (the same SQL on both engines). */
