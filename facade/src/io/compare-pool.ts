@@ -73,21 +73,13 @@ export class ComparePool {
 
   /** Compares two observations; rejects with CompareSkipped when the pool is full or closed. */
   evaluate(route: string, primary: Observation, shadow: Observation, withDiff = true, bodiesEqual = false): Promise<Evaluated> {
-    if (bodiesEqual) {
-      // Known equal from the chunks as received (pipeline/observations.ts): status and headers only, here.
+    // Equal bytes (the sides agree, the common case) cost one memcmp here, or none when the caller
+    // already found them equal as received (pipeline/observations.ts, whose bodies are not read
+    // again): copying both bodies to a thread and back would cost more than the whole comparison.
+    const sameBytes = bodiesEqual || (primary.ok && shadow.ok && primary.body.length === shadow.body.length && primary.body.equals(shadow.body));
+    if (sameBytes || (primary.ok ? primary.body.length : 0) + (shadow.ok ? shadow.body.length : 0) < WORKER_THRESHOLD) {
       try {
-        return Promise.resolve(evaluate(primary, shadow, this.rules.get(route)!, withDiff, true));
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    }
-    const size = (primary.ok ? primary.body.length : 0) + (shadow.ok ? shadow.body.length : 0);
-    // Equal bytes (the sides agree, the common case) cost one memcmp here: copying both bodies to a
-    // thread and back would cost more than the whole comparison.
-    const sameBytes = primary.ok && shadow.ok && primary.body.length === shadow.body.length && primary.body.equals(shadow.body);
-    if (size < WORKER_THRESHOLD || sameBytes) {
-      try {
-        return Promise.resolve(evaluate(primary, shadow, this.rules.get(route)!, withDiff));
+        return Promise.resolve(evaluate(primary, shadow, this.rules.get(route)!, withDiff, sameBytes));
       } catch (err) {
         return Promise.reject(err);
       }

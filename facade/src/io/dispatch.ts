@@ -157,6 +157,32 @@ function relayEarlyHints(req: IncomingMessage, res: ServerResponse, raw: readonl
   }
 }
 
+/**
+ * `handler` with a 204 or 304 whose headers announce a body (bodilessButFramed) completed at its
+ * headers: undici would read that body by its Content-Length and wait for bytes that never come.
+ * The handler sees an ordinary empty answer; the socket, whose framing is ambiguous, is closed.
+ * Every exchange over the pools goes through it (the primary here, the copies in replay.ts).
+ */
+export function completingBodiless<H extends Dispatcher.DispatchHandlers>(handler: H): H {
+  let abort: ((err: Error) => void) | null = null;
+  let completed = false;
+  return {
+    ...handler,
+    onConnect: (abortFn) => { abort = abortFn; handler.onConnect?.(abortFn); },
+    onHeaders: (statusCode, rawHeaders, resume, statusText) => {
+      const go = handler.onHeaders?.(statusCode, rawHeaders, resume, statusText) ?? true;
+      if ((statusCode !== 204 && statusCode !== 304) || !bodilessButFramed(statusCode, foldHeaders(latin1(rawHeaders as unknown as Buffer[])))) return go;
+      completed = true;
+      handler.onComplete?.([]);
+      abort?.(new Error('an answer without a body announced one'));
+      return false;
+    },
+    onData: (chunk) => (completed ? true : handler.onData?.(chunk) ?? true),
+    onComplete: (trailers) => { if (!completed) handler.onComplete?.(trailers); },
+    onError: (err) => { if (!completed) handler.onError?.(err); },
+  };
+}
+
 /** The body's chunks, stopping (after `onOver`) once more than `maxBytes` went by. */
 async function* counted(source: Readable, maxBytes: number, onOver: () => void): AsyncGenerator<Buffer> {
   let bytes = 0;
@@ -243,7 +269,6 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
       const body = (opts.body ?? (hasBody ? streamedBody : null)) as Buffer | Readable | null;
       let status = 0;
       let held = false;
-      let ended = false; // the answer was completed before undici's end of it (bodilessButFramed)
       let trailers = false;
       let chunks: Buffer[] = [];
       let captured = 0;
@@ -287,19 +312,11 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
             return false;
           }
           answering = true;
-          if (bodilessButFramed(status, answerHeaders)) {
-            // Complete now; the socket, whose framing the upstream made ambiguous, is closed.
-            ended = true;
-            res.once('finish', () => settle({ kind: 'answered', status, headers: answerHeaders, complete: true, overCap: false, body: capture ? Buffer.alloc(0) : null, ms: ms() }));
-            res.end();
-            abort?.(new Error('an answer without a body announced one'));
-            return false;
-          }
           res.on('drain', resume);
           return true;
         },
         onData: (chunk) => {
-          if (held || !answering || ended) return true;
+          if (held || !answering) return true;
           clock.progress();
           if (capture && !overCap) {
             captured += chunk.length;
@@ -308,7 +325,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
           return res.write(chunk);
         },
         onComplete: (rawTrailers) => {
-          if (held || !answering || ended) return;
+          if (held || !answering) return;
           const done = (complete: boolean): void => settle({
             kind: 'answered', status, headers: answerHeaders, complete, overCap,
             body: capture && !overCap && complete ? Buffer.concat(chunks) : null, ms: ms(),
@@ -319,7 +336,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
         },
         onError: (err) => {
           if (!current() && !answering) return;
-          if (held || ended) return;
+          if (held) return;
           if (answering) {
             // The upstream died mid-body (or a deadline cut it): the client must see a broken response.
             res.destroy();
@@ -332,7 +349,8 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
         onUpgrade: () => undefined,
       };
       // Each attempt tells the upstream what is left of the deadline (io/attempt-budget.ts).
-      pool.dispatch({ path, method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers: withDeadlineHeader(opts, headers, clock.remaining()), body, reset: false }, handler);
+      pool.dispatch({ path, method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers: withDeadlineHeader(opts, headers, clock.remaining()), body, reset: false },
+        completingBodiless(handler));
     };
 
     // A body streaming through goes as an iterable: undici then frames it as the client did

@@ -6,8 +6,7 @@ import type { Dispatcher } from 'undici';
 import { UpstreamError, upstreamErrorFrom } from '../errors';
 import { cappedAt, ExchangeClock, type Deadlines } from './deadlines';
 import type { Upstream } from './upstreams';
-import { foldHeaders, latin1, poolFor, requestHeaders } from './dispatch';
-import { bodilessButFramed } from './forward-answer';
+import { completingBodiless, foldHeaders, latin1, poolFor, requestHeaders } from './dispatch';
 import { deadlineHeaderValue } from '../core/resilience/deadline';
 
 export interface ReplayRequest {
@@ -75,12 +74,6 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
         status = statusCode;
         answer = foldHeaders(latin1(rawHeaders as unknown as Buffer[]));
         clock.responded();
-        if (bodilessButFramed(status, answer)) {
-          // No body follows whatever the headers say: complete now, and close the ambiguous socket.
-          finish({ ok: true, status, headers: answer, body: Buffer.alloc(0), overCap: false, ms: ms() });
-          abort?.(new Error('an answer without a body announced one'));
-          return false;
-        }
         return true;
       },
       onData: (c) => {
@@ -95,7 +88,7 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
     };
     poolFor(upstream, deadlines.connectMs).dispatch({
       path: joinPath(upstream.target, request.url), method: request.method as Dispatcher.HttpMethod, headers, body: request.body, reset: false,
-    }, handler);
+    }, completingBodiless(handler));
   });
 }
 

@@ -17,9 +17,12 @@ export async function tableNames(sql: Sql): Promise<Set<string>> {
 // lists them again, since a writer may have made it meanwhile.
 const listed = new WeakMap<Sql, Set<string>>();
 
+/** The database a connection belongs to: a pool's connection knows what its pool knows. */
+const ownerOf = (sql: Sql): Sql => (sql as { owner?: Sql }).owner ?? sql;
+
 /** True when the database has table `name`. */
 export async function hasTable(sql: Sql, name: string): Promise<boolean> {
-  const db = (sql as { owner?: Sql }).owner ?? sql; // a pool's connection knows what its pool knows
+  const db = ownerOf(sql);
   if (listed.get(db)?.has(name)) return true;
   const names = await tableNames(sql);
   listed.set(db, names);
@@ -32,7 +35,7 @@ const columns = new WeakMap<Sql, Map<string, Set<string>>>();
 
 /** True when table `table` has column `column` (false when the table does not exist). */
 export async function hasColumn(sql: Sql, table: string, column: string): Promise<boolean> {
-  const db = (sql as { owner?: Sql }).owner ?? sql;
+  const db = ownerOf(sql);
   const known = columns.get(db) ?? new Map<string, Set<string>>();
   columns.set(db, known);
   if (known.get(table)?.has(column)) return true;
