@@ -63,6 +63,7 @@ export interface FixtureSpec {
   readonly generated?: readonly string[];
   readonly note?: string;
   readonly exactNumbers?: boolean;
+  readonly rewritten?: boolean;
   readonly handle: CorpusFixture['handle'];
 }
 
@@ -83,6 +84,7 @@ export function fixture(spec: FixtureSpec): CorpusFixture {
     write: method === 'POST' || method === 'PUT',
     ...(spec.note ? { note: spec.note } : {}),
     ...(spec.exactNumbers ? { exactNumbers: true } : {}),
+    ...(spec.rewritten ? { rewritten: true } : {}),
     handle: spec.handle,
   });
 }

@@ -7,6 +7,7 @@ import { IDENTICAL } from './endpoints/identical';
 import { MIXED } from './endpoints/mixed';
 import { NOISE } from './endpoints/noise';
 import { REAL } from './endpoints/real';
+import { SERIALIZERS } from './endpoints/serializers';
 import { WRITES } from './endpoints/writes';
 import type { Category, CorpusEndpoint } from './types';
 
@@ -19,7 +20,7 @@ export const CORPUS_PREFIX = '/corpus';
  * no normalizers.
  */
 export const CORPUS_COMPARE = Object.freeze({
-  headers: Object.freeze(['content-type', 'location', 'cache-control']),
+  headers: Object.freeze(['content-type', 'location', 'cache-control', 'etag', 'last-modified']),
   cookies: Object.freeze(['*']),
 });
 
@@ -58,7 +59,7 @@ export function manifestProblems(endpoints: readonly CorpusEndpoint[]): string[]
 }
 
 /** The fixtures (truth + handler) of the corpus, in a fixed order. */
-export const CORPUS_FIXTURES: readonly CorpusFixture[] = Object.freeze([...IDENTICAL, ...NOISE, ...GENERATED, ...REAL, ...MIXED, ...WRITES]);
+export const CORPUS_FIXTURES: readonly CorpusFixture[] = Object.freeze([...IDENTICAL, ...NOISE, ...GENERATED, ...REAL, ...MIXED, ...WRITES, ...SERIALIZERS]);
 
 const problems = manifestProblems(CORPUS_FIXTURES);
 if (problems.length > 0) throw new Error(`corpus manifest is inconsistent:\n  ${problems.join('\n  ')}`);

@@ -35,6 +35,8 @@ export interface CorpusEndpoint {
   readonly generatedFields: readonly string[];
   /** POST/PUT: compared as a second write, never re-asked. */
   readonly write: boolean;
+  /** The sides write the same data in other bytes (key order, spacing, escapes, `12.0`): equal as data, not as bytes. */
+  readonly rewritten?: boolean;
   /** A truth a differ can easily get wrong, said plainly. */
   readonly note?: string;
   /**
