@@ -1,8 +1,8 @@
 // Loads what the promotion gate (core/gate.ts) judges from the state database: the comparisons of
 // one route at its current stage, since the audit entry that moved it there. The window is grouped
 // by what decides the counts (endpoint, outcome, reason, primary side, whether each side answered,
-// with a 5xx), read from the writers' counts per stage and hour (diff-store/stage-hours.ts) but for
-// the hour the stage began in; each side's requests and failures are counted from those groups
+// with a 5xx), read from the writers' counts per stage and day (diff-store/stage-hours.ts) but for
+// the day the stage began in; each side's requests and failures are counted from those groups
 // and the findings reuse them; the comparisons with facts are re-classified, and answer times come
 // from the newest rows only: nothing loads every retained row, so the gate stays fast on months of
 // history. Read-only, either engine (every replica's comparisons).
@@ -16,7 +16,7 @@ import type { Sql } from './db/sql';
 import { breakerGateFigures } from './breaker-log';
 import { hasTable } from './db/tables';
 import { comparisonFilter, type OutcomeGroup } from './diff-store/queries';
-import { ANSWER_BITS, ANSWERS_SQL, hourOf, nextHour } from './diff-store/stage-hours';
+import { ANSWER_BITS, ANSWERS_SQL, dayOf, nextDay } from './diff-store/stage-hours';
 import { outcomesNow, routeFindings, storedIgnoreRules } from './findings-query';
 
 /**
@@ -44,7 +44,7 @@ const GROUPS = `SELECT endpoint, outcome, reason, primary_side AS "primarySide",
   COUNT(*) AS count, MIN(at) AS first, MAX(at) AS last
 FROM comparisons c WHERE {where} GROUP BY 1, 2, 3, 4, 5`;
 
-/** The same groups from the counts per stage and hour (stage-hours.ts); first and last to the hour. */
+/** The same groups from the counts per stage and day (stage-hours.ts); first and last to the day. */
 const TALLIED = `SELECT endpoint, outcome, NULLIF(reason, '') AS reason, primary_side AS "primarySide", answers,
   SUM(count) AS count, MIN(hour) AS first, MAX(hour) AS last
 FROM stage_hours WHERE route = ? AND stage = ?{from} GROUP BY 1, 2, 3, 4, 5`;
@@ -116,18 +116,18 @@ interface TimeRow { primary_side: string; reason: string | null; primary_ms: num
 const NO_TIMES = ANSWER_BITS.primaryNoTime + ANSWER_BITS.shadowNoTime;
 
 /**
- * The first hour from which on the stage's counts hold at least GATE_LATENCY_SAMPLES comparisons
+ * The first day from which on the stage's counts hold at least GATE_LATENCY_SAMPLES comparisons
  * with an answer time (noise samples left out), or null when the whole window holds fewer. Bounding
  * the read of the newest times by it lets the database read those rows by the (route, at) index
  * instead of scanning the window (PostgreSQL chose a scan of the whole table on a 90-day store).
  */
 async function samplesFrom(sql: Sql, route: string, stage: Stage, since: string | null): Promise<string | null> {
   if (!(await hasTable(sql, 'stage_hours'))) return null;
-  const hours = await sql.all<{ hour: string; n: number | string }>(`SELECT hour, SUM(count) AS n FROM stage_hours
+  const days = await sql.all<{ day: string; n: number | string }>(`SELECT hour AS day, SUM(count) AS n FROM stage_hours
     WHERE route = ? AND stage = ?${since === null ? '' : ' AND hour >= ?'} AND reason <> 'noise_sample' AND (answers & ${NO_TIMES}) <> ${NO_TIMES}
-    GROUP BY hour ORDER BY hour DESC`, since === null ? [route, stage] : [route, stage, hourOf(since)]);
+    GROUP BY hour ORDER BY hour DESC`, since === null ? [route, stage] : [route, stage, dayOf(since)]);
   let n = 0;
-  for (const h of hours) if ((n += Number(h.n)) >= GATE_LATENCY_SAMPLES) return h.hour;
+  for (const d of days) if ((n += Number(d.n)) >= GATE_LATENCY_SAMPLES) return d.day;
   return null;
 }
 
@@ -165,8 +165,8 @@ function latencyLists(r: TimeLists | undefined): Record<Side, number[]> {
 }
 
 /**
- * The window's groups: the counts of every whole hour after the one the stage began in, plus the
- * rows of that hour from `since` on (all of the stage's counts without a `since`). A store without
+ * The window's groups: the counts of every whole day after the one the stage began in, plus the
+ * rows of that day from `since` on (all of the stage's counts without a `since`). A store without
  * the counts (never migrated by a writer of this version) is grouped from its rows.
  */
 async function windowGroups(sql: Sql, route: string, stage: Stage, since: string | null): Promise<GroupRow[]> {
@@ -175,13 +175,13 @@ async function windowGroups(sql: Sql, route: string, stage: Stage, since: string
     sql.all<GroupRow>(GROUPS.replace('{where}', `${f.where}${extra}`), [...f.params, ...params]);
   if (!(await hasTable(sql, 'stage_hours'))) return rows();
   if (since === null) return sql.all<GroupRow>(TALLIED.replace('{from}', ''), [route, stage]);
-  const next = nextHour(hourOf(since));
-  if (next === null) return rows(); // a start not written as ISO 8601: no hour to split at
+  const next = nextDay(dayOf(since));
+  if (next === null) return rows(); // a start not written as ISO 8601: no day to split at
   const head = await rows(' AND c.at < ?', [next]);
   return mergeGroups([...head, ...await sql.all<GroupRow>(TALLIED.replace('{from}', ' AND hour >= ?'), [route, stage, next])]);
 }
 
-/** Groups of the same key summed (the first hour's rows and the later hours' counts). */
+/** Groups of the same key summed (the first day's rows and the later days' counts). */
 function mergeGroups(rows: readonly GroupRow[]): GroupRow[] {
   const out = new Map<string, GroupRow>();
   for (const r of rows) {

@@ -1,8 +1,8 @@
-// The gate's counts per stage and hour (diff-store/stage-hours.ts), on a real SQLite file and a
+// The gate's counts per stage and day (diff-store/stage-hours.ts), on a real SQLite file and a
 // real PostgreSQL: whatever the writers add, trims and the retention pass delete (taken off the
 // counts), or a migration finds, the table equals a GROUP BY of the comparisons kept (no group
 // left at zero), and the gate read through it gives
-// exactly what a pass over every row of its window gives, with the stage beginning mid-hour.
+// exactly what a pass over every row of its window gives, with the stage beginning mid-day.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,20 +30,23 @@ interface Engine {
   rawReader(): Promise<Sql>;
   /** Makes the store look like one from before the counts (table gone, version back) and opens a writer, which migrates it. */
   reopenAsOld(): Promise<ComparisonWriter>;
+  /** Makes the counts look as a version-6 (SQLite) / version-3 (PostgreSQL) store kept them, per hour, and opens a writer, which migrates it. */
+  reopenCountedPerHour(): Promise<ComparisonWriter>;
   close(): Promise<void>;
 }
 
 const START = Date.parse('2030-06-01T08:00:00.000Z');
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 /** A deterministic mix of what real windows hold: stages, endpoints, every outcome, reasons naming sides, 5xx, missing answers. */
-function records(n: number, seed: number): ComparisonRecord[] {
+function records(n: number, seed: number, spanMs = 5 * HOUR): ComparisonRecord[] {
   let x = seed;
   const pick = <T>(xs: readonly T[]): T => { x = (x * 1_103_515_245 + 12_345) % 2_147_483_648; return xs[x % xs.length]!; };
   const out: ComparisonRecord[] = [];
   for (let i = 0; i < n; i++) {
     const kind = pick(['match', 'match', 'match', 'mismatch', 'noise', 'timeout', 'reset', 'fallback', 'sample', 'divergence', '5xx'] as const);
-    const at = new Date(START + Math.floor((i / n) * 5 * HOUR) + pick([0, 0, 0, -400_000, 90_000])).toISOString(); // five hours, a little out of order
+    const at = new Date(START + Math.floor((i / n) * spanMs) + pick([0, 0, 0, -400_000, 90_000])).toISOString(); // five hours unless told, a little out of order
     const base: ComparisonRecord = {
       at, route: pick(['catalog', 'catalog', 'orders']), endpoint: pick(['GET /a/:id', 'GET /b', 'POST /c']), stage: pick(['shadow', 'shadow', 'dualwrite']),
       kind: 'read', method: 'GET', path: `/a/${i}`, requestId: `r${seed}-${i}`, primarySide: pick(['monolith', 'monolith', 'service']),
@@ -68,11 +71,15 @@ function records(n: number, seed: number): ComparisonRecord[] {
 async function countsAndRows(sql: Sql): Promise<{ counts: unknown[]; rows: unknown[] }> {
   const order = 'ORDER BY route, stage, hour, endpoint, outcome, reason, primary_side, answers';
   const counts = await sql.all(`SELECT route, stage, hour, endpoint, outcome, reason, primary_side, answers, count FROM stage_hours ${order}`);
-  const rows = await sql.all(`SELECT route, stage, substr(at, 1, 13) AS hour, endpoint, outcome, COALESCE(reason, '') AS reason, primary_side,
+  const rows = await sql.all(`SELECT route, stage, substr(at, 1, 10) AS hour, endpoint, outcome, COALESCE(reason, '') AS reason, primary_side,
     ${ANSWERS_SQL} AS answers, COUNT(*) AS count FROM comparisons GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ${order}`);
   const plain = (rs: unknown[]): unknown[] => rs.map((r) => Object.fromEntries(Object.entries(r as object).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v])));
   return { counts: plain(counts), rows: plain(rows) };
 }
+
+/** The counts as diff store versions 5 and 6 kept them: per hour. */
+const PER_HOUR = `DELETE FROM stage_hours; INSERT INTO stage_hours (route, stage, hour, endpoint, outcome, reason, primary_side, answers, count)
+  SELECT route, stage, substr(at, 1, 13), endpoint, outcome, COALESCE(reason, ''), primary_side, ${ANSWERS_SQL}, COUNT(*) FROM comparisons GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
 
 async function writeAll(w: ComparisonWriter, rs: readonly ComparisonRecord[], batch: number): Promise<void> {
   for (let i = 0; i < rs.length; i += batch) await w.write(rs.slice(i, i + batch));
@@ -99,14 +106,18 @@ function suite(open: () => Promise<Engine>): void {
     expect(after.counts).toEqual(after.rows);
   });
 
-  it('give the gate exactly what a pass over every row of its window gives, the stage having begun mid-hour', async () => {
+  it('give the gate exactly what a pass over every row of its window gives, the stage having begun mid-day', async () => {
     const w = await e.writer({ rowsPerRoute: 5000, diffsPerRoute: 20 });
-    await writeAll(w, records(900, 11), 50);
+    await writeAll(w, records(900, 11, 5 * DAY), 50); // five days
     const entered = await e.state.change({ route: 'catalog', stage: 'shadow', force: true, actor: 'test', defaultStage: 'off' });
-    await e.sql.run('UPDATE audit_log SET at = ? WHERE id = ?', [new Date(START + 2.4 * HOUR).toISOString(), entered.id]);
+    await e.sql.run('UPDATE audit_log SET at = ? WHERE id = ?', [new Date(START + 2.4 * DAY).toISOString(), entered.id]);
+    // The two whole days after the one the stage began in come from the counts, kept per day.
+    const days = await e.sql.all<{ day: string }>("SELECT DISTINCT hour AS day FROM stage_hours WHERE route = 'catalog' ORDER BY 1");
+    expect(days.map((d) => d.day).filter((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d))).toEqual([]);
+    expect(days.map((d) => d.day)).toEqual(expect.arrayContaining(['2030-06-03', '2030-06-04', '2030-06-05']));
     const tallied = await loadGateInput(e.sql, 'catalog', 'shadow', 'live');
     const raw = await loadGateInput(await e.rawReader(), 'catalog', 'shadow', 'live');
-    expect(tallied.since).toBe('2030-06-01T10:24:00.000Z');
+    expect(tallied.since).toBe('2030-06-03T17:36:00.000Z');
     expect(tallied.comparisons).toBeGreaterThan(50);
     expect(tallied.errors).toBeGreaterThan(0);
     expect(tallied).toEqual(raw);
@@ -139,9 +150,20 @@ function suite(open: () => Promise<Engine>): void {
     const later = await countsAndRows(e.sql);
     expect(later.counts).toEqual(later.rows);
   });
+
+  it('are counted per day again when a store that counted them per hour is migrated', async () => {
+    await writeAll(await e.writer(), records(400, 9, 3 * DAY), 100);
+    const w = await e.reopenCountedPerHour();
+    const { counts, rows } = await countsAndRows(e.sql);
+    expect(counts.length).toBeGreaterThan(20);
+    expect(counts).toEqual(rows);
+    await w.write(records(50, 6));
+    const later = await countsAndRows(e.sql);
+    expect(later.counts).toEqual(later.rows);
+  });
 }
 
-describe('gate counts per stage and hour on SQLite', () => {
+describe('gate counts per stage and day on SQLite', () => {
   let dir: string;
   let n = 0;
   beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strangler-stage-hours-')); });
@@ -157,12 +179,16 @@ describe('gate counts per stage and hour on SQLite', () => {
         state.db.exec('DROP TABLE stage_hours; DELETE FROM diff_store_version WHERE version >= 5');
         return openDiffStoreWriter({ sqlite: state.db, pg: null });
       },
+      reopenCountedPerHour: async () => {
+        state.db.exec(`${PER_HOUR}; DELETE FROM diff_store_version WHERE version >= 7`);
+        return openDiffStoreWriter({ sqlite: state.db, pg: null });
+      },
       close: async () => state.close(),
     };
   });
 });
 
-describeWithPostgres('gate counts per stage and hour on PostgreSQL', () => {
+describeWithPostgres('gate counts per stage and day on PostgreSQL', () => {
   let cluster: TestPostgres;
   beforeAll(async () => { cluster = await startPostgres(); }, 60_000);
   afterAll(async () => { await cluster?.stop(); });
@@ -179,6 +205,12 @@ describeWithPostgres('gate counts per stage and hour on PostgreSQL', () => {
       reopenAsOld: async () => {
         await pg.exec("DROP TABLE stage_hours; UPDATE strangler_schema SET version = 1 WHERE component = 'diff_store'");
         const fresh = another(); // a new pool: the migration runs once per pool
+        await migratePgDiffStore(fresh);
+        return openDiffStoreWriter({ sqlite: null, pg: fresh });
+      },
+      reopenCountedPerHour: async () => {
+        await pg.exec(`${PER_HOUR}; UPDATE strangler_schema SET version = 3 WHERE component = 'diff_store'`);
+        const fresh = another();
         await migratePgDiffStore(fresh);
         return openDiffStoreWriter({ sqlite: null, pg: fresh });
       },

@@ -3,7 +3,7 @@
 // Both writers apply them with one upsert per key instead of one per comparison, in key order (so
 // two PostgreSQL writers never lock the same rows in opposite orders). Pure.
 import { evidenceDelta, isVerdict, mergeHashes, type ComparisonRecord } from '../../core/comparison';
-import { answerBits, hourOf, type StageHourDelta } from './stage-hours';
+import { answerBits, dayOf, type StageHourDelta } from './stage-hours';
 
 /** One map key of several strings. */
 export const key = (...parts: string[]): string => parts.join('\u0000');
@@ -27,7 +27,7 @@ export function batchDeltas(records: readonly ComparisonRecord[]): BatchDeltas {
   const stageHours = new Map<string, StageHourDelta>();
   for (const r of records) {
     const answers = answerBits(r);
-    const hour = hourOf(r.at);
+    const hour = dayOf(r.at); // the column keeps its old name (stage-hours.ts)
     const reason = r.reason ?? '';
     const h = key(r.route, r.stage, hour, r.endpoint, r.outcome, reason, r.primarySide, String(answers));
     const hc = stageHours.get(h);

@@ -140,8 +140,12 @@ CREATE INDEX IF NOT EXISTS comparisons_diffs ON comparisons(route, id) WHERE dif
 const V3 = `${FACT_COMPARISON_COLUMNS.map(([name, , type]) => `ALTER TABLE comparison_fields ADD COLUMN IF NOT EXISTS ${name} ${type}`).join(';\n')};
 ${FILL_FACT_COMPARISONS};`;
 
+// Version 4: the gate's counts per day instead of per hour (stage-hours.ts), counted again from the rows.
+// (V2's rebuild uses the same statements, so a store created at V2 today counts per day from the start.)
+const V4 = `${STAGE_HOURS_REBUILD.join(';\n')};`;
+
 /** Append-only: a shipped migration is never edited; the next change is a new entry. */
-export const PG_DIFF_STORE_MIGRATIONS: readonly string[] = [V1, V2, V3];
+export const PG_DIFF_STORE_MIGRATIONS: readonly string[] = [V1, V2, V3, V4];
 
 const migrated = new WeakSet<PgSql>();
 

@@ -8,7 +8,7 @@ import { FACT_COMPARISON_COLUMNS, FILL_FACT_COMPARISONS } from './fact-compariso
 import { STAGE_HOURS_DDL, STAGE_HOURS_REBUILD } from './stage-hours';
 
 /** Bumped whenever a table changes shape; stored in the `diff_store_version` table. */
-export const DIFF_STORE_VERSION = 6;
+export const DIFF_STORE_VERSION = 7;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS comparisons (
@@ -115,7 +115,8 @@ function hasColumn(db: Database.Database, table: string, column: string): boolea
  * the hour and day counts, version 4 the replica that made each comparison (null on older rows),
  * version 5 the gate's counts per stage and hour (counted from the rows already there) and the index
  * of the rows that keep a diff, version 6 each fact's copy of its comparison's columns
- * (fact-comparisons.ts, filled from the rows already there). Idempotent.
+ * (fact-comparisons.ts, filled from the rows already there), version 7 the gate's counts per day
+ * instead of per hour (counted again). Idempotent.
  */
 export function migrateDiffStore(db: Database.Database): void {
   db.transaction(() => {
@@ -130,7 +131,7 @@ export function migrateDiffStore(db: Database.Database): void {
     db.exec(TABLES);
     if (!hasColumn(db, 'comparisons', 'replica')) db.exec('ALTER TABLE comparisons ADD COLUMN replica TEXT');
     for (const [name, type] of FACT_COMPARISON_COLUMNS) if (!hasColumn(db, 'comparison_fields', name)) db.exec(`ALTER TABLE comparison_fields ADD COLUMN ${name} ${type}`);
-    if (v < 5) for (const st of STAGE_HOURS_REBUILD) db.exec(st);
+    if (v < 7) for (const st of STAGE_HOURS_REBUILD) db.exec(st);
     if (v < 6) db.exec(FILL_FACT_COMPARISONS);
     db.prepare('INSERT INTO diff_store_version (version) VALUES (?)').run(DIFF_STORE_VERSION);
   }).immediate();
