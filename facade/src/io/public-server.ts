@@ -7,7 +7,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FacadeConfig } from '../config';
 import { markAwaitsContinue } from './expect-continue';
-import { hasDuplicateHost, isWebSocketUpgrade, refuseConnect, refuseDuplicateHost, serveWithoutUpgrade, toOriginForm } from './request-target';
+import { badHost, isWebSocketUpgrade, refuseBadHost, refuseConnect, serveWithoutUpgrade, toOriginForm } from './request-target';
 
 /** Time keep-alive clients get to send one more request (answered `Connection: close`) before idle sockets close. */
 const IDLE_GRACE_MS = 1000;
@@ -41,8 +41,9 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
   const upgraded = new Set<Duplex>();
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    if (hasDuplicateHost(req)) { req.resume(); refuseDuplicateHost(req, res); return; }
-    toOriginForm(req);
+    toOriginForm(req); // an absolute-form target's authority replaces the Host header (RFC 9112 §3.2.2)
+    const bad = badHost(req);
+    if (bad !== null) { req.resume(); refuseBadHost(req, res, bad); return; }
     if (draining) res.shouldKeepAlive = false; // this client should reconnect elsewhere
     inFlight++;
     void handle(req, res).finally(() => {
@@ -66,8 +67,9 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
     socket.once('close', () => { connections.delete(socket); upgraded.delete(socket); });
   });
   server.on('upgrade', (req, socket, head) => {
-    if (!isWebSocketUpgrade(req) || hasDuplicateHost(req)) { serveWithoutUpgrade(req, socket, head, onRequest); return; } // h2c and the like: plain HTTP/1.1
     toOriginForm(req);
+    // h2c and the like: plain HTTP/1.1; a bad Host: refused there.
+    if (!isWebSocketUpgrade(req) || badHost(req) !== null) { serveWithoutUpgrade(req, socket, head, onRequest); return; }
     upgraded.add(socket);
     upgrade(req, socket, head);
   });

@@ -2,9 +2,10 @@
 // a request-target in absolute form (`GET http://shop.example/api/x`: clients configured to use the
 // facade as a proxy, some HTTP libraries), which a server must accept (RFC 9112 §3.2.2); an Upgrade
 // that is not a WebSocket (`h2c`), which a server may ignore and answer as plain HTTP/1.1 (RFC 9110
-// §7.8); CONNECT, a tunnel the facade does not open; and a request with two Host header lines, which
-// a server must refuse (RFC 9112 §3.2: Node keeps the first, an upstream or a cache might use the
-// other, the start of a cache-poisoning or routing confusion).
+// §7.8); CONNECT, a tunnel the facade does not open; and a request with two Host header lines or
+// one that is not a host, which a server must refuse (RFC 9112 §3.2: Node keeps the first of two, an
+// upstream or a cache might use the other; `user@evil` or `a/b` is read differently by each parser
+// behind: the start of a cache-poisoning or routing confusion).
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { requestIdOf } from '../pipeline/request-id';
@@ -46,10 +47,25 @@ export function hasDuplicateHost(req: IncomingMessage): boolean {
   return false;
 }
 
-/** The 400 for a request with two Host header lines; the connection is closed after it. */
-export function refuseDuplicateHost(req: IncomingMessage, res: ServerResponse): void {
+/**
+ * Host = uri-host [ ":" port ] (RFC 9110 §7.2, RFC 3986 §3.2.2): an IP literal in brackets, or
+ * letters, digits, `-._~`, sub-delims and %-escapes (an IPv4 address or a name); empty is allowed
+ * (a target without an authority).
+ */
+const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|\[v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
+
+/** Why the request's Host header cannot be what it is (two lines, or not a host), or null. */
+export function badHost(req: IncomingMessage): string | null {
+  if (hasDuplicateHost(req)) return 'more than one Host header: the request is ambiguous, refused (RFC 9112 §3.2)';
+  const host = req.headers.host;
+  if (host !== undefined && !HOST.test(host)) return `Host ${JSON.stringify(host.slice(0, 100))} is not a host[:port]: refused (RFC 9112 §3.2)`;
+  return null;
+}
+
+/** The 400 for a request whose Host is ambiguous or malformed (badHost); the connection is closed after it. */
+export function refuseBadHost(req: IncomingMessage, res: ServerResponse, why: string): void {
   res.shouldKeepAlive = false;
-  sendJsonError(res, 400, { error: 'BAD_REQUEST', message: 'more than one Host header: the request is ambiguous, refused (RFC 9112 §3.2)', requestId: requestIdOf(req) });
+  sendJsonError(res, 400, { error: 'BAD_REQUEST', message: why, requestId: requestIdOf(req) });
 }
 
 /** True for an Upgrade the facade tunnels (WebSocket); any other is answered as plain HTTP. */

@@ -345,6 +345,27 @@ describe('request shapes from clients nobody here wrote', () => {
     expect((await rawRequest(facade.url, '/api/orders/1')).status).toBe(200); // still serving
   });
 
+  it.each([
+    ['with userinfo', 'user@shop.example'],
+    ['with a path', 'shop.example/admin'],
+    ['with a space', 'shop example'],
+    ['with a port that is not a number', 'shop.example:80x'],
+    ['with an unclosed IPv6 literal', '[::1'],
+  ])('a Host %s is refused with 400 naming it, and reaches no upstream', async (_, host) => {
+    await start();
+    const out = await exchange(facade.url, `GET /api/orders/5 HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+    expect(out).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(out.slice(out.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: 'BAD_REQUEST', message: expect.stringContaining(JSON.stringify(host)) });
+    expect(monolith.received).toHaveLength(0);
+  });
+
+  it.each(['[::1]:8080', 'shop.example:', 'my_host.internal', 'xn--caf-dma.example', '127.0.0.1:9'])('a Host %s is a host: forwarded as sent', async (host) => {
+    await start();
+    const out = await exchange(facade.url, `GET /api/orders/5 HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    expect(out).toMatch(/^HTTP\/1\.1 200 /);
+    expect(monolith.received[0]!.headers.host).toBe(host);
+  });
+
   it('an HTTP/1.0 request without a Host is answered, and the upstream gets no made-up X-Forwarded-Host', async () => {
     await start();
     const out = await exchange(facade.url, 'GET /api/orders/7 HTTP/1.0\r\n\r\n');
