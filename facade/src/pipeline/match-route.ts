@@ -31,6 +31,8 @@ function cacheFor(table: RouteTable<RouteConfig>): RouteCache<Found> {
 export function routeRequest(req: IncomingMessage, deps: FacadeDeps): Routed {
   const method = req.method ?? 'GET';
   if (req.url === '*') {
+    // The asterisk form is OPTIONS' alone (RFC 9112 §3.2.4); `GET *` would reach an upstream that never expects it.
+    if (method !== 'OPTIONS') return { ok: false, reason: `'*' is a request-target for OPTIONS only, not ${method}` };
     // `OPTIONS *` asks about the server itself: whoever answers everything (a catch-all route) answers it.
     const route = matchAsterisk(deps.table, { method, host: req.headers.host });
     return { ok: true, path: '*', query: '', route, runtime: route ? deps.routes.get(route.route.name) ?? null : null };

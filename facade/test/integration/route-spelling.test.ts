@@ -70,6 +70,14 @@ describe('OPTIONS *', () => {
     expect(monolith.received).toHaveLength(0);
   });
 
+  it.each(['GET', 'POST', 'DELETE'])('%s * is refused with 400 (the asterisk form is for OPTIONS only) and reaches no upstream', async (method) => {
+    const f = await start([{ name: 'everything', match: { path: '/**' }, service: 'orders' }], 'complete');
+    const res = await rawRequest(f.url, '*', { method });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({ error: 'PATH_MALFORMED', message: expect.stringContaining('OPTIONS only') });
+    expect([...orders.received, ...monolith.received]).toHaveLength(0);
+  });
+
   it('is the monolith\'s without a catch-all route', async () => {
     const f = await start([{ name: 'orders', match: { path: '/api/orders/**' }, service: 'orders' }], 'complete');
     const res = await rawRequest(f.url, '*', { method: 'OPTIONS' });
