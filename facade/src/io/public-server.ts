@@ -7,7 +7,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FacadeConfig } from '../config';
 import { markAwaitsContinue } from './expect-continue';
-import { badHost, isWebSocketUpgrade, refuseBadHost, refuseConnect, serveWithoutUpgrade, toOriginForm } from './request-target';
+import { badHost, isWebSocketUpgrade, refuseBadHost, refuseConnect, refuseVersion, serveWithoutUpgrade, toOriginForm } from './request-target';
 
 /** Time keep-alive clients get to send one more request (answered `Connection: close`) before idle sockets close. */
 const IDLE_GRACE_MS = 1000;
@@ -41,6 +41,7 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
   const upgraded = new Set<Duplex>();
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (req.httpVersionMajor !== 1) { req.resume(); refuseVersion(req, res); return; }
     toOriginForm(req); // an absolute-form target's authority replaces the Host header (RFC 9112 §3.2.2)
     const bad = badHost(req);
     if (bad !== null) { req.resume(); refuseBadHost(req, res, bad); return; }
@@ -69,7 +70,7 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
   server.on('upgrade', (req, socket, head) => {
     toOriginForm(req);
     // h2c and the like: plain HTTP/1.1; a bad Host: refused there.
-    if (!isWebSocketUpgrade(req) || badHost(req) !== null) { serveWithoutUpgrade(req, socket, head, onRequest); return; }
+    if (!isWebSocketUpgrade(req) || badHost(req) !== null || req.httpVersionMajor !== 1) { serveWithoutUpgrade(req, socket, head, onRequest); return; }
     upgraded.add(socket);
     upgrade(req, socket, head);
   });

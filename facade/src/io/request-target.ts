@@ -68,6 +68,15 @@ export function refuseBadHost(req: IncomingMessage, res: ServerResponse, why: st
   sendJsonError(res, 400, { error: 'BAD_REQUEST', message: why, requestId: requestIdOf(req) });
 }
 
+/**
+ * A request line naming HTTP/2.0 or later on an HTTP/1 connection (node:http parses it as if it were
+ * 1.1): 505, as a server does for a major version it does not speak (RFC 9110 §15.6.6).
+ */
+export function refuseVersion(req: IncomingMessage, res: ServerResponse): void {
+  res.shouldKeepAlive = false;
+  sendJsonError(res, 505, { error: 'HTTP_VERSION_NOT_SUPPORTED', message: `HTTP/${req.httpVersion} is not spoken on this connection: use HTTP/1.1`, requestId: requestIdOf(req) });
+}
+
 /** True for an Upgrade the facade tunnels (WebSocket); any other is answered as plain HTTP. */
 export function isWebSocketUpgrade(req: IncomingMessage): boolean {
   return (req.headers.upgrade ?? '').split(',').some((p) => p.trim().toLowerCase() === 'websocket');

@@ -366,6 +366,14 @@ describe('request shapes from clients nobody here wrote', () => {
     expect(monolith.received[0]!.headers.host).toBe(host);
   });
 
+  it.each(['HTTP/2.0'])('a request line naming %s (node:http would serve it as 1.1) is answered 505 and reaches no upstream', async (version) => {
+    await start();
+    const out = await exchange(facade.url, `GET /api/orders/5 ${version}\r\nHost: shop.example\r\n\r\n`);
+    expect(out).toMatch(/^HTTP\/1\.1 505 /);
+    expect(JSON.parse(out.slice(out.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: 'HTTP_VERSION_NOT_SUPPORTED' });
+    expect(monolith.received).toHaveLength(0);
+  });
+
   it('an HTTP/1.0 request without a Host is answered, and the upstream gets no made-up X-Forwarded-Host', async () => {
     await start();
     const out = await exchange(facade.url, 'GET /api/orders/7 HTTP/1.0\r\n\r\n');

@@ -74,7 +74,7 @@ describe('OPTIONS *', () => {
     const f = await start([{ name: 'everything', match: { path: '/**' }, service: 'orders' }], 'complete');
     const res = await rawRequest(f.url, '*', { method });
     expect(res.status).toBe(400);
-    expect(JSON.parse(res.body)).toMatchObject({ error: 'PATH_MALFORMED', message: expect.stringContaining('OPTIONS only') });
+    expect(JSON.parse(res.body.toString('utf8'))).toMatchObject({ error: 'PATH_MALFORMED', message: expect.stringContaining('OPTIONS only') });
     expect([...orders.received, ...monolith.received]).toHaveLength(0);
   });
 
