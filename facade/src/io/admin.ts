@@ -88,6 +88,18 @@ function auditActor(token: AdminToken, claimed: string | undefined, details: Rec
   return { actor: token.name, details: { ...details, requestedBy: claimed } };
 }
 
+/** The methods the admin API answers on `path` (a 405's Allow), from the routes mounted on `app`. */
+function allowedMethods(app: express.Express, path: string): string[] {
+  type Layer = { route?: { methods: Record<string, boolean> }; match(p: string): boolean };
+  const out = new Set<string>();
+  for (const layer of (app.router as unknown as { stack: Layer[] }).stack) {
+    if (!layer.route || !layer.match(path)) continue;
+    for (const [method, on] of Object.entries(layer.route.methods)) if (on && method !== '_all') out.add(method.toUpperCase());
+  }
+  if (out.has('GET')) out.add('HEAD');
+  return [...out].sort();
+}
+
 export function createAdminApp(deps: AdminDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -207,9 +219,17 @@ export function createAdminApp(deps: AdminDeps): express.Express {
   if (deps.upstreams) mountUpstreamRoutes(app, { specs: deps.upstreams, sql: deps.sql, metricsText: () => deps.metrics.text(), windowMs: deps.gate.breakerWindowMs });
   mountReportRoutes(app, { sql: deps.sql, routes: [...deps.routes.keys()], configs: new Map([...deps.routes].map(([n, r]) => [n, r.config])) });
   if (deps.divergences) mountDivergenceRoutes(app, deps.divergences, requireToken, requireRead);
-  app.use((_req: Request, res: Response) => { res.status(404).json({ error: 'NOT_FOUND' }); });
-  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((req: Request, res: Response) => {
+    const allow = allowedMethods(app, req.path);
+    if (allow.length === 0) { res.status(404).json({ error: 'NOT_FOUND', message: `no admin endpoint ${req.path}` }); return; }
+    res.set('allow', allow.join(', ')).status(405).json({ error: 'METHOD_NOT_ALLOWED', message: `${req.method} ${req.path}: this endpoint answers ${allow.join(', ')}` });
+  });
+  app.use((err: Error & { status?: number; type?: string; limit?: number }, _req: Request, res: Response, _next: NextFunction) => {
     const status = err.status && err.status < 500 ? err.status : 500;
+    if (err.type === 'entity.too.large') {
+      res.status(413).json({ error: 'BODY_TOO_LARGE', message: `the request body is over this endpoint's ${err.limit ?? 'size'} bytes` });
+      return;
+    }
     res.status(status).json({ error: status === 400 ? 'BODY_INVALID' : 'ADMIN_ERROR', message: err.message });
   });
   return app;

@@ -160,7 +160,27 @@ describe('bad requests', () => {
 
   it('an unknown admin path is a JSON 404', async () => {
     const f = await start();
-    expect(await getJson(`${f.adminUrl}/nope`)).toEqual({ status: 404, body: { error: 'NOT_FOUND' } });
+    expect(await getJson(`${f.adminUrl}/nope`)).toEqual({ status: 404, body: { error: 'NOT_FOUND', message: 'no admin endpoint /nope' } });
+  });
+
+  it('a known admin path asked with another method is a 405 listing the methods it answers (Allow)', async () => {
+    const f = await start();
+    const answer = await fetch(`${f.adminUrl}/routes/catalog`, { method: 'DELETE', headers: { authorization: 'Bearer test-token' } });
+    expect(answer.status).toBe(405);
+    expect(answer.headers.get('allow')).toBe('GET, HEAD, PUT');
+    expect(await answer.json()).toMatchObject({ error: 'METHOD_NOT_ALLOWED', message: expect.stringContaining('DELETE /routes/catalog') });
+    const gate = await fetch(`${f.adminUrl}/routes/catalog/gate`, { method: 'POST', headers: { authorization: 'Bearer test-token' } });
+    expect([gate.status, gate.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+  });
+
+  it('a body over the endpoint\'s limit is a 413 naming the limit', async () => {
+    const f = await start();
+    const answer = await fetch(`${f.adminUrl}/routes/catalog`, {
+      method: 'PUT', headers: { authorization: 'Bearer test-token', 'content-type': 'application/json' }, body: JSON.stringify({ stage: 'shadow', pad: 'x'.repeat(100_000) }),
+    });
+    expect(answer.status).toBe(413);
+    expect(await answer.json()).toEqual({ error: 'BODY_TOO_LARGE', message: "the request body is over this endpoint's 16384 bytes" });
+    expect((await (await fetch(`${f.adminUrl}/routes/catalog`, { headers: { authorization: 'Bearer test-token' } })).json() as { stage: string }).stage).toBe('off');
   });
 });
 
