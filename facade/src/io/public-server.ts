@@ -7,7 +7,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FacadeConfig } from '../config';
 import { markAwaitsContinue } from './expect-continue';
-import { badHost, isWebSocketUpgrade, refuseBadHost, refuseConnect, refuseVersion, serveWithoutUpgrade, toOriginForm } from './request-target';
+import { badHost, isWebSocketUpgrade, refuseConnect, refuseRequest, serveWithoutUpgrade, toOriginForm } from './request-target';
 
 /** Time keep-alive clients get to send one more request (answered `Connection: close`) before idle sockets close. */
 const IDLE_GRACE_MS = 1000;
@@ -41,10 +41,14 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
   const upgraded = new Set<Duplex>();
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    if (req.httpVersionMajor !== 1) { req.resume(); refuseVersion(req, res); return; }
+    if (req.httpVersionMajor !== 1) {
+      req.resume();
+      refuseRequest(req, res, 505, `HTTP/${req.httpVersion} is not spoken on this connection: use HTTP/1.1`);
+      return;
+    }
     toOriginForm(req); // an absolute-form target's authority replaces the Host header (RFC 9112 §3.2.2)
     const bad = badHost(req);
-    if (bad !== null) { req.resume(); refuseBadHost(req, res, bad); return; }
+    if (bad !== null) { req.resume(); refuseRequest(req, res, 400, bad); return; }
     if (draining) res.shouldKeepAlive = false; // this client should reconnect elsewhere
     inFlight++;
     void handle(req, res).finally(() => {

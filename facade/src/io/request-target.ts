@@ -34,7 +34,7 @@ export function toOriginForm(req: IncomingMessage): void {
 }
 
 /** True when the request has more than one Host header line (whatever their case or values). */
-export function hasDuplicateHost(req: IncomingMessage): boolean {
+function hasDuplicateHost(req: IncomingMessage): boolean {
   const raw = req.rawHeaders;
   let seen = false;
   for (let i = 0; i < raw.length; i += 2) {
@@ -62,19 +62,14 @@ export function badHost(req: IncomingMessage): string | null {
   return null;
 }
 
-/** The 400 for a request whose Host is ambiguous or malformed (badHost); the connection is closed after it. */
-export function refuseBadHost(req: IncomingMessage, res: ServerResponse, why: string): void {
-  res.shouldKeepAlive = false;
-  sendJsonError(res, 400, { error: 'BAD_REQUEST', message: why, requestId: requestIdOf(req) });
-}
-
 /**
- * A request line naming HTTP/2.0 or later on an HTTP/1 connection (node:http parses it as if it were
- * 1.1): 505, as a server does for a major version it does not speak (RFC 9110 §15.6.6).
+ * The facade's answer to a request it will not pass on (a bad Host: 400; HTTP/2.0 or later named on
+ * an HTTP/1 connection, which node:http parses as if it were 1.1: 505, RFC 9110 §15.6.6); the
+ * connection is closed after it.
  */
-export function refuseVersion(req: IncomingMessage, res: ServerResponse): void {
+export function refuseRequest(req: IncomingMessage, res: ServerResponse, status: 400 | 505, message: string): void {
   res.shouldKeepAlive = false;
-  sendJsonError(res, 505, { error: 'HTTP_VERSION_NOT_SUPPORTED', message: `HTTP/${req.httpVersion} is not spoken on this connection: use HTTP/1.1`, requestId: requestIdOf(req) });
+  sendJsonError(res, status, { error: status === 505 ? 'HTTP_VERSION_NOT_SUPPORTED' : 'BAD_REQUEST', message, requestId: requestIdOf(req) });
 }
 
 /** True for an Upgrade the facade tunnels (WebSocket); any other is answered as plain HTTP. */

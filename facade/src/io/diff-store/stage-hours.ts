@@ -36,9 +36,6 @@ export function answerBits(r: Pick<ComparisonRecord, 'primaryStatus' | 'shadowSt
 /** The UTC day a time is counted in: its first 10 characters (`2026-12-06`). */
 export const dayOf = (at: string): string => at.slice(0, 10);
 
-/** The same cut in SQL, over a comparison's `at`. */
-export const DAY_OF_AT = 'substr(at, 1, 10)';
-
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The day after `day`, or null when `day` is not one (a time not written as ISO 8601 UTC). */
@@ -86,8 +83,8 @@ export const DROP_EMPTY_HOURS = 'DELETE FROM stage_hours WHERE route = ? AND hou
 export const stageHourValues = (d: StageHourDelta): SqlValue[] =>
   [d.route, d.stage, d.hour, d.endpoint, d.outcome, d.reason, d.primarySide, d.answers, d.count];
 
-/** The comparisons that `where` (over alias c) selects, grouped as the table counts them: a rebuild, and the rows a delete is about to remove (taken off with {@link takenOff}). */
-export const grouped = (where: string): string => `SELECT route, stage, ${DAY_OF_AT} AS hour, endpoint, outcome, COALESCE(reason, '') AS reason,
+/** The comparisons that `where` (over alias c) selects, grouped as the table counts them (the day: dayOf in SQL): a rebuild, and the rows a delete is about to remove (taken off with {@link takenOff}). */
+export const grouped = (where: string): string => `SELECT route, stage, substr(at, 1, 10) AS hour, endpoint, outcome, COALESCE(reason, '') AS reason,
   primary_side AS "primarySide", ${ANSWERS_SQL} AS answers, COUNT(*) AS count FROM comparisons c WHERE ${where} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
 
 /** Every group counted again from the comparisons (a migration, a copy): the table emptied first. */
