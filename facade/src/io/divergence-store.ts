@@ -6,8 +6,7 @@
 // by the diff store's migrations (io/diff-store/pg-schema.ts); claims and settles are single
 // conditional UPDATEs, so two replicas (or an operator and a replica) never both send one repair.
 import type { Side } from '../core/stages';
-import { PgSql } from './db/pg-sql';
-import type { Sql, SqlValue } from './db/sql';
+import { isPgPool, type Sql, type SqlValue } from './db/sql';
 import { migratePgDiffStore } from './diff-store/pg-schema';
 import { seal, unseal } from './divergence-seal';
 
@@ -172,7 +171,7 @@ export class DivergenceStore {
    * On SQLite the table is created before the constructor returns.
    */
   constructor(readonly sql: Sql, private readonly key: () => Buffer, private readonly keepSettled = 1000) {
-    this.ready = sql instanceof PgSql ? migratePgDiffStore(sql) : sql.exec(SCHEMA);
+    this.ready = isPgPool(sql) ? migratePgDiffStore(sql) : sql.exec(SCHEMA);
     this.ready.catch(() => undefined); // reported by the first call that waits for it
   }
 

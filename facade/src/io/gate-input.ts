@@ -11,8 +11,7 @@ import type { Outcome } from '../core/comparison';
 import type { GateInput, SideFigures } from '../core/gate';
 import { nearestRank } from '../core/report-stats';
 import type { Side, Stage } from '../core/stages';
-import { PgSql } from './db/pg-sql';
-import type { Sql } from './db/sql';
+import { isPgPool, type Sql } from './db/sql';
 import { breakerGateFigures } from './breaker-log';
 import { hasTable } from './db/tables';
 import { comparisonFilter, type OutcomeGroup } from './diff-store/queries';
@@ -203,7 +202,7 @@ function mergeGroups(rows: readonly GroupRow[]): GroupRow[] {
  */
 export function loadGateInput(sql: Sql, route: string, stage: Stage, target: Stage, config?: RouteConfig): Promise<GateInput> {
   // On PostgreSQL every read sees one moment (pg-sql.ts snapshot), so the counts and the rows agree.
-  return sql instanceof PgSql ? sql.snapshot((tx) => gateInput(tx, route, stage, target, config)) : gateInput(sql, route, stage, target, config);
+  return isPgPool(sql) ? sql.snapshot((tx) => gateInput(tx, route, stage, target, config)) : gateInput(sql, route, stage, target, config);
 }
 
 async function gateInput(sql: Sql, route: string, stage: Stage, target: Stage, config?: RouteConfig): Promise<GateInput> {

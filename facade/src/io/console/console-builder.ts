@@ -6,8 +6,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { GateThresholds } from '../../core/gate';
-import { PgSql } from '../db/pg-sql';
-import type { Sql } from '../db/sql';
+import { isPgPool, type Sql } from '../db/sql';
 import { SqliteSql } from '../db/sqlite-sql';
 import type { FlagProvider } from '../../flags/provider';
 import type { RouteRuntime } from '../../pipeline/context';
@@ -23,7 +22,7 @@ export interface BuilderDeps {
 
 /** Where a worker opens the database `sql` is on: the SQLite file's path or the PostgreSQL URL; null: build inline. */
 export function workerLocation(sql: Sql): string | null {
-  if (sql instanceof PgSql) return sql.url;
+  if (isPgPool(sql)) return sql.url;
   if (!(sql instanceof SqliteSql)) return null;
   const file = sql.db.name;
   return sql.db.memory || file === '' || file === ':memory:' ? null : path.resolve(file);

@@ -5,8 +5,7 @@
 // postgres:// URL); out: { id, json, ms } or { id, error }.
 import { parentPort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { PgSql } from '../db/pg-sql';
-import { isPostgresUrl, type Sql } from '../db/sql';
+import { isPostgresUrl, pgSqlModule, type Sql } from '../db/sql';
 import { SqliteSql } from '../db/sqlite-sql';
 import { tuneForReads } from '../db/sqlite-file';
 import { buildSnapshot, type SnapshotInput } from './console-snapshot';
@@ -16,7 +15,7 @@ interface Request { readonly id: number; readonly db: string; readonly input: Sn
 let sql: Sql | null = null;
 
 function open(location: string): Sql {
-  if (isPostgresUrl(location)) return new PgSql(location, { max: 2, applicationName: 'strangler-console' });
+  if (isPostgresUrl(location)) return new (pgSqlModule().PgSql)(location, { max: 2, applicationName: 'strangler-console' });
   const db = new Database(location, { readonly: true, fileMustExist: true });
   db.pragma('busy_timeout = 2000'); // the facade may be committing a batch
   tuneForReads(db);

@@ -2,8 +2,8 @@
 // embedded default, `state.db`) or a postgres:// URL (several facade replicas sharing one state).
 // Callers get the portable Sql interface plus the engine's own handle for engine-specific work.
 import type Database from 'better-sqlite3';
-import { PgSql } from './pg-sql';
-import { isPostgresUrl, redactUrl, type Engine, type Sql } from './sql';
+import type { PgSql } from './pg-sql';
+import { isPostgresUrl, pgSqlModule, redactUrl, type Engine, type Sql } from './sql';
 import { openSqliteFile } from './sqlite-file';
 import { SqliteSql } from './sqlite-sql';
 
@@ -42,7 +42,7 @@ export class DatabaseUnreachableError extends Error {
 /** Opens the state database at `location`; a PostgreSQL one is checked with one round trip. */
 export async function openDatabase(location: string, opts: OpenOptions = {}): Promise<OpenedDatabase> {
   if (!isPostgresUrl(location)) return openSqlite(location, opts);
-  const pg = new PgSql(location, { max: opts.poolMax, applicationName: opts.applicationName });
+  const pg = new (pgSqlModule().PgSql)(location, { max: opts.poolMax, applicationName: opts.applicationName });
   try {
     await pg.get('SELECT 1 AS one');
   } catch (err) {

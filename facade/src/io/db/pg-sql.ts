@@ -2,8 +2,11 @@
 // statement on the connection that runs it (pg caches it per client), so the hot INSERTs are
 // parsed once per connection; one-off texts (a batch's odd-sized tail) stay unnamed, and the
 // number of names is bounded, so no connection collects plans without end. BIGINT/NUMERIC come back as numbers when they fit (counts, ids).
+import { returnNavigator } from './pg-first'; // before pg: see there
 import pg from 'pg';
 import { numberPlaceholders, type RunResult, type Sql, type SqlValue } from './sql';
+
+returnNavigator();
 
 // COUNT(*) and SUM() are BIGINT/NUMERIC in PostgreSQL: readers expect numbers, as from SQLite.
 pg.types.setTypeParser(20, (v) => (Number.isSafeInteger(Number(v)) ? Number(v) : v)); // int8

@@ -2,6 +2,7 @@
 // portable (ON CONFLICT upserts, RETURNING, CTEs, substr/||) are written once. Placeholders are `?`
 // in both; the PostgreSQL adapter numbers them. Engine-specific work (schema, pragmas, LISTEN)
 // stays in each engine's own module (sqlite-sql.ts, pg-sql.ts).
+import type { PgSql } from './pg-sql';
 
 export type SqlValue = string | number | bigint | boolean | null | Buffer;
 
@@ -24,6 +25,19 @@ export interface Sql {
   /** Runs `fn` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/**
+ * The PostgreSQL pool itself (pg-sql.ts), not one of its connections inside a transaction, told
+ * apart without loading node-postgres: a SQLite user's commands never load it (~55 ms of a start).
+ */
+export function isPgPool(sql: Sql): sql is PgSql {
+  return sql.engine === 'postgres' && 'pool' in sql;
+}
+
+/** pg-sql.ts, loaded when a PostgreSQL URL is opened (see isPgPool). */
+export function pgSqlModule(): typeof import('./pg-sql') {
+  return require('./pg-sql') as typeof import('./pg-sql');
 }
 
 /** True for a database location that names PostgreSQL rather than a SQLite file. */

@@ -4,8 +4,7 @@
 // batches so the facade's timer can let requests through; `plan` only counts (`db prune --dry-run`).
 // The same SQL on SQLite and PostgreSQL (every replica's rows; one replica's pass is enough).
 import { retentionCutoffs, type RetentionCutoffs, type RetentionPolicy } from '../../core/retention';
-import { PgSql } from '../db/pg-sql';
-import type { Sql } from '../db/sql';
+import { isPgPool, type Sql } from '../db/sql';
 import { SqliteSql } from '../db/sqlite-sql';
 import { hasTable } from '../db/tables';
 import { migratePgDiffStore } from './pg-schema';
@@ -58,7 +57,7 @@ export class DiffStoreRetention {
   private async migrate(): Promise<void> {
     if (this.migrated) return;
     if (this.sql instanceof SqliteSql) migrateDiffStore(this.sql.db);
-    else if (this.sql instanceof PgSql) await migratePgDiffStore(this.sql);
+    else if (isPgPool(this.sql)) await migratePgDiffStore(this.sql);
     this.migrated = true;
   }
 
