@@ -5,8 +5,9 @@
 import { compileEndpointPattern, endpointOf, needsReask, type ComparisonRecord, type EndpointPattern, type FieldFact, type Outcome } from '../core/comparison';
 import type { Observation } from '../core/compare/types';
 import type { Side } from '../core/stages';
+import { answeredFromValidators, notModifiedFor, withoutPreconditions } from '../core/validators';
 import { CompareSkipped } from '../io/compare-pool';
-import { replay } from '../io/replay';
+import { replay, type ReplayOutcome } from '../io/replay';
 import { routeLabel } from './forward-primary';
 import { releaseShadowSlot } from './send-shadow';
 import { observePair, observeReplayed } from './observations';
@@ -72,8 +73,12 @@ export function wantDiff(c: ComparisonDeps, route: string): boolean {
 
 const DIFFS_PER_SECOND = 10;
 
-/** Asks the primary again; the fields where its two answers differ, or null when no re-ask was made. */
-async function askAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps, first: Observation): Promise<string[] | null> {
+/**
+ * The primary's answer to the request once more, within the route's re-ask budget, asked without the
+ * client's validators (a copy of a 304 would be a 304 again); null when the budget refused it or the
+ * answer cannot be compared.
+ */
+async function askPrimaryAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps): Promise<Observation | null> {
   const rt = ctx.runtime!;
   const route = rt.config.name;
   const cfg = rt.config.compare.reask;
@@ -85,15 +90,40 @@ async function askAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps
   try {
     const side = ctx.answeredBy!;
     const again = await replay(upstreamFor(side, ctx, deps), {
-      method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers: ctx.req.headers, body: ctx.body ?? Buffer.alloc(0), tag: 'x-strangler-reask',
+      method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers: withoutPreconditions(ctx.req.headers), body: ctx.body ?? Buffer.alloc(0), tag: 'x-strangler-reask',
     }, { timeoutMs: rt.config.compare.shadowTimeoutMs, captureLimit: rt.config.compare.maxBodyBytes });
-    const second = observeReplayed(side, again, rt.config.compare.maxBodyBytes);
-    if (!second.ok) return null;
-    const self = await c.pool.evaluate(route, first, second.observation, false);
-    return [...new Set(self.facts.map((f) => f.field))].sort();
+    const observed = observeReplayed(side, again, rt.config.compare.maxBodyBytes);
+    return observed.ok ? observed.observation : null;
   } finally {
     c.reask.release(route);
   }
+}
+
+/** Asks the primary again; the fields where its two answers differ, or null when no re-ask was made. */
+async function askAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps, first: Observation): Promise<string[] | null> {
+  const second = await askPrimaryAgain(ctx, deps, c);
+  if (second === null) return null;
+  const self = await c.pool.evaluate(ctx.runtime!.config.name, first, second, false);
+  return [...new Set(self.facts.map((f) => f.field))].sort();
+}
+
+/**
+ * The primary answered from the client's validators (core/validators.ts) and the shadow, asked
+ * without them, with a whole answer. When the shadow's own validators meet the client's condition,
+ * both sides say the client's copy is current: a match. Otherwise the primary is asked again without
+ * the validators (re-ask budget) and its whole answer is compared with the shadow's, so a body that
+ * differs is still found (and an ETag scheme that differs is not taken for one); skipped without budget.
+ */
+async function compareConditional(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps, b: Base, shadowOut: ReplayOutcome, extra: Partial<ComparisonRecord>): Promise<ComparisonRecord> {
+  const cap = ctx.runtime!.config.compare.maxBodyBytes;
+  const shadow = observeReplayed(ctx.decision!.shadow!, shadowOut, cap);
+  if (!shadow.ok) return unmatched(b, shadow.outcome, shadow.reason, extra);
+  if (b.primaryStatus !== 304) return unmatched(b, 'skipped', 'conditional', extra); // 412, or a stale If-Range
+  if (shadowOut.ok && notModifiedFor(ctx.req.headers, shadowOut.status, shadowOut.headers)) return compared(b, NO_FACTS, '', extra);
+  const primary = ctx.runtime!.config.compare.reask.enabled ? await askPrimaryAgain(ctx, deps, c) : null;
+  if (primary === null) return unmatched(b, 'skipped', 'conditional', extra);
+  const evaluated = await c.pool.evaluate(b.route, primary, shadow.observation, wantDiff(c, b.route));
+  return compared(b, evaluated.facts, evaluated.diff, extra);
 }
 
 async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps): Promise<ComparisonRecord> {
@@ -106,6 +136,8 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
   const shadowFacts = { shadowStatus: shadowOut.ok ? shadowOut.status : null, shadowMs: shadowOut.ms };
   if (ctx.answeredBy !== d.primary) return unmatched(b, 'skipped', 'fallback');
   if (ctx.readMark && c.writes.overlapped(ctx.readMark)) return unmatched(b, 'skipped', 'write_in_flight', shadowFacts);
+  // A 304/412 (or a whole body for a stale If-Range) made from the client's validators: the shadow was asked without them.
+  if (answeredFromValidators(ctx.req.headers, b.primaryStatus)) return compareConditional(ctx, deps, c, b, shadowOut, shadowFacts);
   const pair = observePair(d.primary, ctx.primary, d.shadow!, shadowOut, cap);
   const p = pair.primary;
   if (!p.ok) return unmatched(b, p.outcome, p.reason);

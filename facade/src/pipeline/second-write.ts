@@ -10,6 +10,7 @@ import { replay, type ReplayOutcome } from '../io/replay';
 import { resourceOf } from '../io/write-order';
 import { isRefusal, replayVerdict } from '../io/upstream-guard';
 import { UpstreamError } from '../errors';
+import { withoutPreconditions } from '../core/validators';
 import { deadlinesFor, routeLabel } from './forward-primary';
 import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
 
@@ -28,10 +29,20 @@ function primarySucceeded(ctx: RequestContext): boolean {
   return p !== null && p.kind === 'answered' && p.status < 400;
 }
 
+/**
+ * The headers the second side gets: the client's, without its preconditions (If-Match: "<etag>",
+ * If-Unmodified-Since...). The authoritative side has judged them against its own validators and
+ * applied the write; the other side's validators differ even for the same data, so it would refuse
+ * (412) a write it must apply to stay in step, and so would every repair of that divergence.
+ */
+function secondWriteHeaders(ctx: RequestContext): RequestContext['req']['headers'] {
+  return withoutPreconditions(ctx.req.headers);
+}
+
 /** What the second side gets (or would have got): the headers as forwarded, minus the framing `replay` sets itself. */
 function requestOf(ctx: RequestContext): StoredRequest {
   const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(ctx.req.headers)) {
+  for (const [name, value] of Object.entries(secondWriteHeaders(ctx))) {
     if (value === undefined || name === 'content-length' || name === 'transfer-encoding') continue;
     headers[name] = value;
   }
@@ -67,7 +78,7 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
       return { ok: false, code: 'UPSTREAM_CIRCUIT_OPEN', error: new UpstreamError('UPSTREAM_CIRCUIT_OPEN', upstream.name).message, ms: 0 };
     }
     const outcome = await replay(upstream, {
-      method: ctx.req.method ?? 'POST', url: ctx.req.url ?? ctx.path, headers: ctx.req.headers, body, tag: SECOND_WRITE_TAG,
+      method: ctx.req.method ?? 'POST', url: ctx.req.url ?? ctx.path, headers: secondWriteHeaders(ctx), body, tag: SECOND_WRITE_TAG,
     }, { timeoutMs: upstream.timeoutMs, captureLimit: rt.config.compare.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null });
     upstream.guard.settle(pass, replayVerdict(outcome, upstream.guard));
     return outcome;

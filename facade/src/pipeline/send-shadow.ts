@@ -9,6 +9,7 @@ import { replay } from '../io/replay';
 import { deadlinesFor, routeLabel } from './forward-primary';
 import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
 import { isRefusal, replayVerdict } from '../io/upstream-guard';
+import { withoutPreconditions } from '../core/validators';
 
 interface Slot { readonly route: string; readonly shadow: Promise<unknown>; released: boolean }
 const SLOT = Symbol('strangler.shadowSlot');
@@ -67,8 +68,10 @@ export const sendShadow: Step = (ctx, deps) => {
     return undefined;
   }
   const body = ctx.body;
+  // The client's validators are the primary's (core/validators.ts): the shadow is asked without them.
+  const headers = withoutPreconditions(ctx.req.headers);
   const send = (): ReturnType<typeof replay> => replay(upstream, {
-    method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers: ctx.req.headers, body, tag: 'x-strangler-shadow',
+    method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers, body, tag: 'x-strangler-shadow',
   }, { timeoutMs: cmp.shadowTimeoutMs, captureLimit: cmp.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null })
     .then((outcome) => { upstream.guard.settle(pass, replayVerdict(outcome, upstream.guard)); return outcome; });
   // Reads after writes: the shadow copy waits until the route's second writes in flight have landed

@@ -28,6 +28,7 @@ export const SKIP_REASONS = {
   fallback: 'the service failed and the monolith answered instead',
   request_too_large: 'the request body was too large to send a copy',
   compare_queue_full: 'the comparison queue was full',
+  conditional: "the primary answered from the client's validators (304, 412, or a whole body for a stale If-Range); the shadow, asked without them, has no like answer",
 } as const;
 
 /** True for outcomes that count as a comparison made (the denominator of rates). */
