@@ -2,6 +2,7 @@
 // Observations: decoded bodies, or the reason no comparison can be made (too large, failed).
 import type { Side } from '../core/stages';
 import type { Observation } from '../core/compare/types';
+import { requestOrigins } from '../core/compare/header-forms';
 import { decodeBody } from '../io/decode-body';
 import type { ForwardResult } from '../io/forward';
 import type { ReplayOutcome } from '../io/replay';
@@ -13,29 +14,40 @@ function encodingOf(headers: Record<string, string | string[] | undefined>): str
   return Array.isArray(v) ? v.join(', ') : v;
 }
 
-function decoded(side: Side, status: number, headers: Record<string, string | string[] | undefined>, body: Buffer, ms: number, cap: number): Observed {
+/** The request's own origins, for the comparison of a Location (core/compare/header-forms.ts); none: not known. */
+export type Origins = readonly string[] | undefined;
+
+type Answer = { readonly headers: Record<string, string | string[] | undefined> } | null | undefined;
+const located = (a: Answer): boolean => a != null && (a.headers.location !== undefined || a.headers['content-location'] !== undefined);
+
+/** The request's origins, worked out only when one of the answers names a location (a redirect, a 201). */
+export function originsFor(requestHeaders: Record<string, string | string[] | undefined>, primary: Answer, other: Answer): Origins {
+  return located(primary) || located(other) ? requestOrigins(requestHeaders) : undefined;
+}
+
+function decoded(side: Side, status: number, headers: Record<string, string | string[] | undefined>, body: Buffer, ms: number, cap: number, origins: Origins): Observed {
   try {
     const plain = decodeBody(body, encodingOf(headers), cap);
-    return { ok: true, observation: { ok: true, side, status, headers, body: plain, ms } };
+    return { ok: true, observation: { ok: true, side, status, headers, body: plain, ms, origins } };
   } catch (err) {
     const code = (err as { code?: string }).code;
     return code === 'BODY_TOO_LARGE' ? { ok: false, outcome: 'skipped', reason: 'too_large' } : { ok: false, outcome: 'error', reason: `${side}_body_undecodable` };
   }
 }
 
-export function observeForwarded(side: Side, r: ForwardResult | null, cap: number): Observed {
+export function observeForwarded(side: Side, r: ForwardResult | null, cap: number, origins?: Origins): Observed {
   if (!r) return { ok: false, outcome: 'error', reason: `${side}_not_sent` };
   if (r.kind === 'failed') return { ok: false, outcome: 'error', reason: `${side}_${r.error.code}` };
   if (r.kind !== 'answered') return { ok: false, outcome: 'error', reason: `${side}_${r.kind}` };
   if (r.overCap) return { ok: false, outcome: 'skipped', reason: 'too_large' };
   if (!r.complete || r.body === null) return { ok: false, outcome: 'error', reason: `${side}_incomplete` };
-  return decoded(side, r.status, r.headers, r.body, r.ms, cap);
+  return decoded(side, r.status, r.headers, r.body, r.ms, cap, origins);
 }
 
-export function observeReplayed(side: Side, r: ReplayOutcome, cap: number): Observed {
+export function observeReplayed(side: Side, r: ReplayOutcome, cap: number, origins?: Origins): Observed {
   if (!r.ok) return { ok: false, outcome: 'error', reason: `${side}_${r.code}` };
   if (r.overCap || r.body === null) return { ok: false, outcome: 'skipped', reason: 'too_large' };
-  return decoded(side, r.status, r.headers, r.body, r.ms, cap);
+  return decoded(side, r.status, r.headers, r.body, r.ms, cap, origins);
 }
 
 /** Both sides' observations of a compared read, and whether their bodies are byte-equal as received. */
@@ -52,21 +64,21 @@ export interface ObservedPair {
  * skips the bodies (two gzip answers cost two inflates and a compare of the results before).
  * Otherwise each side is observed as alone.
  */
-export function observePair(primarySide: Side, fwd: ForwardResult | null, shadowSide: Side, replayed: ReplayOutcome, cap: number): ObservedPair {
+export function observePair(primarySide: Side, fwd: ForwardResult | null, shadowSide: Side, replayed: ReplayOutcome, cap: number, origins?: Origins): ObservedPair {
   if (fwd?.kind === 'answered' && !fwd.overCap && fwd.complete && fwd.body !== null && replayed.ok && !replayed.overCap && replayed.body !== null
     && encodingOf(fwd.headers) === encodingOf(replayed.headers) && fwd.body.equals(replayed.body)) {
     return {
-      primary: lazilyDecoded(primarySide, fwd.status, fwd.headers, fwd.body, fwd.ms, cap),
-      shadow: lazilyDecoded(shadowSide, replayed.status, replayed.headers, replayed.body, replayed.ms, cap),
+      primary: lazilyDecoded(primarySide, fwd.status, fwd.headers, fwd.body, fwd.ms, cap, origins),
+      shadow: lazilyDecoded(shadowSide, replayed.status, replayed.headers, replayed.body, replayed.ms, cap, origins),
       bodiesEqual: true,
     };
   }
-  return { primary: observeForwarded(primarySide, fwd, cap), shadow: observeReplayed(shadowSide, replayed, cap), bodiesEqual: false };
+  return { primary: observeForwarded(primarySide, fwd, cap, origins), shadow: observeReplayed(shadowSide, replayed, cap, origins), bodiesEqual: false };
 }
 
 /** An observation whose body is decoded on first read (the raw bytes if they cannot be: both sides sent them alike). */
-function lazilyDecoded(side: Side, status: number, headers: Record<string, string | string[] | undefined>, raw: Buffer, ms: number, cap: number): Observed {
-  if (encodingOf(headers) === undefined) return { ok: true, observation: { ok: true, side, status, headers, body: raw, ms } };
+function lazilyDecoded(side: Side, status: number, headers: Record<string, string | string[] | undefined>, raw: Buffer, ms: number, cap: number, origins: Origins): Observed {
+  if (encodingOf(headers) === undefined) return { ok: true, observation: { ok: true, side, status, headers, body: raw, ms, origins } };
   let plain: Buffer | null = null;
   const body = (): Buffer => {
     if (plain === null) {
@@ -74,5 +86,5 @@ function lazilyDecoded(side: Side, status: number, headers: Record<string, strin
     }
     return plain;
   };
-  return { ok: true, observation: { ok: true, side, status, headers, get body() { return body(); }, ms } };
+  return { ok: true, observation: { ok: true, side, status, headers, get body() { return body(); }, ms, origins } };
 }

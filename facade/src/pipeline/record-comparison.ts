@@ -10,7 +10,8 @@ import { CompareSkipped } from '../io/compare-pool';
 import { replay, type ReplayOutcome } from '../io/replay';
 import { routeLabel } from './forward-primary';
 import { releaseShadowSlot } from './send-shadow';
-import { observePair, observeReplayed } from './observations';
+import { observePair, observeReplayed, originsFor, type Origins } from './observations';
+import { requestOrigins } from '../core/compare/header-forms';
 import { compareWrite } from './record-write';
 import { upstreamFor, type ComparisonDeps, type FacadeDeps, type RequestContext, type Step } from './context';
 
@@ -78,7 +79,7 @@ const DIFFS_PER_SECOND = 10;
  * client's validators (a copy of a 304 would be a 304 again); null when the budget refused it or the
  * answer cannot be compared.
  */
-async function askPrimaryAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps): Promise<Observation | null> {
+async function askPrimaryAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps, origins?: Origins): Promise<Observation | null> {
   const rt = ctx.runtime!;
   const route = rt.config.name;
   const cfg = rt.config.compare.reask;
@@ -92,7 +93,7 @@ async function askPrimaryAgain(ctx: RequestContext, deps: FacadeDeps, c: Compari
     const again = await replay(upstreamFor(side, ctx, deps), {
       method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers: withoutPreconditions(ctx.req.headers), body: ctx.body ?? Buffer.alloc(0), tag: 'x-strangler-reask',
     }, { timeoutMs: rt.config.compare.shadowTimeoutMs, captureLimit: rt.config.compare.maxBodyBytes });
-    const observed = observeReplayed(side, again, rt.config.compare.maxBodyBytes);
+    const observed = observeReplayed(side, again, rt.config.compare.maxBodyBytes, origins);
     return observed.ok ? observed.observation : null;
   } finally {
     c.reask.release(route);
@@ -116,11 +117,12 @@ async function askAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps
  */
 async function compareConditional(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps, b: Base, shadowOut: ReplayOutcome, extra: Partial<ComparisonRecord>): Promise<ComparisonRecord> {
   const cap = ctx.runtime!.config.compare.maxBodyBytes;
-  const shadow = observeReplayed(ctx.decision!.shadow!, shadowOut, cap);
+  const origins = requestOrigins(ctx.req.headers); // the re-asked answer's Location is not known yet: a rare path
+  const shadow = observeReplayed(ctx.decision!.shadow!, shadowOut, cap, origins);
   if (!shadow.ok) return unmatched(b, shadow.outcome, shadow.reason, extra);
   if (b.primaryStatus !== 304) return unmatched(b, 'skipped', 'conditional', extra); // 412, or a stale If-Range
   if (shadowOut.ok && notModifiedFor(ctx.req.headers, shadowOut.status, shadowOut.headers)) return compared(b, NO_FACTS, '', extra);
-  const primary = ctx.runtime!.config.compare.reask.enabled ? await askPrimaryAgain(ctx, deps, c) : null;
+  const primary = ctx.runtime!.config.compare.reask.enabled ? await askPrimaryAgain(ctx, deps, c, origins) : null;
   if (primary === null) return unmatched(b, 'skipped', 'conditional', extra);
   const evaluated = await c.pool.evaluate(b.route, primary, shadow.observation, wantDiff(c, b.route));
   return compared(b, evaluated.facts, evaluated.diff, extra);
@@ -138,7 +140,8 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
   if (ctx.readMark && c.writes.overlapped(ctx.readMark)) return unmatched(b, 'skipped', 'write_in_flight', shadowFacts);
   // A 304/412 (or a whole body for a stale If-Range) made from the client's validators: the shadow was asked without them.
   if (answeredFromValidators(ctx.req.headers, b.primaryStatus)) return compareConditional(ctx, deps, c, b, shadowOut, shadowFacts);
-  const pair = observePair(d.primary, ctx.primary, d.shadow!, shadowOut, cap);
+  const pair = observePair(d.primary, ctx.primary, d.shadow!, shadowOut, cap,
+    originsFor(ctx.req.headers, ctx.primary?.kind === 'answered' ? ctx.primary : null, shadowOut.ok ? shadowOut : null));
   const p = pair.primary;
   if (!p.ok) return unmatched(b, p.outcome, p.reason);
   const s = pair.shadow;

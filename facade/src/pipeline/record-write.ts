@@ -3,7 +3,7 @@
 // divergence row here (counted by the gate and the report); its request lives in the divergence store.
 import type { ComparisonRecord, FieldFact } from '../core/comparison';
 import { parsePath } from '../core/compare';
-import { observeForwarded, observeReplayed } from './observations';
+import { observeForwarded, observeReplayed, originsFor } from './observations';
 import { compared, unmatched, wantDiff, type Base } from './record-comparison';
 import type { ComparisonDeps, RequestContext } from './context';
 
@@ -23,9 +23,10 @@ export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Ba
   }
   // Both sides got it; a body over the comparison cap was still sent twice, only not compared.
   if (ctx.body && ctx.body.length > cap) return unmatched(b, 'skipped', 'too_large', facts);
-  const po = observeForwarded(d.primary, p, cap);
+  const origins = originsFor(ctx.req.headers, p, sw);
+  const po = observeForwarded(d.primary, p, cap, origins);
   if (!po.ok) return unmatched(b, po.outcome, po.reason, facts);
-  const so = observeReplayed(d.then!, sw, cap);
+  const so = observeReplayed(d.then!, sw, cap, origins);
   if (!so.ok) return unmatched(b, so.outcome, so.reason, facts);
   const evaluated = await c.pool.evaluate(b.route, po.observation, so.observation, wantDiff(c, b.route));
   ctx.observed = { primary: po.observation, shadow: so.observation };

@@ -26,7 +26,7 @@ export function diffObservations(primary: Observation, shadow: Observation, rule
   if (!primary.ok || !shadow.ok) return diffFailures(primary, shadow);
   return [
     ...diffStatus(primary.status, shadow.status),
-    ...diffHeaders(primary.headers, shadow.headers, rules.headers, rules.normalizers),
+    ...diffHeaders(primary.headers, shadow.headers, rules.headers, rules.normalizers, primary.origins),
     ...diffCookies(primary.headers, shadow.headers, rules.cookies),
     // Bodies the caller found byte-equal (as received, same encoding) differ nowhere: not read at all.
     ...(bodiesEqual ? [] : diffBodies(

@@ -1,6 +1,7 @@
 // Status, the route's listed headers and Set-Cookie by cookie name. Header names are
 // case-insensitive; `date` is never compared (it differs on every answer and says nothing about
 // behaviour); `set-cookie` is compared per cookie (`cookies.<name>`), value and attributes.
+import { headerForm } from './header-forms';
 import { equivalent, type CompiledNormalizers } from './normalize';
 import { formatPath } from './path-pattern';
 import type { Difference, DifferenceKind, SuccessfulObservation } from './types';
@@ -72,15 +73,18 @@ export function diffStatus(primary: number, shadow: number): Difference[] {
 }
 
 /**
- * Differences of the listed headers (lower-cased names; `date` and `set-cookie` skipped).
- * Timestamp normalizers on `headers.<name>` apply (e.g. `last-modified` in two formats).
+ * Differences of the listed headers (lower-cased names; `date` and `set-cookie` skipped), each
+ * compared in its canonical form (header-forms.ts: media types, directive lists, a Location on the
+ * request's own `origins`). Timestamp normalizers on `headers.<name>` apply (e.g. `last-modified`
+ * in two formats).
  */
-export function diffHeaders(primary: HeaderBag, shadow: HeaderBag, names: readonly string[], normalizers: CompiledNormalizers): Difference[] {
+export function diffHeaders(primary: HeaderBag, shadow: HeaderBag, names: readonly string[], normalizers: CompiledNormalizers, origins: readonly string[] = []): Difference[] {
   const out: Difference[] = [];
   for (const name of names) {
     if (NEVER_COMPARED.includes(name) || name === 'set-cookie') continue;
     const a = headerValue(primary, name);
     const b = headerValue(shadow, name);
+    if (a !== undefined && b !== undefined && (a === b || headerForm(name, a, origins) === headerForm(name, b, origins))) continue;
     if (a !== undefined && b !== undefined && equivalent(['headers', name], a, b, normalizers)) continue;
     const d = presence(formatPath(['headers', name]), a, b);
     if (d) out.push(d);

@@ -18,6 +18,8 @@ export type Observation =
       readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
       readonly body: Buffer;
       readonly ms: number;
+      /** The request's own origins (`http://shop.example`): a Location on one of them equals its relative form (header-forms.ts). */
+      readonly origins?: readonly string[];
     }
   | {
       readonly ok: false;

@@ -1,0 +1,83 @@
+// The forms of a compared header that mean the same to a client, written one way, so that two
+// frameworks' spellings of one answer are not a difference: media types and their parameters are
+// case-insensitive and unordered (RFC 9110 §8.3.1), JSON has no charset but UTF-8 (RFC 8259 §8.1),
+// Cache-Control directives are unordered, case-insensitive tokens (RFC 9111 §5.2), Vary lists
+// field names, and a Location on the request's own origin is the same target written relative
+// (RFC 9110 §10.2.2: clients resolve it against the request). A difference that survives shows the
+// values as each side sent them. Pure.
+
+const unquote = (v: string): string => (v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1).replace(/\\(.)/g, '$1') : v);
+
+/** `Application/JSON; Charset="UTF-8"` → `application/json`; other parameters sorted, their names lower-cased. */
+export function mediaTypeForm(value: string): string {
+  const [type = '', ...params] = value.split(';');
+  const media = type.trim().toLowerCase();
+  const json = media === 'application/json' || media.endsWith('+json');
+  const kept: string[] = [];
+  for (const p of params) {
+    const eq = p.indexOf('=');
+    if (eq < 0) { if (p.trim() !== '') kept.push(p.trim().toLowerCase()); continue; }
+    const name = p.slice(0, eq).trim().toLowerCase();
+    let v = unquote(p.slice(eq + 1).trim());
+    if (name === 'charset') {
+      v = v.toLowerCase();
+      if (json && (v === 'utf-8' || v === 'utf8')) continue; // JSON is UTF-8 whatever is said
+    }
+    kept.push(`${name}=${v}`);
+  }
+  return [media, ...kept.sort()].join('; ');
+}
+
+/** A comma-separated list of case-insensitive tokens (`Cache-Control`, `Vary`): lower-cased names, unquoted values, sorted. */
+export function directiveListForm(value: string): string {
+  return value.split(',').map((d) => {
+    const t = d.trim();
+    const eq = t.indexOf('=');
+    return eq < 0 ? t.toLowerCase() : `${t.slice(0, eq).trim().toLowerCase()}=${unquote(t.slice(eq + 1).trim())}`;
+  }).filter((d) => d !== '').sort().join(', ');
+}
+
+/**
+ * A Location as the client follows it: an absolute URL on one of the request's own origins
+ * (`http://shop.example`, as the upstream was told by Host / X-Forwarded-Host and -Proto) written
+ * as its path, query and fragment; any other URL (another host, another scheme: a downgrade) as
+ * it was sent.
+ */
+export function locationForm(value: string, origins: readonly string[]): string {
+  if (origins.length === 0 || !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return value;
+  try {
+    const u = new URL(value);
+    return origins.includes(u.origin) ? `${u.pathname}${u.search}${u.hash}` : value;
+  } catch {
+    return value;
+  }
+}
+
+/** The request's own origins as an upstream behind the facade sees them (Host and X-Forwarded-Host, under X-Forwarded-Proto). */
+export function requestOrigins(headers: Readonly<Record<string, string | string[] | undefined>>): string[] {
+  const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v)?.split(',')[0]?.trim();
+  const proto = (first(headers['x-forwarded-proto']) ?? 'http').toLowerCase();
+  const out: string[] = [];
+  for (const host of [first(headers.host), first(headers['x-forwarded-host'])]) {
+    if (!host) continue;
+    try {
+      const origin = new URL(`${proto}://${host}`).origin;
+      if (!out.includes(origin)) out.push(origin);
+    } catch {
+      // not a host a URL can hold: no origin to compare against
+    }
+  }
+  return out;
+}
+
+/** The form two values of header `name` are compared in (the value itself for headers without one). */
+export function headerForm(name: string, value: string, origins: readonly string[]): string {
+  switch (name) {
+    case 'content-type': return mediaTypeForm(value);
+    case 'cache-control':
+    case 'vary': return directiveListForm(value);
+    case 'location':
+    case 'content-location': return locationForm(value, origins);
+    default: return value;
+  }
+}

@@ -1,0 +1,83 @@
+// A Rails-style monolith and a Go-style service behind the facade: the same answers spelled by two
+// frameworks (an absolute Location built from the request's Host against a relative one,
+// `application/json; charset=utf-8` against `application/json`, Cache-Control directives in another
+// order) are matches, on a compared read and on a write sent to both; a Location naming the
+// service's own address is still a real difference.
+import type { ComparisonRecord } from '../../src/core/comparison';
+import { startTestFacade, type TestFacade } from '../helpers/facade';
+import { startUpstream, type TestUpstream } from '../helpers/upstream';
+
+let monolith: TestUpstream;
+let service: TestUpstream;
+let facade: TestFacade;
+
+async function start(stage: string): Promise<void> {
+  facade = await startTestFacade({
+    monolith: { url: monolith.url },
+    services: { orders: { url: service.url } },
+    routes: [{ name: 'orders', match: { path: '/orders/**' }, service: 'orders', compare: { sample: 100 } }],
+  });
+  facade.store.change({ route: 'orders', stage: stage as 'shadow', force: true, actor: 'test', defaultStage: 'off' });
+  (facade.deps.flags as unknown as { reload(): void }).reload();
+}
+
+function nextRecords(n: number, timeoutMs = 5000): Promise<ComparisonRecord[]> {
+  const got: ComparisonRecord[] = [];
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`expected ${n} comparisons, got ${got.length}`)), timeoutMs);
+    const off = facade.recorder.onRecorded((batch) => {
+      got.push(...batch.filter((r) => r.reason !== 'noise_sample'));
+      if (got.length >= n) { clearTimeout(t); off(); resolve(got); }
+    });
+  });
+}
+
+beforeEach(async () => {
+  monolith = await startUpstream('monolith');
+  service = await startUpstream('service');
+  // Rails: absolute URLs from the request's Host and X-Forwarded-Proto, JSON with a charset.
+  monolith.handler = (req, res, body) => {
+    const base = `${req.headers['x-forwarded-proto']}://${req.headers.host}`;
+    if (req.method === 'POST') { res.writeHead(201, { 'content-type': 'application/json; charset=utf-8', location: `${base}/orders/42`, 'cache-control': 'no-cache, private' }); res.end(body); return; }
+    res.writeHead(302, { 'content-type': 'text/html; charset=utf-8', location: `${base}/orders/42/receipt`, 'cache-control': 'no-cache, private' });
+    res.end('<html><body>You are being <a href="/orders/42/receipt">redirected</a>.</body></html>');
+  };
+});
+
+afterEach(async () => {
+  await facade?.close();
+  await monolith.close();
+  await service.close();
+});
+
+it('a redirect and a 201 spelled by another framework match; the same Location on the service\'s own address does not', async () => {
+  // Go: relative Locations, JSON without a charset, its own directive order.
+  let leak = false;
+  service.handler = (req, res, body) => {
+    const location = (path: string): string => (leak ? `http://127.0.0.1:${service.port}${path}` : path);
+    if (req.method === 'POST') { res.writeHead(201, { 'content-type': 'application/json', location: location('/orders/42'), 'cache-control': 'private, no-cache' }); res.end(body); return; }
+    res.writeHead(302, { 'content-type': 'text/html; charset=UTF-8', location: location('/orders/42/receipt'), 'cache-control': 'Private, No-Cache' });
+    res.end('<html><body>You are being <a href="/orders/42/receipt">redirected</a>.</body></html>');
+  };
+  await start('shadow');
+  let records = nextRecords(1);
+  const read = await fetch(`${facade.url}/orders/42/pay`, { redirect: 'manual' });
+  const client = `http://${new URL(facade.url).host}`;
+  expect(read.headers.get('location')).toBe(`${client}/orders/42/receipt`);
+  expect((await records)[0]).toMatchObject({ outcome: 'match', facts: [] });
+
+  leak = true;
+  records = nextRecords(1);
+  await fetch(`${facade.url}/orders/42/pay`, { redirect: 'manual' });
+  const [leaked] = await records;
+  expect(leaked.outcome).toBe('mismatch');
+  expect(leaked.facts.map((f) => [f.field, f.primary, f.shadow])).toEqual([['headers.location', `${client}/orders/42/receipt`, `http://127.0.0.1:${service.port}/orders/42/receipt`]]);
+
+  leak = false;
+  await facade.close();
+  await start('dualwrite');
+  records = nextRecords(1);
+  const write = await fetch(`${facade.url}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sku":"A"}' });
+  expect(write.status).toBe(201);
+  expect((await records)[0]).toMatchObject({ kind: 'write', outcome: 'match', facts: [] });
+});
