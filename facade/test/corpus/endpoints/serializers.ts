@@ -4,7 +4,7 @@
 // countdown, a random score, a timestamp inside a JSON string, an XML clock), and real differences
 // that hide among them.
 import { money, product, user } from '../data';
-import { fixture, idParam, json, raw, type CorpusFixture } from '../fixture';
+import { empty, fixture, idParam, json, raw, type CorpusFixture } from '../fixture';
 import type { SideState } from '../side';
 
 const onService = (s: SideState): boolean => s.name === 'service';
@@ -106,6 +106,18 @@ export const SERIALIZERS: readonly CorpusFixture[] = [
       const etag = `"${s.fresh('etag-stock', () => s.hex(6))}"`;
       return json(onService(s) ? { stock: (id % 9) + 1, sku: product(id).sku, id } : { id, sku: product(id).sku, stock: id % 9 }, { headers: { etag } });
     },
+  }),
+  fixture({
+    template: '/corpus/wire/json-charset/:id', kind: 'JSON with charset=utf-8 (Express) vs without (Go, FastAPI)',
+    handle: (s, req) => raw(JSON.stringify(item(idParam(req))), onService(s) ? 'application/json' : 'application/json; charset=utf-8'),
+  }),
+  fixture({
+    template: '/corpus/wire/cache-directives/:id', kind: 'Cache-Control directives in another order and case',
+    handle: (s, req) => json(item(idParam(req)), { headers: { 'cache-control': onService(s) ? 'Max-Age=300, Public, Must-Revalidate' : 'public, max-age=300, must-revalidate' } }),
+  }),
+  fixture({
+    template: '/corpus/real/location-leak/:id', kind: "redirect to the service's own address instead of a path", real: ['headers.location'],
+    handle: (s, req) => empty(302, { location: `${onService(s) ? 'http://10.20.0.7:4001' : ''}/corpus/same/products/${idParam(req)}`, 'content-length': '0' }),
   }),
   fixture({
     template: '/corpus/real/float-total/:id', kind: 'a float total that lost a cent, with 12.0-style whole numbers', real: ['$.total'],
