@@ -5,6 +5,10 @@
 //   undici      node:http server + undici Pool.dispatch, the answer written from its handler
 //               callbacks: the facade's own primary path with none of its features (the floor of
 //               its architecture; issue 12 measured this at 2.0x nginx in an earlier run)
+//   undici-shadow  the undici proxy above, every GET also sent to the service over a second Pool;
+//               both answers kept (the client's streamed as it arrives) and compared as bytes: the
+//               least the facade's shadow architecture can cost (no route, flags, limits, metrics,
+//               logs, noise, parsing, store)
 //   naive-shadow  http-proxy's web() to the monolith, and every GET sent to the service too; both
 //               bodies buffered, JSON.parse'd and deep-compared (the issue's "naive shadow")
 // Usage (spawned by index.ts): node -r ./ts-hook.js reference-proxy.ts <kind> <upstream url> [<shadow url>]
@@ -41,14 +45,72 @@ function viaNodeHttp(): http.RequestListener {
   };
 }
 
+/** The client's headers for an upstream, without Connection. */
+function forwardHeaders(req: http.IncomingMessage): string[] {
+  const headers: string[] = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!;
+    if (name.length !== 10 || name.toLowerCase() !== 'connection') headers.push(name, req.rawHeaders[i + 1]!);
+  }
+  return headers;
+}
+
+/** Resolves with the whole body of one request over `pool` (null if it failed). */
+function fetchBody(pool: Pool, req: http.IncomingMessage, headers: string[]): Promise<Buffer | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    pool.dispatch({ path: req.url ?? '/', method: 'GET', headers }, {
+      onConnect: () => undefined,
+      onHeaders: () => true,
+      onData: (chunk) => { chunks.push(chunk); return true; },
+      onComplete: () => resolve(Buffer.concat(chunks)),
+      onError: () => resolve(null),
+    });
+  });
+}
+
+function viaUndiciShadow(): http.RequestListener {
+  if (!shadowTarget) throw new Error('undici-shadow needs a shadow url');
+  const pool = new Pool(target.origin, { connections: 256, pipelining: 1 });
+  const shadowPool = new Pool(shadowTarget.origin, { connections: 256, pipelining: 1 });
+  return (req, res) => {
+    const headers = forwardHeaders(req);
+    const shadow = req.method === 'GET' ? fetchBody(shadowPool, req, headers) : null;
+    const chunks: Buffer[] = [];
+    let answering = false;
+    const primary = new Promise<Buffer | null>((resolve) => {
+      pool.dispatch({ path: req.url ?? '/', method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers, body: req.method === 'GET' || req.method === 'HEAD' ? null : req }, {
+        onConnect: () => undefined,
+        onHeaders: (status, raw, resume) => {
+          const out: string[] = [];
+          for (let i = 0; i < raw.length; i += 2) {
+            const name = raw[i]!.toString('latin1');
+            if (name.toLowerCase() !== 'connection' && name.toLowerCase() !== 'keep-alive') out.push(name, raw[i + 1]!.toString('latin1'));
+          }
+          res.writeHead(status, out);
+          answering = true;
+          res.on('drain', resume);
+          return true;
+        },
+        onData: (chunk) => { if (shadow) chunks.push(chunk); return res.write(chunk); },
+        onComplete: () => { res.end(); resolve(Buffer.concat(chunks)); },
+        onError: () => { if (answering) res.destroy(); else res.writeHead(502).end(); resolve(null); },
+      });
+    });
+    if (shadow) {
+      void Promise.all([primary, shadow]).then(([a, b]) => {
+        if (a === null || b === null) compared.failed++;
+        else if (a.equals(b)) compared.matches++;
+        else compared.differences++;
+      });
+    }
+  };
+}
+
 function viaUndici(): http.RequestListener {
   const pool = new Pool(target.origin, { connections: 256, pipelining: 1 });
   return (req, res) => {
-    const headers: string[] = [];
-    for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      const name = req.rawHeaders[i]!;
-      if (name.length !== 10 || name.toLowerCase() !== 'connection') headers.push(name, req.rawHeaders[i + 1]!);
-    }
+    const headers = forwardHeaders(req);
     let answering = false;
     const handler: Dispatcher.DispatchHandlers = {
       onConnect: () => undefined,
@@ -116,8 +178,8 @@ function viaNaiveShadow(): http.RequestListener {
 }
 
 const listener = kind === 'http-proxy' ? viaHttpProxy() : kind === 'node-http' ? viaNodeHttp() : kind === 'undici' ? viaUndici()
-  : kind === 'naive-shadow' ? viaNaiveShadow() : null;
-if (!listener) throw new Error(`unknown reference proxy ${kind}: use http-proxy, node-http, undici or naive-shadow`);
+  : kind === 'undici-shadow' ? viaUndiciShadow() : kind === 'naive-shadow' ? viaNaiveShadow() : null;
+if (!listener) throw new Error(`unknown reference proxy ${kind}: use http-proxy, node-http, undici, undici-shadow or naive-shadow`);
 const server = http.createServer(listener);
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
@@ -127,7 +189,7 @@ const ipc = serveBench(() => new Promise<void>((resolve) => {
   server.closeAllConnections();
   agent.destroy();
   shadowAgent.destroy();
-  if (kind === 'naive-shadow') process.stdout.write(`naive shadow: ${JSON.stringify(compared)}\n`);
+  if (kind === 'naive-shadow' || kind === 'undici-shadow') process.stdout.write(`${kind}: ${JSON.stringify(compared)}\n`);
 }));
 server.on('error', (err) => ipc.fail(err));
 server.listen({ host: '127.0.0.1', port: 0 }, () => ipc.ready((server.address() as AddressInfo).port, { kind }));
