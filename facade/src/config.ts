@@ -8,6 +8,7 @@ import { validatePattern } from './core/routing';
 import { STAGES } from './core/stages';
 import { GENERATED_KINDS } from './core/comparison/generated';
 import { ConfigError } from './errors';
+import { STREAM_IDLE_DEFAULT_MS } from './io/deadlines';
 
 // zod compiles a fast parser for each object schema on its first parse: ~11 ms of a command's start
 // here (measured: a config's first parse 18–19 ms compiled, 7–8 ms interpreted; later parses 1.4 ms
@@ -48,6 +49,7 @@ const deadlineFields = {
   headersTimeoutMs: timeout().optional(),
   idleTimeoutMs: timeout().optional(),
   timeoutMs: timeout().optional(),
+  streamIdleTimeoutMs: timeout().optional(), // gaps in a stream's body (event streams: no total deadline)
 };
 
 // Circuit breaker and bulkhead per upstream (docs/reference/resilience.md, with the reasons for the defaults).
@@ -93,6 +95,7 @@ const upstream = (timeoutMs: number) =>
       timeoutMs: u.timeoutMs ?? timeoutMs,
       headersTimeoutMs: u.headersTimeoutMs ?? u.timeoutMs ?? timeoutMs,
       idleTimeoutMs: u.idleTimeoutMs ?? 10_000,
+      streamIdleTimeoutMs: u.streamIdleTimeoutMs ?? STREAM_IDLE_DEFAULT_MS,
     }));
 
 const normalizer = z.discriminatedUnion('kind', [

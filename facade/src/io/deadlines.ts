@@ -1,14 +1,20 @@
 // Deadlines of one exchange with an upstream (primary, fallback, shadow, second write, WebSocket
 // handshake): time to connect, time to the response headers once the request was sent, idle time
-// between response body chunks, and a total deadline over all of it, retries included.
-// docs/reference/limits.md lists the defaults.
+// between response body chunks, and a total deadline over all of it, retries included. An answer
+// that is a stream (core/streams.ts) has no total deadline once its headers are in, and its own,
+// longer idle deadline. docs/reference/limits.md lists the defaults.
 
 export interface Deadlines {
   readonly connectMs: number;
   readonly headersMs: number;
   readonly idleMs: number;
   readonly totalMs: number;
+  /** Longest gap between two chunks of a stream (an event stream's heartbeats are often 15-60 s apart). */
+  readonly streamIdleMs: number;
 }
+
+/** streamIdleTimeoutMs when neither the upstream nor the route sets one. */
+export const STREAM_IDLE_DEFAULT_MS = 300_000;
 
 export type DeadlinePhase = 'connect' | 'headers' | 'idle' | 'total';
 
@@ -18,16 +24,18 @@ export interface DeadlineFields {
   readonly headersTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
   readonly timeoutMs?: number;
+  readonly streamIdleTimeoutMs?: number;
 }
 
 /** An upstream's deadlines with a route's overrides applied (a total alone also bounds the headers). */
-export function deadlinesFrom(base: Required<DeadlineFields>, route?: DeadlineFields): Deadlines {
+export function deadlinesFrom(base: Required<Omit<DeadlineFields, 'streamIdleTimeoutMs'>> & DeadlineFields, route?: DeadlineFields): Deadlines {
   const totalMs = route?.timeoutMs ?? base.timeoutMs;
   return Object.freeze({
     connectMs: route?.connectTimeoutMs ?? base.connectTimeoutMs,
     headersMs: route?.headersTimeoutMs ?? (route?.timeoutMs !== undefined ? totalMs : base.headersTimeoutMs),
     idleMs: route?.idleTimeoutMs ?? base.idleTimeoutMs,
     totalMs,
+    streamIdleMs: route?.streamIdleTimeoutMs ?? base.streamIdleTimeoutMs ?? STREAM_IDLE_DEFAULT_MS,
   });
 }
 
@@ -35,7 +43,7 @@ export function deadlinesFrom(base: Required<DeadlineFields>, route?: DeadlineFi
 export function cappedAt(d: Deadlines, totalMs: number): Deadlines {
   return {
     connectMs: Math.min(d.connectMs, totalMs), headersMs: Math.min(d.headersMs, totalMs),
-    idleMs: Math.min(d.idleMs, totalMs), totalMs,
+    idleMs: Math.min(d.idleMs, totalMs), totalMs, streamIdleMs: Math.min(d.streamIdleMs, totalMs),
   };
 }
 
@@ -71,6 +79,16 @@ export class ExchangeClock {
   responded(): void { this.arm('idle', this.d.idleMs); }
   /** A body chunk arrived (or the idle timer is forgiven: the client, not the upstream, is slow). */
   progress(): void { this.phaseTimer?.refresh(); }
+  /**
+   * The answer is a stream (its headers said so): it lasts as long as the client listens, so the
+   * total deadline no longer applies, and the gaps between chunks get the stream's idle deadline.
+   */
+  streaming(): void {
+    if (this.expired) return;
+    if (this.totalTimer) { clearTimeout(this.totalTimer); this.totalTimer = null; }
+    this.clearPhase();
+    this.phaseTimer = setTimeout(() => this.fire('idle'), this.d.streamIdleMs);
+  }
 
   stop(): void {
     this.clearPhase();

@@ -8,6 +8,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Readable } from 'node:stream';
 import { buildConnector, Pool, type Dispatcher } from 'undici';
 import type { Socket } from 'node:net';
+import { isStreamType } from '../core/streams';
 import { UpstreamError, upstreamErrorFrom } from '../errors';
 import { ExchangeClock } from './deadlines';
 import { readBeforeWriteErrors } from './early-answer';
@@ -232,9 +233,10 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
       const timeout = new UpstreamError('UPSTREAM_TIMEOUT', upstream.name);
       if (abort) abort(timeout); else fail(timeout);
     });
+    let answered: { readonly status: number; readonly headers: IncomingHttpHeaders } | undefined; // what the client was being sent
     res.once('close', () => {
       if (res.writableFinished) return;
-      settle({ kind: 'client-gone', ms: ms() });
+      settle({ kind: 'client-gone', ms: ms(), answered });
       abort?.(new Error('client gone')); // nobody will read the answer: free the upstream socket now
     });
     const refuse = (status: 408 | 413, code: 'REQUEST_BODY_TIMEOUT' | 'BODY_TOO_LARGE'): void => {
@@ -274,6 +276,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
       let captured = 0;
       let overCap = false;
       let answerHeaders: IncomingHttpHeaders = {};
+      let stream = false;
       const capture = opts.captureLimit > 0;
       // onRequestSent: called by undici once the whole request is written (not in its typings).
       const handler: Dispatcher.DispatchHandlers & { onRequestSent(): void } = {
@@ -312,13 +315,19 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
             return false;
           }
           answering = true;
+          answered = { status, headers: answerHeaders };
+          if (isStreamType(answerHeaders['content-type'])) {
+            // A stream lasts as long as the client listens: no total deadline, nothing captured (core/streams.ts).
+            stream = true;
+            clock.streaming();
+          }
           res.on('drain', resume);
           return true;
         },
         onData: (chunk) => {
           if (held || !answering) return true;
           clock.progress();
-          if (capture && !overCap) {
+          if (capture && !overCap && !stream) {
             captured += chunk.length;
             if (captured > opts.captureLimit) { overCap = true; chunks = []; } else chunks.push(chunk);
           }
@@ -328,7 +337,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
           if (held || !answering) return;
           const done = (complete: boolean): void => settle({
             kind: 'answered', status, headers: answerHeaders, complete, overCap,
-            body: capture && !overCap && complete ? Buffer.concat(chunks) : null, ms: ms(),
+            body: capture && !overCap && !stream && complete ? Buffer.concat(chunks) : null, ms: ms(),
           });
           res.once('finish', () => done(true));
           if (trailers && rawTrailers && rawTrailers.length > 0) res.addTrailers(pairs(latin1(rawTrailers as unknown as Buffer[])));

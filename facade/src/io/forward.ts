@@ -46,7 +46,8 @@ export type ForwardResult =
       readonly body: Buffer | null; readonly overCap: boolean; readonly complete: boolean }
   | { readonly kind: 'held'; readonly status: number; readonly ms: number }
   | { readonly kind: 'failed'; readonly error: UpstreamError; readonly ms: number }
-  | { readonly kind: 'client-gone'; readonly ms: number }
+  /** The client went away; `answered`: the status and headers it was being sent by then (an event stream's usual end). */
+  | { readonly kind: 'client-gone'; readonly ms: number; readonly answered?: { readonly status: number; readonly headers: IncomingHttpHeaders } }
   /** The client's body broke a limit before the upstream answered: the facade answers 408 or 413. */
   | { readonly kind: 'refused'; readonly status: 408 | 413; readonly code: 'REQUEST_BODY_TIMEOUT' | 'BODY_TOO_LARGE'; readonly ms: number };
 

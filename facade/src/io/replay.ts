@@ -8,6 +8,7 @@ import { cappedAt, ExchangeClock, type Deadlines } from './deadlines';
 import type { Upstream } from './upstreams';
 import { completingBodiless, foldHeaders, latin1, poolFor, requestHeaders } from './dispatch';
 import { deadlineHeaderValue } from '../core/resilience/deadline';
+import { isStreamType } from '../core/streams';
 
 export interface ReplayRequest {
   readonly method: string;
@@ -27,10 +28,16 @@ export interface ReplayOptions {
   readonly deadlines?: Deadlines;
   /** Tell the upstream its deadline (whole ms) in this header (config `deadline.header`). */
   readonly deadlineHeader?: string | null;
+  /**
+   * An answer that is a stream (core/streams.ts) ends the copy at its headers, as answered
+   * (`stream: true`, no body): a shadow of an event stream would otherwise hold its connection,
+   * and the route's shadow slot, until its deadline, and end as a timeout.
+   */
+  readonly stopAtStream?: boolean;
 }
 
 export type ReplayOutcome =
-  | { readonly ok: true; readonly status: number; readonly headers: IncomingHttpHeaders; readonly body: Buffer | null; readonly overCap: boolean; readonly ms: number }
+  | { readonly ok: true; readonly status: number; readonly headers: IncomingHttpHeaders; readonly body: Buffer | null; readonly overCap: boolean; readonly ms: number; readonly stream?: true }
   | { readonly ok: false; readonly code: string; readonly error: string; readonly ms: number };
 
 export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayOptions): Promise<ReplayOutcome> {
@@ -73,6 +80,11 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
         if (statusCode < 200) return true; // informational: the final answer follows
         status = statusCode;
         answer = foldHeaders(latin1(rawHeaders as unknown as Buffer[]));
+        if (opts.stopAtStream && isStreamType(answer['content-type'])) {
+          finish({ ok: true, status, headers: answer, body: Buffer.alloc(0), overCap: false, ms: ms(), stream: true });
+          abort?.(new Error('a stream: compared at its headers'));
+          return false;
+        }
         clock.responded();
         return true;
       },

@@ -14,6 +14,8 @@ export interface UpstreamSpec {
   readonly headersTimeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly timeoutMs: number;
+  /** Gaps in a stream's body (default deadlines.ts STREAM_IDLE_DEFAULT_MS). */
+  readonly streamIdleTimeoutMs?: number;
   readonly maxSockets: number;
   readonly maxHeaderBytes: number;
   readonly retry: RetryPolicy;

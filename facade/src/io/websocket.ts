@@ -37,7 +37,7 @@ function hookProxy(proxy: httpProxy): void {
 /** Times the handshake: connect, then the 101 (or any answer) within the headers deadline. */
 function timeHandshake(proxyReq: ClientRequest, d: Deadlines, upstream: string): void {
   const handshakeMs = Math.min(d.headersMs, d.totalMs);
-  const clock = new ExchangeClock({ connectMs: d.connectMs, headersMs: handshakeMs, idleMs: handshakeMs, totalMs: Math.min(d.totalMs, d.connectMs + handshakeMs) },
+  const clock = new ExchangeClock({ connectMs: d.connectMs, headersMs: handshakeMs, idleMs: handshakeMs, totalMs: Math.min(d.totalMs, d.connectMs + handshakeMs), streamIdleMs: handshakeMs },
     () => proxyReq.destroy(new UpstreamError('UPSTREAM_TIMEOUT', upstream)));
   proxyReq.once('socket', (socket) => {
     if (!socket.connecting) return;

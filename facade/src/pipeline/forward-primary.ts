@@ -35,7 +35,7 @@ export function deadlinesFor(upstream: Upstream, runtime: RouteRuntime | null): 
   let d = byUpstream.get(upstream);
   if (!d) {
     const u = upstream.deadlines;
-    d = deadlinesFrom({ connectTimeoutMs: u.connectMs, headersTimeoutMs: u.headersMs, idleTimeoutMs: u.idleMs, timeoutMs: u.totalMs }, overrides);
+    d = deadlinesFrom({ connectTimeoutMs: u.connectMs, headersTimeoutMs: u.headersMs, idleTimeoutMs: u.idleMs, timeoutMs: u.totalMs, streamIdleTimeoutMs: u.streamIdleMs }, overrides);
     byUpstream.set(upstream, d);
   }
   return d;

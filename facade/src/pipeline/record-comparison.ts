@@ -6,6 +6,8 @@ import { compileEndpointPattern, endpointOf, needsReask, type ComparisonRecord, 
 import type { Observation } from '../core/compare/types';
 import type { Side } from '../core/stages';
 import { answeredFromValidators, notModifiedFor, withoutPreconditions } from '../core/validators';
+import { isStreamType } from '../core/streams';
+import type { IncomingHttpHeaders } from 'node:http';
 import { CompareSkipped } from '../io/compare-pool';
 import { replay, type ReplayOutcome } from '../io/replay';
 import { routeLabel } from './forward-primary';
@@ -31,12 +33,19 @@ export function endpointFor(ctx: RequestContext, c: ComparisonDeps): string {
   return ctx.endpoint;
 }
 
+/** The status and headers the client got from the primary: also when it left mid-answer (an event stream's usual end). */
+function primaryHead(p: RequestContext['primary']): { readonly status: number; readonly headers: IncomingHttpHeaders } | null {
+  if (p?.kind === 'answered') return p;
+  return p?.kind === 'client-gone' && p.answered ? p.answered : null;
+}
+
 export function base(ctx: RequestContext, primarySide: Side, c: ComparisonDeps): Base {
   const p = ctx.primary;
+  const head = primaryHead(p);
   return {
     at: new Date().toISOString(), route: routeLabel(ctx), endpoint: endpointFor(ctx, c), stage: ctx.decision!.stage, kind: ctx.decision!.kind,
     method: ctx.req.method ?? 'GET', path: ctx.path, requestId: ctx.requestId, primarySide,
-    primaryStatus: p?.kind === 'answered' ? p.status : null, primaryMs: p && 'ms' in p ? p.ms : null,
+    primaryStatus: head ? head.status : null, primaryMs: p && 'ms' in p ? p.ms : null,
   };
 }
 
@@ -92,7 +101,7 @@ async function askPrimaryAgain(ctx: RequestContext, deps: FacadeDeps, c: Compari
     const side = ctx.answeredBy!;
     const again = await replay(upstreamFor(side, ctx, deps), {
       method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers: withoutPreconditions(ctx.req.headers), body: ctx.body ?? Buffer.alloc(0), tag: 'x-strangler-reask',
-    }, { timeoutMs: rt.config.compare.shadowTimeoutMs, captureLimit: rt.config.compare.maxBodyBytes });
+    }, { timeoutMs: rt.config.compare.shadowTimeoutMs, captureLimit: rt.config.compare.maxBodyBytes, stopAtStream: true });
     const observed = observeReplayed(side, again, rt.config.compare.maxBodyBytes, origins);
     return observed.ok ? observed.observation : null;
   } finally {
@@ -106,6 +115,23 @@ async function askAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps
   if (second === null) return null;
   const self = await c.pool.evaluate(ctx.runtime!.config.name, first, second, false);
   return [...new Set(self.facts.map((f) => f.field))].sort();
+}
+
+const NO_BODY = Buffer.alloc(0);
+
+/**
+ * Either answer is a stream (core/streams.ts): no body to compare (the shadow's copy ended at its
+ * headers, the primary's lasted as long as its client listened), so its status and compared
+ * headers are; a difference is settled by asking the primary again, up to its headers.
+ */
+async function compareStreams(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps, b: Base, head: { readonly status: number; readonly headers: IncomingHttpHeaders },
+  shadowOut: Extract<ReplayOutcome, { ok: true }>, extra: Partial<ComparisonRecord>): Promise<ComparisonRecord> {
+  const d = ctx.decision!;
+  const primary: Observation = { ok: true, side: d.primary, status: head.status, headers: head.headers, body: NO_BODY, ms: b.primaryMs ?? 0,
+    origins: originsFor(ctx.req.headers, head, shadowOut) };
+  const shadow: Observation = { ok: true, side: d.shadow!, status: shadowOut.status, headers: shadowOut.headers, body: NO_BODY, ms: shadowOut.ms };
+  const evaluated = await c.pool.evaluate(b.route, primary, shadow, false, true);
+  return settled(ctx, deps, c, compared(b, evaluated.facts, '', extra), primary);
 }
 
 /**
@@ -138,6 +164,8 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
   const shadowFacts = { shadowStatus: shadowOut.ok ? shadowOut.status : null, shadowMs: shadowOut.ms };
   if (ctx.answeredBy !== d.primary) return unmatched(b, 'skipped', 'fallback');
   if (ctx.readMark && c.writes.overlapped(ctx.readMark)) return unmatched(b, 'skipped', 'write_in_flight', shadowFacts);
+  const head = primaryHead(ctx.primary);
+  if (head && shadowOut.ok && (shadowOut.stream || isStreamType(head.headers['content-type']))) return compareStreams(ctx, deps, c, b, head, shadowOut, shadowFacts);
   // A 304/412 (or a whole body for a stale If-Range) made from the client's validators: the shadow was asked without them.
   if (answeredFromValidators(ctx.req.headers, b.primaryStatus)) return compareConditional(ctx, deps, c, b, shadowOut, shadowFacts);
   const pair = observePair(d.primary, ctx.primary, d.shadow!, shadowOut, cap,
@@ -148,11 +176,15 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
   if (!s.ok) return unmatched(b, s.outcome, s.reason, shadowFacts);
   const evaluated = await c.pool.evaluate(b.route, p.observation, s.observation, wantDiff(c, b.route), pair.bodiesEqual);
   ctx.observed = { primary: p.observation, shadow: s.observation };
-  const record = compared(b, evaluated.facts, evaluated.diff, shadowFacts);
-  const cfg = rt.config.compare.reask;
-  if (evaluated.facts.length === 0 || !cfg.enabled || !cfg.methods.includes(b.method)) return record;
-  if (!needsReask(record, c.recorder.rulesFor(b.route), c.recorder.evidence, cfg.enough)) return record;
-  const selfFields = await askAgain(ctx, deps, c, p.observation);
+  return settled(ctx, deps, c, compared(b, evaluated.facts, evaluated.diff, shadowFacts), p.observation);
+}
+
+/** The record, with the primary asked again when it differs at a field whose class is not settled yet (own budget; reads only). */
+async function settled(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps, record: ComparisonRecord, first: Observation): Promise<ComparisonRecord> {
+  const cfg = ctx.runtime!.config.compare.reask;
+  if (record.facts.length === 0 || !cfg.enabled || !cfg.methods.includes(record.method)) return record;
+  if (!needsReask(record, c.recorder.rulesFor(record.route), c.recorder.evidence, cfg.enough)) return record;
+  const selfFields = await askAgain(ctx, deps, c, first);
   return selfFields === null ? record : { ...record, reasked: true, selfFields };
 }
 

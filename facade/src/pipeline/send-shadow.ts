@@ -72,8 +72,14 @@ export const sendShadow: Step = (ctx, deps) => {
   const headers = withoutPreconditions(ctx.req.headers);
   const send = (): ReturnType<typeof replay> => replay(upstream, {
     method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers, body, tag: 'x-strangler-shadow',
-  }, { timeoutMs: cmp.shadowTimeoutMs, captureLimit: cmp.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null })
-    .then((outcome) => { upstream.guard.settle(pass, replayVerdict(outcome, upstream.guard)); return outcome; });
+  }, { timeoutMs: cmp.shadowTimeoutMs, captureLimit: cmp.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null, stopAtStream: true })
+    .then((outcome) => {
+      upstream.guard.settle(pass, replayVerdict(outcome, upstream.guard));
+      // A stream's copy ended at its headers; its comparison waits for the primary's stream to end
+      // (when the client leaves), which must not keep the route's other reads from being compared.
+      if (outcome.ok && outcome.stream) releaseShadowSlot(ctx, deps);
+      return outcome;
+    });
   // Reads after writes: the shadow copy waits until the route's second writes in flight have landed
   // (plus settleMs), so it reads what the primary read; the client never waits for this.
   const settled = deps.comparisons?.writes.settled(route, cmp.settleMs, cmp.shadowTimeoutMs) ?? true;

@@ -52,8 +52,10 @@ describe('limits in the config', () => {
 
   it('a route total alone bounds its headers deadline too; other fields keep the upstream\'s', () => {
     const upstream = { connectTimeoutMs: 2000, headersTimeoutMs: 30000, idleTimeoutMs: 10000, timeoutMs: 30000 };
-    expect(deadlinesFrom(upstream, { timeoutMs: 1200 })).toEqual({ connectMs: 2000, headersMs: 1200, idleMs: 10000, totalMs: 1200 });
-    expect(deadlinesFrom(upstream, { idleTimeoutMs: 50 })).toEqual({ connectMs: 2000, headersMs: 30000, idleMs: 50, totalMs: 30000 });
-    expect(deadlinesFrom(upstream)).toEqual({ connectMs: 2000, headersMs: 30000, idleMs: 10000, totalMs: 30000 });
+    expect(deadlinesFrom(upstream, { timeoutMs: 1200 })).toEqual({ connectMs: 2000, headersMs: 1200, idleMs: 10000, totalMs: 1200, streamIdleMs: 300000 });
+    expect(deadlinesFrom(upstream, { idleTimeoutMs: 50 })).toEqual({ connectMs: 2000, headersMs: 30000, idleMs: 50, totalMs: 30000, streamIdleMs: 300000 });
+    expect(deadlinesFrom(upstream)).toEqual({ connectMs: 2000, headersMs: 30000, idleMs: 10000, totalMs: 30000, streamIdleMs: 300000 });
+    expect(deadlinesFrom({ ...upstream, streamIdleTimeoutMs: 60_000 }, { streamIdleTimeoutMs: 5000 }).streamIdleMs).toBe(5000);
+    expect(deadlinesFrom({ ...upstream, streamIdleTimeoutMs: 60_000 }).streamIdleMs).toBe(60_000);
   });
 });

@@ -1,0 +1,140 @@
+// Event streams (Server-Sent Events) through the facade: a stream lasts as long as its client
+// listens, so it is not cut by the upstream's total deadline, only by a silence longer than
+// streamIdleTimeoutMs; at shadow its copy ends at the headers, so streams held open never use up
+// the route's shadow slots nor trip the service's breaker, and each is compared by status and headers.
+import http from 'node:http';
+import type { ComparisonRecord } from '../../src/core/comparison';
+import { ADMIN_AUTH } from '../helpers/admin-client';
+import { startTestFacade, type TestFacade } from '../helpers/facade';
+import { startUpstream, type Handler, type TestUpstream } from '../helpers/upstream';
+
+let monolith: TestUpstream;
+let service: TestUpstream;
+let facade: TestFacade;
+const clients: http.ClientRequest[] = [];
+
+/** An event stream: an event every `everyMs`, `count` of them, then the end (never, without a count). */
+const events = (everyMs: number, count = Infinity): Handler => (req, res) => {
+  if (!req.url!.startsWith('/api/events')) { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"ok":true}'); return; }
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  res.write('retry: 1000\n\n');
+  let n = 0;
+  const t = setInterval(() => { res.write(`data: ${++n}\n\n`); if (n >= count) { clearInterval(t); res.end(); } }, everyMs);
+  res.on('close', () => clearInterval(t));
+};
+
+async function start(input: { timeoutMs?: number; streamIdleTimeoutMs?: number; compare?: Record<string, unknown> }, stage = 'off'): Promise<void> {
+  const deadlines = { timeoutMs: input.timeoutMs, streamIdleTimeoutMs: input.streamIdleTimeoutMs };
+  facade = await startTestFacade({
+    monolith: { url: monolith.url, ...deadlines },
+    // A breaker quick to open: six shadow copies timing out would open it.
+    services: { feed: { url: service.url, ...deadlines, breaker: { minRequests: 2, failureRate: 0.5 } } },
+    routes: [{ name: 'feed', match: { path: '/api/**' }, service: 'feed', compare: { sample: 100, ...input.compare } }],
+  });
+  facade.store.change({ route: 'feed', stage: stage as 'shadow', force: true, actor: 'test', defaultStage: 'off' });
+  (facade.deps.flags as unknown as { reload(): void }).reload();
+}
+
+/** Opens an event stream through the facade; resolves with what arrived and how it ended. */
+function listen(path: string, onOpen?: (req: http.ClientRequest) => void): Promise<{ data: string; ended: 'end' | 'cut'; afterMs: number }> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${facade.url}${path}`, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => { data += c; });
+      res.on('end', () => resolve({ data, ended: 'end', afterMs: Date.now() - started }));
+      res.on('aborted', () => resolve({ data, ended: 'cut', afterMs: Date.now() - started }));
+      res.on('error', () => undefined);
+    });
+    req.on('error', reject);
+    clients.push(req);
+    onOpen?.(req);
+  });
+}
+
+const records: ComparisonRecord[] = [];
+
+beforeEach(async () => {
+  monolith = await startUpstream('monolith');
+  service = await startUpstream('service');
+  records.length = 0;
+});
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.destroy();
+  await facade?.close();
+  await monolith.close();
+  await service.close();
+});
+
+function recording(): void {
+  facade.recorder.onRecorded((batch) => { records.push(...batch.filter((r) => r.reason !== 'noise_sample')); });
+}
+
+async function until(what: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!what()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+it('an event stream outlives the upstream\'s total deadline: every event arrives, then its end', async () => {
+  monolith.handler = events(150, 8); // 1.2 s of events against a 500 ms total deadline
+  await start({ timeoutMs: 500 });
+  const got = await listen('/api/events');
+  expect(got.ended).toBe('end');
+  expect(got.data).toBe(`retry: 1000\n\n${[1, 2, 3, 4, 5, 6, 7, 8].map((n) => `data: ${n}\n\n`).join('')}`);
+  expect(got.afterMs).toBeGreaterThan(1000);
+});
+
+it('a stream silent for longer than streamIdleTimeoutMs is cut, not left hanging', async () => {
+  monolith.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'text/event-stream' }); res.write('data: only\n\n'); };
+  await start({ timeoutMs: 10_000, streamIdleTimeoutMs: 400 });
+  const got = await listen('/api/events');
+  expect(got).toMatchObject({ ended: 'cut', data: 'data: only\n\n' });
+  expect(got.afterMs).toBeLessThan(5000);
+});
+
+it('a document is still cut at the total deadline', async () => {
+  monolith.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.write('{"slow":'); };
+  await start({ timeoutMs: 400 });
+  const got = await listen('/api/report');
+  expect(got.ended).toBe('cut');
+});
+
+it('at shadow, streams held open by more clients than maxInFlight leave the route\'s reads compared and the service\'s breaker closed', async () => {
+  monolith.handler = events(100);
+  service.handler = events(100);
+  await start({ compare: { maxInFlight: 4, shadowTimeoutMs: 300 } }, 'shadow');
+  recording();
+  const streams = Array.from({ length: 6 }, (_, i) => listen(`/api/events?client=${i}`));
+  await until(() => service.received.filter((r) => r.url.startsWith('/api/events')).length === 6);
+  await new Promise((r) => setTimeout(r, 600)); // past the shadow timeout: a held copy would have failed by now
+  for (let i = 0; i < 5; i++) expect(await (await fetch(`${facade.url}/api/items/${i}`)).json()).toEqual({ ok: true });
+  await until(() => records.length === 5);
+  expect(records.map((r) => [r.path, r.outcome])).toEqual([0, 1, 2, 3, 4].map((i) => [`/api/items/${i}`, 'match']));
+  for (const c of clients) c.destroy();
+  await Promise.all(streams);
+  await until(() => records.length === 11);
+  const compared = records.slice(5);
+  expect(compared.map((r) => [r.path.split('?')[0], r.outcome, r.primaryStatus, r.shadowStatus])).toEqual(Array(6).fill(['/api/events', 'match', 200, 200]));
+  const view = await (await fetch(`${facade.adminUrl}/upstreams`, { headers: ADMIN_AUTH })).json() as { upstreams: Array<{ name: string; breaker: { state: string; opened: number } }> };
+  expect(view.upstreams.find((u) => u.name === 'feed')?.breaker).toMatchObject({ state: 'closed', opened: 0 });
+});
+
+it('a service that answers the stream with a document is a difference at its status and headers', async () => {
+  monolith.handler = events(100);
+  service.handler = (_req, res) => { res.writeHead(404, { 'content-type': 'application/json' }); res.end('{"error":"no such route"}'); };
+  await start({}, 'shadow');
+  recording();
+  const stream = listen('/api/events');
+  await until(() => service.received.length === 1);
+  await new Promise((r) => setTimeout(r, 300));
+  for (const c of clients) c.destroy();
+  await stream;
+  await until(() => records.length === 1);
+  expect(records[0].outcome).toBe('mismatch');
+  expect(records[0].facts.map((f) => f.field).sort()).toEqual(['headers.cache-control', 'headers.content-type', 'status']);
+});
