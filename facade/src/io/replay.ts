@@ -34,6 +34,12 @@ export interface ReplayOptions {
    * and the route's shadow slot, until its deadline, and end as a timeout.
    */
   readonly stopAtStream?: boolean;
+  /**
+   * A body past `captureLimit` ends the copy there, as answered and over the cap: nothing will
+   * compare it, and reading a large download to its end would hold the connection (and the
+   * route's shadow slot) until the deadline, and end as a timeout against the upstream's breaker.
+   */
+  readonly stopOverCap?: boolean;
 }
 
 export type ReplayOutcome =
@@ -91,7 +97,15 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
       onData: (c) => {
         clock.progress();
         size += c.length;
-        if (size > opts.captureLimit) { overCap = true; chunks.length = 0; } else if (!overCap) chunks.push(c);
+        if (size > opts.captureLimit) {
+          overCap = true;
+          chunks.length = 0;
+          if (opts.stopOverCap) {
+            finish({ ok: true, status, headers: answer, body: null, overCap: true, ms: ms() });
+            abort?.(new Error('over the capture limit: not read further'));
+            return false;
+          }
+        } else if (!overCap) chunks.push(c);
         return true;
       },
       onComplete: () => finish({ ok: true, status, headers: answer, body: overCap ? null : Buffer.concat(chunks), overCap, ms: ms() }),

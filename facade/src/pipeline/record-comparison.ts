@@ -101,7 +101,7 @@ async function askPrimaryAgain(ctx: RequestContext, deps: FacadeDeps, c: Compari
     const side = ctx.answeredBy!;
     const again = await replay(upstreamFor(side, ctx, deps), {
       method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers: withoutPreconditions(ctx.req.headers), body: ctx.body ?? Buffer.alloc(0), tag: 'x-strangler-reask',
-    }, { timeoutMs: rt.config.compare.shadowTimeoutMs, captureLimit: rt.config.compare.maxBodyBytes, stopAtStream: true });
+    }, { timeoutMs: rt.config.compare.shadowTimeoutMs, captureLimit: rt.config.compare.maxBodyBytes, stopAtStream: true, stopOverCap: true });
     const observed = observeReplayed(side, again, rt.config.compare.maxBodyBytes, origins);
     return observed.ok ? observed.observation : null;
   } finally {

@@ -138,3 +138,31 @@ it('a service that answers the stream with a document is a difference at its sta
   expect(records[0].outcome).toBe('mismatch');
   expect(records[0].facts.map((f) => f.field).sort()).toEqual(['headers.cache-control', 'headers.content-type', 'status']);
 });
+
+it('at shadow, a download larger than maxBodyBytes ends its copy at the cap: skipped as too large, never a timeout against the breaker', async () => {
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  const slowDownload: Handler = (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    let sent = 0;
+    const t = setInterval(() => { res.write(chunk); if (++sent === 20) { clearInterval(t); res.end(); } }, 100); // 1.3 MB over 2 s
+    res.on('close', () => clearInterval(t));
+  };
+  monolith.handler = slowDownload;
+  let serviceClosedAfter = Infinity;
+  service.handler = (req, res, body) => {
+    const started = Date.now();
+    res.on('close', () => { serviceClosedAfter = Date.now() - started; });
+    slowDownload(req, res, body);
+  };
+  await start({ compare: { maxBodyBytes: 100_000, shadowTimeoutMs: 1500 } }, 'shadow');
+  recording();
+  for (let i = 0; i < 2; i++) { // two copies timing out would open the service's breaker (minRequests 2)
+    const download = await fetch(`${facade.url}/api/files/big-${i}.bin`);
+    expect((await download.arrayBuffer()).byteLength).toBe(20 * chunk.length); // the client gets all of it
+    expect(serviceClosedAfter).toBeLessThan(1000); // the copy stopped reading after two chunks, not at its 1.5 s deadline
+  }
+  await until(() => records.length === 2);
+  expect(records.map((r) => [r.outcome, r.reason])).toEqual([['skipped', 'too_large'], ['skipped', 'too_large']]);
+  const view = await (await fetch(`${facade.adminUrl}/upstreams`, { headers: ADMIN_AUTH })).json() as { upstreams: Array<{ name: string; breaker: { state: string; opened: number } }> };
+  expect(view.upstreams.find((u) => u.name === 'feed')?.breaker).toMatchObject({ state: 'closed', opened: 0 });
+});
