@@ -212,13 +212,18 @@ async function gateInput(sql: Sql, route: string, stage: Stage, target: Stage, c
   // Every read is asked for at once. On PostgreSQL one connection runs them in turn (a second one
   // reading at the same time made both slower: two new backends first touching the same shared
   // pages; measured on the soak) while this process works on the answers already in.
+  // The newest answer times are asked for after the comparisons with facts: the database reads
+  // them while this process classifies those (measured on the 90-day soak store: ~25 ms less).
+  let asked: () => void = () => undefined;
+  const findingsAsked = new Promise<void>((resolve) => { asked = resolve; });
   const windowed = Promise.all([have ? windowGroups(sql, route, stage, since) : [], storedIgnoreRules(sql)]).then(async ([rows, stored]) => {
     const groups = rows.map(groupOf);
     // Verdicts re-classified with today's rules and evidence, per endpoint (counted from the same groups).
-    return { groups, found: await routeFindings(sql, { route, config, stored, since, stage, diffs: false }, outcomeGroups(groups)) };
-  });
+    return { groups, found: await routeFindings(sql, { route, config, stored, since, stage, diffs: false, onAsked: asked }, outcomeGroups(groups)) };
+  }).finally(asked);
   const newest = have
-    ? samplesFrom(sql, route, stage, since).then((from) => latencies(sql, `${f.where} AND (c.reason IS NULL OR c.reason <> 'noise_sample')`, f.params, from))
+    ? Promise.all([samplesFrom(sql, route, stage, since), findingsAsked])
+      .then(([from]) => latencies(sql, `${f.where} AND (c.reason IS NULL OR c.reason <> 'noise_sample')`, f.params, from))
     : { service: [], monolith: [] };
   // The route's service breaker as every facade process recorded it (gate check `breaker`).
   const breaker = config ? breakerGateFigures(sql, config.service, new Date()) : undefined;

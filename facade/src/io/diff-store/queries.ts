@@ -41,6 +41,8 @@ export interface ComparisonQuery {
   readonly withFactsOnly?: boolean;
   /** With their unified diffs (default true); the gate has no use for them. */
   readonly withDiffs?: boolean;
+  /** Called as soon as the comparisons have been asked for (their read queued), see findings-query.ts. */
+  readonly onAsked?: () => void;
 }
 
 /** Comparisons without a differing field, counted per endpoint, outcome and reason. */
@@ -120,8 +122,10 @@ const IDS_PER_LOOKUP = 2000;
 async function comparisonsWithFacts(sql: Sql, q: ComparisonQuery): Promise<{ rows: Row[]; facts: Map<number, FieldFact[]> }> {
   if (!(await hasColumn(sql, 'comparison_fields', 'outcome'))) return comparisonsWithFactsById(sql, q);
   const f = comparisonFilter(q); // alias c: the facts table has the route, at and stage columns too
-  const fieldRows = await sql.all<FieldRow & CopiedRow>(`SELECT ${FIELD_COLUMNS}, endpoint, ${FACT_COMPARISON_NAMES} FROM comparison_fields c
+  const asked = sql.all<FieldRow & CopiedRow>(`SELECT ${FIELD_COLUMNS}, endpoint, ${FACT_COMPARISON_NAMES} FROM comparison_fields c
     WHERE ${f.where} AND c.outcome IS NOT NULL ORDER BY c.comparison_id`, f.params); // ascending: a comparison's facts in the order written
+  q.onAsked?.();
+  const fieldRows = await asked;
   const facts = factsById(fieldRows);
   const rows: Row[] = [];
   for (let i = fieldRows.length - 1; i >= 0 && (q.limit === undefined || rows.length < q.limit); i--) {
