@@ -1,6 +1,7 @@
 // Shadow traffic and comparisons through a real facade: the client's answer depends only on the
 // primary; differences are found with exact paths; noise is learned; secrets never reach SQLite.
 import { ADMIN_AUTH } from '../helpers/admin-client';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -132,6 +133,25 @@ it('a timestamp that differs on every answer is learned as noise while a real di
   expect(at.why).toMatch(/the primary disagreed with itself [1-9]\d* of [1-9]\d* times/);
   expect(price.class).toBe('real');
   expect(monolith.received.filter((r) => r.headers['x-strangler-reask'] === '1').length).toBeLessThanOrEqual(10);
+});
+
+it('a map keyed by ids new in every answer (sessions by uuid) is one noisy field, while a real difference beside it counts', async () => {
+  const answer = (price: string) => (_req: unknown, res: import('node:http').ServerResponse): void => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ user: 'ada', price, sessions: { [crypto.randomUUID()]: { active: true } } }));
+  };
+  monolith.handler = answer('1.00');
+  service.handler = answer('1.01');
+  await start();
+  const records = nextRecords(10, 15_000);
+  for (let i = 0; i < 10; i++) await (await fetch(`${facade.url}/api/inventory/${i}`)).text();
+  await records;
+  type Api = { endpoints: Array<{ fields: Array<{ field: string; class: string; example: { path: string } }> }> };
+  const api = await (await fetch(`${facade.adminUrl}/routes/inventory/comparisons`, { headers: ADMIN_AUTH })).json() as Api;
+  const fields = api.endpoints[0].fields;
+  expect(fields.map((f) => [f.field, f.class]).sort()).toEqual([['$.price', 'real'], ['$.sessions.*', 'noise']]);
+  // The example keeps a real key of its comparison.
+  expect(fields.find((f) => f.field === '$.sessions.*')!.example.path).toMatch(/^\$\.sessions\["[0-9a-f-]{36}"\]$/);
 });
 
 it('only the price difference keeps a comparison a mismatch once the timestamp is known noise', async () => {

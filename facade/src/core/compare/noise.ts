@@ -1,6 +1,7 @@
 // Statistics shared by the noise model (core/comparison/noise-model.ts) and the gate: Wilson score
-// intervals for proportions, and the field a difference path counts under (array indices
-// generalised: `$.items[3].at` -> `$.items[*].at`).
+// intervals for proportions, and the field a difference path counts under (array indices and
+// generated object keys generalised: `$.items[3].at` -> `$.items[*].at`, `$.sessions["9f0c…"]` -> `$.sessions.*`).
+import { isGeneratedId } from '../identifiers';
 import { formatPath, parsePath } from './path-pattern';
 
 /** A Wilson score interval for a proportion, both bounds in [0, 1]. */
@@ -23,12 +24,16 @@ export function wilsonInterval(successes: number, trials: number, z = 1.96): Int
   return { low: Math.max(0, (centre - margin) / denom), high: Math.min(1, (centre + margin) / denom) };
 }
 
-/** The field a difference path counts under: JSON array indices become `[*]`. */
+/**
+ * The field a difference path counts under: JSON array indices become `[*]`, and object keys a
+ * program generated (uuids, hashes, ULIDs, long tokens: a map keyed by session or request ids)
+ * `.*`, so such a field's evidence adds up across answers whose keys are all new.
+ */
 export function fieldOf(path: string): string {
   if (!path.startsWith('$')) return path;
   try {
     const [, ...rest] = parsePath(path);
-    return rest.reduce<string>((out, seg) => out + (typeof seg === 'number' ? '[*]' : formatPath(['$', seg]).slice(1)), '$');
+    return rest.reduce<string>((out, seg) => out + (typeof seg === 'number' ? '[*]' : isGeneratedId(seg) ? '.*' : formatPath(['$', seg]).slice(1)), '$');
   } catch {
     return path;
   }

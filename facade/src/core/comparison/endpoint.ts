@@ -8,19 +8,9 @@ export interface EndpointPattern {
   readonly segments: readonly ({ readonly literal: string } | { readonly param: string })[];
 }
 
-const NUMERIC = /^\d+$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const HEX = /^(?=.*\d)[0-9a-f]{8,}$/i;
-const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/i;
-// Long opaque tokens (base64url ids, slugs with a hash suffix) that carry at least two digits.
-const TOKEN = /^(?=(?:.*\d){2})[A-Za-z0-9_-]{16,}$/;
-// Business keys with a run of three or more digits (`SKU-000011`, `ord_1234`, `INV2024-77`).
-const KEYED = /^[A-Za-z0-9_.~-]*\d{3,}[A-Za-z0-9_.~-]*$/;
+import { isIdSegment } from '../identifiers';
 
-/** True when a path segment is an identifier rather than a resource name. */
-export function isIdSegment(segment: string): boolean {
-  return NUMERIC.test(segment) || UUID.test(segment) || HEX.test(segment) || ULID.test(segment) || TOKEN.test(segment) || KEYED.test(segment);
-}
+export { isIdSegment };
 
 /** Compiles `/api/users/:id/orders` (a leading method is not part of it). Throws on a pattern not starting with `/`. */
 export function compileEndpointPattern(source: string): EndpointPattern {
