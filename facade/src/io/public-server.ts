@@ -33,6 +33,18 @@ type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => vo
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Pipelined requests on one client connection are answered one after the other, as nginx does:
+ * responses must leave in order anyway, and forwarding them all at once deadlocked (measured: 1,000
+ * pipelined GETs, 384 answered, then nothing): later answers, held by Node until the earlier ones
+ * are written, kept every pooled upstream connection paused while an earlier request waited for
+ * one. Past WAITING_PAUSE requests waiting their turn the connection is not read further.
+ */
+const TURN = Symbol('strangler.turn');
+interface Turn { busy: boolean; paused: boolean; readonly waiting: Array<() => void> }
+type TurnSocket = Duplex & { [TURN]?: Turn };
+const WAITING_PAUSE = 32;
+
 export function createPublicServer(limits: FacadeConfig['listen'], handle: Handler, upgrade: UpgradeHandler): PublicServer {
   let inFlight = 0;
   let draining = false;
@@ -51,10 +63,36 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
     if (bad !== null) { req.resume(); refuseRequest(req, res, 400, bad); return; }
     if (draining) res.shouldKeepAlive = false; // this client should reconnect elsewhere
     inFlight++;
-    void handle(req, res).finally(() => {
-      inFlight--;
-      if (inFlight === 0) wake?.();
-    });
+    const socket = req.socket as TurnSocket;
+    let turn = socket[TURN];
+    if (!turn) {
+      const t: Turn = (turn = socket[TURN] = { busy: false, paused: false, waiting: [] });
+      // The client went away: its requests still waiting will never be answered.
+      socket.once('close', () => dropWaiting(t));
+    }
+    const answer = (): void => {
+      turn.busy = true;
+      res.once('close', () => nextTurn(socket, turn)); // answered (or cut): the next pipelined request's turn
+      void handle(req, res).finally(() => {
+        inFlight--;
+        if (inFlight === 0) wake?.();
+      });
+    };
+    if (!turn.busy) { answer(); return; }
+    turn.waiting.push(answer);
+    if (turn.waiting.length >= WAITING_PAUSE && !turn.paused) { turn.paused = true; socket.pause(); }
+  };
+  const dropWaiting = (turn: Turn): void => {
+    inFlight -= turn.waiting.length;
+    turn.waiting.length = 0;
+    if (inFlight === 0) wake?.();
+  };
+  const nextTurn = (socket: TurnSocket, turn: Turn): void => {
+    turn.busy = false;
+    if (socket.destroyed) { dropWaiting(turn); return; } // the client left: nobody waits for these
+    const next = turn.waiting.shift();
+    if (turn.paused && turn.waiting.length < WAITING_PAUSE / 2) { turn.paused = false; socket.resume(); }
+    next?.();
   };
   const server = http.createServer({
     maxHeaderSize: limits.maxHeaderBytes,

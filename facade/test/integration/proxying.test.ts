@@ -295,6 +295,44 @@ function exchange(url: string, bytes: string, timeoutMs = 3000): Promise<string>
 }
 
 describe('request shapes from clients nobody here wrote', () => {
+  it('a thousand pipelined GETs on one connection are all answered, in order (the upstream\'s answers come back in any order)', async () => {
+    // The upstream answers the later requests first: a proxy that forwarded them all at once held
+    // every pooled connection with answers it could not send yet (it answered 384, then nothing).
+    monolith.handler = (req, res) => {
+      const n = Number(req.url!.split('/').pop());
+      setTimeout(() => { res.writeHead(200, { 'content-type': 'text/plain' }); res.end(`answer ${n}`); }, n % 3);
+    };
+    await start();
+    const N = 1000;
+    const socket = net.connect(Number(new URL(facade.url).port), '127.0.0.1');
+    let text = '';
+    const all = new Promise<void>((resolve, reject) => {
+      socket.on('data', (d) => { text += d.toString('latin1'); if ((text.match(/HTTP\/1\.1 200/g) ?? []).length === N) resolve(); });
+      socket.on('error', reject);
+    });
+    socket.write(Array.from({ length: N }, (_, i) => `GET /api/orders/${i} HTTP/1.1\r\nHost: shop.example\r\n\r\n`).join(''));
+    await within(all, 20_000, 'all 1,000 answers');
+    socket.destroy();
+    const bodies = [...text.matchAll(/answer (\d+)/g)].map((m) => Number(m[1]));
+    expect(bodies).toEqual(Array.from({ length: N }, (_, i) => i));
+  });
+
+  it('a client that pipelines and leaves: its waiting requests are dropped and the facade drains at once', async () => {
+    monolith.handler = (_req, res) => { setTimeout(() => { res.writeHead(200); res.end('late'); }, 300); };
+    await start();
+    const socket = net.connect(Number(new URL(facade.url).port), '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.write(Array.from({ length: 50 }, (_, i) => `GET /api/orders/${i} HTTP/1.1\r\nHost: shop.example\r\n\r\n`).join(''));
+    await monolith.waitFor(1);
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(monolith.received).toHaveLength(1); // the 49 behind it never went upstream
+    const started = Date.now();
+    const drained = await facade.drain(5000);
+    expect(drained.cut).toBe(0);
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+
   it('header names reach the upstream spelled as the client sent them', async () => {
     await start();
     const seen: string[][] = [];
