@@ -208,9 +208,15 @@ async function record(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps):
       c.recorder.add(unmatched(base(ctx, ctx.answeredBy ?? d.primary, c), 'skipped', err.reason));
       return undefined;
     }
-    // A comparison bug must never reach the client (who already has the answer) nor crash the facade.
+    // A comparison bug must never reach the client (who already has the answer) nor crash the facade;
+    // it is recorded as an error, so reports and the gate count it rather than never seeing it.
     deps.logger.error({ err: (err as Error).message, requestId: ctx.requestId }, 'comparison failed');
     deps.metrics.comparisons.inc({ route: routeLabel(ctx), outcome: 'compare_failed' });
+    try {
+      c.recorder.add(unmatched(base(ctx, ctx.answeredBy ?? d.primary, c), 'error', 'compare_failed'));
+    } catch {
+      // the record itself cannot be built: the log line and the metric stand
+    }
   } finally {
     releaseShadowSlot(ctx, deps); // held until the comparison is done: bounds shadows plus comparisons per route
   }

@@ -91,7 +91,13 @@ export function diffBodies(raw: BodyPair, normalizers: CompiledNormalizers, hash
   const a = readBody(pair.primary, pair.primaryType);
   const b = readBody(pair.shadow, pair.shadowType);
   if (a.kind === 'json' && b.kind === 'json') {
-    return diffJson(normalize(a.value, normalizers), normalize(b.value, normalizers), normalizers);
+    try {
+      return diffJson(normalize(a.value, normalizers), normalize(b.value, normalizers), normalizers);
+    } catch (err) {
+      // Nested deeper than the walk can go (thousands of levels: no real document): compared as bytes.
+      if (err instanceof RangeError) return byHash(pair, hash);
+      throw err;
+    }
   }
   if (a.kind === 'json' || b.kind === 'json') {
     return [Object.freeze({ path: 'body', kind: 'type', primary: a.kind, shadow: b.kind })];

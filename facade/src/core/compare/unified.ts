@@ -51,8 +51,15 @@ function cap(diff: string, maxChars: number): string {
  * field names, JWTs, secret query parameters) are masked before printing, text bodies included.
  */
 export function unifiedBodyDiff(primary: Observation, shadow: Observation, options: UnifiedDiffOptions = {}): string {
-  const a = printable(primary, options.rules);
-  const b = printable(shadow, options.rules);
+  let a: string;
+  let b: string;
+  try {
+    a = printable(primary, options.rules);
+    b = printable(shadow, options.rules);
+  } catch (err) {
+    if (err instanceof RangeError) return ''; // too deeply nested to print: no example diff, the facts stand
+    throw err;
+  }
   if (a === b) return '';
   const patch = createTwoFilesPatch('primary', 'shadow', a, b, undefined, undefined, {
     context: options.context ?? 3,

@@ -2,7 +2,8 @@
 // arrays by index. Expectations are spelled out, never read back from the implementation.
 import { compare, diffObservations } from '../../../src/core/compare/compare';
 import { diffJson } from '../../../src/core/compare/json-diff';
-import { aJsonObservation, anObservation, compiled } from './builders';
+import { unifiedBodyDiff } from '../../../src/core/compare/unified';
+import { aJsonObservation, anObservation, compiled, pathsOf } from './builders';
 
 describe('diffJson', () => {
   it.each([
@@ -109,5 +110,20 @@ describe('JSON bodies in observations', () => {
     expect(Object.isFrozen(result)).toBe(true);
     expect(Object.isFrozen(result.mismatched)).toBe(true);
     expect(Object.isFrozen(result.mismatched[0])).toBe(true);
+  });
+});
+
+describe('bodies nested deeper than any document', () => {
+  it('are compared as bytes instead of failing the comparison (20,000 levels of arrays, 5,000 of objects)', () => {
+    const arrays = (n: number, leaf: string) => '['.repeat(n) + leaf + ']'.repeat(n);
+    const objects = (n: number, leaf: string) => '{"a":'.repeat(n) + leaf + '}'.repeat(n);
+    for (const nest of [(leaf: string) => arrays(20_000, leaf), (leaf: string) => objects(5000, leaf)]) {
+      const a = anObservation({ headers: { 'content-type': 'application/json' }, body: nest('1') });
+      const b = anObservation({ headers: { 'content-type': 'application/json' }, body: nest('2') });
+      const c = anObservation({ headers: { 'content-type': 'application/json' }, body: nest('1') });
+      expect(pathsOf(diffObservations(a, b, compiled()))).toEqual(['body#sha256']);
+      expect(diffObservations(a, c, compiled())).toEqual([]);
+      expect(unifiedBodyDiff(a, b, {})).toBe('');
+    }
   });
 });
