@@ -75,6 +75,9 @@ const upstream = (timeoutMs: number) =>
   z
     .strictObject({
       url: httpUrl,
+      // The Host this upstream gets: the client's (default), its own URL's, or a name of its own.
+      host: z.string().regex(/^(?:client|upstream|(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~%]+)(?::\d{1,5})?)$/,
+        'must be "client", "upstream" or a host[:port]').optional(),
       ...deadlineFields,
       maxSockets: z.number().int().min(1).default(256),
       maxHeaderBytes: z.number().int().min(1024).max(16_777_216).default(65_536), // response headers

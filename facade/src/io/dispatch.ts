@@ -100,6 +100,16 @@ export function requestHeaders(headers: IncomingHttpHeaders, body: Buffer | unde
   return out;
 }
 
+/** The flat header list with its Host set to `host` (an upstream's own, see Upstream.hostHeader); unchanged for null. */
+export function withHost(headers: string[], host: string | null): string[] {
+  if (host === null) return headers;
+  for (let i = 0; i < headers.length; i += 2) {
+    if (headers[i]!.length === 4 && headers[i]!.toLowerCase() === 'host') { headers[i + 1] = host; return headers; }
+  }
+  headers.push('host', host);
+  return headers;
+}
+
 /**
  * How the client spelled the header names node lower-cased (`X-API-Key`), first spelling first: the
  * upstream gets them as sent, as nginx does (a legacy server may look a header up case-sensitively).
@@ -204,7 +214,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
     const pool = poolFor(upstream, opts.deadlines.connectMs);
     const path = joinPath(upstream.target, req.url ?? '/');
     // The client's own deadline header is left out: each attempt sets what is left of the deadline (io/attempt-budget.ts).
-    const headers = requestHeaders(req.headers, opts.body, opts.deadlineHeader ?? null, null, req.rawHeaders);
+    const headers = withHost(requestHeaders(req.headers, opts.body, opts.deadlineHeader ?? null, null, req.rawHeaders), upstream.hostHeader);
     const streamed = opts.body === undefined;
     const hasBody = opts.body !== undefined || opts.stream !== undefined
       || (req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0');

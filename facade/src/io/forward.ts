@@ -190,6 +190,7 @@ export class Forwarder {
         const dropListeners = opts.retryable ? listenersOf(req) : undefined;
         this.proxy.web(req, res, {
           target: proxyTarget(upstream), toProxy: true, agent: fresh ? false : upstream.agent, buffer,
+          ...(upstream.hostHeader === null ? {} : { headers: { host: upstream.hostHeader } }),
           // http-proxy builds the outgoing request on this object: the only way to pass maxHeaderSize.
           ssl: { maxHeaderSize: upstream.maxHeaderBytes },
         } as httpProxy.ServerOptions, (err) => {

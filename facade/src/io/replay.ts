@@ -6,7 +6,7 @@ import type { Dispatcher } from 'undici';
 import { UpstreamError, upstreamErrorFrom } from '../errors';
 import { cappedAt, ExchangeClock, type Deadlines } from './deadlines';
 import type { Upstream } from './upstreams';
-import { completingBodiless, foldHeaders, latin1, poolFor, requestHeaders } from './dispatch';
+import { completingBodiless, foldHeaders, latin1, poolFor, requestHeaders, withHost } from './dispatch';
 import { deadlineHeaderValue } from '../core/resilience/deadline';
 import { isStreamType } from '../core/streams';
 
@@ -54,7 +54,7 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
     const deadlines = cappedAt(own, Math.min(opts.timeoutMs, own.totalMs));
     // The tag and the deadline header replace any the client sent: the copy's deadline is the facade's to tell.
     const deadlineHeader = opts.deadlineHeader ? opts.deadlineHeader.toLowerCase() : null;
-    const headers = requestHeaders(request.headers, request.body, request.tag, deadlineHeader);
+    const headers = withHost(requestHeaders(request.headers, request.body, request.tag, deadlineHeader), upstream.hostHeader);
     headers.push(request.tag, '1');
     if (deadlineHeader) headers.push(deadlineHeader, deadlineHeaderValue(deadlines.totalMs));
     let done = false;

@@ -10,6 +10,8 @@ import { releasePools } from './dispatch';
 
 export interface UpstreamSpec {
   readonly url: string;
+  /** The Host it gets: `client` (default: as the client sent it), `upstream` (its URL's host:port) or a host[:port]. */
+  readonly host?: string;
   readonly connectTimeoutMs: number;
   readonly headersTimeoutMs: number;
   readonly idleTimeoutMs: number;
@@ -47,6 +49,11 @@ export interface Upstream {
   readonly retry: RetryPolicy;
   /** Its circuit breaker and bulkhead (io/upstream-guard.ts), one per upstream for all routes. */
   readonly guard: UpstreamGuard;
+  /**
+   * The Host header it gets instead of the client's (null: the client's). An upstream behind an
+   * ingress or a platform router that routes by Host needs its own; X-Forwarded-Host keeps the client's.
+   */
+  readonly hostHeader: string | null;
 }
 
 export function createUpstream(name: string, side: Side, spec: UpstreamSpec): Upstream {
@@ -65,6 +72,7 @@ export function createUpstream(name: string, side: Side, spec: UpstreamSpec): Up
     name, side, target, agent, connectTimeoutMs: spec.connectTimeoutMs, timeoutMs: spec.timeoutMs, deadlines,
     maxHeaderBytes: spec.maxHeaderBytes, retry: spec.retry,
     guard: new UpstreamGuard(name, { breaker: spec.breaker, bulkhead: spec.bulkhead }),
+    hostHeader: spec.host === undefined || spec.host === 'client' ? null : spec.host === 'upstream' ? target.host : spec.host,
   });
 }
 

@@ -72,7 +72,8 @@ export async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: 
     proxyReq.once('upgrade', () => { upgraded = true; });
     timeHandshake(proxyReq, deadlines, upstream.name);
   };
-  proxy.ws(req, socket, head, { target: proxyTarget(upstream), toProxy: true, ssl: { maxHeaderSize: upstream.maxHeaderBytes } } as httpProxy.ServerOptions, (err) => {
+  proxy.ws(req, socket, head, { target: proxyTarget(upstream), toProxy: true, ssl: { maxHeaderSize: upstream.maxHeaderBytes },
+    ...(upstream.hostHeader === null ? {} : { headers: { host: upstream.hostHeader } }) } as httpProxy.ServerOptions, (err) => {
     const e = upstreamErrorFrom(err as Error, upstream.name);
     deps.logger.warn({ err: (err as Error).message, upstream: upstream.name, code: e.code, requestId }, 'websocket upgrade failed');
     // Once tunnelled, the client's socket speaks WebSocket: no HTTP answer can go there any more.

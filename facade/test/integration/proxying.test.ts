@@ -294,6 +294,40 @@ function exchange(url: string, bytes: string, timeoutMs = 3000): Promise<string>
   });
 }
 
+describe('the Host an upstream gets', () => {
+  it('is the client\'s by default; `upstream` sends the upstream URL\'s own and a name sends that name, on the primary and on the shadow copy alike', async () => {
+    facade = await startTestFacade({
+      monolith: { url: monolith.url },
+      services: { catalog: { url: catalog.url, host: 'catalog.internal:8443' } },
+      routes: [{ name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog', compare: { sample: 100 } }],
+    });
+    await rawRequest(facade.url, '/api/orders/1', { headers: { host: 'shop.example' } });
+    expect(monolith.received[0]!.headers).toMatchObject({ host: 'shop.example', 'x-forwarded-host': 'shop.example' });
+    await setStage(facade.adminUrl!, 'catalog', 'shadow');
+    await rawRequest(facade.url, '/api/products/7', { headers: { host: 'shop.example' } });
+    await catalog.waitFor(1);
+    expect(monolith.received[1]!.headers.host).toBe('shop.example');
+    expect(catalog.received[0]!.headers).toMatchObject({ host: 'catalog.internal:8443', 'x-forwarded-host': 'shop.example', 'x-strangler-shadow': '1' });
+    await facade.close();
+
+    facade = await startTestFacade({
+      monolith: { url: monolith.url, host: 'upstream' },
+      services: { catalog: { url: catalog.url } },
+      routes: [{ name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog' }],
+    });
+    await rawRequest(facade.url, '/api/orders/2', { headers: { host: 'shop.example' } });
+    expect(monolith.received[2]!.headers).toMatchObject({ host: `127.0.0.1:${monolith.port}`, 'x-forwarded-host': 'shop.example' });
+  });
+
+  it('a host that is not "client", "upstream" or a host[:port] is a config error naming the field', async () => {
+    await expect(startTestFacade({
+      monolith: { url: monolith.url, host: 'shop.example/admin' },
+      services: { catalog: { url: catalog.url } },
+      routes: [{ name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog' }],
+    })).rejects.toThrow(/monolith\.host.*"client", "upstream" or a host\[:port\]/);
+  });
+});
+
 describe('request shapes from clients nobody here wrote', () => {
   it('a thousand pipelined GETs on one connection are all answered, in order (the upstream\'s answers come back in any order)', async () => {
     // The upstream answers the later requests first: a proxy that forwarded them all at once held
