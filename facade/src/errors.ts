@@ -66,11 +66,12 @@ export class BadRequestError extends StranglerError {
  * before anything was sent (docs/reference/resilience.md): its circuit breaker is open, its
  * bulkhead is full, or the request's deadline left too little time for an attempt.
  */
-export type UpstreamErrorCode = 'UPSTREAM_UNREACHABLE' | 'UPSTREAM_TIMEOUT' | 'UPSTREAM_RESET' | 'UPSTREAM_BAD_RESPONSE'
+export type UpstreamErrorCode = 'UPSTREAM_UNREACHABLE' | 'UPSTREAM_TLS' | 'UPSTREAM_TIMEOUT' | 'UPSTREAM_RESET' | 'UPSTREAM_BAD_RESPONSE'
   | 'UPSTREAM_CIRCUIT_OPEN' | 'UPSTREAM_BULKHEAD_FULL' | 'DEADLINE_EXCEEDED';
 
 const UPSTREAM_STATUS: Readonly<Record<UpstreamErrorCode, 502 | 503 | 504>> = {
   UPSTREAM_UNREACHABLE: 502,
+  UPSTREAM_TLS: 502,
   UPSTREAM_TIMEOUT: 504,
   UPSTREAM_RESET: 502,
   UPSTREAM_BAD_RESPONSE: 502,
@@ -81,6 +82,7 @@ const UPSTREAM_STATUS: Readonly<Record<UpstreamErrorCode, 502 | 503 | 504>> = {
 
 const UPSTREAM_WHY: Readonly<Record<UpstreamErrorCode, string>> = {
   UPSTREAM_UNREACHABLE: 'could not be reached',
+  UPSTREAM_TLS: 'could not be reached over TLS',
   UPSTREAM_TIMEOUT: 'timed out',
   UPSTREAM_RESET: 'reset the connection',
   UPSTREAM_BAD_RESPONSE: 'sent an invalid HTTP response',
@@ -106,10 +108,21 @@ export class UpstreamError extends StranglerError {
     /** Set on the facade's own refusals (circuit open, bulkhead full). */
     readonly refusal?: RefusalDetail,
   ) {
-    super(`upstream "${upstream}" ${UPSTREAM_WHY[code]}`, options);
+    super(`upstream "${upstream}" ${UPSTREAM_WHY[code]}${code === 'UPSTREAM_TLS' ? tlsDetail(options?.cause) : ''}`, options);
     this.status = UPSTREAM_STATUS[code];
   }
 }
+
+/** Why the TLS handshake failed, and the usual remedy for a private CA's certificate. */
+function tlsDetail(cause: unknown): string {
+  const err = cause as NodeJS.ErrnoException | undefined;
+  if (!err?.message) return '';
+  const privateCa = /SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)/.test(err.code ?? '');
+  return `: ${err.message} (${err.code ?? 'TLS'})${privateCa ? '; a certificate from a private CA: trust it with NODE_EXTRA_CA_CERTS=<its CA file>' : ''}`;
+}
+
+/** Certificate and TLS protocol failures (Node's and OpenSSL's codes). */
+const TLS_ERRNO = /CERT|SELF_SIGNED|UNABLE_TO_|ERR_SSL_|ERR_TLS_|^EPROTO$/;
 
 const CODE_BY_ERRNO: ReadonlyMap<string, UpstreamErrorCode> = new Map(Object.entries({
   ECONNREFUSED: 'UPSTREAM_UNREACHABLE',
@@ -142,7 +155,7 @@ export function upstreamErrorFrom(err: NodeJS.ErrnoException | Error, upstream: 
   const errno = (err as NodeJS.ErrnoException).code;
   let code: UpstreamErrorCode = 'UPSTREAM_UNREACHABLE';
   if (typeof errno === 'string') {
-    code = CODE_BY_ERRNO.get(errno) ?? (errno.startsWith('HPE_') ? 'UPSTREAM_BAD_RESPONSE' : code);
+    code = CODE_BY_ERRNO.get(errno) ?? (errno.startsWith('HPE_') ? 'UPSTREAM_BAD_RESPONSE' : TLS_ERRNO.test(errno) ? 'UPSTREAM_TLS' : code);
   }
   return new UpstreamError(code, upstream, { cause: err });
 }

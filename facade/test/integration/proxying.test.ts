@@ -1,7 +1,10 @@
 // What crosses the facade and what does not: forwarding headers, request ids and trace context,
 // hop-by-hop headers, cookies and redirects, and bodies streamed both ways without buffering.
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { setStage } from '../helpers/admin-client';
 import { startTestFacade, type TestFacade } from '../helpers/facade';
@@ -325,6 +328,20 @@ describe('the Host an upstream gets', () => {
       services: { catalog: { url: catalog.url } },
       routes: [{ name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog' }],
     })).rejects.toThrow(/monolith\.host.*"client", "upstream" or a host\[:port\]/);
+  });
+});
+
+describe('an HTTPS upstream', () => {
+  it('whose certificate cannot be verified (self-signed) is a 502 UPSTREAM_TLS naming why, not "could not be reached"', async () => {
+    const dir = path.join(__dirname, '..', 'fixtures', 'tls');
+    const tls = https.createServer({ key: fs.readFileSync(path.join(dir, 'self-signed.key')), cert: fs.readFileSync(path.join(dir, 'self-signed.crt')) }, (_req, res) => { res.writeHead(200); res.end('secret'); });
+    extraServers.push(tls);
+    await new Promise<void>((r) => tls.listen(0, '127.0.0.1', () => r()));
+    await start({ monolith: `https://127.0.0.1:${(tls.address() as AddressInfo).port}` });
+    const res = await rawRequest(facade.url, '/api/orders/1');
+    expect(res.status).toBe(502);
+    expect(res.json()).toMatchObject({ error: 'UPSTREAM_TLS', upstream: 'monolith' });
+    expect(res.json<{ message: string }>().message).toMatch(/over TLS: self-signed certificate \(DEPTH_ZERO_SELF_SIGNED_CERT\).*NODE_EXTRA_CA_CERTS/);
   });
 });
 
