@@ -26,3 +26,18 @@ export function parseJson(text: string): unknown {
   if (!LONG_DIGITS.test(text)) return JSON.parse(text) as unknown;
   return parse(text, null, (literal: string) => (isSafeNumber(literal) ? parseFloat(literal) : `${EXACT_PREFIX}${literal}`));
 }
+
+/**
+ * A fraction one side printed with more digits than its double holds (`0.10000000000000001`, an
+ * old serializer's 17 significant digits, or a BigDecimal's full expansion) against the same
+ * double printed shortest (`0.1`): the same number as both sides computed it, so not a difference,
+ * as `19.989999999999998` against `19.99` never was (too few digits to be kept exact). Integer
+ * literals are never so forgiven: `9007199254740993` against `9007199254740992` is the lost id
+ * this module exists to catch.
+ */
+export function sameDouble(a: unknown, b: unknown): boolean {
+  const [exact, plain] = isExactNumber(a) && typeof b === 'number' ? [a, b] : isExactNumber(b) && typeof a === 'number' ? [b, a] : [null, null];
+  if (exact === null) return false;
+  const text = exactText(exact);
+  return /[.eE]/.test(text) && Number(text) === plain;
+}

@@ -2,6 +2,7 @@
 // differing leaf or missing/extra member, with paths like `$.items[3].price`. Runs after the
 // array-order normalizer; numeric/timestamp equivalences are checked at each node.
 import { isJsonObject, jsonType } from './canonical';
+import { sameDouble } from './exact-number';
 import { equivalent, hasEquivalences, NO_NORMALIZERS, type CompiledNormalizers } from './normalize';
 import { formatPath, type PathSegment } from './path-pattern';
 import type { Difference, DifferenceKind } from './types';
@@ -62,7 +63,7 @@ function walk(w: Walk, a: unknown, b: unknown): void {
     emit(w, numericPair ? 'changed' : 'type', a, b);
   } else if (ta === 'array') walkArray(w, a as unknown[], b as unknown[]);
   else if (ta === 'object' && isJsonObject(a) && isJsonObject(b)) walkObject(w, a, b);
-  else emit(w, 'changed', a, b);
+  else if (ta !== 'number' || !sameDouble(a, b)) emit(w, 'changed', a, b);
 }
 
 /**

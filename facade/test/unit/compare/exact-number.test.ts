@@ -26,3 +26,20 @@ describe('exact numbers', () => {
     expect(diff).not.toContain('num:');
   });
 });
+
+describe('a fraction printed with more digits than its double holds', () => {
+  const paths = (a: string, b: string): string[] => diffObservations(json('monolith', a), json('service', b), rules).map((d) => d.path);
+
+  it('equals the same double printed shortest, however many digits (17 significant, a BigDecimal expansion)', () => {
+    expect(paths('{"p":0.10000000000000001,"q":2}', '{"p":0.1,"q":2}')).toEqual([]);
+    expect(paths('{"p":0.1000000000000000055511151231257827021181583404541015625}', '{"p":0.1}')).toEqual([]);
+    expect(paths('{"p":19.989999999999998}', '{"p":19.99}')).toEqual([]); // too few digits to be kept exact: always equal
+  });
+
+  it('but another double, or an integer a double cannot hold, is still a difference', () => {
+    expect(paths('{"p":0.30000000000000004}', '{"p":0.3}')).toEqual(['$.p']);
+    expect(paths('{"p":0.10000000000000002}', '{"p":0.1}')).toEqual(['$.p']);
+    expect(paths('{"id":9007199254740993}', '{"id":9007199254740992}')).toEqual(['$.id']);
+    expect(paths('{"a":12345678901234567.89}', '{"a":12345678901234567.88}')).toEqual(['$.a']); // both kept exact: compared as written
+  });
+});
