@@ -119,7 +119,7 @@ const compare = z.strictObject({
     perSecond: z.number().positive().max(100_000).default(50), // re-asks per second per route (token bucket)
     maxInFlight: z.number().int().min(1).max(1024).default(8),
     enough: z.number().int().min(1).max(1000).default(5), // evidence per field after which re-asking stops
-    methods: z.array(method).default(() => ['GET', 'HEAD']), // safe methods that may be sent again
+    methods: z.array(method).default(() => ['GET', 'HEAD', 'OPTIONS']), // safe methods that may be sent again
   }).prefault({}),
   // Values each side generates for itself (timestamps, JWTs, uuids): compared by format and tolerance.
   generated: z.strictObject({

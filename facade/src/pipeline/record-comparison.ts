@@ -119,6 +119,19 @@ async function askAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps
 
 const NO_BODY = Buffer.alloc(0);
 
+const is2xx = (status: number): boolean => status >= 200 && status < 300;
+
+/**
+ * A CORS preflight (OPTIONS with Access-Control-Request-Method) succeeds for a browser on any 2xx:
+ * one framework's 204 and another's 200 are the same answer, so the shadow's is taken as the
+ * primary's. Its Access-Control-* headers, when the route compares them, are what can differ.
+ */
+function preflightStatus(ctx: RequestContext, primary: Observation, shadow: Observation): Observation {
+  if (!primary.ok || !shadow.ok || primary.status === shadow.status || !is2xx(primary.status) || !is2xx(shadow.status)) return shadow;
+  if (ctx.req.method !== 'OPTIONS' || ctx.req.headers['access-control-request-method'] === undefined) return shadow;
+  return { ...shadow, status: primary.status };
+}
+
 /**
  * Either answer is a stream (core/streams.ts): no body to compare (the shadow's copy ended at its
  * headers, the primary's lasted as long as its client listened), so its status and compared
@@ -174,8 +187,9 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
   if (!p.ok) return unmatched(b, p.outcome, p.reason);
   const s = pair.shadow;
   if (!s.ok) return unmatched(b, s.outcome, s.reason, shadowFacts);
-  const evaluated = await c.pool.evaluate(b.route, p.observation, s.observation, wantDiff(c, b.route), pair.bodiesEqual);
-  ctx.observed = { primary: p.observation, shadow: s.observation };
+  const shadow = preflightStatus(ctx, p.observation, s.observation);
+  const evaluated = await c.pool.evaluate(b.route, p.observation, shadow, wantDiff(c, b.route), pair.bodiesEqual);
+  ctx.observed = { primary: p.observation, shadow };
   return settled(ctx, deps, c, compared(b, evaluated.facts, evaluated.diff, shadowFacts), p.observation);
 }
 

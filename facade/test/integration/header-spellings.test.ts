@@ -81,3 +81,40 @@ it('a redirect and a 201 spelled by another framework match; the same Location o
   expect(write.status).toBe(201);
   expect((await records)[0]).toMatchObject({ kind: 'write', outcome: 'match', facts: [] });
 });
+
+it('a CORS preflight answered 204 by one framework and 200 by another matches; a method the service leaves out of Allow-Methods does not', async () => {
+  await facade?.close();
+  facade = await startTestFacade({
+    monolith: { url: monolith.url },
+    services: { orders: { url: service.url } },
+    routes: [{ name: 'orders', match: { path: '/orders/**' }, service: 'orders',
+      compare: { sample: 100, headers: ['content-type', 'access-control-allow-origin', 'access-control-allow-methods', 'access-control-allow-headers'] } }],
+  });
+  facade.store.change({ route: 'orders', stage: 'shadow', force: true, actor: 'test', defaultStage: 'off' });
+  (facade.deps.flags as unknown as { reload(): void }).reload();
+  let methods = 'PUT, GET, POST';
+  monolith.handler = (req, res) => {
+    res.writeHead(req.method === 'OPTIONS' ? 204 : 200, { 'access-control-allow-origin': 'https://app.example', 'access-control-allow-methods': 'GET,POST,PUT', 'access-control-allow-headers': 'Content-Type, X-Api-Key' });
+    res.end();
+  };
+  service.handler = (req, res) => {
+    res.writeHead(200, { 'access-control-allow-origin': 'https://app.example', 'access-control-allow-methods': methods, 'access-control-allow-headers': 'x-api-key,content-type' });
+    res.end();
+  };
+  const preflight = { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' } };
+  let records = nextRecords(1);
+  expect((await fetch(`${facade.url}/orders/42`, preflight)).status).toBe(204);
+  expect((await records)[0]).toMatchObject({ method: 'OPTIONS', outcome: 'match', facts: [], primaryStatus: 204, shadowStatus: 200 });
+
+  methods = 'GET, POST';
+  records = nextRecords(1);
+  await fetch(`${facade.url}/orders/42`, preflight);
+  const [missing] = await records;
+  expect(missing.outcome).toBe('mismatch');
+  expect(missing.facts.map((f) => f.field)).toEqual(['headers.access-control-allow-methods']);
+
+  // An OPTIONS that is not a preflight keeps its status difference.
+  records = nextRecords(1);
+  await fetch(`${facade.url}/orders/42`, { method: 'OPTIONS' });
+  expect((await records)[0].facts.map((f) => f.field)).toContain('status');
+});

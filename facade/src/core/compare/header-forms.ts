@@ -1,8 +1,9 @@
 // The forms of a compared header that mean the same to a client, written one way, so that two
 // frameworks' spellings of one answer are not a difference: media types and their parameters are
 // case-insensitive and unordered (RFC 9110 §8.3.1), JSON has no charset but UTF-8 (RFC 8259 §8.1),
-// Cache-Control directives are unordered, case-insensitive tokens (RFC 9111 §5.2), Vary lists
-// field names, and a Location on the request's own origin is the same target written relative
+// Cache-Control directives are unordered, case-insensitive tokens (RFC 9111 §5.2), Vary and the
+// CORS header lists name fields (case-insensitive), Allow and Access-Control-Allow-Methods name
+// methods (case-sensitive), each in any order, and a Location on the request's own origin is the same target written relative
 // (RFC 9110 §10.2.2: clients resolve it against the request). A difference that survives shows the
 // values as each side sent them. Pure.
 
@@ -26,6 +27,11 @@ export function mediaTypeForm(value: string): string {
     kept.push(`${name}=${v}`);
   }
   return [media, ...kept.sort()].join('; ');
+}
+
+/** A comma-separated list of case-sensitive tokens (`Allow`, `Access-Control-Allow-Methods`: `GET, POST`), sorted. */
+export function tokenListForm(value: string): string {
+  return value.split(',').map((t) => t.trim()).filter((t) => t !== '').sort().join(', ');
 }
 
 /** A comma-separated list of case-insensitive tokens (`Cache-Control`, `Vary`): lower-cased names, unquoted values, sorted. */
@@ -75,7 +81,11 @@ export function headerForm(name: string, value: string, origins: readonly string
   switch (name) {
     case 'content-type': return mediaTypeForm(value);
     case 'cache-control':
-    case 'vary': return directiveListForm(value);
+    case 'vary':
+    case 'access-control-allow-headers':
+    case 'access-control-expose-headers': return directiveListForm(value);
+    case 'allow':
+    case 'access-control-allow-methods': return tokenListForm(value);
     case 'location':
     case 'content-location': return locationForm(value, origins);
     default: return value;
