@@ -55,6 +55,16 @@ function forwardHeaders(req: http.IncomingMessage): string[] {
   return headers;
 }
 
+/** An upstream answer's raw headers for the client, without Connection and Keep-Alive. */
+function answerHeaders(raw: Buffer[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toString('latin1');
+    if (name.toLowerCase() !== 'connection' && name.toLowerCase() !== 'keep-alive') out.push(name, raw[i + 1]!.toString('latin1'));
+  }
+  return out;
+}
+
 /** Resolves with the whole body of one request over `pool` (null if it failed). */
 function fetchBody(pool: Pool, req: http.IncomingMessage, headers: string[]): Promise<Buffer | null> {
   return new Promise((resolve) => {
@@ -82,12 +92,7 @@ function viaUndiciShadow(): http.RequestListener {
       pool.dispatch({ path: req.url ?? '/', method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers, body: req.method === 'GET' || req.method === 'HEAD' ? null : req }, {
         onConnect: () => undefined,
         onHeaders: (status, raw, resume) => {
-          const out: string[] = [];
-          for (let i = 0; i < raw.length; i += 2) {
-            const name = raw[i]!.toString('latin1');
-            if (name.toLowerCase() !== 'connection' && name.toLowerCase() !== 'keep-alive') out.push(name, raw[i + 1]!.toString('latin1'));
-          }
-          res.writeHead(status, out);
+          res.writeHead(status, answerHeaders(raw));
           answering = true;
           res.on('drain', resume);
           return true;
@@ -115,12 +120,7 @@ function viaUndici(): http.RequestListener {
     const handler: Dispatcher.DispatchHandlers = {
       onConnect: () => undefined,
       onHeaders: (status, raw, resume) => {
-        const out: string[] = [];
-        for (let i = 0; i < raw.length; i += 2) {
-          const name = raw[i]!.toString('latin1');
-          if (name.toLowerCase() !== 'connection' && name.toLowerCase() !== 'keep-alive') out.push(name, raw[i + 1]!.toString('latin1'));
-        }
-        res.writeHead(status, out);
+        res.writeHead(status, answerHeaders(raw));
         answering = true;
         res.on('drain', resume);
         return true;

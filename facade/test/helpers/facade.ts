@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { parseConfig, type FacadeConfig, type FacadeConfigInput } from '../../src/config';
+import type { ComparisonRecord } from '../../src/core/comparison';
 import type { RequestContext } from '../../src/pipeline/context';
 import { startFacade, type RunningFacade, type StartOptions } from '../../src/server';
 
@@ -44,5 +45,17 @@ export async function startTestFacade(input: Omit<FacadeConfigInput, 'state'>, o
         waiters.push({ n, resolve: () => { clearTimeout(t); resolve(done); } });
       });
     },
+  });
+}
+
+/** Resolves with the next `n` comparison records `facade` writes (its noise samples left out). */
+export function nextComparisons(facade: RunningFacade, n: number, timeoutMs = 5000): Promise<ComparisonRecord[]> {
+  const got: ComparisonRecord[] = [];
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`expected ${n} comparisons, got ${got.length}`)), timeoutMs);
+    const off = facade.recorder.onRecorded((batch) => {
+      got.push(...batch.filter((r) => r.reason !== 'noise_sample'));
+      if (got.length >= n) { clearTimeout(t); off(); resolve(got); }
+    });
   });
 }

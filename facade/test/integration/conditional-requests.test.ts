@@ -7,8 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import express from 'express';
-import type { ComparisonRecord } from '../../src/core/comparison';
-import { startTestFacade, tempDir, type TestFacade } from '../helpers/facade';
+import { nextComparisons, startTestFacade, tempDir, type TestFacade } from '../helpers/facade';
 import { startUpstream, type TestUpstream } from '../helpers/upstream';
 
 let monolith: TestUpstream;
@@ -41,18 +40,6 @@ async function start(compare: Record<string, unknown> = {}, stage = 'shadow'): P
   });
   facade.store.change({ route: 'web', stage: stage as 'shadow', force: true, actor: 'test', defaultStage: 'off' });
   (facade.deps.flags as unknown as { reload(): void }).reload();
-}
-
-/** Resolves with the next `n` comparison records written to the diff store. */
-function nextRecords(n: number, timeoutMs = 5000): Promise<ComparisonRecord[]> {
-  const got: ComparisonRecord[] = [];
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`expected ${n} comparisons, got ${got.length}`)), timeoutMs);
-    const off = facade.recorder.onRecorded((batch) => {
-      got.push(...batch.filter((r) => r.reason !== 'noise_sample'));
-      if (got.length >= n) { clearTimeout(t); off(); resolve(got); }
-    });
-  });
 }
 
 /** One request through the facade with node:http (fetch would add Cache-Control: no-cache to a conditional GET). */
@@ -89,11 +76,11 @@ describe('reads with the client\'s validators', () => {
     serveStatic(monolith, site('monolith', new Date('2025-01-01T00:00:00Z')));
     serveStatic(service, site('service', new Date('2026-06-01T00:00:00Z')));
     await start();
-    const first = nextRecords(1);
+    const first = nextComparisons(facade, 1);
     const full = await send('GET', '/assets/app.js');
     await first;
     const etag = full.headers.etag as string;
-    const records = nextRecords(3);
+    const records = nextComparisons(facade, 3);
     expect((await send('GET', '/assets/app.js', { 'if-none-match': etag })).status).toBe(304);
     expect((await send('GET', '/assets/app.js', { 'if-modified-since': full.headers['last-modified'] as string })).status).toBe(304);
     const range = await send('GET', '/assets/app.js', { range: 'bytes=0-99', 'if-range': etag });
@@ -114,10 +101,10 @@ describe('reads with the client\'s validators', () => {
     serveStatic(monolith, site('monolith', new Date('2025-01-01T00:00:00Z')));
     serveStatic(service, site('service', new Date('2026-06-01T00:00:00Z'), APP_JS.replace('shop', 'shoq')));
     await start();
-    const first = nextRecords(1);
+    const first = nextComparisons(facade, 1);
     const etag = (await send('GET', '/assets/app.js')).headers.etag as string;
     expect((await first)[0].outcome).toBe('mismatch');
-    const records = nextRecords(1);
+    const records = nextComparisons(facade, 1);
     expect((await send('GET', '/assets/app.js', { 'if-none-match': etag })).status).toBe(304);
     const [r] = await records;
     expect(r).toMatchObject({ primaryStatus: 304, outcome: 'mismatch' });
@@ -130,10 +117,10 @@ describe('reads with the client\'s validators', () => {
     monolith.handler = (req, res) => { app(req, res); };
     service.handler = (req, res) => { app(req, res); };
     await start();
-    const first = nextRecords(1);
+    const first = nextComparisons(facade, 1);
     const etag = (await send('GET', '/api/items/7')).headers.etag as string;
     await first;
-    const records = nextRecords(1);
+    const records = nextComparisons(facade, 1);
     expect((await send('GET', '/api/items/7', { 'if-none-match': etag })).status).toBe(304);
     expect((await records)[0]).toMatchObject({ primaryStatus: 304, outcome: 'match' });
     expect(monolith.received.filter((r) => r.headers['x-strangler-reask'] === '1')).toHaveLength(0);
@@ -143,10 +130,10 @@ describe('reads with the client\'s validators', () => {
     serveStatic(monolith, site('monolith', new Date('2025-01-01T00:00:00Z')));
     serveStatic(service, site('service', new Date('2026-06-01T00:00:00Z')));
     await start({ reask: { enabled: false } });
-    const first = nextRecords(1);
+    const first = nextComparisons(facade, 1);
     const etag = (await send('GET', '/assets/app.js')).headers.etag as string;
     await first;
-    const records = nextRecords(1);
+    const records = nextComparisons(facade, 1);
     expect((await send('GET', '/assets/app.js', { 'if-none-match': etag })).status).toBe(304);
     expect((await records)[0]).toMatchObject({ primaryStatus: 304, outcome: 'skipped', reason: 'conditional' });
     expect(monolith.received).toHaveLength(2);

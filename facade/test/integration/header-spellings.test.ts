@@ -3,8 +3,7 @@
 // `application/json; charset=utf-8` against `application/json`, Cache-Control directives in another
 // order) are matches, on a compared read and on a write sent to both; a Location naming the
 // service's own address is still a real difference.
-import type { ComparisonRecord } from '../../src/core/comparison';
-import { startTestFacade, type TestFacade } from '../helpers/facade';
+import { nextComparisons, startTestFacade, type TestFacade } from '../helpers/facade';
 import { startUpstream, type TestUpstream } from '../helpers/upstream';
 
 let monolith: TestUpstream;
@@ -19,17 +18,6 @@ async function start(stage: string): Promise<void> {
   });
   facade.store.change({ route: 'orders', stage: stage as 'shadow', force: true, actor: 'test', defaultStage: 'off' });
   (facade.deps.flags as unknown as { reload(): void }).reload();
-}
-
-function nextRecords(n: number, timeoutMs = 5000): Promise<ComparisonRecord[]> {
-  const got: ComparisonRecord[] = [];
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`expected ${n} comparisons, got ${got.length}`)), timeoutMs);
-    const off = facade.recorder.onRecorded((batch) => {
-      got.push(...batch.filter((r) => r.reason !== 'noise_sample'));
-      if (got.length >= n) { clearTimeout(t); off(); resolve(got); }
-    });
-  });
 }
 
 beforeEach(async () => {
@@ -60,14 +48,14 @@ it('a redirect and a 201 spelled by another framework match; the same Location o
     res.end('<html><body>You are being <a href="/orders/42/receipt">redirected</a>.</body></html>');
   };
   await start('shadow');
-  let records = nextRecords(1);
+  let records = nextComparisons(facade, 1);
   const read = await fetch(`${facade.url}/orders/42/pay`, { redirect: 'manual' });
   const client = `http://${new URL(facade.url).host}`;
   expect(read.headers.get('location')).toBe(`${client}/orders/42/receipt`);
   expect((await records)[0]).toMatchObject({ outcome: 'match', facts: [] });
 
   leak = true;
-  records = nextRecords(1);
+  records = nextComparisons(facade, 1);
   await fetch(`${facade.url}/orders/42/pay`, { redirect: 'manual' });
   const [leaked] = await records;
   expect(leaked.outcome).toBe('mismatch');
@@ -76,7 +64,7 @@ it('a redirect and a 201 spelled by another framework match; the same Location o
   leak = false;
   await facade.close();
   await start('dualwrite');
-  records = nextRecords(1);
+  records = nextComparisons(facade, 1);
   const write = await fetch(`${facade.url}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sku":"A"}' });
   expect(write.status).toBe(201);
   expect((await records)[0]).toMatchObject({ kind: 'write', outcome: 'match', facts: [] });
@@ -102,19 +90,19 @@ it('a CORS preflight answered 204 by one framework and 200 by another matches; a
     res.end();
   };
   const preflight = { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' } };
-  let records = nextRecords(1);
+  let records = nextComparisons(facade, 1);
   expect((await fetch(`${facade.url}/orders/42`, preflight)).status).toBe(204);
   expect((await records)[0]).toMatchObject({ method: 'OPTIONS', outcome: 'match', facts: [], primaryStatus: 204, shadowStatus: 200 });
 
   methods = 'GET, POST';
-  records = nextRecords(1);
+  records = nextComparisons(facade, 1);
   await fetch(`${facade.url}/orders/42`, preflight);
   const [missing] = await records;
   expect(missing.outcome).toBe('mismatch');
   expect(missing.facts.map((f) => f.field)).toEqual(['headers.access-control-allow-methods']);
 
   // An OPTIONS that is not a preflight keeps its status difference.
-  records = nextRecords(1);
+  records = nextComparisons(facade, 1);
   await fetch(`${facade.url}/orders/42`, { method: 'OPTIONS' });
   expect((await records)[0].facts.map((f) => f.field)).toContain('status');
 });

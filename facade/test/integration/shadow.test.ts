@@ -5,8 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import type { ComparisonRecord } from '../../src/core/comparison';
-import { startTestFacade, type TestFacade } from '../helpers/facade';
+import { nextComparisons, startTestFacade, type TestFacade } from '../helpers/facade';
 import { startUpstream, type Handler, type TestUpstream } from '../helpers/upstream';
 
 let monolith: TestUpstream;
@@ -29,18 +28,6 @@ async function start(compare: Record<string, unknown> = {}, stage = 'shadow'): P
   (facade.deps.flags as unknown as { reload(): void }).reload();
 }
 
-/** Resolves with the next `n` comparison records written to the diff store. */
-function nextRecords(n: number, timeoutMs = 5000): Promise<ComparisonRecord[]> {
-  const got: ComparisonRecord[] = [];
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`expected ${n} comparisons, got ${got.length}`)), timeoutMs);
-    const off = facade.recorder.onRecorded((batch) => {
-      got.push(...batch.filter((r) => r.reason !== 'noise_sample'));
-      if (got.length >= n) { clearTimeout(t); off(); resolve(got); }
-    });
-  });
-}
-
 beforeEach(async () => {
   monolith = await startUpstream('monolith');
   service = await startUpstream('service');
@@ -56,7 +43,7 @@ it('in the shadow stage the client gets the monolith body and identical answers 
   monolith.handler = json({ sku: 'A', on_hand: 3 });
   service.handler = json({ on_hand: 3, sku: 'A' });
   await start();
-  const records = nextRecords(1);
+  const records = nextComparisons(facade, 1);
   const res = await fetch(`${facade.url}/api/inventory/A`);
   expect(await res.json()).toEqual({ sku: 'A', on_hand: 3 });
   const [r] = await records;
@@ -68,7 +55,7 @@ it('a nested difference is found with its exact path, with added, removed and ty
   monolith.handler = json({ items: [{ price: '1.00' }, { price: '2.00' }, { price: '3.00' }, { price: '4.05' }], gone: 1, n: 5 });
   service.handler = json({ items: [{ price: '1.00' }, { price: '2.00' }, { price: '3.00' }, { price: '4.10' }], extra: true, n: '5' });
   await start();
-  const records = nextRecords(1);
+  const records = nextComparisons(facade, 1);
   await (await fetch(`${facade.url}/api/inventory/A`)).text();
   const [r] = await records;
   expect(r.outcome).toBe('mismatch');
@@ -99,7 +86,7 @@ it.each([
   monolith.handler = json({ ok: true });
   service.handler = handler;
   await start();
-  const records = nextRecords(1);
+  const records = nextComparisons(facade, 1);
   const res = await fetch(`${facade.url}/api/inventory/A`);
   expect(res.status).toBe(200);
   expect(await res.json()).toEqual({ ok: true });
@@ -110,7 +97,7 @@ it('when the shadow is down the client still gets the monolith answer and the co
   monolith.handler = json({ ok: true });
   await service.close();
   await start();
-  const records = nextRecords(1);
+  const records = nextComparisons(facade, 1);
   const res = await fetch(`${facade.url}/api/inventory/A`);
   expect(await res.json()).toEqual({ ok: true });
   expect((await records)[0]).toMatchObject({ outcome: 'error', reason: 'service_UPSTREAM_UNREACHABLE' });
@@ -121,7 +108,7 @@ it('a timestamp that differs on every answer is learned as noise while a real di
   monolith.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ at: `t${tick++}`, price: '1.00' })); };
   service.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ at: `s${tick++}`, price: '1.01' })); };
   await start();
-  const records = nextRecords(10, 15_000);
+  const records = nextComparisons(facade, 10, 15_000);
   for (let i = 0; i < 10; i++) await (await fetch(`${facade.url}/api/inventory/${i}`)).text();
   await records;
   type Api = { endpoints: Array<{ endpoint: string; compared: number; fields: Array<{ field: string; class: string; why: string }> }>; noise: Array<{ field: string; why: string }> };
@@ -143,7 +130,7 @@ it('a map keyed by ids new in every answer (sessions by uuid) is one noisy field
   monolith.handler = answer('1.00');
   service.handler = answer('1.01');
   await start();
-  const records = nextRecords(10, 15_000);
+  const records = nextComparisons(facade, 10, 15_000);
   for (let i = 0; i < 10; i++) await (await fetch(`${facade.url}/api/inventory/${i}`)).text();
   await records;
   type Api = { endpoints: Array<{ fields: Array<{ field: string; class: string; example: { path: string } }> }> };
@@ -160,14 +147,14 @@ it('only the price difference keeps a comparison a mismatch once the timestamp i
   monolith.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ at: `t${tick++}`, price: '1.00' })); };
   service.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ at: `s${tick++}`, price: priceDiffers ? '9.99' : '1.00' })); };
   await start();
-  const warmup = nextRecords(10, 15_000);
+  const warmup = nextComparisons(facade, 10, 15_000);
   for (let i = 0; i < 10; i++) await (await fetch(`${facade.url}/api/inventory/A${i}`)).text();
   await warmup;
-  const onlyNoise = nextRecords(1);
+  const onlyNoise = nextComparisons(facade, 1);
   await (await fetch(`${facade.url}/api/inventory/B`)).text();
   expect((await onlyNoise)[0].outcome).toBe('noise');
   priceDiffers = true;
-  const real = nextRecords(1);
+  const real = nextComparisons(facade, 1);
   await (await fetch(`${facade.url}/api/inventory/C`)).text();
   expect((await real)[0].outcome).toBe('mismatch');
 });
@@ -179,7 +166,7 @@ it('ignore rules move differences aside with their reason, and normalizers make 
     ignore: [{ path: '$.etag', reason: 'per-process etag' }],
     normalizers: [{ kind: 'numericString', path: '$.price' }, { kind: 'arrayOrder', path: '$.list' }, { kind: 'timestamp', path: '$.when' }],
   });
-  const records = nextRecords(1);
+  const records = nextComparisons(facade, 1);
   await (await fetch(`${facade.url}/api/inventory/A`)).text();
   const [r] = await records;
   expect(r.outcome).toBe('match');
@@ -191,13 +178,13 @@ it('gzip bodies are compared decoded, and a body over the cap is skipped without
   monolith.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }); res.end(zlib.gzipSync(body)); };
   service.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(body); };
   await start({ maxBodyBytes: 2000 });
-  let records = nextRecords(1);
+  let records = nextComparisons(facade, 1);
   const res = await fetch(`${facade.url}/api/inventory/A`);
   expect(await res.json()).toEqual({ big: 'x'.repeat(100) });
   expect((await records)[0].outcome).toBe('match');
   const huge = JSON.stringify({ big: 'y'.repeat(5000) });
   monolith.handler = json(JSON.parse(huge));
-  records = nextRecords(1);
+  records = nextComparisons(facade, 1);
   const res2 = await fetch(`${facade.url}/api/inventory/B`);
   expect((await res2.text()).length).toBe(huge.length);
   expect((await records)[0]).toMatchObject({ outcome: 'skipped', reason: 'too_large' });
@@ -207,7 +194,7 @@ it('a failed second write is stored as a divergence with the request to repair i
   monolith.handler = json({ reserved: 2 });
   service.handler = (_req, res) => { res.writeHead(503); res.end(); };
   await start({}, 'dualwrite');
-  const records = nextRecords(1);
+  const records = nextComparisons(facade, 1);
   const res = await fetch(`${facade.url}/api/inventory/A/reserve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"quantity":2}' });
   expect(await res.json()).toEqual({ reserved: 2 });
   const [r] = await records;
@@ -222,7 +209,7 @@ it('secrets never reach the SQLite file or its WAL', async () => {
   monolith.handler = json({ user: 'u', password: 'hunter2-response', token: 'tok-A' }, { 'set-cookie': 'sid=cookie-secret-1; HttpOnly' });
   service.handler = json({ user: 'v', password: 'hunter2-shadow', token: 'tok-B' }, { 'set-cookie': 'sid=cookie-secret-2; HttpOnly' });
   await start({ redact: ['$.token'], cookies: ['sid'], headers: ['content-type', 'authorization'] });
-  const records = nextRecords(2);
+  const records = nextComparisons(facade, 2);
   await (await fetch(`${facade.url}/api/inventory/A`, { headers: { authorization: 'Bearer auth-secret-9', cookie: 'sid=cookie-secret-3' } })).text();
   facade.store.change({ route: 'inventory', stage: 'dualwrite', force: true, actor: 'test', defaultStage: 'off' });
   (facade.deps.flags as unknown as { reload(): void }).reload();
