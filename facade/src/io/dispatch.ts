@@ -243,10 +243,12 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
       const timeout = new UpstreamError('UPSTREAM_TIMEOUT', upstream.name);
       if (abort) abort(timeout); else fail(timeout);
     });
-    let answered: { readonly status: number; readonly headers: IncomingHttpHeaders } | undefined; // what the client was being sent
+    // What the client was being sent (no object per request: built only when it leaves mid-answer).
+    let answeredStatus = 0;
+    let answeredHeaders: IncomingHttpHeaders | null = null;
     res.once('close', () => {
       if (res.writableFinished) return;
-      settle({ kind: 'client-gone', ms: ms(), answered });
+      settle({ kind: 'client-gone', ms: ms(), answered: answeredHeaders ? { status: answeredStatus, headers: answeredHeaders } : undefined });
       abort?.(new Error('client gone')); // nobody will read the answer: free the upstream socket now
     });
     const refuse = (status: 408 | 413, code: 'REQUEST_BODY_TIMEOUT' | 'BODY_TOO_LARGE'): void => {
@@ -325,7 +327,8 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
             return false;
           }
           answering = true;
-          answered = { status, headers: answerHeaders };
+          answeredStatus = status;
+          answeredHeaders = answerHeaders;
           if (isStreamType(answerHeaders['content-type'])) {
             // A stream lasts as long as the client listens: no total deadline, nothing captured (core/streams.ts).
             stream = true;

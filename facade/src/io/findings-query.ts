@@ -53,10 +53,11 @@ export async function routeFindings(sql: Sql, q: FindingsQuery, groups?: readonl
   const query = { route: q.route, since: q.since ?? null, stage: q.stage };
   try {
     book = await loadEvidence(sql, q.route);
-    const loading = loadComparisons(sql, { ...query, withFactsOnly: true, withDiffs: q.diffs, onAsked: groups ? q.onAsked : undefined });
-    const grouped = groups ?? loadOutcomeGroups(sql, query);
-    if (!groups) q.onAsked?.();
-    [comparisons, counted] = await Promise.all([loading, grouped]);
+    // The comparisons' read is asked last (the outcome groups, when read here, are asked at once).
+    [comparisons, counted] = await Promise.all([
+      loadComparisons(sql, { ...query, withFactsOnly: true, withDiffs: q.diffs, onAsked: q.onAsked }),
+      groups ?? loadOutcomeGroups(sql, query),
+    ]);
   } finally {
     q.onAsked?.(); // asked already, or failed: a caller waiting on it must not wait forever
   }

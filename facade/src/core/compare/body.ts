@@ -1,6 +1,7 @@
 // Body comparison by content type: JSON structurally (after normalizers), text/* by lines,
 // anything else by sha256. Bodies arrive decoded; identical bytes short-cut everything, so the
 // common "same answer" case costs one Buffer.equals.
+import { mediaTypeOf } from '../media-type';
 import { createHash } from 'node:crypto';
 import { parseJson } from './exact-number';
 import { diffJson } from './json-diff';
@@ -30,7 +31,7 @@ export type MediaKind = 'json' | 'text' | 'binary';
  * bodies are text; everything else (or no content type) is compared by hash.
  */
 export function mediaKind(contentType: string | undefined): MediaKind {
-  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const type = mediaTypeOf(contentType);
   if (type === 'application/json' || type.endsWith('+json')) return 'json';
   if (type.startsWith('text/') || type.endsWith('+xml') || type === 'application/xml') return 'text';
   if (type === 'application/javascript' || type === 'application/x-www-form-urlencoded') return 'text';

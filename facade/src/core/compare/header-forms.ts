@@ -7,12 +7,14 @@
 // (RFC 9110 §10.2.2: clients resolve it against the request). A difference that survives shows the
 // values as each side sent them. Pure.
 
+import { mediaTypeOf } from '../media-type';
+
 const unquote = (v: string): string => (v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1).replace(/\\(.)/g, '$1') : v);
 
 /** `Application/JSON; Charset="UTF-8"` → `application/json`; other parameters sorted, their names lower-cased. */
 export function mediaTypeForm(value: string): string {
-  const [type = '', ...params] = value.split(';');
-  const media = type.trim().toLowerCase();
+  const media = mediaTypeOf(value);
+  const params = value.split(';').slice(1);
   const json = media === 'application/json' || media.endsWith('+json');
   const kept: string[] = [];
   for (const p of params) {
