@@ -29,6 +29,22 @@ function alive(pid: number): boolean {
   }
 }
 
+/** What a failed run leaves to read: the narration's end and each stored divergence's reason. */
+function whyFailed(narration: string, dataDir: string): string {
+  let divergences = '';
+  try {
+    const db = new Database(path.join(dataDir, 'state.db'), { readonly: true });
+    try {
+      divergences = JSON.stringify(db.prepare('SELECT at, side, reason, method, path, primary_status FROM divergences').all());
+    } finally {
+      db.close();
+    }
+  } catch (err) {
+    divergences = `(not read: ${(err as Error).message})`;
+  }
+  return `--- the narration's last 4,000 characters:\n${narration.slice(-4000)}\n--- divergences: ${divergences}`;
+}
+
 let dir: string;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'walkthrough-test-'));
@@ -41,7 +57,9 @@ describe('npm run walkthrough -- --fast', () => {
     const dataDir = path.join(dir, 'data');
     const reportsDir = path.join(dir, 'reports');
 
-    const summary = await runWalkthrough({ fast: true, step: false, out, dataDir, reportsDir });
+    const summary = await runWalkthrough({ fast: true, step: false, out, dataDir, reportsDir }).catch((err: Error) => {
+      throw new Error(`${err.message}\n${whyFailed(out.text, dataDir)}`);
+    });
 
     const db = new Database(path.join(dataDir, 'state.db'), { readonly: true });
     try {
