@@ -12,6 +12,7 @@ import { isStreamType } from '../core/streams';
 import { UpstreamError, upstreamErrorFrom } from '../errors';
 import { ExchangeClock } from './deadlines';
 import { readBeforeWriteErrors } from './early-answer';
+import { dropUnsolicitedContinue } from './interim-continue';
 import { awaitsContinue } from './expect-continue';
 import type { ForwardOptions, ForwardResult } from './forward';
 import { bodilessButFramed, canCarryTrailers, pairs } from './forward-answer';
@@ -35,11 +36,17 @@ export function canDispatch(req: IncomingMessage): boolean {
   return url.charCodeAt(0) === 47 /* '/' */ && req.method !== 'CONNECT' && !awaitsContinue(req);
 }
 
-/** undici's own connector, with each socket's answer read before a failed upload write ends it (early-answer.ts). */
+/**
+ * undici's own connector, with each socket's answer read before a failed upload write ends it
+ * (early-answer.ts), and an interim 100 nobody asked for read past (interim-continue.ts).
+ */
 function earlyAnswerConnector(timeout: number): buildConnector.connector {
   const connect = buildConnector({ timeout });
   return (opts, callback) => connect(opts, (err, socket) => {
-    if (socket) readBeforeWriteErrors(socket as Socket);
+    if (socket) {
+      readBeforeWriteErrors(socket as Socket);
+      dropUnsolicitedContinue(socket as Socket);
+    }
     (callback as (e: Error | null, s: typeof socket) => void)(err, socket);
   });
 }
