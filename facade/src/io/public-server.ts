@@ -7,7 +7,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FacadeConfig } from '../config';
 import { markAwaitsContinue } from './expect-continue';
-import { badHost, isWebSocketUpgrade, refuseConnect, refuseRequest, serveWithoutUpgrade, toOriginForm } from './request-target';
+import { badHost, isWebSocketUpgrade, parseAgainWithoutUpgrade, refuseConnect, refuseRequest, serveWithoutUpgrade, toOriginForm } from './request-target';
 
 /** Time keep-alive clients get to send one more request (answered `Connection: close`) before idle sockets close. */
 const IDLE_GRACE_MS = 1000;
@@ -110,8 +110,10 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
     socket.once('close', () => { connections.delete(socket); upgraded.delete(socket); });
   });
   server.on('upgrade', (req, socket, head) => {
+    // h2c and the like: parsed again as the plain HTTP/1.1 request it also is.
+    if (!isWebSocketUpgrade(req) && req.httpVersionMajor === 1) { parseAgainWithoutUpgrade(server, req, socket, head); return; }
     toOriginForm(req);
-    // h2c and the like: plain HTTP/1.1; a bad Host: refused there.
+    // A WebSocket with a bad Host (refused there), or not over HTTP/1: answered as plain HTTP.
     if (!isWebSocketUpgrade(req) || badHost(req) !== null || req.httpVersionMajor !== 1) { serveWithoutUpgrade(req, socket, head, onRequest); return; }
     upgraded.add(socket);
     upgrade(req, socket, head);

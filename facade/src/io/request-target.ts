@@ -78,6 +78,48 @@ export function isWebSocketUpgrade(req: IncomingMessage): boolean {
 }
 
 /**
+ * The head of `req` again as bytes, without its Upgrade header and the `upgrade` token of its
+ * Connection header (node:http's header strings are latin1, byte for byte what arrived).
+ */
+function headWithoutUpgrade(req: IncomingMessage): Buffer {
+  const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const lower = name.toLowerCase();
+    if (lower === 'upgrade') continue;
+    let value = raw[i + 1]!;
+    if (lower === 'connection') {
+      value = value.split(',').map((t) => t.trim()).filter((t) => t !== '' && t.toLowerCase() !== 'upgrade').join(', ');
+      if (value === '') continue;
+    }
+    lines.push(`${name}: ${value}`);
+  }
+  return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+}
+
+/**
+ * An HTTP/1.x upgrade request that is not a WebSocket (`Upgrade: h2c` from `curl --http2`, TLS/1.0)
+ * is the ordinary request it also is, and a server without that protocol answers it as such (RFC
+ * 9110 §7.8). node:http stopped parsing at its head and gave the socket to the 'upgrade' event, so
+ * the head goes back in front of the bytes after it, without the Upgrade, and the server parses the
+ * connection again: the body (by Content-Length or chunked) reaches the pipeline, and the connection
+ * stays kept alive as it would going direct.
+ */
+export function parseAgainWithoutUpgrade(server: http.Server, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const again = (): void => {
+    if (socket.destroyed) return;
+    socket.unshift(head.length > 0 ? Buffer.concat([headWithoutUpgrade(req), head]) : headWithoutUpgrade(req));
+    server.emit('connection', socket);
+  };
+  // A pipelined request's answer still being written holds the socket (node:http hands it over on
+  // its own finish, to the parser that is gone): the connection is parsed again after it.
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (inFlight && !inFlight.writableFinished) inFlight.once('finish', () => setImmediate(again));
+  else again();
+}
+
+/**
  * Serves an upgrade request that is not a WebSocket as the ordinary request it also is: Node gave
  * up the socket to the 'upgrade' event, so a response is bound to it here, and the connection closes
  * after the answer (the bytes after the headers, if any, are left unread: such a request has no body
