@@ -15,9 +15,8 @@ import { decodeBody } from './decode-body';
 import { markEchoes } from '../pipeline/record-write';
 import { replay } from './replay';
 import { createUpstream, destroyUpstream, type Upstream } from './upstreams';
+import { REPLAY_TAG } from '../core/tags';
 
-/** The tag every replayed request carries, for the target's logs. */
-export const REPLAY_TAG = 'x-strangler-replay';
 /** Largest answer a replay reads (larger: the case errors). */
 export const MAX_REPLAY_BODY = 16 * 1024 * 1024;
 

@@ -7,9 +7,8 @@ import type { Divergence, DivergenceStore } from './divergence-store';
 import { viewRequest, type RequestView } from './divergence-view';
 import { replay } from './replay';
 import type { Upstream } from './upstreams';
+import { REPAIR_TAG } from '../core/tags';
 
-/** The tag a repair carries, for the upstream's logs. */
-export const REPAIR_TAG = 'x-strangler-repair';
 
 export class DivergenceError extends Error {
   constructor(

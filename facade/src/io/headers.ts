@@ -3,6 +3,7 @@
 // `Trailer` is end-to-end (it announces the trailer fields, which are forwarded too); `Expect` is
 // handled by io/expect-continue.ts, which asks the answering upstream itself.
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { FACADE_TAGS } from '../core/tags';
 
 const HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate',
@@ -17,7 +18,8 @@ function connectionListed(value: string | string[] | undefined): string[] {
 
 /**
  * Prepares the client's headers for the upstream, in place, once per request: drops hop-by-hop
- * headers, keeps `transfer-encoding` out (Node re-frames the body), adds X-Forwarded-*.
+ * headers and the client's copies of the facade's own tags (core/tags.ts), keeps
+ * `transfer-encoding` out (Node re-frames the body), adds X-Forwarded-*.
  */
 export function prepareRequestHeaders(req: IncomingMessage, requestId: string, keepUpgrade: boolean): void {
   const h = req.headers;
@@ -29,6 +31,7 @@ export function prepareRequestHeaders(req: IncomingMessage, requestId: string, k
     if (name === 'transfer-encoding') continue; // http-proxy/Node need it to stream a chunked body
     delete h[name];
   }
+  for (const name of FACADE_TAGS) if (h[name] !== undefined) delete h[name];
   const remote = req.socket.remoteAddress ?? '';
   h['x-forwarded-for'] = h['x-forwarded-for'] ? `${h['x-forwarded-for']}, ${remote}` : remote;
   h['x-forwarded-proto'] = h['x-forwarded-proto'] ?? ('encrypted' in req.socket ? 'https' : 'http');

@@ -7,6 +7,7 @@ import type { Observation } from '../core/compare/types';
 import type { Side } from '../core/stages';
 import { answeredFromValidators, notModifiedFor, withoutPreconditions } from '../core/validators';
 import { isStreamType } from '../core/streams';
+import { REASK_TAG } from '../core/tags';
 import type { IncomingHttpHeaders } from 'node:http';
 import { CompareSkipped } from '../io/compare-pool';
 import { replay, type ReplayOutcome } from '../io/replay';
@@ -100,7 +101,7 @@ async function askPrimaryAgain(ctx: RequestContext, deps: FacadeDeps, c: Compari
   try {
     const side = ctx.answeredBy!;
     const again = await replay(upstreamFor(side, ctx, deps), {
-      method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers: withoutPreconditions(ctx.req.headers), body: ctx.body ?? Buffer.alloc(0), tag: 'x-strangler-reask',
+      method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers: withoutPreconditions(ctx.req.headers), body: ctx.body ?? Buffer.alloc(0), tag: REASK_TAG,
     }, { timeoutMs: rt.config.compare.shadowTimeoutMs, captureLimit: rt.config.compare.maxBodyBytes, stopAtStream: true, stopOverCap: true });
     const observed = observeReplayed(side, again, rt.config.compare.maxBodyBytes, origins);
     return observed.ok ? observed.observation : null;

@@ -13,9 +13,8 @@ import { UpstreamError } from '../errors';
 import { withoutPreconditions } from '../core/validators';
 import { deadlinesFor, routeLabel } from './forward-primary';
 import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
+import { SECOND_WRITE_TAG } from '../core/tags';
 
-/** The tag the second write carries, for the upstream's logs. */
-export const SECOND_WRITE_TAG = 'x-strangler-second-write';
 
 export const sendSecondWrite: Step = (ctx, deps) => {
   const d = ctx.decision;

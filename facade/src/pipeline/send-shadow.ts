@@ -10,6 +10,7 @@ import { deadlinesFor, routeLabel } from './forward-primary';
 import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
 import { isRefusal, replayVerdict } from '../io/upstream-guard';
 import { withoutPreconditions } from '../core/validators';
+import { SHADOW_TAG } from '../core/tags';
 
 interface Slot { readonly route: string; readonly shadow: Promise<unknown>; released: boolean }
 const SLOT = Symbol('strangler.shadowSlot');
@@ -71,7 +72,7 @@ export const sendShadow: Step = (ctx, deps) => {
   // The client's validators are the primary's (core/validators.ts): the shadow is asked without them.
   const headers = withoutPreconditions(ctx.req.headers);
   const send = (): ReturnType<typeof replay> => replay(upstream, {
-    method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers, body, tag: 'x-strangler-shadow',
+    method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers, body, tag: SHADOW_TAG,
   }, { timeoutMs: cmp.shadowTimeoutMs, captureLimit: cmp.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null, stopAtStream: true, stopOverCap: true })
     .then((outcome) => {
       upstream.guard.settle(pass, replayVerdict(outcome, upstream.guard));

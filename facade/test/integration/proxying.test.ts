@@ -61,6 +61,17 @@ describe('request headers', () => {
     expect(got.headers['x-forwarded-proto']).toBe('https');
   });
 
+  it('a client cannot pass a request off as one of the facade\'s copies: its x-strangler-* tags are dropped, the facade\'s own second-write tag stays', async () => {
+    await setStage(facade.adminUrl!, 'catalog', 'live');
+    const spoofed = { 'x-strangler-shadow': '1', 'x-strangler-second-write': '1', 'x-strangler-reask': '1', 'x-strangler-repair': '1', 'x-strangler-replay': '1' };
+    expect((await rawRequest(facade.url, '/api/products/3', { method: 'POST', body: '{}', headers: { ...spoofed, 'x-strangler-note': 'kept' } })).status).toBe(200);
+    const [primary] = await catalog.waitFor(1);
+    const [second] = await monolith.waitFor(1);
+    const tags = (h: http.IncomingHttpHeaders): Record<string, unknown> => Object.fromEntries(Object.entries(h).filter(([k]) => k.startsWith('x-strangler-')));
+    expect(tags(primary!.headers)).toEqual({ 'x-strangler-note': 'kept' });
+    expect(tags(second!.headers)).toEqual({ 'x-strangler-note': 'kept', 'x-strangler-second-write': '1' });
+  });
+
   it('a client x-request-id is passed through and echoed back', async () => {
     const res = await rawRequest(facade.url, '/api/orders', { headers: { 'x-request-id': 'req-42.a:b@c' } });
     const [got] = await monolith.waitFor(1);
