@@ -16,7 +16,7 @@ import { dropUnsolicitedContinue } from './interim-continue';
 import { awaitsContinue } from './expect-continue';
 import type { ForwardOptions, ForwardResult } from './forward';
 import { bodilessButFramed, canCarryTrailers, pairs } from './forward-answer';
-import { responseHeadersForClient } from './headers';
+import { locationForClient, responseHeadersForClient } from './headers';
 import { joinPath } from './replay';
 import type { Upstream } from './upstreams';
 import { watchUpload } from './upload-watch';
@@ -324,6 +324,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
           if (res.headersSent || res.destroyed) { abort?.(new Error('client gone')); return false; }
           trailers = canCarryTrailers(answerHeaders, req, status);
           const out = responseHeadersForClient(raw, answerHeaders, trailers);
+          if (answerHeaders.location !== undefined) locationForClient(out, upstream.address, req.headers);
           out.push(...opts.extraResponseHeaders);
           if (!answerHeaders['x-request-id']) out.push('x-request-id', opts.requestId);
           try {

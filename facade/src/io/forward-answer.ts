@@ -5,7 +5,8 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { ExchangeClock } from './deadlines';
 import { awaitsContinue } from './expect-continue';
 import type { ForwardOptions, ForwardResult } from './forward';
-import { responseHeadersForClient } from './headers';
+import { locationForClient, responseHeadersForClient } from './headers';
+import type { UpstreamAddress } from '../core/location';
 
 type Settled = Extract<ForwardResult, { kind: 'answered' | 'held' }>;
 export type AnswerOutcome = Settled extends infer R ? (R extends Settled ? Omit<R, 'ms'> : never) : never;
@@ -39,7 +40,7 @@ export function pairs(raw: readonly string[]): Array<[string, string]> {
 /** Answers the client with `proxyRes` (or holds a 5xx for fallback); `done` gets the outcome once. */
 export function streamAnswer(
   proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse, opts: ForwardOptions,
-  clock: ExchangeClock, done: (r: AnswerOutcome) => void,
+  clock: ExchangeClock, done: (r: AnswerOutcome) => void, address: UpstreamAddress,
 ): void {
   const status = proxyRes.statusCode ?? 502;
   if (opts.holdServerErrors && status >= 500) {
@@ -53,6 +54,7 @@ export function streamAnswer(
   }
   const trailers = canCarryTrailers(proxyRes.headers, req, status);
   const raw = responseHeadersForClient(proxyRes.rawHeaders, proxyRes.headers, trailers);
+  if (proxyRes.headers.location !== undefined) locationForClient(raw, address, req.headers);
   raw.push(...opts.extraResponseHeaders);
   if (!proxyRes.headers['x-request-id']) raw.push('x-request-id', opts.requestId);
   // Answered without a 100 Continue: the client never sent its body, so the connection is done after this.

@@ -179,7 +179,7 @@ export class Forwarder {
           onResponse: (proxyRes) => {
             attempt.response = proxyRes;
             clock.responded();
-            streamAnswer(proxyRes, req, res, opts, clock, (r) => settle({ ...r, ms: ms() }));
+            streamAnswer(proxyRes, req, res, opts, clock, (r) => settle({ ...r, ms: ms() }), upstream.address);
           },
         };
         current = attempt;

@@ -4,6 +4,7 @@
 // handled by io/expect-continue.ts, which asks the answering upstream itself.
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { FACADE_TAGS } from '../core/tags';
+import { clientLocation, clientOrigin, type UpstreamAddress } from '../core/location';
 
 const HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate',
@@ -55,4 +56,17 @@ export function responseHeadersForClient(rawHeaders: string[], headers: Incoming
     out.push(rawHeaders[i], rawHeaders[i + 1]);
   }
   return out;
+}
+
+/**
+ * A Location in the client's header list `out` that names the upstream's own address is given the
+ * client's origin (core/location.ts), in place. `requestHeaders` are the request's as forwarded.
+ */
+export function locationForClient(out: string[], upstream: UpstreamAddress, requestHeaders: IncomingHttpHeaders): void {
+  for (let i = 0; i < out.length; i += 2) {
+    if (out[i]!.length !== 8 || out[i]!.toLowerCase() !== 'location') continue;
+    const to = clientOrigin(requestHeaders);
+    const value = to === null ? null : clientLocation(out[i + 1]!, upstream, to);
+    if (value !== null) out[i + 1] = value;
+  }
 }

@@ -6,6 +6,7 @@ import type { Side } from '../core/stages';
 import type { BreakerConfig, BulkheadConfig } from '../config';
 import { deadlinesFrom, type Deadlines } from './deadlines';
 import { UpstreamGuard } from './upstream-guard';
+import { originOf, type UpstreamAddress } from '../core/location';
 import { releasePools } from './dispatch';
 
 export interface UpstreamSpec {
@@ -54,6 +55,16 @@ export interface Upstream {
    * ingress or a platform router that routes by Host needs its own; X-Forwarded-Host keeps the client's.
    */
   readonly hostHeader: string | null;
+  /** Its own address as a Location may name it (its URL's origin, and the Host it is sent): rewritten for the client. */
+  readonly address: UpstreamAddress;
+}
+
+/** The origins a Location on this upstream's own address has: its URL's, and the one of the Host it is sent (if fixed). */
+function addressOf(target: URL, hostHeader: string | null): UpstreamAddress {
+  const origins = [target.origin];
+  const named = hostHeader === null ? null : originOf(target.protocol, hostHeader);
+  if (named !== null && !origins.includes(named)) origins.push(named);
+  return { origins, basePath: target.pathname.replace(/\/+$/, '') };
 }
 
 export function createUpstream(name: string, side: Side, spec: UpstreamSpec): Upstream {
@@ -68,11 +79,12 @@ export function createUpstream(name: string, side: Side, spec: UpstreamSpec): Up
     scheduling: 'lifo',
   });
   const deadlines = deadlinesFrom(spec);
+  const hostHeader = spec.host === undefined || spec.host === 'client' ? null : spec.host === 'upstream' ? target.host : spec.host;
   return Object.freeze({
     name, side, target, agent, connectTimeoutMs: spec.connectTimeoutMs, timeoutMs: spec.timeoutMs, deadlines,
     maxHeaderBytes: spec.maxHeaderBytes, retry: spec.retry,
     guard: new UpstreamGuard(name, { breaker: spec.breaker, bulkhead: spec.bulkhead }),
-    hostHeader: spec.host === undefined || spec.host === 'client' ? null : spec.host === 'upstream' ? target.host : spec.host,
+    hostHeader, address: addressOf(target, hostHeader),
   });
 }
 

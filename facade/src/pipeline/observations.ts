@@ -3,6 +3,7 @@
 import type { Side } from '../core/stages';
 import type { Observation } from '../core/compare/types';
 import { requestOrigins } from '../core/compare/header-forms';
+import type { UpstreamAddress } from '../core/location';
 import { decodeBody } from '../io/decode-body';
 import type { ForwardResult } from '../io/forward';
 import type { ReplayOutcome } from '../io/replay';
@@ -20,9 +21,16 @@ export type Origins = readonly string[] | undefined;
 type Answer = { readonly headers: Record<string, string | string[] | undefined> } | null | undefined;
 const located = (a: Answer): boolean => a != null && (a.headers.location !== undefined || a.headers['content-location'] !== undefined);
 
-/** The request's origins, worked out only when one of the answers names a location (a redirect, a 201). */
-export function originsFor(requestHeaders: Record<string, string | string[] | undefined>, primary: Answer, other: Answer): Origins {
-  return located(primary) || located(other) ? requestOrigins(requestHeaders) : undefined;
+/**
+ * The request's origins, and the two upstreams' own (a Location on them reaches the client with the
+ * request's origin: io/headers.ts locationForClient), worked out only when one of the answers names
+ * a location (a redirect, a 201).
+ */
+export function originsFor(requestHeaders: Record<string, string | string[] | undefined>, primary: Answer, other: Answer, upstreams: readonly UpstreamAddress[] = []): Origins {
+  if (!located(primary) && !located(other)) return undefined;
+  const origins = requestOrigins(requestHeaders);
+  for (const u of upstreams) for (const o of u.origins) if (!origins.includes(o)) origins.push(o);
+  return origins;
 }
 
 function decoded(side: Side, status: number, headers: Record<string, string | string[] | undefined>, body: Buffer, ms: number, cap: number, origins: Origins): Observed {

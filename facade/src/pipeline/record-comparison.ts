@@ -8,6 +8,7 @@ import type { Side } from '../core/stages';
 import { answeredFromValidators, notModifiedFor, withoutPreconditions } from '../core/validators';
 import { isStreamType } from '../core/streams';
 import { REASK_TAG } from '../core/tags';
+import type { UpstreamAddress } from '../core/location';
 import type { IncomingHttpHeaders } from 'node:http';
 import { CompareSkipped } from '../io/compare-pool';
 import { replay, type ReplayOutcome } from '../io/replay';
@@ -66,6 +67,11 @@ function recordOf(b: Base, outcome: Outcome, reason: string | null, facts: reado
 }
 
 const NO_FACTS: readonly FieldFact[] = Object.freeze([]);
+
+/** Both sides' own addresses: a Location on either reaches the client with the request's origin. */
+function upstreamAddresses(ctx: RequestContext, deps: FacadeDeps): readonly UpstreamAddress[] {
+  return ctx.runtime ? [deps.monolith.address, ctx.runtime.service.address] : [deps.monolith.address];
+}
 
 /** A record of a comparison that was not made (skipped, error) or of a divergence. */
 export function unmatched(b: Base, outcome: 'skipped' | 'error' | 'divergence', reason: string, extra: Partial<ComparisonRecord> = {}): ComparisonRecord {
@@ -142,7 +148,7 @@ async function compareStreams(ctx: RequestContext, deps: FacadeDeps, c: Comparis
   shadowOut: Extract<ReplayOutcome, { ok: true }>, extra: Partial<ComparisonRecord>): Promise<ComparisonRecord> {
   const d = ctx.decision!;
   const primary: Observation = { ok: true, side: d.primary, status: head.status, headers: head.headers, body: NO_BODY, ms: b.primaryMs ?? 0,
-    origins: originsFor(ctx.req.headers, head, shadowOut) };
+    origins: originsFor(ctx.req.headers, head, shadowOut, upstreamAddresses(ctx, deps)) };
   const shadow: Observation = { ok: true, side: d.shadow!, status: shadowOut.status, headers: shadowOut.headers, body: NO_BODY, ms: shadowOut.ms };
   const evaluated = await c.pool.evaluate(b.route, primary, shadow, false, true);
   return settled(ctx, deps, c, compared(b, evaluated.facts, '', extra), primary);
@@ -157,7 +163,7 @@ async function compareStreams(ctx: RequestContext, deps: FacadeDeps, c: Comparis
  */
 async function compareConditional(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps, b: Base, shadowOut: ReplayOutcome, extra: Partial<ComparisonRecord>): Promise<ComparisonRecord> {
   const cap = ctx.runtime!.config.compare.maxBodyBytes;
-  const origins = requestOrigins(ctx.req.headers); // the re-asked answer's Location is not known yet: a rare path
+  const origins = [...requestOrigins(ctx.req.headers), ...upstreamAddresses(ctx, deps).flatMap((u) => u.origins)]; // the re-asked answer's Location is not known yet: a rare path
   const shadow = observeReplayed(ctx.decision!.shadow!, shadowOut, cap, origins);
   if (!shadow.ok) return unmatched(b, shadow.outcome, shadow.reason, extra);
   if (b.primaryStatus !== 304) return unmatched(b, 'skipped', 'conditional', extra); // 412, or a stale If-Range
@@ -183,7 +189,7 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
   // A 304/412 (or a whole body for a stale If-Range) made from the client's validators: the shadow was asked without them.
   if (answeredFromValidators(ctx.req.headers, b.primaryStatus)) return compareConditional(ctx, deps, c, b, shadowOut, shadowFacts);
   const pair = observePair(d.primary, ctx.primary, d.shadow!, shadowOut, cap,
-    originsFor(ctx.req.headers, ctx.primary?.kind === 'answered' ? ctx.primary : null, shadowOut.ok ? shadowOut : null));
+    originsFor(ctx.req.headers, ctx.primary?.kind === 'answered' ? ctx.primary : null, shadowOut.ok ? shadowOut : null, upstreamAddresses(ctx, deps)));
   const p = pair.primary;
   if (!p.ok) return unmatched(b, p.outcome, p.reason);
   const s = pair.shadow;
@@ -215,7 +221,7 @@ async function record(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps):
   try {
     let record: ComparisonRecord | null = null;
     if (d.kind === 'read' && (ctx.shadow || ctx.shadowSkipped)) record = await compareRead(ctx, deps, c);
-    else if (d.kind === 'write' && d.then !== null) record = await compareWrite(ctx, c, base(ctx, d.primary, c));
+    else if (d.kind === 'write' && d.then !== null) record = await compareWrite(ctx, c, base(ctx, d.primary, c), upstreamAddresses(ctx, deps));
     if (record) deps.cases?.offer(ctx, c.recorder.add(record), ctx.observed); // cases: io/case-recorder.ts
   } catch (err) {
     // The compare pool was full (or closing): a skipped comparison, recorded with its reason.

@@ -6,9 +6,10 @@ import { parsePath } from '../core/compare';
 import { observeForwarded, observeReplayed, originsFor } from './observations';
 import { compared, unmatched, wantDiff, type Base } from './record-comparison';
 import type { ComparisonDeps, RequestContext } from './context';
+import type { UpstreamAddress } from '../core/location';
 
 /** The comparison record for a write sent to both sides, or null when nothing went to the other side. */
-export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Base): Promise<ComparisonRecord | null> {
+export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Base, upstreams: readonly UpstreamAddress[]): Promise<ComparisonRecord | null> {
   const d = ctx.decision!;
   const cap = ctx.runtime!.config.compare.maxBodyBytes;
   const p = ctx.primary;
@@ -23,7 +24,7 @@ export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Ba
   }
   // Both sides got it; a body over the comparison cap was still sent twice, only not compared.
   if (ctx.body && ctx.body.length > cap) return unmatched(b, 'skipped', 'too_large', facts);
-  const origins = originsFor(ctx.req.headers, p, sw);
+  const origins = originsFor(ctx.req.headers, p, sw, upstreams);
   const po = observeForwarded(d.primary, p, cap, origins);
   if (!po.ok) return unmatched(b, po.outcome, po.reason, facts);
   const so = observeReplayed(d.then!, sw, cap, origins);

@@ -1,8 +1,9 @@
 // A Rails-style monolith and a Go-style service behind the facade: the same answers spelled by two
 // frameworks (an absolute Location built from the request's Host against a relative one,
 // `application/json; charset=utf-8` against `application/json`, Cache-Control directives in another
-// order) are matches, on a compared read and on a write sent to both; a Location naming the
-// service's own address is still a real difference.
+// order) are matches, on a compared read and on a write sent to both; so is a Location on the
+// service's own address (the client would get it with its own origin); a Location naming another
+// host (a pod's name leaking out) is still a real difference.
 import { nextComparisons, startTestFacade, type TestFacade } from '../helpers/facade';
 import { startUpstream, type TestUpstream } from '../helpers/upstream';
 
@@ -38,11 +39,11 @@ afterEach(async () => {
   await service.close();
 });
 
-it('a redirect and a 201 spelled by another framework match; the same Location on the service\'s own address does not', async () => {
+it('a redirect and a 201 spelled by another framework match, as does one on the service\'s own address; one naming another host does not', async () => {
   // Go: relative Locations, JSON without a charset, its own directive order.
-  let leak = false;
+  let origin = '';
   service.handler = (req, res, body) => {
-    const location = (path: string): string => (leak ? `http://127.0.0.1:${service.port}${path}` : path);
+    const location = (path: string): string => `${origin}${path}`;
     if (req.method === 'POST') { res.writeHead(201, { 'content-type': 'application/json', location: location('/orders/42'), 'cache-control': 'private, no-cache' }); res.end(body); return; }
     res.writeHead(302, { 'content-type': 'text/html; charset=UTF-8', location: location('/orders/42/receipt'), 'cache-control': 'Private, No-Cache' });
     res.end('<html><body>You are being <a href="/orders/42/receipt">redirected</a>.</body></html>');
@@ -54,14 +55,19 @@ it('a redirect and a 201 spelled by another framework match; the same Location o
   expect(read.headers.get('location')).toBe(`${client}/orders/42/receipt`);
   expect((await records)[0]).toMatchObject({ outcome: 'match', facts: [] });
 
-  leak = true;
+  origin = service.url;
+  records = nextComparisons(facade, 1);
+  await fetch(`${facade.url}/orders/42/pay`, { redirect: 'manual' });
+  expect((await records)[0]).toMatchObject({ outcome: 'match', facts: [] });
+
+  origin = 'http://orders-7f9c4.internal:8080';
   records = nextComparisons(facade, 1);
   await fetch(`${facade.url}/orders/42/pay`, { redirect: 'manual' });
   const [leaked] = await records;
   expect(leaked.outcome).toBe('mismatch');
-  expect(leaked.facts.map((f) => [f.field, f.primary, f.shadow])).toEqual([['headers.location', `${client}/orders/42/receipt`, `http://127.0.0.1:${service.port}/orders/42/receipt`]]);
+  expect(leaked.facts.map((f) => [f.field, f.primary, f.shadow])).toEqual([['headers.location', `${client}/orders/42/receipt`, 'http://orders-7f9c4.internal:8080/orders/42/receipt']]);
 
-  leak = false;
+  origin = '';
   await facade.close();
   await start('dualwrite');
   records = nextComparisons(facade, 1);

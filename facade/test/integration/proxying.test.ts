@@ -7,7 +7,7 @@ import https from 'node:https';
 import path from 'node:path';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { setStage } from '../helpers/admin-client';
-import { startTestFacade, type TestFacade } from '../helpers/facade';
+import { nextComparisons, startTestFacade, type TestFacade } from '../helpers/facade';
 import { deferred, rawRequest, within } from '../helpers/raw-http';
 import { startUpstream, type TestUpstream } from '../helpers/upstream';
 
@@ -167,6 +167,19 @@ describe('responses', () => {
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe('http://127.0.0.1:3000/login?next=%2Faccount');
     expect(res.headers['x-strangler-side']).toBe('monolith');
+  });
+
+  it('a Location on the upstream\'s own address gets the client\'s origin (nginx\'s proxy_redirect default); another site\'s stays', async () => {
+    monolith.handler = (req, res) => {
+      const to = req.url === '/away' ? 'https://id.example/authorize?x=1' : `${monolith.url}/login?next=%2Faccount#top`;
+      res.writeHead(req.url === '/created' ? 201 : 302, { location: to });
+      res.end();
+    };
+    const direct = await rawRequest(facade.url, '/account', { headers: { host: 'shop.example:8443', 'x-forwarded-proto': 'https' } });
+    expect([direct.status, direct.headers.location]).toEqual([302, 'https://shop.example:8443/login?next=%2Faccount#top']);
+    const created = await rawRequest(facade.url, '/created', { headers: { host: 'shop.example' } });
+    expect([created.status, created.headers.location]).toEqual([201, 'http://shop.example/login?next=%2Faccount#top']);
+    expect((await rawRequest(facade.url, '/away', { headers: { host: 'shop.example' } })).headers.location).toBe('https://id.example/authorize?x=1');
   });
 
   it('hop-by-hop response headers (and ones the upstream lists in Connection) do not reach the client', async () => {
@@ -331,6 +344,30 @@ describe('the Host an upstream gets', () => {
     });
     await rawRequest(facade.url, '/api/orders/2', { headers: { host: 'shop.example' } });
     expect(monolith.received[2]!.headers).toMatchObject({ host: `127.0.0.1:${monolith.port}`, 'x-forwarded-host': 'shop.example' });
+  });
+
+  it('an upstream sent its own Host redirects on it: the client gets its own origin (and the URL\'s base path is dropped), and each side\'s own address compares as the same Location', async () => {
+    const redirect = (own: string): TestUpstream['handler'] => (req, res) => {
+      res.writeHead(303, { location: `${own}/api/products/7/reviews?page=2` });
+      res.end();
+    };
+    monolith.handler = redirect(monolith.url);
+    catalog.handler = redirect('http://catalog.internal:8443/v2'); // what a service under /v2 behind a Host-routing ingress writes
+    facade = await startTestFacade({
+      monolith: { url: monolith.url },
+      services: { catalog: { url: `${catalog.url}/v2`, host: 'catalog.internal:8443' } },
+      routes: [{ name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog', compare: { sample: 100 } }],
+    });
+    await setStage(facade.adminUrl!, 'catalog', 'complete');
+    const served = await rawRequest(facade.url, '/api/products/7/reviews/new', { headers: { host: 'shop.example' } });
+    expect([served.headers['x-strangler-side'], served.headers.location]).toEqual(['service', 'http://shop.example/api/products/7/reviews?page=2']);
+
+    catalog.handler = redirect('http://catalog.internal:8443');
+    await setStage(facade.adminUrl!, 'catalog', 'shadow');
+    const compared = nextComparisons(facade, 1);
+    const answer = await rawRequest(facade.url, '/api/products/7/reviews/new', { headers: { host: 'shop.example' } });
+    expect(answer.headers.location).toBe('http://shop.example/api/products/7/reviews?page=2');
+    expect((await compared)[0]).toMatchObject({ outcome: 'match', primaryStatus: 303, shadowStatus: 303 });
   });
 
   it('a host that is not "client", "upstream" or a host[:port] is a config error naming the field', async () => {

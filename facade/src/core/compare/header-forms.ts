@@ -8,6 +8,7 @@
 // values as each side sent them. Pure.
 
 import { mediaTypeOf } from '../media-type';
+import { firstOfList, originOf } from '../location';
 
 const unquote = (v: string): string => (v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1).replace(/\\(.)/g, '$1') : v);
 
@@ -63,17 +64,11 @@ export function locationForm(value: string, origins: readonly string[]): string 
 
 /** The request's own origins as an upstream behind the facade sees them (Host and X-Forwarded-Host, under X-Forwarded-Proto). */
 export function requestOrigins(headers: Readonly<Record<string, string | string[] | undefined>>): string[] {
-  const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v)?.split(',')[0]?.trim();
-  const proto = (first(headers['x-forwarded-proto']) ?? 'http').toLowerCase();
+  const proto = (firstOfList(headers['x-forwarded-proto']) ?? 'http').toLowerCase();
   const out: string[] = [];
-  for (const host of [first(headers.host), first(headers['x-forwarded-host'])]) {
-    if (!host) continue;
-    try {
-      const origin = new URL(`${proto}://${host}`).origin;
-      if (!out.includes(origin)) out.push(origin);
-    } catch {
-      // not a host a URL can hold: no origin to compare against
-    }
+  for (const host of [firstOfList(headers.host), firstOfList(headers['x-forwarded-host'])]) {
+    const origin = host ? originOf(`${proto}:`, host) : null; // null: not a host a URL can hold
+    if (origin !== null && !out.includes(origin)) out.push(origin);
   }
   return out;
 }
