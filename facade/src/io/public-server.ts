@@ -106,6 +106,7 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
   server.keepAliveTimeout = 65_000;
   server.on('checkContinue', (req, res) => { markAwaitsContinue(req); onRequest(req, res); });
   server.on('connection', (socket: Duplex) => {
+    if (connections.has(socket)) return; // parsed again after an Upgrade that is not a WebSocket (request-target.ts)
     connections.add(socket);
     socket.once('close', () => { connections.delete(socket); upgraded.delete(socket); });
   });

@@ -112,10 +112,11 @@ export function parseAgainWithoutUpgrade(server: http.Server, req: IncomingMessa
     socket.unshift(head.length > 0 ? Buffer.concat([headWithoutUpgrade(req), head]) : headWithoutUpgrade(req));
     server.emit('connection', socket);
   };
-  // A pipelined request's answer still being written holds the socket (node:http hands it over on
-  // its own finish, to the parser that is gone): the connection is parsed again after it.
-  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
-  if (inFlight && !inFlight.writableFinished) inFlight.once('finish', () => setImmediate(again));
+  // A pipelined request's answer still holds the socket (node:http lets it go once that answer has
+  // finished, and hands it to the gone parser's queue): the connection is parsed again after that
+  // answer's 'close', which follows its release. Parsed at once, the next answer would wait forever.
+  const holder = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (holder) holder.once('close', () => setImmediate(again));
   else again();
 }
 
