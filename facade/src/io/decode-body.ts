@@ -1,7 +1,9 @@
 // Removes Content-Encoding from a captured response body before it is compared: gzip / x-gzip,
-// br, deflate (zlib-wrapped, with a raw-deflate fallback for servers that send it bare) and
-// identity, in reverse order for chained encodings. Synchronous: called off the response path.
+// br, deflate (zlib-wrapped, with a raw-deflate fallback for servers that send it bare), zstd
+// (zstd.ts) and identity, in reverse order for chained encodings. Synchronous: called off the
+// response path.
 import * as zlib from 'node:zlib';
+import { decodeZstd, ZstdDecodeError } from './zstd';
 
 /** Why a body could not be decoded: corrupt or unsupported (`BODY_DECODE_FAILED`), or past the cap (`BODY_TOO_LARGE`). */
 export type BodyDecodeErrorCode = 'BODY_DECODE_FAILED' | 'BODY_TOO_LARGE';
@@ -34,6 +36,7 @@ const DECODERS: Readonly<Record<string, Decoder>> = {
   'x-gzip': (buf, o) => zlib.gunzipSync(buf, o),
   br: (buf, o) => zlib.brotliDecompressSync(buf, o),
   deflate: inflateEitherWay,
+  zstd: (buf, o) => decodeZstd(buf, o.maxOutputLength ?? Number.POSITIVE_INFINITY),
 };
 
 function isTooLarge(err: unknown): boolean {
@@ -50,7 +53,7 @@ export function parseContentEncoding(contentEncoding: string | undefined): strin
 }
 
 /**
- * Decodes `buf` per `contentEncoding` (`gzip`, `x-gzip`, `br`, `deflate`, `identity`; chains
+ * Decodes `buf` per `contentEncoding` (`gzip`, `x-gzip`, `br`, `deflate`, `zstd`, `identity`; chains
  * such as `gzip, br` are undone last-applied first). An empty body stays empty. Throws
  * {@link BodyDecodeError}: `BODY_DECODE_FAILED` for corrupt data or an unsupported encoding,
  * `BODY_TOO_LARGE` when a decoded stage would exceed `maxBytes` (guards against zip bombs).
@@ -68,7 +71,7 @@ export function decodeBody(buf: Buffer, contentEncoding: string | undefined, max
     try {
       body = decoder(body, options);
     } catch (err) {
-      if (isTooLarge(err)) {
+      if (isTooLarge(err) || (err instanceof ZstdDecodeError && err.tooLarge)) {
         throw new BodyDecodeError('BODY_TOO_LARGE', encoding, `${encoding} body decodes to more than ${maxBytes} bytes`);
       }
       throw new BodyDecodeError('BODY_DECODE_FAILED', encoding, `corrupt ${encoding} body: ${(err as Error).message}`);

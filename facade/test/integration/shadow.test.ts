@@ -190,6 +190,25 @@ it('gzip bodies are compared decoded, and a body over the cap is skipped without
   expect((await records)[0]).toMatchObject({ outcome: 'skipped', reason: 'too_large' });
 });
 
+it('zstd bodies (Caddy answers browsers so) are compared decoded: the monolith\'s zstd against the service\'s gzip matches, a price changed inside zstd is found', async () => {
+  // `zstd -19` of the same product document with price.amount 2499 and 2599.
+  const zstd2499 = Buffer.from('KLUv/SRerQIAskUTF3BvxqAPwYw5KHmX9yfjHnRAC6mEQBWGlzHokIOSml0rDLJeubcxTjc7joLQ5ZtQalv6uidOszeSEjpAXNma9ZXam00UQsAky/qEqK0BAAD4AhNildA=', 'base64');
+  const zstd2599 = Buffer.from('KLUv/SRevQIAssUTGHBvDqAPMWswVPJy1jGNG6AvQpo0Q6AKQ5cx6KF9TT2vKwxyfbWOIYz7PI6C6dvFJ7Vbet4HTs9z1P0cAHK35nqWmnueEULAJMv1EaJuBQEAAPgCgC1vvA==', 'base64');
+  const doc = { sku: 'SKU-000042', name: 'Water bottle', price: { amount: 2499, currency: 'EUR' }, stock: 17 };
+  monolith.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'zstd' }); res.end(zstd2499); };
+  service.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }); res.end(zlib.gzipSync(JSON.stringify(doc))); };
+  await start();
+  let records = nextComparisons(facade, 1);
+  const res = await fetch(`${facade.url}/api/inventory/A`, { headers: { 'accept-encoding': 'zstd, gzip' } });
+  expect(res.status).toBe(200);
+  expect((await records)[0]).toMatchObject({ outcome: 'match', facts: [] });
+  service.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'zstd' }); res.end(zstd2599); };
+  records = nextComparisons(facade, 1);
+  await (await fetch(`${facade.url}/api/inventory/B`)).arrayBuffer();
+  const [r] = await records;
+  expect(r.facts.map((f) => [f.field, f.primary, f.shadow])).toEqual([['$.price.amount', 2499, 2599]]);
+});
+
 it('a failed second write is stored as a divergence with the request to repair it; the client saw the authoritative answer', async () => {
   monolith.handler = json({ reserved: 2 });
   service.handler = (_req, res) => { res.writeHead(503); res.end(); };
