@@ -27,6 +27,7 @@ export function checkFrames(buf: Buffer, maxBytes: number): FrameVerdict {
     if ((magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC) {
       if (at + 8 > buf.length) return invalid('truncated skippable frame');
       at += 8 + buf.readUInt32LE(at + 4);
+      if (at > buf.length) return invalid('truncated skippable frame');
       continue;
     }
     if (magic !== FRAME_MAGIC) return invalid('not a zstd frame');

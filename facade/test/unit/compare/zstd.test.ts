@@ -38,5 +38,6 @@ describe('zstd bodies', () => {
     expect(failure(hostile, 'zstd')).toEqual({ code: 'BODY_DECODE_FAILED', message: expect.stringContaining('8 MB') });
     expect(failure(Buffer.from('not zstd at all'), 'zstd').code).toBe('BODY_DECODE_FAILED');
     expect(failure(PRODUCT.subarray(0, PRODUCT.length - 6), 'zstd').code).toBe('BODY_DECODE_FAILED');
+    expect(failure(Buffer.concat([PRODUCT, Buffer.from([0x50, 0x2a, 0x4d, 0x18, 0xff, 0xff, 0xff, 0x7f])]), 'zstd').code).toBe('BODY_DECODE_FAILED'); // a skippable frame cut short
   });
 });
