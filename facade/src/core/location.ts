@@ -50,9 +50,14 @@ export function firstOfList(v: string | string[] | undefined): string | undefine
   return (Array.isArray(v) ? v[0] : v)?.split(',')[0]?.trim();
 }
 
-/** The client's origin from the request headers as the facade forwards them (X-Forwarded-Proto/-Host set), or null. */
+/**
+ * The client's origin from the request headers as the facade forwards them, or null: the Host it
+ * addressed (X-Forwarded-Host only without one: a client can send any X-Forwarded-Host, and a cache
+ * in front that keys on Host would keep a redirect built from it for everyone), under the first
+ * X-Forwarded-Proto (the facade's own scheme unless a proxy in front set it).
+ */
 export function clientOrigin(headers: Readonly<Record<string, string | string[] | undefined>>): string | null {
-  const host = firstOfList(headers['x-forwarded-host']) ?? firstOfList(headers.host);
+  const host = firstOfList(headers.host) ?? firstOfList(headers['x-forwarded-host']);
   const proto = (firstOfList(headers['x-forwarded-proto']) ?? 'http').toLowerCase();
   if (!host || (proto !== 'http' && proto !== 'https')) return null;
   return originOf(`${proto}:`, host);

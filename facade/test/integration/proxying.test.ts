@@ -180,6 +180,9 @@ describe('responses', () => {
     const created = await rawRequest(facade.url, '/created', { headers: { host: 'shop.example' } });
     expect([created.status, created.headers.location]).toEqual([201, 'http://shop.example/login?next=%2Faccount#top']);
     expect((await rawRequest(facade.url, '/away', { headers: { host: 'shop.example' } })).headers.location).toBe('https://id.example/authorize?x=1');
+    // A client's own X-Forwarded-Host does not steer it (a cache keyed on Host would keep it for everyone).
+    const steered = await rawRequest(facade.url, '/account', { headers: { host: 'shop.example', 'x-forwarded-host': 'evil.example' } });
+    expect(steered.headers.location).toBe('http://shop.example/login?next=%2Faccount#top');
   });
 
   it('hop-by-hop response headers (and ones the upstream lists in Connection) do not reach the client', async () => {

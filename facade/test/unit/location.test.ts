@@ -28,8 +28,9 @@ describe('clientLocation', () => {
 });
 
 describe('clientOrigin', () => {
-  it('is the forwarded host and scheme the client used, the first of each list; none without a host or with another scheme', () => {
-    expect(clientOrigin({ host: '127.0.0.1:8080', 'x-forwarded-host': 'shop.example, lb.internal', 'x-forwarded-proto': 'HTTPS, http' })).toBe('https://shop.example');
+  it('is the Host the client addressed under the first forwarded scheme; X-Forwarded-Host only without a Host; none with another scheme', () => {
+    expect(clientOrigin({ host: 'shop.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'HTTPS, http' })).toBe('https://shop.example');
+    expect(clientOrigin({ 'x-forwarded-host': 'shop.example, lb.internal' })).toBe('http://shop.example');
     expect(clientOrigin({ host: 'shop.example:80' })).toBe('http://shop.example');
     expect(clientOrigin({})).toBeNull();
     expect(clientOrigin({ host: 'shop.example', 'x-forwarded-proto': 'ws' })).toBeNull();
