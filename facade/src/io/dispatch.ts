@@ -219,7 +219,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
     const started = performance.now();
     const ms = (): number => performance.now() - started;
     const pool = poolFor(upstream, opts.deadlines.connectMs);
-    const path = joinPath(upstream.target, req.url ?? '/');
+    const path = joinPath(upstream.address.basePath, req.url ?? '/');
     // The client's own deadline header is left out: each attempt sets what is left of the deadline (io/attempt-budget.ts).
     const headers = withHost(requestHeaders(req.headers, opts.body, opts.deadlineHeader ?? null, null, req.rawHeaders), upstream.hostHeader);
     const streamed = opts.body === undefined;

@@ -233,7 +233,7 @@ export class Forwarder {
  * written; with an `Expect` header Node writes it at once, and http-proxy's joined path is sent.
  */
 export function exactTarget(upstream: Upstream, url: string): string {
-  return url === '*' ? '*' : joinPath(upstream.target, url);
+  return url === '*' ? '*' : joinPath(upstream.address.basePath, url);
 }
 
 const proxyTargets = new WeakMap<Upstream, Partial<Url>>();

@@ -113,13 +113,12 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
       onUpgrade: () => undefined,
     };
     poolFor(upstream, deadlines.connectMs).dispatch({
-      path: joinPath(upstream.target, request.url), method: request.method as Dispatcher.HttpMethod, headers, body: request.body, reset: false,
+      path: joinPath(upstream.address.basePath, request.url), method: request.method as Dispatcher.HttpMethod, headers, body: request.body, reset: false,
     }, completingBodiless(handler));
   });
 }
 
 /** Prefixes the upstream's base path, if its URL has one. */
-export function joinPath(target: URL, url: string): string {
-  const base = target.pathname.replace(/\/+$/, '');
-  return base ? base + url : url;
+export function joinPath(basePath: string, url: string): string {
+  return basePath ? basePath + url : url;
 }
