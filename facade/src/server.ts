@@ -205,7 +205,8 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
     deadlineHeader: config.deadline.header || null,
   };
 
-  const publicServer = createPublicServer(config.listen, (req, res) => handleRequest(req, res, deps), (req, socket, head) => { void handleUpgrade(req, socket, head, deps); });
+  const publicServer = createPublicServer(config.listen, (req, res) => handleRequest(req, res, deps), (req, socket, head) => { void handleUpgrade(req, socket, head, deps); },
+    (code) => deps.metrics.badRequests.inc({ code }));
   const server = publicServer.server;
 
   let admin: http.Server | null = null;

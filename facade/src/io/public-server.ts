@@ -6,6 +6,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FacadeConfig } from '../config';
+import { clientErrorAnswer, clientErrorBytes } from './client-error';
 import { markAwaitsContinue } from './expect-continue';
 import { badHost, isWebSocketUpgrade, parseAgainWithoutUpgrade, refuseConnect, refuseRequest, serveWithoutUpgrade, toOriginForm } from './request-target';
 
@@ -45,7 +46,12 @@ interface Turn { busy: boolean; paused: boolean; readonly waiting: Array<() => v
 type TurnSocket = Duplex & { [TURN]?: Turn };
 const WAITING_PAUSE = 32;
 
-export function createPublicServer(limits: FacadeConfig['listen'], handle: Handler, upgrade: UpgradeHandler): PublicServer {
+/**
+ * `refused` hears of each request refused here, before any pipeline step (its metric label):
+ * unreadable, too slow, oversized headers, a bad Host, HTTP/2 on an HTTP/1.1 connection, CONNECT.
+ */
+export function createPublicServer(limits: FacadeConfig['listen'], handle: Handler, upgrade: UpgradeHandler,
+  refused: (code: string) => void = () => undefined): PublicServer {
   let inFlight = 0;
   let draining = false;
   let wake: (() => void) | null = null;
@@ -55,12 +61,13 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     if (req.httpVersionMajor !== 1) {
       req.resume();
+      refused('HTTP_VERSION_NOT_SUPPORTED');
       refuseRequest(req, res, 505, `HTTP/${req.httpVersion} is not spoken on this connection: use HTTP/1.1`);
       return;
     }
     toOriginForm(req); // an absolute-form target's authority replaces the Host header (RFC 9112 §3.2.2)
     const bad = badHost(req);
-    if (bad !== null) { req.resume(); refuseRequest(req, res, 400, bad); return; }
+    if (bad !== null) { refused('HOST_INVALID'); req.resume(); refuseRequest(req, res, 400, bad); return; }
     if (draining) res.shouldKeepAlive = false; // this client should reconnect elsewhere
     inFlight++;
     const socket = req.socket as TurnSocket;
@@ -119,12 +126,12 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
     upgraded.add(socket);
     upgrade(req, socket, head);
   });
-  server.on('connect', (_req, socket) => refuseConnect(socket));
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) { socket.destroy(); return; }
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    const error = err.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST';
-    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":"${error}"}`);
+  server.on('connect', (_req, socket) => { refused('METHOD_NOT_SUPPORTED'); refuseConnect(socket); });
+  server.on('clientError', (err: NodeJS.ErrnoException & { reason?: string }, socket) => {
+    if (!socket.writable) { socket.destroy(); return; } // the client already left (mid-request EOF, reset)
+    const answer = clientErrorAnswer(err, limits);
+    refused(answer.error === 'BAD_REQUEST' ? 'UNREADABLE_REQUEST' : answer.error);
+    socket.end(clientErrorBytes(answer));
   });
 
   /** Resolves when no request is in flight or `ms` passed, whichever comes first. */

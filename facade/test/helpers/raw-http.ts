@@ -1,6 +1,7 @@
 // Raw `node:http` requests for integration tests: the request-target goes on the wire byte for
 // byte (fetch would normalize it), repeated headers stay visible, and a truncated body is reported.
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import net from 'node:net';
 
 export interface RawResponse {
   readonly status: number;
@@ -67,4 +68,18 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
   let timer: NodeJS.Timeout;
   const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms); });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Sends `bytes` on a new connection and resolves with everything written back until the connection closed. */
+export function exchange(url: string, bytes: string | Buffer, timeoutMs = 3000): Promise<string> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), '127.0.0.1');
+    let out = '';
+    const t = setTimeout(() => { socket.destroy(); reject(new Error(`connection still open after ${timeoutMs} ms; got ${JSON.stringify(out)}`)); }, timeoutMs);
+    socket.on('data', (c: Buffer) => { out += c.toString('latin1'); });
+    socket.on('error', () => undefined);
+    socket.on('close', () => { clearTimeout(t); resolve(out); });
+    socket.write(bytes);
+  });
 }

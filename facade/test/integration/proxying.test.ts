@@ -8,7 +8,7 @@ import path from 'node:path';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { setStage } from '../helpers/admin-client';
 import { nextComparisons, startTestFacade, type TestFacade } from '../helpers/facade';
-import { deferred, rawRequest, within } from '../helpers/raw-http';
+import { deferred, exchange, rawRequest, within } from '../helpers/raw-http';
 import { startUpstream, type TestUpstream } from '../helpers/upstream';
 
 let monolith: TestUpstream;
@@ -309,20 +309,6 @@ describe('upstream connections', () => {
     expect(catalog.received.map((r) => r.url)).toEqual(['/catalog-v2/api/products/1?x=1']);
   });
 });
-
-/** Sends `bytes` on a new connection and resolves with everything the facade wrote back until it closed the connection. */
-function exchange(url: string, bytes: string, timeoutMs = 3000): Promise<string> {
-  const { port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(Number(port), '127.0.0.1');
-    let out = '';
-    const t = setTimeout(() => { socket.destroy(); reject(new Error(`connection still open after ${timeoutMs} ms; got ${JSON.stringify(out)}`)); }, timeoutMs);
-    socket.on('data', (c: Buffer) => { out += c.toString('latin1'); });
-    socket.on('error', () => undefined);
-    socket.on('close', () => { clearTimeout(t); resolve(out); });
-    socket.write(bytes);
-  });
-}
 
 describe('the Host an upstream gets', () => {
   it('is the client\'s by default; `upstream` sends the upstream URL\'s own and a name sends that name, on the primary and on the shadow copy alike', async () => {

@@ -3,9 +3,9 @@
 // answered by the upstream that will answer the request, so its own 417 reaches the client.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setStage } from '../helpers/admin-client';
+import { metricSum, metricsText, setStage } from '../helpers/admin-client';
 import { startTestFacade, type TestFacade } from '../helpers/facade';
-import { within } from '../helpers/raw-http';
+import { exchange, within } from '../helpers/raw-http';
 
 interface Seen { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }
 
@@ -41,8 +41,9 @@ const json = (from: string) => (_req: IncomingMessage, res: ServerResponse, body
   res.end(JSON.stringify({ from, body }));
 };
 
-async function start(monolithUrl: string, serviceUrl: string, stage: string): Promise<TestFacade> {
+async function start(monolithUrl: string, serviceUrl: string, stage: string, listen?: { headersTimeoutMs: number; requestTimeoutMs: number }): Promise<TestFacade> {
   facade = await startTestFacade({
+    ...(listen ? { listen } : {}),
     monolith: { url: monolithUrl },
     services: { catalog: { url: serviceUrl } },
     routes: [{ name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog' }],
@@ -87,8 +88,44 @@ it('a request whose headers exceed listen.maxHeaderBytes is refused with 431 and
   const f = await start(m.url, s.url, 'complete');
   const reply = await send(f, '/api/products/1', { headers: { 'x-big': 'a'.repeat(70 * 1024) } });
   expect(reply.status).toBe(431);
-  expect(JSON.parse(reply.body)).toEqual({ error: 'HEADERS_TOO_LARGE' });
+  expect(JSON.parse(reply.body)).toEqual({ error: 'HEADERS_TOO_LARGE', message: 'the request line and headers are over 65536 bytes (listen.maxHeaderBytes)' });
   expect([...m.seen, ...s.seen]).toHaveLength(0);
+});
+
+/** The status line and the JSON body of a whole exchange the facade closed. */
+function answerOf(raw: string): { status: string; body: { error: string; message: string } } {
+  const [head, body] = raw.split('\r\n\r\n');
+  expect(head).toMatch(new RegExp(`content-length: ${Buffer.byteLength(body!)}\r\n`, 'i'));
+  return { status: head!.split('\r\n')[0]!, body: JSON.parse(body!) as { error: string; message: string } };
+}
+
+it('a client that trickles its headers (slowloris) gets a 408 naming listen.headersTimeoutMs, and the connection is closed', async () => {
+  const m = await upstream(json('monolith'));
+  const s = await upstream(json('catalog'));
+  const f = await start(m.url, s.url, 'shadow', { headersTimeoutMs: 300, requestTimeoutMs: 600 });
+  const got = answerOf(await exchange(f.url, 'GET /api/products/1 HTTP/1.1\r\nHost: shop.example\r\nX-Slow: 1\r\n', 5000));
+  expect(got.status).toBe('HTTP/1.1 408 Request Timeout');
+  expect(got.body.error).toBe('REQUEST_TIMEOUT');
+  expect(got.body.message).toContain('300 ms (listen.headersTimeoutMs)');
+  expect([...m.seen, ...s.seen]).toHaveLength(0);
+  expect(metricSum(await metricsText(f.adminUrl!), 'strangler_bad_requests_total', { code: 'REQUEST_TIMEOUT' })).toBe(1);
+});
+
+it.each([
+  ['raw UTF-8 in the path', Buffer.from('GET /api/products/caf\u00e9 HTTP/1.1\r\nHost: x\r\n\r\n', 'utf8'), /Invalid char in url path \(spaces and non-ASCII characters must be percent-encoded\) \[HPE_INVALID_URL\]/],
+  ['Content-Length with Transfer-Encoding', 'POST /api/products HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', /Transfer-Encoding can't be present with Content-Length/],
+  ['a space in a header name', 'GET /api/products/1 HTTP/1.1\r\nHost: x\r\nX Bad: 1\r\n\r\n', /Invalid header token \[HPE_INVALID_HEADER_TOKEN\]/],
+  ['a chunk size that is not hex', 'POST /api/products HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', /Invalid character in chunk size/],
+])('a request node:http cannot read (%s) gets a 400 that says what is wrong, and reaches no upstream', async (_what, bytes, says) => {
+  const m = await upstream(json('monolith'));
+  const s = await upstream(json('catalog'));
+  const f = await start(m.url, s.url, 'dualwrite');
+  const got = answerOf(await exchange(f.url, bytes));
+  expect(got.status).toBe('HTTP/1.1 400 Bad Request');
+  expect(got.body.error).toBe('BAD_REQUEST');
+  expect(got.body.message).toMatch(says);
+  expect([...m.seen, ...s.seen]).toHaveLength(0);
+  expect(metricSum(await metricsText(f.adminUrl!), 'strangler_bad_requests_total', { code: 'UNREADABLE_REQUEST' })).toBe(1);
 });
 
 it('an upstream answer with 40 KB of headers reaches the client (no 502)', async () => {
