@@ -28,7 +28,7 @@ const NOT_SENT_BY_US = new Set(['transfer-encoding', 'connection', 'keep-alive',
 /** Errors after which nothing reached the upstream's application: safe to try again. */
 export const CONNECT_FAILED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_CONNECT_TIMEOUT']);
 /** A kept-alive socket the upstream closed as we reused it. */
-const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+export const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
 /** True when undici can carry this request as it came (otherwise forward.ts uses http-proxy). */
 export function canDispatch(req: IncomingMessage): boolean {

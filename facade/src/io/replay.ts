@@ -1,12 +1,14 @@
 // Sends a copy of a client request to one side (a second write, a shadow read, a re-ask) and
 // captures its answer, over the upstream's undici pool (dispatch.ts). Never touches the client's
-// response; runs under its own deadlines (connect, headers, idle between chunks, total) and size cap.
+// response; runs under its own deadlines (connect, headers, idle between chunks, total) and size
+// cap, and retries a failed attempt by the primary's rules.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { UpstreamError, upstreamErrorFrom } from '../errors';
 import { cappedAt, ExchangeClock, type Deadlines } from './deadlines';
-import type { Upstream } from './upstreams';
-import { completingBodiless, foldHeaders, latin1, poolFor, requestHeaders, withHost } from './dispatch';
+import { isIdempotentFor, type Upstream } from './upstreams';
+import { CONNECT_FAILED, completingBodiless, foldHeaders, latin1, poolFor, RESET, requestHeaders, withHost } from './dispatch';
+import { retryChoice } from './attempt-budget';
 import { deadlineHeaderValue } from '../core/resilience/deadline';
 import { isStreamType } from '../core/streams';
 
@@ -46,6 +48,13 @@ export type ReplayOutcome =
   | { readonly ok: true; readonly status: number; readonly headers: IncomingHttpHeaders; readonly body: Buffer | null; readonly overCap: boolean; readonly ms: number; readonly stream?: true }
   | { readonly ok: false; readonly code: string; readonly error: string; readonly ms: number };
 
+/**
+ * Sends the copy; a failed attempt goes again as the primary's would (attempt-budget.ts): a kept-alive
+ * socket reset as it was reused, at once and only for the upstream's idempotent methods; a connect
+ * that failed (nothing reached the upstream, so any method is safe to send) after the upstream's retry
+ * delay, within its retry budget. Without this a service restarting during dualwrite, or closing an
+ * idle socket as the facade reused it, made every second write in that moment a divergence.
+ */
 export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayOptions): Promise<ReplayOutcome> {
   return new Promise((resolve) => {
     const started = performance.now();
@@ -57,12 +66,16 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
     const headers = withHost(requestHeaders(request.headers, request.body, request.tag, deadlineHeader), upstream.hostHeader);
     headers.push(request.tag, '1');
     if (deadlineHeader) headers.push(deadlineHeader, deadlineHeaderValue(deadlines.totalMs));
+    const idempotent = isIdempotentFor(upstream, request.method);
     let done = false;
     let abort: ((err: Error) => void) | null = null;
+    let retryTimer: NodeJS.Timeout | null = null;
+    let resetsRetried = 0;
     const finish = (outcome: ReplayOutcome): void => {
       if (done) return;
       done = true;
       clock.stop();
+      if (retryTimer) clearTimeout(retryTimer);
       resolve(outcome);
     };
     const fail = (err: Error): void => {
@@ -73,52 +86,74 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
       const timeout = new UpstreamError('UPSTREAM_TIMEOUT', upstream.name);
       if (abort) abort(timeout); else fail(timeout);
     });
-    let status = 0;
-    let answer: IncomingHttpHeaders = {};
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let overCap = false;
-    // onRequestSent: called by undici once the whole request is written (not in its typings).
-    const handler: Dispatcher.DispatchHandlers & { onRequestSent(): void } = {
-      onConnect: (abortFn) => { if (done) abortFn(new Error('replay over')); else abort = abortFn; },
-      onRequestSent: () => { if (status === 0) clock.sent(); },
-      onHeaders: (statusCode, rawHeaders) => {
-        if (statusCode < 200) return true; // informational: the final answer follows
-        status = statusCode;
-        answer = foldHeaders(latin1(rawHeaders as unknown as Buffer[]));
-        if (opts.stopAtStream && isStreamType(answer['content-type'])) {
-          finish({ ok: true, status, headers: answer, body: Buffer.alloc(0), overCap: false, ms: ms(), stream: true });
-          abort?.(new Error('a stream: compared at its headers'));
-          return false;
-        }
-        clock.responded();
-        return true;
-      },
-      onData: (c) => {
-        clock.progress();
-        size += c.length;
-        if (size > opts.captureLimit) {
-          overCap = true;
-          chunks.length = 0;
-          if (opts.stopOverCap) {
-            finish({ ok: true, status, headers: answer, body: null, overCap: true, ms: ms() });
-            abort?.(new Error('over the capture limit: not read further'));
+    /** True when the failed attempt was sent again (or will be, after the retry delay). */
+    const retried = (err: Error, answered: boolean): boolean => {
+      const code = (err as NodeJS.ErrnoException).code;
+      const notSent = code !== undefined && CONNECT_FAILED.has(code);
+      const choice = retryChoice({}, {
+        retryable: idempotent || notSent, tooLate: answered || clock.remaining() <= 0, resetOnReuse: code !== undefined && RESET.has(code),
+        resetsRetried, notSent, elapsedMs: ms(), remainingMs: clock.remaining(), delayMs: upstream.retry.delayMs, budgetMs: upstream.retry.budgetMs,
+      });
+      if (choice === null) return false;
+      if (choice !== 'connect') resetsRetried++;
+      abort = null;
+      if (choice === 'reset') send();
+      else retryTimer = setTimeout(() => { retryTimer = null; if (!done) send(); }, upstream.retry.delayMs);
+      return true;
+    };
+    const send = (): void => {
+      let status = 0;
+      let answer: IncomingHttpHeaders = {};
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let overCap = false;
+      let over = false; // this attempt failed and another took its place
+      // onRequestSent: called by undici once the whole request is written (not in its typings).
+      const handler: Dispatcher.DispatchHandlers & { onRequestSent(): void } = {
+        onConnect: (abortFn) => { if (done || over) abortFn(new Error('replay over')); else abort = abortFn; },
+        onRequestSent: () => { if (status === 0) clock.sent(); },
+        onHeaders: (statusCode, rawHeaders) => {
+          if (statusCode < 200) return true; // informational: the final answer follows
+          status = statusCode;
+          answer = foldHeaders(latin1(rawHeaders as unknown as Buffer[]));
+          if (opts.stopAtStream && isStreamType(answer['content-type'])) {
+            finish({ ok: true, status, headers: answer, body: Buffer.alloc(0), overCap: false, ms: ms(), stream: true });
+            abort?.(new Error('a stream: compared at its headers'));
             return false;
           }
-        } else if (!overCap) chunks.push(c);
-        return true;
-      },
-      onComplete: () => finish({ ok: true, status, headers: answer, body: overCap ? null : Buffer.concat(chunks), overCap, ms: ms() }),
-      onError: fail,
-      onUpgrade: () => undefined,
+          clock.responded();
+          return true;
+        },
+        onData: (c) => {
+          clock.progress();
+          size += c.length;
+          if (size > opts.captureLimit) {
+            overCap = true;
+            chunks.length = 0;
+            if (opts.stopOverCap) {
+              finish({ ok: true, status, headers: answer, body: null, overCap: true, ms: ms() });
+              abort?.(new Error('over the capture limit: not read further'));
+              return false;
+            }
+          } else if (!overCap) chunks.push(c);
+          return true;
+        },
+        onComplete: () => finish({ ok: true, status, headers: answer, body: overCap ? null : Buffer.concat(chunks), overCap, ms: ms() }),
+        onError: (err) => {
+          if (done || over) return;
+          if (retried(err, status !== 0)) { over = true; return; }
+          fail(err);
+        },
+        onUpgrade: () => undefined,
+      };
+      poolFor(upstream, deadlines.connectMs).dispatch({
+        path: joinPath(upstream.address.basePath, request.url), method: request.method as Dispatcher.HttpMethod, headers, body: request.body, reset: false,
+      }, completingBodiless(handler));
     };
-    poolFor(upstream, deadlines.connectMs).dispatch({
-      path: joinPath(upstream.address.basePath, request.url), method: request.method as Dispatcher.HttpMethod, headers, body: request.body, reset: false,
-    }, completingBodiless(handler));
+    send();
   });
 }
 
-/** Prefixes the upstream's base path, if its URL has one. */
 export function joinPath(basePath: string, url: string): string {
   return basePath ? basePath + url : url;
 }

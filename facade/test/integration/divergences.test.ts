@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { ComparisonRecord } from '../../src/core/comparison';
 import { startTestFacade, type TestFacade } from '../helpers/facade';
 import { metricSum, metricsText, setStage } from '../helpers/admin-client';
-import { freePort } from '../helpers/net';
+import { freePort, startRawServer } from '../helpers/net';
 import { send, startByteUpstream, type ByteUpstream } from '../helpers/byte-upstream';
 
 let monolith: ByteUpstream;
@@ -17,11 +17,11 @@ const AUTH = { authorization: 'Bearer test-token', 'content-type': 'application/
 
 const READ_TOKEN = 'viewer-token-0123456789';
 
-async function start(dualWrite: Record<string, unknown> = {}, serviceUrl?: string): Promise<void> {
+async function start(dualWrite: Record<string, unknown> = {}, serviceUrl?: string, serviceSpec: Record<string, unknown> = {}): Promise<void> {
   facade = await startTestFacade({
     admin: { tokens: [{ name: 'viewer', token: READ_TOKEN, role: 'read' }] },
     monolith: { url: monolith.url },
-    services: { inventory: { url: serviceUrl ?? service!.url, timeoutMs: 2000 } },
+    services: { inventory: { url: serviceUrl ?? service!.url, timeoutMs: 2000, ...serviceSpec } },
     routes: [{ name: 'inventory', match: { path: '/api/inventory/**' }, service: 'inventory', dualWrite }],
   });
   await setStage(facade.adminUrl!, 'inventory', 'dualwrite');
@@ -112,6 +112,76 @@ describe('dual-write body cap', () => {
     const replay = await admin('POST', '/routes/inventory/divergences/replay', {});
     expect(replay.body).toMatchObject({ steps: [], open: 1, stopped: expect.stringContaining('has no stored body') });
     expect(service!.got).toHaveLength(0);
+  });
+});
+
+describe('second writes sent again when nothing was lost by it', () => {
+  it('a service down when the write comes and up within its retry budget gets the write: no divergence', async () => {
+    const port = await freePort();
+    await service!.close();
+    service = null;
+    await start({}, `http://127.0.0.1:${port}`, { retry: { delayMs: 100, budgetMs: 1500 } });
+    const answer = await send(`${facade.url}/api/inventory/A`, 'POST', Buffer.from('{"qty":3}'), { 'content-type': 'application/json' });
+    expect(answer.status).toBe(201); // the monolith's: the client never waits for the second write
+    await new Promise((r) => setTimeout(r, 350)); // the service restarts meanwhile
+    service = await startByteUpstream(port);
+    await facade.waitForDone(1, 5000);
+    const got = await service.waitFor(1);
+    expect(got.map((g) => [g.method, g.url, g.body.toString()])).toEqual([['POST', '/api/inventory/A', '{"qty":3}']]);
+    expect((await admin('GET', '/routes/inventory/divergences')).body.divergences).toEqual([]);
+  });
+
+  /** A service that answers the first request on each connection and resets the connection at the second. */
+  async function resettingService(seen: string[]): Promise<{ url: string; close(): Promise<void> }> {
+    return startRawServer((socket) => {
+      let answered = 0;
+      let buffered = '';
+      socket.on('data', (d: Buffer) => {
+        buffered += d.toString('latin1');
+        const end = buffered.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const length = Number(/content-length: *(\d+)/i.exec(buffered.slice(0, end))?.[1] ?? 0);
+        if (buffered.length < end + 4 + length) return;
+        const line = buffered.slice(0, buffered.indexOf('\r\n'));
+        buffered = buffered.slice(end + 4 + length);
+        if (answered++ > 0) { socket.resetAndDestroy(); return; } // closed as the facade reused it
+        seen.push(line);
+        socket.write('HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: 11\r\nkeep-alive: timeout=60\r\n\r\n{"ok":true}');
+      });
+    });
+  }
+
+  it('an idempotent write whose kept-alive socket the service resets as it is reused goes again on a new one', async () => {
+    const seen: string[] = [];
+    const raw = await resettingService(seen);
+    try {
+      await start({}, raw.url, { retry: { idempotentMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT'] } });
+      for (const sku of ['A', 'B', 'C']) {
+        expect((await send(`${facade.url}/api/inventory/${sku}`, 'PUT', Buffer.from('{"qty":1}'), { 'content-type': 'application/json' })).status).toBe(201);
+        await facade.waitForDone(['A', 'B', 'C'].indexOf(sku) + 1);
+      }
+      expect(seen).toEqual(['PUT /api/inventory/A HTTP/1.1', 'PUT /api/inventory/B HTTP/1.1', 'PUT /api/inventory/C HTTP/1.1']);
+      expect((await admin('GET', '/routes/inventory/divergences')).body.divergences).toEqual([]);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it('a POST reset the same way is not sent again (the service may have applied it): it is a divergence, repaired by replay', async () => {
+    const seen: string[] = [];
+    const raw = await resettingService(seen);
+    try {
+      await start({}, raw.url);
+      for (const sku of ['A', 'B']) {
+        await send(`${facade.url}/api/inventory/${sku}`, 'POST', Buffer.from('{"qty":1}'), { 'content-type': 'application/json' });
+        await facade.waitForDone(sku === 'A' ? 1 : 2);
+      }
+      expect(seen).toEqual(['POST /api/inventory/A HTTP/1.1']);
+      const list = (await admin('GET', '/routes/inventory/divergences')).body.divergences;
+      expect(list.map((d: { path: string; reason: string }) => [d.path, d.reason])).toEqual([['/api/inventory/B', 'second_write_UPSTREAM_RESET']]);
+    } finally {
+      await raw.close();
+    }
   });
 });
 
