@@ -117,6 +117,9 @@ const compare = z.strictObject({
   reask: z.strictObject({
     enabled: z.boolean().default(true),
     perSecond: z.number().positive().max(100_000).default(50), // re-asks per second per route (token bucket)
+    // Re-asks the bucket holds when full: a route's first minutes (every endpoint's fields still to
+    // decide) need more than a second's worth; each field needs at most `enough`, so it runs dry.
+    burst: z.number().int().min(1).max(1_000_000).default(500),
     maxInFlight: z.number().int().min(1).max(1024).default(8),
     enough: z.number().int().min(1).max(1000).default(5), // evidence per field after which re-asking stops
     methods: z.array(method).default(() => ['GET', 'HEAD', 'OPTIONS']), // safe methods that may be sent again

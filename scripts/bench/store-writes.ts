@@ -45,7 +45,7 @@ function record(n: number, replica: number): ComparisonRecord {
   if (n % 8 !== 0) return base;
   const facts = [{ path: '$.price', field: '$.price', kind: 'changed' as const, primary: '1.00', shadow: '1.10', primaryHash: 'p100', generated: null }];
   if (n % 16 === 0) facts.push({ path: '$.updatedAt', field: '$.updatedAt', kind: 'changed', primary: at, shadow: at.replace('Z', '+00:00'), primaryHash: `u${n}`, generated: null });
-  return { ...base, outcome: 'mismatch', reasked: true, facts, diff: '@@ -2 +2 @@\n-  "price": "1.00",\n+  "price": "1.10",\n' };
+  return { ...base, outcome: 'mismatch', reasked: true, reasks: 3, facts, diff: '@@ -2 +2 @@\n-  "price": "1.00",\n+  "price": "1.10",\n' };
 }
 
 /** Batches written by `writers` writers at once for `seconds`; records per second over all of them. */

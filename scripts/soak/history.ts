@@ -104,7 +104,7 @@ export class HistoryWriter {
       facts: [], reasked: false, selfFields: [], diff: '', detail: null,
     };
     if (e < 3 && roll < 0.3) {
-      return { ...base, outcome: 'mismatch', reasked: true, facts: [fact('$.price', '1.00', '1.10', 'p100')],
+      return { ...base, outcome: 'mismatch', reasked: true, reasks: 3, facts: [fact('$.price', '1.00', '1.10', 'p100')],
         diff: '@@ -2 +2 @@\n-  "price": "1.00",\n+  "price": "1.10",\n' };
     }
     if (e >= 3 && e < 8 && roll < 0.5) {

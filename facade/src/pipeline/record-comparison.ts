@@ -2,7 +2,7 @@
 // a field whose class is not settled, the primary is asked again (own budget, never for writes) and
 // the fields where it disagreed with itself are kept as noise evidence. Writes: the authoritative
 // answer vs the second write (record-write.ts). Records carry facts, not only a verdict.
-import { compileEndpointPattern, endpointOf, needsReask, type ComparisonRecord, type EndpointPattern, type FieldFact, type Outcome } from '../core/comparison';
+import { compileEndpointPattern, endpointOf, askableFields, MIN_CONFIRMED, reaskPriority, type ComparisonRecord, type EndpointPattern, type FieldFact, type Outcome } from '../core/comparison';
 import type { Observation } from '../core/compare/types';
 import type { Side } from '../core/stages';
 import { answeredFromValidators, notModifiedFor, withoutPreconditions } from '../core/validators';
@@ -95,11 +95,11 @@ const DIFFS_PER_SECOND = 10;
  * client's validators (a copy of a 304 would be a 304 again); null when the budget refused it or the
  * answer cannot be compared.
  */
-async function askPrimaryAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps, origins?: Origins): Promise<Observation | null> {
+async function askPrimaryAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps, origins?: Origins, followUp = false): Promise<Observation | null> {
   const rt = ctx.runtime!;
   const route = rt.config.name;
   const cfg = rt.config.compare.reask;
-  const granted = c.reask.take(route, cfg.perSecond, cfg.maxInFlight);
+  const granted = c.reask.take(route, cfg.perSecond, { maxInFlight: cfg.maxInFlight, burst: cfg.burst, lowPriority: followUp });
   if (granted !== true) {
     deps.metrics.shadowDrops.inc({ route, reason: `reask_${granted}` });
     return null;
@@ -116,12 +116,21 @@ async function askPrimaryAgain(ctx: RequestContext, deps: FacadeDeps, c: Compari
   }
 }
 
-/** Asks the primary again; the fields where its two answers differ, or null when no re-ask was made. */
-async function askAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps, first: Observation): Promise<string[] | null> {
-  const second = await askPrimaryAgain(ctx, deps, c);
-  if (second === null) return null;
-  const self = await c.pool.evaluate(ctx.runtime!.config.name, first, second, false);
-  return [...new Set(self.facts.map((f) => f.field))].sort();
+/**
+ * Asks the primary again up to `times` times, stopping once it disagreed with itself at every field
+ * in `open`: the fields where any answer differed from its first, and how many re-asks were made.
+ */
+async function askAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps, first: Observation, followUp: boolean,
+  times: number, open: ReadonlySet<string>): Promise<{ selfFields: string[]; reasks: number }> {
+  const self = new Set<string>();
+  let reasks = 0;
+  while (reasks < times && [...open].some((f) => !self.has(f))) {
+    const again = await askPrimaryAgain(ctx, deps, c, undefined, followUp);
+    if (again === null) break;
+    reasks++;
+    for (const f of (await c.pool.evaluate(ctx.runtime!.config.name, first, again, false)).facts) self.add(f.field);
+  }
+  return { selfFields: [...self].sort(), reasks };
 }
 
 const NO_BODY = Buffer.alloc(0);
@@ -204,9 +213,13 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
 async function settled(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps, record: ComparisonRecord, first: Observation): Promise<ComparisonRecord> {
   const cfg = ctx.runtime!.config.compare.reask;
   if (record.facts.length === 0 || !cfg.enabled || !cfg.methods.includes(record.method)) return record;
-  if (!needsReask(record, c.recorder.rulesFor(record.route), c.recorder.evidence, cfg.enough)) return record;
-  const selfFields = await askAgain(ctx, deps, c, first);
-  return selfFields === null ? record : { ...record, reasked: true, selfFields };
+  const rules = c.recorder.rulesFor(record.route);
+  const priority = reaskPriority(record, rules, c.recorder.evidence, cfg.enough);
+  if (priority === null) return record;
+  // A field not decided yet goes first (under a spent budget it would stay unjudged), and is asked
+  // about as many times as it takes to call it real, unless the primary disagrees with itself first.
+  const asked = await askAgain(ctx, deps, c, first, priority === 'more', priority === 'first' ? MIN_CONFIRMED : 1, askableFields(record, rules));
+  return asked.reasks === 0 ? record : { ...record, reasked: true, selfFields: asked.selfFields, reasks: asked.reasks };
 }
 
 export const recordComparison: Step = (ctx, deps) => {

@@ -64,6 +64,8 @@ export interface FixtureSpec {
   readonly note?: string;
   readonly exactNumbers?: boolean;
   readonly rewritten?: boolean;
+  readonly repeats?: boolean;
+  readonly partial?: boolean;
   readonly handle: CorpusFixture['handle'];
 }
 
@@ -85,6 +87,8 @@ export function fixture(spec: FixtureSpec): CorpusFixture {
     ...(spec.note ? { note: spec.note } : {}),
     ...(spec.exactNumbers ? { exactNumbers: true } : {}),
     ...(spec.rewritten ? { rewritten: true } : {}),
+    ...(spec.repeats ? { repeats: true } : {}),
+    ...(spec.partial ? { partial: true } : {}),
     handle: spec.handle,
   });
 }

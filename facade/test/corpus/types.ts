@@ -44,6 +44,13 @@ export interface CorpusEndpoint {
    * (JSON.parse rounds both values to the same double).
    */
   readonly exactNumbers?: boolean;
+  /**
+   * The noise fields take one of a few values at random: two answers of one side may agree there
+   * (a cache HIT/MISS, one of three instances), so they are noise without changing every time.
+   */
+  readonly repeats?: boolean;
+  /** The real fields differ for some records only (the samples of other ids agree there). */
+  readonly partial?: boolean;
 }
 
 /** What the facade's report says about one field of one endpoint. */

@@ -87,8 +87,12 @@ describe.each(byCategory('identical'))('identical %s', (key, e) => {
 describe.each(byCategory('noise'))('noise %s', (key, e) => {
   it('differs between two answers of the monolith in exactly its noise fields, and only there against the service', () => {
     const { m1, m2, s1, s2 } = asked.get(key)!;
-    expect(differing(m1, m2)).toEqual(sorted(e.noiseFields));
-    expect(differing(s1, s2)).toEqual(sorted(e.noiseFields));
+    if (e.repeats) { // may agree by chance: never anywhere else
+      expect(sorted(e.noiseFields)).toEqual(expect.arrayContaining([...differing(m1, m2), ...differing(s1, s2)]));
+    } else {
+      expect(differing(m1, m2)).toEqual(sorted(e.noiseFields));
+      expect(differing(s1, s2)).toEqual(sorted(e.noiseFields));
+    }
     expect(sorted(e.noiseFields)).toEqual(expect.arrayContaining(differing(m1, s1)));
   });
 });
@@ -114,6 +118,8 @@ describe.each(byCategory('real'))('real %s', (key, e) => {
       // the number text differs and is stable per side, but JSON.parse rounds both to the same double
       expect([m1.body.equals(m2.body), s1.body.equals(s2.body), m1.body.equals(s1.body)]).toEqual([true, true, false]);
       expect(JSON.parse(s1.body.toString())).toEqual(JSON.parse(m1.body.toString()));
+    } else if (e.partial) { // this sample's record may be one the bug leaves alone
+      expect(sorted(e.realFields)).toEqual(expect.arrayContaining(differing(m1, s1)));
     } else {
       expect(differing(m1, s1)).toEqual(sorted(e.realFields));
     }
@@ -125,9 +131,10 @@ describe.each(byCategory('mixed'))('mixed %s', (key, e) => {
     const { m1, m2, s1 } = asked.get(key)!;
     const self = differing(m1, m2);
     if (e.write) expect([...e.noiseFields, ...e.generatedFields]).toEqual(expect.arrayContaining(self));
+    else if (e.repeats) expect(e.noiseFields).toEqual(expect.arrayContaining(self));
     else expect(self).toEqual(sorted(e.noiseFields));
     const across = differing(m1, s1);
-    expect(across).toEqual(expect.arrayContaining([...e.realFields, ...e.generatedFields]));
+    expect(across).toEqual(expect.arrayContaining([...(e.partial ? [] : e.realFields), ...e.generatedFields]));
     expect([...e.realFields, ...e.noiseFields, ...e.generatedFields]).toEqual(expect.arrayContaining(across));
   });
 });
@@ -143,19 +150,31 @@ it('scores a reference differ that asks the monolith twice: every real field fou
   }
   const score = scoreCorpus(findings);
   const pairs = (list: readonly { endpoint: string; field: string }[]) => list.map(({ endpoint, field }) => `${endpoint} ${field}`).sort();
-  // only a differ that keeps number text sees the big-integer case; the rest must all be found
-  const unseen = CORPUS.filter((e) => e.exactNumbers).flatMap((e) => {
+  // only a differ that keeps number text sees the big-integer case, and one sample shows a partial
+  // difference only when its record is one the bug touches; the rest must all be found
+  const unseen = CORPUS.filter((e) => e.exactNumbers || e.partial).flatMap((e) => {
     const { m1, s1 } = asked.get(endpointKey(e))!;
     return e.realFields.filter((field) => !differing(m1, s1).includes(field)).map((field) => ({ endpoint: endpointKey(e), field }));
   });
   expect(pairs(score.misses)).toEqual(pairs(unseen));
   // a value generated per side is stable on the monolith, so asking it again cannot tell it from a
-  // real difference (reads only: two creates differ between themselves and are called noise)
+  // real difference (reads only: two creates differ between themselves and are called noise); nor is
+  // a noise field of a few values that the monolith happened to repeat on this one sample
   const generatedReads = CORPUS.filter((e) => !e.write);
   const generated = generatedReads.flatMap((e) => e.generatedFields.map((field) => ({ endpoint: endpointKey(e), field })));
-  expect(pairs(score.falseAlarms)).toEqual(pairs(generated));
-  expect(score.falselyMismatchingEndpoints).toEqual(generatedReads.filter((e) => e.category === 'generated').map(endpointKey));
-  expect([score.byCategory.identical.falseMismatches, score.byCategory.noise.falseMismatches]).toEqual([0, 0]);
+  // (nor two creates the monolith stamped in the same millisecond)
+  const repeated = CORPUS.filter((e) => e.repeats || e.write).flatMap((e) => {
+    const { m1, m2, s1 } = asked.get(endpointKey(e))!;
+    const self = differing(m1, m2);
+    const changing = e.write ? e.generatedFields : e.noiseFields;
+    return differing(m1, s1).filter((field) => changing.includes(field) && !self.includes(field)).map((field) => ({ endpoint: endpointKey(e), field }));
+  });
+  expect(pairs(score.falseAlarms)).toEqual(pairs([...generated, ...repeated]));
+  const alarmed = new Set(repeated.map((a) => a.endpoint));
+  const noiseAlarmed = CORPUS.filter((e) => e.category === 'noise' && alarmed.has(endpointKey(e))).map(endpointKey);
+  const generatedAlarmed = CORPUS.filter((e) => e.category === 'generated' && (!e.write || alarmed.has(endpointKey(e)))).map(endpointKey);
+  expect([...score.falselyMismatchingEndpoints].sort()).toEqual([...generatedAlarmed, ...noiseAlarmed].sort());
+  expect([score.byCategory.identical.falseMismatches, score.byCategory.noise.falseMismatches]).toEqual([0, noiseAlarmed.length]);
   expect(formatScore(score)).toMatch(/recall of real differences: \d+\/\d+/);
 });
 

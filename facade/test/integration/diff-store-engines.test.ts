@@ -52,7 +52,7 @@ function aRecord(over: Partial<ComparisonRecord> = {}): ComparisonRecord {
 const fact = (field: string, hash: string, primary: unknown = 1, shadow: unknown = 2) =>
   ({ path: field, field, kind: 'changed' as const, primary, shadow, primaryHash: hash, generated: null });
 const aMismatch = (hash = 'p10', over: Partial<ComparisonRecord> = {}): ComparisonRecord =>
-  aRecord({ outcome: 'mismatch', reasked: true, facts: [fact('$.price', hash, '1.00', '1.10')], diff: '-"1.00"\n+"1.10"\n', ...over });
+  aRecord({ outcome: 'mismatch', reasked: true, reasks: 3, facts: [fact('$.price', hash, '1.00', '1.10')], diff: '-"1.00"\n+"1.10"\n', ...over });
 const aNoise = (hash: string): ComparisonRecord =>
   aRecord({ outcome: 'noise', reasked: true, selfFields: ['$.at'], facts: [fact('$.at', hash, 'a', 'b')] });
 
@@ -140,9 +140,9 @@ function storeSuite(open: () => Promise<Engine>): void {
     }
     const stored = await loadEvidence(e.sql, 'catalog');
     const flat = (book: EvidenceBook) => [...book.endpoints('catalog')].map(([endpoint, c]) => ({ endpoint, comparisons: c.comparisons, reasks: c.reasks,
-      fields: Object.fromEntries([...c.fields].map(([f, v]) => [f, { ...v, primaryHashes: [...v.primaryHashes] }])) })).sort((x, y) => x.endpoint.localeCompare(y.endpoint));
+      fields: Object.fromEntries([...c.fields].map(([f, v]) => [f, { ...v, valueHashes: [...v.valueHashes] }])) })).sort((x, y) => x.endpoint.localeCompare(y.endpoint));
     expect(flat(stored)).toEqual(flat(live));
-    expect(stored.endpoints('catalog').get('GET /api/products/:id')!.fields.get('$.price')!.primaryHashes).toEqual(['h1', 'h2', 'h3', 'h4']);
+    expect(stored.endpoints('catalog').get('GET /api/products/:id')!.fields.get('$.price')!.valueHashes).toEqual(['h1', 'h2', 'h3', 'h4']);
     expect(stored.judge('catalog', 'GET /api/products/:id', '$.at')).toEqual(live.judge('catalog', 'GET /api/products/:id', '$.at'));
   });
 
@@ -219,19 +219,19 @@ function storeSuite(open: () => Promise<Engine>): void {
     const ep = book.endpoints('catalog').get('GET /api/products/:id')!;
     expect(ep.comparisons).toBe(200);
     expect(ep.fields.get('$.price')!.shadowDiffs).toBe(100);
-    expect([...ep.fields.get('$.price')!.primaryHashes].sort()).toEqual(['h0', 'h1', 'h2']);
+    expect([...ep.fields.get('$.price')!.valueHashes].sort()).toEqual(['h0', 'h1', 'h2']);
     const minutes = await e.sql.get<{ n: number }>("SELECT SUM(count) AS n FROM comparison_minutes WHERE route = 'catalog'");
     expect(Number(minutes!.n)).toBe(200);
   });
 
   it('gate input: noise apart from mismatches, noise samples and other stages left out, errors blamed on the side they name, the window from the stage change', async () => {
     await (await e.writer()).write([
-      aRecord({ at: '2030-05-01T00:00:00.000Z', outcome: 'mismatch', facts: [fact('$.stock', 'a')], reasked: true }), // before the stage change
+      aRecord({ at: '2030-05-01T00:00:00.000Z', outcome: 'mismatch', facts: [fact('$.stock', 'a')], reasked: true, reasks: 3 }), // before the stage change
       aRecord(), aMismatch(), aNoise('n1'), aNoise('n2'),
       aRecord({ outcome: 'skipped', reason: 'noise_sample' }),
       aRecord({ outcome: 'error', reason: 'service_UPSTREAM_TIMEOUT', shadowStatus: null, shadowMs: 5000 }),
       aRecord({ outcome: 'divergence', kind: 'write', method: 'POST', shadowStatus: 503, reason: 'second_write_status_503' }),
-      aRecord({ stage: 'dualwrite', outcome: 'mismatch', facts: [fact('$.stock', 'b')], reasked: true }),
+      aRecord({ stage: 'dualwrite', outcome: 'mismatch', facts: [fact('$.stock', 'b')], reasked: true, reasks: 3 }),
       aRecord({ outcome: 'skipped', reason: 'fallback', primaryMs: 7, shadowStatus: null, shadowMs: null }),
     ]);
     const entered = await e.state.change({ route: 'catalog', stage: 'shadow', force: true, actor: 'test', defaultStage: 'off' });

@@ -157,7 +157,7 @@ describe('loadGateInput on stored rows', () => {
   // Stored facts that re-classify to the outcome the row names (readers re-classify, they do not trust `outcome`).
   const fact = (field: string, hash: string) => ({ path: field, field, kind: 'changed' as const, primary: 1, shadow: 2, primaryHash: hash, generated: null });
   const facts = (outcome: string | undefined): Partial<ComparisonRecord> => {
-    if (outcome === 'mismatch') return { facts: [fact('$.stock', 'a')], reasked: true, selfFields: [] };
+    if (outcome === 'mismatch') return { facts: [fact('$.stock', 'a')], reasked: true, reasks: 3, selfFields: [] };
     if (outcome === 'noise') return { facts: [fact('$.at', 'b')], reasked: true, selfFields: ['$.at'] };
     return {};
   };

@@ -94,7 +94,7 @@ export function aComparison(overrides: Partial<ComparisonRecord> = {}): Comparis
 /** A mismatching comparison at `$.price`, with the detail the recorder stores. */
 export function aMismatch(overrides: Partial<ComparisonRecord> = {}): ComparisonRecord {
   return aComparison({
-    outcome: 'mismatch', reasked: true, selfFields: [],
+    outcome: 'mismatch', reasked: true, reasks: 3, selfFields: [],
     facts: [{ path: '$.price', field: '$.price', kind: 'changed', primary: 10, shadow: 11, primaryHash: 'p10', generated: null }],
     ...overrides,
   });

@@ -11,8 +11,8 @@ export function evidenceFromCases(cases: readonly RecordedCase[]): EvidenceBook 
     if (c.comparison === null) continue;
     const noisy = new Set([...c.comparison.selfFields, ...c.comparison.fields.filter((f) => f.class === 'noise').map((f) => f.field)]);
     if (noisy.size === 0) continue;
-    const fields = [...noisy].map((field): [string, { shadowDiffs: number; selfDiffs: number; confirmed: number; primaryHashes: string[] }] =>
-      [field, { shadowDiffs: 1, selfDiffs: 1, confirmed: 0, primaryHashes: [] }]);
+    const fields = [...noisy].map((field): [string, { shadowDiffs: number; selfDiffs: number; confirmed: number; valueHashes: string[] }] =>
+      [field, { shadowDiffs: 1, selfDiffs: 1, confirmed: 0, valueHashes: [] }]);
     book.load(c.route, c.endpoint, 1, 1, fields);
   }
   return book;

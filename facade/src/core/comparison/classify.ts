@@ -4,6 +4,7 @@
 // re-classify the past. Pure.
 import { firstMatch, type CompiledIgnoreRule } from '../compare/classify';
 import type { EvidenceBook } from './evidence';
+import { decided, settled } from './noise-model';
 import { withinPolicy, type GeneratedPolicy } from './generated';
 import { verdictOf, type FieldClass, type Verdict } from './outcome';
 import type { ComparisonFacts, FieldFact } from './record';
@@ -58,15 +59,32 @@ export function classifyComparison(c: ComparisonFacts, rules: ClassifyRules, boo
   return { verdict: verdictOf(fields.map((f) => f.class)), fields };
 }
 
+/** A differing path re-asking can teach something about: not ignored, not a generated value within policy. */
+const askable = (f: FieldFact, rules: ClassifyRules): boolean => !ignoredBy(f.path, rules.ignore) && !withinPolicy(f.generated, f.path, rules.generated);
+
+/** The fields of a comparison re-asking can teach something about. */
+export function askableFields(c: ComparisonFacts, rules: ClassifyRules): Set<string> {
+  return new Set(c.facts.filter((f) => askable(f, rules)).map((f) => f.field));
+}
+
 /**
- * Fields of a comparison that re-asking the primary could still teach something about: not
- * ignored, not generated within policy, and not yet settled by `enough` pieces of evidence.
+ * Whether re-asking the primary could still teach something about a comparison's fields (those
+ * not ignored, not generated within policy, and not settled by `enough` pieces of evidence), and
+ * how much: `first` when a field is not decided yet (noise-model.ts: without more re-asks it stays
+ * unjudged), `more` when every such field is. Null when nothing is left to learn.
  */
-export function needsReask(c: ComparisonFacts, rules: ClassifyRules, book: EvidenceBook, enough: number): boolean {
+export function reaskPriority(c: ComparisonFacts, rules: ClassifyRules, book: EvidenceBook, enough: number): 'first' | 'more' | null {
+  let need: 'first' | 'more' | null = null;
   for (const f of c.facts) {
-    if (ignoredBy(f.path, rules.ignore) || withinPolicy(f.generated, f.path, rules.generated)) continue;
+    if (!askable(f, rules)) continue;
     const e = book.evidence(c.route, c.endpoint, f.field);
-    if (e.selfDiffs < enough && e.confirmed < enough) return true;
+    if (!decided(e)) return 'first';
+    if (!settled(e, enough)) need = 'more';
   }
-  return false;
+  return need;
+}
+
+/** True when re-asking the primary could still teach something about a comparison's fields (reaskPriority). */
+export function needsReask(c: ComparisonFacts, rules: ClassifyRules, book: EvidenceBook, enough: number): boolean {
+  return reaskPriority(c, rules, book, enough) !== null;
 }

@@ -35,7 +35,7 @@ export function evaluate(primary: Observation, shadow: Observation, rules: Compi
     return Object.freeze({
       path: d.path, field: fieldOf(d.path), kind: d.kind,
       primary: truncateValue(r.primary), shadow: truncateValue(r.shadow),
-      primaryHash: fingerprint(r.primary), generated: generatedFact(d.primary, d.shadow),
+      primaryHash: fingerprint(r.primary), shadowHash: fingerprint(r.shadow), generated: generatedFact(d.primary, d.shadow),
     });
   });
   // The unified diff costs ~15x the structural diff: callers ask for it only for the samples they keep.

@@ -9,8 +9,11 @@ export interface FieldCounts {
   shadowDiffs: number;
   selfDiffs: number;
   confirmed: number;
-  /** Up to MAX_VALUES distinct primary fingerprints. */
-  primaryHashes: string[];
+  /**
+   * Distinct value fingerprints seen where the field differed: up to MAX_VALUES of the primary's,
+   * and up to MAX_VALUES of the shadow's, prefixed `s:` (one stored list, endpoint_fields.primary_hashes).
+   */
+  valueHashes: string[];
 }
 
 /** Persistable counts of one endpoint. */
@@ -21,11 +24,30 @@ export interface EndpointCounts {
 }
 
 const MAX_VALUES = 4;
+const SHADOW = 's:';
+const ofShadow = (h: string): boolean => h.startsWith(SHADOW);
 
-/** Adds `from`'s fingerprints to `into`, distinct, up to the few a field keeps; returns `into`. */
+/** Adds `from`'s fingerprints to `into`, distinct, up to the few a field keeps of each side; returns `into`. */
 export function mergeHashes(into: string[], from: readonly string[]): string[] {
-  for (const h of from) if (into.length < MAX_VALUES && !into.includes(h)) into.push(h);
+  for (const h of from) {
+    if (into.includes(h)) continue;
+    const side = ofShadow(h);
+    if (into.filter((x) => ofShadow(x) === side).length < MAX_VALUES) into.push(h);
+  }
   return into;
+}
+
+/**
+ * What a field's fingerprints say: how many distinct primary values it had, and whether every
+ * value the shadow gave is one the primary gives too, from a vocabulary small enough to be seen
+ * whole (a cache HIT/MISS, one of three regions): then the shadow differs as the primary would
+ * differ from itself, and agreeing re-asks prove less.
+ */
+export function valuesSeen(hashes: readonly string[]): { primary: number; sharedVocabulary: boolean } {
+  const primary = hashes.filter((h) => !ofShadow(h));
+  const shadow = hashes.filter(ofShadow);
+  const sharedVocabulary = primary.length < MAX_VALUES && shadow.length > 0 && shadow.every((h) => primary.includes(h.slice(SHADOW.length)));
+  return { primary: primary.length, sharedVocabulary };
 }
 
 /** What one comparison adds to its endpoint's evidence (the store persists the same increments). */
@@ -39,18 +61,24 @@ export function evidenceDelta(c: ComparisonFacts): EvidenceDelta {
   const fields = new Map<string, FieldCounts>();
   const of = (name: string): FieldCounts => {
     let f = fields.get(name);
-    if (!f) { f = { shadowDiffs: 0, selfDiffs: 0, confirmed: 0, primaryHashes: [] }; fields.set(name, f); }
+    if (!f) { f = { shadowDiffs: 0, selfDiffs: 0, confirmed: 0, valueHashes: [] }; fields.set(name, f); }
     return f;
   };
   const self = new Set(c.reasked ? c.selfFields : []);
   for (const name of self) of(name).selfDiffs = 1;
   for (const fact of c.facts) {
     const f = of(fact.field);
-    mergeHashes(f.primaryHashes, [fact.primaryHash]);
+    mergeHashes(f.valueHashes, fact.shadowHash === undefined ? [fact.primaryHash] : [fact.primaryHash, `${SHADOW}${fact.shadowHash}`]);
     f.shadowDiffs = 1;
-    if (c.reasked && !self.has(fact.field)) f.confirmed = 1;
+    if (c.reasked && !self.has(fact.field)) f.confirmed = c.reasks ?? 1;
   }
   return { reasked: c.reasked, fields };
+}
+
+/** The value part of a field's evidence (noise-model.ts) from its counts. */
+export function fieldValues(f: FieldCounts | undefined): { primaryValues: number; sharedVocabulary: boolean } {
+  const seen = valuesSeen(f?.valueHashes ?? []);
+  return { primaryValues: seen.primary, sharedVocabulary: seen.sharedVocabulary };
 }
 
 export class EvidenceBook {
@@ -73,7 +101,7 @@ export class EvidenceBook {
 
   private field(e: EndpointCounts, field: string): FieldCounts {
     let f = e.fields.get(field);
-    if (!f) { f = { shadowDiffs: 0, selfDiffs: 0, confirmed: 0, primaryHashes: [] }; e.fields.set(field, f); }
+    if (!f) { f = { shadowDiffs: 0, selfDiffs: 0, confirmed: 0, valueHashes: [] }; e.fields.set(field, f); }
     return f;
   }
 
@@ -94,7 +122,7 @@ export class EvidenceBook {
       f.shadowDiffs += counts.shadowDiffs;
       f.selfDiffs += counts.selfDiffs;
       f.confirmed += counts.confirmed;
-      mergeHashes(f.primaryHashes, counts.primaryHashes);
+      mergeHashes(f.valueHashes, counts.valueHashes);
     }
   }
 
@@ -104,7 +132,7 @@ export class EvidenceBook {
     const f = e?.fields.get(field);
     const base = {
       comparisons: e?.comparisons ?? 0, reasks: e?.reasks ?? 0, shadowDiffs: f?.shadowDiffs ?? 0, selfDiffs: f?.selfDiffs ?? 0,
-      confirmed: f?.confirmed ?? 0, primaryValues: f?.primaryHashes.length ?? 0,
+      confirmed: f?.confirmed ?? 0, ...fieldValues(f),
     };
     if (base.selfDiffs > 0 || base.confirmed > 0) return base;
     return { ...base, noiseElsewhere: this.noiseElsewhere(route, endpoint, field) };

@@ -6,11 +6,16 @@
 //
 //   rule, in this order (Wilson 95 % intervals):
 //   1. the primary disagreed with itself here (selfDiffs > 0):
-//        real  when it was also confirmed real at least once and the shadow-difference rate's lower
-//              bound is above the self-disagreement rate's upper bound (clearly more than the noise)
+//        real  when it was also confirmed real at least once, the primary disagrees with itself less
+//              than half the time (upper bound), and the shadow-difference rate's lower bound is above
+//              that upper bound (clearly more than the noise). A field the primary changes more often
+//              is random, and a shadow that names its own instances differs from it every time.
 //        noise otherwise, with the evidence "primary disagreed with itself j of m times"
-//   2. confirmed > 0 (a re-ask where the primary agreed with itself at this field and the shadow
-//      differed): real
+//   2. confirmed >= MIN_CONFIRMED (re-asks where the primary agreed with itself at this field and the
+//      shadow differed): real. One agreeing re-ask is not enough: a field that takes one of a few
+//      values at random (a cache HIT/MISS, one of three hosts) repeats itself half the time or more;
+//      where the shadow only ever gave values the primary gives too, MIN_CONFIRMED_SHARED. Fewer
+//      agreeing re-asks (and none disagreeing): unjudged
 //   3. no re-ask evidence at this field: noise when the same field is noise on another endpoint
 //      of the route; real when the primary gave one and the same value in >= MIN_STABLE differing
 //      comparisons (a stable field the shadow gets wrong); otherwise unjudged
@@ -30,6 +35,8 @@ export interface FieldEvidence {
   readonly confirmed: number;
   /** Distinct primary values seen in comparisons that differed here (capped at a few). */
   readonly primaryValues: number;
+  /** Every shadow value seen here is one the primary gave too, from a few values (evidence.ts valuesSeen). */
+  readonly sharedVocabulary?: boolean;
   /** An endpoint of the same route where this field is noise, with its evidence (for rule 3). */
   readonly noiseElsewhere?: string | null;
 }
@@ -39,6 +46,17 @@ export type Judgement = { readonly class: 'real' | 'noise' | 'unjudged'; readonl
 /** Differing comparisons with one stable primary value needed to call a field real without a re-ask. */
 export const MIN_STABLE = 3;
 
+/** Agreeing re-asks (and no disagreeing one) needed to call a field real. */
+export const MIN_CONFIRMED = 3;
+
+/**
+ * The same where the shadow only ever gave values the primary gives too (a field of a few values):
+ * a HIT/MISS field agrees with itself three times in a row one time in eight, five times one in 32.
+ */
+export const MIN_CONFIRMED_SHARED = 5;
+
+const confirmationsNeeded = (e: FieldEvidence): number => (e.sharedVocabulary ? MIN_CONFIRMED_SHARED : MIN_CONFIRMED);
+
 const pct = (x: number): string => `${Math.round(x * 1000) / 10} %`;
 
 /** Classes one field of one endpoint by the rule in this file's header; `why` states the figures. */
@@ -47,12 +65,17 @@ export function judgeField(e: FieldEvidence): Judgement {
   const against = `differs from the shadow in ${k} of ${n} comparisons`;
   if (j > 0) {
     const self = `the primary disagreed with itself ${j} of ${m} times`;
-    if (c > 0 && m > 0 && n > 0 && wilsonInterval(k, n).low > wilsonInterval(j, m).high) {
+    if (c > 0 && m > 0 && n > 0 && wilsonInterval(j, m).high < 0.5 && wilsonInterval(k, n).low > wilsonInterval(j, m).high) {
       return { class: 'real', why: `${against} (${pct(k / n)}), clearly more than the noise: ${self}` };
     }
     return { class: 'noise', why: `${self}; ${against}` };
   }
-  if (c > 0) return { class: 'real', why: `the primary answered the same when asked again (${c} of ${c} times) and the shadow differed; ${against}` };
+  const needed = confirmationsNeeded(e);
+  if (c >= needed) return { class: 'real', why: `the primary answered the same when asked again (${c} of ${c} times) and the shadow differed; ${against}` };
+  if (c > 0) {
+    const values = e.sharedVocabulary ? ' (the shadow only gave values the primary gives too)' : '';
+    return { class: 'unjudged', why: `${against}; the primary answered the same when asked again ${c} of ${c} times: ${needed}${values} tell a real difference from a value that repeats by chance` };
+  }
   if (e.noiseElsewhere) return { class: 'noise', why: `noise on ${e.noiseElsewhere}; not re-asked here; ${against}` };
   if (k >= MIN_STABLE && e.primaryValues === 1) {
     return { class: 'real', why: `the primary gave the same value in all ${k} differing comparisons and the shadow differed; ${against}` };
@@ -60,7 +83,12 @@ export function judgeField(e: FieldEvidence): Judgement {
   return { class: 'unjudged', why: `${against}, with no re-ask of the primary yet: not enough evidence to tell noise from a real difference` };
 }
 
+/** True when re-asks have decided a field one way or the other (more of them only add confidence). */
+export function decided(e: FieldEvidence): boolean {
+  return e.selfDiffs > 0 || e.confirmed >= confirmationsNeeded(e);
+}
+
 /** True when a field's class is settled enough that re-asking the primary adds nothing. */
 export function settled(e: FieldEvidence, enough: number): boolean {
-  return e.selfDiffs >= enough || e.confirmed >= enough;
+  return e.selfDiffs >= enough || e.confirmed >= Math.max(enough, confirmationsNeeded(e));
 }

@@ -18,6 +18,8 @@ export interface FieldFact {
   readonly shadow: unknown;
   /** Short fingerprint of the primary's raw value (tells a stable field from a changing one). */
   readonly primaryHash: string;
+  /** The same of the shadow's value (not stored with the fact: it only feeds the field's evidence). */
+  readonly shadowHash?: string;
   readonly generated: GeneratedFact | null;
   /** Writes only: the primary answered the value the client sent at this path and the shadow did not. */
   readonly echo?: boolean;
@@ -30,6 +32,11 @@ export interface ComparisonFacts {
   /** The primary was asked again and answered: `selfFields` are where it disagreed with itself. */
   readonly reasked: boolean;
   readonly selfFields: readonly string[];
+  /**
+   * Times the primary was asked again (1 when absent: the facade asks once per comparison, and
+   * stores no count); a field it agreed at every time is that many confirmations.
+   */
+  readonly reasks?: number;
   readonly facts: readonly FieldFact[];
 }
 

@@ -52,7 +52,7 @@ export function batchDeltas(records: readonly ComparisonRecord[]): BatchDeltas {
       fc.shadowDiffs += d.shadowDiffs;
       fc.selfDiffs += d.selfDiffs;
       fc.confirmed += d.confirmed;
-      mergeHashes(fc.hashes, d.primaryHashes);
+      mergeHashes(fc.hashes, d.valueHashes);
       if (r.at < fc.first) fc.first = r.at;
       if (r.at > fc.last) fc.last = r.at;
       fields.set(f, fc);

@@ -20,7 +20,7 @@ export async function loadEvidence(sql: Sql, route?: string): Promise<EvidenceBo
   for (const r of rows) {
     const key = `${r.route}\u0000${r.endpoint}`;
     const list = fields.get(key) ?? [];
-    list.push([r.field, { shadowDiffs: r.shadowDiffs, selfDiffs: r.selfDiffs, confirmed: r.confirmed, primaryHashes: JSON.parse(r.hashes) as string[] }]);
+    list.push([r.field, { shadowDiffs: r.shadowDiffs, selfDiffs: r.selfDiffs, confirmed: r.confirmed, valueHashes: JSON.parse(r.hashes) as string[] }]);
     fields.set(key, list);
   }
   const endpoints = await sql.all<{ route: string; endpoint: string; comparisons: number; reasks: number }>(

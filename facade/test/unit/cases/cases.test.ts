@@ -140,8 +140,9 @@ describe('judging a replayed answer', () => {
     const day = 86_400_000;
     const j = judgeReplay(recorded, answer({ sku: 'A', price: 11, now: '2030-01-02T10:00:01.000Z', views: 9 }), rules, day);
     const book = evidenceFromCases([recorded]);
-    book.add({ ...j, reasked: true, selfFields: [] });
-    const classed = classifyComparison({ ...j, reasked: true, selfFields: [] }, classify, book);
+    const asked = { ...j, reasked: true, selfFields: [], reasks: 3 }; // the target answered the same three times more (case-replay.ts)
+    book.add(asked);
+    const classed = classifyComparison(asked, classify, book);
     expect(Object.fromEntries(classed.fields.map((f) => [f.field, f.class]))).toEqual({ '$.price': 'real', '$.now': 'generated', '$.views': 'noise' });
     expect(classed.verdict).toBe('mismatch');
     expect(j.diff).toMatch(/^--- recorded$/m);

@@ -2,7 +2,7 @@
 // more noise evidence, changes yesterday's verdicts.
 import { compilePattern } from '../../../src/core/compare';
 import { compileIgnoreRules } from '../../../src/core/compare/classify';
-import { classifyComparison, EvidenceBook, type ClassifyRules, type ComparisonFacts, type FieldFact } from '../../../src/core/comparison';
+import { classifyComparison, EvidenceBook, reaskPriority, type ClassifyRules, type ComparisonFacts, type FieldFact } from '../../../src/core/comparison';
 
 const noRules: ClassifyRules = { ignore: [], generated: { toleranceMs: 60_000, kinds: new Set(['timestamp', 'uuid', 'jwt', 'ulid', 'objectid']), exactFields: [] } };
 const fact = (field: string, primary: unknown, shadow: unknown, over: Partial<FieldFact> = {}): FieldFact =>
@@ -11,11 +11,54 @@ const comparison = (facts: FieldFact[], over: Partial<ComparisonFacts> = {}): Co
   ({ route: 'r', endpoint: 'GET /a/:id', reasked: false, selfFields: [], facts, ...over });
 
 describe('classifyComparison', () => {
-  it('a field confirmed real by a re-ask makes the comparison a mismatch', () => {
+  it('a field the primary answered the same at on three re-asks, while the shadow differed, is real: fewer leave it unjudged', () => {
+    const book = new EvidenceBook();
+    const c = comparison([fact('$.total', 10, 11)], { reasked: true, reasks: 2 });
+    book.add(c);
+    expect(classifyComparison(c, noRules, book)).toMatchObject({ verdict: 'unjudged', fields: [{ field: '$.total', why: expect.stringContaining('asked again 2 of 2 times') }] });
+    book.add(comparison([fact('$.total', 12, 13, { primaryHash: '12' })], { reasked: true }));
+    expect(classifyComparison(c, noRules, book)).toMatchObject({ verdict: 'mismatch', fields: [{ field: '$.total', class: 'real' }] });
+  });
+
+  it('a field whose shadow values are all values the primary gives too needs five agreeing re-asks', () => {
+    const book = new EvidenceBook();
+    const hit = fact('$.cache', 'HIT', 'MISS', { primaryHash: 'H', shadowHash: 'M' });
+    const miss = fact('$.cache', 'MISS', 'HIT', { primaryHash: 'M', shadowHash: 'H' });
+    book.add(comparison([hit], { reasked: true, reasks: 3 }));
+    book.add(comparison([miss], { reasked: true, reasks: 1 }));
+    expect(classifyComparison(comparison([hit]), noRules, book)).toMatchObject({ verdict: 'unjudged', fields: [{ why: expect.stringContaining('values the primary gives too') }] });
+    book.add(comparison([miss], { reasked: true, reasks: 1 }));
+    expect(classifyComparison(comparison([hit]), noRules, book).verdict).toBe('mismatch');
+  });
+
+  it('a field taking one of a few values at random (cache HIT/MISS) is noise although one re-ask happened to agree', () => {
+    const book = new EvidenceBook();
+    const hit = comparison([fact('$.cache', 'HIT', 'MISS')], { reasked: true });
+    book.add(hit);
+    book.add(comparison([fact('$.cache', 'MISS', 'HIT', { primaryHash: 'MISS' })], { reasked: true, selfFields: ['$.cache'] }));
+    expect(classifyComparison(hit, noRules, book)).toMatchObject({ verdict: 'noise', fields: [{ why: expect.stringContaining('disagreed with itself 1 of 2') }] });
+  });
+
+  it('three re-asks counted on one comparison decide a field as three comparisons would', () => {
+    const book = new EvidenceBook();
+    const c = comparison([fact('$.price', 10, 11)], { reasked: true, reasks: 3 });
+    book.add(c);
+    expect(classifyComparison(c, noRules, book).verdict).toBe('mismatch');
+  });
+
+  it('re-asking is wanted first for a field not decided yet, then only to add evidence, then not at all', () => {
     const book = new EvidenceBook();
     const c = comparison([fact('$.total', 10, 11)], { reasked: true });
+    expect(reaskPriority(c, noRules, book, 4)).toBe('first');
+    book.add({ ...c, reasks: 2 });
+    expect(reaskPriority(c, noRules, book, 4)).toBe('first'); // two agreeing re-asks decide nothing
     book.add(c);
-    expect(classifyComparison(c, noRules, book)).toMatchObject({ verdict: 'mismatch', fields: [{ field: '$.total', class: 'real' }] });
+    expect(reaskPriority(c, noRules, book, 4)).toBe('more');
+    book.add(c);
+    expect(reaskPriority(c, noRules, book, 4)).toBeNull();
+    const noisy = comparison([fact('$.views', 1, 2)], { reasked: true, selfFields: ['$.views'] });
+    book.add(noisy);
+    expect(reaskPriority(noisy, noRules, book, 4)).toBe('more'); // noise once the primary disagreed with itself
   });
 
   it('a comparison first unjudged becomes noise once the primary is seen disagreeing with itself', () => {
@@ -39,7 +82,7 @@ describe('classifyComparison', () => {
 
   it('an ignore rule added later moves a real field to ignored, with its reason', () => {
     const book = new EvidenceBook();
-    const c = comparison([fact('$.meta.trace', 'a', 'b')], { reasked: true });
+    const c = comparison([fact('$.meta.trace', 'a', 'b')], { reasked: true, reasks: 3 });
     book.add(c);
     expect(classifyComparison(c, noRules, book).verdict).toBe('mismatch');
     const rules = { ...noRules, ignore: compileIgnoreRules([{ path: '$.meta', reason: 'tracing differs by design' }]) };
@@ -52,7 +95,7 @@ describe('classifyComparison', () => {
     const only = comparison([at], { reasked: true });
     book.add(only);
     expect(classifyComparison(only, noRules, book).verdict).toBe('generated');
-    const mixed = comparison([at, fact('$.bio', null, undefined, { kind: 'removed' })], { reasked: true });
+    const mixed = comparison([at, fact('$.bio', null, undefined, { kind: 'removed' })], { reasked: true, reasks: 3 });
     book.add(mixed);
     expect(classifyComparison(mixed, noRules, book)).toMatchObject({ verdict: 'mismatch' });
     const strict = { ...noRules, generated: { ...noRules.generated, exactFields: [compilePattern('$.createdAt')] } };
