@@ -12,7 +12,7 @@ export interface UpstreamAddress {
   readonly basePath: string;
 }
 
-const ABSOLUTE = /^(https?:)\/\/([^/?#]*)/i;
+const ABSOLUTE = /^(https?:)?\/\/([^/?#]*)/i;
 
 /** `scheme://authority` as URL.origin spells it, or null when it is not one. */
 export function originOf(scheme: string, authority: string): string | null {
@@ -24,16 +24,24 @@ export function originOf(scheme: string, authority: string): string | null {
   }
 }
 
+/** True when a scheme-relative `//authority` names one of `origins` under either scheme. */
+function ownAuthority(authority: string, origins: readonly string[]): boolean {
+  return ['http:', 'https:'].some((scheme) => {
+    const origin = originOf(scheme, authority);
+    return origin !== null && origins.includes(origin);
+  });
+}
+
 /**
  * The Location the client gets: `value` with `to` (the client's origin) in place of the upstream's
  * own origin and base path, or null when `value` is not on the upstream's address (left as is). The
- * rest (path, query, fragment) is kept byte for byte.
+ * rest (path, query, fragment) is kept byte for byte. A scheme-relative `//host:port/x` on the
+ * upstream's address stays scheme-relative, on the client's host.
  */
 export function clientLocation(value: string, from: UpstreamAddress, to: string): string | null {
   const m = ABSOLUTE.exec(value);
   if (!m) return null;
-  const origin = originOf(m[1]!, m[2]!);
-  if (origin === null || !from.origins.includes(origin)) return null;
+  if (m[1] === undefined ? !ownAuthority(m[2]!, from.origins) : !from.origins.includes(originOf(m[1], m[2]!) ?? '')) return null;
   let rest = value.slice(m[0].length);
   const base = from.basePath;
   if (base) {
@@ -42,7 +50,19 @@ export function clientLocation(value: string, from: UpstreamAddress, to: string)
     if (next !== '' && next !== '/' && next !== '?' && next !== '#') return null; // /legacy-2 is not under /legacy
     rest = rest.slice(base.length);
   }
-  return `${to}${rest.startsWith('/') ? rest : `/${rest}`}`;
+  const path = rest.startsWith('/') ? rest : `/${rest}`;
+  return m[1] === undefined ? `${to.slice(to.indexOf('//'))}${path}` : `${to}${path}`;
+}
+
+/** `5; url=http://…` (the Refresh header; `URL=` in any case, quoted or not): the delay part, the URL and what closes it. */
+const REFRESH = /^(\s*\d+(?:\.\d*)?\s*[;,]\s*(?:url\s*=\s*)?)(['"]?)(.*?)(\2\s*)$/i;
+
+/** The Refresh header the client gets: its URL given the client's origin as a Location would be, or null to leave it. */
+export function clientRefresh(value: string, from: UpstreamAddress, to: string): string | null {
+  const m = REFRESH.exec(value);
+  if (!m) return null;
+  const url = clientLocation(m[3]!, from, to);
+  return url === null ? null : `${m[1]}${m[2]}${url}${m[4]}`;
 }
 
 /** The first value of a header that may be a list (`X-Forwarded-Host: a, b` → `a`). */

@@ -4,7 +4,7 @@
 // handled by io/expect-continue.ts, which asks the answering upstream itself.
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { FACADE_TAGS } from '../core/tags';
-import { clientLocation, clientOrigin, type UpstreamAddress } from '../core/location';
+import { clientLocation, clientOrigin, clientRefresh, type UpstreamAddress } from '../core/location';
 
 const HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate',
@@ -59,14 +59,18 @@ export function responseHeadersForClient(rawHeaders: string[], headers: Incoming
 }
 
 /**
- * A Location in the client's header list `out` that names the upstream's own address is given the
- * client's origin (core/location.ts), in place. `requestHeaders` are the request's as forwarded.
+ * A Location or Refresh in the client's header list `out` that names the upstream's own address is
+ * given the client's origin (core/location.ts), in place, as nginx's `proxy_redirect default` does.
+ * `requestHeaders` are the request's as forwarded.
  */
 export function locationForClient(out: string[], upstream: UpstreamAddress, requestHeaders: IncomingHttpHeaders): void {
   for (let i = 0; i < out.length; i += 2) {
-    if (out[i]!.length !== 8 || out[i]!.toLowerCase() !== 'location') continue;
+    const name = out[i]!;
+    const rewrite = name.length === 8 && name.toLowerCase() === 'location' ? clientLocation
+      : name.length === 7 && name.toLowerCase() === 'refresh' ? clientRefresh : null;
+    if (rewrite === null) continue;
     const to = clientOrigin(requestHeaders);
-    const value = to === null ? null : clientLocation(out[i + 1]!, upstream, to);
+    const value = to === null ? null : rewrite(out[i + 1]!, upstream, to);
     if (value !== null) out[i + 1] = value;
   }
 }

@@ -185,6 +185,17 @@ describe('responses', () => {
     expect(steered.headers.location).toBe('http://shop.example/login?next=%2Faccount#top');
   });
 
+  it('a scheme-relative Location and a Refresh on the upstream\'s own address get the client\'s host too', async () => {
+    const own = monolith.url.slice('http:'.length);
+    monolith.handler = (req, res) => {
+      if (req.url === '/meta') res.writeHead(200, { refresh: `0; URL='${monolith.url}/done?x=1'`, 'content-type': 'text/html' });
+      else res.writeHead(302, { location: `${own}/login` });
+      res.end();
+    };
+    expect((await rawRequest(facade.url, '/account', { headers: { host: 'shop.example' } })).headers.location).toBe('//shop.example/login');
+    expect((await rawRequest(facade.url, '/meta', { headers: { host: 'shop.example' } })).headers.refresh).toBe("0; URL='http://shop.example/done?x=1'");
+  });
+
   it('hop-by-hop response headers (and ones the upstream lists in Connection) do not reach the client', async () => {
     monolith.handler = (_req, res) => {
       res.writeHead(200, { connection: 'keep-alive, x-upstream-hop', 'x-upstream-hop': '1', 'keep-alive': 'timeout=5', 'x-end-to-end': '1' });

@@ -1,5 +1,5 @@
 // The Location a client gets for one an upstream wrote on its own address (nginx's proxy_redirect default).
-import { clientLocation, clientOrigin } from '../../src/core/location';
+import { clientLocation, clientOrigin, clientRefresh } from '../../src/core/location';
 import { locationForClient } from '../../src/io/headers';
 
 const monolith = { origins: ['http://127.0.0.1:3000'], basePath: '' };
@@ -19,11 +19,29 @@ describe('clientLocation', () => {
   });
 
   it('leaves alone a relative Location, another origin, another scheme, a path outside the base path, and userinfo', () => {
-    for (const value of ['/login', '//127.0.0.1:3000/x', 'https://127.0.0.1:3000/x', 'http://127.0.0.1:3001/x', 'http://id.example/authorize', 'http://u:p@127.0.0.1:3000/x', 'mailto:a@b.c']) {
+    for (const value of ['/login', '//127.0.0.1:3001/x', 'https://127.0.0.1:3000/x', 'http://127.0.0.1:3001/x', 'http://id.example/authorize', 'http://u:p@127.0.0.1:3000/x', 'mailto:a@b.c']) {
       expect(clientLocation(value, monolith, 'http://shop.example')).toBeNull();
     }
     expect(clientLocation('http://10.0.0.7:8080/v20/orders', service, 'http://shop.example')).toBeNull();
     expect(clientLocation('http://10.0.0.7:8080/orders', service, 'http://shop.example')).toBeNull();
+  });
+});
+
+  it('keeps a scheme-relative Location on the upstream\'s address scheme-relative, on the client\'s host', () => {
+    expect(clientLocation('//127.0.0.1:3000/login?x=1', monolith, 'https://shop.example')).toBe('//shop.example/login?x=1');
+    expect(clientLocation('//orders.internal/v2/orders/42', service, 'http://shop.example:8080')).toBe('//shop.example:8080/orders/42');
+  });
+});
+
+describe('clientRefresh', () => {
+  it('rewrites the URL of a Refresh header however it is spelled, keeping its delay and quotes', () => {
+    expect(clientRefresh('0; url=http://127.0.0.1:3000/done', monolith, 'http://shop.example')).toBe('0; url=http://shop.example/done');
+    expect(clientRefresh("5;URL='http://127.0.0.1:3000/a?b=1'", monolith, 'http://shop.example')).toBe("5;URL='http://shop.example/a?b=1'");
+    expect(clientRefresh('3, http://127.0.0.1:3000/x', monolith, 'http://shop.example')).toBe('3, http://shop.example/x');
+  });
+
+  it('leaves alone a Refresh without a URL, one elsewhere, and one relative', () => {
+    for (const value of ['30', '5; url=http://other.example/x', '0; url=/next', 'soon']) expect(clientRefresh(value, monolith, 'http://shop.example')).toBeNull();
   });
 });
 
@@ -39,8 +57,8 @@ describe('clientOrigin', () => {
 
 describe('locationForClient', () => {
   it('rewrites every Location of a flat header list in place, whatever its case, and nothing else', () => {
-    const out = ['Location', 'http://127.0.0.1:3000/a', 'Content-Location', 'http://127.0.0.1:3000/b', 'location', 'http://other.example/c'];
+    const out = ['Location', 'http://127.0.0.1:3000/a', 'Content-Location', 'http://127.0.0.1:3000/b', 'location', 'http://other.example/c', 'Refresh', '1; url=http://127.0.0.1:3000/d'];
     locationForClient(out, monolith, { host: 'shop.example' });
-    expect(out).toEqual(['Location', 'http://shop.example/a', 'Content-Location', 'http://127.0.0.1:3000/b', 'location', 'http://other.example/c']);
+    expect(out).toEqual(['Location', 'http://shop.example/a', 'Content-Location', 'http://127.0.0.1:3000/b', 'location', 'http://other.example/c', 'Refresh', '1; url=http://shop.example/d']);
   });
 });
