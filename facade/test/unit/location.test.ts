@@ -25,7 +25,6 @@ describe('clientLocation', () => {
     expect(clientLocation('http://10.0.0.7:8080/v20/orders', service, 'http://shop.example')).toBeNull();
     expect(clientLocation('http://10.0.0.7:8080/orders', service, 'http://shop.example')).toBeNull();
   });
-});
 
   it('keeps a scheme-relative Location on the upstream\'s address scheme-relative, on the client\'s host', () => {
     expect(clientLocation('//127.0.0.1:3000/login?x=1', monolith, 'https://shop.example')).toBe('//shop.example/login?x=1');
