@@ -76,7 +76,7 @@ describe.each(byCategory('identical'))('identical %s', (key, e) => {
     const { m1, m2, s1, s2 } = asked.get(key)!;
     if (e.rewritten) {
       expect(s1.body.equals(m1.body)).toBe(false); // a rewrite that left the bytes equal would test nothing
-      expect(JSON.parse(s1.body.toString('utf8'))).toEqual(JSON.parse(m1.body.toString('utf8')));
+      if (String(m1.headers['content-type']).includes('json')) expect(JSON.parse(s1.body.toString('utf8'))).toEqual(JSON.parse(m1.body.toString('utf8')));
     } else {
       expect(s1.body.equals(m1.body)).toBe(true);
     }

@@ -25,6 +25,20 @@ const ALPHABET = '_-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX
 const nanoid = (s: SideState): string => Array.from(s.bytes(21), (b) => ALPHABET[b & 63]).join('');
 const base62 = (s: SideState, n: number): string => Array.from(s.bytes(n), (b) => ALPHABET[2 + (b % 62)]).join('');
 
+/** A product page as an ERB template writes it (the monolith), and as a Jinja-style engine does (the service), `cents` off. */
+function erbPage(id: number, cents: number): string {
+  const p = product(id);
+  return ['<!DOCTYPE html>', '<html>', '  <head>', `    <title>${p.name} &amp; more</title>`, '  </head>', '  <body>', '    <!-- products/show.html.erb -->',
+    `    <form action="/cart" method="post" class="buy">`, `      <input type="hidden" name="sku" value="${p.sku}"/>`, '      <input type="checkbox" name="gift" checked="checked"><br/>',
+    `      <p class="price">Price:   ${money(p.priceCents + cents)} &euro;`, '      <p>Caf&eacute; blend', '    </form>', '  </body>', '</html>', ''].join('\n');
+}
+function enginePage(id: number, cents: number): string {
+  const p = product(id);
+  return `<!doctype html><html><head><title>${p.name} &#38; more</title></head><body><form class=buy method='post' action='/cart'>`
+    + `<input value='${p.sku}' name=sku type=hidden><input name=gift type=checkbox checked><br><p class=price>Price: ${money(p.priceCents + cents)} €</p>`
+    + '<p>Café blend</p></form></body></html>\n';
+}
+
 export const WILD: readonly CorpusFixture[] = [
   // Noise written by other runtimes' clocks and id generators.
   fixture({
@@ -104,6 +118,15 @@ export const WILD: readonly CorpusFixture[] = [
       const o = order(idParam(req));
       return raw([`# exported ${new Date(s.tick('csv')).toISOString()}`, 'sku,qty,unit_price', ...o.lines.map((l) => `${l.sku},${l.qty},${l.unitPrice}`), ''].join('\n'), 'text/csv; charset=utf-8');
     },
+  }),
+  // Server-rendered pages from another template engine: the same page to a browser.
+  fixture({
+    template: '/corpus/wire/html-engine/:id', kind: 'the same page from another template engine (indentation, attribute order and quotes, entities, <br/>, implied end tags, comments)', rewritten: true,
+    handle: (s, req) => html(onService(s) ? enginePage(idParam(req), 0) : erbPage(idParam(req), 0)),
+  }),
+  fixture({
+    template: '/corpus/real/html-engine-price/:id', kind: 'a price changed on a page another template engine renders', real: ['text[*]'],
+    handle: (s, req) => html(onService(s) ? enginePage(idParam(req), 1) : erbPage(idParam(req), 0)),
   }),
   // Generated per side in other formats.
   fixture({

@@ -2,7 +2,7 @@
 // and failed sides: every part of an observation that diffObservations compares.
 import { createHash } from 'node:crypto';
 import { compare, diffObservations } from '../../../src/core/compare/compare';
-import { aFailure, aJsonObservation, anObservation, aTextObservation, compiled } from './builders';
+import { aFailure, aJsonObservation, anObservation, aTextObservation, compiled, pathsOf } from './builders';
 
 const sha = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
 
@@ -61,10 +61,28 @@ describe('bodies that are not JSON', () => {
     expect(diffObservations(aTextObservation(a), aTextObservation(b), rules)).toEqual(expected);
   });
 
-  it('HTML is compared as text by line', () => {
-    const a = anObservation({ headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<ul>\n<li>Tea</li>\n</ul>\n' });
-    const b = anObservation({ headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<ul>\n<li>Coffee</li>\n</ul>\n' });
-    expect(diffObservations(a, b, rules)).toEqual([{ path: 'text[2]', kind: 'changed', primary: '<li>Tea</li>', shadow: '<li>Coffee</li>' }]);
+  const page = (body: string, type = 'text/html; charset=utf-8') => anObservation({ headers: { 'content-type': type }, body });
+
+  it('HTML is compared by its tags and text, one line each: a changed text is the line that holds it', () => {
+    const a = page('<ul>\n<li>Tea</li>\n</ul>\n');
+    const b = page('<ul>\n<li>Coffee</li>\n</ul>\n');
+    expect(diffObservations(a, b, rules)).toEqual([{ path: 'text[3]', kind: 'changed', primary: 'Tea', shadow: 'Coffee' }]);
+  });
+
+  it('the same page rendered by another template engine matches: indentation, attribute order and quotes, entities, <br/>, implied end tags, comments', () => {
+    const erb = page([
+      '<!DOCTYPE html>', '<html>', '  <head><title>Order &amp; invoice</title></head>', '  <body>', '    <!-- rendered by orders/show.html.erb -->',
+      '    <form action="/cart" method="post"><input type="checkbox" name="gift" checked="checked"><br/>',
+      '    <p class="total">Total:   12.50 &euro;', '    <p>Caf&eacute;', '  </body>', '</html>', ''].join('\n'));
+    const jinja = page("<!doctype html><html><head><title>Order &#38; invoice</title></head><body><form method='post' action='/cart'>"
+      + "<input name=gift type=checkbox checked><br><p class=total>Total: 12.50 €</p><p>Café</p></form></body></html>");
+    expect(diffObservations(erb, jinja, rules)).toEqual([]);
+  });
+
+  it('whitespace inside <pre> is content; a changed attribute value is a difference', () => {
+    expect(pathsOf(diffObservations(page('<pre>a  b\nc</pre>'), page('<pre>a b\nc</pre>'), rules))).toEqual(['text[2]']);
+    expect(diffObservations(page('<a href="/orders/1">x</a>'), page('<a href="/orders/2">x</a>'), rules))
+      .toEqual([{ path: 'text[1]', kind: 'changed', primary: '<a href="/orders/1">', shadow: '<a href="/orders/2">' }]);
   });
 
   it('a binary body is compared by its sha256 hash', () => {
