@@ -1,5 +1,5 @@
-// Body comparison by content type: JSON structurally (after normalizers), HTML by its tags and
-// text as a browser reads them (html-lines.ts), other text/* by lines,
+// Body comparison by content type: JSON structurally (after normalizers), HTML and XML by their
+// tags and text as a parser reads them (markup-lines.ts), other text/* by lines,
 // anything else by sha256. Bodies arrive decoded; identical bytes short-cut everything, so the
 // common "same answer" case costs one Buffer.equals.
 import { mediaTypeOf } from '../media-type';
@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { parseJson } from './exact-number';
 import { diffJson } from './json-diff';
 import { normalize, type CompiledNormalizers } from './normalize';
-import { htmlLines, isHtml } from './html-lines';
+import { markupLines, markupOf } from './markup-lines';
 import { diffText } from './text-diff';
 import type { Difference } from './types';
 
@@ -106,8 +106,10 @@ export function diffBodies(raw: BodyPair, normalizers: CompiledNormalizers, hash
     return [Object.freeze({ path: 'body', kind: 'type', primary: a.kind, shadow: b.kind })];
   }
   if (a.kind !== 'binary' && b.kind !== 'binary') {
-    const html = isHtml(mediaTypeOf(pair.primaryType)) && isHtml(mediaTypeOf(pair.shadowType));
-    const lines = html ? diffText(htmlLines(a.text).join('\n'), htmlLines(b.text).join('\n')) : diffText(a.text, b.text);
+    const markup = markupOf(mediaTypeOf(pair.primaryType));
+    const lines = markup !== null && markup === markupOf(mediaTypeOf(pair.shadowType))
+      ? diffText(markupLines(a.text, markup).join('\n'), markupLines(b.text, markup).join('\n'))
+      : diffText(a.text, b.text);
     if (lines !== null) return lines;
   }
   return byHash(pair, hash);

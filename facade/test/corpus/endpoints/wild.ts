@@ -39,6 +39,20 @@ function enginePage(id: number, cents: number): string {
     + '<p>Café blend</p></form></body></html>\n';
 }
 
+const SOAP = 'http://schemas.xmlsoap.org/soap/envelope/';
+/** A stock lookup answered by an ASMX service (the monolith) and by a JAX-WS one (the service), `off` units apart. */
+function dotnetSoap(id: number): string {
+  const p = product(id);
+  return `<?xml version="1.0" encoding="utf-8"?>\n<soap:Envelope xmlns:soap="${SOAP}">\n  <soap:Body>\n    <GetStockResponse xmlns="urn:shop">\n`
+    + `      <Item sku="${p.sku}" warehouse="AMS-1">\n        <Name><![CDATA[${p.name} & co]]></Name>\n        <OnHand>${(id * 7) % 23}</OnHand>\n        <Backorder/>\n      </Item>\n`
+    + '    </GetStockResponse>\n  </soap:Body>\n</soap:Envelope>\n';
+}
+function javaSoap(id: number, off: number): string {
+  const p = product(id);
+  return `<soap:Envelope xmlns:soap='${SOAP}'><soap:Body><GetStockResponse xmlns='urn:shop'><Item warehouse='AMS-1' sku='${p.sku}'>`
+    + `<Name>${p.name.replace(/&/g, '&amp;')} &amp; co</Name><OnHand>${(id * 7) % 23 + off}</OnHand><Backorder></Backorder></Item></GetStockResponse></soap:Body></soap:Envelope>`;
+}
+
 export const WILD: readonly CorpusFixture[] = [
   // Noise written by other runtimes' clocks and id generators.
   fixture({
@@ -127,6 +141,14 @@ export const WILD: readonly CorpusFixture[] = [
   fixture({
     template: '/corpus/real/html-engine-price/:id', kind: 'a price changed on a page another template engine renders', real: ['text[*]'],
     handle: (s, req) => html(onService(s) ? enginePage(idParam(req), 1) : erbPage(idParam(req), 0)),
+  }),
+  fixture({
+    template: '/corpus/wire/soap/:id', kind: 'a SOAP answer from another XML serializer (declaration, prefixes kept, quotes, attribute order, CDATA, <a/>)', rewritten: true,
+    handle: (s, req) => raw(onService(s) ? javaSoap(idParam(req), 0) : dotnetSoap(idParam(req)), 'text/xml; charset=utf-8'),
+  }),
+  fixture({
+    template: '/corpus/real/soap-stock/:id', kind: 'a stock level off by one in a SOAP answer from another serializer', real: ['text[*]'],
+    handle: (s, req) => raw(onService(s) ? javaSoap(idParam(req), -1) : dotnetSoap(idParam(req)), 'text/xml; charset=utf-8'),
   }),
   // Generated per side in other formats.
   fixture({

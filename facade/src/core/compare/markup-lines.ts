@@ -5,7 +5,12 @@
 // every line. The page is tokenised by htmlparser2 (a tolerant, spec-following tokeniser: script
 // bodies, `>` inside quoted attributes and unclosed tags are its job) into one line per tag and
 // per run of text, which the line diff then compares: `text[n]` is the n-th of these lines.
+// XML (SOAP, feeds) the same way in XML mode: another serializer's indentation, attribute order,
+// `<a/>` for `<a></a>`, CDATA for escaped text or its own XML declaration are not differences;
+// its text is trimmed, not collapsed (whitespace inside a value is data).
 import { Parser } from 'htmlparser2';
+
+export type Markup = 'html' | 'xml';
 
 /** Elements whose text keeps its whitespace (and line breaks) as content. */
 const PRESERVE = new Set(['pre', 'textarea', 'listing', 'plaintext']);
@@ -15,16 +20,17 @@ const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input'
 const collapse = (s: string): string => s.replace(/\s+/g, ' ').trim();
 const quote = (v: string): string => `"${v.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`;
 
-function openTag(name: string, attributes: Record<string, string>): string {
+function openTag(name: string, attributes: Record<string, string>, xml: boolean): string {
   const parts = Object.keys(attributes).sort().map((a) => {
     const v = collapse(attributes[a]!);
-    return v === '' || v === a ? a : `${a}=${quote(v)}`; // `disabled`, `disabled=""` and `disabled="disabled"` alike
+    return !xml && (v === '' || v === a) ? a : `${a}=${quote(v)}`; // HTML: `disabled`, `disabled=""` and `disabled="disabled"` alike
   });
   return `<${[name, ...parts].join(' ')}>`;
 }
 
-/** The page as canonical lines: tags with sorted attributes, text with its whitespace collapsed, no comments. */
-export function htmlLines(html: string): string[] {
+/** The page as canonical lines: tags with sorted attributes, text with its whitespace collapsed (trimmed in XML), no comments. */
+export function markupLines(source: string, markup: Markup = 'html'): string[] {
+  const xml = markup === 'xml';
   const lines: string[] = [];
   let text = '';
   let preserved = 0;
@@ -32,33 +38,38 @@ export function htmlLines(html: string): string[] {
     if (text === '') return;
     if (preserved > 0) lines.push(...text.split(/\r?\n/));
     else {
-      const t = collapse(text);
+      const t = xml ? text.trim() : collapse(text);
       if (t !== '') lines.push(t);
     }
     text = '';
   };
   const parser = new Parser({
-    onprocessinginstruction: (_name, data) => { flushText(); lines.push(`<${collapse(data).toLowerCase()}>`); },
+    onprocessinginstruction: (name, data) => {
+      flushText();
+      if (!(xml && name.toLowerCase() === '?xml')) lines.push(`<${xml ? collapse(data) : collapse(data).toLowerCase()}>`); // an XML declaration is the serializer's
+    },
     onopentag: (name, attributes) => {
       flushText();
-      lines.push(openTag(name, attributes));
-      if (PRESERVE.has(name)) preserved++;
+      lines.push(openTag(name, attributes, xml));
+      if (!xml && PRESERVE.has(name)) preserved++;
     },
     ontext: (t) => { text += t; },
     onclosetag: (name, implied) => {
       flushText();
-      if (PRESERVE.has(name)) preserved = Math.max(0, preserved - 1);
-      if (!(implied && VOID.has(name))) lines.push(`</${name}>`);
+      if (!xml && PRESERVE.has(name)) preserved = Math.max(0, preserved - 1);
+      if (!(!xml && implied && VOID.has(name))) lines.push(`</${name}>`);
     },
     oncomment: () => undefined,
-  }, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
-  parser.write(html);
+  }, xml ? { xmlMode: true, decodeEntities: true, recognizeCDATA: true } : { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+  parser.write(source);
   parser.end();
   flushText();
   return lines;
 }
 
-/** True for the media types compared as HTML pages. */
-export function isHtml(mediaType: string): boolean {
-  return mediaType === 'text/html' || mediaType === 'application/xhtml+xml';
+/** How a media type's body is tokenised, or null when it is not markup. */
+export function markupOf(mediaType: string): Markup | null {
+  if (mediaType === 'text/html' || mediaType === 'application/xhtml+xml') return 'html';
+  if (mediaType === 'text/xml' || mediaType === 'application/xml' || mediaType.endsWith('+xml')) return 'xml';
+  return null;
 }
