@@ -76,3 +76,19 @@ export function sameInstant(a: unknown, b: unknown): boolean {
   const p = Math.max(x.precision, y.precision);
   return Math.floor(x.ms / p) === Math.floor(y.ms / p);
 }
+
+/**
+ * Two ISO 8601 date-times that differ only in how they are written, not in what they say: the same
+ * instant to the millisecond, with the same date/time separator and a zone on both or neither
+ * (`…:00Z`, `…:00.000Z`, `…:00+00:00`, `…:00.000000Z` from Python; `…T11:00:00+01:00` too). A
+ * dropped millisecond, a date alone, `T` against a space, or a zone on one side only are not.
+ */
+export function sameIsoInstant(a: string, b: string): boolean {
+  const x = ISO.exec(a);
+  const y = ISO.exec(b);
+  if (!x || !y || x[4] === undefined || y[4] === undefined) return false;
+  if (a.charAt(10) !== b.charAt(10) || (x[8] === undefined) !== (y[8] === undefined)) return false;
+  const p = parseIso(x);
+  const q = parseIso(y);
+  return p !== null && q !== null && p.ms === q.ms;
+}

@@ -133,6 +133,16 @@ export const WILD: readonly CorpusFixture[] = [
       return raw([`# exported ${new Date(s.tick('csv')).toISOString()}`, 'sku,qty,unit_price', ...o.lines.map((l) => `${l.sku},${l.qty},${l.unitPrice}`), ''].join('\n'), 'text/csv; charset=utf-8');
     },
   }),
+  fixture({
+    template: '/corpus/wire/instants/:id', kind: 'the same instants spelled by another runtime (.000Z vs Z, +00:00, microseconds)', rewritten: true,
+    handle: (s, req) => {
+      const at = Date.UTC(2026, 10, 1 + (idParam(req) % 20), 9, 30, 15, 250);
+      const whole = Date.UTC(2026, 10, 1 + (idParam(req) % 20), 8);
+      return json(onService(s)
+        ? { orderId: idParam(req), placedAt: pythonIso(at, 250_000), shippedAt: new Date(whole).toISOString().replace('.000Z', 'Z') }
+        : { orderId: idParam(req), placedAt: new Date(at).toISOString(), shippedAt: new Date(whole).toISOString() });
+    },
+  }),
   // Server-rendered pages from another template engine: the same page to a browser.
   fixture({
     template: '/corpus/wire/html-engine/:id', kind: 'the same page from another template engine (indentation, attribute order and quotes, entities, <br/>, implied end tags, comments)', rewritten: true,

@@ -71,6 +71,28 @@ describe('diffJson', () => {
   });
 });
 
+describe('one ISO 8601 instant in two spellings', () => {
+  it.each([
+    ['2026-12-06T10:00:00Z', '2026-12-06T10:00:00.000Z'],
+    ['2026-12-06T10:00:00.000Z', '2026-12-06T10:00:00+00:00'],
+    ['2026-12-06T10:00:00.123456+00:00', '2026-12-06T10:00:00.123Z'],
+    ['2026-12-06T11:00:00+01:00', '2026-12-06T10:00:00Z'],
+    ['2026-12-06T10:00', '2026-12-06T10:00:00.000'],
+  ])('%s and %s are no difference', (a, b) => {
+    expect(diffJson({ at: a }, { at: b })).toEqual([]);
+  });
+
+  it.each([
+    ['a dropped millisecond', '2026-12-06T10:00:00.123Z', '2026-12-06T10:00:00Z'],
+    ['another instant', '2026-12-06T10:00:00Z', '2026-12-06T11:00:00Z'],
+    ['a space for the T', '2026-12-06T10:00:00Z', '2026-12-06 10:00:00Z'],
+    ['a zone on one side only', '2026-12-06T10:00:00', '2026-12-06T10:00:00Z'],
+    ['a date alone', '2026-12-06', '2026-12-06T00:00:00Z'],
+  ])('%s is a difference', (_what, a, b) => {
+    expect(diffJson({ at: a }, { at: b })).toEqual([{ path: '$.at', kind: 'changed', primary: a, shadow: b }]);
+  });
+});
+
 describe('JSON bodies in observations', () => {
   const rules = compiled();
 
