@@ -10,6 +10,12 @@ export interface Instant {
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const HTTP_DATE = /^[A-Z][a-z]{2}, (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+/** RFC 2822 (Python's email.utils, Ruby's Time#rfc2822): `Sun, 6 Dec 2026 13:47:48 +0000`, day name optional. */
+const RFC_2822 = /^(?:[A-Z][a-z]{2},\s*)?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))? ([+-]\d{4}|GMT|UTC?|Z)$/;
+/** JavaScript's Date#toString: `Sun Dec 06 2026 13:47:48 GMT+0100 (Central European Standard Time)`. */
+const JS_DATE = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) (\d{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT([+-]\d{4})(?: \([^)]*\))?$/;
+/** C's asctime and Python's time.ctime (no zone: read as UTC): `Sun Dec  6 13:47:48 2026`. */
+const ASCTIME = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const NUMERIC = /^[+-]?\d+(\.\d+)?$/;
 /** Epoch values below this are seconds (up to the year 5138), at or above it milliseconds. */
@@ -50,8 +56,8 @@ function parseEpoch(n: number): Instant | null {
 
 /**
  * Parses ISO 8601 (with or without ms, `Z` or offset; no offset means UTC), `YYYY-MM-DD HH:MM:SS`
- * (UTC), a date alone, an HTTP date, or epoch seconds/milliseconds (number or numeric string).
- * Returns null for anything else.
+ * (UTC), a date alone, an HTTP date, RFC 2822, JavaScript's Date#toString, asctime, or epoch
+ * seconds/milliseconds (number or numeric string). Returns null for anything else.
  */
 export function parseInstant(value: unknown): Instant | null {
   if (typeof value === 'number') return parseEpoch(value);
@@ -61,11 +67,32 @@ export function parseInstant(value: unknown): Instant | null {
   const iso = ISO.exec(s);
   if (iso) return parseIso(iso);
   const http = HTTP_DATE.exec(s);
-  if (!http) return null;
-  const [, d, mon, y, h, mi, sec] = http;
-  const mo = MONTHS.indexOf(mon ?? '') + 1;
-  const t = utc(Number(y), mo, Number(d), Number(h), Number(mi), Number(sec), 0);
-  return t === null ? null : { ms: t, precision: 1000 };
+  if (http) {
+    const [, d, mon, y, h, mi, sec] = http;
+    return named(y!, mon!, d!, h!, mi!, sec, undefined);
+  }
+  const mail = RFC_2822.exec(s);
+  if (mail) {
+    const [, d, mon, y, h, mi, sec, zone] = mail;
+    return named(y!, mon!, d!, h!, mi!, sec, /^[+-]/.test(zone!) ? zone : undefined);
+  }
+  const js = JS_DATE.exec(s);
+  if (js) {
+    const [, mon, d, y, h, mi, sec, zone] = js;
+    return named(y!, mon!, d!, h!, mi!, sec, zone);
+  }
+  const c = ASCTIME.exec(s);
+  if (!c) return null;
+  const [, mon, d, h, mi, sec, y] = c;
+  return named(y!, mon!, d!, h!, mi!, sec, undefined);
+}
+
+/** A time written with a month's English name and an optional `+hhmm` offset (none: UTC). */
+function named(y: string, mon: string, d: string, h: string, mi: string, sec: string | undefined, offset: string | undefined): Instant | null {
+  const mo = MONTHS.indexOf(mon) + 1;
+  if (mo === 0) return null;
+  const t = utc(Number(y), mo, Number(d), Number(h), Number(mi), Number(sec ?? 0), 0);
+  return t === null ? null : { ms: t - parseOffset(offset), precision: sec === undefined ? 60_000 : 1000 };
 }
 
 /** True when both values are timestamps of the same instant, compared at the coarser precision of the two. */

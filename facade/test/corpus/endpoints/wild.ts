@@ -21,6 +21,19 @@ const sqlTime = (ms: number): string => {
 };
 /** Python's datetime.isoformat() of an aware UTC time: microseconds and `+00:00`. */
 const pythonIso = (ms: number, micros: number): string => `${new Date(ms).toISOString().slice(0, 19)}.${pad(micros, 6)}+00:00`;
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const clock = (d: Date): string => `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+/** `Sun, 06 Dec 2026 13:47:48 +0000`: RFC 2822 with a numeric zone. */
+const rfc2822 = (ms: number): string => {
+  const d = new Date(ms);
+  return `${DAYS[d.getUTCDay()]}, ${pad(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${clock(d)} +0000`;
+};
+/** `Sun Dec 06 2026 13:47:48 GMT+0000 (Coordinated Universal Time)`: Date#toString on a UTC host. */
+const jsDateString = (ms: number): string => {
+  const d = new Date(ms);
+  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCDate())} ${d.getUTCFullYear()} ${clock(d)} GMT+0000 (Coordinated Universal Time)`;
+};
 const ALPHABET = '_-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const nanoid = (s: SideState): string => Array.from(s.bytes(21), (b) => ALPHABET[b & 63]).join('');
 const base62 = (s: SideState, n: number): string => Array.from(s.bytes(n), (b) => ALPHABET[2 + (b % 62)]).join('');
@@ -73,7 +86,7 @@ export const WILD: readonly CorpusFixture[] = [
   }),
   fixture({
     template: '/corpus/noise/js-date/:id', kind: 'JavaScript Date#toString() now', noise: ['$.renderedAt'],
-    handle: (s, req) => json({ ...basics(idParam(req)), renderedAt: `${new Date(s.tick('js-date')).toUTCString().replace(',', '').replace(/ GMT$/, '')} GMT+0000 (Coordinated Universal Time)` }),
+    handle: (s, req) => json({ ...basics(idParam(req)), renderedAt: jsDateString(s.tick('js-date')) }),
   }),
   fixture({
     template: '/corpus/noise/snowflake/:id', kind: 'snowflake request id (time-ordered 64-bit, as a string)', noise: ['$.traceId'],
@@ -166,6 +179,20 @@ export const WILD: readonly CorpusFixture[] = [
     handle: (s, req) => {
       const id = idParam(req);
       return json({ id, email: user(id).email, created_at: sqlTime(s.createdAt(`sql-stamp:${id}`, id * HOUR)) });
+    },
+  }),
+  fixture({
+    template: '/corpus/generated/mail-stamps/:id', kind: 'RFC 2822 received_at (Python email.utils, Ruby rfc2822) stamped by each side', generated: ['$.received_at'],
+    handle: (s, req) => {
+      const id = idParam(req);
+      return json({ id, subject: `Order ${id} shipped`, received_at: rfc2822(s.createdAt(`mail:${id}`, id * HOUR)) });
+    },
+  }),
+  fixture({
+    template: '/corpus/generated/js-stamps/:id', kind: 'JavaScript Date#toString() createdAt stamped by each side', generated: ['$.createdAt'],
+    handle: (s, req) => {
+      const id = idParam(req);
+      return json({ id, note: `restock ${product(id).sku}`, createdAt: jsDateString(s.createdAt(`js-stamp:${id}`, id * HOUR)) });
     },
   }),
   // Real differences that hide among such values.

@@ -81,6 +81,10 @@ describe('timestamps', () => {
     ['2024-03-01 12:00:00', Date.UTC(2024, 2, 1, 12)],
     ['Fri, 01 Mar 2024 12:00:00 GMT', Date.UTC(2024, 2, 1, 12)],
     ['1709294400', Date.UTC(2024, 2, 1, 12)],
+    ['Fri, 01 Mar 2024 13:00:00 +0100', Date.UTC(2024, 2, 1, 12)], // RFC 2822 (Python email.utils, Ruby)
+    ['1 Mar 2024 07:00 -0500', Date.UTC(2024, 2, 1, 12)],
+    ['Fri Mar 01 2024 13:00:00 GMT+0100 (Central European Standard Time)', Date.UTC(2024, 2, 1, 12)], // JavaScript Date#toString
+    ['Fri Mar  1 12:00:00 2024', Date.UTC(2024, 2, 1, 12)], // asctime, Python time.ctime
   ])('%s is read as the right instant', (text, ms) => {
     expect(parseInstant(text)?.ms).toBe(ms);
   });
@@ -94,6 +98,10 @@ describe('timestamps', () => {
     ['Sat, 01 Jan 0099 00:00:00 GMT', Date.parse('0099-01-01T00:00:00.000Z')],
   ])('%s is read in the year it names', (text, ms) => {
     expect(parseInstant(text)?.ms).toBe(ms);
+  });
+
+  it.each(['Fri, 01 Mrz 2024 12:00:00 +0100', 'Fri Mar 01 2024 12:00:00', '01 Mar 2024 25:00 +0000', 'Fri, 30 Feb 2024 12:00:00 +0000'])('%s is no instant', (text) => {
+    expect(parseInstant(text)).toBeNull();
   });
 
   it('0099-01-01 and 1999-01-01 are different instants', () => {
