@@ -172,6 +172,12 @@ export class Forwarder {
             attempt.proxyReq = proxyReq;
             // http-proxy's urlJoin collapses `//` (and turns `http:/` into `http://`): send the target as received.
             proxyReq.path = exactTarget(upstream, req.url ?? '/');
+            // An answer's header lines are not cut at Node's default (about 1,000, the rest dropped
+            // silently); maxHeaderBytes bounds them. http-proxy hands the request over once its socket
+            // and response parser exist, so the parser's own limit is the one that still applies.
+            proxyReq.maxHeadersCount = 0;
+            const parser = (proxyReq as ClientRequest & { parser?: { maxHeaderPairs: number } | null }).parser;
+            if (parser) parser.maxHeaderPairs = 0;
             setDeadlineHeader(opts, proxyReq, clock.remaining()); // what is left for this attempt
             if (settled) { proxyReq.destroy(); return; } // the client left (or time ran out) before a socket was free
             this.started(proxyReq, req, res, clock, opts.body === undefined && opts.stream === undefined, () => attempt.response === null);

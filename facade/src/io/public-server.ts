@@ -111,6 +111,9 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
   // Longer than common client/load-balancer idle timeouts, so the facade is not the side that
   // closes an idle keep-alive socket a client is about to reuse.
   server.keepAliveTimeout = 65_000;
+  // No count limit: Node's default (1,000 header lines) dropped the rest of a request's headers
+  // silently, and the upstream got a request the client never sent. listen.maxHeaderBytes bounds them.
+  server.maxHeadersCount = 0;
   server.on('checkContinue', (req, res) => { markAwaitsContinue(req); onRequest(req, res); });
   server.on('connection', (socket: Duplex) => {
     if (connections.has(socket)) return; // parsed again after an Upgrade that is not a WebSocket (request-target.ts)

@@ -82,6 +82,18 @@ it('a request with a 40 KB header reaches the upstream intact', async () => {
   expect(s.seen[0].headers['x-big']).toBe(big);
 });
 
+it('a request with 1,500 header lines (within listen.maxHeaderBytes) reaches the upstream with every one of them', async () => {
+  const m = await upstream(json('monolith'));
+  servers[servers.length - 1]!.maxHeadersCount = 0; // this upstream counts them all too
+  const s = await upstream(json('catalog'));
+  const f = await start(m.url, s.url, 'off');
+  const many = Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`x-h${i}`, String(i)]));
+  const reply = await send(f, '/api/orders/1', { headers: many });
+  expect(reply.status).toBe(200);
+  const got = m.seen[0]!.headers;
+  expect(Array.from({ length: 1500 }, (_, i) => got[`x-h${i}`])).toEqual(Array.from({ length: 1500 }, (_, i) => String(i)));
+});
+
 it('a request whose headers exceed listen.maxHeaderBytes is refused with 431 and reaches no upstream', async () => {
   const m = await upstream(json('monolith'));
   const s = await upstream(json('catalog'));
@@ -137,6 +149,17 @@ it('an upstream answer with 40 KB of headers reaches the client (no 502)', async
   expect(reply.status).toBe(200);
   expect(reply.headers['x-big']).toBe(big);
   expect(reply.body).toBe('ok');
+});
+
+it('an answer with 1,500 header lines reaches the client whole, on either forwarder (plain, and with Expect: 100-continue)', async () => {
+  const many = Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`x-r${i}`, String(i)]));
+  const m = await upstream((_req, res) => { res.writeHead(200, { ...many, 'content-type': 'text/plain' }); res.end('ok'); });
+  const s = await upstream(json('catalog'));
+  const f = await start(m.url, s.url, 'off');
+  const lines = (raw: string): number => (raw.match(/\r\nx-r\d+: /gi) ?? []).length;
+  expect(lines(await exchange(f.url, 'GET /api/orders/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'))).toBe(1500);
+  const expecting = await exchange(f.url, 'POST /api/orders HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi');
+  expect(lines(expecting)).toBe(1500);
 });
 
 it('trailers announced with Trailer reach the client after the body', async () => {
