@@ -2,7 +2,7 @@
 // body) as facts with their field, generated-value fact (from the raw values) and a fingerprint
 // of the primary's redacted value, then redacted and truncated for storage, plus a unified body diff when bodies differ.
 // Runs inline for small bodies and in a compare worker thread for large ones, with the same code.
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import { diffObservations, fieldOf, redactDifferences, unifiedBodyDiff, type CompiledRules } from '../compare';
 import type { Difference, Observation } from '../compare/types';
 import { generatedFact } from './generated';
@@ -15,9 +15,13 @@ export interface Evaluated {
   readonly diff: string;
 }
 
+/** crypto.hash (Node >= 20.12): one-shot, a third of createHash's cost on these short inputs. */
+const oneShot = (crypto as unknown as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash;
+const sha1 = (text: string): string => (oneShot ? oneShot('sha1', text, 'base64url') : crypto.createHash('sha1').update(text).digest('base64url'));
+
 function fingerprint(value: unknown): string {
   const text = value === undefined ? 'undefined' : JSON.stringify(value) ?? 'undefined';
-  return createHash('sha1').update(text).digest('base64url').slice(0, 12);
+  return sha1(text).slice(0, 12); // two per differing field
 }
 
 const isBodyPath = (path: string): boolean => path.startsWith('$') || path.startsWith('text[') || path.startsWith('body');
