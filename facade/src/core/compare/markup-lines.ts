@@ -6,8 +6,10 @@
 // bodies, `>` inside quoted attributes and unclosed tags are its job) into one line per tag and
 // per run of text, which the line diff then compares: `text[n]` is the n-th of these lines.
 // XML (SOAP, feeds) the same way in XML mode: another serializer's indentation, attribute order,
-// `<a/>` for `<a></a>`, CDATA for escaped text or its own XML declaration are not differences;
-// its text is trimmed, not collapsed (whitespace inside a value is data).
+// `<a/>` for `<a></a>`, CDATA for escaped text, its own XML declaration or its own namespace
+// prefixes (.NET's `soap:` and a default namespace, JAX-WS's `S:` and `ns2:`: names are compared as
+// `{namespace}local`) are not differences; its text is trimmed, not collapsed (whitespace inside a
+// value is data).
 import { Parser } from 'htmlparser2';
 
 export type Markup = 'html' | 'xml';
@@ -28,12 +30,42 @@ function openTag(name: string, attributes: Record<string, string>, xml: boolean)
   return `<${[name, ...parts].join(' ')}>`;
 }
 
+type Scope = ReadonlyMap<string, string>;
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+
+/** An XML element's scope: its parent's prefixes with the ones it declares (`xmlns`, `xmlns:p`). */
+function scopeOf(parent: Scope, attributes: Record<string, string>): Scope {
+  let scope: Map<string, string> | null = null;
+  for (const a of Object.keys(attributes)) {
+    if (a !== 'xmlns' && !a.startsWith('xmlns:')) continue;
+    (scope ??= new Map(parent)).set(a === 'xmlns' ? '' : a.slice(6), attributes[a]!);
+  }
+  return scope ?? parent;
+}
+
+/** `p:local` as `{uri}local` in `scope` (unprefixed attributes have no namespace); as written when the prefix is unknown. */
+function expanded(qname: string, scope: Scope, attribute: boolean): string {
+  const i = qname.indexOf(':');
+  if (i < 0 && attribute) return qname;
+  const prefix = i < 0 ? '' : qname.slice(0, i);
+  const uri = prefix === 'xml' ? XML_NS : scope.get(prefix);
+  return uri ? `{${uri}}${qname.slice(i + 1)}` : qname;
+}
+
+/** An XML element's name and attributes with their namespaces expanded and the declarations dropped. */
+function expandedTag(name: string, attributes: Record<string, string>, scope: Scope): [string, Record<string, string>] {
+  const out: Record<string, string> = {};
+  for (const a of Object.keys(attributes)) if (a !== 'xmlns' && !a.startsWith('xmlns:')) out[expanded(a, scope, true)] = attributes[a]!;
+  return [expanded(name, scope, false), out];
+}
+
 /** The page as canonical lines: tags with sorted attributes, text with its whitespace collapsed (trimmed in XML), no comments. */
 export function markupLines(source: string, markup: Markup = 'html'): string[] {
   const xml = markup === 'xml';
   const lines: string[] = [];
   let text = '';
   let preserved = 0;
+  const scopes: Scope[] = [new Map()];
   const flushText = (): void => {
     if (text === '') return;
     if (preserved > 0) lines.push(...text.split(/\r?\n/));
@@ -50,14 +82,26 @@ export function markupLines(source: string, markup: Markup = 'html'): string[] {
     },
     onopentag: (name, attributes) => {
       flushText();
-      lines.push(openTag(name, attributes, xml));
-      if (!xml && PRESERVE.has(name)) preserved++;
+      if (xml) {
+        const scope = scopeOf(scopes[scopes.length - 1]!, attributes);
+        scopes.push(scope);
+        const [n, a] = expandedTag(name, attributes, scope);
+        lines.push(openTag(n, a, true));
+        return;
+      }
+      lines.push(openTag(name, attributes, false));
+      if (PRESERVE.has(name)) preserved++;
     },
     ontext: (t) => { text += t; },
     onclosetag: (name, implied) => {
       flushText();
-      if (!xml && PRESERVE.has(name)) preserved = Math.max(0, preserved - 1);
-      if (!(!xml && implied && VOID.has(name))) lines.push(`</${name}>`);
+      if (xml) {
+        lines.push(`</${expanded(name, scopes[scopes.length - 1]!, false)}>`);
+        if (scopes.length > 1) scopes.pop();
+        return;
+      }
+      if (PRESERVE.has(name)) preserved = Math.max(0, preserved - 1);
+      if (!(implied && VOID.has(name))) lines.push(`</${name}>`);
     },
     oncomment: () => undefined,
   }, xml ? { xmlMode: true, decodeEntities: true, recognizeCDATA: true } : { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });

@@ -62,8 +62,9 @@ function dotnetSoap(id: number): string {
 }
 function javaSoap(id: number, off: number): string {
   const p = product(id);
-  return `<soap:Envelope xmlns:soap='${SOAP}'><soap:Body><GetStockResponse xmlns='urn:shop'><Item warehouse='AMS-1' sku='${p.sku}'>`
-    + `<Name>${p.name.replace(/&/g, '&amp;')} &amp; co</Name><OnHand>${(id * 7) % 23 + off}</OnHand><Backorder></Backorder></Item></GetStockResponse></soap:Body></soap:Envelope>`;
+  return `<S:Envelope xmlns:S='${SOAP}'><S:Body><ns2:GetStockResponse xmlns:ns2='urn:shop'><ns2:Item warehouse='AMS-1' sku='${p.sku}'>`
+    + `<ns2:Name>${p.name.replace(/&/g, '&amp;')} &amp; co</ns2:Name><ns2:OnHand>${(id * 7) % 23 + off}</ns2:OnHand><ns2:Backorder></ns2:Backorder></ns2:Item>`
+    + '</ns2:GetStockResponse></S:Body></S:Envelope>';
 }
 
 export const WILD: readonly CorpusFixture[] = [
@@ -166,7 +167,7 @@ export const WILD: readonly CorpusFixture[] = [
     handle: (s, req) => html(onService(s) ? enginePage(idParam(req), 1) : erbPage(idParam(req), 0)),
   }),
   fixture({
-    template: '/corpus/wire/soap/:id', kind: 'a SOAP answer from another XML serializer (declaration, prefixes kept, quotes, attribute order, CDATA, <a/>)', rewritten: true,
+    template: '/corpus/wire/soap/:id', kind: 'a SOAP answer from another XML serializer (declaration, namespace prefixes, quotes, attribute order, CDATA, <a/>)', rewritten: true,
     handle: (s, req) => raw(onService(s) ? javaSoap(idParam(req), 0) : dotnetSoap(idParam(req)), 'text/xml; charset=utf-8'),
   }),
   fixture({

@@ -79,15 +79,16 @@ describe('bodies that are not JSON', () => {
     expect(diffObservations(erb, jinja, rules)).toEqual([]);
   });
 
-  it('XML from another serializer matches (declaration, indentation, attribute order, CDATA, <a/>); a changed value is the line that holds it', () => {
+  it('XML from another serializer matches (declaration, namespace prefixes, indentation, attribute order, CDATA, <a/>); a changed value is the line that holds it', () => {
     const xml = (body: string) => anObservation({ headers: { 'content-type': 'application/soap+xml; charset=utf-8' }, body });
     const dotnet = xml('<?xml version="1.0" encoding="utf-8"?>\n<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope">\n  <soap:Body>\n'
       + '    <Price currency="EUR" sku="A-1"><![CDATA[12.50 & VAT]]></Price>\n    <Discount/>\n    <Note>two  spaces</Note>\n  </soap:Body>\n</soap:Envelope>\n');
-    const java = (price: string) => xml("<soap:Envelope xmlns:soap='http://www.w3.org/2003/05/soap-envelope'><soap:Body>"
-      + `<Price sku='A-1' currency='EUR'>${price} &amp; VAT</Price><Discount></Discount><Note>two  spaces</Note></soap:Body></soap:Envelope>`);
+    const java = (price: string, ns = 'http://www.w3.org/2003/05/soap-envelope') => xml(`<S:Envelope xmlns:S='${ns}'><S:Body>`
+      + `<Price sku='A-1' currency='EUR'>${price} &amp; VAT</Price><Discount></Discount><Note>two  spaces</Note></S:Body></S:Envelope>`);
     expect(diffObservations(dotnet, java('12.50'), rules)).toEqual([]);
     expect(diffObservations(dotnet, java('12.05'), rules)).toEqual([{ path: 'text[4]', kind: 'changed', primary: '12.50 & VAT', shadow: '12.05 & VAT' }]);
     expect(pathsOf(diffObservations(dotnet, xml(String(dotnet.ok && dotnet.body).replace('two  spaces', 'two spaces')), rules))).toEqual(['text[9]']); // whitespace inside a value is data
+    expect(pathsOf(diffObservations(dotnet, java('12.50', 'http://schemas.xmlsoap.org/soap/envelope/'), rules))).toEqual(['text[1]', 'text[2]', 'text[11]', 'text[12]']); // SOAP 1.1 is not SOAP 1.2
   });
 
   it('whitespace inside <pre> is content; a changed attribute value is a difference', () => {
