@@ -10,7 +10,7 @@ import {
 } from '../core/cases';
 import { headerOf } from '../core/cases/capture';
 import type { CompiledRules } from '../core/compare/rules';
-import { classifyComparison, MIN_CONFIRMED, needsReask, type ClassifyRules, type EvidenceBook } from '../core/comparison';
+import { askUntilDecided, classifyComparison, MIN_CONFIRMED, needsReask, type ClassifyRules, type EvidenceBook } from '../core/comparison';
 import { decodeBody } from './decode-body';
 import { markEchoes } from '../pipeline/record-write';
 import { replay } from './replay';
@@ -96,16 +96,11 @@ async function sendOne(up: Upstream, run: ReplayRun, c: RecordedCase, pace: () =
   else if (run.reask && judgement.facts.length > 0 && needsReask(judgement, j.classify, run.book, j.enough)) {
     // Up to MIN_CONFIRMED times, as many as a field needs to be called real (noise-model.ts), unless
     // the target already disagreed with itself at every differing field.
-    const differing = new Set(judgement.facts.map((f) => f.field));
-    const self = new Set<string>();
-    let reasks = 0;
-    while (reasks < MIN_CONFIRMED && [...differing].some((f) => !self.has(f))) {
+    const { selfFields, reasks } = await askUntilDecided(MIN_CONFIRMED, new Set(judgement.facts.map((f) => f.field)), async () => {
       const again = await ask(up, run, plan, j.policy, pace);
-      if (typeof again === 'string') break;
-      reasks++;
-      for (const f of selfDifferences(first, again, j.compiled)) self.add(f);
-    }
-    if (reasks > 0) judgement = { ...judgement, reasked: true, selfFields: [...self].sort(), reasks };
+      return typeof again === 'string' ? null : selfDifferences(first, again, j.compiled);
+    });
+    if (reasks > 0) judgement = { ...judgement, reasked: true, selfFields, reasks };
   }
   return { kind: 'judged', c, write: plan.write, answer: first, judgement, dropped: plan.dropped };
 }

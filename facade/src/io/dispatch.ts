@@ -324,7 +324,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
           if (res.headersSent || res.destroyed) { abort?.(new Error('client gone')); return false; }
           trailers = canCarryTrailers(answerHeaders, req, status);
           const out = responseHeadersForClient(raw, answerHeaders, trailers);
-          if (answerHeaders.location !== undefined || answerHeaders.refresh !== undefined) locationForClient(out, upstream.address, req.headers);
+          locationForClient(out, answerHeaders, upstream.address, req.headers);
           out.push(...opts.extraResponseHeaders);
           if (!answerHeaders['x-request-id']) out.push('x-request-id', opts.requestId);
           try {

@@ -54,7 +54,7 @@ export function streamAnswer(
   }
   const trailers = canCarryTrailers(proxyRes.headers, req, status);
   const raw = responseHeadersForClient(proxyRes.rawHeaders, proxyRes.headers, trailers);
-  if (proxyRes.headers.location !== undefined || proxyRes.headers.refresh !== undefined) locationForClient(raw, address, req.headers);
+  locationForClient(raw, proxyRes.headers, address, req.headers);
   raw.push(...opts.extraResponseHeaders);
   if (!proxyRes.headers['x-request-id']) raw.push('x-request-id', opts.requestId);
   // Answered without a 100 Continue: the client never sent its body, so the connection is done after this.

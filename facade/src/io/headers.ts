@@ -61,9 +61,10 @@ export function responseHeadersForClient(rawHeaders: string[], headers: Incoming
 /**
  * A Location or Refresh in the client's header list `out` that names the upstream's own address is
  * given the client's origin (core/location.ts), in place, as nginx's `proxy_redirect default` does.
- * `requestHeaders` are the request's as forwarded.
+ * `answer` is the answer's folded headers, `requestHeaders` the request's as forwarded.
  */
-export function locationForClient(out: string[], upstream: UpstreamAddress, requestHeaders: IncomingHttpHeaders): void {
+export function locationForClient(out: string[], answer: IncomingHttpHeaders, upstream: UpstreamAddress, requestHeaders: IncomingHttpHeaders): void {
+  if (answer.location === undefined && answer.refresh === undefined) return; // most answers: no scan of the raw list
   for (let i = 0; i < out.length; i += 2) {
     const name = out[i]!;
     const rewrite = name.length === 8 && name.toLowerCase() === 'location' ? clientLocation

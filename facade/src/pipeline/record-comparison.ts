@@ -2,7 +2,7 @@
 // a field whose class is not settled, the primary is asked again (own budget, never for writes) and
 // the fields where it disagreed with itself are kept as noise evidence. Writes: the authoritative
 // answer vs the second write (record-write.ts). Records carry facts, not only a verdict.
-import { compileEndpointPattern, endpointOf, askableFields, MIN_CONFIRMED, reaskPriority, type ComparisonRecord, type EndpointPattern, type FieldFact, type Outcome } from '../core/comparison';
+import { compileEndpointPattern, endpointOf, askableFields, askUntilDecided, MIN_CONFIRMED, reaskPriority, type ComparisonRecord, type EndpointPattern, type FieldFact, type Outcome } from '../core/comparison';
 import type { Observation } from '../core/compare/types';
 import type { Side } from '../core/stages';
 import { answeredFromValidators, notModifiedFor, withoutPreconditions } from '../core/validators';
@@ -116,23 +116,6 @@ async function askPrimaryAgain(ctx: RequestContext, deps: FacadeDeps, c: Compari
   }
 }
 
-/**
- * Asks the primary again up to `times` times, stopping once it disagreed with itself at every field
- * in `open`: the fields where any answer differed from its first, and how many re-asks were made.
- */
-async function askAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps, first: Observation, followUp: boolean,
-  times: number, open: ReadonlySet<string>): Promise<{ selfFields: string[]; reasks: number }> {
-  const self = new Set<string>();
-  let reasks = 0;
-  while (reasks < times && [...open].some((f) => !self.has(f))) {
-    const again = await askPrimaryAgain(ctx, deps, c, undefined, followUp);
-    if (again === null) break;
-    reasks++;
-    for (const f of (await c.pool.evaluate(ctx.runtime!.config.name, first, again, false)).facts) self.add(f.field);
-  }
-  return { selfFields: [...self].sort(), reasks };
-}
-
 const NO_BODY = Buffer.alloc(0);
 
 const is2xx = (status: number): boolean => status >= 200 && status < 300;
@@ -218,7 +201,10 @@ async function settled(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps,
   if (priority === null) return record;
   // A field not decided yet goes first (under a spent budget it would stay unjudged), and is asked
   // about as many times as it takes to call it real, unless the primary disagrees with itself first.
-  const asked = await askAgain(ctx, deps, c, first, priority === 'more', priority === 'first' ? MIN_CONFIRMED : 1, askableFields(record, rules));
+  const asked = await askUntilDecided(priority === 'first' ? MIN_CONFIRMED : 1, askableFields(record, rules), async () => {
+    const again = await askPrimaryAgain(ctx, deps, c, undefined, priority === 'more');
+    return again === null ? null : (await c.pool.evaluate(ctx.runtime!.config.name, first, again, false)).facts.map((f) => f.field);
+  });
   return asked.reasks === 0 ? record : { ...record, reasked: true, selfFields: asked.selfFields, reasks: asked.reasks };
 }
 

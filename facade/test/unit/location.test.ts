@@ -57,7 +57,7 @@ describe('clientOrigin', () => {
 describe('locationForClient', () => {
   it('rewrites every Location of a flat header list in place, whatever its case, and nothing else', () => {
     const out = ['Location', 'http://127.0.0.1:3000/a', 'Content-Location', 'http://127.0.0.1:3000/b', 'location', 'http://other.example/c', 'Refresh', '1; url=http://127.0.0.1:3000/d'];
-    locationForClient(out, monolith, { host: 'shop.example' });
+    locationForClient(out, { location: 'x', refresh: 'x' }, monolith, { host: 'shop.example' });
     expect(out).toEqual(['Location', 'http://shop.example/a', 'Content-Location', 'http://127.0.0.1:3000/b', 'location', 'http://other.example/c', 'Refresh', '1; url=http://shop.example/d']);
   });
 });

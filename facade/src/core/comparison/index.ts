@@ -7,5 +7,6 @@ export * from './noise-model';
 export * from './record';
 export * from './evidence';
 export * from './classify';
+export * from './reask';
 export * from './evaluate';
 export * from './findings';
