@@ -1,6 +1,7 @@
 // Field names as the corpus counts them: a difference path with every array index and text line
 // number generalised (`$.items[3].price` -> `$.items[*].price`, `text[12]` -> `text[*]`) and
-// header names lower-cased, so findings spelled either way meet the truth.
+// header names lower-cased, so findings spelled either way meet the truth. A truth may name an exact
+// line (`text[20]`) where one page holds noise and a real difference on lines of their own.
 
 /** The field a difference path counts under. Quoted keys (`$["a[1]"]`) are left as they are. */
 export function fieldOf(path: string): string {
@@ -20,4 +21,9 @@ export function fieldOf(path: string): string {
     }
   }
   return /^headers\./i.test(out) ? out.toLowerCase() : out;
+}
+
+/** The field a difference path counts under for an endpoint whose truth lists `fields`: an exact line it names stays exact. */
+export function fieldIn(path: string, fields: readonly string[]): string {
+  return /^text\[\d+\]$/.test(path) && fields.includes(path) ? path : fieldOf(path);
 }

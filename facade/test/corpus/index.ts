@@ -7,7 +7,7 @@ export { CORPUS, CORPUS_COMPARE, CORPUS_FIXTURES, CORPUS_PREFIX, corpusOf, endpo
 export { startCorpusPair, startCorpusServer, type CorpusPair, type CorpusServer } from './servers';
 export { driveCorpus, type DriveFailure, type DriveOptions, type DriveResult } from './driver';
 export { formatScore, scoreCorpus } from './score';
-export { fieldOf } from './fields';
+export { fieldIn, fieldOf } from './fields';
 export { MONOLITH, SERVICE, type SideProfile } from './side';
 export type { CorpusFixture, CorpusRequest, Reply } from './fixture';
 export { CATEGORIES, type CategoryScore, type Category, type CorpusEndpoint, type CorpusMethod, type FalseAlarm, type Finding, type Miss, type Score } from './types';

@@ -1,17 +1,17 @@
 // Scores a facade report against the corpus truth: recall of real differences by (endpoint,
 // field), false mismatches (a field reported `real` that is noise, generated or no difference at
 // all), endpoints falsely reported mismatching, per category; and prints it as a small table.
-import { fieldOf } from './fields';
+import { fieldIn } from './fields';
 import { CORPUS, endpointKey } from './manifest';
 import { CATEGORIES, type Category, type CategoryScore, type CorpusEndpoint, type FalseAlarm, type Finding, type Miss, type Score } from './types';
 
 /** The class a report gives each (endpoint, field); `real` wins over any other class given to the same pair. */
-function classesOf(findings: readonly Finding[]): Map<string, Map<string, Finding['class']>> {
+function classesOf(findings: readonly Finding[], truth: ReadonlyMap<string, readonly string[]>): Map<string, Map<string, Finding['class']>> {
   const out = new Map<string, Map<string, Finding['class']>>();
   for (const f of findings) {
     const fields = out.get(f.endpoint) ?? new Map<string, Finding['class']>();
     out.set(f.endpoint, fields);
-    const field = fieldOf(f.field);
+    const field = fieldIn(f.field, truth.get(f.endpoint) ?? []);
     if (fields.get(field) !== 'real') fields.set(field, f.class);
   }
   return out;
@@ -24,7 +24,8 @@ function truthOf(e: CorpusEndpoint, field: string): FalseAlarm['truth'] {
 
 /** Scores findings against the truth of `endpoints` (the whole corpus by default). */
 export function scoreCorpus(findings: readonly Finding[], endpoints: readonly CorpusEndpoint[] = CORPUS): Score {
-  const reported = classesOf(findings.map((f) => ({ ...f, endpoint: normalizeEndpoint(f.endpoint) })));
+  const truth = new Map(endpoints.map((e) => [endpointKey(e), [...e.realFields, ...e.noiseFields, ...e.generatedFields]] as const));
+  const reported = classesOf(findings.map((f) => ({ ...f, endpoint: normalizeEndpoint(f.endpoint) })), truth);
   const known = new Set(endpoints.map(endpointKey));
   const misses: Miss[] = [];
   const falseAlarms: FalseAlarm[] = [];

@@ -28,16 +28,45 @@ export function asBuffer(body: Uint8Array): Buffer {
 /** How a body is compared, from its media type. */
 export type MediaKind = 'json' | 'text' | 'binary';
 
+/** Application types that are text though not under `text/`: line-compared, not hashed. */
+const TEXT_APPLICATION = new Set([
+  'application/javascript', 'application/x-javascript', 'application/ecmascript', 'application/x-www-form-urlencoded',
+  'application/yaml', 'application/x-yaml', 'application/toml', 'application/graphql', 'application/sql', 'application/csv',
+  'application/x-sh', 'application/x-httpd-php', 'application/rtf',
+]);
+
 /**
- * `application/json` and `*\/*+json` are JSON; `text/*`, XML, JavaScript and form-encoded
- * bodies are text; everything else (or no content type) is compared by hash.
+ * `application/json` and `*\/*+json` are JSON; `text/*`, XML, YAML, JavaScript, form-encoded and
+ * the like are text, and so is any type that declares a charset (only text has one); everything
+ * else (or no content type) is compared by hash.
  */
 export function mediaKind(contentType: string | undefined): MediaKind {
   const type = mediaTypeOf(contentType);
   if (type === 'application/json' || type.endsWith('+json')) return 'json';
-  if (type.startsWith('text/') || type.endsWith('+xml') || type === 'application/xml') return 'text';
-  if (type === 'application/javascript' || type === 'application/x-www-form-urlencoded') return 'text';
+  if (type.startsWith('text/') || type.endsWith('+xml') || type === 'application/xml' || type.endsWith('+yaml')) return 'text';
+  if (TEXT_APPLICATION.has(type) || declaresCharset(contentType)) return 'text';
   return 'binary';
+}
+
+/** A `charset` parameter other than `binary` (RFC 9110 §8.3.2: a parameter of text types). */
+function declaresCharset(contentType: string | undefined): boolean {
+  const m = contentType === undefined ? null : /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType);
+  return m !== null && m[1]!.toLowerCase() !== 'binary';
+}
+
+/**
+ * JSONP (`callback({...});`, with the `/**\/` prefix some frameworks add): the call's argument is
+ * the document, compared as JSON under the callback's name, so key order and spacing inside it are
+ * not differences. Null when the text is not one such call of JSON.
+ */
+function jsonpOf(text: string): unknown {
+  const m = /^\s*(?:\/\*\*\/\s*)?(?:typeof\s+[\w$.]+\s*===?\s*['"]function['"]\s*&&\s*)?([A-Za-z_$][\w$.]*)\s*\(([\s\S]*)\)\s*;?\s*$/.exec(text);
+  if (!m || !LOOKS_LIKE_JSON.test(m[2]!)) return null;
+  try {
+    return { [m[1]!]: parseJson(m[2]!) };
+  } catch {
+    return null;
+  }
 }
 
 /** A body read for comparison; `invalid-json` and `empty` are compared as text. */
@@ -45,6 +74,9 @@ export type ReadBody =
   | { readonly kind: 'json'; readonly value: unknown }
   | { readonly kind: 'text' | 'invalid-json' | 'empty'; readonly text: string }
   | { readonly kind: 'binary' };
+
+/** Types a JSONP answer is served as. */
+const SCRIPT_TYPES = new Set(['application/javascript', 'application/x-javascript', 'text/javascript', 'application/ecmascript', 'text/ecmascript']);
 
 /** Text that starts like a JSON object or array (after a BOM and whitespace). */
 const LOOKS_LIKE_JSON = /^\s*[[{]/;
@@ -60,7 +92,10 @@ export function readBody(body: Uint8Array, contentType: string | undefined): Rea
   const buf = asBuffer(body);
   if (media === 'binary' && !LOOKS_LIKE_JSON.test(buf.subarray(0, 64).toString('latin1').replace(/^\u00ef\u00bb\u00bf/, ''))) return { kind: 'binary' };
   const text = buf.toString('utf8').replace(/^\uFEFF/, '');
-  if (media !== 'json' && !LOOKS_LIKE_JSON.test(text)) return { kind: 'text', text };
+  if (media !== 'json' && !LOOKS_LIKE_JSON.test(text)) {
+    const jsonp = media === 'text' && SCRIPT_TYPES.has(mediaTypeOf(contentType)) ? jsonpOf(text) : null;
+    return jsonp === null ? { kind: 'text', text } : { kind: 'json', value: jsonp };
+  }
   if (text.trim() === '') return { kind: 'empty', text };
   try {
     return { kind: 'json', value: parseJson(text) };

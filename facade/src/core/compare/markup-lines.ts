@@ -10,7 +10,12 @@
 // prefixes (.NET's `soap:` and a default namespace, JAX-WS's `S:` and `ns2:`: names are compared as
 // `{namespace}local`) are not differences; its text is trimmed, not collapsed (whitespace inside a
 // value is data).
+// Data a page carries as JSON in a script element (`application/json`, `application/ld+json`, an
+// import map; Next.js's `__NEXT_DATA__`, Nuxt's state) is a document of its own: one line per leaf,
+// `$.path = value` with keys sorted, so a build id or a token in it is one line, not the whole blob.
 import { Parser } from 'htmlparser2';
+import { exactText, isExactNumber, parseJson } from './exact-number';
+import { formatPath, type PathSegment } from './path-pattern';
 
 export type Markup = 'html' | 'xml';
 
@@ -18,6 +23,47 @@ export type Markup = 'html' | 'xml';
 const PRESERVE = new Set(['pre', 'textarea', 'listing', 'plaintext']);
 /** Elements that never have an end tag: the parser's implied one is not a line. */
 const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+
+/** Script types whose content is JSON data, not code. */
+const JSON_SCRIPT = /^(application\/(json|ld\+json|[\w.+-]+\+json)|importmap|speculationrules)$/;
+
+/** Between a leaf's path and its value in a JSON data line. */
+export const LEAF_SEPARATOR = ' = ';
+
+function leafLines(value: unknown, path: PathSegment[], out: string[]): void {
+  if (value !== null && typeof value === 'object') {
+    const keys = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value).sort();
+    if (keys.length === 0) out.push(`${formatPath(path)}${LEAF_SEPARATOR}${Array.isArray(value) ? '[]' : '{}'}`);
+    for (const k of keys) leafLines((value as Record<string | number, unknown>)[k], [...path, k], out);
+    return;
+  }
+  out.push(`${formatPath(path)}${LEAF_SEPARATOR}${isExactNumber(value) ? exactText(value) : JSON.stringify(value)}`);
+}
+
+/** A JSON data script's text as leaf lines; null when it does not parse (it is then compared as text). */
+function jsonDataLines(text: string): string[] | null {
+  let value: unknown;
+  try {
+    value = parseJson(text); // a 64-bit id keeps its digits
+  } catch {
+    return null;
+  }
+  const out: string[] = [];
+  leafLines(value, ['$'], out);
+  return out;
+}
+
+/** A JSON data line's path and value (`$.a.b = "x"` → ['$.a.b', 'x']); null for any other line. */
+export function leafOf(line: string): [string, unknown] | null {
+  if (!line.startsWith('$')) return null;
+  const at = line.indexOf(LEAF_SEPARATOR);
+  if (at < 0) return null;
+  try {
+    return [line.slice(0, at), JSON.parse(line.slice(at + LEAF_SEPARATOR.length)) as unknown];
+  } catch {
+    return null;
+  }
+}
 
 const collapse = (s: string): string => s.replace(/\s+/g, ' ').trim();
 const quote = (v: string): string => `"${v.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`;
@@ -65,6 +111,7 @@ export function markupLines(source: string, markup: Markup = 'html'): string[] {
   const lines: string[] = [];
   let text = '';
   let preserved = 0;
+  let jsonData = false; // inside a script element holding JSON data
   const scopes: Scope[] = [new Map()];
   const flushText = (): void => {
     if (text === '') return;
@@ -91,9 +138,15 @@ export function markupLines(source: string, markup: Markup = 'html'): string[] {
       }
       lines.push(openTag(name, attributes, false));
       if (PRESERVE.has(name)) preserved++;
+      if (name === 'script' && JSON_SCRIPT.test(collapse(attributes.type ?? '').toLowerCase())) jsonData = true;
     },
     ontext: (t) => { text += t; },
     onclosetag: (name, implied) => {
+      if (jsonData && name === 'script') {
+        jsonData = false;
+        const data = jsonDataLines(text);
+        if (data !== null) { lines.push(...data); text = ''; }
+      }
       flushText();
       if (xml) {
         lines.push(`</${expanded(name, scopes[scopes.length - 1]!, false)}>`);

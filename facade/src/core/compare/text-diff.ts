@@ -24,7 +24,9 @@ function line(kind: DifferenceKind, n: number, primary: string | undefined, shad
  */
 export function diffText(primary: string, shadow: string): Difference[] | null {
   if (primary === shadow) return [];
-  const changes = diffLines(primary, shadow, { maxEditLength: MAX_EDIT_LENGTH, ignoreNewlineAtEof: true });
+  // CRLF against LF line ends (Python's csv module against most others) is not a difference: every
+  // reader of text lines takes both; the lines are compared without their `\r`.
+  const changes = diffLines(primary, shadow, { maxEditLength: MAX_EDIT_LENGTH, ignoreNewlineAtEof: true, stripTrailingCr: true });
   if (changes === undefined) return null;
   const out: Difference[] = [];
   let p = 1; // next line number in the primary

@@ -6,7 +6,19 @@ import crypto from 'node:crypto';
 import { diffObservations, fieldOf, redactDifferences, unifiedBodyDiff, type CompiledRules } from '../compare';
 import type { Difference, Observation } from '../compare/types';
 import { generatedFact } from './generated';
+import { leafOf } from '../compare/markup-lines';
 import { truncateValue, type FieldFact } from './record';
+
+/**
+ * Whether a difference is between generated values: a JSON leaf, or a JSON data line of a page
+ * (markup-lines.ts) whose path is the same on both sides, by its value.
+ */
+function generatedOf(d: Difference): ReturnType<typeof generatedFact> {
+  if (!d.path.startsWith('text[') || typeof d.primary !== 'string' || typeof d.shadow !== 'string') return generatedFact(d.primary, d.shadow);
+  const a = leafOf(d.primary);
+  const b = leafOf(d.shadow);
+  return a && b && a[0] === b[0] ? generatedFact(a[1], b[1]) : generatedFact(d.primary, d.shadow);
+}
 
 export interface Evaluated {
   /** Every differing path (ignore rules are applied by classification, so they can change later). */
@@ -39,7 +51,7 @@ export function evaluate(primary: Observation, shadow: Observation, rules: Compi
     return Object.freeze({
       path: d.path, field: fieldOf(d.path), kind: d.kind,
       primary: truncateValue(r.primary), shadow: truncateValue(r.shadow),
-      primaryHash: fingerprint(r.primary), shadowHash: fingerprint(r.shadow), generated: generatedFact(d.primary, d.shadow),
+      primaryHash: fingerprint(r.primary), shadowHash: fingerprint(r.shadow), generated: generatedOf(d),
     });
   });
   // The unified diff costs ~15x the structural diff: callers ask for it only for the samples they keep.

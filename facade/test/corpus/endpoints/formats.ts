@@ -1,0 +1,68 @@
+// Answers in formats other than a JSON document or a page of tags, as legacy monoliths and their
+// replacements send them: CSV written by Python's csv module (CRLF) against one written with LF,
+// JSONP from two frameworks, a YAML document, and a server-rendered page that carries its data as
+// JSON in a script element (Next.js's __NEXT_DATA__) beside a nonce that changes per answer.
+import { money, order, product } from '../data';
+import { fixture, html, idParam, raw, type CorpusFixture } from '../fixture';
+import type { SideState } from '../side';
+
+const onService = (s: SideState): boolean => s.name === 'service';
+
+/** A product page rendered by Next.js: the markup, and its props as JSON (keys in the order `props` lists them). */
+function nextPage(id: number, props: Record<string, unknown>, nonce: string): string {
+  const p = product(id);
+  const data = { props: { pageProps: props }, page: '/products/[id]', query: { id: String(id) }, buildId: 'b-2026-12', nonce };
+  return ['<!DOCTYPE html><html><head><meta charSet="utf-8"/>', `<title>${p.name}</title></head><body>`,
+    `<div id="__next"><h1>${p.name}</h1></div>`,
+    `<script id="__NEXT_DATA__" type="application/json" nonce="${nonce}">${JSON.stringify(data)}</script>`, '</body></html>'].join('');
+}
+
+export const FORMATS: readonly CorpusFixture[] = [
+  fixture({
+    template: '/corpus/wire/csv-line-ends/:id', kind: 'CSV with CRLF line ends (Python csv) vs LF', rewritten: true,
+    handle: (s, req) => {
+      const o = order(idParam(req));
+      const rows = ['sku,qty,unit_price', ...o.lines.map((l) => `${l.sku},${l.qty},${l.unitPrice}`)];
+      return raw(onService(s) ? `${rows.join('\n')}\n` : `${rows.join('\r\n')}\r\n`, 'text/csv; charset=utf-8');
+    },
+  }),
+  fixture({
+    template: '/corpus/wire/jsonp/:id', kind: 'JSONP from another framework (guarded call, key order, spacing)', rewritten: true,
+    query: () => 'callback=renderStock',
+    handle: (s, req) => {
+      const p = product(idParam(req));
+      const cb = req.query.get('callback') ?? 'callback';
+      return raw(onService(s)
+        ? `${cb}(${JSON.stringify({ warehouse: p.warehouse, price: money(p.priceCents), sku: p.sku }, null, 1)});`
+        : `/**/ typeof ${cb} === 'function' && ${cb}(${JSON.stringify({ sku: p.sku, price: money(p.priceCents), warehouse: p.warehouse })});`, 'application/javascript; charset=utf-8');
+    },
+  }),
+  fixture({
+    template: '/corpus/real/yaml/:id', kind: 'a YAML answer (application/yaml) with a quantity off by one', real: ['text[*]'],
+    handle: (s, req) => {
+      const o = order(idParam(req));
+      const lines = ['order:', `  id: ${o.id}`, `  status: ${o.status}`, '  lines:', ...o.lines.flatMap((l, k) => [`    - sku: ${l.sku}`, `      qty: ${l.qty + (onService(s) && k === 0 ? 1 : 0)}`])];
+      return raw(`${lines.join('\n')}\n`, 'application/yaml');
+    },
+  }),
+  fixture({
+    template: '/corpus/noise/next-data/:id', kind: 'a Next.js page: its JSON data in another key order, a nonce per answer', noise: ['text[*]'],
+    handle: (s, req) => {
+      const id = idParam(req);
+      const p = product(id);
+      const props = onService(s) ? { weightKg: p.weightKg, price: money(p.priceCents), name: p.name, sku: p.sku } : { sku: p.sku, name: p.name, price: money(p.priceCents), weightKg: p.weightKg };
+      return html(nextPage(id, props, s.bytes(12).toString('base64')));
+    },
+  }),
+  fixture({
+    template: '/corpus/mixed/next-data-price/:id', kind: 'a price changed inside a Next.js page\'s JSON data, beside a nonce per answer',
+    // the page's lines as the facade reads them (markup-lines.ts): 15 the script's open tag, 17 `$.nonce`, 20 `$.props.pageProps.price`
+    real: ['text[20]'], noise: ['text[15]', 'text[17]'],
+    note: 'the nonce makes the whole script element differ on every answer: the price must be found inside it',
+    handle: (s, req) => {
+      const id = idParam(req);
+      const p = product(id);
+      return html(nextPage(id, { sku: p.sku, name: p.name, price: money(p.priceCents + (onService(s) ? 1 : 0)), weightKg: p.weightKg }, s.bytes(12).toString('base64')));
+    },
+  }),
+];

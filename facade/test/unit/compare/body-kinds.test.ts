@@ -1,0 +1,68 @@
+// Bodies real applications send that are neither plain JSON nor a page of tags: text under an
+// `application/` type, JSONP, CSV from another platform's line ends, and JSON data inside a page.
+import { diffObservations } from '../../../src/core/compare/compare';
+import { evaluate } from '../../../src/core/comparison/evaluate';
+import { anObservation, compiled, pathsOf } from './builders';
+
+const rules = compiled();
+const typed = (type: string, body: string) => anObservation({ headers: { 'content-type': type }, body });
+
+describe('text that is not under text/', () => {
+  it('YAML, and any type that declares a charset, is compared by line, not by hash', () => {
+    expect(diffObservations(typed('application/yaml', 'name: Mug\nprice: 12.50\n'), typed('application/yaml', 'name: Mug\nprice: 12.05\n'), rules))
+      .toEqual([{ path: 'text[2]', kind: 'changed', primary: 'price: 12.50', shadow: 'price: 12.05' }]);
+    expect(pathsOf(diffObservations(typed('application/vnd.acme.report; charset=utf-8', 'a\nb\n'), typed('application/vnd.acme.report; charset=utf-8', 'a\nc\n'), rules))).toEqual(['text[2]']);
+    expect(pathsOf(diffObservations(typed('application/octet-stream', 'a\nb\n'), typed('application/octet-stream', 'a\nc\n'), rules))).toEqual(['body#sha256']);
+  });
+
+  it('CRLF against LF line ends is not a difference; a changed line still is', () => {
+    const python = typed('text/csv; charset=utf-8', 'sku,qty\r\nA-1,3\r\nB-2,5\r\n');
+    expect(diffObservations(python, typed('text/csv; charset=utf-8', 'sku,qty\nA-1,3\nB-2,5\n'), rules)).toEqual([]);
+    expect(diffObservations(python, typed('text/csv; charset=utf-8', 'sku,qty\nA-1,3\nB-2,4\n'), rules)).toEqual([{ path: 'text[3]', kind: 'changed', primary: 'B-2,5', shadow: 'B-2,4' }]);
+  });
+});
+
+describe('JSONP', () => {
+  const jsonp = (body: string) => typed('application/javascript; charset=utf-8', body);
+
+  it('the callback\'s argument is compared as JSON: key order and spacing are not differences, a value is, under the callback\'s name', () => {
+    const rails = jsonp('/**/ typeof cb === \'function\' && cb({"id":7,"price":12.5,"tags":["a"]});');
+    expect(diffObservations(rails, jsonp('cb({ "tags": ["a"], "price": 12.50, "id": 7 })'), rules)).toEqual([]);
+    expect(diffObservations(rails, jsonp('cb({"tags":["a"],"price":13,"id":7})'), rules)).toEqual([{ path: '$.cb.price', kind: 'changed', primary: 12.5, shadow: 13 }]);
+    expect(pathsOf(diffObservations(rails, jsonp('other({"id":7,"price":12.5,"tags":["a"]})'), rules))).toEqual(['$.cb', '$.other']);
+  });
+
+  it('a script that is not one call of JSON stays text', () => {
+    expect(pathsOf(diffObservations(jsonp('var a = 1;\nrun(a);\n'), jsonp('var a = 2;\nrun(a);\n'), rules))).toEqual(['text[1]']);
+  });
+});
+
+describe('JSON data in a page', () => {
+  const next = (data: string, title = 'Mug') => typed('text/html; charset=utf-8',
+    `<!DOCTYPE html><html><head><title>${title}</title></head><body><div id="__next">${title}</div>`
+    + `<script id="__NEXT_DATA__" type="application/json">${data}</script><script>window.x = 1;</script></body></html>`);
+  const data = (over: Record<string, unknown> = {}) => JSON.stringify({ props: { pageProps: { product: { id: 7, price: 12.5, name: 'Mug' }, ...over } }, page: '/p/[id]' });
+
+  it('is compared leaf by leaf: the same data in another key order and spacing matches', () => {
+    const reordered = '{ "page": "/p/[id]", "props": { "pageProps": { "product": { "name": "Mug", "price": 12.50, "id": 7 } } } }';
+    expect(diffObservations(next(data()), next(reordered), rules)).toEqual([]);
+  });
+
+  it('a changed value is the one line of its leaf, named by its path', () => {
+    const changed = JSON.stringify({ props: { pageProps: { product: { id: 7, price: 13, name: 'Mug' } } }, page: '/p/[id]' });
+    const d = diffObservations(next(data()), next(changed), rules);
+    expect(d).toEqual([{ path: expect.stringMatching(/^text\[\d+\]$/), kind: 'changed', primary: '$.props.pageProps.product.price = 12.5', shadow: '$.props.pageProps.product.price = 13' }]);
+  });
+
+  it('a stamp in the data is its own line, judged as a generated timestamp by its value', () => {
+    const a = next(data({ renderedAt: '2026-12-06T10:00:00.000Z' }));
+    const b = next(data({ renderedAt: '2026-12-06T10:00:02.000Z' }));
+    const { facts } = evaluate(a, b, rules, false);
+    expect(facts).toHaveLength(1);
+    expect(facts[0]!.generated).toEqual({ kind: 'timestamp', deltaMs: 2000 });
+  });
+
+  it('data that does not parse is compared as the text it is', () => {
+    expect(diffObservations(next('{"a":1,'), next('{"a":2,'), rules)).toEqual([{ path: expect.stringMatching(/^text\[\d+\]$/), kind: 'changed', primary: '{"a":1,', shadow: '{"a":2,' }]);
+  });
+});
