@@ -98,9 +98,38 @@ export function generatedFact(primary: unknown, shadow: unknown): GeneratedFact 
     if (OBJECT_ID.test(primary) && OBJECT_ID.test(shadow)) return { kind: 'objectid', deltaMs: null };
   }
   if ((typeof primary === 'string' || typeof primary === 'number') && (typeof shadow === 'string' || typeof shadow === 'number')) {
-    return timestampFact(primary, shadow);
+    const whole = timestampFact(primary, shadow);
+    if (whole !== null || typeof primary !== 'string' || typeof shadow !== 'string') return whole;
+    return embeddedFact(primary, shadow);
   }
   return null;
+}
+
+// Ids and times inside a longer string: a link (`/orders/3f1c…/items`), a storage key
+// (`uploads/01HF…-invoice.pdf`), a message (`Order 3f1c… created at 2026-…`). Bounded by
+// characters that cannot continue the token, so a 40-digit hash is not read as an ObjectId.
+const EMBEDDED = /(?<![0-9A-Za-z])(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|[0-7][0-9A-HJKMNP-TV-Z]{25}|[0-9a-f]{24}|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)(?![0-9A-Za-z])/gi;
+
+/**
+ * Two strings that are the same text around ids and times each side generated: the same text once
+ * every such token is set aside, and each pair of tokens a generated value of one kind. The fact is
+ * the first token's kind, with the largest time distance among the times (null when none).
+ */
+function embeddedFact(a: string, b: string): GeneratedFact | null {
+  if (a.length > 2048 || b.length > 2048) return null; // a document's text line, not a value
+  const ta = a.match(EMBEDDED);
+  const tb = b.match(EMBEDDED);
+  if (!ta || !tb || ta.length !== tb.length || a.replace(EMBEDDED, '\u0000') !== b.replace(EMBEDDED, '\u0000')) return null;
+  let fact: GeneratedFact | null = null;
+  let delta: number | null = null;
+  for (let i = 0; i < ta.length; i++) {
+    if (ta[i] === tb[i]) continue;
+    const f = generatedFact(ta[i], tb[i]);
+    if (f === null) return null;
+    fact ??= f;
+    if (f.deltaMs !== null) delta = Math.max(delta ?? 0, f.deltaMs);
+  }
+  return fact && { kind: fact.kind, deltaMs: delta };
 }
 
 /** Generated-value settings of a route: the time tolerance, and kinds or fields switched off. */

@@ -1,9 +1,10 @@
 // Answers in formats other than a JSON document or a page of tags, as legacy monoliths and their
 // replacements send them: CSV written by Python's csv module (CRLF) against one written with LF,
 // JSONP from two frameworks, a YAML document, and a server-rendered page that carries its data as
-// JSON in a script element (Next.js's __NEXT_DATA__) beside a nonce that changes per answer.
-import { money, order, product } from '../data';
-import { fixture, html, idParam, raw, type CorpusFixture } from '../fixture';
+// JSON in a script element (Next.js's __NEXT_DATA__) beside a nonce that changes per answer; and
+// ids and times each side generated, inside links, storage keys and messages.
+import { money, order, product, user } from '../data';
+import { fixture, html, idParam, json, raw, type CorpusFixture } from '../fixture';
 import type { SideState } from '../side';
 
 const onService = (s: SideState): boolean => s.name === 'service';
@@ -63,6 +64,19 @@ export const FORMATS: readonly CorpusFixture[] = [
       const id = idParam(req);
       const p = product(id);
       return html(nextPage(id, { sku: p.sku, name: p.name, price: money(p.priceCents + (onService(s) ? 1 : 0)), weightKg: p.weightKg }, s.bytes(12).toString('base64')));
+    },
+  }),
+  fixture({
+    template: '/corpus/generated/hal-links/:id', kind: 'HAL links, a storage key and a message around the uuid and time each side stored',
+    generated: ['$.id', '$._links.self.href', '$._links.invoice.href', '$.avatarKey', '$.message'],
+    handle: (s, req) => {
+      const n = idParam(req);
+      const id = s.stored(`hal:${n}`, () => s.uuid());
+      const at = new Date(s.createdAt(`hal:${n}`, n * 3_600_000)).toISOString();
+      return json({
+        id, name: user(n).displayName, avatarKey: `avatars/${id}.png`, message: `Account ${id} opened at ${at}`,
+        _links: { self: { href: `/customers/${id}` }, invoice: { href: `/customers/${id}/invoices?page=1` } },
+      }, { headers: { 'content-type': 'application/hal+json' } });
     },
   }),
 ];

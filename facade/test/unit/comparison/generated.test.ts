@@ -36,6 +36,21 @@ describe('generated values', () => {
     expect(generatedFact('6f1c3f7e-8a4b-4c1d-9e2f-0a1b2c3d4e5f', '0b6e2d8a-1c3f-1a5b-8c7d-9e0f1a2b3c4d')).toBeNull();
   });
 
+  it('ids and times inside a longer string are generated when the text around them is the same', () => {
+    const [u1, u2] = ['6f1c3f7e-8a4b-4c1d-9e2f-0a1b2c3d4e5f', '0b6e2d8a-1c3f-4a5b-8c7d-9e0f1a2b3c4d'];
+    expect(generatedFact(`/customers/${u1}/invoices?page=1`, `/customers/${u2}/invoices?page=1`)).toEqual({ kind: 'uuid', deltaMs: null });
+    expect(generatedFact('avatars/01HF8Z3K4M5N6P7Q8R9S0T1V2W.png', 'avatars/01HF8Z3K4M5N6P7Q8R9S0T1V3X.png')).toEqual({ kind: 'ulid', deltaMs: null });
+    expect(generatedFact(`Account ${u1} opened at 2026-12-06T10:00:00Z`, `Account ${u2} opened at 2026-12-06T10:00:02Z`)).toEqual({ kind: 'uuid', deltaMs: 2000 });
+  });
+
+  it('a string that differs around its ids, or in a token that is no generated value, is not', () => {
+    const [u1, u2] = ['6f1c3f7e-8a4b-4c1d-9e2f-0a1b2c3d4e5f', '0b6e2d8a-1c3f-4a5b-8c7d-9e0f1a2b3c4d'];
+    expect(generatedFact(`/customers/${u1}/invoices`, `/customers/${u2}/orders`)).toBeNull();
+    expect(generatedFact(`/customers/${u1}`, `/customers/${u2}/`)).toBeNull();
+    expect(generatedFact('commit 0123456789abcdef0123456789abcdef01234567', 'commit 0123456789abcdef0123456789abcdef01234568')).toBeNull(); // a hash, not an ObjectId
+    expect(generatedFact(`/customers/${u1}`, '/customers/0b6e2d8a-1c3f-1a5b-8c7d-9e0f1a2b3c4d')).toBeNull(); // another uuid version
+  });
+
   it('a kind switched off, or a field marked exact, is compared for equality', () => {
     const fact = generatedFact('2026-12-05T10:00:00Z', '2026-12-05T10:00:01Z');
     expect(withinPolicy(fact, '$.at', { ...policy, kinds: new Set(['uuid']) })).toBe(false);
