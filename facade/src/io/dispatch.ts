@@ -201,10 +201,13 @@ export function completingBodiless<H extends Dispatcher.DispatchHandlers>(handle
   };
 }
 
-/** The body's chunks, stopping (after `onOver`) once more than `maxBytes` went by. */
+/**
+ * The body's chunks, stopping (after `onOver`) once more than `maxBytes` went by. Ending it early
+ * (`return()`) leaves the source as it is: the client's request, which may still be arriving.
+ */
 async function* counted(source: Readable, maxBytes: number, onOver: () => void): AsyncGenerator<Buffer> {
   let bytes = 0;
-  for await (const chunk of source) {
+  for await (const chunk of source.iterator({ destroyOnReturn: false })) {
     bytes += (chunk as Buffer).length;
     if (bytes > maxBytes) { onOver(); return; }
     yield chunk as Buffer;
@@ -212,6 +215,23 @@ async function* counted(source: Readable, maxBytes: number, onOver: () => void):
 }
 
 const codeOf = (err: Error): string | undefined => (err as NodeJS.ErrnoException).code;
+
+/** How long the rest of an upload nobody wants is read and thrown away before the connection is cut (nginx's lingering_time is 30 s). */
+export const LINGER_MS = 10_000;
+
+/**
+ * The exchange is over and the client's upload is not: stop feeding it to the upstream, and read
+ * and drop the rest, so the client (which may write its whole body before it reads) gets the answer
+ * and the connection's end, not a stall. A failure answered by the facade goes with
+ * `Connection: close` as well; after LINGER_MS the connection is cut.
+ */
+function leaveUpload(req: IncomingMessage, res: ServerResponse, body: AsyncGenerator<Buffer>): void {
+  if (req.complete || req.destroyed) return;
+  if (!res.headersSent) res.shouldKeepAlive = false;
+  const cut = setTimeout(() => req.socket?.destroy(), LINGER_MS).unref();
+  req.socket?.once('close', () => clearTimeout(cut));
+  void body.return(undefined).finally(() => req.resume());
+}
 
 /** Forwards one request over undici and streams the answer to `res`; the same contract as Forwarder.forward. */
 export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstream: Upstream, opts: ForwardOptions): Promise<ForwardResult> {
@@ -239,6 +259,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
       clock.stop();
       stopUpload();
       if (retryTimer) clearTimeout(retryTimer);
+      if (streamedBody !== null && r.kind !== 'refused') leaveUpload(req, res, streamedBody);
       resolve(r);
     };
     const fail = (err: Error): void => settle({ kind: 'failed', error: upstreamErrorFrom(err, upstream.name), ms: ms() });
@@ -327,6 +348,9 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
           locationForClient(out, answerHeaders, upstream.address, req.headers);
           out.push(...opts.extraResponseHeaders);
           if (!answerHeaders['x-request-id']) out.push('x-request-id', opts.requestId);
+          // An answer before the whole upload arrived (a 413, a 401): the connection closes after it,
+          // as nginx does, since what is left of the body must be read and thrown away first.
+          if (streamedBody !== null && hasBody && !req.complete) res.shouldKeepAlive = false;
           try {
             res.writeHead(status, statusText, out);
           } catch (err) {
