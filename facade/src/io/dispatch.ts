@@ -4,7 +4,7 @@
 // dispatch cost about half the client CPU of node:http's agent path per request
 // (scripts/bench, "What the profile shows"). Requests it cannot carry (a client waiting for
 // `100 Continue`, `OPTIONS *`, CONNECT) stay on http-proxy (forward.ts), as do WebSocket upgrades.
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { buildConnector, Pool, type Dispatcher } from 'undici';
 import type { Socket } from 'node:net';
@@ -115,6 +115,21 @@ export function withHost(headers: string[], host: string | null): string[] {
   }
   headers.push('host', host);
   return headers;
+}
+
+/**
+ * The client's spelling of each header name on a request built from node's lower-cased names
+ * (http-proxy's, which carries uploads that wait for `100 Continue`), order kept; before its head
+ * is written (with nothing to respell, nothing is touched).
+ */
+export function respell(out: ClientRequest, raw: readonly string[]): void {
+  const spelled = spellings(raw);
+  if (spelled === null || out.headersSent) return;
+  const names = out.getHeaderNames();
+  if (!names.some((n) => spelled.has(n))) return;
+  const values = names.map((n) => out.getHeader(n)!);
+  for (const n of names) out.removeHeader(n);
+  names.forEach((n, i) => out.setHeader(spelled.get(n) ?? n, values[i]!));
 }
 
 /**

@@ -13,7 +13,7 @@ import { ExchangeClock, type DeadlinePhase, type Deadlines } from './deadlines';
 import { awaitsContinue, sendContinue } from './expect-continue';
 import { streamAnswer } from './forward-answer';
 import { guardUpload, type UploadLimits } from './upload-watch';
-import { canDispatch, dispatchForward } from './dispatch';
+import { canDispatch, dispatchForward, respell } from './dispatch';
 import type { Upstream } from './upstreams';
 import { joinPath } from './replay';
 import { retryChoice, setDeadlineHeader, type AttemptBudget } from './attempt-budget';
@@ -178,6 +178,7 @@ export class Forwarder {
             proxyReq.maxHeadersCount = 0;
             const parser = (proxyReq as ClientRequest & { parser?: { maxHeaderPairs: number } | null }).parser;
             if (parser) parser.maxHeaderPairs = 0;
+            respell(proxyReq, req.rawHeaders); // header names as the client spelled them, as on the undici path
             setDeadlineHeader(opts, proxyReq, clock.remaining()); // what is left for this attempt
             if (settled) { proxyReq.destroy(); return; } // the client left (or time ran out) before a socket was free
             this.started(proxyReq, req, res, clock, opts.body === undefined && opts.stream === undefined, () => attempt.response === null);
@@ -222,7 +223,7 @@ export class Forwarder {
     if (proxyReq.writableFinished) clock.sent();
     else proxyReq.once('finish', () => { if (waiting()) clock.sent(); });
     if (streamed && awaitsContinue(req)) {
-      proxyReq.setHeader('expect', '100-continue');
+      proxyReq.setHeader('Expect', '100-continue');
       proxyReq.flushHeaders();
       proxyReq.once('continue', () => sendContinue(req, res));
     }

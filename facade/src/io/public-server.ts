@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { FacadeConfig } from '../config';
 import { clientErrorAnswer, clientErrorBytes } from './client-error';
 import { markAwaitsContinue } from './expect-continue';
-import { badHost, isWebSocketUpgrade, parseAgainWithoutUpgrade, refuseConnect, refuseRequest, serveWithoutUpgrade, toOriginForm } from './request-target';
+import { badHost, isWebSocketUpgrade, parseAgainWithoutUpgrade, refuseConnect, refuseRequest, serveWithoutUpgrade, toOriginForm, unsupportedCoding } from './request-target';
 
 /** Time keep-alive clients get to send one more request (answered `Connection: close`) before idle sockets close. */
 const IDLE_GRACE_MS = 1000;
@@ -48,7 +48,8 @@ const WAITING_PAUSE = 32;
 
 /**
  * `refused` hears of each request refused here, before any pipeline step (its metric label):
- * unreadable, too slow, oversized headers, a bad Host, HTTP/2 on an HTTP/1.1 connection, CONNECT.
+ * unreadable, too slow, oversized headers, a bad Host, a transfer coding other than chunked, HTTP/2
+ * on an HTTP/1.1 connection, CONNECT.
  */
 export function createPublicServer(limits: FacadeConfig['listen'], handle: Handler, upgrade: UpgradeHandler,
   refused: (code: string) => void = () => undefined): PublicServer {
@@ -68,6 +69,8 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
     toOriginForm(req); // an absolute-form target's authority replaces the Host header (RFC 9112 §3.2.2)
     const bad = badHost(req);
     if (bad !== null) { refused('HOST_INVALID'); req.resume(); refuseRequest(req, res, 400, bad); return; }
+    const coding = unsupportedCoding(req);
+    if (coding !== null) { refused('TRANSFER_CODING_NOT_SUPPORTED'); req.resume(); refuseRequest(req, res, 501, coding); return; }
     if (draining) res.shouldKeepAlive = false; // this client should reconnect elsewhere
     inFlight++;
     const socket = req.socket as TurnSocket;

@@ -63,13 +63,28 @@ export function badHost(req: IncomingMessage): string | null {
 }
 
 /**
- * The facade's answer to a request it will not pass on (a bad Host: 400; HTTP/2.0 or later named on
- * an HTTP/1 connection, which node:http parses as if it were 1.1: 505, RFC 9110 §15.6.6); the
- * connection is closed after it.
+ * A transfer coding other than `chunked` on the request (`Transfer-Encoding: gzip, chunked`), or
+ * null. node:http removes only the chunking: passed on, the body would reach the upstream still
+ * compressed and labelled as plain, so it is refused as nginx refuses it (501, RFC 9112 §6.1).
  */
-export function refuseRequest(req: IncomingMessage, res: ServerResponse, status: 400 | 505, message: string): void {
+export function unsupportedCoding(req: IncomingMessage): string | null {
+  const te = req.headers['transfer-encoding'];
+  if (te === undefined) return null;
+  const codings = te.split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '');
+  const other = codings.filter((c) => c !== 'chunked');
+  return other.length === 0 ? null : `Transfer-Encoding ${JSON.stringify(te.slice(0, 100))}: only chunked is passed on (send ${other.join(', ')} as Content-Encoding)`;
+}
+
+const ERRORS = { 400: 'BAD_REQUEST', 501: 'TRANSFER_CODING_NOT_SUPPORTED', 505: 'HTTP_VERSION_NOT_SUPPORTED' } as const;
+
+/**
+ * The facade's answer to a request it will not pass on (a bad Host: 400; a transfer coding it
+ * cannot pass on: 501; HTTP/2.0 or later named on an HTTP/1 connection, which node:http parses as
+ * if it were 1.1: 505, RFC 9110 §15.6.6); the connection is closed after it.
+ */
+export function refuseRequest(req: IncomingMessage, res: ServerResponse, status: 400 | 501 | 505, message: string): void {
   res.shouldKeepAlive = false;
-  sendJsonError(res, status, { error: status === 505 ? 'HTTP_VERSION_NOT_SUPPORTED' : 'BAD_REQUEST', message, requestId: requestIdOf(req) });
+  sendJsonError(res, status, { error: ERRORS[status], message, requestId: requestIdOf(req) });
 }
 
 /** True for an Upgrade the facade tunnels (WebSocket); any other is answered as plain HTTP. */

@@ -444,6 +444,18 @@ describe('request shapes from clients nobody here wrote', () => {
     expect(monolith.received[0]!.headers['x-api-key']).toBe('Secret');
   });
 
+  it('an upload that waits for 100 Continue (curl, .NET) keeps its header spellings too', async () => {
+    await start();
+    const seen: string[][] = [];
+    monolith.server.prependListener('request', (req: http.IncomingMessage) => { seen.push(req.rawHeaders); });
+    const out = await exchange(facade.url, 'POST /api/orders HTTP/1.1\r\nHost: shop.example\r\nContent-Type: application/json\r\nX-API-Key: Secret\r\n'
+      + 'Expect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');
+    expect(out).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 [\s\S]*"body":"{}"/);
+    const names = seen[0]!.filter((_, i) => i % 2 === 0);
+    expect(names).toEqual(expect.arrayContaining(['Content-Type', 'X-API-Key', 'Expect', 'Content-Length']));
+    expect(names).not.toContain('x-api-key');
+  });
+
   it('an absolute-form request-target is routed by its path and reaches the upstream in origin form with its host', async () => {
     await start();
     await setStage(facade.adminUrl!, 'catalog', 'complete');
@@ -486,6 +498,20 @@ describe('request shapes from clients nobody here wrote', () => {
     expect(JSON.parse(out.slice(out.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: 'BAD_REQUEST', message: expect.stringContaining('more than one Host header') });
     expect(monolith.received).toHaveLength(0);
     expect((await rawRequest(facade.url, '/api/orders/1')).status).toBe(200); // still serving
+  });
+
+  it.each([
+    ['gzip, chunked', 'gzip, chunked'],
+    ['deflate then chunked, in capitals', 'Deflate,CHUNKED'],
+  ])('a request body with transfer coding %s (only chunking would be removed) is refused with 501 naming the header, reaches no upstream', async (_, te) => {
+    await start();
+    const out = await exchange(facade.url, `POST /api/orders HTTP/1.1\r\nHost: shop.example\r\nTransfer-Encoding: ${te}\r\n\r\n5\r\nab\x1f\x8bc\r\n0\r\n\r\n`);
+    expect(out).toMatch(/^HTTP\/1\.1 501 /);
+    expect(out).toMatch(/\r\nconnection: close\r\n/i);
+    expect(JSON.parse(out.slice(out.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: 'TRANSFER_CODING_NOT_SUPPORTED', message: expect.stringContaining('Transfer-Encoding') });
+    expect(monolith.received).toHaveLength(0);
+    const chunked = await exchange(facade.url, 'POST /api/orders HTTP/1.1\r\nHost: shop.example\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n');
+    expect(chunked).toMatch(/^HTTP\/1\.1 20[01] /); // plain chunking passes
   });
 
   it.each([
