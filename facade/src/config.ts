@@ -143,11 +143,12 @@ const compare = z.strictObject({
 });
 
 // Writes the stage sends to both sides are buffered whole, up to their own cap (not the comparison's):
-// past it the write is refused with 413 before either side gets it, or (`primary-only`) streamed to the
-// primary alone and recorded as a divergence without its body. See docs/reference/divergences.md.
+// past it the body is kept in a temporary file for both sides (`spool`, io/body-spool.ts), refused
+// with 413 before either side gets it (`refuse`), or (`primary-only`) streamed to the primary alone
+// and recorded as a divergence without its body. See docs/reference/divergences.md.
 const dualWrite = z.strictObject({
   maxBodyBytes: z.number().int().positive().max(1_073_741_824).default(10_485_760),
-  overCap: z.enum(['refuse', 'primary-only']).default('refuse'),
+  overCap: z.enum(['spool', 'refuse', 'primary-only']).default('spool'),
   // Unresolved divergences are never evicted; past this many stored bytes each new one warns loudly.
   warnStoredBytes: z.number().int().positive().default(1_073_741_824),
 });

@@ -91,7 +91,7 @@ export async function releasePools(upstream: Upstream): Promise<void> {
  * `drop` / `alsoDrop` (headers the caller sets itself, e.g. the deadline header; names as node gives
  * them, lower-cased). With the client's `raw` headers, each name goes out spelled as the client sent it.
  */
-export function requestHeaders(headers: IncomingHttpHeaders, body: Buffer | undefined, drop: string | null = null, alsoDrop: string | null = null,
+export function requestHeaders(headers: IncomingHttpHeaders, body: { readonly length: number } | undefined, drop: string | null = null, alsoDrop: string | null = null,
   raw?: readonly string[]): string[] {
   const spelled = raw ? spellings(raw) : null;
   const out: string[] = [];

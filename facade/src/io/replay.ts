@@ -2,6 +2,7 @@
 // captures its answer, over the upstream's undici pool (dispatch.ts). Never touches the client's
 // response; runs under its own deadlines (connect, headers, idle between chunks, total) and size
 // cap, and retries a failed attempt by the primary's rules.
+import type { SpooledBody } from './body-spool';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { UpstreamError, upstreamErrorFrom } from '../errors';
@@ -17,7 +18,8 @@ export interface ReplayRequest {
   /** Normalized path plus query, exactly what the primary received. */
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
-  readonly body: Buffer;
+  /** In memory, or kept on disk (a write over its in-memory cap: each attempt reads it afresh). */
+  readonly body: Buffer | SpooledBody;
   /** Marks the copy for the upstream's logs, e.g. `x-strangler-second-write`. */
   readonly tag: string;
 }
@@ -147,7 +149,7 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
         onUpgrade: () => undefined,
       };
       poolFor(upstream, deadlines.connectMs).dispatch({
-        path: joinPath(upstream.address.basePath, request.url), method: request.method as Dispatcher.HttpMethod, headers, body: request.body, reset: false,
+        path: joinPath(upstream.address.basePath, request.url), method: request.method as Dispatcher.HttpMethod, headers, body: Buffer.isBuffer(request.body) ? request.body : request.body.open(), reset: false,
       }, completingBodiless(handler));
     };
     send();

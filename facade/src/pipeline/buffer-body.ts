@@ -1,8 +1,10 @@
 // Step 3: read the request body into memory, but only when it must be sent twice (a second
 // write, a fallback, a shadow copy) and only up to the route's cap; otherwise it streams.
-// Past the cap a write for both sides is refused (413); anything else streams to the primary alone.
+// Past the cap a write for both sides goes to a temporary file (or is refused, 413, as the route
+// says); anything else streams to the primary alone.
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
+import { spoolRequest } from '../io/body-spool';
 import { sendContinue } from '../io/expect-continue';
 import { sendJsonError } from '../io/respond';
 import { declaredLength, watchUpload } from '../io/upload-watch';
@@ -60,7 +62,7 @@ export const bufferBody: Step = (ctx, deps) => {
   if (!hasBody(ctx.req)) { ctx.body = EMPTY; return undefined; }
   const cap = sentTwice(ctx) ? ctx.runtime.config.dualWrite.maxBodyBytes : ctx.runtime.config.compare.maxBodyBytes;
   const declared = Number(ctx.req.headers['content-length'] ?? NaN);
-  if (declared > cap) return overCap(ctx, deps, null);
+  if (declared > cap) return sentTwice(ctx) && ctx.runtime.config.dualWrite.overCap === 'spool' ? spoolBody(ctx, deps, []) : overCap(ctx, deps, null);
   return readBody(ctx, deps, cap);
 };
 
@@ -100,9 +102,41 @@ async function readBody(ctx: RequestContext, deps: FacadeDeps, cap: number): Pro
     return 'handled';
   }
   if (read.kind === 'body') ctx.body = read.body;
+  else if (sentTwice(ctx) && ctx.runtime!.config.dualWrite.overCap === 'spool') return spoolBody(ctx, deps, read.head);
   else if (overCap(ctx, deps, read.head) === 'handled') return 'handled';
   deps.logger.debug({ requestId: ctx.requestId, bytes: ctx.body?.length, overCap: ctx.bodyOverCap }, 'request body buffered');
   return undefined;
+}
+
+/**
+ * A write for both sides past its in-memory cap: the bytes read so far and the rest go to a temporary
+ * file (io/body-spool.ts), under the same body cap and idle limit, before either side gets a byte.
+ */
+async function spoolBody(ctx: RequestContext, deps: FacadeDeps, head: Buffer[]): Promise<'handled' | undefined> {
+  sendContinue(ctx.req, ctx.res); // the facade reads this body itself, so it says 100 itself
+  const r = await spoolRequest(ctx.req, head, requestBodyCap(ctx, deps), deps.config.listen.bodyIdleTimeoutMs);
+  if (r.kind === 'spooled') {
+    ctx.bodyFile = r.body;
+    deps.logger.debug({ requestId: ctx.requestId, bytes: r.body.length }, 'request body kept on disk for both sides');
+    return undefined;
+  }
+  if (r.kind === 'over-cap' || r.kind === 'stalled') {
+    refuseBody(ctx, deps, r.kind === 'stalled' ? 'REQUEST_BODY_TIMEOUT' : 'BODY_TOO_LARGE');
+    return 'handled';
+  }
+  if (r.kind === 'gone') {
+    sendJsonError(ctx.res, 400, { error: 'REQUEST_ABORTED', message: 'client closed the request before its body ended', requestId: ctx.requestId });
+    return 'handled';
+  }
+  const rt = ctx.runtime!;
+  deps.logger.error({ requestId: ctx.requestId, route: rt.config.name, err: r.error.message }, 'write refused: its body could not be kept on disk');
+  ctx.res.shouldKeepAlive = false;
+  sendJsonError(ctx.res, 503, {
+    error: 'SPOOL_FAILED', requestId: ctx.requestId,
+    message: `the ${ctx.decision!.stage} stage sends this write to both sides; its body is over route ${rt.config.name}'s dualWrite.maxBodyBytes (${rt.config.dualWrite.maxBodyBytes} bytes) and could not be kept on disk (${(r.error as NodeJS.ErrnoException).code ?? r.error.message}); neither side got it`,
+  });
+  ctx.req.resume();
+  return 'handled';
 }
 
 // The request body limits every request has (docs/reference/limits.md): the route's body cap and

@@ -71,6 +71,8 @@ export interface RequestContext {
   decision: Decision | null;
   /** The request body, when a step needs it twice (second write, fallback, shadow). */
   body: Buffer | null;
+  /** A write's body over its in-memory cap, kept on disk for both sides (`dualWrite.overCap: "spool"`). */
+  bodyFile: import('../io/body-spool').SpooledBody | null;
   /** True when the body was larger than the cap and could not be kept for replay. */
   bodyOverCap: boolean;
   /** Over the cap: the bytes already read plus the rest, to stream to the primary. */

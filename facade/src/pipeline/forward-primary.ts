@@ -49,14 +49,14 @@ function options(ctx: RequestContext, deps: FacadeDeps, upstream: Upstream, hold
   const inHand = ctx.body !== null || !hasBody(ctx.req);
   return {
     body: ctx.body ?? undefined,
-    stream: ctx.bodyStream ?? undefined,
+    stream: ctx.bodyStream ?? ctx.bodyFile?.open() ?? undefined,
     captureLimit: compared && ctx.runtime ? ctx.runtime.config.compare.maxBodyBytes : 0,
     holdServerErrors,
     retryable: inHand && isIdempotentFor(upstream, ctx.req.method ?? 'GET'),
     extraResponseHeaders: SIDE_HEADER[side],
     requestId: ctx.requestId,
     deadlines: deadlinesFor(upstream, ctx.runtime),
-    upload: inHand ? null : { idleMs: deps.config.listen.bodyIdleTimeoutMs, maxBytes: requestBodyCap(ctx, deps) },
+    upload: inHand || ctx.bodyFile !== null ? null : { idleMs: deps.config.listen.bodyIdleTimeoutMs, maxBytes: requestBodyCap(ctx, deps) },
     onRetry: () => deps.metrics.retries.inc({ side }),
     deadlineHeader: deps.config.deadline.header || null,
     minAttemptMs: deps.config.deadline.minAttemptMs,

@@ -39,7 +39,7 @@ export function newContext(req: IncomingMessage, res: ServerResponse): RequestCo
   const requestId = requestIdOf(req);
   return {
     req, res, requestId, path: '/', query: '', route: null, runtime: null, decision: null,
-    body: null, bodyOverCap: false, bodyStream: null, primary: null, secondWrite: null, answeredBy: null,
+    body: null, bodyFile: null, bodyOverCap: false, bodyStream: null, primary: null, secondWrite: null, answeredBy: null,
     shadow: null, shadowSkipped: null,
   };
 }
@@ -57,6 +57,7 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, d
     deps.logger.error({ err, requestId: ctx.requestId }, 'facade error while handling a request');
     sendJsonError(res, 500, { error: 'FACADE_ERROR', message: 'the facade failed to handle this request', requestId: ctx.requestId });
   } finally {
+    ctx.bodyFile?.remove(); // both sides (and a divergence) have had it
     endTrackedWrite(ctx, deps);
     deps.onRequestDone?.(ctx);
   }

@@ -16,14 +16,14 @@ export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Ba
   if (!p || p.kind !== 'answered' || p.status >= 400) return null; // the other side was never meant to get it
   const sw = ctx.secondWrite;
   const divergence = ctx.divergenceId ?? null;
-  if (!sw) return ctx.body === null ? unmatched(b, 'divergence', 'second_write_not_sent_too_large', { detail: { divergence } }) : null;
+  if (!sw) return ctx.body === null && ctx.bodyFile === null ? unmatched(b, 'divergence', 'second_write_not_sent_too_large', { detail: { divergence } }) : null;
   const facts = { shadowStatus: sw.ok ? sw.status : null, shadowMs: sw.ms };
   if (!sw.ok || sw.status >= 400) {
     const why = sw.ok ? `second_write_status_${sw.status}` : `second_write_${sw.code}`;
     return unmatched(b, 'divergence', why, { ...facts, detail: { divergence, secondWrite: sw.ok ? { status: sw.status } : { error: sw.error } } });
   }
   // Both sides got it; a body over the comparison cap was still sent twice, only not compared.
-  if (ctx.body && ctx.body.length > cap) return unmatched(b, 'skipped', 'too_large', facts);
+  if ((ctx.body && ctx.body.length > cap) || ctx.bodyFile) return unmatched(b, 'skipped', 'too_large', facts);
   const origins = originsFor(ctx.req.headers, p, sw, upstreams);
   const po = observeForwarded(d.primary, p, cap, origins);
   if (!po.ok) return unmatched(b, po.outcome, po.reason, facts);

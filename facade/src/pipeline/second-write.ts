@@ -39,13 +39,15 @@ function secondWriteHeaders(ctx: RequestContext): RequestContext['req']['headers
 }
 
 /** What the second side gets (or would have got): the headers as forwarded, minus the framing `replay` sets itself. */
-function requestOf(ctx: RequestContext): StoredRequest {
+async function requestOf(ctx: RequestContext): Promise<StoredRequest> {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(secondWriteHeaders(ctx))) {
     if (value === undefined || name === 'content-length' || name === 'transfer-encoding') continue;
     headers[name] = value;
   }
-  return { method: ctx.req.method ?? 'POST', target: ctx.req.url ?? ctx.path, headers, body: ctx.body };
+  // A body kept on disk is read whole only here, when the other side missed it: the divergence keeps it for repair.
+  const body = ctx.body ?? (ctx.bodyFile ? await ctx.bodyFile.read() : null);
+  return { method: ctx.req.method ?? 'POST', target: ctx.req.url ?? ctx.path, headers, body };
 }
 
 async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
@@ -59,14 +61,14 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
   }
   const upstream = upstreamFor(d.then, ctx, deps);
   const at = new Date().toISOString();
-  if (ctx.body === null) {
+  if (ctx.body === null && ctx.bodyFile === null) {
     // Only with dualWrite.overCap "primary-only": the body streamed to the primary and was not kept.
     deps.metrics.secondWrites.inc({ route, side: d.then, outcome: 'too_large' });
     const declared = Number(ctx.req.headers['content-length']);
     await recordDivergence(ctx, deps, { at, side: d.then, upstream: upstream.name, reason: 'second_write_not_sent_too_large', bodyBytes: Number.isInteger(declared) ? declared : null, outcome: null });
     return undefined;
   }
-  const body = ctx.body;
+  const body = ctx.body ?? ctx.bodyFile!;
   let circuitOpen = false;
   const send = async (): Promise<ReplayOutcome> => {
     // Asked when its turn comes: an open breaker means the write is not sent, and becomes a divergence below.
@@ -89,7 +91,7 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
   deps.metrics.secondWrites.inc({ route, side: d.then, outcome: circuitOpen ? 'circuit_open' : failed ? 'failed' : 'ok' });
   if (failed) {
     const reason = outcome.ok ? `second_write_status_${outcome.status}` : `second_write_${outcome.code}`;
-    await recordDivergence(ctx, deps, { at, side: d.then, upstream: upstream.name, reason, bodyBytes: ctx.body.length, outcome });
+    await recordDivergence(ctx, deps, { at, side: d.then, upstream: upstream.name, reason, bodyBytes: body.length, outcome });
   }
   return undefined;
 }
@@ -105,7 +107,7 @@ async function recordDivergence(ctx: RequestContext, deps: FacadeDeps, m: Missed
   const p = ctx.primary;
   const id = await deps.divergences.record({
     at: m.at, route: fields.route, stage: ctx.decision!.stage, requestId: ctx.requestId, side: m.side, upstream: m.upstream,
-    reason: m.reason, path: ctx.path, request: requestOf(ctx), bodyBytes: m.bodyBytes,
+    reason: m.reason, path: ctx.path, request: await requestOf(ctx), bodyBytes: m.bodyBytes,
     primaryStatus: p?.kind === 'answered' ? p.status : null,
     secondStatus: m.outcome?.ok ? m.outcome.status : null, secondError: m.outcome && !m.outcome.ok ? m.outcome.error : null,
   }, ctx.runtime!.config.dualWrite.warnStoredBytes);

@@ -1,7 +1,8 @@
-// No write lost, through a real facade: writes the stage sends to both sides reach both (whatever
-// their size up to the dual-write cap) or neither (413); a write the service missed is kept as a
+// No write lost, through a real facade: writes the stage sends to both sides reach both (in memory
+// up to the dual-write cap, kept on disk past it) or neither (413); a write the service missed is kept as a
 // divergence with its exact request, sealed at rest, shown masked, and repaired through the admin API.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ComparisonRecord } from '../../src/core/comparison';
@@ -76,8 +77,8 @@ describe('dual-write body cap', () => {
     expect((await facade.divergences.openStats('inventory')).count).toBe(0);
   });
 
-  it('a write over the dual-write cap is refused with 413 JSON and reaches neither side (declared length and chunked)', async () => {
-    await start({ maxBodyBytes: 64 * 1024 });
+  it('with overCap "refuse", a write over the dual-write cap is refused with 413 JSON and reaches neither side (declared length and chunked)', async () => {
+    await start({ maxBodyBytes: 64 * 1024, overCap: 'refuse' });
     const declared = await send(`${facade.url}/api/inventory/blob/1`, 'POST', randomBytes(200 * 1024), { 'content-type': 'application/octet-stream' });
     const chunked = await send(`${facade.url}/api/inventory/blob/2`, 'POST', randomBytes(1024 * 1024), { 'content-type': 'application/octet-stream' }, 16 * 1024);
     for (const answer of [declared, chunked]) {
@@ -91,13 +92,56 @@ describe('dual-write body cap', () => {
     expect(service!.got.map((g) => g.url)).toEqual(['/api/inventory/blob/3']);
   });
 
-  it('the default dual-write cap is 10 MB: an 11 MB write is refused before either side gets it', async () => {
+  /** Files in this process's spool directories (io/body-spool.ts). */
+  const spooledFiles = (): string[] => fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith(`strangler-spool-${process.pid}-`))
+    .flatMap((d) => fs.readdirSync(path.join(os.tmpdir(), d)));
+
+  it('by default a write over the in-memory cap (10 MB) is kept on disk and reaches both sides byte for byte, declared length and chunked; its file is removed', async () => {
     await start();
-    const answer = await send(`${facade.url}/api/inventory/blob/1`, 'POST', Buffer.alloc(11 * 1024 * 1024, 7), { 'content-type': 'application/octet-stream' });
+    const declared = randomBytes(11 * 1024 * 1024);
+    const chunked = randomBytes(12 * 1024 * 1024);
+    const a = await send(`${facade.url}/api/inventory/blob/1`, 'POST', declared, { 'content-type': 'application/octet-stream' });
+    const b = await send(`${facade.url}/api/inventory/blob/2`, 'PUT', chunked, { 'content-type': 'application/octet-stream' }, 256 * 1024);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    await facade.waitForDone(2);
+    for (const side of [monolith, service!]) {
+      expect(side.got.map((g) => [g.method, g.url])).toEqual([['POST', '/api/inventory/blob/1'], ['PUT', '/api/inventory/blob/2']]);
+      expect(side.got[0].body.equals(declared)).toBe(true);
+      expect(side.got[1].body.equals(chunked)).toBe(true);
+    }
+    expect((await facade.divergences.openStats('inventory')).count).toBe(0);
+    await new Promise((r) => setTimeout(r, 50)); // the files are removed as each request ends
+    expect(spooledFiles()).toEqual([]);
+  });
+
+  it('a kept-on-disk write the service missed is a divergence with its whole body, which replay repairs', async () => {
+    service!.answer = () => ({ status: 503 });
+    await start({ maxBodyBytes: 64 * 1024 });
+    const body = randomBytes(300 * 1024);
+    expect((await send(`${facade.url}/api/inventory/blob/9`, 'PUT', body, { 'content-type': 'application/octet-stream' })).status).toBe(201);
+    await facade.waitForDone(1);
+    const [d] = (await admin('GET', '/routes/inventory/divergences')).body.divergences;
+    expect(d).toMatchObject({ reason: 'second_write_status_503', bodyKept: true, bodyBytes: body.length });
+    service!.answer = () => ({ status: 201 });
+    const replay = await admin('POST', '/routes/inventory/divergences/replay', {});
+    expect(replay.body).toMatchObject({ steps: [{ id: d.id, outcome: 'repaired', status: 201 }], open: 0 });
+    expect(service!.got[1].body.equals(body)).toBe(true);
+    expect(spooledFiles()).toEqual([]);
+  });
+
+  it('a kept-on-disk write is still held to the body cap: past maxRequestBodyBytes it is refused 413 and reaches neither side', async () => {
+    facade = await startTestFacade({
+      monolith: { url: monolith.url }, services: { inventory: { url: service!.url } },
+      routes: [{ name: 'inventory', match: { path: '/api/inventory/**' }, service: 'inventory', maxRequestBodyBytes: 512 * 1024, dualWrite: { maxBodyBytes: 64 * 1024 } }],
+    });
+    await setStage(facade.adminUrl!, 'inventory', 'dualwrite');
+    const answer = await send(`${facade.url}/api/inventory/blob/1`, 'POST', randomBytes(1024 * 1024), { 'content-type': 'application/octet-stream' }, 64 * 1024);
     expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: 'BODY_TOO_LARGE' });
     expect((await send(`${facade.url}/api/inventory/blob/2`, 'POST', Buffer.from('x'))).status).toBe(201);
     await facade.waitForDone(2);
-    expect([monolith.got.length, service!.got.length]).toEqual([1, 1]);
+    expect([monolith.got.map((g) => g.url), service!.got.map((g) => g.url)]).toEqual([['/api/inventory/blob/2'], ['/api/inventory/blob/2']]);
+    expect(spooledFiles()).toEqual([]);
   });
 
   it('with overCap "primary-only" the write goes to the primary alone and is kept as a divergence without its body, which replay will not send', async () => {
