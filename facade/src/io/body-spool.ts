@@ -3,7 +3,8 @@
 // default): the primary gets it from there, then the second side, and a divergence keeps it. An
 // upload a route allowed at `off` is then allowed at every stage, held to the same body cap
 // (`maxRequestBodyBytes`) and idle limit, and never held in memory whole. Files live in one
-// directory per process under the OS temp dir (TMPDIR), each removed when its request is done.
+// directory per process under the OS temp dir (TMPDIR), each removed when its request is done; the
+// directory goes when the process exits, and one a dead process left is removed by the next.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,9 +32,34 @@ export type SpoolResult =
 let dir: string | null = null;
 let seq = 0;
 
-/** This process's spool directory, made on first use. */
+const PREFIX = 'strangler-spool-';
+
+/** True while a process with this pid runs (signalling it with 0 only checks). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Spool directories left by facade processes that died without removing theirs (a crash, a kill -9). */
+function sweepDead(): void {
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    const pid = name.startsWith(PREFIX) ? Number(name.slice(PREFIX.length).split('-')[0]) : NaN;
+    if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+/** This process's spool directory, made on first use (removed when the process exits). */
 function spoolDir(): string {
-  if (dir === null || !fs.existsSync(dir)) dir = fs.mkdtempSync(path.join(os.tmpdir(), `strangler-spool-${process.pid}-`));
+  if (dir !== null && fs.existsSync(dir)) return dir;
+  if (dir === null) {
+    try { sweepDead(); } catch { /* another process sweeping at the same time: its job */ }
+    process.once('exit', () => { if (dir !== null) fs.rmSync(dir, { recursive: true, force: true }); });
+  }
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), `${PREFIX}${process.pid}-`));
   return dir;
 }
 
