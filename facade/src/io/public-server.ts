@@ -117,7 +117,13 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
   // No count limit: Node's default (1,000 header lines) dropped the rest of a request's headers
   // silently, and the upstream got a request the client never sent. listen.maxHeaderBytes bounds them.
   server.maxHeadersCount = 0;
-  server.on('checkContinue', (req, res) => { markAwaitsContinue(req); onRequest(req, res); });
+  server.on('checkContinue', (req, res) => {
+    // Nothing to wait for (`Content-Length: 0`, or no body at all): go on at once, as nginx does;
+    // unanswered, node:http would close the connection after the answer.
+    if (req.headers['transfer-encoding'] === undefined && (req.headers['content-length'] ?? '0') === '0') res.writeContinue();
+    else markAwaitsContinue(req);
+    onRequest(req, res);
+  });
   server.on('connection', (socket: Duplex) => {
     if (connections.has(socket)) return; // parsed again after an Upgrade that is not a WebSocket (request-target.ts)
     connections.add(socket);

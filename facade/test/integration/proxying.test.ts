@@ -444,6 +444,17 @@ describe('request shapes from clients nobody here wrote', () => {
     expect(monolith.received[0]!.headers['x-api-key']).toBe('Secret');
   });
 
+  it('Expect: 100-continue on a request without a body gets its 100 at once and the connection stays open', async () => {
+    await start();
+    // an upstream that answers without a 100 (as it may: RFC 9110 §10.1.1)
+    monolith.server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => monolith.server.emit('request', req, res));
+    const out = await exchange(facade.url, 'PUT /api/orders/7 HTTP/1.1\r\nHost: shop.example\r\nExpect: 100-continue\r\nContent-Length: 0\r\n\r\n'
+      + 'GET /api/orders/8 HTTP/1.1\r\nHost: shop.example\r\nConnection: close\r\n\r\n');
+    expect(out).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+    expect(out.match(/HTTP\/1\.1 200 /g)).toHaveLength(2); // the second request was answered on the same connection
+    expect(monolith.received.map((r) => `${r.method} ${r.url}`)).toEqual(['PUT /api/orders/7', 'GET /api/orders/8']);
+  });
+
   it('an upload that waits for 100 Continue (curl, .NET) keeps its header spellings too', async () => {
     await start();
     const seen: string[][] = [];
