@@ -223,6 +223,8 @@ const schema = z.strictObject({
   diffStore: z.strictObject({
     rowsPerRoute: z.number().int().min(100).max(10_000_000).default(20_000),
     diffsPerRoute: z.number().int().min(0).max(1_000_000).default(500),
+    // SQLite: write comparisons on a thread of its own (io/diff-store/thread-writer.ts), off the event loop.
+    writerThread: z.boolean().default(true),
   }).prefault({}),
   // Recorded cases (docs/reference/cases.md): per endpoint a sample of exchanges and every one with a real
   // difference, redacted, within maxBytes; exported as files and replayed against any build (`strangler replay`).

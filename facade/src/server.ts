@@ -160,7 +160,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   recordBreakerEvents(upstreams, { logger, metrics, sql: rt.db.sql, keepDays: config.retention.comparisonDays });
   const flags = createFlags(config, rt, runtimes, logger, opts);
   if (flags instanceof PostgresFlagProvider) watchStateHealth(metrics.registry, () => flags.health());
-  const comparisonStore = await openDiffStoreWriter(rt.db, config.diffStore, rt.replica);
+  const comparisonStore = await openDiffStoreWriter(rt.db, config.diffStore, rt.replica, config.diffStore.writerThread);
   const routeConfigs = new Map(config.routes.map((r) => [r.name, r]));
   const recorder = new ComparisonRecorder(comparisonStore, await loadEvidence(rt.db.sql), metrics, logger, (route) => ({
     generated: classifyRulesFor(route, routeConfigs.get(route), []).generated,
@@ -240,6 +240,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
     autoRollback.close();
     retention?.close();
     await recorder.close(); // the last batch is committed before the store closes
+    await comparisonStore.close?.(); // its thread, once the last batch is in
     cases.close();
     await divergences.close(); // stores still in progress, and those waiting for a retry
     await pool.close();

@@ -23,7 +23,10 @@ export function tempDir(prefix = 'strangler-test-'): string {
 
 export async function startTestFacade(input: Omit<FacadeConfigInput, 'state'>, opts: StartOptions = {}): Promise<TestFacade> {
   const dir = tempDir();
-  const config = parseConfig({ ...input, state: { db: path.join(dir, 'state.db') } }, 'test config');
+  // The diff store's writer thread (on by default) costs each facade a ts-node thread from sources;
+  // tests write on the main connection unless they ask for it (diff-store-thread.test.ts does).
+  const diffStore = { writerThread: false, ...(input as { diffStore?: Record<string, unknown> }).diffStore };
+  const config = parseConfig({ ...input, diffStore, state: { db: path.join(dir, 'state.db') } }, 'test config');
   const done: RequestContext[] = [];
   const waiters: Array<{ n: number; resolve: () => void }> = [];
   const facade = await startFacade(config, {

@@ -318,6 +318,41 @@ describe('diff store on SQLite', () => {
   });
 });
 
+describe('diff store on SQLite, written on a thread of its own (the facade\'s default)', () => {
+  let dir: string;
+  beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strangler-engines-thread-')); });
+  afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+  let n = 0;
+  storeSuite(async () => {
+    const state = new StateStore(path.join(dir, `state-${++n}.db`), () => new Date(NOW));
+    const writers: ComparisonWriter[] = [];
+    return {
+      sql: new SqliteSql(state.db), state,
+      writer: async (limits, replica) => {
+        const w = await openDiffStoreWriter({ sqlite: state.db, pg: null }, limits, replica ?? null, true);
+        writers.push(w);
+        return w;
+      },
+      close: async () => { for (const w of writers) await w.close?.(); state.close(); },
+    };
+  });
+
+  it('a writer thread that died (as in a crash) is started again by the next batch', async () => {
+    const state = new StateStore(path.join(dir, 'restart.db'), () => new Date(NOW));
+    const writer = await openDiffStoreWriter({ sqlite: state.db, pg: null }, undefined, null, true);
+    try {
+      await writer.write([aRecord(), aRecord(), aMismatch()]);
+      await (writer as unknown as { worker: import('node:worker_threads').Worker }).worker.terminate(); // as a crash would
+      await writer.write([aRecord(), aNoise('n1')]);
+      expect(state.db.prepare('SELECT outcome, COUNT(*) AS n FROM comparisons GROUP BY outcome ORDER BY outcome').all())
+        .toEqual([{ outcome: 'match', n: 3 }, { outcome: 'mismatch', n: 1 }, { outcome: 'noise', n: 1 }]);
+    } finally {
+      await writer.close?.();
+      state.close();
+    }
+  });
+});
+
 describeWithPostgres('diff store on PostgreSQL', () => {
   let cluster: TestPostgres;
   beforeAll(async () => { cluster = await startPostgres(); }, 60_000);

@@ -19,6 +19,8 @@ export interface ComparisonWriter {
   readonly replica: string | null;
   /** Writes a batch in one transaction: all of it, or (rejecting) none of it. */
   write(records: readonly ComparisonRecord[]): Promise<void>;
+  /** Releases what the writer holds of its own (a thread), after the batches in flight. */
+  close?(): Promise<void>;
 }
 
 export interface DiffStoreLimits {
