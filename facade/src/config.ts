@@ -208,7 +208,9 @@ const contextKey = z.union(
 );
 
 const schema = z.strictObject({
-  monolith: upstream(30_000),
+  // The monolith's total deadline is nginx's proxy_read_timeout (60 s): a legacy app's slow report or
+  // long poll that works behind nginx must not get a 504 only because the facade stands there.
+  monolith: upstream(60_000),
   services: z.record(z.string(), upstream(10_000)).default(() => ({})),
   routes: z.array(route).default(() => []),
   contextKey: contextKey.default(() => ({ header: 'x-user-id' })),

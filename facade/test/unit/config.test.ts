@@ -25,7 +25,7 @@ describe('parseConfig', () => {
     const breaker = { enabled: true, windowMs: 10_000, minRequests: 20, failureRate: 0.5, coolDownMs: 5000, halfOpenProbes: 3, failureStatuses: [502, 503, 504] };
     const bulkhead = { enabled: true, maxConcurrent: 256, maxQueue: 128, maxWaitMs: 1000 };
     expect(config.monolith).toEqual({
-      url: 'http://127.0.0.1:3000', connectTimeoutMs: 2000, headersTimeoutMs: 30000, idleTimeoutMs: 10000, timeoutMs: 30000, streamIdleTimeoutMs: 300000,
+      url: 'http://127.0.0.1:3000', connectTimeoutMs: 2000, headersTimeoutMs: 60000, idleTimeoutMs: 10000, timeoutMs: 60000, streamIdleTimeoutMs: 300000,
       maxSockets: 256, maxHeaderBytes: 65536, retry, breaker, bulkhead,
     });
     expect(config.services.catalog).toEqual({
