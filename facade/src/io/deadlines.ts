@@ -90,6 +90,17 @@ export class ExchangeClock {
     this.phaseTimer = setTimeout(() => this.fire('idle'), this.d.streamIdleMs);
   }
 
+  /**
+   * The total deadline passed while the client, not the upstream, was the slow side (a large
+   * download to a slow client): it is not the upstream's fault, so the answer goes on, and the
+   * deadline is looked at again in `ms`.
+   */
+  postponeTotal(ms: number): void {
+    if (this.totalTimer !== null) return;
+    this.expired = false;
+    this.totalTimer = setTimeout(() => this.fire('total'), ms);
+  }
+
   stop(): void {
     this.clearPhase();
     if (this.totalTimer) { clearTimeout(this.totalTimer); this.totalTimer = null; }

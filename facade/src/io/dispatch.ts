@@ -279,9 +279,11 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
     };
     const fail = (err: Error): void => settle({ kind: 'failed', error: upstreamErrorFrom(err, upstream.name), ms: ms() });
     const clock = new ExchangeClock(opts.deadlines, (phase) => {
-      if (answering) {
-        // Mid-body. A client slow to read is not the upstream's fault: only the total cuts it.
-        if (phase === 'idle' && res.writableNeedDrain) { clock.progress(); return; }
+      if (answering && res.writableNeedDrain) {
+        // Mid-body, and the client is the slow side (the facade waits to hand it what it has): not
+        // the upstream's fault, so neither deadline cuts it now; the total is looked at again later.
+        if (phase === 'idle') { clock.progress(); return; }
+        if (phase === 'total') { clock.postponeTotal(opts.deadlines.idleMs); return; }
       }
       const timeout = new UpstreamError('UPSTREAM_TIMEOUT', upstream.name);
       if (abort) abort(timeout); else fail(timeout);

@@ -122,8 +122,9 @@ export class Forwarder {
       const clock = new ExchangeClock(opts.deadlines, (phase) => {
         const a = current;
         if (a?.response) {
-          // Mid-body. A client slow to read is not the upstream's fault: only the total cuts it.
+          // Mid-body, and the client is the slow side: not the upstream's fault (see dispatch.ts).
           if (phase === 'idle' && res.writableNeedDrain) { clock.progress(); return; }
+          if (phase === 'total' && res.writableNeedDrain) { clock.postponeTotal(opts.deadlines.idleMs); return; }
           a.response.destroy(); // the answer's close handler breaks the client's stream and settles
           return;
         }

@@ -2,6 +2,7 @@
 // the client at most the route's limit (504 JSON naming the upstream, or a closed stream once bytes
 // were sent), for the primary, the shadow, the second write and a WebSocket handshake.
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { setStage } from '../helpers/admin-client';
 import { startTestFacade, type TestFacade } from '../helpers/facade';
@@ -83,6 +84,31 @@ it('a route deadline overrides the upstream: the same trickle is cut at the rout
   const { error, ms } = await timed(rawRequest(f.url, '/api/products/1', { timeoutMs: 10_000 }));
   expect(error?.message).toMatch(/aborted|complete|socket hang up/);
   expect(ms).toBeLessThan(4000);
+});
+
+it('a large download to a client slower than the total deadline is not cut: the client, not the upstream, is the slow side', async () => {
+  const size = 24 * 1024 * 1024;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) });
+    res.end(Buffer.alloc(size, 7)); // at once: the upstream is fast
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  cleanups.push(() => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }));
+  const f = await withService(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { timeoutMs: 600, idleTimeoutMs: 300 }, 'complete');
+  const sock = net.connect(Number(new URL(f.url).port), '127.0.0.1');
+  let got = 0;
+  const ended = new Promise<void>((resolve) => { sock.on('close', () => resolve()); sock.on('error', () => resolve()); });
+  sock.on('data', (c: Buffer) => { got += c.length; });
+  sock.write('GET /api/products/big HTTP/1.1\r\nHost: shop.example\r\nConnection: close\r\n\r\n');
+  await new Promise((r) => setTimeout(r, 100));
+  sock.pause(); // a slow client: nothing read for three times the total deadline
+  await new Promise((r) => setTimeout(r, 1800));
+  sock.resume();
+  await within(ended, 10_000, 'the download ended');
+  expect(got).toBeGreaterThan(size); // the whole body, and its head
+  const [ctx] = await f.waitForDone(1);
+  expect(ctx.primary).toMatchObject({ kind: 'answered', complete: true });
 });
 
 it('an upstream silent between body chunks longer than idleTimeoutMs is cut', async () => {
