@@ -263,6 +263,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
     let settled = false;
     let abort: ((err: Error) => void) | null = null;
     let answering = false; // headers reached the client: a failure from here breaks its response
+    let clientHeldUs = false; // the client's socket was full (a write returned false) since the total was last looked at
     let resetsRetried = 0;
     let retryTimer: NodeJS.Timeout | null = null;
     let stopUpload = (): void => undefined;
@@ -279,11 +280,13 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
     };
     const fail = (err: Error): void => settle({ kind: 'failed', error: upstreamErrorFrom(err, upstream.name), ms: ms() });
     const clock = new ExchangeClock(opts.deadlines, (phase) => {
-      if (answering && res.writableNeedDrain) {
-        // Mid-body, and the client is the slow side (the facade waits to hand it what it has): not
-        // the upstream's fault, so neither deadline cuts it now; the total is looked at again later.
-        if (phase === 'idle') { clock.progress(); return; }
-        if (phase === 'total') { clock.postponeTotal(opts.deadlines.idleMs); return; }
+      if (answering) {
+        // Mid-body, and the client is the slow side (the facade waits, or waited since the last look,
+        // to hand it what it has): not the upstream's fault, so neither deadline cuts it now; the
+        // total is looked at again later. (Only waiting right now would miss a fast upstream between
+        // two 'drain's.)
+        if (phase === 'idle' && res.writableNeedDrain) { clock.progress(); return; }
+        if (phase === 'total' && (res.writableNeedDrain || clientHeldUs)) { clientHeldUs = false; clock.postponeTotal(opts.deadlines.idleMs); return; }
       }
       const timeout = new UpstreamError('UPSTREAM_TIMEOUT', upstream.name);
       if (abort) abort(timeout); else fail(timeout);
@@ -393,7 +396,9 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
             captured += chunk.length;
             if (captured > opts.captureLimit) { overCap = true; chunks = []; } else chunks.push(chunk);
           }
-          return res.write(chunk);
+          const more = res.write(chunk);
+          if (!more) clientHeldUs = true;
+          return more;
         },
         onComplete: (rawTrailers) => {
           if (held || !answering) return;
