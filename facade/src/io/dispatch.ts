@@ -19,7 +19,7 @@ import { bodilessButFramed, canCarryTrailers, pairs } from './forward-answer';
 import { locationForClient, responseHeadersForClient } from './headers';
 import { joinPath } from './replay';
 import type { Upstream } from './upstreams';
-import { watchUpload } from './upload-watch';
+import { hasBody, watchUpload } from './upload-watch';
 import { retryChoice, withDeadlineHeader } from './attempt-budget';
 
 /** Request headers undici refuses (it frames the body and manages the connection itself). */
@@ -232,7 +232,7 @@ async function* counted(source: Readable, maxBytes: number, onOver: () => void):
 const codeOf = (err: Error): string | undefined => (err as NodeJS.ErrnoException).code;
 
 /** How long the rest of an upload nobody wants is read and thrown away before the connection is cut (nginx's lingering_time is 30 s). */
-export const LINGER_MS = 10_000;
+const LINGER_MS = 10_000;
 
 /**
  * The exchange is over and the client's upload is not: stop feeding it to the upstream, and read
@@ -258,8 +258,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
     // The client's own deadline header is left out: each attempt sets what is left of the deadline (io/attempt-budget.ts).
     const headers = withHost(requestHeaders(req.headers, opts.body, opts.deadlineHeader ?? null, null, req.rawHeaders), upstream.hostHeader);
     const streamed = opts.body === undefined;
-    const hasBody = opts.body !== undefined || opts.stream !== undefined
-      || (req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0');
+    const withBody = opts.body !== undefined || opts.stream !== undefined || hasBody(req);
     let settled = false;
     let abort: ((err: Error) => void) | null = null;
     let answering = false; // headers reached the client: a failure from here breaks its response
@@ -328,7 +327,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
       const mine = ++attempt;
       const current = (): boolean => mine === attempt && !settled;
       // undici takes async iterables as bodies (its typings list only Readable).
-      const body = (opts.body ?? (hasBody ? streamedBody : null)) as Buffer | Readable | null;
+      const body = (opts.body ?? (withBody ? streamedBody : null)) as Buffer | Readable | null;
       let status = 0;
       let held = false;
       let trailers = false;
@@ -370,7 +369,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
           if (!answerHeaders['x-request-id']) out.push('x-request-id', opts.requestId);
           // An answer before the whole upload arrived (a 413, a 401): the connection closes after it,
           // as nginx does, since what is left of the body must be read and thrown away first.
-          if (streamedBody !== null && hasBody && !req.complete) res.shouldKeepAlive = false;
+          if (streamedBody !== null && withBody && !req.complete) res.shouldKeepAlive = false;
           try {
             res.writeHead(status, statusText, out);
           } catch (err) {

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { FacadeConfig } from '../config';
 import { clientErrorAnswer, clientErrorBytes } from './client-error';
 import { markAwaitsContinue } from './expect-continue';
+import { hasBody } from './upload-watch';
 import { badHost, isWebSocketUpgrade, parseAgainWithoutUpgrade, refuseConnect, refuseRequest, serveWithoutUpgrade, toOriginForm, unsupportedCoding } from './request-target';
 
 /** Time keep-alive clients get to send one more request (answered `Connection: close`) before idle sockets close. */
@@ -120,7 +121,7 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
   server.on('checkContinue', (req, res) => {
     // Nothing to wait for (`Content-Length: 0`, or no body at all): go on at once, as nginx does;
     // unanswered, node:http would close the connection after the answer.
-    if (req.headers['transfer-encoding'] === undefined && (req.headers['content-length'] ?? '0') === '0') res.writeContinue();
+    if (!hasBody(req)) res.writeContinue();
     else markAwaitsContinue(req);
     onRequest(req, res);
   });

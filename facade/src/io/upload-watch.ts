@@ -28,6 +28,12 @@ export function watchUpload(req: IncomingMessage, idleMs: number, onStall: () =>
   return stop;
 }
 
+/** True when the request has a body: chunked, or a Content-Length other than 0. */
+export function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
 /** Bytes of a request body declared in Content-Length (NaN when absent or not a number). */
 export function declaredLength(req: IncomingMessage): number {
   const v = req.headers['content-length'];

@@ -7,15 +7,12 @@ import { Readable } from 'node:stream';
 import { spoolRequest } from '../io/body-spool';
 import { sendContinue } from '../io/expect-continue';
 import { sendJsonError } from '../io/respond';
-import { declaredLength, watchUpload } from '../io/upload-watch';
+import { declaredLength, hasBody, watchUpload } from '../io/upload-watch';
+
+export { hasBody };
 import type { FacadeDeps, RequestContext, Step } from './context';
 
 const EMPTY = Buffer.alloc(0);
-
-export function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-}
 
 /** True when some later step needs to send this request's body a second time. */
 export function needsReplay(ctx: RequestContext): boolean {
@@ -62,7 +59,7 @@ export const bufferBody: Step = (ctx, deps) => {
   if (!hasBody(ctx.req)) { ctx.body = EMPTY; return undefined; }
   const cap = sentTwice(ctx) ? ctx.runtime.config.dualWrite.maxBodyBytes : ctx.runtime.config.compare.maxBodyBytes;
   const declared = Number(ctx.req.headers['content-length'] ?? NaN);
-  if (declared > cap) return sentTwice(ctx) && ctx.runtime.config.dualWrite.overCap === 'spool' ? spoolBody(ctx, deps, []) : overCap(ctx, deps, null);
+  if (declared > cap) return spools(ctx) ? spoolBody(ctx, deps, []) : overCap(ctx, deps, null);
   return readBody(ctx, deps, cap);
 };
 
@@ -102,10 +99,15 @@ async function readBody(ctx: RequestContext, deps: FacadeDeps, cap: number): Pro
     return 'handled';
   }
   if (read.kind === 'body') ctx.body = read.body;
-  else if (sentTwice(ctx) && ctx.runtime!.config.dualWrite.overCap === 'spool') return spoolBody(ctx, deps, read.head);
+  else if (spools(ctx)) return spoolBody(ctx, deps, read.head);
   else if (overCap(ctx, deps, read.head) === 'handled') return 'handled';
   deps.logger.debug({ requestId: ctx.requestId, bytes: ctx.body?.length, overCap: ctx.bodyOverCap }, 'request body buffered');
   return undefined;
+}
+
+/** Past its in-memory cap, this write for both sides is kept on disk (`dualWrite.overCap: "spool"`). */
+function spools(ctx: RequestContext): boolean {
+  return sentTwice(ctx) && ctx.runtime!.config.dualWrite.overCap === 'spool';
 }
 
 /**

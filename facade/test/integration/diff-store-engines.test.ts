@@ -302,25 +302,10 @@ function storeSuite(open: () => Promise<Engine>): void {
   });
 }
 
-describe('diff store on SQLite', () => {
-  let dir: string;
+/** A fresh SQLite state file per test in a temp dir, its diff store written on the main connection or on a thread. */
+function sqliteEngines(thread: boolean): { readonly dir: () => string } {
+  let dir = '';
   beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strangler-engines-')); });
-  afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
-  let n = 0;
-  storeSuite(async () => {
-    const state = new StateStore(path.join(dir, `state-${++n}.db`), () => new Date(NOW));
-    const sql = new SqliteSql(state.db);
-    return {
-      sql, state,
-      writer: (limits, replica) => openDiffStoreWriter({ sqlite: state.db, pg: null }, limits, replica ?? null),
-      close: async () => state.close(),
-    };
-  });
-});
-
-describe('diff store on SQLite, written on a thread of its own (the facade\'s default)', () => {
-  let dir: string;
-  beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strangler-engines-thread-')); });
   afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
   let n = 0;
   storeSuite(async () => {
@@ -329,16 +314,25 @@ describe('diff store on SQLite, written on a thread of its own (the facade\'s de
     return {
       sql: new SqliteSql(state.db), state,
       writer: async (limits, replica) => {
-        const w = await openDiffStoreWriter({ sqlite: state.db, pg: null }, limits, replica ?? null, true);
+        const w = await openDiffStoreWriter({ sqlite: state.db, pg: null }, limits, replica ?? null, thread);
         writers.push(w);
         return w;
       },
       close: async () => { for (const w of writers) await w.close?.(); state.close(); },
     };
   });
+  return { dir: () => dir };
+}
+
+describe('diff store on SQLite', () => {
+  sqliteEngines(false);
+});
+
+describe('diff store on SQLite, written on a thread of its own (the facade\'s default)', () => {
+  const { dir: tempDir } = sqliteEngines(true);
 
   it('a writer thread that died (as in a crash) is started again by the next batch', async () => {
-    const state = new StateStore(path.join(dir, 'restart.db'), () => new Date(NOW));
+    const state = new StateStore(path.join(tempDir(), 'restart.db'), () => new Date(NOW));
     const writer = await openDiffStoreWriter({ sqlite: state.db, pg: null }, undefined, null, true);
     try {
       await writer.write([aRecord(), aRecord(), aMismatch()]);

@@ -28,9 +28,12 @@ export function asBuffer(body: Uint8Array): Buffer {
 /** How a body is compared, from its media type. */
 export type MediaKind = 'json' | 'text' | 'binary';
 
+/** Types a JSONP answer is served as. */
+const SCRIPT_TYPES = new Set(['application/javascript', 'application/x-javascript', 'text/javascript', 'application/ecmascript', 'text/ecmascript']);
+
 /** Application types that are text though not under `text/`: line-compared, not hashed. */
 const TEXT_APPLICATION = new Set([
-  'application/javascript', 'application/x-javascript', 'application/ecmascript', 'application/x-www-form-urlencoded',
+  ...[...SCRIPT_TYPES].filter((t) => t.startsWith('application/')), 'application/x-www-form-urlencoded',
   'application/yaml', 'application/x-yaml', 'application/toml', 'application/graphql', 'application/sql', 'application/csv',
   'application/x-sh', 'application/x-httpd-php', 'application/rtf',
 ]);
@@ -74,9 +77,6 @@ export type ReadBody =
   | { readonly kind: 'json'; readonly value: unknown }
   | { readonly kind: 'text' | 'invalid-json' | 'empty'; readonly text: string }
   | { readonly kind: 'binary' };
-
-/** Types a JSONP answer is served as. */
-const SCRIPT_TYPES = new Set(['application/javascript', 'application/x-javascript', 'text/javascript', 'application/ecmascript', 'text/ecmascript']);
 
 /** Text that starts like a JSON object or array (after a BOM and whitespace). */
 const LOOKS_LIKE_JSON = /^\s*[[{]/;

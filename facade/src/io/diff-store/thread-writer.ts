@@ -12,10 +12,12 @@ import type { ComparisonRecord } from '../../core/comparison';
 import { migrateDiffStore } from './schema';
 import type { ComparisonWriter, DiffStoreLimits } from './writer';
 
-interface Pending { resolve(): void; reject(err: Error): void }
+/** A batch sent and not yet answered: how to settle what write() returned, and that promise (close waits for it). */
+interface Pending { readonly resolve: () => void; readonly reject: (err: Error) => void; readonly done: Promise<void> }
 
 export class ThreadedDiffStoreWriter implements ComparisonWriter {
   readonly engine = 'sqlite' as const;
+  private readonly file: string;
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending>();
   private seq = 0;
@@ -27,16 +29,21 @@ export class ThreadedDiffStoreWriter implements ComparisonWriter {
     this.file = db.name;
   }
 
-  private readonly file: string;
-
   write(records: readonly ComparisonRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     if (this.closed) return Promise.reject(new Error('diff store writer closed'));
     const id = ++this.seq;
-    return new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+    let resolve!: () => void;
+    let reject!: (err: Error) => void;
+    const done = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
+    this.pending.set(id, { resolve, reject, done });
+    try {
       this.thread().postMessage({ id, records });
-    });
+    } catch (err) {
+      this.pending.delete(id); // the thread could not be started, or the batch not sent: the recorder retries it
+      reject(err as Error);
+    }
+    return done;
   }
 
   /** Waits for the batches in flight, then stops the thread. */
@@ -44,12 +51,7 @@ export class ThreadedDiffStoreWriter implements ComparisonWriter {
     this.closed = true;
     const w = this.worker;
     if (!w) return;
-    const settled = [...this.pending.values()].map((p) => new Promise<void>((r) => {
-      const { resolve, reject } = p;
-      p.resolve = () => { resolve(); r(); };
-      p.reject = (e) => { reject(e); r(); };
-    }));
-    await Promise.all(settled);
+    await Promise.allSettled([...this.pending.values()].map((p) => p.done));
     this.worker = null;
     await w.terminate();
   }
