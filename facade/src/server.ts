@@ -195,7 +195,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
     monolith, flags, forwarder: new Forwarder(), metrics, logger, sample: Math.random, replica: rt.replica,
     // The comparison step gives the shadow slot back; this catches a request whose pipeline threw before it.
     onRequestDone: (ctx) => { releaseShadowSlot(ctx, deps); autoRollback.observe(ctx); opts.onRequestDone?.(ctx); },
-    shadows: new ShadowLimiter(), comparisons: { recorder, pool, reask: new RouteBudget(), diffs: new RouteBudget(), writes: new WriteTracker(), endpoints }, divergences, writeOrder: new WriteOrder(), redaction, cases,
+    shadows: new ShadowLimiter(), comparisons: { recorder, pool, reask: new RouteBudget(), shadowReask: new RouteBudget(), firstAsks: new Map(), diffs: new RouteBudget(), writes: new WriteTracker(), endpoints }, divergences, writeOrder: new WriteOrder(), redaction, cases,
   };
   const repair: RepairDeps = {
     store: divergenceStore,

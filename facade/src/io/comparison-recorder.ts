@@ -95,8 +95,10 @@ export class ComparisonRecorder {
     const known = this.evidence.endpoints(record.route).get(record.endpoint)?.fields;
     if (!known || known.size < this.settings(record.route).maxFields) return record;
     const fold = (f: string): string => (known.has(f) ? f : OTHER_FIELDS);
-    if (record.facts.every((f) => known.has(f.field)) && record.selfFields.every((f) => known.has(f))) return record;
-    return { ...record, facts: record.facts.map((f) => ({ ...f, field: fold(f.field) })), selfFields: [...new Set(record.selfFields.map(fold))] };
+    const shadowSelf = record.shadowSelfFields ?? [];
+    if (record.facts.every((f) => known.has(f.field)) && record.selfFields.every((f) => known.has(f)) && shadowSelf.every((f) => known.has(f))) return record;
+    const folded = { ...record, facts: record.facts.map((f) => ({ ...f, field: fold(f.field) })), selfFields: [...new Set(record.selfFields.map(fold))] };
+    return record.shadowSelfFields ? { ...folded, shadowSelfFields: [...new Set(shadowSelf.map(fold))] } : folded;
   }
 
   /** Called after each batch is committed (tests await comparisons with it). */

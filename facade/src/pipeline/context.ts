@@ -51,6 +51,14 @@ export interface ComparisonDeps {
   readonly pool: import('../io/compare-pool').ComparePool;
   /** Budget for asking the primary again when a read differs. */
   readonly reask: import('../io/route-budget').RouteBudget;
+  /** The same for asking the shadow again (noise-model.ts rule 2): its own bucket, so the primary's re-asks never wait on it. */
+  readonly shadowReask: import('../io/route-budget').RouteBudget;
+  /**
+   * Endpoints (`route\0endpoint`) whose undecided fields a comparison is asking about in a row
+   * right now, settled when that comparison is recorded: a comparison of the same endpoint waits
+   * for its evidence instead of asking the same three times over.
+   */
+  readonly firstAsks: Map<string, Promise<void>>;
   /** Budget of unified body diffs per route (they cost ~15x the structural diff; samples suffice). */
   readonly diffs: import('../io/route-budget').RouteBudget;
   /** Endpoints per route, bounded (compare.maxEndpoints). */

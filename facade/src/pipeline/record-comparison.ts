@@ -7,7 +7,7 @@ import type { Observation } from '../core/compare/types';
 import type { Side } from '../core/stages';
 import { answeredFromValidators, notModifiedFor, withoutPreconditions } from '../core/validators';
 import { isStreamType } from '../core/streams';
-import { REASK_TAG } from '../core/tags';
+import { REASK_TAG, SHADOW_TAG } from '../core/tags';
 import type { UpstreamAddress } from '../core/location';
 import type { IncomingHttpHeaders } from 'node:http';
 import { CompareSkipped } from '../io/compare-pool';
@@ -91,28 +91,29 @@ export function wantDiff(c: ComparisonDeps, route: string): boolean {
 const DIFFS_PER_SECOND = 10;
 
 /**
- * The primary's answer to the request once more, within the route's re-ask budget, asked without the
- * client's validators (a copy of a 304 would be a 304 again); null when the budget refused it or the
- * answer cannot be compared.
+ * The primary's answer to the request once more (or the shadow's, `side`), within the route's re-ask
+ * budget, asked without the client's validators (a copy of a 304 would be a 304 again); null when
+ * the budget refused it or the answer cannot be compared.
  */
-async function askPrimaryAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps, origins?: Origins, followUp = false): Promise<Observation | null> {
+async function askAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps, origins?: Origins, followUp = false, side: Side = ctx.answeredBy!): Promise<Observation | null> {
   const rt = ctx.runtime!;
   const route = rt.config.name;
   const cfg = rt.config.compare.reask;
-  const granted = c.reask.take(route, cfg.perSecond, { maxInFlight: cfg.maxInFlight, burst: cfg.burst, lowPriority: followUp });
+  const budget = side === ctx.answeredBy ? c.reask : c.shadowReask;
+  const granted = budget.take(route, cfg.perSecond, { maxInFlight: cfg.maxInFlight, burst: cfg.burst, lowPriority: followUp });
   if (granted !== true) {
     deps.metrics.shadowDrops.inc({ route, reason: `reask_${granted}` });
     return null;
   }
   try {
-    const side = ctx.answeredBy!;
     const again = await replay(upstreamFor(side, ctx, deps), {
-      method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers: withoutPreconditions(ctx.req.headers), body: ctx.body ?? Buffer.alloc(0), tag: REASK_TAG,
+      method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers: withoutPreconditions(ctx.req.headers), body: ctx.body ?? Buffer.alloc(0),
+      tag: side === ctx.answeredBy ? REASK_TAG : SHADOW_TAG,
     }, { timeoutMs: rt.config.compare.shadowTimeoutMs, captureLimit: rt.config.compare.maxBodyBytes, stopAtStream: true, stopOverCap: true });
     const observed = observeReplayed(side, again, rt.config.compare.maxBodyBytes, origins);
     return observed.ok ? observed.observation : null;
   } finally {
-    c.reask.release(route);
+    budget.release(route);
   }
 }
 
@@ -160,7 +161,7 @@ async function compareConditional(ctx: RequestContext, deps: FacadeDeps, c: Comp
   if (!shadow.ok) return unmatched(b, shadow.outcome, shadow.reason, extra);
   if (b.primaryStatus !== 304) return unmatched(b, 'skipped', 'conditional', extra); // 412, or a stale If-Range
   if (shadowOut.ok && notModifiedFor(ctx.req.headers, shadowOut.status, shadowOut.headers)) return compared(b, NO_FACTS, '', extra);
-  const primary = ctx.runtime!.config.compare.reask.enabled ? await askPrimaryAgain(ctx, deps, c, origins) : null;
+  const primary = ctx.runtime!.config.compare.reask.enabled ? await askAgain(ctx, deps, c, origins) : null;
   if (primary === null) return unmatched(b, 'skipped', 'conditional', extra);
   const evaluated = await c.pool.evaluate(b.route, primary, shadow.observation, wantDiff(c, b.route));
   return compared(b, evaluated.facts, evaluated.diff, extra);
@@ -197,15 +198,56 @@ async function settled(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps,
   const cfg = ctx.runtime!.config.compare.reask;
   if (record.facts.length === 0 || !cfg.enabled || !cfg.methods.includes(record.method)) return record;
   const rules = c.recorder.rulesFor(record.route);
-  const priority = reaskPriority(record, rules, c.recorder.evidence, cfg.enough);
+  let priority = reaskPriority(record, rules, c.recorder.evidence, cfg.enough);
+  // Another comparison of this endpoint asking in a row: its evidence reaches the book when it is
+  // recorded; asking the same three times over meanwhile would only repeat it.
+  const key = `${record.route}\u0000${record.endpoint}`;
+  for (let held = c.firstAsks.get(key); priority === 'first' && held; held = c.firstAsks.get(key)) {
+    await held;
+    priority = reaskPriority(record, rules, c.recorder.evidence, cfg.enough);
+  }
   if (priority === null) return record;
+  if (priority === 'first') {
+    let done!: () => void;
+    c.firstAsks.set(key, new Promise<void>((resolve) => { done = resolve; }));
+    firstAsking.set(ctx, { key, done });
+  }
   // A field not decided yet goes first (under a spent budget it would stay unjudged), and is asked
   // about as many times as it takes to call it real, unless the primary disagrees with itself first.
-  const asked = await askUntilDecided(priority === 'first' ? MIN_CONFIRMED : 1, askableFields(record, rules), async () => {
-    const again = await askPrimaryAgain(ctx, deps, c, undefined, priority === 'more');
+  const open = askableFields(record, rules);
+  const asked = await askUntilDecided(priority === 'first' ? MIN_CONFIRMED : 1, open, async () => {
+    const again = await askAgain(ctx, deps, c, undefined, priority === 'more');
     return again === null ? null : (await c.pool.evaluate(ctx.runtime!.config.name, first, again, false)).facts.map((f) => f.field);
   });
-  return asked.reasks === 0 ? record : { ...record, reasked: true, selfFields: asked.selfFields, reasks: asked.reasks };
+  if (asked.reasks === 0) return record;
+  const reasked = { ...record, reasked: true, selfFields: asked.selfFields, reasks: asked.reasks };
+  // Fields the primary repeated itself at, first seen: does the shadow repeat its value too?
+  const steady = [...open].filter((f) => !asked.selfFields.includes(f));
+  const shadowFirst = ctx.observed?.shadow;
+  if (priority !== 'first' || steady.length === 0 || !shadowFirst) return reasked;
+  const shadowAsked = await askUntilDecided(SHADOW_REASKS, new Set(steady), async () => {
+    const again = await askAgain(ctx, deps, c, undefined, false, shadowFirst.side);
+    return again === null ? null : (await c.pool.evaluate(ctx.runtime!.config.name, shadowFirst, again, false)).facts.map((f) => f.field);
+  });
+  return shadowAsked.reasks === 0 ? reasked : { ...reasked, shadowSelfFields: shadowAsked.selfFields.filter((f) => steady.includes(f)) };
+}
+
+/**
+ * Times the shadow is asked again about fields the primary just repeated itself at: a value of a
+ * few drawn per answer (a cache HIT/MISS) shows its other value on one of them most of the time,
+ * a real difference repeats (noise-model.ts rule 2).
+ */
+const SHADOW_REASKS = 2;
+
+/** The endpoint each comparison asking in a row holds in `firstAsks`, until it is recorded. */
+const firstAsking = new WeakMap<RequestContext, { readonly key: string; readonly done: () => void }>();
+
+function endFirstAsk(ctx: RequestContext, c: ComparisonDeps): void {
+  const held = firstAsking.get(ctx);
+  if (held === undefined) return;
+  firstAsking.delete(ctx);
+  c.firstAsks.delete(held.key);
+  held.done();
 }
 
 export const recordComparison: Step = (ctx, deps) => {
@@ -222,6 +264,7 @@ async function record(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps):
     if (d.kind === 'read' && (ctx.shadow || ctx.shadowSkipped)) record = await compareRead(ctx, deps, c);
     else if (d.kind === 'write' && d.then !== null) record = await compareWrite(ctx, c, base(ctx, d.primary, c), upstreamAddresses(ctx, deps));
     if (record) deps.cases?.offer(ctx, c.recorder.add(record), ctx.observed); // cases: io/case-recorder.ts
+    endFirstAsk(ctx, c); // its evidence is in the book now
   } catch (err) {
     // The compare pool was full (or closing): a skipped comparison, recorded with its reason.
     if (err instanceof CompareSkipped) {
@@ -238,6 +281,7 @@ async function record(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps):
       // the record itself cannot be built: the log line and the metric stand
     }
   } finally {
+    endFirstAsk(ctx, c);
     releaseShadowSlot(ctx, deps); // held until the comparison is done: bounds shadows plus comparisons per route
   }
   return undefined;

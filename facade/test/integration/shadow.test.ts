@@ -122,6 +122,43 @@ it('a timestamp that differs on every answer is learned as noise while a real di
   expect(monolith.received.filter((r) => r.headers['x-strangler-reask'] === '1').length).toBeLessThanOrEqual(10);
 });
 
+it('a cache status the primary happened to repeat three times is not called real when the shadow, asked again, does not repeat its own', async () => {
+  // Both sides answer HIT nearly always. The primary's rare MISS is its 6th answer; the shadow's cache is cold per id.
+  let primaryAnswers = 0;
+  const seen = new Set<string>();
+  monolith.handler = (req, res) => {
+    primaryAnswers++;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ id: req.url, cache: primaryAnswers === 6 ? 'MISS' : 'HIT', price: '1.00' }));
+  };
+  service.handler = (req, res) => {
+    const cache = seen.has(req.url!) ? 'HIT' : 'MISS';
+    seen.add(req.url!);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ id: req.url, cache, price: req.url!.endsWith('/7') ? '1.10' : '1.00' }));
+  };
+  await start();
+  type Api = { endpoints: Array<{ fields: Array<{ field: string; class: string; why: string }> }> };
+  const fields = async () => {
+    const api = await (await fetch(`${facade.adminUrl}/routes/inventory/comparisons`, { headers: ADMIN_AUTH })).json() as Api;
+    return Object.fromEntries(api.endpoints[0].fields.map((f) => [f.field, f]));
+  };
+  const first = nextComparisons(facade, 1);
+  await (await fetch(`${facade.url}/api/inventory/1`)).text(); // the primary answers HIT four times, the shadow MISS then HIT
+  expect((await first)[0]).toMatchObject({ reasked: true, reasks: 3, selfFields: [], shadowSelfFields: ['$.cache'] });
+  expect((await fields())['$.cache']).toMatchObject({ class: 'unjudged', why: expect.stringMatching(/the shadow disagreed with itself when asked again 1 time/) });
+  // The shadow's own re-asks are tagged as shadow copies, never as the primary's re-asks.
+  const shadowCopies = service.received.filter((r) => r.url === '/api/inventory/1');
+  expect(shadowCopies.length).toBe(2); // the copy, and one re-ask that already disagreed
+  expect(shadowCopies.every((r) => r.headers['x-strangler-shadow'] === '1' && r.headers['x-strangler-reask'] === undefined)).toBe(true);
+  const second = nextComparisons(facade, 1);
+  await (await fetch(`${facade.url}/api/inventory/7`)).text(); // the primary's re-ask shows its MISS; the shadow repeats its wrong price
+  await second;
+  const after = await fields();
+  expect(after['$.cache'].class).toBe('noise');
+  expect(after['$.price']).toMatchObject({ class: 'real', why: expect.stringMatching(/answered the same when asked again \(3 of 3 times\)/) });
+});
+
 it('a map keyed by ids new in every answer (sessions by uuid) is one noisy field, while a real difference beside it counts', async () => {
   const answer = (price: string) => (_req: unknown, res: import('node:http').ServerResponse): void => {
     res.writeHead(200, { 'content-type': 'application/json' });

@@ -1,7 +1,7 @@
 // Noise evidence for a replay when the diff store is not at hand (CI, a laptop): the fields each
 // case's own comparison classed as noise, or where the primary disagreed with itself when asked
 // again, become noise evidence of that endpoint, as if the facade had re-asked once. Pure.
-import { EvidenceBook } from '../comparison/evidence';
+import { EvidenceBook, type FieldCounts } from '../comparison/evidence';
 import type { RecordedCase } from './case';
 
 /** An evidence book holding only the noise the cases themselves recorded. */
@@ -11,8 +11,7 @@ export function evidenceFromCases(cases: readonly RecordedCase[]): EvidenceBook 
     if (c.comparison === null) continue;
     const noisy = new Set([...c.comparison.selfFields, ...c.comparison.fields.filter((f) => f.class === 'noise').map((f) => f.field)]);
     if (noisy.size === 0) continue;
-    const fields = [...noisy].map((field): [string, { shadowDiffs: number; selfDiffs: number; confirmed: number; valueHashes: string[] }] =>
-      [field, { shadowDiffs: 1, selfDiffs: 1, confirmed: 0, valueHashes: [] }]);
+    const fields = [...noisy].map((field): [string, FieldCounts] => [field, { shadowDiffs: 1, selfDiffs: 1, confirmed: 0, shadowSelfDiffs: 0, valueHashes: [] }]);
     book.load(c.route, c.endpoint, 1, 1, fields);
   }
   return book;

@@ -9,6 +9,8 @@ export interface FieldCounts {
   shadowDiffs: number;
   selfDiffs: number;
   confirmed: number;
+  /** Of the confirmed ones, comparisons where the shadow, asked again, disagreed with its own first answer. */
+  shadowSelfDiffs: number;
   /**
    * Distinct value fingerprints seen where the field differed: up to MAX_VALUES of the primary's,
    * and up to MAX_VALUES of the shadow's, prefixed `s:` (one stored list, endpoint_fields.primary_hashes).
@@ -61,16 +63,20 @@ export function evidenceDelta(c: ComparisonFacts): EvidenceDelta {
   const fields = new Map<string, FieldCounts>();
   const of = (name: string): FieldCounts => {
     let f = fields.get(name);
-    if (!f) { f = { shadowDiffs: 0, selfDiffs: 0, confirmed: 0, valueHashes: [] }; fields.set(name, f); }
+    if (!f) { f = { shadowDiffs: 0, selfDiffs: 0, confirmed: 0, shadowSelfDiffs: 0, valueHashes: [] }; fields.set(name, f); }
     return f;
   };
   const self = new Set(c.reasked ? c.selfFields : []);
+  const shadowSelf = new Set(c.shadowSelfFields ?? []);
   for (const name of self) of(name).selfDiffs = 1;
   for (const fact of c.facts) {
     const f = of(fact.field);
     mergeHashes(f.valueHashes, fact.shadowHash === undefined ? [fact.primaryHash] : [fact.primaryHash, `${SHADOW}${fact.shadowHash}`]);
     f.shadowDiffs = 1;
-    if (c.reasked && !self.has(fact.field)) f.confirmed = c.reasks ?? 1;
+    if (c.reasked && !self.has(fact.field)) {
+      f.confirmed = c.reasks ?? 1;
+      if (shadowSelf.has(fact.field)) f.shadowSelfDiffs = 1;
+    }
   }
   return { reasked: c.reasked, fields };
 }
@@ -101,7 +107,7 @@ export class EvidenceBook {
 
   private field(e: EndpointCounts, field: string): FieldCounts {
     let f = e.fields.get(field);
-    if (!f) { f = { shadowDiffs: 0, selfDiffs: 0, confirmed: 0, valueHashes: [] }; e.fields.set(field, f); }
+    if (!f) { f = { shadowDiffs: 0, selfDiffs: 0, confirmed: 0, shadowSelfDiffs: 0, valueHashes: [] }; e.fields.set(field, f); }
     return f;
   }
 
@@ -122,6 +128,7 @@ export class EvidenceBook {
       f.shadowDiffs += counts.shadowDiffs;
       f.selfDiffs += counts.selfDiffs;
       f.confirmed += counts.confirmed;
+      f.shadowSelfDiffs += counts.shadowSelfDiffs;
       mergeHashes(f.valueHashes, counts.valueHashes);
     }
   }
@@ -132,7 +139,7 @@ export class EvidenceBook {
     const f = e?.fields.get(field);
     const base = {
       comparisons: e?.comparisons ?? 0, reasks: e?.reasks ?? 0, shadowDiffs: f?.shadowDiffs ?? 0, selfDiffs: f?.selfDiffs ?? 0,
-      confirmed: f?.confirmed ?? 0, ...fieldValues(f),
+      confirmed: f?.confirmed ?? 0, shadowSelfDiffs: f?.shadowSelfDiffs ?? 0, ...fieldValues(f),
     };
     if (base.selfDiffs > 0 || base.confirmed > 0) return base;
     return { ...base, noiseElsewhere: this.noiseElsewhere(route, endpoint, field) };

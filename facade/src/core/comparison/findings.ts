@@ -172,7 +172,7 @@ export function noiseEvidence(route: string, book: EvidenceBook): Array<{ endpoi
     for (const [field, f] of e.fields) {
       if (f.selfDiffs === 0) continue;
       const j = judgeField({ comparisons: e.comparisons, reasks: e.reasks, shadowDiffs: f.shadowDiffs, selfDiffs: f.selfDiffs,
-        confirmed: f.confirmed, ...fieldValues(f) });
+        confirmed: f.confirmed, shadowSelfDiffs: f.shadowSelfDiffs, ...fieldValues(f) });
       if (j.class === 'noise') out.push({ endpoint, field, why: j.why });
     }
   }

@@ -15,7 +15,13 @@
 //      shadow differed): real. One agreeing re-ask is not enough: a field that takes one of a few
 //      values at random (a cache HIT/MISS, one of three hosts) repeats itself half the time or more;
 //      where the shadow only ever gave values the primary gives too, MIN_CONFIRMED_SHARED. Fewer
-//      agreeing re-asks (and none disagreeing): unjudged
+//      agreeing re-asks (and none disagreeing): unjudged. When the shadow, asked again too, has
+//      disagreed with its own first answer here (shadowSelfDiffs > 0), its difference does not
+//      repeat: a value of a few drawn per answer (a cache HIT 90 % of the time, a 20 % A/B bucket)
+//      whose rare value the primary, asked again, has not shown yet. Then real only when the
+//      shadow-difference rate's lower bound is above the upper bound of the primary's
+//      self-disagreement rate (0 of its agreeing re-asks): a shadow that is wrong now and then
+//      (a flaky bug) gets there, a two-valued field differs too seldom; otherwise unjudged
 //   3. no re-ask evidence at this field: noise when the same field is noise on another endpoint
 //      of the route; real when the primary gave one and the same value in >= MIN_STABLE differing
 //      comparisons (a stable field the shadow gets wrong); otherwise unjudged
@@ -33,6 +39,8 @@ export interface FieldEvidence {
   readonly selfDiffs: number;
   /** Re-asked comparisons where the primary agreed with itself here and the shadow differed. */
   readonly confirmed: number;
+  /** Of those, how many where the shadow, asked again too, disagreed with its own first answer here. */
+  readonly shadowSelfDiffs?: number;
   /** Distinct primary values seen in comparisons that differed here (capped at a few). */
   readonly primaryValues: number;
   /** Every shadow value seen here is one the primary gave too, from a few values (evidence.ts valuesSeen). */
@@ -71,6 +79,13 @@ export function judgeField(e: FieldEvidence): Judgement {
     return { class: 'noise', why: `${self}; ${against}` };
   }
   const needed = confirmationsNeeded(e);
+  const unsteady = e.shadowSelfDiffs ?? 0;
+  if (c >= needed && unsteady > 0) {
+    const shadowSelf = `the shadow disagreed with itself when asked again ${unsteady} time${unsteady === 1 ? '' : 's'}`;
+    const primarySelf = `the primary answered the same when asked again ${c} of ${c} times`;
+    if (clearlyMoreThanSteady(e)) return { class: 'real', why: `${against} (${pct(k / n)}), clearly more than chance: ${primarySelf}; ${shadowSelf}` };
+    return { class: 'unjudged', why: `${against}; ${primarySelf} but ${shadowSelf}: a value of a few that repeats by chance or a shadow wrong now and then, not told apart yet` };
+  }
   if (c >= needed) return { class: 'real', why: `the primary answered the same when asked again (${c} of ${c} times) and the shadow differed; ${against}` };
   if (c > 0) {
     const values = e.sharedVocabulary ? ' (the shadow only gave values the primary gives too)' : '';
@@ -83,12 +98,25 @@ export function judgeField(e: FieldEvidence): Judgement {
   return { class: 'unjudged', why: `${against}, with no re-ask of the primary yet: not enough evidence to tell noise from a real difference` };
 }
 
+/**
+ * With a shadow that disagreed with itself: the shadow differs from the primary clearly more often
+ * than the primary, steady in all its agreeing re-asks, could disagree with itself (Wilson bounds).
+ */
+function clearlyMoreThanSteady(e: FieldEvidence): boolean {
+  return e.comparisons > 0 && e.confirmed > 0 && wilsonInterval(e.shadowDiffs, e.comparisons).low > wilsonInterval(0, e.confirmed).high;
+}
+
+/** Enough agreeing re-asks to call the field real (rule 2), the shadow's own disagreements counted. */
+function confirmedReal(e: FieldEvidence, atLeast: number): boolean {
+  return e.confirmed >= atLeast && ((e.shadowSelfDiffs ?? 0) === 0 || clearlyMoreThanSteady(e));
+}
+
 /** True when re-asks have decided a field one way or the other (more of them only add confidence). */
 export function decided(e: FieldEvidence): boolean {
-  return e.selfDiffs > 0 || e.confirmed >= confirmationsNeeded(e);
+  return e.selfDiffs > 0 || confirmedReal(e, confirmationsNeeded(e));
 }
 
 /** True when a field's class is settled enough that re-asking the primary adds nothing. */
 export function settled(e: FieldEvidence, enough: number): boolean {
-  return e.selfDiffs >= enough || e.confirmed >= Math.max(enough, confirmationsNeeded(e));
+  return e.selfDiffs >= enough || confirmedReal(e, Math.max(enough, confirmationsNeeded(e)));
 }

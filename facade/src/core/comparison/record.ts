@@ -37,6 +37,11 @@ export interface ComparisonFacts {
    * stores no count); a field it agreed at every time is that many confirmations.
    */
   readonly reasks?: number;
+  /**
+   * Fields the primary agreed with itself at where the shadow, asked again too, disagreed with its
+   * own first answer (absent: the shadow was not asked again).
+   */
+  readonly shadowSelfFields?: readonly string[];
   readonly facts: readonly FieldFact[];
 }
 

@@ -17,7 +17,7 @@ export interface BatchDeltas {
 }
 
 export interface EndpointDelta { comparisons: number; reasks: number; first: string; last: string }
-export interface FieldDelta { shadowDiffs: number; selfDiffs: number; confirmed: number; hashes: string[]; first: string; last: string }
+export interface FieldDelta { shadowDiffs: number; selfDiffs: number; confirmed: number; shadowSelfDiffs: number; hashes: string[]; first: string; last: string }
 
 /** One batch's increments, summed per key (a multi-row upsert may not touch one row twice). */
 export function batchDeltas(records: readonly ComparisonRecord[]): BatchDeltas {
@@ -48,10 +48,11 @@ export function batchDeltas(records: readonly ComparisonRecord[]): BatchDeltas {
     endpoints.set(e, ec);
     for (const [field, d] of delta.fields) {
       const f = key(r.route, r.endpoint, field);
-      const fc = fields.get(f) ?? { route: r.route, endpoint: r.endpoint, field, shadowDiffs: 0, selfDiffs: 0, confirmed: 0, hashes: [], first: r.at, last: r.at };
+      const fc = fields.get(f) ?? { route: r.route, endpoint: r.endpoint, field, shadowDiffs: 0, selfDiffs: 0, confirmed: 0, shadowSelfDiffs: 0, hashes: [], first: r.at, last: r.at };
       fc.shadowDiffs += d.shadowDiffs;
       fc.selfDiffs += d.selfDiffs;
       fc.confirmed += d.confirmed;
+      fc.shadowSelfDiffs += d.shadowSelfDiffs;
       mergeHashes(fc.hashes, d.valueHashes);
       if (r.at < fc.first) fc.first = r.at;
       if (r.at > fc.last) fc.last = r.at;

@@ -144,8 +144,11 @@ ${FILL_FACT_COMPARISONS};`;
 // (V2's rebuild uses the same statements, so a store created at V2 today counts per day from the start.)
 const V4 = `${STAGE_HOURS_REBUILD.join(';\n')};`;
 
+// Version 5: the times the shadow, asked again, disagreed with itself at a field (noise-model.ts).
+const V5 = 'ALTER TABLE endpoint_fields ADD COLUMN IF NOT EXISTS shadow_self_diffs BIGINT NOT NULL DEFAULT 0';
+
 /** Append-only: a shipped migration is never edited; the next change is a new entry. */
-export const PG_DIFF_STORE_MIGRATIONS: readonly string[] = [V1, V2, V3, V4];
+export const PG_DIFF_STORE_MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5];
 
 const migrated = new WeakSet<PgSql>();
 

@@ -103,11 +103,11 @@ export class PgDiffStoreWriter implements ComparisonWriter {
    */
   private async bumpFields(tx: Sql, fields: BatchDeltas['fields']): Promise<void> {
     if (fields.length === 0) return;
-    await insertRows(tx, `INSERT INTO endpoint_fields (route, endpoint, field, shadow_diffs, self_diffs, confirmed, primary_hashes,
-      first_seen, last_seen)`, 9, fields.map((f) => [f.route, f.endpoint, f.field, f.shadowDiffs, f.selfDiffs, f.confirmed, '[]', f.first, f.last]),
+    await insertRows(tx, `INSERT INTO endpoint_fields (route, endpoint, field, shadow_diffs, self_diffs, confirmed, shadow_self_diffs, primary_hashes,
+      first_seen, last_seen)`, 10, fields.map((f) => [f.route, f.endpoint, f.field, f.shadowDiffs, f.selfDiffs, f.confirmed, f.shadowSelfDiffs, '[]', f.first, f.last]),
     ` ON CONFLICT (route, endpoint, field) DO UPDATE SET shadow_diffs = endpoint_fields.shadow_diffs + excluded.shadow_diffs,
       self_diffs = endpoint_fields.self_diffs + excluded.self_diffs, confirmed = endpoint_fields.confirmed + excluded.confirmed,
-      last_seen = GREATEST(endpoint_fields.last_seen, excluded.last_seen)`);
+      shadow_self_diffs = endpoint_fields.shadow_self_diffs + excluded.shadow_self_diffs, last_seen = GREATEST(endpoint_fields.last_seen, excluded.last_seen)`);
     const per = Math.floor(MAX_PARAMS / 3);
     const changed: SqlValue[][] = [];
     for (let i = 0; i < fields.length; i += per) {

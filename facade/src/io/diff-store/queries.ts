@@ -14,13 +14,15 @@ export async function loadEvidence(sql: Sql, route?: string): Promise<EvidenceBo
   const where = route === undefined ? '' : ' WHERE route = ?';
   const params = route === undefined ? [] : [route];
   const fields = new Map<string, Array<[string, FieldCounts]>>();
-  const rows = await sql.all<{ route: string; endpoint: string; field: string; shadowDiffs: number; selfDiffs: number; confirmed: number; hashes: string }>(
-    `SELECT route, endpoint, field, shadow_diffs AS "shadowDiffs", self_diffs AS "selfDiffs", confirmed, primary_hashes AS hashes
-    FROM endpoint_fields${where}`, params);
+  // A store from before the shadow's own re-asks were counted (read without migrating) has none.
+  const shadowSelf = (await hasColumn(sql, 'endpoint_fields', 'shadow_self_diffs')) ? 'shadow_self_diffs' : '0';
+  const rows = await sql.all<{ route: string; endpoint: string; field: string; shadowDiffs: number; selfDiffs: number; confirmed: number; shadowSelfDiffs: number; hashes: string }>(
+    `SELECT route, endpoint, field, shadow_diffs AS "shadowDiffs", self_diffs AS "selfDiffs", confirmed, ${shadowSelf} AS "shadowSelfDiffs",
+    primary_hashes AS hashes FROM endpoint_fields${where}`, params);
   for (const r of rows) {
     const key = `${r.route}\u0000${r.endpoint}`;
     const list = fields.get(key) ?? [];
-    list.push([r.field, { shadowDiffs: r.shadowDiffs, selfDiffs: r.selfDiffs, confirmed: r.confirmed, valueHashes: JSON.parse(r.hashes) as string[] }]);
+    list.push([r.field, { shadowDiffs: r.shadowDiffs, selfDiffs: r.selfDiffs, confirmed: r.confirmed, shadowSelfDiffs: Number(r.shadowSelfDiffs), valueHashes: JSON.parse(r.hashes) as string[] }]);
     fields.set(key, list);
   }
   const endpoints = await sql.all<{ route: string; endpoint: string; comparisons: number; reasks: number }>(

@@ -8,7 +8,7 @@ import { FACT_COMPARISON_COLUMNS, FILL_FACT_COMPARISONS } from './fact-compariso
 import { STAGE_HOURS_DDL, STAGE_HOURS_REBUILD } from './stage-hours';
 
 /** Bumped whenever a table changes shape; stored in the `diff_store_version` table. */
-export const DIFF_STORE_VERSION = 7;
+export const DIFF_STORE_VERSION = 8;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS comparisons (
@@ -70,6 +70,7 @@ CREATE TABLE IF NOT EXISTS endpoint_fields (
   shadow_diffs   INTEGER NOT NULL DEFAULT 0,
   self_diffs     INTEGER NOT NULL DEFAULT 0,
   confirmed      INTEGER NOT NULL DEFAULT 0,
+  shadow_self_diffs INTEGER NOT NULL DEFAULT 0,
   primary_hashes TEXT    NOT NULL DEFAULT '[]',
   first_seen     TEXT    NOT NULL,
   last_seen      TEXT    NOT NULL,
@@ -116,7 +117,8 @@ function hasColumn(db: Database.Database, table: string, column: string): boolea
  * version 5 the gate's counts per stage and hour (counted from the rows already there) and the index
  * of the rows that keep a diff, version 6 each fact's copy of its comparison's columns
  * (fact-comparisons.ts, filled from the rows already there), version 7 the gate's counts per day
- * instead of per hour (counted again). Idempotent.
+ * instead of per hour (counted again), version 8 the times the shadow, asked again, disagreed with
+ * itself at a field (0 on older rows). Idempotent.
  */
 export function migrateDiffStore(db: Database.Database): void {
   db.transaction(() => {
@@ -130,6 +132,7 @@ export function migrateDiffStore(db: Database.Database): void {
     }
     db.exec(TABLES);
     if (!hasColumn(db, 'comparisons', 'replica')) db.exec('ALTER TABLE comparisons ADD COLUMN replica TEXT');
+    if (!hasColumn(db, 'endpoint_fields', 'shadow_self_diffs')) db.exec('ALTER TABLE endpoint_fields ADD COLUMN shadow_self_diffs INTEGER NOT NULL DEFAULT 0');
     for (const [name, type] of FACT_COMPARISON_COLUMNS) if (!hasColumn(db, 'comparison_fields', name)) db.exec(`ALTER TABLE comparison_fields ADD COLUMN ${name} ${type}`);
     if (v < 7) for (const st of STAGE_HOURS_REBUILD) db.exec(st);
     if (v < 6) db.exec(FILL_FACT_COMPARISONS);

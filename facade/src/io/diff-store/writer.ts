@@ -64,10 +64,10 @@ export class DiffStoreWriter implements ComparisonWriter {
       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(route, endpoint) DO UPDATE SET comparisons = comparisons + excluded.comparisons,
       reasks = reasks + excluded.reasks, last_seen = MAX(last_seen, excluded.last_seen)`);
     this.readHashes = db.prepare('SELECT primary_hashes AS h FROM endpoint_fields WHERE route = ? AND endpoint = ? AND field = ?');
-    this.bumpField = db.prepare(`INSERT INTO endpoint_fields (route, endpoint, field, shadow_diffs, self_diffs, confirmed, primary_hashes,
-      first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(route, endpoint, field) DO UPDATE SET
+    this.bumpField = db.prepare(`INSERT INTO endpoint_fields (route, endpoint, field, shadow_diffs, self_diffs, confirmed, shadow_self_diffs,
+      primary_hashes, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(route, endpoint, field) DO UPDATE SET
       shadow_diffs = shadow_diffs + excluded.shadow_diffs, self_diffs = self_diffs + excluded.self_diffs,
-      confirmed = confirmed + excluded.confirmed, primary_hashes = excluded.primary_hashes, last_seen = MAX(last_seen, excluded.last_seen)`);
+      confirmed = confirmed + excluded.confirmed, shadow_self_diffs = shadow_self_diffs + excluded.shadow_self_diffs, primary_hashes = excluded.primary_hashes, last_seen = MAX(last_seen, excluded.last_seen)`);
     this.bumpMinute = db.prepare(`INSERT INTO comparison_minutes (route, minute, outcome, count) VALUES (?, ?, ?, ?)
       ON CONFLICT(route, minute, outcome) DO UPDATE SET count = count + excluded.count`);
     // The newest row past a limit, found once per trim (each lookup walks `limit` index entries);
@@ -129,7 +129,7 @@ export class DiffStoreWriter implements ComparisonWriter {
     for (const f of d.fields) {
       const row = this.readHashes.get(f.route, f.endpoint, f.field) as { h: string } | undefined;
       const hashes = mergeHashes(row ? (JSON.parse(row.h) as string[]) : [], f.hashes);
-      this.bumpField.run(f.route, f.endpoint, f.field, f.shadowDiffs, f.selfDiffs, f.confirmed, JSON.stringify(hashes), f.first, f.last);
+      this.bumpField.run(f.route, f.endpoint, f.field, f.shadowDiffs, f.selfDiffs, f.confirmed, f.shadowSelfDiffs, JSON.stringify(hashes), f.first, f.last);
     }
   }
 

@@ -106,6 +106,24 @@ export const WILD: readonly CorpusFixture[] = [
     template: '/corpus/noise/cache-status/:id', repeats: true, kind: 'cache HIT / MISS, random per answer (repeats often)', noise: ['$.cache'],
     handle: (s, req) => json({ ...basics(idParam(req)), cache: s.random() < 0.5 ? 'HIT' : 'MISS' }),
   }),
+  // Skewed: the common value repeats most of the time, so the primary asked again rarely disagrees.
+  fixture({
+    template: '/corpus/noise/cache-mostly-hit/:id', repeats: true, kind: 'cache HIT 90 % / MISS 10 % per answer', noise: ['$.cache'],
+    handle: (s, req) => json({ ...basics(idParam(req)), cache: s.random() < 0.9 ? 'HIT' : 'MISS' }),
+  }),
+  fixture({
+    template: '/corpus/noise/stale-read/:id', repeats: true, kind: 'served stale from a lagging replica 15 % of the time (a flag and an older stock)',
+    noise: ['$.stale', '$.stock'],
+    handle: (s, req) => {
+      const id = idParam(req);
+      const stale = s.random() < 0.15;
+      return json({ ...basics(id), stock: 40 + (id % 7) + (stale ? 1 : 0), stale });
+    },
+  }),
+  fixture({
+    template: '/corpus/noise/experiment/:id', repeats: true, kind: 'A/B bucket drawn per answer, control 80 % / treatment 20 %', noise: ['$.experiment.bucket'],
+    handle: (s, req) => json({ ...basics(idParam(req)), experiment: { name: 'checkout-v2', bucket: s.random() < 0.8 ? 'control' : 'treatment' } }),
+  }),
   fixture({
     template: '/corpus/noise/region/:id', repeats: true, kind: 'one of three regions served it, repeats allowed', noise: ['$.servedFrom'],
     handle: (s, req) => json({ ...basics(idParam(req)), servedFrom: ['eu-west-1', 'eu-central-1', 'us-east-1'][s.int(0, 2)] }),

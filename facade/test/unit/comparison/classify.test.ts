@@ -39,6 +39,16 @@ describe('classifyComparison', () => {
     expect(classifyComparison(hit, noRules, book)).toMatchObject({ verdict: 'noise', fields: [{ why: expect.stringContaining('disagreed with itself 1 of 2') }] });
   });
 
+  it('three agreeing re-asks leave a field unjudged when the shadow, asked again, did not repeat its own value (HIT 90 % of the time)', () => {
+    const book = new EvidenceBook();
+    const c = comparison([fact('$.cache', 'HIT', 'MISS')], { reasked: true, reasks: 3, shadowSelfFields: ['$.cache'] });
+    book.add(c);
+    expect(classifyComparison(c, noRules, book)).toMatchObject({ verdict: 'unjudged', fields: [{ why: expect.stringContaining('the shadow disagreed with itself') }] });
+    expect(reaskPriority(c, noRules, book, 5)).toBe('first'); // the primary is asked again: its rare value makes it noise
+    book.add(comparison([fact('$.cache', 'HIT', 'MISS')], { reasked: true, reasks: 1, selfFields: ['$.cache'] }));
+    expect(classifyComparison(c, noRules, book).verdict).toBe('noise');
+  });
+
   it('three re-asks counted on one comparison decide a field as three comparisons would', () => {
     const book = new EvidenceBook();
     const c = comparison([fact('$.price', 10, 11)], { reasked: true, reasks: 3 });

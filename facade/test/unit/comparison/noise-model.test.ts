@@ -1,4 +1,4 @@
-import { judgeField, type FieldEvidence } from '../../../src/core/comparison';
+import { decided, judgeField, settled, type FieldEvidence } from '../../../src/core/comparison';
 
 const e = (over: Partial<FieldEvidence>): FieldEvidence => ({ comparisons: 10, shadowDiffs: 10, reasks: 5, selfDiffs: 0, confirmed: 0, primaryValues: 1, ...over });
 
@@ -15,10 +15,25 @@ describe('judgeField', () => {
     ['no re-ask evidence and a changing primary value is unjudged, never a mismatch', e({ reasks: 0, primaryValues: 4 }), 'unjudged', /not enough evidence/],
     ['no re-ask evidence but one stable primary value over three differing comparisons is real', e({ reasks: 0, shadowDiffs: 3, primaryValues: 1 }), 'real', /same value in all 3/],
     ['two differing comparisons with one primary value are not enough', e({ reasks: 0, shadowDiffs: 2, primaryValues: 1 }), 'unjudged', /not enough evidence/],
+    ['a field the primary repeated three times but the shadow did not repeat (a value of a few drawn per answer) is unjudged', e({ confirmed: 3, shadowSelfDiffs: 1, shadowDiffs: 2 }), 'unjudged', /the shadow disagreed with itself when asked again 1 time: a value of a few/],
+    ['a 90/10 cache field stays unjudged while it differs seldom, however steady the primary', e({ comparisons: 100, shadowDiffs: 12, confirmed: 12, shadowSelfDiffs: 3 }), 'unjudged', /not told apart yet/],
+    ['a shadow wrong half the time, the primary steady in 20 re-asks, is real', e({ comparisons: 40, shadowDiffs: 20, confirmed: 20, shadowSelfDiffs: 8 }), 'real', /clearly more than chance/],
+    ['a shadow that repeats its value when asked again leaves the three-confirmation rule as it was', e({ confirmed: 3, shadowSelfDiffs: 0 }), 'real', /answered the same when asked again \(3 of 3 times\)/],
     ['noise seen on another endpoint of the route carries over when this one cannot be re-asked', e({ reasks: 0, primaryValues: 4, noiseElsewhere: 'GET /a/:id (the primary disagreed with itself 3 of 3 times)' }), 'noise', /noise on GET \/a\/:id/],
   ] as const)('%s', (_name, evidence, expected, why) => {
     const j = judgeField(evidence);
     expect(j.class).toBe(expected);
     expect(j.why).toMatch(why);
+  });
+});
+
+describe('decided and settled (whether re-asking the primary still teaches something)', () => {
+  it('a field the shadow did not repeat is not decided by three agreeing re-asks: the primary is asked again first', () => {
+    expect(decided(e({ confirmed: 3 }))).toBe(true);
+    expect(decided(e({ confirmed: 3, shadowSelfDiffs: 1, shadowDiffs: 2 }))).toBe(false);
+    expect(settled(e({ confirmed: 9, shadowSelfDiffs: 1, shadowDiffs: 2 }), 5)).toBe(false);
+  });
+  it('is decided once the shadow differs clearly more often than the steady primary could', () => {
+    expect(decided(e({ comparisons: 40, shadowDiffs: 20, confirmed: 20, shadowSelfDiffs: 8 }))).toBe(true);
   });
 });
