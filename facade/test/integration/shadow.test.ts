@@ -159,6 +159,26 @@ it('a cache status the primary happened to repeat three times is not called real
   expect(after['$.price']).toMatchObject({ class: 'real', why: expect.stringMatching(/answered the same when asked again \(3 of 3 times\)/) });
 });
 
+it('a shadow that gets a price wrong only every other answer (a flaky bug) is unjudged at first and real once it differs clearly more often than the steady primary could', async () => {
+  let shadowAnswers = 0;
+  monolith.handler = json({ price: '1.00' });
+  service.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ price: shadowAnswers++ % 2 === 0 ? '1.10' : '1.00' })); };
+  await start();
+  type Api = { endpoints: Array<{ fields: Array<{ field: string; class: string; why: string }> }> };
+  const price = async () => {
+    const api = await (await fetch(`${facade.adminUrl}/routes/inventory/comparisons`, { headers: ADMIN_AUTH })).json() as Api;
+    return api.endpoints[0].fields.find((f) => f.field === '$.price')!;
+  };
+  const first = nextComparisons(facade, 1);
+  await (await fetch(`${facade.url}/api/inventory/0`)).text();
+  await first;
+  expect(await price()).toMatchObject({ class: 'unjudged', why: expect.stringMatching(/a shadow wrong now and then/) });
+  const more = nextComparisons(facade, 29, 15_000);
+  for (let i = 1; i < 30; i++) await (await fetch(`${facade.url}/api/inventory/${i}`)).text();
+  await more;
+  expect(await price()).toMatchObject({ class: 'real', why: expect.stringMatching(/clearly more than chance/) });
+});
+
 it('a map keyed by ids new in every answer (sessions by uuid) is one noisy field, while a real difference beside it counts', async () => {
   const answer = (price: string) => (_req: unknown, res: import('node:http').ServerResponse): void => {
     res.writeHead(200, { 'content-type': 'application/json' });
