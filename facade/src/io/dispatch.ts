@@ -94,14 +94,23 @@ export async function releasePools(upstream: Upstream): Promise<void> {
 export function requestHeaders(headers: IncomingHttpHeaders, body: { readonly length: number } | undefined, drop: string | null = null, alsoDrop: string | null = null,
   raw?: readonly string[]): string[] {
   const spelled = raw ? spellings(raw) : null;
+  let repeated: Map<string, string[]> | null | undefined; // found once, at the first value node may have joined
   const out: string[] = [];
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined || NOT_SENT_BY_US.has(name) || name === drop || name === alsoDrop) continue;
     if (name === 'content-length' && body !== undefined) continue;
     const as = spelled?.get(name) ?? name;
-    if (Array.isArray(value)) for (const v of value) out.push(as, v);
-    else out.push(as, value);
+    if (Array.isArray(value)) { for (const v of value) out.push(as, v); continue; }
+    const joiner = name === 'cookie' ? '; ' : ', ';
+    if (raw && value.includes(joiner)) {
+      // A header the client repeated (two X-Custom lines) goes out as its lines, as nginx sends it;
+      // one the facade changed since (X-Forwarded-For, appended to) goes out as changed.
+      repeated ??= repeatedLines(raw);
+      const lines = repeated?.get(name);
+      if (lines && lines.join(joiner) === value) { for (const v of lines) out.push(as, v); continue; }
+    }
+    out.push(as, value);
   }
   if (body !== undefined) out.push('content-length', String(body.length));
   return out;
@@ -130,6 +139,18 @@ export function respell(out: ClientRequest, raw: readonly string[]): void {
   const values = names.map((n) => out.getHeader(n)!);
   for (const n of names) out.removeHeader(n);
   names.forEach((n, i) => out.setHeader(spelled.get(n) ?? n, values[i]!));
+}
+
+/** The values of each header name the client sent on more than one line (names lower-cased), or null when none was. */
+function repeatedLines(raw: readonly string[]): Map<string, string[]> | null {
+  const byName = new Map<string, string[]>();
+  let repeats = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const values = byName.get(name);
+    if (values) { values.push(raw[i + 1]!); repeats = true; } else byName.set(name, [raw[i + 1]!]);
+  }
+  return repeats ? byName : null;
 }
 
 /**

@@ -444,6 +444,20 @@ describe('request shapes from clients nobody here wrote', () => {
     expect(monolith.received[0]!.headers['x-api-key']).toBe('Secret');
   });
 
+  it('a header the client repeated reaches the upstream as its lines, as nginx sends it; X-Forwarded-For carries the facade\'s append', async () => {
+    await start();
+    const seen: string[][] = [];
+    monolith.server.prependListener('request', (req: http.IncomingMessage) => { seen.push(req.rawHeaders); });
+    const out = await exchange(facade.url, 'GET /api/orders/5 HTTP/1.1\r\nHost: shop.example\r\nX-Custom: a, b\r\nAccept: text/html\r\nX-Custom: c\r\n'
+      + 'Cookie: sid=1\r\nCookie: theme=dark\r\nX-Forwarded-For: 10.0.0.1\r\nX-Forwarded-For: 10.0.0.2\r\nAccept: application/json\r\nConnection: close\r\n\r\n');
+    expect(out).toMatch(/^HTTP\/1\.1 200 /);
+    const lines = (name: string): string[] => seen[0]!.flatMap((v, i) => (i % 2 === 0 && v.toLowerCase() === name ? [seen[0]![i + 1]!] : []));
+    expect(lines('x-custom')).toEqual(['a, b', 'c']);
+    expect(lines('accept')).toEqual(['text/html', 'application/json']);
+    expect(lines('cookie')).toEqual(['sid=1', 'theme=dark']);
+    expect(lines('x-forwarded-for')).toEqual(['10.0.0.1, 10.0.0.2, 127.0.0.1']);
+  });
+
   it('Expect: 100-continue on a request without a body gets its 100 at once and the connection stays open', async () => {
     await start();
     // an upstream that answers without a 100 (as it may: RFC 9110 §10.1.1)
