@@ -25,8 +25,10 @@ export function comparisonsPerSecond(seconds: number): { perSecond: number; byte
 
 async function main(): Promise<void> {
   const perEndpoint = Number(process.argv[2] ?? 10);
-  const run = await runCorpusThroughFacade(perEndpoint);
-  process.stdout.write(`corpus through the facade at shadow, ${perEndpoint} requests per endpoint, default settings\n\n`);
+  const seed = Number(process.argv[3] ?? 0); // another draw of the fixtures' random values
+  if (!Number.isInteger(perEndpoint) || perEndpoint < 1 || !Number.isInteger(seed)) throw new Error('usage: bench:corpus [requests per endpoint >= 1] [seed, an integer]');
+  const run = await runCorpusThroughFacade(perEndpoint, seed);
+  process.stdout.write(`corpus through the facade at shadow, ${perEndpoint} requests per endpoint, seed ${seed}, default settings\n\n`);
   process.stdout.write(formatScore(run.score));
   process.stdout.write(`\nclient requests ${run.clientRequests}, comparisons ${run.comparisons}, re-asks sent to the monolith ${run.reasks}`
     + ` (+${((run.reasks / run.clientRequests) * 100).toFixed(1)} % monolith load), ${run.seconds.toFixed(1)} s\n`);

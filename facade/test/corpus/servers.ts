@@ -114,10 +114,11 @@ export async function startCorpusServer(profile: SideProfile): Promise<CorpusSer
 }
 
 /** Starts the monolith and the service of the corpus, each with its own state. */
-export async function startCorpusPair(): Promise<CorpusPair> {
-  const monolith = await startCorpusServer(MONOLITH);
+/** Both fixture servers; `seed` shifts both sides' random generators (another draw of the same corpus). */
+export async function startCorpusPair(seed = 0): Promise<CorpusPair> {
+  const monolith = await startCorpusServer({ ...MONOLITH, seed: MONOLITH.seed + seed });
   try {
-    return { monolith, service: await startCorpusServer(SERVICE) };
+    return { monolith, service: await startCorpusServer({ ...SERVICE, seed: SERVICE.seed + seed }) };
   } catch (err) {
     await monolith.close();
     throw err;

@@ -20,8 +20,8 @@ export interface CorpusRun {
   readonly seconds: number;
 }
 
-export async function runCorpusThroughFacade(perEndpoint: number): Promise<CorpusRun> {
-  const pair = await startCorpusPair();
+export async function runCorpusThroughFacade(perEndpoint: number, seed = 0): Promise<CorpusRun> {
+  const pair = await startCorpusPair(seed);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strangler-corpus-'));
   const config = parseConfig({
     monolith: { url: pair.monolith.url },
