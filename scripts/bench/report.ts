@@ -97,6 +97,22 @@ function pairedDiff(samples: readonly PhaseSample[], id: string, base: string, k
   return diffs.length ? round(median(diffs)) : null;
 }
 
+/**
+ * The per-round ratios of (scenario / baseline) at the fixed rate, same round, and their median: a
+ * round where the host stalled every process (direct too) then moves both sides of its ratio.
+ */
+export function pairedRatios(samples: readonly PhaseSample[], id: string, base: string, key: Numeric): { median: number | null; rounds: number[] } {
+  const rounds: number[] = [];
+  for (const s of samples) {
+    if (s.scenario !== id || s.mode !== 'fixed') continue;
+    const b = samples.find((x) => x.scenario === base && x.mode === 'fixed' && x.round === s.round);
+    const a = s[key];
+    const c = b?.[key];
+    if (a !== null && c !== null && c !== undefined && c > 0) rounds.push(Math.round((a / c) * 100) / 100);
+  }
+  return { median: rounds.length ? round(median(rounds), 2) : null, rounds };
+}
+
 function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
   return a == null || b == null || b === 0 ? null : round(a / b, 2);
 }

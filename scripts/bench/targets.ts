@@ -5,6 +5,7 @@
 import type { HardeningReport } from './hardening';
 import type { Report } from './report';
 import { round } from './stats';
+import { pairedRatios } from './report';
 
 export interface TargetRow {
   readonly figure: string;
@@ -82,12 +83,16 @@ export function buildTargets(input: TargetInput): { reference: string; rows: Tar
         target: '≤ +1.0 ms over direct', met: judged(value, 1.0),
       });
     }
+    // Judged on the median of the per-round ratios (as added latency is on per-round differences); the
+    // ratio of the two medians is printed beside it, since one host stall can land in either.
     const p99Shadow = scenario(`facade-shadow-${size}`)?.fixedRate?.p99Ms ?? null;
     const p99Off = scenario(`facade-off-${size}`)?.fixedRate?.p99Ms ?? null;
-    const value = p99Shadow === null || p99Off === null || p99Off === 0 ? null : round(p99Shadow / p99Off, 2);
+    const ofMedians = p99Shadow === null || p99Off === null || p99Off === 0 ? null : round(p99Shadow / p99Off, 2);
+    const paired = pairedRatios(r.samples, `facade-shadow-${size}`, `facade-off-${size}`, 'p99Ms');
     rows.push({
-      figure: `p99 at shadow / p99 at off, ${rate}/s open loop, ${SIZE_LABEL[size]}`, value, unit: '×',
-      detail: `${p99Shadow ?? '–'} vs ${p99Off ?? '–'} ms`, target: '≤ 1.2×', met: judged(value, 1.2),
+      figure: `p99 at shadow / p99 at off, ${rate}/s open loop, ${SIZE_LABEL[size]}`, value: paired.median, unit: '×',
+      detail: `per round ${paired.rounds.length ? paired.rounds.map((x) => x.toFixed(2)).join(', ') : '–'}; medians ${p99Shadow ?? '–'} vs ${p99Off ?? '–'} ms = ${ofMedians ?? '–'}×`,
+      target: '≤ 1.2× (median of rounds)', met: judged(paired.median, 1.2),
     });
   }
 
