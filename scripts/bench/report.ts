@@ -84,16 +84,22 @@ function summarize(samples: readonly PhaseSample[]): ModeSummary | null {
   return out;
 }
 
-/** Median over rounds of (scenario − baseline) in the same round. */
-function pairedDiff(samples: readonly PhaseSample[], id: string, base: string, key: Numeric): number | null {
-  const diffs: number[] = [];
+/** Each round's (scenario, baseline) pair of a figure at the fixed rate, in round order. */
+function pairedRounds(samples: readonly PhaseSample[], id: string, base: string, key: Numeric): Array<[number, number]> {
+  const pairs: Array<[number, number]> = [];
   for (const s of samples) {
     if (s.scenario !== id || s.mode !== 'fixed') continue;
     const b = samples.find((x) => x.scenario === base && x.mode === 'fixed' && x.round === s.round);
     const a = s[key];
     const c = b?.[key];
-    if (a !== null && c !== null && c !== undefined) diffs.push(a - c);
+    if (a !== null && c !== null && c !== undefined) pairs.push([a, c]);
   }
+  return pairs;
+}
+
+/** Median over rounds of (scenario − baseline) in the same round. */
+function pairedDiff(samples: readonly PhaseSample[], id: string, base: string, key: Numeric): number | null {
+  const diffs = pairedRounds(samples, id, base, key).map(([a, c]) => a - c);
   return diffs.length ? round(median(diffs)) : null;
 }
 
@@ -102,14 +108,7 @@ function pairedDiff(samples: readonly PhaseSample[], id: string, base: string, k
  * round where the host stalled every process (direct too) then moves both sides of its ratio.
  */
 export function pairedRatios(samples: readonly PhaseSample[], id: string, base: string, key: Numeric): { median: number | null; rounds: number[] } {
-  const rounds: number[] = [];
-  for (const s of samples) {
-    if (s.scenario !== id || s.mode !== 'fixed') continue;
-    const b = samples.find((x) => x.scenario === base && x.mode === 'fixed' && x.round === s.round);
-    const a = s[key];
-    const c = b?.[key];
-    if (a !== null && c !== null && c !== undefined && c > 0) rounds.push(Math.round((a / c) * 100) / 100);
-  }
+  const rounds = pairedRounds(samples, id, base, key).filter(([, c]) => c > 0).map(([a, c]) => Math.round((a / c) * 100) / 100);
   return { median: rounds.length ? round(median(rounds), 2) : null, rounds };
 }
 

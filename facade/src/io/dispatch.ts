@@ -94,7 +94,7 @@ export async function releasePools(upstream: Upstream): Promise<void> {
 export function requestHeaders(headers: IncomingHttpHeaders, body: { readonly length: number } | undefined, drop: string | null = null, alsoDrop: string | null = null,
   raw?: readonly string[]): string[] {
   const spelled = raw ? spellings(raw) : null;
-  let repeated: Map<string, string[]> | null | undefined; // found once, at the first value node may have joined
+  let repeated: Map<string, string[]> | null | undefined; // looked for once, at the first value node may have joined
   const out: string[] = [];
   for (const name in headers) {
     const value = headers[name];
@@ -106,7 +106,7 @@ export function requestHeaders(headers: IncomingHttpHeaders, body: { readonly le
     if (raw && value.includes(joiner)) {
       // A header the client repeated (two X-Custom lines) goes out as its lines, as nginx sends it;
       // one the facade changed since (X-Forwarded-For, appended to) goes out as changed.
-      repeated ??= repeatedLines(raw);
+      if (repeated === undefined) repeated = repeatedLines(raw); // null (no repeats) is an answer too
       const lines = repeated?.get(name);
       if (lines && lines.join(joiner) === value) { for (const v of lines) out.push(as, v); continue; }
     }

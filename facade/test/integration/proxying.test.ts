@@ -432,10 +432,16 @@ describe('request shapes from clients nobody here wrote', () => {
     expect(Date.now() - started).toBeLessThan(2500);
   });
 
-  it('header names reach the upstream spelled as the client sent them', async () => {
-    await start();
+  /** The raw header lists of the requests the monolith gets from here on. */
+  function rawHeadersSeen(): string[][] {
     const seen: string[][] = [];
     monolith.server.prependListener('request', (req: http.IncomingMessage) => { seen.push(req.rawHeaders); });
+    return seen;
+  }
+
+  it('header names reach the upstream spelled as the client sent them', async () => {
+    await start();
+    const seen = rawHeadersSeen();
     const out = await exchange(facade.url, 'GET /api/orders/5 HTTP/1.1\r\nHost: shop.example\r\nX-API-Key: Secret\r\nSOAPAction: "urn:x"\r\naccept: */*\r\nConnection: close\r\n\r\n');
     expect(out).toMatch(/^HTTP\/1\.1 200 /);
     const names = seen[0]!.filter((_, i) => i % 2 === 0);
@@ -446,8 +452,7 @@ describe('request shapes from clients nobody here wrote', () => {
 
   it('a header the client repeated reaches the upstream as its lines, as nginx sends it; X-Forwarded-For carries the facade\'s append', async () => {
     await start();
-    const seen: string[][] = [];
-    monolith.server.prependListener('request', (req: http.IncomingMessage) => { seen.push(req.rawHeaders); });
+    const seen = rawHeadersSeen();
     const out = await exchange(facade.url, 'GET /api/orders/5 HTTP/1.1\r\nHost: shop.example\r\nX-Custom: a, b\r\nAccept: text/html\r\nX-Custom: c\r\n'
       + 'Cookie: sid=1\r\nCookie: theme=dark\r\nX-Forwarded-For: 10.0.0.1\r\nX-Forwarded-For: 10.0.0.2\r\nAccept: application/json\r\nConnection: close\r\n\r\n');
     expect(out).toMatch(/^HTTP\/1\.1 200 /);
@@ -471,8 +476,7 @@ describe('request shapes from clients nobody here wrote', () => {
 
   it('an upload that waits for 100 Continue (curl, .NET) keeps its header spellings too', async () => {
     await start();
-    const seen: string[][] = [];
-    monolith.server.prependListener('request', (req: http.IncomingMessage) => { seen.push(req.rawHeaders); });
+    const seen = rawHeadersSeen();
     const out = await exchange(facade.url, 'POST /api/orders HTTP/1.1\r\nHost: shop.example\r\nContent-Type: application/json\r\nX-API-Key: Secret\r\n'
       + 'Expect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');
     expect(out).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 [\s\S]*"body":"{}"/);

@@ -67,7 +67,8 @@ export class DiffStoreWriter implements ComparisonWriter {
     this.bumpField = db.prepare(`INSERT INTO endpoint_fields (route, endpoint, field, shadow_diffs, self_diffs, confirmed, shadow_self_diffs,
       primary_hashes, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(route, endpoint, field) DO UPDATE SET
       shadow_diffs = shadow_diffs + excluded.shadow_diffs, self_diffs = self_diffs + excluded.self_diffs,
-      confirmed = confirmed + excluded.confirmed, shadow_self_diffs = shadow_self_diffs + excluded.shadow_self_diffs, primary_hashes = excluded.primary_hashes, last_seen = MAX(last_seen, excluded.last_seen)`);
+      confirmed = confirmed + excluded.confirmed, shadow_self_diffs = shadow_self_diffs + excluded.shadow_self_diffs,
+      primary_hashes = excluded.primary_hashes, last_seen = MAX(last_seen, excluded.last_seen)`);
     this.bumpMinute = db.prepare(`INSERT INTO comparison_minutes (route, minute, outcome, count) VALUES (?, ?, ?, ?)
       ON CONFLICT(route, minute, outcome) DO UPDATE SET count = count + excluded.count`);
     // The newest row past a limit, found once per trim (each lookup walks `limit` index entries);
