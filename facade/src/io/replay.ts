@@ -18,6 +18,11 @@ export interface ReplayRequest {
   /** Normalized path plus query, exactly what the primary received. */
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
+  /**
+   * The client's raw header list, when the copy is of a live request: names go out spelled and
+   * repeated lines as the client sent them, as the primary got them (dispatch.ts requestHeaders).
+   */
+  readonly rawHeaders?: readonly string[];
   /** In memory, or kept on disk (a write over its in-memory cap: each attempt reads it afresh). */
   readonly body: Buffer | SpooledBody;
   /** Marks the copy for the upstream's logs, e.g. `x-strangler-second-write`. */
@@ -65,7 +70,7 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
     const deadlines = cappedAt(own, Math.min(opts.timeoutMs, own.totalMs));
     // The tag and the deadline header replace any the client sent: the copy's deadline is the facade's to tell.
     const deadlineHeader = opts.deadlineHeader ? opts.deadlineHeader.toLowerCase() : null;
-    const headers = withHost(requestHeaders(request.headers, request.body, request.tag, deadlineHeader), upstream.hostHeader);
+    const headers = withHost(requestHeaders(request.headers, request.body, request.tag, deadlineHeader, request.rawHeaders), upstream.hostHeader);
     headers.push(request.tag, '1');
     if (deadlineHeader) headers.push(deadlineHeader, deadlineHeaderValue(deadlines.totalMs));
     const idempotent = isIdempotentFor(upstream, request.method);

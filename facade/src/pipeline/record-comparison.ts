@@ -107,7 +107,7 @@ async function askAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps
   }
   try {
     const again = await replay(upstreamFor(side, ctx, deps), {
-      method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers: withoutPreconditions(ctx.req.headers), body: ctx.body ?? Buffer.alloc(0),
+      method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers: withoutPreconditions(ctx.req.headers), rawHeaders: ctx.req.rawHeaders, body: ctx.body ?? Buffer.alloc(0),
       tag: side === ctx.answeredBy ? REASK_TAG : SHADOW_TAG,
     }, { timeoutMs: rt.config.compare.shadowTimeoutMs, captureLimit: rt.config.compare.maxBodyBytes, stopAtStream: true, stopOverCap: true });
     const observed = observeReplayed(side, again, rt.config.compare.maxBodyBytes, origins);

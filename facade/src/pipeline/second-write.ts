@@ -79,7 +79,7 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
       return { ok: false, code: 'UPSTREAM_CIRCUIT_OPEN', error: new UpstreamError('UPSTREAM_CIRCUIT_OPEN', upstream.name).message, ms: 0 };
     }
     const outcome = await replay(upstream, {
-      method: ctx.req.method ?? 'POST', url: ctx.req.url ?? ctx.path, headers: secondWriteHeaders(ctx), body, tag: SECOND_WRITE_TAG,
+      method: ctx.req.method ?? 'POST', url: ctx.req.url ?? ctx.path, headers: secondWriteHeaders(ctx), rawHeaders: ctx.req.rawHeaders, body, tag: SECOND_WRITE_TAG,
     }, { timeoutMs: upstream.timeoutMs, captureLimit: rt.config.compare.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null });
     upstream.guard.settle(pass, replayVerdict(outcome, upstream.guard));
     return outcome;

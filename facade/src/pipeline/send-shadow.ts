@@ -72,7 +72,7 @@ export const sendShadow: Step = (ctx, deps) => {
   // The client's validators are the primary's (core/validators.ts): the shadow is asked without them.
   const headers = withoutPreconditions(ctx.req.headers);
   const send = (): ReturnType<typeof replay> => replay(upstream, {
-    method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers, body, tag: SHADOW_TAG,
+    method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers, rawHeaders: ctx.req.rawHeaders, body, tag: SHADOW_TAG,
   }, { timeoutMs: cmp.shadowTimeoutMs, captureLimit: cmp.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null, stopAtStream: true, stopOverCap: true })
     .then((outcome) => {
       upstream.guard.settle(pass, replayVerdict(outcome, upstream.guard));

@@ -432,12 +432,13 @@ describe('request shapes from clients nobody here wrote', () => {
     expect(Date.now() - started).toBeLessThan(2500);
   });
 
-  /** The raw header lists of the requests the monolith gets from here on. */
-  function rawHeadersSeen(): string[][] {
+  /** The raw header lists of the requests an upstream (the monolith by default) gets from here on. */
+  function rawHeadersSeen(upstream: TestUpstream = monolith): string[][] {
     const seen: string[][] = [];
-    monolith.server.prependListener('request', (req: http.IncomingMessage) => { seen.push(req.rawHeaders); });
+    upstream.server.prependListener('request', (req: http.IncomingMessage) => { seen.push(req.rawHeaders); });
     return seen;
   }
+  const linesOf = (raw: readonly string[], name: string): string[] => raw.flatMap((v, i) => (i % 2 === 0 && v.toLowerCase() === name ? [raw[i + 1]!] : []));
 
   it('header names reach the upstream spelled as the client sent them', async () => {
     await start();
@@ -456,11 +457,26 @@ describe('request shapes from clients nobody here wrote', () => {
     const out = await exchange(facade.url, 'GET /api/orders/5 HTTP/1.1\r\nHost: shop.example\r\nX-Custom: a, b\r\nAccept: text/html\r\nX-Custom: c\r\n'
       + 'Cookie: sid=1\r\nCookie: theme=dark\r\nX-Forwarded-For: 10.0.0.1\r\nX-Forwarded-For: 10.0.0.2\r\nAccept: application/json\r\nConnection: close\r\n\r\n');
     expect(out).toMatch(/^HTTP\/1\.1 200 /);
-    const lines = (name: string): string[] => seen[0]!.flatMap((v, i) => (i % 2 === 0 && v.toLowerCase() === name ? [seen[0]![i + 1]!] : []));
+    const lines = (name: string): string[] => linesOf(seen[0]!, name);
     expect(lines('x-custom')).toEqual(['a, b', 'c']);
     expect(lines('accept')).toEqual(['text/html', 'application/json']);
     expect(lines('cookie')).toEqual(['sid=1', 'theme=dark']);
     expect(lines('x-forwarded-for')).toEqual(['10.0.0.1, 10.0.0.2, 127.0.0.1']);
+  });
+
+  it('at shadow the copy reaches the other side with the header spellings and repeated lines the primary got, tagged as a shadow', async () => {
+    await start();
+    await setStage(facade.adminUrl!, 'catalog', 'shadow');
+    const primary = rawHeadersSeen(monolith);
+    const shadow = rawHeadersSeen(catalog);
+    const out = await exchange(facade.url, 'GET /api/products/5 HTTP/1.1\r\nHost: shop.example\r\nX-API-Key: Secret\r\nX-Custom: a\r\nX-Custom: b\r\nConnection: close\r\n\r\n');
+    expect(out).toMatch(/^HTTP\/1\.1 200 /);
+    await catalog.waitFor(1);
+    for (const raw of [primary[0]!, shadow[0]!]) {
+      expect(raw.filter((_, i) => i % 2 === 0)).toEqual(expect.arrayContaining(['X-API-Key', 'X-Custom']));
+      expect(linesOf(raw, 'x-custom')).toEqual(['a', 'b']);
+    }
+    expect(linesOf(shadow[0]!, 'x-strangler-shadow')).toEqual(['1']);
   });
 
   it('Expect: 100-continue on a request without a body gets its 100 at once and the connection stays open', async () => {
