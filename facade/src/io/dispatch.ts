@@ -127,18 +127,25 @@ export function withHost(headers: string[], host: string | null): string[] {
 }
 
 /**
- * The client's spelling of each header name on a request built from node's lower-cased names
- * (http-proxy's, which carries uploads that wait for `100 Continue`), order kept; before its head
- * is written (with nothing to respell, nothing is touched).
+ * The client's spelling of each header name, and its repeated lines, on a request built from node's
+ * lower-cased, joined headers (http-proxy's, which carries uploads that wait for `100 Continue`),
+ * order kept; before its head is written (with nothing to respell or split, nothing is touched).
  */
 export function respell(out: ClientRequest, raw: readonly string[]): void {
+  if (out.headersSent) return;
   const spelled = spellings(raw);
-  if (spelled === null || out.headersSent) return;
+  const repeated = repeatedLines(raw);
+  if (spelled === null && repeated === null) return;
   const names = out.getHeaderNames();
-  if (!names.some((n) => spelled.has(n))) return;
-  const values = names.map((n) => out.getHeader(n)!);
+  const values = names.map((n): number | string | string[] => {
+    const value = out.getHeader(n)!;
+    const lines = repeated?.get(n);
+    // As in requestHeaders: a value node joined from the client's lines goes out as those lines.
+    return lines && lines.length > 1 && typeof value === 'string' && lines.join(n === 'cookie' ? '; ' : ', ') === value ? lines : value;
+  });
+  if (!names.some((n, i) => spelled?.has(n) || values[i] !== out.getHeader(n))) return;
   for (const n of names) out.removeHeader(n);
-  names.forEach((n, i) => out.setHeader(spelled.get(n) ?? n, values[i]!));
+  names.forEach((n, i) => out.setHeader(spelled?.get(n) ?? n, values[i]!));
 }
 
 /** The values of each header name the client sent on more than one line (names lower-cased), or null when none was. */

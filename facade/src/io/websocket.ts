@@ -14,6 +14,7 @@ import { routeRequest } from '../pipeline/match-route';
 import { requestIdOf } from '../pipeline/request-id';
 import { ExchangeClock, type Deadlines } from './deadlines';
 import { proxyTarget } from './forward';
+import { respell } from './dispatch';
 import { prepareRequestHeaders } from './headers';
 
 const REASON: Readonly<Record<number, string>> = { 400: 'Bad Request', 502: 'Bad Gateway', 504: 'Gateway Timeout' };
@@ -69,6 +70,7 @@ export async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: 
   const deadlines = deadlinesFor(upstream, runtime);
   let upgraded = false;
   (req as HookCarrier)[HANDSHAKE] = (proxyReq) => {
+    respell(proxyReq, req.rawHeaders); // header names and repeated lines as the client sent them, as on every other path
     proxyReq.once('upgrade', () => { upgraded = true; });
     timeHandshake(proxyReq, deadlines, upstream.name);
   };

@@ -490,11 +490,12 @@ describe('request shapes from clients nobody here wrote', () => {
     expect(monolith.received.map((r) => `${r.method} ${r.url}`)).toEqual(['PUT /api/orders/7', 'GET /api/orders/8']);
   });
 
-  it('an upload that waits for 100 Continue (curl, .NET) keeps its header spellings too', async () => {
+  it('an upload that waits for 100 Continue (curl, .NET) keeps its header spellings and repeated lines too', async () => {
     await start();
     const seen = rawHeadersSeen();
     const out = await exchange(facade.url, 'POST /api/orders HTTP/1.1\r\nHost: shop.example\r\nContent-Type: application/json\r\nX-API-Key: Secret\r\n'
-      + 'Expect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');
+      + 'X-Custom: a\r\nX-Custom: b\r\nExpect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');
+    expect(linesOf(seen[0]!, 'x-custom')).toEqual(['a', 'b']);
     expect(out).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 [\s\S]*"body":"{}"/);
     const names = seen[0]!.filter((_, i) => i % 2 === 0);
     expect(names).toEqual(expect.arrayContaining(['Content-Type', 'X-API-Key', 'Expect', 'Content-Length']));

@@ -94,7 +94,7 @@ it('an unrouted WebSocket path goes to the monolith whatever the stages', async 
 it('the upgrade reaches the upstream with forwarding headers and many messages flow both ways', async () => {
   const f = await start();
   await setStage(f.adminUrl!, 'catalog', 'complete');
-  const ws = new WebSocket(`${f.url.replace(/^http/, 'ws')}/api/products/feed`, { headers: { 'x-request-id': 'ws-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } });
+  const ws = new WebSocket(`${f.url.replace(/^http/, 'ws')}/api/products/feed`, { headers: { 'x-request-id': 'ws-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', 'X-Client-Version': '3' } });
   clients.push(ws);
   await within(new Promise((r, j) => { ws.once('open', r); ws.once('error', j); }), 5000, 'open');
   const replies: string[] = [];
@@ -107,6 +107,7 @@ it('the upgrade reaches the upstream with forwarding headers and many messages f
   expect(upgrade.headers['x-request-id']).toBe('ws-1');
   expect(upgrade.headers.traceparent).toBe('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
   expect(upgrade.headers.upgrade).toBe('websocket');
+  expect(upgrade.rawHeaders).toContain('X-Client-Version'); // spelled as the client sent it, as on every other path
 });
 
 it('a WebSocket path is normalized for routing, like any request, and forwarded as sent', async () => {
