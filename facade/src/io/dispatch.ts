@@ -102,13 +102,10 @@ export function requestHeaders(headers: IncomingHttpHeaders, body: { readonly le
     if (name === 'content-length' && body !== undefined) continue;
     const as = spelled?.get(name) ?? name;
     if (Array.isArray(value)) { for (const v of value) out.push(as, v); continue; }
-    const joiner = name === 'cookie' ? '; ' : ', ';
-    if (raw && value.includes(joiner)) {
-      // A header the client repeated (two X-Custom lines) goes out as its lines, as nginx sends it;
-      // one the facade changed since (X-Forwarded-For, appended to) goes out as changed.
+    if (raw && value.includes(joinerOf(name))) {
       if (repeated === undefined) repeated = repeatedLines(raw); // null (no repeats) is an answer too
-      const lines = repeated?.get(name);
-      if (lines && lines.join(joiner) === value) { for (const v of lines) out.push(as, v); continue; }
+      const lines = clientLines(repeated, name, value);
+      if (lines) { for (const v of lines) out.push(as, v); continue; }
     }
     out.push(as, value);
   }
@@ -139,13 +136,24 @@ export function respell(out: ClientRequest, raw: readonly string[]): void {
   const names = out.getHeaderNames();
   const values = names.map((n): number | string | string[] => {
     const value = out.getHeader(n)!;
-    const lines = repeated?.get(n);
-    // As in requestHeaders: a value node joined from the client's lines goes out as those lines.
-    return lines && lines.length > 1 && typeof value === 'string' && lines.join(n === 'cookie' ? '; ' : ', ') === value ? lines : value;
+    return (typeof value === 'string' && clientLines(repeated, n, value)) || value;
   });
   if (!names.some((n, i) => spelled?.has(n) || values[i] !== out.getHeader(n))) return;
   for (const n of names) out.removeHeader(n);
   names.forEach((n, i) => out.setHeader(spelled?.get(n) ?? n, values[i]!));
+}
+
+/** How node:http joins a repeated request header into one value. */
+const joinerOf = (name: string): string => (name === 'cookie' ? '; ' : ', ');
+
+/**
+ * The client's lines behind a value node:http joined from them: a header the client repeated (two
+ * X-Custom lines) goes out as its lines, as nginx sends it; one the facade changed since
+ * (X-Forwarded-For, appended to) or sent once is null, and goes out as it is.
+ */
+function clientLines(repeated: Map<string, string[]> | null, name: string, value: string): string[] | null {
+  const lines = repeated?.get(name);
+  return lines && lines.length > 1 && lines.join(joinerOf(name)) === value ? lines : null;
 }
 
 /** The values of each header name the client sent on more than one line (names lower-cased), or null when none was. */

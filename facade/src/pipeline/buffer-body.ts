@@ -8,8 +8,6 @@ import { spoolRequest } from '../io/body-spool';
 import { sendContinue } from '../io/expect-continue';
 import { sendJsonError } from '../io/respond';
 import { declaredLength, hasBody, watchUpload } from '../io/upload-watch';
-
-export { hasBody };
 import type { FacadeDeps, RequestContext, Step } from './context';
 
 const EMPTY = Buffer.alloc(0);

@@ -95,7 +95,8 @@ const DIFFS_PER_SECOND = 10;
  * budget, asked without the client's validators (a copy of a 304 would be a 304 again); null when
  * the budget refused it or the answer cannot be compared.
  */
-async function askAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps, origins?: Origins, followUp = false, side: Side = ctx.answeredBy!): Promise<Observation | null> {
+async function askAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps,
+  { origins, followUp = false, side = ctx.answeredBy! }: { origins?: Origins; followUp?: boolean; side?: Side } = {}): Promise<Observation | null> {
   const rt = ctx.runtime!;
   const route = rt.config.name;
   const cfg = rt.config.compare.reask;
@@ -161,7 +162,7 @@ async function compareConditional(ctx: RequestContext, deps: FacadeDeps, c: Comp
   if (!shadow.ok) return unmatched(b, shadow.outcome, shadow.reason, extra);
   if (b.primaryStatus !== 304) return unmatched(b, 'skipped', 'conditional', extra); // 412, or a stale If-Range
   if (shadowOut.ok && notModifiedFor(ctx.req.headers, shadowOut.status, shadowOut.headers)) return compared(b, NO_FACTS, '', extra);
-  const primary = ctx.runtime!.config.compare.reask.enabled ? await askAgain(ctx, deps, c, origins) : null;
+  const primary = ctx.runtime!.config.compare.reask.enabled ? await askAgain(ctx, deps, c, { origins }) : null;
   if (primary === null) return unmatched(b, 'skipped', 'conditional', extra);
   const evaluated = await c.pool.evaluate(b.route, primary, shadow.observation, wantDiff(c, b.route));
   return compared(b, evaluated.facts, evaluated.diff, extra);
@@ -216,7 +217,7 @@ async function settled(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps,
   // about as many times as it takes to call it real, unless the primary disagrees with itself first.
   const open = askableFields(record, rules);
   const asked = await askUntilDecided(priority === 'first' ? MIN_CONFIRMED : 1, open, async () => {
-    const again = await askAgain(ctx, deps, c, undefined, priority === 'more');
+    const again = await askAgain(ctx, deps, c, { followUp: priority === 'more' });
     return again === null ? null : (await c.pool.evaluate(ctx.runtime!.config.name, first, again, false)).facts.map((f) => f.field);
   });
   if (asked.reasks === 0) return record;
@@ -226,7 +227,7 @@ async function settled(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps,
   const shadowFirst = ctx.observed?.shadow;
   if (priority !== 'first' || steady.length === 0 || !shadowFirst) return reasked;
   const shadowAsked = await askUntilDecided(SHADOW_REASKS, new Set(steady), async () => {
-    const again = await askAgain(ctx, deps, c, undefined, false, shadowFirst.side);
+    const again = await askAgain(ctx, deps, c, { side: shadowFirst.side });
     return again === null ? null : (await c.pool.evaluate(ctx.runtime!.config.name, shadowFirst, again, false)).facts.map((f) => f.field);
   });
   return shadowAsked.reasks === 0 ? reasked : { ...reasked, shadowSelfFields: shadowAsked.selfFields.filter((f) => steady.includes(f)) };
