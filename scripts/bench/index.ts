@@ -39,6 +39,7 @@ export interface BenchOptions {
   readonly profile: boolean;
   readonly out: string;
   readonly keep: boolean;
+  readonly facadeNodeArgs: string[];
   /** Run the facade under ts-node (as `npm start` does) instead of plain node + ts-hook.js. */
   readonly tsNode: boolean;
   /** Also measure plain http-proxy and a bare node:http proxy (reference-proxy.ts) in front of the monolith. */
@@ -74,6 +75,7 @@ export function parseArgs(argv: string[]): BenchOptions {
     .option('--nginx-bin <path>', 'nginx binary to use instead of looking on PATH and /usr/sbin')
     .option('--profile', 'profile the facade (V8 sampling profiler) over the measured phases and summarize where its CPU goes; figures are then inflated')
     .option('--keep', 'keep the temp dir (logs, nginx.conf, state.db)')
+    .option('--facade-node-args <args>', 'extra node flags for the facade process, space-separated (e.g. "--trace-gc")')
     .option('--ts-node', 'run the facade under ts-node (loads node:domain) instead of plain node, as a compiled facade runs')
     .option('--references', 'also measure plain http-proxy (keep-alive agent) and a bare node:http proxy in front of the monolith')
     .option('--only <ids>', 'only the scenarios whose id starts with one of these, comma-separated (e.g. facade-off,facade-shadow-1k)')
@@ -85,6 +87,7 @@ export function parseArgs(argv: string[]): BenchOptions {
   const o = program.opts<{
     quick?: boolean; duration?: number; rounds?: number; rate: number; concurrency: number; warmup?: number;
     nginx: boolean; nginxBin?: string; profile?: boolean; keep?: boolean; tsNode?: boolean; references?: boolean; naive: boolean; only?: string; hardening: boolean; out: string;
+    facadeNodeArgs?: string;
   }>();
   const quick = o.quick === true;
   return {
@@ -98,6 +101,7 @@ export function parseArgs(argv: string[]): BenchOptions {
     nginxBin: o.nginxBin,
     profile: o.profile === true,
     keep: o.keep === true,
+    facadeNodeArgs: o.facadeNodeArgs ? o.facadeNodeArgs.split(/\s+/).filter(Boolean) : [],
     tsNode: o.tsNode === true,
     references: o.references === true,
     naive: o.naive,
@@ -269,7 +273,7 @@ async function main(): Promise<number> {
     ]);
     if (o.profile) fs.mkdirSync(path.dirname(profileFile), { recursive: true });
     const facade = await spawnTsChild('facade', 'facade-runner.ts', [], {
-      logDir: tmp,
+      logDir: tmp, nodeArgs: o.facadeNodeArgs,
       loader: o.tsNode ? 'ts-node' : 'hook',
       env: {
         BENCH_FACADE: JSON.stringify({ monolithUrl: `http://127.0.0.1:${monolith.port}`, serviceUrl: `http://127.0.0.1:${service.port}`, dir: tmp }),
