@@ -21,6 +21,7 @@ import { joinPath } from './replay';
 import type { Upstream } from './upstreams';
 import { hasBody, watchUpload } from './upload-watch';
 import { retryChoice, withDeadlineHeader } from './attempt-budget';
+import { captureSlabs } from './capture-slabs';
 
 /** Request headers undici refuses (it frames the body and manages the connection itself). */
 const NOT_SENT_BY_US = new Set(['transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect']);
@@ -439,7 +440,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
           if (held || !answering) return;
           const done = (complete: boolean): void => settle({
             kind: 'answered', status, headers: answerHeaders, complete, overCap,
-            body: capture && !overCap && !stream && complete ? Buffer.concat(chunks) : null, ms: ms(),
+            body: capture && !overCap && !stream && complete ? (opts.slabCapture ? captureSlabs.join(chunks, captured) : Buffer.concat(chunks)) : null, ms: ms(),
           });
           res.once('finish', () => done(true));
           if (trailers && rawTrailers && rawTrailers.length > 0) res.addTrailers(pairs(latin1(rawTrailers as unknown as Buffer[])));

@@ -27,6 +27,11 @@ export interface ForwardOptions extends AttemptBudget {
   readonly stream?: Readable;
   /** Capture at most this many response bytes for comparison (0: capture nothing). */
   readonly captureLimit: number;
+  /**
+   * The capture is joined in a reusable slab (io/capture-slabs.ts), given back by whoever compares
+   * it once nothing holds it any more (a shadowed read's comparison); otherwise a fresh Buffer.
+   */
+  readonly slabCapture?: boolean;
   /** Hand a 5xx back to the caller instead of answering with it (fallback to the monolith). */
   readonly holdServerErrors: boolean;
   /** Idempotent for this upstream and its body can be sent again: may be retried (see module header). */

@@ -10,6 +10,7 @@ import { cappedAt, ExchangeClock, type Deadlines } from './deadlines';
 import { isIdempotentFor, type Upstream } from './upstreams';
 import { CONNECT_FAILED, completingBodiless, foldHeaders, latin1, poolFor, RESET, requestHeaders, withHost } from './dispatch';
 import { retryChoice } from './attempt-budget';
+import { captureSlabs } from './capture-slabs';
 import { deadlineHeaderValue } from '../core/resilience/deadline';
 import { isStreamType } from '../core/streams';
 
@@ -49,6 +50,8 @@ export interface ReplayOptions {
    * route's shadow slot) until the deadline, and end as a timeout against the upstream's breaker.
    */
   readonly stopOverCap?: boolean;
+  /** The body is joined in a reusable slab (io/capture-slabs.ts), given back by the caller once nothing holds it. */
+  readonly slabCapture?: boolean;
 }
 
 export type ReplayOutcome =
@@ -145,7 +148,7 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
           } else if (!overCap) chunks.push(c);
           return true;
         },
-        onComplete: () => finish({ ok: true, status, headers: answer, body: overCap ? null : Buffer.concat(chunks), overCap, ms: ms() }),
+        onComplete: () => finish({ ok: true, status, headers: answer, body: overCap ? null : opts.slabCapture ? captureSlabs.join(chunks, size) : Buffer.concat(chunks), overCap, ms: ms() }),
         onError: (err) => {
           if (done || over) return;
           if (retried(err, status !== 0)) { over = true; return; }

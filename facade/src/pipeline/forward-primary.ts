@@ -52,6 +52,8 @@ function options(ctx: RequestContext, deps: FacadeDeps, upstream: Upstream, hold
     body: ctx.body ?? undefined,
     stream: ctx.bodyStream ?? ctx.bodyFile?.open() ?? undefined,
     captureLimit: compared && ctx.runtime ? ctx.runtime.config.compare.maxBodyBytes : 0,
+    // A shadowed read's answer is given back once compared (pipeline/record-comparison.ts).
+    slabCapture: d.kind === 'read',
     holdServerErrors,
     retryable: inHand && isIdempotentFor(upstream, ctx.req.method ?? 'GET'),
     extraResponseHeaders: SIDE_HEADER[side],

@@ -18,6 +18,7 @@ import { observePair, observeReplayed, originsFor, type Origins } from './observ
 import { requestOrigins } from '../core/compare/header-forms';
 import { compareWrite } from './record-write';
 import { upstreamFor, type ComparisonDeps, type FacadeDeps, type RequestContext, type Step } from './context';
+import { captureSlabs } from '../io/capture-slabs';
 
 /** The record's fields that do not depend on what the comparison found. */
 export type Base = Omit<ComparisonRecord, 'outcome' | 'reason' | 'facts' | 'reasked' | 'selfFields' | 'diff' | 'detail' | 'shadowStatus' | 'shadowMs'>;
@@ -251,6 +252,17 @@ function endFirstAsk(ctx: RequestContext, c: ComparisonDeps): void {
   held.done();
 }
 
+/**
+ * A read's two captured answers back to the slabs (io/capture-slabs.ts): the comparison, its
+ * re-asks and the case sample (encoded as it is offered) are done with them, and nothing reads a
+ * request's answers after its comparison.
+ */
+function giveBackCaptures(ctx: RequestContext): void {
+  if (ctx.primary?.kind === 'answered') captureSlabs.give(ctx.primary.body);
+  ctx.observed = undefined;
+  void ctx.shadow?.then((out) => { if (out.ok) captureSlabs.give(out.body); });
+}
+
 export const recordComparison: Step = (ctx, deps) => {
   const d = ctx.decision;
   if (!deps.comparisons || !d || !ctx.runtime) return undefined;
@@ -284,6 +296,7 @@ async function record(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps):
   } finally {
     endFirstAsk(ctx, c);
     releaseShadowSlot(ctx, deps); // held until the comparison is done: bounds shadows plus comparisons per route
+    if (d.kind === 'read') giveBackCaptures(ctx);
   }
   return undefined;
 }

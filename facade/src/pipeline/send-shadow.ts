@@ -73,7 +73,7 @@ export const sendShadow: Step = (ctx, deps) => {
   const headers = withoutPreconditions(ctx.req.headers);
   const send = (): ReturnType<typeof replay> => replay(upstream, {
     method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers, rawHeaders: ctx.req.rawHeaders, body, tag: SHADOW_TAG,
-  }, { timeoutMs: cmp.shadowTimeoutMs, captureLimit: cmp.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null, stopAtStream: true, stopOverCap: true })
+  }, { timeoutMs: cmp.shadowTimeoutMs, captureLimit: cmp.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null, stopAtStream: true, stopOverCap: true, slabCapture: true })
     .then((outcome) => {
       upstream.guard.settle(pass, replayVerdict(outcome, upstream.guard));
       // A stream's copy ended at its headers; its comparison waits for the primary's stream to end
