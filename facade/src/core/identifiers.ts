@@ -18,10 +18,18 @@ const KEYED = /^[A-Za-z0-9_.~-]*\d{3,}[A-Za-z0-9_.~-]*$/;
  * `SKU-000011`): a map keyed by those has the same keys in every answer.
  */
 export function isGeneratedId(s: string): boolean {
+  if (!DIGIT.test(s)) return withoutDigits(s);
   return UUID.test(s) || HEX.test(s) || ULID.test(s) || TOKEN.test(s);
 }
 
+// Most path segments and JSON keys are words: without a digit, only a uuid or a ULID of their exact
+// lengths can be an identifier (every other rule needs a digit), which spares the lookahead patterns
+// on every request (~1.5 µs a path before).
+const DIGIT = /\d/;
+const withoutDigits = (s: string): boolean => (s.length === 36 && UUID.test(s)) || (s.length === 26 && ULID.test(s));
+
 /** True when a path segment is an identifier rather than a resource name (generated, numeric or a business key). */
 export function isIdSegment(segment: string): boolean {
+  if (!DIGIT.test(segment)) return withoutDigits(segment);
   return NUMERIC.test(segment) || KEYED.test(segment) || isGeneratedId(segment);
 }

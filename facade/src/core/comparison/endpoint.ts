@@ -32,8 +32,16 @@ function fits(pattern: EndpointPattern, segments: readonly string[]): boolean {
  * The first configured pattern that fits wins; otherwise identifier-like segments become `:id`.
  */
 export function endpointOf(method: string, path: string, patterns: readonly EndpointPattern[] = []): string {
-  const segments = path === '/' || path === '' ? [] : path.replace(/^\//, '').replace(/\/$/, '').split('/');
+  const segments = segmentsOf(path);
   for (const p of patterns) if (fits(p, segments)) return `${method} ${p.source}`;
-  const template = segments.map((s) => (isIdSegment(s) ? ':id' : s)).join('/');
-  return `${method} /${template}`;
+  let template = `${method} `;
+  for (const s of segments) template += `/${isIdSegment(s) ? ':id' : s}`;
+  return segments.length === 0 ? `${template}/` : template;
+}
+
+/** The path's segments, without one leading and one trailing slash (`/` and `` have none). */
+function segmentsOf(path: string): string[] {
+  if (path === '/' || path === '') return [];
+  const rest = path.charCodeAt(0) === 47 ? path.slice(1) : path;
+  return (rest.endsWith('/') ? rest.slice(0, -1) : rest).split('/');
 }
