@@ -166,7 +166,10 @@ async function compareConditional(ctx: RequestContext, deps: FacadeDeps, c: Comp
   const primary = ctx.runtime!.config.compare.reask.enabled ? await askAgain(ctx, deps, c, { origins }) : null;
   if (primary === null) return unmatched(b, 'skipped', 'conditional', extra);
   const evaluated = await c.pool.evaluate(b.route, primary, shadow.observation, wantDiff(c, b.route));
-  return compared(b, evaluated.facts, evaluated.diff, extra);
+  // That whole answer is the first the shadow's is compared with: asked again as any read's is, so a
+  // client that always revalidates (a browser) still teaches the endpoint's noise and real fields.
+  ctx.observed = { primary, shadow: shadow.observation };
+  return settled(ctx, deps, c, compared(b, evaluated.facts, evaluated.diff, extra), primary);
 }
 
 async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps): Promise<ComparisonRecord> {

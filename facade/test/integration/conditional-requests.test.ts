@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import express from 'express';
+import { routeFindings, storedIgnoreRules } from '../../src/io/findings-query';
 import { nextComparisons, startTestFacade, tempDir, type TestFacade } from '../helpers/facade';
 import { startUpstream, type TestUpstream } from '../helpers/upstream';
 
@@ -124,6 +125,31 @@ describe('reads with the client\'s validators', () => {
     expect((await send('GET', '/api/items/7', { 'if-none-match': etag })).status).toBe(304);
     expect((await records)[0]).toMatchObject({ primaryStatus: 304, outcome: 'match' });
     expect(monolith.received.filter((r) => r.headers['x-strangler-reask'] === '1')).toHaveLength(0);
+  });
+
+  it('a resource only ever revalidated (a browser with a cached copy) still has its real and noise fields told apart', async () => {
+    // The monolith's copy is current for the client ("m-1"): 304 every time. The service prices it
+    // a euro higher; both sides put a fresh nonce in every whole answer.
+    monolith.handler = (req, res) => {
+      if (req.headers['if-none-match'] === '"m-1"') { res.writeHead(304, { etag: '"m-1"' }); res.end(); return; }
+      res.writeHead(200, { 'content-type': 'application/json', etag: '"m-1"' });
+      res.end(JSON.stringify({ sku: 'lamp', price: '9.99', nonce: Math.random().toString(36).slice(2) }));
+    };
+    service.handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', etag: '"s-1"' });
+      res.end(JSON.stringify({ sku: 'lamp', price: '10.99', nonce: Math.random().toString(36).slice(2) }));
+    };
+    await start();
+    const records = nextComparisons(facade, 3);
+    for (let i = 0; i < 3; i++) expect((await send('GET', '/api/lamp', { 'if-none-match': '"m-1"' })).status).toBe(304);
+    const got = await records;
+    expect(got.every((r) => r.primaryStatus === 304)).toBe(true);
+    // Asked again like any read: the price repeats on the monolith (real), the nonce does not (noise).
+    await facade.recorder.flush();
+    const found = await routeFindings(facade.database.sql, { route: 'web', config: facade.config.routes[0]!, stored: await storedIgnoreRules(facade.database.sql) });
+    const fields = Object.fromEntries(found.endpoints.find((e) => e.endpoint === 'GET /api/lamp')!.fields.map((f) => [f.field, f.class]));
+    expect(fields).toMatchObject({ '$.price': 'real', '$.nonce': 'noise' });
+    expect(got.some((r) => r.outcome === 'mismatch')).toBe(true);
   });
 
   it('without re-asks a 304 is skipped as conditional, never a status mismatch', async () => {

@@ -13,11 +13,11 @@ import { truncateValue, type FieldFact } from './record';
  * Whether a difference is between generated values: a JSON leaf, or a JSON data line of a page
  * (markup-lines.ts) whose path is the same on both sides, by its value.
  */
-function generatedOf(d: Difference): ReturnType<typeof generatedFact> {
-  if (!d.path.startsWith('text[') || typeof d.primary !== 'string' || typeof d.shadow !== 'string') return generatedFact(d.primary, d.shadow);
+function generatedOf(d: Difference, nowMs: number): ReturnType<typeof generatedFact> {
+  if (!d.path.startsWith('text[') || typeof d.primary !== 'string' || typeof d.shadow !== 'string') return generatedFact(d.primary, d.shadow, nowMs);
   const a = leafOf(d.primary);
   const b = leafOf(d.shadow);
-  return a && b && a[0] === b[0] ? generatedFact(a[1], b[1]) : generatedFact(d.primary, d.shadow);
+  return a && b && a[0] === b[0] ? generatedFact(a[1], b[1], nowMs) : generatedFact(d.primary, d.shadow, nowMs);
 }
 
 export interface Evaluated {
@@ -40,9 +40,10 @@ const isBodyPath = (path: string): boolean => path.startsWith('$') || path.start
 
 /**
  * Differences of two observations as facts (see {@link Evaluated}); the unified diff only `withDiff`.
- * `bodiesEqual`: the caller found the bodies byte-equal as received, so they are not read.
+ * `bodiesEqual`: the caller found the bodies byte-equal as received, so they are not read. `nowMs`:
+ * when the answers were compared (generated.ts takes epoch numbers for times only near it).
  */
-export function evaluate(primary: Observation, shadow: Observation, rules: CompiledRules, withDiff = true, bodiesEqual = false): Evaluated {
+export function evaluate(primary: Observation, shadow: Observation, rules: CompiledRules, withDiff = true, bodiesEqual = false, nowMs = Date.now()): Evaluated {
   const raw = diffObservations(primary, shadow, rules, bodiesEqual);
   if (raw.length === 0) return { facts: [], diff: '' };
   const redacted = redactDifferences(raw, rules.redact, rules.redaction); // keyed fingerprints: two different secrets stay different
@@ -51,7 +52,7 @@ export function evaluate(primary: Observation, shadow: Observation, rules: Compi
     return Object.freeze({
       path: d.path, field: fieldOf(d.path), kind: d.kind,
       primary: truncateValue(r.primary), shadow: truncateValue(r.shadow),
-      primaryHash: fingerprint(r.primary), shadowHash: fingerprint(r.shadow), generated: generatedOf(d),
+      primaryHash: fingerprint(r.primary), shadowHash: fingerprint(r.shadow), generated: generatedOf(d, nowMs),
     });
   });
   // The unified diff costs ~15x the structural diff: callers ask for it only for the samples they keep.

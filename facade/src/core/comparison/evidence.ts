@@ -87,6 +87,13 @@ export function fieldValues(f: FieldCounts | undefined): { primaryValues: number
   return { primaryValues: seen.primary, sharedVocabulary: seen.sharedVocabulary };
 }
 
+/**
+ * A field that means the same on every endpoint of a route (a JSON field, a header, a cookie: the same server
+ * code names them), so its noise elsewhere says something here. A status, or a page's line number
+ * (`text[12]`), is each endpoint's own: a 429 now and then on one endpoint says nothing of a 201 on another.
+ */
+const namedAlike = (field: string): boolean => field.startsWith('$') || field.startsWith('headers.') || field.startsWith('cookies.');
+
 export class EvidenceBook {
   /** route -> endpoint -> counts */
   private readonly routes = new Map<string, Map<string, EndpointCounts>>();
@@ -141,7 +148,7 @@ export class EvidenceBook {
       comparisons: e?.comparisons ?? 0, reasks: e?.reasks ?? 0, shadowDiffs: f?.shadowDiffs ?? 0, selfDiffs: f?.selfDiffs ?? 0,
       confirmed: f?.confirmed ?? 0, shadowSelfDiffs: f?.shadowSelfDiffs ?? 0, ...fieldValues(f),
     };
-    if (base.selfDiffs > 0 || base.confirmed > 0) return base;
+    if (base.selfDiffs > 0 || base.confirmed > 0 || !namedAlike(field)) return base;
     return { ...base, noiseElsewhere: this.noiseElsewhere(route, endpoint, field) };
   }
 

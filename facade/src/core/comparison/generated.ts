@@ -19,9 +19,12 @@ const OBJECT_ID = /^[0-9a-f]{24}$/i;
 const JWT = /^[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*$/;
 const TIME_CLAIMS = new Set(['iat', 'nbf', 'exp', 'auth_time']);
 const PER_TOKEN_CLAIMS = new Set(['jti']);
-// Epoch numbers are taken as timestamps only between 2000-01-01 and 2100-01-01 (seconds or ms):
-// a price or a count is not a time.
-const EPOCH_S = [946_684_800, 4_102_444_800] as const;
+// An epoch number (seconds or ms, or a string of 10 or 13 digits) is taken as a time a side made for
+// itself only near the comparison: at most 5 years before it (a record written since the migration
+// began) and 400 days after it (an expiry). An order number, a file size, a phone number or a GTIN
+// that happens to fall in the epoch range is not a time, and a difference in it is not a clock's.
+const EPOCH_PAST_MS = 5 * 365 * 86_400_000;
+const EPOCH_FUTURE_MS = 400 * 86_400_000;
 
 /** The shape of a value's format: digits masked, so `2024-01-02T03:04:05Z` and `2025-...Z` share it. */
 function formatShape(value: unknown): string {
@@ -29,25 +32,26 @@ function formatShape(value: unknown): string {
   return String(value).replace(/\d/g, '9');
 }
 
-function epochMs(value: unknown): number | null {
+function epochMs(value: unknown, nowMs: number): number | null {
   if (typeof value !== 'number' && !(typeof value === 'string' && /^\d{10}(\d{3})?$/.test(value))) return null;
   const n = Number(value);
-  if (n >= EPOCH_S[0] && n < EPOCH_S[1]) return n * 1000;
-  if (n >= EPOCH_S[0] * 1000 && n < EPOCH_S[1] * 1000) return n;
+  const near = (ms: number): boolean => ms >= nowMs - EPOCH_PAST_MS && ms <= nowMs + EPOCH_FUTURE_MS;
+  if (near(n * 1000)) return n * 1000;
+  if (near(n)) return n;
   return null;
 }
 
-function instantMs(value: unknown): number | null {
-  const epoch = epochMs(value);
+function instantMs(value: unknown, nowMs: number): number | null {
+  const epoch = epochMs(value, nowMs);
   if (epoch !== null) return epoch;
   if (typeof value !== 'string' || !/\d{2}:\d{2}|\d{4}-\d{2}-\d{2}/.test(value)) return null;
   return parseInstant(value)?.ms ?? null;
 }
 
-function timestampFact(a: unknown, b: unknown): GeneratedFact | null {
+function timestampFact(a: unknown, b: unknown, nowMs: number): GeneratedFact | null {
   if (formatShape(a) !== formatShape(b)) return null; // ISO vs epoch is a client-visible difference
-  const x = instantMs(a);
-  const y = instantMs(b);
+  const x = instantMs(a, nowMs);
+  const y = instantMs(b, nowMs);
   return x === null || y === null ? null : { kind: 'timestamp', deltaMs: Math.abs(x - y) };
 }
 
@@ -83,9 +87,10 @@ function jwtFact(a: string, b: string): GeneratedFact | null {
 /**
  * Whether two differing values are generated values of the same kind (signatures of JWTs are never
  * compared; their claims must agree except the time claims, whose distance is `deltaMs`). Null when
- * they are not, or when their formats differ.
+ * they are not, or when their formats differ. `nowMs`: when the two were compared (epoch numbers are
+ * times only near it).
  */
-export function generatedFact(primary: unknown, shadow: unknown): GeneratedFact | null {
+export function generatedFact(primary: unknown, shadow: unknown, nowMs: number): GeneratedFact | null {
   if (typeof primary === 'string' && typeof shadow === 'string') {
     const ua = UUID.exec(primary);
     const ub = UUID.exec(shadow);
@@ -98,9 +103,9 @@ export function generatedFact(primary: unknown, shadow: unknown): GeneratedFact 
     if (OBJECT_ID.test(primary) && OBJECT_ID.test(shadow)) return { kind: 'objectid', deltaMs: null };
   }
   if ((typeof primary === 'string' || typeof primary === 'number') && (typeof shadow === 'string' || typeof shadow === 'number')) {
-    const whole = timestampFact(primary, shadow);
+    const whole = timestampFact(primary, shadow, nowMs);
     if (whole !== null || typeof primary !== 'string' || typeof shadow !== 'string') return whole;
-    return embeddedFact(primary, shadow);
+    return embeddedFact(primary, shadow, nowMs);
   }
   return null;
 }
@@ -115,7 +120,7 @@ const EMBEDDED = /(?<![0-9A-Za-z])(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][
  * every such token is set aside, and each pair of tokens a generated value of one kind. The fact is
  * the first token's kind, with the largest time distance among the times (null when none).
  */
-function embeddedFact(a: string, b: string): GeneratedFact | null {
+function embeddedFact(a: string, b: string, nowMs: number): GeneratedFact | null {
   if (a.length > 2048 || b.length > 2048) return null; // a document's text line, not a value
   const ta = a.match(EMBEDDED);
   const tb = b.match(EMBEDDED);
@@ -124,7 +129,7 @@ function embeddedFact(a: string, b: string): GeneratedFact | null {
   let delta: number | null = null;
   for (let i = 0; i < ta.length; i++) {
     if (ta[i] === tb[i]) continue;
-    const f = generatedFact(ta[i], tb[i]);
+    const f = generatedFact(ta[i], tb[i], nowMs);
     if (f === null) return null;
     fact ??= f;
     if (f.deltaMs !== null) delta = Math.max(delta ?? 0, f.deltaMs);

@@ -22,9 +22,11 @@
 //      shadow-difference rate's lower bound is above the upper bound of the primary's
 //      self-disagreement rate (0 of its agreeing re-asks): a shadow that is wrong now and then
 //      (a flaky bug) gets there, a two-valued field differs too seldom; otherwise unjudged
-//   3. no re-ask evidence at this field: noise when the same field is noise on another endpoint
-//      of the route; real when the primary gave one and the same value in >= MIN_STABLE differing
-//      comparisons (a stable field the shadow gets wrong); otherwise unjudged
+//   3. no re-ask evidence at this field: real when the primary gave one and the same value in
+//      >= MIN_STABLE differing comparisons (a stable field the shadow gets wrong: evidence here
+//      comes before evidence elsewhere); noise when the same JSON field or header is noise on
+//      another endpoint of the route (a status or a page's line number means nothing elsewhere);
+//      otherwise unjudged
 import { wilsonInterval } from '../compare/noise';
 
 /** What is known about one field of one endpoint. */
@@ -91,10 +93,10 @@ export function judgeField(e: FieldEvidence): Judgement {
     const values = e.sharedVocabulary ? ' (the shadow only gave values the primary gives too)' : '';
     return { class: 'unjudged', why: `${against}; the primary answered the same when asked again ${c} of ${c} times: ${needed}${values} tell a real difference from a value that repeats by chance` };
   }
-  if (e.noiseElsewhere) return { class: 'noise', why: `noise on ${e.noiseElsewhere}; not re-asked here; ${against}` };
   if (k >= MIN_STABLE && e.primaryValues === 1) {
     return { class: 'real', why: `the primary gave the same value in all ${k} differing comparisons and the shadow differed; ${against}` };
   }
+  if (e.noiseElsewhere) return { class: 'noise', why: `noise on ${e.noiseElsewhere}; not re-asked here; ${against}` };
   return { class: 'unjudged', why: `${against}, with no re-ask of the primary yet: not enough evidence to tell noise from a real difference` };
 }
 

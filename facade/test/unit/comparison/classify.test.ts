@@ -90,6 +90,17 @@ describe('classifyComparison', () => {
     expect(classifyComparison(here, noRules, book)).toMatchObject({ verdict: 'noise', fields: [{ why: expect.stringMatching(/^noise on GET \/b/) }] });
   });
 
+  it('a status or a page line that is noise on another endpoint is not carried over: they are each endpoint\'s own', () => {
+    const book = new EvidenceBook();
+    // GET /b answers 429 now and then, and its page's line 3 is a clock.
+    book.add(comparison([fact('status', 200, 429), fact('text[3]', 'a', 'b')], { endpoint: 'GET /b', reasked: true, selfFields: ['status', 'text[3]'] }));
+    const here = comparison([fact('status', 201, 200), fact('text[3]', 'x', 'y'), fact('$.views', 5, 9)], { endpoint: 'POST /a' });
+    book.add(comparison([fact('$.views', 6, 10, { primaryHash: '6' })], { endpoint: 'GET /b', reasked: true, selfFields: ['$.views'] }));
+    book.add(here);
+    const classes = Object.fromEntries(classifyComparison(here, noRules, book).fields.map((f) => [f.field, f.class]));
+    expect(classes).toEqual({ status: 'unjudged', 'text[3]': 'unjudged', '$.views': 'noise' });
+  });
+
   it('an ignore rule added later moves a real field to ignored, with its reason', () => {
     const book = new EvidenceBook();
     const c = comparison([fact('$.meta.trace', 'a', 'b')], { reasked: true, reasks: 3 });

@@ -20,6 +20,7 @@ describe('judgeField', () => {
     ['a shadow wrong half the time, the primary steady in 20 re-asks, is real', e({ comparisons: 40, shadowDiffs: 20, confirmed: 20, shadowSelfDiffs: 8 }), 'real', /clearly more than chance/],
     ['a shadow that repeats its value when asked again leaves the three-confirmation rule as it was', e({ confirmed: 3, shadowSelfDiffs: 0 }), 'real', /answered the same when asked again \(3 of 3 times\)/],
     ['noise seen on another endpoint of the route carries over when this one cannot be re-asked', e({ reasks: 0, primaryValues: 4, noiseElsewhere: 'GET /a/:id (the primary disagreed with itself 3 of 3 times)' }), 'noise', /noise on GET \/a\/:id/],
+    ['a stable primary value here outweighs noise of the same field elsewhere (a price bug on a write, a random quote on a read)', e({ reasks: 0, shadowDiffs: 3, primaryValues: 1, noiseElsewhere: 'GET /quote (the primary disagreed with itself 3 of 3 times)' }), 'real', /same value in all 3/],
   ] as const)('%s', (_name, evidence, expected, why) => {
     const j = judgeField(evidence);
     expect(j.class).toBe(expected);
