@@ -122,6 +122,33 @@ it('a timestamp that differs on every answer is learned as noise while a real di
   expect(monolith.received.filter((r) => r.headers['x-strangler-reask'] === '1').length).toBeLessThanOrEqual(10);
 });
 
+it('a value that carries its own generated parts (a JWT with a fresh jti, a price line stamped with its time) is judged on the rest', async () => {
+  const token = (role: string): string => [{ alg: 'HS256', typ: 'JWT' }, { sub: 'u1', role, iat: Math.floor(Date.now() / 1000), jti: crypto.randomUUID() }]
+    .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + `.${crypto.randomBytes(8).toString('base64url')}`;
+  const quote = (price: string): string => `Quote\nTotal: ${price} EUR (as of ${new Date().toISOString()})\n`;
+  // /session and /quote: the service gets the role and the price wrong. /session-ok and /quote-ok: it does not.
+  const answer = (side: 'monolith' | 'service'): Handler => (req, res) => {
+    const wrong = side === 'service' && !req.url!.endsWith('-ok');
+    if (req.url!.includes('/quote')) { res.writeHead(200, { 'content-type': 'text/plain' }); res.end(quote(wrong ? '29.96' : '29.97')); return; }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ user: 'u1', token: token(wrong ? 'admin' : 'customer') }));
+  };
+  monolith.handler = answer('monolith');
+  service.handler = answer('service');
+  await start();
+  const records = nextComparisons(facade, 12, 15_000);
+  for (let i = 0; i < 3; i++) for (const p of ['session', 'session-ok', 'quote', 'quote-ok']) await (await fetch(`${facade.url}/api/inventory/${p}`)).text();
+  await records;
+  type Api = { endpoints: Array<{ endpoint: string; fields: Array<{ field: string; class: string }> }> };
+  const api = await (await fetch(`${facade.adminUrl}/routes/inventory/comparisons`, { headers: ADMIN_AUTH })).json() as Api;
+  const classes = Object.fromEntries(api.endpoints.map((e) => [e.endpoint, Object.fromEntries(e.fields.map((f) => [f.field, f.class]))]));
+  expect(classes['GET /api/inventory/session']).toEqual({ '$.token': 'real' });
+  expect(classes['GET /api/inventory/quote']).toEqual({ 'text[2]': 'real' });
+  for (const ok of ['GET /api/inventory/session-ok', 'GET /api/inventory/quote-ok']) {
+    expect(Object.values(classes[ok] ?? {}).filter((c) => c === 'real' || c === 'unjudged')).toEqual([]);
+  }
+});
+
 it('a cache status the primary happened to repeat three times is not called real when the shadow, asked again, does not repeat its own', async () => {
   // Both sides answer HIT nearly always. The primary's rare MISS is its 6th answer; the shadow's cache is cold per id.
   let primaryAnswers = 0;
