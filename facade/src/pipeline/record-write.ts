@@ -1,7 +1,7 @@
 // The write side of the comparison step (called by record-comparison.ts): the authoritative answer
 // vs the second write's answer, when both succeeded. A second write the other side missed is a
 // divergence row here (counted by the gate and the report); its request lives in the divergence store.
-import type { ComparisonRecord, FieldFact } from '../core/comparison';
+import { sequenceFact, type ComparisonRecord, type FieldFact } from '../core/comparison';
 import { parsePath } from '../core/compare';
 import { observeForwarded, observeReplayed, originsFor } from './observations';
 import { compared, unmatched, wantDiff, type Base } from './record-comparison';
@@ -31,7 +31,22 @@ export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Ba
   if (!so.ok) return unmatched(b, so.outcome, so.reason, facts);
   const evaluated = await c.pool.evaluate(b.route, po.observation, so.observation, wantDiff(c, b.route));
   ctx.observed = { primary: po.observation, shadow: so.observation };
-  return compared(b, markEchoes(evaluated.facts, ctx.body), evaluated.diff, facts);
+  return compared(b, markOwnNumbers(markEchoes(evaluated.facts, ctx.body)), evaluated.diff, facts);
+}
+
+/**
+ * A record each side created under a number of its own sequence (`orderId: 1040` against `35`):
+ * a generated value (core/comparison/generated.ts sequenceFact), not a difference left unjudged for
+ * ever. A number the client sent (an echo) stays what it is.
+ */
+export function markOwnNumbers(facts: readonly FieldFact[]): readonly FieldFact[] {
+  return facts.map((f) => {
+    if (f.generated !== null || f.echo || f.kind !== 'changed' || !f.path.startsWith('$')) return f;
+    let last: string | number | undefined;
+    try { last = parsePath(f.path).at(-1); } catch { return f; }
+    const generated = sequenceFact(last, f.primary, f.shadow);
+    return generated ? { ...f, generated } : f;
+  });
 }
 
 /**

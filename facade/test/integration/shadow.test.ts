@@ -308,6 +308,36 @@ it('a failed second write is stored as a divergence with the request to repair i
   expect(await facade.divergences.request('inventory', id)).toMatchObject({ method: 'POST', target: '/api/inventory/A/reserve', body: Buffer.from('{"quantity":2}') });
 });
 
+it('a write each side numbers from its own sequence is generated, while a total it gets wrong is not', async () => {
+  let monolithSeq = 1040;
+  let serviceSeq = 35;
+  const order = (side: 'monolith' | 'service'): Handler => (req, res) => {
+    const id = side === 'monolith' ? monolithSeq++ : serviceSeq++;
+    const wrongTotal = side === 'service' && req.url!.includes('wrong');
+    res.writeHead(201, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ orderId: id, number: `ORD-${id}`, total: wrongTotal ? '9.98' : '9.99' }));
+  };
+  monolith.handler = order('monolith');
+  service.handler = order('service');
+  await start({}, 'dualwrite');
+  const records = nextComparisons(facade, 6, 15_000);
+  for (let i = 0; i < 3; i++) {
+    for (const p of ['orders', 'orders-wrong']) {
+      const res = await fetch(`${facade.url}/api/inventory/${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sku":"A"}' });
+      expect(res.status).toBe(201);
+      await res.text();
+    }
+  }
+  const got = await records;
+  type Api = { endpoints: Array<{ endpoint: string; fields: Array<{ field: string; class: string; why: string }> }> };
+  const api = await (await fetch(`${facade.adminUrl}/routes/inventory/comparisons`, { headers: ADMIN_AUTH })).json() as Api;
+  const classes = Object.fromEntries(api.endpoints.map((e) => [e.endpoint, Object.fromEntries(e.fields.map((f) => [f.field, f.class]))]));
+  expect(classes['POST /api/inventory/orders']).toEqual({ '$.orderId': 'generated', '$.number': 'generated' });
+  // The total differs with the same value from the primary every time: real, beside the generated ids.
+  expect(classes['POST /api/inventory/orders-wrong']).toEqual({ '$.orderId': 'generated', '$.number': 'generated', '$.total': 'real' });
+  expect(got.filter((r) => r.path.endsWith('/orders')).map((r) => r.outcome)).toEqual(['generated', 'generated', 'generated']);
+});
+
 it('secrets never reach the SQLite file or its WAL', async () => {
   monolith.handler = json({ user: 'u', password: 'hunter2-response', token: 'tok-A' }, { 'set-cookie': 'sid=cookie-secret-1; HttpOnly' });
   service.handler = json({ user: 'v', password: 'hunter2-shadow', token: 'tok-B' }, { 'set-cookie': 'sid=cookie-secret-2; HttpOnly' });

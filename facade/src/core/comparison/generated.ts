@@ -4,7 +4,7 @@
 // the measured time difference so a later tolerance change re-classifies the past.
 import { parseInstant } from '../compare/timestamp';
 
-export const GENERATED_KINDS = ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid'] as const;
+export const GENERATED_KINDS = ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid', 'sequence'] as const;
 export type GeneratedKind = (typeof GENERATED_KINDS)[number];
 
 /** Both values are generated values of the same kind and format; `deltaMs` is their time distance (null: no time). */
@@ -135,6 +135,24 @@ function embeddedFact(a: string, b: string, nowMs: number): GeneratedFact | null
     if (f.deltaMs !== null) delta = Math.max(delta ?? 0, f.deltaMs);
   }
   return fact && { kind: fact.kind, deltaMs: delta };
+}
+
+// A field named as an identifier (`id`, `orderId`, `order_id`, `invoiceNumber`): in a write's answer,
+// each side numbers what it creates from its own sequence.
+const ID_NAME = /^(?:id|ID|number|.*[a-z0-9]Id|.*[a-z0-9]ID|.*_id|.*_number|.*[a-z0-9]Number)$/;
+const DIGITS = /\d+/g;
+
+/**
+ * Two values a write's answer numbered from each side's own sequence: at a field named as an
+ * identifier, both integers (or strings, like `ORD-1040` and `ORD-35`, the same once their digit
+ * runs are set aside). Only for writes: a write cannot be asked again, and each side creating a
+ * record gives it the next number of its own; a read's ids are judged by re-asking.
+ */
+export function sequenceFact(field: string | number | undefined, primary: unknown, shadow: unknown): GeneratedFact | null {
+  if (typeof field !== 'string' || !ID_NAME.test(field) || primary === shadow) return null;
+  if (Number.isInteger(primary) && Number.isInteger(shadow)) return { kind: 'sequence', deltaMs: null };
+  if (typeof primary !== 'string' || typeof shadow !== 'string' || !/\d/.test(primary) || !/\d/.test(shadow)) return null;
+  return primary.replace(DIGITS, '#') === shadow.replace(DIGITS, '#') ? { kind: 'sequence', deltaMs: null } : null;
 }
 
 /** Generated-value settings of a route: the time tolerance, and kinds or fields switched off. */

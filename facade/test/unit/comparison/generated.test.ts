@@ -1,4 +1,4 @@
-import { generatedFact, withinPolicy, type GeneratedPolicy } from '../../../src/core/comparison';
+import { generatedFact, sequenceFact, withinPolicy, type GeneratedPolicy } from '../../../src/core/comparison';
 
 const jwt = (claims: object, alg = 'HS256'): string =>
   `${Buffer.from(JSON.stringify({ alg, typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig${Math.random().toString(36).slice(2)}`;
@@ -65,5 +65,20 @@ describe('generated values', () => {
     expect(withinPolicy(fact, '$.at', { ...policy, kinds: new Set(['uuid']) })).toBe(false);
     expect(withinPolicy(fact, '$.at', { ...policy, exactFields: [{ covers: (p: string) => p === '$.at' }] })).toBe(false);
     expect(withinPolicy(fact, '$.at', policy)).toBe(true);
+  });
+
+  it('a write\'s own sequence numbers: integers or alike strings at a field named as an identifier, nothing else', () => {
+    const seq = { kind: 'sequence', deltaMs: null };
+    expect(sequenceFact('orderId', 1040, 35)).toEqual(seq);
+    expect(sequenceFact('id', 7, 8)).toEqual(seq);
+    expect(sequenceFact('order_id', '1040', '35')).toEqual(seq);
+    expect(sequenceFact('invoiceNumber', 'INV-2026-1040', 'INV-2026-35')).toEqual(seq);
+    expect(sequenceFact('ID', 1, 2)).toEqual(seq);
+    expect(sequenceFact('total', 1040, 35)).toBeNull(); // not an identifier
+    expect(sequenceFact('valid', 1, 2)).toBeNull(); // ends in "id" but is no identifier name
+    expect(sequenceFact('orderId', 'ORD-1040', 'INV-35')).toBeNull(); // another scheme
+    expect(sequenceFact('orderId', 1040.5, 35)).toBeNull();
+    expect(sequenceFact('orderId', 'abc', 'abd')).toBeNull();
+    expect(sequenceFact(3, 1040, 35)).toBeNull(); // an array index
   });
 });
