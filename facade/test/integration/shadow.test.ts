@@ -149,6 +149,34 @@ it('a value that carries its own generated parts (a JWT with a fresh jti, a pric
   }
 });
 
+it('a health check naming its own process, and a cursor stamped with its snapshot time, are generated; a cursor off by one is real', async () => {
+  const started = { monolith: Date.now() - 3 * 86_400_000, service: Date.now() - 41_000 };
+  const answer = (side: 'monolith' | 'service'): Handler => (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    if (req.url!.endsWith('/health')) {
+      res.end(JSON.stringify({ status: 'ok', uptimeSeconds: Math.floor((Date.now() - started[side]) / 1000), pid: side === 'monolith' ? 4242 : 17,
+        hostname: side === 'monolith' ? 'shop-web-2' : 'catalog-7f9c', startedAt: new Date(started[side]).toISOString() }));
+      return;
+    }
+    // The service's cursor skips one row on /page-bug; both stamp it with their clock (whole seconds, the service's 2 s ahead).
+    const after = side === 'service' && req.url!.endsWith('/page-bug') ? 19 : 20;
+    const snapshot = Math.floor(Date.now() / 1000) + (side === 'service' ? 2 : 0);
+    res.end(JSON.stringify({ items: [1, 2], next: Buffer.from(JSON.stringify({ snapshot, after })).toString('base64url') }));
+  };
+  monolith.handler = answer('monolith');
+  service.handler = answer('service');
+  await start();
+  const records = nextComparisons(facade, 9, 15_000);
+  for (let i = 0; i < 3; i++) for (const p of ['health', 'page', 'page-bug']) await (await fetch(`${facade.url}/api/inventory/${p}`)).text();
+  await records;
+  type Api = { endpoints: Array<{ endpoint: string; fields: Array<{ field: string; class: string }> }> };
+  const api = await (await fetch(`${facade.adminUrl}/routes/inventory/comparisons`, { headers: ADMIN_AUTH })).json() as Api;
+  const classes = Object.fromEntries(api.endpoints.map((e) => [e.endpoint, Object.fromEntries(e.fields.map((f) => [f.field, f.class]))]));
+  expect(classes['GET /api/inventory/health']).toEqual({ '$.uptimeSeconds': 'generated', '$.pid': 'generated', '$.hostname': 'generated', '$.startedAt': 'generated' });
+  expect(classes['GET /api/inventory/page']).toEqual({ '$.next': 'generated' });
+  expect(classes['GET /api/inventory/page-bug']).toEqual({ '$.next': 'real' });
+});
+
 it('a cache status the primary happened to repeat three times is not called real when the shadow, asked again, does not repeat its own', async () => {
   // Both sides answer HIT nearly always. The primary's rare MISS is its 6th answer; the shadow's cache is cold per id.
   let primaryAnswers = 0;

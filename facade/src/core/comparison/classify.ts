@@ -31,6 +31,13 @@ export interface Classed {
 
 const ignoredBy = firstMatch;
 
+/** How `why` names a generated kind whose name alone says little. */
+const KIND_WORDS: Partial<Record<string, string>> = {
+  encoded: 'encoded value (base64 JSON that differs only in generated values: a cursor\'s snapshot time)',
+  sequence: 'sequence number for what it created',
+  instance: 'process value (uptime, pid, hostname, start time: each side is its own process)',
+};
+
 function classOne(c: ComparisonFacts, field: string, facts: readonly FieldFact[], rules: ClassifyRules, book: EvidenceBook): ClassedField {
   const example = facts[0]!;
   const rule = ignoredBy(field, rules.ignore) ?? (facts.every((f) => ignoredBy(f.path, rules.ignore)) ? ignoredBy(example.path, rules.ignore) : undefined);
@@ -40,7 +47,7 @@ function classOne(c: ComparisonFacts, field: string, facts: readonly FieldFact[]
   if (facts.every((f) => withinPolicy(f.generated, f.path, rules.generated))) {
     const g = example.generated!;
     const within = g.deltaMs === null ? 'same format' : `${Math.round(g.deltaMs)} ms apart, tolerance ${rules.generated.toleranceMs} ms`;
-    return { field, class: 'generated', why: `each side generates its own ${g.kind} (${within})`, example };
+    return { field, class: 'generated', why: `each side generates its own ${KIND_WORDS[g.kind] ?? g.kind} (${within})`, example };
   }
   if (judged.class === 'unjudged' && facts.every((f) => f.echo === true)) {
     return { field, class: 'real', why: 'the primary answered the value the client sent; the shadow did not (a write, so not re-asked)', example };

@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { diffObservations, fieldOf, redactDifferences, unifiedBodyDiff, type CompiledRules } from '../compare';
 import type { Difference, Observation } from '../compare/types';
-import { generatedFact } from './generated';
+import { generatedFact, instanceFact } from './generated';
 import { leafOf } from '../compare/markup-lines';
 import { truncateValue, type FieldFact } from './record';
 
@@ -14,10 +14,16 @@ import { truncateValue, type FieldFact } from './record';
  * (markup-lines.ts) whose path is the same on both sides, by its value.
  */
 function generatedOf(d: Difference, nowMs: number): ReturnType<typeof generatedFact> {
+  if (d.path.startsWith('$')) return instanceFact(lastKey(d.path), d.primary, d.shadow) ?? generatedFact(d.primary, d.shadow, nowMs);
   if (!d.path.startsWith('text[') || typeof d.primary !== 'string' || typeof d.shadow !== 'string') return generatedFact(d.primary, d.shadow, nowMs);
   const a = leafOf(d.primary);
   const b = leafOf(d.shadow);
   return a && b && a[0] === b[0] ? generatedFact(a[1], b[1], nowMs) : generatedFact(d.primary, d.shadow, nowMs);
+}
+
+/** The last key of a JSON path when it is a plain name (`$.health.uptime`: `uptime`); undefined otherwise. */
+function lastKey(path: string): string | undefined {
+  return /\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(path)?.[1];
 }
 
 export interface Evaluated {

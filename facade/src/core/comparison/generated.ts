@@ -4,7 +4,7 @@
 // the measured time difference so a later tolerance change re-classifies the past.
 import { parseInstant } from '../compare/timestamp';
 
-export const GENERATED_KINDS = ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid', 'sequence'] as const;
+export const GENERATED_KINDS = ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid', 'encoded', 'sequence', 'instance'] as const;
 export type GeneratedKind = (typeof GENERATED_KINDS)[number];
 
 /** Both values are generated values of the same kind and format; `deltaMs` is their time distance (null: no time). */
@@ -101,6 +101,8 @@ export function generatedFact(primary: unknown, shadow: unknown, nowMs: number):
     }
     if (ULID.test(primary) && ULID.test(shadow) && /[A-Z]/i.test(primary + shadow)) return { kind: 'ulid', deltaMs: null };
     if (OBJECT_ID.test(primary) && OBJECT_ID.test(shadow)) return { kind: 'objectid', deltaMs: null };
+    const encoded = encodedFact(primary, shadow, nowMs);
+    if (encoded) return encoded;
   }
   if ((typeof primary === 'string' || typeof primary === 'number') && (typeof shadow === 'string' || typeof shadow === 'number')) {
     const whole = timestampFact(primary, shadow, nowMs);
@@ -108,6 +110,64 @@ export function generatedFact(primary: unknown, shadow: unknown, nowMs: number):
     return embeddedFact(primary, shadow, nowMs);
   }
   return null;
+}
+
+// A pagination cursor or a state token: JSON encoded in base64 (`eyJhZnRlciI6MjAsInNuYXBzaG90Ijo…`).
+const BASE64 = /^(?:[A-Za-z0-9_-]{16,}|[A-Za-z0-9+/]{16,}={0,2})$/;
+
+function decodedJson(s: string): object | null {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(s, 'base64').toString('utf8'));
+    return v !== null && typeof v === 'object' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Two base64-encoded JSON values whose every difference is a generated value (a cursor stamped with
+ * its snapshot time): the first such kind, the largest time distance. Null when one decoded value
+ * differs otherwise (a cursor off by one), or when they are not encoded JSON.
+ */
+function encodedFact(a: string, b: string, nowMs: number): GeneratedFact | null {
+  if (a.length > 4096 || b.length > 4096 || !BASE64.test(a) || !BASE64.test(b)) return null;
+  const x = decodedJson(a);
+  const y = decodedJson(b);
+  if (x === null || y === null) return null;
+  let delta: number | null = null;
+  let differs = false;
+  const alike = (p: unknown, q: unknown): boolean => {
+    if (p === q) return true;
+    if (p !== null && q !== null && typeof p === 'object' && typeof q === 'object') {
+      if (Array.isArray(p) !== Array.isArray(q)) return false;
+      const keys = new Set([...Object.keys(p), ...Object.keys(q)]);
+      for (const k of keys) {
+        if (!(k in p) || !(k in q)) return false;
+        if (!alike((p as Record<string, unknown>)[k], (q as Record<string, unknown>)[k])) return false;
+      }
+      return true;
+    }
+    const f = generatedFact(p, q, nowMs);
+    if (f === null) return false;
+    differs = true;
+    if (f.deltaMs !== null) delta = Math.max(delta ?? 0, f.deltaMs);
+    return true;
+  };
+  return alike(x, y) && differs ? { kind: 'encoded', deltaMs: delta } : null;
+}
+
+// A field that names or times the process answering (a health check's uptime, pid, hostname, start
+// time): each side is its own process, so such values differ by nature, not by a bug.
+const INSTANCE_NAME = /^(?:uptime|uptime_?(?:s|ms|sec|secs|seconds|millis)|uptime(?:S|Ms|Sec|Secs|Seconds|Millis)|process_?uptime|processUptime|pid|process_?id|processId|hostname|host_?name|hostName|instance_?id|instanceId|pod_?name|podName|node_?name|nodeName|container_?id|containerId|served_?by|servedBy|started_?at|startedAt|start_?time|startTime|boot_?time|bootTime)$/;
+
+/**
+ * Two scalar values of one type at a field named for the answering process (`uptime`, `pid`,
+ * `hostname`, `startedAt`): each side's own. Null for any other field name.
+ */
+export function instanceFact(field: string | number | undefined, primary: unknown, shadow: unknown): GeneratedFact | null {
+  if (typeof field !== 'string' || !INSTANCE_NAME.test(field) || primary === shadow) return null;
+  const scalar = (v: unknown): boolean => typeof v === 'string' || typeof v === 'number';
+  return scalar(primary) && typeof primary === typeof shadow ? { kind: 'instance', deltaMs: null } : null;
 }
 
 // Ids and times inside a longer string: a link (`/orders/3f1c…/items`), a storage key

@@ -1,4 +1,4 @@
-import { generatedFact, sequenceFact, withinPolicy, type GeneratedPolicy } from '../../../src/core/comparison';
+import { generatedFact, instanceFact, sequenceFact, withinPolicy, type GeneratedPolicy } from '../../../src/core/comparison';
 
 const jwt = (claims: object, alg = 'HS256'): string =>
   `${Buffer.from(JSON.stringify({ alg, typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig${Math.random().toString(36).slice(2)}`;
@@ -80,5 +80,28 @@ describe('generated values', () => {
     expect(sequenceFact('orderId', 1040.5, 35)).toBeNull();
     expect(sequenceFact('orderId', 'abc', 'abd')).toBeNull();
     expect(sequenceFact(3, 1040, 35)).toBeNull(); // an array index
+  });
+
+  it('base64 JSON (a cursor, a state token) is generated when only generated values differ inside it', () => {
+    const enc = (v: unknown, alphabet: 'base64' | 'base64url' = 'base64url'): string => Buffer.from(JSON.stringify(v)).toString(alphabet);
+    const t = Math.floor(NOW / 1000);
+    expect(generatedFact(enc({ snapshot: t, after: 20 }), enc({ snapshot: t + 1, after: 20 }), NOW)).toEqual({ kind: 'encoded', deltaMs: 1000 });
+    expect(generatedFact(enc({ at: '2026-12-05T10:00:00Z', q: ['a'] }, 'base64'), enc({ at: '2026-12-05T10:00:03Z', q: ['a'] }, 'base64'), NOW)).toEqual({ kind: 'encoded', deltaMs: 3000 });
+    expect(generatedFact(enc({ snapshot: t, after: 20 }), enc({ snapshot: t + 1, after: 19 }), NOW)).toBeNull(); // off by one inside
+    expect(generatedFact(enc({ snapshot: t, after: 20 }), enc({ snapshot: t, after: 20, extra: 1 }), NOW)).toBeNull();
+    expect(generatedFact('not-base64-json-at-all', 'not-base64-json-at-alm', NOW)).toBeNull();
+  });
+
+  it('values at a field named for the answering process are each side\'s own', () => {
+    const own = { kind: 'instance', deltaMs: null };
+    expect(instanceFact('uptime', 120, 41)).toEqual(own);
+    expect(instanceFact('uptimeSeconds', 120, 41)).toEqual(own);
+    expect(instanceFact('pid', 4242, 17)).toEqual(own);
+    expect(instanceFact('hostname', 'shop-web-2', 'catalog-7f9c')).toEqual(own);
+    expect(instanceFact('startedAt', '2026-12-02T08:00:00Z', '2026-12-05T09:59:19Z')).toEqual(own);
+    expect(instanceFact('price', 1, 2)).toBeNull();
+    expect(instanceFact('host', 'a', 'b')).toBeNull(); // a host in data may well be wrong
+    expect(instanceFact('pid', 1, '1')).toBeNull(); // a type change is the client's business
+    expect(instanceFact('uptime', { s: 1 }, { s: 2 })).toBeNull();
   });
 });
