@@ -135,7 +135,8 @@ const compare = z.strictObject({
   // Bounded cardinality: endpoints per route and fields per endpoint; the overflow counts under "(other)".
   maxEndpoints: z.number().int().min(1).max(100_000).default(500),
   maxFieldsPerEndpoint: z.number().int().min(1).max(100_000).default(1000),
-  headers: z.array(headerName).default(() => ['content-type', 'location', 'cache-control']),
+  // What breaks a client when it changes: the media type, a redirect, caching, a download's name, CORS.
+  headers: z.array(headerName).default(() => ['content-type', 'location', 'cache-control', 'content-disposition', 'access-control-allow-origin', 'access-control-allow-credentials']),
   cookies: z.array(text).default(() => []), // set-cookie compared by these cookie names
   ignore: z.array(z.strictObject({ path: text, reason: text })).default(() => []),
   normalizers: z.array(normalizer).default(() => []),

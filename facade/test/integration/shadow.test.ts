@@ -177,6 +177,17 @@ it('a health check naming its own process, and a cursor stamped with its snapsho
   expect(classes['GET /api/inventory/page-bug']).toEqual({ '$.next': 'real' });
 });
 
+it('by default a CORS header or a download name the service drops is a real difference', async () => {
+  monolith.handler = json({ id: 1 }, { 'access-control-allow-origin': 'https://shop.example', 'content-disposition': 'attachment; filename="invoice-7.json"' });
+  service.handler = json({ id: 1 }, { 'content-disposition': 'inline' });
+  await start();
+  const records = nextComparisons(facade, 1);
+  await (await fetch(`${facade.url}/api/inventory/invoice`)).text();
+  const [r] = await records;
+  expect(r.outcome).toBe('mismatch');
+  expect(r.facts.map((f) => f.field).sort()).toEqual(['headers.access-control-allow-origin', 'headers.content-disposition']);
+});
+
 it('a cache status the primary happened to repeat three times is not called real when the shadow, asked again, does not repeat its own', async () => {
   // Both sides answer HIT nearly always. The primary's rare MISS is its 6th answer; the shadow's cache is cold per id.
   let primaryAnswers = 0;

@@ -39,7 +39,7 @@ describe('parseConfig', () => {
         reask: { enabled: true, perSecond: 50, burst: 500, maxInFlight: 8, enough: 5, methods: ['GET', 'HEAD', 'OPTIONS'] },
         generated: { toleranceMs: 60000, kinds: ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid', 'encoded', 'sequence', 'instance'], exact: [] },
         endpoints: [], settleMs: 0, maxEndpoints: 500, maxFieldsPerEndpoint: 1000,
-        headers: ['content-type', 'location', 'cache-control'], cookies: [], ignore: [], normalizers: [], redact: [],
+        headers: ['content-type', 'location', 'cache-control', 'content-disposition', 'access-control-allow-origin', 'access-control-allow-credentials'], cookies: [], ignore: [], normalizers: [], redact: [],
       },
       dualWrite: config.routes[0].dualWrite,
     });
