@@ -188,6 +188,22 @@ it('by default a CORS header or a download name the service drops is a real diff
   expect(r.facts.map((f) => f.field).sort()).toEqual(['headers.access-control-allow-origin', 'headers.content-disposition']);
 });
 
+it('a live stock that moves now and then on the monolith, which the service always gets wrong, ends real once re-asks can tell', async () => {
+  let served = 0;
+  // Every 7th answer of the monolith sees one unit sold a moment ago; the service is two units short every time.
+  monolith.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ sku: 'A', stock: ++served % 7 === 0 ? 49 : 50 })); };
+  service.handler = json({ sku: 'A', stock: 48 });
+  await start();
+  const records = nextComparisons(facade, 25, 20_000);
+  for (let i = 0; i < 25; i++) await (await fetch(`${facade.url}/api/inventory/A`)).text();
+  await records;
+  type Api = { endpoints: Array<{ endpoint: string; fields: Array<{ field: string; class: string; why: string }> }> };
+  const api = await (await fetch(`${facade.adminUrl}/routes/inventory/comparisons`, { headers: ADMIN_AUTH })).json() as Api;
+  const stock = api.endpoints[0].fields.find((f) => f.field === '$.stock')!;
+  expect(stock.class).toBe('real');
+  expect(stock.why).toMatch(/clearly more than the noise: the primary disagreed with itself [1-9]\d* of \d+ times/);
+});
+
 it('a cache status the primary happened to repeat three times is not called real when the shadow, asked again, does not repeat its own', async () => {
   // Both sides answer HIT nearly always. The primary's rare MISS is its 6th answer; the shadow's cache is cold per id.
   let primaryAnswers = 0;

@@ -118,7 +118,25 @@ export function decided(e: FieldEvidence): boolean {
   return e.selfDiffs > 0 || confirmedReal(e, confirmationsNeeded(e));
 }
 
-/** True when a field's class is settled enough that re-asking the primary adds nothing. */
+/**
+ * True when a field's class is settled enough that re-asking the primary adds nothing. Not while a
+ * field the primary disagreed with itself at now and then is noise only for want of re-asks: a live
+ * stock count that moves now and then, which the shadow gets wrong every time (rule 1 needs the
+ * bounds of both rates apart, which a handful of re-asks cannot show), up to REASK_CEILING.
+ */
 export function settled(e: FieldEvidence, enough: number): boolean {
+  if (mayStillBeReal(e)) return false;
   return e.selfDiffs >= enough || confirmedReal(e, Math.max(enough, confirmationsNeeded(e)));
+}
+
+/** Re-asks of an endpoint after which a field's evidence is taken as it stands. */
+export const REASK_CEILING = 30;
+
+/** Rule 1 not met yet, but the shadow differs far more often than the primary disagrees with itself. */
+function mayStillBeReal(e: FieldEvidence): boolean {
+  const { comparisons: n, shadowDiffs: k, reasks: m, selfDiffs: j, confirmed: c } = e;
+  if (j === 0 || c === 0 || n === 0 || m === 0 || m >= REASK_CEILING) return false;
+  const self = j / m;
+  const against = k / n;
+  return self < 0.5 && against >= 2 * self && against - self >= 0.3 && judgeField(e).class !== 'real';
 }

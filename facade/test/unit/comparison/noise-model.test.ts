@@ -34,6 +34,20 @@ describe('decided and settled (whether re-asking the primary still teaches somet
     expect(decided(e({ confirmed: 3, shadowSelfDiffs: 1, shadowDiffs: 2 }))).toBe(false);
     expect(settled(e({ confirmed: 9, shadowSelfDiffs: 1, shadowDiffs: 2 }), 5)).toBe(false);
   });
+  it('a field the primary changed now and then while the shadow always differs is asked about until rule 1 can tell, up to a ceiling', () => {
+    const live = e({ comparisons: 20, shadowDiffs: 20, reasks: 6, selfDiffs: 1, confirmed: 5 });
+    expect(judgeField(live).class).toBe('noise');
+    expect(settled(live, 5)).toBe(false);
+    const later = e({ comparisons: 40, shadowDiffs: 40, reasks: 16, selfDiffs: 2, confirmed: 14 });
+    expect(judgeField(later).class).toBe('real');
+    expect(settled(later, 5)).toBe(true);
+    expect(settled(e({ comparisons: 60, shadowDiffs: 60, reasks: 30, selfDiffs: 14, confirmed: 16 }), 5)).toBe(true); // the ceiling
+    // A cache HIT/MISS: the shadow differs about as often as the primary disagrees with itself.
+    expect(settled(e({ comparisons: 40, shadowDiffs: 8, reasks: 20, selfDiffs: 5, confirmed: 4 }), 5)).toBe(true);
+    // A random value: the primary disagrees with itself most of the time.
+    expect(settled(e({ comparisons: 10, shadowDiffs: 10, reasks: 6, selfDiffs: 5, confirmed: 1 }), 5)).toBe(true);
+  });
+
   it('is decided once the shadow differs clearly more often than the steady primary could', () => {
     expect(decided(e({ comparisons: 40, shadowDiffs: 20, confirmed: 20, shadowSelfDiffs: 8 }))).toBe(true);
   });
