@@ -396,12 +396,14 @@ async function main(): Promise<number> {
       fs.writeFileSync(out, `${JSON.stringify(hardening, null, 2)}\n`);
       process.stdout.write(`JSON: ${path.relative(process.cwd(), out) || out}\n`);
     }
-    if (!interrupted) { // console.ts: the CPU an open console page costs per request
+    // With --only, the console and store phases run only when named (`--only console`, `--only store-writes`).
+    const wanted = (id: string): boolean => o.only.length === 0 || o.only.some((p) => id.startsWith(p) || p.startsWith(id));
+    if (!interrupted && wanted('console')) { // console.ts: the CPU an open console page costs per request
       const consoleCost = await runConsoleBench({ quick: o.quick, log });
       printConsoleBench(consoleCost);
       fs.writeFileSync(path.join(path.dirname(o.out), 'bench-console.json'), `${JSON.stringify(consoleCost, null, 2)}\n`);
     }
-    if (!interrupted) { // store-writes.ts: comparisons written per second, SQLite and PostgreSQL
+    if (!interrupted && wanted('store-writes')) { // store-writes.ts: comparisons written per second, SQLite and PostgreSQL
       const stores = await storeWritesPerSecond({ quick: o.quick, log });
       printStoreWrites(stores);
       fs.writeFileSync(path.join(path.dirname(o.out), 'bench-store.json'), `${JSON.stringify(stores, null, 2)}\n`);
