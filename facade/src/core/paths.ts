@@ -32,14 +32,20 @@ export function splitTarget(url: string): SplitTarget {
  * `\\` becomes `%5C`), characters not allowed in a path percent-encoded, duplicate slashes
  * collapsed, dot segments removed (RFC 3986 §5.2.4, including ones spelled `%2E`), trailing slash
  * kept. Refused: no leading '/', malformed escapes, control characters, `%00`, and `..` climbing
- * above the root.
+ * above the root (also once `%2F` or `%5C` is read as a slash).
  */
 export function normalizePath(rawPath: string): NormalizedPath {
   if (!rawPath.startsWith('/')) return fail('path must start with "/"');
   if (CANONICAL.test(rawPath)) return { ok: true, path: rawPath };
   const decoded = canonicalEscapes(rawPath);
   if (typeof decoded !== 'string') return decoded;
-  return removeDotSegments(decoded, false);
+  const result = removeDotSegments(decoded, false);
+  // `/a/..%2F..%2Fetc/passwd` is a path traversal to an upstream that reads %2F (or %5C) as a
+  // separator, as some do: refused as `/../etc/passwd` is (nginx refuses it too).
+  if (result.ok && (result.path.includes('%2F') || result.path.includes('%5C')) && !removeDotSegments(result.path.replace(/%2F|%5C/g, '/'), false).ok) {
+    return fail('".." climbs above the root once %2F or %5C is read as a slash, as some upstreams read it');
+  }
+  return result;
 }
 
 /**

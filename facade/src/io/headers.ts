@@ -11,10 +11,18 @@ const HOP_BY_HOP = new Set([
   'te', 'transfer-encoding', 'upgrade', 'expect',
 ]);
 
-/** Names listed in a Connection header are hop-by-hop too. */
+/**
+ * Never taken as hop-by-hop because a Connection header lists them: the message's framing and its
+ * Host. `Connection: content-length` would otherwise drop a write's body on its way (the upstream
+ * reads Content-Length 0), and `Connection: host` would send the upstream's own Host instead of the
+ * client's; nginx ignores such lists too.
+ */
+const NEVER_LISTED = new Set(['content-length', 'transfer-encoding', 'host']);
+
+/** Names listed in a Connection header are hop-by-hop too (but for NEVER_LISTED). */
 function connectionListed(value: string | string[] | undefined): string[] {
   if (!value) return [];
-  return (Array.isArray(value) ? value.join(',') : value).split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  return (Array.isArray(value) ? value.join(',') : value).split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '' && !NEVER_LISTED.has(s));
 }
 
 /**

@@ -16,6 +16,39 @@ const IDLE_GRACE_MS = 1000;
 /** After the deadline cut the upstream requests in flight, how long their pipelines get to record that. */
 const SETTLE_AFTER_CUT_MS = 1000;
 
+/**
+ * Writes `bytes` (the facade's own answer to a request it could not read) and closes the connection,
+ * once the answers to the requests before it on this connection are written: a pipelined request
+ * that cannot be read, or the next one too slow to arrive, must not cut into an answer on its way
+ * (its bytes would land inside that body) nor take its place (the client would think a payment
+ * failed that went through). nginx answers them first too.
+ */
+function afterAnswersInFlight(socket: Duplex, bytes: string): void {
+  const current = (socket as Duplex & { _httpMessage?: http.ServerResponse | null })._httpMessage;
+  // The bytes that cannot be read are the body of the request being answered (a bad chunk size, the
+  // client leaving mid-upload): the 400 is its answer, in place of one that cannot come.
+  if (current && !current.headersSent && current.req && !current.req.complete) {
+    if (socket.writable) socket.end(bytes); else socket.destroy();
+    return;
+  }
+  // An answer that closes the connection (a refusal's `Connection: close`) is the client's last: no
+  // second one after it (a 501 for a transfer coding, then a 400 for the body it could not read).
+  if (current && !current.shouldKeepAlive) {
+    if (current.writableFinished) socket.end();
+    else current.once('close', () => { if (current.writableFinished) socket.end(); else socket.destroy(); });
+    return;
+  }
+  if (current && !current.writableFinished) {
+    // node:http hands the socket to the next pipelined answer when this one finishes.
+    current.once('close', () => setImmediate(() => {
+      if (!current.writableFinished) socket.destroy();
+      else if (!socket.destroyed) afterAnswersInFlight(socket, bytes);
+    }));
+    return;
+  }
+  if (socket.writable) socket.end(bytes); else socket.destroy();
+}
+
 export interface DrainOutcome {
   /** Requests still in flight when the drain deadline passed (their upstream requests were cut). */
   readonly cut: number;
@@ -70,6 +103,8 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
     toOriginForm(req); // an absolute-form target's authority replaces the Host header (RFC 9112 §3.2.2)
     const bad = badHost(req);
     if (bad !== null) { refused('HOST_INVALID'); req.resume(); refuseRequest(req, res, 400, bad); return; }
+    // TRACE echoes the request back, cookies and credentials included (cross-site tracing): refused, as nginx does.
+    if (req.method === 'TRACE') { refused('METHOD_NOT_ALLOWED'); req.resume(); refuseRequest(req, res, 405, 'TRACE is refused: it would echo the request\'s cookies and credentials back'); return; }
     const coding = unsupportedCoding(req);
     if (coding !== null) { refused('TRANSFER_CODING_NOT_SUPPORTED'); req.resume(); refuseRequest(req, res, 501, coding); return; }
     if (draining) res.shouldKeepAlive = false; // this client should reconnect elsewhere
@@ -111,6 +146,8 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
     requestTimeout: limits.requestTimeoutMs,
     // How often Node checks the two timeouts above (its default, 30 s, would let them overrun by that much).
     connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+    // A missing Host is refused by badHost with a message naming it (node:http's own 400 has none).
+    requireHostHeader: false,
   }, onRequest);
   // Longer than common client/load-balancer idle timeouts, so the facade is not the side that
   // closes an idle keep-alive socket a client is about to reuse.
@@ -125,14 +162,17 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
     else markAwaitsContinue(req);
     onRequest(req, res);
   });
+  // An expectation other than 100-continue (`Expect: 200-ok`): passed on as nginx does, not node:http's bare 417.
+  server.on('checkExpectation', onRequest);
   server.on('connection', (socket: Duplex) => {
     if (connections.has(socket)) return; // parsed again after an Upgrade that is not a WebSocket (request-target.ts)
     connections.add(socket);
     socket.once('close', () => { connections.delete(socket); upgraded.delete(socket); });
   });
   server.on('upgrade', (req, socket, head) => {
-    // h2c and the like: parsed again as the plain HTTP/1.1 request it also is.
-    if (!isWebSocketUpgrade(req) && req.httpVersionMajor === 1) { parseAgainWithoutUpgrade(server, req, socket, head); return; }
+    // h2c and the like, and a WebSocket upgrade on anything but GET (RFC 6455 opens with a GET; a POST
+    // with `Upgrade: websocket` is a POST): parsed again as the plain HTTP/1.1 request it also is.
+    if ((!isWebSocketUpgrade(req) || req.method !== 'GET') && req.httpVersionMajor === 1) { parseAgainWithoutUpgrade(server, req, socket, head); return; }
     toOriginForm(req);
     // A WebSocket with a bad Host (refused there), or not over HTTP/1: answered as plain HTTP.
     if (!isWebSocketUpgrade(req) || badHost(req) !== null || req.httpVersionMajor !== 1) { serveWithoutUpgrade(req, socket, head, onRequest); return; }
@@ -144,7 +184,7 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
     if (!socket.writable) { socket.destroy(); return; } // the client already left (mid-request EOF, reset)
     const answer = clientErrorAnswer(err, limits);
     refused(answer.error === 'BAD_REQUEST' ? 'UNREADABLE_REQUEST' : answer.error);
-    socket.end(clientErrorBytes(answer));
+    afterAnswersInFlight(socket, clientErrorBytes(answer));
   });
 
   /** Resolves when no request is in flight or `ms` passed, whichever comes first. */

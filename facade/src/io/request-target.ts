@@ -59,6 +59,7 @@ export function badHost(req: IncomingMessage): string | null {
   if (hasDuplicateHost(req)) return 'more than one Host header: the request is ambiguous, refused (RFC 9112 §3.2)';
   const host = req.headers.host;
   if (host !== undefined && !HOST.test(host)) return `Host ${JSON.stringify(host.slice(0, 100))} is not a host[:port]: refused (RFC 9112 §3.2)`;
+  if (host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1) return 'an HTTP/1.1 request must carry a Host header: refused (RFC 9112 §3.2)';
   return null;
 }
 
@@ -75,14 +76,14 @@ export function unsupportedCoding(req: IncomingMessage): string | null {
   return other.length === 0 ? null : `Transfer-Encoding ${JSON.stringify(te.slice(0, 100))}: only chunked is passed on (send ${other.join(', ')} as Content-Encoding)`;
 }
 
-const ERRORS = { 400: 'BAD_REQUEST', 501: 'TRANSFER_CODING_NOT_SUPPORTED', 505: 'HTTP_VERSION_NOT_SUPPORTED' } as const;
+const ERRORS = { 400: 'BAD_REQUEST', 405: 'METHOD_NOT_ALLOWED', 501: 'TRANSFER_CODING_NOT_SUPPORTED', 505: 'HTTP_VERSION_NOT_SUPPORTED' } as const;
 
 /**
  * The facade's answer to a request it will not pass on (a bad Host: 400; a transfer coding it
  * cannot pass on: 501; HTTP/2.0 or later named on an HTTP/1 connection, which node:http parses as
  * if it were 1.1: 505, RFC 9110 §15.6.6); the connection is closed after it.
  */
-export function refuseRequest(req: IncomingMessage, res: ServerResponse, status: 400 | 501 | 505, message: string): void {
+export function refuseRequest(req: IncomingMessage, res: ServerResponse, status: 400 | 405 | 501 | 505, message: string): void {
   res.shouldKeepAlive = false;
   sendJsonError(res, status, { error: ERRORS[status], message, requestId: requestIdOf(req) });
 }

@@ -15,7 +15,7 @@ import { requestIdOf } from '../pipeline/request-id';
 import { ExchangeClock, type Deadlines } from './deadlines';
 import { proxyTarget } from './forward';
 import { respell } from './dispatch';
-import { prepareRequestHeaders } from './headers';
+import { prepareRequestHeaders, responseHeadersForClient } from './headers';
 
 const REASON: Readonly<Record<number, string>> = { 400: 'Bad Request', 502: 'Bad Gateway', 504: 'Gateway Timeout' };
 
@@ -35,8 +35,8 @@ function hookProxy(proxy: httpProxy): void {
   proxy.on('proxyReqWs', (proxyReq, req) => (req as HookCarrier)[HANDSHAKE]?.(proxyReq));
 }
 
-/** Times the handshake: connect, then the 101 (or any answer) within the headers deadline. */
-function timeHandshake(proxyReq: ClientRequest, d: Deadlines, upstream: string): void {
+/** Times the handshake: connect, then the 101 (or any answer) within the headers deadline. Returns its stop. */
+function timeHandshake(proxyReq: ClientRequest, d: Deadlines, upstream: string): () => void {
   const handshakeMs = Math.min(d.headersMs, d.totalMs);
   const clock = new ExchangeClock({ connectMs: d.connectMs, headersMs: handshakeMs, idleMs: handshakeMs, totalMs: Math.min(d.totalMs, d.connectMs + handshakeMs), streamIdleMs: handshakeMs },
     () => proxyReq.destroy(new UpstreamError('UPSTREAM_TIMEOUT', upstream)));
@@ -50,6 +50,33 @@ function timeHandshake(proxyReq: ClientRequest, d: Deadlines, upstream: string):
   proxyReq.once('upgrade', stop);
   proxyReq.once('response', stop);
   proxyReq.once('close', stop);
+  return stop;
+}
+
+/**
+ * An upstream that refuses the upgrade (a 401, a 400) answers with an ordinary response, which the
+ * client gets here. http-proxy would write its headers as parsed (`Transfer-Encoding: chunked`
+ * still among them) before the body Node already de-chunked, so the client could not read it.
+ * Written here: the upstream's header lines minus hop-by-hop ones, the body as it comes, framed by
+ * its Content-Length or by the connection's end.
+ */
+function answerRefusalsItself(proxyReq: ClientRequest, socket: Duplex, requestId: string, answered: () => void): void {
+  const emit = proxyReq.emit.bind(proxyReq);
+  proxyReq.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
+    if (event !== 'response') return emit(event, ...args);
+    const res = args[0] as IncomingMessage;
+    if ((res as IncomingMessage & { upgrade?: boolean }).upgrade === true || res.statusCode === 101) return emit(event, ...args);
+    answered(); // the handshake's clock (its own 'response' listener is not called)
+    const lines = responseHeadersForClient(res.rawHeaders, res.headers);
+    if (res.headers['x-request-id'] === undefined) lines.push('x-request-id', requestId);
+    lines.push('connection', 'close');
+    let head = `HTTP/1.1 ${res.statusCode} ${res.statusMessage ?? ''}\r\n`;
+    for (let i = 0; i < lines.length; i += 2) head += `${lines[i]}: ${lines[i + 1]}\r\n`;
+    socket.write(`${head}\r\n`, 'latin1');
+    res.pipe(socket);
+    res.once('error', () => socket.destroy());
+    return true; // not emitted: http-proxy's own writer must not run
+  }) as typeof proxyReq.emit;
 }
 
 export async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, deps: FacadeDeps): Promise<void> {
@@ -72,7 +99,8 @@ export async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: 
   (req as HookCarrier)[HANDSHAKE] = (proxyReq) => {
     respell(proxyReq, req.rawHeaders); // header names and repeated lines as the client sent them, as on every other path
     proxyReq.once('upgrade', () => { upgraded = true; });
-    timeHandshake(proxyReq, deadlines, upstream.name);
+    const stop = timeHandshake(proxyReq, deadlines, upstream.name);
+    answerRefusalsItself(proxyReq, socket, requestId, stop);
   };
   proxy.ws(req, socket, head, { target: proxyTarget(upstream), toProxy: true, ssl: { maxHeaderSize: upstream.maxHeaderBytes },
     ...(upstream.hostHeader === null ? {} : { headers: { host: upstream.hostHeader } }) } as httpProxy.ServerOptions, (err) => {
