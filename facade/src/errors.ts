@@ -150,9 +150,20 @@ const CODE_BY_ERRNO: ReadonlyMap<string, UpstreamErrorCode> = new Map(Object.ent
  * ECONNRESET/EPIPE → RESET (502), ETIMEDOUT/ESOCKETTIMEDOUT → TIMEOUT (504), llhttp `HPE_*` →
  * BAD_RESPONSE (502); anything else → UNREACHABLE (502). An UpstreamError is returned unchanged.
  */
+/**
+ * The error code of an upstream failure, with undici's answers to a broken HTTP answer spelled as a
+ * parse error (`HPE_…`): a status under 100 trips an assertion in its parser, and a 101 to a request
+ * that asked for no upgrade is a socket error. Neither is a reset to retry, nor an upstream not reached.
+ */
+export function upstreamErrno(err: Error): string | undefined {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ERR_ASSERTION' || (code === 'UND_ERR_SOCKET' && err.message === 'bad upgrade')) return 'HPE_BAD_ANSWER';
+  return code;
+}
+
 export function upstreamErrorFrom(err: NodeJS.ErrnoException | Error, upstream: string): UpstreamError {
   if (err instanceof UpstreamError) return err;
-  const errno = (err as NodeJS.ErrnoException).code;
+  const errno = upstreamErrno(err);
   let code: UpstreamErrorCode = 'UPSTREAM_UNREACHABLE';
   if (typeof errno === 'string') {
     code = CODE_BY_ERRNO.get(errno) ?? (errno.startsWith('HPE_') ? 'UPSTREAM_BAD_RESPONSE' : TLS_ERRNO.test(errno) ? 'UPSTREAM_TLS' : code);

@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { buildConnector, Pool, type Dispatcher } from 'undici';
 import type { Socket } from 'node:net';
 import { isStreamType } from '../core/streams';
-import { UpstreamError, upstreamErrorFrom } from '../errors';
+import { UpstreamError, upstreamErrno, upstreamErrorFrom } from '../errors';
 import { ExchangeClock } from './deadlines';
 import { readBeforeWriteErrors } from './early-answer';
 import { dropUnsolicitedContinue } from './interim-continue';
@@ -266,7 +266,7 @@ async function* counted(source: Readable, maxBytes: number, onOver: () => void):
   }
 }
 
-const codeOf = (err: Error): string | undefined => (err as NodeJS.ErrnoException).code;
+const codeOf = upstreamErrno;
 
 /** How long the rest of an upload nobody wants is read and thrown away before the connection is cut (nginx's lingering_time is 30 s). */
 const LINGER_MS = 10_000;

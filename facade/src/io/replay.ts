@@ -5,7 +5,7 @@
 import type { SpooledBody } from './body-spool';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { UpstreamError, upstreamErrorFrom } from '../errors';
+import { UpstreamError, upstreamErrno, upstreamErrorFrom } from '../errors';
 import { cappedAt, ExchangeClock, type Deadlines } from './deadlines';
 import { isIdempotentFor, type Upstream } from './upstreams';
 import { CONNECT_FAILED, completingBodiless, foldHeaders, latin1, poolFor, RESET, requestHeaders, withHost } from './dispatch';
@@ -98,7 +98,7 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
     });
     /** True when the failed attempt was sent again (or will be, after the retry delay). */
     const retried = (err: Error, answered: boolean): boolean => {
-      const code = (err as NodeJS.ErrnoException).code;
+      const code = upstreamErrno(err);
       const notSent = code !== undefined && CONNECT_FAILED.has(code);
       const choice = retryChoice({}, {
         retryable: idempotent || notSent, tooLate: answered || clock.remaining() <= 0, resetOnReuse: code !== undefined && RESET.has(code),

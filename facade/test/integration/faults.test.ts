@@ -113,6 +113,19 @@ it('a service answering garbage bytes gives 502 UPSTREAM_BAD_RESPONSE', async ()
 });
 
 it.each([
+  ['a status under 100', 'HTTP/1.1 099 Weird\r\nContent-Length: 2\r\n\r\nhi'],
+  ['a 101 to a request that asked for no upgrade', 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: upgrade\r\n\r\n'],
+])('a service answering %s gives 502 UPSTREAM_BAD_RESPONSE, asked once (not a reset to retry)', async (_, answer) => {
+  let asked = 0;
+  const odd = await raw((socket) => socket.on('data', () => { asked++; socket.write(answer); }));
+  const f = await withCatalogAt(odd.url);
+  const res = await rawRequest(f.url, '/api/products/1');
+  expectJsonError(res, 502, 'UPSTREAM_BAD_RESPONSE', 'catalog');
+  expect(asked).toBe(1);
+  await expectServedAfterwards(f);
+});
+
+it.each([
   ['a 304 announcing the Content-Length a 200 would have', 'HTTP/1.1 304 Not Modified\r\nETag: "v7"\r\nContent-Length: 123\r\n\r\n', 304],
   ['a 204 announcing a chunked body', 'HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n', 204],
 ])('%s reaches the client at once, with no body, and the next request is served', async (_, answer, status) => {
