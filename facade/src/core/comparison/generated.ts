@@ -41,9 +41,17 @@ function epochMs(value: unknown, nowMs: number): number | null {
   return null;
 }
 
+/** ISO 8601's basic form (`20261206T211501Z`), as AWS signs its requests and URLs with. */
+const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\.\d{1,9})?(Z|[+-]\d{4})?$/;
+
 function instantMs(value: unknown, nowMs: number): number | null {
   const epoch = epochMs(value, nowMs);
   if (epoch !== null) return epoch;
+  const basic = typeof value === 'string' ? ISO_BASIC.exec(value) : null;
+  if (basic) {
+    const [, y, mo, d, h, mi, sec, frac, zone] = basic;
+    return parseInstant(`${y}-${mo}-${d}T${h}:${mi}:${sec}${frac ?? ''}${zone ?? 'Z'}`)?.ms ?? null;
+  }
   if (typeof value !== 'string' || !/\d{2}:\d{2}|\d{4}-\d{2}-\d{2}/.test(value)) return null;
   return parseInstant(value)?.ms ?? null;
 }
@@ -88,9 +96,9 @@ function jwtFact(a: string, b: string): GeneratedFact | null {
  * Whether two differing values are generated values of the same kind (signatures of JWTs are never
  * compared; their claims must agree except the time claims, whose distance is `deltaMs`). Null when
  * they are not, or when their formats differ. `nowMs`: when the two were compared (epoch numbers are
- * times only near it).
+ * times only near it); `inside`: also look for such values inside longer strings.
  */
-export function generatedFact(primary: unknown, shadow: unknown, nowMs: number): GeneratedFact | null {
+export function generatedFact(primary: unknown, shadow: unknown, nowMs: number, inside = true): GeneratedFact | null {
   if (typeof primary === 'string' && typeof shadow === 'string') {
     const ua = UUID.exec(primary);
     const ub = UUID.exec(shadow);
@@ -106,7 +114,7 @@ export function generatedFact(primary: unknown, shadow: unknown, nowMs: number):
   }
   if ((typeof primary === 'string' || typeof primary === 'number') && (typeof shadow === 'string' || typeof shadow === 'number')) {
     const whole = timestampFact(primary, shadow, nowMs);
-    if (whole !== null || typeof primary !== 'string' || typeof shadow !== 'string') return whole;
+    if (whole !== null || !inside || typeof primary !== 'string' || typeof shadow !== 'string') return whole;
     return embeddedFact(primary, shadow, nowMs);
   }
   return null;
@@ -173,7 +181,16 @@ export function instanceFact(field: string | number | undefined, primary: unknow
 // Ids and times inside a longer string: a link (`/orders/3f1c…/items`), a storage key
 // (`uploads/01HF…-invoice.pdf`), a message (`Order 3f1c… created at 2026-…`). Bounded by
 // characters that cannot continue the token, so a 40-digit hash is not read as an ObjectId.
-const EMBEDDED = /(?<![0-9A-Za-z])(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|[0-7][0-9A-HJKMNP-TV-Z]{25}|[0-9a-f]{24}|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)(?![0-9A-Za-z])/gi;
+// Times as links and lines write them too: ISO 8601's basic form (`X-Amz-Date=20261206T211501Z`), an
+// HTTP date (a cookie's `Expires=Sun, 06 Dec 2026 21:15:01 GMT`), epoch seconds or milliseconds
+// (`Expires=1765055701`, `# generated 1765055701`; times only near the comparison, see epochMs).
+const EMBEDDED = new RegExp('(?<![0-9A-Za-z])(?:'
+  + '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}'
+  + '|\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{2}:?\\d{2})?'
+  + '|\\d{8}T\\d{6}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{4})?'
+  + '|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d{2}:\\d{2}:\\d{2} GMT'
+  + '|[0-7][0-9A-HJKMNP-TV-Z]{25}|[0-9a-f]{24}|\\d{13}|\\d{10}'
+  + ')(?![0-9A-Za-z])', 'gi');
 
 /**
  * Two strings that are the same text around ids and times each side generated: the same text once
@@ -189,7 +206,7 @@ function embeddedFact(a: string, b: string, nowMs: number): GeneratedFact | null
   let delta: number | null = null;
   for (let i = 0; i < ta.length; i++) {
     if (ta[i] === tb[i]) continue;
-    const f = generatedFact(ta[i], tb[i], nowMs);
+    const f = generatedFact(ta[i], tb[i], nowMs, false); // a token is one value: not looked into again
     if (f === null) return null;
     fact ??= f;
     if (f.deltaMs !== null) delta = Math.max(delta ?? 0, f.deltaMs);

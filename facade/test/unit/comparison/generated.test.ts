@@ -104,4 +104,16 @@ describe('generated values', () => {
     expect(instanceFact('pid', 1, '1')).toBeNull(); // a type change is the client's business
     expect(instanceFact('uptime', { s: 1 }, { s: 2 })).toBeNull();
   });
+
+  it('times inside links, cookies and lines as they are written there: ISO basic, HTTP dates, epoch numbers near now', () => {
+    const t = Math.floor(NOW / 1000);
+    expect(generatedFact(`https://cdn.example/a.png?Expires=${t}&Key-Pair-Id=K1`, `https://cdn.example/a.png?Expires=${t + 1}&Key-Pair-Id=K1`, NOW)).toEqual({ kind: 'timestamp', deltaMs: 1000 });
+    expect(generatedFact('https://b.s3.example/k?X-Amz-Date=20261205T100000Z&X-Amz-Expires=300', 'https://b.s3.example/k?X-Amz-Date=20261205T100002Z&X-Amz-Expires=300', NOW)).toEqual({ kind: 'timestamp', deltaMs: 2000 });
+    expect(generatedFact('sid=abc; Expires=Sat, 05 Dec 2026 10:00:00 GMT; Path=/', 'sid=abc; Expires=Sat, 05 Dec 2026 10:00:01 GMT; Path=/', NOW)).toEqual({ kind: 'timestamp', deltaMs: 1000 });
+    expect(generatedFact(`# generated ${t}000`, `# generated ${t}250`, NOW)).toEqual({ kind: 'timestamp', deltaMs: 250 });
+    expect(generatedFact('order 1000004211 shipped', 'order 1000004212 shipped', NOW)).toBeNull(); // a number in the epoch range, not near now
+    expect(generatedFact(`total 12.00 at ${t}`, `total 12.50 at ${t + 1}`, NOW)).toBeNull(); // the text around differs
+    // Two whole timestamps of different formats: a difference of format, and no endless look inside them.
+    expect(generatedFact('2026-12-05T10:00:00Z', '2026-12-05T10:00:00.000+01:00', NOW)).toBeNull();
+  });
 });
