@@ -121,7 +121,8 @@ export function generatedFact(primary: unknown, shadow: unknown, nowMs: number, 
 }
 
 // A pagination cursor or a state token: JSON encoded in base64 (`eyJhZnRlciI6MjAsInNuYXBzaG90Ijo…`).
-const BASE64 = /^(?:[A-Za-z0-9_-]{16,}|[A-Za-z0-9+/]{16,}={0,2})$/;
+// `{` encodes to a leading `e`, `[` to a leading `W`: other long words are not decoded at all.
+const BASE64 = /^(?:[eW][A-Za-z0-9_-]{15,}|[eW][A-Za-z0-9+/]{15,}={0,2})$/;
 
 function decodedJson(s: string): object | null {
   try {
