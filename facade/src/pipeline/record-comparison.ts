@@ -222,7 +222,7 @@ async function settled(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps,
   const open = askableFields(record, rules);
   const asked = await askUntilDecided(priority === 'first' ? MIN_CONFIRMED : 1, open, async () => {
     const again = await askAgain(ctx, deps, c, { followUp: priority === 'more' });
-    return again === null ? null : selfDiffering(await c.pool.evaluate(ctx.runtime!.config.name, first, again, false), rules);
+    return again === null ? null : selfDiffering(await c.pool.evaluate(ctx.runtime!.config.name, first, again, false), rules, open);
   });
   if (asked.reasks === 0) return record;
   const reasked = { ...record, reasked: true, selfFields: asked.selfFields, reasks: asked.reasks };
@@ -232,19 +232,21 @@ async function settled(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps,
   if (priority !== 'first' || steady.length === 0 || !shadowFirst) return reasked;
   const shadowAsked = await askUntilDecided(SHADOW_REASKS, new Set(steady), async () => {
     const again = await askAgain(ctx, deps, c, { side: shadowFirst.side });
-    return again === null ? null : selfDiffering(await c.pool.evaluate(ctx.runtime!.config.name, shadowFirst, again, false), rules);
+    return again === null ? null : selfDiffering(await c.pool.evaluate(ctx.runtime!.config.name, shadowFirst, again, false), rules, open);
   });
   return shadowAsked.reasks === 0 ? reasked : { ...reasked, shadowSelfFields: shadowAsked.selfFields.filter((f) => steady.includes(f)) };
 }
 
 /**
- * The fields where a side's second answer disagrees with its first, but for generated values within
- * the route's policy (a token's iat and jti, a time in a text line): those are the side's own per
- * answer, so a value that differs only by them has repeated itself. A price printed next to the time
- * it was quoted at, or a role inside a JWT with a fresh jti, is then judged on the price or the role.
+ * The fields where a side's second answer disagrees with its first. At a field whose difference from
+ * the other side is more than generated values (`open`: a JWT whose role differs, a price line), a
+ * second answer that differs only by generated values within the route's policy (a fresh jti, the
+ * time the price was quoted at) has repeated itself, so the field is judged on the role or the price.
+ * A field that differs from the other side only by generated values (a `now` timestamp) keeps every
+ * self-disagreement: its evidence stays noise, whatever a later comparison's tolerance says.
  */
-function selfDiffering(again: { readonly facts: readonly FieldFact[] }, rules: ClassifyRules): string[] {
-  return again.facts.filter((f) => !withinPolicy(f.generated, f.path, rules.generated)).map((f) => f.field);
+function selfDiffering(again: { readonly facts: readonly FieldFact[] }, rules: ClassifyRules, open: ReadonlySet<string>): string[] {
+  return again.facts.filter((f) => !(open.has(f.field) && withinPolicy(f.generated, f.path, rules.generated))).map((f) => f.field);
 }
 
 /**

@@ -204,6 +204,27 @@ it('a live stock that moves now and then on the monolith, which the service alwa
   expect(stock.why).toMatch(/clearly more than the noise: the primary disagreed with itself [1-9]\d* of \d+ times/);
 });
 
+it('a `now` timestamp beside a real difference keeps noise evidence: the re-asks asked about the price show it moving', async () => {
+  const now = (price: string): Handler => (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ sku: 'A', price, updatedAt: new Date().toISOString() }));
+  };
+  monolith.handler = now('1.00');
+  service.handler = now('1.10');
+  await start();
+  const records = nextComparisons(facade, 3, 15_000);
+  for (let i = 0; i < 3; i++) { await (await fetch(`${facade.url}/api/inventory/A`)).text(); await new Promise((r) => setTimeout(r, 5)); }
+  const got = await records;
+  expect(got[0].reasked).toBe(true);
+  // The timestamp differs from the shadow only by the clock (generated), and from the primary's own
+  // re-asks too: noise evidence, never "the primary answered the same" (which a replay's or a skewed
+  // clock's comparison would then call real).
+  const e = facade.recorder.evidence.evidence('inventory', 'GET /api/inventory/A', '$.updatedAt');
+  expect(e.selfDiffs).toBeGreaterThan(0);
+  expect(e.confirmed).toBe(0);
+  expect(facade.recorder.evidence.evidence('inventory', 'GET /api/inventory/A', '$.price').confirmed).toBeGreaterThan(0);
+});
+
 it('a cache status the primary happened to repeat three times is not called real when the shadow, asked again, does not repeat its own', async () => {
   // Both sides answer HIT nearly always. The primary's rare MISS is its 6th answer; the shadow's cache is cold per id.
   let primaryAnswers = 0;
