@@ -266,8 +266,6 @@ async function* counted(source: Readable, maxBytes: number, onOver: () => void):
   }
 }
 
-const codeOf = upstreamErrno;
-
 /** How long the rest of an upload nobody wants is read and thrown away before the connection is cut (nginx's lingering_time is 30 s). */
 const LINGER_MS = 10_000;
 
@@ -342,7 +340,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
     };
 
     const retry = (err: Error): boolean => {
-      const code = codeOf(err);
+      const code = upstreamErrno(err);
       const choice = retryChoice(opts, {
         retryable: opts.retryable, tooLate: answering || clock.remaining() <= 0, resetOnReuse: code !== undefined && RESET.has(code),
         resetsRetried, notSent: code !== undefined && CONNECT_FAILED.has(code), elapsedMs: ms(), remainingMs: clock.remaining(),

@@ -9,7 +9,7 @@ import type { FacadeConfig } from '../config';
 import { clientErrorAnswer, clientErrorBytes } from './client-error';
 import { markAwaitsContinue } from './expect-continue';
 import { hasBody } from './upload-watch';
-import { badHost, isWebSocketUpgrade, parseAgainWithoutUpgrade, refuseConnect, refuseRequest, serveWithoutUpgrade, toOriginForm, unsupportedCoding } from './request-target';
+import { answerOnSocket, badHost, isWebSocketUpgrade, parseAgainWithoutUpgrade, refuseConnect, refuseRequest, serveWithoutUpgrade, toOriginForm, unsupportedCoding } from './request-target';
 
 /** Time keep-alive clients get to send one more request (answered `Connection: close`) before idle sockets close. */
 const IDLE_GRACE_MS = 1000;
@@ -24,7 +24,7 @@ const SETTLE_AFTER_CUT_MS = 1000;
  * failed that went through). nginx answers them first too.
  */
 function afterAnswersInFlight(socket: Duplex, bytes: string): void {
-  const current = (socket as Duplex & { _httpMessage?: http.ServerResponse | null })._httpMessage;
+  const current = answerOnSocket(socket);
   // The bytes that cannot be read are the body of the request being answered (a bad chunk size, the
   // client leaving mid-upload): the 400 is its answer, in place of one that cannot come.
   if (current && !current.headersSent && current.req && !current.req.complete) {

@@ -122,6 +122,11 @@ function headWithoutUpgrade(req: IncomingMessage): Buffer {
  * connection again: the body (by Content-Length or chunked) reaches the pipeline, and the connection
  * stays kept alive as it would going direct.
  */
+/** The answer node:http is writing on this connection now (it holds the socket until it finishes), or null. */
+export function answerOnSocket(socket: Duplex): ServerResponse | null {
+  return (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage ?? null;
+}
+
 export function parseAgainWithoutUpgrade(server: http.Server, req: IncomingMessage, socket: Duplex, head: Buffer): void {
   const again = (): void => {
     if (socket.destroyed) return;
@@ -131,7 +136,7 @@ export function parseAgainWithoutUpgrade(server: http.Server, req: IncomingMessa
   // A pipelined request's answer still holds the socket (node:http lets it go once that answer has
   // finished, and hands it to the gone parser's queue): the connection is parsed again after that
   // answer's 'close', which follows its release. Parsed at once, the next answer would wait forever.
-  const holder = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  const holder = answerOnSocket(socket);
   if (holder) holder.once('close', () => setImmediate(again));
   else again();
 }

@@ -2,7 +2,7 @@
 // vs the second write's answer, when both succeeded. A second write the other side missed is a
 // divergence row here (counted by the gate and the report); its request lives in the divergence store.
 import { sequenceFact, type ComparisonRecord, type FieldFact } from '../core/comparison';
-import { parsePath } from '../core/compare';
+import { lastName, parsePath } from '../core/compare';
 import { observeForwarded, observeReplayed, originsFor } from './observations';
 import { compared, unmatched, wantDiff, type Base } from './record-comparison';
 import type { ComparisonDeps, RequestContext } from './context';
@@ -42,9 +42,7 @@ export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Ba
 export function markOwnNumbers(facts: readonly FieldFact[]): readonly FieldFact[] {
   return facts.map((f) => {
     if (f.generated !== null || f.echo || f.kind !== 'changed' || !f.path.startsWith('$')) return f;
-    let last: string | number | undefined;
-    try { last = parsePath(f.path).at(-1); } catch { return f; }
-    const generated = sequenceFact(last, f.primary, f.shadow);
+    const generated = sequenceFact(lastName(f.path), f.primary, f.shadow);
     return generated ? { ...f, generated } : f;
   });
 }

@@ -96,6 +96,14 @@ function tokenize(s: string, wildcards: boolean): PatternSegment[] | PathSegment
 }
 
 /** Parses a diff path into segments; throws on a malformed path. */
+/**
+ * The last key of a diff path when it is a plain name (`$.health.uptime`: `uptime`; undefined for an
+ * index or a quoted key), without parsing the whole path: it runs for every differing field.
+ */
+export function lastName(path: string): string | undefined {
+  return /\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(path)?.[1];
+}
+
 export function parsePath(path: string): PathSegment[] {
   return tokenize(path, false) as PathSegment[];
 }

@@ -3,7 +3,7 @@
 // of the primary's redacted value, then redacted and truncated for storage, plus a unified body diff when bodies differ.
 // Runs inline for small bodies and in a compare worker thread for large ones, with the same code.
 import crypto from 'node:crypto';
-import { diffObservations, fieldOf, redactDifferences, unifiedBodyDiff, type CompiledRules } from '../compare';
+import { diffObservations, fieldOf, lastName, redactDifferences, unifiedBodyDiff, type CompiledRules } from '../compare';
 import type { Difference, Observation } from '../compare/types';
 import { generatedFact, instanceFact } from './generated';
 import { leafOf } from '../compare/markup-lines';
@@ -14,16 +14,11 @@ import { truncateValue, type FieldFact } from './record';
  * (markup-lines.ts) whose path is the same on both sides, by its value.
  */
 function generatedOf(d: Difference, nowMs: number): ReturnType<typeof generatedFact> {
-  if (d.path.startsWith('$')) return instanceFact(lastKey(d.path), d.primary, d.shadow) ?? generatedFact(d.primary, d.shadow, nowMs);
+  if (d.path.startsWith('$')) return instanceFact(lastName(d.path), d.primary, d.shadow) ?? generatedFact(d.primary, d.shadow, nowMs);
   if (!d.path.startsWith('text[') || typeof d.primary !== 'string' || typeof d.shadow !== 'string') return generatedFact(d.primary, d.shadow, nowMs);
   const a = leafOf(d.primary);
   const b = leafOf(d.shadow);
   return a && b && a[0] === b[0] ? generatedFact(a[1], b[1], nowMs) : generatedFact(d.primary, d.shadow, nowMs);
-}
-
-/** The last key of a JSON path when it is a plain name (`$.health.uptime`: `uptime`); undefined otherwise. */
-function lastKey(path: string): string | undefined {
-  return /\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(path)?.[1];
 }
 
 export interface Evaluated {
