@@ -2,7 +2,7 @@
 // a field whose class is not settled, the primary is asked again (own budget, never for writes) and
 // the fields where it disagreed with itself are kept as noise evidence. Writes: the authoritative
 // answer vs the second write (record-write.ts). Records carry facts, not only a verdict.
-import { compileEndpointPattern, endpointOf, askableFields, askUntilDecided, MIN_CONFIRMED, reaskPriority, withinPolicy, type ClassifyRules, type ComparisonRecord, type EndpointPattern, type FieldFact, type Outcome } from '../core/comparison';
+import { compileEndpointPattern, endpointOf, askableFields, askUntilDecided, MIN_CONFIRMED, reaskPriority, selfDifferingFields, type ComparisonRecord, type EndpointPattern, type FieldFact, type Outcome } from '../core/comparison';
 import type { Observation } from '../core/compare/types';
 import type { Side } from '../core/stages';
 import { answeredFromValidators, notModifiedFor, withoutPreconditions } from '../core/validators';
@@ -222,7 +222,7 @@ async function settled(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps,
   const open = askableFields(record, rules);
   const asked = await askUntilDecided(priority === 'first' ? MIN_CONFIRMED : 1, open, async () => {
     const again = await askAgain(ctx, deps, c, { followUp: priority === 'more' });
-    return again === null ? null : selfDiffering(await c.pool.evaluate(ctx.runtime!.config.name, first, again, false), rules, open);
+    return again === null ? null : selfDifferingFields((await c.pool.evaluate(ctx.runtime!.config.name, first, again, false)).facts, record.facts, rules, open);
   });
   if (asked.reasks === 0) return record;
   const reasked = { ...record, reasked: true, selfFields: asked.selfFields, reasks: asked.reasks };
@@ -232,21 +232,9 @@ async function settled(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps,
   if (priority !== 'first' || steady.length === 0 || !shadowFirst) return reasked;
   const shadowAsked = await askUntilDecided(SHADOW_REASKS, new Set(steady), async () => {
     const again = await askAgain(ctx, deps, c, { side: shadowFirst.side });
-    return again === null ? null : selfDiffering(await c.pool.evaluate(ctx.runtime!.config.name, shadowFirst, again, false), rules, open);
+    return again === null ? null : selfDifferingFields((await c.pool.evaluate(ctx.runtime!.config.name, shadowFirst, again, false)).facts, record.facts, rules, open);
   });
   return shadowAsked.reasks === 0 ? reasked : { ...reasked, shadowSelfFields: shadowAsked.selfFields.filter((f) => steady.includes(f)) };
-}
-
-/**
- * The fields where a side's second answer disagrees with its first. At a field whose difference from
- * the other side is more than generated values (`open`: a JWT whose role differs, a price line), a
- * second answer that differs only by generated values within the route's policy (a fresh jti, the
- * time the price was quoted at) has repeated itself, so the field is judged on the role or the price.
- * A field that differs from the other side only by generated values (a `now` timestamp) keeps every
- * self-disagreement: its evidence stays noise, whatever a later comparison's tolerance says.
- */
-function selfDiffering(again: { readonly facts: readonly FieldFact[] }, rules: ClassifyRules, open: ReadonlySet<string>): string[] {
-  return again.facts.filter((f) => !(open.has(f.field) && withinPolicy(f.generated, f.path, rules.generated))).map((f) => f.field);
 }
 
 /**

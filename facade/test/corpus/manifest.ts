@@ -9,6 +9,7 @@ import { NOISE } from './endpoints/noise';
 import { REAL } from './endpoints/real';
 import { SERIALIZERS } from './endpoints/serializers';
 import { WILD } from './endpoints/wild';
+import { SIGNED } from './endpoints/signed';
 import { FORMATS } from './endpoints/formats';
 import { WRITES } from './endpoints/writes';
 import type { Category, CorpusEndpoint } from './types';
@@ -61,7 +62,7 @@ export function manifestProblems(endpoints: readonly CorpusEndpoint[]): string[]
 }
 
 /** The fixtures (truth + handler) of the corpus, in a fixed order. */
-export const CORPUS_FIXTURES: readonly CorpusFixture[] = Object.freeze([...IDENTICAL, ...NOISE, ...GENERATED, ...REAL, ...MIXED, ...WRITES, ...SERIALIZERS, ...WILD, ...FORMATS]);
+export const CORPUS_FIXTURES: readonly CorpusFixture[] = Object.freeze([...IDENTICAL, ...NOISE, ...GENERATED, ...REAL, ...MIXED, ...WRITES, ...SERIALIZERS, ...WILD, ...FORMATS, ...SIGNED]);
 
 const problems = manifestProblems(CORPUS_FIXTURES);
 if (problems.length > 0) throw new Error(`corpus manifest is inconsistent:\n  ${problems.join('\n  ')}`);

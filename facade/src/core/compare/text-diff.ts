@@ -1,14 +1,19 @@
-// Text bodies compared by line with jsdiff's `diffLines`: one Difference per changed, removed or
-// added line, path `text[n]` (1-based). Bounded: past MAX_EDIT_LENGTH edits jsdiff gives up and
-// the caller falls back to comparing hashes, so a huge rewrite cannot stall a worker.
-import { diffLines, type Change } from 'diff';
+// Text bodies compared by line with jsdiff's `diffArrays`: one Difference per changed, removed or
+// added line, path `text[n]` (1-based). Lines are aligned by their templates (tokens.ts: a page's
+// nonces, CSRF tokens and times set aside), so a missing `<meta name="csrf-token">` between lines
+// that each carry their own nonce is a removed line, not every line after it paired with the next.
+// Bounded: past MAX_EDIT_LENGTH edits jsdiff gives up and the caller falls back to comparing
+// hashes, so a huge rewrite cannot stall a worker.
+import { diffArrays } from 'diff';
+import { templateOf } from './tokens';
 import type { Difference, DifferenceKind } from './types';
 
 /** Edit distance (in lines) past which a text diff is abandoned for a hash comparison. */
 export const MAX_EDIT_LENGTH = 2000;
 
-function linesOf(change: Change): string[] {
-  const lines = change.value.split('\n');
+/** A text's lines without their `\r` (CRLF against LF is not a difference) and without a last empty line. */
+function linesOf(text: string): string[] {
+  const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
 }
@@ -24,35 +29,35 @@ function line(kind: DifferenceKind, n: number, primary: string | undefined, shad
  */
 export function diffText(primary: string, shadow: string): Difference[] | null {
   if (primary === shadow) return [];
-  // CRLF against LF line ends (Python's csv module against most others) is not a difference: every
-  // reader of text lines takes both; the lines are compared without their `\r`.
-  const changes = diffLines(primary, shadow, { maxEditLength: MAX_EDIT_LENGTH, ignoreNewlineAtEof: true, stripTrailingCr: true });
+  const a = linesOf(primary);
+  const b = linesOf(shadow);
+  const changes = diffArrays(a.map(templateOf), b.map(templateOf), { maxEditLength: MAX_EDIT_LENGTH });
   if (changes === undefined) return null;
   const out: Difference[] = [];
-  let p = 1; // next line number in the primary
-  let s = 1; // next line number in the shadow
+  let p = 0; // next line index in the primary
+  let s = 0; // next line index in the shadow
   for (let i = 0; i < changes.length; i++) {
-    const change = changes[i] as Change;
+    const change = changes[i]!;
     const next = changes[i + 1];
     if (!change.added && !change.removed) {
+      // the same template: a line differs only inside its generated tokens (or not at all)
+      for (let k = 0; k < change.count; k++) if (a[p + k] !== b[s + k]) out.push(line('changed', p + k + 1, a[p + k], b[s + k]));
       p += change.count;
       s += change.count;
     } else if (change.removed && next?.added) {
       // a removed run followed by an added run: pair them line by line as changes
-      const gone = linesOf(change);
-      const come = linesOf(next);
-      const paired = Math.min(gone.length, come.length);
-      for (let k = 0; k < paired; k++) out.push(line('changed', p + k, gone[k], come[k]));
-      for (let k = paired; k < gone.length; k++) out.push(line('removed', p + k, gone[k], undefined));
-      for (let k = paired; k < come.length; k++) out.push(line('added', s + k, undefined, come[k]));
-      p += gone.length;
-      s += come.length;
+      const paired = Math.min(change.count, next.count);
+      for (let k = 0; k < paired; k++) out.push(line('changed', p + k + 1, a[p + k], b[s + k]));
+      for (let k = paired; k < change.count; k++) out.push(line('removed', p + k + 1, a[p + k], undefined));
+      for (let k = paired; k < next.count; k++) out.push(line('added', s + k + 1, undefined, b[s + k]));
+      p += change.count;
+      s += next.count;
       i++;
     } else if (change.removed) {
-      linesOf(change).forEach((l, k) => out.push(line('removed', p + k, l, undefined)));
+      for (let k = 0; k < change.count; k++) out.push(line('removed', p + k + 1, a[p + k], undefined));
       p += change.count;
     } else {
-      linesOf(change).forEach((l, k) => out.push(line('added', s + k, undefined, l)));
+      for (let k = 0; k < change.count; k++) out.push(line('added', s + k + 1, undefined, b[s + k]));
       s += change.count;
     }
   }

@@ -3,22 +3,32 @@
 // of the primary's redacted value, then redacted and truncated for storage, plus a unified body diff when bodies differ.
 // Runs inline for small bodies and in a compare worker thread for large ones, with the same code.
 import crypto from 'node:crypto';
-import { diffObservations, fieldOf, lastName, redactDifferences, unifiedBodyDiff, type CompiledRules } from '../compare';
+import { diffObservations, fieldOf, redactDifferences, unifiedBodyDiff, type CompiledRules } from '../compare';
 import type { Difference, Observation } from '../compare/types';
-import { generatedFact, instanceFact } from './generated';
+import { generatedFact, instanceFact, isMetricsPage, sampleFact } from './generated';
+import { differingWords } from '../compare/tokens';
 import { leafOf } from '../compare/markup-lines';
 import { truncateValue, type FieldFact } from './record';
 
 /**
- * Whether a difference is between generated values: a JSON leaf, or a JSON data line of a page
- * (markup-lines.ts) whose path is the same on both sides, by its value.
+ * Whether a difference is between generated values: a JSON leaf, a JSON data line of a page
+ * (markup-lines.ts) whose path is the same on both sides, by its value, or a sample of a metrics page.
  */
-function generatedOf(d: Difference, nowMs: number): ReturnType<typeof generatedFact> {
-  if (d.path.startsWith('$')) return instanceFact(lastName(d.path), d.primary, d.shadow) ?? generatedFact(d.primary, d.shadow, nowMs);
+function generatedOf(d: Difference, nowMs: number, metrics: boolean): ReturnType<typeof generatedFact> {
+  if (d.path.startsWith('$')) return instanceFact(d.path, d.primary, d.shadow) ?? generatedFact(d.primary, d.shadow, nowMs);
   if (!d.path.startsWith('text[') || typeof d.primary !== 'string' || typeof d.shadow !== 'string') return generatedFact(d.primary, d.shadow, nowMs);
+  if (metrics) {
+    const sample = sampleFact(d.primary, d.shadow);
+    if (sample) return sample;
+  }
   const a = leafOf(d.primary);
   const b = leafOf(d.shadow);
-  return a && b && a[0] === b[0] ? generatedFact(a[1], b[1], nowMs) : generatedFact(d.primary, d.shadow, nowMs);
+  return a && b && a[0] === b[0] ? instanceFact(a[0], a[1], b[1]) ?? generatedFact(a[1], b[1], nowMs) : generatedFact(d.primary, d.shadow, nowMs);
+}
+
+/** For two differing strings: the words they differ at (tokens.ts differingWords). */
+function wordsOf(d: Difference): readonly number[] | null | undefined {
+  return d.kind === 'changed' && typeof d.primary === 'string' && typeof d.shadow === 'string' ? differingWords(d.primary, d.shadow) : undefined;
 }
 
 export interface Evaluated {
@@ -48,12 +58,14 @@ export function evaluate(primary: Observation, shadow: Observation, rules: Compi
   const raw = diffObservations(primary, shadow, rules, bodiesEqual);
   if (raw.length === 0) return { facts: [], diff: '' };
   const redacted = redactDifferences(raw, rules.redact, rules.redaction); // keyed fingerprints: two different secrets stay different
+  const metrics = primary.ok && shadow.ok && isMetricsPage(primary.headers['content-type']) && isMetricsPage(shadow.headers['content-type']);
   const facts = raw.map((d: Difference, i): FieldFact => {
     const r = redacted[i]!;
     return Object.freeze({
       path: d.path, field: fieldOf(d.path), kind: d.kind,
       primary: truncateValue(r.primary), shadow: truncateValue(r.shadow),
-      primaryHash: fingerprint(r.primary), shadowHash: fingerprint(r.shadow), generated: generatedOf(d, nowMs),
+      primaryHash: fingerprint(r.primary), shadowHash: fingerprint(r.shadow), generated: generatedOf(d, nowMs, metrics),
+      words: wordsOf(d),
     });
   });
   // The unified diff costs ~15x the structural diff: callers ask for it only for the samples they keep.

@@ -3,6 +3,7 @@
 // reported as their own class. Detection runs on the raw values before redaction; the fact keeps
 // the measured time difference so a later tolerance change re-classifies the past.
 import { parseInstant } from '../compare/timestamp';
+import { EMBEDDED } from '../compare/tokens';
 
 export const GENERATED_KINDS = ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid', 'encoded', 'sequence', 'instance'] as const;
 export type GeneratedKind = (typeof GENERATED_KINDS)[number];
@@ -43,6 +44,17 @@ function epochMs(value: unknown, nowMs: number): number | null {
 
 /** ISO 8601's basic form (`20261206T211501Z`), as AWS signs its requests and URLs with. */
 const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\.\d{1,9})?(Z|[+-]\d{4})?$/;
+/** A compact stamp in a file name (`orders-20261206-232529.csv`, `20261206232529`): a time only near the comparison. */
+const COMPACT = /^(\d{4})(\d{2})(\d{2})[-_]?(\d{2})(\d{2})(\d{2})$/;
+
+function compactMs(value: string, nowMs: number): number | null {
+  const m = COMPACT.exec(value);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, sec] = m;
+  const ms = parseInstant(`${y}-${mo}-${d}T${h}:${mi}:${sec}Z`)?.ms ?? null;
+  // Its zone is not written: the local time of either side, so up to a day off either way.
+  return ms !== null && ms >= nowMs - EPOCH_PAST_MS && ms <= nowMs + EPOCH_FUTURE_MS ? ms : null;
+}
 
 function instantMs(value: unknown, nowMs: number): number | null {
   const epoch = epochMs(value, nowMs);
@@ -51,6 +63,10 @@ function instantMs(value: unknown, nowMs: number): number | null {
   if (basic) {
     const [, y, mo, d, h, mi, sec, frac, zone] = basic;
     return parseInstant(`${y}-${mo}-${d}T${h}:${mi}:${sec}${frac ?? ''}${zone ?? 'Z'}`)?.ms ?? null;
+  }
+  if (typeof value === 'string' && value.length <= 15) {
+    const compact = compactMs(value, nowMs);
+    if (compact !== null) return compact;
   }
   if (typeof value !== 'string' || !/\d{2}:\d{2}|\d{4}-\d{2}-\d{2}/.test(value)) return null;
   return parseInstant(value)?.ms ?? null;
@@ -166,32 +182,54 @@ function encodedFact(a: string, b: string, nowMs: number): GeneratedFact | null 
 }
 
 // A field that names or times the process answering (a health check's uptime, pid, hostname, start
-// time): each side is its own process, so such values differ by nature, not by a bug.
-const INSTANCE_NAME = /^(?:uptime|uptime_?(?:s|ms|sec|secs|seconds|millis)|uptime(?:S|Ms|Sec|Secs|Seconds|Millis)|process_?uptime|processUptime|pid|process_?id|processId|hostname|host_?name|hostName|instance_?id|instanceId|pod_?name|podName|node_?name|nodeName|container_?id|containerId|served_?by|servedBy|started_?at|startedAt|start_?time|startTime|boot_?time|bootTime)$/;
+// time, the build it runs): each side is its own process and its own build, so such values differ
+// by nature, not by a bug.
+const INSTANCE_NAME = /^(?:uptime|uptime_?(?:s|ms|sec|secs|seconds|millis)|uptime(?:S|Ms|Sec|Secs|Seconds|Millis)|process_?uptime|processUptime|pid|process_?id|processId|hostname|host_?name|hostName|instance_?id|instanceId|pod_?name|podName|node_?name|nodeName|container_?id|containerId|served_?by|servedBy|started_?at|startedAt|start_?time|startTime|boot_?time|bootTime|build|build_?(?:id|sha|hash|number)|build(?:Id|Sha|Hash|Number)|commit|commit_?(?:id|sha|hash)|commit(?:Id|Sha|Hash)|git_?(?:sha|commit|hash|rev)|git(?:Sha|Commit|Hash|Rev))$/;
+// Objects whose every member is the answering process's own figure (Go's expvar `memstats`, a
+// Node `memoryUsage()`), and the name a health check gives its uptime check (`checks.uptime[0].observedValue`).
+const INSTANCE_CONTAINER = /^(?:memstats|mem_?stats|memStats|memory_?usage|memoryUsage|resource_?usage|resourceUsage|cpu_?usage|cpuUsage|uptime)$/;
+
+/** The names on a JSON path from its leaf up (`$.checks.uptime[0].observedValue` → observedValue, uptime, checks). */
+function namesUp(path: string): string[] {
+  return path.split(/[.[\]]+/).filter((n) => n !== '' && n !== '$' && !/^\d+$/.test(n) && !n.startsWith('"')).reverse();
+}
+
+/** Whether a JSON path names a value of the answering process: its own name, or an object of such figures above it. */
+function namesInstance(path: string): boolean {
+  const names = namesUp(path);
+  if (names.length > 0 && INSTANCE_NAME.test(names[0]!)) return true;
+  return names.slice(1, 4).some((n) => INSTANCE_CONTAINER.test(n));
+}
 
 /**
  * Two scalar values of one type at a field named for the answering process (`uptime`, `pid`,
- * `hostname`, `startedAt`): each side's own. Null for any other field name.
+ * `hostname`, `startedAt`, `build`) or inside an object of its figures (`memstats`): each side's
+ * own. `path`: the JSON path (`$.status.uptime`) or the field's name alone. Null for any other field.
  */
-export function instanceFact(field: string | number | undefined, primary: unknown, shadow: unknown): GeneratedFact | null {
-  if (typeof field !== 'string' || !INSTANCE_NAME.test(field) || primary === shadow) return null;
+export function instanceFact(path: string | undefined, primary: unknown, shadow: unknown): GeneratedFact | null {
+  if (typeof path !== 'string' || primary === shadow) return null;
+  if (!(path.startsWith('$') ? namesInstance(path) : INSTANCE_NAME.test(path))) return null;
   const scalar = (v: unknown): boolean => typeof v === 'string' || typeof v === 'number';
   return scalar(primary) && typeof primary === typeof shadow ? { kind: 'instance', deltaMs: null } : null;
 }
 
-// Ids and times inside a longer string: a link (`/orders/3f1c…/items`), a storage key
-// (`uploads/01HF…-invoice.pdf`), a message (`Order 3f1c… created at 2026-…`). Bounded by
-// characters that cannot continue the token, so a 40-digit hash is not read as an ObjectId.
-// Times as links and lines write them too: ISO 8601's basic form (`X-Amz-Date=20261206T211501Z`), an
-// HTTP date (a cookie's `Expires=Sun, 06 Dec 2026 21:15:01 GMT`), epoch seconds or milliseconds
-// (`Expires=1765055701`, `# generated 1765055701`; times only near the comparison, see epochMs).
-const EMBEDDED = new RegExp('(?<![0-9A-Za-z])(?:'
-  + '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}'
-  + '|\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{2}:?\\d{2})?'
-  + '|\\d{8}T\\d{6}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{4})?'
-  + '|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d{2}:\\d{2}:\\d{2} GMT'
-  + '|[0-7][0-9A-HJKMNP-TV-Z]{25}|[0-9a-f]{24}|\\d{13}|\\d{10}'
-  + ')(?![0-9A-Za-z])', 'gi');
+// A metrics page in Prometheus's text format (or OpenMetrics): every sample is the answering
+// process's own count, so two samples of one series (same name, same labels) differ by nature.
+// A renamed metric or label is a different series: judged as any other line.
+const SAMPLE = /^([A-Za-z_:][A-Za-z0-9_:]*)(\{.*\})?[ \t]+([-+]?(?:\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|NaN|Inf))(?:[ \t]+-?\d+)?$/;
+
+/** Whether a media type is a metrics page (`text/plain; version=0.0.4`, `application/openmetrics-text`). */
+export function isMetricsPage(contentType: unknown): boolean {
+  return typeof contentType === 'string' && (/version=0\.0\.4/.test(contentType) || /openmetrics-text/i.test(contentType));
+}
+
+/** Two lines of a metrics page that are samples of the same series: each side's own count. */
+export function sampleFact(primary: unknown, shadow: unknown): GeneratedFact | null {
+  if (typeof primary !== 'string' || typeof shadow !== 'string') return null;
+  const a = SAMPLE.exec(primary);
+  const b = SAMPLE.exec(shadow);
+  return a && b && a[1] === b[1] && (a[2] ?? '') === (b[2] ?? '') ? { kind: 'instance', deltaMs: null } : null;
+}
 
 /**
  * Two strings that are the same text around ids and times each side generated: the same text once

@@ -8,5 +8,6 @@ export * from './record';
 export * from './evidence';
 export * from './classify';
 export * from './reask';
+export * from './repeats';
 export * from './evaluate';
 export * from './findings';

@@ -23,6 +23,12 @@ export interface FieldFact {
   readonly generated: GeneratedFact | null;
   /** Writes only: the primary answered the value the client sent at this path and the shadow did not. */
   readonly echo?: boolean;
+  /**
+   * Two strings: the words they differ at, ids and times not counted (core/compare/tokens.ts
+   * differingWords); null when their words do not line up. Not stored: it only tells, when a side
+   * is asked again, whether its second answer repeated what the other side got wrong (repeats.ts).
+   */
+  readonly words?: readonly number[] | null;
 }
 
 /** What a comparison of one request established. */

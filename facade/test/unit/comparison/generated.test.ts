@@ -1,4 +1,4 @@
-import { generatedFact, instanceFact, sequenceFact, withinPolicy, type GeneratedPolicy } from '../../../src/core/comparison';
+import { generatedFact, instanceFact, isMetricsPage, sampleFact, sequenceFact, withinPolicy, type GeneratedPolicy } from '../../../src/core/comparison';
 
 const jwt = (claims: object, alg = 'HS256'): string =>
   `${Buffer.from(JSON.stringify({ alg, typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig${Math.random().toString(36).slice(2)}`;
@@ -103,6 +103,40 @@ describe('generated values', () => {
     expect(instanceFact('host', 'a', 'b')).toBeNull(); // a host in data may well be wrong
     expect(instanceFact('pid', 1, '1')).toBeNull(); // a type change is the client's business
     expect(instanceFact('uptime', { s: 1 }, { s: 2 })).toBeNull();
+  });
+
+  it('values under an object of the process\'s own figures, a health check\'s uptime check and the build a side runs are its own', () => {
+    const own = { kind: 'instance', deltaMs: null };
+    expect(instanceFact('$.checks.uptime[0].observedValue', 259218, 47)).toEqual(own); // health+json's uptime check
+    expect(instanceFact('$.memstats.NumGC', 27, 1)).toEqual(own); // Go's expvar
+    expect(instanceFact('$.process.memoryUsage.heapUsed', 27, 1)).toEqual(own);
+    expect(instanceFact('$.build', 'a1b2c3d', '9f8e7d6')).toEqual(own);
+    expect(instanceFact('$.meta.gitSha', 'a1b2c3d', '9f8e7d6')).toEqual(own);
+    expect(instanceFact('$.checks.database[0].observedValue', 12, 40)).toBeNull(); // a check of the data, not of the process
+    expect(instanceFact('$.order.total', 27, 1)).toBeNull();
+    expect(instanceFact('$.uptime.sla', { a: 1 }, { a: 2 })).toBeNull(); // not a scalar
+    expect(instanceFact('$.version', '3.2.0', '3.3.0')).toBeNull(); // an API version is the client's business
+  });
+
+  it('two samples of one series on a metrics page are each process\'s own count; a renamed label or metric is not', () => {
+    expect(isMetricsPage('text/plain; version=0.0.4; charset=utf-8')).toBe(true);
+    expect(isMetricsPage('application/openmetrics-text; version=1.0.0')).toBe(true);
+    expect(isMetricsPage('text/plain; charset=utf-8')).toBe(false);
+    const own = { kind: 'instance', deltaMs: null };
+    expect(sampleFact('process_start_time_seconds 1796340221.94', 'process_start_time_seconds 1796599393.28')).toEqual(own);
+    expect(sampleFact('http_requests_total{code="500",method="get"} 11', 'http_requests_total{code="500",method="get"} 0')).toEqual(own);
+    expect(sampleFact('go_gc_duration_seconds{quantile="0.5"} 1.2e-05 1765055701000', 'go_gc_duration_seconds{quantile="0.5"} NaN')).toEqual(own);
+    expect(sampleFact('http_requests_total{code="200"} 1097', 'http_requests_total{status="200"} 72')).toBeNull();
+    expect(sampleFact('http_requests_total 3', 'http_request_total 3')).toBeNull();
+    expect(sampleFact('# TYPE a counter', '# TYPE a gauge')).toBeNull();
+  });
+
+  it('a compact stamp in a file name is a time when it is near the comparison', () => {
+    expect(generatedFact('attachment; filename="orders-20261205-100000.csv"', 'attachment; filename="orders-20261205-100001.csv"', NOW)).toEqual({ kind: 'timestamp', deltaMs: 1000 });
+    expect(generatedFact('backup_20261205_095959.tar', 'backup_20261205_100000.tar', NOW)).toEqual({ kind: 'timestamp', deltaMs: 1000 });
+    expect(generatedFact('ref 20261205095959', 'ref 20261205100000', NOW)).toEqual({ kind: 'timestamp', deltaMs: 1000 });
+    expect(generatedFact('batch 19990101-000000', 'batch 19990101-000001', NOW)).toBeNull(); // not near now: data
+    expect(generatedFact('orders-20261205-100000.csv', 'invoices-20261205-100001.csv', NOW)).toBeNull();
   });
 
   it('times inside links, cookies and lines as they are written there: ISO basic, HTTP dates, epoch numbers near now', () => {

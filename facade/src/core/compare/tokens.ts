@@ -1,0 +1,95 @@
+// Tokens a side makes for itself inside a longer string (ids, times, signatures, nonces), and a
+// string's template: its text once every such token is set aside. Two answers whose strings differ
+// only inside such tokens have the same template; `/invoices/inv-7.pdf?sig=…` against
+// `/invoices/inv-8.pdf?sig=…` do not. Pure.
+
+// Ids and times inside a longer string: a link (`/orders/3f1c…/items`), a storage key
+// (`uploads/01HF…-invoice.pdf`), a message (`Order 3f1c… created at 2026-…`). Bounded by
+// characters that cannot continue the token, so a 40-digit hash is not read as an ObjectId.
+// Times as links, file names and lines write them too: ISO 8601's basic form
+// (`X-Amz-Date=20261206T211501Z`), a compact stamp (`orders-20261206-232529.csv`), an HTTP date (a
+// cookie's `Expires=Sun, 06 Dec 2026 21:15:01 GMT`), epoch seconds or milliseconds
+// (`Expires=1765055701`; generated.ts takes them for times only near the comparison).
+export const EMBEDDED = new RegExp('(?<![0-9A-Za-z])(?:'
+  + '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}'
+  + '|\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{2}:?\\d{2})?'
+  + '|\\d{8}T\\d{6}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{4})?'
+  + '|\\d{8}[-_]\\d{6}|\\d{14}'
+  + '|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d{2}:\\d{2}:\\d{2} GMT'
+  + '|[0-7][0-9A-HJKMNP-TV-Z]{25}|[0-9a-f]{24}|\\d{13}|\\d{10}'
+  + ')(?![0-9A-Za-z])', 'gi');
+
+/** A run of base64 (or base64url) characters: a signature, a nonce, a random id, or a long path. */
+const LONG_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+/** Hex of digest length, a word with digits of six characters or more (`a1b2c3d`, `000123`). */
+const HEX_OR_CODED = /(?<![0-9A-Za-z])(?:[0-9a-f]{16,}|[0-9A-F]{16,}|(?=[A-Za-z]*\d)[0-9A-Za-z]{6,})(?![0-9A-Za-z])/g;
+
+/** Past this length a string is a document's text, not a value: its template is itself, its tokens not compared. */
+const MAX_INPUT = 4096;
+const SET_ASIDE = '\u0000';
+
+function decoded(s: string): string {
+  if (!s.includes('%')) return s;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s; // a lone `%`: taken as written
+  }
+}
+
+/**
+ * The string with every run that may be a token a side generates for itself set aside: ids and
+ * times (EMBEDDED), long runs of base64 characters, hex digests, words with six digits or more. For
+ * lining up a page's lines (text-diff.ts): two lines with one template are one line whose values
+ * differ (a nonce, a link's id), whatever the values.
+ */
+export function templateOf(s: string): string {
+  if (s.length > MAX_INPUT) return s;
+  return decoded(s).replace(EMBEDDED, SET_ASIDE).replace(LONG_RUN, SET_ASIDE).replace(HEX_OR_CODED, SET_ASIDE);
+}
+
+/** Between a value's tokens: URL, markup and sentence punctuation. Not `-`, `_`, `+`: they are inside base64url words. */
+const DELIMITERS = /[\s/?&=;:,.'"<>()[\]{}|\\#@!*^$~`]+/;
+
+/** Upper case, lower case and digits: a random base64 run (a signature), not a path or a word. */
+const MIXED = (run: string): boolean => /[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run);
+
+const words = (text: string, out: string[]): void => {
+  for (const w of text.split(DELIMITERS)) if (w !== '') out.push(w);
+};
+
+/**
+ * A value's words, after percent-decoding, with ids and times (EMBEDDED) set aside as one word
+ * each. A random base64 run (a signature with its own `/` and `+`) is one word, kept as it is: set
+ * aside only when it looked random, two runs would compare equal or not by chance.
+ */
+function tokensOf(s: string): string[] {
+  const text = decoded(s).replace(EMBEDDED, SET_ASIDE);
+  const out: string[] = [];
+  let from = 0;
+  for (const m of text.matchAll(LONG_RUN)) {
+    if (!MIXED(m[0])) continue;
+    words(text.slice(from, m.index), out);
+    out.push(m[0]);
+    from = m.index + m[0].length;
+  }
+  words(text.slice(from), out);
+  return out;
+}
+
+/**
+ * Where two strings differ, word by word (`/invoices/inv-7.pdf?sig=Ab3…` against
+ * `/invoices/inv-8.pdf?sig=Zq9…`: words 1 and 4), ids and times not counted; null when they do not
+ * have the same number of words (a word with a `/` in one and not the other, a longer sentence).
+ * Read against a side's second answer (core/comparison/repeats.ts): a difference at a word the
+ * primary repeated is not the primary's own variation.
+ */
+export function differingWords(a: string, b: string): number[] | null {
+  if (a.length > MAX_INPUT || b.length > MAX_INPUT) return null;
+  const x = tokensOf(a);
+  const y = tokensOf(b);
+  if (x.length !== y.length) return null;
+  const out: number[] = [];
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) out.push(i);
+  return out;
+}

@@ -1,0 +1,103 @@
+// Kinds from the third round: values a side signs, stamps or counts for itself (a signed link, a
+// CSRF token, a cursor, a metrics page, a health check's uptime, the build it runs), and the real
+// differences that hide in or beside them: a field the service never sends (its value random on the
+// primary), a link to the wrong file under a fresh signature, a page size changed next to a cursor,
+// a page without its CSRF meta element among lines that each carry a nonce, a renamed metric label.
+import { product } from '../data';
+import { fixture, html, idParam, json, raw, type CorpusFixture } from '../fixture';
+import type { SideState } from '../side';
+
+const onService = (s: SideState): boolean => s.name === 'service';
+const METRICS_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+const b64 = (s: SideState, n: number): string => s.bytes(n).toString('base64');
+const b64u = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+const pad = (n: number): string => String(n).padStart(2, '0');
+/** `20261206-232529`: a file name's stamp. */
+const stamp = (ms: number): string => {
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
+};
+
+/** An Azure-style SAS link: start and expiry times and a signature, new on every answer. */
+function signedLink(s: SideState, key: string, file: string): string {
+  const now = s.tick(key);
+  const q = `sv=2022-11-02&st=${encodeURIComponent(new Date(now - 300_000).toISOString().slice(0, 19))}Z&se=${encodeURIComponent(new Date(now + 3_600_000).toISOString().slice(0, 19))}Z&sr=b&sp=r`;
+  return `https://files.shop.example/invoices/${file}?${q}&sig=${encodeURIComponent(b64(s, 32))}`;
+}
+
+/** A page whose head carries a CSP nonce on each script and style, and a CSRF meta element (unless `csrf` is false). */
+function noncePage(s: SideState, id: number, csrf: boolean): string {
+  const nonce = b64(s, 16);
+  const p = product(id);
+  return ['<!doctype html>', '<html>', '<head>', `<title>${p.name}</title>`,
+    `<link rel="stylesheet" nonce="${nonce}" href="/assets/app.css">`,
+    ...(csrf ? [`<meta name="csrf-token" content="${b64(s, 32)}">`] : []),
+    `<script nonce="${nonce}" src="/assets/app.js"></script>`,
+    `<script nonce="${nonce}">window.shop = { sku: "${p.sku}" };</script>`,
+    '</head>', '<body>', `<h1>${p.name}</h1>`, '</body>', '</html>', ''].join('\n');
+}
+
+/** A Prometheus metrics page: the process's own start time and counters; `label` names the status label. */
+function metricsPage(s: SideState, label: string): string {
+  const served = s.next('prom');
+  return ['# HELP process_start_time_seconds Start time of the process since unix epoch in seconds.', '# TYPE process_start_time_seconds gauge',
+    `process_start_time_seconds ${(s.startedAt / 1000).toFixed(2)}`,
+    '# HELP http_requests_total Requests served.', '# TYPE http_requests_total counter',
+    `http_requests_total{${label}="200",method="get"} ${served}`, `http_requests_total{${label}="404",method="get"} ${Math.floor(served / 7)}`,
+    '# HELP nodejs_heap_size_used_bytes Heap used.', '# TYPE nodejs_heap_size_used_bytes gauge', `nodejs_heap_size_used_bytes ${20_000_000 + s.int(0, 999_999)}`, ''].join('\n');
+}
+
+export const SIGNED: readonly CorpusFixture[] = [
+  fixture({
+    template: '/corpus/generated/prometheus/:id', kind: 'a Prometheus metrics page: the process\'s start time, counters and heap', generated: ['text[*]'],
+    handle: (s) => raw(metricsPage(s, 'code'), METRICS_TYPE),
+  }),
+  fixture({
+    template: '/corpus/generated/health-checks/:id', kind: 'health+json checks: the uptime check\'s observed value', generated: ['$.checks.uptime[*].observedValue'],
+    handle: (s) => json({ status: 'pass', checks: { uptime: [{ componentType: 'system', observedValue: Math.floor((s.tick('health-checks') - s.startedAt) / 1000) + (onService(s) ? 7 : 259_200), observedUnit: 's', status: 'pass' }] } }),
+  }),
+  fixture({
+    template: '/corpus/generated/expvar/:id', kind: 'Go expvar memstats: each process\'s own collector counts', generated: ['$.memstats.NumGC', '$.memstats.PauseTotalNs'],
+    handle: (s) => {
+      const gcs = s.next('expvar') + (onService(s) ? 0 : 40);
+      return json({ cmdline: ['/srv/shop'], memstats: { NumGC: gcs, PauseTotalNs: gcs * 120_000, Alloc: 4_194_304 } });
+    },
+  }),
+  fixture({
+    template: '/corpus/generated/build-info/:id', kind: 'the build each side runs (its own commit)', generated: ['$.build'],
+    handle: (s) => json({ version: '3.2.0', build: onService(s) ? '9f8e7d6' : 'a1b2c3d' }),
+  }),
+  fixture({
+    template: '/corpus/generated/export-name/:id', kind: 'a CSV export named with the time it was made (`orders-20261206-232529.csv`)', generated: ['headers.content-disposition'],
+    handle: (s, req) => raw(`id,total\n${idParam(req)},12.50\n`, 'text/csv; charset=utf-8', { headers: { 'content-disposition': `attachment; filename="orders-${stamp(s.tick('export-name'))}.csv"` } }),
+  }),
+  fixture({
+    template: '/corpus/real/csrf-missing/:id', kind: 'a field the service never sends, whose value is random on the primary (a CSRF token)', real: ['$.csrfToken'],
+    handle: (s, req) => json({ formId: idParam(req), ...(onService(s) ? {} : { csrfToken: s.fresh('csrf-missing', () => s.hex(20)) }) }),
+  }),
+  fixture({
+    template: '/corpus/real/signed-link/:id', kind: 'a signed link to another file: the signature and times new on every answer', real: ['$.download'],
+    handle: (s, req) => {
+      const id = idParam(req);
+      return json({ invoice: id, download: signedLink(s, 'signed-link', `inv-${onService(s) ? id + 1 : id}.pdf`) });
+    },
+  }),
+  fixture({
+    template: '/corpus/real/page-size/:id', kind: 'a next link with a page size changed, beside a cursor stamped with its snapshot time', real: ['$.links.next'],
+    handle: (s, req) => {
+      const cursor = b64u({ after: idParam(req) * 10, snapshot: s.tick('page-size') });
+      return json({ data: [idParam(req)], links: { next: `/articles?page[cursor]=${cursor}&page[size]=${onService(s) ? 20 : 10}` } });
+    },
+  }),
+  fixture({
+    template: '/corpus/mixed/csrf-meta/:id', kind: 'a page without its CSRF meta element, among lines that each carry a CSP nonce',
+    // the page's lines as the facade reads them (markup-lines.ts): 8 the CSRF meta element (only the primary has it); 7, 9, 11 carry the nonce
+    real: ['text[8]'], noise: ['text[7]', 'text[9]', 'text[11]'],
+    handle: (s, req) => html(noncePage(s, idParam(req), !onService(s))),
+  }),
+  fixture({
+    template: '/corpus/mixed/metric-label/:id', kind: 'a metrics page with a label renamed (`code` → `status`): dashboards that select `code` go dark',
+    real: ['text[6]', 'text[7]'], generated: ['text[3]', 'text[10]'],
+    handle: (s) => raw(metricsPage(s, onService(s) ? 'status' : 'code'), METRICS_TYPE),
+  }),
+];

@@ -1,0 +1,43 @@
+import { differingWords, templateOf } from '../../../src/core/compare/tokens';
+
+const sig = (seed: string): string => encodeURIComponent(Buffer.from(`signature-${seed}-0123456789`).toString('base64'));
+const sas = (file: string, at: string, s: string): string =>
+  `https://files.example/invoices/${file}?st=${encodeURIComponent(at)}&se=${encodeURIComponent(at.replace('T10', 'T11'))}&sp=r&sig=${s}`;
+
+describe('the words two strings differ at', () => {
+  it('names the word of a link that differs, ids, times and signatures aside', () => {
+    const a = sas('inv-7.pdf', '2026-12-05T10:00:00Z', sig('A+/'));
+    const b = sas('inv-8.pdf', '2026-12-05T10:00:01Z', sig('B9x'));
+    const again = sas('inv-7.pdf', '2026-12-05T10:00:02Z', sig('C7/'));
+    const shadow = differingWords(a, b)!;
+    const self = differingWords(a, again)!;
+    expect(shadow.length).toBe(2); // the file and the signature; the times are set aside
+    expect(self.length).toBe(1); // the signature only
+    expect(shadow).toContain(self[0]);
+  });
+
+  it('reads words after percent-decoding and takes a lone % as written', () => {
+    expect(differingWords('/a%2Fb?x=1', '/a/b?x=1')).toEqual([]);
+    expect(differingWords('50% off', '50% off!')).toEqual([]);
+    expect(differingWords('50% off', '40% off')).toEqual([0]);
+  });
+
+  it('a page size next to a cursor, a path next to a token', () => {
+    expect(differingWords('/articles?page[cursor]=eyJhZnRlciI6MjB9&page[size]=10', '/articles?page[cursor]=eyJhZnRlciI6MzB9&page[size]=20')).toEqual([3, 6]); // the cursor (a random-looking run, kept as one word) and the size
+    expect(differingWords('/logout?_csrf=Zm9vYmFy', '/signout?_csrf=YmFyYmF6')).toEqual([0, 2]);
+  });
+
+  it('is null when the words do not line up, and for document-sized text', () => {
+    expect(differingWords('one two', 'one two three')).toBeNull();
+    expect(differingWords('x'.repeat(5000), 'y'.repeat(5000))).toBeNull();
+  });
+});
+
+describe('a line\'s template', () => {
+  it('sets aside nonces, tokens, times and coded words, and keeps short words and numbers', () => {
+    expect(templateOf('<script nonce="q8Zr3kLm9PzX1vBn2cDf4A==">')).toBe(templateOf('<script nonce="Wm5vbmNlLTQyLTk5ODc2NTQz">'));
+    expect(templateOf('Generated at 2026-12-05T10:00:00Z by a1b2c3d')).toBe(templateOf('Generated at 2026-12-05T10:00:07Z by 9f8e7d6'));
+    expect(templateOf('<a href="/logout">')).not.toBe(templateOf('<a href="/signout">'));
+    expect(templateOf('page 2 of 7')).not.toBe(templateOf('page 3 of 7'));
+  });
+});
