@@ -21,6 +21,7 @@ import { joinPath } from './replay';
 import type { Upstream } from './upstreams';
 import { hasBody, watchUpload } from './upload-watch';
 import { retryChoice, withDeadlineHeader } from './attempt-budget';
+import { claimNextWrite, watchReuse } from './socket-reuse';
 import { captureSlabs } from './capture-slabs';
 
 /** Request headers undici refuses (it frames the body and manages the connection itself). */
@@ -28,8 +29,18 @@ const NOT_SENT_BY_US = new Set(['transfer-encoding', 'connection', 'keep-alive',
 
 /** Errors after which nothing reached the upstream's application: safe to try again. */
 export const CONNECT_FAILED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_CONNECT_TIMEOUT']);
-/** A kept-alive socket the upstream closed as we reused it. */
+/** A socket the upstream closed or reset: safe to send again only on a kept-alive socket as it was reused (socket-reuse.ts). */
 export const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+/**
+ * An attempt ended by a reset that may go again: on a socket reused from the pool (the upstream
+ * closed it idle), or after such a reset already went again (an upstream restarting resets the
+ * connection queued on its closing listener too). A reset on a fresh socket is not: the upstream
+ * read the request.
+ */
+export function resetOnReuse(code: string | undefined, reused: boolean, resetsRetried: number): boolean {
+  return code !== undefined && RESET.has(code) && (reused || resetsRetried > 0);
+}
 
 /** True when undici can carry this request as it came (otherwise forward.ts uses http-proxy). */
 export function canDispatch(req: IncomingMessage): boolean {
@@ -47,6 +58,7 @@ function earlyAnswerConnector(timeout: number): buildConnector.connector {
     if (socket) {
       readBeforeWriteErrors(socket as Socket);
       dropUnsolicitedContinue(socket as Socket);
+      watchReuse(socket as Socket);
     }
     (callback as (e: Error | null, s: typeof socket) => void)(err, socket);
   });
@@ -339,10 +351,10 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
       abort?.(new Error('request body refused'));
     };
 
-    const retry = (err: Error): boolean => {
+    const retry = (err: Error, reused: boolean): boolean => {
       const code = upstreamErrno(err);
       const choice = retryChoice(opts, {
-        retryable: opts.retryable, tooLate: answering || clock.remaining() <= 0, resetOnReuse: code !== undefined && RESET.has(code),
+        retryable: opts.retryable, tooLate: answering || clock.remaining() <= 0, resetOnReuse: resetOnReuse(code, reused, resetsRetried),
         resetsRetried, notSent: code !== undefined && CONNECT_FAILED.has(code), elapsedMs: ms(), remainingMs: clock.remaining(),
         delayMs: upstream.retry.delayMs, budgetMs: upstream.retry.budgetMs,
       });
@@ -371,12 +383,14 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
       let overCap = false;
       let answerHeaders: IncomingHttpHeaders = {};
       let stream = false;
+      let reused = false; // written on a socket that carried an answer before (socket-reuse.ts)
       const capture = opts.captureLimit > 0;
       // onRequestSent: called by undici once the whole request is written (not in its typings).
       const handler: Dispatcher.DispatchHandlers & { onRequestSent(): void } = {
         onConnect: (abortFn) => {
           if (!current()) { abortFn(new Error('superseded')); return; }
           abort = abortFn;
+          if (opts.retryable) claimNextWrite((r) => { reused = r; });
         },
         onRequestSent: () => { if (current() && !answering) clock.sent(); },
         onHeaders: (statusCode, rawHeaders, resume, statusText) => {
@@ -454,7 +468,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
             return;
           }
           if (settled) return;
-          if (!retry(err)) fail(err);
+          if (!retry(err, reused)) fail(err);
         },
         onUpgrade: () => undefined,
       };

@@ -13,7 +13,7 @@ import { ExchangeClock, type DeadlinePhase, type Deadlines } from './deadlines';
 import { awaitsContinue, sendContinue } from './expect-continue';
 import { streamAnswer } from './forward-answer';
 import { guardUpload, type UploadLimits } from './upload-watch';
-import { canDispatch, dispatchForward, respell } from './dispatch';
+import { canDispatch, dispatchForward, resetOnReuse, respell } from './dispatch';
 import type { Upstream } from './upstreams';
 import { joinPath } from './replay';
 import { retryChoice, setDeadlineHeader, type AttemptBudget } from './attempt-budget';
@@ -71,8 +71,8 @@ type AttemptCarrier = IncomingMessage & { [ATTEMPT]?: Attempt };
 const attemptOf = (req: IncomingMessage): Attempt | undefined => (req as AttemptCarrier)[ATTEMPT];
 
 /** Failures after which nothing reached the upstream's application (or, on a fresh socket, nothing was answered). */
-const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNRESET', 'EPIPE']);
-const RESET = new Set(['ECONNRESET', 'EPIPE']);
+// A reset is not among them: the upstream may have read the request (dispatch.ts resetOnReuse).
+const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
 
 function errnoOf(err: Error): string | undefined {
   return (err as NodeJS.ErrnoException).code;
@@ -154,7 +154,7 @@ export class Forwarder {
         const code = errnoOf(err);
         const choice = retryChoice(opts, {
           retryable: opts.retryable, tooLate: a.expired === 'total' || Boolean(a.response),
-          resetOnReuse: a.proxyReq?.reusedSocket === true && code !== undefined && RESET.has(code), resetsRetried,
+          resetOnReuse: resetOnReuse(code, a.proxyReq?.reusedSocket === true, resetsRetried), resetsRetried,
           notSent: a.expired === 'connect' || (code !== undefined && NOT_SENT.has(code)), elapsedMs: ms(), remainingMs: clock.remaining(),
           delayMs: upstream.retry.delayMs, budgetMs: upstream.retry.budgetMs,
         });

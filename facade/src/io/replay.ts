@@ -8,7 +8,8 @@ import type { Dispatcher } from 'undici';
 import { UpstreamError, upstreamErrno, upstreamErrorFrom } from '../errors';
 import { cappedAt, ExchangeClock, type Deadlines } from './deadlines';
 import { isIdempotentFor, type Upstream } from './upstreams';
-import { CONNECT_FAILED, completingBodiless, foldHeaders, latin1, poolFor, RESET, requestHeaders, withHost } from './dispatch';
+import { CONNECT_FAILED, completingBodiless, foldHeaders, latin1, poolFor, requestHeaders, resetOnReuse, withHost } from './dispatch';
+import { claimNextWrite } from './socket-reuse';
 import { retryChoice } from './attempt-budget';
 import { captureSlabs } from './capture-slabs';
 import { deadlineHeaderValue } from '../core/resilience/deadline';
@@ -97,11 +98,11 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
       if (abort) abort(timeout); else fail(timeout);
     });
     /** True when the failed attempt was sent again (or will be, after the retry delay). */
-    const retried = (err: Error, answered: boolean): boolean => {
+    const retried = (err: Error, answered: boolean, reused: boolean): boolean => {
       const code = upstreamErrno(err);
       const notSent = code !== undefined && CONNECT_FAILED.has(code);
       const choice = retryChoice({}, {
-        retryable: idempotent || notSent, tooLate: answered || clock.remaining() <= 0, resetOnReuse: code !== undefined && RESET.has(code),
+        retryable: idempotent || notSent, tooLate: answered || clock.remaining() <= 0, resetOnReuse: resetOnReuse(code, reused, resetsRetried),
         resetsRetried, notSent, elapsedMs: ms(), remainingMs: clock.remaining(), delayMs: upstream.retry.delayMs, budgetMs: upstream.retry.budgetMs,
       });
       if (choice === null) return false;
@@ -118,9 +119,14 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
       let size = 0;
       let overCap = false;
       let over = false; // this attempt failed and another took its place
+      let reused = false; // written on a socket that carried an answer before (socket-reuse.ts)
       // onRequestSent: called by undici once the whole request is written (not in its typings).
       const handler: Dispatcher.DispatchHandlers & { onRequestSent(): void } = {
-        onConnect: (abortFn) => { if (done || over) abortFn(new Error('replay over')); else abort = abortFn; },
+        onConnect: (abortFn) => {
+          if (done || over) { abortFn(new Error('replay over')); return; }
+          abort = abortFn;
+          if (idempotent) claimNextWrite((r) => { reused = r; });
+        },
         onRequestSent: () => { if (status === 0) clock.sent(); },
         onHeaders: (statusCode, rawHeaders) => {
           if (statusCode < 200) return true; // informational: the final answer follows
@@ -151,7 +157,7 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
         onComplete: () => finish({ ok: true, status, headers: answer, body: overCap ? null : opts.slabCapture ? captureSlabs.join(chunks, size) : Buffer.concat(chunks), overCap, ms: ms() }),
         onError: (err) => {
           if (done || over) return;
-          if (retried(err, status !== 0)) { over = true; return; }
+          if (retried(err, status !== 0, reused)) { over = true; return; }
           fail(err);
         },
         onUpgrade: () => undefined,
