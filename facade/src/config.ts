@@ -71,7 +71,14 @@ const bulkhead = z.strictObject({
   maxWaitMs: ms(1000), // longest wait in the queue (never past the request's deadline)
 }).prefault({});
 
-const upstream = (timeoutMs: number) =>
+// nginx's proxy_read_timeout (60 s) is the time between two reads from the upstream, with no total:
+// idle gaps get the same; time to the headers is the upstream's own default (60 s for the monolith,
+// 10 s for a service); a total over the whole exchange bounds what nginx leaves unbounded, long
+// enough for a slow report or export that works behind nginx.
+const IDLE_DEFAULT_MS = 60_000;
+const TOTAL_DEFAULT_MS = 600_000;
+
+const upstream = (headersMs: number) =>
   z
     .strictObject({
       url: httpUrl,
@@ -95,9 +102,9 @@ const upstream = (timeoutMs: number) =>
       // Default: as many as the connection pool has sockets (beyond that they would wait in the pool's unbounded queue).
       bulkhead: { ...u.bulkhead, maxConcurrent: u.bulkhead.maxConcurrent ?? u.maxSockets },
       connectTimeoutMs: u.connectTimeoutMs ?? 2000,
-      timeoutMs: u.timeoutMs ?? timeoutMs,
-      headersTimeoutMs: u.headersTimeoutMs ?? u.timeoutMs ?? timeoutMs,
-      idleTimeoutMs: u.idleTimeoutMs ?? 10_000,
+      timeoutMs: u.timeoutMs ?? Math.max(TOTAL_DEFAULT_MS, u.headersTimeoutMs ?? 0),
+      headersTimeoutMs: u.headersTimeoutMs ?? u.timeoutMs ?? headersMs,
+      idleTimeoutMs: u.idleTimeoutMs ?? IDLE_DEFAULT_MS,
       streamIdleTimeoutMs: u.streamIdleTimeoutMs ?? STREAM_IDLE_DEFAULT_MS,
     }));
 
@@ -254,11 +261,13 @@ const schema = z.strictObject({
       port: port(8080),
       maxHeaderBytes: z.number().int().min(1024).max(16_777_216).default(65_536), // request line and headers
       headersTimeoutMs: ms(30_000), // to receive a request's headers
-      requestTimeoutMs: ms(300_000), // to receive a whole request, body included
+      // To receive a whole request, body included; 0 (the default, as nginx): none, a long upload
+      // is bounded by bodyIdleTimeoutMs and the body cap instead.
+      requestTimeoutMs: z.number().int().min(0).max(MAX_TIMEOUT_MS).default(0),
       bodyIdleTimeoutMs: ms(15_000), // a request body that stalls this long is answered 408
       maxRequestBodyBytes: z.number().int().positive().default(104_857_600), // default cap of every route
     })
-    .refine((l) => l.headersTimeoutMs <= l.requestTimeoutMs, { message: 'headersTimeoutMs must be <= requestTimeoutMs', path: ['headersTimeoutMs'] })
+    .refine((l) => l.requestTimeoutMs === 0 || l.headersTimeoutMs <= l.requestTimeoutMs, { message: 'headersTimeoutMs must be <= requestTimeoutMs (or requestTimeoutMs 0: none)', path: ['headersTimeoutMs'] })
     .prefault({}),
   // SIGTERM/SIGINT: stop accepting, finish what is in flight (second writes, comparisons) within drainTimeoutMs.
   shutdown: z.strictObject({ drainTimeoutMs: ms(30_000) }).prefault({}),

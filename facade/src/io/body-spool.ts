@@ -110,10 +110,16 @@ export function spoolRequest(req: IncomingMessage, head: readonly Buffer[], maxB
       if (r.kind !== 'spooled') { req.pause(); out.destroy(); fs.rm(file, { force: true }, () => undefined); }
       resolve(r);
     };
+    let draining = false;
     const take = (c: Buffer): boolean => {
       size += c.length;
       if (size > maxBytes) { finish({ kind: 'over-cap' }); return false; }
-      if (!out.write(c)) { req.pause(); out.once('drain', () => { if (!settled) req.resume(); }); }
+      // One wait for 'drain' however many chunks still arrive once paused (a listener each warned past ten).
+      if (!out.write(c) && !draining) {
+        draining = true;
+        req.pause();
+        out.once('drain', () => { draining = false; if (!settled) req.resume(); });
+      }
       return true;
     };
     const onData = (c: Buffer): void => { take(c); };

@@ -48,25 +48,30 @@ export function cappedAt(d: Deadlines, totalMs: number): Deadlines {
 }
 
 /**
- * The timers of one exchange: the total one runs from construction; one phase timer at a time
- * (connect, then headers, then idle, refreshed by each body chunk). `onExpire` gets the phase.
+ * The timers of one exchange: the total one runs from construction, or, for a request whose body
+ * the client is still sending (`totalFromSent`), from when the whole request was sent (a slow upload
+ * is the client's pace, not the upstream's: nginx has no total over a request body either); one
+ * phase timer at a time (connect, then headers, then idle, refreshed by each body chunk).
+ * `onExpire` gets the phase.
  */
 export class ExchangeClock {
   private phaseTimer: NodeJS.Timeout | null = null;
-  private totalTimer: NodeJS.Timeout | null;
-  private readonly started = performance.now();
+  private totalTimer: NodeJS.Timeout | null = null;
+  private started: number | null = null;
   private expired = false;
+  private stopped = false;
 
   constructor(
     private readonly d: Deadlines,
     private readonly onExpire: (phase: DeadlinePhase) => void,
+    totalFromSent = false,
   ) {
-    this.totalTimer = setTimeout(() => this.fire('total'), d.totalMs);
+    if (!totalFromSent) this.startTotal();
   }
 
   /** Milliseconds left of the total deadline. */
   remaining(): number {
-    return this.d.totalMs - (performance.now() - this.started);
+    return this.started === null ? this.d.totalMs : this.d.totalMs - (performance.now() - this.started);
   }
 
   /** A new socket is connecting. */
@@ -74,9 +79,9 @@ export class ExchangeClock {
   /** Connected: nothing is timed but the total until the request has been sent. */
   connected(): void { this.clearPhase(); }
   /** The whole request has been sent: the upstream has `headersMs` to answer. */
-  sent(): void { this.arm('headers', this.d.headersMs); }
-  /** Headers arrived: from now on each gap between body chunks is timed. */
-  responded(): void { this.arm('idle', this.d.idleMs); }
+  sent(): void { this.startTotal(); this.arm('headers', this.d.headersMs); }
+  /** Headers arrived (maybe before the whole upload: a 413, a 401): from now on each gap between body chunks is timed. */
+  responded(): void { this.startTotal(); this.arm('idle', this.d.idleMs); }
   /** A body chunk arrived (or the idle timer is forgiven: the client, not the upstream, is slow). */
   progress(): void { this.phaseTimer?.refresh(); }
   /**
@@ -102,13 +107,21 @@ export class ExchangeClock {
   }
 
   stop(): void {
+    this.stopped = true;
     this.clearPhase();
     if (this.totalTimer) { clearTimeout(this.totalTimer); this.totalTimer = null; }
   }
 
+  private startTotal(): void {
+    if (this.started !== null || this.stopped) return;
+    this.started = performance.now();
+    this.totalTimer = setTimeout(() => this.fire('total'), this.d.totalMs);
+  }
+
   private arm(phase: DeadlinePhase, ms: number): void {
     this.clearPhase();
-    if (this.expired || this.totalTimer === null) return;
+    // Not after the total fired, the exchange stopped, or a stream dropped the total (its own idle timer runs).
+    if (this.expired || this.stopped || (this.started !== null && this.totalTimer === null)) return;
     // A phase that cannot end before the total deadline needs no timer of its own (the default
     // headers deadline equals the total): one timer fewer per request.
     if (ms >= this.remaining()) return;

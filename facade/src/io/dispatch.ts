@@ -336,7 +336,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
       }
       const timeout = new UpstreamError('UPSTREAM_TIMEOUT', upstream.name);
       if (abort) abort(timeout); else fail(timeout);
-    });
+    }, streamed && withBody && !req.complete); // a body the client is still sending: the total starts once it has all gone
     // What the client was being sent (no object per request: built only when it leaves mid-answer).
     let answeredStatus = 0;
     let answeredHeaders: IncomingHttpHeaders | null = null;

@@ -12,7 +12,7 @@ import { UpstreamError, upstreamErrorFrom } from '../errors';
 import { ExchangeClock, type DeadlinePhase, type Deadlines } from './deadlines';
 import { awaitsContinue, sendContinue } from './expect-continue';
 import { streamAnswer } from './forward-answer';
-import { guardUpload, type UploadLimits } from './upload-watch';
+import { guardUpload, hasBody, type UploadLimits } from './upload-watch';
 import { canDispatch, dispatchForward, resetOnReuse, respell } from './dispatch';
 import type { Upstream } from './upstreams';
 import { joinPath } from './replay';
@@ -124,6 +124,8 @@ export class Forwarder {
         resolve(r);
       };
       const fail = (err: Error): void => settle({ kind: 'failed', error: upstreamErrorFrom(err, upstream.name), ms: ms() });
+      // A body the client is still sending: the total starts once it has all gone (deadlines.ts).
+      const uploading = opts.body === undefined && hasBody(req) && !req.complete;
       const clock = new ExchangeClock(opts.deadlines, (phase) => {
         const a = current;
         if (a?.response) {
@@ -136,7 +138,7 @@ export class Forwarder {
         const timeout = new UpstreamError('UPSTREAM_TIMEOUT', upstream.name);
         if (a?.proxyReq && !a.proxyReq.destroyed) { a.expired = phase; a.proxyReq.destroy(timeout); }
         else fail(timeout); // waiting for a pooled socket, or between retries
-      });
+      }, uploading);
       // http-proxy drops errors silently when the client socket is already gone.
       res.once('close', () => {
         if (res.writableFinished) return;

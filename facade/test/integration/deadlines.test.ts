@@ -111,6 +111,39 @@ it('a large download to a client slower than the total deadline is not cut: the 
   expect(ctx.primary).toMatchObject({ kind: 'answered', complete: true });
 });
 
+it.each(['complete', 'off'])('an upload slower than the total deadline reaches the upstream whole at %s: the client, not the upstream, is the slow side', async (stage) => {
+  // A phone sending a photo: the upstream reads as fast as the client sends, then answers at once.
+  const counted = http.createServer((req, res) => {
+    let bytes = 0;
+    req.on('data', (c: Buffer) => { bytes += c.length; });
+    req.on('end', () => res.end(JSON.stringify({ bytes })));
+  });
+  await new Promise<void>((r) => counted.listen(0, '127.0.0.1', () => r()));
+  cleanups.push(() => new Promise<void>((r) => { counted.close(() => r()); counted.closeAllConnections(); }));
+  const url = `http://127.0.0.1:${(counted.address() as AddressInfo).port}`;
+  const deadlines = { timeoutMs: 600, headersTimeoutMs: 600 };
+  facade = await startTestFacade({
+    monolith: { url: stage === 'off' ? url : monolith.url, ...(stage === 'off' ? deadlines : {}) },
+    services: { catalog: { url, ...deadlines } },
+    routes: [{ name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog' }],
+  });
+  await setStage(facade.adminUrl!, 'catalog', stage);
+  const chunk = Buffer.alloc(16 * 1024, 1);
+  const chunks = 8;
+  const sock = net.connect(Number(new URL(facade.url).port), '127.0.0.1');
+  let answer = '';
+  const ended = new Promise<void>((resolve) => { sock.on('close', () => resolve()); sock.on('error', () => resolve()); });
+  sock.on('data', (c: Buffer) => { answer += c.toString('latin1'); });
+  sock.write(`POST /api/products/photo HTTP/1.1\r\nHost: shop.example\r\nContent-Type: image/jpeg\r\nContent-Length: ${chunk.length * chunks}\r\nConnection: close\r\n\r\n`);
+  for (let i = 0; i < chunks; i++) { // 8 x 200 ms: more than twice the total deadline
+    sock.write(chunk);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await within(ended, 5000, 'the answer');
+  expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+  expect(answer).toContain(`{"bytes":${chunk.length * chunks}}`);
+});
+
 it('an upstream silent between body chunks longer than idleTimeoutMs is cut', async () => {
   const up = await trickling(2000);
   const f = await withService(up.url, { timeoutMs: 60_000, idleTimeoutMs: 500 }, 'complete');

@@ -25,11 +25,11 @@ describe('parseConfig', () => {
     const breaker = { enabled: true, windowMs: 10_000, minRequests: 20, failureRate: 0.5, coolDownMs: 5000, halfOpenProbes: 3, failureStatuses: [502, 503, 504] };
     const bulkhead = { enabled: true, maxConcurrent: 256, maxQueue: 128, maxWaitMs: 1000 };
     expect(config.monolith).toEqual({
-      url: 'http://127.0.0.1:3000', connectTimeoutMs: 2000, headersTimeoutMs: 60000, idleTimeoutMs: 10000, timeoutMs: 60000, streamIdleTimeoutMs: 300000,
+      url: 'http://127.0.0.1:3000', connectTimeoutMs: 2000, headersTimeoutMs: 60000, idleTimeoutMs: 60000, timeoutMs: 600000, streamIdleTimeoutMs: 300000,
       maxSockets: 256, maxHeaderBytes: 65536, retry, breaker, bulkhead,
     });
     expect(config.services.catalog).toEqual({
-      url: 'http://127.0.0.1:4001', connectTimeoutMs: 2000, headersTimeoutMs: 10000, idleTimeoutMs: 10000, timeoutMs: 10000, streamIdleTimeoutMs: 300000,
+      url: 'http://127.0.0.1:4001', connectTimeoutMs: 2000, headersTimeoutMs: 10000, idleTimeoutMs: 60000, timeoutMs: 600000, streamIdleTimeoutMs: 300000,
       maxSockets: 256, maxHeaderBytes: 65536, retry, breaker, bulkhead,
     });
     expect(config.routes[0]).toEqual({
@@ -50,7 +50,7 @@ describe('parseConfig', () => {
     expect(config.flags).toEqual({ provider: 'sqlite', pollMs: 500 });
     expect(config.state).toEqual({ db: '.strangler/state.db' });
     expect(config.listen).toEqual({
-      host: '127.0.0.1', port: 8080, maxHeaderBytes: 65536, headersTimeoutMs: 30000, requestTimeoutMs: 300000,
+      host: '127.0.0.1', port: 8080, maxHeaderBytes: 65536, headersTimeoutMs: 30000, requestTimeoutMs: 0,
       bodyIdleTimeoutMs: 15000, maxRequestBodyBytes: 104857600,
     });
     expect(config.shutdown).toEqual({ drainTimeoutMs: 30000 });
