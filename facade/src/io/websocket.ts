@@ -60,7 +60,7 @@ function timeHandshake(proxyReq: ClientRequest, d: Deadlines, upstream: string):
  * Written here: the upstream's header lines minus hop-by-hop ones, the body as it comes, framed by
  * its Content-Length or by the connection's end.
  */
-function answerRefusalsItself(proxyReq: ClientRequest, socket: Duplex, requestId: string, answered: () => void): void {
+function answerRefusalsItself(proxyReq: ClientRequest, socket: Duplex, requestId: string, side: string, answered: () => void): void {
   const emit = proxyReq.emit.bind(proxyReq);
   proxyReq.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
     if (event !== 'response') return emit(event, ...args);
@@ -68,6 +68,7 @@ function answerRefusalsItself(proxyReq: ClientRequest, socket: Duplex, requestId
     if ((res as IncomingMessage & { upgrade?: boolean }).upgrade === true || res.statusCode === 101) return emit(event, ...args);
     answered(); // the handshake's clock (its own 'response' listener is not called)
     const lines = responseHeadersForClient(res.rawHeaders, res.headers);
+    lines.push('x-strangler-side', side);
     if (res.headers['x-request-id'] === undefined) lines.push('x-request-id', requestId);
     lines.push('connection', 'close');
     let head = `HTTP/1.1 ${res.statusCode} ${res.statusMessage ?? ''}\r\n`;
@@ -98,9 +99,15 @@ export async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: 
   let upgraded = false;
   (req as HookCarrier)[HANDSHAKE] = (proxyReq) => {
     respell(proxyReq, req.rawHeaders); // header names and repeated lines as the client sent them, as on every other path
-    proxyReq.once('upgrade', () => { upgraded = true; });
+    // Before http-proxy's own 'upgrade' listener writes the 101 (it is added after 'proxyReqWs'):
+    // the 101 names the side that answered, as every other answer does.
+    proxyReq.once('upgrade', (res: IncomingMessage) => {
+      upgraded = true;
+      res.headers['x-strangler-side'] = upstream.side;
+      if (res.headers['x-request-id'] === undefined) res.headers['x-request-id'] = requestId;
+    });
     const stop = timeHandshake(proxyReq, deadlines, upstream.name);
-    answerRefusalsItself(proxyReq, socket, requestId, stop);
+    answerRefusalsItself(proxyReq, socket, requestId, upstream.side, stop);
   };
   proxy.ws(req, socket, head, { target: proxyTarget(upstream), toProxy: true, ssl: { maxHeaderSize: upstream.maxHeaderBytes },
     ...(upstream.hostHeader === null ? {} : { headers: { host: upstream.hostHeader } }) } as httpProxy.ServerOptions, (err) => {

@@ -66,6 +66,7 @@ export interface FixtureSpec {
   readonly rewritten?: boolean;
   readonly repeats?: boolean;
   readonly partial?: boolean;
+  readonly changes?: boolean;
   readonly handle: CorpusFixture['handle'];
 }
 
@@ -89,6 +90,7 @@ export function fixture(spec: FixtureSpec): CorpusFixture {
     ...(spec.rewritten ? { rewritten: true } : {}),
     ...(spec.repeats ? { repeats: true } : {}),
     ...(spec.partial ? { partial: true } : {}),
+    ...(spec.changes ? { changes: true } : {}),
     handle: spec.handle,
   });
 }

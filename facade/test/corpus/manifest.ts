@@ -23,7 +23,7 @@ export const CORPUS_PREFIX = '/corpus';
  * no normalizers.
  */
 export const CORPUS_COMPARE = Object.freeze({
-  headers: Object.freeze(['content-type', 'location', 'cache-control', 'etag', 'last-modified']),
+  headers: Object.freeze(['content-type', 'location', 'cache-control', 'etag', 'last-modified', 'content-disposition']),
   cookies: Object.freeze(['*']),
 });
 

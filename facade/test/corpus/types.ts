@@ -51,6 +51,12 @@ export interface CorpusEndpoint {
   readonly repeats?: boolean;
   /** The real fields differ for some records only (the samples of other ids agree there). */
   readonly partial?: boolean;
+  /**
+   * The real fields' values change on every answer of the monolith too (a random token, a freshly
+   * signed link): the real difference is that the service lacks them, or differs in words the
+   * monolith keeps. A differ that calls a field noise because the monolith changed it misses these.
+   */
+  readonly changes?: boolean;
 }
 
 /** What the facade's report says about one field of one endpoint. */

@@ -119,7 +119,8 @@ describe.each(byCategory('generated'))('generated %s', (key, e) => {
 describe.each(byCategory('real'))('real %s', (key, e) => {
   it('is stable on each side and differs between the sides in exactly its real fields', () => {
     const { m1, m2, s1, s2 } = asked.get(key)!;
-    expect([differing(e, m1, m2), differing(e, s1, s2)]).toEqual([[], []]);
+    if (e.changes) expect(sorted(e.realFields)).toEqual(expect.arrayContaining([...differing(e, m1, m2), ...differing(e, s1, s2)]));
+    else expect([differing(e, m1, m2), differing(e, s1, s2)]).toEqual([[], []]);
     if (e.exactNumbers) {
       // the number text differs and is stable per side, but JSON.parse rounds both to the same double
       expect([m1.body.equals(m2.body), s1.body.equals(s2.body), m1.body.equals(s1.body)]).toEqual([true, true, false]);
@@ -138,6 +139,7 @@ describe.each(byCategory('mixed'))('mixed %s', (key, e) => {
     const self = differing(e, m1, m2);
     if (e.write) expect([...e.noiseFields, ...e.generatedFields]).toEqual(expect.arrayContaining(self));
     else if (e.repeats) expect(e.noiseFields).toEqual(expect.arrayContaining(self));
+    else if (e.changes) expect(sorted([...e.noiseFields, ...e.realFields])).toEqual(expect.arrayContaining(self));
     else expect(self).toEqual(sorted(e.noiseFields));
     const across = differing(e, m1, s1);
     expect(across).toEqual(expect.arrayContaining([...(e.partial ? [] : e.realFields), ...e.generatedFields]));
@@ -162,6 +164,13 @@ it('scores a reference differ that asks the monolith twice: every real field fou
     const { m1, s1 } = asked.get(endpointKey(e))!;
     return e.realFields.filter((field) => !differing(e, m1, s1).includes(field)).map((field) => ({ endpoint: endpointKey(e), field }));
   });
+  // nor a real difference in a field the monolith changes itself (a missing CSRF token, a link to
+  // another file under a fresh signature): called noise, which is what the facade's re-asks tell apart
+  const hidden = CORPUS.filter((e) => e.changes).flatMap((e) => {
+    const { m1, m2 } = asked.get(endpointKey(e))!;
+    return e.realFields.filter((field) => differing(e, m1, m2).includes(field)).map((field) => ({ endpoint: endpointKey(e), field }));
+  });
+  unseen.push(...hidden);
   expect(pairs(score.misses)).toEqual(pairs(unseen));
   // a value generated per side is stable on the monolith, so asking it again cannot tell it from a
   // real difference (reads only: two creates differ between themselves and are called noise); nor is

@@ -96,7 +96,11 @@ it('the upgrade reaches the upstream with forwarding headers and many messages f
   await setStage(f.adminUrl!, 'catalog', 'complete');
   const ws = new WebSocket(`${f.url.replace(/^http/, 'ws')}/api/products/feed`, { headers: { 'x-request-id': 'ws-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', 'X-Client-Version': '3' } });
   clients.push(ws);
+  const answered = new Promise<http.IncomingMessage>((r) => ws.once('upgrade', r));
   await within(new Promise((r, j) => { ws.once('open', r); ws.once('error', j); }), 5000, 'open');
+  const switched = await answered;
+  expect(switched.headers['x-strangler-side']).toBe('service'); // the 101 names the side, as every answer does
+  expect(switched.headers['x-request-id']).toBe('ws-1');
   const replies: string[] = [];
   const all = new Promise<void>((resolve) => ws.on('message', (d) => { replies.push(d.toString()); if (replies.length === 50) resolve(); }));
   for (let i = 0; i < 50; i++) ws.send(`m${i}`);

@@ -41,7 +41,7 @@ function noncePage(s: SideState, id: number, csrf: boolean): string {
 function metricsPage(s: SideState, label: string): string {
   const served = s.next('prom');
   return ['# HELP process_start_time_seconds Start time of the process since unix epoch in seconds.', '# TYPE process_start_time_seconds gauge',
-    `process_start_time_seconds ${(s.startedAt / 1000).toFixed(2)}`,
+    `process_start_time_seconds ${((s.startedAt - (onService(s) ? 0 : 86_400_000)) / 1000).toFixed(2)}`, // the monolith has run a day longer
     '# HELP http_requests_total Requests served.', '# TYPE http_requests_total counter',
     `http_requests_total{${label}="200",method="get"} ${served}`, `http_requests_total{${label}="404",method="get"} ${Math.floor(served / 7)}`,
     '# HELP nodejs_heap_size_used_bytes Heap used.', '# TYPE nodejs_heap_size_used_bytes gauge', `nodejs_heap_size_used_bytes ${20_000_000 + s.int(0, 999_999)}`, ''].join('\n');
@@ -49,15 +49,15 @@ function metricsPage(s: SideState, label: string): string {
 
 export const SIGNED: readonly CorpusFixture[] = [
   fixture({
-    template: '/corpus/generated/prometheus/:id', kind: 'a Prometheus metrics page: the process\'s start time, counters and heap', generated: ['text[*]'],
+    template: '/corpus/noise/prometheus/:id', kind: 'a Prometheus metrics page: the process\'s start time, counters and heap', noise: ['text[*]'],
     handle: (s) => raw(metricsPage(s, 'code'), METRICS_TYPE),
   }),
   fixture({
-    template: '/corpus/generated/health-checks/:id', kind: 'health+json checks: the uptime check\'s observed value', generated: ['$.checks.uptime[*].observedValue'],
+    template: '/corpus/noise/health-checks/:id', kind: 'health+json checks: the uptime check\'s observed value', noise: ['$.checks.uptime[*].observedValue'],
     handle: (s) => json({ status: 'pass', checks: { uptime: [{ componentType: 'system', observedValue: Math.floor((s.tick('health-checks') - s.startedAt) / 1000) + (onService(s) ? 7 : 259_200), observedUnit: 's', status: 'pass' }] } }),
   }),
   fixture({
-    template: '/corpus/generated/expvar/:id', kind: 'Go expvar memstats: each process\'s own collector counts', generated: ['$.memstats.NumGC', '$.memstats.PauseTotalNs'],
+    template: '/corpus/noise/expvar/:id', kind: 'Go expvar memstats: each process\'s own collector counts', noise: ['$.memstats.NumGC', '$.memstats.PauseTotalNs'],
     handle: (s) => {
       const gcs = s.next('expvar') + (onService(s) ? 0 : 40);
       return json({ cmdline: ['/srv/shop'], memstats: { NumGC: gcs, PauseTotalNs: gcs * 120_000, Alloc: 4_194_304 } });
@@ -68,22 +68,22 @@ export const SIGNED: readonly CorpusFixture[] = [
     handle: (s) => json({ version: '3.2.0', build: onService(s) ? '9f8e7d6' : 'a1b2c3d' }),
   }),
   fixture({
-    template: '/corpus/generated/export-name/:id', kind: 'a CSV export named with the time it was made (`orders-20261206-232529.csv`)', generated: ['headers.content-disposition'],
+    template: '/corpus/noise/export-name/:id', kind: 'a CSV export named with the time it was made (`orders-20261206-232529.csv`)', noise: ['headers.content-disposition'],
     handle: (s, req) => raw(`id,total\n${idParam(req)},12.50\n`, 'text/csv; charset=utf-8', { headers: { 'content-disposition': `attachment; filename="orders-${stamp(s.tick('export-name'))}.csv"` } }),
   }),
   fixture({
-    template: '/corpus/real/csrf-missing/:id', kind: 'a field the service never sends, whose value is random on the primary (a CSRF token)', real: ['$.csrfToken'],
+    template: '/corpus/real/csrf-missing/:id', kind: 'a field the service never sends, whose value is random on the primary (a CSRF token)', real: ['$.csrfToken'], changes: true,
     handle: (s, req) => json({ formId: idParam(req), ...(onService(s) ? {} : { csrfToken: s.fresh('csrf-missing', () => s.hex(20)) }) }),
   }),
   fixture({
-    template: '/corpus/real/signed-link/:id', kind: 'a signed link to another file: the signature and times new on every answer', real: ['$.download'],
+    template: '/corpus/real/signed-link/:id', kind: 'a signed link to another file: the signature and times new on every answer', real: ['$.download'], changes: true,
     handle: (s, req) => {
       const id = idParam(req);
       return json({ invoice: id, download: signedLink(s, 'signed-link', `inv-${onService(s) ? id + 1 : id}.pdf`) });
     },
   }),
   fixture({
-    template: '/corpus/real/page-size/:id', kind: 'a next link with a page size changed, beside a cursor stamped with its snapshot time', real: ['$.links.next'],
+    template: '/corpus/real/page-size/:id', kind: 'a next link with a page size changed, beside a cursor stamped with its snapshot time', real: ['$.links.next'], changes: true,
     handle: (s, req) => {
       const cursor = b64u({ after: idParam(req) * 10, snapshot: s.tick('page-size') });
       return json({ data: [idParam(req)], links: { next: `/articles?page[cursor]=${cursor}&page[size]=${onService(s) ? 20 : 10}` } });
@@ -92,12 +92,13 @@ export const SIGNED: readonly CorpusFixture[] = [
   fixture({
     template: '/corpus/mixed/csrf-meta/:id', kind: 'a page without its CSRF meta element, among lines that each carry a CSP nonce',
     // the page's lines as the facade reads them (markup-lines.ts): 8 the CSRF meta element (only the primary has it); 7, 9, 11 carry the nonce
-    real: ['text[8]'], noise: ['text[7]', 'text[9]', 'text[11]'],
+    real: ['text[8]'], noise: ['text[7]', 'text[9]', 'text[11]'], changes: true,
     handle: (s, req) => html(noncePage(s, idParam(req), !onService(s))),
   }),
   fixture({
     template: '/corpus/mixed/metric-label/:id', kind: 'a metrics page with a label renamed (`code` → `status`): dashboards that select `code` go dark',
-    real: ['text[6]', 'text[7]'], generated: ['text[3]', 'text[10]'],
+    // 3 the process's start (its own, stable), 6 and 7 the renamed label's samples (counts move), 10 the heap
+    real: ['text[6]', 'text[7]'], generated: ['text[3]'], noise: ['text[10]'], changes: true,
     handle: (s) => raw(metricsPage(s, onService(s) ? 'status' : 'code'), METRICS_TYPE),
   }),
 ];
