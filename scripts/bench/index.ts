@@ -120,7 +120,10 @@ interface Scenario extends ScenarioInfo {
   readonly upstream: () => Promise<ChildSample>;
 }
 
-interface CpuSnapshot { proxy: number | null; proxyProc: number | null; upstream: number; upstreamConnections: number | null; loadgen: number }
+interface CpuSnapshot { proxy: number | null; proxyProc: number | null; upstream: number; upstreamConnections: number | null; loadgen: number; bystanders: number; faults: number; at: number }
+
+/** The proxies the bench started (facades, reference proxies): those not under test in a phase are its bystanders. */
+const proxyPids = new Set<number>();
 
 async function cpuSnapshot(s: Scenario): Promise<CpuSnapshot> {
   const [proxy, upstream] = await Promise.all([s.proxyCpu ? s.proxyCpu() : Promise.resolve(null), s.upstream()]);
@@ -128,6 +131,7 @@ async function cpuSnapshot(s: Scenario): Promise<CpuSnapshot> {
   return {
     proxy, proxyProc: s.proxyPids.length ? procCpuUs(s.proxyPids) : null,
     upstream: upstream.cpuUs, upstreamConnections: upstream.connections, loadgen: u.user + u.system,
+    bystanders: procCpuUs([...proxyPids].filter((pid) => !s.proxyPids.includes(pid))), faults: process.resourceUsage().minorPageFault, at: performance.now(),
   };
 }
 
@@ -186,6 +190,8 @@ async function runPhase(s: Scenario, mode: 'saturation' | 'fixed', o: BenchOptio
     upstreamCpuUsPerReq: perRequest(c0.upstream, c1.upstream, requests),
     loadgenCpuUsPerReq: perRequest(c0.loadgen, c1.loadgen, requests),
     upstreamNewConnections: c0.upstreamConnections === null || c1.upstreamConnections === null ? null : c1.upstreamConnections - c0.upstreamConnections,
+    bystanderCpuMsPerSec: (c1.bystanders - c0.bystanders) / 1000 / ((c1.at - c0.at) / 1000),
+    loadgenFaultsPerReq: requests === 0 ? 0 : (c1.faults - c0.faults) / requests,
   };
 }
 
@@ -281,6 +287,7 @@ async function main(): Promise<number> {
       },
     });
     facadeChild = facade.child;
+    proxyPids.add(facade.child.pid);
     log(`bench: upstreams on :${monolith.port} (monolith), :${service.port} (service); facade on :${facade.port} (pid ${facade.child.pid}), stages ${JSON.stringify(facade.info.stages)}`);
     if (nginxFound) {
       nginx = await startNginx(nginxFound, path.join(tmp, 'nginx'), monolith.port);
@@ -295,6 +302,7 @@ async function main(): Promise<number> {
     if (o.naive) {
       naive = await spawnTsChild('ref-naive-shadow', 'reference-proxy.ts', ['naive-shadow', `http://127.0.0.1:${monolith.port}`, `http://127.0.0.1:${service.port}`], { logDir: tmp });
       refs.push(naive.child);
+      proxyPids.add(naive.child.pid);
     }
     for (const size of SIZES) {
       const direct = `direct-monolith-${size}`;
@@ -330,6 +338,7 @@ async function main(): Promise<number> {
         env: { BENCH_FACADE: JSON.stringify({ monolithUrl: `http://127.0.0.1:${monolith.port}`, serviceUrl: `http://127.0.0.1:${service.port}`, dir: fs.mkdtempSync(path.join(tmp, 'unguarded-')), guards: false }) },
       });
       refs.push(unguarded.child);
+      proxyPids.add(unguarded.child.pid);
       add({ id: 'facade-guards-on-1k', label: `facade (${legacy.stage}), breakers + bulkheads on`, role: 'off', size: '1k', via: 'facade', expectSide: 'monolith', baseline: 'direct-monolith-1k',
         target: { port: facade.port, path: legacy.requestPath['1k'], agent: agent() }, proxyCpu: facade.cpu, proxyPids: facadePids, upstream: monolith.sample });
       add({ id: 'facade-guards-off-1k', label: `facade (${legacy.stage}), breakers + bulkheads off`, role: 'off', size: '1k', via: 'facade', expectSide: 'monolith', baseline: 'direct-monolith-1k',
@@ -366,7 +375,7 @@ async function main(): Promise<number> {
           if (interrupted) break;
           const p = await runPhase(s, mode, o, round);
           samples.push(p);
-          log(`round ${round + 1}/${o.rounds} ${mode === 'fixed' ? `${o.rate}/s` : 'saturation'} ${s.label}: ${p.rps.toFixed(0)} req/s, p50 ${p.p50Ms.toFixed(3)} ms, p99 ${p.p99Ms.toFixed(3)} ms${p.proxyCpuUsPerReq !== null ? `, proxy CPU ${p.proxyCpuUsPerReq.toFixed(1)} µs/req` : ''}${p.errors ? `, ${p.errors} errors ${JSON.stringify(p.errorKinds)}` : ''}`);
+          log(`round ${round + 1}/${o.rounds} ${mode === 'fixed' ? `${o.rate}/s` : 'saturation'} ${s.label}: ${p.rps.toFixed(0)} req/s, p50 ${p.p50Ms.toFixed(3)} ms, p99 ${p.p99Ms.toFixed(3)} ms${p.proxyCpuUsPerReq !== null ? `, proxy CPU ${p.proxyCpuUsPerReq.toFixed(1)} µs/req` : ''}, load generator ${p.loadgenCpuUsPerReq?.toFixed(1) ?? '–'} µs/req (${(p.loadgenFaultsPerReq ?? 0).toFixed(2)} faults), other proxies ${(p.bystanderCpuMsPerSec ?? 0).toFixed(0)} ms/s${p.errors ? `, ${p.errors} errors ${JSON.stringify(p.errorKinds)}` : ''}`);
         }
       }
     }

@@ -42,6 +42,13 @@ export interface PhaseSample {
   readonly loadgenCpuUsPerReq: number | null;
   /** Connections the upstream accepted during the phase (keep-alive pools should make this ~0). */
   readonly upstreamNewConnections: number | null;
+  /**
+   * CPU the bench's other proxies (the facades, the naive shadow) used during the phase while not
+   * measured, in ms per second of the phase: work one left behind competes with the next.
+   */
+  readonly bystanderCpuMsPerSec?: number;
+  /** The load generator's page faults (minor) per request: its memory, not its sockets, when it climbs. */
+  readonly loadgenFaultsPerReq?: number;
 }
 
 const NUMERIC = [

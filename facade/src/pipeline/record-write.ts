@@ -31,7 +31,8 @@ export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Ba
   if (!so.ok) return unmatched(b, so.outcome, so.reason, facts);
   const evaluated = await c.pool.evaluate(b.route, po.observation, so.observation, wantDiff(c, b.route));
   ctx.observed = { primary: po.observation, shadow: so.observation };
-  return compared(b, markOwnNumbers(markEchoes(evaluated.facts, ctx.body)), evaluated.diff, facts);
+  const answers = po.observation.ok && so.observation.ok ? { primary: po.observation.body, shadow: so.observation.body } : undefined;
+  return compared(b, markOwnNumbers(markEchoes(evaluated.facts, ctx.body, answers)), evaluated.diff, facts);
 }
 
 /**
@@ -47,21 +48,41 @@ export function markOwnNumbers(facts: readonly FieldFact[]): readonly FieldFact[
   });
 }
 
+/** A JSON body parsed (a BOM allowed), or undefined when it is not one or too large to look into. */
+function parsedJson(body: Buffer | null | undefined): unknown {
+  if (!body || body.length === 0 || body.length > 1_048_576) return undefined;
+  try { return JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')); } catch { return undefined; }
+}
+
+function valueAt(doc: unknown, path: string): unknown {
+  let segments: ReturnType<typeof parsePath>;
+  try { segments = parsePath(path); } catch { return undefined; }
+  let v: unknown = doc;
+  for (const seg of segments.slice(1)) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
+  return v;
+}
+
 /**
  * Writes cannot be asked again, so what the client sent is the evidence: a field where the primary
  * answered the request body's own value at the same path and the shadow did not is a real difference.
+ * `answers`: both sides' bodies as received, read where a fact's values are redacted (a refresh token
+ * the client sent and the primary kept); without them the facts' own values are compared. A token
+ * echoed so is not one the shadow minted for itself (generated.ts tokenFact).
  */
-export function markEchoes(facts: readonly FieldFact[], body: Buffer | null): readonly FieldFact[] {
-  if (facts.length === 0 || !body || body.length === 0 || body.length > 1_048_576) return facts;
-  let sent: unknown;
-  try { sent = JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')); } catch { return facts; }
+export function markEchoes(facts: readonly FieldFact[], body: Buffer | null, answers?: { readonly primary: Buffer; readonly shadow: Buffer }): readonly FieldFact[] {
+  if (facts.length === 0) return facts;
+  const sent = parsedJson(body);
+  if (sent === undefined) return facts;
+  const primaryDoc = answers ? parsedJson(answers.primary) : undefined;
+  const shadowDoc = answers ? parsedJson(answers.shadow) : undefined;
+  const raw = primaryDoc !== undefined && shadowDoc !== undefined;
   return facts.map((f) => {
     if (!f.path.startsWith('$') || f.primary === undefined) return f;
-    let segments: ReturnType<typeof parsePath>;
-    try { segments = parsePath(f.path); } catch { return f; }
-    let v: unknown = sent;
-    for (const seg of segments.slice(1)) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
-    const echo = v !== undefined && JSON.stringify(v) === JSON.stringify(f.primary) && JSON.stringify(v) !== JSON.stringify(f.shadow);
-    return echo ? { ...f, echo } : f;
+    const v = valueAt(sent, f.path);
+    if (v === undefined) return f;
+    const primary = raw ? valueAt(primaryDoc, f.path) : f.primary;
+    const shadow = raw ? valueAt(shadowDoc, f.path) : f.shadow;
+    const echo = JSON.stringify(v) === JSON.stringify(primary) && JSON.stringify(v) !== JSON.stringify(shadow);
+    return echo ? { ...f, echo, generated: f.generated?.kind === 'token' ? null : f.generated } : f;
   });
 }

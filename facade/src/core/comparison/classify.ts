@@ -35,7 +35,8 @@ const ignoredBy = firstMatch;
 const KIND_WORDS: Partial<Record<string, string>> = {
   encoded: 'encoded value (base64 JSON that differs only in generated values: a cursor\'s snapshot time)',
   sequence: 'sequence number for what it created',
-  instance: 'process value (uptime, pid, hostname, start time: each side is its own process)',
+  instance: 'process value (uptime, pid, hostname, start time, build: each side is its own process)',
+  token: 'secret (an access token, a session id, a nonce: each side mints its own)',
 };
 
 function classOne(c: ComparisonFacts, field: string, facts: readonly FieldFact[], rules: ClassifyRules, book: EvidenceBook): ClassedField {

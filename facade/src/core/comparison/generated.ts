@@ -5,7 +5,7 @@
 import { parseInstant } from '../compare/timestamp';
 import { EMBEDDED } from '../compare/tokens';
 
-export const GENERATED_KINDS = ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid', 'encoded', 'sequence', 'instance'] as const;
+export const GENERATED_KINDS = ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid', 'encoded', 'sequence', 'instance', 'token'] as const;
 export type GeneratedKind = (typeof GENERATED_KINDS)[number];
 
 /** Both values are generated values of the same kind and format; `deltaMs` is their time distance (null: no time). */
@@ -184,7 +184,7 @@ function encodedFact(a: string, b: string, nowMs: number): GeneratedFact | null 
 // A field that names or times the process answering (a health check's uptime, pid, hostname, start
 // time, the build it runs): each side is its own process and its own build, so such values differ
 // by nature, not by a bug.
-const INSTANCE_NAME = /^(?:uptime|uptime_?(?:s|ms|sec|secs|seconds|millis)|uptime(?:S|Ms|Sec|Secs|Seconds|Millis)|process_?uptime|processUptime|pid|process_?id|processId|hostname|host_?name|hostName|instance_?id|instanceId|pod_?name|podName|node_?name|nodeName|container_?id|containerId|served_?by|servedBy|started_?at|startedAt|start_?time|startTime|boot_?time|bootTime|build|build_?(?:id|sha|hash|number)|build(?:Id|Sha|Hash|Number)|commit|commit_?(?:id|sha|hash)|commit(?:Id|Sha|Hash)|git_?(?:sha|commit|hash|rev)|git(?:Sha|Commit|Hash|Rev))$/;
+const INSTANCE_NAME = /^(?:instance|uptime|uptime_?(?:s|ms|sec|secs|seconds|millis)|uptime(?:S|Ms|Sec|Secs|Seconds|Millis)|process_?uptime|processUptime|pid|process_?id|processId|hostname|host_?name|hostName|instance_?id|instanceId|pod_?name|podName|node_?name|nodeName|container_?id|containerId|served_?by|servedBy|started_?at|startedAt|start_?time|startTime|boot_?time|bootTime|build|build_?(?:id|sha|hash|number)|build(?:Id|Sha|Hash|Number)|commit|commit_?(?:id|sha|hash)|commit(?:Id|Sha|Hash)|git_?(?:sha|commit|hash|rev)|git(?:Sha|Commit|Hash|Rev))$/;
 // Objects whose every member is the answering process's own figure (Go's expvar `memstats`, a
 // Node `memoryUsage()`), and the name a health check gives its uptime check (`checks.uptime[0].observedValue`).
 const INSTANCE_CONTAINER = /^(?:memstats|mem_?stats|memStats|memory_?usage|memoryUsage|resource_?usage|resourceUsage|cpu_?usage|cpuUsage|uptime)$/;
@@ -211,6 +211,25 @@ export function instanceFact(path: string | undefined, primary: unknown, shadow:
   if (!(path.startsWith('$') ? namesInstance(path) : INSTANCE_NAME.test(path))) return null;
   const scalar = (v: unknown): boolean => typeof v === 'string' || typeof v === 'number';
   return scalar(primary) && typeof primary === typeof shadow ? { kind: 'instance', deltaMs: null } : null;
+}
+
+// A field named for a secret a side mints (an OAuth `access_token` or `refresh_token`, a session id,
+// a CSRF token, a nonce, a signature): each side signs or draws its own. Compared by shape: two
+// random-looking strings of one alphabet and about one length. An empty, short or other-shaped value
+// is a real difference, and so is a JWT whose claims differ (jwt kind, decided first).
+const TOKEN_NAME = /(?:^|[_-])(?:access|refresh|id|session|csrf|xsrf|auth|bearer)?_?token$|(?:access|refresh|id|session|csrf|xsrf|auth)Token$|^token$|(?:^|[_-])(?:session_?id|sessionId|sid|nonce|signature|sig|secret|client_secret)$|(?:sessionId|Nonce|Signature|Secret)$/;
+const TOKEN_CHARS = /^[A-Za-z0-9+/=_.~-]+$/;
+const alphabetOf = (v: string): string => (/^[0-9a-f]+$/.test(v) ? 'hex' : /^[0-9A-F]+$/.test(v) ? 'HEX' : 'base64');
+
+/** Two tokens at a field named for a secret each side mints for itself (`access_token`, `sessionId`, `nonce`). */
+export function tokenFact(path: string | undefined, primary: unknown, shadow: unknown): GeneratedFact | null {
+  if (typeof path !== 'string' || typeof primary !== 'string' || typeof shadow !== 'string' || primary === shadow) return null;
+  const name = path.startsWith('$') ? namesUp(path)[0] : path;
+  if (name === undefined || !TOKEN_NAME.test(name)) return null;
+  if (primary.length < 16 || shadow.length < 16 || !TOKEN_CHARS.test(primary) || !TOKEN_CHARS.test(shadow)) return null;
+  if (JWT.test(primary) && JWT.test(shadow)) return null; // a JWT is judged by its claims
+  if (Math.abs(primary.length - shadow.length) > Math.max(primary.length, shadow.length) / 4) return null;
+  return alphabetOf(primary) === alphabetOf(shadow) ? { kind: 'token', deltaMs: null } : null;
 }
 
 // A metrics page in Prometheus's text format (or OpenMetrics): every sample is the answering

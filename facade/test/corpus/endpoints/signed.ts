@@ -4,7 +4,7 @@
 // primary), a link to the wrong file under a fresh signature, a page size changed next to a cursor,
 // a page without its CSRF meta element among lines that each carry a nonce, a renamed metric label.
 import { product } from '../data';
-import { fixture, html, idParam, json, raw, type CorpusFixture } from '../fixture';
+import { fixture, html, idParam, json, raw, sampleId, type CorpusFixture } from '../fixture';
 import type { SideState } from '../side';
 
 const onService = (s: SideState): boolean => s.name === 'service';
@@ -47,14 +47,35 @@ function metricsPage(s: SideState, label: string): string {
     '# HELP nodejs_heap_size_used_bytes Heap used.', '# TYPE nodejs_heap_size_used_bytes gauge', `nodejs_heap_size_used_bytes ${20_000_000 + s.int(0, 999_999)}`, ''].join('\n');
 }
 
+const b64url = (s: SideState, n: number): string => s.bytes(n).toString('base64url');
+
+/** The refresh token a client holds for sample `i`: the same on both sides (issued before the migration). */
+const heldRefresh = (i: number): string => Buffer.from(`refresh-held-by-client-${sampleId(i)}-0000`).toString('base64url');
+
 export const SIGNED: readonly CorpusFixture[] = [
+  fixture({
+    method: 'POST', template: '/corpus/writes/oauth/token', kind: 'an OAuth token grant: each side mints its own access and refresh token',
+    generated: ['$.access_token', '$.refresh_token'],
+    body: (i) => ({ grant_type: 'password', username: `user${sampleId(i)}`, password: 'x', client_id: 'shop-web' }),
+    handle: (s) => json({ access_token: b64url(s, 24), token_type: 'Bearer', expires_in: 3600, refresh_token: b64url(s, 24), scope: 'orders:read' }),
+  }),
+  fixture({
+    method: 'POST', template: '/corpus/writes/oauth/refresh', kind: 'a refresh grant: the monolith keeps the refresh token the client sent, the service rotates it',
+    real: ['$.refresh_token'], generated: ['$.access_token'],
+    note: 'a token in a write\'s answer is each side\'s own, unless the primary answered the one the client sent',
+    body: (i) => ({ grant_type: 'refresh_token', refresh_token: heldRefresh(i), client_id: 'shop-web' }),
+    handle: (s, req) => {
+      const sent = String((req.body as Record<string, unknown> | null)?.refresh_token ?? '');
+      return json({ access_token: b64url(s, 24), token_type: 'Bearer', expires_in: 3600, refresh_token: onService(s) ? b64url(s, 30) : sent });
+    },
+  }),
   fixture({
     template: '/corpus/noise/prometheus/:id', kind: 'a Prometheus metrics page: the process\'s start time, counters and heap', noise: ['text[*]'],
     handle: (s) => raw(metricsPage(s, 'code'), METRICS_TYPE),
   }),
   fixture({
     template: '/corpus/noise/health-checks/:id', kind: 'health+json checks: the uptime check\'s observed value', noise: ['$.checks.uptime[*].observedValue'],
-    handle: (s) => json({ status: 'pass', checks: { uptime: [{ componentType: 'system', observedValue: Math.floor((s.tick('health-checks') - s.startedAt) / 1000) + (onService(s) ? 7 : 259_200), observedUnit: 's', status: 'pass' }] } }),
+    handle: (s) => json({ status: 'pass', checks: { uptime: [{ componentType: 'system', observedValue: Number(((s.tick('health-checks') - s.startedAt) / 1000 + (onService(s) ? 7 : 259_200)).toFixed(3)), observedUnit: 's', status: 'pass' }] } }),
   }),
   fixture({
     template: '/corpus/noise/expvar/:id', kind: 'Go expvar memstats: each process\'s own collector counts', noise: ['$.memstats.NumGC', '$.memstats.PauseTotalNs'],

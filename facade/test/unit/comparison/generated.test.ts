@@ -1,4 +1,4 @@
-import { generatedFact, instanceFact, isMetricsPage, sampleFact, sequenceFact, withinPolicy, type GeneratedPolicy } from '../../../src/core/comparison';
+import { generatedFact, instanceFact, isMetricsPage, sampleFact, sequenceFact, tokenFact, withinPolicy, type GeneratedPolicy } from '../../../src/core/comparison';
 
 const jwt = (claims: object, alg = 'HS256'): string =>
   `${Buffer.from(JSON.stringify({ alg, typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig${Math.random().toString(36).slice(2)}`;
@@ -111,6 +111,7 @@ describe('generated values', () => {
     expect(instanceFact('$.memstats.NumGC', 27, 1)).toEqual(own); // Go's expvar
     expect(instanceFact('$.process.memoryUsage.heapUsed', 27, 1)).toEqual(own);
     expect(instanceFact('$.build', 'a1b2c3d', '9f8e7d6')).toEqual(own);
+    expect(instanceFact('$.instance', 'shop-web-2', 'catalog-7f9c-x2k')).toEqual(own); // the instance that served it
     expect(instanceFact('$.meta.gitSha', 'a1b2c3d', '9f8e7d6')).toEqual(own);
     expect(instanceFact('$.checks.database[0].observedValue', 12, 40)).toBeNull(); // a check of the data, not of the process
     expect(instanceFact('$.order.total', 27, 1)).toBeNull();
@@ -129,6 +130,24 @@ describe('generated values', () => {
     expect(sampleFact('http_requests_total{code="200"} 1097', 'http_requests_total{status="200"} 72')).toBeNull();
     expect(sampleFact('http_requests_total 3', 'http_request_total 3')).toBeNull();
     expect(sampleFact('# TYPE a counter', '# TYPE a gauge')).toBeNull();
+  });
+
+  it('secrets each side mints at a field named for one are its own: same alphabet, about one length', () => {
+    const own = { kind: 'token', deltaMs: null };
+    expect(tokenFact('$.access_token', 'mF_9.B5f-4.1JqM8Zr2kLw0', 'Qx7-aP3sLm.92KdfUq1Vb8z')).toEqual(own); // OAuth 2 bearer tokens
+    expect(tokenFact('$.refresh_token', 'tGzv3JOkF0XG5Qx2TlKWIA', 'Ab8Lm2Qz9Xc4Vb7Nn1Kk0w')).toEqual(own);
+    expect(tokenFact('$.session.sessionId', 'a3f9c2b1e0d4f5a6b7c8d9e0', '0b1c2d3e4f5a6b7c8d9e0f1a')).toEqual(own);
+    expect(tokenFact('$.csrfToken', 'Zm9vYmFyYmF6cXV4cXV1eA==', 'cXV1eHF1dXhmb29iYXJiYQ==')).toEqual(own);
+    expect(tokenFact('$.token', 'a3f9c2b1e0d4f5a6b7c8d9e0', '')).toBeNull(); // an empty token is a bug
+    expect(tokenFact('$.token', 'a3f9c2b1e0d4f5a6b7c8d9e0', 'abc')).toBeNull(); // short
+    expect(tokenFact('$.token', 'a3f9c2b1e0d4f5a6b7c8d9e0', 'Zm9vYmFyYmF6cXV4cXV1eA==')).toBeNull(); // hex against base64
+    expect(tokenFact('$.token', 'a3f9c2b1e0d4f5a6b7c8d9e0', 'a3f9c2b1e0d4f5a6b7c8d9e0a3f9c2b1e0d4f5a6b7c8d9e0')).toBeNull(); // twice as long
+    expect(tokenFact('$.token', 'not a token at all, words', 'another sentence, not one')).toBeNull();
+    expect(tokenFact('$.tokenCount', 'a3f9c2b1e0d4f5a6b7c8d9e0', '0b1c2d3e4f5a6b7c8d9e0f1a')).toBeNull(); // not named for a secret
+    expect(tokenFact('$.description', 'a3f9c2b1e0d4f5a6b7c8d9e0', '0b1c2d3e4f5a6b7c8d9e0f1a')).toBeNull();
+    const jwtA = jwt({ sub: '1', role: 'user' });
+    const jwtB = jwt({ sub: '1', role: 'admin' });
+    expect(tokenFact('$.access_token', jwtA, jwtB)).toBeNull(); // a JWT is judged by its claims
   });
 
   it('a compact stamp in a file name is a time when it is near the comparison', () => {
