@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { Command, InvalidArgumentError } from 'commander';
 import { isAlive, liveChildren, spawnTsChild, stopAll, stopChild, tail, type ChildSample, type Spawned } from './children';
 import type { ToChild } from './child-ipc';
@@ -120,10 +121,14 @@ interface Scenario extends ScenarioInfo {
   readonly upstream: () => Promise<ChildSample>;
 }
 
-interface CpuSnapshot { proxy: number | null; proxyProc: number | null; upstream: number; upstreamConnections: number | null; loadgen: number; bystanders: number; faults: number; at: number }
+interface CpuSnapshot { proxy: number | null; proxyProc: number | null; upstream: number; upstreamConnections: number | null; loadgen: number; bystanders: number; faults: number; gcMs: number; at: number }
 
 /** The proxies the bench started (facades, reference proxies): those not under test in a phase are its bystanders. */
 const proxyPids = new Set<number>();
+
+/** Garbage collection in the bench process (the load generator), ms in all since start. */
+let loadgenGcMs = 0;
+new PerformanceObserver((list) => { for (const e of list.getEntries()) loadgenGcMs += e.duration; }).observe({ entryTypes: ['gc'] });
 
 async function cpuSnapshot(s: Scenario): Promise<CpuSnapshot> {
   const [proxy, upstream] = await Promise.all([s.proxyCpu ? s.proxyCpu() : Promise.resolve(null), s.upstream()]);
@@ -131,7 +136,7 @@ async function cpuSnapshot(s: Scenario): Promise<CpuSnapshot> {
   return {
     proxy, proxyProc: s.proxyPids.length ? procCpuUs(s.proxyPids) : null,
     upstream: upstream.cpuUs, upstreamConnections: upstream.connections, loadgen: u.user + u.system,
-    bystanders: procCpuUs([...proxyPids].filter((pid) => !s.proxyPids.includes(pid))), faults: process.resourceUsage().minorPageFault, at: performance.now(),
+    bystanders: procCpuUs([...proxyPids].filter((pid) => !s.proxyPids.includes(pid))), faults: process.resourceUsage().minorPageFault, gcMs: loadgenGcMs, at: performance.now(),
   };
 }
 
@@ -192,6 +197,8 @@ async function runPhase(s: Scenario, mode: 'saturation' | 'fixed', o: BenchOptio
     upstreamNewConnections: c0.upstreamConnections === null || c1.upstreamConnections === null ? null : c1.upstreamConnections - c0.upstreamConnections,
     bystanderCpuMsPerSec: (c1.bystanders - c0.bystanders) / 1000 / ((c1.at - c0.at) / 1000),
     loadgenFaultsPerReq: requests === 0 ? 0 : (c1.faults - c0.faults) / requests,
+    loadgenGcUsPerReq: requests === 0 ? 0 : ((c1.gcMs - c0.gcMs) * 1000) / requests,
+    loadgenHeapMb: process.memoryUsage().heapUsed / 1e6,
   };
 }
 
@@ -375,7 +382,7 @@ async function main(): Promise<number> {
           if (interrupted) break;
           const p = await runPhase(s, mode, o, round);
           samples.push(p);
-          log(`round ${round + 1}/${o.rounds} ${mode === 'fixed' ? `${o.rate}/s` : 'saturation'} ${s.label}: ${p.rps.toFixed(0)} req/s, p50 ${p.p50Ms.toFixed(3)} ms, p99 ${p.p99Ms.toFixed(3)} ms${p.proxyCpuUsPerReq !== null ? `, proxy CPU ${p.proxyCpuUsPerReq.toFixed(1)} µs/req` : ''}, load generator ${p.loadgenCpuUsPerReq?.toFixed(1) ?? '–'} µs/req (${(p.loadgenFaultsPerReq ?? 0).toFixed(2)} faults), other proxies ${(p.bystanderCpuMsPerSec ?? 0).toFixed(0)} ms/s${p.errors ? `, ${p.errors} errors ${JSON.stringify(p.errorKinds)}` : ''}`);
+          log(`round ${round + 1}/${o.rounds} ${mode === 'fixed' ? `${o.rate}/s` : 'saturation'} ${s.label}: ${p.rps.toFixed(0)} req/s, p50 ${p.p50Ms.toFixed(3)} ms, p99 ${p.p99Ms.toFixed(3)} ms${p.proxyCpuUsPerReq !== null ? `, proxy CPU ${p.proxyCpuUsPerReq.toFixed(1)} µs/req` : ''}, load generator ${p.loadgenCpuUsPerReq?.toFixed(1) ?? '–'} µs/req (GC ${(p.loadgenGcUsPerReq ?? 0).toFixed(1)}, heap ${(p.loadgenHeapMb ?? 0).toFixed(0)} MB, ${(p.loadgenFaultsPerReq ?? 0).toFixed(2)} faults), other proxies ${(p.bystanderCpuMsPerSec ?? 0).toFixed(0)} ms/s${p.errors ? `, ${p.errors} errors ${JSON.stringify(p.errorKinds)}` : ''}`);
         }
       }
     }

@@ -49,6 +49,9 @@ export interface PhaseSample {
   readonly bystanderCpuMsPerSec?: number;
   /** The load generator's page faults (minor) per request: its memory, not its sockets, when it climbs. */
   readonly loadgenFaultsPerReq?: number;
+  /** Time the load generator spent collecting garbage, µs per request, and its heap in use after the phase (MB). */
+  readonly loadgenGcUsPerReq?: number;
+  readonly loadgenHeapMb?: number;
 }
 
 const NUMERIC = [
