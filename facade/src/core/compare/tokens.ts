@@ -49,10 +49,14 @@ export function templateOf(s: string): string {
 }
 
 /** Between a value's tokens: URL, markup and sentence punctuation. Not `-`, `_`, `+`: they are inside base64url words. */
-const DELIMITERS = /[\s/?&=;:,.'"<>()[\]{}|\\#@!*^$~`]+/;
+const DELIMITERS = /[\s/?&=;:,.'"<>()[\]{}|\\#@!*^$~`%]+/;
+const HAS_DELIMITER = /[\s/?&=;:,.'"<>()[\]{}|\\#@!*^$~`%]/;
 
 /** Upper case, lower case and digits: a random base64 run (a signature), not a path or a word. */
 const MIXED = (run: string): boolean => /[A-Z]/.test(run) && /[a-z]/.test(run) && /\d/.test(run);
+
+/** The shortest id or time EMBEDDED reads (epoch seconds) and the shortest random run are longer than this. */
+const SHORTEST_TOKEN = 10;
 
 const words = (text: string, out: string[]): void => {
   for (const w of text.split(DELIMITERS)) if (w !== '') out.push(w);
@@ -60,12 +64,15 @@ const words = (text: string, out: string[]): void => {
 
 /**
  * A value's words, after percent-decoding, with ids and times (EMBEDDED) set aside as one word
- * each. A random base64 run (a signature with its own `/` and `+`) is one word, kept as it is: set
- * aside only when it looked random, two runs would compare equal or not by chance.
+ * each. A random base64 run (a signature with its own `/` and `+`) is one word, kept with its value:
+ * were it set aside whenever it looks random, a run that looks random on one side and not on the
+ * other would make two strings alike or not by chance.
  */
 function tokensOf(s: string): string[] {
-  const text = decoded(s).replace(EMBEDDED, SET_ASIDE);
   const out: string[] = [];
+  const plain = decoded(s);
+  if (plain.length < SHORTEST_TOKEN) { words(plain, out); return out; } // `1.00`, `en-GB`: no id, time or run fits
+  const text = plain.replace(EMBEDDED, SET_ASIDE);
   let from = 0;
   for (const m of text.matchAll(LONG_RUN)) {
     if (!MIXED(m[0])) continue;
@@ -86,6 +93,8 @@ function tokensOf(s: string): string[] {
  */
 export function differingWords(a: string, b: string): number[] | null {
   if (a.length > MAX_INPUT || b.length > MAX_INPUT) return null;
+  // One word on either side (`EUR`, `HIT`): nothing a second answer could repeat apart from it.
+  if (!HAS_DELIMITER.test(a) || !HAS_DELIMITER.test(b)) return null;
   const x = tokensOf(a);
   const y = tokensOf(b);
   if (x.length !== y.length) return null;

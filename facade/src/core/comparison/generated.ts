@@ -4,6 +4,7 @@
 // the measured time difference so a later tolerance change re-classifies the past.
 import { parseInstant } from '../compare/timestamp';
 import { EMBEDDED } from '../compare/tokens';
+import { lastName } from '../compare/path-pattern';
 
 export const GENERATED_KINDS = ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid', 'encoded', 'sequence', 'instance', 'token'] as const;
 export type GeneratedKind = (typeof GENERATED_KINDS)[number];
@@ -194,8 +195,14 @@ function namesUp(path: string): string[] {
   return path.split(/[.[\]]+/).filter((n) => n !== '' && n !== '$' && !/^\d+$/.test(n) && !n.startsWith('"')).reverse();
 }
 
+/** A path that may run through an object of the process's own figures (a cheap look before namesUp). */
+const CONTAINER_HINT = /mem_?stats|memStats|memory_?usage|memoryUsage|resource_?usage|resourceUsage|cpu_?usage|cpuUsage|uptime/;
+
 /** Whether a JSON path names a value of the answering process: its own name, or an object of such figures above it. */
 function namesInstance(path: string): boolean {
+  const leaf = lastName(path);
+  if (leaf !== undefined && INSTANCE_NAME.test(leaf)) return true;
+  if (!CONTAINER_HINT.test(path)) return false;
   const names = namesUp(path);
   if (names.length > 0 && INSTANCE_NAME.test(names[0]!)) return true;
   return names.slice(1, 4).some((n) => INSTANCE_CONTAINER.test(n));
@@ -224,9 +231,9 @@ const alphabetOf = (v: string): string => (/^[0-9a-f]+$/.test(v) ? 'hex' : /^[0-
 /** Two tokens at a field named for a secret each side mints for itself (`access_token`, `sessionId`, `nonce`). */
 export function tokenFact(path: string | undefined, primary: unknown, shadow: unknown): GeneratedFact | null {
   if (typeof path !== 'string' || typeof primary !== 'string' || typeof shadow !== 'string' || primary === shadow) return null;
+  if (primary.length < 16 || shadow.length < 16 || !TOKEN_CHARS.test(primary) || !TOKEN_CHARS.test(shadow)) return null;
   const name = path.startsWith('$') ? namesUp(path)[0] : path;
   if (name === undefined || !TOKEN_NAME.test(name)) return null;
-  if (primary.length < 16 || shadow.length < 16 || !TOKEN_CHARS.test(primary) || !TOKEN_CHARS.test(shadow)) return null;
   if (JWT.test(primary) && JWT.test(shadow)) return null; // a JWT is judged by its claims
   if (Math.abs(primary.length - shadow.length) > Math.max(primary.length, shadow.length) / 4) return null;
   return alphabetOf(primary) === alphabetOf(shadow) ? { kind: 'token', deltaMs: null } : null;
