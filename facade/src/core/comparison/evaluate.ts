@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { diffObservations, fieldOf, redactDifferences, unifiedBodyDiff, type CompiledRules } from '../compare';
 import type { Difference, Observation } from '../compare/types';
-import { generatedFact, instanceFact, isMetricsPage, sampleFact, tokenFact } from './generated';
+import { countdownFact, generatedFact, instanceFact, isMetricsPage, sampleFact, tokenFact } from './generated';
 import { differingWords } from '../compare/tokens';
 import { leafOf } from '../compare/markup-lines';
 import { truncateValue, type FieldFact } from './record';
@@ -15,8 +15,11 @@ import { truncateValue, type FieldFact } from './record';
  * (markup-lines.ts) whose path is the same on both sides, by its value, or a sample of a metrics page.
  */
 function generatedOf(d: Difference, nowMs: number, metrics: boolean): ReturnType<typeof generatedFact> {
-  if (d.path.startsWith('$')) return instanceFact(d.path, d.primary, d.shadow) ?? generatedFact(d.primary, d.shadow, nowMs) ?? tokenFact(d.path, d.primary, d.shadow);
-  if (!d.path.startsWith('text[') || typeof d.primary !== 'string' || typeof d.shadow !== 'string') return generatedFact(d.primary, d.shadow, nowMs);
+  if (d.path.startsWith('$')) {
+    return instanceFact(d.path, d.primary, d.shadow) ?? generatedFact(d.primary, d.shadow, nowMs) ?? tokenFact(d.path, d.primary, d.shadow)
+      ?? countdownFact(d.path, d.primary, d.shadow);
+  }
+  if (!d.path.startsWith('text[') || typeof d.primary !== 'string' || typeof d.shadow !== 'string') return generatedFact(d.primary, d.shadow, nowMs) ?? countdownFact(d.path, d.primary, d.shadow);
   if (metrics) {
     const sample = sampleFact(d.primary, d.shadow);
     if (sample) return sample;

@@ -239,6 +239,44 @@ export function tokenFact(path: string | undefined, primary: unknown, shadow: un
   return alphabetOf(primary) === alphabetOf(shadow) ? { kind: 'token', deltaMs: null } : null;
 }
 
+// A countdown each side computes from its own clock: a token's `expires_in`, a `ttl`, a
+// `Retry-After`, a `Cache-Control` max-age counting down to the next update. Two such values a
+// second or two apart are two clocks read a moment apart (a skewed clock turns the second over
+// first), compared as times: their distance, in ms, against the route's tolerance.
+const COUNTDOWN_NAME = /^(?:expires_?in|expiresIn|ttl|max_?age|maxAge|retry_?after|retryAfter|reset_?in|resetIn|seconds_?(?:left|remaining)|seconds(?:Left|Remaining)|remaining_?seconds|remainingSeconds|time_?left|timeLeft)$/;
+const COUNTDOWN_MS_NAME = /^(?:expires_?in_?ms|expiresInMs|ttl_?ms|ttlMs|retry_?after_?ms|retryAfterMs)$/;
+/**
+ * Two clocks read a moment apart differ by a second or two, skew included; a count further apart is
+ * not a clock's (a max-age jittered per answer, a TTL changed): judged as any value, by re-asking.
+ */
+const COUNTDOWN_MAX_MS = 5000;
+/** The countdowns a header carries: Cache-Control's max-age and s-maxage, Retry-After's seconds. */
+const HEADER_COUNTDOWN = /(?<=(?:^|[\s,])(?:max-age|s-maxage)=)\d+|^\d+$/gi;
+
+/**
+ * Two countdowns at a field named for one (`expires_in`, `ttl`, `retryAfter`; `…Ms` in ms), or in the
+ * `cache-control` and `retry-after` headers with the rest of the value alike, at most COUNTDOWN_MAX_MS
+ * apart: a generated time whose distance is how far the two counts are apart. Null for any other
+ * field, values not counts, or counts further apart.
+ */
+export function countdownFact(path: string, primary: unknown, shadow: unknown): GeneratedFact | null {
+  if (primary === shadow) return null;
+  if (path === 'headers.cache-control' || path === 'headers.retry-after') {
+    if (typeof primary !== 'string' || typeof shadow !== 'string') return null;
+    const a = primary.match(HEADER_COUNTDOWN);
+    const b = shadow.match(HEADER_COUNTDOWN);
+    if (!a || !b || a.length !== b.length || primary.replace(HEADER_COUNTDOWN, '#') !== shadow.replace(HEADER_COUNTDOWN, '#')) return null;
+    return countdown(Math.max(...a.map((x, i) => Math.abs(Number(x) - Number(b[i])))) * 1000);
+  }
+  if (!path.startsWith('$') || !Number.isInteger(primary) || !Number.isInteger(shadow)) return null;
+  const name = lastName(path);
+  if (name === undefined) return null;
+  const unit = COUNTDOWN_NAME.test(name) ? 1000 : COUNTDOWN_MS_NAME.test(name) ? 1 : 0;
+  return unit === 0 ? null : countdown(Math.abs((primary as number) - (shadow as number)) * unit);
+}
+
+const countdown = (deltaMs: number): GeneratedFact | null => (deltaMs <= COUNTDOWN_MAX_MS ? { kind: 'timestamp', deltaMs } : null);
+
 // A metrics page in Prometheus's text format (or OpenMetrics): every sample is the answering
 // process's own count, so two samples of one series (same name, same labels) differ by nature.
 // A renamed metric or label is a different series: judged as any other line.

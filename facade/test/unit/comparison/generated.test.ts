@@ -1,4 +1,4 @@
-import { generatedFact, instanceFact, isMetricsPage, sampleFact, sequenceFact, tokenFact, withinPolicy, type GeneratedPolicy } from '../../../src/core/comparison';
+import { countdownFact, generatedFact, instanceFact, isMetricsPage, sampleFact, sequenceFact, tokenFact, withinPolicy, type GeneratedPolicy } from '../../../src/core/comparison';
 
 const jwt = (claims: object, alg = 'HS256'): string =>
   `${Buffer.from(JSON.stringify({ alg, typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig${Math.random().toString(36).slice(2)}`;
@@ -148,6 +148,21 @@ describe('generated values', () => {
     const jwtA = jwt({ sub: '1', role: 'user' });
     const jwtB = jwt({ sub: '1', role: 'admin' });
     expect(tokenFact('$.access_token', jwtA, jwtB)).toBeNull(); // a JWT is judged by its claims
+  });
+
+  it('countdowns each side reads from its own clock are times apart by their difference: expires_in, ttl, a max-age, Retry-After', () => {
+    expect(countdownFact('$.expires_in', 3593, 3592)).toEqual({ kind: 'timestamp', deltaMs: 1000 });
+    expect(countdownFact('$.session.ttlMs', 59_400, 59_100)).toEqual({ kind: 'timestamp', deltaMs: 300 });
+    expect(countdownFact('headers.cache-control', 'public, max-age=3593', 'public, max-age=3592')).toEqual({ kind: 'timestamp', deltaMs: 1000 });
+    expect(countdownFact('headers.cache-control', 'max-age=60, s-maxage=600', 'max-age=58, s-maxage=598')).toEqual({ kind: 'timestamp', deltaMs: 2000 });
+    expect(countdownFact('headers.retry-after', '30', '29')).toEqual({ kind: 'timestamp', deltaMs: 1000 });
+    expect(countdownFact('$.expires_in', 3600, 360)).toBeNull(); // a TTL changed, not a clock: judged as any value
+    expect(countdownFact('headers.cache-control', 'public, max-age=300', 'public, max-age=250')).toBeNull(); // jittered per answer
+    expect(countdownFact('headers.cache-control', 'public, max-age=60', 'private, max-age=60')).toBeNull();
+    expect(countdownFact('headers.cache-control', 'public, max-age=60', 'public, max-age=59, immutable')).toBeNull();
+    expect(countdownFact('$.expires_in', '3593', 3592)).toBeNull(); // a type change is the client's business
+    expect(countdownFact('$.quantity', 3, 2)).toBeNull();
+    expect(withinPolicy(countdownFact('$.expires_in', 3593, 3592), '$.expires_in', policy)).toBe(true);
   });
 
   it('a compact stamp in a file name is a time when it is near the comparison', () => {

@@ -41,7 +41,9 @@ describe('whether the primary asked again repeated what the shadow got wrong', (
   it('a header the shadow never sends, whose value moves on the primary', () => {
     const h = (v?: string): Observation => answer({ a: 1 }, v === undefined ? {} : { 'cache-control': v });
     expect(selfDiffering(h('max-age=3593'), h(), h('max-age=3592'))).toEqual([]);
-    expect(selfDiffering(h('max-age=3593'), h('max-age=3000'), h('max-age=3592'))).toEqual(['headers.cache-control']);
+    expect(selfDiffering(h('max-age=3593'), h('max-age=3000'), h('max-age=60'))).toEqual(['headers.cache-control']);
+    // a countdown a second on is the primary's clock, not its own variation: the shadow's 3000 repeats
+    expect(selfDiffering(h('max-age=3593'), h('max-age=3000'), h('max-age=3592'))).toEqual([]);
   });
 
   it('a page without its CSRF meta element among lines with a nonce each: the line is missing, not every line after it changed', () => {
