@@ -1,7 +1,7 @@
 // The write side of the comparison step (called by record-comparison.ts): the authoritative answer
 // vs the second write's answer, when both succeeded. A second write the other side missed is a
 // divergence row here (counted by the gate and the report); its request lives in the divergence store.
-import { sequenceFact, type ComparisonRecord, type FieldFact } from '../core/comparison';
+import { mintedIdFact, sequenceFact, type ComparisonRecord, type FieldFact } from '../core/comparison';
 import { lastName, parsePath } from '../core/compare';
 import { observeForwarded, observeReplayed, originsFor } from './observations';
 import { compared, unmatched, wantDiff, type Base } from './record-comparison';
@@ -36,14 +36,15 @@ export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Ba
 }
 
 /**
- * A record each side created under a number of its own sequence (`orderId: 1040` against `35`):
- * a generated value (core/comparison/generated.ts sequenceFact), not a difference left unjudged for
- * ever. A number the client sent (an echo) stays what it is.
+ * A record each side created under a number of its own sequence (`orderId: 1040` against `35`), or
+ * under an id it minted (`ch_3NxY…` against `ch_3Mq2…`, in a link too): a generated value
+ * (core/comparison/generated.ts sequenceFact, mintedIdFact), not a difference left unjudged for ever.
+ * A value the client sent (an echo) stays what it is.
  */
 export function markOwnNumbers(facts: readonly FieldFact[]): readonly FieldFact[] {
   return facts.map((f) => {
     if (f.generated !== null || f.echo || f.kind !== 'changed' || !f.path.startsWith('$')) return f;
-    const generated = sequenceFact(lastName(f.path), f.primary, f.shadow);
+    const generated = sequenceFact(lastName(f.path), f.primary, f.shadow) ?? mintedIdFact(f.primary, f.shadow);
     return generated ? { ...f, generated } : f;
   });
 }

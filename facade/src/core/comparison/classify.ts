@@ -4,7 +4,7 @@
 // re-classify the past. Pure.
 import { firstMatch, type CompiledIgnoreRule } from '../compare/classify';
 import type { EvidenceBook } from './evidence';
-import { decided, settled } from './noise-model';
+import { decided, MIN_STABLE, settled } from './noise-model';
 import { withinPolicy, type GeneratedPolicy } from './generated';
 import { verdictOf, type FieldClass, type Verdict } from './outcome';
 import type { ComparisonFacts, FieldFact } from './record';
@@ -34,10 +34,24 @@ const ignoredBy = firstMatch;
 /** How `why` names a generated kind whose name alone says little. */
 const KIND_WORDS: Partial<Record<string, string>> = {
   encoded: 'encoded value (base64 JSON that differs only in generated values: a cursor\'s snapshot time)',
-  sequence: 'sequence number for what it created',
+  sequence: 'number or id for what it created',
   instance: 'process value (uptime, pid, hostname, start time, build: each side is its own process)',
   token: 'secret (an access token, a session id, a nonce: each side mints its own)',
 };
+
+/** Kinds of generated values that are ids: made once for a record, then kept. */
+const ID_KINDS: ReadonlySet<string> = new Set(['uuid', 'ulid', 'objectid', 'sequence']);
+
+/**
+ * An id the primary gave the same in MIN_STABLE or more differing comparisons is not one minted per
+ * answer but a record's, kept (an upsert answering the customer it found, a reference): the shadow's
+ * other id is judged by the evidence (noise-model.ts rule 3), not passed as each side's own.
+ */
+function storedOnPrimary(c: ComparisonFacts, field: string, example: FieldFact, book: EvidenceBook): boolean {
+  if (example.generated === null || !ID_KINDS.has(example.generated.kind)) return false;
+  const e = book.evidence(c.route, c.endpoint, field);
+  return e.shadowDiffs >= MIN_STABLE && e.primaryValues === 1;
+}
 
 function classOne(c: ComparisonFacts, field: string, facts: readonly FieldFact[], rules: ClassifyRules, book: EvidenceBook): ClassedField {
   const example = facts[0]!;
@@ -45,7 +59,7 @@ function classOne(c: ComparisonFacts, field: string, facts: readonly FieldFact[]
   if (rule) return { field, class: 'ignored', why: `ignore rule ${rule.path}: ${rule.reason}`, example };
   const judged = book.judge(c.route, c.endpoint, field);
   if (judged.class === 'noise') return { field, class: 'noise', why: judged.why, example };
-  if (facts.every((f) => withinPolicy(f.generated, f.path, rules.generated))) {
+  if (facts.every((f) => withinPolicy(f.generated, f.path, rules.generated)) && !storedOnPrimary(c, field, example, book)) {
     const g = example.generated!;
     const within = g.deltaMs === null ? 'same format' : `${Math.round(g.deltaMs)} ms apart, tolerance ${rules.generated.toleranceMs} ms`;
     return { field, class: 'generated', why: `each side generates its own ${KIND_WORDS[g.kind] ?? g.kind} (${within})`, example };

@@ -335,6 +335,23 @@ export function sequenceFact(field: string | number | undefined, primary: unknow
   return primary.replace(DIGITS, '#') === shadow.replace(DIGITS, '#') ? { kind: 'sequence', deltaMs: null } : null;
 }
 
+// An id a side minted for what a write created, Stripe's way: a type prefix and random characters
+// (`ch_3NxYz…`, `txn_1Mq…`, `cus_N8a…`), alone or inside a link (`/receipts/acct_…/rcpt_…`).
+const MINTED = /(?<![A-Za-z0-9_])([a-z][a-z0-9]{0,9}_(?:[a-z]+_)?)([A-Za-z0-9]{12,})(?![A-Za-z0-9_])/g;
+/** The value with each minted id as its prefix and length: two values alike but for their random parts share it. */
+const mintedShape = (v: string): string => v.replace(MINTED, (_m, prefix: string, rest: string) => `${prefix}#${rest.length}`);
+
+/**
+ * Two values of a write's answer that are alike but for the ids each side minted for what it
+ * created (the same prefixes, random parts of one length): a `sequence` value of each side's own.
+ * Only for writes (record-write.ts), and never for a value the client sent (an echo).
+ */
+export function mintedIdFact(primary: unknown, shadow: unknown): GeneratedFact | null {
+  if (typeof primary !== 'string' || typeof shadow !== 'string' || primary === shadow || primary.length > 2048 || shadow.length > 2048) return null;
+  if (primary.match(MINTED) === null) return null;
+  return mintedShape(primary) === mintedShape(shadow) ? { kind: 'sequence', deltaMs: null } : null;
+}
+
 /** Generated-value settings of a route: the time tolerance, and kinds or fields switched off. */
 export interface GeneratedPolicy {
   readonly toleranceMs: number;

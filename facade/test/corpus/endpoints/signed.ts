@@ -48,6 +48,8 @@ function metricsPage(s: SideState, label: string): string {
 }
 
 const b64url = (s: SideState, n: number): string => s.bytes(n).toString('base64url');
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const base62id = (s: SideState, n: number): string => Array.from(s.bytes(n), (x) => BASE62[x % 62]).join('');
 
 /** The refresh token a client holds for sample `i`: the same on both sides (issued before the migration). */
 const heldRefresh = (i: number): string => Buffer.from(`refresh-held-by-client-${sampleId(i)}-0000`).toString('base64url');
@@ -58,6 +60,24 @@ export const SIGNED: readonly CorpusFixture[] = [
     generated: ['$.access_token', '$.refresh_token'],
     body: (i) => ({ grant_type: 'password', username: `user${sampleId(i)}`, password: 'x', client_id: 'shop-web' }),
     handle: (s) => json({ access_token: b64url(s, 24), token_type: 'Bearer', expires_in: 3600, refresh_token: b64url(s, 24), scope: 'orders:read' }),
+  }),
+  fixture({
+    method: 'POST', template: '/corpus/writes/charges', kind: 'a Stripe-style create: the charge and balance transaction ids each side mints, and a receipt link naming them',
+    generated: ['$.id', '$.balance_transaction', '$.receipt_url'],
+    body: (i) => ({ amount: 1250 + sampleId(i), currency: 'eur', customer: 'cus_N8aQwErTyUiOp' }),
+    handle: (s, req) => {
+      const b = req.body as Record<string, unknown> | null;
+      const id = `ch_3${base62id(s, 23)}`;
+      return json({ id, object: 'charge', amount: b?.amount ?? 0, currency: b?.currency ?? 'eur', customer: b?.customer ?? null,
+        balance_transaction: `txn_3${base62id(s, 23)}`, receipt_url: `https://pay.shop.example/receipts/acct_1Mq2aBcDeFgHiJkL/${id}/rcpt_${base62id(s, 32)}` }, { status: 200 });
+    },
+  }),
+  fixture({
+    method: 'POST', template: '/corpus/writes/customers/upsert', kind: 'an upsert answering the customer it found: the service finds another one (ids alike in shape, stable per side)',
+    real: ['$.id'],
+    note: 'an id in a write\'s answer that the primary gives the same every time is a record\'s, not one minted per answer',
+    body: () => ({ email: 'jane@example.com', name: 'Jane' }),
+    handle: (s) => json({ id: onService(s) ? 'cus_NffrFeUfNV2Hxc' : 'cus_NffrFeUfNV2Hib', object: 'customer', email: 'jane@example.com' }),
   }),
   fixture({
     method: 'POST', template: '/corpus/writes/oauth/refresh', kind: 'a refresh grant: the monolith keeps the refresh token the client sent, the service rotates it',

@@ -1,4 +1,4 @@
-import { countdownFact, generatedFact, instanceFact, isMetricsPage, sampleFact, sequenceFact, tokenFact, withinPolicy, type GeneratedPolicy } from '../../../src/core/comparison';
+import { countdownFact, generatedFact, instanceFact, isMetricsPage, mintedIdFact, sampleFact, sequenceFact, tokenFact, withinPolicy, type GeneratedPolicy } from '../../../src/core/comparison';
 
 const jwt = (claims: object, alg = 'HS256'): string =>
   `${Buffer.from(JSON.stringify({ alg, typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig${Math.random().toString(36).slice(2)}`;
@@ -163,6 +163,17 @@ describe('generated values', () => {
     expect(countdownFact('$.expires_in', '3593', 3592)).toBeNull(); // a type change is the client's business
     expect(countdownFact('$.quantity', 3, 2)).toBeNull();
     expect(withinPolicy(countdownFact('$.expires_in', 3593, 3592), '$.expires_in', policy)).toBe(true);
+  });
+
+  it('ids a side minted for what a write created (a type prefix and random characters) are its own, alone or in a link', () => {
+    const own = { kind: 'sequence', deltaMs: null };
+    expect(mintedIdFact('ch_3NxYzAbCdEfGh1234567', 'ch_3MqPlKjHgFdSa9876543')).toEqual(own);
+    expect(mintedIdFact('txn_1MqXyZ0aBcDeFgHiJk', 'txn_1NbQwErTyUiOpAsDfG')).toEqual(own);
+    expect(mintedIdFact('https://pay.example/receipts/acct_1Mq2aBcDeFgHiJkL/ch_3NxYzAbCdEfGh12', 'https://pay.example/receipts/acct_1Mq2aBcDeFgHiJkL/ch_3MqPlKjHgFdSa98')).toEqual(own);
+    expect(mintedIdFact('ch_3NxYzAbCdEfGh1234567', 'py_3MqPlKjHgFdSa9876543')).toBeNull(); // another type of object
+    expect(mintedIdFact('ch_3NxYzAbCdEfGh1234567', 'ch_3MqPl')).toBeNull(); // another shape
+    expect(mintedIdFact('https://pay.example/receipts/ch_3NxYzAbCdEfGh12', 'https://pay.example/refunds/ch_3MqPlKjHgFdSa98')).toBeNull();
+    expect(mintedIdFact('order_total', 'order_count')).toBeNull();
   });
 
   it('a compact stamp in a file name is a time when it is near the comparison', () => {
