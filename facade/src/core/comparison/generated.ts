@@ -232,7 +232,7 @@ const alphabetOf = (v: string): string => (/^[0-9a-f]+$/.test(v) ? 'hex' : /^[0-
 export function tokenFact(path: string | undefined, primary: unknown, shadow: unknown): GeneratedFact | null {
   if (typeof path !== 'string' || typeof primary !== 'string' || typeof shadow !== 'string' || primary === shadow) return null;
   if (primary.length < 16 || shadow.length < 16 || !TOKEN_CHARS.test(primary) || !TOKEN_CHARS.test(shadow)) return null;
-  const name = path.startsWith('$') ? namesUp(path)[0] : path;
+  const name = path.startsWith('$') ? lastName(path) : path;
   if (name === undefined || !TOKEN_NAME.test(name)) return null;
   if (JWT.test(primary) && JWT.test(shadow)) return null; // a JWT is judged by its claims
   if (Math.abs(primary.length - shadow.length) > Math.max(primary.length, shadow.length) / 4) return null;
