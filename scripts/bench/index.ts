@@ -4,6 +4,7 @@
 //   npm run bench                      full run (5 interleaved rounds of 3 s per scenario and mode)
 //   npm run bench -- --quick           smoke run (1 round of 1 s)
 //   npm run bench -- --only store-writes   only the diff store's comparisons written per second (SQLite, PostgreSQL)
+//   npm run bench -- --only cli            only the CLI's start: `npx strangler --help` next to npx's own floor
 //   npm run bench -- --duration 5 --rounds 7 --rate 1000 --concurrency 32 [--no-nginx] [--profile]
 import fs from 'node:fs';
 import http from 'node:http';
@@ -20,6 +21,7 @@ import { runConsoleBench, printConsoleBench } from './console';
 import { printStoreWrites, storeWritesPerSecond } from './store-writes';
 import { findNginx, startNginx, type NginxFound, type RunningNginx } from './nginx';
 import { summarizeProfile } from './profile-summary';
+import { measureCliStart, printCliStart } from './cli-start';
 import { buildReport, printReport, type PhaseSample, type ScenarioInfo } from './report';
 import { buildTargets, printTargets } from './targets';
 import { BENCH_ROUTES, differing, type BodySize } from './routes';
@@ -236,16 +238,23 @@ function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
+/** Phases `--only` can name that start no upstream or facade. */
+const ALONE = ['store-writes', 'cli'] as const;
+
 async function main(): Promise<number> {
   const o = parseArgs(process.argv);
-  if (o.only.length > 0 && o.only.every((p) => 'store-writes'.startsWith(p) || p.startsWith('store-writes'))) {
-    // Only the diff store's write rate: no upstreams or facade to start.
-    const stores = await storeWritesPerSecond({ quick: o.quick, log });
-    printStoreWrites(stores);
-    const out = path.join(path.dirname(o.out), 'bench-store.json');
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, `${JSON.stringify(stores, null, 2)}\n`);
-    process.stdout.write(`JSON: ${path.relative(process.cwd(), out) || out}\n`);
+  const named = (id: string): boolean => o.only.some((p) => id.startsWith(p) || p.startsWith(id));
+  if (o.only.length > 0 && o.only.every((p) => ALONE.some((id) => id.startsWith(p) || p.startsWith(id)))) {
+    // Only phases that need no upstreams or facade: the diff store's write rate, the CLI's start.
+    fs.mkdirSync(path.dirname(o.out), { recursive: true });
+    if (named('store-writes')) {
+      const stores = await storeWritesPerSecond({ quick: o.quick, log });
+      printStoreWrites(stores);
+      const out = path.join(path.dirname(o.out), 'bench-store.json');
+      fs.writeFileSync(out, `${JSON.stringify(stores, null, 2)}\n`);
+      process.stdout.write(`JSON: ${path.relative(process.cwd(), out) || out}\n`);
+    }
+    if (named('cli')) printCliStart(measureCliStart({ quick: o.quick, log }));
     return 0;
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'strangler-bench-'));
@@ -412,8 +421,8 @@ async function main(): Promise<number> {
       fs.writeFileSync(out, `${JSON.stringify(hardening, null, 2)}\n`);
       process.stdout.write(`JSON: ${path.relative(process.cwd(), out) || out}\n`);
     }
-    // With --only, the console and store phases run only when named (`--only console`, `--only store-writes`).
-    const wanted = (id: string): boolean => o.only.length === 0 || o.only.some((p) => id.startsWith(p) || p.startsWith(id));
+    // With --only, the console, store and CLI phases run only when named (`--only console`, `--only store-writes`, `--only cli`).
+    const wanted = (id: string): boolean => o.only.length === 0 || named(id);
     if (!interrupted && wanted('console')) { // console.ts: the CPU an open console page costs per request
       const consoleCost = await runConsoleBench({ quick: o.quick, log });
       printConsoleBench(consoleCost);
@@ -424,14 +433,16 @@ async function main(): Promise<number> {
       printStoreWrites(stores);
       fs.writeFileSync(path.join(path.dirname(o.out), 'bench-store.json'), `${JSON.stringify(stores, null, 2)}\n`);
     }
+    const cliStart = !interrupted && wanted('cli') ? measureCliStart({ quick: o.quick, log }) : null;
+    if (cliStart) printCliStart(cliStart);
     if (interrupted) return 130;
     // Last, with every child stopped: the comparison engine alone on this process's core (corpus.ts).
     const comparisonSeconds = o.quick ? 1 : 3;
     const { comparisonsPerSecond } = await import('./corpus');
     const comparisons = { ...comparisonsPerSecond(comparisonSeconds), seconds: comparisonSeconds };
-    const targets = buildTargets({ report, comparisons, hardening });
+    const targets = buildTargets({ report, comparisons, hardening, cliStart });
     printTargets(targets);
-    fs.writeFileSync(o.out, `${JSON.stringify({ ...report, targets, comparisonEngine: comparisons, hardeningFlood: hardening?.flood ?? null }, null, 2)}\n`);
+    fs.writeFileSync(o.out, `${JSON.stringify({ ...report, targets, comparisonEngine: comparisons, hardeningFlood: hardening?.flood ?? null, cliStart }, null, 2)}\n`);
     if (left.length) log(`WARNING: child processes still alive: ${left.join(', ')}`);
     return left.length ? 1 : 0;
   } catch (err) {

@@ -4,6 +4,7 @@
 // and the shadow flood's peak RSS. Printed last by `npm run bench` and kept in reports/bench.json.
 import type { HardeningReport } from './hardening';
 import type { Report } from './report';
+import type { CliStart } from './cli-start';
 import { round } from './stats';
 import { pairedRatios } from './report';
 
@@ -22,6 +23,7 @@ export interface TargetInput {
   readonly report: Report;
   readonly comparisons: { readonly perSecond: number; readonly bytes: number; readonly seconds: number } | null;
   readonly hardening: HardeningReport | null;
+  readonly cliStart?: CliStart | null;
 }
 
 type Size = '1k' | '100k';
@@ -107,6 +109,12 @@ export function buildTargets(input: TargetInput): { reference: string; rows: Tar
     value: flood ? round(flood.peakRssMb, 0) : null, unit: 'MB',
     detail: flood ? `${flood.requests} requests, ${flood.comparisons} comparisons, ${flood.comparisonsSkipped} skipped (queue full), ${flood.shadowsDropped} shadows not sent` : 'not run (--no-hardening)',
     target: flood ? `< ${flood.targetMb} MB (hardening bound)` : '< 300 MB (hardening bound)', met: flood ? flood.peakRssMb < flood.targetMb : null,
+  });
+  const cli = input.cliStart ?? null;
+  rows.push({
+    figure: 'npx strangler --help, wall time', value: cli ? round(cli.npxMs / 1000, 2) : null, unit: 's',
+    detail: cli ? `npx's own floor (a one-line bin) ${cli.npxFloorMs} ms; the bin alone ${cli.binMs} ms; node -e 0 ${cli.nodeMs} ms` : 'not run',
+    target: '≤ 0.3 s', met: cli ? judged(cli.npxMs, 300) : null,
   });
   return { reference, rows };
 }
