@@ -27,17 +27,35 @@ export function parseJson(text: string): unknown {
   return parse(text, null, (literal: string) => (isSafeNumber(literal) ? parseFloat(literal) : `${EXACT_PREFIX}${literal}`));
 }
 
+/** A decimal literal's exact value as `[-]digits e exponent`, digits without leading or trailing zeros. */
+function decimalValue(text: string): string | null {
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!m) return null;
+  const all = `${m[2]}${m[3] ?? ''}`.replace(/^0+/, '');
+  const digits = all.replace(/0+$/, '');
+  if (digits === '') return '0';
+  return `${m[1]}${digits}e${Number(m[4] ?? 0) - (m[3]?.length ?? 0) + (all.length - digits.length)}`;
+}
+
 /**
- * A fraction one side printed with more digits than its double holds (`0.10000000000000001`, an
- * old serializer's 17 significant digits, or a BigDecimal's full expansion) against the same
- * double printed shortest (`0.1`): the same number as both sides computed it, so not a difference,
- * as `19.989999999999998` against `19.99` never was (too few digits to be kept exact). Integer
- * literals are never so forgiven: `9007199254740993` against `9007199254740992` is the lost id
- * this module exists to catch.
+ * Two spellings of one number, where at least one is kept exact. A fraction one side printed with
+ * more digits than its double holds (`0.10000000000000001`, an old serializer's 17 significant
+ * digits, or a BigDecimal's full expansion) against the same double printed shortest (`0.1`): the
+ * same number as both sides computed it, as `19.989999999999998` against `19.99` never was (too few
+ * digits to be kept exact). Two exact literals of one value in other notations (`1e21`,
+ * `1.0E21`, `1000000000000000000000`), and an integer literal a double holds exactly, are one
+ * number too. An integer literal a double cannot hold is never forgiven: `9007199254740993` against
+ * `9007199254740992` is the lost id this module exists to catch, and two exact literals of different
+ * values differ however close their doubles (`…567.89` against `…567.88`).
  */
 export function sameDouble(a: unknown, b: unknown): boolean {
+  if (isExactNumber(a) && isExactNumber(b)) {
+    const va = decimalValue(exactText(a));
+    return va !== null && va === decimalValue(exactText(b));
+  }
   const [exact, plain] = isExactNumber(a) && typeof b === 'number' ? [a, b] : isExactNumber(b) && typeof a === 'number' ? [b, a] : [null, null];
   if (exact === null) return false;
   const text = exactText(exact);
-  return /[.eE]/.test(text) && Number(text) === plain;
+  if (/[.eE]/.test(text)) return Number(text) === plain;
+  return Number.isInteger(plain) && /^-?\d+$/.test(text) && BigInt(text) === BigInt(plain);
 }

@@ -2,6 +2,7 @@
 // string's template: its text once every such token is set aside. Two answers whose strings differ
 // only inside such tokens have the same template; `/invoices/inv-7.pdf?sig=…` against
 // `/invoices/inv-8.pdf?sig=…` do not. Pure.
+import { diffArrays } from 'diff';
 
 // Ids and times inside a longer string: a link (`/orders/3f1c…/items`), a storage key
 // (`uploads/01HF…-invoice.pdf`), a message (`Order 3f1c… created at 2026-…`). Bounded by
@@ -18,6 +19,13 @@ export const EMBEDDED = new RegExp('(?<![0-9A-Za-z])(?:'
   + '|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d{2}:\\d{2}:\\d{2} GMT'
   + '|[0-7][0-9A-HJKMNP-TV-Z]{25}|[0-9a-f]{24}|\\d{13}|\\d{10}'
   + ')(?![0-9A-Za-z])', 'gi');
+
+// An asset a build names by its content's digest: Rails' `application-3f2a1b9c….css`, webpack's
+// `main.8a9ee65e.js`, Next.js' `/_next/static/chunks/[slug]-84f3….js` and the build id in
+// `/_next/static/a1b2c3d/_buildManifest.js`. Each side serves its own build, so its digests are its
+// own while the file is the same.
+export const ASSET_DIGEST = new RegExp('(?<=[-./])(?=[a-f]*\\d)[0-9a-f]{8,64}(?=\\.(?:css|js|mjs|cjs|map|woff2?|ttf|otf|eot|svg|png|jpe?g|gif|webp|avif|ico)(?![0-9A-Za-z]))'
+  + '|(?<=/_next/static/)(?=[A-Za-z_-]*\\d)[A-Za-z0-9_-]{6,}(?=/)', 'gi');
 
 /** A run of base64 (or base64url) characters: a signature, a nonce, a random id, or a long path. */
 const LONG_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
@@ -63,8 +71,8 @@ const words = (text: string, out: string[]): void => {
 };
 
 /**
- * A value's words, after percent-decoding, with ids and times (EMBEDDED) set aside as one word
- * each. A random base64 run (a signature with its own `/` and `+`) is one word, kept with its value:
+ * A value's words, after percent-decoding, with ids and times (EMBEDDED) and asset digests set
+ * aside as one word each. A random base64 run (a signature with its own `/` and `+`) is one word, kept with its value:
  * were it set aside whenever it looks random, a run that looks random on one side and not on the
  * other would make two strings alike or not by chance.
  */
@@ -72,7 +80,7 @@ function tokensOf(s: string): string[] {
   const out: string[] = [];
   const plain = decoded(s);
   if (plain.length < SHORTEST_TOKEN) { words(plain, out); return out; } // `1.00`, `en-GB`: no id, time or run fits
-  const text = plain.replace(EMBEDDED, SET_ASIDE);
+  const text = plain.replace(EMBEDDED, SET_ASIDE).replace(ASSET_DIGEST, SET_ASIDE);
   let from = 0;
   for (const m of text.matchAll(LONG_RUN)) {
     if (!MIXED(m[0])) continue;
@@ -84,10 +92,16 @@ function tokensOf(s: string): string[] {
   return out;
 }
 
+/** Past this many words removed or added, two strings are not one value with a word more or less. */
+const MAX_WORD_EDITS = 16;
+
 /**
- * Where two strings differ, word by word (`/invoices/inv-7.pdf?sig=Ab3…` against
- * `/invoices/inv-8.pdf?sig=Zq9…`: words 1 and 4), ids and times not counted; null when they do not
- * have the same number of words (a word with a `/` in one and not the other, a longer sentence).
+ * Where two strings differ, word by word, as positions among the first string's words (ids and
+ * times not counted): `/invoices/inv-7.pdf?sig=Ab3…` against `/invoices/inv-8.pdf?sig=Zq9…` differ at
+ * words 1 and 4. A word the second string lacks is its position; a word only the second string has,
+ * before first-string word i, is i − 0.5: `sid=R1; HttpOnly; Path=/` against `sid=R2; Path=/` differ
+ * at 1 (the value) and 2 (HttpOnly). Null when the words do not line up (more than a few removed or
+ * added) and for document-sized text.
  * Read against a side's second answer (core/comparison/repeats.ts): a difference at a word the
  * primary repeated is not the primary's own variation.
  */
@@ -97,8 +111,33 @@ export function differingWords(a: string, b: string): number[] | null {
   if (!HAS_DELIMITER.test(a) || !HAS_DELIMITER.test(b)) return null;
   const x = tokensOf(a);
   const y = tokensOf(b);
-  if (x.length !== y.length) return null;
   const out: number[] = [];
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) out.push(i);
+  if (x.length === y.length) {
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) out.push(i);
+    return out;
+  }
+  const parts = diffArrays(x, y, { maxEditLength: MAX_WORD_EDITS });
+  if (parts === undefined) return null;
+  // Between two common runs, a block of removed and added words: the removed ones are positions,
+  // and added words beyond as many as were removed (a word more, not a word changed) one more.
+  let i = 0;
+  let removed = 0;
+  let added = 0;
+  const closeBlock = (): void => {
+    if (added > removed) out.push(i - 0.5);
+    removed = 0;
+    added = 0;
+  };
+  for (const part of parts) {
+    if (part.removed) {
+      for (let k = 0; k < part.count; k++) out.push(i++);
+      removed += part.count;
+    } else if (part.added) added += part.count;
+    else {
+      closeBlock();
+      i += part.count;
+    }
+  }
+  closeBlock();
   return out;
 }

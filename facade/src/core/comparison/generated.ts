@@ -3,7 +3,7 @@
 // reported as their own class. Detection runs on the raw values before redaction; the fact keeps
 // the measured time difference so a later tolerance change re-classifies the past.
 import { parseInstant } from '../compare/timestamp';
-import { EMBEDDED } from '../compare/tokens';
+import { ASSET_DIGEST, EMBEDDED } from '../compare/tokens';
 import { lastName } from '../compare/path-pattern';
 
 export const GENERATED_KINDS = ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid', 'encoded', 'sequence', 'instance', 'token'] as const;
@@ -35,7 +35,7 @@ function formatShape(value: unknown): string {
 }
 
 function epochMs(value: unknown, nowMs: number): number | null {
-  if (typeof value !== 'number' && !(typeof value === 'string' && /^\d{10}(\d{3})?$/.test(value))) return null;
+  if (typeof value !== 'number' && !(typeof value === 'string' && /^\d{10}(?:\d{3}|\.\d{1,6})?$/.test(value))) return null;
   const n = Number(value);
   const near = (ms: number): boolean => ms >= nowMs - EPOCH_PAST_MS && ms <= nowMs + EPOCH_FUTURE_MS;
   if (near(n * 1000)) return n * 1000;
@@ -128,6 +128,8 @@ export function generatedFact(primary: unknown, shadow: unknown, nowMs: number, 
     if (OBJECT_ID.test(primary) && OBJECT_ID.test(shadow)) return { kind: 'objectid', deltaMs: null };
     const encoded = encodedFact(primary, shadow, nowMs);
     if (encoded) return encoded;
+    const asset = assetFact(primary, shadow);
+    if (asset) return asset;
   }
   if ((typeof primary === 'string' || typeof primary === 'number') && (typeof shadow === 'string' || typeof shadow === 'number')) {
     const whole = timestampFact(primary, shadow, nowMs);
@@ -140,6 +142,15 @@ export function generatedFact(primary: unknown, shadow: unknown, nowMs: number, 
 // A pagination cursor or a state token: JSON encoded in base64 (`eyJhZnRlciI6MjAsInNuYXBzaG90Ijo…`).
 // `{` encodes to a leading `e`, `[` to a leading `W`: other long words are not decoded at all.
 const BASE64 = /^(?:[eW][A-Za-z0-9_-]{15,}|[eW][A-Za-z0-9+/]{15,}={0,2})$/;
+// The same signed: the encoded JSON, then `.` or `--` and a signature (itsdangerous, Rails'
+// MessageVerifier, an HMAC-signed cursor). The payload is compared; the signature follows it.
+const SIGNED = /^([eW][A-Za-z0-9_-]{15,}={0,2}|[eW][A-Za-z0-9+/]{15,}={0,2})(?:\.|--)[A-Za-z0-9_+/=.-]{8,}$/;
+
+/** The encoded JSON of a value, signed or not; null when it is neither. */
+function encodedPart(s: string): string | null {
+  if (BASE64.test(s)) return s;
+  return SIGNED.exec(s)?.[1] ?? null;
+}
 
 function decodedJson(s: string): object | null {
   try {
@@ -156,9 +167,12 @@ function decodedJson(s: string): object | null {
  * differs otherwise (a cursor off by one), or when they are not encoded JSON.
  */
 function encodedFact(a: string, b: string, nowMs: number): GeneratedFact | null {
-  if (a.length > 4096 || b.length > 4096 || !BASE64.test(a) || !BASE64.test(b)) return null;
-  const x = decodedJson(a);
-  const y = decodedJson(b);
+  if (a.length > 4096 || b.length > 4096) return null;
+  const pa = encodedPart(a);
+  const pb = encodedPart(b);
+  if (pa === null || pb === null || (pa === a) !== (pb === b)) return null; // signed against not signed: another format
+  const x = decodedJson(pa);
+  const y = decodedJson(pb);
   if (x === null || y === null) return null;
   let delta: number | null = null;
   let differs = false;
@@ -185,7 +199,7 @@ function encodedFact(a: string, b: string, nowMs: number): GeneratedFact | null 
 // A field that names or times the process answering (a health check's uptime, pid, hostname, start
 // time, the build it runs): each side is its own process and its own build, so such values differ
 // by nature, not by a bug.
-const INSTANCE_NAME = /^(?:instance|uptime|uptime_?(?:s|ms|sec|secs|seconds|millis)|uptime(?:S|Ms|Sec|Secs|Seconds|Millis)|process_?uptime|processUptime|pid|process_?id|processId|hostname|host_?name|hostName|instance_?id|instanceId|pod_?name|podName|node_?name|nodeName|container_?id|containerId|served_?by|servedBy|started_?at|startedAt|start_?time|startTime|boot_?time|bootTime|build|build_?(?:id|sha|hash|number)|build(?:Id|Sha|Hash|Number)|commit|commit_?(?:id|sha|hash)|commit(?:Id|Sha|Hash)|git_?(?:sha|commit|hash|rev)|git(?:Sha|Commit|Hash|Rev))$/;
+const INSTANCE_NAME = /^(?:instance|uptime|uptime_?(?:s|ms|sec|secs|seconds|millis)|uptime(?:S|Ms|Sec|Secs|Seconds|Millis)|process_?uptime|processUptime|pid|process_?id|processId|hostname|host_?name|hostName|instance_?id|instanceId|pod_?name|podName|node_?name|nodeName|container_?id|containerId|served_?by|servedBy|started_?at|startedAt|start_?time|startTime|boot_?time|bootTime|build|build_?(?:id|sha|hash|number)|build(?:Id|Sha|Hash|Number)|commit|commit_?(?:id|sha|hash)|commit(?:Id|Sha|Hash)|git_?(?:sha|commit|hash|rev)|git(?:Sha|Commit|Hash|Rev)|cluster_?(?:id|uuid)|cluster(?:Id|Uuid))$/;
 // Objects whose every member is the answering process's own figure (Go's expvar `memstats`, a
 // Node `memoryUsage()`), and the name a health check gives its uptime check (`checks.uptime[0].observedValue`).
 const INSTANCE_CONTAINER = /^(?:memstats|mem_?stats|memStats|memory_?usage|memoryUsage|resource_?usage|resourceUsage|cpu_?usage|cpuUsage|uptime)$/;
@@ -197,6 +211,17 @@ function namesUp(path: string): string[] {
 
 /** A path that may run through an object of the process's own figures (a cheap look before namesUp). */
 const CONTAINER_HINT = /mem_?stats|memStats|memory_?usage|memoryUsage|resource_?usage|resourceUsage|cpu_?usage|cpuUsage|uptime/;
+
+/**
+ * Two links (or a page's lines) alike but for the digests each side's build gives its assets
+ * (`/assets/application-3f2a….css`, tokens.ts ASSET_DIGEST): the build a side runs, `instance`.
+ */
+function assetFact(a: string, b: string): GeneratedFact | null {
+  if (a.length > 2048 || b.length > 2048) return null;
+  const masked = (v: string): string => v.replace(ASSET_DIGEST, '\u0000');
+  const x = masked(a);
+  return x !== a && x === masked(b) ? { kind: 'instance', deltaMs: null } : null;
+}
 
 /** Whether a JSON path names a value of the answering process: its own name, or an object of such figures above it. */
 function namesInstance(path: string): boolean {
@@ -319,8 +344,13 @@ function embeddedFact(a: string, b: string, nowMs: number): GeneratedFact | null
 
 // A field named as an identifier (`id`, `orderId`, `order_id`, `invoiceNumber`): in a write's answer,
 // each side numbers what it creates from its own sequence.
-const ID_NAME = /^(?:id|ID|number|.*[a-z0-9]Id|.*[a-z0-9]ID|.*_id|.*_number|.*[a-z0-9]Number)$/;
+// A log's or a shard's position numbers what a write appended too (Elasticsearch's `_seq_no`, a
+// Kafka `offset`).
+const ID_NAME = /^(?:id|ID|number|.*[a-z0-9]Id|.*[a-z0-9]ID|.*_id|.*_number|.*[a-z0-9]Number|_?seq_?no|seqNo|offset)$/;
 const DIGITS = /\d+/g;
+
+/** A random id a store draws (Elasticsearch's `_id`, 20 base64url characters): 16 or more, digits or both cases among letters. */
+const randomId = (v: string): boolean => v.length >= 16 && v.length <= 64 && /^[A-Za-z0-9_-]+$/.test(v) && /[A-Za-z]/.test(v) && (/\d/.test(v) || (/[a-z]/.test(v) && /[A-Z]/.test(v)));
 
 /**
  * Two values a write's answer numbered from each side's own sequence: at a field named as an
@@ -331,15 +361,22 @@ const DIGITS = /\d+/g;
 export function sequenceFact(field: string | number | undefined, primary: unknown, shadow: unknown): GeneratedFact | null {
   if (typeof field !== 'string' || !ID_NAME.test(field) || primary === shadow) return null;
   if (Number.isInteger(primary) && Number.isInteger(shadow)) return { kind: 'sequence', deltaMs: null };
-  if (typeof primary !== 'string' || typeof shadow !== 'string' || !/\d/.test(primary) || !/\d/.test(shadow)) return null;
+  if (typeof primary !== 'string' || typeof shadow !== 'string') return null;
+  if (randomId(primary) && randomId(shadow) && primary.length === shadow.length && alphabetOf(primary) === alphabetOf(shadow)) return { kind: 'sequence', deltaMs: null };
+  if (!/\d/.test(primary) || !/\d/.test(shadow)) return null;
   return primary.replace(DIGITS, '#') === shadow.replace(DIGITS, '#') ? { kind: 'sequence', deltaMs: null } : null;
 }
 
 // An id a side minted for what a write created, Stripe's way: a type prefix and random characters
 // (`ch_3NxYz…`, `txn_1Mq…`, `cus_N8a…`), alone or inside a link (`/receipts/acct_…/rcpt_…`).
-const MINTED = /(?<![A-Za-z0-9_])([a-z][a-z0-9]{0,9}_(?:[a-z]+_)?)([A-Za-z0-9]{12,})(?![A-Za-z0-9_])/g;
+// Twilio's way: two capitals and 32 hex digits (`SM8901ad4c…`, in `/Messages/SM….json` too); and
+// a Firebase push id (`-P8DGb5IGN9XI6a6cv1_`: a time and random characters, 20 in all).
+const MINTED = /(?<![A-Za-z0-9_])(?:([a-z][a-z0-9]{0,9}_(?:[a-z]+_)?)([A-Za-z0-9]{12,})|([A-Z]{2})([0-9a-f]{32}))(?![A-Za-z0-9_])|^(-)([0-9A-Za-z_-]{19})$/g;
 /** The value with each minted id as its prefix and length: two values alike but for their random parts share it. */
-const mintedShape = (v: string): string => v.replace(MINTED, (_m, prefix: string, rest: string) => `${prefix}#${rest.length}`);
+const mintedShape = (v: string): string => v.replace(MINTED, (m: string, ...g: unknown[]) => {
+  const prefix = (g[0] ?? g[2] ?? g[4] ?? '') as string;
+  return `${prefix}#${m.length - prefix.length}`;
+});
 
 /**
  * Two values of a write's answer that are alike but for the ids each side minted for what it

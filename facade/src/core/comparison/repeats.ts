@@ -8,7 +8,10 @@
 //   - by value, where the other side lacks the field (a CSRF token, a `next` link, a rate-limit
 //     header it never sends): the second answer has the field again;
 //   - at other words of a string than the other side's (a signature, a nonce, where the other side
-//     has `inv-8.pdf` for `inv-7.pdf`, `/signout` for `/logout`, `page[size]=20` for `2`).
+//     has `inv-8.pdf` for `inv-7.pdf`, `/signout` for `/logout`, `page[size]=20` for `2`, or lacks
+//     a cookie's `HttpOnly`);
+//   - by the order of an array's members only (a set a hash map orders anew on every answer), where
+//     the other side's members differ (one missing, one more, one other).
 // Pure.
 import { withinPolicy } from './generated';
 import type { ClassifyRules } from './classify';
@@ -31,6 +34,46 @@ function repeats(self: FieldFact, other: FieldFact | undefined): boolean {
   return other.words.some((w) => !moved.has(w));
 }
 
+type Scalar = string | number | boolean | null;
+const isScalar = (v: unknown): v is Scalar => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+const ELEMENT = /\]$/;
+
+/** The facts at one array's scalar members (`$.tags[3]`), or null when any is not one. */
+function scalarMembers(facts: readonly FieldFact[]): readonly FieldFact[] | null {
+  for (const f of facts) {
+    if (!ELEMENT.test(f.path) || f.kind === 'type') return null;
+    if ((f.primary !== undefined && !isScalar(f.primary)) || (f.shadow !== undefined && !isScalar(f.shadow))) return null;
+  }
+  return facts;
+}
+
+/** Whether the differing members hold the same values on both sides, in another order. */
+function sameMembers(facts: readonly FieldFact[]): boolean {
+  const count = new Map<string, number>();
+  for (const f of facts) {
+    if (f.primary !== undefined) count.set(JSON.stringify(f.primary), (count.get(JSON.stringify(f.primary)) ?? 0) + 1);
+    if (f.shadow !== undefined) count.set(JSON.stringify(f.shadow), (count.get(JSON.stringify(f.shadow)) ?? 0) - 1);
+  }
+  for (const n of count.values()) if (n !== 0) return false;
+  return true;
+}
+
+/** At an array of scalars: the second answer only reordered the members, and the other side's members differ. */
+function reorderedOnly(self: readonly FieldFact[], other: readonly FieldFact[] | undefined): boolean {
+  if (other === undefined || !scalarMembers(self) || !scalarMembers(other)) return false;
+  return self.every((f) => f.kind === 'changed') && sameMembers(self) && !sameMembers(other);
+}
+
+function byField(facts: readonly FieldFact[]): Map<string, FieldFact[]> {
+  const out = new Map<string, FieldFact[]>();
+  for (const f of facts) {
+    const list = out.get(f.field);
+    if (list) list.push(f);
+    else out.set(f.field, [f]);
+  }
+  return out;
+}
+
 /**
  * The fields (of `again`'s facts: a side's first answer against its second) where the second
  * answer disagreed with the first. `against`: the comparison's facts (primary against shadow);
@@ -40,8 +83,17 @@ export function selfDifferingFields(again: readonly FieldFact[], against: readon
   const byPath = new Map<string, FieldFact>();
   for (const f of against) byPath.set(f.path, f);
   const out = new Set<string>();
+  let members: Map<string, FieldFact[]> | null = null; // grouped only when an array's member moved
+  const kept = new Set<string>();
   for (const f of again) {
     if (open.has(f.field) && (withinPolicy(f.generated, f.path, rules.generated) || repeats(f, byPath.get(f.path)))) continue;
+    if (open.has(f.field) && ELEMENT.test(f.path) && !out.has(f.field)) {
+      if (!kept.has(f.field)) {
+        members ??= byField(against);
+        if (reorderedOnly(again.filter((x) => x.field === f.field), members.get(f.field))) kept.add(f.field);
+      }
+      if (kept.has(f.field)) continue;
+    }
     out.add(f.field);
   }
   return [...out];

@@ -42,4 +42,16 @@ describe('a fraction printed with more digits than its double holds', () => {
     expect(paths('{"id":9007199254740993}', '{"id":9007199254740992}')).toEqual(['$.id']);
     expect(paths('{"a":12345678901234567.89}', '{"a":12345678901234567.88}')).toEqual(['$.a']); // both kept exact: compared as written
   });
+
+  it('one number in exponent and in positional notation is no difference, when a long digit run keeps either exact', () => {
+    expect(paths('{"views":1e21}', '{"views":1000000000000000000000}')).toEqual([]);
+    expect(paths('{"id":12345678901234567,"n":1.5e16}', '{"id":12345678901234567,"n":15000000000000000}')).toEqual([]);
+    expect(paths('{"n":1.0E21,"id":12345678901234567}', '{"n":1e+21,"id":12345678901234567}')).toEqual([]);
+    expect(paths('{"n":-2.50e-3,"id":12345678901234567}', '{"n":-0.0025,"id":12345678901234567}')).toEqual([]);
+  });
+
+  it('but another value in another notation still differs', () => {
+    expect(paths('{"views":1e21}', '{"views":1000000000000000000001}')).toEqual(['$.views']);
+    expect(paths('{"id":12345678901234567,"n":1.5e16}', '{"id":12345678901234567,"n":15000000000000001}')).toEqual(['$.n']);
+  });
 });

@@ -27,8 +27,15 @@ describe('the words two strings differ at', () => {
     expect(differingWords('/logout?_csrf=Zm9vYmFy', '/signout?_csrf=YmFyYmF6')).toEqual([0, 2]);
   });
 
+  it('a word one string lacks is its position; a word only the second has sits half a word before the next', () => {
+    expect(differingWords('sid=Zm9vYmFyYmF6cXV4MTIzNDU2; HttpOnly; Path=/', 'sid=YmF6cXV4Zm9vYmFyOTg3NjU0; Path=/')).toEqual([1, 2]);
+    expect(differingWords('one two', 'one two three')).toEqual([1.5]);
+    expect(differingWords('scope=openid email profile', 'scope=openid profile')).toEqual([2]);
+  });
+
   it('is null when the words do not line up, and for document-sized text', () => {
-    expect(differingWords('one two', 'one two three')).toBeNull();
+    const many = (n: number, w: string): string => Array.from({ length: n }, (_, i) => `${w}${i}`).join(' ');
+    expect(differingWords(many(20, 'a'), many(21, 'b'))).toBeNull();
     expect(differingWords('x'.repeat(5000), 'y'.repeat(5000))).toBeNull();
   });
 });

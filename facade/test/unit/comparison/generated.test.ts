@@ -195,4 +195,42 @@ describe('generated values', () => {
     // Two whole timestamps of different formats: a difference of format, and no endless look inside them.
     expect(generatedFact('2026-12-05T10:00:00Z', '2026-12-05T10:00:00.000+01:00', NOW)).toBeNull();
   });
+
+  it('assets a build names by their digest are the build a side runs; another file is not', () => {
+    const css = (d: string, name = 'application') => `<link href="/assets/${name}-${d}.css" rel="stylesheet">`;
+    expect(generatedFact(css('abe2f1fe6510c9db12e3ff9b6f5d'), css('d89972c362b560384dc912a6dafe'), NOW)).toEqual({ kind: 'instance', deltaMs: null });
+    expect(generatedFact('/static/js/main.8a9ee65e.js', '/static/js/main.7101f5bf.js', NOW)).toEqual({ kind: 'instance', deltaMs: null });
+    expect(generatedFact('<script src="/_next/static/a1b2c3d/_buildManifest.js">', '<script src="/_next/static/9f8e7d6/_buildManifest.js">', NOW)).toEqual({ kind: 'instance', deltaMs: null });
+    expect(generatedFact(css('abe2f1fe6510c9db'), css('d89972c362b56038', 'admin'), NOW)).toBeNull(); // another stylesheet
+    expect(generatedFact('/files/inv-12345678.pdf', '/files/inv-12345679.pdf', NOW)).toBeNull(); // a document, not a build's asset
+  });
+
+  it('epoch seconds written as text with a fraction (Slack\'s ts) are times near the comparison', () => {
+    expect(generatedFact('1796464800.001320', '1796464801.000247', NOW)).toEqual({ kind: 'timestamp', deltaMs: expect.closeTo(998.927, 2) });
+    expect(generatedFact('1796464800.000100', '1796464800.0001', NOW)).toBeNull(); // another format: a different id
+  });
+
+  it('a signed cursor (encoded JSON, then a signature) is judged by its payload', () => {
+    const cursor = (o: object, sig: string) => `${Buffer.from(JSON.stringify(o)).toString('base64url')}.${sig}`;
+    expect(generatedFact(cursor({ after: 22, ts: 1796464800 }, 'CuajAw4QzP9kLm2n'), cursor({ after: 22, ts: 1796464803 }, 'eHj7TJC9aB1cD2eF'), NOW)).toEqual({ kind: 'encoded', deltaMs: 3000 });
+    expect(generatedFact(cursor({ after: 22, ts: 1796464800 }, 'CuajAw4QzP9kLm2n'), cursor({ after: 23, ts: 1796464803 }, 'eHj7TJC9aB1cD2eF'), NOW)).toBeNull();
+  });
+
+  it('a cluster\'s own id is the answering process\'s', () => {
+    expect(instanceFact('$.header.cluster_id', '14841639068965178418', '9387283728193847261')).toEqual({ kind: 'instance', deltaMs: null });
+    expect(instanceFact('$.clusterUuid', 'a', 'b')).toEqual({ kind: 'instance', deltaMs: null });
+  });
+
+  it('a write\'s ids drawn at random, log positions, Twilio SIDs and Firebase push ids are each side\'s own', () => {
+    expect(sequenceFact('_id', 'rJrBt6YnsCmrF0dZPoAO', 'VgvVTkYUefuKyfqhJF5e')).toEqual({ kind: 'sequence', deltaMs: null });
+    expect(sequenceFact('_id', 'rJrBtYnsCmrFdZPoAOxy', 'VgvVTkYUefuKyfqhJFey')).toEqual({ kind: 'sequence', deltaMs: null }); // no digit drawn
+    expect(sequenceFact('_seq_no', 1319, 246)).toEqual({ kind: 'sequence', deltaMs: null });
+    expect(sequenceFact('offset', 41323, 40250)).toEqual({ kind: 'sequence', deltaMs: null });
+    expect(sequenceFact('_id', 'rJrBt6YnsCmrF0dZPoAO', 'VgvVTkYUefuKyfqhJF')).toBeNull(); // another length
+    expect(sequenceFact('customer_id', 'internationalization', 'internationalisation')).toBeNull(); // words, not random ids
+    const uri = (sid: string) => `/2010-04-01/Accounts/AC0b2b6fb3ed5bd1ee7d8ca5f3c2d8a9e1/Messages/${sid}.json`;
+    expect(mintedIdFact(uri('SM8901ad4c1e2f3a4b5c6d7e8f9a0b1c2d'), uri('SMe709a1261e2f3a4b5c6d7e8f9a0b1c2d'))).toEqual({ kind: 'sequence', deltaMs: null });
+    expect(mintedIdFact(uri('SM8901ad4c1e2f3a4b5c6d7e8f9a0b1c2d'), uri('MM8901ad4c1e2f3a4b5c6d7e8f9a0b1c2d').replace('Messages', 'Media'))).toBeNull();
+    expect(mintedIdFact('-P8DGb5IGN9XI6a6cv1_', '-P8DGb5J089YMm55RGRi')).toEqual({ kind: 'sequence', deltaMs: null });
+  });
 });

@@ -57,4 +57,26 @@ describe('whether the primary asked again repeated what the shadow got wrong', (
     // the nonce lines are the primary's own variation; the CSRF line (4) was there again
     expect(selfDiffering(first, shadow, html('P9o8i7u6y5t4r3e2w1q0', 'Z9x8c7v6b5n4m3l2k1j0'))).toEqual(['text[3]', 'text[5]']);
   });
+
+  it('a word or attribute the shadow drops beside a random value: the primary kept it when asked again', () => {
+    const cookie = (v: string): Observation => answer({ a: 1 }, { 'cache-control': v });
+    // HttpOnly dropped from a session cookie whose value is fresh on every answer
+    expect(selfDiffering(cookie('_s=Zm9vYmFyYmF6cXV4MTIzNDU2; HttpOnly; Path=/'), cookie('_s=YmF6cXV4Zm9vYmFyOTg3NjU0; Path=/'), cookie('_s=cXV4Zm9vYmF6YmFyNTY3ODk0; HttpOnly; Path=/'))).toEqual([]);
+    // a scope word dropped from a redirect beside a fresh state
+    const loc = (scope: string, state: string) => answer({ next: `https://accounts.example/o/oauth2/auth?scope=${encodeURIComponent(scope)}&state=${state}` });
+    expect(selfDiffering(loc('openid email profile', 'Ab3dEf9hIj2lMn4pQr'), loc('openid profile', 'Zz9yXx8wVv7uTt6sRr'), loc('openid email profile', 'Kk1jLl2mNn3oPp4qQq'))).toEqual([]);
+    // a word the shadow adds (Domain) is repeated too, and a primary that itself drops the word now and then varies
+    expect(selfDiffering(cookie('_s=Zm9vYmFyYmF6cXV4MTIzNDU2; Path=/'), cookie('_s=YmF6cXV4Zm9vYmFyOTg3NjU0; Domain=.shop.example; Path=/'), cookie('_s=cXV4Zm9vYmF6YmFyNTY3ODk0; Path=/'))).toEqual([]);
+    expect(selfDiffering(cookie('_s=Zm9vYmFyYmF6cXV4MTIzNDU2; HttpOnly; Path=/'), cookie('_s=YmF6cXV4Zm9vYmFyOTg3NjU0; Path=/'), cookie('_s=cXV4Zm9vYmF6YmFyNTY3ODk0; Path=/'))).toEqual(['headers.cache-control']);
+  });
+
+  it('a set the primary orders anew on every answer: a member the shadow lacks is repeated, a reorder alone is not', () => {
+    const scopes = (...s: string[]) => answer({ permissions: s });
+    // the service lacks orders:write; the primary, asked again, only shuffled its five
+    expect(selfDiffering(scopes('a:read', 'orders:write', 'b:read', 'c:read', 'd:write'), scopes('c:read', 'a:read', 'd:write', 'b:read'), scopes('d:write', 'b:read', 'orders:write', 'a:read', 'c:read'))).toEqual([]);
+    // both sides shuffle the same five: the primary's own variation
+    expect(selfDiffering(scopes('a:read', 'orders:write', 'b:read'), scopes('b:read', 'a:read', 'orders:write'), scopes('orders:write', 'b:read', 'a:read'))).toEqual(['$.permissions[*]']);
+    // the primary's members themselves change (a random sample): its own variation
+    expect(selfDiffering(scopes('a', 'b', 'c'), scopes('a', 'b'), scopes('a', 'd', 'c'))).toEqual(['$.permissions[*]']);
+  });
 });
