@@ -20,7 +20,9 @@ const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/i;
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 const JWT = /^[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*$/;
 const TIME_CLAIMS = new Set(['iat', 'nbf', 'exp', 'auth_time']);
-const PER_TOKEN_CLAIMS = new Set(['jti']);
+// A token's own id, and what OpenID Connect derives from the tokens and the session a side issued
+// with it: hashes of its access token and code (`at_hash`, `c_hash`, `s_hash`) and its session id.
+const PER_TOKEN_CLAIMS = new Set(['jti', 'at_hash', 'c_hash', 's_hash', 'sid']);
 // An epoch number (seconds or ms, or a string of 10 or 13 digits) is taken as a time a side made for
 // itself only near the comparison: at most 5 years before it (a record written since the migration
 // began) and 400 days after it (an expiry). An order number, a file size, a phone number or a GTIN

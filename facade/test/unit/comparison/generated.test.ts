@@ -233,4 +233,10 @@ describe('generated values', () => {
     expect(mintedIdFact(uri('SM8901ad4c1e2f3a4b5c6d7e8f9a0b1c2d'), uri('MM8901ad4c1e2f3a4b5c6d7e8f9a0b1c2d').replace('Messages', 'Media'))).toBeNull();
     expect(mintedIdFact('-P8DGb5IGN9XI6a6cv1_', '-P8DGb5J089YMm55RGRi')).toEqual({ kind: 'sequence', deltaMs: null });
   });
+
+  it('an OpenID Connect id_token\'s hashes of its side\'s own tokens and session are its own; another claim is not', () => {
+    const base = { iss: 'https://id.example', sub: 'u-42', aud: 'shop', email: 'a@example.com', email_verified: true };
+    expect(generatedFact(jwt({ ...base, iat: 1796464800, at_hash: 'x1Yb2Zc3', sid: 's-1' }), jwt({ ...base, iat: 1796464801, at_hash: 'Q9w8E7r6', sid: 's-2' }), NOW)).toEqual({ kind: 'jwt', deltaMs: 1000 });
+    expect(generatedFact(jwt({ ...base, at_hash: 'x1Yb2Zc3' }), jwt({ ...base, email_verified: 'true', at_hash: 'Q9w8E7r6' }), NOW)).toBeNull();
+  });
 });
