@@ -62,6 +62,9 @@ const breaker = z.strictObject({
   halfOpenProbes: z.number().int().min(1).max(1000).default(3), // trial requests; all must succeed to close
   // Answers that count as failures besides refused, reset and timed-out exchanges.
   failureStatuses: z.array(z.number().int().min(500).max(599)).default(() => [502, 503, 504]),
+  // Those answers count only once this many endpoints gave them in the window: one endpoint answering
+  // 503 on purpose (its search cluster is down), or hammered by one client, cannot open it for all (1: any).
+  statusFailureEndpoints: z.number().int().min(1).max(1000).default(2),
 }).prefault({});
 
 const bulkhead = z.strictObject({

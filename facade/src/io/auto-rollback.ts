@@ -42,8 +42,9 @@ export function serviceOutcome(ctx: RequestContext): 'ok' | 'failed' | null {
   if (!d || !ctx.runtime || !p || d.primary !== 'service' || !WATCHED.has(d.stage)) return null;
   // A fallback happens only after the service failed (refused, reset, timed out or held 5xx).
   if (ctx.answeredBy !== null && ctx.answeredBy !== 'service') return 'failed';
-  // Breaker-open and bulkhead-full answers count as the service's failures; a client's spent deadline does not.
-  if (p.kind === 'failed') return p.error.code === 'DEADLINE_EXCEEDED' ? null : 'failed';
+  // Breaker-open and bulkhead-full answers count as the service's failures; a client's spent deadline
+  // does not, nor a timeout under the deadline the client lowered (it asked for less than the service's due).
+  if (p.kind === 'failed') return p.error.code === 'DEADLINE_EXCEEDED' || p.clientDeadline ? null : 'failed';
   if (p.kind === 'answered' || p.kind === 'held') return p.status >= 500 ? 'failed' : 'ok';
   return null;
 }

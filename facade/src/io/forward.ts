@@ -50,7 +50,8 @@ export type ForwardResult =
   | { readonly kind: 'answered'; readonly status: number; readonly headers: IncomingHttpHeaders; readonly ms: number;
       readonly body: Buffer | null; readonly overCap: boolean; readonly complete: boolean }
   | { readonly kind: 'held'; readonly status: number; readonly ms: number }
-  | { readonly kind: 'failed'; readonly error: UpstreamError; readonly ms: number }
+  /** `clientDeadline`: it timed out under the client's own budget, lower than the upstream's deadlines (pipeline/guarded-forward.ts). */
+  | { readonly kind: 'failed'; readonly error: UpstreamError; readonly ms: number; readonly clientDeadline?: true }
   /** The client went away; `answered`: the status and headers it was being sent by then (an event stream's usual end). */
   | { readonly kind: 'client-gone'; readonly ms: number; readonly answered?: { readonly status: number; readonly headers: IncomingHttpHeaders } }
   /** The client's body broke a limit before the upstream answered: the facade answers 408 or 413. */

@@ -21,9 +21,9 @@ export type Refusal =
 
 export type Entry = Pass | Refusal;
 
-/** What a copy's outcome (io/replay.ts: shadow, second write) tells the breaker. */
-export function replayVerdict(o: { readonly ok: boolean; readonly status?: number }, guard: UpstreamGuard): BreakerVerdict {
-  return o.ok ? guard.statusVerdict(o.status ?? 0) : 'failure';
+/** What a copy's outcome (io/replay.ts: shadow, second write) tells the breaker; `endpoint`: see statusVerdict. */
+export function replayVerdict(o: { readonly ok: boolean; readonly status?: number }, guard: UpstreamGuard, endpoint: () => string): BreakerVerdict {
+  return o.ok ? guard.statusVerdict(o.status ?? 0, endpoint) : 'failure';
 }
 
 export function isRefusal(e: Entry): e is Refusal {
@@ -49,6 +49,11 @@ export class UpstreamGuard {
   readonly breaker: CircuitBreaker | null;
   readonly bulkhead: Bulkhead<Waiter> | null;
   private readonly failureStatuses: ReadonlySet<number>;
+  private readonly minEndpoints: number;
+  private readonly windowMs: number;
+  /** Endpoints that answered a failure status since `windowStart` (a fixed window as long as the breaker's). */
+  private readonly failingEndpoints = new Set<string>();
+  private windowStart = 0;
   private readonly maxWaitMs: number;
   private readonly listeners: Array<(t: BreakerTransition) => void> = [];
 
@@ -56,6 +61,8 @@ export class UpstreamGuard {
     const b = settings.breaker;
     this.breaker = b?.enabled ? new CircuitBreaker(b, (t) => { for (const l of this.listeners) l(t); }, now()) : null;
     this.failureStatuses = new Set(b?.failureStatuses ?? []);
+    this.minEndpoints = b?.statusFailureEndpoints ?? 1;
+    this.windowMs = b?.windowMs ?? 0;
     const h = settings.bulkhead;
     this.bulkhead = h?.enabled && h.maxConcurrent !== undefined ? new Bulkhead({ maxConcurrent: h.maxConcurrent, maxQueue: h.maxQueue }) : null;
     this.maxWaitMs = h?.maxWaitMs ?? 0;
@@ -111,9 +118,22 @@ export class UpstreamGuard {
     if (next) next.resolve({ ticket: next.ticket, slot: true });
   }
 
-  /** The verdict of an HTTP status for this upstream's breaker. */
-  statusVerdict(status: number): BreakerVerdict {
-    return this.failureStatuses.has(status) ? 'failure' : 'success';
+  /**
+   * The verdict of an HTTP status for this upstream's breaker. A failure status counts only once
+   * `statusFailureEndpoints` endpoints (`endpoint()`, asked only then) gave one in the window; until
+   * then it says nothing: an upstream that is down answers so on every endpoint, while one endpoint
+   * may answer 503 on purpose.
+   */
+  statusVerdict(status: number, endpoint?: () => string): BreakerVerdict {
+    if (!this.failureStatuses.has(status)) return 'success';
+    if (this.minEndpoints <= 1 || endpoint === undefined) return 'failure';
+    const now = this.now();
+    if (now - this.windowStart >= this.windowMs) {
+      this.failingEndpoints.clear();
+      this.windowStart = now;
+    }
+    if (this.failingEndpoints.size < this.minEndpoints) this.failingEndpoints.add(endpoint());
+    return this.failingEndpoints.size >= this.minEndpoints ? 'failure' : 'none';
   }
 
   /** The breaker's state now (without moving it: an open breaker past its cool-down shows open until asked). */

@@ -87,7 +87,7 @@ export const forwardToPrimary: Step = async (ctx, deps) => {
     deps.metrics.upstreamErrors.inc({ route, side: d.primary, code: result.error.code });
   }
   // A spent client deadline is no reason to ask the monolith instead (it would be out of time too).
-  const outOfTime = result.kind === 'failed' && result.error.code === 'DEADLINE_EXCEEDED';
+  const outOfTime = result.kind === 'failed' && (result.error.code === 'DEADLINE_EXCEEDED' || result.clientDeadline === true);
   if (canFallBack && !outOfTime && (result.kind === 'failed' || result.kind === 'held')) {
     const reason = result.kind === 'held' ? `status_${result.status}` : result.error.code;
     deps.metrics.fallbacks.inc({ route, reason });

@@ -12,11 +12,16 @@ import { isRefusal, type Refusal, type UpstreamGuard } from '../io/upstream-guar
 import type { Upstream } from '../io/upstreams';
 import type { FacadeDeps, RequestContext } from './context';
 import { clientDeadline } from './read-deadline';
+import { endpointOf } from '../core/comparison/endpoint';
+
+/** The endpoint a request's status failures are counted under (upstream-guard.ts statusVerdict). */
+export const endpointKey = (ctx: RequestContext) => (): string => ctx.endpoint ?? endpointOf(ctx.req.method ?? 'GET', ctx.path);
 
 /** What an exchange's result tells the breaker. */
-export function verdictOf(r: ForwardResult, guard: UpstreamGuard): BreakerVerdict {
-  if (r.kind === 'failed') return r.error.refusal ? 'none' : 'failure';
-  if (r.kind === 'answered' || r.kind === 'held') return guard.statusVerdict(r.status);
+export function verdictOf(r: ForwardResult, guard: UpstreamGuard, endpoint?: () => string): BreakerVerdict {
+  // A client that asks for 100 ms of an upstream that takes 150 learns nothing of the upstream's health.
+  if (r.kind === 'failed') return r.error.refusal || r.clientDeadline ? 'none' : 'failure';
+  if (r.kind === 'answered' || r.kind === 'held') return guard.statusVerdict(r.status, endpoint);
   return 'none'; // the client left, or its upload broke a limit: nothing learned about the upstream
 }
 
@@ -54,6 +59,7 @@ export async function forwardGuarded(ctx: RequestContext, deps: FacadeDeps, upst
     // The client's budget only ever lowers the exchange's deadlines.
     if (left < o.deadlines.totalMs) o = { ...o, deadlines: cappedAt(o.deadlines, left) };
   }
+  const capped = o !== opts;
   let result: ForwardResult;
   try {
     result = await deps.forwarder.forward(ctx.req, ctx.res, upstream, o);
@@ -61,6 +67,8 @@ export async function forwardGuarded(ctx: RequestContext, deps: FacadeDeps, upst
     guard.settle(entry, 'none');
     throw err;
   }
-  guard.settle(entry, verdictOf(result, guard));
+  // A timeout under deadlines the client lowered is the client's budget spent, not the upstream failing.
+  if (capped && result.kind === 'failed' && result.error.code === 'UPSTREAM_TIMEOUT') result = { ...result, clientDeadline: true };
+  guard.settle(entry, verdictOf(result, guard, endpointKey(ctx)));
   return result;
 }

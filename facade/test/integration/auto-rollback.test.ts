@@ -96,6 +96,19 @@ it('a service that refuses connections is rolled back too', async () => {
   expect(rollbacks(f)).toHaveLength(1);
 });
 
+it('timeouts under a deadline the client lowered itself are not the service failing: no rollback, and no fallback', async () => {
+  catalog.handler = (req, res, body) => setTimeout(() => jsonHandler('catalog')(req, res, body), 150);
+  const f = await start({ fallback: true });
+  for (let i = 0; i < 25; i++) {
+    const finished = f.done.length;
+    const res = await rawRequest(f.url, `/api/products/${i}`, { headers: { 'x-request-timeout-ms': '60' } });
+    await f.waitForDone(finished + 1);
+    expect([res.status, res.json().error]).toEqual([504, 'UPSTREAM_TIMEOUT']); // the monolith would be out of time too
+  }
+  expect(stageOf(f)).toBe('live');
+  expect(rollbacks(f)).toHaveLength(0);
+});
+
 it('in rampdown the route goes back one stage only, to live, and the same burst never rolls it back twice', async () => {
   const f = await start({ stage: 'rampdown' });
   serviceFails = true;

@@ -9,7 +9,7 @@ import { startTestFacade, type TestFacade } from '../helpers/facade';
 import { freePort } from '../helpers/net';
 import { rawRequest, type RawResponse } from '../helpers/raw-http';
 import { killServiceProcesses, startServiceProcess, type ServiceProcess } from '../helpers/service-process';
-import { startUpstream, type TestUpstream } from '../helpers/upstream';
+import { jsonHandler, startUpstream, type TestUpstream } from '../helpers/upstream';
 import type { BreakerTransition } from '../../src/core/resilience/breaker';
 import type { UpstreamView } from '../../src/io/upstream-view';
 
@@ -177,4 +177,48 @@ it('shadows to an open upstream are skipped and counted, second writes to it are
   const after = await metricsText(f.adminUrl!);
   expect(metricSum(after, 'strangler_second_writes_total', { route: 'catalog', outcome: 'circuit_open' })).toBe(1);
   expect(metricSum(after, 'strangler_breaker_rejected_total', { upstream: 'catalog', traffic: 'second_write' })).toBe(1);
+});
+
+describe('what a client cannot do to a breaker', () => {
+  // The monolith at `off`, its breaker at 4 requests and 50 %: before, either way below opened it for every path.
+  async function startOff(): Promise<TestFacade> {
+    facade = await startTestFacade({
+      monolith: { url: monolith.url, breaker: { minRequests: 4, failureRate: 0.5, windowMs: 10_000, coolDownMs: 5000 } },
+      services: { catalog: { url: 'http://127.0.0.1:9' } },
+      routes: [{ name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog' }],
+      autoRollback: { enabled: false },
+    });
+    return facade;
+  }
+
+  it('timeouts under a deadline the client lowered itself are not the upstream failing', async () => {
+    monolith.handler = (req, res) => setTimeout(() => jsonHandler('monolith')(req, res, ''), 150);
+    const f = await startOff();
+    for (let i = 0; i < 8; i++) {
+      const res = await rawRequest(f.url, `/api/products/${i}`, { headers: { 'x-request-timeout-ms': '60' }, timeoutMs: 5000 });
+      expect([504]).toContain(res.status);
+      expect(res.json().error).toBe('UPSTREAM_TIMEOUT');
+    }
+    const after = await rawRequest(f.url, '/api/products/1', { timeoutMs: 5000 });
+    expect(after.status).toBe(200);
+    expect((await upstreamView(f, 'monolith')).breaker.state).toBe('closed');
+  });
+
+  it('one endpoint answering 503 on purpose, asked over and over, does not open the breaker for the others', async () => {
+    monolith.handler = (req, res) => {
+      if (req.url?.startsWith('/search')) { res.writeHead(503, { 'content-type': 'text/plain' }); res.end('search is down'); return; }
+      jsonHandler('monolith')(req, res, '');
+    };
+    const f = await startOff();
+    for (let i = 0; i < 12; i++) expect((await rawRequest(f.url, `/search?q=${i}`, { timeoutMs: 5000 })).status).toBe(503);
+    expect((await upstreamView(f, 'monolith')).breaker.state).toBe('closed');
+    const other = await rawRequest(f.url, '/api/products/1', { timeoutMs: 5000 });
+    expect(other.status).toBe(200);
+    expect(other.json().from).toBe('monolith');
+    // the upstream itself going down (503 on every endpoint) still opens it
+    monolith.handler = (_req, res) => { res.writeHead(503); res.end(); };
+    for (const p of ['/a', '/b', '/c', '/d', '/e']) await rawRequest(f.url, p, { timeoutMs: 5000 });
+    expect((await upstreamView(f, 'monolith')).breaker.state).toBe('open');
+    expect((await rawRequest(f.url, '/api/products/2', { timeoutMs: 5000 })).json().error).toBe('UPSTREAM_CIRCUIT_OPEN');
+  });
 });
