@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import { buildConnector, Pool, type Dispatcher } from 'undici';
 import type { Socket } from 'node:net';
 import { isStreamType } from '../core/streams';
+import { lingerAfterAnswer } from './linger';
 import { UpstreamError, upstreamErrno, upstreamErrorFrom } from '../errors';
 import { ExchangeClock } from './deadlines';
 import { readBeforeWriteErrors } from './early-answer';
@@ -278,20 +279,16 @@ async function* counted(source: Readable, maxBytes: number, onOver: () => void):
   }
 }
 
-/** How long the rest of an upload nobody wants is read and thrown away before the connection is cut (nginx's lingering_time is 30 s). */
-const LINGER_MS = 10_000;
-
 /**
  * The exchange is over and the client's upload is not: stop feeding it to the upstream, and read
  * and drop the rest, so the client (which may write its whole body before it reads) gets the answer
- * and the connection's end, not a stall. A failure answered by the facade goes with
- * `Connection: close` as well; after LINGER_MS the connection is cut.
+ * and the connection's end, not a stall or a reset (io/linger.ts). A failure answered by the facade
+ * goes with `Connection: close` as well.
  */
 function leaveUpload(req: IncomingMessage, res: ServerResponse, body: AsyncGenerator<Buffer>): void {
   if (req.complete || req.destroyed) return;
   if (!res.headersSent) res.shouldKeepAlive = false;
-  const cut = setTimeout(() => req.socket?.destroy(), LINGER_MS).unref();
-  req.socket?.once('close', () => clearTimeout(cut));
+  lingerAfterAnswer(req);
   void body.return(undefined).finally(() => req.resume());
 }
 
@@ -417,8 +414,12 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
           out.push(...opts.extraResponseHeaders);
           if (!answerHeaders['x-request-id']) out.push('x-request-id', opts.requestId);
           // An answer before the whole upload arrived (a 413, a 401): the connection closes after it,
-          // as nginx does, since what is left of the body must be read and thrown away first.
-          if (streamedBody !== null && withBody && !req.complete) res.shouldKeepAlive = false;
+          // as nginx does, since what is left of the body must be read and thrown away first. The
+          // lingering close is set up before the answer can end (it may end within res.end()).
+          if (streamedBody !== null && withBody && !req.complete) {
+            res.shouldKeepAlive = false;
+            lingerAfterAnswer(req);
+          }
           try {
             res.writeHead(status, statusText, out);
           } catch (err) {

@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { spoolRequest } from '../io/body-spool';
+import { lingerAfterAnswer } from '../io/linger';
 import { sendContinue } from '../io/expect-continue';
 import { sendJsonError } from '../io/respond';
 import { declaredLength, hasBody, watchUpload } from '../io/upload-watch';
@@ -156,6 +157,7 @@ export function refuseBody(ctx: RequestContext, deps: FacadeDeps, code: 'REQUEST
     ? `the request body stopped arriving for ${deps.config.listen.bodyIdleTimeoutMs} ms (listen.bodyIdleTimeoutMs)`
     : `the request body is larger than ${requestBodyCap(ctx, deps)} bytes (${field}); no upstream got it`;
   ctx.res.shouldKeepAlive = false;
+  if (code === 'BODY_TOO_LARGE') lingerAfterAnswer(ctx.req); // before the answer, which may end at once
   sendJsonError(ctx.res, code === 'REQUEST_BODY_TIMEOUT' ? 408 : 413, { error: code, message, requestId: ctx.requestId });
   if (code === 'BODY_TOO_LARGE') ctx.req.resume(); // discard what still arrives, so the client reads the 413
 }

@@ -2,6 +2,7 @@
 // a 401 that reads and drops the body): a client that writes its whole body before reading (most
 // do) must get that answer and then the connection's end or the next answer, never a stall with
 // its body half sent. nginx answers and closes; so does the facade.
+import { execFile } from 'node:child_process';
 import net from 'node:net';
 import { setStage } from '../helpers/admin-client';
 import { startTestFacade, type TestFacade } from '../helpers/facade';
@@ -108,3 +109,37 @@ describe('an upstream that answers an upload before reading it', () => {
     expect(small.text.endsWith('ok')).toBe(true); // a body that had arrived whole: the connection stayed open for the next request
   });
 });
+
+/**
+ * Python's http.client, which sends the whole body (sendall) before it reads a byte of the answer:
+ * the status it got, or the error it raised.
+ */
+function pythonUpload(url: string, bytes: number, path = '/upload'): Promise<string> {
+  const script = [
+    'import http.client, sys',
+    'c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=20)',
+    'try:',
+    `  c.request("POST", "${path}", body=b"a" * int(sys.argv[2]), headers={"Content-Type": "application/octet-stream"})`,
+    '  r = c.getresponse(); print(r.status, r.read().decode())',
+    'except Exception as e:',
+    '  print(type(e).__name__)',
+  ].join('\n');
+  return new Promise((resolve) => {
+    execFile('python3', ['-c', script, new URL(url).port, String(bytes)], { timeout: 30_000 }, (err, out, errOut) => resolve(`${out}${err && !out ? errOut : ''}`.trim()));
+  });
+}
+
+describe('a client that reads only once its whole body is sent (Python\'s http.client)', () => {
+  it('gets the upstream\'s early 413 for a 10 MB upload, not a broken pipe: the facade lingers, reading and dropping the rest', async () => {
+    const f = await through('close');
+    expect(await pythonUpload(f.url, 10 << 20)).toBe('413 too large');
+  });
+
+  it('gets the facade\'s own 413 for a body over the route\'s cap', async () => {
+    upstream = await earlyUpstream('drain');
+    facade = await startTestFacade({ monolith: { url: upstream.url }, services: { files: { url: upstream.url } }, routes: [{ name: 'files', match: { path: '/**' }, service: 'files', maxRequestBodyBytes: 1_048_576 }] });
+    await setStage(facade.adminUrl!, 'files', 'off');
+    expect(await pythonUpload(facade.url, 10 << 20, '/other')).toMatch(/^413 .*BODY_TOO_LARGE/);
+  });
+});
+
