@@ -75,9 +75,9 @@ const bulkhead = z.strictObject({
 }).prefault({});
 
 // nginx's proxy_read_timeout (60 s) is the time between two reads from the upstream, with no total:
-// idle gaps get the same; time to the headers is the upstream's own default (60 s for the monolith,
-// 10 s for a service); a total over the whole exchange bounds what nginx leaves unbounded, long
-// enough for a slow report or export that works behind nginx.
+// idle gaps get the same, and so does the time to the headers, for a service as for the monolith (a
+// 30 s long poll that works at off must not get a 504 at live); a total over the whole exchange
+// bounds what nginx leaves unbounded, long enough for a slow report or export that works behind nginx.
 const IDLE_DEFAULT_MS = 60_000;
 const TOTAL_DEFAULT_MS = 600_000;
 
@@ -222,7 +222,7 @@ const schema = z.strictObject({
   // The monolith's total deadline is nginx's proxy_read_timeout (60 s): a legacy app's slow report or
   // long poll that works behind nginx must not get a 504 only because the facade stands there.
   monolith: upstream(60_000),
-  services: z.record(z.string(), upstream(10_000)).default(() => ({})),
+  services: z.record(z.string(), upstream(60_000)).default(() => ({})),
   routes: z.array(route).default(() => []),
   contextKey: contextKey.default(() => ({ header: 'x-user-id' })),
   flags: flags.prefault({ provider: 'sqlite' }),
@@ -267,7 +267,7 @@ const schema = z.strictObject({
       // To receive a whole request, body included; 0 (the default, as nginx): none, a long upload
       // is bounded by bodyIdleTimeoutMs and the body cap instead.
       requestTimeoutMs: z.number().int().min(0).max(MAX_TIMEOUT_MS).default(0),
-      bodyIdleTimeoutMs: ms(15_000), // a request body that stalls this long is answered 408
+      bodyIdleTimeoutMs: ms(60_000), // a request body that stalls this long is answered 408 (nginx's client_body_timeout)
       maxRequestBodyBytes: z.number().int().positive().default(104_857_600), // default cap of every route
     })
     .refine((l) => l.requestTimeoutMs === 0 || l.headersTimeoutMs <= l.requestTimeoutMs, { message: 'headersTimeoutMs must be <= requestTimeoutMs (or requestTimeoutMs 0: none)', path: ['headersTimeoutMs'] })

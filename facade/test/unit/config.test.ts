@@ -29,7 +29,7 @@ describe('parseConfig', () => {
       maxSockets: 256, maxHeaderBytes: 65536, retry, breaker, bulkhead,
     });
     expect(config.services.catalog).toEqual({
-      url: 'http://127.0.0.1:4001', connectTimeoutMs: 2000, headersTimeoutMs: 10000, idleTimeoutMs: 60000, timeoutMs: 600000, streamIdleTimeoutMs: 300000,
+      url: 'http://127.0.0.1:4001', connectTimeoutMs: 2000, headersTimeoutMs: 60000, idleTimeoutMs: 60000, timeoutMs: 600000, streamIdleTimeoutMs: 300000,
       maxSockets: 256, maxHeaderBytes: 65536, retry, breaker, bulkhead,
     });
     expect(config.routes[0]).toEqual({
@@ -51,7 +51,7 @@ describe('parseConfig', () => {
     expect(config.state).toEqual({ db: '.strangler/state.db' });
     expect(config.listen).toEqual({
       host: '127.0.0.1', port: 8080, maxHeaderBytes: 65536, headersTimeoutMs: 30000, requestTimeoutMs: 0,
-      bodyIdleTimeoutMs: 15000, maxRequestBodyBytes: 104857600,
+      bodyIdleTimeoutMs: 60000, maxRequestBodyBytes: 104857600,
     });
     expect(config.shutdown).toEqual({ drainTimeoutMs: 30000 });
     expect(config.comparePool).toEqual({ maxQueued: 32 });
