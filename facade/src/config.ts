@@ -1,6 +1,7 @@
 // The facade's config file: one zod schema with its defaults beside it, parsed once at start-up into a
 // deep-frozen FacadeConfig. Every problem (schema and cross-field) is reported in one ConfigError.
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { crossFieldProblems, describeIssue, NAME } from './config-checks';
@@ -8,6 +9,7 @@ import { validatePattern } from './core/routing';
 import { STAGES } from './core/stages';
 import { GENERATED_KINDS } from './core/comparison/generated';
 import { ConfigError } from './errors';
+import { PRIVATE_NETWORKS } from './io/forwarded-trust';
 import { STREAM_IDLE_DEFAULT_MS } from './io/deadlines';
 
 // zod compiles a fast parser for each object schema on its first parse: ~11 ms of a command's start
@@ -30,6 +32,13 @@ const percent = (byDefault: number) => z.number().min(0).max(100).default(byDefa
 const rate = (byDefault: number) => z.number().min(0).max(1).default(byDefault);
 const port = (byDefault: number) => z.number().int().min(0).max(65535).default(byDefault);
 const httpUrl = z.string().refine(isHttpUrl, 'must be an http(s) URL without query or fragment');
+// An address or a CIDR (`10.0.0.0/8`, `fd00::/8`), or `*`: every peer.
+const forwardedPeer = z.string().refine((s) => {
+  if (s === '*') return true;
+  const [address, bits, extra] = s.split('/');
+  const v = isIP(address ?? '');
+  return v !== 0 && extra === undefined && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128)));
+}, 'must be an IP address, a CIDR such as 10.0.0.0/8, or "*"');
 const bodyPath = z.string().regex(/^\$/, 'must be a body path starting with "$" (e.g. "$.password", "$..card_number")');
 const headerName = z
   .string()
@@ -269,6 +278,8 @@ const schema = z.strictObject({
       requestTimeoutMs: z.number().int().min(0).max(MAX_TIMEOUT_MS).default(0),
       bodyIdleTimeoutMs: ms(60_000), // a request body that stalls this long is answered 408 (nginx's client_body_timeout)
       maxRequestBodyBytes: z.number().int().positive().default(104_857_600), // default cap of every route
+      // Peers whose X-Forwarded-For/-Proto/-Host are passed on (a load balancer); others get the facade's own.
+      trustForwardedFrom: z.array(forwardedPeer).default(() => [...PRIVATE_NETWORKS]),
     })
     .refine((l) => l.requestTimeoutMs === 0 || l.headersTimeoutMs <= l.requestTimeoutMs, { message: 'headersTimeoutMs must be <= requestTimeoutMs (or requestTimeoutMs 0: none)', path: ['headersTimeoutMs'] })
     .prefault({}),

@@ -49,6 +49,7 @@ import { watchStateHealth } from './io/state-health';
 import { PostgresFlagProvider } from './flags/postgres';
 import { createUpstream, destroyUpstream, type Upstream } from './io/upstreams';
 import { handleUpgrade } from './io/websocket';
+import { ForwardedTrust } from './io/forwarded-trust';
 import { createPublicServer, type DrainOutcome } from './io/public-server';
 import type { FacadeDeps, RequestContext, RouteRuntime } from './pipeline/context';
 import { handleRequest } from './pipeline';
@@ -192,7 +193,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   let ready = false;
   const deps: FacadeDeps = {
     config, table: compileRoutes(config.routes, config.routing), routes: new Map(runtimes.map((r) => [r.config.name, r])),
-    monolith, flags, forwarder: new Forwarder(), metrics, logger, sample: Math.random, replica: rt.replica,
+    monolith, flags, forwarder: new Forwarder(), forwardedTrust: new ForwardedTrust(config.listen.trustForwardedFrom), metrics, logger, sample: Math.random, replica: rt.replica,
     // The comparison step gives the shadow slot back; this catches a request whose pipeline threw before it.
     onRequestDone: (ctx) => { releaseShadowSlot(ctx, deps); autoRollback.observe(ctx); opts.onRequestDone?.(ctx); },
     shadows: new ShadowLimiter(), comparisons: { recorder, pool, reask: new RouteBudget(), shadowReask: new RouteBudget(), firstAsks: new Map(), diffs: new RouteBudget(), writes: new WriteTracker(), endpoints }, divergences, writeOrder: new WriteOrder(), redaction, cases,

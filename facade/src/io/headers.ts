@@ -28,9 +28,10 @@ function connectionListed(value: string | string[] | undefined): string[] {
 /**
  * Prepares the client's headers for the upstream, in place, once per request: drops hop-by-hop
  * headers and the client's copies of the facade's own tags (core/tags.ts), keeps
- * `transfer-encoding` out (Node re-frames the body), adds X-Forwarded-*.
+ * `transfer-encoding` out (Node re-frames the body), adds X-Forwarded-*: to what a trusted peer
+ * (a load balancer, io/forwarded-trust.ts) sent, else in place of what the client sent.
  */
-export function prepareRequestHeaders(req: IncomingMessage, requestId: string, keepUpgrade: boolean): void {
+export function prepareRequestHeaders(req: IncomingMessage, requestId: string, keepUpgrade: boolean, trusted = true): void {
   const h = req.headers;
   for (const name of connectionListed(h.connection)) if (!(keepUpgrade && name === 'upgrade')) delete h[name];
   for (const name of HOP_BY_HOP) {
@@ -42,10 +43,11 @@ export function prepareRequestHeaders(req: IncomingMessage, requestId: string, k
   }
   for (const name of FACADE_TAGS) if (h[name] !== undefined) delete h[name];
   const remote = req.socket.remoteAddress ?? '';
-  h['x-forwarded-for'] = h['x-forwarded-for'] ? `${h['x-forwarded-for']}, ${remote}` : remote;
-  h['x-forwarded-proto'] = h['x-forwarded-proto'] ?? ('encrypted' in req.socket ? 'https' : 'http');
-  const host = h['x-forwarded-host'] ?? h.host;
+  h['x-forwarded-for'] = trusted && h['x-forwarded-for'] ? `${h['x-forwarded-for']}, ${remote}` : remote;
+  h['x-forwarded-proto'] = (trusted ? h['x-forwarded-proto'] : undefined) ?? ('encrypted' in req.socket ? 'https' : 'http');
+  const host = (trusted ? h['x-forwarded-host'] : undefined) ?? h.host;
   if (host) h['x-forwarded-host'] = host; // an HTTP/1.0 client may send no Host: no empty header is made up
+  else if (!trusted) delete h['x-forwarded-host'];
   h['x-request-id'] = requestId;
 }
 

@@ -3,6 +3,7 @@
 // The handshake runs under the route's connect and headers deadlines: an upstream that never
 // answers the upgrade gets the client a 504 JSON naming it, not a hang.
 import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type httpProxy from 'http-proxy';
 import { decide } from '../core/decide';
@@ -91,7 +92,7 @@ export async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: 
     const stage = await deps.flags.stageFor(runtime.flag, contextKeyOf(req, deps.config.contextKey), deps.sample);
     if (decide(stage, 'GET').primary === 'service') upstream = runtime.service;
   }
-  prepareRequestHeaders(req, requestId, true);
+  prepareRequestHeaders(req, requestId, true, deps.forwardedTrust.trusts(req.socket as Socket));
   deps.metrics.requests.inc({ route: route?.route.name ?? '(unrouted)', side: upstream.side, status: 'upgrade' });
   const proxy = deps.forwarder.server;
   hookProxy(proxy);

@@ -1,5 +1,6 @@
 // What the request pipeline's steps share: the per-request context (built fresh for each
 // request) and the facade's dependencies (built once at start-up).
+import type { ForwardedTrust } from '../io/forwarded-trust';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { FacadeConfig, RouteConfig } from '../config';
@@ -25,6 +26,8 @@ export interface FacadeDeps {
   readonly monolith: Upstream;
   readonly flags: FlagProvider;
   readonly forwarder: Forwarder;
+  /** Whose X-Forwarded-* headers are passed on (listen.trustForwardedFrom). */
+  readonly forwardedTrust: ForwardedTrust;
   readonly metrics: FacadeMetrics;
   readonly logger: Logger;
   /** A number in [0, 1): per-request bucketing and sampling. */

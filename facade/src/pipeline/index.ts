@@ -16,8 +16,8 @@ import { sendShadow } from './send-shadow';
 import { sendSecondWrite } from './second-write';
 import { endTrackedWrite, trackWrites } from './track-writes';
 
-const prepareHeaders: Step = (ctx) => {
-  prepareRequestHeaders(ctx.req, ctx.requestId, false);
+const prepareHeaders: Step = (ctx, deps) => {
+  prepareRequestHeaders(ctx.req, ctx.requestId, false, deps.forwardedTrust.trusts(ctx.req.socket));
   return undefined;
 };
 

@@ -54,11 +54,26 @@ describe('request headers', () => {
     expect(got.headers.host).toBe(`shop.example:${port}`);
   });
 
-  it('an X-Forwarded-For from a proxy in front is extended, not replaced', async () => {
+  it('an X-Forwarded-For from a proxy in front (loopback and private peers are trusted by default) is extended, not replaced', async () => {
     await rawRequest(facade.url, '/api/orders', { headers: { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https' } });
     const [got] = await monolith.waitFor(1);
     expect(got.headers['x-forwarded-for']).toBe('203.0.113.7, 127.0.0.1');
     expect(got.headers['x-forwarded-proto']).toBe('https');
+  });
+
+  it('from a peer outside listen.trustForwardedFrom, the client\'s X-Forwarded-* are replaced by the facade\'s own, and cannot turn a redirect to https', async () => {
+    await facade.close();
+    facade = await startTestFacade({
+      monolith: { url: monolith.url }, services: { catalog: { url: catalog.url } },
+      routes: [{ name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog' }],
+      listen: { trustForwardedFrom: ['10.0.0.0/8'] }, // the load balancer's network; this client (loopback) is not in it
+    });
+    monolith.handler = (req, res) => { res.writeHead(302, { location: `${monolith.url}/login` }); res.end(); };
+    const spoofed = { host: 'shop.example', 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'evil.example' };
+    const res = await rawRequest(facade.url, '/account', { headers: spoofed });
+    expect(res.headers.location).toBe('http://shop.example/login');
+    const [got] = await monolith.waitFor(1);
+    expect([got.headers['x-forwarded-for'], got.headers['x-forwarded-proto'], got.headers['x-forwarded-host']]).toEqual(['127.0.0.1', 'http', 'shop.example']);
   });
 
   it('a client cannot pass a request off as one of the facade\'s copies: its x-strangler-* tags are dropped, the facade\'s own second-write tag stays', async () => {

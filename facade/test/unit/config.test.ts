@@ -52,6 +52,7 @@ describe('parseConfig', () => {
     expect(config.listen).toEqual({
       host: '127.0.0.1', port: 8080, maxHeaderBytes: 65536, headersTimeoutMs: 30000, requestTimeoutMs: 0,
       bodyIdleTimeoutMs: 60000, maxRequestBodyBytes: 104857600,
+      trustForwardedFrom: ['127.0.0.0/8', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '::1/128', 'fc00::/7', 'fe80::/10'],
     });
     expect(config.shutdown).toEqual({ drainTimeoutMs: 30000 });
     expect(config.comparePool).toEqual({ maxQueued: 32 });
