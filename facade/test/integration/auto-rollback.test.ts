@@ -97,14 +97,19 @@ it('a service that refuses connections is rolled back too', async () => {
 });
 
 it('timeouts under a deadline the client lowered itself are not the service failing: no rollback, and no fallback', async () => {
-  catalog.handler = (req, res, body) => setTimeout(() => jsonHandler('catalog')(req, res, body), 150);
-  const f = await start({ fallback: true });
-  for (let i = 0; i < 25; i++) {
+  catalog.handler = (req, res, body) => setTimeout(() => jsonHandler('catalog')(req, res, body), 800);
+  const f = await start({ fallback: true, extra: { autoRollback: { minRequests: 5 } } });
+  const errors: string[] = [];
+  for (let i = 0; i < 8; i++) {
     const finished = f.done.length;
-    const res = await rawRequest(f.url, `/api/products/${i}`, { headers: { 'x-request-timeout-ms': '60' } });
+    const res = await rawRequest(f.url, `/api/products/${i}`, { headers: { 'x-request-timeout-ms': '300' } });
     await f.waitForDone(finished + 1);
-    expect([res.status, res.json().error]).toEqual([504, 'UPSTREAM_TIMEOUT']); // the monolith would be out of time too
+    expect(res.status).toBe(504); // not the monolith's answer: it would be out of time too
+    errors.push(res.json().error);
   }
+  // On a loaded machine a request may find its budget spent before it is sent (never asked at all).
+  expect(errors.filter((e) => e === 'UPSTREAM_TIMEOUT').length).toBeGreaterThanOrEqual(5);
+  expect(errors.every((e) => e === 'UPSTREAM_TIMEOUT' || e === 'DEADLINE_EXCEEDED')).toBe(true);
   expect(stageOf(f)).toBe('live');
   expect(rollbacks(f)).toHaveLength(0);
 });
