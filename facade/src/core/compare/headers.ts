@@ -37,8 +37,24 @@ function setCookies(headers: HeaderBag): string[] {
 }
 
 /**
+ * An attribute's value as a browser reads it (RFC 6265): SameSite and Domain are case-insensitive
+ * (a Domain's leading dot is ignored), Expires is a date whatever its spelling (PHP writes
+ * `08-Dec-2026 10:00:00 GMT`, most `Tue, 08 Dec 2026 10:00:00 GMT`); others as written.
+ */
+function attributeValue(name: string, value: string): string {
+  if (name === 'samesite') return value.toLowerCase();
+  if (name === 'domain') return value.toLowerCase().replace(/^\./, '');
+  if (name === 'expires') {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? value : new Date(ms).toUTCString();
+  }
+  return value;
+}
+
+/**
  * Set-Cookie headers by cookie name, each in a canonical form: `name=value` then attributes
- * sorted by lower-cased name, so attribute order and case do not count as differences.
+ * sorted by lower-cased name, so attribute order and case, and how a value is spelled where a
+ * browser reads it alike (attributeValue), do not count as differences.
  * A name set twice keeps the last value, as a browser would.
  */
 export function cookiesByName(headers: HeaderBag): Map<string, string> {
@@ -53,7 +69,9 @@ export function cookiesByName(headers: HeaderBag): Map<string, string> {
       .filter((a) => a !== '')
       .map((a) => {
         const i = a.indexOf('=');
-        return i < 0 ? a.toLowerCase() : `${a.slice(0, i).trim().toLowerCase()}=${a.slice(i + 1).trim()}`;
+        if (i < 0) return a.toLowerCase();
+        const attr = a.slice(0, i).trim().toLowerCase();
+        return `${attr}=${attributeValue(attr, a.slice(i + 1).trim())}`;
       })
       .sort();
     out.set(name, [pair.trim(), ...normalized].join('; '));

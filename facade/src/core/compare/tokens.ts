@@ -10,7 +10,8 @@ import { diffArrays } from 'diff';
 // Times as links, file names and lines write them too: ISO 8601's basic form
 // (`X-Amz-Date=20261206T211501Z`), a compact stamp (`orders-20261206-232529.csv`), an HTTP date (a
 // cookie's `Expires=Sun, 06 Dec 2026 21:15:01 GMT`), epoch seconds or milliseconds
-// (`Expires=1765055701`; generated.ts takes them for times only near the comparison).
+// (`Expires=1765055701`; generated.ts takes them for times only near the comparison), a clock time
+// in a page's own words (`Stand: 21:56:30`, `9:56:30 PM`, `07/12/2026, 02:56:30`).
 export const EMBEDDED = new RegExp('(?<![0-9A-Za-z])(?:'
   + '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}'
   + '|\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{2}:?\\d{2})?'
@@ -18,14 +19,21 @@ export const EMBEDDED = new RegExp('(?<![0-9A-Za-z])(?:'
   + '|\\d{8}[-_]\\d{6}|\\d{14}'
   + '|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d{2}:\\d{2}:\\d{2} GMT'
   + '|[0-7][0-9A-HJKMNP-TV-Z]{25}|[0-9a-f]{24}|\\d{13}|\\d{10}'
+  + '|\\d{1,2}:\\d{2}:\\d{2}(?:\\.\\d{1,6})?'
   + ')(?![0-9A-Za-z])', 'gi');
 
 // An asset a build names by its content's digest: Rails' `application-3f2a1b9c….css`, webpack's
-// `main.8a9ee65e.js`, Next.js' `/_next/static/chunks/[slug]-84f3….js` and the build id in
-// `/_next/static/a1b2c3d/_buildManifest.js`. Each side serves its own build, so its digests are its
-// own while the file is the same.
-export const ASSET_DIGEST = new RegExp('(?<=[-./])(?=[a-f]*\\d)[0-9a-f]{8,64}(?=\\.(?:css|js|mjs|cjs|map|woff2?|ttf|otf|eot|svg|png|jpe?g|gif|webp|avif|ico)(?![0-9A-Za-z]))'
-  + '|(?<=/_next/static/)(?=[A-Za-z_-]*\\d)[A-Za-z0-9_-]{6,}(?=/)', 'gi');
+// `main.8a9ee65e.js`, Vite's `app-30FgwOxR.js` (8 base64url characters), Next.js'
+// `/_next/static/chunks/[slug]-84f3….js` and the build id in `/_next/static/a1b2c3d/_buildManifest.js`,
+// or in a version query: ASP.NET's `site.css?v=<sha256>`, WordPress' `?ver=6.4.2`, Drupal's
+// `base.css?lqhzq`. Each side serves its own build, so its digests are its own while the file is the same.
+const ASSET_EXT = 'css|js|mjs|cjs|map|woff2?|ttf|otf|eot|svg|png|jpe?g|gif|webp|avif|ico';
+export const ASSET_DIGEST = new RegExp(
+  `(?<=[-./])(?=[a-fA-F]*\\d)[0-9a-fA-F]{8,64}(?=\\.(?:${ASSET_EXT})(?![0-9A-Za-z]))`
+  + `|(?<=[-.])(?!\\d+x\\d+\\.)(?=[A-Za-z_-]*\\d|(?:[^A-Z.]*[A-Z]){3})[A-Za-z0-9_-]{8}(?=\\.(?:js|mjs|css)(?![0-9A-Za-z]))`
+  + `|(?<=\\.(?:${ASSET_EXT})\\?(?:v|ver|version|hash|h|_)=)[A-Za-z0-9._-]{4,64}(?=["'&\\s)]|$)`
+  + `|(?<=\\.(?:css|js)\\?)[a-z0-9]{5,8}(?=["'\\s)]|$)`
+  + '|(?<=/_next/static/)(?=[A-Za-z_-]*\\d)[A-Za-z0-9_-]{6,}(?=/)', 'g');
 
 /** A run of base64 (or base64url) characters: a signature, a nonce, a random id, or a long path. */
 const LONG_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
@@ -66,8 +74,15 @@ const MIXED = (run: string): boolean => /[A-Z]/.test(run) && /[a-z]/.test(run) &
 /** The shortest id or time EMBEDDED reads (epoch seconds) and the shortest random run are longer than this. */
 const SHORTEST_TOKEN = 10;
 
-const words = (text: string, out: string[]): void => {
-  for (const w of text.split(DELIMITERS)) if (w !== '') out.push(w);
+const DELIMITER_RUNS = new RegExp(DELIMITERS.source, 'g');
+
+/** A value's words, and its punctuation between them in order (`"…"` against `…`: an ETag's quotes). */
+interface Tokens { readonly words: string[]; marks: string }
+
+const words = (text: string, out: Tokens): void => {
+  for (const w of text.split(DELIMITERS)) if (w !== '') out.words.push(w);
+  const marks = text.match(DELIMITER_RUNS);
+  if (marks) out.marks += `${marks.join('\u0001')}\u0001`;
 };
 
 /**
@@ -76,8 +91,8 @@ const words = (text: string, out: string[]): void => {
  * were it set aside whenever it looks random, a run that looks random on one side and not on the
  * other would make two strings alike or not by chance.
  */
-function tokensOf(s: string): string[] {
-  const out: string[] = [];
+function tokensOf(s: string): Tokens {
+  const out: Tokens = { words: [], marks: '' };
   const plain = decoded(s);
   if (plain.length < SHORTEST_TOKEN) { words(plain, out); return out; } // `1.00`, `en-GB`: no id, time or run fits
   const text = plain.replace(EMBEDDED, SET_ASIDE).replace(ASSET_DIGEST, SET_ASIDE);
@@ -85,7 +100,7 @@ function tokensOf(s: string): string[] {
   for (const m of text.matchAll(LONG_RUN)) {
     if (!MIXED(m[0])) continue;
     words(text.slice(from, m.index), out);
-    out.push(m[0]);
+    out.words.push(m[0]);
     from = m.index + m[0].length;
   }
   words(text.slice(from), out);
@@ -100,18 +115,21 @@ const MAX_WORD_EDITS = 16;
  * times not counted): `/invoices/inv-7.pdf?sig=Ab3…` against `/invoices/inv-8.pdf?sig=Zq9…` differ at
  * words 1 and 4. A word the second string lacks is its position; a word only the second string has,
  * before first-string word i, is i − 0.5: `sid=R1; HttpOnly; Path=/` against `sid=R2; Path=/` differ
- * at 1 (the value) and 2 (HttpOnly). Null when the words do not line up (more than a few removed or
+ * at 1 (the value) and 2 (HttpOnly). Punctuation that differs, the words aside (an ETag that lost
+ * its quotes), is position −1. Null when the words do not line up (more than a few removed or
  * added) and for document-sized text.
  * Read against a side's second answer (core/comparison/repeats.ts): a difference at a word the
  * primary repeated is not the primary's own variation.
  */
 export function differingWords(a: string, b: string): number[] | null {
   if (a.length > MAX_INPUT || b.length > MAX_INPUT) return null;
-  // One word on either side (`EUR`, `HIT`): nothing a second answer could repeat apart from it.
-  if (!HAS_DELIMITER.test(a) || !HAS_DELIMITER.test(b)) return null;
-  const x = tokensOf(a);
-  const y = tokensOf(b);
-  const out: number[] = [];
+  // One word on both sides (`EUR`, `HIT`): nothing a second answer could repeat apart from it.
+  if (!HAS_DELIMITER.test(a) && !HAS_DELIMITER.test(b)) return null;
+  const ta = tokensOf(a);
+  const tb = tokensOf(b);
+  const x = ta.words;
+  const y = tb.words;
+  const out: number[] = ta.marks === tb.marks ? [] : [-1];
   if (x.length === y.length) {
     for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) out.push(i);
     return out;

@@ -75,7 +75,41 @@ function instantMs(value: unknown, nowMs: number): number | null {
   return parseInstant(value)?.ms ?? null;
 }
 
+// A clock time alone (`21:56:30`, in a page's text): the time of day in some zone, a time only
+// when it is near the comparison's in some zone (zones are whole quarter hours from UTC), on a 24 or
+// a 12 hour clock. A duration (`01:02:03`) is seldom that near.
+const TIME_OF_DAY = /^(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
+const DAY_S = 86_400;
+const NEAR_NOW_S = 90;
+
+function clockSeconds(v: string): number | null {
+  const m = TIME_OF_DAY.exec(v);
+  if (!m) return null;
+  const [h, mi, s] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return h < 24 && mi < 60 && s < 60 ? h * 3600 + mi * 60 + s + Number(`0.${m[4] ?? '0'}`) : null;
+}
+
+/** Seconds between `a` and the nearest of `b` plus whole `step`s. */
+function apart(a: number, b: number, step: number): number {
+  const r = (((a - b) % step) + step) % step;
+  return Math.min(r, step - r);
+}
+
+function timeOfDayFact(a: unknown, b: unknown, nowMs: number): GeneratedFact | null {
+  if (typeof a !== 'string' || typeof b !== 'string') return null;
+  const x = clockSeconds(a);
+  const y = clockSeconds(b);
+  if (x === null || y === null) return null;
+  const now = (nowMs / 1000) % DAY_S;
+  const half = x < 13 * 3600 && y < 13 * 3600 ? DAY_S / 2 : DAY_S; // `9:56:30` may be PM
+  const near = (t: number): boolean => apart(t, now, 900) <= NEAR_NOW_S;
+  if (!near(x) || !near(y)) return null;
+  return { kind: 'timestamp', deltaMs: apart(x, y, half) * 1000 };
+}
+
 function timestampFact(a: unknown, b: unknown, nowMs: number): GeneratedFact | null {
+  const clock = timeOfDayFact(a, b, nowMs);
+  if (clock) return clock;
   if (formatShape(a) !== formatShape(b)) return null; // ISO vs epoch is a client-visible difference
   const x = instantMs(a, nowMs);
   const y = instantMs(b, nowMs);
@@ -251,7 +285,7 @@ export function instanceFact(path: string | undefined, primary: unknown, shadow:
 // a CSRF token, a nonce, a signature): each side signs or draws its own. Compared by shape: two
 // random-looking strings of one alphabet and about one length. An empty, short or other-shaped value
 // is a real difference, and so is a JWT whose claims differ (jwt kind, decided first).
-const TOKEN_NAME = /(?:^|[_-])(?:access|refresh|id|session|csrf|xsrf|auth|bearer)?_?token$|(?:access|refresh|id|session|csrf|xsrf|auth)Token$|^token$|(?:^|[_-])(?:session_?id|sessionId|sid|nonce|signature|sig|secret|client_secret)$|(?:sessionId|Nonce|Signature|Secret)$/;
+const TOKEN_NAME = /(?:^|[_-])(?:access|refresh|id|session|csrf|xsrf|auth|bearer)?_?token$|(?:access|refresh|id|session|csrf|xsrf|auth)Token$|^token$|(?:^|[_-])(?:session_?id|sessionId|sid|nonce|signature|sig|secret|client_secret)$|(?:sessionId|Nonce|Signature|Secret)$|^_{0,2}(?:csrf|xsrf)(?:_?token|middlewaretoken)?$|RequestVerificationToken$|^_wpnonce$/;
 const TOKEN_CHARS = /^[A-Za-z0-9+/=_.~-]+$/;
 const alphabetOf = (v: string): string => (/^[0-9a-f]+$/.test(v) ? 'hex' : /^[0-9A-F]+$/.test(v) ? 'HEX' : 'base64');
 
@@ -264,6 +298,24 @@ export function tokenFact(path: string | undefined, primary: unknown, shadow: un
   if (JWT.test(primary) && JWT.test(shadow)) return null; // a JWT is judged by its claims
   if (Math.abs(primary.length - shadow.length) > Math.max(primary.length, shadow.length) / 4) return null;
   return alphabetOf(primary) === alphabetOf(shadow) ? { kind: 'token', deltaMs: null } : null;
+}
+
+const INPUT_NAME = /\bname=(["'])([^"']+)\1/;
+const INPUT_VALUE = /\bvalue=(["'])([^"']*)\1/;
+
+/**
+ * Two lines of a page that are one form field named for a secret, alike but for its value (Django's
+ * `<input type="hidden" name="csrfmiddlewaretoken" value="…">`, Rails' `authenticity_token`,
+ * ASP.NET's `__RequestVerificationToken`): each side's own token, as tokenFact judges a JSON field.
+ */
+export function formTokenFact(a: string, b: string): GeneratedFact | null {
+  if (a.length > 2048 || b.length > 2048 || !a.includes('<input') || !b.includes('<input')) return null;
+  const name = INPUT_NAME.exec(a)?.[2];
+  const va = INPUT_VALUE.exec(a)?.[2];
+  const vb = INPUT_VALUE.exec(b)?.[2];
+  if (name === undefined || va === undefined || vb === undefined || name !== INPUT_NAME.exec(b)?.[2]) return null;
+  if (a.replace(INPUT_VALUE, '') !== b.replace(INPUT_VALUE, '')) return null;
+  return tokenFact(name, va, vb);
 }
 
 // A countdown each side computes from its own clock: a token's `expires_in`, a `ttl`, a

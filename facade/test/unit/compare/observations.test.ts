@@ -33,6 +33,8 @@ describe('set-cookie by cookie name', () => {
   it.each([
     ['the same cookies with attributes in another order match', ['sid=1; Path=/; HttpOnly'], ['sid=1; httponly; path=/'], []],
     ['a cookie not listed is not compared', ['sid=1', 'tracking=a'], ['sid=1', 'tracking=b'], []],
+    ['SameSite and Domain in another case, a Domain\'s leading dot, an Expires in PHP\'s spelling match', ['sid=1; SameSite=Lax; Domain=.Shop.example; Expires=Tue, 08 Dec 2026 10:00:00 GMT'], ['sid=1; samesite=lax; domain=shop.example; expires=Tue, 08-Dec-2026 10:00:00 GMT'], []],
+    ['but another SameSite, Domain or Expires is a change', ['sid=1; SameSite=Lax; Domain=shop.example'], ['sid=1; SameSite=None; Domain=shop.example'], [{ path: 'cookies.sid', kind: 'changed', primary: 'sid=1; domain=shop.example; samesite=lax', shadow: 'sid=1; domain=shop.example; samesite=none' }]],
     ['a different value is a `cookies.<name>` change', ['sid=1; Path=/'], ['sid=2; Path=/'], [{ path: 'cookies.sid', kind: 'changed', primary: 'sid=1; path=/', shadow: 'sid=2; path=/' }]],
     ['a different attribute is a change', ['theme=dark; Path=/'], ['theme=dark; Path=/; Secure'], [{ path: 'cookies.theme', kind: 'changed', primary: 'theme=dark; path=/', shadow: 'theme=dark; path=/; secure' }]],
     ['a cookie only the primary sets is removed', ['sid=1', 'theme=dark'], ['sid=1'], [{ path: 'cookies.theme', kind: 'removed', primary: 'theme=dark', shadow: undefined }]],

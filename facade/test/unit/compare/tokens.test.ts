@@ -18,7 +18,7 @@ describe('the words two strings differ at', () => {
 
   it('reads words after percent-decoding and takes a lone % as written', () => {
     expect(differingWords('/a%2Fb?x=1', '/a/b?x=1')).toEqual([]);
-    expect(differingWords('50% off', '50% off!')).toEqual([]);
+    expect(differingWords('50% off', '50% off!')).toEqual([-1]); // the punctuation differs, no word
     expect(differingWords('50% off', '40% off')).toEqual([0]);
   });
 
@@ -28,9 +28,9 @@ describe('the words two strings differ at', () => {
   });
 
   it('a word one string lacks is its position; a word only the second has sits half a word before the next', () => {
-    expect(differingWords('sid=Zm9vYmFyYmF6cXV4MTIzNDU2; HttpOnly; Path=/', 'sid=YmF6cXV4Zm9vYmFyOTg3NjU0; Path=/')).toEqual([1, 2]);
-    expect(differingWords('one two', 'one two three')).toEqual([1.5]);
-    expect(differingWords('scope=openid email profile', 'scope=openid profile')).toEqual([2]);
+    expect(differingWords('sid=Zm9vYmFyYmF6cXV4MTIzNDU2; HttpOnly; Path=/', 'sid=YmF6cXV4Zm9vYmFyOTg3NjU0; Path=/')).toEqual([-1, 1, 2]); // one `; ` fewer too
+    expect(differingWords('one two', 'one two three')).toEqual([-1, 1.5]);
+    expect(differingWords('scope=openid email profile', 'scope=openid profile')).toEqual([-1, 2]);
   });
 
   it('is null when the words do not line up, and for document-sized text', () => {
@@ -48,3 +48,12 @@ describe('a line\'s template', () => {
     expect(templateOf('page 2 of 7')).not.toBe(templateOf('page 3 of 7'));
   });
 });
+
+describe('punctuation that differs, the words aside', () => {
+  it('is position -1: an ETag that lost its quotes beside a fresh hash, a value that gained a bracket', () => {
+    expect(differingWords('"2775b5e0c1d2"', 'c2f29c0a9b8e')).toEqual([-1, 0]);
+    expect(differingWords('"2775b5e0c1d2"', '"9a8b7c6d5e4f"')).toEqual([0]); // the primary's own next hash: the word only
+    expect(differingWords('EUR', 'USD')).toBeNull(); // one word on both sides
+  });
+});
+

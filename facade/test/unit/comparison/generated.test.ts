@@ -1,4 +1,4 @@
-import { countdownFact, generatedFact, instanceFact, isMetricsPage, mintedIdFact, sampleFact, sequenceFact, tokenFact, withinPolicy, type GeneratedPolicy } from '../../../src/core/comparison';
+import { countdownFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, mintedIdFact, sampleFact, sequenceFact, tokenFact, withinPolicy, type GeneratedPolicy } from '../../../src/core/comparison';
 
 const jwt = (claims: object, alg = 'HS256'): string =>
   `${Buffer.from(JSON.stringify({ alg, typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig${Math.random().toString(36).slice(2)}`;
@@ -239,4 +239,23 @@ describe('generated values', () => {
     expect(generatedFact(jwt({ ...base, iat: 1796464800, at_hash: 'x1Yb2Zc3', sid: 's-1' }), jwt({ ...base, iat: 1796464801, at_hash: 'Q9w8E7r6', sid: 's-2' }), NOW)).toEqual({ kind: 'jwt', deltaMs: 1000 });
     expect(generatedFact(jwt({ ...base, at_hash: 'x1Yb2Zc3' }), jwt({ ...base, email_verified: 'true', at_hash: 'Q9w8E7r6' }), NOW)).toBeNull();
   });
+
+  it('a clock time in a page\'s words is a time when it is the comparison\'s in some zone; a duration is not', () => {
+    // NOW is 10:00:00 UTC
+    expect(generatedFact('Stand: 10:00:01 Uhr', 'Stand: 10:00:02 Uhr', NOW)).toEqual({ kind: 'timestamp', deltaMs: 1000 });
+    expect(generatedFact('Updated 5:00:30 AM EST', 'Updated 5:00:31 AM EST', NOW)).toEqual({ kind: 'timestamp', deltaMs: 1000 }); // UTC-5
+    expect(generatedFact('07/12/2026, 15:30:59', '07/12/2026, 15:31:00', NOW)).toEqual({ kind: 'timestamp', deltaMs: 1000 }); // UTC+5:30
+    expect(generatedFact('Length 01:02:03', 'Length 01:02:04', NOW)).toBeNull(); // not now anywhere: a duration
+    expect(generatedFact('Stand: 10:00:01 Uhr', 'Stand: 11:00:01 Uhr', NOW)).toEqual({ kind: 'timestamp', deltaMs: 3_600_000 }); // an hour off: over any tolerance
+  });
+
+  it('a form field named for a secret, alike but for its value, is each side\'s own token; another field is not', () => {
+    const input = (name: string, value: string) => `<input type="hidden" name="${name}" value="${value}">`;
+    expect(formTokenFact(input('csrfmiddlewaretoken', 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5'), input('csrfmiddlewaretoken', 'cXV4Zm9vYmF6YmFyOTg3NjU0MzIx'))).toEqual({ kind: 'token', deltaMs: null });
+    expect(formTokenFact(input('csrf', 'a1b2c3d4e5f6a7b8c9d0'), input('csrf', 'f0e9d8c7b6a5f4e3d2c1'))).toEqual({ kind: 'token', deltaMs: null });
+    expect(formTokenFact(input('__RequestVerificationToken', 'CfDJ8Abc123xyz456QRS'), input('__RequestVerificationToken', 'CfDJ8Zyx987wvu654TSR'))).toEqual({ kind: 'token', deltaMs: null });
+    expect(formTokenFact(input('amount', 'Zm9vYmFyYmF6cXV4MTIzNDU2'), input('amount', 'cXV4Zm9vYmF6YmFyOTg3NjU0'))).toBeNull();
+    expect(formTokenFact(input('csrf', 'a1b2c3d4e5f6a7b8c9d0'), input('csrf', ''))).toBeNull(); // the service sends none
+  });
 });
+
