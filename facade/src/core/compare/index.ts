@@ -22,7 +22,7 @@ export { compileRules, CompareRulesError, type CompiledRules, type CompileOption
 export { classify, compileIgnoreRules, type Classified, type CompiledIgnoreRule } from './classify';
 export { compilePathPattern, compilePattern, formatPath, lastName, parsePath, PathPatternError, type PathPattern, type PathSegment } from './path-pattern';
 export { normalize, compileNormalizers, type CompiledNormalizers } from './normalize';
-export { diffJson } from './json-diff';
+export { diffJson, MAX_DIFFERENCES } from './json-diff';
 export { diffText } from './text-diff';
 export { asBuffer, diffBodies, mediaKind, readBody, sha256, type BodyHash, type MediaKind, type ReadBody } from './body';
 export { diffCookies, diffHeaders, diffStatus, NEVER_COMPARED } from './headers';

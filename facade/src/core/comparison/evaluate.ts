@@ -7,6 +7,7 @@ import { diffObservations, fieldOf, redactDifferences, unifiedBodyDiff, type Com
 import type { Difference, Observation } from '../compare/types';
 import { countdownFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, sampleFact, tokenFact } from './generated';
 import { differingWords } from '../compare/tokens';
+import { MAX_DIFFERENCES } from '../compare/json-diff';
 import { leafOf } from '../compare/markup-lines';
 import { truncateValue, type FieldFact } from './record';
 
@@ -58,8 +59,10 @@ const isBodyPath = (path: string): boolean => path.startsWith('$') || path.start
  * when the answers were compared (generated.ts takes epoch numbers for times only near it).
  */
 export function evaluate(primary: Observation, shadow: Observation, rules: CompiledRules, withDiff = true, bodiesEqual = false, nowMs = Date.now()): Evaluated {
-  const raw = diffObservations(primary, shadow, rules, bodiesEqual);
-  if (raw.length === 0) return { facts: [], diff: '' };
+  const all = diffObservations(primary, shadow, rules, bodiesEqual);
+  if (all.length === 0) return { facts: [], diff: '' };
+  // A page's lines and headers too: at most MAX_DIFFERENCES listed (json-diff.ts says why).
+  const raw = all.length > MAX_DIFFERENCES ? all.slice(0, MAX_DIFFERENCES) : all;
   const redacted = redactDifferences(raw, rules.redact, rules.redaction); // keyed fingerprints: two different secrets stay different
   const metrics = primary.ok && shadow.ok && isMetricsPage(primary.headers['content-type']) && isMetricsPage(shadow.headers['content-type']);
   const facts = raw.map((d: Difference, i): FieldFact => {
@@ -73,5 +76,10 @@ export function evaluate(primary: Observation, shadow: Observation, rules: Compi
   });
   // The unified diff costs ~15x the structural diff: callers ask for it only for the samples they keep.
   const bodies = withDiff && primary.ok && shadow.ok && raw.some((d) => isBodyPath(d.path));
-  return { facts, diff: bodies ? unifiedBodyDiff(primary, shadow, { rules }) : '' };
+  if (!bodies) return { facts, diff: '' };
+  // Bodies apart at that many paths, or too far apart (or too deep) to diff by line and compared by
+  // hash: a line diff would cost seconds and say no more.
+  if (all.length >= MAX_DIFFERENCES) return { facts, diff: `--- primary\n+++ shadow\n@@ the bodies differ at ${MAX_DIFFERENCES} or more paths; no line diff @@\n` };
+  if (raw.some((d) => d.path === 'body#sha256')) return { facts, diff: '--- primary\n+++ shadow\n@@ the bodies differ too widely to diff by line; compared by hash @@\n' };
+  return { facts, diff: unifiedBodyDiff(primary, shadow, { rules }) };
 }
