@@ -81,6 +81,9 @@ const bulkhead = z.strictObject({
   maxConcurrent: z.number().int().min(1).max(1_000_000).optional(), // default: maxSockets
   maxQueue: z.number().int().min(0).max(1_000_000).default(128), // waiting for a slot; beyond: 503 at once
   maxWaitMs: ms(1000), // longest wait in the queue (never past the request's deadline)
+  // Of maxConcurrent, the share requests whose body is still arriving may hold: slow uploads (one
+  // byte a second) must not take every slot from the requests that could be answered at once.
+  maxUploadShare: z.number().gt(0).max(1).default(0.5),
 }).prefault({});
 
 // nginx's proxy_read_timeout (60 s) is the time between two reads from the upstream, with no total:

@@ -49,7 +49,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): FacadeMe
     endpointOverflow: new Counter({ name: 'strangler_endpoint_overflow_total', help: 'Comparisons counted under "(other)" because the route reached compare.maxEndpoints', labelNames: ['route'], registers }),
     breakerRejections: new Counter({ name: 'strangler_breaker_rejected_total', help: 'Requests refused by an open (or half-open, probes busy) circuit breaker, by upstream and traffic (primary, shadow, second_write)', labelNames: ['upstream', 'traffic'], registers }),
     breakerTransitions: new Counter({ name: 'strangler_breaker_transitions_total', help: 'Circuit breaker state changes, by upstream and new state', labelNames: ['upstream', 'to'], registers }),
-    bulkheadRejections: new Counter({ name: 'strangler_bulkhead_rejected_total', help: 'Requests refused by a full bulkhead (queue_full) or after waiting in its queue (wait_timeout)', labelNames: ['upstream', 'reason'], registers }),
+    bulkheadRejections: new Counter({ name: 'strangler_bulkhead_rejected_total', help: 'Requests refused by a full bulkhead (queue_full), after waiting in its queue (wait_timeout), or as an upload past its share of the slots (uploads_full)', labelNames: ['upstream', 'reason'], registers }),
     deadlineRefusals: new Counter({ name: 'strangler_deadline_refused_total', help: "Requests not sent because the client's deadline left too little time", labelNames: ['upstream'], registers }),
   };
 }

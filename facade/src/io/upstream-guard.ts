@@ -11,11 +11,13 @@ export interface Pass {
   readonly ticket: number;
   /** It holds a bulkhead slot. */
   readonly slot: boolean;
+  /** It counts among the uploads (a body still arriving) holding or waiting for a slot. */
+  readonly upload?: true;
 }
 
 export type Refusal =
   | { readonly refused: 'circuit'; readonly state: BreakerState; readonly retryAfterMs: number }
-  | { readonly refused: 'bulkhead'; readonly why: 'queue_full' | 'wait_timeout' }
+  | { readonly refused: 'bulkhead'; readonly why: 'queue_full' | 'wait_timeout' | 'uploads_full' }
   /** The client left while its request waited in the queue. */
   | { readonly refused: 'client-gone' };
 
@@ -38,6 +40,7 @@ interface Waiter {
   timer: NodeJS.Timeout | null;
   /** The breaker ticket it was admitted with. */
   readonly ticket: number;
+  readonly upload?: true;
 }
 
 export interface GuardSettings {
@@ -55,6 +58,9 @@ export class UpstreamGuard {
   private readonly failingEndpoints = new Set<string>();
   private windowStart = 0;
   private readonly maxWaitMs: number;
+  /** Uploads holding or waiting for a slot, and how many may (bulkhead.maxUploadShare of its slots). */
+  private uploads = 0;
+  private readonly maxUploads: number;
   private readonly listeners: Array<(t: BreakerTransition) => void> = [];
 
   constructor(readonly upstream: string, settings: GuardSettings, private readonly now: () => number = Date.now) {
@@ -66,6 +72,7 @@ export class UpstreamGuard {
     const h = settings.bulkhead;
     this.bulkhead = h?.enabled && h.maxConcurrent !== undefined ? new Bulkhead({ maxConcurrent: h.maxConcurrent, maxQueue: h.maxQueue }) : null;
     this.maxWaitMs = h?.maxWaitMs ?? 0;
+    this.maxUploads = this.bulkhead ? Math.max(1, Math.floor(this.bulkhead.settings.maxConcurrent * (h?.maxUploadShare ?? 1))) : Infinity;
   }
 
   /** Called at every breaker transition (the log line, metrics, the transitions table). */
@@ -87,14 +94,20 @@ export class UpstreamGuard {
    * settled within `min(bulkhead.maxWaitMs, waitMs)`. `gone` registers a callback for a client that
    * leaves while queued.
    */
-  enter(waitMs: number, gone?: (leave: () => void) => void): Entry | Promise<Entry> {
-    const admitted = this.admit();
-    if (isRefusal(admitted) || !this.bulkhead) return admitted;
-    if (this.bulkhead.tryEnter()) return { ticket: admitted.ticket, slot: true };
+  enter(waitMs: number, gone?: (leave: () => void) => void, upload = false): Entry | Promise<Entry> {
+    const entered = this.admit();
+    if (isRefusal(entered) || !this.bulkhead) return entered;
+    let admitted: Pass = entered;
+    if (upload) {
+      if (this.uploads >= this.maxUploads) return this.refuseQueued(admitted, 'uploads_full');
+      this.uploads++;
+      admitted = { ...admitted, upload: true };
+    }
+    if (this.bulkhead.tryEnter()) return { ...admitted, slot: true };
     const wait = Math.min(this.maxWaitMs, waitMs);
     if (wait <= 0 || this.bulkhead.settings.maxQueue === 0) return this.refuseQueued(admitted, 'queue_full');
     return new Promise<Entry>((resolve) => {
-      const waiter: Waiter = { resolve, timer: null, ticket: admitted.ticket };
+      const waiter: Waiter = { resolve, timer: null, ticket: admitted.ticket, upload: admitted.upload };
       if (!this.bulkhead!.enqueue(waiter)) { resolve(this.refuseQueued(admitted, 'queue_full')); return; }
       // The waiter is handed a slot by `leave` (resolve is then called with the pass).
       waiter.resolve = (e) => { if (waiter.timer) clearTimeout(waiter.timer); resolve(e); };
@@ -102,6 +115,7 @@ export class UpstreamGuard {
         if (!this.bulkhead!.withdraw(waiter)) return; // it got a slot meanwhile
         if (waiter.timer) clearTimeout(waiter.timer);
         this.breaker?.record(admitted.ticket, 'none', this.now());
+        if (admitted.upload) this.uploads--;
         resolve(why);
       };
       waiter.timer = setTimeout(() => giveUp({ refused: 'bulkhead', why: 'wait_timeout' }), wait);
@@ -113,9 +127,10 @@ export class UpstreamGuard {
   settle(pass: Pass, verdict: BreakerVerdict): void {
     if (pass === FREE) return;
     this.breaker?.record(pass.ticket, verdict, this.now());
+    if (pass.upload) this.uploads--;
     if (!pass.slot || !this.bulkhead) return;
     const next = this.bulkhead.leave();
-    if (next) next.resolve({ ticket: next.ticket, slot: true });
+    if (next) next.resolve({ ticket: next.ticket, slot: true, ...(next.upload ? { upload: true as const } : {}) });
   }
 
   /**
@@ -141,8 +156,9 @@ export class UpstreamGuard {
     return this.breaker?.current ?? 'closed';
   }
 
-  private refuseQueued(admitted: Pass, why: 'queue_full'): Refusal {
+  private refuseQueued(admitted: Pass, why: 'queue_full' | 'uploads_full'): Refusal {
     this.breaker?.record(admitted.ticket, 'none', this.now()); // a half-open probe slot goes back
+    if (admitted.upload) this.uploads--;
     return { refused: 'bulkhead', why };
   }
 }

@@ -49,7 +49,8 @@ export async function forwardGuarded(ctx: RequestContext, deps: FacadeDeps, upst
   let left = budget ? remainingMs(budget.clientMs, budget.startedAt, started) : Infinity;
   if (!canStartAttempt(left, 0, min)) return outOfTime(upstream, started, deps);
   const guard = upstream.guard;
-  let entry = guard.enter(left - min, (leave) => ctx.res.once('close', leave));
+  // A body still to arrive holds its slot as long as the client takes to send it (upstream-guard.ts).
+  let entry = guard.enter(left - min, (leave) => ctx.res.once('close', leave), opts.upload != null);
   if (entry instanceof Promise) entry = await entry;
   if (isRefusal(entry)) return refusedResult(upstream, entry, started, deps);
   let o = opts;

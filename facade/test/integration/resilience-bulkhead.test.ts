@@ -5,6 +5,7 @@
 // service's stays full meanwhile. (The two p90s are printed for a reader, not asserted: a timed
 // assertion failed on a loaded CI machine, 6.2 against 1.5 x 3.9 ms.)
 import http, { type ServerResponse } from 'node:http';
+import net from 'node:net';
 import { adminGet, metricSum, metricsText, setStage } from '../helpers/admin-client';
 import { startTestFacade, type TestFacade } from '../helpers/facade';
 import { rawRequest, type RawResponse } from '../helpers/raw-http';
@@ -126,4 +127,34 @@ it('a slow service saturating its bulkhead gets no more than its share, and mono
   process.stdout.write(`monolith p90: idle ${idleP90.toFixed(3)} ms, slow service saturated ${saturatedP90.toFixed(3)} ms (${ROUNDS} x ${PER_ROUND} each)\n`);
   expect(metricSum(text, 'strangler_bulkhead_rejected_total', { upstream: 'monolith' })).toBe(0);
   expect(idle.length + saturated.length).toBe(2 * ROUNDS * PER_ROUND); // every monolith read answered 200 (monolithTimes throws otherwise)
+});
+
+it('uploads a client sends a byte at a time hold at most half the slots: reads are still answered, the next upload is refused at once', async () => {
+  facade = await startTestFacade({
+    monolith: { url: monolith.url, bulkhead: { maxConcurrent: 4, maxQueue: 2, maxWaitMs: 500 } },
+    services: { catalog: { url: slow.url } },
+    routes: [{ name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog' }],
+  });
+  const port = Number(new URL(facade.url).port);
+  const crawlers: net.Socket[] = [];
+  try {
+    // Four slow uploads (the monolith's bulkhead is 4 wide): each declares 100 KB and sends one byte.
+    for (let i = 0; i < 4; i++) {
+      const s = net.connect(port, '127.0.0.1');
+      s.on('error', () => undefined);
+      s.on('data', (d: Buffer) => { (s as net.Socket & { got?: string }).got = ((s as net.Socket & { got?: string }).got ?? '') + d.toString('latin1'); });
+      s.write(`POST /upload/${i} HTTP/1.1\r\nHost: shop.example\r\nContent-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\nx`);
+      crawlers.push(s);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    // Two hold the upload half of the slots; the other two were refused at once.
+    const refused = crawlers.filter((s) => /^HTTP\/1\.1 503 /.test((s as net.Socket & { got?: string }).got ?? ''));
+    expect(refused).toHaveLength(2);
+    expect((refused[0] as net.Socket & { got?: string }).got).toContain('UPSTREAM_BULKHEAD_FULL');
+    // Reads still get the other half.
+    for (let i = 0; i < 5; i++) expect((await rawRequest(facade.url, `/api/orders/${i}`)).status).toBe(200);
+    expect(metricSum(await metricsText(facade.adminUrl!), 'strangler_bulkhead_rejected_total', { upstream: 'monolith', reason: 'uploads_full' })).toBe(2);
+  } finally {
+    for (const s of crawlers) s.destroy();
+  }
 });

@@ -23,7 +23,7 @@ describe('parseConfig', () => {
     const config = parseConfig(aConfig(), 'test.json');
     const retry = { idempotentMethods: ['GET', 'HEAD', 'OPTIONS'], delayMs: 250, budgetMs: 3000 };
     const breaker = { enabled: true, windowMs: 10_000, minRequests: 20, failureRate: 0.5, coolDownMs: 5000, halfOpenProbes: 3, failureStatuses: [502, 503, 504], statusFailureEndpoints: 2 };
-    const bulkhead = { enabled: true, maxConcurrent: 256, maxQueue: 128, maxWaitMs: 1000 };
+    const bulkhead = { enabled: true, maxConcurrent: 256, maxQueue: 128, maxWaitMs: 1000, maxUploadShare: 0.5 };
     expect(config.monolith).toEqual({
       url: 'http://127.0.0.1:3000', connectTimeoutMs: 2000, headersTimeoutMs: 60000, idleTimeoutMs: 60000, timeoutMs: 600000, streamIdleTimeoutMs: 300000,
       maxSockets: 256, maxHeaderBytes: 65536, retry, breaker, bulkhead,

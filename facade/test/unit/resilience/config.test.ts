@@ -19,7 +19,7 @@ describe('resilience config', () => {
   it('gives every upstream a breaker and a bulkhead by default, the bulkhead as wide as its socket pool', () => {
     const c = parseConfig(base, 'test');
     expect(c.services.catalog.breaker).toEqual({ enabled: true, windowMs: 10_000, minRequests: 20, failureRate: 0.5, coolDownMs: 5000, halfOpenProbes: 3, failureStatuses: [502, 503, 504], statusFailureEndpoints: 2 });
-    expect(c.services.catalog.bulkhead).toEqual({ enabled: true, maxConcurrent: 64, maxQueue: 128, maxWaitMs: 1000 });
+    expect(c.services.catalog.bulkhead).toEqual({ enabled: true, maxConcurrent: 64, maxQueue: 128, maxWaitMs: 1000, maxUploadShare: 0.5 });
     expect(c.monolith.bulkhead.maxConcurrent).toBe(256);
     expect(c.deadline).toEqual({ header: 'x-request-timeout-ms', acceptFromClient: true, minAttemptMs: 50 });
     expect(c.gate.breakerWindowMs).toBe(3_600_000);
