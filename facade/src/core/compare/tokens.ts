@@ -86,8 +86,9 @@ const words = (text: string, out: Tokens): void => {
 };
 
 /**
- * A value's words, after percent-decoding, with ids and times (EMBEDDED) and asset digests set
- * aside as one word each. A random base64 run (a signature with its own `/` and `+`) is one word, kept with its value:
+ * A value's words and the punctuation between them, after percent-decoding, with ids and times
+ * (EMBEDDED) and asset digests set aside as one word each. A random base64 run (a signature with
+ * its own `/` and `+`) is one word, kept with its value:
  * were it set aside whenever it looks random, a run that looks random on one side and not on the
  * other would make two strings alike or not by chance.
  */

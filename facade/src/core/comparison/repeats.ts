@@ -38,29 +38,28 @@ type Scalar = string | number | boolean | null;
 const isScalar = (v: unknown): v is Scalar => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 const ELEMENT = /\]$/;
 
-/** The facts at one array's scalar members (`$.tags[3]`), or null when any is not one. */
-function scalarMembers(facts: readonly FieldFact[]): readonly FieldFact[] | null {
-  for (const f of facts) {
-    if (!ELEMENT.test(f.path) || f.kind === 'type') return null;
-    if ((f.primary !== undefined && !isScalar(f.primary)) || (f.shadow !== undefined && !isScalar(f.shadow))) return null;
-  }
-  return facts;
+/** Whether the facts are all at one array's scalar members (`$.tags[3]`). */
+function atScalarMembers(facts: readonly FieldFact[]): boolean {
+  const member = (v: unknown): boolean => v === undefined || isScalar(v);
+  return facts.every((f) => ELEMENT.test(f.path) && f.kind !== 'type' && member(f.primary) && member(f.shadow));
 }
 
 /** Whether the differing members hold the same values on both sides, in another order. */
 function sameMembers(facts: readonly FieldFact[]): boolean {
   const count = new Map<string, number>();
-  for (const f of facts) {
-    if (f.primary !== undefined) count.set(JSON.stringify(f.primary), (count.get(JSON.stringify(f.primary)) ?? 0) + 1);
-    if (f.shadow !== undefined) count.set(JSON.stringify(f.shadow), (count.get(JSON.stringify(f.shadow)) ?? 0) - 1);
-  }
+  const add = (v: unknown, n: number): void => {
+    if (v === undefined) return;
+    const key = JSON.stringify(v);
+    count.set(key, (count.get(key) ?? 0) + n);
+  };
+  for (const f of facts) { add(f.primary, 1); add(f.shadow, -1); }
   for (const n of count.values()) if (n !== 0) return false;
   return true;
 }
 
 /** At an array of scalars: the second answer only reordered the members, and the other side's members differ. */
 function reorderedOnly(self: readonly FieldFact[], other: readonly FieldFact[] | undefined): boolean {
-  if (other === undefined || !scalarMembers(self) || !scalarMembers(other)) return false;
+  if (other === undefined || !atScalarMembers(self) || !atScalarMembers(other)) return false;
   return self.every((f) => f.kind === 'changed') && sameMembers(self) && !sameMembers(other);
 }
 
