@@ -32,11 +32,12 @@ export async function withCaseDb<T>(cmd: Command, deps: CliDeps, verb: string, f
   const file = localStateFile(config, statePath(g, deps, config));
   const create = g.create === true;
   const created = create && !fs.existsSync(file);
-  const { StateStore, StateStoreMissingError } = require('../../facade/src/io/state-store') as typeof StateStoreModule;
+  const { NotADatabaseError, StateStore, StateStoreMissingError } = require('../../facade/src/io/state-store') as typeof StateStoreModule;
   let store: InstanceType<typeof StateStore>;
   try {
     store = new StateStore(file, deps.now, { create });
   } catch (err) {
+    if (err instanceof NotADatabaseError) throw new CliError(err.message);
     if (!(err instanceof StateStoreMissingError)) throw err;
     throw new CliError(`state database ${file} does not exist (a typo in --db, STRANGLER_DB or state.db?): start the facade once, or pass --create to make it`);
   }

@@ -14,7 +14,7 @@ import { loadUpstreamViews, upstreamSpecs, type UpstreamView } from '../../facad
 import type { BreakerState } from '../../facade/src/core/resilience/breaker';
 import type { Sql } from '../../facade/src/io/db/sql';
 import fs from 'node:fs';
-import { StageChangeError, StateStore, StateStoreMissingError, type AuditEntry } from '../../facade/src/io/state-store';
+import { NotADatabaseError, StageChangeError, StateStore, StateStoreMissingError, type AuditEntry } from '../../facade/src/io/state-store';
 import type { RouteStateStore } from '../../facade/src/io/state-api';
 import type { PgSql } from '../../facade/src/io/db/pg-sql';
 import { isPostgresUrl, redactUrl } from '../../facade/src/io/db/sql';
@@ -62,6 +62,7 @@ export class LocalBackend implements Backend {
     try {
       this.sqliteStore = this.pg ? null : new StateStore(opts.db, opts.now, { create: opts.create === true });
     } catch (err) {
+      if (err instanceof NotADatabaseError) throw new CliError(`--db ${opts.db}: ${err.message}`);
       if (!(err instanceof StateStoreMissingError)) throw err;
       throw new CliError(`state database ${opts.db} does not exist (a typo in --db, STRANGLER_DB or state.db?): start the facade once, run \`strangler init\`, or pass --create to make it`);
     }

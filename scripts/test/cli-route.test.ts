@@ -137,6 +137,18 @@ describe('typos and bad values: one line on stderr, exit 2', () => {
     expect(fs.existsSync(path.join(ws.dir, 'sub'))).toBe(false);
   });
 
+  it('a --db that is some other file is refused (exit 2) and left as it was: not made owner-only, not written', async () => {
+    const other = path.join(ws.dir, 'passwd');
+    fs.writeFileSync(other, 'root:x:0:0:root:/root:/bin/bash\n', { mode: 0o644 });
+    fs.chmodSync(other, 0o644);
+    const r = await ws.run(['--db', other, 'route', 'list']);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/^error: --db .*passwd: .*passwd is not a SQLite database \(it does not start with "SQLite format 3"\); left untouched$/);
+    expect(fs.statSync(other).mode & 0o777).toBe(0o644);
+    expect(fs.readFileSync(other, 'utf8')).toBe('root:x:0:0:root:/root:/bin/bash\n');
+    expect(fs.readdirSync(ws.dir).filter((f) => f.startsWith('passwd-'))).toEqual([]);
+  });
+
   it('--create makes a new database (owner-only) for a command that succeeds, and none for one that fails', async () => {
     const failed = await ws.run(['--db', 'new.db', '--create', 'route', 'set', 'catalgo', 'dualwrite']);
     expect(failed.code).toBe(2);

@@ -10,7 +10,7 @@ import {
 
 export { StageChangeError } from './state-api';
 export type { AuditEntry, ChangeInput, RouteStateRow, RouteStateStore, StoredIgnoreRule } from './state-api';
-export { StateStoreMissingError, STATE_FILE_MODE } from './db/sqlite-file';
+export { NotADatabaseError, StateStoreMissingError, STATE_FILE_MODE } from './db/sqlite-file';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS route_states (

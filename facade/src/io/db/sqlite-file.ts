@@ -14,15 +14,44 @@ export class StateStoreMissingError extends Error {
   }
 }
 
+/** The file given as the state database is some other file (`--db /etc/passwd`): left as it is. */
+export class NotADatabaseError extends Error {
+  readonly code = 'STATE_DB_NOT_SQLITE';
+  constructor(readonly file: string) {
+    super(`${file} is not a SQLite database (it does not start with "SQLite format 3"); left untouched`);
+    this.name = 'NotADatabaseError';
+  }
+}
+
 /** Owner-only file modes: the database, its directory when we make it, and SQLite's side files. */
 export const STATE_FILE_MODE = 0o600;
 
-/** Makes (with `create`) a missing file 0600 before SQLite opens it, and tightens an existing one. */
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/** An empty file (one we just made, or SQLite will make a database of) or one with SQLite's header. */
+function isSqliteFile(file: string): boolean {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(SQLITE_HEADER.length);
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    return n === 0 || (n === head.length && head.equals(SQLITE_HEADER));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Makes (with `create`) a missing file 0600 before SQLite opens it, and tightens an existing one.
+ * A file that is not a SQLite database is refused before anything touches it: tightening whatever
+ * path was given once made `--db /etc/passwd` (a typo away) 0600, and the machine lost its users.
+ */
 export function prepareStateFile(file: string, create: boolean): void {
   if (!fs.existsSync(file)) {
     if (!create) throw new StateStoreMissingError(file);
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     fs.closeSync(fs.openSync(file, 'a', STATE_FILE_MODE));
+  } else if (fs.statSync(file).isFile() && !isSqliteFile(file)) {
+    throw new NotADatabaseError(file);
   }
   // Tighten what an older version (or the umask) left readable; -wal/-shm follow the main file's mode.
   for (const f of [file, `${file}-wal`, `${file}-shm`]) {
