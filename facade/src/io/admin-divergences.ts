@@ -1,7 +1,8 @@
 // Admin API for divergences, beside `strangler divergences`: list, show, replay, resolve. Reads need
 // a read token (a divergence is traffic data), replay and resolve a write token, whose name is the
 // audit actor. Handlers only parse, call io/divergence-repair.ts and serialize; admin.ts mounts them.
-import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
+import type { Express, Request, RequestHandler, Response } from 'express';
+import { jsonBody } from './admin-body';
 import { z } from 'zod';
 import { tokenOf } from './admin-auth';
 import { DivergenceKeyError } from './divergence-seal';
@@ -79,13 +80,13 @@ export function mountDivergenceRoutes(app: Express, deps: DivergenceAdminDeps, w
     const id = idOf(req, res);
     if (id !== null) res.json(await showDivergence(deps.repair, route, id));
   }));
-  app.post('/routes/:name/divergences/replay', write, express.json({ limit: '64kb' }), handle(async (req, res, route) => {
+  app.post('/routes/:name/divergences/replay', write, ...jsonBody(65_536), handle(async (req, res, route) => {
     const body = ReplayBody.safeParse(req.body ?? {});
     if (!body.success) { res.status(400).json({ error: 'BODY_INVALID', message: problems(body.error) }); return; }
     const { actor, ...opts } = body.data;
     res.json(await replayDivergences(deps.repair, route, { ...opts, ...actorOf(res, actor) }));
   }));
-  app.post('/routes/:name/divergences/:id/resolve', write, express.json({ limit: '16kb' }), handle(async (req, res, route) => {
+  app.post('/routes/:name/divergences/:id/resolve', write, ...jsonBody(16_384), handle(async (req, res, route) => {
     const id = idOf(req, res);
     if (id === null) return;
     const body = ResolveBody.safeParse(req.body ?? {});

@@ -3,6 +3,7 @@
 // token (io/admin-auth.ts): a read token to look, a write token to change; the token's name is the
 // audit actor. Without a configured token the API refuses. Handlers only parse, call and serialize.
 import express, { type Request, type Response, type NextFunction } from 'express';
+import { jsonBody } from './admin-body';
 import { z } from 'zod';
 import { STAGES, isStage, nextStage } from '../core/stages';
 import { evaluateGate, type GateThresholds } from '../core/gate';
@@ -168,7 +169,7 @@ export function createAdminApp(deps: AdminDeps): express.Express {
     const config = deps.routes.get(name)!.config.compare.ignore.map((r) => ({ ...r, source: 'config' }));
     res.json({ route: name, rules: [...config, ...(await deps.state.ignoreRules(name)).map((r) => ({ ...r, source: 'state' }))] });
   });
-  app.post('/routes/:name/ignore', requireToken, express.json({ limit: '16kb' }), async (req, res) => {
+  app.post('/routes/:name/ignore', requireToken, ...jsonBody(16_384), async (req, res) => {
     const name = routeOr404(req, res)?.config.name;
     if (!name) return;
     const parsed = IgnoreBody.safeParse(req.body);
@@ -197,7 +198,7 @@ export function createAdminApp(deps: AdminDeps): express.Express {
     const input = await loadGateInput(deps.sql, rt.config.name, stage, target, rt.config);
     res.json({ input, thresholds: deps.gate, result: evaluateGate(input, deps.gate) });
   });
-  app.put('/routes/:name', requireToken, express.json({ limit: '16kb' }), async (req, res) => {
+  app.put('/routes/:name', requireToken, ...jsonBody(16_384), async (req, res) => {
     const rt = routeOr404(req, res);
     if (!rt) return;
     if (!deps.store) { res.status(409).json({ error: 'PROVIDER_READ_ONLY', message: 'stages live in LaunchDarkly with this provider: change the flag there' }); return; }

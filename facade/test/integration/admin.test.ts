@@ -1,6 +1,7 @@
 // The admin API on its own port: who may read and who may change (named bearer tokens with a role;
 // none configured means no access), how bad requests are refused, the stage-skip guard, listings,
 // health, metrics and the audit log every change writes, its actor taken from the token.
+import net from 'node:net';
 import { metricSum, metricsText, putStage } from '../helpers/admin-client';
 import { startTestFacade, type TestFacade } from '../helpers/facade';
 import { rawRequest } from '../helpers/raw-http';
@@ -180,6 +181,25 @@ describe('bad requests', () => {
     });
     expect(answer.status).toBe(413);
     expect(await answer.json()).toEqual({ error: 'BODY_TOO_LARGE', message: "the request body is over this endpoint's 16384 bytes" });
+    expect((await (await fetch(`${f.adminUrl}/routes/catalog`, { headers: { authorization: 'Bearer test-token' } })).json() as { stage: string }).stage).toBe('off');
+  });
+});
+
+describe('a body declared over the limit', () => {
+  it('is answered 413 at once, before the client sends it, and the connection closes', async () => {
+    const f = await start();
+    const sock = net.connect(Number(new URL(f.adminUrl!).port), '127.0.0.1');
+    let got = '';
+    sock.on('data', (d: Buffer) => { got += d.toString('latin1'); });
+    const ended = new Promise<void>((resolve) => sock.on('close', () => resolve()));
+    sock.write('PUT /routes/catalog HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer test-token\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n{"stage":');
+    // Only the head and a few bytes are sent: the answer comes without the other 50 MB.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(got).toMatch(/^HTTP\/1\.1 413 /);
+    expect(got).toMatch(/\r\nconnection: close\r\n/i);
+    expect(got).toContain('"error":"BODY_TOO_LARGE"');
+    sock.end();
+    await ended;
     expect((await (await fetch(`${f.adminUrl}/routes/catalog`, { headers: { authorization: 'Bearer test-token' } })).json() as { stage: string }).stage).toBe('off');
   });
 });
