@@ -23,7 +23,7 @@ export const EMBEDDED = new RegExp('(?<![0-9A-Za-z])(?:'
   + ')(?![0-9A-Za-z])', 'gi');
 
 // An asset a build names by its content's digest: Rails' `application-3f2a1b9c….css`, webpack's
-// `main.8a9ee65e.js`, Vite's `app-30FgwOxR.js` (8 base64url characters), Next.js'
+// `main.8a9ee65e.js` and its runtime's chunk map, Vite's `app-30FgwOxR.js` (8 base64url characters), Next.js'
 // `/_next/static/chunks/[slug]-84f3….js` and the build id in `/_next/static/a1b2c3d/_buildManifest.js`,
 // or in a version query: ASP.NET's `site.css?v=<sha256>`, WordPress' `?ver=6.4.2`, Drupal's
 // `base.css?lqhzq`. Each side serves its own build, so its digests are its own while the file is the same.
@@ -33,7 +33,9 @@ export const ASSET_DIGEST = new RegExp(
   + `|(?<=[-.])(?!\\d+x\\d+\\.)(?=[A-Za-z_-]*\\d|(?:[^A-Z.]*[A-Z]){3})[A-Za-z0-9_-]{8}(?=\\.(?:js|mjs|css)(?![0-9A-Za-z]))`
   + `|(?<=\\.(?:${ASSET_EXT})\\?(?:v|ver|version|hash|h|_)=)[A-Za-z0-9._-]{4,64}(?=["'&\\s)]|$)`
   + `|(?<=\\.(?:css|js)\\?)[a-z0-9]{5,8}(?=["'\\s)]|$)`
-  + '|(?<=/_next/static/)(?=[A-Za-z_-]*\\d)[A-Za-z0-9_-]{6,}(?=/)', 'g');
+  + '|(?<=/_next/static/)(?=[A-Za-z_-]*\\d)[A-Za-z0-9_-]{6,}(?=/)'
+  // webpack's runtime names its chunks' digests in a map: `{179:"a1064424",736:"94cf…"}…".chunk.js"`
+  + '|(?<=[{,]\\d{1,6}:")(?=[a-f]*\\d)[0-9a-f]{8,20}(?="[,}][^\\n]*\\.chunk\\.(?:js|css))', 'g');
 
 /** A run of base64 (or base64url) characters: a signature, a nonce, a random id, or a long path. */
 const LONG_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;

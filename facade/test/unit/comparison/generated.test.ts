@@ -201,6 +201,9 @@ describe('generated values', () => {
     expect(generatedFact(css('abe2f1fe6510c9db12e3ff9b6f5d'), css('d89972c362b560384dc912a6dafe'), NOW)).toEqual({ kind: 'instance', deltaMs: null });
     expect(generatedFact('/static/js/main.8a9ee65e.js', '/static/js/main.7101f5bf.js', NOW)).toEqual({ kind: 'instance', deltaMs: null });
     expect(generatedFact('<script src="/_next/static/a1b2c3d/_buildManifest.js">', '<script src="/_next/static/9f8e7d6/_buildManifest.js">', NOW)).toEqual({ kind: 'instance', deltaMs: null });
+    const chunks = (a: string, b: string) => `!function(e){var t={179:"${a}",736:"${b}"};e.u=function(n){return"static/js/"+n+"."+t[n]+".chunk.js"}}(self.w={})`;
+    expect(generatedFact(chunks('a1064424', '94cf1862'), chunks('08addfbe', '349e2ce5'), NOW)).toEqual({ kind: 'instance', deltaMs: null }); // webpack's chunk map
+    expect(generatedFact('{"179":"a1064424"}', '{"179":"08addfbe"}', NOW)).toBeNull(); // a map of ids, not a runtime's
     expect(generatedFact(css('abe2f1fe6510c9db'), css('d89972c362b56038', 'admin'), NOW)).toBeNull(); // another stylesheet
     expect(generatedFact('/files/inv-12345678.pdf', '/files/inv-12345679.pdf', NOW)).toBeNull(); // a document, not a build's asset
   });
