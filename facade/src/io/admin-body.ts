@@ -5,6 +5,10 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { lingerAfterAnswer } from './linger';
 
+/** The 413's body, whether the length was declared or counted. */
+export const tooLarge = (limit: number | string): { error: string; message: string } =>
+  ({ error: 'BODY_TOO_LARGE', message: `the request body is over this endpoint's ${limit} bytes` });
+
 /** A declared-length check, then express.json with the same limit (bytes). */
 export function jsonBody(limitBytes: number): RequestHandler[] {
   const declared: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
@@ -12,7 +16,7 @@ export function jsonBody(limitBytes: number): RequestHandler[] {
     if (!(length > limitBytes)) { next(); return; }
     res.set('connection', 'close');
     lingerAfterAnswer(req);
-    res.status(413).json({ error: 'BODY_TOO_LARGE', message: `the request body is over this endpoint's ${limitBytes} bytes` });
+    res.status(413).json(tooLarge(limitBytes));
     req.resume();
   };
   return [declared, express.json({ limit: limitBytes })];

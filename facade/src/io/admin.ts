@@ -3,7 +3,7 @@
 // token (io/admin-auth.ts): a read token to look, a write token to change; the token's name is the
 // audit actor. Without a configured token the API refuses. Handlers only parse, call and serialize.
 import express, { type Request, type Response, type NextFunction } from 'express';
-import { jsonBody } from './admin-body';
+import { jsonBody, tooLarge } from './admin-body';
 import { z } from 'zod';
 import { STAGES, isStage, nextStage } from '../core/stages';
 import { evaluateGate, type GateThresholds } from '../core/gate';
@@ -228,7 +228,7 @@ export function createAdminApp(deps: AdminDeps): express.Express {
   app.use((err: Error & { status?: number; type?: string; limit?: number }, _req: Request, res: Response, _next: NextFunction) => {
     const status = err.status && err.status < 500 ? err.status : 500;
     if (err.type === 'entity.too.large') {
-      res.status(413).json({ error: 'BODY_TOO_LARGE', message: `the request body is over this endpoint's ${err.limit ?? 'size'} bytes` });
+      res.status(413).json(tooLarge(err.limit ?? 'size'));
       return;
     }
     res.status(status).json({ error: status === 400 ? 'BODY_INVALID' : 'ADMIN_ERROR', message: err.message });

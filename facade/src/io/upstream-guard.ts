@@ -23,9 +23,9 @@ export type Refusal =
 
 export type Entry = Pass | Refusal;
 
-/** What a copy's outcome (io/replay.ts: shadow, second write) tells the breaker; `endpoint`: see statusVerdict. */
-export function replayVerdict(o: { readonly ok: boolean; readonly status?: number }, guard: UpstreamGuard, endpoint: () => string): BreakerVerdict {
-  return o.ok ? guard.statusVerdict(o.status ?? 0, endpoint) : 'failure';
+/** What a copy's outcome (io/replay.ts: shadow, second write) tells the breaker; `keyOf`, `of`: see statusVerdict. */
+export function replayVerdict<T>(o: { readonly ok: boolean; readonly status?: number }, guard: UpstreamGuard, keyOf: (of: T) => string, of: T): BreakerVerdict {
+  return o.ok ? guard.statusVerdict(o.status ?? 0, keyOf, of) : 'failure';
 }
 
 export function isRefusal(e: Entry): e is Refusal {
@@ -97,13 +97,10 @@ export class UpstreamGuard {
   enter(waitMs: number, gone?: (leave: () => void) => void, upload = false): Entry | Promise<Entry> {
     const entered = this.admit();
     if (isRefusal(entered) || !this.bulkhead) return entered;
-    let admitted: Pass = entered;
-    if (upload) {
-      if (this.uploads >= this.maxUploads) return this.refuseQueued(admitted, 'uploads_full');
-      this.uploads++;
-      admitted = { ...admitted, upload: true };
-    }
-    if (this.bulkhead.tryEnter()) return { ...admitted, slot: true };
+    if (upload && this.uploads >= this.maxUploads) return this.refuseQueued(entered, 'uploads_full');
+    if (upload) this.uploads++;
+    const admitted: Pass = upload ? { ticket: entered.ticket, slot: false, upload: true } : entered;
+    if (this.bulkhead.tryEnter()) return upload ? { ticket: entered.ticket, slot: true, upload: true } : { ticket: entered.ticket, slot: true };
     const wait = Math.min(this.maxWaitMs, waitMs);
     if (wait <= 0 || this.bulkhead.settings.maxQueue === 0) return this.refuseQueued(admitted, 'queue_full');
     return new Promise<Entry>((resolve) => {
@@ -135,19 +132,19 @@ export class UpstreamGuard {
 
   /**
    * The verdict of an HTTP status for this upstream's breaker. A failure status counts only once
-   * `statusFailureEndpoints` endpoints (`endpoint()`, asked only then) gave one in the window; until
-   * then it says nothing: an upstream that is down answers so on every endpoint, while one endpoint
-   * may answer 503 on purpose.
+   * `statusFailureEndpoints` endpoints (`keyOf(of)`, asked only then: no closure per request) gave
+   * one in the window; until then it says nothing: an upstream that is down answers so on every
+   * endpoint, while one endpoint may answer 503 on purpose.
    */
-  statusVerdict(status: number, endpoint?: () => string): BreakerVerdict {
+  statusVerdict<T>(status: number, keyOf?: (of: T) => string, of?: T): BreakerVerdict {
     if (!this.failureStatuses.has(status)) return 'success';
-    if (this.minEndpoints <= 1 || endpoint === undefined) return 'failure';
+    if (this.minEndpoints <= 1 || keyOf === undefined) return 'failure';
     const now = this.now();
     if (now - this.windowStart >= this.windowMs) {
       this.failingEndpoints.clear();
       this.windowStart = now;
     }
-    if (this.failingEndpoints.size < this.minEndpoints) this.failingEndpoints.add(endpoint());
+    if (this.failingEndpoints.size < this.minEndpoints) this.failingEndpoints.add(keyOf(of as T));
     return this.failingEndpoints.size >= this.minEndpoints ? 'failure' : 'none';
   }
 

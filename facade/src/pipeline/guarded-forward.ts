@@ -15,13 +15,13 @@ import { clientDeadline } from './read-deadline';
 import { endpointOf } from '../core/comparison/endpoint';
 
 /** The endpoint a request's status failures are counted under (upstream-guard.ts statusVerdict). */
-export const endpointKey = (ctx: RequestContext) => (): string => ctx.endpoint ?? endpointOf(ctx.req.method ?? 'GET', ctx.path);
+export const endpointKeyOf = (ctx: RequestContext): string => ctx.endpoint ?? endpointOf(ctx.req.method ?? 'GET', ctx.path);
 
 /** What an exchange's result tells the breaker. */
-export function verdictOf(r: ForwardResult, guard: UpstreamGuard, endpoint?: () => string): BreakerVerdict {
+export function verdictOf(r: ForwardResult, guard: UpstreamGuard, ctx?: RequestContext): BreakerVerdict {
   // A client that asks for 100 ms of an upstream that takes 150 learns nothing of the upstream's health.
   if (r.kind === 'failed') return r.error.refusal || r.clientDeadline ? 'none' : 'failure';
-  if (r.kind === 'answered' || r.kind === 'held') return guard.statusVerdict(r.status, endpoint);
+  if (r.kind === 'answered' || r.kind === 'held') return ctx ? guard.statusVerdict(r.status, endpointKeyOf, ctx) : guard.statusVerdict(r.status);
   return 'none'; // the client left, or its upload broke a limit: nothing learned about the upstream
 }
 
@@ -70,6 +70,6 @@ export async function forwardGuarded(ctx: RequestContext, deps: FacadeDeps, upst
   }
   // A timeout under deadlines the client lowered is the client's budget spent, not the upstream failing.
   if (capped && result.kind === 'failed' && result.error.code === 'UPSTREAM_TIMEOUT') result = { ...result, clientDeadline: true };
-  guard.settle(entry, verdictOf(result, guard, endpointKey(ctx)));
+  guard.settle(entry, verdictOf(result, guard, ctx));
   return result;
 }

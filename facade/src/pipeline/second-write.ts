@@ -9,7 +9,7 @@ import type { StoredRequest } from '../io/divergence-store';
 import { replay, type ReplayOutcome } from '../io/replay';
 import { resourceOf } from '../io/write-order';
 import { isRefusal, replayVerdict } from '../io/upstream-guard';
-import { endpointKey } from './guarded-forward';
+import { endpointKeyOf } from './guarded-forward';
 import { UpstreamError } from '../errors';
 import { withoutPreconditions } from '../core/validators';
 import { deadlinesFor, routeLabel } from './forward-primary';
@@ -82,7 +82,7 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
     const outcome = await replay(upstream, {
       method: ctx.req.method ?? 'POST', url: ctx.req.url ?? ctx.path, headers: secondWriteHeaders(ctx), rawHeaders: ctx.req.rawHeaders, body, tag: SECOND_WRITE_TAG,
     }, { timeoutMs: upstream.timeoutMs, captureLimit: rt.config.compare.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null });
-    upstream.guard.settle(pass, replayVerdict(outcome, upstream.guard, endpointKey(ctx)));
+    upstream.guard.settle(pass, replayVerdict(outcome, upstream.guard, endpointKeyOf, ctx));
     return outcome;
   };
   // In the order the authoritative side answered, per resource (io/write-order.ts).

@@ -9,7 +9,7 @@ import { replay } from '../io/replay';
 import { deadlinesFor, routeLabel } from './forward-primary';
 import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
 import { isRefusal, replayVerdict } from '../io/upstream-guard';
-import { endpointKey } from './guarded-forward';
+import { endpointKeyOf } from './guarded-forward';
 import { withoutPreconditions } from '../core/validators';
 import { SHADOW_TAG } from '../core/tags';
 
@@ -76,7 +76,7 @@ export const sendShadow: Step = (ctx, deps) => {
     method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers, rawHeaders: ctx.req.rawHeaders, body, tag: SHADOW_TAG,
   }, { timeoutMs: cmp.shadowTimeoutMs, captureLimit: cmp.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null, stopAtStream: true, stopOverCap: true, slabCapture: true })
     .then((outcome) => {
-      upstream.guard.settle(pass, replayVerdict(outcome, upstream.guard, endpointKey(ctx)));
+      upstream.guard.settle(pass, replayVerdict(outcome, upstream.guard, endpointKeyOf, ctx));
       // A stream's copy ended at its headers; its comparison waits for the primary's stream to end
       // (when the client leaves), which must not keep the route's other reads from being compared.
       if (outcome.ok && outcome.stream) releaseShadowSlot(ctx, deps);
