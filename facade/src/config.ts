@@ -103,6 +103,9 @@ const upstream = (headersMs: number) =>
       ...deadlineFields,
       maxSockets: z.number().int().min(1).default(256),
       maxHeaderBytes: z.number().int().min(1024).max(16_777_216).default(65_536), // response headers
+      // How its answers are read: strict (llhttp), lenient (bare LF, obs-fold… as nginx reads them), or
+      // auto: strict until one answer needs lenience, then lenient (io/answer-parsing.ts).
+      parser: z.enum(['auto', 'strict', 'lenient']).default('auto'),
       // Idempotent requests that fail to connect (nothing was sent) are tried again, every delayMs within budgetMs.
       retry: z.strictObject({
         idempotentMethods: z.array(method).default(() => ['GET', 'HEAD', 'OPTIONS']),

@@ -158,6 +158,10 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   // Circuit breakers and bulkheads (io/upstream-guard.ts): seen in /metrics, transitions logged and stored.
   const upstreams = [monolith, ...services.values()];
   watchUpstreams(metrics, upstreams);
+  for (const u of upstreams) {
+    u.parsing.onLenient((reason) => logger.warn({ upstream: u.name, reason },
+      `${u.name} sent an answer that breaks HTTP/1.1 framing (${reason}); its answers are read leniently from now on, as nginx reads them. Set parser: "lenient" on it to read its first answers so too, or "strict" to refuse them`));
+  }
   recordBreakerEvents(upstreams, { logger, metrics, sql: rt.db.sql, keepDays: config.retention.comparisonDays });
   const flags = createFlags(config, rt, runtimes, logger, opts);
   if (flags instanceof PostgresFlagProvider) watchStateHealth(metrics.registry, () => flags.health());

@@ -24,6 +24,7 @@ import { hasBody, watchUpload } from './upload-watch';
 import { retryChoice, withDeadlineHeader } from './attempt-budget';
 import { claimNextWrite, watchReuse } from './socket-reuse';
 import { captureSlabs } from './capture-slabs';
+import { LenientDispatcher, type Exchanger } from './lenient-dispatcher';
 
 /** Request headers undici refuses (it frames the body and manages the connection itself). */
 const NOT_SENT_BY_US = new Set(['transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect']);
@@ -68,9 +69,12 @@ function earlyAnswerConnector(timeout: number): buildConnector.connector {
 // Keep-alive pools, one per upstream and connect deadline (undici times connects per pool), shared
 // by the primary exchange and the copies (shadow, second write, re-ask). Idle pooled sockets are
 // unref'd by undici, so a stopped facade's pools never hold its process open.
-const pools = new WeakMap<Upstream, Map<number, Pool>>();
+const pools = new WeakMap<Upstream, Map<number, Exchanger>>();
+const lenientPools = new WeakMap<Upstream, Map<number, Exchanger>>();
 
-export function poolFor(upstream: Upstream, connectMs: number): Pool {
+/** The upstream's dispatcher: its undici Pool, or node:http's lenient parser once it needs one (answer-parsing.ts). */
+export function poolFor(upstream: Upstream, connectMs: number): Exchanger {
+  if (upstream.parsing.lenient) return lenientFor(upstream, connectMs);
   let byConnect = pools.get(upstream);
   if (!byConnect) { byConnect = new Map(); pools.set(upstream, byConnect); }
   let pool = byConnect.get(connectMs);
@@ -92,12 +96,20 @@ export function poolFor(upstream: Upstream, connectMs: number): Pool {
   return pool;
 }
 
+function lenientFor(upstream: Upstream, connectMs: number): Exchanger {
+  let byConnect = lenientPools.get(upstream);
+  if (!byConnect) { byConnect = new Map(); lenientPools.set(upstream, byConnect); }
+  let lenient = byConnect.get(connectMs);
+  if (!lenient) { lenient = new LenientDispatcher(upstream, connectMs); byConnect.set(connectMs, lenient); }
+  return lenient;
+}
+
 /** Closes an upstream's pools (the facade stops). */
 export async function releasePools(upstream: Upstream): Promise<void> {
-  const byConnect = pools.get(upstream);
-  if (!byConnect) return;
+  const all = [...(pools.get(upstream)?.values() ?? []), ...(lenientPools.get(upstream)?.values() ?? [])];
   pools.delete(upstream);
-  await Promise.all([...byConnect.values()].map((p) => p.destroy().catch(() => undefined)));
+  lenientPools.delete(upstream);
+  await Promise.all(all.map((p) => p.destroy().catch(() => undefined)));
 }
 
 /**
@@ -297,7 +309,6 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
   return new Promise((resolve) => {
     const started = performance.now();
     const ms = (): number => performance.now() - started;
-    const pool = poolFor(upstream, opts.deadlines.connectMs);
     const path = joinPath(upstream.address.basePath, req.url ?? '/');
     // The client's own deadline header is left out: each attempt sets what is left of the deadline (io/attempt-budget.ts).
     const headers = withHost(requestHeaders(req.headers, opts.body, opts.deadlineHeader ?? null, null, req.rawHeaders), upstream.hostHeader);
@@ -464,17 +475,21 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
           if (held) return;
           if (answering) {
             // The upstream died mid-body (or a deadline cut it): the client must see a broken response.
+            upstream.parsing.turnedLenient(err); // a chunk framing only a lenient parser reads: the next answer is read so
             res.destroy();
             settle({ kind: 'answered', status, headers: answerHeaders, complete: false, overCap, body: null, ms: ms() });
             return;
           }
           if (settled) return;
+          // An answer only a lenient parser reads: the upstream is read leniently from now on, and
+          // a request that may go again does, at once (answer-parsing.ts).
+          if (upstream.parsing.turnedLenient(err) && opts.retryable && clock.remaining() > 0) { send(); return; }
           if (!retry(err, reused)) fail(err);
         },
         onUpgrade: () => undefined,
       };
       // Each attempt tells the upstream what is left of the deadline (io/attempt-budget.ts).
-      pool.dispatch({ path, method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers: withDeadlineHeader(opts, headers, clock.remaining()), body, reset: false },
+      poolFor(upstream, opts.deadlines.connectMs).dispatch({ path, method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers: withDeadlineHeader(opts, headers, clock.remaining()), body, reset: false },
         completingBodiless(handler));
     };
 

@@ -208,9 +208,10 @@ export class Forwarder {
           target: proxyTarget(upstream), toProxy: true, agent: fresh ? false : upstream.agent, buffer,
           ...(upstream.hostHeader === null ? {} : { headers: { host: upstream.hostHeader } }),
           // http-proxy builds the outgoing request on this object: the only way to pass maxHeaderSize.
-          ssl: { maxHeaderSize: upstream.maxHeaderBytes },
+          ssl: { maxHeaderSize: upstream.maxHeaderBytes, insecureHTTPParser: upstream.parsing.lenient },
         } as httpProxy.ServerOptions, (err) => {
           if (settled || attempt !== current) return;
+          upstream.parsing.turnedLenient(err); // an answer only a lenient parser reads: read so from the next one (answer-parsing.ts)
           if (attempt.response) { res.destroy(); return; } // broke mid-body: the answer's close handler settles
           if (!retry(attempt, err)) { fail(err); return; }
           dropListeners?.();

@@ -157,6 +157,8 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
         onComplete: () => finish({ ok: true, status, headers: answer, body: overCap ? null : opts.slabCapture ? captureSlabs.join(chunks, size) : Buffer.concat(chunks), overCap, ms: ms() }),
         onError: (err) => {
           if (done || over) return;
+          // An answer only a lenient parser reads: read so from now on, and asked again if it may be (answer-parsing.ts).
+          if (upstream.parsing.turnedLenient(err) && idempotent && status === 0 && clock.remaining() > 0) { over = true; send(); return; }
           if (retried(err, status !== 0, reused)) { over = true; return; }
           fail(err);
         },

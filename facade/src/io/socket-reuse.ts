@@ -34,3 +34,11 @@ export function claimNextWrite(onWrite: Claim): void {
     if (claimant === onWrite) claimant = null;
   });
 }
+
+/** For an exchange that knows its socket's history itself (lenient-dispatcher.ts): answers the pending claim. */
+export function answerClaim(reused: boolean): void {
+  const claim = claimant;
+  if (claim === null) return;
+  claimant = null;
+  claim(reused);
+}

@@ -8,6 +8,7 @@ import { deadlinesFrom, type Deadlines } from './deadlines';
 import { UpstreamGuard } from './upstream-guard';
 import { originOf, type UpstreamAddress } from '../core/location';
 import { releasePools } from './dispatch';
+import { AnswerParsing, type ParsingMode } from './answer-parsing';
 
 export interface UpstreamSpec {
   readonly url: string;
@@ -22,6 +23,8 @@ export interface UpstreamSpec {
   readonly maxSockets: number;
   readonly maxHeaderBytes: number;
   readonly retry: RetryPolicy;
+  /** How its answers are read (io/answer-parsing.ts; default `auto`). */
+  readonly parser?: ParsingMode;
   /** Absent (a replay target, a repair): no breaker, no bulkhead. */
   readonly breaker?: BreakerConfig;
   readonly bulkhead?: BulkheadConfig;
@@ -57,6 +60,8 @@ export interface Upstream {
   readonly hostHeader: string | null;
   /** Its own address as a Location may name it (its URL's origin, and the Host it is sent): rewritten for the client. */
   readonly address: UpstreamAddress;
+  /** Whether its answers are read strictly or leniently (io/answer-parsing.ts). */
+  readonly parsing: AnswerParsing;
 }
 
 /** The origins a Location on this upstream's own address has: its URL's, and the one of the Host it is sent (if fixed). */
@@ -84,7 +89,7 @@ export function createUpstream(name: string, side: Side, spec: UpstreamSpec): Up
     name, side, target, agent, connectTimeoutMs: spec.connectTimeoutMs, timeoutMs: spec.timeoutMs, deadlines,
     maxHeaderBytes: spec.maxHeaderBytes, retry: spec.retry,
     guard: new UpstreamGuard(name, { breaker: spec.breaker, bulkhead: spec.bulkhead }),
-    hostHeader, address: addressOf(target, hostHeader),
+    hostHeader, address: addressOf(target, hostHeader), parsing: new AnswerParsing(spec.parser ?? 'auto'),
   });
 }
 

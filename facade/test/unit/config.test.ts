@@ -26,11 +26,11 @@ describe('parseConfig', () => {
     const bulkhead = { enabled: true, maxConcurrent: 256, maxQueue: 128, maxWaitMs: 1000, maxUploadShare: 0.5 };
     expect(config.monolith).toEqual({
       url: 'http://127.0.0.1:3000', connectTimeoutMs: 2000, headersTimeoutMs: 60000, idleTimeoutMs: 60000, timeoutMs: 600000, streamIdleTimeoutMs: 300000,
-      maxSockets: 256, maxHeaderBytes: 65536, retry, breaker, bulkhead,
+      maxSockets: 256, maxHeaderBytes: 65536, parser: 'auto', retry, breaker, bulkhead,
     });
     expect(config.services.catalog).toEqual({
       url: 'http://127.0.0.1:4001', connectTimeoutMs: 2000, headersTimeoutMs: 60000, idleTimeoutMs: 60000, timeoutMs: 600000, streamIdleTimeoutMs: 300000,
-      maxSockets: 256, maxHeaderBytes: 65536, retry, breaker, bulkhead,
+      maxSockets: 256, maxHeaderBytes: 65536, parser: 'auto', retry, breaker, bulkhead,
     });
     expect(config.routes[0]).toEqual({
       name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog', fallback: false, fallbackAtComplete: false, flagKey: 'strangler-catalog', defaultStage: 'off',

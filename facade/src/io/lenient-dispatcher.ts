@@ -1,0 +1,125 @@
+// The exchange for an upstream whose answers only a lenient parser reads (io/answer-parsing.ts):
+// node:http with insecureHTTPParser over the upstream's keep-alive agent, driving the same undici
+// handler callbacks as its Pool does, so the primary (dispatch.ts) and the copies (replay.ts) run
+// unchanged on it. Slower than undici per request; only such an upstream pays for it.
+import http, { type ClientRequest, type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type { Upstream } from './upstreams';
+import { answerClaim } from './socket-reuse';
+
+/** What dispatch.ts and replay.ts need of a dispatcher (undici's Pool, or this). */
+export interface Exchanger {
+  dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): boolean;
+  destroy(): Promise<void>;
+}
+
+type Handler = Dispatcher.DispatchHandlers & { onRequestSent?(): void };
+
+const latin1Buffers = (raw: readonly string[]): Buffer[] => raw.map((s) => Buffer.from(s, 'latin1'));
+
+function coded(message: string, code: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+export class LenientDispatcher implements Exchanger {
+  private readonly requests = new Set<ClientRequest>();
+
+  constructor(private readonly upstream: Upstream, private readonly connectMs: number) {}
+
+  dispatch(options: Dispatcher.DispatchOptions, handler: Handler): boolean {
+    const { upstream } = this;
+    const flat = (options.headers ?? []) as string[];
+    const headers = [...flat];
+    if (!hasHost(flat)) headers.push('host', upstream.target.host);
+    const request = (upstream.target.protocol === 'https:' ? https : http).request({
+      host: upstream.target.hostname, port: upstream.target.port || undefined, method: options.method, path: options.path,
+      headers, agent: upstream.agent, insecureHTTPParser: true, maxHeaderSize: upstream.maxHeaderBytes,
+    });
+    this.requests.add(request);
+    let over = false;
+    let response: IncomingMessage | null = null;
+    const fail = (err: Error): void => {
+      if (over) return;
+      over = true;
+      handler.onError?.(err ?? new Error('aborted'));
+    };
+    // undici's abort ends the exchange with the handler's onError(err); so does this one.
+    const abort = (err?: Error): void => {
+      if (over) return;
+      over = true;
+      response?.destroy();
+      request.destroy();
+      handler.onError?.(err ?? new Error('aborted'));
+    };
+    request.on('error', fail);
+    request.on('close', () => {
+      this.requests.delete(request);
+      if (!over && response === null) fail(coded('the upstream closed the connection before answering', 'ECONNRESET'));
+    });
+    request.on('finish', () => { if (!over) handler.onRequestSent?.(); });
+    request.on('socket', (socket) => {
+      if (over) return;
+      let connectTimer: NodeJS.Timeout | null = null;
+      if (socket.connecting) {
+        connectTimer = setTimeout(() => request.destroy(coded(`connect to ${upstream.name} timed out`, 'UND_ERR_CONNECT_TIMEOUT')), this.connectMs);
+        socket.once('connect', () => { if (connectTimer) clearTimeout(connectTimer); });
+        request.once('close', () => { if (connectTimer) clearTimeout(connectTimer); });
+      }
+      handler.onConnect?.(abort);
+      answerClaim(request.reusedSocket);
+    });
+    request.on('information', (info: { statusCode: number; statusMessage: string; rawHeaders: string[] }) => {
+      if (!over && info.statusCode !== 100) handler.onHeaders?.(info.statusCode, latin1Buffers(info.rawHeaders), () => undefined, info.statusMessage);
+    });
+    request.on('response', (res: IncomingMessage) => {
+      response = res;
+      if (over) { res.destroy(); return; }
+      const status = res.statusCode ?? 0;
+      // Not a status (even lenient llhttp reads `099`): treated as undici treats it, a broken answer.
+      if (status < 100) { abort(coded(`status ${status} is not an HTTP status`, 'HPE_BAD_ANSWER')); return; }
+      res.on('error', (err) => fail(err));
+      res.on('aborted', () => fail(coded('the upstream closed the connection mid-answer', 'ECONNRESET')));
+      const go = handler.onHeaders?.(status, latin1Buffers(res.rawHeaders), () => { if (!over) res.resume(); }, res.statusMessage ?? '');
+      if (over) return;
+      if (go === false) res.pause();
+      res.on('data', (chunk: Buffer) => {
+        if (over) return;
+        if (handler.onData?.(chunk) === false) res.pause();
+      });
+      res.on('end', () => {
+        if (over) return;
+        over = true;
+        handler.onComplete?.(latin1Buffers(res.rawTrailers) as unknown as string[]); // undici hands raw Buffers (its typings say strings)
+      });
+    });
+    void sendBody(request, options.body as Buffer | Readable | AsyncIterable<Buffer> | string | null | undefined);
+    return true;
+  }
+
+  async destroy(): Promise<void> {
+    for (const r of this.requests) r.destroy();
+    this.requests.clear();
+  }
+}
+
+function hasHost(flat: readonly string[]): boolean {
+  for (let i = 0; i < flat.length; i += 2) if (flat[i]!.length === 4 && flat[i]!.toLowerCase() === 'host') return true;
+  return false;
+}
+
+/** Writes the body (in hand, or streamed with backpressure) and ends the request. */
+async function sendBody(request: ClientRequest, body: Buffer | Readable | AsyncIterable<Buffer> | string | null | undefined): Promise<void> {
+  if (body === null || body === undefined) { request.end(); return; }
+  if (typeof body === 'string' || Buffer.isBuffer(body)) { request.end(body); return; }
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      if (request.destroyed) return;
+      if (!request.write(chunk)) await new Promise<void>((resolve) => { request.once('drain', resolve); request.once('close', resolve); });
+    }
+    if (!request.destroyed) request.end();
+  } catch (err) {
+    request.destroy(err as Error);
+  }
+}
