@@ -11,7 +11,7 @@ export type ParsingMode = 'auto' | 'strict' | 'lenient';
 
 /** llhttp's errors that its lenient flags lift (Node's insecureHTTPParser sets them all). */
 const LIFTED_BY_LENIENCE = new Set([
-  'HPE_CR_EXPECTED', 'HPE_LF_EXPECTED', 'HPE_INVALID_HEADER_TOKEN', 'HPE_INVALID_VERSION', 'HPE_INVALID_CHUNK_SIZE',
+  'HPE_CR_EXPECTED', 'HPE_LF_EXPECTED', 'HPE_INVALID_HEADER_TOKEN', 'HPE_INVALID_VERSION',
   'HPE_INVALID_CONTENT_LENGTH', 'HPE_INVALID_TRANSFER_ENCODING', 'HPE_STRICT', 'HPE_UNEXPECTED_SPACE',
 ]);
 
