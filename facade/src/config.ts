@@ -297,7 +297,11 @@ const schema = z.strictObject({
     .strictObject({ threads: z.number().int().min(1).max(64).optional(), maxQueued: z.number().int().min(0).max(10_000).default(32) })
     .prefault({}),
   admin: z
-    .strictObject({ host: text.default('127.0.0.1'), port: port(8081), tokens: z.array(adminToken).default(() => []) })
+    .strictObject({
+      host: text.default('127.0.0.1'), port: port(8081), tokens: z.array(adminToken).default(() => []),
+      // Token guessing: past `max` 401s from one address within `windowMs`, it gets 429 until the window ends (io/admin-throttle.ts).
+      authFailures: z.strictObject({ max: z.number().int().min(1).max(1_000_000).default(20), windowMs: ms(60_000) }).prefault({}),
+    })
     .prefault({}),
   routing: z.strictObject({ caseSensitive: z.boolean().default(false) }).prefault({}),
   redaction: z

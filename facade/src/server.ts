@@ -219,7 +219,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   if (opts.admin !== false) {
     const metricsSource = opts.metricsSource ?? { contentType: metrics.registry.contentType, text: () => metrics.registry.metrics() };
     const app = createAdminApp({
-      routes: deps.routes, flags, store: flags.kind === 'launchdarkly' ? null : rt.state, state: rt.state, sql: rt.db.sql, health: stateHealth(flags), gate: config.gate, metrics: metricsSource, tokens: adminTokens,
+      routes: deps.routes, flags, store: flags.kind === 'launchdarkly' ? null : rt.state, state: rt.state, sql: rt.db.sql, health: stateHealth(flags), gate: config.gate, metrics: metricsSource, tokens: adminTokens, authFailures: config.admin.authFailures,
       isReady: () => ready, onStageChanged: () => reloadFlags(flags),
       divergences: { repair, routes: runtimes.map((r) => r.config.name) },
       onRecorded: (listener) => recorder.onRecorded(() => listener()),

@@ -18,6 +18,7 @@ import type { Sql } from './db/sql';
 import { validIgnorePattern } from './compare-rules';
 import { mountReportRoutes } from './admin-report';
 import { requireRole, tokenOf, type AdminToken } from './admin-auth';
+import { authFailureThrottle, type AuthFailureLimit } from './admin-throttle';
 import { mountDivergenceRoutes, type DivergenceAdminDeps } from './admin-divergences';
 import { mountConsole } from './console/console-routes';
 import { mountUpstreamRoutes } from './admin-upstreams';
@@ -31,6 +32,8 @@ export interface MetricsSource {
 export interface AdminDeps {
   readonly routes: ReadonlyMap<string, RouteRuntime>;
   readonly flags: FlagProvider;
+  /** Refusals for a bad token before an address is told to wait (config `admin.authFailures`; default 20 a minute). */
+  readonly authFailures?: AuthFailureLimit;
   /** Null with the LaunchDarkly provider: stages then live in LaunchDarkly, not here. */
   readonly store: RouteStateStore | null;
   readonly metrics: MetricsSource;
@@ -104,6 +107,7 @@ function allowedMethods(app: express.Express, path: string): string[] {
 export function createAdminApp(deps: AdminDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(authFailureThrottle(deps.authFailures ?? { max: 20, windowMs: 60_000 }));
   const requireToken = requireRole(deps.tokens, 'write');
   const requireRead = requireRole(deps.tokens, 'read');
   /** The route named in the path, or a 404 naming the known routes (then null). */

@@ -310,3 +310,19 @@ describe('listings, health and metrics', () => {
     expect(monolith.received.map((r) => r.url)).toEqual(['/routes']);
   });
 });
+
+describe('guessing tokens', () => {
+  it('an address refused for its token `authFailures.max` times gets 429 with Retry-After, even with the right token, while health and metrics stay open; good tokens never count', async () => {
+    const f = await start({}, { authFailures: { max: 5, windowMs: 60_000 } });
+    // A dashboard polling with a good token, many times: never throttled.
+    for (let i = 0; i < 12; i++) expect((await getJson(`${f.adminUrl}/routes`)).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await getJson(`${f.adminUrl}/routes`, `guess-${i}`)).status).toBe(401);
+    const res = await fetch(`${f.adminUrl}/routes`, { headers: { authorization: 'Bearer guess-5' } });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await res.json()).toMatchObject({ error: 'TOO_MANY_AUTH_FAILURES' });
+    expect((await getJson(`${f.adminUrl}/routes`)).status).toBe(429);
+    expect((await fetch(`${f.adminUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${f.adminUrl}/metrics`)).status).toBe(200);
+  });
+});

@@ -56,7 +56,7 @@ describe('parseConfig', () => {
     });
     expect(config.shutdown).toEqual({ drainTimeoutMs: 30000 });
     expect(config.comparePool).toEqual({ maxQueued: 32 });
-    expect(config.admin).toEqual({ host: '127.0.0.1', port: 8081, tokens: [] });
+    expect(config.admin).toEqual({ host: '127.0.0.1', port: 8081, tokens: [], authFailures: { max: 20, windowMs: 60_000 } });
     expect(config.routing).toEqual({ caseSensitive: false });
     expect(config.redaction).toEqual({ headers: [], queryParams: [], fields: [], jwt: true, fingerprint: true });
     expect(config.gate).toEqual({ minComparisons: 100, maxMismatchRate: 0.01, confidence: 0.95, breakerWindowMs: 3_600_000 });
