@@ -1,7 +1,7 @@
 // The write side of the comparison step (called by record-comparison.ts): the authoritative answer
 // vs the second write's answer, when both succeeded. A second write the other side missed is a
 // divergence row here (counted by the gate and the report); its request lives in the divergence store.
-import { mintedIdFact, sequenceFact, type ComparisonRecord, type FieldFact } from '../core/comparison';
+import { mintedIdFact, sequenceFact, writeTimingFact, type ComparisonRecord, type FieldFact } from '../core/comparison';
 import { lastName, parsePath } from '../core/compare';
 import { observeForwarded, observeReplayed, originsFor } from './observations';
 import { compared, unmatched, wantDiff, type Base } from './record-comparison';
@@ -44,7 +44,8 @@ export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Ba
 export function markOwnNumbers(facts: readonly FieldFact[]): readonly FieldFact[] {
   return facts.map((f) => {
     if (f.generated !== null || f.echo || f.kind !== 'changed' || !f.path.startsWith('$')) return f;
-    const generated = sequenceFact(lastName(f.path), f.primary, f.shadow) ?? mintedIdFact(f.primary, f.shadow);
+    const field = lastName(f.path);
+    const generated = sequenceFact(field, f.primary, f.shadow) ?? mintedIdFact(f.primary, f.shadow) ?? writeTimingFact(field, f.primary, f.shadow);
     return generated ? { ...f, generated } : f;
   });
 }

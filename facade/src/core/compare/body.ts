@@ -1,8 +1,10 @@
 // Body comparison by content type: JSON structurally (after normalizers), HTML and XML by their
 // tags and text as a parser reads them (markup-lines.ts), other text/* by lines,
-// anything else by sha256. Bodies arrive decoded; identical bytes short-cut everything, so the
+// multipart answers whose parts are all text by lines (the boundary set aside), anything else by
+// sha256. Bodies arrive decoded; identical bytes short-cut everything, so the
 // common "same answer" case costs one Buffer.equals.
 import { mediaTypeOf } from '../media-type';
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { parseJson } from './exact-number';
 import { diffJson } from './json-diff';
@@ -90,6 +92,10 @@ const LOOKS_LIKE_JSON = /^\s*[[{]/;
 export function readBody(body: Uint8Array, contentType: string | undefined): ReadBody {
   const media = mediaKind(contentType);
   const buf = asBuffer(body);
+  if (media === 'binary') {
+    const parts = multipartText(buf, contentType);
+    if (parts !== null) return { kind: 'text', text: parts };
+  }
   if (media === 'binary' && !LOOKS_LIKE_JSON.test(buf.subarray(0, 64).toString('latin1').replace(/^\u00ef\u00bb\u00bf/, ''))) return { kind: 'binary' };
   const text = buf.toString('utf8').replace(/^\uFEFF/, '');
   if (media !== 'json' && !LOOKS_LIKE_JSON.test(text)) {
@@ -102,6 +108,19 @@ export function readBody(body: Uint8Array, contentType: string | undefined): Rea
   } catch {
     return media === 'json' ? { kind: 'invalid-json', text } : media === 'binary' ? { kind: 'binary' } : { kind: 'text', text };
   }
+}
+
+/**
+ * A multipart answer (an OData or Google `$batch`, a `206` of several ranges, GraphQL's incremental
+ * delivery) whose parts are all text, as text with its boundary written `--BOUNDARY`: the boundary
+ * is drawn afresh for every answer (RFC 2046 §5.1.1), the parts are what the client reads. Null for
+ * any other body, or one with a binary part (compared by hash).
+ */
+function multipartText(buf: Buffer, contentType: string | undefined): string | null {
+  if (contentType === undefined || !mediaTypeOf(contentType).startsWith('multipart/')) return null;
+  const m = /;\s*boundary\s*=\s*(?:"([^"]{1,200})"|([^;\s]{1,200}))/i.exec(contentType);
+  if (!m || buf.includes(0) || !isUtf8(buf)) return null;
+  return buf.toString('utf8').split(`--${m[1] ?? m[2]!}`).join('--BOUNDARY');
 }
 
 /** Inputs of one body comparison. */

@@ -23,6 +23,8 @@ export function mediaTypeForm(value: string): string {
     if (eq < 0) { if (p.trim() !== '') kept.push(p.trim().toLowerCase()); continue; }
     const name = p.slice(0, eq).trim().toLowerCase();
     let v = unquote(p.slice(eq + 1).trim());
+    // A multipart body's boundary is drawn afresh for each answer (RFC 2046 §5.1.1): that there is one is the form.
+    if (name === 'boundary') { kept.push('boundary'); continue; }
     if (name === 'charset') {
       v = v.toLowerCase();
       if (json && (v === 'utf-8' || v === 'utf8')) continue; // JSON is UTF-8 whatever is said
@@ -85,6 +87,46 @@ export function headerForm(name: string, value: string, origins: readonly string
     case 'access-control-allow-methods': return tokenListForm(value);
     case 'location':
     case 'content-location': return locationForm(value, origins);
+    case 'link': return linkForm(value, origins);
     default: return value;
   }
+}
+
+/** A Link header's link-values (`<…>; rel="next", <…>; rel="last"`), split at commas outside `<…>` and quotes. */
+function linkValues(value: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  let inTarget = false;
+  let inQuote = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (inQuote) { if (c === '\\') i++; else if (c === '"') inQuote = false; continue; }
+    if (c === '<') inTarget = true;
+    else if (c === '>') inTarget = false;
+    else if (c === '"' && !inTarget) inQuote = true;
+    else if (c === ',' && !inTarget) { out.push(value.slice(start, i)); start = i + 1; }
+  }
+  out.push(value.slice(start));
+  return out.map((v) => v.trim()).filter((v) => v !== '');
+}
+
+/**
+ * A Link header as clients read it (RFC 8288): link-values in any order, each its target (on the
+ * request's own origin written as a path, as a Location) and its parameters, names lower-cased,
+ * values unquoted, `rel` and `type` case-insensitive, sorted. A parameter dropped or changed (a
+ * preload that lost `crossorigin`) stays a difference.
+ */
+export function linkForm(value: string, origins: readonly string[]): string {
+  return linkValues(value).map((link) => {
+    const m = /^<([^>]*)>(.*)$/s.exec(link);
+    if (!m) return link;
+    const params = m[2]!.split(';').map((p) => p.trim()).filter((p) => p !== '').map((p) => {
+      const eq = p.indexOf('=');
+      if (eq < 0) return p.toLowerCase();
+      const name = p.slice(0, eq).trim().toLowerCase();
+      const v = unquote(p.slice(eq + 1).trim());
+      return `${name}=${name === 'rel' || name === 'type' ? v.toLowerCase().split(/\s+/).sort().join(' ') : v}`;
+    }).sort();
+    return [`<${locationForm(m[1]!.trim(), origins)}>`, ...params].join('; ');
+  }).sort().join(', ');
 }

@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { diffObservations, fieldOf, redactDifferences, unifiedBodyDiff, type CompiledRules } from '../compare';
 import type { Difference, Observation } from '../compare/types';
-import { countdownFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, sampleFact, tokenFact } from './generated';
+import { countdownFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, sampleFact, tokenFact } from './generated';
 import { differingWords } from '../compare/tokens';
 import { MAX_DIFFERENCES } from '../compare/json-diff';
 import { leafOf } from '../compare/markup-lines';
@@ -27,7 +27,8 @@ function generatedOf(d: Difference, nowMs: number, metrics: boolean): ReturnType
   }
   const a = leafOf(d.primary);
   const b = leafOf(d.shadow);
-  return a && b && a[0] === b[0] ? instanceFact(a[0], a[1], b[1]) ?? generatedFact(a[1], b[1], nowMs) : generatedFact(d.primary, d.shadow, nowMs) ?? formTokenFact(d.primary, d.shadow);
+  return a && b && a[0] === b[0] ? instanceFact(a[0], a[1], b[1]) ?? generatedFact(a[1], b[1], nowMs)
+    : generatedFact(d.primary, d.shadow, nowMs) ?? formTokenFact(d.primary, d.shadow) ?? labelledInstanceFact(d.primary, d.shadow);
 }
 
 /** For two differing strings: the words they differ at (tokens.ts differingWords). */

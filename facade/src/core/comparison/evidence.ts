@@ -1,7 +1,7 @@
 // The noise evidence of every endpoint and field, folded from comparison facts. Pure and
 // incremental: the recorder keeps one book live (loaded from the diff store's aggregates at
 // start), reports and the gate rebuild one from the same aggregates, so both class alike.
-import { judgeField, type FieldEvidence, type Judgement } from './noise-model';
+import { judgeField, OPAQUE_FIELD, type FieldEvidence, type Judgement } from './noise-model';
 import type { ComparisonFacts } from './record';
 
 /** Persistable counts of one endpoint and field. */
@@ -146,7 +146,7 @@ export class EvidenceBook {
     const f = e?.fields.get(field);
     const base = {
       comparisons: e?.comparisons ?? 0, reasks: e?.reasks ?? 0, shadowDiffs: f?.shadowDiffs ?? 0, selfDiffs: f?.selfDiffs ?? 0,
-      confirmed: f?.confirmed ?? 0, shadowSelfDiffs: f?.shadowSelfDiffs ?? 0, ...fieldValues(f),
+      confirmed: f?.confirmed ?? 0, shadowSelfDiffs: f?.shadowSelfDiffs ?? 0, ...fieldValues(f), opaque: field === OPAQUE_FIELD,
     };
     if (base.selfDiffs > 0 || base.confirmed > 0 || !namedAlike(field)) return base;
     return { ...base, noiseElsewhere: this.noiseElsewhere(route, endpoint, field) };

@@ -4,7 +4,7 @@
 // rate, then by count, so the report leads with what is most likely a real regression. Pure.
 import { classifyComparison, type ClassifyRules } from './classify';
 import { fieldValues, type EvidenceBook } from './evidence';
-import { judgeField } from './noise-model';
+import { judgeField, OPAQUE_FIELD } from './noise-model';
 import { isVerdict, VERDICTS, type FieldClass, type Outcome, type Verdict } from './outcome';
 import type { ComparisonFacts, FieldFact } from './record';
 
@@ -172,7 +172,7 @@ export function noiseEvidence(route: string, book: EvidenceBook): Array<{ endpoi
     for (const [field, f] of e.fields) {
       if (f.selfDiffs === 0) continue;
       const j = judgeField({ comparisons: e.comparisons, reasks: e.reasks, shadowDiffs: f.shadowDiffs, selfDiffs: f.selfDiffs,
-        confirmed: f.confirmed, shadowSelfDiffs: f.shadowSelfDiffs, ...fieldValues(f) });
+        confirmed: f.confirmed, shadowSelfDiffs: f.shadowSelfDiffs, ...fieldValues(f), opaque: field === OPAQUE_FIELD });
       if (j.class === 'noise') out.push({ endpoint, field, why: j.why });
     }
   }

@@ -32,16 +32,17 @@ const EPOCH_FUTURE_MS = 400 * 86_400_000;
 
 /** The shape of a value's format: digits masked, so `2024-01-02T03:04:05Z` and `2025-...Z` share it. */
 function formatShape(value: unknown): string {
-  if (typeof value === 'number') return Number.isInteger(value) ? `int${String(Math.trunc(Math.log10(Math.abs(value) || 1)))}` : 'float';
+  // A number's magnitude, whole or not: a float epoch that lands on a whole second is written without its fraction.
+  if (typeof value === 'number') return `num${String(Math.trunc(Math.log10(Math.abs(Math.trunc(value)) || 1)))}`;
   return String(value).replace(/\d/g, '9');
 }
 
 function epochMs(value: unknown, nowMs: number): number | null {
-  if (typeof value !== 'number' && !(typeof value === 'string' && /^\d{10}(?:\d{3}|\.\d{1,6})?$/.test(value))) return null;
+  if (typeof value !== 'number' && !(typeof value === 'string' && /^\d{10}(?:\d{3}|\d{6}|\d{9}|\.\d{1,9})?$/.test(value))) return null;
   const n = Number(value);
   const near = (ms: number): boolean => ms >= nowMs - EPOCH_PAST_MS && ms <= nowMs + EPOCH_FUTURE_MS;
-  if (near(n * 1000)) return n * 1000;
-  if (near(n)) return n;
+  // Seconds, milliseconds, microseconds (Python's time_ns()//1000, PostgreSQL), nanoseconds (Go's UnixNano, protobuf).
+  for (const toMs of [1000, 1, 1e-3, 1e-6]) if (near(n * toMs)) return n * toMs;
   return null;
 }
 
@@ -254,9 +255,22 @@ const CONTAINER_HINT = /mem_?stats|memStats|memory_?usage|memoryUsage|resource_?
  */
 function assetFact(a: string, b: string): GeneratedFact | null {
   if (a.length > 2048 || b.length > 2048) return null;
-  const masked = (v: string): string => v.replace(ASSET_DIGEST, '\u0000');
-  const x = masked(a);
-  return x !== a && x === masked(b) ? { kind: 'instance', deltaMs: null } : null;
+  const x = maskedAssets(a);
+  return x !== a && x === maskedAssets(b) ? { kind: 'instance', deltaMs: null } : null;
+}
+
+/** Subresource Integrity's digests (`integrity="sha384-…"`, several allowed). */
+const INTEGRITY = /(?<=\bintegrity=["']?)sha(?:256|384|512)-[A-Za-z0-9+/=_-]+(?:\s+sha(?:256|384|512)-[A-Za-z0-9+/=_-]+)*/g;
+
+/**
+ * The value with its asset digests set aside, and in a tag that names such an asset its SRI digest
+ * too: the digest of the same build file. An `integrity` on a URL that did not change (a CDN's
+ * file) is left as it is, so a file changed under it stays a difference.
+ */
+function maskedAssets(v: string): string {
+  const masked = v.replace(ASSET_DIGEST, '\u0000');
+  if (masked === v || !masked.includes('integrity=')) return masked;
+  return masked.split('<').map((tag) => (tag.includes('\u0000') ? tag.replace(INTEGRITY, '\u0000') : tag)).join('<');
 }
 
 /** Whether a JSON path names a value of the answering process: its own name, or an object of such figures above it. */
@@ -279,6 +293,23 @@ export function instanceFact(path: string | undefined, primary: unknown, shadow:
   if (!(path.startsWith('$') ? namesInstance(path) : INSTANCE_NAME.test(path))) return null;
   const scalar = (v: unknown): boolean => typeof v === 'string' || typeof v === 'number';
   return scalar(primary) && typeof primary === typeof shadow ? { kind: 'instance', deltaMs: null } : null;
+}
+
+/** A page's `label: value` line (`Server uptime: 3 days, 00:00:16`, `Build = 4.12.0`). */
+const LABELLED = /^([A-Za-z][A-Za-z ._-]{0,40}?)\s*[:=]\s*(\S.{0,200})$/;
+
+/**
+ * Two lines of a page that give one label different values, where the label names a figure of the
+ * answering process (its last word or two: `Server uptime`, `Host name`, `Started at`, `PID`): each
+ * side's own, as the same name is in JSON (instanceFact). Status and admin pages print them so.
+ */
+export function labelledInstanceFact(primary: string, shadow: string): GeneratedFact | null {
+  const a = LABELLED.exec(primary.trim());
+  const b = LABELLED.exec(shadow.trim());
+  if (!a || !b || a[1] !== b[1] || a[2] === b[2]) return null;
+  const words = a[1]!.toLowerCase().split(/[\s._-]+/).filter((w) => w !== '');
+  const last = words[words.length - 1] ?? '';
+  return INSTANCE_NAME.test(last) || INSTANCE_NAME.test(words.slice(-2).join('_')) ? { kind: 'instance', deltaMs: null } : null;
 }
 
 // A field named for a secret a side mints (an OAuth `access_token` or `refresh_token`, a session id,
@@ -347,12 +378,23 @@ export function countdownFact(path: string, primary: unknown, shadow: unknown): 
     if (!a || !b || a.length !== b.length || primary.replace(HEADER_COUNTDOWN, '#') !== shadow.replace(HEADER_COUNTDOWN, '#')) return null;
     return countdown(Math.max(...a.map((x, i) => Math.abs(Number(x) - Number(b[i])))) * 1000);
   }
+  if (path.startsWith('cookies.')) {
+    // A cookie kept until a fixed moment (midnight, the end of a sale) counts its Max-Age down.
+    if (typeof primary !== 'string' || typeof shadow !== 'string') return null;
+    const a = COOKIE_MAX_AGE.exec(primary);
+    const b = COOKIE_MAX_AGE.exec(shadow);
+    if (!a || !b || primary.replace(COOKIE_MAX_AGE, '#') !== shadow.replace(COOKIE_MAX_AGE, '#')) return null;
+    return countdown(Math.abs(Number(a[0]) - Number(b[0])) * 1000);
+  }
   if (!path.startsWith('$') || !Number.isInteger(primary) || !Number.isInteger(shadow)) return null;
   const name = lastName(path);
   if (name === undefined) return null;
   const unit = COUNTDOWN_NAME.test(name) ? 1000 : COUNTDOWN_MS_NAME.test(name) ? 1 : 0;
   return unit === 0 ? null : countdown(Math.abs((primary as number) - (shadow as number)) * unit);
 }
+
+/** A Set-Cookie's Max-Age in its canonical form (compare/headers.ts cookiesByName: `; max-age=69057`). */
+const COOKIE_MAX_AGE = /(?<=; max-age=)\d+/;
 
 const countdown = (deltaMs: number): GeneratedFact | null => (deltaMs <= COUNTDOWN_MAX_MS ? { kind: 'timestamp', deltaMs } : null);
 
@@ -400,6 +442,30 @@ function embeddedFact(a: string, b: string, nowMs: number): GeneratedFact | null
 // each side numbers what it creates from its own sequence.
 // A log's or a shard's position numbers what a write appended too (Elasticsearch's `_seq_no`, a
 // Kafka `offset`).
+// A code a write issues for what it created: a booking's PNR, a confirmation, a voucher (`6C42BW`).
+const CODE_NAME = /^(?:confirmation_?(?:code|number)|confirmation(?:Code|Number)|booking_?(?:ref|reference|code)|booking(?:Ref|Reference|Code)|pnr|PNR|record_?locator|recordLocator|voucher_?code|voucherCode|gift_?card_?code|giftCardCode|redemption_?code|redemptionCode|claim_?code|claimCode)$/;
+
+/** Two codes of one length and alphabet (capitals and digits, 5 to 12): each side issued its own. */
+function codeFact(primary: unknown, shadow: unknown): GeneratedFact | null {
+  if (typeof primary !== 'string' || typeof shadow !== 'string' || primary.length !== shadow.length) return null;
+  return /^[A-Z0-9-]{5,12}$/.test(primary) && /^[A-Z0-9-]{5,12}$/.test(shadow) && alphabetOf(primary) === alphabetOf(shadow) ? { kind: 'sequence', deltaMs: null } : null;
+}
+
+// A write's own measurement of how long it took (GraphQL's tracing, a search's `took`): each side times itself.
+const TIMING_NAME = /^(?:duration|duration_?(?:ms|ns|us)|duration(?:Ms|Ns|Us)|took|took_?ms|tookMs|elapsed|elapsed_?(?:ms|ns|time)|elapsed(?:Ms|Ns|Time)|start_?offset|startOffset|latency|latency_?ms|latencyMs|processing_?time(?:_?ms)?|processingTime(?:Ms)?|execution_?time(?:_?ms)?|executionTime(?:Ms)?|response_?time(?:_?ms)?|responseTime(?:Ms)?)$/;
+
+/**
+ * Two timings of a write (only: a read's are judged by asking again) at a field named for one, both
+ * non-negative numbers within a factor of 100 of each other: each side's own clock. A video's
+ * `duration` in a read is judged as any value.
+ */
+export function writeTimingFact(field: string | number | undefined, primary: unknown, shadow: unknown): GeneratedFact | null {
+  if (typeof field !== 'string' || !TIMING_NAME.test(field) || typeof primary !== 'number' || typeof shadow !== 'number' || primary === shadow) return null;
+  if (primary < 0 || shadow < 0) return null;
+  const [lo, hi] = primary < shadow ? [primary, shadow] : [shadow, primary];
+  return hi <= Math.max(lo, 1) * 100 ? { kind: 'instance', deltaMs: null } : null;
+}
+
 const ID_NAME = /^(?:id|ID|number|.*[a-z0-9]Id|.*[a-z0-9]ID|.*_id|.*_number|.*[a-z0-9]Number|_?seq_?no|seqNo|offset)$/;
 const DIGITS = /\d+/g;
 
@@ -413,7 +479,11 @@ const randomId = (v: string): boolean => v.length >= 16 && v.length <= 64 && /^[
  * record gives it the next number of its own; a read's ids are judged by re-asking.
  */
 export function sequenceFact(field: string | number | undefined, primary: unknown, shadow: unknown): GeneratedFact | null {
-  if (typeof field !== 'string' || !ID_NAME.test(field) || primary === shadow) return null;
+  if (typeof field !== 'string' || primary === shadow) return null;
+  if (CODE_NAME.test(field)) return codeFact(primary, shadow);
+  // `id_str` beside `id` (Twitter's, Discord's way with 64-bit ids JavaScript cannot hold): the same id as a string.
+  const named = field.replace(/(?:_str|Str)$/, '');
+  if (!ID_NAME.test(named)) return null;
   if (Number.isInteger(primary) && Number.isInteger(shadow)) return { kind: 'sequence', deltaMs: null };
   if (typeof primary !== 'string' || typeof shadow !== 'string') return null;
   if (randomId(primary) && randomId(shadow) && primary.length === shadow.length && alphabetOf(primary) === alphabetOf(shadow)) return { kind: 'sequence', deltaMs: null };

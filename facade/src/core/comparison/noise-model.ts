@@ -49,7 +49,12 @@ export interface FieldEvidence {
   readonly sharedVocabulary?: boolean;
   /** An endpoint of the same route where this field is noise, with its evidence (for rule 3). */
   readonly noiseElsewhere?: string | null;
+  /** The field is a whole body compared by its hash (`body#sha256`): what differs inside cannot be seen. */
+  readonly opaque?: boolean;
 }
+
+/** The field of a body compared only by its hash (compare/body.ts: binary media, or JSON too deep to walk). */
+export const OPAQUE_FIELD = 'body#sha256';
 
 export type Judgement = { readonly class: 'real' | 'noise' | 'unjudged'; readonly why: string };
 
@@ -75,6 +80,11 @@ export function judgeField(e: FieldEvidence): Judgement {
   const against = `differs from the shadow in ${k} of ${n} comparisons`;
   if (j > 0) {
     const self = `the primary disagreed with itself ${j} of ${m} times`;
+    // A body that differs from itself byte for byte (a PDF's creation date, a protobuf's read time)
+    // may hide any change beside its noise: noise would let the gate pass what was never compared.
+    if (e.opaque) {
+      return { class: 'unjudged', why: `${self}, and this body is compared only by its hash (not JSON or text), so a change inside it cannot be told from its own noise; ${against}. Check the endpoint by hand (or send Accept for a comparable form), then ignore ${OPAQUE_FIELD} on this route` };
+    }
     if (c > 0 && m > 0 && n > 0 && wilsonInterval(j, m).high < 0.5 && wilsonInterval(k, n).low > wilsonInterval(j, m).high) {
       return { class: 'real', why: `${against} (${pct(k / n)}), clearly more than the noise: ${self}` };
     }

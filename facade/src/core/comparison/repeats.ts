@@ -10,8 +10,9 @@
 //   - at other words of a string than the other side's (a signature, a nonce, where the other side
 //     has `inv-8.pdf` for `inv-7.pdf`, `/signout` for `/logout`, `page[size]=20` for `2`, or lacks
 //     a cookie's `HttpOnly`);
-//   - by the order of an array's members only (a set a hash map orders anew on every answer), where
-//     the other side's members differ (one missing, one more, one other).
+//   - by the order of an array's members only (a set a hash map orders anew on every answer, of
+//     values or of objects), where the other side's members differ (one missing, one more, one
+//     other, one with another price).
 // Pure.
 import { withinPolicy } from './generated';
 import type { ClassifyRules } from './classify';
@@ -36,12 +37,16 @@ function repeats(self: FieldFact, other: FieldFact | undefined): boolean {
 
 type Scalar = string | number | boolean | null;
 const isScalar = (v: unknown): v is Scalar => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
-const ELEMENT = /\]$/;
+/** A path inside an array's member: the member itself (`$.tags[3]`) or a leaf of it (`$.items[3].price`). */
+const IN_MEMBER = /\[\d+\]/;
 
-/** Whether the facts are all at one array's scalar members (`$.tags[3]`). */
+/**
+ * Whether the facts are all scalars inside array members: a set of values (`$.tags[3]`), or one
+ * column of a set of objects (`$.items[3].price`, grouped by field `$.items[*].price`).
+ */
 function atScalarMembers(facts: readonly FieldFact[]): boolean {
   const member = (v: unknown): boolean => v === undefined || isScalar(v);
-  return facts.every((f) => ELEMENT.test(f.path) && f.kind !== 'type' && member(f.primary) && member(f.shadow));
+  return facts.every((f) => IN_MEMBER.test(f.path) && f.kind !== 'type' && member(f.primary) && member(f.shadow));
 }
 
 /** Whether the differing members hold the same values on both sides, in another order. */
@@ -57,7 +62,11 @@ function sameMembers(facts: readonly FieldFact[]): boolean {
   return true;
 }
 
-/** At an array of scalars: the second answer only reordered the members, and the other side's members differ. */
+/**
+ * At an array's members: the second answer only reordered them (each column of an array of objects
+ * holds the same values, in another order), and the other side's differ (a member missing, a price
+ * changed in one member of a set the primary shuffles on every answer).
+ */
 function reorderedOnly(self: readonly FieldFact[], other: readonly FieldFact[] | undefined): boolean {
   if (other === undefined || !atScalarMembers(self) || !atScalarMembers(other)) return false;
   return self.every((f) => f.kind === 'changed') && sameMembers(self) && !sameMembers(other);
@@ -86,7 +95,7 @@ export function selfDifferingFields(again: readonly FieldFact[], against: readon
   const kept = new Set<string>();
   for (const f of again) {
     if (open.has(f.field) && (withinPolicy(f.generated, f.path, rules.generated) || repeats(f, byPath.get(f.path)))) continue;
-    if (open.has(f.field) && ELEMENT.test(f.path) && !out.has(f.field)) {
+    if (open.has(f.field) && IN_MEMBER.test(f.path) && !out.has(f.field)) {
       if (!kept.has(f.field)) {
         members ??= byField(against);
         if (reorderedOnly(again.filter((x) => x.field === f.field), members.get(f.field))) kept.add(f.field);

@@ -15,6 +15,17 @@ describe('text that is not under text/', () => {
     expect(pathsOf(diffObservations(typed('application/octet-stream', 'a\nb\n'), typed('application/octet-stream', 'a\nc\n'), rules))).toEqual(['body#sha256']);
   });
 
+  it('a multipart answer of text parts (an OData $batch) is compared part by part, its boundaries set aside; one with a binary part by hash', () => {
+    const batch = (boundary: string, status: string) => typed(`multipart/mixed; boundary=${boundary}`,
+      `--${boundary}\r\nContent-Type: application/http\r\n\r\nHTTP/1.1 ${status}\r\nContent-Type: application/json\r\n\r\n{"ID":2}\r\n--${boundary}--\r\n`);
+    expect(diffObservations(batch('batchresponse_1f0c', '200 OK'), batch('batchresponse_9a7e', '200 OK'), rules)).toEqual([]);
+    expect(diffObservations(batch('batchresponse_1f0c', '200 OK'), batch('batchresponse_9a7e', '404 Not Found'), rules))
+      .toEqual([{ path: 'text[4]', kind: 'changed', primary: 'HTTP/1.1 200 OK', shadow: 'HTTP/1.1 404 Not Found' }]);
+    const withImage = (boundary: string, byte: number) => ({ ...typed(`multipart/related; boundary=${boundary}`, ''),
+      body: Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Type: image/png\r\n\r\n`), Buffer.from([0x89, 0x50, 0, byte]), Buffer.from(`\r\n--${boundary}--`)]) });
+    expect(pathsOf(diffObservations(withImage('b1', 1), withImage('b2', 1), rules))).toEqual(['body#sha256']);
+  });
+
   it('CRLF against LF line ends is not a difference; a changed line still is', () => {
     const python = typed('text/csv; charset=utf-8', 'sku,qty\r\nA-1,3\r\nB-2,5\r\n');
     expect(diffObservations(python, typed('text/csv; charset=utf-8', 'sku,qty\nA-1,3\nB-2,5\n'), rules)).toEqual([]);

@@ -2,7 +2,7 @@
 // media types, Cache-Control and Vary lists, a Location on the request's own origin; while a
 // different charset, media type, directive value, host or scheme still is.
 import { compare } from '../../../src/core/compare/compare';
-import { directiveListForm, locationForm, mediaTypeForm, requestOrigins } from '../../../src/core/compare/header-forms';
+import { directiveListForm, linkForm, locationForm, mediaTypeForm, requestOrigins } from '../../../src/core/compare/header-forms';
 import type { Observation } from '../../../src/core/compare/types';
 import { anObservation, compiled } from './builders';
 
@@ -64,5 +64,19 @@ describe('compared headers', () => {
     const a = anObservation({ status: 302, headers: { location: 'http://shop.example/login' } });
     const b = anObservation({ status: 302, side: 'service', headers: { location: '/login' } });
     expect(compare(a, b, rules).mismatched.map((d) => d.path)).toEqual(['headers.location']);
+  });
+
+  it('Link: link-values in any order, parameters in any order and quoting, a target on the request\'s own origin written relative; a changed or dropped parameter counts', () => {
+    const o = ['http://shop.example'];
+    const a = '<http://shop.example/api/orders?page=2>; rel="next", </api/orders?page=9>; rel="last"';
+    expect(linkForm(a, o)).toBe(linkForm('</api/orders?page=9>; REL=last,</api/orders?page=2>;rel=next', o));
+    expect(linkForm(a, o)).not.toBe(linkForm('</api/orders?page=3>; rel="next", </api/orders?page=9>; rel="last"', o));
+    expect(linkForm('</app.css>; rel=preload; as=style; crossorigin', o)).not.toBe(linkForm('</app.css>; rel=preload; as=style', o));
+    expect(linkForm('<https://other.example/a>; rel=next', o)).not.toBe(linkForm('</a>; rel=next', o));
+  });
+
+  it('a multipart answer\'s boundary is drawn per answer: that there is one is the media type\'s form', () => {
+    expect(mediaTypeForm('multipart/mixed; boundary=batchresponse_1f0c')).toBe(mediaTypeForm('Multipart/Mixed; boundary="batchresponse_9a7e"'));
+    expect(mediaTypeForm('multipart/mixed; boundary=a')).not.toBe(mediaTypeForm('multipart/related; boundary=a'));
   });
 });

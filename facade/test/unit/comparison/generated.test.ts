@@ -1,4 +1,4 @@
-import { countdownFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, mintedIdFact, sampleFact, sequenceFact, tokenFact, withinPolicy, type GeneratedPolicy } from '../../../src/core/comparison';
+import { countdownFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, mintedIdFact, sampleFact, sequenceFact, tokenFact, withinPolicy, writeTimingFact, type GeneratedPolicy } from '../../../src/core/comparison';
 
 const jwt = (claims: object, alg = 'HS256'): string =>
   `${Buffer.from(JSON.stringify({ alg, typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig${Math.random().toString(36).slice(2)}`;
@@ -260,5 +260,53 @@ describe('generated values', () => {
     expect(formTokenFact(input('amount', 'Zm9vYmFyYmF6cXV4MTIzNDU2'), input('amount', 'cXV4Zm9vYmF6YmFyOTg3NjU0'))).toBeNull();
     expect(formTokenFact(input('csrf', 'a1b2c3d4e5f6a7b8c9d0'), input('csrf', ''))).toBeNull(); // the service sends none
   });
-});
 
+  it('epochs in microseconds and nanoseconds near the comparison are times; a float epoch that lands on a whole second too', () => {
+    const us = NOW * 1000;
+    expect(generatedFact(us + 1_000, us + 2_224, NOW)?.deltaMs).toBeCloseTo(1.224, 2);
+    expect(generatedFact(String(us + 1_000), String(us + 2_000), NOW)).toEqual({ kind: 'timestamp', deltaMs: 1 });
+    expect(generatedFact(`${NOW}000000`, `${NOW + 2}000000`, NOW)?.deltaMs).toBeCloseTo(2, 2); // Go's UnixNano
+    expect(generatedFact(NOW / 1000 + 0.999, NOW / 1000 + 1, NOW)?.kind).toBe('timestamp'); // Prometheus' [1796…762.999, …] against [1796…763, …]
+    expect(generatedFact(4006381333931000, 4006381333924000, NOW)).toBeNull(); // far from now in any unit
+  });
+
+  it('a page\'s `label: value` line naming a figure of the process (uptime, host name, start) is each side\'s own; another label is not', () => {
+    expect(labelledInstanceFact('Server uptime: 3 days, 00:00:16', 'Server uptime: 0 days, 00:00:45')).toEqual({ kind: 'instance', deltaMs: null });
+    expect(labelledInstanceFact('Started at: 2026-12-01 10:00', 'Started at: 2026-12-05 09:12')).toEqual({ kind: 'instance', deltaMs: null });
+    expect(labelledInstanceFact('Host name = web-7', 'Host name = catalog-1')).toEqual({ kind: 'instance', deltaMs: null });
+    expect(labelledInstanceFact('Total: 12,50 EUR', 'Total: 1,25 EUR')).toBeNull();
+    expect(labelledInstanceFact('Order id: 1043', 'Order id: 1044')).toBeNull();
+    expect(labelledInstanceFact('Server uptime: 3 days', 'Uptime: 3 days')).toBeNull(); // another label
+  });
+
+  it('a cookie\'s Max-Age counting down to a fixed moment is a countdown when the rest of the cookie is alike', () => {
+    expect(countdownFact('cookies.deal', 'deal=1; max-age=69057; path=/', 'deal=1; max-age=69056; path=/')).toEqual({ kind: 'timestamp', deltaMs: 1000 });
+    expect(countdownFact('cookies.deal', 'deal=1; max-age=69057; path=/', 'deal=1; max-age=300; path=/')).toBeNull(); // another lifetime
+    expect(countdownFact('cookies.deal', 'deal=1; max-age=69057; path=/', 'deal=1; max-age=69056; path=/shop')).toBeNull();
+  });
+
+  it('a write\'s id_str beside its id, and a booking\'s code, are the side\'s own numbering; a status is not', () => {
+    expect(sequenceFact('id_str', '2129799289101107184', '2129799289105356519')).toEqual({ kind: 'sequence', deltaMs: null });
+    expect(sequenceFact('confirmationCode', '6C42BW', 'D9CKDL')).toEqual({ kind: 'sequence', deltaMs: null });
+    expect(sequenceFact('pnr', 'X7K2QA', 'X7K2QAB')).toBeNull(); // another length
+    expect(sequenceFact('confirmationCode', '6C42BW', 'pending')).toBeNull();
+    expect(sequenceFact('status_str', 'CONFIRMED', 'PENDING')).toBeNull();
+  });
+
+  it('a write\'s own timings (GraphQL tracing, a search\'s took) are each side\'s clock; other numbers, or timings far apart, are not', () => {
+    expect(writeTimingFact('duration', 8_772_392, 9_345_364)).toEqual({ kind: 'instance', deltaMs: null });
+    expect(writeTimingFact('took', 3, 12)).toEqual({ kind: 'instance', deltaMs: null });
+    expect(writeTimingFact('startOffset', 24_219, 23_391)).toEqual({ kind: 'instance', deltaMs: null });
+    expect(writeTimingFact('total', 12.5, 1.25)).toBeNull();
+    expect(writeTimingFact('duration', 3, 3_600_000)).toBeNull();
+    expect(writeTimingFact('duration', -1, 3)).toBeNull();
+  });
+
+  it('a chunk Nuxt names by its digest alone, and the SRI digest beside a build\'s own asset, are the build; a CDN file\'s integrity is not', () => {
+    expect(generatedFact('<link href="/_nuxt/DlAUqK2U.js" rel="modulepreload">', '<link href="/_nuxt/kRTY6BBW.js" rel="modulepreload">', NOW)).toEqual({ kind: 'instance', deltaMs: null });
+    expect(generatedFact('<script src="/js/vendor12.js">', '<script src="/js/vendor13.js">', NOW)).toBeNull();
+    expect(generatedFact('<script integrity="sha384-isPl4JDVk9Q+" src="/assets/app-abe2f1fe6510c9db12e3.js">', '<script integrity="sha384-Sin3BNNNx7R/" src="/assets/app-d89972c3a0b1c2d3e4f5.js">', NOW))
+      .toEqual({ kind: 'instance', deltaMs: null });
+    expect(generatedFact('<script integrity="sha384-AAAAbbbb" src="https://cdn.example/jquery-3.7.1.min.js">', '<script integrity="sha384-CCCCdddd" src="https://cdn.example/jquery-3.7.1.min.js">', NOW)).toBeNull();
+  });
+});

@@ -15,6 +15,7 @@ describe('judgeField', () => {
     ['no re-ask evidence and a changing primary value is unjudged, never a mismatch', e({ reasks: 0, primaryValues: 4 }), 'unjudged', /not enough evidence/],
     ['no re-ask evidence but one stable primary value over three differing comparisons is real', e({ reasks: 0, shadowDiffs: 3, primaryValues: 1 }), 'real', /same value in all 3/],
     ['two differing comparisons with one primary value are not enough', e({ reasks: 0, shadowDiffs: 2, primaryValues: 1 }), 'unjudged', /not enough evidence/],
+    ['a body compared only by its hash that differs from itself (a PDF\'s creation date) is unjudged, never noise: nothing inside it was compared', e({ selfDiffs: 5, opaque: true }), 'unjudged', /compared only by its hash.*ignore body#sha256/],
     ['a field the primary repeated three times but the shadow did not repeat (a value of a few drawn per answer) is unjudged', e({ confirmed: 3, shadowSelfDiffs: 1, shadowDiffs: 2 }), 'unjudged', /the shadow disagreed with itself when asked again 1 time: a value of a few/],
     ['a 90/10 cache field stays unjudged while it differs seldom, however steady the primary', e({ comparisons: 100, shadowDiffs: 12, confirmed: 12, shadowSelfDiffs: 3 }), 'unjudged', /not told apart yet/],
     ['a shadow wrong half the time, the primary steady in 20 re-asks, is real', e({ comparisons: 40, shadowDiffs: 20, confirmed: 20, shadowSelfDiffs: 8 }), 'real', /clearly more than chance/],

@@ -79,4 +79,17 @@ describe('whether the primary asked again repeated what the shadow got wrong', (
     // the primary's members themselves change (a random sample): its own variation
     expect(selfDiffering(scopes('a', 'b', 'c'), scopes('a', 'b'), scopes('a', 'd', 'c'))).toEqual(['$.permissions[*]']);
   });
+
+  it('a set of objects the primary shuffles on every answer: one member\'s changed price is repeated, the shuffle of the skus is not', () => {
+    const recs = (...m: Array<[string, number]>) => answer({ recommendations: m.map(([sku, price]) => ({ sku, price })) });
+    const first = recs(['B', 4.5], ['C', 9], ['D', 7.25], ['E', 2]);
+    const shadow = recs(['C', 9.9], ['B', 4.5], ['E', 2], ['D', 7.25]);
+    const again = recs(['D', 7.25], ['E', 2], ['C', 9], ['B', 4.5]);
+    expect(selfDiffering(first, shadow, again)).toEqual(['$.recommendations[*].sku']);
+    // the same set on the shadow, in its own order: every column is the primary's own variation
+    const same = recs(['E', 2], ['D', 7.25], ['B', 4.5], ['C', 9]);
+    expect(selfDiffering(first, same, again).sort()).toEqual(['$.recommendations[*].price', '$.recommendations[*].sku']);
+    // prices that really move on the primary (a live price): its own variation, however the shadow differs
+    expect(selfDiffering(first, shadow, recs(['B', 4.6], ['C', 9.1], ['D', 7.25], ['E', 2]))).toEqual(['$.recommendations[*].price']);
+  });
 });
