@@ -204,6 +204,15 @@ const route = z
     timeouts: z.strictObject(deadlineFields).optional(),
     // Request bodies over this are refused with 413 (absent: listen.maxRequestBodyBytes).
     maxRequestBodyBytes: z.number().int().positive().optional(),
+    // POSTs that only read (pipeline/post-reads.ts): GraphQL queries (a mutation stays a write), and
+    // these paths (a search, a JSON-RPC read), route patterns as in match.path.
+    reads: z.strictObject({
+      graphql: z.boolean().default(true),
+      postPaths: z.array(z.string().superRefine((p, ctx) => {
+        const problem = validatePattern(p);
+        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+      })).default(() => []),
+    }).prefault({}),
   })
   .transform((r) => ({ ...r, flagKey: r.flagKey ?? `strangler-${r.name}` }));
 

@@ -53,6 +53,7 @@ function resume(head: Buffer[], req: IncomingMessage): Readable {
 
 // Not `async`: the common cases (nothing to replay, no body) return without a promise.
 export const bufferBody: Step = (ctx, deps) => {
+  if (ctx.body !== null || ctx.bodyFile !== null || ctx.bodyStream !== null || ctx.bodyOverCap) return undefined; // read already (post-reads.ts)
   if (refuseDeclaredOverCap(ctx, deps)) return 'handled';
   if (!needsReplay(ctx) || !ctx.runtime) return undefined;
   if (!hasBody(ctx.req)) { ctx.body = EMPTY; return undefined; }

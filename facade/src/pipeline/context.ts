@@ -101,6 +101,8 @@ export interface RequestContext {
   writeTracked?: boolean;
   /** The endpoint (method + path template) comparisons count this request under. */
   endpoint?: string;
+  /** A GraphQL request's operation (its name, or its first field): part of its endpoint (pipeline/post-reads.ts). */
+  operation?: string;
   /** Both sides' observations once a comparison was made (the case recorder keeps the monolith's). */
   observed?: import('../io/case-recorder').Observed;
   /** Why a sampled shadow was not sent (recorded as a skipped comparison). */

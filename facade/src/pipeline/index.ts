@@ -8,6 +8,7 @@ import { chooseStage } from './choose-stage';
 import type { FacadeDeps, RequestContext, Step } from './context';
 import { forwardToPrimary } from './forward-primary';
 import { matchRoute } from './match-route';
+import { postReads } from './post-reads';
 import { readDeadline } from './read-deadline';
 import { recordRequest } from './record';
 import { requestIdOf } from './request-id';
@@ -25,6 +26,7 @@ export const facadeSteps: readonly Step[] = Object.freeze([
   matchRoute,       // normalize the path once; 400 if malformed; find the route
   readDeadline,     // the client's deadline header lowers this request's time budget (400 if malformed)
   chooseStage,      // flag provider → stage (sticky rollout) → decision (primary, shadow, then)
+  postReads,        // a POST that only reads (a GraphQL query, a listed path) runs as a read of its stage
   trackWrites,      // count dual writes in flight per route; mark compared reads (reads after writes)
   prepareHeaders,   // drop hop-by-hop headers, add X-Forwarded-*, x-request-id
   bufferBody,       // only when the body must be sent twice, and only up to the cap

@@ -32,7 +32,8 @@ export function endpointFor(ctx: RequestContext, c: ComparisonDeps): string {
   let patterns = patternCache.get(cmp.endpoints);
   if (!patterns) { patterns = cmp.endpoints.map(compileEndpointPattern); patternCache.set(cmp.endpoints, patterns); }
   const method = ctx.req.method ?? 'GET';
-  ctx.endpoint = c.endpoints.resolve(routeLabel(ctx), endpointOf(method, ctx.path, patterns), method, cmp.maxEndpoints);
+  const template = endpointOf(method, ctx.path, patterns);
+  ctx.endpoint = c.endpoints.resolve(routeLabel(ctx), ctx.operation === undefined ? template : `${template}#${ctx.operation}`, method, cmp.maxEndpoints);
   return ctx.endpoint;
 }
 
@@ -201,7 +202,9 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
 /** The record, with the primary asked again when it differs at a field whose class is not settled yet (own budget; reads only). */
 async function settled(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps, record: ComparisonRecord, first: Observation): Promise<ComparisonRecord> {
   const cfg = ctx.runtime!.config.compare.reask;
-  if (record.facts.length === 0 || !cfg.enabled || !cfg.methods.includes(record.method)) return record;
+  // A POST compared as a read was declared one (a GraphQL query, a route's reads.postPaths): it may be asked again.
+  const mayAsk = cfg.methods.includes(record.method) || (record.kind === 'read' && record.method === 'POST');
+  if (record.facts.length === 0 || !cfg.enabled || !mayAsk) return record;
   const rules = c.recorder.rulesFor(record.route);
   let priority = reaskPriority(record, rules, c.recorder.evidence, cfg.enough);
   // Another comparison of this endpoint asking in a row: its evidence reaches the book when it is

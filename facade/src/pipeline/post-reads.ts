@@ -1,0 +1,47 @@
+// Step: a POST that only reads runs as a read of its stage: a GraphQL `query` (core/graphql.ts),
+// or a path the route lists in `reads.postPaths` (a search, a JSON-RPC read). As a write it would
+// be sent to both sides and never asked again, so every value its answers make per request (a
+// trace's timings, a request id) stayed unjudged; as a read it is shadowed, compared and re-asked.
+// Only at a stage that compares (a write's body is read then anyway, under the write's own caps):
+// at `off` and `complete` a POST streams through untouched. A GraphQL request's operation also
+// names its endpoint (`POST /graphql#GetProduct`), so one query's evidence is not another's.
+import { decide } from '../core/decide';
+import { carriesGraphql, graphqlOperation } from '../core/graphql';
+import { compileRoutes, matchRoute, type RouteTable } from '../core/routing';
+import { bufferBody, needsReplay } from './buffer-body';
+import type { RequestContext, Step } from './context';
+
+const tables = new WeakMap<readonly string[], RouteTable>();
+
+function onReadPath(ctx: RequestContext, paths: readonly string[], caseSensitive: boolean): boolean {
+  let table = tables.get(paths);
+  if (!table) {
+    table = compileRoutes(paths.map((path, i) => ({ name: `read-${i}`, match: { path } })), { caseSensitive });
+    tables.set(paths, table);
+  }
+  return matchRoute(table, { method: 'POST', path: ctx.path }) !== null;
+}
+
+export const postReads: Step = (ctx, deps) => {
+  const d = ctx.decision;
+  const rt = ctx.runtime;
+  if (!d || !rt || d.kind !== 'write' || ctx.req.method !== 'POST' || !needsReplay(ctx)) return undefined;
+  const { reads } = rt.config;
+  if (reads.postPaths.length > 0 && onReadPath(ctx, reads.postPaths, rt.config.caseSensitive ?? deps.config.routing.caseSensitive)) {
+    ctx.decision = decide(d.stage, 'GET');
+    return undefined;
+  }
+  const type = ctx.req.headers['content-type'];
+  if (!reads.graphql || !carriesGraphql(type)) return undefined;
+  const classify = (outcome: 'handled' | void): 'handled' | undefined => {
+    if (outcome === 'handled') return 'handled';
+    if (ctx.body === null) return undefined;
+    const op = graphqlOperation(ctx.body, type);
+    if (op === null) return undefined;
+    ctx.operation = op.label;
+    if (op.kind === 'query') ctx.decision = decide(d.stage, 'GET');
+    return undefined;
+  };
+  const read = bufferBody(ctx, deps); // as the write would read it: its caps, its 413, its spool
+  return read instanceof Promise ? read.then(classify) : classify(read);
+};
