@@ -133,12 +133,33 @@ function equivalent(a: SeenMatch, b: SeenMatch): boolean {
 }
 
 /** Warnings that do not stop start-up (the facade logs them): an admin API reachable from other machines. */
-export function configWarnings(config: { readonly admin: { readonly host: string } }): string[] {
+export function configWarnings(config: {
+  readonly admin: { readonly host: string };
+  readonly monolith?: { readonly url: string };
+  readonly services?: Readonly<Record<string, { readonly url: string }>>;
+}): string[] {
+  const out: string[] = [];
   const host = config.admin.host.replace(/^\[|\]$/g, '').toLowerCase();
   const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-  return loopback
-    ? []
-    : [`admin.host is "${config.admin.host}": the admin API (stages, comparisons, audit log) is reachable from other machines; keep it on loopback (127.0.0.1) or behind a firewall, with tokens`];
+  if (!loopback) out.push(`admin.host is "${config.admin.host}": the admin API (stages, comparisons, audit log) is reachable from other machines; keep it on loopback (127.0.0.1) or behind a firewall, with tokens`);
+  // One application on both sides: every write a stage sends to both runs twice on it (two orders, two logins).
+  const monolith = config.monolith ? sameTarget(config.monolith.url) : null;
+  for (const [name, s] of Object.entries(config.services ?? {})) {
+    if (monolith !== null && sameTarget(s.url) === monolith) {
+      out.push(`services.${name}.url is the monolith's own address (${s.url}): at dualwrite, shadow, live and rampdown every write would run twice on the same application`);
+    }
+  }
+  return out;
+}
+
+/** A URL's origin and path, as an upstream is reached (trailing slashes aside); the URL itself when it does not parse. */
+function sameTarget(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return url;
+  }
 }
 
 function methodsOverlap(a: readonly string[] | null, b: readonly string[] | null): boolean {

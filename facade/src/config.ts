@@ -179,14 +179,17 @@ const dualWrite = z.strictObject({
   warnStoredBytes: z.number().int().positive().default(1_073_741_824),
 });
 
+/** A route pattern (`/api/products/**`), as routing.ts validates it. */
+const routePattern = z.string().superRefine((p, ctx) => {
+  const problem = validatePattern(p);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 const route = z
   .strictObject({
     name: z.string().regex(NAME, `must match ${NAME}`),
     match: z.strictObject({
-      path: z.string().superRefine((p, ctx) => {
-        const problem = validatePattern(p);
-        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
-      }),
+      path: routePattern,
       methods: z.array(method).min(1).optional(),
       host: text.optional(),
     }),
@@ -204,14 +207,14 @@ const route = z
     timeouts: z.strictObject(deadlineFields).optional(),
     // Request bodies over this are refused with 413 (absent: listen.maxRequestBodyBytes).
     maxRequestBodyBytes: z.number().int().positive().optional(),
+    // Paths the stage's primary answers alone, copied nowhere (pipeline/primary-alone.ts): a session
+    // the other side cannot know (a long poll of its own), what must not run twice.
+    primaryOnly: z.array(routePattern).default(() => []),
     // POSTs that only read (pipeline/post-reads.ts): GraphQL queries (a mutation stays a write), and
     // these paths (a search, a JSON-RPC read), route patterns as in match.path.
     reads: z.strictObject({
       graphql: z.boolean().default(true),
-      postPaths: z.array(z.string().superRefine((p, ctx) => {
-        const problem = validatePattern(p);
-        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
-      })).default(() => []),
+      postPaths: z.array(routePattern).default(() => []),
     }).prefault({}),
   })
   .transform((r) => ({ ...r, flagKey: r.flagKey ?? `strangler-${r.name}` }));

@@ -32,3 +32,16 @@ export function decide(stage: Stage, method: string): Decision {
   const row = DECISIONS[stage];
   return isSafeMethod(method) ? row.read : row.write;
 }
+
+// The same decisions without a copy: no shadow for a read, no second write for a write.
+const SOLO: Readonly<Record<Stage, { readonly read: Decision; readonly write: Decision }>> = Object.freeze(
+  Object.fromEntries(STAGES.map((stage) => [stage, Object.freeze({
+    read: Object.freeze({ ...DECISIONS[stage].read, shadow: null }),
+    write: Object.freeze({ ...DECISIONS[stage].write, then: null }),
+  })])) as Record<Stage, { read: Decision; write: Decision }>,
+);
+
+/** `d` with its primary alone: a request only the side that answers it may see (core/transports.ts, a route's primaryOnly). */
+export function primaryAlone(d: Decision): Decision {
+  return SOLO[d.stage][d.kind];
+}

@@ -44,7 +44,7 @@ export function serviceOutcome(ctx: RequestContext): 'ok' | 'failed' | null {
   if (ctx.answeredBy !== null && ctx.answeredBy !== 'service') return 'failed';
   // Breaker-open and bulkhead-full answers count as the service's failures; a client's spent deadline
   // does not, nor a timeout under the deadline the client lowered (it asked for less than the service's due).
-  if (p.kind === 'failed') return p.error.code === 'DEADLINE_EXCEEDED' || p.clientDeadline ? null : 'failed';
+  if (p.kind === 'failed') return p.error.code === 'DEADLINE_EXCEEDED' || p.clientDeadline || p.declinedUpload ? null : 'failed';
   if (p.kind === 'answered' || p.kind === 'held') return p.status >= 500 ? 'failed' : 'ok';
   return null;
 }

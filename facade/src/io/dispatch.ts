@@ -311,7 +311,8 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
     const ms = (): number => performance.now() - started;
     const path = joinPath(upstream.address.basePath, req.url ?? '/');
     // The client's own deadline header is left out: each attempt sets what is left of the deadline (io/attempt-budget.ts).
-    const headers = withHost(requestHeaders(req.headers, opts.body, opts.deadlineHeader ?? null, null, req.rawHeaders), upstream.hostHeader);
+    const sized = opts.body ?? (opts.streamLength === undefined ? undefined : { length: opts.streamLength });
+    const headers = withHost(requestHeaders(req.headers, sized, opts.deadlineHeader ?? null, null, req.rawHeaders), upstream.hostHeader);
     const streamed = opts.body === undefined;
     const withBody = opts.body !== undefined || opts.stream !== undefined || hasBody(req);
     let settled = false;
@@ -332,7 +333,13 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
       if (streamedBody !== null && r.kind !== 'refused') leaveUpload(req, res, streamedBody);
       resolve(r);
     };
-    const fail = (err: Error): void => settle({ kind: 'failed', error: upstreamErrorFrom(err, upstream.name), ms: ms() });
+    const fail = (err: Error): void => {
+      const error = upstreamErrorFrom(err, upstream.name);
+      // An upstream that refuses an upload (a 401, a CSRF 403) may close with the body unread: its
+      // kernel resets, and the answer it wrote is often lost with it (nginx loses it too).
+      const declined = error.code === 'UPSTREAM_RESET' && streamedBody !== null && withBody && !req.complete;
+      settle(declined ? { kind: 'failed', error, ms: ms(), declinedUpload: true } : { kind: 'failed', error, ms: ms() });
+    };
     const clock = new ExchangeClock(opts.deadlines, (phase) => {
       if (answering) {
         // Mid-body, and the client is the slow side (the facade waits, or waited since the last look,

@@ -4,6 +4,8 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { ExchangeClock } from './deadlines';
 import { awaitsContinue } from './expect-continue';
+import { lingerAfterAnswer } from './linger';
+import { hasBody } from './upload-watch';
 import type { ForwardOptions, ForwardResult } from './forward';
 import { locationForClient, responseHeadersForClient } from './headers';
 import type { UpstreamAddress } from '../core/location';
@@ -59,6 +61,13 @@ export function streamAnswer(
   if (!proxyRes.headers['x-request-id']) raw.push('x-request-id', opts.requestId);
   // Answered without a 100 Continue: the client never sent its body, so the connection is done after this.
   if (awaitsContinue(req)) res.shouldKeepAlive = false;
+  // Answered before the whole upload arrived (an early 200, a 413): the connection closes after it,
+  // as on the undici path (dispatch.ts), and once the answer is over what is left is read and dropped.
+  const uploading = opts.body === undefined && opts.stream === undefined && hasBody(req) && !req.complete;
+  if (uploading) {
+    res.shouldKeepAlive = false;
+    lingerAfterAnswer(req);
+  }
   res.writeHead(status, proxyRes.statusMessage, raw);
 
   const chunks: Buffer[] = [];
@@ -71,10 +80,13 @@ export function streamAnswer(
     captured += chunk.length;
     if (captured > opts.captureLimit) { overCap = true; chunks.length = 0; } else chunks.push(chunk);
   });
-  const finish = (complete: boolean): void => done({
-    kind: 'answered', status, headers: proxyRes.headers, complete, overCap,
-    body: capture && !overCap && complete ? Buffer.concat(chunks) : null,
-  });
+  const finish = (complete: boolean): void => {
+    if (uploading && !req.complete && !req.destroyed) { req.unpipe(); req.resume(); } // the upstream is done with it
+    done({
+      kind: 'answered', status, headers: proxyRes.headers, complete, overCap,
+      body: capture && !overCap && complete ? Buffer.concat(chunks) : null,
+    });
+  };
   proxyRes.on('close', () => {
     // The upstream died mid-body (or a deadline cut it): the client must see a broken response, not a short "complete" one.
     if (!proxyRes.complete) { res.destroy(); finish(false); }

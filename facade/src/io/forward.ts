@@ -25,6 +25,11 @@ export interface ForwardOptions extends AttemptBudget {
   readonly body?: Buffer;
   /** Or stream this instead of the request (a body partly read already). */
   readonly stream?: Readable;
+  /**
+   * The length of `stream` when it is known (a body kept on disk): sent as Content-Length instead of
+   * the client's chunked framing, as nginx does, since WSGI servers read no chunked body.
+   */
+  readonly streamLength?: number;
   /** Capture at most this many response bytes for comparison (0: capture nothing). */
   readonly captureLimit: number;
   /**
@@ -51,7 +56,9 @@ export type ForwardResult =
       readonly body: Buffer | null; readonly overCap: boolean; readonly complete: boolean }
   | { readonly kind: 'held'; readonly status: number; readonly ms: number }
   /** `clientDeadline`: it timed out under the client's own budget, lower than the upstream's deadlines (pipeline/guarded-forward.ts). */
-  | { readonly kind: 'failed'; readonly error: UpstreamError; readonly ms: number; readonly clientDeadline?: true }
+  | { readonly kind: 'failed'; readonly error: UpstreamError; readonly ms: number; readonly clientDeadline?: true
+      /** The upstream reset the connection while the client's body was still arriving: it declined the upload (an early 403 lost to the reset), not a sign of ill health. */
+      readonly declinedUpload?: true }
   /** The client went away; `answered`: the status and headers it was being sent by then (an event stream's usual end). */
   | { readonly kind: 'client-gone'; readonly ms: number; readonly answered?: { readonly status: number; readonly headers: IncomingHttpHeaders } }
   /** The client's body broke a limit before the upstream answered: the facade answers 408 or 413. */
@@ -124,9 +131,13 @@ export class Forwarder {
         if (retryTimer) clearTimeout(retryTimer);
         resolve(r);
       };
-      const fail = (err: Error): void => settle({ kind: 'failed', error: upstreamErrorFrom(err, upstream.name), ms: ms() });
       // A body the client is still sending: the total starts once it has all gone (deadlines.ts).
       const uploading = opts.body === undefined && hasBody(req) && !req.complete;
+      const fail = (err: Error): void => {
+        const error = upstreamErrorFrom(err, upstream.name);
+        // A reset with the client's body still arriving: the upstream declined the upload (dispatch.ts says why).
+        settle(error.code === 'UPSTREAM_RESET' && uploading && !req.complete ? { kind: 'failed', error, ms: ms(), declinedUpload: true } : { kind: 'failed', error, ms: ms() });
+      };
       const clock = new ExchangeClock(opts.deadlines, (phase) => {
         const a = current;
         if (a?.response) {

@@ -51,6 +51,7 @@ function options(ctx: RequestContext, deps: FacadeDeps, upstream: Upstream, hold
   return {
     body: ctx.body ?? undefined,
     stream: ctx.bodyStream ?? ctx.bodyFile?.open() ?? undefined,
+    streamLength: ctx.bodyStream === null ? ctx.bodyFile?.length : undefined,
     captureLimit: compared && ctx.runtime ? ctx.runtime.config.compare.maxBodyBytes : 0,
     // A shadowed read's answer is given back once compared (pipeline/record-comparison.ts).
     slabCapture: d.kind === 'read',

@@ -20,7 +20,8 @@ export const endpointKeyOf = (ctx: RequestContext): string => ctx.endpoint ?? en
 /** What an exchange's result tells the breaker. */
 export function verdictOf(r: ForwardResult, guard: UpstreamGuard, ctx?: RequestContext): BreakerVerdict {
   // A client that asks for 100 ms of an upstream that takes 150 learns nothing of the upstream's health.
-  if (r.kind === 'failed') return r.error.refusal || r.clientDeadline ? 'none' : 'failure';
+  // Nor does an upload the upstream declined by closing on it (any client can send one).
+  if (r.kind === 'failed') return r.error.refusal || r.clientDeadline || r.declinedUpload ? 'none' : 'failure';
   if (r.kind === 'answered' || r.kind === 'held') return ctx ? guard.statusVerdict(r.status, endpointKeyOf, ctx) : guard.statusVerdict(r.status);
   return 'none'; // the client left, or its upload broke a limit: nothing learned about the upstream
 }

@@ -9,6 +9,7 @@ import type { FacadeDeps, RequestContext, Step } from './context';
 import { forwardToPrimary } from './forward-primary';
 import { matchRoute } from './match-route';
 import { postReads } from './post-reads';
+import { primaryAloneStep } from './primary-alone';
 import { readDeadline } from './read-deadline';
 import { recordRequest } from './record';
 import { requestIdOf } from './request-id';
@@ -26,6 +27,7 @@ export const facadeSteps: readonly Step[] = Object.freeze([
   matchRoute,       // normalize the path once; 400 if malformed; find the route
   readDeadline,     // the client's deadline header lowers this request's time budget (400 if malformed)
   chooseStage,      // flag provider → stage (sticky rollout) → decision (primary, shadow, then)
+  primaryAloneStep, // a real-time transport's session request, a route's primaryOnly path: no copy anywhere
   postReads,        // a POST that only reads (a GraphQL query, a listed path) runs as a read of its stage
   trackWrites,      // count dual writes in flight per route; mark compared reads (reads after writes)
   prepareHeaders,   // drop hop-by-hop headers, add X-Forwarded-*, x-request-id

@@ -7,27 +7,16 @@
 // names its endpoint (`POST /graphql#GetProduct`), so one query's evidence is not another's.
 import { decide } from '../core/decide';
 import { carriesGraphql, graphqlOperation } from '../core/graphql';
-import { compileRoutes, matchRoute, type RouteTable } from '../core/routing';
 import { bufferBody, needsReplay } from './buffer-body';
-import type { RequestContext, Step } from './context';
-
-const tables = new WeakMap<readonly string[], RouteTable>();
-
-function onReadPath(ctx: RequestContext, paths: readonly string[], caseSensitive: boolean): boolean {
-  let table = tables.get(paths);
-  if (!table) {
-    table = compileRoutes(paths.map((path, i) => ({ name: `read-${i}`, match: { path } })), { caseSensitive });
-    tables.set(paths, table);
-  }
-  return matchRoute(table, { method: 'POST', path: ctx.path }) !== null;
-}
+import type { Step } from './context';
+import { onPaths } from './primary-alone';
 
 export const postReads: Step = (ctx, deps) => {
   const d = ctx.decision;
   const rt = ctx.runtime;
   if (!d || !rt || d.kind !== 'write' || ctx.req.method !== 'POST' || !needsReplay(ctx)) return undefined;
   const { reads } = rt.config;
-  if (reads.postPaths.length > 0 && onReadPath(ctx, reads.postPaths, rt.config.caseSensitive ?? deps.config.routing.caseSensitive)) {
+  if (reads.postPaths.length > 0 && onPaths(ctx, reads.postPaths, rt.config.caseSensitive ?? deps.config.routing.caseSensitive)) {
     ctx.decision = decide(d.stage, 'GET');
     return undefined;
   }

@@ -119,6 +119,18 @@ describe('dual-write body cap', () => {
     expect(fs.existsSync(left)).toBe(false); // swept when this process first kept a body
   });
 
+  it('a chunked write kept on disk reaches both sides with its Content-Length (as nginx sends it; WSGI servers read no chunked body)', async () => {
+    await start({ maxBodyBytes: 64 * 1024 });
+    const body = randomBytes(300 * 1024);
+    expect((await send(`${facade.url}/api/inventory/blob/7`, 'PUT', body, { 'content-type': 'application/octet-stream' }, 16 * 1024)).status).toBe(201);
+    await facade.waitForDone(1);
+    for (const side of [monolith, service!]) {
+      expect(side.got[0]!.headers['content-length']).toBe(String(body.length));
+      expect(side.got[0]!.headers['transfer-encoding']).toBeUndefined();
+      expect(side.got[0]!.body.equals(body)).toBe(true);
+    }
+  });
+
   it('a kept-on-disk write the service missed is a divergence with its whole body, which replay repairs', async () => {
     service!.answer = () => ({ status: 503 });
     await start({ maxBodyBytes: 64 * 1024 });

@@ -7,7 +7,7 @@ import net from 'node:net';
 import { setStage } from '../helpers/admin-client';
 import { startTestFacade, type TestFacade } from '../helpers/facade';
 
-type Mode = 'close' | 'drain';
+type Mode = 'close' | 'drain' | 'continue';
 
 /** A raw upstream: `/upload` is answered as soon as its head arrives; anything else 200 `ok`. */
 function earlyUpstream(mode: Mode): Promise<{ url: string; close(): Promise<void> }> {
@@ -34,6 +34,8 @@ function earlyUpstream(mode: Mode): Promise<{ url: string; close(): Promise<void
         const length = Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0);
         if (!head.startsWith('POST /upload')) { skip = length; s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'); continue; }
         if (mode === 'close') { s.end('HTTP/1.1 413 Payload Too Large\r\nContent-Length: 9\r\nConnection: close\r\n\r\ntoo large'); return; }
+        // A WSGI app that cannot read a chunked body: it says 100, answers an empty form at once, and closes.
+        if (mode === 'continue') { s.end('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 9\r\nConnection: close\r\n\r\nempty ok.'); return; }
         skip = length;
         s.write('HTTP/1.1 401 Unauthorized\r\nContent-Length: 4\r\n\r\nnope');
       }
@@ -50,7 +52,7 @@ function earlyUpstream(mode: Mode): Promise<{ url: string; close(): Promise<void
  * (if the connection is still open after the first answer) a GET; resolves with what came back and
  * whether the connection ended, within `ms`.
  */
-function upload(url: string, bytes: number, ms = 5000): Promise<{ text: string; ended: boolean; unsent: number }> {
+function upload(url: string, bytes: number, ms = 5000, expect = false): Promise<{ text: string; ended: boolean; unsent: number }> {
   return new Promise((resolve) => {
     const sock = net.connect(Number(new URL(url).port), '127.0.0.1');
     let text = '';
@@ -61,13 +63,13 @@ function upload(url: string, bytes: number, ms = 5000): Promise<{ text: string; 
     sock.on('close', () => done(true));
     sock.on('data', (d: Buffer) => {
       text += d.toString('latin1');
-      if (!askedAgain && /\r\n\r\n(too large|nope)$/.test(text)) {
+      if (!askedAgain && /\r\n\r\n(too large|nope|empty ok\.)$/.test(text)) {
         askedAgain = true;
         if (!/connection: close/i.test(text)) sock.write('GET /next HTTP/1.1\r\nHost: shop.example\r\n\r\n');
       }
       if (/\r\n\r\nok$/.test(text)) done(false);
     });
-    sock.write(`POST /upload HTTP/1.1\r\nHost: shop.example\r\nContent-Type: application/octet-stream\r\nContent-Length: ${bytes}\r\n\r\n`);
+    sock.write(`POST /upload HTTP/1.1\r\nHost: shop.example\r\nContent-Type: application/octet-stream\r\nContent-Length: ${bytes}\r\n${expect ? 'Expect: 100-continue\r\n' : ''}\r\n`);
     sock.write(Buffer.alloc(bytes, 97));
   });
 }
@@ -107,6 +109,14 @@ describe('an upstream that answers an upload before reading it', () => {
     const small = await upload(f.url, 10);
     expect(small.text).toMatch(/^HTTP\/1\.1 401 Unauthorized\r\n/);
     expect(small.text.endsWith('ok')).toBe(true); // a body that had arrived whole: the connection stayed open for the next request
+  });
+
+  it('a client waiting for 100 Continue, answered 200 early and the connection closed upstream: it gets the 200 and the connection ends, not a stall', async () => {
+    const f = await through('continue');
+    const got = await upload(f.url, 5_000_000, 8000, true);
+    expect(got.text).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nempty ok\.$/);
+    expect(got.text).toMatch(/\r\nconnection: close\r\n/i);
+    expect(got).toMatchObject({ ended: true, unsent: 0 });
   });
 });
 

@@ -3,6 +3,8 @@
 // where the route falls back, else 503 JSON naming the upstream with Retry-After; after SIGCONT the
 // half-open trial requests close it. Shadows and second writes to an open upstream are skipped and
 // counted (the write kept as a divergence); breaker-open answers count for auto-rollback.
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { adminGet, metricSum, metricsText, setStage } from '../helpers/admin-client';
 import { startTestFacade, type TestFacade } from '../helpers/facade';
@@ -205,6 +207,42 @@ describe('what a client cannot do to a breaker', () => {
     const after = await rawRequest(f.url, '/api/products/1', { timeoutMs: 5000 });
     expect(after.status).toBe(200);
     expect((await upstreamView(f, 'monolith')).breaker.state).toBe('closed');
+  });
+
+  it('uploads the monolith declines by resetting the connection (an early 403 lost to the reset) do not open its breaker', async () => {
+    // A WSGI server refusing an upload closes with the body unread: its kernel resets the connection.
+    const refusing = http.createServer((req, res) => {
+      if (req.method === 'POST') { req.socket.resetAndDestroy(); return; }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ from: 'monolith' }));
+    });
+    await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', () => r()));
+    try {
+      facade = await startTestFacade({
+        monolith: { url: `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`, breaker: { minRequests: 4, failureRate: 0.5, windowMs: 10_000, coolDownMs: 5000 } },
+        services: {}, routes: [], autoRollback: { enabled: false },
+      });
+      const port = Number(new URL(facade.url).port);
+      for (let i = 0; i < 6; i++) {
+        // The client is still sending its body when the answer (here: none) comes.
+        const head = await new Promise<string>((resolve) => {
+          const s = net.connect(port, '127.0.0.1');
+          let got = '';
+          s.on('data', (c: Buffer) => { got += c.toString('latin1'); if (got.includes('\r\n\r\n')) { resolve(got); s.destroy(); } });
+          s.on('error', () => resolve(got));
+          s.on('close', () => resolve(got));
+          s.write(`POST /upload HTTP/1.1\r\nHost: a\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000000\r\n\r\n${'x'.repeat(65_536)}`);
+        });
+        expect(head).toMatch(/^HTTP\/1\.1 502 /);
+      }
+      expect((await upstreamView(facade, 'monolith')).breaker.state).toBe('closed');
+      expect((await rawRequest(facade.url, '/api/orders/1', { timeoutMs: 5000 })).status).toBe(200);
+    } finally {
+      await facade?.close();
+      facade = undefined;
+      refusing.closeAllConnections();
+      await new Promise<void>((r) => refusing.close(() => r()));
+    }
   });
 
   it('one endpoint answering 503 on purpose, asked over and over, does not open the breaker for the others', async () => {

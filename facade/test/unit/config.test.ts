@@ -33,7 +33,7 @@ describe('parseConfig', () => {
       maxSockets: 256, maxHeaderBytes: 65536, parser: 'auto', retry, breaker, bulkhead,
     });
     expect(config.routes[0]).toEqual({
-      name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog', fallback: false, fallbackAtComplete: false, flagKey: 'strangler-catalog', defaultStage: 'off', reads: { graphql: true, postPaths: [] },
+      name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog', fallback: false, fallbackAtComplete: false, flagKey: 'strangler-catalog', defaultStage: 'off', primaryOnly: [], reads: { graphql: true, postPaths: [] },
       compare: {
         sample: 100, maxBodyBytes: 1048576, maxInFlight: 64, shadowTimeoutMs: 5000,
         reask: { enabled: true, perSecond: 50, burst: 500, maxInFlight: 8, enough: 5, methods: ['GET', 'HEAD', 'OPTIONS'] },
@@ -177,6 +177,13 @@ describe('parseConfig', () => {
     for (const host of ['127.0.0.1', 'localhost', '::1', '127.1.2.3']) {
       expect(configWarnings(parseConfig(aConfig({ admin: { host } }), 'test.json'))).toEqual([]);
     }
+  });
+
+  it('warns about a service at the monolith\'s own address (writes would run twice on one application)', () => {
+    const same = parseConfig(aConfig({ monolith: { url: 'http://127.0.0.1:3000/' }, services: { catalog: { url: 'http://127.0.0.1:3000' }, inventory: { url: 'http://127.0.0.1:4002' } } } as ConfigJson), 'test.json');
+    expect(configWarnings(same)).toEqual([expect.stringContaining('services.catalog.url is the monolith\'s own address')]);
+    const other = parseConfig(aConfig({ monolith: { url: 'http://127.0.0.1:3000' }, services: { catalog: { url: 'http://127.0.0.1:3001' }, inventory: { url: 'http://127.0.0.1:4002' } } } as ConfigJson), 'test.json');
+    expect(configWarnings(other)).toEqual([]);
   });
 
   it('refuses a config that is not an object', () => {

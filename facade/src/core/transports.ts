@@ -1,0 +1,19 @@
+// Requests of a real-time transport's session: engine.io / socket.io long polling, SockJS, classic
+// SignalR, CometD (Bayeux), Phoenix's long poll, Atmosphere. Each belongs to a session the answering
+// server holds: the other side does not know it (a shadow copy or a second write gets `400 Session
+// ID unknown`, stored as a divergence per message), and asking it twice breaks it (a second poll on
+// one engine.io session is "overlap from client": the server closes the session, and the queued
+// messages the re-ask took are lost to the client). So the stage's primary answers them alone.
+// WebSocket upgrades go their own way (io/websocket.ts). Pure.
+
+/** SockJS: `/<prefix>/<server>/<session>/<transport>` (server: three digits). */
+const SOCKJS = /\/\d{3}\/[^/]+\/(?:xhr|xhr_send|xhr_streaming|eventsource|htmlfile|jsonp|jsonp_send)$/;
+/** CometD's Bayeux endpoint (`/cometd`, `/cometd/connect`, …); Phoenix's long poll. */
+const PATHS = /\/cometd(?:\/|$)|\/longpoll$/;
+/** engine.io's `EIO=4&transport=polling&sid=…`, classic SignalR's `connectionToken=`/`transport=longPolling`, Atmosphere's tracking. */
+const PARAMS = /(?:^|&)(?:EIO=\d|connectionToken=|transport=(?:longPolling|serverSentEvents|foreverFrame)(?:&|$)|X-Atmosphere-(?:Transport|tracking-id)=)/;
+
+/** Whether a request (normalized path, raw query without `?`) is one of a real-time transport's session. */
+export function isSessionTransport(path: string, query: string): boolean {
+  return (query !== '' && PARAMS.test(query)) || PATHS.test(path) || SOCKJS.test(path);
+}

@@ -1,0 +1,29 @@
+// Step: requests only the side that answers may see go to the stage's primary alone, with no shadow
+// copy, no re-ask and no second write: a real-time transport's session requests (core/transports.ts:
+// socket.io long polling at `shadow` dropped its session every few seconds, re-asked), and the paths
+// a route lists in `primaryOnly` (its own long polls, a one-time token's redemption).
+import { primaryAlone } from '../core/decide';
+import { isSessionTransport } from '../core/transports';
+import { compileRoutes, matchRoute, type RouteTable } from '../core/routing';
+import type { RequestContext, Step } from './context';
+
+const tables = new WeakMap<readonly string[], RouteTable>();
+
+/** Whether the normalized path matches one of `patterns` (route patterns, as in match.path). */
+export function onPaths(ctx: RequestContext, patterns: readonly string[], caseSensitive: boolean): boolean {
+  let table = tables.get(patterns);
+  if (!table) {
+    table = compileRoutes(patterns.map((path, i) => ({ name: `path-${i}`, match: { path } })), { caseSensitive });
+    tables.set(patterns, table);
+  }
+  return matchRoute(table, { method: ctx.req.method ?? 'GET', path: ctx.path }) !== null;
+}
+
+export const primaryAloneStep: Step = (ctx, deps) => {
+  const d = ctx.decision;
+  const rt = ctx.runtime;
+  if (!d || !rt || (d.shadow === null && d.then === null)) return undefined;
+  const listed = rt.config.primaryOnly.length > 0 && onPaths(ctx, rt.config.primaryOnly, rt.config.caseSensitive ?? deps.config.routing.caseSensitive);
+  if (listed || isSessionTransport(ctx.path, ctx.query.slice(1))) ctx.decision = primaryAlone(d);
+  return undefined;
+};
