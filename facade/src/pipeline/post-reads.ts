@@ -4,17 +4,26 @@
 // trace's timings, a request id) stayed unjudged; as a read it is shadowed, compared and re-asked.
 // Only at a stage that compares (a write's body is read then anyway, under the write's own caps):
 // at `off` and `complete` a POST streams through untouched. A GraphQL request's operation also
-// names its endpoint (`POST /graphql#GetProduct`), so one query's evidence is not another's.
+// names its endpoint (`POST /graphql#GetProduct`, and a GET's `operationName` too), so one query's
+// evidence is not another's.
 import { decide } from '../core/decide';
 import { carriesGraphql, graphqlOperation } from '../core/graphql';
 import { bufferBody, needsReplay } from './buffer-body';
 import type { Step } from './context';
 import { onPaths } from './primary-alone';
 
+/** A GraphQL GET's operation (`?operationName=GetProduct&variables=…`, Apollo's persisted queries). */
+const OPERATION_NAME = /[?&]operationName=([_A-Za-z][_0-9A-Za-z]{0,99})(?:&|$)/;
+
 export const postReads: Step = (ctx, deps) => {
   const d = ctx.decision;
   const rt = ctx.runtime;
-  if (!d || !rt || d.kind !== 'write' || ctx.req.method !== 'POST' || !needsReplay(ctx)) return undefined;
+  if (!d || !rt || !needsReplay(ctx)) return undefined;
+  if (d.kind === 'read') {
+    if (rt.config.reads.graphql && ctx.query.includes('operationName=')) ctx.operation = OPERATION_NAME.exec(ctx.query)?.[1];
+    return undefined;
+  }
+  if (ctx.req.method !== 'POST') return undefined;
   const { reads } = rt.config;
   if (reads.postPaths.length > 0 && onPaths(ctx, reads.postPaths, rt.config.caseSensitive ?? deps.config.routing.caseSensitive)) {
     ctx.decision = decide(d.stage, 'GET');

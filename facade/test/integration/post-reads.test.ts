@@ -14,7 +14,7 @@ let facade: TestFacade | undefined;
 
 /** A GraphQL server: the same data on both sides, with a per-answer request id and trace timing. */
 function graphql(res: ServerResponse, body: string): void {
-  const { query } = JSON.parse(body) as { query: string };
+  const { query } = body === '' ? { query: 'query GetProduct' } : JSON.parse(body) as { query: string }; // a GET: a persisted query
   const data = query.trim().startsWith('mutation') ? { addItem: { ok: true } } : { product: { id: '1', price: 12.5 } };
   const payload = JSON.stringify({ data, extensions: { requestId: crypto.randomUUID(), tracing: { duration: Math.floor(Math.random() * 9e6) + 1e6 } } });
   res.writeHead(200, { 'content-type': 'application/json' });
@@ -71,6 +71,14 @@ it('at shadow, GraphQL queries are compared as reads and asked again: the per-an
   expect(['noise', 'generated']).toContain(fields.find(([field]) => field === '$.extensions.requestId')?.[1]);
   expect(fields.find(([field]) => field === '$.extensions.tracing.duration')?.[1]).toBe('noise');
   expect(fields.filter(([, c]) => c === 'real' || c === 'unjudged')).toEqual([]);
+});
+
+it('a GraphQL GET (a persisted query) counts under its operationName', async () => {
+  const f = await start('shadow');
+  const records = nextComparisons(f, 1, 10_000);
+  const res = await fetch(`${f.url}/graphql?operationName=GetProduct&variables=%7B%22id%22%3A1%7D&extensions=%7B%7D`);
+  expect(res.status).toBe(200);
+  expect((await records)[0]!.endpoint).toBe('GET /graphql#GetProduct');
 });
 
 it('a mutation stays a write: the service gets it after the monolith answered, and it is compared as a write', async () => {
