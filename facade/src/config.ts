@@ -213,7 +213,9 @@ const route = z
     // POSTs that only read (pipeline/post-reads.ts): GraphQL queries (a mutation stays a write), and
     // these paths (a search, a JSON-RPC read), route patterns as in match.path.
     reads: z.strictObject({
+      // On paths whose last segment is `graphql` or `gql`, and on graphqlPaths.
       graphql: z.boolean().default(true),
+      graphqlPaths: z.array(routePattern).default(() => []),
       postPaths: z.array(routePattern).default(() => []),
     }).prefault({}),
   })

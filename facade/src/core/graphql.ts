@@ -39,8 +39,11 @@ export function definitionsOf(doc: string): Definition[] | null {
     const c = doc[i]!;
     if (c === '#') { while (i < doc.length && doc[i] !== '\n' && doc[i] !== '\r') i++; continue; }
     if (c === '"') {
+      if (depth > 0 && parens === 0) return null; // a string among fields: not a selection set (a JSON filter in a REST write)
       if (doc.startsWith('"""', i)) {
-        const end = doc.indexOf('"""', i + 3);
+        // A block string ends at the first `"""` not escaped as `\"""`.
+        let end = doc.indexOf('"""', i + 3);
+        while (end > 0 && doc[end - 1] === '\\') end = doc.indexOf('"""', end + 3);
         if (end < 0) return null;
         i = end + 3;
       } else {
@@ -93,13 +96,22 @@ export function definitionsOf(doc: string): Definition[] | null {
     }
     i++; // punctuation, whitespace, commas, variables' `$`, values
   }
-  return depth === 0 && current === null && parens === 0 ? out : null;
+  // Every operation selects at least one field: `{}` or `{ }` is no query.
+  return depth === 0 && current === null && parens === 0 && out.every((d) => d.firstField !== null || d.kind === 'fragment') ? out : null;
 }
+
+/** The words that make an operation a write, anywhere in the document (strings and comments too): a backstop to the lexer. */
+const WRITE_WORD = /\b(?:mutation|subscription)\b/;
 
 function operationIn(doc: unknown, operationName: unknown): GraphqlOperation | null {
   if (typeof doc !== 'string' || doc.length > 1_000_000) return null;
   const defs = definitionsOf(doc);
   if (defs === null) return null;
+  // A query never says `mutation` (a misread of an odd document must fail towards a write).
+  if (defs.some((d) => d.kind !== 'query' && d.kind !== 'fragment') || WRITE_WORD.test(doc)) {
+    const write = defs.find((d) => d.kind === 'mutation' || d.kind === 'subscription');
+    return { kind: write?.kind === 'subscription' ? 'subscription' : 'mutation', label: write?.name ?? write?.firstField ?? 'mutation' };
+  }
   const ops = defs.filter((d) => d.kind !== 'fragment');
   const chosen = typeof operationName === 'string' && operationName !== ''
     ? ops.find((d) => d.name === operationName)

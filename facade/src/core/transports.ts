@@ -11,9 +11,12 @@ const SOCKJS = /\/\d{3}\/[^/]+\/(?:xhr|xhr_send|xhr_streaming|eventsource|htmlfi
 /** CometD's Bayeux endpoint (`/cometd`, `/cometd/connect`, …); Phoenix's long poll. */
 const PATHS = /\/cometd(?:\/|$)|\/longpoll$/;
 /** engine.io's `EIO=4&transport=polling&sid=…`, classic SignalR's `connectionToken=`/`transport=longPolling`, Atmosphere's tracking. */
-const PARAMS = /(?:^|&)(?:EIO=\d|connectionToken=|transport=(?:longPolling|serverSentEvents|foreverFrame)(?:&|$)|X-Atmosphere-(?:Transport|tracking-id)=)/;
+const PARAMS = /(?:^|&)(?:connectionToken=|transport=(?:longPolling|serverSentEvents|foreverFrame)(?:&|$)|X-Atmosphere-(?:Transport|tracking-id)=)/;
+const ENGINE_IO = /(?:^|&)EIO=\d/;
+const ENGINE_IO_TRANSPORT = /(?:^|&)transport=(?:polling|websocket|webtransport)(?:&|$)/;
 
 /** Whether a request (normalized path, raw query without `?`) is one of a real-time transport's session. */
 export function isSessionTransport(path: string, query: string): boolean {
-  return (query !== '' && PARAMS.test(query)) || PATHS.test(path) || SOCKJS.test(path);
+  if (query !== '' && (PARAMS.test(query) || (ENGINE_IO.test(query) && ENGINE_IO_TRANSPORT.test(query)))) return true;
+  return PATHS.test(path) || SOCKJS.test(path);
 }

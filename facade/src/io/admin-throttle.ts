@@ -1,9 +1,9 @@
 // Guessing admin tokens: a client address whose requests were refused as 401 `admin.authFailures.max`
-// times within `windowMs` gets 429 (with Retry-After) until that window ends, whatever token it
-// sends, so a token cannot be found by trying many. Only refusals count, once answered: a CLI, a
+// times within `windowMs` gets 429 (with Retry-After) for every guess until that window ends, so a
+// token cannot be found by trying many; a request with a good token still passes. Only refusals count, once answered: a CLI, a
 // dashboard or the console's open streams with a good token never come near the limit. (Generic
 // rate limiters count a request while it is in flight, so 20 open event streams would trip them.)
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 
 export interface AuthFailureLimit {
   readonly max: number;
@@ -20,14 +20,18 @@ const OPEN_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 /** Addresses tracked at most; past it the expired windows are dropped (and, if none is, the oldest). */
 const MAX_ADDRESSES = 10_000;
 
-export function authFailureThrottle(limit: AuthFailureLimit, now: () => number = Date.now): RequestHandler {
+/**
+ * `authorized`: whether a request carries a good token. It always passes: a stale cron job on the
+ * same host sending an expired token must not lock the operator's CLI out.
+ */
+export function authFailureThrottle(limit: AuthFailureLimit, authorized: (req: Request) => boolean, now: () => number = Date.now): RequestHandler {
   const windows = new Map<string, Window>();
   const prune = (at: number): void => {
     for (const [address, w] of windows) if (w.endsAt <= at) windows.delete(address);
     if (windows.size >= MAX_ADDRESSES) windows.delete(windows.keys().next().value as string);
   };
   return (req, res, next) => {
-    if (OPEN_PATHS.has(req.path)) { next(); return; }
+    if (OPEN_PATHS.has(req.path) || authorized(req)) { next(); return; }
     const address = req.socket.remoteAddress ?? 'unknown';
     const at = now();
     const current = windows.get(address);

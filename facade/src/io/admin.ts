@@ -17,7 +17,7 @@ import { StageChangeError, type RouteStateStore } from './state-api';
 import type { Sql } from './db/sql';
 import { validIgnorePattern } from './compare-rules';
 import { mountReportRoutes } from './admin-report';
-import { requireRole, tokenOf, type AdminToken } from './admin-auth';
+import { authenticate, requireRole, tokenOf, type AdminToken } from './admin-auth';
 import { authFailureThrottle, type AuthFailureLimit } from './admin-throttle';
 import { mountDivergenceRoutes, type DivergenceAdminDeps } from './admin-divergences';
 import { mountConsole } from './console/console-routes';
@@ -107,7 +107,7 @@ function allowedMethods(app: express.Express, path: string): string[] {
 export function createAdminApp(deps: AdminDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(authFailureThrottle(deps.authFailures ?? { max: 20, windowMs: 60_000 }));
+  app.use(authFailureThrottle(deps.authFailures ?? { max: 20, windowMs: 60_000 }, (req) => authenticate(deps.tokens, req.headers.authorization) !== null));
   const requireToken = requireRole(deps.tokens, 'write');
   const requireRead = requireRole(deps.tokens, 'read');
   /** The route named in the path, or a 404 naming the known routes (then null). */

@@ -9,11 +9,12 @@ import { upstreamErrno } from '../errors';
 
 export type ParsingMode = 'auto' | 'strict' | 'lenient';
 
-/** llhttp's errors that its lenient flags lift (Node's insecureHTTPParser sets them all). */
-const LIFTED_BY_LENIENCE = new Set([
-  'HPE_CR_EXPECTED', 'HPE_LF_EXPECTED', 'HPE_INVALID_HEADER_TOKEN', 'HPE_INVALID_VERSION',
-  'HPE_INVALID_CONTENT_LENGTH', 'HPE_INVALID_TRANSFER_ENCODING', 'HPE_STRICT', 'HPE_UNEXPECTED_SPACE',
-]);
+/**
+ * llhttp's errors that its lenient flags lift (Node's insecureHTTPParser sets them all) and that are
+ * about spelling, not framing: line ends, header tokens, the version. A framing error (two lengths,
+ * a length beside chunked) never turns an upstream lenient by itself; `lenient` must be asked for.
+ */
+const LIFTED_BY_LENIENCE = new Set(['HPE_CR_EXPECTED', 'HPE_LF_EXPECTED', 'HPE_INVALID_HEADER_TOKEN', 'HPE_INVALID_VERSION', 'HPE_UNEXPECTED_SPACE']);
 
 export class AnswerParsing {
   /** Answers are read by the lenient parser (from the start, or since `auto` saw one the strict parser refused). */

@@ -81,7 +81,12 @@ export function streamAnswer(
     if (captured > opts.captureLimit) { overCap = true; chunks.length = 0; } else chunks.push(chunk);
   });
   const finish = (complete: boolean): void => {
-    if (uploading && !req.complete && !req.destroyed) { req.unpipe(); req.resume(); } // the upstream is done with it
+    if (uploading && !req.complete && !req.destroyed) {
+      // The upstream is done with it: its request, never ended, would hold the pooled socket.
+      (proxyRes as IncomingMessage & { req?: { destroy(): void } }).req?.destroy();
+      req.unpipe();
+      req.resume();
+    }
     done({
       kind: 'answered', status, headers: proxyRes.headers, complete, overCap,
       body: capture && !overCap && complete ? Buffer.concat(chunks) : null,

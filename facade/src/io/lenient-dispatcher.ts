@@ -32,7 +32,12 @@ export class LenientDispatcher implements Exchanger {
     const { upstream } = this;
     const flat = (options.headers ?? []) as string[];
     const headers = [...flat];
-    if (!hasHost(flat)) headers.push('host', upstream.target.host);
+    if (!hasHeader(flat, 'host')) headers.push('host', upstream.target.host);
+    // A streamed body without a declared length is framed chunked, as undici frames it: given a
+    // header array, Node frames no body of a GET, DELETE or OPTIONS, and its bytes would go out raw
+    // (a body `GET /other HTTP/1.1…` read by the upstream as a second request).
+    const streamed = options.body !== null && options.body !== undefined && typeof options.body !== 'string' && !Buffer.isBuffer(options.body);
+    if (streamed && !hasHeader(flat, 'content-length')) headers.push('transfer-encoding', 'chunked');
     const request = (upstream.target.protocol === 'https:' ? https : http).request({
       host: upstream.target.hostname, port: upstream.target.port || undefined, method: options.method, path: options.path,
       headers, agent: upstream.agent, insecureHTTPParser: true, maxHeaderSize: upstream.maxHeaderBytes,
@@ -91,7 +96,11 @@ export class LenientDispatcher implements Exchanger {
       res.on('end', () => {
         if (over) return;
         over = true;
+        // Answered before the whole body was sent (an early 401): the upstream may still wait for the
+        // rest, so its socket must not carry another request (undici closes it too).
+        const unsent = !request.writableFinished;
         handler.onComplete?.(latin1Buffers(res.rawTrailers) as unknown as string[]); // undici hands raw Buffers (its typings say strings)
+        if (unsent) request.destroy();
       });
     });
     void sendBody(request, options.body as Buffer | Readable | AsyncIterable<Buffer> | string | null | undefined);
@@ -104,8 +113,8 @@ export class LenientDispatcher implements Exchanger {
   }
 }
 
-function hasHost(flat: readonly string[]): boolean {
-  for (let i = 0; i < flat.length; i += 2) if (flat[i]!.length === 4 && flat[i]!.toLowerCase() === 'host') return true;
+function hasHeader(flat: readonly string[], name: string): boolean {
+  for (let i = 0; i < flat.length; i += 2) if (flat[i]!.length === name.length && flat[i]!.toLowerCase() === name) return true;
   return false;
 }
 
@@ -116,7 +125,13 @@ async function sendBody(request: ClientRequest, body: Buffer | Readable | AsyncI
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) {
       if (request.destroyed) return;
-      if (!request.write(chunk)) await new Promise<void>((resolve) => { request.once('drain', resolve); request.once('close', resolve); });
+      if (!request.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          const go = (): void => { request.off('drain', go); request.off('close', go); resolve(); };
+          request.on('drain', go);
+          request.on('close', go);
+        });
+      }
     }
     if (!request.destroyed) request.end();
   } catch (err) {

@@ -9,18 +9,25 @@
 import { decide } from '../core/decide';
 import { carriesGraphql, graphqlOperation } from '../core/graphql';
 import { bufferBody, needsReplay } from './buffer-body';
-import type { Step } from './context';
+import type { RequestContext, Step } from './context';
 import { onPaths } from './primary-alone';
 
 /** A GraphQL GET's operation (`?operationName=GetProduct&variables=…`, Apollo's persisted queries). */
 const OPERATION_NAME = /[?&]operationName=([_A-Za-z][_0-9A-Za-z]{0,99})(?:&|$)/;
+
+/** A GraphQL endpoint: a path whose last segment is `graphql` or `gql` (`/graphql`, `/api/v2/graphql`), or one the route lists. */
+function graphqlEndpoint(ctx: RequestContext, listed: readonly string[], caseSensitive: boolean): boolean {
+  return /\/(?:graphql|gql)\/?$/i.test(ctx.path) || (listed.length > 0 && onPaths(ctx, listed, caseSensitive));
+}
 
 export const postReads: Step = (ctx, deps) => {
   const d = ctx.decision;
   const rt = ctx.runtime;
   if (!d || !rt || !needsReplay(ctx)) return undefined;
   if (d.kind === 'read') {
-    if (rt.config.reads.graphql && ctx.query.includes('operationName=')) ctx.operation = OPERATION_NAME.exec(ctx.query)?.[1];
+    if (rt.config.reads.graphql && ctx.query.includes('operationName=') && graphqlEndpoint(ctx, rt.config.reads.graphqlPaths, rt.config.caseSensitive ?? deps.config.routing.caseSensitive)) {
+      ctx.operation = OPERATION_NAME.exec(ctx.query)?.[1];
+    }
     return undefined;
   }
   if (ctx.req.method !== 'POST') return undefined;
@@ -30,7 +37,9 @@ export const postReads: Step = (ctx, deps) => {
     return undefined;
   }
   const type = ctx.req.headers['content-type'];
-  if (!reads.graphql || !carriesGraphql(type)) return undefined;
+  if (!reads.graphql || !carriesGraphql(type) || !graphqlEndpoint(ctx, reads.graphqlPaths, rt.config.caseSensitive ?? deps.config.routing.caseSensitive)) return undefined;
+  // express-graphql reads `query` and `operationName` from the URL first: a body can then not say what runs.
+  if (/[?&](?:query|operationName)=/.test(ctx.query)) return undefined;
   const classify = (outcome: 'handled' | void): 'handled' | undefined => {
     if (outcome === 'handled') return 'handled';
     if (ctx.body === null) return undefined;

@@ -45,7 +45,7 @@ export function markOwnNumbers(facts: readonly FieldFact[]): readonly FieldFact[
   return facts.map((f) => {
     if (f.generated !== null || f.echo || f.kind !== 'changed' || !f.path.startsWith('$')) return f;
     const field = lastName(f.path);
-    const generated = sequenceFact(field, f.primary, f.shadow) ?? mintedIdFact(f.primary, f.shadow) ?? writeTimingFact(field, f.primary, f.shadow);
+    const generated = sequenceFact(field, f.primary, f.shadow) ?? mintedIdFact(f.primary, f.shadow) ?? writeTimingFact(f.path, f.primary, f.shadow);
     return generated ? { ...f, generated } : f;
   });
 }

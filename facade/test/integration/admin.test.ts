@@ -312,7 +312,7 @@ describe('listings, health and metrics', () => {
 });
 
 describe('guessing tokens', () => {
-  it('an address refused for its token `authFailures.max` times gets 429 with Retry-After, even with the right token, while health and metrics stay open; good tokens never count', async () => {
+  it('an address refused for its token `authFailures.max` times gets 429 with Retry-After for every guess, while a good token, health and metrics still pass; good tokens never count', async () => {
     const f = await start({}, { authFailures: { max: 5, windowMs: 60_000 } });
     // A dashboard polling with a good token, many times: never throttled.
     for (let i = 0; i < 12; i++) expect((await getJson(`${f.adminUrl}/routes`)).status).toBe(200);
@@ -321,7 +321,9 @@ describe('guessing tokens', () => {
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await res.json()).toMatchObject({ error: 'TOO_MANY_AUTH_FAILURES' });
-    expect((await getJson(`${f.adminUrl}/routes`)).status).toBe(429);
+    expect((await getJson(`${f.adminUrl}/routes`, 'guess-6')).status).toBe(429);
+    expect((await getJson(`${f.adminUrl}/routes`, null)).status).toBe(429); // no token is a guess too
+    expect((await getJson(`${f.adminUrl}/routes`)).status).toBe(200); // the operator's CLI is not locked out
     expect((await fetch(`${f.adminUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`${f.adminUrl}/metrics`)).status).toBe(200);
   });

@@ -100,6 +100,19 @@ it('at dualwrite a query is a read (the monolith alone answers it) while a mutat
   expect(service.received.map((r) => JSON.parse(r.body).query.split(' ')[0])).toEqual(['mutation']);
 });
 
+it('on another path a JSON body with a `query` is a write (a saved search), sent to both sides at dualwrite', async () => {
+  facade = await startTestFacade({
+    monolith: { url: monolith.url },
+    services: { catalog: { url: service.url } },
+    routes: [{ name: 'searches', match: { path: '/api/saved-searches' }, service: 'catalog' }],
+  });
+  await setStage(facade.adminUrl!, 'searches', 'dualwrite');
+  monolith.handler = service.handler = (_req, res) => { res.writeHead(201, { 'content-type': 'application/json' }); res.end('{"id":1}'); };
+  expect(await post(facade, '/api/saved-searches', { name: 'mugs', query: '{ products { name } }' })).toBe(201);
+  await service.waitFor(1);
+  expect(service.received[0]!.headers['x-strangler-second-write']).toBe('1');
+});
+
 it('a path the route lists in reads.postPaths is a read; without GraphQL detection a query is a write', async () => {
   const f = await start('dualwrite');
   expect(await post(f, '/api/search', { q: 'mug' })).toBe(200);

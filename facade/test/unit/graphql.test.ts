@@ -15,10 +15,12 @@ describe('the operation a GraphQL POST runs', () => {
     expect(json({ query: 'subscription S { s }' })?.kind).toBe('subscription');
   });
 
-  it('of several operations the one operationName names runs; without a name it is not known', () => {
-    expect(json({ query: 'query A { a } mutation B { b }', operationName: 'B' })).toEqual({ kind: 'mutation', label: 'B' });
+  it('of several operations the one operationName names runs; a document with a mutation in it is a write whichever runs', () => {
     expect(json({ query: 'query A { a } fragment F on P { id }', operationName: 'A' })).toEqual({ kind: 'query', label: 'A' });
-    expect(json({ query: 'query A { a } mutation B { b }' })).toBeNull();
+    expect(json({ query: 'query A { a } query B { b }', operationName: 'B' })).toEqual({ kind: 'query', label: 'B' });
+    expect(json({ query: 'query A { a } query B { b }' })).toBeNull(); // which runs is not said
+    expect(json({ query: 'query A { a } mutation B { b }', operationName: 'B' })).toEqual({ kind: 'mutation', label: 'B' });
+    expect(json({ query: 'query A { a } mutation B { b }', operationName: 'A' })?.kind).toBe('mutation');
   });
 
   it('a batch is a read only when every operation in it is a query', () => {
@@ -32,5 +34,19 @@ describe('the operation a GraphQL POST runs', () => {
     expect(json({ query: '{ a ' })).toBeNull();
     expect(graphqlOperation(Buffer.from('query=%7Ba%7D'), 'application/x-www-form-urlencoded')).toBeNull();
     expect(graphqlOperation(Buffer.from('query Z { z }'), 'application/graphql')).toEqual({ kind: 'query', label: 'Z' });
+  });
+
+  it('a REST write whose `query` is a JSON filter, an empty selection, or any document saying `mutation` is never a read', () => {
+    expect(json({ name: 'Open tickets', query: '{"status":"open"}' })).toBeNull();
+    expect(json({ query: '{ "price": { "$lt": 100 } }' })).toBeNull();
+    expect(json({ query: '{}' })).toBeNull();
+    expect(json({ query: '{ }' })).toBeNull();
+    expect(json({ query: '{ a(note: "a mutation in words") }' })?.kind).toBe('mutation'); // the backstop errs towards a write
+  });
+
+  it('a block string ends at a triple quote not escaped: a mutation hidden behind an escaped one is still a mutation', () => {
+    const doc = 'query A { f(s: """\\"""), g(t: """) } mutation M { h(u: """) } query M { x(v: \\""" """) }';
+    expect(json({ query: doc, operationName: 'M' })?.kind).toBe('mutation');
+    expect(json({ query: '{ a(text: """x \\""" y""") }' })).toEqual({ kind: 'query', label: 'a' });
   });
 });

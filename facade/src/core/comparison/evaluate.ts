@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { diffObservations, fieldOf, redactDifferences, unifiedBodyDiff, type CompiledRules } from '../compare';
 import type { Difference, Observation } from '../compare/types';
-import { countdownFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, sampleFact, tokenFact } from './generated';
+import { countdownFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, sampleFact, timeNamed, tokenFact } from './generated';
 import { differingWords } from '../compare/tokens';
 import { MAX_DIFFERENCES } from '../compare/json-diff';
 import { leafOf } from '../compare/markup-lines';
@@ -17,7 +17,7 @@ import { truncateValue, type FieldFact } from './record';
  */
 function generatedOf(d: Difference, nowMs: number, metrics: boolean): ReturnType<typeof generatedFact> {
   if (d.path.startsWith('$')) {
-    return instanceFact(d.path, d.primary, d.shadow) ?? generatedFact(d.primary, d.shadow, nowMs) ?? tokenFact(d.path, d.primary, d.shadow)
+    return instanceFact(d.path, d.primary, d.shadow) ?? generatedFact(d.primary, d.shadow, nowMs, true, timeNamed(d.path)) ?? tokenFact(d.path, d.primary, d.shadow)
       ?? countdownFact(d.path, d.primary, d.shadow);
   }
   if (!d.path.startsWith('text[') || typeof d.primary !== 'string' || typeof d.shadow !== 'string') return generatedFact(d.primary, d.shadow, nowMs) ?? countdownFact(d.path, d.primary, d.shadow);
@@ -27,7 +27,7 @@ function generatedOf(d: Difference, nowMs: number, metrics: boolean): ReturnType
   }
   const a = leafOf(d.primary);
   const b = leafOf(d.shadow);
-  return a && b && a[0] === b[0] ? instanceFact(a[0], a[1], b[1]) ?? generatedFact(a[1], b[1], nowMs)
+  return a && b && a[0] === b[0] ? instanceFact(a[0], a[1], b[1]) ?? generatedFact(a[1], b[1], nowMs, true, timeNamed(a[0]))
     : generatedFact(d.primary, d.shadow, nowMs) ?? formTokenFact(d.primary, d.shadow) ?? labelledInstanceFact(d.primary, d.shadow);
 }
 

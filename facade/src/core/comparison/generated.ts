@@ -37,12 +37,28 @@ function formatShape(value: unknown): string {
   return String(value).replace(/\d/g, '9');
 }
 
-function epochMs(value: unknown, nowMs: number): number | null {
+/**
+ * A field named for a time (`servedAt`, `created_at`, `ts`, `readTime`, `timeUnixNano`,
+ * `start_time_ns`): only there are 16- and 19-digit numbers read as microseconds and nanoseconds;
+ * elsewhere they are ids (a snowflake, an account number) whose neighbour must stay a difference.
+ */
+const TIME_NAME = /(?:^|[a-z0-9])(?:At|Ts|Time|Timestamp|Stamp|Date)(?:Us|Ns|Micros|Nanos|UnixNano|UnixNanos)?$|(?:^|_)(?:at|ts|time|timestamp|stamp|date)(?:_(?:us|ns|micros|nanos|unix_nano))?$|^(?:time|ts|timestamp)(?:Us|Ns|Micros|Nanos|UnixNano|UnixNanos)?$/;
+
+/** Whether a JSON path's leaf is named for a time (see TIME_NAME). */
+export function timeNamed(path: string): boolean {
+  const leaf = lastName(path);
+  return leaf !== undefined && TIME_NAME.test(leaf);
+}
+
+function epochMs(value: unknown, nowMs: number, fine = false): number | null {
   if (typeof value !== 'number' && !(typeof value === 'string' && /^\d{10}(?:\d{3}|\d{6}|\d{9}|\.\d{1,9})?$/.test(value))) return null;
   const n = Number(value);
   const near = (ms: number): boolean => ms >= nowMs - EPOCH_PAST_MS && ms <= nowMs + EPOCH_FUTURE_MS;
-  // Seconds, milliseconds, microseconds (Python's time_ns()//1000, PostgreSQL), nanoseconds (Go's UnixNano, protobuf).
-  for (const toMs of [1000, 1, 1e-3, 1e-6]) if (near(n * toMs)) return n * toMs;
+  if (near(n * 1000)) return n * 1000;
+  if (near(n)) return n;
+  if (!fine) return null;
+  // Microseconds (Python's time_ns()//1000, PostgreSQL), nanoseconds (Go's UnixNano, protobuf).
+  for (const toMs of [1e-3, 1e-6]) if (near(n * toMs)) return n * toMs;
   return null;
 }
 
@@ -60,8 +76,8 @@ function compactMs(value: string, nowMs: number): number | null {
   return ms !== null && ms >= nowMs - EPOCH_PAST_MS && ms <= nowMs + EPOCH_FUTURE_MS ? ms : null;
 }
 
-function instantMs(value: unknown, nowMs: number): number | null {
-  const epoch = epochMs(value, nowMs);
+function instantMs(value: unknown, nowMs: number, fine = false): number | null {
+  const epoch = epochMs(value, nowMs, fine);
   if (epoch !== null) return epoch;
   const basic = typeof value === 'string' ? ISO_BASIC.exec(value) : null;
   if (basic) {
@@ -108,12 +124,12 @@ function timeOfDayFact(a: unknown, b: unknown, nowMs: number): GeneratedFact | n
   return { kind: 'timestamp', deltaMs: apart(x, y, half) * 1000 };
 }
 
-function timestampFact(a: unknown, b: unknown, nowMs: number): GeneratedFact | null {
+function timestampFact(a: unknown, b: unknown, nowMs: number, fine = false): GeneratedFact | null {
   const clock = timeOfDayFact(a, b, nowMs);
   if (clock) return clock;
   if (formatShape(a) !== formatShape(b)) return null; // ISO vs epoch is a client-visible difference
-  const x = instantMs(a, nowMs);
-  const y = instantMs(b, nowMs);
+  const x = instantMs(a, nowMs, fine);
+  const y = instantMs(b, nowMs, fine);
   return x === null || y === null ? null : { kind: 'timestamp', deltaMs: Math.abs(x - y) };
 }
 
@@ -152,7 +168,8 @@ function jwtFact(a: string, b: string): GeneratedFact | null {
  * they are not, or when their formats differ. `nowMs`: when the two were compared (epoch numbers are
  * times only near it); `inside`: also look for such values inside longer strings.
  */
-export function generatedFact(primary: unknown, shadow: unknown, nowMs: number, inside = true): GeneratedFact | null {
+/** `fine`: epochs in µs and ns count too (a field named for a time: timeNamed). */
+export function generatedFact(primary: unknown, shadow: unknown, nowMs: number, inside = true, fine = false): GeneratedFact | null {
   if (typeof primary === 'string' && typeof shadow === 'string') {
     const ua = UUID.exec(primary);
     const ub = UUID.exec(shadow);
@@ -169,7 +186,7 @@ export function generatedFact(primary: unknown, shadow: unknown, nowMs: number, 
     if (asset) return asset;
   }
   if ((typeof primary === 'string' || typeof primary === 'number') && (typeof shadow === 'string' || typeof shadow === 'number')) {
-    const whole = timestampFact(primary, shadow, nowMs);
+    const whole = timestampFact(primary, shadow, nowMs, fine);
     if (whole !== null || !inside || typeof primary !== 'string' || typeof shadow !== 'string') return whole;
     return embeddedFact(primary, shadow, nowMs);
   }
@@ -451,16 +468,22 @@ function codeFact(primary: unknown, shadow: unknown): GeneratedFact | null {
   return /^[A-Z0-9-]{5,12}$/.test(primary) && /^[A-Z0-9-]{5,12}$/.test(shadow) ? { kind: 'sequence', deltaMs: null } : null;
 }
 
+/** Objects of a request's own measurements (GraphQL's `extensions.tracing`, a `timings` block, `debug`, `profile`). */
+const TIMINGS_CONTAINER = /\.(?:tracing|timings?|metrics|stats|debug|profile|profiling|perf|performance|diagnostics)(?:\.|\[)/i;
+
 // A write's own measurement of how long it took (GraphQL's tracing, a search's `took`): each side times itself.
 const TIMING_NAME = /^(?:duration|duration_?(?:ms|ns|us)|duration(?:Ms|Ns|Us)|took|took_?ms|tookMs|elapsed|elapsed_?(?:ms|ns|time)|elapsed(?:Ms|Ns|Time)|start_?offset|startOffset|latency|latency_?ms|latencyMs|processing_?time(?:_?ms)?|processingTime(?:Ms)?|execution_?time(?:_?ms)?|executionTime(?:Ms)?|response_?time(?:_?ms)?|responseTime(?:Ms)?)$/;
 
 /**
- * Two timings of a write (only: a read's are judged by asking again) at a field named for one, both
- * non-negative numbers within a factor of 100 of each other: each side's own clock. A video's
- * `duration` in a read is judged as any value.
+ * Two timings of a write (only: a read's are judged by asking again) at a field named for one (a
+ * bare `duration` only inside tracing or timings), both non-negative numbers within a factor of 100
+ * of each other: each side's own clock. A booking's `duration` is judged as any value.
  */
-export function writeTimingFact(field: string | number | undefined, primary: unknown, shadow: unknown): GeneratedFact | null {
-  if (typeof field !== 'string' || !TIMING_NAME.test(field) || typeof primary !== 'number' || typeof shadow !== 'number' || primary === shadow) return null;
+export function writeTimingFact(path: string, primary: unknown, shadow: unknown): GeneratedFact | null {
+  const field = lastName(path);
+  if (field === undefined || !TIMING_NAME.test(field) || typeof primary !== 'number' || typeof shadow !== 'number' || primary === shadow) return null;
+  // A bare `duration` is a rental's or a video's as often as a measurement's: only inside tracing or timings.
+  if (/^duration$/.test(field) && !TIMINGS_CONTAINER.test(path)) return null;
   if (primary < 0 || shadow < 0) return null;
   const [lo, hi] = primary < shadow ? [primary, shadow] : [shadow, primary];
   return hi <= Math.max(lo, 1) * 100 ? { kind: 'instance', deltaMs: null } : null;

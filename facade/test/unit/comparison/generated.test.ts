@@ -1,4 +1,4 @@
-import { countdownFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, mintedIdFact, sampleFact, sequenceFact, tokenFact, withinPolicy, writeTimingFact, type GeneratedPolicy } from '../../../src/core/comparison';
+import { countdownFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, mintedIdFact, sampleFact, sequenceFact, timeNamed, tokenFact, withinPolicy, writeTimingFact, type GeneratedPolicy } from '../../../src/core/comparison';
 
 const jwt = (claims: object, alg = 'HS256'): string =>
   `${Buffer.from(JSON.stringify({ alg, typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig${Math.random().toString(36).slice(2)}`;
@@ -261,13 +261,17 @@ describe('generated values', () => {
     expect(formTokenFact(input('csrf', 'a1b2c3d4e5f6a7b8c9d0'), input('csrf', ''))).toBeNull(); // the service sends none
   });
 
-  it('epochs in microseconds and nanoseconds near the comparison are times; a float epoch that lands on a whole second too', () => {
+  it('epochs in microseconds and nanoseconds are times at a field named for one; elsewhere 16 and 19 digits are ids', () => {
     const us = NOW * 1000;
-    expect(generatedFact(us + 1_000, us + 2_224, NOW)?.deltaMs).toBeCloseTo(1.224, 2);
-    expect(generatedFact(String(us + 1_000), String(us + 2_000), NOW)).toEqual({ kind: 'timestamp', deltaMs: 1 });
-    expect(generatedFact(`${NOW}000000`, `${NOW + 2}000000`, NOW)?.deltaMs).toBeCloseTo(2, 2); // Go's UnixNano
+    expect(generatedFact(us + 1_000, us + 2_224, NOW, true, true)?.deltaMs).toBeCloseTo(1.224, 2);
+    expect(generatedFact(String(us + 1_000), String(us + 2_000), NOW, true, true)?.deltaMs).toBeCloseTo(1, 2);
+    expect(generatedFact(`${NOW}000000`, `${NOW + 2}000000`, NOW, true, true)?.deltaMs).toBeCloseTo(2, 2); // Go's UnixNano
+    expect(generatedFact(`${NOW}000000`, `${NOW}000001`, NOW)).toBeNull(); // two neighbouring 19-digit ids
+    expect(generatedFact(us + 1, us + 2, NOW)).toBeNull();
+    expect(generatedFact(4006381333931000, 4006381333924000, NOW, true, true)).toBeNull(); // far from now in any unit
     expect(generatedFact(NOW / 1000 + 0.999, NOW / 1000 + 1, NOW)?.kind).toBe('timestamp'); // Prometheus' [1796…762.999, …] against [1796…763, …]
-    expect(generatedFact(4006381333931000, 4006381333924000, NOW)).toBeNull(); // far from now in any unit
+    for (const name of ['$.result.servedAtUs', '$.readTime', '$.points[0].timeUnixNano', '$.created_at', '$.start_time_ns', '$.ts']) expect([name, timeNamed(name)]).toEqual([name, true]);
+    for (const name of ['$.id_str', '$.format', '$.seat', '$.account', '$.startOffset']) expect([name, timeNamed(name)]).toEqual([name, false]);
   });
 
   it('a page\'s `label: value` line naming a figure of the process (uptime, host name, start) is each side\'s own; another label is not', () => {
@@ -294,12 +298,14 @@ describe('generated values', () => {
   });
 
   it('a write\'s own timings (GraphQL tracing, a search\'s took) are each side\'s clock; other numbers, or timings far apart, are not', () => {
-    expect(writeTimingFact('duration', 8_772_392, 9_345_364)).toEqual({ kind: 'instance', deltaMs: null });
-    expect(writeTimingFact('took', 3, 12)).toEqual({ kind: 'instance', deltaMs: null });
-    expect(writeTimingFact('startOffset', 24_219, 23_391)).toEqual({ kind: 'instance', deltaMs: null });
-    expect(writeTimingFact('total', 12.5, 1.25)).toBeNull();
-    expect(writeTimingFact('duration', 3, 3_600_000)).toBeNull();
-    expect(writeTimingFact('duration', -1, 3)).toBeNull();
+    expect(writeTimingFact('$.extensions.tracing.duration', 8_772_392, 9_345_364)).toEqual({ kind: 'instance', deltaMs: null });
+    expect(writeTimingFact('$.extensions.tracing.execution.resolvers[0].duration', 8_707_382, 9_282_565)).toEqual({ kind: 'instance', deltaMs: null });
+    expect(writeTimingFact('$.took', 3, 12)).toEqual({ kind: 'instance', deltaMs: null });
+    expect(writeTimingFact('$.extensions.tracing.execution.resolvers[0].startOffset', 24_219, 23_391)).toEqual({ kind: 'instance', deltaMs: null });
+    expect(writeTimingFact('$.total', 12.5, 1.25)).toBeNull();
+    expect(writeTimingFact('$.booking.duration', 60, 90)).toBeNull(); // a booking's length
+    expect(writeTimingFact('$.tracing.duration', 3, 3_600_000)).toBeNull();
+    expect(writeTimingFact('$.took', -1, 3)).toBeNull();
   });
 
   it('a chunk Nuxt names by its digest alone, and the SRI digest beside a build\'s own asset, are the build; a CDN file\'s integrity is not', () => {
