@@ -86,6 +86,12 @@ const bulkhead = z.strictObject({
   maxUploadShare: z.number().gt(0).max(1).default(0.5),
 }).prefault({});
 
+/** A route pattern (`/api/products/**`), as routing.ts validates it. */
+const routePattern = z.string().superRefine((p, ctx) => {
+  const problem = validatePattern(p);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 // nginx's proxy_read_timeout (60 s) is the time between two reads from the upstream, with no total:
 // idle gaps get the same, and so does the time to the headers, for a service as for the monolith (a
 // 30 s long poll that works at off must not get a 504 at live); a total over the whole exchange
@@ -148,6 +154,11 @@ const compare = z.strictObject({
     maxInFlight: z.number().int().min(1).max(1024).default(8),
     enough: z.number().int().min(1).max(1000).default(5), // evidence per field after which re-asking stops
     methods: z.array(method).default(() => ['GET', 'HEAD', 'OPTIONS']), // safe methods that may be sent again
+    // A request of a user's session (a session cookie, `;jsessionid=`) is not asked again unless this
+    // says the route's GETs leave sessions alone: a captcha or a per-render token asked again breaks
+    // the user's next post (core/sessions.ts).
+    sessions: z.boolean().default(false),
+    exclude: z.array(routePattern).default(() => []), // paths never asked again (route patterns)
   }).prefault({}),
   // Values each side generates for itself (timestamps, JWTs, uuids): compared by format and tolerance.
   generated: z.strictObject({
@@ -177,12 +188,6 @@ const dualWrite = z.strictObject({
   overCap: z.enum(['spool', 'refuse', 'primary-only']).default('spool'),
   // Unresolved divergences are never evicted; past this many stored bytes each new one warns loudly.
   warnStoredBytes: z.number().int().positive().default(1_073_741_824),
-});
-
-/** A route pattern (`/api/products/**`), as routing.ts validates it. */
-const routePattern = z.string().superRefine((p, ctx) => {
-  const problem = validatePattern(p);
-  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
 });
 
 const route = z

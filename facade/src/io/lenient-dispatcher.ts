@@ -48,7 +48,14 @@ export class LenientDispatcher implements Exchanger {
     const fail = (err: Error): void => {
       if (over) return;
       over = true;
-      handler.onError?.(err ?? new Error('aborted'));
+      // An answer without a body (to a HEAD, a 204, a 304) followed by bytes anyway (a CGI script
+      // printing its body for a HEAD): the answer stands; the socket, out of step, is not reused.
+      if (response !== null && (options.method === 'HEAD' || response.statusCode === 204 || response.statusCode === 304)) {
+        handler.onComplete?.([] as unknown as string[]);
+        request.destroy();
+        return;
+      }
+      handler.onError?.(err);
     };
     // undici's abort ends the exchange with the handler's onError(err); so does this one.
     const abort = (err?: Error): void => {

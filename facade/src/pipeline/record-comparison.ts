@@ -2,6 +2,8 @@
 // a field whose class is not settled, the primary is asked again (own budget, never for writes) and
 // the fields where it disagreed with itself are kept as noise evidence. Writes: the authoritative
 // answer vs the second write (record-write.ts). Records carry facts, not only a verdict.
+import { carriesSession } from '../core/sessions';
+import { onPaths } from './primary-alone';
 import { compileEndpointPattern, endpointOf, askableFields, askUntilDecided, MIN_CONFIRMED, reaskPriority, selfDifferingFields, type ComparisonRecord, type EndpointPattern, type FieldFact, type Outcome } from '../core/comparison';
 import type { Observation } from '../core/compare/types';
 import type { Side } from '../core/stages';
@@ -204,7 +206,7 @@ async function settled(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps,
   const cfg = ctx.runtime!.config.compare.reask;
   // A POST compared as a read was declared one (a GraphQL query, a route's reads.postPaths): it may be asked again.
   const mayAsk = cfg.methods.includes(record.method) || (record.kind === 'read' && record.method === 'POST');
-  if (record.facts.length === 0 || !cfg.enabled || !mayAsk) return record;
+  if (record.facts.length === 0 || !cfg.enabled || !mayAsk || !mayRepeat(ctx, deps)) return record;
   const rules = c.recorder.rulesFor(record.route);
   let priority = reaskPriority(record, rules, c.recorder.evidence, cfg.enough);
   // Another comparison of this endpoint asking in a row: its evidence reaches the book when it is
@@ -238,6 +240,19 @@ async function settled(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps,
     return again === null ? null : selfDifferingFields((await c.pool.evaluate(ctx.runtime!.config.name, shadowFirst, again, false)).facts, record.facts, rules, open);
   });
   return shadowAsked.reasks === 0 ? reasked : { ...reasked, shadowSelfFields: shadowAsked.selfFields.filter((f) => steady.includes(f)) };
+}
+
+/**
+ * Whether this request may run again on either side: not a path the route excludes
+ * (`compare.reask.exclude`), and not a request of a user's session (core/sessions.ts) unless the
+ * route says its GETs leave sessions alone (`compare.reask.sessions`): a captcha or a Struts token
+ * asked again replaced the one the user was shown, and the user's next post failed.
+ */
+function mayRepeat(ctx: RequestContext, deps: FacadeDeps): boolean {
+  const rt = ctx.runtime!;
+  const cfg = rt.config.compare.reask;
+  if (!cfg.sessions && carriesSession(ctx.req.headers.cookie, ctx.req.url ?? '')) return false;
+  return cfg.exclude.length === 0 || !onPaths(ctx, cfg.exclude, rt.config.caseSensitive ?? deps.config.routing.caseSensitive);
 }
 
 /**

@@ -192,3 +192,29 @@ it('a request the dispatcher cannot carry (one waiting for 100 Continue, on http
   expect(out).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
   expect(out).toContain('"body":"hello"');
 });
+
+it('a HEAD to a CGI script that prints its body anyway, in bare LFs, gets the head, and the next request is served', async () => {
+  const nph = await startRawServer((socket) => socket.on('data', () => {
+    socket.end('HTTP/1.0 200 OK\nContent-Type: text/plain\nX-Legacy: yes\n\nhello from nph\n'); // the body for a HEAD too
+  }));
+  try {
+    facade = await startTestFacade({ monolith: { url: nph.url, parser: 'lenient' }, services: {}, routes: [] });
+    for (const method of ['HEAD', 'HEAD', 'GET']) {
+      const out = await new Promise<string>((resolve) => {
+        const s = net.connect(Number(new URL(facade!.url).port), '127.0.0.1');
+        let o = '';
+        s.on('data', (c: Buffer) => { o += c.toString('latin1'); });
+        s.on('close', () => resolve(o));
+        s.write(`${method} /cgi-bin/nph-legacy.cgi HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`);
+      });
+      expect([method, out.slice(0, 17)]).toEqual([method, 'HTTP/1.1 200 OK\r\n']);
+      expect(out).toMatch(/\r\nx-legacy: yes\r\n/i);
+      if (method === 'GET') expect(out).toContain('hello from nph\n');
+      else expect(out.endsWith('\r\n\r\n')).toBe(true);
+    }
+  } finally {
+    await facade?.close();
+    facade = undefined;
+    await nph.close();
+  }
+});

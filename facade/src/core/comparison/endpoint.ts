@@ -32,7 +32,8 @@ function fits(pattern: EndpointPattern, segments: readonly string[]): boolean {
  * The first configured pattern that fits wins; otherwise identifier-like segments become `:id`.
  */
 export function endpointOf(method: string, path: string, patterns: readonly EndpointPattern[] = []): string {
-  const segments = segmentsOf(path);
+  // A segment's `;parameters` (a servlet's `;jsessionid=…`) name no other resource: one endpoint, not one per session.
+  const segments = segmentsOf(path.includes(';') ? path.replace(/;[^/]*/g, '') : path);
   for (const p of patterns) if (fits(p, segments)) return `${method} ${p.source}`;
   let template = `${method} `;
   for (const s of segments) template += `/${isIdSegment(s) ? ':id' : s}`;
