@@ -29,6 +29,12 @@ function primarySucceeded(ctx: RequestContext): boolean {
   return p !== null && p.kind === 'answered' && p.status < 400;
 }
 
+/** The authoritative side answered, but its answer could not be read (UPSTREAM_BAD_RESPONSE). */
+function answerUnreadable(ctx: RequestContext): boolean {
+  const p = ctx.primary;
+  return p !== null && p.kind === 'failed' && p.error.code === 'UPSTREAM_BAD_RESPONSE';
+}
+
 /**
  * The headers the second side gets: the client's, without its preconditions (If-Match: "<etag>",
  * If-Unmodified-Since...). The authoritative side has judged them against its own validators and
@@ -55,13 +61,19 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
   const d = ctx.decision as Decision & { then: Side };
   const rt = ctx.runtime!;
   const route = routeLabel(ctx);
+  const upstream = upstreamFor(d.then, ctx, deps);
+  const at = new Date().toISOString();
   if (!primarySucceeded(ctx)) {
     // The authoritative write did not succeed: by design the other side never sees it.
     deps.metrics.secondWrites.inc({ route, side: d.then, outcome: 'not_sent' });
+    // Unless the authoritative side answered and the answer could not be read (an answer only a
+    // lenient parser reads, the first one under `parser: auto`): it may have applied the write, so
+    // the write is kept for an operator to repair or dismiss, never lost in silence.
+    if (answerUnreadable(ctx)) {
+      await recordDivergence(ctx, deps, { at, side: d.then, upstream: upstream.name, reason: 'primary_answer_unreadable', bodyBytes: ctx.body?.length ?? ctx.bodyFile?.length ?? null, outcome: null });
+    }
     return undefined;
   }
-  const upstream = upstreamFor(d.then, ctx, deps);
-  const at = new Date().toISOString();
   if (ctx.body === null && ctx.bodyFile === null) {
     // Only with dualWrite.overCap "primary-only": the body streamed to the primary and was not kept.
     deps.metrics.secondWrites.inc({ route, side: d.then, outcome: 'too_large' });

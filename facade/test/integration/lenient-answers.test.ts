@@ -218,3 +218,23 @@ it('a HEAD to a CGI script that prints its body anyway, in bare LFs, gets the he
     await nph.close();
   }
 });
+
+it('at shadow, a write whose first answer could not be read (before the monolith turned lenient) is kept as a divergence, not lost in silence', async () => {
+  facade = await startTestFacade({
+    monolith: { url: monolith.url },
+    services: { catalog: { url: service.url } },
+    routes: [{ name: 'orders', match: { path: '/api/orders/**' }, service: 'catalog' }],
+  }, { logger: pino({ level: 'silent' }) });
+  await setStage(facade.adminUrl!, 'orders', 'shadow');
+  const first = await post(facade.url, '/api/orders/new', 'order 1');
+  expect(first.status).toBe(502);
+  await facade.waitForDone(1);
+  expect(monolith.received).toEqual(['POST /api/orders/new']); // it ran there
+  expect(service.received).toEqual([]);
+  const [d] = await facade.divergences.list('orders');
+  expect(d).toMatchObject({ reason: 'primary_answer_unreadable', side: 'service', path: '/api/orders/new' });
+  // The next write goes through, to both sides.
+  expect((await post(facade.url, '/api/orders/new', 'order 2')).status).toBe(200);
+  await service.waitFor(1);
+  expect(service.received[0]!.body).toBe('order 2');
+});
