@@ -3,6 +3,7 @@
 // the fields where it disagreed with itself are kept as noise evidence. Writes: the authoritative
 // answer vs the second write (record-write.ts). Records carry facts, not only a verdict.
 import { carriesSession } from '../core/sessions';
+import { mediaKind } from '../core/compare/body';
 import { onPaths } from './primary-alone';
 import { compileEndpointPattern, endpointOf, askableFields, askUntilDecided, MIN_CONFIRMED, reaskPriority, selfDifferingFields, type ComparisonRecord, type EndpointPattern, type FieldFact, type Outcome } from '../core/comparison';
 import type { Observation } from '../core/compare/types';
@@ -206,7 +207,7 @@ async function settled(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps,
   const cfg = ctx.runtime!.config.compare.reask;
   // A POST compared as a read was declared one (a GraphQL query, a route's reads.postPaths): it may be asked again.
   const mayAsk = cfg.methods.includes(record.method) || (record.kind === 'read' && record.method === 'POST');
-  if (record.facts.length === 0 || !cfg.enabled || !mayAsk || !mayRepeat(ctx, deps)) return record;
+  if (record.facts.length === 0 || !cfg.enabled || !mayAsk || !mayRepeat(ctx, deps, first)) return record;
   const rules = c.recorder.rulesFor(record.route);
   let priority = reaskPriority(record, rules, c.recorder.evidence, cfg.enough);
   // Another comparison of this endpoint asking in a row: its evidence reaches the book when it is
@@ -244,15 +245,22 @@ async function settled(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps,
 
 /**
  * Whether this request may run again on either side: not a path the route excludes
- * (`compare.reask.exclude`), and not a request of a user's session (core/sessions.ts) unless the
- * route says its GETs leave sessions alone (`compare.reask.sessions`): a captcha or a Struts token
- * asked again replaced the one the user was shown, and the user's next post failed.
+ * (`compare.reask.exclude`), and not a page or a file of a user's session (core/sessions.ts) unless
+ * the route says its GETs leave sessions alone (`compare.reask.sessions`): a captcha image or a form
+ * with a Struts token asked again replaced the one the user was shown, and the user's next post
+ * failed. A session's JSON (an SPA's API) carries no such thing and is asked again.
  */
-function mayRepeat(ctx: RequestContext, deps: FacadeDeps): boolean {
+function mayRepeat(ctx: RequestContext, deps: FacadeDeps, first: Observation): boolean {
   const rt = ctx.runtime!;
   const cfg = rt.config.compare.reask;
-  if (!cfg.sessions && carriesSession(ctx.req.headers.cookie, ctx.req.url ?? '')) return false;
+  if (!cfg.sessions && carriesSession(ctx.req.headers.cookie, ctx.req.url ?? '') && !isJsonAnswer(first)) return false;
   return cfg.exclude.length === 0 || !onPaths(ctx, cfg.exclude, rt.config.caseSensitive ?? deps.config.routing.caseSensitive);
+}
+
+function isJsonAnswer(o: Observation): boolean {
+  if (!o.ok) return false;
+  const type = o.headers['content-type'];
+  return mediaKind(Array.isArray(type) ? type[0] : type) === 'json';
 }
 
 /**

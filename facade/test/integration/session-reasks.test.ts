@@ -1,6 +1,7 @@
-// A GET of a user's session may change what the session holds (a captcha's code, a Struts token):
-// at `shadow` it is not asked again unless the route says its GETs leave sessions alone, and a
-// route's `compare.reask.exclude` paths never are. A request without a session still is.
+// A GET of a user's session may change what the session holds (a captcha's code, a Struts token in
+// a form): at `shadow` such a page or file is not asked again unless the route says its GETs leave
+// sessions alone, and a route's `compare.reask.exclude` paths never are. A request without a
+// session still is, and so is a session's JSON (an SPA's API).
 import { setStage } from '../helpers/admin-client';
 import { nextComparisons, startTestFacade, type TestFacade } from '../helpers/facade';
 import { startUpstream, type TestUpstream } from '../helpers/upstream';
@@ -9,10 +10,16 @@ let monolith: TestUpstream;
 let service: TestUpstream;
 let facade: TestFacade | undefined;
 
-/** A captcha: a fresh code per answer, as a session's would be. */
-const captcha = (name: string) => startUpstream(name, (_req, res) => {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ code: Math.random().toString(36).slice(2, 8), page: 'captcha' }));
+/** A captcha page: a fresh code per answer, kept in the session; under /api, the session's JSON. */
+const captcha = (name: string) => startUpstream(name, (req, res) => {
+  const code = Math.random().toString(36).slice(2, 8);
+  if (req.url?.startsWith('/app/api/')) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ cart: 3, requestId: code }));
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(`<html><body><form method="post"><img alt="${code}" src="/captcha.png"><input name="answer"></form></body></html>`);
 });
 
 beforeEach(async () => {
@@ -54,6 +61,9 @@ it('a GET with a session cookie, or with ;jsessionid= in its URL, runs once on t
   expect(monolith.received).toHaveLength(2);
   await get(f, '/app/captcha.jsp', '_ga=GA1.2.3');
   expect(reasks()).toBeGreaterThan(0);
+  const before = reasks();
+  await get(f, '/app/api/cart', 'JSESSIONID=9F2A1C0B');
+  expect(reasks()).toBeGreaterThan(before);
 });
 
 it('with compare.reask.sessions a session\'s GET is asked again; an excluded path never is', async () => {
