@@ -10,7 +10,7 @@ import { decide } from '../core/decide';
 import { carriesGraphql, graphqlOperation } from '../core/graphql';
 import { bufferBody, needsReplay } from './buffer-body';
 import type { RequestContext, Step } from './context';
-import { onPaths } from './primary-alone';
+import { onPaths } from './path-patterns';
 
 /** A GraphQL GET's operation (`?operationName=GetProduct&variables=…`, Apollo's persisted queries). */
 const OPERATION_NAME = /[?&]operationName=([_A-Za-z][_0-9A-Za-z]{0,99})(?:&|$)/;

@@ -4,20 +4,8 @@
 // a route lists in `primaryOnly` (its own long polls, a one-time token's redemption).
 import { primaryAlone } from '../core/decide';
 import { isSessionTransport } from '../core/transports';
-import { compileRoutes, matchRoute, type RouteTable } from '../core/routing';
-import type { RequestContext, Step } from './context';
-
-const tables = new WeakMap<readonly string[], RouteTable>();
-
-/** Whether the normalized path matches one of `patterns` (route patterns, as in match.path). */
-export function onPaths(ctx: RequestContext, patterns: readonly string[], caseSensitive: boolean): boolean {
-  let table = tables.get(patterns);
-  if (!table) {
-    table = compileRoutes(patterns.map((path, i) => ({ name: `path-${i}`, match: { path } })), { caseSensitive });
-    tables.set(patterns, table);
-  }
-  return matchRoute(table, { method: ctx.req.method ?? 'GET', path: ctx.path }) !== null;
-}
+import type { Step } from './context';
+import { onPaths } from './path-patterns';
 
 export const primaryAloneStep: Step = (ctx, deps) => {
   const d = ctx.decision;

@@ -4,7 +4,7 @@
 // answer vs the second write (record-write.ts). Records carry facts, not only a verdict.
 import { carriesSession } from '../core/sessions';
 import { mediaKind } from '../core/compare/body';
-import { onPaths } from './primary-alone';
+import { onPaths } from './path-patterns';
 import { compileEndpointPattern, endpointOf, askableFields, askUntilDecided, MIN_CONFIRMED, reaskPriority, selfDifferingFields, type ComparisonRecord, type EndpointPattern, type FieldFact, type Outcome } from '../core/comparison';
 import type { Observation } from '../core/compare/types';
 import type { Side } from '../core/stages';
