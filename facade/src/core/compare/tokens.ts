@@ -39,6 +39,12 @@ export const ASSET_DIGEST = new RegExp(
   // webpack's runtime names its chunks' digests in a map: `{179:"a1064424",736:"94cf…"}…".chunk.js"`
   + '|(?<=[{,]\\d{1,6}:")(?=[a-f]*\\d)[0-9a-f]{8,20}(?="[,}][^\\n]*\\.chunk\\.(?:js|css))', 'g');
 
+/**
+ * A CSP nonce, by where it stands (`nonce="…"`, `'nonce-…'`), whatever it looks like: one of 16
+ * base64 characters has no digit one time in fifteen, and split at its `/` it misaligned the words.
+ */
+const NONCE = /(?<=\bnonce=")[^"]{1,200}(?=")|(?<=\bnonce=')[^']{1,200}(?=')|(?<='nonce-)[A-Za-z0-9+/=_-]{1,200}(?=')/g;
+
 /** A run of base64 (or base64url) characters: a signature, a nonce, a random id, or a long path. */
 const LONG_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
 /** Hex of digest length, a word with digits of six characters or more (`a1b2c3d`, `000123`). */
@@ -91,7 +97,7 @@ const words = (text: string, out: Tokens): void => {
 
 /**
  * A value's words and the punctuation between them, after percent-decoding, with ids and times
- * (EMBEDDED) and asset digests set aside as one word each. A random base64 run (a signature with
+ * (EMBEDDED), asset digests and CSP nonces set aside as one word each. A random base64 run (a signature with
  * its own `/` and `+`) is one word, kept with its value:
  * were it set aside whenever it looks random, a run that looks random on one side and not on the
  * other would make two strings alike or not by chance.
@@ -100,7 +106,7 @@ function tokensOf(s: string): Tokens {
   const out: Tokens = { words: [], marks: '' };
   const plain = decoded(s);
   if (plain.length < SHORTEST_TOKEN) { words(plain, out); return out; } // `1.00`, `en-GB`: no id, time or run fits
-  const text = plain.replace(EMBEDDED, SET_ASIDE).replace(ASSET_DIGEST, SET_ASIDE);
+  const text = plain.replace(EMBEDDED, SET_ASIDE).replace(ASSET_DIGEST, SET_ASIDE).replace(NONCE, SET_ASIDE);
   let from = 0;
   for (const m of text.matchAll(LONG_RUN)) {
     if (!MIXED(m[0])) continue;

@@ -55,5 +55,10 @@ describe('punctuation that differs, the words aside', () => {
     expect(differingWords('"2775b5e0c1d2"', '"9a8b7c6d5e4f"')).toEqual([0]); // the primary's own next hash: the word only
     expect(differingWords('EUR', 'USD')).toBeNull(); // one word on both sides
   });
-});
 
+  it('a CSP nonce is one word wherever it stands, also one without digits that has a `/` (its halves once misaligned the line\'s words)', () => {
+    expect(differingWords('<script nonce="e1p94/2LW0WX2eMa">', '<script nonce="NglemvkzuiSAW/tq">')).toEqual([]);
+    expect(differingWords('<script nonce="e1p94/2LW0WX2eMa" src="/a.js">', '<script nonce="NglemvkzuiSAW/tq" src="/b.js">')).toEqual([4]); // script, nonce, (the nonce), src, a → b: the file only
+    expect(differingWords("script-src 'nonce-e1p94/2LW0WX2eMa' 'strict-dynamic'", "script-src 'nonce-NglemvkzuiSAW/tq' 'strict-dynamic'")).toEqual([]);
+  });
+});
