@@ -304,6 +304,16 @@ function leaveUpload(req: IncomingMessage, res: ServerResponse, body: AsyncGener
   void body.return(undefined).finally(() => req.resume());
 }
 
+/**
+ * A failed exchange, on either forwarder. An upstream that refuses an upload (a 401, a CSRF 403)
+ * may close with the body unread: its kernel resets, and the answer it wrote is often lost with it
+ * (nginx loses it too). A reset while the client's body is still arriving is such a declined upload.
+ */
+export function failedExchange(err: Error, upstream: string, ms: number, bodyStillArriving: boolean): ForwardResult {
+  const error = upstreamErrorFrom(err, upstream);
+  return error.code === 'UPSTREAM_RESET' && bodyStillArriving ? { kind: 'failed', error, ms, declinedUpload: true } : { kind: 'failed', error, ms };
+}
+
 /** Forwards one request over undici and streams the answer to `res`; the same contract as Forwarder.forward. */
 export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstream: Upstream, opts: ForwardOptions): Promise<ForwardResult> {
   return new Promise((resolve) => {
@@ -333,13 +343,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
       if (streamedBody !== null && r.kind !== 'refused') leaveUpload(req, res, streamedBody);
       resolve(r);
     };
-    const fail = (err: Error): void => {
-      const error = upstreamErrorFrom(err, upstream.name);
-      // An upstream that refuses an upload (a 401, a CSRF 403) may close with the body unread: its
-      // kernel resets, and the answer it wrote is often lost with it (nginx loses it too).
-      const declined = error.code === 'UPSTREAM_RESET' && streamedBody !== null && withBody && !req.complete;
-      settle(declined ? { kind: 'failed', error, ms: ms(), declinedUpload: true } : { kind: 'failed', error, ms: ms() });
-    };
+    const fail = (err: Error): void => settle(failedExchange(err, upstream.name, ms(), streamedBody !== null && withBody && !req.complete));
     const clock = new ExchangeClock(opts.deadlines, (phase) => {
       if (answering) {
         // Mid-body, and the client is the slow side (the facade waits, or waited since the last look,

@@ -8,12 +8,12 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse, ClientReques
 import { Readable } from 'node:stream';
 import type { Url } from 'node:url';
 import httpProxy from 'http-proxy';
-import { UpstreamError, upstreamErrorFrom } from '../errors';
+import { UpstreamError } from '../errors';
 import { ExchangeClock, type DeadlinePhase, type Deadlines } from './deadlines';
 import { awaitsContinue, sendContinue } from './expect-continue';
 import { streamAnswer } from './forward-answer';
 import { guardUpload, hasBody, type UploadLimits } from './upload-watch';
-import { canDispatch, dispatchForward, resetOnReuse, respell } from './dispatch';
+import { canDispatch, dispatchForward, failedExchange, resetOnReuse, respell } from './dispatch';
 import type { Upstream } from './upstreams';
 import { joinPath } from './replay';
 import { retryChoice, setDeadlineHeader, type AttemptBudget } from './attempt-budget';
@@ -133,11 +133,7 @@ export class Forwarder {
       };
       // A body the client is still sending: the total starts once it has all gone (deadlines.ts).
       const uploading = opts.body === undefined && hasBody(req) && !req.complete;
-      const fail = (err: Error): void => {
-        const error = upstreamErrorFrom(err, upstream.name);
-        // A reset with the client's body still arriving: the upstream declined the upload (dispatch.ts says why).
-        settle(error.code === 'UPSTREAM_RESET' && uploading && !req.complete ? { kind: 'failed', error, ms: ms(), declinedUpload: true } : { kind: 'failed', error, ms: ms() });
-      };
+      const fail = (err: Error): void => settle(failedExchange(err, upstream.name, ms(), uploading && !req.complete));
       const clock = new ExchangeClock(opts.deadlines, (phase) => {
         const a = current;
         if (a?.response) {

@@ -9,15 +9,15 @@
 import { decide } from '../core/decide';
 import { carriesGraphql, graphqlOperation } from '../core/graphql';
 import { bufferBody, needsReplay } from './buffer-body';
-import type { RequestContext, Step } from './context';
+import type { FacadeDeps, RequestContext, Step } from './context';
 import { onPaths } from './path-patterns';
 
 /** A GraphQL GET's operation (`?operationName=GetProduct&variables=…`, Apollo's persisted queries). */
 const OPERATION_NAME = /[?&]operationName=([_A-Za-z][_0-9A-Za-z]{0,99})(?:&|$)/;
 
 /** A GraphQL endpoint: a path whose last segment is `graphql` or `gql` (`/graphql`, `/api/v2/graphql`), or one the route lists. */
-function graphqlEndpoint(ctx: RequestContext, listed: readonly string[], caseSensitive: boolean): boolean {
-  return /\/(?:graphql|gql)\/?$/i.test(ctx.path) || (listed.length > 0 && onPaths(ctx, listed, caseSensitive));
+function graphqlEndpoint(ctx: RequestContext, deps: FacadeDeps): boolean {
+  return /\/(?:graphql|gql)\/?$/i.test(ctx.path) || onPaths(ctx, deps, ctx.runtime!.config.reads.graphqlPaths);
 }
 
 export const postReads: Step = (ctx, deps) => {
@@ -25,19 +25,19 @@ export const postReads: Step = (ctx, deps) => {
   const rt = ctx.runtime;
   if (!d || !rt || !needsReplay(ctx)) return undefined;
   if (d.kind === 'read') {
-    if (rt.config.reads.graphql && ctx.query.includes('operationName=') && graphqlEndpoint(ctx, rt.config.reads.graphqlPaths, rt.config.caseSensitive ?? deps.config.routing.caseSensitive)) {
+    if (rt.config.reads.graphql && ctx.query.includes('operationName=') && graphqlEndpoint(ctx, deps)) {
       ctx.operation = OPERATION_NAME.exec(ctx.query)?.[1];
     }
     return undefined;
   }
   if (ctx.req.method !== 'POST') return undefined;
   const { reads } = rt.config;
-  if (reads.postPaths.length > 0 && onPaths(ctx, reads.postPaths, rt.config.caseSensitive ?? deps.config.routing.caseSensitive)) {
+  if (onPaths(ctx, deps, reads.postPaths)) {
     ctx.decision = decide(d.stage, 'GET');
     return undefined;
   }
   const type = ctx.req.headers['content-type'];
-  if (!reads.graphql || !carriesGraphql(type) || !graphqlEndpoint(ctx, reads.graphqlPaths, rt.config.caseSensitive ?? deps.config.routing.caseSensitive)) return undefined;
+  if (!reads.graphql || !carriesGraphql(type) || !graphqlEndpoint(ctx, deps)) return undefined;
   // express-graphql reads `query` and `operationName` from the URL first: a body can then not say what runs.
   if (/[?&](?:query|operationName)=/.test(ctx.query)) return undefined;
   const classify = (outcome: 'handled' | void): 'handled' | undefined => {

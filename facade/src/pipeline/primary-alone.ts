@@ -11,7 +11,6 @@ export const primaryAloneStep: Step = (ctx, deps) => {
   const d = ctx.decision;
   const rt = ctx.runtime;
   if (!d || !rt || (d.shadow === null && d.then === null)) return undefined;
-  const listed = rt.config.primaryOnly.length > 0 && onPaths(ctx, rt.config.primaryOnly, rt.config.caseSensitive ?? deps.config.routing.caseSensitive);
-  if (listed || isSessionTransport(ctx.path, ctx.query.slice(1))) ctx.decision = primaryAlone(d);
+  if (onPaths(ctx, deps, rt.config.primaryOnly) || isSessionTransport(ctx.path, ctx.query.slice(1))) ctx.decision = primaryAlone(d);
   return undefined;
 };

@@ -254,7 +254,7 @@ function mayRepeat(ctx: RequestContext, deps: FacadeDeps, first: Observation): b
   const rt = ctx.runtime!;
   const cfg = rt.config.compare.reask;
   if (!cfg.sessions && carriesSession(ctx.req.headers.cookie, ctx.req.url ?? '') && !isJsonAnswer(first)) return false;
-  return cfg.exclude.length === 0 || !onPaths(ctx, cfg.exclude, rt.config.caseSensitive ?? deps.config.routing.caseSensitive);
+  return !onPaths(ctx, deps, cfg.exclude);
 }
 
 function isJsonAnswer(o: Observation): boolean {
