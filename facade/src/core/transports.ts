@@ -4,6 +4,7 @@
 // ID unknown`, stored as a divergence per message), and asking it twice breaks it (a second poll on
 // one engine.io session is "overlap from client": the server closes the session, and the queued
 // messages the re-ask took are lost to the client). So the stage's primary answers them alone.
+// ASP.NET Core SignalR's requests (`?id=<token>` only) are known by the header its clients send.
 // WebSocket upgrades go their own way (io/websocket.ts). Pure.
 
 /** SockJS: `/<prefix>/<server>/<session>/<transport>` (server: three digits). */
@@ -15,8 +16,15 @@ const PARAMS = /(?:^|&)(?:connectionToken=|transport=(?:longPolling|serverSentEv
 const ENGINE_IO = /(?:^|&)EIO=\d/;
 const ENGINE_IO_TRANSPORT = /(?:^|&)transport=(?:polling|websocket|webtransport)(?:&|$)/;
 
-/** Whether a request (normalized path, raw query without `?`) is one of a real-time transport's session. */
-export function isSessionTransport(path: string, query: string): boolean {
+/** ASP.NET Core SignalR's clients: `X-SignalR-User-Agent` from a browser, `User-Agent: Microsoft SignalR/…` elsewhere. */
+const SIGNALR_AGENT = /^Microsoft SignalR\//;
+
+/** The request headers isSessionTransport reads (node's lower-cased IncomingHttpHeaders fit). */
+export interface TransportHeaders { readonly 'x-signalr-user-agent'?: string | string[]; readonly 'user-agent'?: string }
+
+/** Whether a request (normalized path, raw query without `?`, headers) is one of a real-time transport's session. */
+export function isSessionTransport(path: string, query: string, headers: TransportHeaders = {}): boolean {
+  if (headers['x-signalr-user-agent'] !== undefined || SIGNALR_AGENT.test(headers['user-agent'] ?? '')) return true;
   if (query !== '' && (PARAMS.test(query) || (ENGINE_IO.test(query) && ENGINE_IO_TRANSPORT.test(query)))) return true;
   return PATHS.test(path) || SOCKJS.test(path);
 }

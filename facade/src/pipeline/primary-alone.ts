@@ -11,6 +11,6 @@ export const primaryAloneStep: Step = (ctx, deps) => {
   const d = ctx.decision;
   const rt = ctx.runtime;
   if (!d || !rt || (d.shadow === null && d.then === null)) return undefined;
-  if (onPaths(ctx, deps, rt.config.primaryOnly) || isSessionTransport(ctx.path, ctx.query.slice(1))) ctx.decision = primaryAlone(d);
+  if (onPaths(ctx, deps, rt.config.primaryOnly) || isSessionTransport(ctx.path, ctx.query.slice(1), ctx.req.headers)) ctx.decision = primaryAlone(d);
   return undefined;
 };

@@ -61,3 +61,17 @@ it('a route\'s primaryOnly paths are not copied; its other paths are', async () 
   await service.waitFor(1);
   expect(service.received.map((r) => r.url)).toEqual(['/api/orders']);
 });
+
+it('at live an ASP.NET Core SignalR long poll and send (`?id=` only) reach the service alone, known by the client\'s header', async () => {
+  const f = await start('live');
+  const signalr = { 'x-signalr-user-agent': 'Microsoft SignalR/8.0 (8.0.7; Unknown OS; Browser; Unknown Runtime Version)', 'x-requested-with': 'XMLHttpRequest' };
+  const poll = await fetch(`${f.url}/hubs/chat?id=GJDl5cTi1cWpvS5HjT0p0g&_=1700000000000`, { headers: signalr });
+  expect(poll.status).toBe(200);
+  const sent = await fetch(`${f.url}/hubs/chat?id=GJDl5cTi1cWpvS5HjT0p0g`, { method: 'POST', headers: { ...signalr, 'content-type': 'text/plain;charset=UTF-8' }, body: '{"type":1,"target":"Send","arguments":["hi"]}\u001e' });
+  expect(sent.status).toBe(200);
+  await f.waitForDone(2);
+  await new Promise((r) => setTimeout(r, 100)); // a shadow copy or a second write would be on its way by now
+  expect(service.received.map((r) => r.method)).toEqual(['GET', 'POST']);
+  expect(monolith.received).toEqual([]);
+  expect((await f.divergences.openStats('app')).count).toBe(0);
+});

@@ -15,6 +15,13 @@ describe('requests of a real-time transport\'s session', () => {
     expect(isSessionTransport(path, query)).toBe(true);
   });
 
+  it('knows ASP.NET Core SignalR by its client\'s header, whatever the path', () => {
+    // The browser client's long poll and send carry only `?id=<connection token>`.
+    expect(isSessionTransport('/hubs/chat', 'id=GJDl5cTi1cWpvS5HjT0p0g&_=1700000000000', { 'x-signalr-user-agent': 'Microsoft SignalR/8.0 (8.0.7; Unknown OS; Browser; Unknown Runtime Version)' })).toBe(true);
+    expect(isSessionTransport('/hubs/chat/negotiate', 'negotiateVersion=1', { 'user-agent': 'Microsoft SignalR/8.0 (8.0.0+abc; Linux; .NET; .NET 8.0.0)' })).toBe(true);
+    expect(isSessionTransport('/hubs/chat', 'id=GJDl5cTi1cWpvS5HjT0p0g', { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64)' })).toBe(false);
+  });
+
   it.each([
     ['/api/orders', 'page=2'],
     ['/api/transport', 'transport=truck'],
