@@ -1,5 +1,5 @@
 // Field names as the corpus counts them: a difference path with every array index and text line
-// number generalised (`$.items[3].price` -> `$.items[*].price`, `text[12]` -> `text[*]`) and
+// number generalised (`$.items[3].price` -> `$.items[*].price`, `text[12]` and a CSV's `text[row 1043]` -> `text[*]`) and
 // header names lower-cased, so findings spelled either way meet the truth. A truth may name an exact
 // line (`text[20]`) where one page holds noise and a real difference on lines of their own.
 
@@ -15,7 +15,7 @@ export function fieldOf(path: string): string {
       out += path.slice(i, j + 2);
       i = j + 2;
     } else {
-      const index = /^\[\d+\]/.exec(path.slice(i));
+      const index = /^\[(?:\d+|row [^\]]*)\]/.exec(path.slice(i));
       out += index ? '[*]' : path[i];
       i += index ? index[0].length : 1;
     }

@@ -1,5 +1,6 @@
 // Body comparison by content type: JSON structurally (after normalizers), HTML and XML by their
-// tags and text as a parser reads them (markup-lines.ts), other text/* by lines,
+// tags and text as a parser reads them (markup-lines.ts), CSV and TSV by rows in any order
+// (row-diff.ts), other text/* by lines,
 // multipart answers whose parts are all text by lines (the boundary set aside), anything else by
 // sha256. Bodies arrive decoded; identical bytes short-cut everything, so the
 // common "same answer" case costs one Buffer.equals.
@@ -10,6 +11,7 @@ import { parseJson } from './exact-number';
 import { diffJson } from './json-diff';
 import { normalize, type CompiledNormalizers } from './normalize';
 import { markupLines, markupOf } from './markup-lines';
+import { areRowMedia, diffRows } from './row-diff';
 import { diffText } from './text-diff';
 import type { Difference } from './types';
 
@@ -161,7 +163,8 @@ export function diffBodies(raw: BodyPair, normalizers: CompiledNormalizers, hash
   }
   if (a.kind !== 'binary' && b.kind !== 'binary') {
     const markup = markupOf(mediaTypeOf(pair.primaryType));
-    const lines = markup !== null && markup === markupOf(mediaTypeOf(pair.shadowType))
+    const lines = areRowMedia(pair.primaryType, pair.shadowType) ? diffRows(a.text, b.text) ?? diffText(a.text, b.text)
+      : markup !== null && markup === markupOf(mediaTypeOf(pair.shadowType))
       ? diffText(markupLines(a.text, markup).join('\n'), markupLines(b.text, markup).join('\n'))
       : diffText(a.text, b.text);
     if (lines !== null) return lines;

@@ -12,7 +12,7 @@ import type { Difference, DifferenceKind } from './types';
 export const MAX_EDIT_LENGTH = 2000;
 
 /** A text's lines without their `\r` (CRLF against LF is not a difference) and without a last empty line. */
-function linesOf(text: string): string[] {
+export function linesOf(text: string): string[] {
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));

@@ -1,7 +1,7 @@
 // Mixed answers: a real difference next to noise or generated fields in the same answer, where a
 // differ must find the one and not report the others (e.g. `updatedAt` now next to a wrong total).
 import { money, order, product, user } from '../data';
-import { fixture, idParam, json, type CorpusFixture } from '../fixture';
+import { fixture, idParam, json, raw, type CorpusFixture } from '../fixture';
 import type { SideState } from '../side';
 
 const onService = (s: SideState): boolean => s.name === 'service';
@@ -86,6 +86,16 @@ export const MIXED: readonly CorpusFixture[] = [
       const id = idParam(req);
       const expires = Math.floor(s.tick('mixed-downloads') / 1000) + 300;
       return json({ fileId: id, url: `/files/invoice-${id}.pdf?expires=${expires}&sig=${s.hex(16)}`, expires }, { headers: { 'cache-control': onService(s) ? 'private, max-age=60' : 'no-store' } });
+    },
+  }),
+  fixture({
+    template: '/corpus/mixed/exports/:id', kind: 'CSV export, rows in any order (no ORDER BY) + one row\'s total wrong', real: ['text[*]'], noise: ['text#order'],
+    note: 'by line every row differed and the primary disagreed with itself at every line: the wrong total passed as noise',
+    handle: (s, req) => {
+      const id = idParam(req);
+      const rows = [0, 1, 2, 3, 4].map((k) => ({ id: id * 10 + k, day: `2026-12-0${k + 1}`, cents: 1250 + 375 * k }));
+      const lines = s.shuffled(`mixed-export:${id}`, rows).map((r) => `${r.id},${r.day},${money(onService(s) && r.id === id * 10 + 2 ? r.cents - 90 : r.cents)}`);
+      return raw(['order_id,placed_on,total', ...lines, ''].join('\n'), 'text/csv; charset=utf-8');
     },
   }),
 ];

@@ -2,7 +2,7 @@
 // answer of the same side (its clock, random ids, counters, latencies, set-like arrays in random
 // order, the instance that served it, a per-request token or cursor, a jittered max-age).
 import { money, order, product } from '../data';
-import { fixture, html, idParam, json, text, type CorpusFixture } from '../fixture';
+import { fixture, html, idParam, json, raw, text, type CorpusFixture } from '../fixture';
 import type { SideState } from '../side';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -60,6 +60,14 @@ export const NOISE: readonly CorpusFixture[] = [
       const id = idParam(req);
       const members = [1, 2, 3, 4, 5].map((k) => ({ id: id * 100 + k, name: `${['Ada', 'Bram', 'Chloe', 'Dmitri', 'Elif'][k - 1]} (team ${id})` }));
       return json({ teamId: id, members: s.shuffled(`team:${id}`, members) });
+    },
+  }),
+  fixture({
+    template: '/corpus/noise/exports/:id', kind: 'CSV export whose rows come in any order (a query without ORDER BY)', noise: ['text#order'],
+    handle: (s, req) => {
+      const id = idParam(req);
+      const rows = [1, 2, 3, 4, 5].map((k) => `${id * 10 + k},${['Ada', 'Bram', 'Chloe', 'Dmitri', 'Elif'][k - 1]},${money(990 * k)}`);
+      return raw(['id,name,balance', ...s.shuffled(`export-rows:${id}`, rows), ''].join('\n'), 'text/csv; charset=utf-8');
     },
   }),
   fixture({
