@@ -1,5 +1,5 @@
 // Field names as the corpus counts them: a difference path with every array index and text line
-// number generalised (`$.items[3].price` -> `$.items[*].price`, `text[12]` and a CSV's `text[row 1043]` -> `text[*]`) and
+// number generalised (`$.items[3].price` -> `$.items[*].price`, `text[12]` and a CSV's row `text["row 1043"]` -> `text[*]`) and
 // header names lower-cased, so findings spelled either way meet the truth. A truth may name an exact
 // line (`text[20]`) where one page holds noise and a real difference on lines of their own.
 
@@ -8,14 +8,18 @@ export function fieldOf(path: string): string {
   let out = '';
   let i = 0;
   while (i < path.length) {
-    if (path.startsWith('["', i)) {
+    const row = i === 4 && path.startsWith('text["row ') ? /^\["(?:[^"\\]|\\.)*"\]$/.exec(path.slice(i)) : null;
+    if (row) {
+      out += '[*]'; // a CSV row named by its key (row-diff.ts)
+      i = path.length;
+    } else if (path.startsWith('["', i)) {
       // a quoted key: copy through its closing `"]`, honouring backslash escapes
       let j = i + 2;
       while (j < path.length && path[j] !== '"') j += path[j] === '\\' ? 2 : 1;
       out += path.slice(i, j + 2);
       i = j + 2;
     } else {
-      const index = /^\[(?:\d+|row [^\]]*)\]/.exec(path.slice(i));
+      const index = /^\[\d+\]/.exec(path.slice(i));
       out += index ? '[*]' : path[i];
       i += index ? index[0].length : 1;
     }

@@ -3,7 +3,7 @@
 // disagreed with itself at every line, and a changed row passed as noise. Here rows are matched by
 // content (their templates, tokens.ts: times and tokens set aside) wherever they stand; a row on one
 // side only is paired with the other side's row of the same first cell (the record's key) and named
-// by it, `text[row 1043]`, the same field wherever the row lands. That the matched rows stand in
+// by it, `text["row 1043"]`, the same field wherever the row lands. That the matched rows stand in
 // another order is one difference of its own, `text#order` (the primary's line number of the first
 // row out of place, and that row's line in the shadow), learnt like any field: noise where the
 // primary reorders its own rows, real where it repeats its order. Pure.
@@ -35,7 +35,7 @@ function keyOf(row: string): string {
   key = key.trim();
   // A generated key (a UUID per export) names nothing the other side or the next answer shares.
   if (templateOf(key) !== key) return '…';
-  return key.length > 40 ? `${key.slice(0, 40)}…` : key.replace(/]/g, ')');
+  return key.length > 40 ? `${key.slice(0, 40)}…` : key;
 }
 
 interface Row { readonly line: number; readonly text: string; readonly template: string }
@@ -56,7 +56,7 @@ export function diffRows(primary: string, shadow: string): Difference[] | null {
   const push = (kind: DifferenceKind, key: string, p: string | undefined, s: string | undefined): void => {
     const n = (seen.get(key) ?? 0) + 1;
     seen.set(key, n);
-    out.push(Object.freeze({ path: `text[row ${key}${n > 1 ? `#${n}` : ''}]`, kind, primary: p, shadow: s }));
+    out.push(Object.freeze({ path: `text[${JSON.stringify(`row ${key}${n > 1 ? ` #${n}` : ''}`)}]`, kind, primary: p, shadow: s }));
   };
   if (a[0] !== b[0]) out.push(Object.freeze({ path: 'text[1]', kind: 'changed', primary: a[0], shadow: b[0] }));
 

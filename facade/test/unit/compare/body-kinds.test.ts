@@ -29,7 +29,7 @@ describe('text that is not under text/', () => {
   it('CRLF against LF line ends is not a difference; a changed line still is', () => {
     const python = typed('text/csv; charset=utf-8', 'sku,qty\r\nA-1,3\r\nB-2,5\r\n');
     expect(diffObservations(python, typed('text/csv; charset=utf-8', 'sku,qty\nA-1,3\nB-2,5\n'), rules)).toEqual([]);
-    expect(diffObservations(python, typed('text/csv; charset=utf-8', 'sku,qty\nA-1,3\nB-2,4\n'), rules)).toEqual([{ path: 'text[row B-2]', kind: 'changed', primary: 'B-2,5', shadow: 'B-2,4' }]);
+    expect(diffObservations(python, typed('text/csv; charset=utf-8', 'sku,qty\nA-1,3\nB-2,4\n'), rules)).toEqual([{ path: 'text["row B-2"]', kind: 'changed', primary: 'B-2,5', shadow: 'B-2,4' }]);
   });
 });
 
