@@ -8,7 +8,7 @@
 // row out of place, and that row's line in the shadow), learnt like any field: noise where the
 // primary reorders its own rows, real where it repeats its order. Pure.
 import { mediaTypeOf } from '../media-type';
-import { linesOf } from './text-diff';
+import { linesOf, MAX_EDIT_LENGTH } from './text-diff';
 import { templateOf } from './tokens';
 import type { Difference, DifferenceKind } from './types';
 
@@ -40,11 +40,34 @@ function keyOf(row: string): string {
 
 interface Row { readonly line: number; readonly text: string; readonly template: string }
 
+/** Row indexes by a string, each list in order, with a cursor past the rows already taken. */
+class Lists {
+  private readonly lists = new Map<string, { readonly rows: number[]; next: number }>();
+
+  add(key: string, i: number): void {
+    const list = this.lists.get(key);
+    if (list) list.rows.push(i);
+    else this.lists.set(key, { rows: [i], next: 0 });
+  }
+
+  /** The first row under `key` not taken yet, now taken. */
+  take(key: string, taken: Uint8Array): number | undefined {
+    const list = this.lists.get(key);
+    if (!list) return undefined;
+    while (list.next < list.rows.length && taken[list.rows[list.next]!]) list.next++;
+    const i = list.rows[list.next];
+    if (i === undefined) return undefined;
+    list.next++;
+    taken[i] = 1;
+    return i;
+  }
+}
+
 const rowsOf = (lines: readonly string[]): Row[] => lines.slice(1).map((text, i) => ({ line: i + 2, text, template: templateOf(text) }));
 
 /**
  * Row differences between two CSV/TSV texts (see the header); null when either has no row (the
- * caller compares them by line).
+ * caller compares them by line) or when they differ at more than MAX_EDIT_LENGTH rows.
  */
 export function diffRows(primary: string, shadow: string): Difference[] | null {
   if (primary === shadow) return [];
@@ -60,42 +83,34 @@ export function diffRows(primary: string, shadow: string): Difference[] | null {
   };
   if (a[0] !== b[0]) out.push(Object.freeze({ path: 'text[1]', kind: 'changed', primary: a[0], shadow: b[0] }));
 
-  // The shadow's rows by template, each queue in the shadow's order.
-  const byTemplate = new Map<string, Row[]>();
-  for (const row of rowsOf(b)) {
-    const queue = byTemplate.get(row.template);
-    if (queue) queue.push(row);
-    else byTemplate.set(row.template, [row]);
-  }
+  // The shadow's rows by text and by template, each list in the shadow's order; a row is taken once.
+  // Lists are walked with a cursor, never searched: many rows can share one template (ids set aside).
+  const theirs = rowsOf(b);
+  const taken = new Uint8Array(theirs.length);
+  const exact = new Lists();
+  const similar = new Lists();
+  theirs.forEach((row, i) => { exact.add(row.text, i); similar.add(row.template, i); });
   const matched: Array<[Row, Row]> = [];
   const alone: Row[] = [];
   for (const row of rowsOf(a)) {
-    const queue = byTemplate.get(row.template);
-    if (!queue || queue.length === 0) { alone.push(row); continue; }
-    const same = queue.findIndex((r) => r.text === row.text);
-    const [other] = queue.splice(same < 0 ? 0 : same, 1);
-    matched.push([row, other!]);
-    if (other!.text !== row.text) push('changed', keyOf(row.text), row.text, other!.text);
+    const i = exact.take(row.text, taken) ?? similar.take(row.template, taken);
+    if (i === undefined) { alone.push(row); continue; }
+    const other = theirs[i]!;
+    matched.push([row, other]);
+    if (other.text !== row.text) push('changed', keyOf(row.text), row.text, other.text);
   }
 
   // Rows one side has alone: paired by key, in order; the rest removed or added.
-  const byKey = new Map<string, Row[]>();
-  for (const queue of byTemplate.values()) {
-    for (const row of queue) {
-      const key = keyOf(row.text);
-      const list = byKey.get(key);
-      if (list) list.push(row);
-      else byKey.set(key, [row]);
-    }
-  }
+  const byKey = new Lists();
+  theirs.forEach((row, i) => { if (!taken[i]) byKey.add(keyOf(row.text), i); });
   for (const row of alone) {
     const key = keyOf(row.text);
-    const other = byKey.get(key)?.shift();
-    if (other) push('changed', key, row.text, other.text);
+    const i = byKey.take(key, taken);
+    if (i !== undefined) push('changed', key, row.text, theirs[i]!.text);
     else push('removed', key, row.text, undefined);
   }
-  const added = [...byKey.values()].flat().sort((x, y) => x.line - y.line);
-  for (const row of added) push('added', keyOf(row.text), undefined, row.text);
+  theirs.forEach((row, i) => { if (!taken[i]) push('added', keyOf(row.text), undefined, row.text); });
+  if (out.length > MAX_EDIT_LENGTH) return null; // as far apart as a line diff gives up at: compared by hash
 
   // The matched rows' order: the first of the primary's rows that the shadow lists elsewhere.
   const shadowLines = matched.map(([, s]) => s.line).sort((x, y) => x - y);

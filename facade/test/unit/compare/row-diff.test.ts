@@ -46,3 +46,15 @@ describe('CSV and TSV answers compared by rows, in any order', () => {
     expect(diffBodies({ primary: Buffer.from(csv(...rows)), shadow: Buffer.from(shuffled), primaryType: 'text/plain', shadowType: 'text/plain' }, none).map((x) => x.path)).toContain('text[2]');
   });
 });
+
+describe('a large export', () => {
+  it('rows sharing one template (ids and times set aside) are matched in linear time, and too many differing rows fall back', () => {
+    const uuid = (i: number): string => `9f1c2a7e-1111-4222-8333-${String(i).padStart(12, '0')}`;
+    const many = Array.from({ length: 40_000 }, (_, i) => `${uuid(i)},12:00:${String(i % 60).padStart(2, '0')},open`);
+    const reversed = [...many].reverse();
+    const d = diffRows(`id,at,state\n${many.join('\n')}\n`, `id,at,state\n${reversed.join('\n')}\n`);
+    expect(d).toEqual([{ path: ORDER_PATH, kind: 'changed', primary: 2, shadow: 40_001 }]);
+    const closed = many.map((r) => r.replace('open', 'closed'));
+    expect(diffRows(`id,at,state\n${many.join('\n')}\n`, `id,at,state\n${closed.join('\n')}\n`)).toBeNull();
+  });
+});
