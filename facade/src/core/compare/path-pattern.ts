@@ -97,11 +97,18 @@ function tokenize(s: string, wildcards: boolean): PatternSegment[] | PathSegment
 
 /** Parses a diff path into segments; throws on a malformed path. */
 /**
- * The last key of a diff path when it is a plain name (`$.health.uptime`: `uptime`; undefined for an
- * index or a quoted key), without parsing the whole path: it runs for every differing field.
+ * The last key of a diff path (`$.health.uptime`: `uptime`; PHP-FPM's `$["start time"]`: `start
+ * time`; undefined for an index), without parsing the whole path: it runs for every differing field.
  */
 export function lastName(path: string): string | undefined {
-  return /\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(path)?.[1];
+  const plain = /\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(path)?.[1];
+  if (plain !== undefined || !path.endsWith('"]')) return plain;
+  const quoted = /\[("(?:[^"\\]|\\.)*")\]$/.exec(path)?.[1];
+  try {
+    return quoted === undefined ? undefined : (JSON.parse(quoted) as string);
+  } catch {
+    return undefined;
+  }
 }
 
 export function parsePath(path: string): PathSegment[] {

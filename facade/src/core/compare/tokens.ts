@@ -39,6 +39,16 @@ export const ASSET_DIGEST = new RegExp(
   // webpack's runtime names its chunks' digests in a map: `{179:"a1064424",736:"94cf…"}…".chunk.js"`
   + '|(?<=[{,]\\d{1,6}:")(?=[a-f]*\\d)[0-9a-f]{8,20}(?="[,}][^\\n]*\\.chunk\\.(?:js|css))', 'g');
 
+// A name a build scopes its styles with, each side's build its own: Angular's emulated encapsulation
+// (`_ngcontent-ng-c2970624912`, `_nghost-serverApp-c12`), CSS Modules' `File_class__x3Yor` (Next.js,
+// css-loader's `[name]_[local]__[hash:base64:5]`), styled-components' `sc-bdfBwQ` and the class it
+// generates beside it, Emotion's `css-1x2y3z4`, Vue's `data-v-7ba5bd90`, Svelte's `svelte-1x2y3z`.
+export const SCOPED_STYLE = new RegExp(
+  '(?<=\\b_ng(?:content|host)-(?:[A-Za-z0-9]+-)?c)\\d+(?!\\d)'
+  + '|(?<=\\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9-]+__)(?=[A-Za-z_-]*\\d|[^A-Z]*[A-Z])[A-Za-z0-9_-]{5}(?![A-Za-z0-9_-])'
+  + '|(?<=\\bsc-)(?=[a-z0-9]*[A-Z]|[A-Za-z]*\\d)[A-Za-z0-9]{5,10}(?![A-Za-z0-9-])|(?<=\\bsc-[A-Za-z0-9]{5,10} )(?=[a-z0-9]*[A-Z]|[A-Za-z]*\\d)[A-Za-z0-9]{5,8}(?![A-Za-z0-9-])'
+  + '|(?<=\\b(?:css|svelte)-)(?=[a-z]*\\d)[a-z0-9]{5,8}(?![a-z0-9])|(?<=\\bdata-v-)[0-9a-f]{8}(?![0-9a-f])', 'g');
+
 /**
  * A CSP nonce, by where it stands (`nonce="…"`, `'nonce-…'`), whatever it looks like: one of 16
  * base64 characters has no digit one time in fifteen, and split at its `/` it misaligned the words.
@@ -74,6 +84,27 @@ export function templateOf(s: string): string {
   return decoded(s).replace(EMBEDDED, SET_ASIDE).replace(LONG_RUN, SET_ASIDE).replace(HEX_OR_CODED, SET_ASIDE);
 }
 
+/** How far from the comparison an epoch number may lie to be read as a time (generated.ts uses the same window). */
+export const EPOCH_PAST_MS = 5 * 365 * 86_400_000;
+export const EPOCH_FUTURE_MS = 400 * 86_400_000;
+
+/** An id EMBEDDED reads (a UUID, a ULID, an ObjectId): a record's name, not a time. */
+const ID_TOKEN = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|[0-7][0-9A-HJKMNP-TV-Z]{25}|[0-9a-f]{24})$/i;
+
+/**
+ * An EMBEDDED token as a word of its value: a time is set aside, an id keeps its value (the order a
+ * signed link points at is the link's meaning; a per-answer id still moves when the primary is asked
+ * again), and a run of 10 or 13 digits is a time only when it reads as an epoch near the comparison.
+ */
+function embeddedWord(token: string, nowMs: number): string {
+  if (ID_TOKEN.test(token)) return token;
+  if (/^\d+$/.test(token)) {
+    const ms = token.length === 13 ? Number(token) : token.length === 10 ? Number(token) * 1000 : NaN;
+    if (!(ms >= nowMs - EPOCH_PAST_MS && ms <= nowMs + EPOCH_FUTURE_MS)) return token;
+  }
+  return SET_ASIDE;
+}
+
 /** Between a value's tokens: URL, markup and sentence punctuation. Not `-`, `_`, `+`: they are inside base64url words. */
 const DELIMITERS = /[\s/?&=;:,.'"<>()[\]{}|\\#@!*^$~`%]+/;
 const HAS_DELIMITER = /[\s/?&=;:,.'"<>()[\]{}|\\#@!*^$~`%]/;
@@ -97,16 +128,16 @@ const words = (text: string, out: Tokens): void => {
 
 /**
  * A value's words and the punctuation between them, after percent-decoding, with ids and times
- * (EMBEDDED), asset digests and CSP nonces set aside as one word each. A random base64 run (a signature with
+ * (EMBEDDED), asset digests, build-scoped style names and CSP nonces set aside as one word each. A random base64 run (a signature with
  * its own `/` and `+`) is one word, kept with its value:
  * were it set aside whenever it looks random, a run that looks random on one side and not on the
  * other would make two strings alike or not by chance.
  */
-function tokensOf(s: string): Tokens {
+function tokensOf(s: string, nowMs: number): Tokens {
   const out: Tokens = { words: [], marks: '' };
   const plain = decoded(s);
   if (plain.length < SHORTEST_TOKEN) { words(plain, out); return out; } // `1.00`, `en-GB`: no id, time or run fits
-  const text = plain.replace(EMBEDDED, SET_ASIDE).replace(ASSET_DIGEST, SET_ASIDE).replace(NONCE, SET_ASIDE);
+  const text = plain.replace(EMBEDDED, (token) => embeddedWord(token, nowMs)).replace(ASSET_DIGEST, SET_ASIDE).replace(SCOPED_STYLE, SET_ASIDE).replace(NONCE, SET_ASIDE);
   let from = 0;
   for (const m of text.matchAll(LONG_RUN)) {
     if (!MIXED(m[0])) continue;
@@ -132,12 +163,12 @@ const MAX_WORD_EDITS = 16;
  * Read against a side's second answer (core/comparison/repeats.ts): a difference at a word the
  * primary repeated is not the primary's own variation.
  */
-export function differingWords(a: string, b: string): number[] | null {
+export function differingWords(a: string, b: string, nowMs: number = Date.now()): number[] | null {
   if (a.length > MAX_INPUT || b.length > MAX_INPUT) return null;
   // One word on both sides (`EUR`, `HIT`): nothing a second answer could repeat apart from it.
   if (!HAS_DELIMITER.test(a) && !HAS_DELIMITER.test(b)) return null;
-  const ta = tokensOf(a);
-  const tb = tokensOf(b);
+  const ta = tokensOf(a, nowMs);
+  const tb = tokensOf(b, nowMs);
   const x = ta.words;
   const y = tb.words;
   const out: number[] = ta.marks === tb.marks ? [] : [-1];

@@ -31,9 +31,19 @@ function generatedOf(d: Difference, nowMs: number, metrics: boolean): ReturnType
     : generatedFact(d.primary, d.shadow, nowMs) ?? formTokenFact(d.primary, d.shadow) ?? labelledInstanceFact(d.primary, d.shadow);
 }
 
+/**
+ * A Set-Cookie line with its value as one word: the value is opaque to the client, which sends it
+ * back as it came (RFC 6265 §5.4), so a node name or a route beside a session id in it
+ * (`JSESSIONID=<hex>.node1`, a BIG-IP pool cookie) is no word the primary could be seen to repeat.
+ * Its attributes stay words (a lost `HttpOnly` still is one).
+ */
+const valueAsOneWord = (cookie: string): string => cookie.replace(/^([^=;]*=)([^;]*)/, (_m, name: string, value: string) => `${name}v${sha1(value).replace(/[^A-Za-z0-9]/g, '').slice(0, 16)}`);
+
 /** For two differing strings: the words they differ at (tokens.ts differingWords). */
-function wordsOf(d: Difference): readonly number[] | null | undefined {
-  return d.kind === 'changed' && typeof d.primary === 'string' && typeof d.shadow === 'string' ? differingWords(d.primary, d.shadow) : undefined;
+function wordsOf(d: Difference, nowMs: number): readonly number[] | null | undefined {
+  if (d.kind !== 'changed' || typeof d.primary !== 'string' || typeof d.shadow !== 'string') return undefined;
+  if (d.path.startsWith('cookies.')) return differingWords(valueAsOneWord(d.primary), valueAsOneWord(d.shadow), nowMs);
+  return differingWords(d.primary, d.shadow, nowMs);
 }
 
 export interface Evaluated {
@@ -72,7 +82,7 @@ export function evaluate(primary: Observation, shadow: Observation, rules: Compi
       path: d.path, field: fieldOf(d.path), kind: d.kind,
       primary: truncateValue(r.primary), shadow: truncateValue(r.shadow),
       primaryHash: fingerprint(r.primary), shadowHash: fingerprint(r.shadow), generated: generatedOf(d, nowMs, metrics),
-      words: wordsOf(d),
+      words: wordsOf(d, nowMs),
     });
   });
   // The unified diff costs ~15x the structural diff: callers ask for it only for the samples they keep.

@@ -3,7 +3,7 @@
 // reported as their own class. Detection runs on the raw values before redaction; the fact keeps
 // the measured time difference so a later tolerance change re-classifies the past.
 import { parseInstant } from '../compare/timestamp';
-import { ASSET_DIGEST, EMBEDDED } from '../compare/tokens';
+import { ASSET_DIGEST, EMBEDDED, EPOCH_FUTURE_MS, EPOCH_PAST_MS, SCOPED_STYLE } from '../compare/tokens';
 import { lastName } from '../compare/path-pattern';
 
 export const GENERATED_KINDS = ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid', 'encoded', 'sequence', 'instance', 'token'] as const;
@@ -27,8 +27,7 @@ const PER_TOKEN_CLAIMS = new Set(['jti', 'at_hash', 'c_hash', 's_hash', 'sid']);
 // itself only near the comparison: at most 5 years before it (a record written since the migration
 // began) and 400 days after it (an expiry). An order number, a file size, a phone number or a GTIN
 // that happens to fall in the epoch range is not a time, and a difference in it is not a clock's.
-const EPOCH_PAST_MS = 5 * 365 * 86_400_000;
-const EPOCH_FUTURE_MS = 400 * 86_400_000;
+// (EPOCH_PAST_MS, EPOCH_FUTURE_MS: tokens.ts, which reads digit runs inside strings the same way.)
 
 /** The shape of a value's format: digits masked, so `2024-01-02T03:04:05Z` and `2025-...Z` share it. */
 function formatShape(value: unknown): string {
@@ -254,6 +253,16 @@ function encodedFact(a: string, b: string, nowMs: number): GeneratedFact | null 
 // time, the build it runs): each side is its own process and its own build, so such values differ
 // by nature, not by a bug.
 const INSTANCE_NAME = /^(?:instance|uptime|uptime_?(?:s|ms|sec|secs|seconds|millis)|uptime(?:S|Ms|Sec|Secs|Seconds|Millis)|process_?uptime|processUptime|pid|process_?id|processId|hostname|host_?name|hostName|instance_?id|instanceId|pod_?name|podName|node_?name|nodeName|container_?id|containerId|served_?by|servedBy|started_?at|startedAt|start_?time|startTime|boot_?time|bootTime|build|build_?(?:id|sha|hash|number)|build(?:Id|Sha|Hash|Number)|commit|commit_?(?:id|sha|hash)|commit(?:Id|Sha|Hash)|git_?(?:sha|commit|hash|rev)|git(?:Sha|Commit|Hash|Rev)|cluster_?(?:id|uuid)|cluster(?:Id|Uuid))$/;
+// The same names spelt in words of any case and separator (`ServerUptimeSeconds`, PHP-FPM's `start
+// since`, `RestartTime`), with a `server`/`process` word before them.
+const INSTANCE_WORDS = /^(?:(?:server|process|node|jvm|app|service)_)?(?:instance(?:_id)?|uptime(?:_(?:s|ms|sec|secs|seconds|millis))?|pid|process_id|host_?name|pod_name|node_name|container_id|served_by|started_at|start_time|start_since|restart_time|boot_time|build(?:_(?:id|sha|hash|number))?|commit(?:_(?:id|sha|hash))?|git_(?:sha|commit|hash|rev)|cluster_(?:id|uuid))$/;
+
+/** A name as lower-case words joined by `_`: `ServerUptimeSeconds` → `server_uptime_seconds`, `start since` → `start_since`. */
+const wordsKey = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[\s._-]+/).filter((w) => w !== '').join('_');
+
+/** Whether a field's or a label's name is one of the answering process's own figures. */
+const instanceNamed = (name: string): boolean => INSTANCE_NAME.test(name) || (name.length <= 40 && INSTANCE_WORDS.test(wordsKey(name)));
+
 // Objects whose every member is the answering process's own figure (Go's expvar `memstats`, a
 // Node `memoryUsage()`), and the name a health check gives its uptime check (`checks.uptime[0].observedValue`).
 const INSTANCE_CONTAINER = /^(?:memstats|mem_?stats|memStats|memory_?usage|memoryUsage|resource_?usage|resourceUsage|cpu_?usage|cpuUsage|uptime)$/;
@@ -268,7 +277,8 @@ const CONTAINER_HINT = /mem_?stats|memStats|memory_?usage|memoryUsage|resource_?
 
 /**
  * Two links (or a page's lines) alike but for the digests each side's build gives its assets
- * (`/assets/application-3f2a….css`, tokens.ts ASSET_DIGEST): the build a side runs, `instance`.
+ * (`/assets/application-3f2a….css`, tokens.ts ASSET_DIGEST) and the names it scopes its styles with
+ * (`_ngcontent-ng-c2970624912`, SCOPED_STYLE): the build a side runs, `instance`.
  */
 function assetFact(a: string, b: string): GeneratedFact | null {
   if (a.length > 2048 || b.length > 2048) return null;
@@ -285,7 +295,7 @@ const INTEGRITY = /(?<=\bintegrity=["']?)sha(?:256|384|512)-[A-Za-z0-9+/=_-]+(?:
  * file) is left as it is, so a file changed under it stays a difference.
  */
 function maskedAssets(v: string): string {
-  const masked = v.replace(ASSET_DIGEST, '\u0000');
+  const masked = v.replace(ASSET_DIGEST, '\u0000').replace(SCOPED_STYLE, '\u0000');
   if (masked === v || !masked.includes('integrity=')) return masked;
   return masked.split('<').map((tag) => (tag.includes('\u0000') ? tag.replace(INTEGRITY, '\u0000') : tag)).join('<');
 }
@@ -293,10 +303,10 @@ function maskedAssets(v: string): string {
 /** Whether a JSON path names a value of the answering process: its own name, or an object of such figures above it. */
 function namesInstance(path: string): boolean {
   const leaf = lastName(path);
-  if (leaf !== undefined && INSTANCE_NAME.test(leaf)) return true;
+  if (leaf !== undefined && instanceNamed(leaf)) return true;
   if (!CONTAINER_HINT.test(path)) return false;
   const names = namesUp(path);
-  if (names.length > 0 && INSTANCE_NAME.test(names[0]!)) return true;
+  if (names.length > 0 && instanceNamed(names[0]!)) return true;
   return names.slice(1, 4).some((n) => INSTANCE_CONTAINER.test(n));
 }
 
@@ -307,7 +317,7 @@ function namesInstance(path: string): boolean {
  */
 export function instanceFact(path: string | undefined, primary: unknown, shadow: unknown): GeneratedFact | null {
   if (typeof path !== 'string' || primary === shadow) return null;
-  if (!(path.startsWith('$') ? namesInstance(path) : INSTANCE_NAME.test(path))) return null;
+  if (!(path.startsWith('$') ? namesInstance(path) : instanceNamed(path))) return null;
   const scalar = (v: unknown): boolean => typeof v === 'string' || typeof v === 'number';
   return scalar(primary) && typeof primary === typeof shadow ? { kind: 'instance', deltaMs: null } : null;
 }
@@ -324,9 +334,9 @@ export function labelledInstanceFact(primary: string, shadow: string): Generated
   const a = LABELLED.exec(primary.trim());
   const b = LABELLED.exec(shadow.trim());
   if (!a || !b || a[1] !== b[1] || a[2] === b[2]) return null;
-  const words = a[1]!.toLowerCase().split(/[\s._-]+/).filter((w) => w !== '');
+  const words = wordsKey(a[1]!).split('_');
   const last = words[words.length - 1] ?? '';
-  return INSTANCE_NAME.test(last) || INSTANCE_NAME.test(words.slice(-2).join('_')) ? { kind: 'instance', deltaMs: null } : null;
+  return instanceNamed(last) || instanceNamed(words.slice(-2).join('_')) || instanceNamed(words.slice(-3).join('_')) ? { kind: 'instance', deltaMs: null } : null;
 }
 
 // A field named for a secret a side mints (an OAuth `access_token` or `refresh_token`, a session id,

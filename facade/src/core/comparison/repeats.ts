@@ -4,7 +4,8 @@
 // (rule 2). A second answer can differ from the first at a field and still repeat what the other
 // side got wrong there:
 //   - only by generated values within the route's policy (a fresh jti, the time a price was quoted
-//     at), where the difference from the other side is more than that (a role, a price);
+//     at), where the difference from the other side is more than that (a role, a price); not in a
+//     cookie's value, which its client never reads into (a session id beside a node name);
 //   - by value, where the other side lacks the field (a CSRF token, a `next` link, a rate-limit
 //     header it never sends): the second answer has the field again;
 //   - at other words of a string than the other side's (a signature, a nonce, where the other side
@@ -94,7 +95,9 @@ export function selfDifferingFields(again: readonly FieldFact[], against: readon
   let members: Map<string, FieldFact[]> | null = null; // grouped only when an array's member moved
   const kept = new Set<string>();
   for (const f of again) {
-    if (open.has(f.field) && (withinPolicy(f.generated, f.path, rules.generated) || repeats(f, byPath.get(f.path)))) continue;
+    // A cookie's value is opaque to its client: a new one from the primary is its own, generated or not.
+    const generated = !f.path.startsWith('cookies.') && withinPolicy(f.generated, f.path, rules.generated);
+    if (open.has(f.field) && (generated || repeats(f, byPath.get(f.path)))) continue;
     if (open.has(f.field) && IN_MEMBER.test(f.path) && !out.has(f.field)) {
       if (!kept.has(f.field)) {
         members ??= byField(against);

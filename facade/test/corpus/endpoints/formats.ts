@@ -79,4 +79,17 @@ export const FORMATS: readonly CorpusFixture[] = [
       }, { headers: { 'content-type': 'application/hal+json' } });
     },
   }),
+  fixture({
+    template: '/corpus/noise/scoped-styles/:id', kind: 'a page whose styles each side\'s build scopes (Angular _ngcontent-ng-c…, CSS Modules, styled-components)',
+    noise: ['text[*]'],
+    handle: (s, req) => {
+      const p = product(idParam(req));
+      const ng = onService(s) ? '1850331273' : '2970624912';
+      const mod = onService(s) ? 'pOqUc' : 'x3Yor';
+      const sc = onService(s) ? 'sc-ivYIdB WuTHx0' : 'sc-I6cDeo pSGdiS';
+      return html(`<!doctype html><html><head><style>.price[_ngcontent-ng-c${ng}]{font-weight:700}</style></head><body>`
+        + `<app-product _nghost-ng-c${ng}><h1 _ngcontent-ng-c${ng} class="ProductCard_title__${mod}">${p.name}</h1>`
+        + `<p _ngcontent-ng-c${ng} class="price ${sc}">${money(p.priceCents)}</p></app-product></body></html>`);
+    },
+  }),
 ];

@@ -59,6 +59,12 @@ export const SERIALIZERS: readonly CorpusFixture[] = [
       { headers: { 'set-cookie': [`sid=${s.fresh('sid', () => s.hex(16))}; Path=/; HttpOnly; SameSite=Lax`] } }),
   }),
   fixture({
+    template: '/corpus/noise/routed-session/:id', kind: 'session cookie issued per answer, with the node that issued it (Tomcat jvmRoute)', noise: ['cookies.JSESSIONID'],
+    note: 'the route word never changes on the primary, so word by word it looked repeated',
+    handle: (s, req) => json({ id: idParam(req), name: user(idParam(req)).displayName },
+      { headers: { 'set-cookie': [`JSESSIONID=${s.fresh('jsession', () => s.hex(16)).toUpperCase()}.${onService(s) ? 'svc-7f9c' : 'tomcat-node1'}; Path=/; HttpOnly`] } }),
+  }),
+  fixture({
     template: '/corpus/noise/countdown/:id', kind: 'seconds left until an expiry (countdown)', noise: ['$.expiresIn'],
     handle: (s, req) => {
       const now = s.tick('countdown');

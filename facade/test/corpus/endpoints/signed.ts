@@ -142,4 +142,18 @@ export const SIGNED: readonly CorpusFixture[] = [
     real: ['text[6]', 'text[7]'], generated: ['text[3]'], noise: ['text[10]'], changes: true,
     handle: (s) => raw(metricsPage(s, onService(s) ? 'status' : 'code'), METRICS_TYPE),
   }),
+  fixture({
+    template: '/corpus/real/signed-order-link/:id', kind: 'a signed link to another order, named by a 13-digit id and a uuid, under a fresh signature', real: ['$.invoice.url', '$.avatarUrl'], changes: true,
+    note: 'ids inside a string were set aside as times whatever their value: the primary\'s new signature hid the other order',
+    handle: (s, req) => {
+      const order = 5_123_456_789_000 + idParam(req);
+      const owner = ['3f2504e0-4f89-41d3-9a0c-0305e82c3301', '7c9e6679-7425-40de-944b-e07fc1f90ae7'][onService(s) ? 1 : 0];
+      const expires = Math.floor(s.tick('signed-order') / 1000) + 300;
+      return json({
+        order: { id: order },
+        invoice: { url: `https://cdn.shop.example/invoices/${onService(s) ? order + 1 : order}.pdf?Expires=${expires}&Signature=${b64(s, 96).replace(/\+/g, '-').replace(/\//g, '~')}&Key-Pair-Id=APKAEIBAERJR2EXAMPLE` },
+        avatarUrl: `https://media.shop.example/users/${owner}/avatar.png?X-Amz-Expires=300&X-Amz-Signature=${s.hex(32)}`,
+      });
+    },
+  }),
 ];

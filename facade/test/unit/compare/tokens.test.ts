@@ -61,4 +61,16 @@ describe('punctuation that differs, the words aside', () => {
     expect(differingWords('<script nonce="e1p94/2LW0WX2eMa" src="/a.js">', '<script nonce="NglemvkzuiSAW/tq" src="/b.js">')).toEqual([4]); // script, nonce, (the nonce), src, a → b: the file only
     expect(differingWords("script-src 'nonce-e1p94/2LW0WX2eMa' 'strict-dynamic'", "script-src 'nonce-NglemvkzuiSAW/tq' 'strict-dynamic'")).toEqual([]);
   });
+
+  it('an id inside a string is a word with its value (the record a link names); a digit run is set aside only as an epoch near the comparison', () => {
+    const now = Date.parse('2026-12-07T08:00:00Z');
+    const link = (order: string, sig: string, exp: number): string => `https://cdn.example/invoices/${order}.pdf?Expires=${exp}&Signature=${sig}`;
+    const exp = Math.floor(now / 1000) + 300;
+    // the order id differs and the signature: two words; the expiry (an epoch near now) is set aside
+    expect(differingWords(link('5123456789012', 'Ab3dEf9GhIjKlMnOpQrS', exp), link('5123456789013', 'Zq9xWv8UtSrQpOnMlKjI', exp + 7), now)).toEqual([4, 9]);
+    expect(differingWords('/users/3f2504e0-4f89-41d3-9a0c-0305e82c3301/avatar.png', '/users/7c9e6679-7425-40de-944b-e07fc1f90ae7/avatar.png', now)).toEqual([1]);
+    // a time stays set aside: 1,765,000,000 s is December 2025
+    expect(differingWords('/exports/1765000000/report.csv', '/exports/1765000042/report.csv', now)).toEqual([]);
+  });
 });
+

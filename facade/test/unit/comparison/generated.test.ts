@@ -283,6 +283,16 @@ describe('generated values', () => {
     expect(labelledInstanceFact('Server uptime: 3 days', 'Uptime: 3 days')).toBeNull(); // another label
   });
 
+  it('names of the process\'s own figures in words of any case and separator: Apache\'s ServerUptimeSeconds, PHP-FPM\'s "start since"', () => {
+    expect(labelledInstanceFact('ServerUptimeSeconds: 259214', 'ServerUptimeSeconds: 43')).toEqual({ kind: 'instance', deltaMs: null });
+    expect(labelledInstanceFact('RestartTime: Saturday, 05-Dec-2026 10:00:01 UTC', 'RestartTime: Monday, 07-Dec-2026 07:58:12 UTC')).toEqual({ kind: 'instance', deltaMs: null });
+    expect(instanceFact('$["start time"]', 1796369702, 1796628873)).toEqual({ kind: 'instance', deltaMs: null });
+    expect(instanceFact('$.pool["start since"]', 259214, 43)).toEqual({ kind: 'instance', deltaMs: null });
+    expect(instanceFact('$.ProcessUptimeMs', 1200, 98000)).toEqual({ kind: 'instance', deltaMs: null });
+    expect(instanceFact('$["order total"]', 12, 13)).toBeNull();
+    expect(instanceFact('$.startTimeSlot', 9, 10)).toBeNull(); // a booking's slot, not a start
+  });
+
   it('a cookie\'s Max-Age counting down to a fixed moment is a countdown when the rest of the cookie is alike', () => {
     expect(countdownFact('cookies.deal', 'deal=1; max-age=69057; path=/', 'deal=1; max-age=69056; path=/')).toEqual({ kind: 'timestamp', deltaMs: 1000 });
     expect(countdownFact('cookies.deal', 'deal=1; max-age=69057; path=/', 'deal=1; max-age=300; path=/')).toBeNull(); // another lifetime
