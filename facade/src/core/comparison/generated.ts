@@ -343,7 +343,7 @@ export function labelledInstanceFact(primary: string, shadow: string): Generated
 // a CSRF token, a nonce, a signature): each side signs or draws its own. Compared by shape: two
 // random-looking strings of one alphabet and about one length. An empty, short or other-shaped value
 // is a real difference, and so is a JWT whose claims differ (jwt kind, decided first).
-const TOKEN_NAME = /(?:^|[_-])(?:access|refresh|id|session|csrf|xsrf|auth|bearer)?_?token$|(?:access|refresh|id|session|csrf|xsrf|auth)Token$|^token$|(?:^|[_-])(?:session_?id|sessionId|sid|nonce|signature|sig|secret|client_secret)$|(?:sessionId|Nonce|Signature|Secret)$|^_{0,2}(?:csrf|xsrf)(?:_?token|middlewaretoken)?$|RequestVerificationToken$|^_wpnonce$/;
+const TOKEN_NAME = /(?:^|[_-])(?:access|refresh|id|session|csrf|xsrf|auth|bearer)?_?token$|(?:access|refresh|id|session|csrf|xsrf|auth|connection)Token$|^token$|(?:^|[_-])(?:session_?id|sessionId|sid|nonce|signature|sig|secret|client_secret)$|(?:sessionId|Nonce|Signature|Secret)$|^_{0,2}(?:csrf|xsrf)(?:_?token|middlewaretoken)?$|RequestVerificationToken$|^_wpnonce$/;
 const TOKEN_CHARS = /^[A-Za-z0-9+/=_.~-]+$/;
 const alphabetOf = (v: string): string => (/^[0-9a-f]+$/.test(v) ? 'hex' : /^[0-9A-F]+$/.test(v) ? 'HEX' : 'base64');
 
@@ -527,11 +527,13 @@ export function sequenceFact(field: string | number | undefined, primary: unknow
 // An id a side minted for what a write created, Stripe's way: a type prefix and random characters
 // (`ch_3NxYz…`, `txn_1Mq…`, `cus_N8a…`), alone or inside a link (`/receipts/acct_…/rcpt_…`).
 // Twilio's way: two capitals and 32 hex digits (`SM8901ad4c…`, in `/Messages/SM….json` too); and
-// a Firebase push id (`-P8DGb5IGN9XI6a6cv1_`: a time and random characters, 20 in all).
-const MINTED = /(?<![A-Za-z0-9_])(?:([a-z][a-z0-9]{0,9}_(?:[a-z]+_)?)([A-Za-z0-9]{12,})|([A-Z]{2})([0-9a-f]{32}))(?![A-Za-z0-9_])|^(-)([0-9A-Za-z_-]{19})$/g;
+// a Firebase push id (`-P8DGb5IGN9XI6a6cv1_`: a time and random characters, 20 in all); a Matrix
+// event id (`$` and 43 base64url characters). Mollie's are 10 random characters (`tr_WDqYK6vllg`):
+// from 10 on, the random part needs a digit or a capital, so `tmp_processing` is a name.
+const MINTED = /(?<![A-Za-z0-9_])(?:([a-z][a-z0-9]{0,9}_(?:[a-z]+_)?)((?=[A-Za-z]*\d|[a-z0-9]*[A-Z])[A-Za-z0-9]{10,11}|[A-Za-z0-9]{12,})|([A-Z]{2})([0-9a-f]{32}))(?![A-Za-z0-9_])|^(-)([0-9A-Za-z_-]{19})$|^(\$)([A-Za-z0-9_-]{43})$/g;
 /** The value with each minted id as its prefix and length: two values alike but for their random parts share it. */
 const mintedShape = (v: string): string => v.replace(MINTED, (m: string, ...g: unknown[]) => {
-  const prefix = (g[0] ?? g[2] ?? g[4] ?? '') as string;
+  const prefix = (g[0] ?? g[2] ?? g[4] ?? g[6] ?? '') as string;
   return `${prefix}#${m.length - prefix.length}`;
 });
 

@@ -174,6 +174,11 @@ describe('generated values', () => {
     expect(mintedIdFact('ch_3NxYzAbCdEfGh1234567', 'ch_3MqPl')).toBeNull(); // another shape
     expect(mintedIdFact('https://pay.example/receipts/ch_3NxYzAbCdEfGh12', 'https://pay.example/refunds/ch_3MqPlKjHgFdSa98')).toBeNull();
     expect(mintedIdFact('order_total', 'order_count')).toBeNull();
+    // Mollie's ten random characters, in a link too; a Matrix event id
+    expect(mintedIdFact('tr_TcdiQVItwN', 'tr_XWIaEY4YXF')).toEqual(own);
+    expect(mintedIdFact('https://api.mollie.com/v2/payments/tr_TcdiQVItwN', 'https://api.mollie.com/v2/payments/tr_XWIaEY4YXF')).toEqual(own);
+    expect(mintedIdFact('$A0uu7gknpCk7jJYNJgQjNqSUFU0zQGB-LlIUbyAMywA', '$gtIH90dbICuOES2L-uxXNxNLQNHC2rooPhxBuX8Dg1Q')).toEqual(own);
+    expect(mintedIdFact('tmp_processing', 'tmp_completedok')).toBeNull(); // names, not random parts
   });
 
   it('a compact stamp in a file name is a time when it is near the comparison', () => {
