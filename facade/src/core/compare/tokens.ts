@@ -120,8 +120,13 @@ const DELIMITER_RUNS = new RegExp(DELIMITERS.source, 'g');
 /** A value's words, and its punctuation between them in order (`"…"` against `…`: an ETag's quotes). */
 interface Tokens { readonly words: string[]; marks: string }
 
-const words = (text: string, out: Tokens): void => {
-  for (const w of text.split(DELIMITERS)) if (w !== '') out.words.push(w);
+/** A decimal point (`1582.57`, `.193`): a number is one word, so a primary whose figure moves in its fraction has moved the figure. */
+const DECIMAL_POINT = /(?<=\d)\.(?=\d)|(?<![\w.])\.(?=\d)/g;
+const KEPT_POINT = '\u0002';
+
+const words = (raw: string, out: Tokens): void => {
+  const text = raw.includes('.') ? raw.replace(DECIMAL_POINT, KEPT_POINT) : raw;
+  for (const w of text.split(DELIMITERS)) if (w !== '') out.words.push(w.includes(KEPT_POINT) ? w.replaceAll(KEPT_POINT, '.') : w);
   const marks = text.match(DELIMITER_RUNS);
   if (marks) out.marks += `${marks.join('\u0001')}\u0001`;
 };

@@ -72,5 +72,12 @@ describe('punctuation that differs, the words aside', () => {
     // a time stays set aside: 1,765,000,000 s is December 2025
     expect(differingWords('/exports/1765000000/report.csv', '/exports/1765000042/report.csv', now)).toEqual([]);
   });
+
+  it('a decimal number is one word: a figure whose fraction moves has moved', () => {
+    expect(differingWords('Total: 1582.57 EUR', 'Total: 1582.61 EUR')).toEqual([1]);
+    expect(differingWords('ReqPerSec: .193142', 'ReqPerSec: 17.441860')).toEqual([1]);
+    expect(differingWords('/js/jquery-3.7.1.min.js', '/js/jquery-3.6.0.min.js')).toEqual([1]); // a version is one word too
+    expect(differingWords('/api/v1/items.json', '/api/v2/items.json')).toEqual([1]); // a file's extension is not a fraction
+  });
 });
 
