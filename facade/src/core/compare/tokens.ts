@@ -30,9 +30,9 @@ export const EMBEDDED = new RegExp('(?<![0-9A-Za-z])(?:'
 const ASSET_EXT = 'css|js|mjs|cjs|map|woff2?|ttf|otf|eot|svg|png|jpe?g|gif|webp|avif|ico';
 export const ASSET_DIGEST = new RegExp(
   `(?<=[-./])(?=[a-fA-F]*\\d)[0-9a-fA-F]{8,64}(?=\\.(?:${ASSET_EXT})(?![0-9A-Za-z]))`
-  + `|(?<=[-.])(?!\\d+x\\d+\\.)(?=[A-Za-z_-]*\\d|(?:[^A-Z.]*[A-Z]){3})[A-Za-z0-9_-]{8}(?=\\.(?:js|mjs|css)(?![0-9A-Za-z]))`
+  + `|(?<=[-.])(?!\\d+x\\d+\\.)(?=[A-Za-z_-]{0,7}\\d|(?:[a-z0-9_-]{0,7}[A-Z]){3})[A-Za-z0-9_-]{8}(?=\\.(?:js|mjs|css)(?![0-9A-Za-z]))`
   // Nuxt 3 (and Rollup's `[hash].js`) name a chunk by its digest alone: `/_nuxt/DlAUqK2U.js`; both cases then, so `/js/vendor12.js` is a name
-  + `|(?<=/)(?=[A-Za-z0-9_-]{0,7}[a-z])(?=[A-Za-z0-9_-]{0,7}[A-Z])(?=[A-Za-z_-]*\\d|(?:[^A-Z.]*[A-Z]){3})[A-Za-z0-9_-]{8}(?=\\.(?:js|mjs|css)(?![0-9A-Za-z]))`
+  + `|(?<=/)(?=[A-Za-z0-9_-]{0,7}[a-z])(?=[A-Za-z0-9_-]{0,7}[A-Z])(?=[A-Za-z_-]{0,7}\\d|(?:[a-z0-9_-]{0,7}[A-Z]){3})[A-Za-z0-9_-]{8}(?=\\.(?:js|mjs|css)(?![0-9A-Za-z]))`
   + `|(?<=\\.(?:${ASSET_EXT})\\?(?:v|ver|version|hash|h|_)=)[A-Za-z0-9._-]{4,64}(?=["'&\\s)]|$)`
   + `|(?<=\\.(?:css|js)\\?)[a-z0-9]{5,8}(?=["'\\s)]|$)`
   + '|(?<=/_next/static/)(?=[A-Za-z_-]*\\d)[A-Za-z0-9_-]{6,}(?=/)'
