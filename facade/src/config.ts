@@ -188,6 +188,11 @@ const dualWrite = z.strictObject({
   overCap: z.enum(['spool', 'refuse', 'primary-only']).default('spool'),
   // Unresolved divergences are never evicted; past this many stored bytes each new one warns loudly.
   warnStoredBytes: z.number().int().positive().default(1_073_741_824),
+  // The order second writes go out in (io/write-order.ts): `causal` waits for every copy to the same
+  // upstream answered before this write arrived; `resource` only for earlier copies of its resource.
+  order: z.enum(['causal', 'resource']).default('causal'),
+  // The longest a copy waits for those before it; then it goes anyway (a hung copy holds no queue for ever).
+  orderWaitMs: z.number().int().positive().max(600_000).default(10_000),
 });
 
 const route = z

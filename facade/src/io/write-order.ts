@@ -1,7 +1,14 @@
-// Second writes of one resource go out in the order their authoritative writes were answered.
-// Two concurrent writes to the same item (a reserve and a release) are applied by the primary in
-// one order; sent to the other side concurrently they could land in the other order and fail
-// there (a 409 on stock), leaving the databases apart. Different resources still go in parallel.
+// The order second writes go out in. A client that writes a parent and then its child, or COPYs a
+// file and then MOVEs the copy, sends the second write only after it has the first one's answer:
+// the other side must get them in that order too, or the child lands before its parent (a 409, a
+// 404) and the two databases drift apart. So a dual write's copy waits for every copy to the same
+// upstream whose authoritative answer was complete before this write arrived (`causal`, the
+// default), and, of writes that overlapped there, for those of the same resource answered before
+// it (two concurrent reserves of one item land in the primary's order). Copies of writes that
+// overlapped at the primary and touch different resources go in parallel: their order was not
+// fixed for the client either. `resource` orders copies by resource only (more in parallel, for
+// routes whose writes never depend on each other). Waits follow the order of the authoritative
+// answers, so two copies never wait for each other.
 import { isIdSegment } from '../core/comparison/endpoint';
 
 /** The resource a write path belongs to: the path up to its last identifier segment (`/api/items/7/reserve` -> `/api/items/7`). */
@@ -11,21 +18,87 @@ export function resourceOf(path: string): string {
   return path.toLowerCase();
 }
 
-export class WriteOrder {
-  private readonly tails = new Map<string, Promise<unknown>>();
+export type WriteOrdering = 'causal' | 'resource';
 
-  /** Runs `send` after every earlier send of the same key has settled; keys are per route and resource. */
-  run<T>(key: string, send: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const mine = previous.then(send, send);
-    const tail = mine.then(() => undefined, () => undefined);
-    this.tails.set(key, tail);
-    void tail.then(() => { if (this.tails.get(key) === tail) this.tails.delete(key); });
-    return mine;
+/** A dual write's place in its upstream's order, from its arrival until its copy settles or is given up. */
+export interface WriteTicket {
+  readonly upstream: string;
+  /** `route\0resource`: copies of one resource go in the order of their authoritative answers. */
+  readonly resource: string;
+  readonly ordering: WriteOrdering;
+  readonly arrivedAt: number;
+  /** When the authoritative answer was complete (Infinity until then). */
+  answeredAt: number;
+  readonly settled: Promise<void>;
+}
+
+interface Held extends WriteTicket { release(): void }
+
+export class WriteOrder {
+  private readonly open = new Map<string, Set<Held>>();
+
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
+  /** A dual write arrived: copies of later writes may wait for it until {@link release}. */
+  admit(upstream: string, resource: string, ordering: WriteOrdering): WriteTicket {
+    let release!: () => void;
+    const settled = new Promise<void>((resolve) => { release = resolve; });
+    const ticket: Held = { upstream, resource, ordering, arrivedAt: this.now(), answeredAt: Infinity, settled, release };
+    let set = this.open.get(upstream);
+    if (!set) this.open.set(upstream, (set = new Set()));
+    set.add(ticket);
+    return ticket;
   }
 
-  /** Resources with second writes queued or in flight. */
+  /** Its authoritative answer is complete: a write that arrives from now on comes after it. */
+  answered(ticket: WriteTicket): void {
+    if (ticket.answeredAt === Infinity) ticket.answeredAt = this.now();
+  }
+
+  /** Its copy settled, or will not be sent: nothing waits for it any more. Idempotent. */
+  release(ticket: WriteTicket): void {
+    const held = ticket as Held;
+    held.release();
+    const set = this.open.get(ticket.upstream);
+    if (set?.delete(held) && set.size === 0) this.open.delete(ticket.upstream);
+  }
+
+  /** The copies `ticket`'s copy waits for (see the header). */
+  private before(ticket: WriteTicket): Promise<void>[] {
+    const out: Promise<void>[] = [];
+    for (const t of this.open.get(ticket.upstream) ?? []) {
+      if (t === ticket || !(t.answeredAt < ticket.answeredAt)) continue;
+      const causal = ticket.ordering === 'causal' && t.answeredAt <= ticket.arrivedAt;
+      if (causal || t.resource === ticket.resource) out.push(t.settled);
+    }
+    return out;
+  }
+
+  /**
+   * Sends `ticket`'s copy when the copies before it have settled, or after `maxWaitMs` (then
+   * `onLate` is told: a hung copy holds no queue for ever); releases the ticket when it has settled.
+   */
+  async run<T>(ticket: WriteTicket, send: () => Promise<T>, maxWaitMs: number, onLate: () => void = () => undefined): Promise<T> {
+    this.answered(ticket);
+    const waits = this.before(ticket);
+    try {
+      if (waits.length > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), maxWaitMs); });
+        const first = await Promise.race([Promise.all(waits), late]);
+        clearTimeout(timer);
+        if (first === 'late') onLate();
+      }
+      return await send();
+    } finally {
+      this.release(ticket);
+    }
+  }
+
+  /** Dual writes whose copies are pending (arrived, not yet settled or given up). */
   get size(): number {
-    return this.tails.size;
+    let n = 0;
+    for (const set of this.open.values()) n += set.size;
+    return n;
   }
 }

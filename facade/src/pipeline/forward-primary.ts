@@ -100,6 +100,7 @@ export const forwardToPrimary: Step = async (ctx, deps) => {
   }
   ctx.primary = result;
   ctx.answeredBy = answeredBy;
+  if (ctx.writeTicket) deps.writeOrder?.answered(ctx.writeTicket); // a write arriving from now on comes after this one
   if (result.kind === 'failed') {
     const e = result.error;
     deps.logger[e.refusal ? 'debug' : 'warn']({ requestId: ctx.requestId, route, upstream: e.upstream, code: e.code }, e.message);

@@ -7,7 +7,6 @@ import type { Decision } from '../core/decide';
 import type { Side } from '../core/stages';
 import type { StoredRequest } from '../io/divergence-store';
 import { replay, type ReplayOutcome } from '../io/replay';
-import { resourceOf } from '../io/write-order';
 import { isRefusal, replayVerdict } from '../io/upstream-guard';
 import { endpointKeyOf } from './guarded-forward';
 import { UpstreamError } from '../errors';
@@ -97,8 +96,12 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
     upstream.guard.settle(pass, replayVerdict(outcome, upstream.guard, endpointKeyOf, ctx));
     return outcome;
   };
-  // In the order the authoritative side answered, per resource (io/write-order.ts).
-  const outcome = deps.writeOrder ? await deps.writeOrder.run(`${route}\u0000${resourceOf(ctx.path)}`, send) : await send();
+  // After the copies this write may depend on (io/write-order.ts): those answered before it arrived, and its resource's.
+  const late = (): void => {
+    deps.metrics.secondWrites.inc({ route, side: d.then, outcome: 'order_wait_exceeded' });
+    deps.logger.warn({ requestId: ctx.requestId, route, path: ctx.path, waitedMs: rt.config.dualWrite.orderWaitMs }, 'second write sent before the writes it may depend on settled (dualWrite.orderWaitMs)');
+  };
+  const outcome = deps.writeOrder && ctx.writeTicket ? await deps.writeOrder.run(ctx.writeTicket, send, rt.config.dualWrite.orderWaitMs, late) : await send();
   ctx.secondWrite = outcome;
   const failed = !outcome.ok || outcome.status >= 400;
   deps.metrics.secondWrites.inc({ route, side: d.then, outcome: circuitOpen ? 'circuit_open' : failed ? 'failed' : 'ok' });

@@ -1,9 +1,11 @@
 // Step: reads after writes. A dual write of a route is counted from its arrival until the request
 // ends (its second write settled or was given up); a compared read notes where the route's writes
 // stood, so the comparison can tell a write that overlapped it (skipped as `write_in_flight`).
-// The shadow copy of a read waits for writes in flight to settle (send-shadow.ts).
+// The shadow copy of a read waits for writes in flight to settle (send-shadow.ts). A dual write
+// takes its place in the order second writes go out in (io/write-order.ts) when it arrives.
 import { routeLabel } from './forward-primary';
-import type { FacadeDeps, RequestContext, Step } from './context';
+import { resourceOf } from '../io/write-order';
+import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
 
 export const trackWrites: Step = (ctx, deps) => {
   const d = ctx.decision;
@@ -12,14 +14,16 @@ export const trackWrites: Step = (ctx, deps) => {
   if (d.kind === 'write' && d.then !== null) {
     writes.begin(routeLabel(ctx), ctx.path);
     ctx.writeTracked = true;
+    ctx.writeTicket = deps.writeOrder?.admit(upstreamFor(d.then, ctx, deps).name, `${routeLabel(ctx)}\u0000${resourceOf(ctx.path)}`, ctx.runtime.config.dualWrite.order);
   } else if (d.kind === 'read' && d.shadow !== null) {
     ctx.readMark = writes.mark(routeLabel(ctx), ctx.path);
   }
   return undefined;
 };
 
-/** Called once when the request is done: a tracked write is no longer in flight. */
+/** Called once when the request is done: a tracked write is no longer in flight, nor waited for. */
 export function endTrackedWrite(ctx: RequestContext, deps: FacadeDeps): void {
+  if (ctx.writeTicket) deps.writeOrder?.release(ctx.writeTicket);
   if (ctx.writeTracked) {
     ctx.writeTracked = false;
     deps.comparisons?.writes.end(routeLabel(ctx));
