@@ -5,7 +5,7 @@ import { isSafeMethod, STAGE_PLAN, STAGES, type Side, type Stage } from './stage
 /** What the pipeline does with one request. Frozen and shared: never mutate. */
 export interface Decision {
   readonly stage: Stage;
-  /** `read` for GET, HEAD, OPTIONS; everything else is a `write`. */
+  /** `read` for the safe methods (GET, HEAD, OPTIONS, PROPFIND, REPORT, SEARCH, QUERY); everything else is a `write`. */
   readonly kind: 'read' | 'write';
   /** The side whose answer the client gets. */
   readonly primary: Side;
@@ -27,7 +27,7 @@ const DECISIONS: Readonly<Record<Stage, { readonly read: Decision; readonly writ
   ) as Record<Stage, { read: Decision; write: Decision }>,
 );
 
-/** The decision for a request at `stage` with `method` (case-sensitive; only GET, HEAD, OPTIONS are reads). */
+/** The decision for a request at `stage` with `method` (case-sensitive; only the safe methods of stages.ts are reads). */
 export function decide(stage: Stage, method: string): Decision {
   const row = DECISIONS[stage];
   return isSafeMethod(method) ? row.read : row.write;

@@ -33,10 +33,15 @@ export const STAGE_PLAN: Readonly<Record<Stage, { readonly read: ReadPlan; reado
   complete:  { read: { primary: 'service', shadow: null },       write: { primary: 'service', then: null } },
 });
 
-/** Methods treated as reads (RFC 9110 safe methods we route as such). Case-sensitive, as HTTP methods are. */
-export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+/**
+ * Methods treated as reads: the safe methods of the IANA method registry we route as such (RFC 9110,
+ * WebDAV's PROPFIND, DeltaV's and CalDAV's REPORT, SEARCH, and QUERY), case-sensitive as HTTP
+ * methods are. A PROPFIND sent to both sides as a write stored a divergence for every 404 of a
+ * service that lacks the resource, and its differences were never judged.
+ */
+export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PROPFIND', 'REPORT', 'SEARCH', 'QUERY']);
 
-/** True for GET, HEAD and OPTIONS: the only requests that are ever shadowed or retried. */
+/** True for the safe methods above: the only requests that are ever shadowed or retried. */
 export function isSafeMethod(method: string): boolean {
   return SAFE_METHODS.has(method);
 }

@@ -5,8 +5,12 @@
 // (304 Not Modified, 412 Precondition Failed, a whole body for a stale If-Range) has no counterpart
 // to compare. Pure: no I/O.
 
-/** The request headers that carry a client's validators (RFC 9110 §13.1). */
-export const PRECONDITION_HEADERS: readonly string[] = ['if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'if-range'];
+/**
+ * The request headers that carry a client's validators (RFC 9110 §13.1), and WebDAV's `If` (RFC 4918
+ * §10.4: the primary's lock tokens and entity-tags; the other side has its own, and refused every
+ * write under a lock with 412).
+ */
+export const PRECONDITION_HEADERS: readonly string[] = ['if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'if-range', 'if'];
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
 

@@ -34,8 +34,14 @@ describe('decide', () => {
     for (const [stage] of writeRows) for (const m of WRITES) expect(decide(stage, m).shadow).toBeNull();
   });
 
+  it('reads the registry\'s other safe methods as reads: WebDAV\'s PROPFIND, REPORT, SEARCH, QUERY', () => {
+    for (const m of ['PROPFIND', 'REPORT', 'SEARCH', 'QUERY']) expect(decide('shadow', m)).toMatchObject({ kind: 'read', shadow: 'service' });
+  });
+
   it('treats an unknown or lower-case method as a write, never as a shadowable read', () => {
-    expect(decide('shadow', 'PROPFIND')).toMatchObject({ kind: 'write', shadow: null });
+    expect(decide('shadow', 'PATCH')).toMatchObject({ kind: 'write', shadow: null });
+    expect(decide('shadow', 'MKCOL')).toMatchObject({ kind: 'write', shadow: null });
+    expect(decide('shadow', 'propfind')).toMatchObject({ kind: 'write', shadow: null });
     expect(decide('shadow', 'get')).toMatchObject({ kind: 'write', shadow: null });
   });
 

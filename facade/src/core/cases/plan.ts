@@ -5,9 +5,8 @@
 import { canonicalJson } from '../compare/canonical';
 import type { RecordedCase } from './case';
 import { maskedParts } from './capture';
+import { isSafeMethod } from '../stages';
 
-/** Methods a replay may send without --writes. */
-export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface PlanOptions {
   /** Writes may be sent (the caller checked that the target is not live). */
@@ -29,7 +28,7 @@ export type Plan =
 
 /** True when replaying the case changes state on the target. */
 export function isWrite(c: RecordedCase): boolean {
-  return c.kind === 'write' || !SAFE_METHODS.has(c.request.method);
+  return c.kind === 'write' || !isSafeMethod(c.request.method); // the methods a replay may send without --writes
 }
 
 function bodyOf(c: RecordedCase): Buffer | string {
