@@ -1,6 +1,6 @@
 // Step 5: after the authoritative write succeeded and the client has its answer, the same write
 // goes to the other side (dualwrite, shadow, live, rampdown). Its outcome never reaches the client.
-// One the other side missed (failed, answered >= 400, or not sent) is stored at once as a divergence,
+// One the other side missed (failed, answered >= 400, a 207 whose members failed, or not sent) is stored at once as a divergence,
 // with the exact request to repair it (strangler divergences replay). A write to an upstream whose
 // circuit breaker is open is not sent: it is such a divergence at once (reason second_write_UPSTREAM_CIRCUIT_OPEN).
 import type { Decision } from '../core/decide';
@@ -103,13 +103,31 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
   };
   const outcome = deps.writeOrder && ctx.writeTicket ? await deps.writeOrder.run(ctx.writeTicket, send, rt.config.dualWrite.orderWaitMs, late) : await send();
   ctx.secondWrite = outcome;
-  const failed = !outcome.ok || outcome.status >= 400;
+  const failed = !outcome.ok || outcome.status >= 400 || partlyFailed(outcome, ctx);
   deps.metrics.secondWrites.inc({ route, side: d.then, outcome: circuitOpen ? 'circuit_open' : failed ? 'failed' : 'ok' });
   if (failed) {
     const reason = outcome.ok ? `second_write_status_${outcome.status}` : `second_write_${outcome.code}`;
     await recordDivergence(ctx, deps, { at, side: d.then, upstream: upstream.name, reason, bodyBytes: body.length, outcome });
   }
   return undefined;
+}
+
+/** A status line inside a WebDAV multistatus body that says a member failed (`<D:status>HTTP/1.1 423 Locked</D:status>`). */
+const MEMBER_FAILED = /HTTP\/\d(?:\.\d)?\s+[45]\d\d\b/g;
+const failedMembers = (body: Buffer | null): number => (body === null ? 0 : body.toString('latin1').match(MEMBER_FAILED)?.length ?? 0);
+
+/**
+ * A 207 Multi-Status that says some of the write failed on the second side (a DELETE of a folder
+ * whose members it could not all delete) where the first side's answer said so of fewer: its 2xx
+ * status hid a write the other side only partly applied (probes8: 28 files left on the service
+ * against 3, no divergence).
+ */
+function partlyFailed(outcome: ReplayOutcome & { ok: true }, ctx: RequestContext): boolean {
+  if (outcome.status !== 207) return false;
+  const failed = failedMembers(outcome.body);
+  if (failed === 0) return false;
+  const p = ctx.primary;
+  return !(p?.kind === 'answered' && p.status === 207 && failedMembers(p.body) >= failed);
 }
 
 interface Missed { at: string; side: Side; upstream: string; reason: string; bodyBytes: number | null; outcome: ReplayOutcome | null }

@@ -25,6 +25,12 @@ const dav = (name: string) => {
       const ok = locked !== null && req.headers['lock-token'] === `<${locked}>`;
       if (ok) locked = null;
       res.writeHead(ok ? 204 : 400).end();
+    } else if (req.method === 'DELETE' && req.url === '/dav/folder/') {
+      // The service could not delete one member: 207 naming it (RFC 4918 §9.6.1); the monolith deleted all.
+      if (name === 'monolith') res.writeHead(204).end();
+      else res.writeHead(207, { 'content-type': 'application/xml' }).end('<?xml version="1.0"?><D:multistatus xmlns:D="DAV:"><D:response><D:href>/dav/folder/kept.txt</D:href><D:status>HTTP/1.1 423 Locked</D:status></D:response></D:multistatus>');
+    } else if (req.method === 'PROPPATCH') {
+      res.writeHead(207, { 'content-type': 'application/xml' }).end('<?xml version="1.0"?><D:multistatus xmlns:D="DAV:"><D:response><D:href>/dav/a.txt</D:href><D:propstat><D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response></D:multistatus>');
     } else {
       const ok = locked === null || (req.headers.if ?? '').includes(locked);
       res.writeHead(ok ? 201 : 423).end();
@@ -70,4 +76,15 @@ it('a LOCK and its UNLOCK go to the monolith alone; the write under the lock rea
   await service.waitFor(1);
   expect(service.received.map((r) => `${r.method} ${r.headers.if ?? '-'}`)).toEqual(['PUT -']);
   expect((await f.divergences.openStats('dav')).count).toBe(0);
+});
+
+it('a second write answered 207 with a failed member, where the first side deleted everything, is a divergence; a 207 of successes is not', async () => {
+  const f = facade!;
+  expect((await fetch(`${f.url}/dav/a.txt`, { method: 'PROPPATCH', headers: { 'content-type': 'application/xml' }, body: '<?xml version="1.0"?><D:propertyupdate xmlns:D="DAV:"/>' })).status).toBe(207);
+  await f.waitForDone(1);
+  expect((await f.divergences.openStats('dav')).count).toBe(0);
+  expect((await fetch(`${f.url}/dav/folder/`, { method: 'DELETE' })).status).toBe(204);
+  await f.waitForDone(2);
+  expect((await f.divergences.openStats('dav')).count).toBe(1);
+  expect(f.done[1]!.secondWrite).toMatchObject({ ok: true, status: 207 });
 });
