@@ -28,8 +28,15 @@ export function isGeneratedId(s: string): boolean {
 const DIGIT = /\d/;
 const withoutDigits = (s: string): boolean => (s.length === 36 && UUID.test(s)) || (s.length === 26 && ULID.test(s));
 
-/** True when a path segment is an identifier rather than a resource name (generated, numeric or a business key). */
+// A content address: a digest of 32 hex digits or more, alone, with its algorithm (a registry's
+// `sha256:4f3c…`) or in a file name (git's `pack-9f3c….pack`, a build's `app.<sha256>.js`).
+const DIGEST = /[0-9a-f]{32,}/i;
+
+/** True when a path segment is an identifier rather than a resource name (generated, numeric, a business key or a digest). */
 export function isIdSegment(segment: string): boolean {
   if (!DIGIT.test(segment)) return withoutDigits(segment);
-  return NUMERIC.test(segment) || KEYED.test(segment) || isGeneratedId(segment);
+  return NUMERIC.test(segment) || KEYED.test(segment) || isGeneratedId(segment) || DIGEST.test(segment);
 }
+
+/** Git's loose objects fan out by their name's first two hex digits: `objects/3f/<38 hex>`, one directory of 256, not 256 endpoints. */
+export const isFanOut = (segment: string, next: string | undefined): boolean => segment.length === 2 && next !== undefined && /^[0-9a-f]{2}$/i.test(segment) && /^[0-9a-f]{38}$/i.test(next);

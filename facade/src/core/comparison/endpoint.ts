@@ -8,7 +8,7 @@ export interface EndpointPattern {
   readonly segments: readonly ({ readonly literal: string } | { readonly param: string })[];
 }
 
-import { isIdSegment } from '../identifiers';
+import { isFanOut, isIdSegment } from '../identifiers';
 
 export { isIdSegment };
 
@@ -36,7 +36,10 @@ export function endpointOf(method: string, path: string, patterns: readonly Endp
   const segments = segmentsOf(path.includes(';') ? path.replace(/;[^/]*/g, '') : path);
   for (const p of patterns) if (fits(p, segments)) return `${method} ${p.source}`;
   let template = `${method} `;
-  for (const s of segments) template += `/${isIdSegment(s) ? ':id' : s}`;
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i]!;
+    template += `/${isIdSegment(s) || isFanOut(s, segments[i + 1]) ? ':id' : s}`;
+  }
   return segments.length === 0 ? `${template}/` : template;
 }
 

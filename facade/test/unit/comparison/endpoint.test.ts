@@ -9,6 +9,12 @@ describe('endpointOf', () => {
     ['GET', '/api/tags', 'GET /api/tags'],
     ['GET', '/', 'GET /'],
     ['GET', '/api/v2/items', 'GET /api/v2/items'],
+    // content addresses: a registry's blobs, git's objects and packs
+    ['GET', '/v2/library/shop/blobs/sha256:4f3c2b1a0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b', 'GET /v2/library/shop/blobs/:id'],
+    ['GET', '/repo.git/objects/3f/2a9c1e4b5d6f708192a3b4c5d6e7f8091a2b3c', 'GET /repo.git/objects/:id/:id'],
+    ['GET', '/repo.git/objects/ab/cdef0123456789abcdef0123456789abcdef01', 'GET /repo.git/objects/:id/:id'],
+    ['GET', '/repo.git/objects/pack/pack-9f3c2b1a0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b.pack', 'GET /repo.git/objects/pack/:id'],
+    ['GET', '/api/de/items', 'GET /api/de/items'], // two hex letters before a name: a word
   ])('%s %s counts under %s', (method, path, endpoint) => {
     expect(endpointOf(method, path)).toBe(endpoint);
   });
