@@ -122,6 +122,7 @@ export function endpointSummary(e: EndpointFindings): string {
   if (v.noise > 0) parts.push(`${count(v.noise)} noise`);
   if (v.generated > 0) parts.push(`${count(v.generated)} generated`);
   if (v.match > 0) parts.push(`${count(v.match)} match`);
+  if (e.headersOnly > 0) parts.push(`${count(e.headersOnly)} of them streams (status and headers compared, bodies not)`);
   if (e.reasks > 0) parts.push(`primary asked again ${plural(e.reasks, 'time')}`);
   const skipped = Object.values(e.notCompared).reduce((a, b) => a + b, 0);
   if (skipped > 0) parts.push(`${count(skipped)} not compared (${notComparedText(e)})`);

@@ -5,7 +5,7 @@
 import { carriesSession } from '../core/sessions';
 import { mediaKind } from '../core/compare/body';
 import { onPaths } from './path-patterns';
-import { compileEndpointPattern, endpointOf, askableFields, askUntilDecided, MIN_CONFIRMED, reaskPriority, selfDifferingFields, type ComparisonRecord, type EndpointPattern, type FieldFact, type Outcome } from '../core/comparison';
+import { compileEndpointPattern, endpointOf, askableFields, HEADERS_ONLY, askUntilDecided, MIN_CONFIRMED, reaskPriority, selfDifferingFields, type ComparisonRecord, type EndpointPattern, type FieldFact, type Outcome } from '../core/comparison';
 import type { Observation } from '../core/compare/types';
 import type { Side } from '../core/stages';
 import { answeredFromValidators, notModifiedFor, withoutPreconditions } from '../core/validators';
@@ -141,7 +141,8 @@ function preflightStatus(ctx: RequestContext, primary: Observation, shadow: Obse
 /**
  * Either answer is a stream (core/streams.ts): no body to compare (the shadow's copy ended at its
  * headers, the primary's lasted as long as its client listened), so its status and compared
- * headers are; a difference is settled by asking the primary again, up to its headers.
+ * headers are; a difference is settled by asking the primary again, up to its headers. The record
+ * says so (reason HEADERS_ONLY): reports count such comparisons apart.
  */
 async function compareStreams(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps, b: Base, head: { readonly status: number; readonly headers: IncomingHttpHeaders },
   shadowOut: Extract<ReplayOutcome, { ok: true }>, extra: Partial<ComparisonRecord>): Promise<ComparisonRecord> {
@@ -150,7 +151,8 @@ async function compareStreams(ctx: RequestContext, deps: FacadeDeps, c: Comparis
     origins: originsFor(ctx.req.headers, head, shadowOut, upstreamAddresses(ctx, deps)) };
   const shadow: Observation = { ok: true, side: d.shadow!, status: shadowOut.status, headers: shadowOut.headers, body: NO_BODY, ms: shadowOut.ms };
   const evaluated = await c.pool.evaluate(b.route, primary, shadow, false, true);
-  return settled(ctx, deps, c, compared(b, evaluated.facts, '', extra), primary);
+  // Marked so a report never shows a stream's match as if its bodies had been compared.
+  return settled(ctx, deps, c, compared(b, evaluated.facts, '', { ...extra, reason: HEADERS_ONLY }), primary);
 }
 
 /**

@@ -3,7 +3,7 @@
 // streamIdleTimeoutMs; at shadow its copy ends at the headers, so streams held open never use up
 // the route's shadow slots nor trip the service's breaker, and each is compared by status and headers.
 import http from 'node:http';
-import type { ComparisonRecord } from '../../src/core/comparison';
+import { HEADERS_ONLY, type ComparisonRecord } from '../../src/core/comparison';
 import { ADMIN_AUTH } from '../helpers/admin-client';
 import { startTestFacade, type TestFacade } from '../helpers/facade';
 import { startUpstream, type Handler, type TestUpstream } from '../helpers/upstream';
@@ -120,6 +120,9 @@ it('at shadow, streams held open by more clients than maxInFlight leave the rout
   await until(() => records.length === 11);
   const compared = records.slice(5);
   expect(compared.map((r) => [r.path.split('?')[0], r.outcome, r.primaryStatus, r.shadowStatus])).toEqual(Array(6).fill(['/api/events', 'match', 200, 200]));
+  // a stream's match says nothing of its bodies, and its record says so; a document's carries no such reason
+  expect(compared.map((r) => r.reason)).toEqual(Array(6).fill(HEADERS_ONLY));
+  expect(records.slice(0, 5).map((r) => r.reason)).toEqual(Array(5).fill(null));
   const view = await (await fetch(`${facade.adminUrl}/upstreams`, { headers: ADMIN_AUTH })).json() as { upstreams: Array<{ name: string; breaker: { state: string; opened: number } }> };
   expect(view.upstreams.find((u) => u.name === 'feed')?.breaker).toMatchObject({ state: 'closed', opened: 0 });
 });

@@ -114,7 +114,7 @@ function aField(field: string, over: Partial<FieldFinding> = {}): FieldFinding {
 
 function anEndpoint(endpoint: string, fields: FieldFinding[], mismatch: number): EndpointFindings {
   return {
-    endpoint, compared: 10, verdicts: { match: 10 - mismatch, mismatch, unjudged: 0, noise: 0, generated: 0 }, notCompared: {},
+    endpoint, compared: 10, verdicts: { match: 10 - mismatch, mismatch, unjudged: 0, noise: 0, generated: 0 }, notCompared: {}, headersOnly: 0,
     realRate: mismatch / 10, reasks: 3, fields, firstSeen: '2024-05-01T11:00:00.000Z', lastSeen: '2024-05-01T11:30:00.000Z',
   };
 }

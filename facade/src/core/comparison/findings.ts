@@ -47,6 +47,8 @@ export interface EndpointFindings {
   readonly verdicts: Readonly<Record<Verdict, number>>;
   /** Not compared, by reason (`skipped: write_in_flight`, `error: service_UPSTREAM_TIMEOUT`, ...). */
   readonly notCompared: Readonly<Record<string, number>>;
+  /** Of the comparisons made, those of streams: status and headers compared, the bodies not (a match there says nothing of them). */
+  readonly headersOnly: number;
   /** mismatch verdicts / compared (null without comparisons). */
   readonly realRate: number | null;
   /** Times the primary was asked again (lifetime evidence). */
@@ -58,9 +60,13 @@ export interface EndpointFindings {
 
 const CLASS_ORDER: Readonly<Record<FieldClass, number>> = { real: 0, unjudged: 1, generated: 2, noise: 3, ignored: 4 };
 
+/** The reason a comparison of a stream carries (pipeline/record-comparison.ts compareStreams): its bodies were not compared. */
+export const HEADERS_ONLY = 'stream_headers_only';
+
 interface Tally {
   endpoint: string;
   compared: number;
+  headersOnly: number;
   verdicts: Record<Verdict, number>;
   notCompared: Record<string, number>;
   fields: Map<string, { class: FieldClass; why: string; count: number; first: string; last: string; example: FieldFinding['example'] }>;
@@ -96,6 +102,7 @@ function addCounted(t: Tally, f: CountedComparisons): void {
   if (f.last > t.last) t.last = f.last;
   if (isVerdict(f.outcome)) {
     t.compared += f.count;
+    if (f.reason === HEADERS_ONLY) t.headersOnly += f.count;
     t.verdicts.match += f.count; // no differing field: a match whatever rules come later
   } else {
     const key = notComparedKey(f.outcome, f.reason);
@@ -106,7 +113,7 @@ function addCounted(t: Tally, f: CountedComparisons): void {
 function tallyFor(map: Map<string, Tally>, c: { readonly endpoint: string; readonly at: string }): Tally {
   let t = map.get(c.endpoint);
   if (!t) {
-    t = { endpoint: c.endpoint, compared: 0, verdicts: Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>,
+    t = { endpoint: c.endpoint, compared: 0, headersOnly: 0, verdicts: Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>,
       notCompared: {}, fields: new Map(), first: c.at, last: c.at };
     map.set(c.endpoint, t);
   }
@@ -133,6 +140,7 @@ export function endpointFindings(comparisons: readonly StoredComparison[], rules
     const classed = classifyComparison(c, rules, book);
     onVerdict?.(c, classed.verdict);
     t.compared++;
+    if (c.reason === HEADERS_ONLY) t.headersOnly++;
     t.verdicts[classed.verdict]++;
     for (const f of classed.fields) {
       let entry = t.fields.get(f.field);
@@ -153,7 +161,7 @@ export function endpointFindings(comparisons: readonly StoredComparison[], rules
   const out = [...tallies.values()].map((t): EndpointFindings => {
     const reasks = route === undefined ? 0 : book.endpoints(route).get(t.endpoint)?.reasks ?? 0;
     return {
-      endpoint: t.endpoint, compared: t.compared, verdicts: t.verdicts, notCompared: t.notCompared,
+      endpoint: t.endpoint, compared: t.compared, verdicts: t.verdicts, notCompared: t.notCompared, headersOnly: t.headersOnly,
       realRate: t.compared > 0 ? t.verdicts.mismatch / t.compared : null, reasks,
       fields: [...t.fields].map(([field, e]) => ({ field, class: e.class, count: e.count, rate: t.compared > 0 ? e.count / t.compared : 0,
         why: e.why, firstSeen: e.first, lastSeen: e.last, example: e.example }))
