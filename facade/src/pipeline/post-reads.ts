@@ -1,5 +1,5 @@
 // Step: a POST that only reads runs as a read of its stage: a GraphQL `query` (core/graphql.ts),
-// or a path the route lists in `reads.postPaths` (a search, a JSON-RPC read). As a write it would
+// git's fetch (`git-upload-pack`), or a path the route lists in `reads.postPaths` (a search, a JSON-RPC read). As a write it would
 // be sent to both sides and never asked again, so every value its answers make per request (a
 // trace's timings, a request id) stayed unjudged; as a read it is shadowed, compared and re-asked.
 // Only at a stage that compares (a write's body is read then anyway, under the write's own caps):
@@ -20,6 +20,13 @@ function graphqlEndpoint(ctx: RequestContext, deps: FacadeDeps): boolean {
   return /\/(?:graphql|gql)\/?$/i.test(ctx.path) || onPaths(ctx, deps, ctx.runtime!.config.reads.graphqlPaths);
 }
 
+/**
+ * Git's smart-HTTP fetch (`POST …/git-upload-pack`, its own request type): a clone or a fetch
+ * negotiates what to send and changes nothing. As a write a clone through a `shadow` route ran on
+ * both sides and every answer's pack was never compared. `git-receive-pack` (a push) stays a write.
+ */
+const gitFetch = (ctx: RequestContext): boolean => ctx.path.endsWith('/git-upload-pack') && ctx.req.headers['content-type'] === 'application/x-git-upload-pack-request';
+
 export const postReads: Step = (ctx, deps) => {
   const d = ctx.decision;
   const rt = ctx.runtime;
@@ -32,7 +39,7 @@ export const postReads: Step = (ctx, deps) => {
   }
   if (ctx.req.method !== 'POST') return undefined;
   const { reads } = rt.config;
-  if (onPaths(ctx, deps, reads.postPaths)) {
+  if (onPaths(ctx, deps, reads.postPaths) || gitFetch(ctx)) {
     ctx.decision = decide(d.stage, 'GET');
     return undefined;
   }

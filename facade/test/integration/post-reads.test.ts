@@ -129,3 +129,26 @@ it('a path the route lists in reads.postPaths is a read; without GraphQL detecti
   await service.waitFor(1);
   expect(JSON.parse(service.received[0]!.body)).toEqual(QUERY);
 });
+
+it('git\'s fetch (POST git-upload-pack) is a read: at dualwrite the monolith alone answers it; a push (git-receive-pack) is written to both', async () => {
+  const git = (name: string) => startUpstream(name, (_req, res) => { res.writeHead(200, { 'content-type': 'application/x-git-result' }); res.end('0008NAK\n'); });
+  const [mono, svc] = await Promise.all([git('monolith'), git('catalog')]);
+  try {
+    facade = await startTestFacade({
+      monolith: { url: mono.url },
+      services: { catalog: { url: svc.url } },
+      routes: [{ name: 'git', match: { path: '/repo.git/**' }, service: 'catalog' }],
+    });
+    await setStage(facade.adminUrl!, 'git', 'dualwrite');
+    const send = (kind: string): Promise<Response> => fetch(`${facade!.url}/repo.git/git-${kind}-pack`, { method: 'POST', headers: { 'content-type': `application/x-git-${kind}-pack-request` }, body: '0032want 2a9c1e4b5d6f708192a3b4c5d6e7f8091a2b3c4d\n00000009done\n' });
+    expect((await send('upload')).status).toBe(200);
+    expect((await send('receive')).status).toBe(200);
+    await facade.waitForDone(2);
+    await svc.waitFor(1);
+    expect(svc.received.map((r) => r.url)).toEqual(['/repo.git/git-receive-pack']);
+  } finally {
+    await facade?.close();
+    facade = undefined;
+    await Promise.all([mono.close(), svc.close()]);
+  }
+});
