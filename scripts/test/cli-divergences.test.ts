@@ -51,7 +51,8 @@ it('a gzip write and a BOM-prefixed JSON write the service missed are replayed o
   const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"sku":"B","quantity":5}')]);
   expect((await send(`${facade.url}/api/inventory/A/reserve`, 'POST', gzip, { 'content-type': 'application/json', 'content-encoding': 'gzip' })).status).toBe(201);
   expect((await send(`${facade.url}/api/inventory/B/reserve?src=bom`, 'POST', bom, { 'content-type': 'application/json; charset=utf-8' })).status).toBe(201);
-  await facade.waitForDone(2);
+  // The second copy waits for the first (sent after its answer: causal order), which spends its connect-retry budget first.
+  await facade.waitForDone(2, 15_000);
 
   const list = await cli(['divergences', 'list', 'inventory']);
   expect(list).toMatchObject({ code: 0, stderr: '' });
@@ -107,7 +108,7 @@ it('300 divergences are all still listed and all repaired, in the order they hap
 
 it('resolve settles one without re-sending it; a later replay skips it; --id refuses to overtake an older open one', async () => {
   for (const n of [1, 2]) await send(`${facade.url}/api/inventory/item/${n}`, 'POST', Buffer.from('{}'), { 'content-type': 'application/json' });
-  await facade.waitForDone(2);
+  await facade.waitForDone(2, 15_000); // the second copy after the first's retry budget (causal order)
   service = await startByteUpstream(servicePort);
 
   const early = await cli(['divergences', 'replay', 'inventory', '--id', '2']);

@@ -80,8 +80,8 @@ export const FORMATS: readonly CorpusFixture[] = [
     },
   }),
   fixture({
-    template: '/corpus/noise/scoped-styles/:id', kind: 'a page whose styles each side\'s build scopes (Angular _ngcontent-ng-c…, CSS Modules, styled-components)',
-    noise: ['text[*]'],
+    template: '/corpus/generated/scoped-styles/:id', kind: 'a page whose styles each side\'s build scopes (Angular _ngcontent-ng-c…, CSS Modules, styled-components)',
+    generated: ['text[*]'],
     handle: (s, req) => {
       const p = product(idParam(req));
       const ng = onService(s) ? '1850331273' : '2970624912';
