@@ -43,6 +43,11 @@ export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Ba
  */
 export function markOwnNumbers(facts: readonly FieldFact[]): readonly FieldFact[] {
   return facts.map((f) => {
+    if (f.generated === null && !f.echo && f.kind === 'changed' && (f.path === 'headers.location' || f.path === 'headers.content-location')) {
+      // A write's Location names what it created: the id in it is each side's own, as in the body.
+      const generated = sequenceFact('id', f.primary, f.shadow) ?? mintedIdFact(f.primary, f.shadow);
+      return generated ? { ...f, generated } : f;
+    }
     if (f.generated !== null || f.echo || f.kind !== 'changed' || !f.path.startsWith('$')) return f;
     const field = lastName(f.path);
     const generated = sequenceFact(field, f.primary, f.shadow) ?? mintedIdFact(f.primary, f.shadow) ?? writeTimingFact(f.path, f.primary, f.shadow);

@@ -4,9 +4,13 @@
 // Cache-Control directives are unordered, case-insensitive tokens (RFC 9111 §5.2), Vary and the
 // CORS header lists name fields (case-insensitive), Allow and Access-Control-Allow-Methods name
 // methods (case-sensitive), each in any order, and a Location on the request's own origin is the same target written relative
-// (RFC 9110 §10.2.2: clients resolve it against the request). A difference that survives shows the
+// (RFC 9110 §10.2.2: clients resolve it against the request). Accept-CH and Critical-CH name fields too,
+// Content-Language's tags are case-insensitive and unordered, Permissions-Policy is a dictionary,
+// Server-Timing's metrics and their parameters come in any order, and an HTTP date (Expires,
+// Last-Modified, Date) is one instant in any of its three formats. A difference that survives shows the
 // values as each side sent them. Pure.
 
+import { parseInstant } from './timestamp';
 import { mediaTypeOf } from '../media-type';
 import { firstOfList, originOf } from '../location';
 
@@ -75,6 +79,26 @@ export function requestOrigins(headers: Readonly<Record<string, string | string[
   return out;
 }
 
+/** An HTTP date in any of its three formats (RFC 9110 §5.6.7: IMF-fixdate, RFC 850, asctime) as IMF-fixdate; anything else (`Expires: 0`) as it is. */
+function httpDateForm(value: string): string {
+  if (/^\s*-?\d+\s*$/.test(value)) return value; // `Expires: 0`: already expired, not an epoch
+  const t = parseInstant(value);
+  return t === null ? value : new Date(t.ms).toUTCString();
+}
+
+/** A structured-field dictionary (Permissions-Policy: `camera=(), geolocation=(self)`): its members in any order. */
+function dictionaryForm(value: string): string {
+  return value.split(',').map((t) => t.trim()).filter((t) => t !== '').sort().join(', ');
+}
+
+/** Server-Timing: its metrics in any order, each metric's parameters in any order (`db;dur=53;desc="x"`). */
+function serverTimingForm(value: string): string {
+  return value.split(',').map((m) => {
+    const [name, ...params] = m.split(';').map((p) => p.trim());
+    return [name, ...params.sort()].join(';');
+  }).filter((m) => m !== '').sort().join(', ');
+}
+
 /** The form two values of header `name` are compared in (the value itself for headers without one). */
 export function headerForm(name: string, value: string, origins: readonly string[]): string {
   switch (name) {
@@ -82,7 +106,15 @@ export function headerForm(name: string, value: string, origins: readonly string
     case 'cache-control':
     case 'vary':
     case 'access-control-allow-headers':
-    case 'access-control-expose-headers': return directiveListForm(value);
+    case 'access-control-expose-headers':
+    case 'accept-ch':
+    case 'critical-ch': return directiveListForm(value);
+    case 'content-language': return value.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '').sort().join(', ');
+    case 'permissions-policy': return dictionaryForm(value);
+    case 'server-timing': return serverTimingForm(value);
+    case 'expires':
+    case 'last-modified':
+    case 'date': return httpDateForm(value);
     case 'allow':
     case 'access-control-allow-methods': return tokenListForm(value);
     case 'location':

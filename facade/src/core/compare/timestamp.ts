@@ -16,6 +16,8 @@ const RFC_2822 = /^(?:[A-Z][a-z]{2},\s*)?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2
 const JS_DATE = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) (\d{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT([+-]\d{4})(?: \([^)]*\))?$/;
 /** C's asctime and Python's time.ctime (no zone: read as UTC): `Sun Dec  6 13:47:48 2026`. */
 const ASCTIME = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/;
+/** RFC 850, obsolete and still sent (RFC 9110 §5.6.7 says to read it): `Sunday, 06-Nov-94 08:49:37 GMT`. */
+const RFC_850 = /^[A-Z][a-z]{5,8}, (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const NUMERIC = /^[+-]?\d+(\.\d+)?$/;
 /** Epoch values below this are seconds (up to the year 5138), at or above it milliseconds. */
@@ -80,6 +82,13 @@ export function parseInstant(value: unknown): Instant | null {
   if (js) {
     const [, mon, d, y, h, mi, sec, zone] = js;
     return named(y!, mon!, d!, h!, mi!, sec, zone);
+  }
+  const old = RFC_850.exec(s);
+  if (old) {
+    const [, d, mon, yy, h, mi, sec] = old;
+    // A two-digit year more than 50 years ahead is in the past century (RFC 9110 §5.6.7).
+    const y = 2000 + Number(yy) > new Date().getUTCFullYear() + 50 ? 1900 + Number(yy) : 2000 + Number(yy);
+    return named(String(y), mon!, d!, h!, mi!, sec, undefined);
   }
   const c = ASCTIME.exec(s);
   if (!c) return null;

@@ -7,6 +7,7 @@ import { diffObservations, fieldOf, redactDifferences, unifiedBodyDiff, type Com
 import type { Difference, Observation } from '../compare/types';
 import { countdownFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, sampleFact, timeNamed, tokenFact } from './generated';
 import { differingWords } from '../compare/tokens';
+import { headerForm } from '../compare/header-forms';
 import { MAX_DIFFERENCES } from '../compare/json-diff';
 import { leafOf } from '../compare/markup-lines';
 import { truncateValue, type FieldFact } from './record';
@@ -19,6 +20,12 @@ function generatedOf(d: Difference, nowMs: number, metrics: boolean): ReturnType
   if (d.path.startsWith('$')) {
     return instanceFact(d.path, d.primary, d.shadow) ?? generatedFact(d.primary, d.shadow, nowMs, true, timeNamed(d.path)) ?? tokenFact(d.path, d.primary, d.shadow)
       ?? countdownFact(d.path, d.primary, d.shadow);
+  }
+  if (d.path.startsWith('headers.') && typeof d.primary === 'string' && typeof d.shadow === 'string') {
+    // Read in the form it is compared in: an Expires in RFC 850 against one in IMF-fixdate is one kind of time.
+    const name = d.path.slice('headers.'.length);
+    const formed = generatedFact(headerForm(name, d.primary, []), headerForm(name, d.shadow, []), nowMs);
+    if (formed) return formed;
   }
   if (!d.path.startsWith('text[') || typeof d.primary !== 'string' || typeof d.shadow !== 'string') return generatedFact(d.primary, d.shadow, nowMs) ?? countdownFact(d.path, d.primary, d.shadow);
   if (metrics) {
@@ -43,6 +50,11 @@ const valueAsOneWord = (cookie: string): string => cookie.replace(/^([^=;]*=)([^
 function wordsOf(d: Difference, nowMs: number): readonly number[] | null | undefined {
   if (d.kind !== 'changed' || typeof d.primary !== 'string' || typeof d.shadow !== 'string') return undefined;
   if (d.path.startsWith('cookies.')) return differingWords(valueAsOneWord(d.primary), valueAsOneWord(d.shadow), nowMs);
+  if (d.path.startsWith('headers.')) {
+    // In the form it is compared in, in both comparisons alike (Server-Timing's parameters sorted).
+    const name = d.path.slice('headers.'.length);
+    return differingWords(headerForm(name, d.primary, []), headerForm(name, d.shadow, []), nowMs);
+  }
   return differingWords(d.primary, d.shadow, nowMs);
 }
 

@@ -28,6 +28,8 @@ export interface EndpointCounts {
 const MAX_VALUES = 4;
 const SHADOW = 's:';
 const ofShadow = (h: string): boolean => h.startsWith(SHADOW);
+/** The fingerprint of "the primary has this field" where the shadow lacks it (evidenceDelta). */
+const PRESENT = 'present';
 
 /** Adds `from`'s fingerprints to `into`, distinct, up to the few a field keeps of each side; returns `into`. */
 export function mergeHashes(into: string[], from: readonly string[]): string[] {
@@ -71,7 +73,10 @@ export function evidenceDelta(c: ComparisonFacts): EvidenceDelta {
   for (const name of self) of(name).selfDiffs = 1;
   for (const fact of c.facts) {
     const f = of(fact.field);
-    mergeHashes(f.valueHashes, fact.shadowHash === undefined ? [fact.primaryHash] : [fact.primaryHash, `${SHADOW}${fact.shadowHash}`]);
+    // Where the shadow lacks the field, what the primary repeats is that it has one (an ETag, a Location,
+    // an echoed Idempotency-Key of a write: each answer's own value, and the shadow sends none).
+    const primary = fact.kind === 'removed' ? PRESENT : fact.primaryHash;
+    mergeHashes(f.valueHashes, fact.shadowHash === undefined ? [primary] : [primary, `${SHADOW}${fact.shadowHash}`]);
     f.shadowDiffs = 1;
     if (c.reasked && !self.has(fact.field)) {
       f.confirmed = c.reasks ?? 1;

@@ -33,7 +33,9 @@ const PER_TOKEN_CLAIMS = new Set(['jti', 'at_hash', 'c_hash', 's_hash', 'sid']);
 function formatShape(value: unknown): string {
   // A number's magnitude, whole or not: a float epoch that lands on a whole second is written without its fraction.
   if (typeof value === 'number') return `num${String(Math.trunc(Math.log10(Math.abs(Math.trunc(value)) || 1)))}`;
-  return String(value).replace(/\d/g, '9');
+  // An ISO time's fraction of any length (Go's RFC3339Nano drops trailing zeros) and `Z` or an offset
+  // are one format; a fraction on one side only, or a zone on one side only, is not.
+  return String(value).replace(/\d/g, '9').replace(/(9{2}:9{2})(\.9+)?(Z|[+-]99:?99)$/, (_m, t: string, f: string | undefined) => `${t}${f ? '.9' : ''}Z`);
 }
 
 /**

@@ -11,6 +11,8 @@
 //   - at other words of a string than the other side's (a signature, a nonce, where the other side
 //     has `inv-8.pdf` for `inv-7.pdf`, `/signout` for `/logout`, `page[size]=20` for `2`, or lacks
 //     a cookie's `HttpOnly`);
+//   - at array members, at other words than the other side's (a fresh signature on every image,
+//     where the other side lists another image first);
 //   - by the order of an array's members only (a set a hash map orders anew on every answer, of
 //     values or of objects), where the other side's members differ (one missing, one more, one
 //     other, one with another price).
@@ -73,6 +75,22 @@ function reorderedOnly(self: readonly FieldFact[], other: readonly FieldFact[] |
   return self.every((f) => f.kind === 'changed') && sameMembers(self) && !sameMembers(other);
 }
 
+/**
+ * At an array's members: the word positions the second answer moved at any member of `field` (a
+ * fresh signature on every image), against the other side's differences there. One at a position
+ * the primary never moved (another image first, under a fresh signature) is a difference the
+ * primary repeats, though each member's string changed.
+ */
+function memberRepeats(field: string, again: readonly FieldFact[], against: readonly FieldFact[]): boolean {
+  const moved = new Set<number>();
+  for (const x of again) {
+    if (x.field !== field) continue;
+    if (!x.words) return false; // a member whose words do not line up: no position to go by
+    for (const w of x.words) moved.add(w);
+  }
+  return against.some((o) => o.field === field && !!o.words && o.words.length > 0 && o.words.some((w) => !moved.has(w)));
+}
+
 function byField(facts: readonly FieldFact[]): Map<string, FieldFact[]> {
   const out = new Map<string, FieldFact[]>();
   for (const f of facts) {
@@ -98,6 +116,7 @@ export function selfDifferingFields(again: readonly FieldFact[], against: readon
     // A cookie's value is opaque to its client: a new one from the primary is its own, generated or not.
     const generated = !f.path.startsWith('cookies.') && withinPolicy(f.generated, f.path, rules.generated);
     if (open.has(f.field) && (generated || repeats(f, byPath.get(f.path)))) continue;
+    if (open.has(f.field) && IN_MEMBER.test(f.path) && memberRepeats(f.field, again, against)) continue;
     if (open.has(f.field) && IN_MEMBER.test(f.path) && !out.has(f.field)) {
       if (!kept.has(f.field)) {
         members ??= byField(against);

@@ -2,7 +2,7 @@
 // media types, Cache-Control and Vary lists, a Location on the request's own origin; while a
 // different charset, media type, directive value, host or scheme still is.
 import { compare } from '../../../src/core/compare/compare';
-import { directiveListForm, linkForm, locationForm, mediaTypeForm, requestOrigins } from '../../../src/core/compare/header-forms';
+import { directiveListForm, headerForm, linkForm, locationForm, mediaTypeForm, requestOrigins } from '../../../src/core/compare/header-forms';
 import type { Observation } from '../../../src/core/compare/types';
 import { anObservation, compiled } from './builders';
 
@@ -26,6 +26,20 @@ describe('header forms', () => {
     expect(directiveListForm('Max-Age=60, Public')).toBe(directiveListForm('public, max-age="60"'));
     expect(directiveListForm('max-age=60')).not.toBe(directiveListForm('max-age=600'));
     expect(directiveListForm('Accept-Encoding, Origin')).toBe(directiveListForm('origin, accept-encoding'));
+  });
+
+  it('Accept-CH, Content-Language, Permissions-Policy, Server-Timing and HTTP dates: another spelling of the same value', () => {
+    expect(headerForm('accept-ch', 'Sec-CH-UA-Platform, DPR', [])).toBe(headerForm('accept-ch', 'dpr,sec-ch-ua-platform', []));
+    expect(headerForm('content-language', 'de-DE, en', [])).toBe(headerForm('content-language', 'EN,de-de', []));
+    expect(headerForm('content-language', 'de-DE', [])).not.toBe(headerForm('content-language', 'de-AT', []));
+    expect(headerForm('permissions-policy', 'camera=(), geolocation=(self)', [])).toBe(headerForm('permissions-policy', 'geolocation=(self),camera=()', []));
+    expect(headerForm('permissions-policy', 'camera=()', [])).not.toBe(headerForm('permissions-policy', 'camera=(self)', []));
+    expect(headerForm('server-timing', 'db;dur=53;desc="Database", app;dur=47.2', [])).toBe(headerForm('server-timing', 'app;dur=47.2, db;desc="Database";dur=53', []));
+    const imf = 'Sun, 06 Nov 1994 08:49:37 GMT';
+    expect(headerForm('expires', 'Sunday, 06-Nov-94 08:49:37 GMT', [])).toBe(imf); // RFC 850
+    expect(headerForm('last-modified', 'Sun Nov  6 08:49:37 1994', [])).toBe(imf); // asctime
+    expect(headerForm('expires', '0', [])).toBe('0'); // already expired, not an epoch
+    expect(headerForm('expires', 'Sun, 06 Nov 1994 08:49:38 GMT', [])).not.toBe(imf);
   });
 
   it('Location: an absolute URL on the request\'s own origin is its relative form; another host or scheme is not', () => {

@@ -181,6 +181,13 @@ describe('generated values', () => {
     expect(mintedIdFact('tmp_processing', 'tmp_completedok')).toBeNull(); // names, not random parts
   });
 
+  it('ISO times with a fraction of any length (Go\'s RFC3339Nano drops trailing zeros) and Z or an offset are one format; a fraction or a zone on one side only is not', () => {
+    expect(generatedFact('2026-12-05T10:00:00.12Z', '2026-12-05T10:00:01.123456789Z', NOW)).toMatchObject({ kind: 'timestamp' });
+    expect(generatedFact('2026-12-05T10:00:00.5Z', '2026-12-05T10:00:01.250+00:00', NOW)).toMatchObject({ kind: 'timestamp' });
+    expect(generatedFact('2026-12-05T10:00:00Z', '2026-12-05T10:00:01.123Z', NOW)).toBeNull(); // a fraction dropped
+    expect(generatedFact('2026-12-05T10:00:00.123', '2026-12-05T10:00:01.123Z', NOW)).toBeNull(); // a zone dropped
+  });
+
   it('a compact stamp in a file name is a time when it is near the comparison', () => {
     expect(generatedFact('attachment; filename="orders-20261205-100000.csv"', 'attachment; filename="orders-20261205-100001.csv"', NOW)).toEqual({ kind: 'timestamp', deltaMs: 1000 });
     expect(generatedFact('backup_20261205_095959.tar', 'backup_20261205_100000.tar', NOW)).toEqual({ kind: 'timestamp', deltaMs: 1000 });

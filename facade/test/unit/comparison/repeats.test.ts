@@ -31,6 +31,14 @@ describe('whether the primary asked again repeated what the shadow got wrong', (
     expect(selfDiffering(answer({ promo: 'WINTER' }), answer({}), answer({ promo: 'WINTER' }))).toEqual([]); // the same again: repeated
   });
 
+  it('a gallery in another order under fresh signatures on every image: the primary never moved an image, only signatures', () => {
+    const sig = (): string => Math.random().toString(36).slice(2, 12) + Math.random().toString(36).slice(2, 12).toUpperCase();
+    const gallery = (...names: string[]) => ({ images: names.map((n) => `https://cdn.example/p/42/${n}.jpg?Expires=1796640000&Signature=${sig()}`) });
+    expect(selfDiffering(answer(gallery('front', 'side', 'back')), answer(gallery('side', 'front', 'back')), answer(gallery('front', 'side', 'back')))).toEqual([]);
+    // the primary itself shows its images in another order now and then: its own variation
+    expect(selfDiffering(answer(gallery('front', 'side', 'back')), answer(gallery('side', 'front', 'back')), answer(gallery('back', 'front', 'side')))).toEqual(['$.images[*]']);
+  });
+
   it('a link to another file under a fresh signature: the primary changed only the signature', () => {
     const link = (file: string, s: string) => ({ download: `https://files.example/${file}?sig=${s}` });
     expect(selfDiffering(answer(link('inv-7.pdf', 'Ab3dEf9hIj2lMn4pQr')), answer(link('inv-8.pdf', 'Zz9yXx8wVv7uTt6sRr')), answer(link('inv-7.pdf', 'Kk1jLl2mNn3oPp4qQq')))).toEqual([]);
