@@ -6,7 +6,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { crossFieldProblems, describeIssue, NAME } from './config-checks';
 import { validatePattern } from './core/routing';
-import { STAGES } from './core/stages';
+import { SAFE_METHODS, STAGES } from './core/stages';
 import { GENERATED_KINDS } from './core/comparison/generated';
 import { ConfigError } from './errors';
 import { PRIVATE_NETWORKS } from './io/forwarded-trust';
@@ -153,7 +153,7 @@ const compare = z.strictObject({
     burst: z.number().int().min(1).max(1_000_000).default(500),
     maxInFlight: z.number().int().min(1).max(1024).default(8),
     enough: z.number().int().min(1).max(1000).default(5), // evidence per field after which re-asking stops
-    methods: z.array(method).default(() => ['GET', 'HEAD', 'OPTIONS', 'PROPFIND', 'REPORT', 'SEARCH', 'QUERY']), // safe methods that may be sent again
+    methods: z.array(method).default(() => [...SAFE_METHODS]), // the safe methods (core/stages.ts) may be sent again
     // A request of a user's session (a session cookie, `;jsessionid=`) is not asked again unless this
     // says the route's GETs leave sessions alone: a captcha or a per-render token asked again breaks
     // the user's next post (core/sessions.ts).
