@@ -26,16 +26,21 @@ export const EMBEDDED = new RegExp('(?<![0-9A-Za-z])(?:'
 // `main.8a9ee65e.js` and its runtime's chunk map, Vite's `app-30FgwOxR.js` (8 base64url characters), Next.js'
 // `/_next/static/chunks/[slug]-84f3….js` and the build id in `/_next/static/a1b2c3d/_buildManifest.js`,
 // or in a version query: ASP.NET's `site.css?v=<sha256>`, WordPress' `?ver=6.4.2`, Drupal's
-// `base.css?lqhzq`. Each side serves its own build, so its digests are its own while the file is the same.
+// `base.css?lqhzq`, Laravel Mix's `?id=<md5>`; AEM's `.lc-<md5>-lc.min.css`, Drupal's `css_<base64>.css`. Each side serves its own build, so its digests are its own while the file is the same.
 const ASSET_EXT = 'css|js|mjs|cjs|map|woff2?|ttf|otf|eot|svg|png|jpe?g|gif|webp|avif|ico';
 export const ASSET_DIGEST = new RegExp(
-  `(?<=[-./])(?=[a-fA-F]*\\d)[0-9a-fA-F]{8,64}(?=\\.(?:${ASSET_EXT})(?![0-9A-Za-z]))`
+  `(?<=[-./])(?=[a-fA-F]{0,63}\\d)[0-9a-fA-F]{8,64}(?=\\.(?:${ASSET_EXT})(?![0-9A-Za-z]))`
   + `|(?<=[-.])(?!\\d+x\\d+\\.)(?=[A-Za-z_-]{0,7}\\d|(?:[a-z0-9_-]{0,7}[A-Z]){3})[A-Za-z0-9_-]{8}(?=\\.(?:js|mjs|css)(?![0-9A-Za-z]))`
   // Nuxt 3 (and Rollup's `[hash].js`) name a chunk by its digest alone: `/_nuxt/DlAUqK2U.js`; both cases then, so `/js/vendor12.js` is a name
   + `|(?<=/)(?=[A-Za-z0-9_-]{0,7}[a-z])(?=[A-Za-z0-9_-]{0,7}[A-Z])(?=[A-Za-z_-]{0,7}\\d|(?:[a-z0-9_-]{0,7}[A-Z]){3})[A-Za-z0-9_-]{8}(?=\\.(?:js|mjs|css)(?![0-9A-Za-z]))`
   + `|(?<=\\.(?:${ASSET_EXT})\\?(?:v|ver|version|hash|h|_)=)[A-Za-z0-9._-]{4,64}(?=["'&\\s)]|$)`
   + `|(?<=\\.(?:css|js)\\?)[a-z0-9]{5,8}(?=["'\\s)]|$)`
   + '|(?<=/_next/static/)(?=[A-Za-z_-]*\\d)[A-Za-z0-9_-]{6,}(?=/)'
+  // a digest before a suffix (AEM's `clientlib-site.lc-<md5>-lc.min.css`), Laravel Mix's `app.js?id=<md5>`,
+  // Drupal's aggregates `css_<base64>.css`
+  + `|(?<=[-./_])(?=[a-fA-F]{0,63}\\d)[0-9a-fA-F]{16,64}(?=(?:[-.][A-Za-z]{1,8}){1,3}\\.(?:${ASSET_EXT})(?![0-9A-Za-z]))`
+  + '|(?<=\\.(?:css|js|mjs)\\?id=)[0-9a-f]{16,64}(?=["\'&\\s)]|$)'
+  + '|(?<=/(?:css|js)_)[A-Za-z0-9_-]{20,64}(?=\\.(?:css|js)(?![0-9A-Za-z]))'
   // webpack's runtime names its chunks' digests in a map: `{179:"a1064424",736:"94cf…"}…".chunk.js"`
   + '|(?<=[{,]\\d{1,6}:")(?=[a-f]*\\d)[0-9a-f]{8,20}(?="[,}][^\\n]*\\.chunk\\.(?:js|css))', 'g');
 

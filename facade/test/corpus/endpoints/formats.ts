@@ -3,6 +3,7 @@
 // JSONP from two frameworks, a YAML document, and a server-rendered page that carries its data as
 // JSON in a script element (Next.js's __NEXT_DATA__) beside a nonce that changes per answer; and
 // ids and times each side generated, inside links, storage keys and messages.
+import { createHash } from 'node:crypto';
 import { money, order, product, user } from '../data';
 import { fixture, html, idParam, json, raw, type CorpusFixture } from '../fixture';
 import type { SideState } from '../side';
@@ -90,6 +91,18 @@ export const FORMATS: readonly CorpusFixture[] = [
       return html(`<!doctype html><html><head><style>.price[_ngcontent-ng-c${ng}]{font-weight:700}</style></head><body>`
         + `<app-product _nghost-ng-c${ng}><h1 _ngcontent-ng-c${ng} class="ProductCard_title__${mod}">${p.name}</h1>`
         + `<p _ngcontent-ng-c${ng} class="price ${sc}">${money(p.priceCents)}</p></app-product></body></html>`);
+    },
+  }),
+  fixture({
+    template: '/corpus/generated/asset-versions/:id', kind: 'a page naming its build\'s assets by digest: AEM clientlibs, Laravel Mix ?id=, Drupal aggregates',
+    generated: ['text[*]'],
+    handle: (s, req) => {
+      const p = product(idParam(req));
+      const md5 = (what: string): string => createHash('md5').update(`${s.name}:${what}`).digest('hex');
+      const b64 = createHash('sha256').update(`${s.name}:drupal`).digest('base64url').slice(0, 43);
+      return html(`<!doctype html><html><head><link href="/etc.clientlibs/shop/clientlibs/clientlib-site.lc-${md5('aem')}-lc.min.css" rel="stylesheet">`
+        + `<script defer src="/js/app.js?id=${md5('mix')}"></script><link href="/sites/default/files/css/css_${b64}.css" rel="stylesheet"></head>`
+        + `<body><h1>${p.name}</h1><p class="price">${money(p.priceCents)}</p></body></html>`);
     },
   }),
 ];
