@@ -63,36 +63,40 @@ export class WriteOrder {
     if (set?.delete(held) && set.size === 0) this.open.delete(ticket.upstream);
   }
 
-  /** The copies `ticket`'s copy waits for (see the header). */
-  private before(ticket: WriteTicket): Promise<void>[] {
-    const out: Promise<void>[] = [];
+  /** The copies `ticket`'s copy waits for (see the header): its resource's, and the others it may depend on. */
+  private before(ticket: WriteTicket): { readonly resource: Promise<void>[]; readonly causal: Promise<void>[] } {
+    const resource: Promise<void>[] = [];
+    const causal: Promise<void>[] = [];
     for (const t of this.open.get(ticket.upstream) ?? []) {
       if (t === ticket || !(t.answeredAt < ticket.answeredAt)) continue;
-      const causal = ticket.ordering === 'causal' && t.answeredAt <= ticket.arrivedAt;
-      if (causal || t.resource === ticket.resource) out.push(t.settled);
+      if (t.resource === ticket.resource) resource.push(t.settled);
+      else if (ticket.ordering === 'causal' && t.answeredAt <= ticket.arrivedAt) causal.push(t.settled);
     }
-    return out;
+    return { resource, causal };
   }
 
   /**
-   * Sends `ticket`'s copy when the copies before it have settled, or after `maxWaitMs` (then
-   * `onLate` is told: a hung copy holds no queue for ever); releases the ticket when it has settled.
+   * Sends `ticket`'s copy when the copies before it have settled; releases the ticket when it has.
+   * Its resource's copies are waited for however long they take (as they always were); the others
+   * for `maxWaitMs` at most, then `onLate` is told: a hung copy of another resource holds no queue for ever.
    */
   async run<T>(ticket: WriteTicket, send: () => Promise<T>, maxWaitMs: number, onLate: () => void = () => undefined): Promise<T> {
     this.answered(ticket);
-    const waits = this.before(ticket);
+    const { resource, causal } = this.before(ticket);
     try {
-      if (waits.length > 0) {
-        let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), maxWaitMs); });
-        const first = await Promise.race([Promise.all(waits), late]);
-        clearTimeout(timer);
-        if (first === 'late') onLate();
-      }
+      await Promise.all([Promise.all(resource), causal.length > 0 ? this.bounded(causal, maxWaitMs, onLate) : undefined]);
       return await send();
     } finally {
       this.release(ticket);
     }
+  }
+
+  private async bounded(waits: Promise<void>[], maxWaitMs: number, onLate: () => void): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), maxWaitMs); });
+    const first = await Promise.race([Promise.all(waits), late]);
+    clearTimeout(timer);
+    if (first === 'late') onLate();
   }
 
   /** Dual writes whose copies are pending (arrived, not yet settled or given up). */

@@ -102,3 +102,15 @@ it('a copy waits for a hung one at most orderWaitMs, then goes anyway and says s
   expect(events.indexOf('end POST /api/items/SKU-2002/release')).toBeLessThan(events.indexOf('end POST /api/items/SKU-1001/reserve'));
   expect(await (await fetch(`${facade.adminUrl}/metrics`)).text()).toMatch(/strangler_second_writes_total\{route="items",side="service",outcome="order_wait_exceeded"\} 1/);
 });
+
+it('a copy of the same item waits for the one before it however long it takes: orderWaitMs bounds only the wait for other items\' copies', async () => {
+  await start({ orderWaitMs: 200 }, 1000);
+  expect((await post('/api/items/SKU-1001/reserve')).status).toBe(200);
+  expect((await post('/api/items/SKU-1001/release')).status).toBe(200);
+  await facade.waitForDone(2);
+  expect(events).toEqual([
+    'start POST /api/items/SKU-1001/reserve', 'end POST /api/items/SKU-1001/reserve',
+    'start POST /api/items/SKU-1001/release', 'end POST /api/items/SKU-1001/release',
+  ]);
+  expect(await (await fetch(`${facade.adminUrl}/metrics`)).text()).not.toMatch(/outcome="order_wait_exceeded"/);
+});
