@@ -10,12 +10,15 @@ import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './
 export const trackWrites: Step = (ctx, deps) => {
   const d = ctx.decision;
   const writes = deps.comparisons?.writes;
-  if (!d || !writes || !ctx.runtime) return undefined;
+  if (!d || !ctx.runtime) return undefined;
   if (d.kind === 'write' && d.then !== null) {
-    writes.begin(routeLabel(ctx), ctx.path);
-    ctx.writeTracked = true;
+    // Ordered whether or not comparisons are on: the second side's data depends on it.
     ctx.writeTicket = deps.writeOrder?.admit(upstreamFor(d.then, ctx, deps).name, `${routeLabel(ctx)}\u0000${resourceOf(ctx.path)}`, ctx.runtime.config.dualWrite.order);
-  } else if (d.kind === 'read' && d.shadow !== null) {
+    if (writes) {
+      writes.begin(routeLabel(ctx), ctx.path);
+      ctx.writeTracked = true;
+    }
+  } else if (writes && d.kind === 'read' && d.shadow !== null) {
     ctx.readMark = writes.mark(routeLabel(ctx), ctx.path);
   }
   return undefined;
