@@ -86,11 +86,6 @@ function httpDateForm(value: string): string {
   return t === null ? value : new Date(t.ms).toUTCString();
 }
 
-/** A structured-field dictionary (Permissions-Policy: `camera=(), geolocation=(self)`): its members in any order. */
-function dictionaryForm(value: string): string {
-  return value.split(',').map((t) => t.trim()).filter((t) => t !== '').sort().join(', ');
-}
-
 /** Server-Timing: its metrics in any order, each metric's parameters in any order (`db;dur=53;desc="x"`). */
 function serverTimingForm(value: string): string {
   return value.split(',').map((m) => {
@@ -109,8 +104,8 @@ export function headerForm(name: string, value: string, origins: readonly string
     case 'access-control-expose-headers':
     case 'accept-ch':
     case 'critical-ch': return directiveListForm(value);
-    case 'content-language': return value.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t !== '').sort().join(', ');
-    case 'permissions-policy': return dictionaryForm(value);
+    case 'content-language': return directiveListForm(value); // language tags: case-insensitive, unordered
+    case 'permissions-policy': return tokenListForm(value); // a dictionary: its members in any order
     case 'server-timing': return serverTimingForm(value);
     case 'expires':
     case 'last-modified':

@@ -15,17 +15,17 @@ import { truncateValue, type FieldFact } from './record';
 /**
  * Whether a difference is between generated values: a JSON leaf, a JSON data line of a page
  * (markup-lines.ts) whose path is the same on both sides, by its value, or a sample of a metrics page.
+ * `formed`: the same difference in its compared form (inComparedForm; a header's).
  */
-function generatedOf(d: Difference, nowMs: number, metrics: boolean): ReturnType<typeof generatedFact> {
+function generatedOf(d: Difference, formed: Difference, nowMs: number, metrics: boolean): ReturnType<typeof generatedFact> {
   if (d.path.startsWith('$')) {
     return instanceFact(d.path, d.primary, d.shadow) ?? generatedFact(d.primary, d.shadow, nowMs, true, timeNamed(d.path)) ?? tokenFact(d.path, d.primary, d.shadow)
       ?? countdownFact(d.path, d.primary, d.shadow);
   }
-  if (d.path.startsWith('headers.') && typeof d.primary === 'string' && typeof d.shadow === 'string') {
+  if (formed !== d) {
     // Read in the form it is compared in: an Expires in RFC 850 against one in IMF-fixdate is one kind of time.
-    const name = d.path.slice('headers.'.length);
-    const formed = generatedFact(headerForm(name, d.primary, []), headerForm(name, d.shadow, []), nowMs);
-    if (formed) return formed;
+    const g = generatedFact(formed.primary, formed.shadow, nowMs);
+    if (g) return g;
   }
   if (!d.path.startsWith('text[') || typeof d.primary !== 'string' || typeof d.shadow !== 'string') return generatedFact(d.primary, d.shadow, nowMs) ?? countdownFact(d.path, d.primary, d.shadow);
   if (metrics) {
@@ -50,12 +50,18 @@ const valueAsOneWord = (cookie: string): string => cookie.replace(/^([^=;]*=)([^
 function wordsOf(d: Difference, nowMs: number): readonly number[] | null | undefined {
   if (d.kind !== 'changed' || typeof d.primary !== 'string' || typeof d.shadow !== 'string') return undefined;
   if (d.path.startsWith('cookies.')) return differingWords(valueAsOneWord(d.primary), valueAsOneWord(d.shadow), nowMs);
-  if (d.path.startsWith('headers.')) {
-    // In the form it is compared in, in both comparisons alike (Server-Timing's parameters sorted).
-    const name = d.path.slice('headers.'.length);
-    return differingWords(headerForm(name, d.primary, []), headerForm(name, d.shadow, []), nowMs);
-  }
   return differingWords(d.primary, d.shadow, nowMs);
+}
+
+/**
+ * A header's difference with both values in the form they are compared in (header-forms.ts:
+ * Server-Timing's parameters sorted, an HTTP date as IMF-fixdate), for judging its words and
+ * times in both comparisons alike; any other difference as it is. Stored values stay as sent.
+ */
+function inComparedForm(d: Difference): Difference {
+  if (!d.path.startsWith('headers.') || typeof d.primary !== 'string' || typeof d.shadow !== 'string') return d;
+  const name = d.path.slice('headers.'.length);
+  return { ...d, primary: headerForm(name, d.primary, []), shadow: headerForm(name, d.shadow, []) };
 }
 
 export interface Evaluated {
@@ -90,11 +96,12 @@ export function evaluate(primary: Observation, shadow: Observation, rules: Compi
   const metrics = primary.ok && shadow.ok && isMetricsPage(primary.headers['content-type']) && isMetricsPage(shadow.headers['content-type']);
   const facts = raw.map((d: Difference, i): FieldFact => {
     const r = redacted[i]!;
+    const formed = inComparedForm(d);
     return Object.freeze({
       path: d.path, field: fieldOf(d.path), kind: d.kind,
       primary: truncateValue(r.primary), shadow: truncateValue(r.shadow),
-      primaryHash: fingerprint(r.primary), shadowHash: fingerprint(r.shadow), generated: generatedOf(d, nowMs, metrics),
-      words: wordsOf(d, nowMs),
+      primaryHash: fingerprint(r.primary), shadowHash: fingerprint(r.shadow), generated: generatedOf(d, formed, nowMs, metrics),
+      words: wordsOf(formed, nowMs),
     });
   });
   // The unified diff costs ~15x the structural diff: callers ask for it only for the samples they keep.

@@ -76,19 +76,18 @@ function reorderedOnly(self: readonly FieldFact[], other: readonly FieldFact[] |
 }
 
 /**
- * At an array's members: the word positions the second answer moved at any member of `field` (a
+ * At an array's members: the word positions the second answer moved at any member of a field (a
  * fresh signature on every image), against the other side's differences there. One at a position
  * the primary never moved (another image first, under a fresh signature) is a difference the
  * primary repeats, though each member's string changed.
  */
-function memberRepeats(field: string, again: readonly FieldFact[], against: readonly FieldFact[]): boolean {
+function memberRepeats(self: readonly FieldFact[], other: readonly FieldFact[] | undefined): boolean {
   const moved = new Set<number>();
-  for (const x of again) {
-    if (x.field !== field) continue;
+  for (const x of self) {
     if (!x.words) return false; // a member whose words do not line up: no position to go by
     for (const w of x.words) moved.add(w);
   }
-  return against.some((o) => o.field === field && !!o.words && o.words.length > 0 && o.words.some((w) => !moved.has(w)));
+  return (other ?? []).some((o) => !!o.words && o.words.length > 0 && o.words.some((w) => !moved.has(w)));
 }
 
 function byField(facts: readonly FieldFact[]): Map<string, FieldFact[]> {
@@ -111,16 +110,19 @@ export function selfDifferingFields(again: readonly FieldFact[], against: readon
   for (const f of against) byPath.set(f.path, f);
   const out = new Set<string>();
   let members: Map<string, FieldFact[]> | null = null; // grouped only when an array's member moved
+  let selves: Map<string, FieldFact[]> | null = null;
   const kept = new Set<string>();
   for (const f of again) {
     // A cookie's value is opaque to its client: a new one from the primary is its own, generated or not.
     const generated = !f.path.startsWith('cookies.') && withinPolicy(f.generated, f.path, rules.generated);
     if (open.has(f.field) && (generated || repeats(f, byPath.get(f.path)))) continue;
-    if (open.has(f.field) && IN_MEMBER.test(f.path) && memberRepeats(f.field, again, against)) continue;
     if (open.has(f.field) && IN_MEMBER.test(f.path) && !out.has(f.field)) {
       if (!kept.has(f.field)) {
         members ??= byField(against);
-        if (reorderedOnly(again.filter((x) => x.field === f.field), members.get(f.field))) kept.add(f.field);
+        selves ??= byField(again);
+        const self = selves.get(f.field)!;
+        const other = members.get(f.field);
+        if (memberRepeats(self, other) || reorderedOnly(self, other)) kept.add(f.field);
       }
       if (kept.has(f.field)) continue;
     }
