@@ -361,8 +361,8 @@ async function main(): Promise<number> {
         target: { port: unguarded.port, path: legacy.requestPath['1k'], agent: agent() }, proxyCpu: unguarded.cpu, proxyPids: [unguarded.child.pid], upstream: monolith.sample });
     }
     if (o.references) {
-      const labels = { 'http-proxy': 'plain http-proxy', 'node-http': 'bare node:http', undici: 'bare undici Pool', 'undici-shadow': 'bare undici Pool + shadow (bytes compared)' } as const;
-      for (const kind of ['http-proxy', 'node-http', 'undici', 'undici-shadow'] as const) {
+      const labels = { 'http-proxy': 'plain http-proxy', 'node-http': 'bare node:http', undici: 'bare undici Pool', 'undici-shadow': 'bare undici Pool + shadow (bytes compared)', llhttp: 'net + llhttp both sides (hand-rolled)', 'llhttp-client': 'node:http + llhttp client (hand-rolled)' } as const;
+      for (const kind of ['http-proxy', 'node-http', 'undici', 'undici-shadow', 'llhttp', 'llhttp-client'] as const) {
         const ref = await spawnTsChild(`ref-${kind}`, 'reference-proxy.ts', [kind, `http://127.0.0.1:${monolith.port}`, `http://127.0.0.1:${service.port}`], { logDir: tmp });
         refs.push(ref.child);
         for (const size of SIZES) {

@@ -9,15 +9,18 @@
 //               both answers kept (the client's streamed as it arrives) and compared as bytes: the
 //               least the facade's shadow architecture can cost (no route, flags, limits, metrics,
 //               logs, noise, parsing, store)
+//   llhttp, llhttp-client  proxies on Node's own llhttp binding (llhttp-reference.ts): what node:http's
+//               server objects and undici's client cost above the syscalls
 //   naive-shadow  http-proxy's web() to the monolith, and every GET sent to the service too; both
 //               bodies buffered, JSON.parse'd and deep-compared (the issue's "naive shadow")
 // Usage (spawned by index.ts): node -r ./ts-hook.js reference-proxy.ts <kind> <upstream url> [<shadow url>]
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
 import httpProxy from 'http-proxy';
 import { Pool, type Dispatcher } from 'undici';
 import { serveBench } from './child-ipc';
+import { llhttpClientProxy, llhttpProxy } from './llhttp-reference';
 
 const kind = process.argv[2];
 const target = new URL(process.argv[3] ?? 'http://127.0.0.1:1');
@@ -177,16 +180,25 @@ function viaNaiveShadow(): http.RequestListener {
   };
 }
 
-const listener = kind === 'http-proxy' ? viaHttpProxy() : kind === 'node-http' ? viaNodeHttp() : kind === 'undici' ? viaUndici()
-  : kind === 'undici-shadow' ? viaUndiciShadow() : kind === 'naive-shadow' ? viaNaiveShadow() : null;
-if (!listener) throw new Error(`unknown reference proxy ${kind}: use http-proxy, node-http, undici, undici-shadow or naive-shadow`);
-const server = http.createServer(listener);
-server.keepAliveTimeout = 65_000;
-server.headersTimeout = 66_000;
+function serverFor(): net.Server | null {
+  if (kind === 'llhttp') return llhttpProxy(target);
+  if (kind === 'llhttp-client') return llhttpClientProxy(target);
+  const listener = kind === 'http-proxy' ? viaHttpProxy() : kind === 'node-http' ? viaNodeHttp() : kind === 'undici' ? viaUndici()
+    : kind === 'undici-shadow' ? viaUndiciShadow() : kind === 'naive-shadow' ? viaNaiveShadow() : null;
+  if (!listener) return null;
+  const s = http.createServer(listener);
+  s.keepAliveTimeout = 65_000;
+  s.headersTimeout = 66_000;
+  return s;
+}
+const server = serverFor();
+if (!server) throw new Error(`unknown reference proxy ${kind}: use http-proxy, node-http, undici, undici-shadow, naive-shadow, llhttp or llhttp-client`);
+const sockets = new Set<net.Socket>();
+server.on('connection', (socket: net.Socket) => { sockets.add(socket); socket.once('close', () => sockets.delete(socket)); });
 
 const ipc = serveBench(() => new Promise<void>((resolve) => {
   server.close(() => resolve());
-  server.closeAllConnections();
+  for (const socket of sockets) socket.destroy();
   agent.destroy();
   shadowAgent.destroy();
   if (kind === 'naive-shadow' || kind === 'undici-shadow') process.stdout.write(`${kind}: ${JSON.stringify(compared)}\n`);

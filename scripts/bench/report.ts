@@ -10,7 +10,7 @@ export interface ScenarioInfo {
   readonly label: string;
   readonly via: 'direct' | 'facade' | 'nginx' | 'reference';
   /** What sits in front: the facade's stage, nginx, a reference proxy, or nothing (direct). */
-  readonly role: 'direct' | 'nginx' | 'off' | 'complete' | 'shadow' | 'shadow-differ' | 'naive-shadow' | 'http-proxy' | 'node-http' | 'undici' | 'undici-shadow';
+  readonly role: 'direct' | 'nginx' | 'off' | 'complete' | 'shadow' | 'shadow-differ' | 'naive-shadow' | 'http-proxy' | 'node-http' | 'undici' | 'undici-shadow' | 'llhttp' | 'llhttp-client';
   /** Size of the upstream's JSON answer. */
   readonly size: BodySize;
   readonly expectSide: 'monolith' | 'service';
