@@ -211,3 +211,26 @@ export function differingWords(a: string, b: string, nowMs: number = Date.now())
   closeBlock();
   return out;
 }
+
+/**
+ * A word no reader reads: a random run of letters and digits (a salt, a nonce, a signature), a long
+ * hex digest, or a short one of one case with letters and digits (an asset's `?id=9db190ec`, a
+ * git short hash, WebForms' `2901372A`); an id
+ * (ID_TOKEN) names a record and is not one.
+ */
+const OPAQUE_WORD = /^(?:(?=\D*\d)(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9+/_-]{10,}={0,2}|[0-9a-fA-F]{16,}|(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{7,}|(?=[A-F]*\d)(?=\d*[A-F])[0-9A-F]{8,})$/;
+const opaqueWord = (w: string): boolean => OPAQUE_WORD.test(w) && !ID_TOKEN.test(w);
+
+/**
+ * Whether two strings differ only at opaque words (a per-side salt, a nonce, a signature) and not at
+ * a word a reader reads (a price, `In stock`, `checked`, a record's id): among a route's real
+ * differences, the readable ones are ranked first.
+ */
+export function differsOnlyInOpaqueWords(a: string, b: string, nowMs: number = Date.now()): boolean {
+  if (a === b || a.length > MAX_INPUT || b.length > MAX_INPUT) return false;
+  if (!HAS_DELIMITER.test(a) && !HAS_DELIMITER.test(b)) return opaqueWord(a) && opaqueWord(b);
+  const at = differingWords(a, b, nowMs);
+  if (at === null || at.length === 0) return false;
+  const words = tokensOf(a, nowMs).words;
+  return at.every((i) => Number.isInteger(i) && i >= 0 && opaqueWord(words[i] ?? ''));
+}

@@ -2,6 +2,7 @@
 // each endpoint's verdict counts (its own comparisons are the denominator), and each field with
 // its class, count, first/last seen and newest example. Endpoints are ranked by real-difference
 // rate, then by count, so the report leads with what is most likely a real regression. Pure.
+import { differsOnlyInOpaqueWords } from '../compare/tokens';
 import { classifyComparison, type ClassifyRules } from './classify';
 import { fieldValues, type EvidenceBook } from './evidence';
 import { judgeField, OPAQUE_FIELD } from './noise-model';
@@ -122,6 +123,27 @@ function tallyFor(map: Map<string, Tally>, c: { readonly endpoint: string; reado
   return t;
 }
 
+/** Whether a field's example differs only at words nobody reads (a per-side salt, a signature). */
+function opaqueOnly(f: FieldFinding): boolean {
+  const { primary, shadow, at } = f.example;
+  const now = Date.parse(at);
+  return typeof primary === 'string' && typeof shadow === 'string' && differsOnlyInOpaqueWords(primary, shadow, Number.isFinite(now) ? now : Date.now());
+}
+
+/** Fields by name, numbers in them by value: a page's `text[8]` before its `text[13]`. */
+const NAME_ORDER = new Intl.Collator('en', { numeric: true });
+
+/**
+ * An endpoint's fields, most telling first: by class (real first), then how often they differed,
+ * then a difference a reader reads (a price, a status word) before one only in opaque words (a
+ * salt or a nonce each side keeps for itself), then by name (a page's lines in their order).
+ */
+function rankedFields(fields: FieldFinding[]): FieldFinding[] {
+  const opaque = new Map(fields.map((f) => [f, opaqueOnly(f)]));
+  return fields.sort((a, b) => CLASS_ORDER[a.class] - CLASS_ORDER[b.class] || b.count - a.count
+    || Number(opaque.get(a)) - Number(opaque.get(b)) || NAME_ORDER.compare(a.field, b.field));
+}
+
 /**
  * Per-endpoint findings of one route's comparisons (any order), ranked: highest real-difference
  * rate first, then most mismatches, then most comparisons.
@@ -163,9 +185,8 @@ export function endpointFindings(comparisons: readonly StoredComparison[], rules
     return {
       endpoint: t.endpoint, compared: t.compared, verdicts: t.verdicts, notCompared: t.notCompared, headersOnly: t.headersOnly,
       realRate: t.compared > 0 ? t.verdicts.mismatch / t.compared : null, reasks,
-      fields: [...t.fields].map(([field, e]) => ({ field, class: e.class, count: e.count, rate: t.compared > 0 ? e.count / t.compared : 0,
-        why: e.why, firstSeen: e.first, lastSeen: e.last, example: e.example }))
-        .sort((a, b) => CLASS_ORDER[a.class] - CLASS_ORDER[b.class] || b.count - a.count || a.field.localeCompare(b.field)),
+      fields: rankedFields([...t.fields].map(([field, e]) => ({ field, class: e.class, count: e.count, rate: t.compared > 0 ? e.count / t.compared : 0,
+        why: e.why, firstSeen: e.first, lastSeen: e.last, example: e.example }))),
       firstSeen: t.first, lastSeen: t.last,
     };
   });
