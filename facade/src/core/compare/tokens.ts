@@ -218,7 +218,7 @@ export function differingWords(a: string, b: string, nowMs: number = Date.now())
  * git short hash, WebForms' `2901372A`); an id
  * (ID_TOKEN) names a record and is not one.
  */
-const OPAQUE_WORD = /^(?:(?=\D*\d)(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9+/_-]{10,}={0,2}|[0-9a-fA-F]{16,}|(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{7,}|(?=[A-F]*\d)(?=\d*[A-F])[0-9A-F]{8,})$/;
+const OPAQUE_WORD = /^(?:(?=\D*\d)(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9+/_-]{10,}={0,2}|(?=\d*[a-fA-F])[0-9a-fA-F]{16,}|(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{7,}|(?=[A-F]*\d)(?=\d*[A-F])[0-9A-F]{8,})$/;
 const opaqueWord = (w: string): boolean => OPAQUE_WORD.test(w) && !ID_TOKEN.test(w);
 
 /**

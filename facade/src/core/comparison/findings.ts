@@ -138,15 +138,19 @@ const NAME_ORDER = new Intl.Collator('en', { numeric: true });
  * then a difference a reader reads (a price, a status word) before one only in opaque words (a
  * salt or a nonce each side keeps for itself), then by name (a page's lines in their order).
  */
-function rankedFields(fields: FieldFinding[]): FieldFinding[] {
+function rankedFields(fields: FieldFinding[]): { fields: FieldFinding[]; opaqueReal: boolean } {
   const opaque = new Map(fields.map((f) => [f, opaqueOnly(f)]));
-  return fields.sort((a, b) => CLASS_ORDER[a.class] - CLASS_ORDER[b.class] || b.count - a.count
+  fields.sort((a, b) => CLASS_ORDER[a.class] - CLASS_ORDER[b.class] || b.count - a.count
     || Number(opaque.get(a)) - Number(opaque.get(b)) || NAME_ORDER.compare(a.field, b.field));
+  const real = fields.filter((f) => f.class === 'real');
+  return { fields, opaqueReal: real.length > 0 && real.every((f) => opaque.get(f)) };
 }
 
 /**
- * Per-endpoint findings of one route's comparisons (any order), ranked: highest real-difference
- * rate first, then most mismatches, then most comparisons.
+ * Per-endpoint findings of one route's comparisons (any order), ranked: endpoints with real
+ * differences first, those with one a reader reads before those whose real differences are all in
+ * opaque words (a per-side salt: real, but seldom the regression), then highest real-difference
+ * rate, most mismatches, most comparisons.
  */
 export function endpointFindings(comparisons: readonly StoredComparison[], rules: ClassifyRules, book: EvidenceBook,
   onVerdict?: (c: StoredComparison, verdict: Verdict) => void, factless: readonly CountedComparisons[] = [], routeOf?: string): EndpointFindings[] {
@@ -180,17 +184,22 @@ export function endpointFindings(comparisons: readonly StoredComparison[], rules
     }
   }
   const route = comparisons[0]?.route ?? routeOf;
+  const opaqueReal = new Set<EndpointFindings>();
   const out = [...tallies.values()].map((t): EndpointFindings => {
     const reasks = route === undefined ? 0 : book.endpoints(route).get(t.endpoint)?.reasks ?? 0;
-    return {
+    const ranked = rankedFields([...t.fields].map(([field, e]) => ({ field, class: e.class, count: e.count, rate: t.compared > 0 ? e.count / t.compared : 0,
+      why: e.why, firstSeen: e.first, lastSeen: e.last, example: e.example })));
+    const e: EndpointFindings = {
       endpoint: t.endpoint, compared: t.compared, verdicts: t.verdicts, notCompared: t.notCompared, headersOnly: t.headersOnly,
       realRate: t.compared > 0 ? t.verdicts.mismatch / t.compared : null, reasks,
-      fields: rankedFields([...t.fields].map(([field, e]) => ({ field, class: e.class, count: e.count, rate: t.compared > 0 ? e.count / t.compared : 0,
-        why: e.why, firstSeen: e.first, lastSeen: e.last, example: e.example }))),
-      firstSeen: t.first, lastSeen: t.last,
+      fields: ranked.fields, firstSeen: t.first, lastSeen: t.last,
     };
+    if (ranked.opaqueReal) opaqueReal.add(e);
+    return e;
   });
-  return out.sort((a, b) => (b.realRate ?? -1) - (a.realRate ?? -1) || b.verdicts.mismatch - a.verdicts.mismatch || b.compared - a.compared
+  const anyReal = (e: EndpointFindings): number => ((e.realRate ?? 0) > 0 ? 1 : 0);
+  return out.sort((a, b) => anyReal(b) - anyReal(a) || Number(opaqueReal.has(a)) - Number(opaqueReal.has(b))
+    || (b.realRate ?? -1) - (a.realRate ?? -1) || b.verdicts.mismatch - a.verdicts.mismatch || b.compared - a.compared
     || a.endpoint.localeCompare(b.endpoint));
 }
 
