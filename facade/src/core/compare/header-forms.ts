@@ -49,7 +49,7 @@ export function directiveListForm(value: string): string {
     const t = d.trim();
     const eq = t.indexOf('=');
     return eq < 0 ? t.toLowerCase() : `${t.slice(0, eq).trim().toLowerCase()}=${unquote(t.slice(eq + 1).trim())}`;
-  }).filter((d) => d !== '').sort().join(', ');
+  }).filter((d, i, all) => d !== '' && all.indexOf(d) === i).sort().join(', '); // a member said twice is said once (`Vary: Accept-Encoding, Origin, Accept-Encoding`)
 }
 
 /**

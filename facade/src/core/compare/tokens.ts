@@ -15,7 +15,7 @@ import { diffArrays } from 'diff';
 export const EMBEDDED = new RegExp('(?<![0-9A-Za-z])(?:'
   + '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}'
   + '|\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{2}:?\\d{2})?'
-  + '|\\d{8}T\\d{6}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{4})?'
+  + '|\\d{8}T\\d{2}:?\\d{2}:?\\d{2}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{4})?'
   + '|\\d{8}[-_]\\d{6}|\\d{14}'
   + '|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d{2}:\\d{2}:\\d{2} GMT'
   + '|[0-7][0-9A-HJKMNP-TV-Z]{25}|[0-9a-f]{24}|\\d{13}|\\d{10}'
@@ -29,7 +29,7 @@ export const EMBEDDED = new RegExp('(?<![0-9A-Za-z])(?:'
 // `base.css?lqhzq`, Laravel Mix's `?id=<md5>`; AEM's `.lc-<md5>-lc.min.css`, Drupal's `css_<base64>.css`. Each side serves its own build, so its digests are its own while the file is the same.
 const ASSET_EXT = 'css|js|mjs|cjs|map|woff2?|ttf|otf|eot|svg|png|jpe?g|gif|webp|avif|ico';
 export const ASSET_DIGEST = new RegExp(
-  `(?<=[-./])(?=[a-fA-F]{0,63}\\d)[0-9a-fA-F]{8,64}(?=\\.(?:${ASSET_EXT})(?![0-9A-Za-z]))`
+  `(?<=[-./])(?=[a-fA-F]{0,63}\\d)[0-9a-fA-F]{8,64}(?=(?:\\.chunk)?\\.(?:${ASSET_EXT})(?![0-9A-Za-z]))` // CRA's `453.7ebfda66.chunk.js` too
   + `|(?<=[-.])(?!\\d+x\\d+\\.)(?=[A-Za-z_-]{0,7}\\d|(?:[a-z0-9_-]{0,7}[A-Z]){3})[A-Za-z0-9_-]{8}(?=\\.(?:js|mjs|css)(?![0-9A-Za-z]))`
   // Nuxt 3 (and Rollup's `[hash].js`) name a chunk by its digest alone: `/_nuxt/DlAUqK2U.js`; both cases then, so `/js/vendor12.js` is a name
   + `|(?<=/)(?=[A-Za-z0-9_-]{0,7}[a-z])(?=[A-Za-z0-9_-]{0,7}[A-Z])(?=[A-Za-z_-]{0,7}\\d|(?:[a-z0-9_-]{0,7}[A-Z]){3})[A-Za-z0-9_-]{8}(?=\\.(?:js|mjs|css)(?![0-9A-Za-z]))`

@@ -164,10 +164,16 @@ export class EvidenceBook {
     return j;
   }
 
+  /**
+   * Noise the primary showed at this field on another endpoint of the route with the same method: a
+   * GET's live basket total moving says nothing of the total a POST adding a line answers (a write
+   * cannot be asked again, so borrowed noise would decide it for good).
+   */
   private noiseElsewhere(route: string, endpoint: string, field: string): string | null {
     let best: { name: string; j: number; m: number } | null = null;
+    const method = endpoint.slice(0, endpoint.indexOf(' ') + 1);
     for (const [name, e] of this.routes.get(route) ?? []) {
-      if (name === endpoint) continue;
+      if (name === endpoint || !name.startsWith(method)) continue;
       const f = e.fields.get(field);
       if (f && f.selfDiffs > 0 && (!best || f.selfDiffs > best.j)) best = { name, j: f.selfDiffs, m: e.reasks };
     }

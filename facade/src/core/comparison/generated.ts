@@ -63,8 +63,8 @@ function epochMs(value: unknown, nowMs: number, fine = false): number | null {
   return null;
 }
 
-/** ISO 8601's basic form (`20261206T211501Z`), as AWS signs its requests and URLs with. */
-const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\.\d{1,9})?(Z|[+-]\d{4})?$/;
+/** ISO 8601's basic form (`20261206T211501Z`), as AWS signs its requests and URLs with; XML-RPC's `dateTime.iso8601` keeps the time's colons (`20261207T09:54:31`). */
+const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2}):?(\d{2}):?(\d{2})(\.\d{1,9})?(Z|[+-]\d{4})?$/;
 /** A compact stamp in a file name (`orders-20261206-232529.csv`, `20261206232529`): a time only near the comparison. */
 const COMPACT = /^(\d{4})(\d{2})(\d{2})[-_]?(\d{2})(\d{2})(\d{2})$/;
 
@@ -257,7 +257,7 @@ function encodedFact(a: string, b: string, nowMs: number): GeneratedFact | null 
 const INSTANCE_NAME = /^(?:instance|uptime|uptime_?(?:s|ms|sec|secs|seconds|millis)|uptime(?:S|Ms|Sec|Secs|Seconds|Millis)|process_?uptime|processUptime|pid|process_?id|processId|hostname|host_?name|hostName|instance_?id|instanceId|pod_?name|podName|node_?name|nodeName|container_?id|containerId|served_?by|servedBy|started_?at|startedAt|start_?time|startTime|boot_?time|bootTime|build|build_?(?:id|sha|hash|number)|build(?:Id|Sha|Hash|Number)|commit|commit_?(?:id|sha|hash)|commit(?:Id|Sha|Hash)|git_?(?:sha|commit|hash|rev)|git(?:Sha|Commit|Hash|Rev)|cluster_?(?:id|uuid)|cluster(?:Id|Uuid))$/;
 // The same names spelt in words of any case and separator (`ServerUptimeSeconds`, PHP-FPM's `start
 // since`, `RestartTime`), with a `server`/`process` word before them.
-const INSTANCE_WORDS = /^(?:(?:server|process|node|jvm|app|service)_)?(?:instance(?:_id)?|uptime(?:_(?:s|ms|sec|secs|seconds|millis))?|pid|process_id|host_?name|pod_name|node_name|container_id|served_by|started_at|start_time|start_since|restart_time|boot_time|build(?:_(?:id|sha|hash|number))?|commit(?:_(?:id|sha|hash))?|git_(?:sha|commit|hash|rev)|cluster_(?:id|uuid))$/;
+const INSTANCE_WORDS = /^(?:(?:server|process|node|jvm|app|service)_)?(?:instance(?:_id)?|uptime(?:_(?:in_)?(?:s|ms|sec|secs|seconds|millis|days))?|pid|process_id|host_?name|pod_name|node_name|container_id|served_by|started_at|start_time|start_since|restart_time|boot_time|start_time_unix_nano|built_at|(?:webpack_)?compilation_hash|build(?:_(?:id|sha|hash|number))?|commit(?:_(?:id|sha|hash))?|git_(?:sha|commit|hash|rev)|cluster_(?:id|uuid))$/;
 
 /** A name as lower-case words joined by `_`: `ServerUptimeSeconds` → `server_uptime_seconds`, `start since` → `start_since`. */
 const wordsKey = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[\s._-]+/).filter((w) => w !== '').join('_');
@@ -285,8 +285,17 @@ const CONTAINER_HINT = /mem_?stats|memStats|memory_?usage|memoryUsage|resource_?
 function assetFact(a: string, b: string): GeneratedFact | null {
   if (a.length > 2048 || b.length > 2048) return null;
   const x = maskedAssets(a);
-  return x !== a && x === maskedAssets(b) ? { kind: 'instance', deltaMs: null } : null;
+  const y = maskedAssets(b);
+  if (x !== a && x === y) return { kind: 'instance', deltaMs: null };
+  if (x === a && y === b) return null;
+  // One side's name holds a digest by ASSET_DIGEST's rule: the other's eight characters at that place
+  // are one too, spelt without a digit or three capitals as one Vite digest in eleven is (`lazy-fEsufEdk.js`).
+  const loose = (v: string): string => v.replace(EIGHT_CHAR_NAME, '\u0000');
+  return loose(x) === loose(y) ? { kind: 'instance', deltaMs: null } : null;
 }
+
+/** Eight base64url characters a build names a script or a style sheet with (`-fEsufEdk.js`). */
+const EIGHT_CHAR_NAME = /(?<=[-.])[A-Za-z0-9_-]{8}(?=\.(?:js|mjs|css)(?![0-9A-Za-z]))/g;
 
 /** Subresource Integrity's digests (`integrity="sha384-…"`, several allowed). */
 const INTEGRITY = /(?<=\bintegrity=["']?)sha(?:256|384|512)-[A-Za-z0-9+/=_-]+(?:\s+sha(?:256|384|512)-[A-Za-z0-9+/=_-]+)*/g;

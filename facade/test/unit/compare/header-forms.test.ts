@@ -26,6 +26,8 @@ describe('header forms', () => {
     expect(directiveListForm('Max-Age=60, Public')).toBe(directiveListForm('public, max-age="60"'));
     expect(directiveListForm('max-age=60')).not.toBe(directiveListForm('max-age=600'));
     expect(directiveListForm('Accept-Encoding, Origin')).toBe(directiveListForm('origin, accept-encoding'));
+    expect(directiveListForm('Accept-Encoding, Origin, Accept-Encoding')).toBe(directiveListForm('Origin, Accept-Encoding')); // said twice, said once
+    expect(directiveListForm('Accept-Encoding, Origin, Accept-Encoding')).not.toBe(directiveListForm('Accept-Encoding'));
   });
 
   it('Accept-CH, Content-Language, Permissions-Policy, Server-Timing and HTTP dates: another spelling of the same value', () => {

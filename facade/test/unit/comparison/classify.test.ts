@@ -94,11 +94,22 @@ describe('classifyComparison', () => {
     const book = new EvidenceBook();
     // GET /b answers 429 now and then, and its page's line 3 is a clock.
     book.add(comparison([fact('status', 200, 429), fact('text[3]', 'a', 'b')], { endpoint: 'GET /b', reasked: true, selfFields: ['status', 'text[3]'] }));
-    const here = comparison([fact('status', 201, 200), fact('text[3]', 'x', 'y'), fact('$.views', 5, 9)], { endpoint: 'POST /a' });
+    const here = comparison([fact('status', 404, 200), fact('text[3]', 'x', 'y'), fact('$.views', 5, 9)], { endpoint: 'GET /a' });
     book.add(comparison([fact('$.views', 6, 10, { primaryHash: '6' })], { endpoint: 'GET /b', reasked: true, selfFields: ['$.views'] }));
     book.add(here);
     const classes = Object.fromEntries(classifyComparison(here, noRules, book).fields.map((f) => [f.field, f.class]));
     expect(classes).toEqual({ status: 'unjudged', 'text[3]': 'unjudged', '$.views': 'noise' });
+  });
+
+  it('a write does not take noise from a read: a basket\'s live total moving says nothing of the total adding a line answers', () => {
+    const book = new EvidenceBook();
+    book.add(comparison([fact('$.total', 37.5, 36.15)], { endpoint: 'GET /basket', reasked: true, selfFields: ['$.total'] }));
+    const added = comparison([fact('$.total', 50, 48.2)], { endpoint: 'POST /basket/lines' });
+    book.add(added);
+    expect(classifyComparison(added, noRules, book)).toMatchObject({ verdict: 'unjudged', fields: [{ field: '$.total', class: 'unjudged' }] });
+    // A POST of the route the facade reads as a query (a quote), asked again, whose total moved: that is a POST's evidence.
+    book.add(comparison([fact('$.total', 12.5, 12.05)], { endpoint: 'POST /basket/quote', reasked: true, selfFields: ['$.total'] }));
+    expect(classifyComparison(added, noRules, book)).toMatchObject({ verdict: 'noise', fields: [{ why: expect.stringMatching(/^noise on POST \/basket\/quote/) }] });
   });
 
   it('an ignore rule added later moves a real field to ignored, with its reason', () => {

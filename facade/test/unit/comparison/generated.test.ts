@@ -218,6 +218,12 @@ describe('generated values', () => {
     expect(generatedFact('{"179":"a1064424"}', '{"179":"08addfbe"}', NOW)).toBeNull(); // a map of ids, not a runtime's
     expect(generatedFact(css('abe2f1fe6510c9db'), css('d89972c362b56038', 'admin'), NOW)).toBeNull(); // another stylesheet
     expect(generatedFact('/files/inv-12345678.pdf', '/files/inv-12345679.pdf', NOW)).toBeNull(); // a document, not a build's asset
+    expect(generatedFact('static/js/453.7ebfda66.chunk.js', 'static/js/453.1c9d0e42.chunk.js', NOW)).toEqual({ kind: 'instance', deltaMs: null }); // CRA's chunks
+    // Vite's digests: one side's has a digit, the other's (one in eleven) neither a digit nor three capitals.
+    expect(generatedFact('/assets/lazy-OoDBIH4f.js', '/assets/lazy-fEsufEdk.js', NOW)).toEqual({ kind: 'instance', deltaMs: null });
+    expect(generatedFact('/assets/lazy-fEsufEdk.js', '/assets/lazy-OoDBIH4f.js', NOW)).toEqual({ kind: 'instance', deltaMs: null });
+    expect(generatedFact('/assets/main-settings.js', '/assets/main-checkout.js', NOW)).toBeNull(); // two files by name
+    expect(generatedFact('/assets/lazy-OoDBIH4f.js', '/assets/cart-fEsufEdk.js', NOW)).toBeNull(); // another file
   });
 
   it('epoch seconds written as text with a fraction (Slack\'s ts) are times near the comparison', () => {
@@ -286,6 +292,12 @@ describe('generated values', () => {
     for (const name of ['$.id_str', '$.format', '$.seat', '$.account', '$.startOffset']) expect([name, timeNamed(name)]).toEqual([name, false]);
   });
 
+  it('XML-RPC\'s dateTime.iso8601 (ISO basic with the time\'s colons) is a time', () => {
+    expect(generatedFact('20261205T10:00:00', '20261205T10:00:01', NOW)).toEqual({ kind: 'timestamp', deltaMs: 1000 });
+    expect(generatedFact('<value><dateTime.iso8601>20261205T10:00:00</dateTime.iso8601></value>', '<value><dateTime.iso8601>20261205T10:00:01</dateTime.iso8601></value>', NOW))
+      .toEqual({ kind: 'timestamp', deltaMs: 1000 });
+  });
+
   it('a page\'s `label: value` line naming a figure of the process (uptime, host name, start) is each side\'s own; another label is not', () => {
     expect(labelledInstanceFact('Server uptime: 3 days, 00:00:16', 'Server uptime: 0 days, 00:00:45')).toEqual({ kind: 'instance', deltaMs: null });
     expect(labelledInstanceFact('Started at: 2026-12-01 10:00', 'Started at: 2026-12-05 09:12')).toEqual({ kind: 'instance', deltaMs: null });
@@ -303,6 +315,11 @@ describe('generated values', () => {
     expect(instanceFact('$.ProcessUptimeMs', 1200, 98000)).toEqual({ kind: 'instance', deltaMs: null });
     expect(instanceFact('$["order total"]', 12, 13)).toBeNull();
     expect(instanceFact('$.startTimeSlot', 9, 10)).toBeNull(); // a booking's slot, not a start
+    expect(labelledInstanceFact('uptime_in_seconds:259214', 'uptime_in_seconds:43')).toEqual({ kind: 'instance', deltaMs: null }); // Redis INFO
+    expect(instanceFact('$.resourceMetrics[0].scopeMetrics[0].metrics[0].sum.dataPoints[0].startTimeUnixNano', '1796369702000000000', '1796628873000000000'))
+      .toEqual({ kind: 'instance', deltaMs: null }); // OTLP: a cumulative series starts with its process
+    expect(instanceFact('$.builtAt', 1796369702000, 1796628873000)).toEqual({ kind: 'instance', deltaMs: null }); // webpack's stats
+    expect(instanceFact('$.webpackCompilationHash', 'a1b2c3d4e5f6', 'f6e5d4c3b2a1')).toEqual({ kind: 'instance', deltaMs: null }); // Gatsby
   });
 
   it('a cookie\'s Max-Age counting down to a fixed moment is a countdown when the rest of the cookie is alike', () => {
