@@ -2,7 +2,7 @@
 // vs the second write's answer, when both succeeded. A second write the other side missed is a
 // divergence row here (counted by the gate and the report); its request lives in the divergence store.
 import { mintedIdFact, sequenceFact, writeTimingFact, type ComparisonRecord, type FieldFact } from '../core/comparison';
-import { lastName, parsePath } from '../core/compare';
+import { lastName, valueAtPath } from '../core/compare';
 import { observeForwarded, observeReplayed, originsFor } from './observations';
 import { compared, unmatched, wantDiff, type Base } from './record-comparison';
 import type { ComparisonDeps, RequestContext } from './context';
@@ -61,13 +61,6 @@ function parsedJson(body: Buffer | null | undefined): unknown {
   try { return JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')); } catch { return undefined; }
 }
 
-function valueAt(doc: unknown, path: string): unknown {
-  let segments: ReturnType<typeof parsePath>;
-  try { segments = parsePath(path); } catch { return undefined; }
-  let v: unknown = doc;
-  for (const seg of segments.slice(1)) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
-  return v;
-}
 
 /**
  * Writes cannot be asked again, so what the client sent is the evidence: a field where the primary
@@ -85,10 +78,10 @@ export function markEchoes(facts: readonly FieldFact[], body: Buffer | null, ans
   const raw = primaryDoc !== undefined && shadowDoc !== undefined;
   return facts.map((f) => {
     if (!f.path.startsWith('$') || f.primary === undefined) return f;
-    const v = valueAt(sent, f.path);
+    const v = valueAtPath(sent, f.path);
     if (v === undefined) return f;
-    const primary = raw ? valueAt(primaryDoc, f.path) : f.primary;
-    const shadow = raw ? valueAt(shadowDoc, f.path) : f.shadow;
+    const primary = raw ? valueAtPath(primaryDoc, f.path) : f.primary;
+    const shadow = raw ? valueAtPath(shadowDoc, f.path) : f.shadow;
     const echo = JSON.stringify(v) === JSON.stringify(primary) && JSON.stringify(v) !== JSON.stringify(shadow);
     return echo ? { ...f, echo, generated: f.generated?.kind === 'token' ? null : f.generated } : f;
   });

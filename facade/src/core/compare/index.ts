@@ -20,7 +20,7 @@ export type {
 export { compare, diffObservations } from './compare';
 export { compileRules, CompareRulesError, type CompiledRules, type CompileOptions } from './rules';
 export { classify, compileIgnoreRules, type Classified, type CompiledIgnoreRule } from './classify';
-export { compilePathPattern, compilePattern, formatPath, lastName, parsePath, PathPatternError, type PathPattern, type PathSegment } from './path-pattern';
+export { compilePathPattern, compilePattern, formatPath, lastName, parsePath, PathPatternError, valueAtPath, type PathPattern, type PathSegment } from './path-pattern';
 export { normalize, compileNormalizers, type CompiledNormalizers } from './normalize';
 export { diffJson, MAX_DIFFERENCES } from './json-diff';
 export { diffText } from './text-diff';

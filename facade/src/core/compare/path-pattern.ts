@@ -115,6 +115,15 @@ export function parsePath(path: string): PathSegment[] {
   return tokenize(path, false) as PathSegment[];
 }
 
+/** The value at an exact path (`$.items[3].price`, `$["odd key"]`) of a parsed JSON document; undefined when there is none. */
+export function valueAtPath(doc: unknown, path: string): unknown {
+  let segments: PathSegment[];
+  try { segments = parsePath(path); } catch { return undefined; }
+  let v: unknown = doc;
+  for (const seg of segments.slice(1)) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
+  return v;
+}
+
 /** Header names are case-insensitive: `headers.X-Request-Id` means `headers.x-request-id`. */
 function lowerHeaderName<T>(segs: T[]): T[] {
   if (segs[0] === 'headers' && typeof segs[1] === 'string') segs[1] = segs[1].toLowerCase() as T;

@@ -3,7 +3,7 @@
 // of the primary's redacted value, then redacted and truncated for storage, plus a unified body diff when bodies differ.
 // Runs inline for small bodies and in a compare worker thread for large ones, with the same code.
 import crypto from 'node:crypto';
-import { diffObservations, fieldOf, redactDifferences, unifiedBodyDiff, type CompiledRules } from '../compare';
+import { diffObservations, fieldOf, redactDifferences, unifiedBodyDiff, valueAtPath, type CompiledRules } from '../compare';
 import type { Difference, Observation } from '../compare/types';
 import { countdownFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, sampleFact, timeNamed, tokenFact } from './generated';
 import { differingWords } from '../compare/tokens';
@@ -17,10 +17,10 @@ import { truncateValue, type FieldFact } from './record';
  * (markup-lines.ts) whose path is the same on both sides, by its value, or a sample of a metrics page.
  * `formed`: the same difference in its compared form (inComparedForm; a header's).
  */
-function generatedOf(d: Difference, formed: Difference, nowMs: number, metrics: boolean): ReturnType<typeof generatedFact> {
+function generatedOf(d: Difference, formed: Difference, nowMs: number, metrics: boolean, docs: () => Documents): ReturnType<typeof generatedFact> {
   if (d.path.startsWith('$')) {
     return instanceFact(d.path, d.primary, d.shadow) ?? generatedFact(d.primary, d.shadow, nowMs, true, timeNamed(d.path)) ?? tokenFact(d.path, d.primary, d.shadow)
-      ?? countdownFact(d.path, d.primary, d.shadow);
+      ?? countdownFact(d.path, d.primary, d.shadow) ?? attributeInstanceFact(d, docs);
   }
   if (formed !== d) {
     // Read in the form it is compared in: an Expires in RFC 850 against one in IMF-fixdate is one kind of time.
@@ -36,6 +36,37 @@ function generatedOf(d: Difference, formed: Difference, nowMs: number, metrics: 
   const b = leafOf(d.shadow);
   return a && b && a[0] === b[0] ? instanceFact(a[0], a[1], b[1]) ?? generatedFact(a[1], b[1], nowMs, true, timeNamed(a[0]))
     : generatedFact(d.primary, d.shadow, nowMs) ?? formTokenFact(d.primary, d.shadow) ?? labelledInstanceFact(d.primary, d.shadow);
+}
+
+/** Both bodies parsed as JSON (undefined where one is not), read only when a difference needs them. */
+interface Documents { readonly primary: unknown; readonly shadow: unknown }
+
+function jsonOf(o: Observation): unknown {
+  if (!o.ok || o.body.length === 0 || o.body.length > 1_048_576) return undefined;
+  try { return JSON.parse(o.body.toString('utf8').replace(/^\uFEFF/, '')); } catch { return undefined; }
+}
+
+/**
+ * The value of a `{key, value}` attribute (Jaeger's tags, OTLP's attributes with their typed
+ * `value.stringValue`, AWS's `{Key, Value}`, Kubernetes' `{name, value}`): the element's path.
+ */
+const ATTRIBUTE_VALUE = /^(.*\[\d+\])\.(?:value|Value)(?:\.[a-z]+Value)?$/;
+
+function attributeKey(doc: unknown, element: string): string | undefined {
+  const e = valueAtPath(doc, element);
+  if (e === null || typeof e !== 'object' || Array.isArray(e)) return undefined;
+  const o = e as Record<string, unknown>;
+  const key = o.key ?? o.Key ?? o.name ?? o.Name;
+  return typeof key === 'string' ? key : undefined;
+}
+
+/** An attribute's value whose key, the same on both sides, names the answering process's own figure (`hostname`, `host.name`, `process.pid`). */
+function attributeInstanceFact(d: Difference, docs: () => Documents): ReturnType<typeof generatedFact> {
+  const element = ATTRIBUTE_VALUE.exec(d.path)?.[1];
+  if (element === undefined) return null;
+  const { primary, shadow } = docs();
+  const key = attributeKey(primary, element);
+  return key !== undefined && key === attributeKey(shadow, element) ? instanceFact(key, d.primary, d.shadow) : null;
 }
 
 /**
@@ -94,13 +125,15 @@ export function evaluate(primary: Observation, shadow: Observation, rules: Compi
   const raw = all.length > MAX_DIFFERENCES ? all.slice(0, MAX_DIFFERENCES) : all;
   const redacted = redactDifferences(raw, rules.redact, rules.redaction); // keyed fingerprints: two different secrets stay different
   const metrics = primary.ok && shadow.ok && isMetricsPage(primary.headers['content-type']) && isMetricsPage(shadow.headers['content-type']);
+  let parsed: Documents | undefined;
+  const docs = (): Documents => (parsed ??= { primary: jsonOf(primary), shadow: jsonOf(shadow) });
   const facts = raw.map((d: Difference, i): FieldFact => {
     const r = redacted[i]!;
     const formed = inComparedForm(d);
     return Object.freeze({
       path: d.path, field: fieldOf(d.path), kind: d.kind,
       primary: truncateValue(r.primary), shadow: truncateValue(r.shadow),
-      primaryHash: fingerprint(r.primary), shadowHash: fingerprint(r.shadow), generated: generatedOf(d, formed, nowMs, metrics),
+      primaryHash: fingerprint(r.primary), shadowHash: fingerprint(r.shadow), generated: generatedOf(d, formed, nowMs, metrics, docs),
       words: wordsOf(formed, nowMs),
     });
   });
