@@ -13,6 +13,10 @@
 // Data a page carries as JSON in a script element (`application/json`, `application/ld+json`, an
 // import map; Next.js's `__NEXT_DATA__`, Nuxt's state) is a document of its own: one line per leaf,
 // `$.path = value` with keys sorted, so a build id or a token in it is one line, not the whole blob.
+// So is a script that only assigns a JSON literal (`window.__INITIAL_STATE__ = {…};`, MediaWiki's
+// `RLCONF={…};`, Magento's `window.checkoutConfig = {…}`), its leaves named under the assigned
+// name (`$.window.__INITIAL_STATE__.cart.total`): as one line, a per-render token in the state made
+// the whole state noise, and a changed total beside it went unseen.
 import { Parser } from 'htmlparser2';
 import { exactText, isExactNumber, parseJson } from './exact-number';
 import { formatPath, type PathSegment } from './path-pattern';
@@ -40,8 +44,8 @@ function leafLines(value: unknown, path: PathSegment[], out: string[]): void {
   out.push(`${formatPath(path)}${LEAF_SEPARATOR}${isExactNumber(value) ? exactText(value) : JSON.stringify(value)}`);
 }
 
-/** A JSON data script's text as leaf lines; null when it does not parse (it is then compared as text). */
-function jsonDataLines(text: string): string[] | null {
+/** A JSON data script's text as leaf lines under `path`; null when it does not parse (it is then compared as text). */
+function jsonDataLines(text: string, path: PathSegment[] = ['$']): string[] | null {
   let value: unknown;
   try {
     value = parseJson(text); // a 64-bit id keeps its digits
@@ -49,8 +53,19 @@ function jsonDataLines(text: string): string[] | null {
     return null;
   }
   const out: string[] = [];
-  leafLines(value, ['$'], out);
+  leafLines(value, path, out);
   return out;
+}
+
+/** The start of a script that assigns one value to a name: `var RLCONF = `, `window.__STATE__=`. */
+const ASSIGNMENT = /^\s*(?:(?:var|let|const)\s+)?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*=\s*(?=[{[])/;
+
+/** A script that only assigns a JSON object or array to a name, as leaf lines under that name; null for any other script. */
+function assignedDataLines(text: string): string[] | null {
+  const m = ASSIGNMENT.exec(text);
+  if (!m) return null;
+  const literal = text.slice(m[0].length).trim().replace(/;$/, '');
+  return jsonDataLines(literal, ['$', ...m[1]!.split('.')]);
 }
 
 /** A JSON data line's path and value (`$.a.b = "x"` → ['$.a.b', 'x']); null for any other line. */
@@ -142,11 +157,11 @@ export function markupLines(source: string, markup: Markup = 'html'): string[] {
     },
     ontext: (t) => { text += t; },
     onclosetag: (name, implied) => {
-      if (jsonData && name === 'script') {
-        jsonData = false;
-        const data = jsonDataLines(text);
+      if (!xml && name === 'script' && text !== '') {
+        const data = jsonData ? jsonDataLines(text) : assignedDataLines(text);
         if (data !== null) { lines.push(...data); text = ''; }
       }
+      if (name === 'script') jsonData = false;
       flushText();
       if (xml) {
         lines.push(`</${expanded(name, scopes[scopes.length - 1]!, false)}>`);

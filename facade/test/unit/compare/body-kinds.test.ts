@@ -73,6 +73,20 @@ describe('JSON data in a page', () => {
     expect(facts[0]!.generated).toEqual({ kind: 'timestamp', deltaMs: 2000 });
   });
 
+  it('a script that assigns a JSON literal is data too: a per-render token in a state object leaves its changed total seen', () => {
+    const page = (token: string, total: number) => typed('text/html; charset=utf-8',
+      `<html><body><div id="app"></div><script>window.__INITIAL_STATE__ = {"csrf":"${token}","cart":{"lines":2,"total":${total}}};</script>`
+      + `<script>var RLCONF={"wgPageName":"Mug"};</script><script>track("view", {"sku": 7});</script></body></html>`);
+    const d = diffObservations(page('Qj4Bzk738pBeptBsGy9w', 24.99), page('faXLZUla88q9Uewj7AzY', 25.99), rules);
+    expect(d.map((x) => [x.primary, x.shadow])).toEqual([
+      ['$.window.__INITIAL_STATE__.cart.total = 24.99', '$.window.__INITIAL_STATE__.cart.total = 25.99'],
+      ['$.window.__INITIAL_STATE__.csrf = "Qj4Bzk738pBeptBsGy9w"', '$.window.__INITIAL_STATE__.csrf = "faXLZUla88q9Uewj7AzY"'],
+    ]);
+    // Code, or an object literal that is not JSON, is compared as the text it is.
+    const code = (n: number) => typed('text/html', `<script>window.cfg = {debug: false, n: ${n}};</script>`);
+    expect(diffObservations(code(1), code(2), rules)).toEqual([{ path: expect.stringMatching(/^text\[\d+\]$/), kind: 'changed', primary: 'window.cfg = {debug: false, n: 1};', shadow: 'window.cfg = {debug: false, n: 2};' }]);
+  });
+
   it('data that does not parse is compared as the text it is', () => {
     expect(diffObservations(next('{"a":1,'), next('{"a":2,'), rules)).toEqual([{ path: expect.stringMatching(/^text\[\d+\]$/), kind: 'changed', primary: '{"a":1,', shadow: '{"a":2,' }]);
   });
