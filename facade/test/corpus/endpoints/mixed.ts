@@ -1,7 +1,7 @@
 // Mixed answers: a real difference next to noise or generated fields in the same answer, where a
 // differ must find the one and not report the others (e.g. `updatedAt` now next to a wrong total).
 import { money, order, product, user } from '../data';
-import { fixture, idParam, json, raw, type CorpusFixture } from '../fixture';
+import { fixture, html, idParam, json, raw, type CorpusFixture } from '../fixture';
 import type { SideState } from '../side';
 
 const onService = (s: SideState): boolean => s.name === 'service';
@@ -96,6 +96,17 @@ export const MIXED: readonly CorpusFixture[] = [
       const rows = [0, 1, 2, 3, 4].map((k) => ({ id: id * 10 + k, day: `2026-12-0${k + 1}`, cents: 1250 + 375 * k }));
       const lines = s.shuffled(`mixed-export:${id}`, rows).map((r) => `${r.id},${r.day},${money(onService(s) && r.id === id * 10 + 2 ? r.cents - 90 : r.cents)}`);
       return raw(['order_id,placed_on,total', ...lines, ''].join('\n'), 'text/csv; charset=utf-8');
+    },
+  }),
+  fixture({
+    template: '/corpus/mixed/initial-state/:id', kind: 'a page\'s inline state (`window.__INITIAL_STATE__ = {…}`) with a per-render CSRF token + a basket total wrong',
+    // the page's lines as the facade reads them (markup-lines.ts): 7 lines, 8 the total, 9 the token, each a leaf of the state
+    real: ['text[8]'], noise: ['text[9]'],
+    note: 'the assignment was one line: the token made it noise at every answer and the total beside it passed',
+    handle: (s, req) => {
+      const id = idParam(req);
+      const state = { cart: { lines: 2, total: money(onService(s) ? 2409 + id : 2499 + id) }, csrf: s.hex(16) };
+      return html(`<html><body><div id="app">Basket</div><script>window.__INITIAL_STATE__ = ${JSON.stringify(state)};</script></body></html>`);
     },
   }),
 ];
