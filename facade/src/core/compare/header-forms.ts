@@ -86,6 +86,13 @@ function httpDateForm(value: string): string {
   return t === null ? value : new Date(t.ms).toUTCString();
 }
 
+/** Expires: a date as httpDateForm writes it; one that is no date (`0`, `-1`) means already expired (RFC 9111 §5.3), whichever it is. */
+function expiresForm(value: string): string {
+  if (/^\s*-?\d+\s*$/.test(value)) return 'already expired';
+  const t = parseInstant(value);
+  return t === null ? 'already expired' : new Date(t.ms).toUTCString();
+}
+
 /** Server-Timing: its metrics in any order, each metric's parameters in any order (`db;dur=53;desc="x"`). */
 function serverTimingForm(value: string): string {
   return value.split(',').map((m) => {
@@ -107,7 +114,7 @@ export function headerForm(name: string, value: string, origins: readonly string
     case 'content-language': return directiveListForm(value); // language tags: case-insensitive, unordered
     case 'permissions-policy': return tokenListForm(value); // a dictionary: its members in any order
     case 'server-timing': return serverTimingForm(value);
-    case 'expires':
+    case 'expires': return expiresForm(value);
     case 'last-modified':
     case 'date': return httpDateForm(value);
     case 'allow':

@@ -30,6 +30,13 @@ describe('header forms', () => {
     expect(directiveListForm('Accept-Encoding, Origin, Accept-Encoding')).not.toBe(directiveListForm('Accept-Encoding'));
   });
 
+  it('Expires that is no date means already expired, whichever it is (RFC 9111 §5.3); a date stays a date', () => {
+    expect(headerForm('expires', '-1', [])).toBe(headerForm('expires', '0', []));
+    expect(headerForm('expires', 'never', [])).toBe(headerForm('expires', '0', []));
+    expect(headerForm('expires', 'Thu, 01 Jan 1970 00:00:00 GMT', [])).not.toBe(headerForm('expires', '0', []));
+    expect(headerForm('expires', 'Sat, 05 Dec 2026 10:00:00 GMT', [])).toBe(headerForm('expires', 'Saturday, 05-Dec-26 10:00:00 GMT', []));
+  });
+
   it('Accept-CH, Content-Language, Permissions-Policy, Server-Timing and HTTP dates: another spelling of the same value', () => {
     expect(headerForm('accept-ch', 'Sec-CH-UA-Platform, DPR', [])).toBe(headerForm('accept-ch', 'dpr,sec-ch-ua-platform', []));
     expect(headerForm('content-language', 'de-DE, en', [])).toBe(headerForm('content-language', 'EN,de-de', []));
@@ -40,7 +47,7 @@ describe('header forms', () => {
     const imf = 'Sun, 06 Nov 1994 08:49:37 GMT';
     expect(headerForm('expires', 'Sunday, 06-Nov-94 08:49:37 GMT', [])).toBe(imf); // RFC 850
     expect(headerForm('last-modified', 'Sun Nov  6 08:49:37 1994', [])).toBe(imf); // asctime
-    expect(headerForm('expires', '0', [])).toBe('0'); // already expired, not an epoch
+    expect(headerForm('expires', '0', [])).toBe('already expired'); // not an epoch
     expect(headerForm('expires', 'Sun, 06 Nov 1994 08:49:38 GMT', [])).not.toBe(imf);
   });
 
