@@ -76,6 +76,24 @@ function jsonpOf(text: string): unknown {
   }
 }
 
+/**
+ * A JSON-RPC 2.0 batch's answers (an array of `{"jsonrpc": "2.0", "id": …}`) in the order of their
+ * ids: a server may answer a batch's calls in any order and the client matches them by id
+ * (JSON-RPC 2.0 §6). Any other value as it is.
+ */
+function inIdOrder(value: unknown): unknown {
+  if (!Array.isArray(value) || value.length < 2) return value;
+  const ids: string[] = [];
+  for (const m of value) {
+    if (m === null || typeof m !== 'object' || Array.isArray(m)) return value;
+    const call = m as Record<string, unknown>;
+    if (call.jsonrpc !== '2.0' || !('id' in call)) return value;
+    ids.push(JSON.stringify(call.id));
+  }
+  if (new Set(ids).size !== ids.length) return value; // ids said twice: the order is what tells them apart
+  return value.map((m, i) => [ids[i]!, m] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, m]) => m);
+}
+
 /** A body read for comparison; `invalid-json` and `empty` are compared as text. */
 export type ReadBody =
   | { readonly kind: 'json'; readonly value: unknown }
@@ -106,7 +124,7 @@ export function readBody(body: Uint8Array, contentType: string | undefined): Rea
   }
   if (text.trim() === '') return { kind: 'empty', text };
   try {
-    return { kind: 'json', value: parseJson(text) };
+    return { kind: 'json', value: inIdOrder(parseJson(text)) };
   } catch {
     return media === 'json' ? { kind: 'invalid-json', text } : media === 'binary' ? { kind: 'binary' } : { kind: 'text', text };
   }

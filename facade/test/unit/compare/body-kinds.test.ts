@@ -91,3 +91,23 @@ describe('JSON data in a page', () => {
     expect(diffObservations(next('{"a":1,'), next('{"a":2,'), rules)).toEqual([{ path: expect.stringMatching(/^text\[\d+\]$/), kind: 'changed', primary: '{"a":1,', shadow: '{"a":2,' }]);
   });
 });
+
+describe('a JSON-RPC 2.0 batch', () => {
+  const batch = (calls: object[]) => typed('application/json', JSON.stringify(calls.map((c) => ({ jsonrpc: '2.0', ...c }))));
+  it('answered in another order is the same answer: the client matches calls by id', () => {
+    const a = batch([{ id: 1, result: { sku: 'MUG-1', stock: 4 } }, { id: 2, result: { sku: 'CUP-2', stock: 0 } }, { id: 'x', error: { code: -32601, message: 'Method not found' } }]);
+    const b = batch([{ id: 'x', error: { code: -32601, message: 'Method not found' } }, { id: 2, result: { sku: 'CUP-2', stock: 0 } }, { id: 1, result: { sku: 'MUG-1', stock: 4 } }]);
+    expect(diffObservations(a, b, rules)).toEqual([]);
+  });
+
+  it('a changed result is the one difference, wherever the call stands', () => {
+    const a = batch([{ id: 1, result: { stock: 4 } }, { id: 2, result: { stock: 0 } }]);
+    const b = batch([{ id: 2, result: { stock: 0 } }, { id: 1, result: { stock: 3 } }]);
+    expect(diffObservations(a, b, rules)).toEqual([{ path: '$[0].result.stock', kind: 'changed', primary: 4, shadow: 3 }]);
+  });
+
+  it('an array that is not a batch keeps its order', () => {
+    const list = (ids: number[]) => typed('application/json', JSON.stringify(ids.map((id) => ({ id }))));
+    expect(diffObservations(list([1, 2]), list([2, 1]), rules)).not.toEqual([]);
+  });
+});
