@@ -25,6 +25,7 @@ import { retryChoice, withDeadlineHeader } from './attempt-budget';
 import { claimNextWrite, watchReuse } from './socket-reuse';
 import { captureSlabs } from './capture-slabs';
 import { LenientDispatcher, type Exchanger } from './lenient-dispatcher';
+import { flushHeadUnlessBody, type HeadState } from './flush-head';
 
 /** Request headers undici refuses (it frames the body and manages the connection itself). */
 const NOT_SENT_BY_US = new Set(['transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect']);
@@ -404,6 +405,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
       let stream = false;
       let reused = false; // written on a socket that carried an answer before (socket-reuse.ts)
       const capture = opts.captureLimit > 0;
+      const head: HeadState = { bodyStarted: false };
       // onRequestSent: called by undici once the whole request is written (not in its typings).
       const handler: Dispatcher.DispatchHandlers & { onRequestSent(): void } = {
         onConnect: (abortFn) => {
@@ -452,6 +454,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
           answering = true;
           answeredStatus = status;
           answeredHeaders = answerHeaders;
+          flushHeadUnlessBody(res, head);
           if (isStreamType(answerHeaders['content-type'])) {
             // A stream lasts as long as the client listens: no total deadline, nothing captured (core/streams.ts).
             stream = true;
@@ -462,6 +465,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
         },
         onData: (chunk) => {
           if (held || !answering) return true;
+          head.bodyStarted = true;
           clock.progress();
           if (capture && !overCap && !stream) {
             captured += chunk.length;

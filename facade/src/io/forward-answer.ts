@@ -9,6 +9,7 @@ import { hasBody } from './upload-watch';
 import type { ForwardOptions, ForwardResult } from './forward';
 import { locationForClient, responseHeadersForClient } from './headers';
 import type { UpstreamAddress } from '../core/location';
+import { flushHeadUnlessBody, type HeadState } from './flush-head';
 
 type Settled = Extract<ForwardResult, { kind: 'answered' | 'held' }>;
 export type AnswerOutcome = Settled extends infer R ? (R extends Settled ? Omit<R, 'ms'> : never) : never;
@@ -69,12 +70,15 @@ export function streamAnswer(
     lingerAfterAnswer(req);
   }
   res.writeHead(status, proxyRes.statusMessage, raw);
+  const head: HeadState = { bodyStarted: false };
+  flushHeadUnlessBody(res, head);
 
   const chunks: Buffer[] = [];
   let captured = 0;
   let overCap = false;
   const capture = opts.captureLimit > 0;
   proxyRes.on('data', (chunk: Buffer) => {
+    head.bodyStarted = true;
     clock.progress();
     if (!capture || overCap) return;
     captured += chunk.length;
