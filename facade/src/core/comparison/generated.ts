@@ -516,6 +516,21 @@ const DIGITS = /\d+/g;
 /** A random id a store draws (Elasticsearch's `_id`, 20 base64url characters): 16 or more, digits or both cases among letters. */
 const randomId = (v: string): boolean => v.length >= 16 && v.length <= 64 && /^[A-Za-z0-9_-]+$/.test(v) && /[A-Za-z]/.test(v) && (/\d/.test(v) || (/[a-z]/.test(v) && /[A-Z]/.test(v)));
 
+/** A CouchDB-style revision: its generation, a dash, the store's hash of that revision (`10-3064b2…`). */
+const REVISION = /^(\d+)-[0-9a-f]{32}$/;
+
+/**
+ * Two revisions of a document at `_rev` (CouchDB, PouchDB, Verdaccio's package documents) of the
+ * same generation: each store hashes its own revision (Verdaccio draws it at random), so the hash is
+ * the side's own; another generation (an update lost or made twice) is a difference.
+ */
+export function revisionFact(path: string, primary: unknown, shadow: unknown): GeneratedFact | null {
+  if (lastName(path) !== '_rev' || typeof primary !== 'string' || typeof shadow !== 'string') return null;
+  const a = REVISION.exec(primary);
+  const b = REVISION.exec(shadow);
+  return a && b && a[1] === b[1] ? { kind: 'sequence', deltaMs: null } : null;
+}
+
 /**
  * Two values a write's answer numbered from each side's own sequence: at a field named as an
  * identifier, both integers (or strings, like `ORD-1040` and `ORD-35`, the same once their digit

@@ -1,4 +1,4 @@
-import { countdownFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, mintedIdFact, sampleFact, sequenceFact, timeNamed, tokenFact, withinPolicy, writeTimingFact, type GeneratedPolicy } from '../../../src/core/comparison';
+import { countdownFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, mintedIdFact, revisionFact, sampleFact, sequenceFact, timeNamed, tokenFact, withinPolicy, writeTimingFact, type GeneratedPolicy } from '../../../src/core/comparison';
 
 const jwt = (claims: object, alg = 'HS256'): string =>
   `${Buffer.from(JSON.stringify({ alg, typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig${Math.random().toString(36).slice(2)}`;
@@ -290,6 +290,13 @@ describe('generated values', () => {
     expect(generatedFact(NOW / 1000 + 0.999, NOW / 1000 + 1, NOW)?.kind).toBe('timestamp'); // Prometheus' [1796…762.999, …] against [1796…763, …]
     for (const name of ['$.result.servedAtUs', '$.readTime', '$.points[0].timeUnixNano', '$.created_at', '$.start_time_ns', '$.ts']) expect([name, timeNamed(name)]).toEqual([name, true]);
     for (const name of ['$.id_str', '$.format', '$.seat', '$.account', '$.startOffset']) expect([name, timeNamed(name)]).toEqual([name, false]);
+  });
+
+  it('a document\'s revision of the same generation (CouchDB, Verdaccio) is each store\'s own hash; another generation is not', () => {
+    expect(revisionFact('$._rev', '10-3064b2f1c6a84d7e9b0a5c3d2e1f4a6b', '10-fe37a1b2c3d4e5f60718293a4b5c6d7e')).toEqual({ kind: 'sequence', deltaMs: null });
+    expect(revisionFact('$.docs[3]._rev', '2-3064b2f1c6a84d7e9b0a5c3d2e1f4a6b', '2-fe37a1b2c3d4e5f60718293a4b5c6d7e')).toEqual({ kind: 'sequence', deltaMs: null });
+    expect(revisionFact('$._rev', '10-3064b2f1c6a84d7e9b0a5c3d2e1f4a6b', '11-fe37a1b2c3d4e5f60718293a4b5c6d7e')).toBeNull(); // an update lost or made twice
+    expect(revisionFact('$.rev', '10-3064b2f1c6a84d7e9b0a5c3d2e1f4a6b', '10-fe37a1b2c3d4e5f60718293a4b5c6d7e')).toBeNull();
   });
 
   it('XML-RPC\'s dateTime.iso8601 (ISO basic with the time\'s colons) is a time', () => {
