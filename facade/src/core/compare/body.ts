@@ -12,7 +12,8 @@ import { diffJson } from './json-diff';
 import { normalize, type CompiledNormalizers } from './normalize';
 import { markupLines, markupOf } from './markup-lines';
 import { areRowMedia, diffRows } from './row-diff';
-import { diffText } from './text-diff';
+import { diffText, linesOf } from './text-diff';
+import type { Markup } from './markup-lines';
 import type { Difference } from './types';
 
 /** Hash of a body, as hex; injectable so callers can reuse a hash computed while capturing. */
@@ -157,6 +158,28 @@ function byHash(pair: BodyPair, hash: BodyHash): Difference[] {
   return a === b ? [] : [Object.freeze({ path: 'body#sha256', kind: 'changed', primary: a, shadow: b })];
 }
 
+/** Two pages or XML documents by their canonical lines; an XML text line that changed is named by its element. */
+function diffMarkup(a: string, b: string, markup: Markup): Difference[] | null {
+  const primary = markupLines(a, markup).join('\n');
+  const lines = diffText(primary, markupLines(b, markup).join('\n'));
+  if (lines === null || markup !== 'xml' || !lines.some((d) => d.kind === 'changed')) return lines;
+  const canonical = linesOf(primary);
+  return lines.map((d) => {
+    const element = d.kind === 'changed' ? elementOf(canonical, Number(d.path.slice(5, -1)) - 1) : null;
+    return element === null ? d : Object.freeze({ ...d, element });
+  });
+}
+
+/** The local name of the element whose whole text is line `i` (`<{DAV:}sync-token>`, the text, `</{DAV:}sync-token>`); null for any other line. */
+function elementOf(lines: readonly string[], i: number): string | null {
+  const open = lines[i - 1];
+  const text = lines[i];
+  if (open === undefined || text === undefined || text.startsWith('<')) return null;
+  const name = /^<((?:\{[^}]*\})?[^\s>/{]+)/.exec(open)?.[1]; // `{uri}local`: a namespace's URI has slashes of its own
+  if (name === undefined || lines[i + 1] !== `</${name}>`) return null;
+  return name.slice(name.lastIndexOf('}') + 1);
+}
+
 /**
  * Body differences: JSON paths (`$...`), text lines (`text[n]`), `body#sha256`, or one `body`
  * difference of kind `type` when exactly one side is JSON (values are the body kinds:
@@ -183,7 +206,7 @@ export function diffBodies(raw: BodyPair, normalizers: CompiledNormalizers, hash
     const markup = markupOf(mediaTypeOf(pair.primaryType));
     const lines = areRowMedia(pair.primaryType, pair.shadowType) ? diffRows(a.text, b.text) ?? diffText(a.text, b.text)
       : markup !== null && markup === markupOf(mediaTypeOf(pair.shadowType))
-      ? diffText(markupLines(a.text, markup).join('\n'), markupLines(b.text, markup).join('\n'))
+      ? diffMarkup(a.text, b.text, markup)
       : diffText(a.text, b.text);
     if (lines !== null) return lines;
   }

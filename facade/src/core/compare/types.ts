@@ -49,6 +49,11 @@ export interface Difference {
   readonly kind: DifferenceKind;
   readonly primary: unknown;
   readonly shadow: unknown;
+  /**
+   * An XML text line's element, by its local name (`sync-token` for the text of
+   * `<D:sync-token>…</D:sync-token>`): what names the value, as a key names a JSON leaf.
+   */
+  readonly element?: string;
 }
 
 /** A difference moved out of the mismatches by an ignore rule, with that rule's reason. */

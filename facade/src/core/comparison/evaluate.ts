@@ -3,9 +3,9 @@
 // of the primary's redacted value, then redacted and truncated for storage, plus a unified body diff when bodies differ.
 // Runs inline for small bodies and in a compare worker thread for large ones, with the same code.
 import crypto from 'node:crypto';
-import { diffObservations, fieldOf, redactDifferences, unifiedBodyDiff, valueAtPath, type CompiledRules } from '../compare';
+import { diffObservations, fieldOf, lastName, redactDifferences, unifiedBodyDiff, valueAtPath, type CompiledRules } from '../compare';
 import type { Difference, Observation } from '../compare/types';
-import { countdownFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, revisionFact, sampleFact, timeNamed, tokenFact } from './generated';
+import { countdownFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, revisionFact, sampleFact, syncTokenFact, timeNamed, tokenFact } from './generated';
 import { differingWords } from '../compare/tokens';
 import { headerForm } from '../compare/header-forms';
 import { MAX_DIFFERENCES } from '../compare/json-diff';
@@ -19,13 +19,18 @@ import { truncateValue, type FieldFact } from './record';
  */
 function generatedOf(d: Difference, formed: Difference, nowMs: number, metrics: boolean, docs: () => Documents): ReturnType<typeof generatedFact> {
   if (d.path.startsWith('$')) {
-    return instanceFact(d.path, d.primary, d.shadow) ?? revisionFact(d.path, d.primary, d.shadow) ?? generatedFact(d.primary, d.shadow, nowMs, true, timeNamed(d.path)) ?? tokenFact(d.path, d.primary, d.shadow)
+    return instanceFact(d.path, d.primary, d.shadow) ?? revisionFact(d.path, d.primary, d.shadow) ?? syncTokenFact(lastName(d.path), d.primary, d.shadow) ?? generatedFact(d.primary, d.shadow, nowMs, true, timeNamed(d.path)) ?? tokenFact(d.path, d.primary, d.shadow)
       ?? countdownFact(d.path, d.primary, d.shadow) ?? attributeInstanceFact(d, docs);
   }
   if (formed !== d) {
     // Read in the form it is compared in: an Expires in RFC 850 against one in IMF-fixdate is one kind of time.
     const g = generatedFact(formed.primary, formed.shadow, nowMs);
     if (g) return g;
+  }
+  if (d.element !== undefined) {
+    // An XML element's text, named by its element as a JSON leaf by its key (`<D:sync-token>`).
+    const named = instanceFact(d.element, d.primary, d.shadow) ?? syncTokenFact(d.element, d.primary, d.shadow) ?? tokenFact(d.element, d.primary, d.shadow);
+    if (named) return named;
   }
   if (!d.path.startsWith('text[') || typeof d.primary !== 'string' || typeof d.shadow !== 'string') return generatedFact(d.primary, d.shadow, nowMs) ?? countdownFact(d.path, d.primary, d.shadow);
   if (metrics) {

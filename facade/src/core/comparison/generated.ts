@@ -3,7 +3,7 @@
 // reported as their own class. Detection runs on the raw values before redaction; the fact keeps
 // the measured time difference so a later tolerance change re-classifies the past.
 import { parseInstant } from '../compare/timestamp';
-import { ASSET_DIGEST, EMBEDDED, EPOCH_FUTURE_MS, EPOCH_PAST_MS, SCOPED_STYLE } from '../compare/tokens';
+import { ASSET_DIGEST, EMBEDDED, EPOCH_FUTURE_MS, EPOCH_PAST_MS, SCOPED_STYLE, templateOf } from '../compare/tokens';
 import { lastName } from '../compare/path-pattern';
 
 export const GENERATED_KINDS = ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid', 'encoded', 'sequence', 'instance', 'token'] as const;
@@ -367,6 +367,21 @@ export function tokenFact(path: string | undefined, primary: unknown, shadow: un
   if (JWT.test(primary) && JWT.test(shadow)) return null; // a JWT is judged by its claims
   if (Math.abs(primary.length - shadow.length) > Math.max(primary.length, shadow.length) / 4) return null;
   return alphabetOf(primary) === alphabetOf(shadow) ? { kind: 'token', deltaMs: null } : null;
+}
+
+/** A collection's change token: WebDAV sync's (RFC 6578), CalDAV's `getctag`, a Google API's `nextSyncToken`. */
+const SYNC_NAME = /^(?:sync[-_]?token|(?:get)?ctag|next[-_]?sync[-_]?token|nextSyncToken|syncToken)$/i;
+
+/**
+ * Two change tokens of a collection alike but for their opaque runs and numbers
+ * (`http://radicale.org/ns/sync/<sha1>`, `http://sabre.io/ns/sync/37`): each store mints its own
+ * from its own history, so with the same data they still differ. `name`: the JSON leaf's or the
+ * XML element's.
+ */
+export function syncTokenFact(name: string | undefined, primary: unknown, shadow: unknown): GeneratedFact | null {
+  if (name === undefined || !SYNC_NAME.test(name) || typeof primary !== 'string' || typeof shadow !== 'string' || primary === shadow) return null;
+  const shape = (v: string): string => templateOf(v).replace(/\d+/g, '#');
+  return shape(primary) === shape(shadow) ? { kind: 'token', deltaMs: null } : null;
 }
 
 const INPUT_NAME = /\bname=(["'])([^"']+)\1/;

@@ -88,7 +88,7 @@ describe('bodies that are not JSON', () => {
     const java = (price: string, ns = 'http://www.w3.org/2003/05/soap-envelope') => xml(`<S:Envelope xmlns:S='${ns}'><S:Body>`
       + `<Price sku='A-1' currency='EUR'>${price} &amp; VAT</Price><Discount></Discount><Note>two  spaces</Note></S:Body></S:Envelope>`);
     expect(diffObservations(dotnet, java('12.50'), rules)).toEqual([]);
-    expect(diffObservations(dotnet, java('12.05'), rules)).toEqual([{ path: 'text[4]', kind: 'changed', primary: '12.50 & VAT', shadow: '12.05 & VAT' }]);
+    expect(diffObservations(dotnet, java('12.05'), rules)).toEqual([{ path: 'text[4]', kind: 'changed', primary: '12.50 & VAT', shadow: '12.05 & VAT', element: 'Price' }]);
     expect(pathsOf(diffObservations(dotnet, xml(String(dotnet.ok && dotnet.body).replace('two  spaces', 'two spaces')), rules))).toEqual(['text[9]']); // whitespace inside a value is data
     expect(pathsOf(diffObservations(dotnet, java('12.50', 'http://schemas.xmlsoap.org/soap/envelope/'), rules))).toEqual(['text[1]', 'text[2]', 'text[11]', 'text[12]']); // SOAP 1.1 is not SOAP 1.2
   });
