@@ -8,7 +8,7 @@ import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, ServerRespons
 import type { Readable } from 'node:stream';
 import { buildConnector, Pool, type Dispatcher } from 'undici';
 import type { Socket } from 'node:net';
-import { isStreamType } from '../core/streams';
+import { isStreamAnswer } from '../core/streams';
 import { lingerAfterAnswer } from './linger';
 import { UpstreamError, upstreamErrno, upstreamErrorFrom } from '../errors';
 import { ExchangeClock } from './deadlines';
@@ -455,7 +455,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
           answeredStatus = status;
           answeredHeaders = answerHeaders;
           flushHeadUnlessBody(res, head);
-          if (isStreamType(answerHeaders['content-type'])) {
+          if (isStreamAnswer(answerHeaders)) {
             // A stream lasts as long as the client listens: no total deadline, nothing captured (core/streams.ts).
             stream = true;
             clock.streaming();

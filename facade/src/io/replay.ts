@@ -13,7 +13,7 @@ import { claimNextWrite } from './socket-reuse';
 import { retryChoice } from './attempt-budget';
 import { captureSlabs } from './capture-slabs';
 import { deadlineHeaderValue } from '../core/resilience/deadline';
-import { isStreamType } from '../core/streams';
+import { isStreamAnswer } from '../core/streams';
 
 export interface ReplayRequest {
   readonly method: string;
@@ -132,7 +132,7 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
           if (statusCode < 200) return true; // informational: the final answer follows
           status = statusCode;
           answer = foldHeaders(latin1(rawHeaders as unknown as Buffer[]));
-          if (opts.stopAtStream && isStreamType(answer['content-type'])) {
+          if (opts.stopAtStream && isStreamAnswer(answer)) {
             finish({ ok: true, status, headers: answer, body: Buffer.alloc(0), overCap: false, ms: ms(), stream: true });
             abort?.(new Error('a stream: compared at its headers'));
             return false;

@@ -9,7 +9,7 @@ import { compileEndpointPattern, endpointOf, askableFields, HEADERS_ONLY, askUnt
 import type { Observation } from '../core/compare/types';
 import type { Side } from '../core/stages';
 import { answeredFromValidators, notModifiedFor, withoutPreconditions } from '../core/validators';
-import { isStreamType } from '../core/streams';
+import { isStreamAnswer } from '../core/streams';
 import { REASK_TAG, SHADOW_TAG } from '../core/tags';
 import type { UpstreamAddress } from '../core/location';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -189,7 +189,7 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
   if (ctx.answeredBy !== d.primary) return unmatched(b, 'skipped', 'fallback');
   if (ctx.readMark && c.writes.overlapped(ctx.readMark)) return unmatched(b, 'skipped', 'write_in_flight', shadowFacts);
   const head = primaryHead(ctx.primary);
-  if (head && shadowOut.ok && (shadowOut.stream || isStreamType(head.headers['content-type']))) return compareStreams(ctx, deps, c, b, head, shadowOut, shadowFacts);
+  if (head && shadowOut.ok && (shadowOut.stream || isStreamAnswer(head.headers))) return compareStreams(ctx, deps, c, b, head, shadowOut, shadowFacts);
   // A 304/412 (or a whole body for a stale If-Range) made from the client's validators: the shadow was asked without them.
   if (answeredFromValidators(ctx.req.headers, b.primaryStatus)) return compareConditional(ctx, deps, c, b, shadowOut, shadowFacts);
   const pair = observePair(d.primary, ctx.primary, d.shadow!, shadowOut, cap,

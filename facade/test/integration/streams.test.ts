@@ -89,6 +89,27 @@ it('an event stream outlives the upstream\'s total deadline: every event arrives
   expect(got.afterMs).toBeGreaterThan(1000);
 });
 
+it('a live audio stream (an internet radio: audio without a length, icy metadata) outlives the total deadline; an audio file does not', async () => {
+  const radio = (withLength: boolean): Handler => (req, res) => {
+    const frame = Buffer.alloc(400, 0xff);
+    res.writeHead(200, { 'content-type': 'audio/mpeg', ...(req.url!.includes('icy') ? { 'icy-metaint': '16000', 'content-length': '4000' } : {}), ...(withLength ? { 'content-length': '4000' } : {}) });
+    let n = 0;
+    const t = setInterval(() => { res.write(frame); if (++n >= 10) { clearInterval(t); res.end(); } }, 100); // 1 s of audio
+    res.on('close', () => clearInterval(t));
+  };
+  monolith.handler = radio(false);
+  await start({ timeoutMs: 400 });
+  const live = await listen('/api/stream.mp3');
+  expect(live.ended).toBe('end');
+  expect(live.data.length).toBe(4000);
+  const icy = await listen('/api/stream.mp3?icy');
+  expect(icy.ended).toBe('end'); // a stream by its icy metadata interval, whatever length it names
+  await facade.close();
+  monolith.handler = radio(true);
+  await start({ timeoutMs: 400 });
+  expect((await listen('/api/track.mp3')).ended).toBe('cut');
+});
+
 it('a stream silent for longer than streamIdleTimeoutMs is cut, not left hanging', async () => {
   monolith.handler = (_req, res) => { res.writeHead(200, { 'content-type': 'text/event-stream' }); res.write('data: only\n\n'); };
   await start({ timeoutMs: 10_000, streamIdleTimeoutMs: 400 });
