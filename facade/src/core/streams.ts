@@ -1,6 +1,7 @@
 // Answers that are streams rather than documents: Server-Sent Events, newline-delimited JSON,
-// MJPEG-style multipart, live audio and video (an internet radio's `audio/mpeg` without a length). They last as long as the client listens, so they are never cut by an
-// exchange's total deadline, and a comparison can only be of their status and headers. Pure.
+// MJPEG-style multipart, live audio and video (an internet radio's `audio/mpeg` without a length).
+// They last as long as the client listens, so they are never cut by an exchange's total deadline,
+// and a comparison can only be of their status and headers. Pure.
 import { mediaTypeOf } from './media-type';
 
 const STREAM_TYPES = new Set(['text/event-stream', 'application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines',

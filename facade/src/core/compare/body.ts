@@ -10,10 +10,9 @@ import { createHash } from 'node:crypto';
 import { parseJson } from './exact-number';
 import { diffJson } from './json-diff';
 import { normalize, type CompiledNormalizers } from './normalize';
-import { markupLines, markupOf } from './markup-lines';
+import { markupLines, markupOf, type Markup } from './markup-lines';
 import { areRowMedia, diffRows } from './row-diff';
 import { diffText, linesOf } from './text-diff';
-import type { Markup } from './markup-lines';
 import type { Difference } from './types';
 
 /** Hash of a body, as hex; injectable so callers can reuse a hash computed while capturing. */

@@ -215,8 +215,7 @@ export function differingWords(a: string, b: string, nowMs: number = Date.now())
 /**
  * A word no reader reads: a random run of letters and digits (a salt, a nonce, a signature), a long
  * hex digest, or a short one of one case with letters and digits (an asset's `?id=9db190ec`, a
- * git short hash, WebForms' `2901372A`); an id
- * (ID_TOKEN) names a record and is not one.
+ * git short hash, WebForms' `2901372A`); an id (ID_TOKEN) names a record and is not one.
  */
 const OPAQUE_WORD = /^(?:(?=\D*\d)(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9+/_-]{10,}={0,2}|(?=\d*[a-fA-F])[0-9a-fA-F]{16,}|(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{7,}|(?=[A-F]*\d)(?=\d*[A-F])[0-9A-F]{8,})$/;
 const opaqueWord = (w: string): boolean => OPAQUE_WORD.test(w) && !ID_TOKEN.test(w);

@@ -19,7 +19,8 @@ import { truncateValue, type FieldFact } from './record';
  */
 function generatedOf(d: Difference, formed: Difference, nowMs: number, metrics: boolean, docs: () => Documents): ReturnType<typeof generatedFact> {
   if (d.path.startsWith('$')) {
-    return instanceFact(d.path, d.primary, d.shadow) ?? revisionFact(d.path, d.primary, d.shadow) ?? syncTokenFact(lastName(d.path), d.primary, d.shadow) ?? generatedFact(d.primary, d.shadow, nowMs, true, timeNamed(d.path)) ?? tokenFact(d.path, d.primary, d.shadow)
+    return instanceFact(d.path, d.primary, d.shadow) ?? revisionFact(d.path, d.primary, d.shadow) ?? syncTokenFact(lastName(d.path), d.primary, d.shadow)
+      ?? generatedFact(d.primary, d.shadow, nowMs, true, timeNamed(d.path)) ?? tokenFact(d.path, d.primary, d.shadow)
       ?? countdownFact(d.path, d.primary, d.shadow) ?? attributeInstanceFact(d, docs);
   }
   if (formed !== d) {

@@ -1,7 +1,8 @@
 // Findings per endpoint, from stored comparisons re-classified with today's rules and evidence:
 // each endpoint's verdict counts (its own comparisons are the denominator), and each field with
-// its class, count, first/last seen and newest example. Endpoints are ranked by real-difference
-// rate, then by count, so the report leads with what is most likely a real regression. Pure.
+// its class, count, first/last seen and newest example. Endpoints with a real difference a reader
+// reads come first, then by real-difference rate and count, so the report leads with what is most
+// likely a real regression, not a salt each side keeps for itself. Pure.
 import { differsOnlyInOpaqueWords } from '../compare/tokens';
 import { classifyComparison, type ClassifyRules } from './classify';
 import { fieldValues, type EvidenceBook } from './evidence';
