@@ -227,6 +227,10 @@ const route = z
       graphql: z.boolean().default(true),
       graphqlPaths: z.array(routePattern).default(() => []),
       postPaths: z.array(routePattern).default(() => []),
+      // JSON-RPC methods that only read, by name or by a prefix ending in `*` (`eth_get*`), wherever
+      // the route takes a POST whose JSON body calls them (core/json-rpc.ts).
+      jsonRpcMethods: z.array(z.string().regex(/^[A-Za-z0-9_.:/-]{1,100}\*?$/, 'a JSON-RPC method name (letters, digits, _ . : / -), or a prefix of one ending in *'))
+        .default(() => []),
     }).prefault({}),
   })
   .transform((r) => ({ ...r, flagKey: r.flagKey ?? `strangler-${r.name}` }));

@@ -1,5 +1,6 @@
 // Step: a POST that only reads runs as a read of its stage: a GraphQL `query` (core/graphql.ts),
-// git's fetch (`git-upload-pack`), or a path the route lists in `reads.postPaths` (a search, a JSON-RPC read). As a write it would
+// git's fetch (`git-upload-pack`), a path the route lists in `reads.postPaths` (a search), or a
+// JSON-RPC call of methods the route lists in `reads.jsonRpcMethods` (core/json-rpc.ts). As a write it would
 // be sent to both sides and never asked again, so every value its answers make per request (a
 // trace's timings, a request id) stayed unjudged; as a read it is shadowed, compared and re-asked.
 // Only at a stage that compares (a write's body is read then anyway, under the write's own caps):
@@ -8,6 +9,7 @@
 // evidence is not another's.
 import { decide } from '../core/decide';
 import { carriesGraphql, graphqlOperation } from '../core/graphql';
+import { jsonRpcMethods, listedMethod, methodsLabel } from '../core/json-rpc';
 import { bufferBody, needsReplay } from './buffer-body';
 import type { FacadeDeps, RequestContext, Step } from './context';
 import { onPaths } from './path-patterns';
@@ -44,6 +46,19 @@ export const postReads: Step = (ctx, deps) => {
     return undefined;
   }
   const type = ctx.req.headers['content-type'];
+  // Any media type: JSON-RPC clients send `application/json`, `application/json-rpc`, or a form's type over a JSON body.
+  if (reads.jsonRpcMethods.length > 0 && !(reads.graphql && graphqlEndpoint(ctx, deps))) {
+    const classify = (outcome: 'handled' | void): 'handled' | undefined => {
+      if (outcome === 'handled' || ctx.body === null) return outcome === 'handled' ? 'handled' : undefined;
+      const methods = jsonRpcMethods(ctx.body);
+      if (methods === null) return undefined;
+      ctx.operation = methodsLabel(methods);
+      if (methods.every((m) => listedMethod(m, reads.jsonRpcMethods))) ctx.decision = decide(d.stage, 'GET');
+      return undefined;
+    };
+    const read = bufferBody(ctx, deps);
+    return read instanceof Promise ? read.then(classify) : classify(read);
+  }
   if (!reads.graphql || !carriesGraphql(type) || !graphqlEndpoint(ctx, deps)) return undefined;
   // express-graphql reads `query` and `operationName` from the URL first: a body can then not say what runs.
   if (/[?&](?:query|operationName)=/.test(ctx.query)) return undefined;

@@ -33,7 +33,7 @@ describe('parseConfig', () => {
       maxSockets: 256, maxHeaderBytes: 65536, parser: 'auto', retry, breaker, bulkhead,
     });
     expect(config.routes[0]).toEqual({
-      name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog', fallback: false, fallbackAtComplete: false, flagKey: 'strangler-catalog', defaultStage: 'off', primaryOnly: [], reads: { graphql: true, graphqlPaths: [], postPaths: [] },
+      name: 'catalog', match: { path: '/api/products/**' }, service: 'catalog', fallback: false, fallbackAtComplete: false, flagKey: 'strangler-catalog', defaultStage: 'off', primaryOnly: [], reads: { graphql: true, graphqlPaths: [], postPaths: [], jsonRpcMethods: [] },
       compare: {
         sample: 100, maxBodyBytes: 1048576, maxInFlight: 64, shadowTimeoutMs: 5000,
         reask: { enabled: true, perSecond: 50, burst: 500, maxInFlight: 8, enough: 5, methods: ['GET', 'HEAD', 'OPTIONS', 'PROPFIND', 'REPORT', 'SEARCH', 'QUERY'], sessions: false, exclude: [] },
