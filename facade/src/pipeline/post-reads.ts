@@ -48,29 +48,31 @@ export const postReads: Step = (ctx, deps) => {
   const type = ctx.req.headers['content-type'];
   // Any media type: JSON-RPC clients send `application/json`, `application/json-rpc`, or a form's type over a JSON body.
   if (reads.jsonRpcMethods.length > 0 && !(reads.graphql && graphqlEndpoint(ctx, deps))) {
-    const classify = (outcome: 'handled' | void): 'handled' | undefined => {
-      if (outcome === 'handled' || ctx.body === null) return outcome === 'handled' ? 'handled' : undefined;
-      const methods = jsonRpcMethods(ctx.body);
-      if (methods === null) return undefined;
+    return withBody(ctx, deps, (body) => {
+      const methods = jsonRpcMethods(body);
+      if (methods === null) return;
       ctx.operation = methodsLabel(methods);
       if (methods.every((m) => listedMethod(m, reads.jsonRpcMethods))) ctx.decision = decide(d.stage, 'GET');
-      return undefined;
-    };
-    const read = bufferBody(ctx, deps);
-    return read instanceof Promise ? read.then(classify) : classify(read);
+    });
   }
   if (!reads.graphql || !carriesGraphql(type) || !graphqlEndpoint(ctx, deps)) return undefined;
   // express-graphql reads `query` and `operationName` from the URL first: a body can then not say what runs.
   if (/[?&](?:query|operationName)=/.test(ctx.query)) return undefined;
-  const classify = (outcome: 'handled' | void): 'handled' | undefined => {
-    if (outcome === 'handled') return 'handled';
-    if (ctx.body === null) return undefined;
-    const op = graphqlOperation(ctx.body, type);
-    if (op === null) return undefined;
+  return withBody(ctx, deps, (body) => {
+    const op = graphqlOperation(body, type);
+    if (op === null) return;
     ctx.operation = op.label;
     if (op.kind === 'query') ctx.decision = decide(d.stage, 'GET');
+  });
+};
+
+/** Reads the body as the write would read it (its caps, its 413, its spool), then lets `classify` look at it. */
+function withBody(ctx: RequestContext, deps: FacadeDeps, classify: (body: Buffer) => void): 'handled' | undefined | Promise<'handled' | undefined> {
+  const then = (outcome: 'handled' | void): 'handled' | undefined => {
+    if (outcome === 'handled') return 'handled';
+    if (ctx.body !== null) classify(ctx.body);
     return undefined;
   };
-  const read = bufferBody(ctx, deps); // as the write would read it: its caps, its 413, its spool
-  return read instanceof Promise ? read.then(classify) : classify(read);
-};
+  const read = bufferBody(ctx, deps);
+  return read instanceof Promise ? read.then(then) : then(read);
+}
