@@ -5,16 +5,12 @@
 // them is a read, anything else (a batch with one write in it, a body that does not parse) a write.
 // The methods also name the endpoint (`POST /rpc#eth_getBalance`), so one method's evidence is not
 // another's. Pure.
+import { jsonDocument } from './compare/body';
 
 /** The methods a JSON-RPC request calls (one object or a batch, with or without `jsonrpc`), in order; null for any other body. */
 export function jsonRpcMethods(body: Buffer): string[] | null {
-  if (body.length === 0 || body.length > 1_048_576) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString('utf8').replace(/^\uFEFF/, ''));
-  } catch {
-    return null;
-  }
+  const value = jsonDocument(body);
+  if (value === undefined) return null;
   const calls = Array.isArray(value) ? value : [value];
   if (calls.length === 0) return null;
   const methods: string[] = [];

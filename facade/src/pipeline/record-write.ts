@@ -3,6 +3,7 @@
 // divergence row here (counted by the gate and the report); its request lives in the divergence store.
 import { mintedIdFact, sequenceFact, writeTimingFact, type ComparisonRecord, type FieldFact } from '../core/comparison';
 import { lastName, valueAtPath } from '../core/compare';
+import { jsonDocument } from '../core/compare/body';
 import { observeForwarded, observeReplayed, originsFor } from './observations';
 import { compared, unmatched, wantDiff, type Base } from './record-comparison';
 import type { ComparisonDeps, RequestContext } from './context';
@@ -55,13 +56,6 @@ export function markOwnNumbers(facts: readonly FieldFact[]): readonly FieldFact[
   });
 }
 
-/** A JSON body parsed (a BOM allowed), or undefined when it is not one or too large to look into. */
-function parsedJson(body: Buffer | null | undefined): unknown {
-  if (!body || body.length === 0 || body.length > 1_048_576) return undefined;
-  try { return JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')); } catch { return undefined; }
-}
-
-
 /**
  * Writes cannot be asked again, so what the client sent is the evidence: a field where the primary
  * answered the request body's own value at the same path and the shadow did not is a real difference.
@@ -71,10 +65,10 @@ function parsedJson(body: Buffer | null | undefined): unknown {
  */
 export function markEchoes(facts: readonly FieldFact[], body: Buffer | null, answers?: { readonly primary: Buffer; readonly shadow: Buffer }): readonly FieldFact[] {
   if (facts.length === 0) return facts;
-  const sent = parsedJson(body);
+  const sent = jsonDocument(body);
   if (sent === undefined) return facts;
-  const primaryDoc = answers ? parsedJson(answers.primary) : undefined;
-  const shadowDoc = answers ? parsedJson(answers.shadow) : undefined;
+  const primaryDoc = answers ? jsonDocument(answers.primary) : undefined;
+  const shadowDoc = answers ? jsonDocument(answers.shadow) : undefined;
   const raw = primaryDoc !== undefined && shadowDoc !== undefined;
   return facts.map((f) => {
     if (!f.path.startsWith('$') || f.primary === undefined) return f;

@@ -7,7 +7,6 @@ import type { RecordedCase } from './case';
 import { maskedParts } from './capture';
 import { isSafeMethod } from '../stages';
 
-
 export interface PlanOptions {
   /** Writes may be sent (the caller checked that the target is not live). */
   readonly writes: boolean;

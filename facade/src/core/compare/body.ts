@@ -94,6 +94,12 @@ function inIdOrder(value: unknown): unknown {
   return value.map((m, i) => [ids[i]!, m] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, m]) => m);
 }
 
+/** A JSON body as a document (a BOM allowed), for looking up values in it; undefined when it is not one or is over 1 MB. */
+export function jsonDocument(body: Uint8Array | null | undefined): unknown {
+  if (!body || body.length === 0 || body.length > 1_048_576) return undefined;
+  try { return JSON.parse(asBuffer(body).toString('utf8').replace(/^\uFEFF/, '')); } catch { return undefined; }
+}
+
 /** A body read for comparison; `invalid-json` and `empty` are compared as text. */
 export type ReadBody =
   | { readonly kind: 'json'; readonly value: unknown }

@@ -79,19 +79,18 @@ export function requestOrigins(headers: Readonly<Record<string, string | string[
   return out;
 }
 
-/** An HTTP date in any of its three formats (RFC 9110 §5.6.7: IMF-fixdate, RFC 850, asctime) as IMF-fixdate; anything else (`Expires: 0`) as it is. */
-function httpDateForm(value: string): string {
-  if (/^\s*-?\d+\s*$/.test(value)) return value; // `Expires: 0`: already expired, not an epoch
+/** An HTTP date in any of its three formats (RFC 9110 §5.6.7: IMF-fixdate, RFC 850, asctime) as IMF-fixdate; null for anything else (`Expires: 0` is no epoch). */
+function httpDate(value: string): string | null {
+  if (/^\s*-?\d+\s*$/.test(value)) return null;
   const t = parseInstant(value);
-  return t === null ? value : new Date(t.ms).toUTCString();
+  return t === null ? null : new Date(t.ms).toUTCString();
 }
 
-/** Expires: a date as httpDateForm writes it; one that is no date (`0`, `-1`) means already expired (RFC 9111 §5.3), whichever it is. */
-function expiresForm(value: string): string {
-  if (/^\s*-?\d+\s*$/.test(value)) return 'already expired';
-  const t = parseInstant(value);
-  return t === null ? 'already expired' : new Date(t.ms).toUTCString();
-}
+/** A date header (Last-Modified, Date) as httpDate writes it; anything else as it is. */
+const httpDateForm = (value: string): string => httpDate(value) ?? value;
+
+/** Expires: a date as httpDate writes it; one that is no date (`0`, `-1`) means already expired (RFC 9111 §5.3), whichever it is. */
+const expiresForm = (value: string): string => httpDate(value) ?? 'already expired';
 
 /** Server-Timing: its metrics in any order, each metric's parameters in any order (`db;dur=53;desc="x"`). */
 function serverTimingForm(value: string): string {

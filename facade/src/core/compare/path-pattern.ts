@@ -95,7 +95,6 @@ function tokenize(s: string, wildcards: boolean): PatternSegment[] | PathSegment
   return out as PatternSegment[] | PathSegment[];
 }
 
-/** Parses a diff path into segments; throws on a malformed path. */
 /**
  * The last key of a diff path (`$.health.uptime`: `uptime`; PHP-FPM's `$["start time"]`: `start
  * time`; undefined for an index), without parsing the whole path: it runs for every differing field.
@@ -111,6 +110,7 @@ export function lastName(path: string): string | undefined {
   }
 }
 
+/** Parses a diff path into segments; throws on a malformed path. */
 export function parsePath(path: string): PathSegment[] {
   return tokenize(path, false) as PathSegment[];
 }

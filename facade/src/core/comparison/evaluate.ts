@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import { diffObservations, fieldOf, lastName, redactDifferences, unifiedBodyDiff, valueAtPath, type CompiledRules } from '../compare';
 import type { Difference, Observation } from '../compare/types';
+import { jsonDocument } from '../compare/body';
 import { countdownFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, revisionFact, sampleFact, syncTokenFact, timeNamed, tokenFact } from './generated';
 import { differingWords } from '../compare/tokens';
 import { headerForm } from '../compare/header-forms';
@@ -46,11 +47,6 @@ function generatedOf(d: Difference, formed: Difference, nowMs: number, metrics: 
 
 /** Both bodies parsed as JSON (undefined where one is not), read only when a difference needs them. */
 interface Documents { readonly primary: unknown; readonly shadow: unknown }
-
-function jsonOf(o: Observation): unknown {
-  if (!o.ok || o.body.length === 0 || o.body.length > 1_048_576) return undefined;
-  try { return JSON.parse(o.body.toString('utf8').replace(/^\uFEFF/, '')); } catch { return undefined; }
-}
 
 /**
  * The value of a `{key, value}` attribute (Jaeger's tags, OTLP's attributes with their typed
@@ -132,7 +128,7 @@ export function evaluate(primary: Observation, shadow: Observation, rules: Compi
   const redacted = redactDifferences(raw, rules.redact, rules.redaction); // keyed fingerprints: two different secrets stay different
   const metrics = primary.ok && shadow.ok && isMetricsPage(primary.headers['content-type']) && isMetricsPage(shadow.headers['content-type']);
   let parsed: Documents | undefined;
-  const docs = (): Documents => (parsed ??= { primary: jsonOf(primary), shadow: jsonOf(shadow) });
+  const docs = (): Documents => (parsed ??= { primary: jsonDocument(primary.ok ? primary.body : null), shadow: jsonDocument(shadow.ok ? shadow.body : null) });
   const facts = raw.map((d: Difference, i): FieldFact => {
     const r = redacted[i]!;
     const formed = inComparedForm(d);
