@@ -97,6 +97,35 @@ export function poolFor(upstream: Upstream, connectMs: number): Exchanger {
   return pool;
 }
 
+// Connection-oriented authentication (NTLM, Negotiate/Kerberos as IIS and Windows-auth servers do
+// it): the handshake authenticates the TCP connection, and later requests on it carry no
+// credentials. A connection that carried such a handshake must never serve another client (probes10:
+// client B, no credentials, was answered as the user client A authenticated), and the handshake's
+// steps must reach one connection. As HAProxy and nginx's `ntlm` do, a client connection that sent
+// `Authorization: NTLM|Negotiate` gets its own upstream connection for the rest of its life.
+const CONNECTION_AUTH = /^\s*(?:ntlm|negotiate)\s/i;
+/** True for a request whose Authorization starts a connection-bound handshake (a copy of it must not leave its connection in the shared pool). */
+export const isConnectionAuth = (authorization: unknown): boolean => typeof authorization === 'string' && CONNECTION_AUTH.test(authorization);
+const privatePools = new WeakMap<Socket, Map<Upstream, Pool>>();
+
+/** The client connection's own pool towards `upstream` when it has one or its request starts a connection-bound handshake; else null. */
+export function privatePoolFor(client: Socket | null | undefined, upstream: Upstream, connectMs: number, authorization: string | string[] | undefined): Exchanger | null {
+  if (!client) return null;
+  let mine = privatePools.get(client);
+  const existing = mine?.get(upstream);
+  if (existing) return existing;
+  if (typeof authorization !== 'string' || !CONNECTION_AUTH.test(authorization) || upstream.parsing.lenient) return null;
+  if (!mine) {
+    mine = new Map();
+    privatePools.set(client, mine);
+    const all = mine;
+    client.once('close', () => { for (const p of all.values()) void p.destroy().catch(() => undefined); all.clear(); });
+  }
+  const pool = new Pool(upstream.target.origin, { connections: 1, pipelining: 1, maxHeaderSize: upstream.maxHeaderBytes, connect: earlyAnswerConnector(connectMs), headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000 });
+  mine.set(upstream, pool);
+  return pool;
+}
+
 function lenientFor(upstream: Upstream, connectMs: number): Exchanger {
   let byConnect = lenientPools.get(upstream);
   if (!byConnect) { byConnect = new Map(); lenientPools.set(upstream, byConnect); }
@@ -504,7 +533,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
         onUpgrade: () => undefined,
       };
       // Each attempt tells the upstream what is left of the deadline (io/attempt-budget.ts).
-      poolFor(upstream, opts.deadlines.connectMs).dispatch({ path, method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers: withDeadlineHeader(opts, headers, clock.remaining()), body, reset: false },
+      (privatePoolFor(req.socket, upstream, opts.deadlines.connectMs, req.headers.authorization) ?? poolFor(upstream, opts.deadlines.connectMs)).dispatch({ path, method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers: withDeadlineHeader(opts, headers, clock.remaining()), body, reset: false },
         completingBodiless(handler));
     };
 

@@ -8,7 +8,7 @@ import type { Dispatcher } from 'undici';
 import { UpstreamError, upstreamErrno, upstreamErrorFrom } from '../errors';
 import { cappedAt, ExchangeClock, type Deadlines } from './deadlines';
 import { isIdempotentFor, type Upstream } from './upstreams';
-import { CONNECT_FAILED, completingBodiless, foldHeaders, latin1, poolFor, requestHeaders, resetOnReuse, withHost } from './dispatch';
+import { CONNECT_FAILED, completingBodiless, foldHeaders, isConnectionAuth, latin1, poolFor, requestHeaders, resetOnReuse, withHost } from './dispatch';
 import { claimNextWrite } from './socket-reuse';
 import { retryChoice } from './attempt-budget';
 import { captureSlabs } from './capture-slabs';
@@ -165,7 +165,7 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
         onUpgrade: () => undefined,
       };
       poolFor(upstream, deadlines.connectMs).dispatch({
-        path: joinPath(upstream.address.basePath, request.url), method: request.method as Dispatcher.HttpMethod, headers, body: Buffer.isBuffer(request.body) ? request.body : request.body.open(), reset: false,
+        path: joinPath(upstream.address.basePath, request.url), method: request.method as Dispatcher.HttpMethod, headers, body: Buffer.isBuffer(request.body) ? request.body : request.body.open(), reset: isConnectionAuth(request.headers.authorization),
       }, completingBodiless(handler));
     };
     send();
