@@ -11,6 +11,8 @@ import { isRefusal, replayVerdict } from '../io/upstream-guard';
 import { endpointKeyOf } from './guarded-forward';
 import { UpstreamError } from '../errors';
 import { withoutPreconditions } from '../core/validators';
+import { failureInBody } from '../core/failure-in-body';
+import { decodeBody } from '../io/decode-body';
 import { deadlinesFor, routeLabel } from './forward-primary';
 import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
 import { SECOND_WRITE_TAG } from '../core/tags';
@@ -103,10 +105,11 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
   };
   const outcome = deps.writeOrder && ctx.writeTicket ? await deps.writeOrder.run(ctx.writeTicket, send, rt.config.dualWrite.orderWaitMs, late) : await send();
   ctx.secondWrite = outcome;
-  const failed = !outcome.ok || outcome.status >= 400 || partlyFailed(outcome, ctx);
+  const inBody = outcome.ok && outcome.status < 400 ? failedInBody(outcome, ctx) : null;
+  const failed = !outcome.ok || outcome.status >= 400 || partlyFailed(outcome, ctx) || inBody !== null;
   deps.metrics.secondWrites.inc({ route, side: d.then, outcome: circuitOpen ? 'circuit_open' : failed ? 'failed' : 'ok' });
   if (failed) {
-    const reason = outcome.ok ? `second_write_status_${outcome.status}` : `second_write_${outcome.code}`;
+    const reason = inBody !== null ? `second_write_${inBody}` : outcome.ok ? `second_write_status_${outcome.status}` : `second_write_${outcome.code}`;
     await recordDivergence(ctx, deps, { at, side: d.then, upstream: upstream.name, reason, bodyBytes: body.length, outcome });
   }
   return undefined;
@@ -128,6 +131,26 @@ function partlyFailed(outcome: ReplayOutcome & { ok: true }, ctx: RequestContext
   if (failed === 0) return false;
   const p = ctx.primary;
   return !(p?.kind === 'answered' && p.status === 207 && failedMembers(p.body) >= failed);
+}
+
+/**
+ * The failure the second side's 2xx body reports (core/failure-in-body.ts: an IPP status, a JSON-RPC
+ * error, GraphQL errors) where the first side's answer reported none or another: the HTTP status hid
+ * a write the second side refused (probes10: CUPS answered a Send-Document for a job it never
+ * created with 200 and `client-error-not-found`, and no divergence was kept).
+ */
+function failedInBody(outcome: ReplayOutcome & { ok: true }, ctx: RequestContext): string | null {
+  const second = failureInBody(outcome.headers['content-type'], decoded(outcome.body, outcome.headers['content-encoding']));
+  if (second === null) return null;
+  const p = ctx.primary;
+  const first = p?.kind === 'answered' ? failureInBody(p.headers['content-type'], decoded(p.body, p.headers['content-encoding'])) : null;
+  return first === second ? null : second;
+}
+
+/** A captured body decoded for reading (null when it was not kept or cannot be decoded). */
+function decoded(body: Buffer | null, encoding: string | string[] | undefined): Buffer | null {
+  if (body === null || encoding === undefined) return body;
+  try { return decodeBody(body, Array.isArray(encoding) ? encoding.join(', ') : encoding, 1_048_576); } catch { return null; }
 }
 
 interface Missed { at: string; side: Side; upstream: string; reason: string; bodyBytes: number | null; outcome: ReplayOutcome | null }
