@@ -15,14 +15,15 @@ export function isStreamType(contentType: string | readonly string[] | undefined
 type AnswerHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /**
- * True when an answer is a stream: a stream type, or audio or video with no length (Icecast's and
+ * True when an answer is a stream: a stream type with no length, or audio or video with no length (Icecast's and
  * SHOUTcast's listeners, whose answers name their metadata interval in `icy-metaint`, a camera's
  * live feed). A file of audio or video has a length, and is a document.
  */
 export function isStreamAnswer(headers: AnswerHeaders): boolean {
-  if (isStreamType(headers['content-type'])) return true;
   if (headers['icy-metaint'] !== undefined) return true;
+  // With a length it ends: a log export in NDJSON, a finished job's events, compared as a document.
   if (headers['content-length'] !== undefined) return false;
+  if (isStreamType(headers['content-type'])) return true;
   const media = mediaTypeOf(headers['content-type']);
   return media.startsWith('audio/') || media.startsWith('video/');
 }

@@ -9,3 +9,21 @@ export const REPAIR_TAG = 'x-strangler-repair';
 export const REPLAY_TAG = 'x-strangler-replay';
 
 export const FACADE_TAGS: readonly string[] = [SHADOW_TAG, SECOND_WRITE_TAG, REASK_TAG, REPAIR_TAG, REPLAY_TAG];
+
+/** A facade tag's name, any case (`X-Strangler-Shadow`, as an echo server writes it back). */
+const TAG_NAME = /^x-strangler-(?:shadow|second-write|reask|repair|replay)$/i;
+/** A text line that is a facade tag echoed (`X-Strangler-Shadow: 1`, `"x-strangler-reask": "1",`). */
+const TAG_LINE = /^\s*"?x-strangler-(?:shadow|second-write|reask|repair|replay)"?\s*[:=]/i;
+
+/**
+ * Whether a difference is only the facade's own tag, echoed by an upstream that answers with the
+ * request's headers (httpbin's `/headers` and `/anything`, a debugging endpoint): a copy carries a
+ * tag the client's request did not, so the answers differ by it and by nothing the service did.
+ * `leaf`: the JSON key at the difference (undefined for a text line).
+ */
+export function isEchoedTag(kind: string, leaf: string | undefined, primary: unknown, shadow: unknown): boolean {
+  if (kind !== 'added' && kind !== 'removed') return false;
+  if (leaf !== undefined) return TAG_NAME.test(leaf);
+  const line = kind === 'added' ? shadow : primary;
+  return typeof line === 'string' && TAG_LINE.test(line);
+}

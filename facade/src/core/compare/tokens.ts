@@ -34,7 +34,9 @@ export const ASSET_DIGEST = new RegExp(
   // Nuxt 3 (and Rollup's `[hash].js`) name a chunk by its digest alone: `/_nuxt/DlAUqK2U.js`; both cases then, so `/js/vendor12.js` is a name
   + `|(?<=/)(?=[A-Za-z0-9_-]{0,7}[a-z])(?=[A-Za-z0-9_-]{0,7}[A-Z])(?=[A-Za-z_-]{0,7}\\d|(?:[a-z0-9_-]{0,7}[A-Z]){3})[A-Za-z0-9_-]{8}(?=\\.(?:js|mjs|css)(?![0-9A-Za-z]))`
   + `|(?<=\\.(?:${ASSET_EXT})\\?(?:v|ver|version|hash|h|_)=)[A-Za-z0-9._-]{4,64}(?=["'&\\s)]|$)`
-  + `|(?<=\\.(?:css|js)\\?)[a-z0-9]{5,8}(?=["'\\s)]|$)`
+  + `|(?<=\\.(?:css|js)\\?)(?:[a-z0-9]{5,8}|\\d{9,20})(?=["'\\s)]|$)` // Jekyll's `main.css?<epoch ns>` too
+  // Magento's deployed static version (`/static/version1701334855/`); ASP.NET's `WebResource.axd?d=<encrypted>&t=<ticks>`.
+  + `|(?<=/static/version)\\d{9,12}(?=/)|(?<=\\.axd\\?d=)[A-Za-z0-9_-]{20,}(?=&|["'\\s]|$)|(?<=\\.axd\\?d=[A-Za-z0-9_-]{20,}&(?:amp;)?t=)\\d{6,20}(?=["'&\\s]|$)`
   + '|(?<=/_next/static/)(?=[A-Za-z_-]*\\d)[A-Za-z0-9_-]{6,}(?=/)'
   // a digest before a suffix (AEM's `clientlib-site.lc-<md5>-lc.min.css`), Laravel Mix's `app.js?id=<md5>`,
   // Drupal's aggregates `css_<base64>.css`
@@ -52,7 +54,9 @@ export const SCOPED_STYLE = new RegExp(
   '(?<=\\b_ng(?:content|host)-(?:[A-Za-z0-9]+-)?c)\\d+(?!\\d)'
   + '|(?<=\\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9-]+__)(?=[A-Za-z_-]*\\d|[^A-Z]*[A-Z])[A-Za-z0-9_-]{5}(?![A-Za-z0-9_-])'
   + '|(?<=\\bsc-)(?=[a-z0-9]*[A-Z]|[A-Za-z]*\\d)[A-Za-z0-9]{5,10}(?![A-Za-z0-9-])|(?<=\\bsc-[A-Za-z0-9]{5,10} )(?=[a-z0-9]*[A-Z]|[A-Za-z]*\\d)[A-Za-z0-9]{5,8}(?![A-Za-z0-9-])'
-  + '|(?<=\\b(?:css|svelte)-)(?=[a-z]*\\d)[a-z0-9]{5,8}(?![a-z0-9])|(?<=\\bdata-v-)[0-9a-f]{8}(?![0-9a-f])', 'g');
+  + '|(?<=\\b(?:css|svelte)-)(?=[a-z]*\\d)[a-z0-9]{5,8}(?![a-z0-9])|(?<=\\bdata-v-)[0-9a-f]{8}(?![0-9a-f])'
+  // Astro's scope (`data-astro-cid-2o1b7odi`, `class="astro-J7PV25F6"`) and SvelteKit's per-build global (`__sveltekit_f4xf77`).
+  + '|(?<=\\bdata-astro-cid-)[a-z0-9]{8}(?![a-z0-9])|(?<=\\bastro-)(?=[A-Z]*\\d)[A-Z0-9]{8}(?![A-Za-z0-9])|(?<=\\b__sveltekit_)[a-z0-9]{5,8}(?![a-z0-9])', 'g');
 
 /**
  * A CSP nonce, by where it stands (`nonce="…"`, `'nonce-…'`), whatever it looks like: one of 16
@@ -69,7 +73,8 @@ const HEX_OR_CODED = /(?<![0-9A-Za-z])(?:[0-9a-f]{16,}|[0-9A-F]{16,}|(?=[A-Za-z]
 const MAX_INPUT = 4096;
 const SET_ASIDE = '\u0000';
 
-function decoded(s: string): string {
+/** The string percent-decoded (`%3A` → `:`); as written when it holds a lone `%`. */
+export function decoded(s: string): string {
   if (!s.includes('%')) return s;
   try {
     return decodeURIComponent(s);

@@ -37,6 +37,7 @@ const KIND_WORDS: Partial<Record<string, string>> = {
   sequence: 'number or id for what it created',
   instance: 'process value (uptime, pid, hostname, start time, build: each side is its own process)',
   token: 'secret (an access token, a session id, a nonce: each side mints its own)',
+  position: 'position in its store\'s history (a resourceVersion, a ModifyIndex, a raft term: each store numbers its own)',
 };
 
 /** Kinds of generated values that are ids: made once for a record, then kept. */

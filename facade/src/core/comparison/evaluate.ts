@@ -6,11 +6,12 @@ import crypto from 'node:crypto';
 import { diffObservations, fieldOf, lastName, redactDifferences, unifiedBodyDiff, valueAtPath, type CompiledRules } from '../compare';
 import type { Difference, Observation } from '../compare/types';
 import { jsonDocument } from '../compare/body';
-import { countdownFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, revisionFact, sampleFact, syncTokenFact, timeNamed, tokenFact } from './generated';
+import { affinityCookieFact, countdownFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, revisionFact, sampleFact, storePositionFact, syncTokenFact, timeNamed, tokenFact } from './generated';
 import { differingWords } from '../compare/tokens';
 import { headerForm } from '../compare/header-forms';
 import { MAX_DIFFERENCES } from '../compare/json-diff';
 import { leafOf } from '../compare/markup-lines';
+import { isEchoedTag } from '../tags';
 import { truncateValue, type FieldFact } from './record';
 
 /**
@@ -20,9 +21,14 @@ import { truncateValue, type FieldFact } from './record';
  */
 function generatedOf(d: Difference, formed: Difference, nowMs: number, metrics: boolean, docs: () => Documents): ReturnType<typeof generatedFact> {
   if (d.path.startsWith('$')) {
-    return instanceFact(d.path, d.primary, d.shadow) ?? revisionFact(d.path, d.primary, d.shadow) ?? syncTokenFact(lastName(d.path), d.primary, d.shadow)
+    return instanceFact(d.path, d.primary, d.shadow) ?? revisionFact(d.path, d.primary, d.shadow) ?? storePositionFact(d.path, d.primary, d.shadow)
+      ?? syncTokenFact(lastName(d.path), d.primary, d.shadow)
       ?? generatedFact(d.primary, d.shadow, nowMs, true, timeNamed(d.path)) ?? tokenFact(d.path, d.primary, d.shadow)
       ?? countdownFact(d.path, d.primary, d.shadow) ?? attributeInstanceFact(d, docs);
+  }
+  if (d.path.startsWith('cookies')) {
+    const affinity = affinityCookieFact(lastName(d.path) ?? '');
+    if (affinity) return affinity;
   }
   if (formed !== d) {
     // Read in the form it is compared in: an Expires in RFC 850 against one in IMF-fixdate is one kind of time.
@@ -44,6 +50,10 @@ function generatedOf(d: Difference, formed: Difference, nowMs: number, metrics: 
   return a && b && a[0] === b[0] ? instanceFact(a[0], a[1], b[1]) ?? generatedFact(a[1], b[1], nowMs, true, timeNamed(a[0]))
     : generatedFact(d.primary, d.shadow, nowMs) ?? formTokenFact(d.primary, d.shadow) ?? labelledInstanceFact(d.primary, d.shadow);
 }
+
+/** A JSON member or a text line that is only a facade tag an upstream echoed (core/tags.ts). */
+const echoedTag = (d: Difference): boolean => (d.path.startsWith('$') || d.path.startsWith('text['))
+  && isEchoedTag(d.kind, d.path.startsWith('$') ? lastName(d.path) ?? '' : undefined, d.primary, d.shadow);
 
 /** Both bodies parsed as JSON (undefined where one is not), read only when a difference needs them. */
 interface Documents { readonly primary: unknown; readonly shadow: unknown }
@@ -121,7 +131,7 @@ const isBodyPath = (path: string): boolean => path.startsWith('$') || path.start
  * when the answers were compared (generated.ts takes epoch numbers for times only near it).
  */
 export function evaluate(primary: Observation, shadow: Observation, rules: CompiledRules, withDiff = true, bodiesEqual = false, nowMs = Date.now()): Evaluated {
-  const all = diffObservations(primary, shadow, rules, bodiesEqual);
+  const all = diffObservations(primary, shadow, rules, bodiesEqual).filter((d) => !echoedTag(d));
   if (all.length === 0) return { facts: [], diff: '' };
   // A page's lines and headers too: at most MAX_DIFFERENCES listed (json-diff.ts says why).
   const raw = all.length > MAX_DIFFERENCES ? all.slice(0, MAX_DIFFERENCES) : all;

@@ -5,6 +5,7 @@
 // likely a real regression, not a salt each side keeps for itself. Pure.
 import { differsOnlyInOpaqueWords } from '../compare/tokens';
 import { classifyComparison, type ClassifyRules } from './classify';
+import { generatedFact } from './generated';
 import { fieldValues, type EvidenceBook } from './evidence';
 import { judgeField, OPAQUE_FIELD } from './noise-model';
 import { isVerdict, VERDICTS, type FieldClass, type Outcome, type Verdict } from './outcome';
@@ -124,11 +125,22 @@ function tallyFor(map: Map<string, Tally>, c: { readonly endpoint: string; reado
   return t;
 }
 
-/** Whether a field's example differs only at words nobody reads (a per-side salt, a signature). */
+/** A dotted IPv4 address, or an IPv6 one (hex groups and colons, `::` allowed). */
+const IP_ADDRESS = /^(?:\d{1,3}(?:\.\d{1,3}){3}|(?=[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:)[0-9A-Fa-f:]{2,39})$/;
+
+/**
+ * Whether a field's example differs only in what machines make rather than what a reader reads:
+ * words nobody reads (a per-side salt, a signature), two instants (a time each side stamped), two
+ * network addresses.
+ */
 function opaqueOnly(f: FieldFinding): boolean {
   const { primary, shadow, at } = f.example;
-  const now = Date.parse(at);
-  return typeof primary === 'string' && typeof shadow === 'string' && differsOnlyInOpaqueWords(primary, shadow, Number.isFinite(now) ? now : Date.now());
+  const parsed = Date.parse(at);
+  const now = Number.isFinite(parsed) ? parsed : Date.now();
+  if (typeof primary === 'string' && typeof shadow === 'string') {
+    if (differsOnlyInOpaqueWords(primary, shadow, now) || (IP_ADDRESS.test(primary) && IP_ADDRESS.test(shadow))) return true;
+  }
+  return primary !== shadow && generatedFact(primary, shadow, now, false)?.kind === 'timestamp';
 }
 
 /** Fields by name, numbers in them by value: a page's `text[8]` before its `text[13]`. */
@@ -137,7 +149,7 @@ const NAME_ORDER = new Intl.Collator('en', { numeric: true });
 /**
  * An endpoint's fields, most telling first: by class (real first), then how often they differed,
  * then a difference a reader reads (a price, a status word) before one only in opaque words (a
- * salt or a nonce each side keeps for itself), then by name (a page's lines in their order).
+ * salt or a nonce each side keeps for itself), times or addresses, then by name (a page's lines in their order).
  */
 function rankedFields(fields: FieldFinding[]): { fields: FieldFinding[]; opaqueReal: boolean } {
   const opaque = new Map(fields.map((f) => [f, opaqueOnly(f)]));

@@ -3,10 +3,10 @@
 // reported as their own class. Detection runs on the raw values before redaction; the fact keeps
 // the measured time difference so a later tolerance change re-classifies the past.
 import { parseInstant } from '../compare/timestamp';
-import { ASSET_DIGEST, EMBEDDED, EPOCH_FUTURE_MS, EPOCH_PAST_MS, SCOPED_STYLE, templateOf } from '../compare/tokens';
+import { ASSET_DIGEST, EMBEDDED, EPOCH_FUTURE_MS, EPOCH_PAST_MS, SCOPED_STYLE, decoded, templateOf } from '../compare/tokens';
 import { lastName } from '../compare/path-pattern';
 
-export const GENERATED_KINDS = ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid', 'encoded', 'sequence', 'instance', 'token'] as const;
+export const GENERATED_KINDS = ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid', 'encoded', 'sequence', 'instance', 'token', 'position'] as const;
 export type GeneratedKind = (typeof GENERATED_KINDS)[number];
 
 /** Both values are generated values of the same kind and format; `deltaMs` is their time distance (null: no time). */
@@ -143,7 +143,7 @@ function decodePart(part: string): Record<string, unknown> | null {
   }
 }
 
-function jwtFact(a: string, b: string): GeneratedFact | null {
+function jwtFact(a: string, b: string, nowMs: number): GeneratedFact | null {
   const [ha, pa] = a.split('.');
   const [hb, pb] = b.split('.');
   const headerA = decodePart(ha!);
@@ -158,7 +158,13 @@ function jwtFact(a: string, b: string): GeneratedFact | null {
     const x = claimsA[key];
     const y = claimsB[key];
     if (TIME_CLAIMS.has(key) && typeof x === 'number' && typeof y === 'number') delta = Math.max(delta, Math.abs(x - y) * 1000);
-    else if (JSON.stringify(x) !== JSON.stringify(y)) return null; // a different subject or role is a real difference
+    else if (JSON.stringify(x) !== JSON.stringify(y)) {
+      // A claim each token mints for itself under a name of its issuer's (Cognito's `origin_jti` and
+      // `event_id`, uuids); a different subject or role is a real difference.
+      const minted = generatedFact(x, y, nowMs, false);
+      if (minted === null) return null;
+      if (minted.deltaMs !== null) delta = Math.max(delta, minted.deltaMs);
+    }
   }
   return { kind: 'jwt', deltaMs: delta };
 }
@@ -176,7 +182,7 @@ export function generatedFact(primary: unknown, shadow: unknown, nowMs: number, 
     const ub = UUID.exec(shadow);
     if (ua && ub) return ua[1]!.toLowerCase() === ub[1]!.toLowerCase() ? { kind: 'uuid', deltaMs: null } : null;
     if (JWT.test(primary) && JWT.test(shadow)) {
-      const jwt = jwtFact(primary, shadow);
+      const jwt = jwtFact(primary, shadow, nowMs);
       if (jwt) return jwt;
     }
     if (ULID.test(primary) && ULID.test(shadow) && /[A-Z]/i.test(primary + shadow)) return { kind: 'ulid', deltaMs: null };
@@ -185,6 +191,8 @@ export function generatedFact(primary: unknown, shadow: unknown, nowMs: number, 
     if (encoded) return encoded;
     const asset = assetFact(primary, shadow);
     if (asset) return asset;
+    const build = buildFact(primary, shadow);
+    if (build) return build;
   }
   if ((typeof primary === 'string' || typeof primary === 'number') && (typeof shadow === 'string' || typeof shadow === 'number')) {
     const whole = timestampFact(primary, shadow, nowMs, fine);
@@ -248,7 +256,30 @@ function encodedFact(a: string, b: string, nowMs: number): GeneratedFact | null 
     if (f.deltaMs !== null) delta = Math.max(delta ?? 0, f.deltaMs);
     return true;
   };
-  return alike(x, y) && differs ? { kind: 'encoded', deltaMs: delta } : null;
+  if (!alike(x, y)) return null;
+  // Signed with equal payloads: only the signature differs, each side's own key (an HMAC-signed
+  // cursor); unless what follows the payload holds encoded JSON of its own (a JWT's claims).
+  const signatureOnly = !differs && pa !== a && !carriesJson(a.slice(pa.length)) && !carriesJson(b.slice(pb.length));
+  return differs || signatureOnly ? { kind: 'encoded', deltaMs: delta } : null;
+}
+
+/** Whether a signed value's tail has a part that is encoded JSON (`.eyJzdWIi…`). */
+function carriesJson(tail: string): boolean {
+  return tail.split(/\.|--/).some((part) => BASE64.test(part) && decodedJson(part) !== null);
+}
+
+// A version's build: SemVer's build metadata (`4.2.3+glitch-ca0cc72`, which SemVer §10 says a
+// version's precedence ignores) or `git describe`'s commits since the tag and the commit
+// (`v2.14.1-17-g1b7f5c0`), or a commit after a dash (a health check's `releaseId`, `2.14.1-e63ab82`). A version of its own (`2.14.1` against `2.14.2`, `-rc.1`) stays a difference.
+const VERSION_BUILD = /(?:\+[0-9A-Za-z.-]+|-\d+-g[0-9a-f]{7,40}(?:-dirty)?|-g?(?=[a-f]*\d)[0-9a-f]{7,40})$/;
+const VERSION_CORE = /^v?\d+\.\d+(?:\.\d+)*(?:-[0-9A-Za-z.-]+)?$/;
+
+/** Two versions alike but for the build each side runs: `instance`. */
+function buildFact(a: string, b: string): GeneratedFact | null {
+  if (a.length > 128 || b.length > 128) return null;
+  const x = a.replace(VERSION_BUILD, '');
+  const y = b.replace(VERSION_BUILD, '');
+  return (x !== a || y !== b) && x === y && VERSION_CORE.test(x) ? { kind: 'instance', deltaMs: null } : null;
 }
 
 // A field that names or times the process answering (a health check's uptime, pid, hostname, start
@@ -257,7 +288,7 @@ function encodedFact(a: string, b: string, nowMs: number): GeneratedFact | null 
 const INSTANCE_NAME = /^(?:instance|uptime|uptime_?(?:s|ms|sec|secs|seconds|millis)|uptime(?:S|Ms|Sec|Secs|Seconds|Millis)|process_?uptime|processUptime|pid|process_?id|processId|hostname|host_?name|hostName|instance_?id|instanceId|pod_?name|podName|node_?name|nodeName|container_?id|containerId|served_?by|servedBy|started_?at|startedAt|start_?time|startTime|boot_?time|bootTime|build|build_?(?:id|sha|hash|number)|build(?:Id|Sha|Hash|Number)|commit|commit_?(?:id|sha|hash)|commit(?:Id|Sha|Hash)|git_?(?:sha|commit|hash|rev)|git(?:Sha|Commit|Hash|Rev)|cluster_?(?:id|uuid)|cluster(?:Id|Uuid))$/;
 // The same names spelt in words of any case and separator (`ServerUptimeSeconds`, PHP-FPM's `start
 // since`, `RestartTime`), with a `server`/`process` word before them.
-const INSTANCE_WORDS = /^(?:(?:server|process|node|jvm|app|service)_)?(?:instance(?:_id)?|uptime(?:_(?:in_)?(?:s|ms|sec|secs|seconds|millis|days))?|pid|process_id|host_?name|host_ip|pod_name|node_name|container_id|served_by|started_at|start_time|start_since|restart_time|boot_time|start_time_unix_nano|built_at|(?:webpack_)?compilation_hash|build(?:_(?:id|sha|hash|number))?|commit(?:_(?:id|sha|hash))?|git_(?:sha|commit|hash|rev)|cluster_(?:id|uuid))$/;
+const INSTANCE_WORDS = /^(?:(?:server|process|node|jvm|app|service)_)?(?:instance(?:_id)?|uptime(?:_(?:in_)?(?:s|ms|sec|secs|seconds|millis|days))?|pid|process_id|host_?name|host_ip|pod_name|node_name|container_id|served_by|started_at|start_time|start_since|restart_time|boot_time|start_time_unix_nano|built_at|(?:webpack_)?compilation_hash|build(?:_(?:id|sha|hash|number|date|time|timestamp|user|stamp))?|buildstamp|jvm_name|release_id|cluster_name|(?:pod|node)_ip|commit(?:_(?:id|sha|hash))?|git_(?:sha|commit|hash|rev)|cluster_(?:id|uuid))$/;
 
 /** A name as lower-case words joined by `_`: `ServerUptimeSeconds` → `server_uptime_seconds`, `start since` → `start_since`. */
 const wordsKey = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[\s._-]+/).filter((w) => w !== '').join('_');
@@ -315,6 +346,9 @@ function maskedAssets(v: string): string {
 function namesInstance(path: string): boolean {
   const leaf = lastName(path);
   if (leaf !== undefined && instanceNamed(leaf)) return true;
+  // Spring Boot's `/actuator/info` (and the like): a top-level `git` object is the commit the
+  // process runs (`git.commit.id`, `git.commit.time`, `git.branch`).
+  if (path.startsWith('$.git.')) return true;
   if (!CONTAINER_HINT.test(path)) return false;
   const names = namesUp(path);
   if (names.length > 0 && instanceNamed(names[0]!)) return true;
@@ -331,6 +365,18 @@ export function instanceFact(path: string | undefined, primary: unknown, shadow:
   if (!(path.startsWith('$') ? namesInstance(path) : instanceNamed(path))) return null;
   const scalar = (v: unknown): boolean => typeof v === 'string' || typeof v === 'number';
   return scalar(primary) && typeof primary === typeof shadow ? { kind: 'instance', deltaMs: null } : null;
+}
+
+// Cookies a load balancer or an edge in front of one side sets to pin a client to a server or to
+// tell bots apart (F5 BIG-IP's `BIGipServer<pool>` and ASM's `TS<hex>`, HAProxy's `SERVERID`, AWS's
+// `AWSALB*`/`AWSELB*`, Azure's `ARRAffinity`, Google's `GCLB`, ingress-nginx's `INGRESSCOOKIE`,
+// Apache's `ROUTEID`, Citrix's `NSC_*`, Cloudflare's `__cf_bm`/`__cfruid`/`_cfuvid`): the
+// infrastructure a side runs behind, not the application's answer.
+const AFFINITY_COOKIE = /^(?:BIGipServer.+|TS[0-9a-f]{6,8}|SERVERID|AWSALB(?:CORS|TG|TGCORS)?|AWSELB(?:CORS)?|ARRAffinity(?:SameSite)?|GCLB|INGRESSCOOKIE|ROUTEID|NSC_.+|__cf_bm|__cfruid|_cfuvid)$/;
+
+/** A cookie set by what a side runs behind (AFFINITY_COOKIE), changed, or set by one side only: `instance`. */
+export function affinityCookieFact(name: string): GeneratedFact | null {
+  return AFFINITY_COOKIE.test(name) ? { kind: 'instance', deltaMs: null } : null;
 }
 
 /** A page's `label: value` line (`Server uptime: 3 days, 00:00:16`, `Build = 4.12.0`). */
@@ -354,7 +400,7 @@ export function labelledInstanceFact(primary: string, shadow: string): Generated
 // a CSRF token, a nonce, a signature): each side signs or draws its own. Compared by shape: two
 // random-looking strings of one alphabet and about one length. An empty, short or other-shaped value
 // is a real difference, and so is a JWT whose claims differ (jwt kind, decided first).
-const TOKEN_NAME = /(?:^|[_-])(?:access|refresh|id|session|csrf|xsrf|auth|bearer)?_?token$|(?:access|refresh|id|session|csrf|xsrf|auth|connection)Token$|^token$|(?:^|[_-])(?:session_?id|sessionId|sid|nonce|signature|sig|secret|client_secret)$|(?:sessionId|Nonce|Signature|Secret)$|^_{0,2}(?:csrf|xsrf)(?:_?token|middlewaretoken)?$|RequestVerificationToken$|^_wpnonce$/;
+const TOKEN_NAME = /(?:^|[_-])(?:access|refresh|id|session|csrf|xsrf|auth|bearer)?_?token$|(?:access|refresh|id|session|csrf|xsrf|auth|connection)Token$|^token$|(?:^|[_-])(?:session_?id|sessionId|sid|nonce|signature|sig|secret|client_secret)$|(?:sessionId|Nonce|Signature|Secret)$|^_{0,2}(?:csrf|xsrf)(?:_?token|middlewaretoken)?$|RequestVerificationToken$|^_wpnonce$|^__(?:VIEWSTATE|EVENTVALIDATION|VIEWSTATEENCRYPTED|REQUESTDIGEST)$/;
 const TOKEN_CHARS = /^[A-Za-z0-9+/=_.~-]+$/;
 const alphabetOf = (v: string): string => (/^[0-9a-f]+$/.test(v) ? 'hex' : /^[0-9A-F]+$/.test(v) ? 'HEX' : 'base64');
 
@@ -476,6 +522,15 @@ export function sampleFact(primary: unknown, shadow: unknown): GeneratedFact | n
  */
 function embeddedFact(a: string, b: string, nowMs: number): GeneratedFact | null {
   if (a.length > 2048 || b.length > 2048) return null; // a document's text line, not a value
+  const fact = embeddedTokensFact(a, b, nowMs);
+  if (fact !== null || (!a.includes('%') && !b.includes('%'))) return fact;
+  // Times written percent-encoded inside a value (an OData ETag's `datetime'2026-12-07T12%3A00%3A45'`).
+  const x = decoded(a);
+  const y = decoded(b);
+  return x === a && y === b ? null : embeddedTokensFact(x, y, nowMs);
+}
+
+function embeddedTokensFact(a: string, b: string, nowMs: number): GeneratedFact | null {
   const ta = a.match(EMBEDDED);
   const tb = b.match(EMBEDDED);
   if (!ta || !tb || ta.length !== tb.length || a.replace(EMBEDDED, '\u0000') !== b.replace(EMBEDDED, '\u0000')) return null;
@@ -530,6 +585,21 @@ const DIGITS = /\d+/g;
 
 /** A random id a store draws (Elasticsearch's `_id`, 20 base64url characters): 16 or more, digits or both cases among letters. */
 const randomId = (v: string): boolean => v.length >= 16 && v.length <= 64 && /^[A-Za-z0-9_-]+$/.test(v) && /[A-Za-z]/.test(v) && (/\d/.test(v) || (/[a-z]/.test(v) && /[A-Z]/.test(v)));
+
+// Positions a store keeps for itself and hands out with what it serves: Kubernetes'
+// `resourceVersion`, etcd's `mod_revision`/`create_revision` and raft term and index, Consul's
+// `CreateIndex`/`ModifyIndex`/`LockIndex`, Elasticsearch's `_seq_no`/`_primary_term`, a Matrix sync's
+// `next_batch`/`prev_batch`. Two stores holding the same data number their own histories.
+const STORE_POSITION = /^(?:resourceVersion|resource_version|(?:mod|create)_?[Rr]evision|raft_(?:term|index|applied_index)|(?:Create|Modify|Lock)Index|_seq_no|_primary_term|next_batch|prev_batch)$/;
+
+/** Two positions in each store's own history at a field named for one (STORE_POSITION): integers, or strings alike but for their digits. */
+export function storePositionFact(path: string, primary: unknown, shadow: unknown): GeneratedFact | null {
+  const name = lastName(path);
+  if (name === undefined || !STORE_POSITION.test(name) || primary === shadow) return null;
+  if (Number.isInteger(primary) && Number.isInteger(shadow)) return { kind: 'position', deltaMs: null };
+  if (typeof primary !== 'string' || typeof shadow !== 'string' || !/\d/.test(primary) || !/\d/.test(shadow)) return null;
+  return primary.replace(DIGITS, '#') === shadow.replace(DIGITS, '#') ? { kind: 'position', deltaMs: null } : null;
+}
 
 /** A CouchDB-style revision: its generation, a dash, the store's hash of that revision (`10-3064b2…`). */
 const REVISION = /^(\d+)-[0-9a-f]{32}$/;

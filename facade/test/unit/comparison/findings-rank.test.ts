@@ -72,4 +72,12 @@ describe('the order of a route\'s endpoints', () => {
     }
     expect(endpointFindings(comparisons, rules, book).map((e) => [e.endpoint, e.realRate])).toEqual([['GET /cart', 0.5], ['GET /comments', 1]]);
   });
+
+  it('puts a changed price before a time each side stamped and an address each side has, whatever their names (noise10: a pod\'s memory limit came 4th)', () => {
+    const created = fact('$.a.creationTimestamp', '2026-11-28T11:19:32Z', '2026-12-07T12:00:54Z');
+    const epoch = fact('$.a.lastUpdated', 1795865081372, 1796645163372);
+    const address = fact('$.a.podIP', '10.12.4.50', '10.244.3.30');
+    const price = fact('$.z.price', '10.50', '11.50');
+    expect(ranked([created, epoch, address, price])[0]).toBe('$.z.price');
+  });
 });
