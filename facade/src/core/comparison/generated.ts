@@ -512,7 +512,26 @@ export function sampleFact(primary: unknown, shadow: unknown): GeneratedFact | n
   if (typeof primary !== 'string' || typeof shadow !== 'string') return null;
   const a = SAMPLE.exec(primary);
   const b = SAMPLE.exec(shadow);
-  return a && b && a[1] === b[1] && (a[2] ?? '') === (b[2] ?? '') ? { kind: 'instance', deltaMs: null } : null;
+  return a && b && a[1] === b[1] && sameSeries(a[2] ?? '', b[2] ?? '') ? { kind: 'instance', deltaMs: null } : null;
+}
+
+// Labels that name the process or the machine a series comes from (OpenTelemetry's `target_info`
+// host and instance, node_exporter's `node_uname_info` node name and kernel, a `*_build_info`'s
+// version and revision): each side's own, so the series is the same one.
+const INSTANCE_LABEL = /^(?:instance|instance_id|service_instance_id|host|hostname|host_name|host_id|nodename|node|node_name|pod|pod_name|container|container_id|release|version|revision|branch|goversion|go_version|kernel_version)$/;
+const LABEL = /([A-Za-z_][A-Za-z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+
+/** Two label sets of one series: equal, or with the same names, differing only at labels that name the process (INSTANCE_LABEL). */
+function sameSeries(a: string, b: string): boolean {
+  if (a === b) return true;
+  const x = new Map([...a.matchAll(LABEL)].map((m) => [m[1]!, m[2]!]));
+  const y = new Map([...b.matchAll(LABEL)].map((m) => [m[1]!, m[2]!]));
+  if (x.size === 0 || x.size !== y.size) return false;
+  for (const [name, value] of x) {
+    if (!y.has(name)) return false;
+    if (y.get(name) !== value && !INSTANCE_LABEL.test(name)) return false;
+  }
+  return true;
 }
 
 /**

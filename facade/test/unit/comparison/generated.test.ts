@@ -132,6 +132,17 @@ describe('generated values', () => {
     expect(sampleFact('# TYPE a counter', '# TYPE a gauge')).toBeNull();
   });
 
+  it('a series whose labels differ only where they name the process or its machine is one series; another label value is another series', () => {
+    const own = { kind: 'instance', deltaMs: null };
+    expect(sampleFact('target_info{host_name="legacy-app-03",service_instance_id="ed7b01d0",service_name="orders"} 1',
+      'target_info{host_name="catalog-svc-6d4b9c7f8-x2kqp",service_instance_id="8c95e1ff",service_name="orders"} 1')).toEqual(own);
+    expect(sampleFact('node_uname_info{machine="x86_64",nodename="legacy-app-03",release="5.15.0-1051-aws"} 1',
+      'node_uname_info{machine="x86_64",nodename="catalog-svc",release="6.1.58+"} 1')).toEqual(own);
+    expect(sampleFact('target_info{host_name="a",service_name="orders"} 1', 'target_info{host_name="b",service_name="billing"} 1')).toBeNull();
+    expect(sampleFact('http_requests_total{code="200",instance="a"} 5', 'http_requests_total{code="500",instance="b"} 5')).toBeNull();
+    expect(sampleFact('target_info{host_name="a"} 1', 'target_info{host_name="a",extra="x"} 1')).toBeNull();
+  });
+
   it('secrets each side mints at a field named for one are its own: same alphabet, about one length', () => {
     const own = { kind: 'token', deltaMs: null };
     expect(tokenFact('$.access_token', 'mF_9.B5f-4.1JqM8Zr2kLw0', 'Qx7-aP3sLm.92KdfUq1Vb8z')).toEqual(own); // OAuth 2 bearer tokens
