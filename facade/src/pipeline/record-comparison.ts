@@ -147,12 +147,18 @@ function preflightStatus(ctx: RequestContext, primary: Observation, shadow: Obse
 async function compareStreams(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps, b: Base, head: { readonly status: number; readonly headers: IncomingHttpHeaders },
   shadowOut: Extract<ReplayOutcome, { ok: true }>, extra: Partial<ComparisonRecord>): Promise<ComparisonRecord> {
   const d = ctx.decision!;
-  const primary: Observation = { ok: true, side: d.primary, status: head.status, headers: head.headers, body: NO_BODY, ms: b.primaryMs ?? 0,
-    origins: originsFor(ctx.req.headers, head, shadowOut, upstreamAddresses(ctx, deps)) };
-  const shadow: Observation = { ok: true, side: d.shadow!, status: shadowOut.status, headers: shadowOut.headers, body: NO_BODY, ms: shadowOut.ms };
+  const primary = headOnly(d.primary, head.status, head.headers, originsFor(ctx.req.headers, head, shadowOut, upstreamAddresses(ctx, deps)));
+  const shadow = headOnly(d.shadow!, shadowOut.status, shadowOut.headers);
   const evaluated = await c.pool.evaluate(b.route, primary, shadow, false, true);
-  // Marked so a report never shows a stream's match as if its bodies had been compared.
-  return settled(ctx, deps, c, compared(b, evaluated.facts, '', { ...extra, reason: HEADERS_ONLY }), primary);
+  // Marked so a report never shows a stream's match as if its bodies had been compared. No answer
+  // times: the primary's lasted as long as its client listened, the copy's ended at its headers, and
+  // neither is an answer time the report's percentiles or the gate's latency check should count.
+  return settled(ctx, deps, c, compared({ ...b, primaryMs: null }, evaluated.facts, '', { ...extra, shadowMs: null, reason: HEADERS_ONLY }), primary);
+}
+
+/** An answer's status and headers alone, for comparing streams (a body is never read). */
+export function headOnly(side: Side, status: number, headers: IncomingHttpHeaders, origins?: Origins): Observation {
+  return { ok: true, side, status, headers, body: NO_BODY, ms: 0, ...(origins ? { origins } : {}) };
 }
 
 /**

@@ -1,11 +1,12 @@
 // The write side of the comparison step (called by record-comparison.ts): the authoritative answer
 // vs the second write's answer, when both succeeded. A second write the other side missed is a
 // divergence row here (counted by the gate and the report); its request lives in the divergence store.
-import { mintedIdFact, sequenceFact, writeTimingFact, type ComparisonRecord, type FieldFact } from '../core/comparison';
+import { HEADERS_ONLY, mintedIdFact, sequenceFact, writeTimingFact, type ComparisonRecord, type FieldFact } from '../core/comparison';
+import { isStreamAnswer } from '../core/streams';
 import { lastName, valueAtPath } from '../core/compare';
 import { jsonDocument } from '../core/compare/body';
 import { observeForwarded, observeReplayed, originsFor } from './observations';
-import { compared, unmatched, wantDiff, type Base } from './record-comparison';
+import { compared, headOnly, unmatched, wantDiff, type Base } from './record-comparison';
 import type { ComparisonDeps, RequestContext } from './context';
 import type { UpstreamAddress } from '../core/location';
 
@@ -26,6 +27,12 @@ export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Ba
   // Both sides got it; a body over the comparison cap was still sent twice, only not compared.
   if ((ctx.body && ctx.body.length > cap) || ctx.bodyFile) return unmatched(b, 'skipped', 'too_large', facts);
   const origins = originsFor(ctx.req.headers, p, sw, upstreams);
+  if (sw.stream || isStreamAnswer(p.headers)) {
+    // A POST answered with a stream (a GraphQL subscription over SSE): its status and headers, as a
+    // read's stream is compared (record-comparison.ts compareStreams), not an incomplete body.
+    const evaluated = await c.pool.evaluate(b.route, headOnly(d.primary, p.status, p.headers, origins), headOnly(d.then!, sw.status, sw.headers), false, true);
+    return compared({ ...b, primaryMs: null }, evaluated.facts, '', { shadowStatus: sw.status, shadowMs: null, reason: HEADERS_ONLY });
+  }
   const po = observeForwarded(d.primary, p, cap, origins);
   if (!po.ok) return unmatched(b, po.outcome, po.reason, facts);
   const so = observeReplayed(d.then!, sw, cap, origins);

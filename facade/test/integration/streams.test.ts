@@ -144,8 +144,28 @@ it('at shadow, streams held open by more clients than maxInFlight leave the rout
   // a stream's match says nothing of its bodies, and its record says so; a document's carries no such reason
   expect(compared.map((r) => r.reason)).toEqual(Array(6).fill(HEADERS_ONLY));
   expect(records.slice(0, 5).map((r) => r.reason)).toEqual(Array(5).fill(null));
+  // and no answer times: a stream lasts as long as its client listens, which no latency percentile or gate should count
+  expect(compared.map((r) => [r.primaryMs, r.shadowMs])).toEqual(Array(6).fill([null, null]));
+  expect(records.slice(0, 5).every((r) => typeof r.primaryMs === 'number' && typeof r.shadowMs === 'number')).toBe(true);
   const view = await (await fetch(`${facade.adminUrl}/upstreams`, { headers: ADMIN_AUTH })).json() as { upstreams: Array<{ name: string; breaker: { state: string; opened: number } }> };
   expect(view.upstreams.find((u) => u.name === 'feed')?.breaker).toMatchObject({ state: 'closed', opened: 0 });
+});
+
+it('at shadow, a POST answered with a stream (a GraphQL subscription over SSE) is compared by status and headers, not as an incomplete write', async () => {
+  const handler = (sideName: string): Handler => (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'x-side': sideName });
+    let n = 0;
+    const t = setInterval(() => { res.write(`event: next\ndata: {"data":{"ticks":${++n}}}\n\n`); if (n >= 3) { clearInterval(t); res.end('event: complete\ndata:\n\n'); } }, 50);
+    res.on('close', () => clearInterval(t));
+  };
+  monolith.handler = handler('monolith');
+  service.handler = handler('service');
+  await start({}, 'shadow');
+  recording();
+  const res = await fetch(`${facade.url}/api/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: '{"query":"subscription { ticks(n: 3) }"}' });
+  expect(await res.text()).toContain('"ticks":3');
+  await until(() => records.length === 1);
+  expect(records[0]).toMatchObject({ kind: 'write', outcome: 'match', reason: HEADERS_ONLY, primaryMs: null, shadowMs: null });
 });
 
 it('a service that answers the stream with a document is a difference at its status and headers', async () => {
