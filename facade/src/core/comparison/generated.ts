@@ -608,12 +608,20 @@ const randomId = (v: string): boolean => v.length >= 16 && v.length <= 64 && /^[
 // Positions a store keeps for itself and hands out with what it serves: Kubernetes'
 // `resourceVersion`, etcd's `mod_revision`/`create_revision` and raft term and index, Consul's
 // `CreateIndex`/`ModifyIndex`/`LockIndex`, Elasticsearch's `_seq_no`/`_primary_term`, a Matrix sync's
-// `next_batch`/`prev_batch`. Two stores holding the same data number their own histories.
-const STORE_POSITION = /^(?:resourceVersion|resource_version|(?:mod|create)_?[Rr]evision|raft_(?:term|index|applied_index)|(?:Create|Modify|Lock)Index|_seq_no|_primary_term|next_batch|prev_batch)$/;
+// `next_batch`/`prev_batch`, Drupal's revision ids (`drupal_internal__vid`). Two stores holding the
+// same data number their own histories.
+const STORE_POSITION = /^(?:resourceVersion|resource_version|(?:mod|create)_?[Rr]evision|raft_(?:term|index|applied_index)|(?:Create|Modify|Lock)Index|_seq_no|_primary_term|next_batch|prev_batch|drupal_internal__(?:vid|revision_id))$/;
+// An OData entity's ETag (`W/"NzcxMjAxNTA="`): each store's row version or timestamp, base64-encoded.
+const ODATA_ETAG = /^(W\/)?"[A-Za-z0-9+/=:'%._-]*"$/;
 
 /** Two positions in each store's own history at a field named for one (STORE_POSITION): integers, or strings alike but for their digits. */
 export function storePositionFact(path: string, primary: unknown, shadow: unknown): GeneratedFact | null {
   const name = lastName(path);
+  if (name === '@odata.etag' && typeof primary === 'string' && typeof shadow === 'string') {
+    const a = ODATA_ETAG.exec(primary);
+    const b = ODATA_ETAG.exec(shadow);
+    return a && b && a[1] === b[1] ? { kind: 'position', deltaMs: null } : null;
+  }
   if (name === undefined || !STORE_POSITION.test(name) || primary === shadow) return null;
   if (Number.isInteger(primary) && Number.isInteger(shadow)) return { kind: 'position', deltaMs: null };
   if (typeof primary !== 'string' || typeof shadow !== 'string' || !/\d/.test(primary) || !/\d/.test(shadow)) return null;

@@ -38,6 +38,9 @@ describe('positions each store keeps', () => {
     expect(storePositionFact('$[0].ModifyIndex', 8812, 31)).toEqual({ kind: 'position', deltaMs: null });
     expect(storePositionFact('$.header.raft_term', 12, 2)).toEqual({ kind: 'position', deltaMs: null });
     expect(storePositionFact('$.next_batch', 's72594_4483_1934', 's139_17_4')).toEqual({ kind: 'position', deltaMs: null });
+    expect(storePositionFact('$.data.attributes.drupal_internal__vid', 4510, 230)).toEqual({ kind: 'position', deltaMs: null });
+    expect(storePositionFact('$.value[0]["@odata.etag"]', 'W/"NzcxMjAxNTA="', 'W/"NDEw"')).toEqual({ kind: 'position', deltaMs: null });
+    expect(storePositionFact('$.value[0]["@odata.etag"]', 'W/"NzcxMjAxNTA="', '"NDEw"')).toBeNull(); // weak against strong
     expect(storePositionFact('$.metadata.resourceVersion', '48213487', 'stale')).toBeNull();
     expect(storePositionFact('$.items[0].id', 4510, 230)).toBeNull();
     expect(storePositionFact('$.stock.count', 3, 4)).toBeNull();
