@@ -4,7 +4,8 @@
 // dispatch cost about half the client CPU of node:http's agent path per request
 // (scripts/bench, "What the profile shows"). Requests it cannot carry (a client waiting for
 // `100 Continue`, `OPTIONS *`, CONNECT) stay on http-proxy (forward.ts), as do WebSocket upgrades.
-import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import http, { type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { buildConnector, Pool, type Dispatcher } from 'undici';
 import type { Socket } from 'node:net';
@@ -106,24 +107,46 @@ export function poolFor(upstream: Upstream, connectMs: number): Exchanger {
 const CONNECTION_AUTH = /^\s*(?:ntlm|negotiate)\s/i;
 /** True for a request whose Authorization starts a connection-bound handshake (a copy of it must not leave its connection in the shared pool). */
 export const isConnectionAuth = (authorization: unknown): boolean => typeof authorization === 'string' && CONNECTION_AUTH.test(authorization);
-const privatePools = new WeakMap<Socket, Map<Upstream, Pool>>();
 
-/** The client connection's own pool towards `upstream` when it has one or its request starts a connection-bound handshake; else null. */
-export function privatePoolFor(client: Socket | null | undefined, upstream: Upstream, connectMs: number, authorization: string | string[] | undefined): Exchanger | null {
+/** A client connection's own connections towards each upstream: undici's and, for uploads that wait for `100 Continue`, http-proxy's. */
+interface Pinned { pool?: Pool; agent?: http.Agent }
+const pinned = new WeakMap<Socket, Map<Upstream, Pinned>>();
+
+/** The client connection's pinned connections towards `upstream`, made on a connection-bound handshake's first step; null when it has none. */
+function pinnedFor(client: Socket | null | undefined, upstream: Upstream, authorization: unknown): Pinned | null {
   if (!client) return null;
-  let mine = privatePools.get(client);
+  let mine = pinned.get(client);
   const existing = mine?.get(upstream);
   if (existing) return existing;
-  if (typeof authorization !== 'string' || !CONNECTION_AUTH.test(authorization) || upstream.parsing.lenient) return null;
+  if (!isConnectionAuth(authorization) || upstream.parsing.lenient) return null;
   if (!mine) {
     mine = new Map();
-    privatePools.set(client, mine);
+    pinned.set(client, mine);
     const all = mine;
-    client.once('close', () => { for (const p of all.values()) void p.destroy().catch(() => undefined); all.clear(); });
+    client.once('close', () => {
+      for (const p of all.values()) { void p.pool?.destroy().catch(() => undefined); p.agent?.destroy(); }
+      all.clear();
+    });
   }
-  const pool = new Pool(upstream.target.origin, { connections: 1, pipelining: 1, maxHeaderSize: upstream.maxHeaderBytes, connect: earlyAnswerConnector(connectMs), headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000 });
-  mine.set(upstream, pool);
-  return pool;
+  const made: Pinned = {};
+  mine.set(upstream, made);
+  return made;
+}
+
+/** The client connection's own undici pool towards `upstream` when it is pinned (pinnedFor); else null. */
+export function privatePoolFor(client: Socket | null | undefined, upstream: Upstream, connectMs: number, authorization: string | string[] | undefined): Exchanger | null {
+  const p = pinnedFor(client, upstream, authorization);
+  if (p === null) return null;
+  p.pool ??= new Pool(upstream.target.origin, { connections: 1, pipelining: 1, maxHeaderSize: upstream.maxHeaderBytes, connect: earlyAnswerConnector(connectMs), headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000 });
+  return p.pool;
+}
+
+/** The client connection's own http.Agent towards `upstream` when it is pinned (an upload that waits for `100 Continue`, forward.ts); else null. */
+export function privateAgentFor(client: Socket | null | undefined, upstream: Upstream, authorization: string | string[] | undefined): http.Agent | null {
+  const p = pinnedFor(client, upstream, authorization);
+  if (p === null) return null;
+  p.agent ??= new (upstream.target.protocol === 'https:' ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: 1 });
+  return p.agent;
 }
 
 function lenientFor(upstream: Upstream, connectMs: number): Exchanger {

@@ -13,7 +13,7 @@ import { ExchangeClock, type DeadlinePhase, type Deadlines } from './deadlines';
 import { awaitsContinue, sendContinue } from './expect-continue';
 import { streamAnswer } from './forward-answer';
 import { guardUpload, hasBody, type UploadLimits } from './upload-watch';
-import { canDispatch, dispatchForward, failedExchange, resetOnReuse, respell } from './dispatch';
+import { canDispatch, dispatchForward, failedExchange, privateAgentFor, resetOnReuse, respell } from './dispatch';
 import type { Upstream } from './upstreams';
 import { joinPath } from './replay';
 import { retryChoice, setDeadlineHeader, type AttemptBudget } from './attempt-budget';
@@ -212,7 +212,9 @@ export class Forwarder {
         const buffer = opts.stream ?? (opts.body !== undefined || again ? Readable.from(opts.body ? [opts.body] : []) : undefined);
         const dropListeners = opts.retryable ? listenersOf(req) : undefined;
         this.proxy.web(req, res, {
-          target: proxyTarget(upstream), toProxy: true, agent: fresh ? false : upstream.agent, buffer,
+          // A client connection pinned by a connection-bound credential (NTLM, Negotiate) uses its own
+          // connection (dispatch.ts pinnedFor says why): the shared agent never keeps an authenticated one.
+          target: proxyTarget(upstream), toProxy: true, agent: fresh ? false : privateAgentFor(req.socket, upstream, req.headers.authorization) ?? upstream.agent, buffer,
           ...(upstream.hostHeader === null ? {} : { headers: { host: upstream.hostHeader } }),
           // http-proxy builds the outgoing request on this object: the only way to pass maxHeaderSize.
           ssl: { maxHeaderSize: upstream.maxHeaderBytes, insecureHTTPParser: upstream.parsing.lenient },

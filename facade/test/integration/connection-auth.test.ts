@@ -47,6 +47,22 @@ function get(agent: http.Agent | false, authorization?: string): Promise<{ statu
   });
 }
 
+/** One upload that waits for `100 Continue` (carried by http-proxy, not undici) on `agent`. */
+function put(agent: http.Agent | false, authorization?: string): Promise<{ status: number; body: string }> {
+  const url = new URL(facade!.url);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: url.hostname, port: url.port, method: 'PUT', path: '/intranet/files/a.txt', agent,
+      headers: { expect: '100-continue', 'content-length': '5', ...(authorization ? { authorization } : {}) } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => { body += c; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('continue', () => req.end('hello'));
+    req.on('error', reject);
+  });
+}
+
 beforeEach(async () => {
   monolith = await windowsAuth('monolith');
   service = await windowsAuth('service');
@@ -74,6 +90,18 @@ it.each(['off', 'shadow'])('at %s, a connection a client authenticated with NTLM
     expect((await get(false)).status).toBe(401);
     expect((await get(false)).status).toBe(401);
     expect(await get(alice)).toEqual({ status: 200, body: 'hello alice from monolith' });
+  } finally {
+    alice.destroy();
+  }
+});
+
+it('an upload that waits for 100 Continue takes the same care: the handshake on its own connection, no one else served on it', async () => {
+  const alice = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    expect((await put(alice, 'NTLM TYPE1')).status).toBe(401);
+    expect(await put(alice, 'NTLM TYPE3-alice')).toEqual({ status: 200, body: 'hello alice from monolith' });
+    expect((await put(false)).status).toBe(401); // Bob, no credentials
+    expect((await put(false)).status).toBe(401);
   } finally {
     alice.destroy();
   }
