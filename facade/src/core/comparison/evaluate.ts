@@ -55,6 +55,31 @@ function generatedOf(d: Difference, formed: Difference, nowMs: number, metrics: 
 const echoedTag = (d: Difference): boolean => (d.path.startsWith('$') || d.path.startsWith('text['))
   && isEchoedTag(d.kind, d.path.startsWith('$') ? lastName(d.path) ?? '' : undefined, d.primary, d.shadow);
 
+/** A process's name as a value: a host, a pod, an address (no spaces, three characters or more, not a bare number). */
+const IDENTITY = /^(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9._:@-]{2,252}$/;
+
+/**
+ * The pairs of names the answer itself gave as each side's process (a `hostname`, a `podName`
+ * judged `instance`): the same answer's links and lines that name it (Eureka's
+ * `homePageUrl: http://<hostName>:8080/`) differ by it alone.
+ */
+function identityPairs(raw: readonly Difference[], generated: ReadonlyArray<ReturnType<typeof generatedFact>>): Array<readonly [string, string]> {
+  const pairs: Array<readonly [string, string]> = [];
+  raw.forEach((d, i) => {
+    if (generated[i]?.kind !== 'instance' || typeof d.primary !== 'string' || typeof d.shadow !== 'string') return;
+    if (IDENTITY.test(d.primary) && IDENTITY.test(d.shadow) && !pairs.some(([a]) => a === d.primary)) pairs.push([d.primary, d.shadow]);
+  });
+  return pairs.sort(([a], [b]) => b.length - a.length); // the longest first: `host-1.dc` before `host-1`
+}
+
+/** A string that becomes the shadow's once each side's own names (identityPairs) are swapped in: `instance`. */
+function namedByIdentity(d: Difference, pairs: ReadonlyArray<readonly [string, string]>): ReturnType<typeof generatedFact> {
+  if (pairs.length === 0 || d.kind !== 'changed' || typeof d.primary !== 'string' || typeof d.shadow !== 'string' || d.primary.length > 4096) return null;
+  let swapped = d.primary;
+  for (const [a, b] of pairs) swapped = swapped.split(a).join(b);
+  return swapped !== d.primary && swapped === d.shadow ? { kind: 'instance', deltaMs: null } : null;
+}
+
 /** Both bodies parsed as JSON (undefined where one is not), read only when a difference needs them. */
 interface Documents { readonly primary: unknown; readonly shadow: unknown }
 
@@ -139,14 +164,16 @@ export function evaluate(primary: Observation, shadow: Observation, rules: Compi
   const metrics = primary.ok && shadow.ok && isMetricsPage(primary.headers['content-type']) && isMetricsPage(shadow.headers['content-type']);
   let parsed: Documents | undefined;
   const docs = (): Documents => (parsed ??= { primary: jsonDocument(primary.ok ? primary.body : null), shadow: jsonDocument(shadow.ok ? shadow.body : null) });
+  const formed = raw.map(inComparedForm);
+  const generated = raw.map((d, i) => generatedOf(d, formed[i]!, nowMs, metrics, docs));
+  const identities = identityPairs(raw, generated);
   const facts = raw.map((d: Difference, i): FieldFact => {
     const r = redacted[i]!;
-    const formed = inComparedForm(d);
     return Object.freeze({
       path: d.path, field: fieldOf(d.path), kind: d.kind,
       primary: truncateValue(r.primary), shadow: truncateValue(r.shadow),
-      primaryHash: fingerprint(r.primary), shadowHash: fingerprint(r.shadow), generated: generatedOf(d, formed, nowMs, metrics, docs),
-      words: wordsOf(formed, nowMs),
+      primaryHash: fingerprint(r.primary), shadowHash: fingerprint(r.shadow), generated: generated[i] ?? namedByIdentity(d, identities),
+      words: wordsOf(formed[i]!, nowMs),
     });
   });
   // The unified diff costs ~15x the structural diff: callers ask for it only for the samples they keep.

@@ -134,3 +134,22 @@ describe('NDJSON with a length', () => {
     expect(diffBodies({ primary: Buffer.from('{"a":1,"b":2}\n'), shadow: Buffer.from('{"b":2,"a":1}\n'), primaryType: 'application/x-ndjson', shadowType: 'application/x-ndjson' }, rules)).toEqual([]);
   });
 });
+
+describe('names the answer gave as each side\'s process', () => {
+  const obs = (side: 'monolith' | 'service', doc: unknown): Observation => ({ ok: true, side, status: 200, ms: 1, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(doc)) });
+  const rules = compileRules({ headers: [], cookies: [], ignore: [], normalizers: [], redact: [] });
+  const instance = (host: string, status = 'UP') => ({ hostName: host, status, homePageUrl: `http://${host}:8080/`, healthCheckUrl: `http://${host}:8080/actuator/health`, vipAddress: 'orders' });
+
+  it('a link that names the host the answer gave as its own (Eureka\'s homePageUrl beside hostName) differs by that alone', () => {
+    const { facts } = evaluate(obs('monolith', instance('legacy-app-03.dc1.internal')), obs('service', instance('catalog-svc-6d4b9c7f8-x2kqp')), rules, false, false, NOW);
+    expect(facts.map((f) => [f.path, f.generated?.kind ?? null])).toEqual([
+      ['$.hostName', 'instance'], ['$.homePageUrl', 'instance'], ['$.healthCheckUrl', 'instance'],
+    ]);
+  });
+
+  it('a link to another path, or a status beside it, is still a difference', () => {
+    const other = { ...instance('catalog-svc'), homePageUrl: 'http://catalog-svc:8080/admin/', status: 'DOWN' };
+    const { facts } = evaluate(obs('monolith', instance('legacy-app-03')), obs('service', other), rules, false, false, NOW);
+    expect(facts.filter((f) => f.generated === null).map((f) => f.path).sort()).toEqual(['$.homePageUrl', '$.status']);
+  });
+});
