@@ -5,7 +5,7 @@
 import { carriesSession } from '../core/sessions';
 import { mediaKind } from '../core/compare/body';
 import { onPaths } from './path-patterns';
-import { compileEndpointPattern, endpointOf, askableFields, HEADERS_ONLY, askUntilDecided, MIN_CONFIRMED, reaskPriority, selfDifferingFields, type ComparisonRecord, type EndpointPattern, type FieldFact, type Outcome } from '../core/comparison';
+import { compileEndpointPattern, endpointOf, frontControllerOf, askableFields, HEADERS_ONLY, askUntilDecided, MIN_CONFIRMED, reaskPriority, selfDifferingFields, type ComparisonRecord, type EndpointPattern, type FieldFact, type Outcome } from '../core/comparison';
 import type { Observation } from '../core/compare/types';
 import type { Side } from '../core/stages';
 import { answeredFromValidators, notModifiedFor, withoutPreconditions } from '../core/validators';
@@ -35,7 +35,9 @@ export function endpointFor(ctx: RequestContext, c: ComparisonDeps): string {
   let patterns = patternCache.get(cmp.endpoints);
   if (!patterns) { patterns = cmp.endpoints.map(compileEndpointPattern); patternCache.set(cmp.endpoints, patterns); }
   const method = ctx.req.method ?? 'GET';
-  const template = endpointOf(method, ctx.path, patterns);
+  const url = ctx.req.url ?? '';
+  const q = url.indexOf('?');
+  const template = endpointOf(method, ctx.path, patterns) + (q < 0 ? '' : frontControllerOf(ctx.path, url.slice(q + 1)));
   ctx.endpoint = c.endpoints.resolve(routeLabel(ctx), ctx.operation === undefined ? template : `${template}#${ctx.operation}`, method, cmp.maxEndpoints);
   return ctx.endpoint;
 }

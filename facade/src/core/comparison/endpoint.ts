@@ -49,3 +49,28 @@ function segmentsOf(path: string): string[] {
   const rest = path.charCodeAt(0) === 47 ? path.slice(1) : path;
   return (rest.endsWith('/') ? rest.slice(0, -1) : rest).split('/');
 }
+
+// A front controller (`index.php`, `default.aspx`, `/`) serves every page of an application and
+// says which by a query parameter: phpMyAdmin's `?route=/database/structure`, WordPress admin's
+// `?page=` and `?action=`, Joomla's `?option=…&view=…`, MediaWiki's `?action=history`. Without
+// them every page is one endpoint, whose noise evidence (`text[812]`) mixes unrelated pages.
+const SCRIPT = /(?:^|\/)[^/]*\.(?:php\d?|aspx?|jsp|cfm|cgi|pl|do|action)$/i;
+const ROUTING_PARAMS = ['route', 'r', 'controller', 'module', 'mod', 'option', 'view', 'task', 'page', 'action', 'act', 'op', 'cmd', 'do'];
+const ROUTING_VALUE = /^[A-Za-z0-9_./:-]{1,64}$/;
+
+/**
+ * The routing parameters of a front controller's request, as they name its page (`?route=/database/structure`),
+ * ids in them as `:id`; '' when the path is no front controller or names none. `query`: the request's, after `?`.
+ */
+export function frontControllerOf(path: string, query: string): string {
+  if (query === '' || !(path === '/' || SCRIPT.test(path))) return '';
+  const params = new URLSearchParams(query);
+  let out = '';
+  for (const name of ROUTING_PARAMS) {
+    const value = params.get(name);
+    if (value === null || !ROUTING_VALUE.test(value)) continue;
+    const named = value.split('/').map((s) => (s !== '' && isIdSegment(s) ? ':id' : s)).join('/');
+    out += `${out === '' ? '?' : '&'}${name}=${named}`;
+  }
+  return out;
+}

@@ -1,4 +1,4 @@
-import { compileEndpointPattern, endpointOf } from '../../../src/core/comparison';
+import { compileEndpointPattern, endpointOf, frontControllerOf } from '../../../src/core/comparison';
 
 describe('endpointOf', () => {
   it.each([
@@ -24,5 +24,25 @@ describe('endpointOf', () => {
     expect(endpointOf('GET', '/api/profiles/jake', patterns)).toBe('GET /api/profiles/:username');
     expect(endpointOf('GET', '/API/Profiles/jake', patterns)).toBe('GET /api/profiles/:username');
     expect(endpointOf('GET', '/api/articles/how-to', patterns)).toBe('GET /api/articles/how-to');
+  });
+});
+
+describe('front controllers', () => {
+  it('name their page by the routing parameters of the query (phpMyAdmin, WordPress admin, Joomla, MediaWiki), ids in them as :id', () => {
+    expect(frontControllerOf('/index.php', 'route=/database/structure&db=shop&token=ab12')).toBe('?route=/database/structure');
+    expect(frontControllerOf('/wp-admin/post.php', 'post=31&action=edit')).toBe('?action=edit');
+    expect(frontControllerOf('/wp-admin/admin.php', 'page=wc-orders&status=pending')).toBe('?page=wc-orders');
+    expect(frontControllerOf('/index.php', 'option=com_content&view=article&id=5')).toBe('?option=com_content&view=article');
+    expect(frontControllerOf('/index.php', 'title=Main_Page&action=history')).toBe('?action=history');
+    expect(frontControllerOf('/index.php', 'route=/table/sql/12345')).toBe('?route=/table/sql/:id');
+    expect(frontControllerOf('/', 'page=checkout')).toBe('?page=checkout');
+  });
+
+  it('leave a REST path, a page view by title, a search and odd values as they are', () => {
+    expect(frontControllerOf('/api/orders', 'page=2')).toBe(''); // pagination, not a page of the application
+    expect(frontControllerOf('/index.php', 'title=Main_Page')).toBe('');
+    expect(frontControllerOf('/index.php', 'q=shoes')).toBe('');
+    expect(frontControllerOf('/index.php', 'route=<script>')).toBe('');
+    expect(frontControllerOf('/index.php', '')).toBe('');
   });
 });
