@@ -18,6 +18,12 @@ const JS_DATE = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) (\d{2}) (\d{4}) (\d{2}):(\d{2}):
 const ASCTIME = /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})$/;
 /** RFC 850, obsolete and still sent (RFC 9110 §5.6.7 says to read it): `Sunday, 06-Nov-94 08:49:37 GMT`. */
 const RFC_850 = /^[A-Z][a-z]{5,8}, (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+// As a page writes it for people, in the server's zone (none given: read as UTC, so two of them are
+// apart by what they say): PHP's `M d, Y \\a\\t h:i A` (`Dec 07, 2026 at 01:08 PM`), WordPress'
+// `December 7, 2026 at 1:08 pm`, `Dec 7, 2026, 13:08:45`. A 12-hour clock needs its AM or PM.
+const HUMAN = /^([A-Z][a-z]{2})[a-z]{0,6}\.? (\d{1,2}), (\d{4})(?:,? at |, | )(\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AaPp])\.?[Mm]\.?)?$/;
+// MediaWiki's signature and history time, the clock first: `13:09, 7 December 2026`.
+const CLOCK_FIRST = /^(\d{1,2}):(\d{2}), (\d{1,2}) ([A-Z][a-z]{2})[a-z]{0,6} (\d{4})$/;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const NUMERIC = /^[+-]?\d+(\.\d+)?$/;
 /** Epoch values below this are seconds (up to the year 5138), at or above it milliseconds. */
@@ -58,7 +64,8 @@ function parseEpoch(n: number): Instant | null {
 
 /**
  * Parses ISO 8601 (with or without ms, `Z` or offset; no offset means UTC), `YYYY-MM-DD HH:MM:SS`
- * (UTC), a date alone, an HTTP date, RFC 2822, JavaScript's Date#toString, asctime, or epoch
+ * (UTC), a date alone, an HTTP date, RFC 2822, JavaScript's Date#toString, asctime, a date as a page
+ * writes it for people (`Dec 07, 2026 at 01:08 PM`, HUMAN), or epoch
  * seconds/milliseconds (number or numeric string). Returns null for anything else.
  */
 export function parseInstant(value: unknown): Instant | null {
@@ -91,9 +98,20 @@ export function parseInstant(value: unknown): Instant | null {
     return named(String(y), mon!, d!, h!, mi!, sec, undefined);
   }
   const c = ASCTIME.exec(s);
-  if (!c) return null;
-  const [, mon, d, h, mi, sec, y] = c;
-  return named(y!, mon!, d!, h!, mi!, sec, undefined);
+  if (c) {
+    const [, mon, d, h, mi, sec, y] = c;
+    return named(y!, mon!, d!, h!, mi!, sec, undefined);
+  }
+  const wiki = CLOCK_FIRST.exec(s);
+  if (wiki) {
+    const [, h, mi, d, mon, y] = wiki;
+    return named(y!, mon!, d!, h!, mi!, undefined, undefined);
+  }
+  const human = HUMAN.exec(s);
+  if (!human) return null;
+  const [, mon, d, y, h, mi, sec, half] = human;
+  const hour = half === undefined ? Number(h) : Number(h) === 0 || Number(h) > 12 ? NaN : (Number(h) % 12) + (/p/i.test(half) ? 12 : 0);
+  return Number.isNaN(hour) ? null : named(y!, mon!, d!, String(hour), mi!, sec, undefined);
 }
 
 /** A time written with a month's English name and an optional `+hhmm` offset (none: UTC). */

@@ -19,6 +19,8 @@ export const EMBEDDED = new RegExp('(?<![0-9A-Za-z])(?:'
   + '|\\d{8}[-_]\\d{6}|\\d{14}'
   + '|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d{2}:\\d{2}:\\d{2} GMT'
   + '|[0-7][0-9A-HJKMNP-TV-Z]{25}|[0-9a-f]{24}|\\d{13}|\\d{10}'
+  + '|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\\.? \\d{1,2}, \\d{4}(?:,? at |, | )\\d{1,2}:\\d{2}(?::\\d{2})?(?: ?[ap]\\.?m\\.?)?' // timestamp.ts HUMAN
+  + '|\\d{1,2}:\\d{2}, \\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6} \\d{4}' // timestamp.ts CLOCK_FIRST
   + '|\\d{1,2}:\\d{2}:\\d{2}(?:\\.\\d{1,6})?'
   + ')(?![0-9A-Za-z])', 'gi');
 

@@ -89,7 +89,7 @@ function instantMs(value: unknown, nowMs: number, fine = false): number | null {
     const compact = compactMs(value, nowMs);
     if (compact !== null) return compact;
   }
-  if (typeof value !== 'string' || !/\d{2}:\d{2}|\d{4}-\d{2}-\d{2}/.test(value)) return null;
+  if (typeof value !== 'string' || !/\d:\d{2}|\d{4}-\d{2}-\d{2}/.test(value)) return null;
   return parseInstant(value)?.ms ?? null;
 }
 
