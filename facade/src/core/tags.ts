@@ -10,10 +10,9 @@ export const REPLAY_TAG = 'x-strangler-replay';
 
 export const FACADE_TAGS: readonly string[] = [SHADOW_TAG, SECOND_WRITE_TAG, REASK_TAG, REPAIR_TAG, REPLAY_TAG];
 
-/** A facade tag's name, any case (`X-Strangler-Shadow`, as an echo server writes it back). */
-const TAG_NAME = /^x-strangler-(?:shadow|second-write|reask|repair|replay)$/i;
-/** A text line that is a facade tag echoed (`X-Strangler-Shadow: 1`, `"x-strangler-reask": "1",`). */
-const TAG_LINE = /^\s*"?x-strangler-(?:shadow|second-write|reask|repair|replay)"?\s*[:=]/i;
+/** A text line that is a facade tag echoed (`X-Strangler-Shadow: 1`, `"x-strangler-reask": "1",`): the tag's name, any case. */
+const TAG_LINE = /^\s*"?(x-strangler-[a-z-]+)"?\s*[:=]/i;
+const isTag = (name: string): boolean => FACADE_TAGS.includes(name.toLowerCase());
 
 /**
  * Whether a difference is only the facade's own tag, echoed by an upstream that answers with the
@@ -23,7 +22,8 @@ const TAG_LINE = /^\s*"?x-strangler-(?:shadow|second-write|reask|repair|replay)"
  */
 export function isEchoedTag(kind: string, leaf: string | undefined, primary: unknown, shadow: unknown): boolean {
   if (kind !== 'added' && kind !== 'removed') return false;
-  if (leaf !== undefined) return TAG_NAME.test(leaf);
+  if (leaf !== undefined) return isTag(leaf);
   const line = kind === 'added' ? shadow : primary;
-  return typeof line === 'string' && TAG_LINE.test(line);
+  const name = typeof line === 'string' ? TAG_LINE.exec(line)?.[1] : undefined;
+  return name !== undefined && isTag(name);
 }
