@@ -193,6 +193,9 @@ const dualWrite = z.strictObject({
   order: z.enum(['causal', 'resource']).default('causal'),
   // The longest a copy waits for those before it; then it goes anyway (a hung copy holds no queue for ever).
   orderWaitMs: z.number().int().positive().max(600_000).default(10_000),
+  // The service works on the monolith's own data store (a shared database, the usual first step of an
+  // extraction): a write goes to the stage's primary alone, never to both, or it would be applied twice.
+  sharedStore: z.boolean().default(false),
 });
 
 const route = z

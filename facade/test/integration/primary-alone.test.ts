@@ -62,6 +62,19 @@ it('a route\'s primaryOnly paths are not copied; its other paths are', async () 
   expect(service.received.map((r) => r.url)).toEqual(['/api/orders']);
 });
 
+it.each(['dualwrite', 'shadow', 'live'])('at %s, a route whose service shares the monolith\'s store sends each write to the primary alone; reads are still shadowed', async (stage) => {
+  const f = await start(stage, { dualWrite: { sharedStore: true } });
+  const primary = stage === 'live' ? service : monolith;
+  const other = stage === 'live' ? monolith : service;
+  expect((await fetch(`${f.url}/wp-comments-post.php`, { method: 'POST', body: 'comment=hello' })).status).toBe(200);
+  expect((await fetch(`${f.url}/2026/12/hello-world/`)).status).toBe(200);
+  await f.waitForDone(2);
+  expect(primary.received.map((r) => `${r.method} ${r.url}`)).toContain('POST /wp-comments-post.php');
+  if (stage !== 'dualwrite') await other.waitFor(1); // the read's copy
+  expect(other.received.map((r) => `${r.method} ${r.url}`)).toEqual(stage === 'dualwrite' ? [] : ['GET /2026/12/hello-world/']);
+  expect((await f.divergences.openStats('app')).count).toBe(0);
+});
+
 it('at live an ASP.NET Core SignalR long poll and send (`?id=` only) reach the service alone, known by the client\'s header', async () => {
   const f = await start('live');
   const signalr = { 'x-signalr-user-agent': 'Microsoft SignalR/8.0 (8.0.7; Unknown OS; Browser; Unknown Runtime Version)', 'x-requested-with': 'XMLHttpRequest' };

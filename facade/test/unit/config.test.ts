@@ -43,7 +43,7 @@ describe('parseConfig', () => {
       },
       dualWrite: config.routes[0].dualWrite,
     });
-    expect(config.routes[0].dualWrite).toEqual({ maxBodyBytes: 10485760, overCap: 'spool', warnStoredBytes: 1073741824, order: 'causal', orderWaitMs: 10000 });
+    expect(config.routes[0].dualWrite).toEqual({ maxBodyBytes: 10485760, overCap: 'spool', warnStoredBytes: 1073741824, order: 'causal', orderWaitMs: 10000, sharedStore: false });
     expect(config.diffStore).toEqual({ rowsPerRoute: 20000, diffsPerRoute: 500, writerThread: true });
     expect(config.retention).toEqual({ minuteCountsDays: 7, hourCountsDays: 90, comparisonDays: 30, intervalMs: 600000, batchRows: 2000 });
     expect(config.contextKey).toEqual({ header: 'x-user-id' });
