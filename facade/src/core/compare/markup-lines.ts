@@ -57,15 +57,58 @@ function jsonDataLines(text: string, path: PathSegment[] = ['$']): string[] | nu
   return out;
 }
 
-/** The start of a script that assigns one value to a name: `var RLCONF = `, `window.__STATE__=`. */
-const ASSIGNMENT = /^\s*(?:(?:var|let|const)\s+)?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*=\s*(?=[{[])/;
+/** The start of a statement that assigns a value to a name: `var RLCONF = `, `window.__STATE__=`. */
+const ASSIGNMENT = /^\s*(?:(?:var|let|const)\s+)?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*=(?!=)\s*/;
 
-/** A script that only assigns a JSON object or array to a name, as leaf lines under that name; null for any other script. */
+/**
+ * A script that only assigns JSON literals to names, one statement or several (MediaWiki's
+ * `document.documentElement.className="client-js";RLCONF={…};RLSTATE={…};RLPAGEMODULES=[…];`),
+ * with at least one object or array among them, as leaf lines under those names; null for any other
+ * script (code is compared as the text it is).
+ */
 function assignedDataLines(text: string): string[] | null {
-  const m = ASSIGNMENT.exec(text);
-  if (!m) return null;
-  const literal = text.slice(m[0].length).trim().replace(/;$/, '');
-  return jsonDataLines(literal, ['$', ...m[1]!.split('.')]);
+  const statements = statementsOf(text);
+  if (statements === null || statements.length === 0 || statements.length > 32) return null;
+  const out: string[] = [];
+  let data = false;
+  for (const statement of statements) {
+    const m = ASSIGNMENT.exec(statement);
+    if (!m) return null;
+    const literal = statement.slice(m[0].length).trim();
+    if (literal.startsWith('{') || literal.startsWith('[')) data = true;
+    const lines = jsonDataLines(literal, ['$', ...m[1]!.split('.')]);
+    if (lines === null) return null;
+    out.push(...lines);
+  }
+  return data ? out : null;
+}
+
+/** A script's top-level statements (split at `;` and line ends outside strings and brackets); null when its brackets or strings do not close. */
+function statementsOf(text: string): string[] | null {
+  const out: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote !== '') {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '{' || c === '[' || c === '(') depth++;
+    else if (c === '}' || c === ']' || c === ')') { if (--depth < 0) return null; }
+    else if (depth === 0 && (c === ';' || c === '\n')) {
+      const t = text.slice(from, i).trim();
+      if (t !== '') out.push(t);
+      from = i + 1;
+    }
+  }
+  if (depth !== 0 || quote !== '') return null;
+  const last = text.slice(from).trim();
+  if (last !== '') out.push(last);
+  return out;
 }
 
 /** A JSON data line's path and value (`$.a.b = "x"` → ['$.a.b', 'x']); null for any other line. */

@@ -87,6 +87,17 @@ describe('JSON data in a page', () => {
     expect(diffObservations(code(1), code(2), rules)).toEqual([{ path: expect.stringMatching(/^text\[\d+\]$/), kind: 'changed', primary: 'window.cfg = {debug: false, n: 1};', shadow: 'window.cfg = {debug: false, n: 2};' }]);
   });
 
+  it('a script of several assignments (MediaWiki\'s RLCONF, RLSTATE, RLPAGEMODULES) is read leaf by leaf too', () => {
+    const page = (requestId: string, user: string) => typed('text/html; charset=UTF-8',
+      `<html><head><script>document.documentElement.className="client-js";RLCONF={"wgRequestId":"${requestId}","wgUserName":"${user}","wgNamespaceNumber":0};`
+      + `RLSTATE={"site.styles":"ready","user":"ready"};RLPAGEMODULES=["site","mediawiki.page.ready"];</script></head><body></body></html>`);
+    const d = diffObservations(page('a8d0f2c1e4b6', 'Alice'), page('7f3e9b2d1c05', 'Bob'), rules);
+    expect(d.map((x) => x.primary)).toEqual(['$.RLCONF.wgRequestId = "a8d0f2c1e4b6"', '$.RLCONF.wgUserName = "Alice"']);
+    // A statement that is code leaves the whole script as text.
+    const code = (n: number) => typed('text/html', `<script>RLCONF={"n":${n}};(RLQ=window.RLQ||[]).push(function(){});</script>`);
+    expect(diffObservations(code(1), code(2), rules)[0]!.path).toMatch(/^text\[\d+\]$/);
+  });
+
   it('data that does not parse is compared as the text it is', () => {
     expect(diffObservations(next('{"a":1,'), next('{"a":2,'), rules)).toEqual([{ path: expect.stringMatching(/^text\[\d+\]$/), kind: 'changed', primary: '{"a":1,', shadow: '{"a":2,' }]);
   });
