@@ -128,10 +128,13 @@ function tallyFor(map: Map<string, Tally>, c: { readonly endpoint: string; reado
 /** A dotted IPv4 address, or an IPv6 one (hex groups and colons, `::` allowed). */
 const IP_ADDRESS = /^(?:\d{1,3}(?:\.\d{1,3}){3}|(?=[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:)[0-9A-Fa-f:]{2,39})$/;
 
+/** An absolute path on a server's disk, where a deployment puts itself (`/srv/wp-mono/wp-content`, `/opt/orders/releases/…`). */
+const INSTALL_PATH = /(?<![\w/.:~-])\/(?:srv|opt|var|home|usr|app|apps|data|workspace|tmp|etc|mnt|run|deploy|www)(?:\/[\w.@+~-]+)*\/?/g;
+
 /**
  * Whether a field's example differs only in what machines make rather than what a reader reads:
  * words nobody reads (a per-side salt, a signature), two instants (a time each side stamped), two
- * network addresses.
+ * network addresses, where each side is installed on its disk.
  */
 function opaqueOnly(f: FieldFinding): boolean {
   const { primary, shadow, at } = f.example;
@@ -139,6 +142,8 @@ function opaqueOnly(f: FieldFinding): boolean {
   const now = Number.isFinite(parsed) ? parsed : Date.now();
   if (typeof primary === 'string' && typeof shadow === 'string') {
     if (differsOnlyInOpaqueWords(primary, shadow, now) || (IP_ADDRESS.test(primary) && IP_ADDRESS.test(shadow))) return true;
+    const x = primary.replace(INSTALL_PATH, '\u0000');
+    if (x !== primary && x === shadow.replace(INSTALL_PATH, '\u0000')) return true;
   }
   return primary !== shadow && generatedFact(primary, shadow, now, false)?.kind === 'timestamp';
 }

@@ -80,4 +80,10 @@ describe('the order of a route\'s endpoints', () => {
     const price = fact('$.z.price', '10.50', '11.50');
     expect(ranked([created, epoch, address, price])[0]).toBe('$.z.price');
   });
+
+  it('puts a changed date before a line that differs only where each side is installed (probes11: WordPress\' plugin folder outranked a wrong post date)', () => {
+    const installed = fact('text[673]', '<p>Plugins live in <code>/srv/wp-mono/wp-content/plugins</code></p>', '<p>Plugins live in <code>/srv/wp-svc/wp-content/plugins</code></p>');
+    const date = fact('text[700]', '<time>February 13, 2026</time>', '<time>February 2, 2026</time>');
+    expect(ranked([installed, date])).toEqual(['text[700]', 'text[673]']);
+  });
 });
