@@ -62,25 +62,23 @@ const ASSIGNMENT = /^\s*(?:(?:var|let|const)\s+)?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$
 
 /**
  * A script that only assigns JSON literals to names, one statement or several (MediaWiki's
- * `document.documentElement.className="client-js";RLCONF={…};RLSTATE={…};RLPAGEMODULES=[…];`),
- * with at least one object or array among them, as leaf lines under those names; null for any other
- * script (code is compared as the text it is).
+ * `document.documentElement.className="client-js";RLCONF={…};RLSTATE={…};RLPAGEMODULES=[…];`,
+ * Gatsby's `window.pagePath="/p/109/";window.___webpackCompilationHash="3c21…";`), as leaf lines
+ * under those names; null for any other script (code is compared as the text it is).
  */
 function assignedDataLines(text: string): string[] | null {
-  const statements = statementsOf(text);
+  // Block comments around the code (`/*<![CDATA[*/ … /*]]>*/` in an XHTML page) are not statements.
+  const statements = statementsOf(text.includes('/*') ? text.replace(/\/\*[\s\S]*?\*\//g, '') : text);
   if (statements === null || statements.length === 0 || statements.length > 32) return null;
   const out: string[] = [];
-  let data = false;
   for (const statement of statements) {
     const m = ASSIGNMENT.exec(statement);
     if (!m) return null;
-    const literal = statement.slice(m[0].length).trim();
-    if (literal.startsWith('{') || literal.startsWith('[')) data = true;
-    const lines = jsonDataLines(literal, ['$', ...m[1]!.split('.')]);
+    const lines = jsonDataLines(statement.slice(m[0].length).trim(), ['$', ...m[1]!.split('.')]);
     if (lines === null) return null;
     out.push(...lines);
   }
-  return data ? out : null;
+  return out;
 }
 
 /** A script's top-level statements (split at `;` and line ends outside strings and brackets); null when its brackets or strings do not close. */

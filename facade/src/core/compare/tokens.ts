@@ -38,7 +38,7 @@ export const ASSET_DIGEST = new RegExp(
   + `|(?<=\\.(?:${ASSET_EXT})\\?(?:v|ver|version|hash|h|_)=)[A-Za-z0-9._-]{4,64}(?=["'&\\s)]|$)`
   + `|(?<=\\.(?:css|js)\\?)(?:[a-z0-9]{5,8}|\\d{9,20})(?=["'\\s)]|$)` // Jekyll's `main.css?<epoch ns>` too
   // Magento's deployed static version (`/static/version1701334855/`); ASP.NET's `WebResource.axd?d=<encrypted>&t=<ticks>`.
-  + `|(?<=/static/version)\\d{9,12}(?=/)|(?<=\\.axd\\?d=)[A-Za-z0-9_-]{20,}(?=&|["'\\s]|$)|(?<=\\.axd\\?d=[A-Za-z0-9_-]{20,}&(?:amp;)?t=)\\d{6,20}(?=["'&\\s]|$)`
+  + `|(?<=/static/version)\\d{9,12}(?=/)|(?<=\\.axd\\?d=)[A-Za-z0-9_-]{20,}(?=&|["'\\s]|$)|(?<=\\.axd\\?d=[A-Za-z0-9_-]{20,}&(?:amp;)?t=)[0-9a-fA-F]{6,20}(?=["'&\\s]|$)`
   + '|(?<=/_next/static/)(?=[A-Za-z_-]*\\d)[A-Za-z0-9_-]{6,}(?=/)'
   // a digest before a suffix (AEM's `clientlib-site.lc-<md5>-lc.min.css`), Laravel Mix's `app.js?id=<md5>`,
   // Drupal's aggregates `css_<base64>.css`

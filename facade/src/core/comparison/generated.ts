@@ -288,7 +288,7 @@ function buildFact(a: string, b: string): GeneratedFact | null {
 const INSTANCE_NAME = /^(?:instance|uptime|uptime_?(?:s|ms|sec|secs|seconds|millis)|uptime(?:S|Ms|Sec|Secs|Seconds|Millis)|process_?uptime|processUptime|pid|process_?id|processId|hostname|host_?name|hostName|instance_?id|instanceId|pod_?name|podName|node_?name|nodeName|container_?id|containerId|served_?by|servedBy|started_?at|startedAt|start_?time|startTime|boot_?time|bootTime|build|build_?(?:id|sha|hash|number)|build(?:Id|Sha|Hash|Number)|commit|commit_?(?:id|sha|hash)|commit(?:Id|Sha|Hash)|git_?(?:sha|commit|hash|rev)|git(?:Sha|Commit|Hash|Rev)|cluster_?(?:id|uuid)|cluster(?:Id|Uuid))$/;
 // The same names spelt in words of any case and separator (`ServerUptimeSeconds`, PHP-FPM's `start
 // since`, `RestartTime`), with a `server`/`process` word before them.
-const INSTANCE_WORDS = /^(?:(?:server|process|node|jvm|app|service)_)?(?:instance(?:_id)?|uptime(?:_(?:in_)?(?:s|ms|sec|secs|seconds|millis|days))?|pid|process_id|host_?name|host_ip|pod_name|node_name|container_id|served_by|started_at|start_time|start_since|restart_time|boot_time|start_time_unix_nano|built_at|(?:webpack_)?compilation_hash|build(?:_(?:id|sha|hash|number|date|time|timestamp|user|stamp))?|buildstamp|jvm_name|release_id|cluster_name|(?:pod|node)_ip|commit(?:_(?:id|sha|hash))?|git_(?:sha|commit|hash|rev)|cluster_(?:id|uuid))$/;
+const INSTANCE_WORDS = /^(?:(?:server|process|node|jvm|app|service)_)?(?:instance(?:_id)?|uptime(?:_(?:in_)?(?:s|ms|sec|secs|seconds|millis|days))?|pid|process_id|host_?name|host_ip|pod_name|node_name|container_id|served_by|started_at|start_time|start_since|restart_time|boot_time|start_time_unix_nano|built_at|(?:webpack_)?compilation_hash|(?:last_)?build(?:_(?:id|sha|hash|number|date|time|timestamp|user|stamp))?|buildstamp|jvm_name|release_id|cluster_name|(?:pod|node)_ip|commit(?:_(?:id|sha|hash))?|git_(?:sha|commit|hash|rev)|cluster_(?:id|uuid))$/;
 
 /** A name as lower-case words joined by `_`: `ServerUptimeSeconds` → `server_uptime_seconds`, `start since` → `start_since`. */
 const wordsKey = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[\s._-]+/).filter((w) => w !== '').join('_');
@@ -347,8 +347,8 @@ function namesInstance(path: string): boolean {
   const leaf = lastName(path);
   if (leaf !== undefined && instanceNamed(leaf)) return true;
   // Spring Boot's `/actuator/info` (and the like): a top-level `git` object is the commit the
-  // process runs (`git.commit.id`, `git.commit.time`, `git.branch`).
-  if (path.startsWith('$.git.')) return true;
+  // process runs (`git.commit.id`, `git.commit.time`, `git.branch`), `build.time` when it was built.
+  if (path.startsWith('$.git.') || /^\$\.build\.(?:time|timestamp|date)$/.test(path)) return true;
   if (!CONTAINER_HINT.test(path)) return false;
   const names = namesUp(path);
   if (names.length > 0 && instanceNamed(names[0]!)) return true;
@@ -362,6 +362,7 @@ function namesInstance(path: string): boolean {
  */
 export function instanceFact(path: string | undefined, primary: unknown, shadow: unknown): GeneratedFact | null {
   if (typeof path !== 'string' || primary === shadow) return null;
+  if (commitNamed(path, primary, shadow)) return { kind: 'instance', deltaMs: null };
   if (!(path.startsWith('$') ? namesInstance(path) : instanceNamed(path))) return null;
   const scalar = (v: unknown): boolean => typeof v === 'string' || typeof v === 'number';
   return scalar(primary) && typeof primary === typeof shadow ? { kind: 'instance', deltaMs: null } : null;
@@ -377,6 +378,17 @@ const AFFINITY_COOKIE = /^(?:BIGipServer.+|TS[0-9a-f]{6,8}|SERVERID|AWSALB(?:COR
 /** A cookie set by what a side runs behind (AFFINITY_COOKIE), changed, or set by one side only: `instance`. */
 export function affinityCookieFact(name: string): GeneratedFact | null {
   return AFFINITY_COOKIE.test(name) ? { kind: 'instance', deltaMs: null } : null;
+}
+
+// The commit a process was built from, under a name that says so only with a commit's hash as its
+// value: GitLab's `/version` `revision`, Prometheus' `buildinfo` `revision`, Jira's `scmInfo`. A
+// `revision` that is a number is a document's, and judged as any value.
+const COMMIT_NAME = /^(?:revision|git_?revision|gitRevision|scm_?info|scmInfo|scm_?revision|scmRevision|vcs_?ref|vcsRef|vcs_?revision|source_?version|sourceVersion)$/;
+const COMMIT_HASH = /^(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,40}$/;
+
+function commitNamed(path: string, primary: unknown, shadow: unknown): boolean {
+  const name = path.startsWith('$') ? lastName(path) : path;
+  return name !== undefined && COMMIT_NAME.test(name) && typeof primary === 'string' && typeof shadow === 'string' && COMMIT_HASH.test(primary) && COMMIT_HASH.test(shadow);
 }
 
 /** A page's `label: value` line (`Server uptime: 3 days, 00:00:16`, `Build = 4.12.0`). */

@@ -93,6 +93,10 @@ describe('JSON data in a page', () => {
       + `RLSTATE={"site.styles":"ready","user":"ready"};RLPAGEMODULES=["site","mediawiki.page.ready"];</script></head><body></body></html>`);
     const d = diffObservations(page('a8d0f2c1e4b6', 'Alice'), page('7f3e9b2d1c05', 'Bob'), rules);
     expect(d.map((x) => x.primary)).toEqual(['$.RLCONF.wgRequestId = "a8d0f2c1e4b6"', '$.RLCONF.wgUserName = "Alice"']);
+    // Gatsby's, in an XHTML page's CDATA comments: its build's compilation hash is a leaf of its own.
+    const gatsby = (hash: string, path: string) => typed('text/html', `<script>/*<![CDATA[*/window.pagePath="${path}";window.___webpackCompilationHash="${hash}";/*]]>*/</script>`);
+    expect(diffObservations(gatsby('3c2154d4ee5b8ba66ae7', '/p/1/'), gatsby('4f92a002e4a08fd49a2b', '/p/2/'), rules).map((x) => x.primary))
+      .toEqual(['$.window.pagePath = "/p/1/"', '$.window.___webpackCompilationHash = "3c2154d4ee5b8ba66ae7"']);
     // A statement that is code leaves the whole script as text.
     const code = (n: number) => typed('text/html', `<script>RLCONF={"n":${n}};(RLQ=window.RLQ||[]).push(function(){});</script>`);
     expect(diffObservations(code(1), code(2), rules)[0]!.path).toMatch(/^text\[\d+\]$/);

@@ -27,6 +27,12 @@ describe('versions, builds and commits', () => {
     expect(instanceFact('$.version.build_date', '2021-01-13T00:42:12Z', '2023-11-14T00:47:05Z')).toEqual({ kind: 'instance', deltaMs: null });
     expect(instanceFact('$.data.buildUser', 'root@5c2a9f4d81b1', 'root@e7f0a3c2d9b4')).toEqual({ kind: 'instance', deltaMs: null });
     expect(instanceFact('$.jvmName', '28113@legacy-app-03', '1@catalog-svc-6d4b9c7f8-x2kqp')).toEqual({ kind: 'instance', deltaMs: null });
+    expect(instanceFact('$.build.time', '2026-11-20T09:20:41.112Z', '2026-11-27T16:47:03.870Z')).toEqual({ kind: 'instance', deltaMs: null });
+    expect(instanceFact('$.revision', '99e75db027b', 'b52b6a2f97a')).toEqual({ kind: 'instance', deltaMs: null }); // GitLab's /version
+    expect(instanceFact('$.scmInfo', '33ad0151492c6a93a530b1dc1eb76df791cfe922', '8b8b3286a463783ff834f2696920ab76b1a9a9c2')).toEqual({ kind: 'instance', deltaMs: null });
+    expect(instanceFact('Last build', '2026-11-28 12:21:37 +0000', '2026-12-07 13:02:59 +0000')).toEqual({ kind: 'instance', deltaMs: null });
+    expect(instanceFact('$.page.revision', 12, 13)).toBeNull(); // a document's revision number
+    expect(instanceFact('$.page.revision', 'draft', 'published')).toBeNull();
     expect(instanceFact('$.repository.git.url', 'a', 'b')).toBeNull(); // `git` deeper than the top: a record's
     expect(instanceFact('$.build.status', 'SUCCESS', 'FAILURE')).toBeNull(); // a CI API's build is a record
   });
@@ -78,6 +84,8 @@ describe('a build\'s asset names', () => {
       '<script src="/WebResource.axd?d=Ab9kLmN0pQrStUvWxYz_12-34567890aBcDeFgHiJkLm&amp;t=638412345678901234">')).toBe(true);
     expect(same('<link href="/assets/main.css?1795865076000000000">', '<link href="/assets/main.css?1796645162000000000">')).toBe(true);
     expect(same('<main data-astro-cid-2o1b7odi>', '<main data-astro-cid-x7k2m9qa>')).toBe(true);
+    expect(same('<script src="/ScriptResource.axd?d=AbJOm6QOSAyLfLaXZq2fHEo-GzwCLWNJ9rsaLS7f0V9E&amp;t=7a0cc936">',
+      '<script src="/ScriptResource.axd?d=wdNyJLT53JVMpXcXzMIi57-8Kt0c0w18MsD4RVDcK3aF&amp;t=ffffffffe6a5d9b5">')).toBe(true);
     expect(same('{ __sveltekit_f4xf77 = {', '{ __sveltekit_1q2w3e = {')).toBe(true);
     expect(same('<link href="https://shop.acme.io/static/version1701334855/frontend/Acme/default/en_US/css/styles-m.css">',
       '<link href="https://shop.acme.io/static/version1702998811/frontend/Acme/default/de_DE/css/styles-m.css">')).toBe(false);
