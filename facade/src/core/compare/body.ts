@@ -233,5 +233,39 @@ export function diffBodies(raw: BodyPair, normalizers: CompiledNormalizers, hash
       : diffText(a.text, b.text);
     if (lines !== null) return lines;
   }
-  return byHash(pair, hash);
+  return pdfDates(pair) ?? byHash(pair, hash);
+}
+
+// A PDF's date objects (`/CreationDate (D:20261207131740+00'00')`, `/ModDate`, rbpdf's and TCPDF's
+// `/LastModified`): the time each side rendered the document, in bytes that are otherwise the same.
+const PDF_DATE = /\/([A-Za-z]+)\s*\(D:(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(Z|[+-]\d{2}'?\d{2}'?)?\)/g;
+
+/** The date as ISO 8601 (`2026-12-07T13:17:40+00:00`), so it is judged as any time is. */
+function pdfIso(m: RegExpExecArray): string {
+  const zone = m[8] === undefined || m[8] === 'Z' ? 'Z' : `${m[8].slice(0, 3)}:${m[8].replace(/'/g, '').slice(3, 5)}`;
+  return `${m[2]}-${m[3]}-${m[4]}T${m[5]}:${m[6]}:${m[7]}${zone}`;
+}
+
+/**
+ * Two PDFs alike but for their date objects: one difference per differing date, named by its key
+ * (`body#pdf/CreationDate`), with both dates in ISO form (a time each side stamped within the
+ * tolerance is generated; a date far apart stays a difference). Null when anything else differs:
+ * the bodies are then compared by hash, as before.
+ */
+function pdfDates(pair: BodyPair): Difference[] | null {
+  if (mediaTypeOf(pair.primaryType) !== 'application/pdf' || mediaTypeOf(pair.shadowType) !== 'application/pdf') return null;
+  if (pair.primary.length !== pair.shadow.length || pair.primary.length > 64 * 1024 * 1024) return null;
+  const a = pair.primary.toString('latin1');
+  const b = pair.shadow.toString('latin1');
+  const mask = (t: string): string => t.replace(PDF_DATE, (all) => all.replace(/\d/g, '0'));
+  if (mask(a) !== mask(b)) return null;
+  const dates = (t: string): RegExpExecArray[] => [...t.matchAll(new RegExp(PDF_DATE.source, 'g'))];
+  const x = dates(a);
+  const y = dates(b);
+  const out = new Map<string, Difference>();
+  for (let i = 0; i < x.length && i < y.length; i++) {
+    if (x[i]![0] === y[i]![0] || out.has(x[i]![1]!)) continue;
+    out.set(x[i]![1]!, Object.freeze({ path: `body#pdf/${x[i]![1]!}`, kind: 'changed', primary: pdfIso(x[i]!), shadow: pdfIso(y[i]!) }));
+  }
+  return [...out.values()];
 }

@@ -169,6 +169,9 @@ export function markupLines(source: string, markup: Markup = 'html'): string[] {
   let preserved = 0;
   let jsonData = false; // inside a script element holding JSON data
   const scopes: Scope[] = [new Map()];
+  let root = ''; // the document element's expanded name (XML)
+  let responseStart = -1; // the line a multistatus's response opened at
+  const responses: Array<[number, number]> = [];
   const flushText = (): void => {
     if (text === '') return;
     if (preserved > 0) lines.push(...text.split(/\r?\n/));
@@ -189,6 +192,8 @@ export function markupLines(source: string, markup: Markup = 'html'): string[] {
         const scope = scopeOf(scopes[scopes.length - 1]!, attributes);
         scopes.push(scope);
         const [n, a] = expandedTag(name, attributes, scope);
+        if (scopes.length === 2) root = n;
+        if (scopes.length === 3 && root === MULTISTATUS && n === RESPONSE) responseStart = lines.length;
         lines.push(openTag(n, a, true));
         return;
       }
@@ -206,6 +211,7 @@ export function markupLines(source: string, markup: Markup = 'html'): string[] {
       flushText();
       if (xml) {
         lines.push(`</${expanded(name, scopes[scopes.length - 1]!, false)}>`);
+        if (scopes.length === 3 && responseStart >= 0) { responses.push([responseStart, lines.length]); responseStart = -1; }
         if (scopes.length > 1) scopes.pop();
         return;
       }
@@ -217,7 +223,29 @@ export function markupLines(source: string, markup: Markup = 'html'): string[] {
   parser.write(source);
   parser.end();
   flushText();
-  return lines;
+  return responses.length > 1 ? byHref(lines, responses) : lines;
+}
+
+const MULTISTATUS = '{DAV:}multistatus';
+const RESPONSE = '{DAV:}response';
+
+/**
+ * A WebDAV multistatus's responses in the order of their hrefs: RFC 4918 gives their order no
+ * meaning and clients match them by href, while a server may list them as its process hashes them
+ * (Radicale's calendar-multiget: `ev2.ics` before `ev1.ics` in one process, after it in another).
+ * Each response keeps its own lines, so a missing, added or changed response still differs.
+ */
+function byHref(lines: string[], responses: ReadonlyArray<readonly [number, number]>): string[] {
+  const href = (r: readonly [number, number]): string => {
+    const i = lines.indexOf('<{DAV:}href>', r[0]);
+    return i >= 0 && i < r[1] ? lines[i + 1] ?? '' : '';
+  };
+  const first = responses[0]![0];
+  const last = responses[responses.length - 1]![1];
+  for (let k = 1; k < responses.length; k++) if (responses[k]![0] !== responses[k - 1]![1]) return lines; // text between: keep as is
+  const blocks = responses.map((r) => ({ key: href(r), lines: lines.slice(r[0], r[1]) }));
+  blocks.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return [...lines.slice(0, first), ...blocks.flatMap((b) => b.lines), ...lines.slice(last)];
 }
 
 /** How a media type's body is tokenised, or null when it is not markup. */

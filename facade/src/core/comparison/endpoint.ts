@@ -38,9 +38,18 @@ export function endpointOf(method: string, path: string, patterns: readonly Endp
   let template = `${method} `;
   for (let i = 0; i < segments.length; i++) {
     const s = segments[i]!;
-    template += `/${isIdSegment(s) || isFanOut(s, segments[i + 1]) ? ':id' : s}`;
+    template += `/${formatOfId(s) ?? (isIdSegment(s) || isFanOut(s, segments[i + 1]) ? ':id' : s)}`;
   }
   return segments.length === 0 ? `${template}/` : template;
+}
+
+// A record asked for in a format by its suffix (Rails' and Django's `/issues/3.json`, `/issues/2.pdf`,
+// `/products/7.xml`): the id's endpoint in that format, `:id.json`, whatever the id's length (`123.json`
+// was an id by its three digits, `3.json` an endpoint of its own).
+const FORMAT_SUFFIX = /^([^.]+)\.([A-Za-z][A-Za-z0-9]{0,7})$/;
+function formatOfId(segment: string): string | null {
+  const m = FORMAT_SUFFIX.exec(segment);
+  return m && /^\d+$/.test(m[1]!) ? `:id.${m[2]!}` : null;
 }
 
 /** The path's segments, without one leading and one trailing slash (`/` and `` have none). */

@@ -158,7 +158,10 @@ const NAME_ORDER = new Intl.Collator('en', { numeric: true });
  */
 function rankedFields(fields: FieldFinding[]): { fields: FieldFinding[]; opaqueReal: boolean } {
   const opaque = new Map(fields.map((f) => [f, opaqueOnly(f)]));
-  fields.sort((a, b) => CLASS_ORDER[a.class] - CLASS_ORDER[b.class] || b.count - a.count
+  // Of fields of one class that differed as often, a status is read before the headers and lines
+  // of the page it changed (an error page's every line differs with it, as often as it does).
+  const statusFirst = (f: FieldFinding): number => (f.field === 'status' ? 0 : 1);
+  fields.sort((a, b) => CLASS_ORDER[a.class] - CLASS_ORDER[b.class] || b.count - a.count || statusFirst(a) - statusFirst(b)
     || Number(opaque.get(a)) - Number(opaque.get(b)) || NAME_ORDER.compare(a.field, b.field));
   const real = fields.filter((f) => f.class === 'real');
   return { fields, opaqueReal: real.length > 0 && real.every((f) => opaque.get(f)) };
