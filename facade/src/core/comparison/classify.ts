@@ -54,10 +54,18 @@ function storedOnPrimary(c: ComparisonFacts, field: string, example: FieldFact, 
   return e.shadowDiffs >= MIN_STABLE && e.primaryValues === 1;
 }
 
+/** A status difference where the compared side answered 5xx and the primary did not. */
+const serviceFailed = (f: FieldFact): boolean => typeof f.shadow === 'number' && f.shadow >= 500 && typeof f.primary === 'number' && f.primary < 500;
+
 function classOne(c: ComparisonFacts, field: string, facts: readonly FieldFact[], rules: ClassifyRules, book: EvidenceBook): ClassedField {
   const example = facts[0]!;
   const rule = ignoredBy(field, rules.ignore) ?? (facts.every((f) => ignoredBy(f.path, rules.ignore)) ? ignoredBy(example.path, rules.ignore) : undefined);
   if (rule) return { field, class: 'ignored', why: `ignore rule ${rule.path}: ${rule.reason}`, example };
+  if (field === 'status' && facts.some(serviceFailed)) {
+    // A failure is not a value: an endpoint whose primary once failed too (its status learned as
+    // noise) still has the other side's 5xx here counted, not passed as noise.
+    return { field, class: 'real', why: 'the other side failed (5xx) where the primary answered', example };
+  }
   const judged = book.judge(c.route, c.endpoint, field);
   if (judged.class === 'noise') return { field, class: 'noise', why: judged.why, example };
   if (facts.every((f) => withinPolicy(f.generated, f.path, rules.generated)) && !storedOnPrimary(c, field, example, book)) {

@@ -197,7 +197,7 @@ export function generatedFact(primary: unknown, shadow: unknown, nowMs: number, 
   if ((typeof primary === 'string' || typeof primary === 'number') && (typeof shadow === 'string' || typeof shadow === 'number')) {
     const whole = timestampFact(primary, shadow, nowMs, fine);
     if (whole !== null || !inside || typeof primary !== 'string' || typeof shadow !== 'string') return whole;
-    return embeddedFact(primary, shadow, nowMs);
+    return embeddedFact(primary, shadow, nowMs) ?? relativeTimeFact(primary, shadow);
   }
   return null;
 }
@@ -544,6 +544,22 @@ function sameSeries(a: string, b: string): boolean {
     if (y.get(name) !== value && !INSTANCE_LABEL.test(name)) return false;
   }
   return true;
+}
+
+// A time said relative to now (Rails' `time_ago_in_words`, "updated 10 minutes ago"): rendered
+// either side of a minute's turn it says 9 on one side and 10 on the other.
+const RELATIVE = /(?<![\w.])(\d{1,4}) (second|minute|hour|day)s?\b/g;
+const UNIT_MS: Readonly<Record<string, number>> = { second: 1000, minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+/** Two strings alike but for the numbers of relative times in them: `timestamp`, apart by the largest gap (a minute for 9 against 10 minutes). */
+function relativeTimeFact(a: string, b: string): GeneratedFact | null {
+  if (a.length > 2048 || b.length > 2048 || a.search(RELATIVE) < 0) return null; // search, not test: a global regex's test moves its lastIndex
+  const x = [...a.matchAll(RELATIVE)];
+  const y = [...b.matchAll(RELATIVE)];
+  if (x.length !== y.length || a.replace(RELATIVE, '#$2') !== b.replace(RELATIVE, '#$2')) return null;
+  let delta = 0;
+  for (let i = 0; i < x.length; i++) delta = Math.max(delta, Math.abs(Number(x[i]![1]) - Number(y[i]![1])) * UNIT_MS[x[i]![2]!]!);
+  return delta === 0 ? null : { kind: 'timestamp', deltaMs: delta };
 }
 
 /**

@@ -4,7 +4,7 @@
 import { compileRules, diffObservations } from '../../../src/core/compare';
 import { diffBodies } from '../../../src/core/compare/body';
 import type { Observation } from '../../../src/core/compare/types';
-import { endpointFindings, endpointOf, EvidenceBook, instanceFact, type ClassifyRules, type FieldFact, type StoredComparison } from '../../../src/core/comparison';
+import { endpointFindings, endpointOf, EvidenceBook, generatedFact, instanceFact, type ClassifyRules, type FieldFact, type StoredComparison } from '../../../src/core/comparison';
 
 const normalizers = compileRules({ headers: [], cookies: [], ignore: [], normalizers: [], redact: [] }).normalizers;
 
@@ -63,5 +63,31 @@ describe('an error page', () => {
       route: 'app', endpoint: 'GET /issues', reasked: true, reasks: 3, selfFields: [], facts }));
     for (const c of comparisons) book.add(c);
     expect(endpointFindings(comparisons, rules, book)[0]!.fields[0]!.field).toBe('status');
+  });
+});
+
+describe('times said relative to now', () => {
+  const NOW = Date.parse('2026-12-07T13:40:00Z');
+  it('a minute apart either side of a minute\'s turn are each side\'s clock; days apart, or another word, are not', () => {
+    expect(generatedFact('<td title="Dec 7">10 minutes</td>', '<td title="Dec 7">9 minutes</td>', NOW)).toEqual({ kind: 'timestamp', deltaMs: 60_000 });
+    expect(generatedFact('Updated 1 minute ago by Alice', 'Updated 2 minutes ago by Alice', NOW)).toEqual({ kind: 'timestamp', deltaMs: 60_000 });
+    expect(generatedFact('Ships in 2 days', 'Ships in 3 days', NOW)).toEqual({ kind: 'timestamp', deltaMs: 86_400_000 }); // outside any tolerance: a difference
+    expect(generatedFact('Updated 1 minute ago by Alice', 'Updated 2 minutes ago by Bob', NOW)).toBeNull();
+  });
+});
+
+describe('a failure', () => {
+  it('the other side\'s 5xx is real even where the primary\'s own status was learned as noise', () => {
+    const rules: ClassifyRules = { ignore: [], generated: { toleranceMs: 60_000, kinds: new Set(), exactFields: [] } };
+    const status = (primary: number, shadow: number): FieldFact => ({ path: 'status', field: 'status', kind: 'changed', primary, shadow, primaryHash: String(primary), generated: null });
+    const book = new EvidenceBook();
+    // The primary once answered 500 itself when asked again: its status is noise on this endpoint.
+    const noisy: StoredComparison = { id: 1, at: '2026-12-07T10:00:00.000Z', method: 'GET', path: '/issues.json', outcome: 'mismatch', reason: null, diff: null,
+      route: 'app', endpoint: 'GET /issues.json', reasked: true, reasks: 3, selfFields: ['status'], facts: [status(500, 200)] };
+    for (let i = 0; i < 5; i++) book.add({ ...noisy, id: i });
+    const failed: StoredComparison = { ...noisy, id: 9, selfFields: [], facts: [status(200, 500)] };
+    book.add(failed);
+    const [endpoint] = endpointFindings([failed], rules, book);
+    expect(endpoint!.fields[0]).toMatchObject({ field: 'status', class: 'real' });
   });
 });
