@@ -60,6 +60,12 @@ describe('signatures and keys', () => {
     expect(generatedFact(`${payload}.hQ3kUq8Zr0aF1x2Y`, `${b64({ id: 1110, dir: 'next' })}.Z9pL0mN3bV7cX1qW`, NOW)).toBeNull();
   });
 
+  it('a Kubernetes continue token differs by its store\'s resource version alone; a token that starts elsewhere is a difference', () => {
+    const token = (rv: number, start: string): string => Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start })).toString('base64');
+    expect(generatedFact(token(48213377, 'cm-115\u0000'), token(912044, 'cm-115\u0000'), NOW)).toEqual({ kind: 'encoded', deltaMs: null });
+    expect(generatedFact(token(48213377, 'cm-115\u0000'), token(912044, 'cm-116\u0000'), NOW)).toBeNull();
+  });
+
   it('a JWT whose claims differ in an id each token mints (Cognito\'s origin_jti, event_id) is generated; a different subject is not', () => {
     const jwt = (claims: object): string => `${b64({ alg: 'RS256', kid: 'k1' })}.${b64(claims)}.sig${Math.random().toString(36).slice(2)}`;
     const base = { sub: 'u-42', token_use: 'id', iat: 1796644800 };

@@ -84,7 +84,7 @@ describe('a failure', () => {
     // The primary once answered 500 itself when asked again: its status is noise on this endpoint.
     const noisy: StoredComparison = { id: 1, at: '2026-12-07T10:00:00.000Z', method: 'GET', path: '/issues.json', outcome: 'mismatch', reason: null, diff: null,
       route: 'app', endpoint: 'GET /issues.json', reasked: true, reasks: 3, selfFields: ['status'], facts: [status(500, 200)] };
-    for (let i = 0; i < 5; i++) book.add({ ...noisy, id: i });
+    for (let i = 0; i < 5; i++) book.add(noisy);
     const failed: StoredComparison = { ...noisy, id: 9, selfFields: [], facts: [status(200, 500)] };
     book.add(failed);
     const [endpoint] = endpointFindings([failed], rules, book);
