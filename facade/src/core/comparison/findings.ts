@@ -2,7 +2,7 @@
 // each endpoint's verdict counts (its own comparisons are the denominator), and each field with
 // its class, count, first/last seen and newest example. Endpoints with a real difference a reader
 // reads come first, then by real-difference rate and count, so the report leads with what is most
-// likely a real regression, not a salt each side keeps for itself. Pure.
+// likely a real regression, not a salt or a clock each side keeps for itself. Pure.
 import { differsOnlyInOpaqueWords } from '../compare/tokens';
 import { classifyComparison, type ClassifyRules } from './classify';
 import { generatedFact } from './generated';
@@ -136,7 +136,7 @@ const INSTALL_PATH = /(?<![\w/.:~-])\/(?:srv|opt|var|home|usr|app|apps|data|work
  * words nobody reads (a per-side salt, a signature), two instants (a time each side stamped), two
  * network addresses, where each side is installed on its disk.
  */
-function opaqueOnly(f: FieldFinding): boolean {
+function machineOnly(f: FieldFinding): boolean {
   const { primary, shadow, at } = f.example;
   const parsed = Date.parse(at);
   const now = Number.isFinite(parsed) ? parsed : Date.now();
@@ -153,25 +153,26 @@ const NAME_ORDER = new Intl.Collator('en', { numeric: true });
 
 /**
  * An endpoint's fields, most telling first: by class (real first), then how often they differed,
- * then a difference a reader reads (a price, a status word) before one only in opaque words (a
- * salt or a nonce each side keeps for itself), times or addresses, then by name (a page's lines in their order).
+ * `status` first among equals, then a difference a reader reads (a price, a status word) before one
+ * only in what machines make (machineOnly: a salt, a time, an address, an install path), then by
+ * name (a page's lines in their order).
  */
-function rankedFields(fields: FieldFinding[]): { fields: FieldFinding[]; opaqueReal: boolean } {
-  const opaque = new Map(fields.map((f) => [f, opaqueOnly(f)]));
+function rankedFields(fields: FieldFinding[]): { fields: FieldFinding[]; machineReal: boolean } {
+  const machine = new Map(fields.map((f) => [f, machineOnly(f)]));
   // Of fields of one class that differed as often, a status is read before the headers and lines
   // of the page it changed (an error page's every line differs with it, as often as it does).
   const statusFirst = (f: FieldFinding): number => (f.field === 'status' ? 0 : 1);
   fields.sort((a, b) => CLASS_ORDER[a.class] - CLASS_ORDER[b.class] || b.count - a.count || statusFirst(a) - statusFirst(b)
-    || Number(opaque.get(a)) - Number(opaque.get(b)) || NAME_ORDER.compare(a.field, b.field));
+    || Number(machine.get(a)) - Number(machine.get(b)) || NAME_ORDER.compare(a.field, b.field));
   const real = fields.filter((f) => f.class === 'real');
-  return { fields, opaqueReal: real.length > 0 && real.every((f) => opaque.get(f)) };
+  return { fields, machineReal: real.length > 0 && real.every((f) => machine.get(f)) };
 }
 
 /**
  * Per-endpoint findings of one route's comparisons (any order), ranked: endpoints with real
  * differences first, those with one a reader reads before those whose real differences are all in
- * opaque words (a per-side salt: real, but seldom the regression), then highest real-difference
- * rate, most mismatches, most comparisons.
+ * what machines make (a per-side salt, a time: real, but seldom the regression), then highest
+ * real-difference rate, most mismatches, most comparisons.
  */
 export function endpointFindings(comparisons: readonly StoredComparison[], rules: ClassifyRules, book: EvidenceBook,
   onVerdict?: (c: StoredComparison, verdict: Verdict) => void, factless: readonly CountedComparisons[] = [], routeOf?: string): EndpointFindings[] {
@@ -205,7 +206,7 @@ export function endpointFindings(comparisons: readonly StoredComparison[], rules
     }
   }
   const route = comparisons[0]?.route ?? routeOf;
-  const opaqueReal = new Set<EndpointFindings>();
+  const machineReal = new Set<EndpointFindings>();
   const out = [...tallies.values()].map((t): EndpointFindings => {
     const reasks = route === undefined ? 0 : book.endpoints(route).get(t.endpoint)?.reasks ?? 0;
     const ranked = rankedFields([...t.fields].map(([field, e]) => ({ field, class: e.class, count: e.count, rate: t.compared > 0 ? e.count / t.compared : 0,
@@ -215,11 +216,11 @@ export function endpointFindings(comparisons: readonly StoredComparison[], rules
       realRate: t.compared > 0 ? t.verdicts.mismatch / t.compared : null, reasks,
       fields: ranked.fields, firstSeen: t.first, lastSeen: t.last,
     };
-    if (ranked.opaqueReal) opaqueReal.add(e);
+    if (ranked.machineReal) machineReal.add(e);
     return e;
   });
   const anyReal = (e: EndpointFindings): number => ((e.realRate ?? 0) > 0 ? 1 : 0);
-  return out.sort((a, b) => anyReal(b) - anyReal(a) || Number(opaqueReal.has(a)) - Number(opaqueReal.has(b))
+  return out.sort((a, b) => anyReal(b) - anyReal(a) || Number(machineReal.has(a)) - Number(machineReal.has(b))
     || (b.realRate ?? -1) - (a.realRate ?? -1) || b.verdicts.mismatch - a.verdicts.mismatch || b.compared - a.compared
     || a.endpoint.localeCompare(b.endpoint));
 }
