@@ -74,6 +74,12 @@ function earlyAnswerConnector(timeout: number): buildConnector.connector {
 const pools = new WeakMap<Upstream, Map<number, Exchanger>>();
 const lenientPools = new WeakMap<Upstream, Map<number, Exchanger>>();
 
+/** What every undici pool towards `upstream` shares: its header cap, the connector, no undici timeouts. */
+function poolBasics(upstream: Upstream, connectMs: number): Pool.Options {
+  // The exchange clock (deadlines.ts) times headers and body per request, with route overrides.
+  return { maxHeaderSize: upstream.maxHeaderBytes, connect: earlyAnswerConnector(connectMs), headersTimeout: 0, bodyTimeout: 0 };
+}
+
 /** The upstream's dispatcher: its undici Pool, or node:http's lenient parser once it needs one (answer-parsing.ts). */
 export function poolFor(upstream: Upstream, connectMs: number): Exchanger {
   if (upstream.parsing.lenient) return lenientFor(upstream, connectMs);
@@ -82,12 +88,8 @@ export function poolFor(upstream: Upstream, connectMs: number): Exchanger {
   let pool = byConnect.get(connectMs);
   if (!pool) {
     pool = new Pool(upstream.target.origin, {
+      ...poolBasics(upstream, connectMs),
       connections: upstream.agent.maxSockets === Infinity ? null : upstream.agent.maxSockets,
-      maxHeaderSize: upstream.maxHeaderBytes,
-      connect: earlyAnswerConnector(connectMs),
-      // The exchange clock (deadlines.ts) times headers and body per request, with route overrides.
-      headersTimeout: 0,
-      bodyTimeout: 0,
       // Under typical upstream idle timeouts (5 s for Node, 60–75 s for nginx/Apache): reuse
       // rarely meets a socket the upstream is closing; a reset on reuse is retried once anyway.
       keepAliveTimeout: 4000,
@@ -137,7 +139,7 @@ function pinnedFor(client: Socket | null | undefined, upstream: Upstream, author
 export function privatePoolFor(client: Socket | null | undefined, upstream: Upstream, connectMs: number, authorization: string | string[] | undefined): Exchanger | null {
   const p = pinnedFor(client, upstream, authorization);
   if (p === null) return null;
-  p.pool ??= new Pool(upstream.target.origin, { connections: 1, pipelining: 1, maxHeaderSize: upstream.maxHeaderBytes, connect: earlyAnswerConnector(connectMs), headersTimeout: 0, bodyTimeout: 0, keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000 });
+  p.pool ??= new Pool(upstream.target.origin, { ...poolBasics(upstream, connectMs), connections: 1, pipelining: 1, keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000 });
   return p.pool;
 }
 

@@ -10,7 +10,8 @@ import type { ReplayOutcome } from '../io/replay';
 
 export type Observed = { readonly ok: true; readonly observation: Observation } | { readonly ok: false; readonly outcome: 'skipped' | 'error'; readonly reason: string };
 
-function encodingOf(headers: Record<string, string | string[] | undefined>): string | undefined {
+/** An answer's Content-Encoding as one list (repeated lines joined), for decodeBody. */
+export function encodingOf(headers: Record<string, string | string[] | undefined>): string | undefined {
   const v = headers['content-encoding'];
   return Array.isArray(v) ? v.join(', ') : v;
 }

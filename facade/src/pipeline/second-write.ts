@@ -13,6 +13,7 @@ import { UpstreamError } from '../errors';
 import { withoutPreconditions } from '../core/validators';
 import { failureInBody } from '../core/failure-in-body';
 import { decodeBody } from '../io/decode-body';
+import { encodingOf } from './observations';
 import { deadlinesFor, routeLabel } from './forward-primary';
 import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
 import { SECOND_WRITE_TAG } from '../core/tags';
@@ -140,17 +141,18 @@ function partlyFailed(outcome: ReplayOutcome & { ok: true }, ctx: RequestContext
  * created with 200 and `client-error-not-found`, and no divergence was kept).
  */
 function failedInBody(outcome: ReplayOutcome & { ok: true }, ctx: RequestContext): string | null {
-  const second = failureInBody(outcome.headers['content-type'], decoded(outcome.body, outcome.headers['content-encoding']));
+  const second = failureInBody(outcome.headers['content-type'], decoded(outcome.body, outcome.headers));
   if (second === null) return null;
   const p = ctx.primary;
-  const first = p?.kind === 'answered' ? failureInBody(p.headers['content-type'], decoded(p.body, p.headers['content-encoding'])) : null;
+  const first = p?.kind === 'answered' ? failureInBody(p.headers['content-type'], decoded(p.body, p.headers)) : null;
   return first === second ? null : second;
 }
 
 /** A captured body decoded for reading (null when it was not kept or cannot be decoded). */
-function decoded(body: Buffer | null, encoding: string | string[] | undefined): Buffer | null {
+function decoded(body: Buffer | null, headers: Record<string, string | string[] | undefined>): Buffer | null {
+  const encoding = encodingOf(headers);
   if (body === null || encoding === undefined) return body;
-  try { return decodeBody(body, Array.isArray(encoding) ? encoding.join(', ') : encoding, 1_048_576); } catch { return null; }
+  try { return decodeBody(body, encoding, 1_048_576); } catch { return null; }
 }
 
 interface Missed { at: string; side: Side; upstream: string; reason: string; bodyBytes: number | null; outcome: ReplayOutcome | null }
