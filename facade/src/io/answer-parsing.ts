@@ -16,10 +16,15 @@ export type ParsingMode = 'auto' | 'strict' | 'lenient';
  */
 const LIFTED_BY_LENIENCE = new Set(['HPE_CR_EXPECTED', 'HPE_LF_EXPECTED', 'HPE_INVALID_HEADER_TOKEN', 'HPE_INVALID_VERSION', 'HPE_UNEXPECTED_SPACE']);
 
+/** How many times one upstream's unread answers are diagnosed (io/strict-diagnosis.ts) before they are only failed. */
+const DIAGNOSES = 5;
+
 export class AnswerParsing {
   /** Answers are read by the lenient parser (from the start, or since `auto` saw one the strict parser refused). */
   lenient: boolean;
   private listener: ((reason: string) => void) | null = null;
+  private diagnosing: Promise<boolean> | null = null;
+  private diagnoses = 0;
 
   constructor(readonly mode: ParsingMode) {
     this.lenient = mode === 'lenient';
@@ -41,5 +46,29 @@ export class AnswerParsing {
     this.lenient = true;
     this.listener?.(`${code}: ${err.message}`);
     return true;
+  }
+
+  /**
+   * undici refused an answer before reading its head for a reason it does not name (its llhttp
+   * reports a bare-LF head, two lengths and a length beside chunked all as a length mismatch), and
+   * `auto` could still turn lenient: a strict read of the same request tells which (strict-diagnosis.ts).
+   */
+  undiagnosed(err: Error, headRead: boolean): boolean {
+    return this.mode === 'auto' && !this.lenient && !headRead && this.diagnoses < DIAGNOSES && upstreamErrno(err) === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH';
+  }
+
+  /**
+   * Runs `strictRead` (one at a time: requests that failed together share its verdict) and turns
+   * lenient when its error is one lenience lifts. True when this upstream is read leniently now.
+   */
+  diagnose(strictRead: () => Promise<Error | null>): Promise<boolean> {
+    if (this.lenient) return Promise.resolve(true);
+    if (this.diagnosing) return this.diagnosing;
+    this.diagnoses++;
+    this.diagnosing = strictRead().then((err) => {
+      this.diagnosing = null;
+      return err !== null && this.turnedLenient(err);
+    });
+    return this.diagnosing;
   }
 }

@@ -9,6 +9,7 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { buildConnector, Pool, type Dispatcher } from 'undici';
 import type { Socket } from 'node:net';
+import { SAFE_METHODS } from '../core/stages';
 import { isStreamAnswer } from '../core/streams';
 import { lingerAfterAnswer } from './linger';
 import { UpstreamError, upstreamErrno, upstreamErrorFrom } from '../errors';
@@ -27,6 +28,7 @@ import { claimNextWrite, watchReuse } from './socket-reuse';
 import { captureSlabs } from './capture-slabs';
 import { LenientDispatcher, type Exchanger } from './lenient-dispatcher';
 import { flushHeadUnlessBody, type HeadState } from './flush-head';
+import { strictReadError } from './strict-diagnosis';
 
 /** Request headers undici refuses (it frames the body and manages the connection itself). */
 const NOT_SENT_BY_US = new Set(['transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'expect']);
@@ -553,6 +555,14 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
           // An answer only a lenient parser reads: the upstream is read leniently from now on, and
           // a request that may go again does, at once (answer-parsing.ts).
           if (upstream.parsing.turnedLenient(err) && opts.retryable && clock.remaining() > 0) { send(); return; }
+          if (opts.retryable && !withBody && SAFE_METHODS.has(req.method ?? 'GET') && upstream.parsing.undiagnosed(err, false)) {
+            void upstream.parsing.diagnose(() => strictReadError(upstream, { method: req.method ?? 'GET', path, headers }, clock.remaining())).then((lenient) => {
+              if (settled) return;
+              if (lenient && clock.remaining() > 0) send();
+              else if (!retry(err, reused)) fail(err);
+            });
+            return;
+          }
           if (!retry(err, reused)) fail(err);
         },
         onUpgrade: () => undefined,

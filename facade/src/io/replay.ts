@@ -14,6 +14,8 @@ import { retryChoice } from './attempt-budget';
 import { captureSlabs } from './capture-slabs';
 import { deadlineHeaderValue } from '../core/resilience/deadline';
 import { isStreamAnswer } from '../core/streams';
+import { SAFE_METHODS } from '../core/stages';
+import { strictReadError } from './strict-diagnosis';
 
 export interface ReplayRequest {
   readonly method: string;
@@ -78,6 +80,8 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
     headers.push(request.tag, '1');
     if (deadlineHeader) headers.push(deadlineHeader, deadlineHeaderValue(deadlines.totalMs));
     const idempotent = isIdempotentFor(upstream, request.method);
+    // A copy that may be asked once more without its body, to learn why undici refused its answer (strict-diagnosis.ts).
+    const bodiless = SAFE_METHODS.has(request.method) && request.body.length === 0;
     let done = false;
     let abort: ((err: Error) => void) | null = null;
     let retryTimer: NodeJS.Timeout | null = null;
@@ -159,6 +163,15 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
           if (done || over) return;
           // An answer only a lenient parser reads: read so from now on, and asked again if it may be (answer-parsing.ts).
           if (upstream.parsing.turnedLenient(err) && idempotent && status === 0 && clock.remaining() > 0) { over = true; send(); return; }
+          if (status === 0 && bodiless && upstream.parsing.undiagnosed(err, false)) {
+            over = true;
+            void upstream.parsing.diagnose(() => strictReadError(upstream, { method: request.method, path: joinPath(upstream.address.basePath, request.url), headers }, clock.remaining())).then((lenient) => {
+              if (done) return;
+              if (lenient && clock.remaining() > 0) send();
+              else if (!retried(err, false, reused)) fail(err);
+            });
+            return;
+          }
           if (retried(err, status !== 0, reused)) { over = true; return; }
           fail(err);
         },
