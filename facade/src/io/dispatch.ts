@@ -18,7 +18,7 @@ import { readBeforeWriteErrors } from './early-answer';
 import { dropUnsolicitedContinue } from './interim-continue';
 import { awaitsContinue } from './expect-continue';
 import type { ForwardOptions, ForwardResult } from './forward';
-import { bodilessButFramed, canCarryTrailers, pairs } from './forward-answer';
+import { bodilessButFramed, canCarryTrailers, pairs, reasonForClient } from './forward-answer';
 import { locationForClient, responseHeadersForClient } from './headers';
 import { joinPath } from './replay';
 import type { Upstream } from './upstreams';
@@ -501,7 +501,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
             lingerAfterAnswer(req);
           }
           try {
-            res.writeHead(status, statusText, out);
+            res.writeHead(status, reasonForClient(statusText, status), out);
           } catch (err) {
             // A header Node will not send (invalid characters): the upstream's answer is unusable.
             settle({ kind: 'failed', error: new UpstreamError('UPSTREAM_BAD_RESPONSE', upstream.name, { cause: err as Error }), ms: ms() });

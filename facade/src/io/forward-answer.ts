@@ -1,7 +1,7 @@
 // The primary's answer on its way to the client (forward.ts): status and headers (hop-by-hop ones
 // removed, side headers added), the body streamed with a capped tee for comparison and the idle
 // clock refreshed per chunk, and the upstream's trailers passed on after the last chunk.
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { ExchangeClock } from './deadlines';
 import { awaitsContinue } from './expect-continue';
 import { lingerAfterAnswer } from './linger';
@@ -24,6 +24,17 @@ export function bodilessButFramed(status: number, answer: IncomingHttpHeaders): 
   if (status !== 204 && status !== 304) return false;
   const length = answer['content-length'];
   return answer['transfer-encoding'] !== undefined || (length !== undefined && length.trim() !== '0');
+}
+
+/**
+ * The reason phrase as the upstream's bytes. undici decodes a phrase as UTF-8 and Node writes one
+ * as Latin-1 (refusing a character above U+00FF): a localized phrase ("Ça va", Cyrillic) goes back
+ * to its UTF-8 bytes; one whose bytes were not UTF-8 (undici kept only U+FFFD of them) is replaced
+ * by the status's standard phrase.
+ */
+export function reasonForClient(statusText: string | undefined, status: number): string | undefined {
+  if (statusText === undefined || !/[^\x00-\x7f]/.test(statusText)) return statusText;
+  return statusText.includes('\ufffd') ? STATUS_CODES[status] ?? '' : Buffer.from(statusText, 'utf8').toString('latin1');
 }
 
 /** Node can send trailers only in a chunked response: an HTTP/1.1 request, a body, no Content-Length. */

@@ -1,0 +1,44 @@
+// A status line's reason phrase is free text (RFC 9112 §4: obs-text allowed): localized servers send
+// it in their own language. Behind the facade the client gets the upstream's status and phrase, as
+// going direct, never a 502 because the phrase was not ASCII.
+import { startTestFacade, type TestFacade } from '../helpers/facade';
+import { startRawServer, type RawServer } from '../helpers/net';
+import { exchange } from '../helpers/raw-http';
+
+let upstream: RawServer;
+let facade: TestFacade;
+
+/** Answers every request with `status` and the phrase's bytes. */
+async function start(status: number, phrase: Buffer): Promise<void> {
+  upstream = await startRawServer((socket) => socket.on('data', () => {
+    socket.write(Buffer.concat([Buffer.from(`HTTP/1.1 ${status} `), phrase, Buffer.from('\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok')]));
+  }));
+  facade = await startTestFacade({ monolith: { url: upstream.url }, services: {}, routes: [] });
+}
+
+afterEach(async () => {
+  await facade?.close();
+  await upstream?.close();
+});
+
+const ask = (): Promise<string> => exchange(facade.url, 'GET /status HTTP/1.1\r\nHost: shop.example\r\nConnection: close\r\n\r\n');
+
+it('a phrase in UTF-8 (a localized server) reaches the client as the upstream\'s bytes', async () => {
+  await start(200, Buffer.from('Ça va très bien', 'utf8'));
+  const out = await ask();
+  expect(out.split('\r\n')[0]).toBe(`HTTP/1.1 200 ${Buffer.from('Ça va très bien', 'utf8').toString('latin1')}`);
+  expect(out.endsWith('\r\n\r\nok')).toBe(true);
+});
+
+it('a phrase in Cyrillic on an error status keeps its status and bytes', async () => {
+  await start(404, Buffer.from('Не найдено', 'utf8'));
+  const out = await ask();
+  expect(out.split('\r\n')[0]).toBe(`HTTP/1.1 404 ${Buffer.from('Не найдено', 'utf8').toString('latin1')}`);
+});
+
+it('a phrase in Latin-1 bytes (not UTF-8) gets the status\'s standard phrase, and the answer itself', async () => {
+  await start(201, Buffer.from('Cr\xe9\xe9', 'latin1'));
+  const out = await ask();
+  expect(out.split('\r\n')[0]).toBe('HTTP/1.1 201 Created');
+  expect(out.endsWith('\r\n\r\nok')).toBe(true);
+});
