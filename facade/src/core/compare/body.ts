@@ -4,6 +4,7 @@
 // multipart answers whose parts are all text by lines (the boundary set aside), anything else by
 // sha256. Bodies arrive decoded; identical bytes short-cut everything, so the
 // common "same answer" case costs one Buffer.equals.
+import { binaryJsonOf, decodeBinaryJson } from './binary-json';
 import { mediaTypeOf } from '../media-type';
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
@@ -134,6 +135,10 @@ export function readBody(body: Uint8Array, contentType: string | undefined): Rea
   if (media === 'binary') {
     const parts = multipartText(buf, contentType);
     if (parts !== null) return { kind: 'text', text: parts };
+    // CBOR and MessagePack carry JSON's data model: compared as the value they encode.
+    const encoding = binaryJsonOf(mediaTypeOf(contentType));
+    const decodedValue = encoding === null ? null : decodeBinaryJson(buf, encoding);
+    if (decodedValue !== null) return { kind: 'json', value: decodedValue.value };
   }
   if (media === 'binary' && !LOOKS_LIKE_JSON.test(buf.subarray(0, 64).toString('latin1').replace(/^\u00ef\u00bb\u00bf/, ''))) return { kind: 'binary' };
   const text = buf.toString('utf8').replace(/^\uFEFF/, '');

@@ -12,6 +12,24 @@ import { diffArrays } from 'diff';
 // cookie's `Expires=Sun, 06 Dec 2026 21:15:01 GMT`), epoch seconds or milliseconds
 // (`Expires=1765055701`; generated.ts takes them for times only near the comparison), a clock time
 // in a page's own words (`Stand: 21:56:30`, `9:56:30 PM`, `07/12/2026, 02:56:30`).
+// Epoch seconds in 8 hex digits, as AWS X-Ray's trace id (`1-6571a2b3-<24 hex>`) and GitHub's
+// request id (`…:6571A2B3`) carry the time they were made: 2020 to 2029 (`5…` and `6…`), with a hex
+// letter (an 8-digit decimal number is not one), in one case. A time only near the comparison (HEX_EPOCH).
+const HEX_EPOCH_SOURCE = '5(?=[0-9]{0,6}[a-f])[0-9a-f]{7}|6(?=[0-9]{0,6}[a-f])[0-9a-f]{7}';
+export const HEX_EPOCH = /^[56](?:(?=[0-9]{0,6}[a-f])[0-9a-f]{7}|(?=[0-9]{0,6}[A-F])[0-9A-F]{7})$/;
+/**
+ * Hex epochs name when an id was made, at the request: within a day of the comparison. (A random
+ * 8-hex word falls in that window once in some 25,000, where the years other epochs allow would
+ * set aside one short commit hash in twenty.)
+ */
+const HEX_EPOCH_WINDOW_MS = 86_400_000;
+/** The time 8 hex digits (HEX_EPOCH) name, in ms, or null when they are no epoch near the comparison. */
+export function hexEpochMs(v: string, nowMs: number): number | null {
+  if (!HEX_EPOCH.test(v)) return null;
+  const ms = parseInt(v, 16) * 1000;
+  return Math.abs(ms - nowMs) <= HEX_EPOCH_WINDOW_MS ? ms : null;
+}
+
 export const EMBEDDED = new RegExp('(?<![0-9A-Za-z])(?:'
   + '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}'
   + '|\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{2}:?\\d{2})?'
@@ -22,6 +40,7 @@ export const EMBEDDED = new RegExp('(?<![0-9A-Za-z])(?:'
   + '|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\\.? \\d{1,2}, \\d{4}(?:,? at |, | )\\d{1,2}:\\d{2}(?::\\d{2})?(?: ?[ap]\\.?m\\.?)?' // timestamp.ts HUMAN
   + '|\\d{1,2}:\\d{2}, \\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6} \\d{4}' // timestamp.ts CLOCK_FIRST
   + '|\\d{1,2}:\\d{2}:\\d{2}(?:\\.\\d{1,6})?'
+  + '|' + HEX_EPOCH_SOURCE
   + ')(?![0-9A-Za-z])', 'gi');
 
 // An asset a build names by its content's digest: Rails' `application-3f2a1b9c….css`, webpack's
@@ -65,6 +84,13 @@ export const SCOPED_STYLE = new RegExp(
  * base64 characters has no digit one time in fifteen, and split at its `/` it misaligned the words.
  */
 const NONCE = /(?<=\bnonce=")[^"]{1,200}(?=")|(?<=\bnonce=')[^']{1,200}(?=')|(?<='nonce-)[A-Za-z0-9+/=_-]{1,200}(?=')/g;
+
+/**
+ * The commit a side's build runs, as a link's parameter names it (`report-uri …?sentry_release=e63ab82d7729`,
+ * `?build=1b7f5c0`, `commit=…`): each side's own build, as `buildId` is in JSON. Hex of a commit's
+ * length only (7 to 40, letters and digits), so a version (`release=2.14.1`) stays a word.
+ */
+const BUILD_PARAM = /(?<=[?&;](?:sentry_release|release|build|build_id|commit|git_commit|git_sha)=)(?=[0-9a-f]{0,39}[a-f])(?=[0-9a-f]{0,39}\d)[0-9a-f]{7,40}(?![0-9A-Za-z])/gi;
 
 /** A run of base64 (or base64url) characters: a signature, a nonce, a random id, or a long path. */
 const LONG_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
@@ -110,6 +136,7 @@ const ID_TOKEN = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9
  */
 function embeddedWord(token: string, nowMs: number): string {
   if (ID_TOKEN.test(token)) return token;
+  if (HEX_EPOCH.test(token)) return hexEpochMs(token, nowMs) === null ? token : SET_ASIDE;
   if (/^\d+$/.test(token)) {
     const ms = token.length === 13 ? Number(token) : token.length === 10 ? Number(token) * 1000 : NaN;
     if (!(ms >= nowMs - EPOCH_PAST_MS && ms <= nowMs + EPOCH_FUTURE_MS)) return token;
@@ -154,7 +181,7 @@ function tokensOf(s: string, nowMs: number): Tokens {
   const out: Tokens = { words: [], marks: '' };
   const plain = decoded(s);
   if (plain.length < SHORTEST_TOKEN) { words(plain, out); return out; } // `1.00`, `en-GB`: no id, time or run fits
-  const text = plain.replace(EMBEDDED, (token) => embeddedWord(token, nowMs)).replace(ASSET_DIGEST, SET_ASIDE).replace(SCOPED_STYLE, SET_ASIDE).replace(NONCE, SET_ASIDE);
+  const text = plain.replace(EMBEDDED, (token) => embeddedWord(token, nowMs)).replace(ASSET_DIGEST, SET_ASIDE).replace(SCOPED_STYLE, SET_ASIDE).replace(NONCE, SET_ASIDE).replace(BUILD_PARAM, SET_ASIDE);
   let from = 0;
   for (const m of text.matchAll(LONG_RUN)) {
     if (!MIXED(m[0])) continue;

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { diffObservations, fieldOf, lastName, redactDifferences, unifiedBodyDiff, valueAtPath, type CompiledRules } from '../compare';
 import type { Difference, Observation } from '../compare/types';
 import { jsonDocument } from '../compare/body';
-import { affinityCookieFact, countdownFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, revisionFact, sampleFact, storePositionFact, syncTokenFact, timeNamed, tokenFact } from './generated';
+import { affinityCookieFact, countdownFact, entityTagFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, revisionFact, sampleFact, storePositionFact, syncTokenFact, timeNamed, tokenFact } from './generated';
 import { differingWords } from '../compare/tokens';
 import { headerForm } from '../compare/header-forms';
 import { MAX_DIFFERENCES } from '../compare/json-diff';
@@ -29,6 +29,10 @@ function generatedOf(d: Difference, formed: Difference, nowMs: number, metrics: 
   if (d.path.startsWith('cookies')) {
     const affinity = affinityCookieFact(lastName(d.path) ?? '');
     if (affinity) return affinity;
+  }
+  if (d.path === 'headers.etag') {
+    const tag = entityTagFact(d.path, d.primary, d.shadow);
+    if (tag) return tag;
   }
   if (formed !== d) {
     // Read in the form it is compared in: an Expires in RFC 850 against one in IMF-fixdate is one kind of time.

@@ -3,7 +3,7 @@
 // reported as their own class. Detection runs on the raw values before redaction; the fact keeps
 // the measured time difference so a later tolerance change re-classifies the past.
 import { parseInstant } from '../compare/timestamp';
-import { ASSET_DIGEST, EMBEDDED, EPOCH_FUTURE_MS, EPOCH_PAST_MS, SCOPED_STYLE, decoded, templateOf } from '../compare/tokens';
+import { ASSET_DIGEST, EMBEDDED, EPOCH_FUTURE_MS, EPOCH_PAST_MS, SCOPED_STYLE, decoded, hexEpochMs, templateOf } from '../compare/tokens';
 import { lastName } from '../compare/path-pattern';
 
 export const GENERATED_KINDS = ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid', 'encoded', 'sequence', 'instance', 'token', 'position'] as const;
@@ -128,6 +128,12 @@ function timeOfDayFact(a: unknown, b: unknown, nowMs: number): GeneratedFact | n
 function timestampFact(a: unknown, b: unknown, nowMs: number, fine = false): GeneratedFact | null {
   const clock = timeOfDayFact(a, b, nowMs);
   if (clock) return clock;
+  if (typeof a === 'string' && typeof b === 'string' && a.length === 8 && b.length === 8) {
+    // Epoch seconds in hex (an X-Ray trace id's): both, in one case.
+    const x = hexEpochMs(a, nowMs);
+    const y = hexEpochMs(b, nowMs);
+    if (x !== null && y !== null && (a === a.toLowerCase()) === (b === b.toLowerCase())) return { kind: 'timestamp', deltaMs: Math.abs(x - y) };
+  }
   if (formatShape(a) !== formatShape(b)) return null; // ISO vs epoch is a client-visible difference
   const x = instantMs(a, nowMs, fine);
   const y = instantMs(b, nowMs, fine);
@@ -291,8 +297,10 @@ function buildFact(a: string, b: string): GeneratedFact | null {
 const INSTANCE_NAME = /^(?:instance|uptime|uptime_?(?:s|ms|sec|secs|seconds|millis)|uptime(?:S|Ms|Sec|Secs|Seconds|Millis)|process_?uptime|processUptime|pid|process_?id|processId|hostname|host_?name|hostName|instance_?id|instanceId|pod_?name|podName|node_?name|nodeName|container_?id|containerId|served_?by|servedBy|started_?at|startedAt|start_?time|startTime|boot_?time|bootTime|build|build_?(?:id|sha|hash|number)|build(?:Id|Sha|Hash|Number)|commit|commit_?(?:id|sha|hash)|commit(?:Id|Sha|Hash)|git_?(?:sha|commit|hash|rev)|git(?:Sha|Commit|Hash|Rev)|cluster_?(?:id|uuid)|cluster(?:Id|Uuid))$/;
 // The same names spelt in words of any case and separator (`ServerUptimeSeconds`, PHP-FPM's `start
 // since`, `RestartTime`), with a `server`/`process` word before them.
-const INSTANCE_WORDS = /^(?:(?:server|process|node|jvm|app|service)_)?(?:instance(?:_id)?|uptime(?:_(?:in_)?(?:s|ms|sec|secs|seconds|millis|days))?|pid|process_id|host_?name|host_ip|pod_name|node_name|container_id|served_by|started(?:_(?:at|on))?|up_since|running_since|booted(?:_at)?|start_time|start_since|restart_time|boot_time|start_time_unix_nano|built_at|(?:webpack_)?compilation_hash|(?:last_)?build(?:_(?:id|sha|hash|number|date|time|timestamp|user|stamp))?|buildstamp|jvm_name|release_id|cluster_name|(?:pod|node)_ip|commit(?:_(?:id|sha|hash))?|git_(?:sha|commit|hash|rev)|cluster_(?:id|uuid))$/;
+const INSTANCE_WORDS = /^(?:(?:server|process|node|jvm|app|service)_)?(?:instance(?:_id)?|uptime(?:_(?:in_)?(?:s|ms|sec|secs|seconds|millis|days|human|formatted|current_epoch|all_epochs))?|pid|process_id|host_?name|host_ip|pod_name|node_name|container_id|served_by|started(?:_(?:at|on))?|up_since|running_since|booted(?:_at)?|start_time|start_since|restart_time|boot_time|start_time_unix_nano|built_at|(?:webpack_)?compilation_hash|(?:last_)?build(?:_(?:id|sha|hash|number|date|time|timestamp|user|stamp))?|buildstamp|jvm_name|release_id|cluster_name|(?:pod|node)_ip|commit(?:_(?:id|sha|hash))?|git_(?:sha|commit|hash|rev)|cluster_(?:id|uuid))$/;
 
+// (`uptime_*`: the process's uptime in a unit or a form, Redis' `uptime_in_seconds`, Envoy's
+// `uptime_current_epoch` and `uptime_all_epochs`; not `uptime_percent`, a monitor's data.)
 /** A name as lower-case words joined by `_`: `ServerUptimeSeconds` → `server_uptime_seconds`, `start since` → `start_since`. */
 const wordsKey = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[\s._-]+/).filter((w) => w !== '').join('_');
 
@@ -389,9 +397,18 @@ export function affinityCookieFact(name: string): GeneratedFact | null {
 const COMMIT_NAME = /^(?:revision|git_?revision|gitRevision|scm_?info|scmInfo|scm_?revision|scmRevision|vcs_?ref|vcsRef|vcs_?revision|source_?version|sourceVersion)$/;
 const COMMIT_HASH = /^(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,40}$/;
 
+// Sentry's `release` (`shop-web@e63ab82d…`, or the commit alone): the build each side runs, under one
+// project name; a version (`shop-web@2.14.1`) is not a commit and stays a value.
+const RELEASE_NAME = /^(?:release|sentry_?release|sentryRelease)$/;
+const PROJECT_AT = /^[^@\s]{1,100}@/;
+
 function commitNamed(path: string, primary: unknown, shadow: unknown): boolean {
   const name = path.startsWith('$') ? lastName(path) : path;
-  return name !== undefined && COMMIT_NAME.test(name) && typeof primary === 'string' && typeof shadow === 'string' && COMMIT_HASH.test(primary) && COMMIT_HASH.test(shadow);
+  if (name === undefined || typeof primary !== 'string' || typeof shadow !== 'string') return false;
+  if (COMMIT_NAME.test(name)) return COMMIT_HASH.test(primary) && COMMIT_HASH.test(shadow);
+  if (!RELEASE_NAME.test(name)) return false;
+  const project = PROJECT_AT.exec(primary)?.[0] ?? '';
+  return shadow.startsWith(project) && COMMIT_HASH.test(primary.slice(project.length)) && COMMIT_HASH.test(shadow.slice(project.length));
 }
 
 /** A page's `label: value` line (`Server uptime: 3 days, 00:00:16`, `Build = 4.12.0`). */
@@ -428,6 +445,25 @@ export function tokenFact(path: string | undefined, primary: unknown, shadow: un
   if (JWT.test(primary) && JWT.test(shadow)) return null; // a JWT is judged by its claims
   if (Math.abs(primary.length - shadow.length) > Math.max(primary.length, shadow.length) / 4) return null;
   return alphabetOf(primary) === alphabetOf(shadow) ? { kind: 'token', deltaMs: null } : null;
+}
+
+// An entity tag (RFC 9110 §8.8.3): `"…"` or `W/"…"`, opaque to its client.
+const ENTITY_TAG = /^(W\/)?"[\x21\x23-\x7e\x80-\xff]*"$/;
+
+/**
+ * Two answers' `ETag` headers, both well-formed entity tags: each side's validator of its own
+ * representation (serve-static's size and mtime, nginx's mtime and length, a hash of its own
+ * serialization), which a client only sends back to the side that made it; the body they stand for
+ * is compared on its own. A tag that is not one (its quotes lost) stays a difference, and so does a
+ * weak tag where the primary's was strong: a weak validator cannot resume a download (`If-Range`).
+ * An ETag inside a body (an S3 listing's md5, a JSON `etag` field) is data, not this.
+ */
+export function entityTagFact(path: string, primary: unknown, shadow: unknown): GeneratedFact | null {
+  if (path !== 'headers.etag' || typeof primary !== 'string' || typeof shadow !== 'string' || primary === shadow) return null;
+  const a = ENTITY_TAG.exec(primary.trim());
+  const b = ENTITY_TAG.exec(shadow.trim());
+  if (!a || !b || (!a[1] && b[1])) return null;
+  return { kind: 'token', deltaMs: null };
 }
 
 /** A collection's change token: WebDAV sync's (RFC 6578), CalDAV's `getctag`, a Google API's `nextSyncToken`. */

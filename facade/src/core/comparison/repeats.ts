@@ -13,6 +13,8 @@
 //     a cookie's `HttpOnly`);
 //   - at array members, at other words than the other side's (a fresh signature on every image,
 //     where the other side lists another image first);
+//   - at array members' numbers, moved only in their last digits, where the other side has fewer or
+//     more members (an embedding whose floats jitter on every answer, from a model of fewer dimensions);
 //   - by the order of an array's members only (a set a hash map orders anew on every answer, of
 //     values or of objects), where the other side's members differ (one missing, one more, one
 //     other, one with another price).
@@ -90,6 +92,20 @@ function memberRepeats(self: readonly FieldFact[], other: readonly FieldFact[] |
   return (other ?? []).some((o) => !!o.words && o.words.length > 0 && o.words.some((w) => !moved.has(w)));
 }
 
+/** Two numbers apart only in their last digits: the same figure read again (a float a GPU sums in another order). */
+const jittered = (a: unknown, b: unknown): boolean => typeof a === 'number' && typeof b === 'number'
+  && Math.abs(a - b) <= Math.max(1e-6, 1e-3 * Math.max(Math.abs(a), Math.abs(b)));
+
+/**
+ * At an array's members: the other side lacks members the primary has (or has more), and the second
+ * answer has as many as the first, its members moved only in their last digits (an embedding's
+ * floats): the primary repeats its members, and their count, which the other side's answer does not
+ * have. Members that change (a random sample) are the primary's own variation, count or not.
+ */
+function countRepeats(self: readonly FieldFact[], other: readonly FieldFact[] | undefined): boolean {
+  return (other ?? []).some(presenceDiffers) && self.every((f) => f.kind === 'changed' && jittered(f.primary, f.shadow));
+}
+
 function byField(facts: readonly FieldFact[]): Map<string, FieldFact[]> {
   const out = new Map<string, FieldFact[]>();
   for (const f of facts) {
@@ -122,7 +138,7 @@ export function selfDifferingFields(again: readonly FieldFact[], against: readon
         selves ??= byField(again);
         const self = selves.get(f.field)!;
         const other = members.get(f.field);
-        if (memberRepeats(self, other) || reorderedOnly(self, other)) kept.add(f.field);
+        if (memberRepeats(self, other) || reorderedOnly(self, other) || countRepeats(self, other)) kept.add(f.field);
       }
       if (kept.has(f.field)) continue;
     }
