@@ -3,9 +3,13 @@
 //   IPP (application/ipp): the status-code in bytes 2-3 of the answer; 0x0400 and up are errors
 //     (RFC 8011 §4.1.6), CUPS's `client-error-not-found` for a job id the other side never minted;
 //   JSON-RPC: an answer (or a batch's member) with an `error` member (JSON-RPC 2.0 §5);
-//   GraphQL over HTTP: `errors` beside `data` in a 200 (a mutation the other side refused).
+//   GraphQL over HTTP: `errors` beside `data` in a 200 (a mutation the other side refused);
+//   git's smart-HTTP push (application/x-git-receive-pack-result): its report-status pkt-lines,
+//     `unpack <error>` or `ng <ref> <reason>` (a push the other repository refused: a missing base
+//     object, a non-fast-forward), or a fatal message on side-band 3, all inside a 200.
 // Pure: the caller gives the decoded body.
 import { jsonDocument } from './compare/body';
+import { pktLines } from './compare/pkt-lines';
 import { mediaTypeOf } from './media-type';
 
 /** The failure a 2xx body reports (`ipp_status_0x0406`, `jsonrpc_error`, `graphql_errors`), or null when it reports none. */
@@ -17,6 +21,7 @@ export function failureInBody(contentType: string | readonly string[] | undefine
     const status = body.readUInt16BE(2);
     return status >= 0x0400 ? `ipp_status_0x${status.toString(16).padStart(4, '0')}` : null;
   }
+  if (media === 'application/x-git-receive-pack-result') return gitPushFailure(body);
   if (media !== 'application/json' && !media.endsWith('+json')) return null;
   const doc = jsonDocument(body);
   if (Array.isArray(doc)) return doc.some(isRpcError) ? 'jsonrpc_error' : null;
@@ -33,4 +38,19 @@ function isRpcError(m: unknown): boolean {
   if (m === null || typeof m !== 'object' || Array.isArray(m)) return false;
   const o = m as Record<string, unknown>;
   return o.error !== undefined && o.error !== null && ('id' in o || 'jsonrpc' in o) && !('result' in o && o.result !== null);
+}
+
+/**
+ * Git's report-status (gitprotocol-pack, "report-status" and "report-status-v2"), as its pkt-lines:
+ * `unpack ok|<error>` then `ok <ref>` or `ng <ref> <reason>` per ref, or a fatal error on side-band
+ * 3. `git_unpack_failed`, `git_ref_rejected` or `git_fatal`; null when every ref was taken (or the
+ * body is no pkt-line stream).
+ */
+function gitPushFailure(body: Buffer): string | null {
+  for (const line of pktLines(body) ?? []) {
+    if (line.startsWith('fatal: ')) return 'git_fatal';
+    if (line.startsWith('unpack ') && line !== 'unpack ok') return 'git_unpack_failed';
+    if (line.startsWith('ng ')) return 'git_ref_rejected';
+  }
+  return null;
 }

@@ -38,8 +38,24 @@ export function endpointFor(ctx: RequestContext, c: ComparisonDeps): string {
   const url = ctx.req.url ?? '';
   const q = url.indexOf('?');
   const template = endpointOf(method, ctx.path, patterns) + (q < 0 ? '' : frontControllerOf(ctx.path, url.slice(q + 1)));
-  ctx.endpoint = c.endpoints.resolve(routeLabel(ctx), ctx.operation === undefined ? template : `${template}#${ctx.operation}`, method, cmp.maxEndpoints);
+  const operation = ctx.operation ?? (method === 'REPORT' ? reportKind(ctx.body) : undefined);
+  ctx.endpoint = c.endpoints.resolve(routeLabel(ctx), operation === undefined ? template : `${template}#${operation}`, method, cmp.maxEndpoints);
   return ctx.endpoint;
+}
+
+/** A WebDAV REPORT's kind (RFC 3253 §3.6): the local name of its body's root element (`log-report`, `calendar-multiget`, `sync-collection`). */
+const REPORT_ROOT = /^(?:\s|<\?[^>]*\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)*<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]{0,63})[\s/>]/;
+
+/**
+ * One REPORT path answers many reports (Subversion's `log-report`, `file-revs-report` and
+ * `update-report` on the same `!svn/rvr/<rev>/<file>`; CalDAV's `calendar-query` and
+ * `calendar-multiget` on a calendar): each is its own endpoint, as a GraphQL operation is, so the
+ * noise one report shows (a blame's revision properties in hash order) is not counted against the
+ * real differences of another.
+ */
+export function reportKind(body: Buffer | null): string | undefined {
+  if (body === null || body.length === 0) return undefined;
+  return REPORT_ROOT.exec(body.toString('utf8', 0, Math.min(body.length, 2048)).replace(/^\uFEFF/, ''))?.[1];
 }
 
 /** The status and headers the client got from the primary: also when it left mid-answer (an event stream's usual end). */
@@ -200,6 +216,7 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
   if (head && shadowOut.ok && (shadowOut.stream || isStreamAnswer(head.headers))) return compareStreams(ctx, deps, c, b, head, shadowOut, shadowFacts);
   // A 304/412 (or a whole body for a stale If-Range) made from the client's validators: the shadow was asked without them.
   if (answeredFromValidators(ctx.req.headers, b.primaryStatus)) return compareConditional(ctx, deps, c, b, shadowOut, shadowFacts);
+  if (shadowOut.ok && staleDigest(ctx.req.headers.authorization, b.primaryStatus, shadowOut.status, shadowOut.headers['www-authenticate'])) return unmatched(b, 'skipped', 'digest_nonce', shadowFacts);
   const pair = observePair(d.primary, ctx.primary, d.shadow!, shadowOut, cap,
     originsFor(ctx.req.headers, ctx.primary?.kind === 'answered' ? ctx.primary : null, shadowOut.ok ? shadowOut : null, upstreamAddresses(ctx, deps)));
   const p = pair.primary;
@@ -210,6 +227,19 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
   const evaluated = await c.pool.evaluate(b.route, p.observation, shadow, wantDiff(c, b.route), pair.bodiesEqual);
   ctx.observed = { primary: p.observation, shadow };
   return settled(ctx, deps, c, compared(b, evaluated.facts, evaluated.diff, shadowFacts), p.observation);
+}
+
+/**
+ * HTTP Digest (RFC 7616 §3.3): the client answered a nonce the primary minted, bound to that server's
+ * secret. The shadow, another server, cannot verify it and asks for its own with `stale=true` ("the
+ * credentials may be right, the nonce is not mine"): a 401 the client would never see, not a
+ * difference between the two applications (probes12: every Digest-protected read was a real 200 → 401).
+ */
+export function staleDigest(authorization: string | undefined, primaryStatus: number | null, shadowStatus: number, challenge: string | string[] | undefined): boolean {
+  if (shadowStatus !== 401 || primaryStatus === null || primaryStatus === 401) return false;
+  if (authorization === undefined || !/^\s*digest\s/i.test(authorization)) return false;
+  const challenges = challenge === undefined ? [] : Array.isArray(challenge) ? challenge : [challenge];
+  return challenges.some((c) => /(?:^|[\s,])digest\s/i.test(c) && /(?:^|[\s,])stale\s*=\s*"?true"?(?:[\s,]|$)/i.test(c));
 }
 
 /** The record, with the primary asked again when it differs at a field whose class is not settled yet (own budget; reads only). */

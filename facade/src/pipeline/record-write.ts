@@ -20,12 +20,17 @@ export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Ba
   const divergence = ctx.divergenceId ?? null;
   if (!sw) return ctx.body === null && ctx.bodyFile === null ? unmatched(b, 'divergence', 'second_write_not_sent_too_large', { detail: { divergence } }) : null;
   const facts = { shadowStatus: sw.ok ? sw.status : null, shadowMs: sw.ms };
-  if (!sw.ok || sw.status >= 400) {
-    const why = sw.ok ? `second_write_status_${sw.status}` : `second_write_${sw.code}`;
+  // A 2xx whose body said the write failed (second-write.ts: a 207's members, an IPP status, a git
+  // push's `ng`) is a divergence already stored: the gate and the report count it as one too.
+  if (!sw.ok || sw.status >= 400 || divergence !== null) {
+    const why = !sw.ok ? `second_write_${sw.code}` : sw.status >= 400 ? `second_write_status_${sw.status}` : 'second_write_failed_in_body';
     return unmatched(b, 'divergence', why, { ...facts, detail: { divergence, secondWrite: sw.ok ? { status: sw.status } : { error: sw.error } } });
   }
-  // Both sides got it; a body over the comparison cap was still sent twice, only not compared.
-  if ((ctx.body && ctx.body.length > cap) || ctx.bodyFile) return unmatched(b, 'skipped', 'too_large', facts);
+  // Both sides got it. What is compared is the two answers, not the request: a large upload (a git
+  // push's pack, a file PUT) usually gets a small answer, and one the other side refused inside it
+  // must not pass unseen. Answers over the cap are skipped below (observeForwarded/observeReplayed);
+  // a request body over the cap is only not read for echoes.
+  const sent = ctx.body && ctx.body.length <= cap ? ctx.body : null;
   const origins = originsFor(ctx.req.headers, p, sw, upstreams);
   if (sw.stream || isStreamAnswer(p.headers)) {
     // A POST answered with a stream (a GraphQL subscription over SSE): its status and headers, as a
@@ -40,7 +45,7 @@ export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Ba
   const evaluated = await c.pool.evaluate(b.route, po.observation, so.observation, wantDiff(c, b.route));
   ctx.observed = { primary: po.observation, shadow: so.observation };
   const answers = po.observation.ok && so.observation.ok ? { primary: po.observation.body, shadow: so.observation.body } : undefined;
-  return compared(b, markOwnNumbers(markEchoes(evaluated.facts, ctx.body, answers)), evaluated.diff, facts);
+  return compared(b, markOwnNumbers(markEchoes(evaluated.facts, sent, answers)), evaluated.diff, facts);
 }
 
 /**

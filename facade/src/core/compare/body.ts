@@ -5,6 +5,7 @@
 // sha256. Bodies arrive decoded; identical bytes short-cut everything, so the
 // common "same answer" case costs one Buffer.equals.
 import { binaryJsonOf, decodeBinaryJson } from './binary-json';
+import { pktLines } from './pkt-lines';
 import { mediaTypeOf } from '../media-type';
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
@@ -133,7 +134,7 @@ export function readBody(body: Uint8Array, contentType: string | undefined): Rea
   const media = mediaKind(contentType);
   const buf = asBuffer(body);
   if (media === 'binary') {
-    const parts = multipartText(buf, contentType);
+    const parts = multipartText(buf, contentType) ?? gitPktText(buf, contentType);
     if (parts !== null) return { kind: 'text', text: parts };
     // CBOR and MessagePack carry JSON's data model: compared as the value they encode.
     const encoding = binaryJsonOf(mediaTypeOf(contentType));
@@ -170,6 +171,18 @@ function multipartText(buf: Buffer, contentType: string | undefined): string | n
   const m = /;\s*boundary\s*=\s*(?:"([^"]{1,200})"|([^;\s]{1,200}))/i.exec(contentType);
   if (!m || buf.includes(0) || !isUtf8(buf)) return null;
   return buf.toString('utf8').split(`--${m[1] ?? m[2]!}`).join('--BOUNDARY');
+}
+
+/**
+ * Git's smart-HTTP answers (`application/x-git-upload-pack-advertisement`, `…-receive-pack-result`,
+ * a protocol v2 `ls-refs` in `…-upload-pack-result`) as their pkt-lines (pkt-lines.ts), one per
+ * text line: compared by hash, a ref one repository lacks was only `body#sha256`; as lines, the ref
+ * is named. Null for any other body, or one that carries a pack: compared by hash as before.
+ */
+function gitPktText(buf: Buffer, contentType: string | undefined): string | null {
+  if (!mediaTypeOf(contentType).startsWith('application/x-git-') || buf.length > 4 * 1024 * 1024) return null;
+  const lines = pktLines(buf);
+  return lines === null || lines.length === 0 ? null : lines.join('\n');
 }
 
 /** Inputs of one body comparison. */

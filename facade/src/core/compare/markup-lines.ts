@@ -172,6 +172,7 @@ export function markupLines(source: string, markup: Markup = 'html'): string[] {
   let root = ''; // the document element's expanded name (XML)
   let responseStart = -1; // the line a multistatus's response opened at
   const responses: Array<[number, number]> = [];
+  const frames: Frame[] = []; // the open XML elements, each with the spans of its closed children
   const flushText = (): void => {
     if (text === '') return;
     if (preserved > 0) lines.push(...text.split(/\r?\n/));
@@ -194,6 +195,7 @@ export function markupLines(source: string, markup: Markup = 'html'): string[] {
         const [n, a] = expandedTag(name, attributes, scope);
         if (scopes.length === 2) root = n;
         if (scopes.length === 3 && root === MULTISTATUS && n === RESPONSE) responseStart = lines.length;
+        frames.push({ start: lines.length, name: n, key: a.name, children: [] });
         lines.push(openTag(n, a, true));
         return;
       }
@@ -211,6 +213,11 @@ export function markupLines(source: string, markup: Markup = 'html'): string[] {
       flushText();
       if (xml) {
         lines.push(`</${expanded(name, scopes[scopes.length - 1]!, false)}>`);
+        const frame = frames.pop();
+        if (frame) {
+          byName(lines, frame.children);
+          frames[frames.length - 1]?.children.push({ start: frame.start, end: lines.length, name: frame.name, key: frame.key });
+        }
         if (scopes.length === 3 && responseStart >= 0) { responses.push([responseStart, lines.length]); responseStart = -1; }
         if (scopes.length > 1) scopes.pop();
         return;
@@ -224,6 +231,37 @@ export function markupLines(source: string, markup: Markup = 'html'): string[] {
   parser.end();
   flushText();
   return responses.length > 1 ? byHref(lines, responses) : lines;
+}
+
+interface Span { readonly start: number; readonly end: number; readonly name: string; readonly key: string | undefined }
+interface Frame { readonly start: number; readonly name: string; readonly key: string | undefined; readonly children: Span[] }
+
+/**
+ * Sibling elements of one name, side by side, each named by its own `name` attribute (a property
+ * map: Subversion's `<S:rev-prop name="svn:log">`, `<set-prop name=…>`, Android's `<string name=…>`)
+ * in the order of their names: servers write such maps as their hash table iterates (Subversion's
+ * APR hash: `svn:date` before `svn:log` in one request, after it in the next), so by position the
+ * primary disagreed with itself and a changed value beside them was taken for that noise
+ * (probes12: a log message edited on the service, reported as noise in `svn blame`'s report).
+ * Each element keeps its own lines, so an added, missing or changed one still differs; a run with
+ * text between its elements, or two of one name, keeps its order.
+ */
+function byName(lines: string[], children: readonly Span[]): void {
+  let i = 0;
+  while (i < children.length) {
+    let j = i + 1;
+    const first = children[i]!;
+    if (first.key !== undefined) {
+      while (j < children.length && children[j]!.name === first.name && children[j]!.key !== undefined && children[j]!.start === children[j - 1]!.end) j++;
+    }
+    const run = children.slice(i, j);
+    if (run.length > 1 && new Set(run.map((c) => c.key)).size === run.length) {
+      const blocks = run.map((c) => ({ key: c.key!, lines: lines.slice(c.start, c.end) }));
+      blocks.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      lines.splice(first.start, run[run.length - 1]!.end - first.start, ...blocks.flatMap((b) => b.lines));
+    }
+    i = j;
+  }
 }
 
 const MULTISTATUS = '{DAV:}multistatus';
