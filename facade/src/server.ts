@@ -187,6 +187,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   const pool = new ComparePool({
     threads: config.comparePool.threads, maxQueued: config.comparePool.maxQueued,
     onSkip: (route, reason) => metrics.shadowDrops.inc({ route, reason }),
+    onOffLoop: (route) => metrics.compareOffLoop.inc({ route }),
   });
   checkConfigRules(config);
   // Ignore rules reach the comparison engine and the recorder's live classification alike.

@@ -6,11 +6,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CompiledRules } from '../core/compare';
+import { OverBudget, withinBudget } from '../core/compare/budget';
 import type { CompareRules, Observation } from '../core/compare/types';
 import { evaluate, type Evaluated } from '../core/comparison/evaluate';
 
 /** Bodies above this many bytes (both sides together) are compared in a worker thread. */
 export const WORKER_THRESHOLD = 64 * 1024;
+
+/**
+ * Milliseconds a smaller comparison's line diffs may take on the event loop (core/compare/budget.ts);
+ * one that needs longer (a few KB of short lines, every one of them different) is made again in a
+ * worker thread, with the same verdict.
+ */
+export const INLINE_BUDGET_MS = 50;
 
 export type SkipReason = 'compare_queue_full' | 'compare_pool_closed';
 
@@ -30,6 +38,8 @@ export interface ComparePoolOptions {
   readonly maxQueued?: number;
   /** Called for each skipped comparison (metrics). */
   readonly onSkip?: (route: string, reason: SkipReason) => void;
+  /** Called when a small comparison ran past INLINE_BUDGET_MS on the event loop and goes to a thread instead. */
+  readonly onOffLoop?: (route: string) => void;
 }
 
 /** The default thread count: the CPUs left over by the event loop, at least one, at most four. */
@@ -79,9 +89,10 @@ export class ComparePool {
     const sameBytes = bodiesEqual || (primary.ok && shadow.ok && primary.body.length === shadow.body.length && primary.body.equals(shadow.body));
     if (sameBytes || (primary.ok ? primary.body.length : 0) + (shadow.ok ? shadow.body.length : 0) < WORKER_THRESHOLD) {
       try {
-        return Promise.resolve(evaluate(primary, shadow, this.rules.get(route)!, withDiff, sameBytes));
+        return Promise.resolve(withinBudget(INLINE_BUDGET_MS, () => evaluate(primary, shadow, this.rules.get(route)!, withDiff, sameBytes)));
       } catch (err) {
-        return Promise.reject(err);
+        if (!(err instanceof OverBudget)) return Promise.reject(err);
+        this.opts.onOffLoop?.(route); // over the budget: made in a thread instead, below
       }
     }
     if (this.closed) return this.skip(route, 'compare_pool_closed');

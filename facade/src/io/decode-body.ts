@@ -44,6 +44,14 @@ function isTooLarge(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
 }
 
+/**
+ * Content-codings one body may stack. Servers apply one, a proxy may add a second; each stage is a
+ * synchronous decode of up to the cap on the event loop, so an answer labelled `gzip` a thousand
+ * times (each layer a stored, barely larger copy of the next) held the loop for 1.5 s. Past this
+ * many the body is not decoded (`BODY_DECODE_FAILED`: the comparison is an error, not a guess).
+ */
+export const MAX_CODINGS = 4;
+
 /** The encodings of a Content-Encoding header, in the order they were applied (`identity` dropped). */
 export function parseContentEncoding(contentEncoding: string | undefined): string[] {
   return (contentEncoding ?? '')
@@ -56,10 +64,14 @@ export function parseContentEncoding(contentEncoding: string | undefined): strin
  * Decodes `buf` per `contentEncoding` (`gzip`, `x-gzip`, `br`, `deflate`, `zstd`, `identity`; chains
  * such as `gzip, br` are undone last-applied first). An empty body stays empty. Throws
  * {@link BodyDecodeError}: `BODY_DECODE_FAILED` for corrupt data or an unsupported encoding,
- * `BODY_TOO_LARGE` when a decoded stage would exceed `maxBytes` (guards against zip bombs).
+ * `BODY_TOO_LARGE` when a decoded stage would exceed `maxBytes` (guards against zip bombs); more than
+ * {@link MAX_CODINGS} stacked codings are `BODY_DECODE_FAILED`.
  */
 export function decodeBody(buf: Buffer, contentEncoding: string | undefined, maxBytes = Number.POSITIVE_INFINITY): Buffer {
   const encodings = parseContentEncoding(contentEncoding);
+  if (encodings.length > MAX_CODINGS && buf.length > 0) {
+    throw new BodyDecodeError('BODY_DECODE_FAILED', encodings[0]!, `${encodings.length} content-codings stacked; at most ${MAX_CODINGS} are decoded`);
+  }
   const options = Number.isFinite(maxBytes) ? { maxOutputLength: Math.max(1, Math.floor(maxBytes)) } : {};
   let body = buf;
   for (const encoding of encodings.reverse()) {

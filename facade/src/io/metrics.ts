@@ -18,6 +18,8 @@ export interface FacadeMetrics {
   readonly shadowDrops: Counter<'route' | 'reason'>;
   readonly autoRollbacks: Counter<'route'>;
   readonly endpointOverflow: Counter<'route'>;
+  /** Comparisons whose line diffs ran past the inline budget and were made again in a worker thread. */
+  readonly compareOffLoop: Counter<'route'>;
   /** Requests the circuit breaker answered itself (primary) or did not send (shadow, second_write). */
   readonly breakerRejections: Counter<'upstream' | 'traffic'>;
   readonly breakerTransitions: Counter<'upstream' | 'to'>;
@@ -46,6 +48,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): FacadeMe
     comparisons: new Counter({ name: 'strangler_comparisons_total', help: 'Comparisons by route and outcome', labelNames: ['route', 'outcome'], registers }),
     shadowDrops: new Counter({ name: 'strangler_shadow_dropped_total', help: 'Shadow requests not sent (in-flight limit, body too large)', labelNames: ['route', 'reason'], registers }),
     autoRollbacks: new Counter({ name: 'strangler_auto_rollbacks_total', help: 'Routes moved back a stage by the facade itself', labelNames: ['route'], registers }),
+    compareOffLoop: new Counter({ name: 'strangler_comparisons_off_loop_total', help: 'Comparisons of small bodies whose line diffs took longer than the inline budget (50 ms) and were made again in a worker thread', labelNames: ['route'], registers }),
     endpointOverflow: new Counter({ name: 'strangler_endpoint_overflow_total', help: 'Comparisons counted under "(other)" because the route reached compare.maxEndpoints', labelNames: ['route'], registers }),
     breakerRejections: new Counter({ name: 'strangler_breaker_rejected_total', help: 'Requests refused by an open (or half-open, probes busy) circuit breaker, by upstream and traffic (primary, shadow, second_write)', labelNames: ['upstream', 'traffic'], registers }),
     breakerTransitions: new Counter({ name: 'strangler_breaker_transitions_total', help: 'Circuit breaker state changes, by upstream and new state', labelNames: ['upstream', 'to'], registers }),

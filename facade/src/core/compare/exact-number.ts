@@ -8,8 +8,34 @@ import { isSafeNumber, parse } from 'lossless-json';
 /** Prefix of a number literal kept as text (a NUL cannot appear unescaped in JSON text). */
 export const EXACT_PREFIX = '\u0000num:';
 
-/** A run of 16 or more digits: the only way a literal can exceed a double's precision. */
-const LONG_DIGITS = /\d{16,}/;
+/**
+ * Prefix of a string the answer itself began with a NUL and one of these prefixes (`"\u0000num:5"`:
+ * escaped, a NUL can start a JSON string). Kept as it is, it read as the number 5, and a string
+ * against a number was no difference. Both sides' such strings carry it alike.
+ */
+export const STRING_PREFIX = '\u0000str:';
+
+/** An escaped `\u0000` (the only way a parsed string can start with a NUL). */
+const ESCAPED_NUL = /\\u0000/;
+
+/** A parsed string that would read as a marked value, marked as a string instead. */
+const keptString = (value: unknown): unknown => typeof value === 'string' && (value.startsWith(EXACT_PREFIX) || value.startsWith(STRING_PREFIX)) ? `${STRING_PREFIX}${value}` : value;
+
+/** The string an answer sent, for display (a string marked by {@link STRING_PREFIX} without it). */
+export function sentString(value: string): string {
+  return value.startsWith(STRING_PREFIX) ? value.slice(STRING_PREFIX.length) : value;
+}
+
+/** A literal kept exact while the reviver runs (lossless-json passes every value to it). */
+class Literal {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * A run of 16 or more digits (a literal past a double's precision), or an exponent of three digits
+ * or more (past its range: `1e400` and `2e400` both read as Infinity, `1e99999999999` too, and were equal).
+ */
+const LONG_DIGITS = /\d{16,}|\d[eE][+-]?\d{3,}/;
 
 /** True when the value is a number literal kept as text. */
 export function isExactNumber(value: unknown): value is string {
@@ -23,8 +49,11 @@ export function exactText(value: string): string {
 
 /** JSON.parse, except that numbers a double cannot hold exactly stay their literal (see above). Throws like JSON.parse. */
 export function parseJson(text: string): unknown {
-  if (!LONG_DIGITS.test(text)) return JSON.parse(text) as unknown;
-  return parse(text, null, (literal: string) => (isSafeNumber(literal) ? parseFloat(literal) : `${EXACT_PREFIX}${literal}`));
+  const nul = ESCAPED_NUL.test(text);
+  if (!LONG_DIGITS.test(text)) return nul ? JSON.parse(text, (_key, value: unknown) => keptString(value)) as unknown : JSON.parse(text) as unknown;
+  if (!nul) return parse(text, null, (literal: string) => (isSafeNumber(literal) ? parseFloat(literal) : `${EXACT_PREFIX}${literal}`));
+  return parse(text, (_key, value) => (value instanceof Literal ? `${EXACT_PREFIX}${value.text}` : keptString(value)),
+    (literal: string) => (isSafeNumber(literal) ? parseFloat(literal) : new Literal(literal)));
 }
 
 /** A decimal literal's exact value as `[-]digits e exponent`, digits without leading or trailing zeros. */

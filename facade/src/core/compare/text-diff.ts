@@ -3,8 +3,10 @@
 // nonces, CSRF tokens and times set aside), so a missing `<meta name="csrf-token">` between lines
 // that each carry their own nonce is a removed line, not every line after it paired with the next.
 // Bounded: past MAX_EDIT_LENGTH edits jsdiff gives up and the caller falls back to comparing
-// hashes, so a huge rewrite cannot stall a worker.
+// hashes, so a huge rewrite cannot stall a worker. On the event loop a time budget bounds it too
+// (budget.ts): past it the comparison moves to a worker thread.
 import { diffArrays } from 'diff';
+import { checkBudget, diffTimeout } from './budget';
 import { templateOf } from './tokens';
 import type { Difference, DifferenceKind } from './types';
 
@@ -31,8 +33,11 @@ export function diffText(primary: string, shadow: string): Difference[] | null {
   if (primary === shadow) return [];
   const a = linesOf(primary);
   const b = linesOf(shadow);
-  const changes = diffArrays(a.map(templateOf), b.map(templateOf), { maxEditLength: MAX_EDIT_LENGTH });
-  if (changes === undefined) return null;
+  const changes = diffArrays(a.map(templateOf), b.map(templateOf), { maxEditLength: MAX_EDIT_LENGTH, ...diffTimeout() });
+  if (changes === undefined) {
+    checkBudget(); // gave up for the budget, not for the edit length: no verdict here
+    return null;
+  }
   const out: Difference[] = [];
   let p = 0; // next line index in the primary
   let s = 0; // next line index in the shadow

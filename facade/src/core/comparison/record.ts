@@ -5,7 +5,7 @@
 import type { GeneratedFact } from './generated';
 import type { Outcome } from './outcome';
 import { canonicalJson, isJsonObject } from '../compare/canonical';
-import { exactText, isExactNumber } from '../compare/exact-number';
+import { exactText, isExactNumber, sentString } from '../compare/exact-number';
 
 /** One differing path of one comparison. */
 export interface FieldFact {
@@ -80,6 +80,7 @@ export const MAX_VALUE_CHARS = 300;
 export function truncateValue(value: unknown): unknown {
   if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') return value;
   if (isExactNumber(value)) return exactText(value); // shown as its literal text
+  if (typeof value === 'string') value = sentString(value);
   if (typeof value === 'string') return value.length > MAX_VALUE_CHARS ? `${value.slice(0, MAX_VALUE_CHARS)}… (${value.length} chars)` : value;
   const json = canonicalJson(value);
   return json.length > MAX_VALUE_CHARS ? `${json.slice(0, MAX_VALUE_CHARS)}… (${json.length} chars of JSON)` : withLiterals(value);
@@ -88,6 +89,7 @@ export function truncateValue(value: unknown): unknown {
 /** A copy with exact numbers (kept as marked text) shown as their literal text. */
 function withLiterals(value: unknown): unknown {
   if (isExactNumber(value)) return exactText(value);
+  if (typeof value === 'string') return sentString(value);
   if (Array.isArray(value)) return value.map(withLiterals);
   if (!isJsonObject(value)) return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withLiterals(v)]));

@@ -2,7 +2,7 @@
 // like the plain body; corrupt or oversized bodies raise a typed error the caller counts.
 import * as zlib from 'node:zlib';
 import { compare } from '../../../src/core/compare/compare';
-import { BodyDecodeError, decodeBody } from '../../../src/io/decode-body';
+import { BodyDecodeError, decodeBody, MAX_CODINGS } from '../../../src/io/decode-body';
 import { aJsonObservation, anObservation, compiled } from './builders';
 
 const plain = Buffer.from(JSON.stringify({ items: [{ id: 1, price: 10 }, { id: 2, price: 12 }] }));
@@ -47,6 +47,15 @@ describe('decodeBody', () => {
   ])('%s throws a BodyDecodeError with code %s', (_name, body, encoding, code) => {
     expect(() => decodeBody(body, encoding)).toThrow(BodyDecodeError);
     expect(() => decodeBody(body, encoding)).toThrow(expect.objectContaining({ code }));
+  });
+
+  it('at most MAX_CODINGS stacked codings are decoded: a body labelled gzip many times over is refused, not inflated layer after layer', () => {
+    let four = plain;
+    for (let i = 0; i < MAX_CODINGS; i++) four = zlib.gzipSync(four, { level: 0 });
+    expect(decodeBody(four, Array(MAX_CODINGS).fill('gzip').join(', ')).equals(plain)).toBe(true);
+    const five = zlib.gzipSync(four, { level: 0 });
+    expect(() => decodeBody(five, Array(MAX_CODINGS + 1).fill('gzip').join(', '))).toThrow(expect.objectContaining({ code: 'BODY_DECODE_FAILED' }));
+    expect(decodeBody(Buffer.alloc(0), Array(50).fill('gzip').join(', '))).toHaveLength(0);
   });
 
   it('a body that decodes past maxBytes throws BODY_TOO_LARGE instead of growing without bound', () => {

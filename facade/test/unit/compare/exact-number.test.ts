@@ -20,6 +20,21 @@ describe('exact numbers', () => {
     expect(diffObservations(json('monolith', '{"p":1.50,"id":90071992547409931}'), json('service', '{"p":1.5,"id":90071992547409931}'), rules)).toEqual([]);
   });
 
+  it('a string the answer began with an escaped NUL and the marker is a string, not the number it spells', () => {
+    for (const long of ['', ',"id":12345678901234567890']) { // parsed by JSON.parse and by lossless-json alike
+      const { facts } = evaluate(json('monolith', `{"v":"\\u0000num:5"${long}}`), json('service', `{"v":5${long}}`), rules);
+      expect(facts.map((f) => [f.path, f.kind, f.primary, f.shadow])).toEqual([['$.v', 'type', '\u0000num:5', 5]]);
+      expect(diffObservations(json('monolith', `{"v":"\\u0000num:5"${long}}`), json('service', `{"v":"\\u0000num:5"${long}}`), rules)).toEqual([]);
+      expect(diffObservations(json('monolith', `{"v":"\\u0000str:x"${long}}`), json('service', `{"v":"\\u0000str:y"${long}}`), rules).map((d) => d.path)).toEqual(['$.v']);
+    }
+    expect(diffObservations(json('monolith', '{"id":12345678901234567890,"s":"\\u0000"}'), json('service', '{"id":12345678901234567891,"s":"\\u0000"}'), rules).map((d) => d.path)).toEqual(['$.id']);
+  });
+
+  it('numbers past a double\'s range are compared by their literals, not as the Infinity both read as', () => {
+    expect(diffObservations(json('monolith', '{"a":1e400,"b":-1e99999999999,"c":1e300}'), json('service', '{"a":2e400,"b":-1e99999999998,"c":1e300}'), rules).map((d) => d.path)).toEqual(['$.a', '$.b']);
+    expect(diffObservations(json('monolith', '{"a":1e400,"b":1E+400}'), json('service', '{"a":10e399,"b":1e400}'), rules)).toEqual([]);
+  });
+
   it('the unified diff prints the literals, not a marked string', () => {
     const { diff } = evaluate(json('monolith', '{"id":9007199254740993}'), json('service', '{"id":9007199254740992}'), rules);
     expect(diff).toContain('9007199254740993');

@@ -2,7 +2,7 @@
 // bad rules rejected at compile time with the field named, and a throwing rule never escaping.
 import { classify, compileIgnoreRules, type CompiledIgnoreRule } from '../../../src/core/compare/classify';
 import { compare } from '../../../src/core/compare/compare';
-import { compilePathPattern, PathPatternError } from '../../../src/core/compare/path-pattern';
+import { compilePathPattern, compilePattern, PathPatternError } from '../../../src/core/compare/path-pattern';
 import { CompareRulesError, compileRules } from '../../../src/core/compare/rules';
 import type { Difference } from '../../../src/core/compare/types';
 import { aJsonObservation, anObservation, someRules } from './builders';
@@ -33,8 +33,25 @@ describe('compilePathPattern', () => {
     ['status', 'headers.status', false],
     ['text[*]', 'text[12]', true],
     ['body#sha256', 'body#sha256', true],
+    ['$..a.*.b', '$.x.a.y.b', true],
+    ['$..a.*.b', '$.x.a.y.c', false],
+    ['$..a..b', '$.a.x.y.b', true],
+    ['$.**', '$.a.b', true],
+    ['$..password', '$.password.x', false],
   ])('%s matches %s: %s', (pattern, path, expected) => {
     expect(compilePathPattern(pattern)(path)).toBe(expected);
+  });
+
+  it('a deep pattern is matched against a path thousands of steps deep at its tail, not at every depth (a document nested that deep is O(depth²) otherwise)', () => {
+    const matches = compilePattern('$..password').matches;
+    const steps: Array<string | number> = ['$', ...Array.from({ length: 10_000 }, (_, i) => (i % 2 ? 'a' : i))];
+    let reads = 0;
+    const counted = (path: Array<string | number>): Array<string | number> => new Proxy(path, {
+      get: (target, key) => { if (typeof key === 'string' && /^\d+$/.test(key)) reads++; return Reflect.get(target, key) as unknown; },
+    });
+    expect(matches(counted(steps))).toBe(false);
+    expect(matches(counted([...steps, 'password']))).toBe(true);
+    expect(reads).toBeLessThan(20); // 10,000 and more when every depth was tried
   });
 
   it.each(['', '$.', '$.items[', '$.items[x]', '$["unterminated', '$..', '$[*', '$a'])('%j is rejected at compile time', (pattern) => {

@@ -15,6 +15,15 @@ describe('unifiedBodyDiff', () => {
     expect(unifiedBodyDiff(aJsonObservation({ a: 1, b: { c: 2, d: 3 } }), aJsonObservation({ b: { d: 3, c: 2 }, a: 1 }))).toBe('');
   });
 
+  it('makes no line diff of JSON that would print to millions of characters of indentation (an array nested 1,200 deep)', () => {
+    const nested = (n: number, leaf: number): Buffer => Buffer.from(`${'['.repeat(n)}${leaf}${']'.repeat(n)}`);
+    const json = (body: Buffer) => anObservation({ headers: { 'content-type': 'application/json' }, body });
+    expect(unifiedBodyDiff(json(nested(1200, 1)), json(nested(1200, 2)))).toBe(''); // as for one nested too deep to print at all
+    const wide = Array.from({ length: 100_000 }, (_, i) => i % 10); // 200 KB of small numbers: an ordinary document
+    expect(unifiedBodyDiff(aJsonObservation({ a: wide, v: 1 }), aJsonObservation({ a: wide, v: 2 }))).toMatch(/^-\s+"v": 1$/m);
+    expect(unifiedBodyDiff(json(nested(200, 1)), json(nested(200, 2)))).toMatch(/^-\s+1$/m); // a shallower one is diffed
+  });
+
   it('diffs text bodies line by line', () => {
     const diff = unifiedBodyDiff(aTextObservation('one\ntwo\n'), aTextObservation('one\n2\n'));
     expect(diff.split('\n')).toEqual(expect.arrayContaining(['-two', '+2', ' one']));

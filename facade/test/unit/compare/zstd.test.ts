@@ -32,6 +32,16 @@ describe('zstd bodies', () => {
     expect(failure(ZEROS, 'zstd', 199_999).code).toBe('BODY_TOO_LARGE');
   });
 
+  it('frames that each ask for a large window, or too many frames, are refused before any is decoded (each window is allocated afresh)', () => {
+    // magic, no flags, window descriptor 2 MB, one empty last raw block: 9 bytes asking for 2 MB each
+    const frame = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 11 << 3, 0x01, 0x00, 0x00]);
+    // Minutes and gigabytes when every frame was decoded: refused by its headers instead.
+    expect(failure(Buffer.concat(Array(50_000).fill(frame)), 'zstd')).toEqual({ code: 'BODY_DECODE_FAILED', message: expect.stringContaining('windows add up') });
+    expect(decodeBody(Buffer.concat(Array(8).fill(frame)), 'zstd')).toHaveLength(0); // 16 MB of windows: decoded
+    const tiny = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x20, 0x01, 0x01, 0x00, 0x00]); // single segment, 1 byte (unused)
+    expect(failure(Buffer.concat(Array(2000).fill(tiny)), 'zstd')).toEqual({ code: 'BODY_DECODE_FAILED', message: expect.stringContaining('frames') });
+  });
+
   it('a frame asking for a 1 GB window is refused at its header, as are corrupt and truncated data', () => {
     // magic, no flags, window descriptor 2^30, one empty last raw block
     const hostile = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 20 << 3, 0x01, 0x00, 0x00]);
