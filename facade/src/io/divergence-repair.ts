@@ -144,7 +144,7 @@ export async function replayDivergences(deps: RepairDeps, route: string, opts: R
     }
     const out = await replay(upstream, {
       method: request.method, url: request.target, headers: { ...request.headers, ...overrides }, body: request.body!, tag: REPAIR_TAG,
-    }, { timeoutMs: upstream.timeoutMs, captureLimit: 0, deadlineHeader: deps.deadlineHeader });
+    }, { timeoutMs: upstream.timeoutMs, captureLimit: 0, deadlineHeader: deps.deadlineHeader, otherSide: true });
     const repaired = out.ok && out.status < 400;
     const step: ReplayStep = { ...base, outcome: repaired ? 'repaired' : 'failed', status: out.ok ? out.status : null, error: out.ok ? null : out.error };
     steps.push(step);

@@ -16,6 +16,15 @@ import { deadlineHeaderValue } from '../core/resilience/deadline';
 import { isStreamAnswer } from '../core/streams';
 import { SAFE_METHODS } from '../core/stages';
 import { strictReadError } from './strict-diagnosis';
+import { clientCookies, learnOwnCookies, tokenAskedFor, withOwnCookies, withOwnTokens } from '../core/own-token';
+
+/** Session tokens each upstream issued to the facade's copies: header name (lower case) → value. */
+const ownTokens = new WeakMap<Upstream, Map<string, string>>();
+function ownTokensOf(upstream: Upstream): Map<string, string> {
+  let m = ownTokens.get(upstream);
+  if (!m) ownTokens.set(upstream, (m = new Map()));
+  return m;
+}
 
 export interface ReplayRequest {
   readonly method: string;
@@ -55,6 +64,13 @@ export interface ReplayOptions {
   readonly stopOverCap?: boolean;
   /** The body is joined in a reusable slab (io/capture-slabs.ts), given back by the caller once nothing holds it. */
   readonly slabCapture?: boolean;
+  /**
+   * A copy to the side that did not answer the client (a shadow, a second write, the shadow asked
+   * again, a divergence replayed): a session token the client got from the answering side is
+   * replaced by the one this side issued to the facade (core/own-token.ts), and learned from its
+   * answer when it refuses the client's (Transmission's 409 with its X-Transmission-Session-Id).
+   */
+  readonly otherSide?: boolean;
 }
 
 export type ReplayOutcome =
@@ -79,6 +95,10 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
     const headers = withHost(requestHeaders(request.headers, request.body, request.tag, deadlineHeader, request.rawHeaders), upstream.hostHeader);
     headers.push(request.tag, '1');
     if (deadlineHeader) headers.push(deadlineHeader, deadlineHeaderValue(deadlines.totalMs));
+    const tokens = opts.otherSide ? ownTokensOf(upstream) : null;
+    const sentCookies = tokens ? clientCookies(headers) : undefined;
+    if (tokens) withOwnCookies(withOwnTokens(headers, tokens), tokens);
+    let renewed = false; // sent once more with the token this side asked for
     const idempotent = isIdempotentFor(upstream, request.method);
     // A copy that may be asked once more without its body, to learn why undici refused its answer (strict-diagnosis.ts).
     const bodiless = SAFE_METHODS.has(request.method) && request.body.length === 0;
@@ -136,6 +156,7 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
           if (statusCode < 200) return true; // informational: the final answer follows
           status = statusCode;
           answer = foldHeaders(latin1(rawHeaders as unknown as Buffer[]));
+          if (tokens) learnOwnCookies(answer, tokens, sentCookies);
           if (opts.stopAtStream && isStreamAnswer(answer)) {
             finish({ ok: true, status, headers: answer, body: Buffer.alloc(0), overCap: false, ms: ms(), stream: true });
             abort?.(new Error('a stream: compared at its headers'));
@@ -158,7 +179,20 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
           } else if (!overCap) chunks.push(c);
           return true;
         },
-        onComplete: () => finish({ ok: true, status, headers: answer, body: overCap ? null : opts.slabCapture ? captureSlabs.join(chunks, size) : Buffer.concat(chunks), overCap, ms: ms() }),
+        onComplete: () => {
+          if (done || over) return;
+          // The copy carried the client's token of the other side; this side names its own: learned, and sent once more with it.
+          const token = tokens && !renewed ? tokenAskedFor(status, answer, headers) : null;
+          if (token && clock.remaining() > 0) {
+            renewed = true;
+            over = true;
+            tokens!.set(token.name, token.value);
+            withOwnTokens(headers, tokens!);
+            send();
+            return;
+          }
+          finish({ ok: true, status, headers: answer, body: overCap ? null : opts.slabCapture ? captureSlabs.join(chunks, size) : Buffer.concat(chunks), overCap, ms: ms() });
+        },
         onError: (err) => {
           if (done || over) return;
           // An answer only a lenient parser reads: read so from now on, and asked again if it may be (answer-parsing.ts).

@@ -7,6 +7,7 @@ import { mediaKind } from '../core/compare/body';
 import { onPaths } from './path-patterns';
 import { compileEndpointPattern, endpointOf, frontControllerOf, askableFields, HEADERS_ONLY, askUntilDecided, MIN_CONFIRMED, reaskPriority, selfDifferingFields, type ComparisonRecord, type EndpointPattern, type FieldFact, type Outcome } from '../core/comparison';
 import type { Observation } from '../core/compare/types';
+import { maskToken, ownTokenInBodies } from '../core/own-token';
 import type { Side } from '../core/stages';
 import { answeredFromValidators, notModifiedFor, withoutPreconditions } from '../core/validators';
 import { isStreamAnswer } from '../core/streams';
@@ -133,7 +134,7 @@ async function askAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps
     const again = await replay(upstreamFor(side, ctx, deps), {
       method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers: withoutPreconditions(ctx.req.headers), rawHeaders: ctx.req.rawHeaders, body: ctx.body ?? Buffer.alloc(0),
       tag: side === ctx.answeredBy ? REASK_TAG : SHADOW_TAG,
-    }, { timeoutMs: rt.config.compare.shadowTimeoutMs, captureLimit: rt.config.compare.maxBodyBytes, stopAtStream: true, stopOverCap: true });
+    }, { timeoutMs: rt.config.compare.shadowTimeoutMs, captureLimit: rt.config.compare.maxBodyBytes, stopAtStream: true, stopOverCap: true, otherSide: side !== ctx.answeredBy });
     const observed = observeReplayed(side, again, rt.config.compare.maxBodyBytes, origins);
     return observed.ok ? observed.observation : null;
   } finally {
@@ -222,11 +223,26 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
   const p = pair.primary;
   if (!p.ok) return unmatched(b, p.outcome, p.reason);
   const s = pair.shadow;
+  // The shadow's deadline passed before the primary's answer came either (a long poll): skipped, not the service's error.
+  if (!s.ok && !shadowOut.ok && shadowOut.code === 'UPSTREAM_TIMEOUT' && b.primaryMs !== null && b.primaryMs >= shadowOut.ms) return unmatched(b, 'skipped', 'primary_as_slow', shadowFacts);
   if (!s.ok) return unmatched(b, s.outcome, s.reason, shadowFacts);
-  const shadow = preflightStatus(ctx, p.observation, s.observation);
-  const evaluated = await c.pool.evaluate(b.route, p.observation, shadow, wantDiff(c, b.route), pair.bodiesEqual);
-  ctx.observed = { primary: p.observation, shadow };
-  return settled(ctx, deps, c, compared(b, evaluated.facts, evaluated.diff, shadowFacts), p.observation);
+  const [primary, shadow] = withoutOwnTokens(p.observation, preflightStatus(ctx, p.observation, s.observation));
+  const evaluated = await c.pool.evaluate(b.route, primary, shadow, wantDiff(c, b.route), pair.bodiesEqual);
+  ctx.observed = { primary, shadow };
+  return settled(ctx, deps, c, compared(b, evaluated.facts, evaluated.diff, shadowFacts), primary);
+}
+
+/**
+ * Both answers name each side's own session token in the same header (core/own-token.ts) and
+ * write it into their bodies too (Transmission's 409 page): each body's own value becomes the
+ * same placeholder, so the token is not taken for a difference (the primary asked again repeats
+ * its own, which made it real).
+ */
+function withoutOwnTokens(primary: Observation, shadow: Observation): [Observation, Observation] {
+  if (!primary.ok || !shadow.ok) return [primary, shadow];
+  const own = ownTokenInBodies(primary.headers as IncomingHttpHeaders, shadow.headers as IncomingHttpHeaders);
+  if (own === null) return [primary, shadow];
+  return [{ ...primary, body: maskToken(primary.body, own.primary, own.name) }, { ...shadow, body: maskToken(shadow.body, own.shadow, own.name) }];
 }
 
 /**

@@ -95,7 +95,7 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
     }
     const outcome = await replay(upstream, {
       method: ctx.req.method ?? 'POST', url: ctx.req.url ?? ctx.path, headers: secondWriteHeaders(ctx), rawHeaders: ctx.req.rawHeaders, body, tag: SECOND_WRITE_TAG,
-    }, { timeoutMs: upstream.timeoutMs, captureLimit: rt.config.compare.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null });
+    }, { timeoutMs: upstream.timeoutMs, captureLimit: rt.config.compare.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null, otherSide: true });
     upstream.guard.settle(pass, replayVerdict(outcome, upstream.guard, endpointKeyOf, ctx));
     return outcome;
   };

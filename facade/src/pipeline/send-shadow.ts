@@ -5,7 +5,7 @@
 // shadows in flight plus comparisons waiting never exceed `maxInFlight` per route. A shadow to an
 // upstream whose circuit breaker is open is skipped and counted; its outcome feeds that breaker.
 import { createHash } from 'node:crypto';
-import { replay } from '../io/replay';
+import { replay, type ReplayOutcome } from '../io/replay';
 import { deadlinesFor, routeLabel } from './forward-primary';
 import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
 import { isRefusal, replayVerdict } from '../io/upstream-guard';
@@ -74,9 +74,11 @@ export const sendShadow: Step = (ctx, deps) => {
   const headers = withoutPreconditions(ctx.req.headers);
   const send = (): ReturnType<typeof replay> => replay(upstream, {
     method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers, rawHeaders: ctx.req.rawHeaders, body, tag: SHADOW_TAG,
-  }, { timeoutMs: cmp.shadowTimeoutMs, captureLimit: cmp.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null, stopAtStream: true, stopOverCap: true, slabCapture: true })
+  }, { timeoutMs: cmp.shadowTimeoutMs, captureLimit: cmp.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null, stopAtStream: true, stopOverCap: true, slabCapture: true, otherSide: true })
     .then((outcome) => {
-      upstream.guard.settle(pass, replayVerdict(outcome, upstream.guard, endpointKeyOf, ctx));
+      // A copy that ran out of its deadline while the primary had not answered either (a long poll
+      // waiting for news) is no sign of a failing service: not held against its breaker.
+      upstream.guard.settle(pass, outlastedByPrimary(outcome, ctx) ? 'none' : replayVerdict(outcome, upstream.guard, endpointKeyOf, ctx));
       // A stream's copy ended at its headers; its comparison waits for the primary's stream to end
       // (when the client leaves), which must not keep the route's other reads from being compared.
       if (outcome.ok && outcome.stream) releaseShadowSlot(ctx, deps);
@@ -102,4 +104,9 @@ export class ShadowLimiter {
   release(route: string): void {
     this.inFlight.set(route, Math.max(0, (this.inFlight.get(route) ?? 1) - 1));
   }
+}
+
+/** The shadow's copy timed out while the primary's exchange was still running (no result yet). */
+export function outlastedByPrimary(outcome: ReplayOutcome, ctx: RequestContext): boolean {
+  return !outcome.ok && outcome.code === 'UPSTREAM_TIMEOUT' && ctx.primary === null;
 }

@@ -432,7 +432,7 @@ export function labelledInstanceFact(primary: string, shadow: string): Generated
 // a CSRF token, a nonce, a signature): each side signs or draws its own. Compared by shape: two
 // random-looking strings of one alphabet and about one length. An empty, short or other-shaped value
 // is a real difference, and so is a JWT whose claims differ (jwt kind, decided first).
-const TOKEN_NAME = /(?:^|[_-])(?:access|refresh|id|session|csrf|xsrf|auth|bearer)?_?token$|(?:access|refresh|id|session|csrf|xsrf|auth|connection)Token$|^token$|(?:^|[_-])(?:session_?id|sessionId|sid|nonce|signature|sig|secret|client_secret)$|(?:sessionId|Nonce|Signature|Secret)$|^_{0,2}(?:csrf|xsrf)(?:_?token|middlewaretoken)?$|RequestVerificationToken$|^_wpnonce$|^__(?:VIEWSTATE|EVENTVALIDATION|VIEWSTATEENCRYPTED|REQUESTDIGEST)$/;
+const TOKEN_NAME = /(?:^|[_-])(?:access|refresh|id|session|csrf|xsrf|auth|bearer)?_?token$|(?:access|refresh|id|session|csrf|xsrf|auth|connection)Token$|^token$|(?:^|[_-])(?:session[_-]?id|sessionId|sid|nonce|signature|sig|secret|client_secret)$|(?:sessionId|Nonce|Signature|Secret)$|^_{0,2}(?:csrf|xsrf)(?:_?token|middlewaretoken)?$|RequestVerificationToken$|^_wpnonce$|^__(?:VIEWSTATE|EVENTVALIDATION|VIEWSTATEENCRYPTED|REQUESTDIGEST)$/;
 const TOKEN_CHARS = /^[A-Za-z0-9+/=_.~-]+$/;
 const alphabetOf = (v: string): string => (/^[0-9a-f]+$/.test(v) ? 'hex' : /^[0-9A-F]+$/.test(v) ? 'HEX' : 'base64');
 

@@ -1,0 +1,153 @@
+// A session token each server issues for itself and asks its clients to send back in a header
+// (Transmission's RPC: `409` with `X-Transmission-Session-Id`, the client resends with it; the
+// same CSRF handshake in other daemons' APIs). The client learned the answering side's token; the
+// other side never issued it and refuses every copy of the client's requests with its own, so at
+// `shadow` every read was a real 200 → 409 and at `dualwrite` every write a divergence (probes13).
+// The facade does for the other side what the client does for the answering one: takes the token
+// that side names in its refusal and sends the copy once more with it (and the next copies too).
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** The statuses of such a refusal: Transmission's 409, a 403 or 401 naming the expected token, Laravel's 419. */
+const REFUSALS = new Set([401, 403, 409, 419]);
+
+/** A header whose name says it carries a session or anti-forgery token, not an id of the request or a trace. */
+const TOKEN_HEADER = /(?:^|-)(?:session-?id|csrf(?:-token)?|xsrf(?:-token)?|session-token|anti-?forgery(?:-token)?)$/;
+
+/** A value that is a token (opaque, at least 8 characters, no spaces), not a word or a flag. */
+const TOKEN_VALUE = /^[A-Za-z0-9+/=_.:-]{8,512}$/;
+
+/**
+ * The token this side asks for: the copy (`sent`, a flat header list) carried a token header, and
+ * the answer refuses it (401, 403, 409, 419) naming another value of that same header. Null otherwise,
+ * so a refusal for any other reason, or a token the side did not name, is compared as it is.
+ */
+export function tokenAskedFor(status: number, answer: IncomingHttpHeaders, sent: readonly string[]): { name: string; value: string } | null {
+  if (!REFUSALS.has(status)) return null;
+  for (let i = 0; i < sent.length; i += 2) {
+    const name = sent[i]!.toLowerCase();
+    if (!TOKEN_HEADER.test(name)) continue;
+    const named = answer[name];
+    const value = Array.isArray(named) ? named[0] : named;
+    if (typeof value !== 'string' || !TOKEN_VALUE.test(value) || value === sent[i + 1]) continue;
+    return { name, value };
+  }
+  return null;
+}
+
+/** The flat header list with each token header the side issued its own set to that value (in place). */
+export function withOwnTokens(headers: string[], tokens: ReadonlyMap<string, string>): string[] {
+  if (tokens.size === 0) return headers;
+  for (let i = 0; i < headers.length; i += 2) {
+    const own = tokens.get(headers[i]!.toLowerCase());
+    if (own !== undefined) headers[i + 1] = own;
+  }
+  return headers;
+}
+
+/**
+ * A token a side names in its answer's header and also writes into its body (Transmission's 409
+ * page shows `X-Transmission-Session-Id: <id>`): each side's own, so both bodies get the same
+ * placeholder where their own value stood. Only when both answers name the header with
+ * different token values; any other difference of the bodies stays.
+ */
+export function ownTokenInBodies(primary: IncomingHttpHeaders, shadow: IncomingHttpHeaders): { name: string; primary: string; shadow: string } | null {
+  for (const name in primary) {
+    if (!TOKEN_HEADER.test(name)) continue;
+    const p = primary[name];
+    const s = shadow[name];
+    if (typeof p !== 'string' || typeof s !== 'string' || p === s || !TOKEN_VALUE.test(p) || !TOKEN_VALUE.test(s)) continue;
+    return { name, primary: p, shadow: s };
+  }
+  return null;
+}
+
+/** The body with every occurrence of `value` replaced by a placeholder naming the header. */
+export function maskToken(body: Buffer, value: string, name: string): Buffer {
+  const text = body.toString('latin1');
+  if (!text.includes(value)) return body;
+  return Buffer.from(text.split(value).join(`<${name}>`), 'latin1');
+}
+
+// The double-submit form of the same thing: the side sets an anti-forgery cookie (Syncthing's
+// `CSRF-Token-<device>`, Angular's and Laravel's `XSRF-TOKEN`, Django's `csrftoken`) and its page's
+// script sends the value back in a header (`X-CSRF-Token-<device>`, `X-XSRF-TOKEN`, `X-CSRFToken`).
+// The browser holds the answering side's cookie; the other side refuses it (probes13: Syncthing's
+// GUI at `shadow`, every REST read a real 200 → 403 "CSRF Error"). The cookie the other side set in
+// answer to a copy (the shadow of the page load) is kept, and sent in its copies instead of the
+// client's, with every header that carried the client's value.
+const CSRF_COOKIE = /csrf|xsrf/i;
+const COOKIE_KEY = 'cookie:'; // a header name never has a colon: the two kinds share one map
+
+// A session the other side opened for a client's copies: the copy carried the client's session
+// cookie (the answering side's, `JSESSIONID=X`), the other side did not know it and answered with one
+// of its own (`Set-Cookie: JSESSIONID=Y`), which the facade used to drop, so each copy opened a new
+// session there. Probes13 (Tomcat's examples at `shadow`): an attribute the client stored by a POST
+// reached the service's session of that copy alone, and every later read showed the service without
+// it, a real difference the service never had. The pair X → Y is kept (per upstream, bounded), and the
+// copies that carry X carry Y instead, as the client's browser would to that side.
+const JAR_KEY = 'jar:';
+const MAX_JAR = 20_000;
+
+/** The client's cookies in a flat header list, name → value (before any is replaced). */
+export function clientCookies(headers: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < headers.length; i += 2) {
+    if (headers[i]!.toLowerCase() !== 'cookie') continue;
+    for (const m of headers[i + 1]!.matchAll(/(?:^|;)\s*([^=;\s]+)=([^;]*)/g)) if (!out.has(m[1]!)) out.set(m[1]!, m[2]!.trim());
+  }
+  return out;
+}
+
+/**
+ * Cookies an answer sets, kept as this side's own: an anti-forgery cookie for every copy, any other
+ * cookie for the copies that carry the client's value it answered (`sent`: the client's cookies).
+ */
+export function learnOwnCookies(answer: IncomingHttpHeaders, tokens: Map<string, string>, sent?: ReadonlyMap<string, string>): void {
+  const set = answer['set-cookie'];
+  if (set === undefined) return;
+  for (const line of Array.isArray(set) ? set : [set]) {
+    const m = /^\s*([^=;\s]+)=([^;]*)/.exec(line);
+    if (!m) continue;
+    const name = m[1]!;
+    const value = m[2]!.trim().replace(/^"(.*)"$/, '$1');
+    const gone = /;\s*max-age\s*=\s*0\b/i.test(line) || /;\s*expires\s*=\s*[^;]*\b19[0-9]{2}\b/i.test(line);
+    if (CSRF_COOKIE.test(name)) {
+      if (gone || !TOKEN_VALUE.test(value)) tokens.delete(COOKIE_KEY + name); else tokens.set(COOKIE_KEY + name, value);
+      continue;
+    }
+    const client = sent?.get(name);
+    if (client === undefined || client === '' || client === value) continue;
+    const key = `${JAR_KEY}${name}\u0000${client}`;
+    tokens.delete(key); // re-inserted last: the map's order is its age
+    if (gone || value === '') continue;
+    tokens.set(key, value);
+    if (tokens.size > MAX_JAR) tokens.delete(tokens.keys().next().value!);
+  }
+}
+
+/** The flat header list with the side's own anti-forgery cookies in its Cookie lines, and in each header that repeated the client's value (in place). */
+export function withOwnCookies(headers: string[], tokens: ReadonlyMap<string, string>): string[] {
+  if (tokens.size === 0) return headers;
+  const swapped = new Map<string, string>(); // the client's value → the side's own
+  for (let i = 0; i < headers.length; i += 2) {
+    if (headers[i]!.toLowerCase() !== 'cookie') continue;
+    headers[i + 1] = headers[i + 1]!.replace(/(^|;\s*)([^=;\s]+)=([^;]*)/g, (all, pre: string, name: string, value: string) => {
+      const own = tokens.get(COOKIE_KEY + name) ?? tokens.get(`${JAR_KEY}${name}\u0000${value.trim()}`);
+      if (own === undefined || own === value) return all;
+      if (value !== '') swapped.set(value, own);
+      return `${pre}${name}=${own}`;
+    });
+  }
+  if (swapped.size === 0) return headers;
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i]!.toLowerCase();
+    if (name === 'cookie') continue;
+    const own = swapped.get(headers[i + 1]!) ?? swapped.get(safeDecode(headers[i + 1]!));
+    if (own !== undefined) headers[i + 1] = own;
+  }
+  return headers;
+}
+
+function safeDecode(v: string): string {
+  try { return decodeURIComponent(v); } catch { return v; }
+}
