@@ -45,7 +45,28 @@ export function normalizePath(rawPath: string): NormalizedPath {
   if (result.ok && (result.path.includes('%2F') || result.path.includes('%5C')) && !removeDotSegments(result.path.replace(/%2F|%5C/g, '/'), false).ok) {
     return fail('".." climbs above the root once %2F or %5C is read as a slash, as some upstreams read it');
   }
+  // `/a/..;/..;/etc/passwd`: the same climb to a servlet container, which drops `;` parameters first.
+  if (result.ok && result.path.includes(';') && !removeDotSegments(dropParameters(result.path), false).ok) {
+    return fail('".." climbs above the root once path parameters (";...") are removed, as servlet containers read it');
+  }
   return result;
+}
+
+/** Each segment's path parameters (`;jsessionid=...`, RFC 3986 §3.3) dropped: `/a;x=1/b;y` → `/a/b`. */
+function dropParameters(path: string): string {
+  return path.replace(/;[^/]*/g, '');
+}
+
+/**
+ * The path a servlet container (Tomcat, Jetty, Undertow: a Java monolith) routes: each segment's
+ * path parameters dropped (`/api/orders;jsessionid=ABC` is `/api/orders`, `/admin/..;/api/orders`
+ * is `/api/orders`), dot segments removed again (clamped at the root). Routing tries this path
+ * first, so a `;` can never make a request miss the route its servlet reading matches.
+ */
+export function withoutParameters(normalized: string): string {
+  if (!normalized.includes(';')) return normalized;
+  const result = removeDotSegments(dropParameters(normalized), true);
+  return result.ok ? result.path : '/';
 }
 
 /**

@@ -2,7 +2,7 @@
 // The most specific pattern wins; no match means the request belongs to the monolith. Literal segments
 // match case-insensitively unless the route (or the table) is case-sensitive, as Express and most
 // monoliths route; a trailing slash never changes the route (docs/reference/routing.md).
-import { decodedSlashes, normalizePath } from './paths';
+import { decodedSlashes, normalizePath, withoutParameters } from './paths';
 
 /** What a route matches on, as written in config. */
 export interface RouteMatch {
@@ -115,11 +115,23 @@ export function matchRoute<R extends RouteLike>(table: RouteTable<R>, facts: Rou
 }
 
 /**
- * The route for a normalized path that may hold encoded slashes (`%2F`, `%5C`): first as an
+ * The route for a normalized path that may hold path parameters (`;jsessionid=...`): first without
+ * them, as a servlet container routes it; then as it is. Each reading may hold encoded slashes
+ * (`%2F`, `%5C`): first as an
  * upstream that decodes them would read it, so an encoded slash never lets a request miss the route
  * of its decoded path; else as one segment (Express's reading: `/files/:name` takes `a%2Fb`).
  */
 export function matchNormalized<R extends RouteLike>(table: RouteTable<R>, facts: RoutingFacts): CompiledRoute<R> | null {
+  // Path parameters (`;jsessionid=...`) first, as a servlet container drops them (paths.ts withoutParameters).
+  const plain = withoutParameters(facts.path);
+  if (plain !== facts.path) {
+    const route = matchSlashReadings(table, { ...facts, path: plain });
+    if (route) return route;
+  }
+  return matchSlashReadings(table, facts);
+}
+
+function matchSlashReadings<R extends RouteLike>(table: RouteTable<R>, facts: RoutingFacts): CompiledRoute<R> | null {
   const decoded = decodedSlashes(facts.path);
   const first = matchRoute(table, decoded === facts.path ? facts : { ...facts, path: decoded });
   return first ?? (decoded === facts.path ? null : matchRoute(table, facts));

@@ -9,7 +9,28 @@ import { lingerAfterAnswer } from './linger';
 export const tooLarge = (limit: number | string): { error: string; message: string } =>
   ({ error: 'BODY_TOO_LARGE', message: `the request body is over this endpoint's ${limit} bytes` });
 
-/** A declared-length check, then express.json with the same limit (bytes). */
+/** Media types read as JSON: `application/json` and the `+json` family (`application/merge-patch+json`). */
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
+/**
+ * A body that is not labelled JSON is refused with 415 naming what it was sent as: express.json
+ * skips it silently, and the endpoint then reported "expected object, received undefined" to a
+ * `curl -d '{"stage":"live"}'`, which labels its body application/x-www-form-urlencoded.
+ */
+const jsonLabelled: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (!hasBody || req.is(JSON_TYPES)) { next(); return; }
+  const got = req.headers['content-type'];
+  res.set('connection', 'close');
+  lingerAfterAnswer(req);
+  res.status(415).json({
+    error: 'UNSUPPORTED_MEDIA_TYPE',
+    message: `the request body must be JSON, sent with Content-Type: application/json (it came ${got === undefined ? 'without a Content-Type' : `as ${JSON.stringify(got)}`})`,
+  });
+  req.resume();
+};
+
+/** A declared-length check, a JSON label check, then express.json with the same limit (bytes). */
 export function jsonBody(limitBytes: number): RequestHandler[] {
   const declared: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
     const length = Number(req.headers['content-length']);
@@ -19,5 +40,5 @@ export function jsonBody(limitBytes: number): RequestHandler[] {
     res.status(413).json(tooLarge(limitBytes));
     req.resume();
   };
-  return [declared, express.json({ limit: limitBytes })];
+  return [declared, jsonLabelled, express.json({ limit: limitBytes, type: JSON_TYPES })];
 }

@@ -416,9 +416,10 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
     // What the client was being sent (no object per request: built only when it leaves mid-answer).
     let answeredStatus = 0;
     let answeredHeaders: IncomingHttpHeaders | null = null;
+    let requestSent = false; // the current attempt's whole request reached the upstream
     res.once('close', () => {
       if (res.writableFinished) return;
-      settle({ kind: 'client-gone', ms: ms(), answered: answeredHeaders ? { status: answeredStatus, headers: answeredHeaders } : undefined });
+      settle({ kind: 'client-gone', ms: ms(), answered: answeredHeaders ? { status: answeredStatus, headers: answeredHeaders } : undefined, ...(requestSent ? { sent: true as const } : {}) });
       abort?.(new Error('client gone')); // nobody will read the answer: free the upstream socket now
     });
     const refuse = (status: 408 | 413, code: 'REQUEST_BODY_TIMEOUT' | 'BODY_TOO_LARGE'): void => {
@@ -469,7 +470,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
           abort = abortFn;
           if (opts.retryable) claimNextWrite((r) => { reused = r; });
         },
-        onRequestSent: () => { if (current() && !answering) clock.sent(); },
+        onRequestSent: () => { if (current()) { requestSent = true; if (!answering) clock.sent(); } },
         onHeaders: (statusCode, rawHeaders, resume, statusText) => {
           if (!current()) return false;
           if (statusCode < 200) { // informational: the final answer follows

@@ -60,7 +60,9 @@ export type ForwardResult =
       /** The upstream reset the connection while the client's body was still arriving: it declined the upload (an early 403 lost to the reset), not a sign of ill health. */
       readonly declinedUpload?: true }
   /** The client went away; `answered`: the status and headers it was being sent by then (an event stream's usual end). */
-  | { readonly kind: 'client-gone'; readonly ms: number; readonly answered?: { readonly status: number; readonly headers: IncomingHttpHeaders } }
+  | { readonly kind: 'client-gone'; readonly ms: number; readonly answered?: { readonly status: number; readonly headers: IncomingHttpHeaders }
+      /** The whole request had reached the upstream before the client left (without an answer yet): it may have acted on it. */
+      readonly sent?: true }
   /** The client's body broke a limit before the upstream answered: the facade answers 408 or 413. */
   | { readonly kind: 'refused'; readonly status: 408 | 413; readonly code: 'REQUEST_BODY_TIMEOUT' | 'BODY_TOO_LARGE'; readonly ms: number };
 

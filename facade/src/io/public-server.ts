@@ -76,8 +76,15 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * one. Past WAITING_PAUSE requests waiting their turn the connection is not read further.
  */
 const TURN = Symbol('strangler.turn');
+/**
+ * Set once an answer on this connection closes it (a refusal, a 413 or 408, a client's or a drain's
+ * `Connection: close`): the requests the client pipelined after it are never sent upstream, as nginx
+ * drops them. node:http still hands them over, and a POST behind a 413 reached the monolith, whose
+ * answer could not reach the client (which would send it again on a new connection).
+ */
+const CLOSING = Symbol('strangler.closing');
 interface Turn { busy: boolean; paused: boolean; readonly waiting: Array<() => void> }
-type TurnSocket = Duplex & { [TURN]?: Turn };
+type TurnSocket = Duplex & { [TURN]?: Turn; [CLOSING]?: true };
 const WAITING_PAUSE = 32;
 
 /**
@@ -94,6 +101,12 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
   const upgraded = new Set<Duplex>();
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const socket = req.socket as TurnSocket;
+    if (socket[CLOSING]) { req.resume(); return; } // behind an answer that closes the connection: nobody will read its answer
+    refuseOrServe(req, res);
+    if (res.writableEnded && !res.shouldKeepAlive) socket[CLOSING] = true; // refused here, closing: what follows is dropped
+  };
+  const refuseOrServe = (req: IncomingMessage, res: ServerResponse): void => {
     if (req.httpVersionMajor !== 1) {
       req.resume();
       refused('HTTP_VERSION_NOT_SUPPORTED');
@@ -118,7 +131,10 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
     }
     const answer = (): void => {
       turn.busy = true;
-      res.once('close', () => nextTurn(socket, turn)); // answered (or cut): the next pipelined request's turn
+      res.once('close', () => {
+        if (!res.shouldKeepAlive) socket[CLOSING] = true; // a 413, a 408, Connection: close: nothing after it goes upstream
+        nextTurn(socket, turn); // answered (or cut): the next pipelined request's turn
+      });
       void handle(req, res).finally(() => {
         inFlight--;
         if (inFlight === 0) wake?.();
@@ -135,7 +151,7 @@ export function createPublicServer(limits: FacadeConfig['listen'], handle: Handl
   };
   const nextTurn = (socket: TurnSocket, turn: Turn): void => {
     turn.busy = false;
-    if (socket.destroyed) { dropWaiting(turn); return; } // the client left: nobody waits for these
+    if (socket.destroyed || socket[CLOSING]) { dropWaiting(turn); return; } // the client left, or the connection closes: nobody waits for these
     const next = turn.waiting.shift();
     if (turn.paused && turn.waiting.length < WAITING_PAUSE / 2) { turn.paused = false; socket.resume(); }
     next?.();

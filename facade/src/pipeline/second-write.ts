@@ -25,10 +25,24 @@ export const sendSecondWrite: Step = (ctx, deps) => {
   return send(ctx, deps);
 };
 
-/** The authoritative side applied the write: it answered with a status below 400 (even if the client left mid-body). */
+/**
+ * The authoritative side applied the write: it answered with a status below 400 (even if the client
+ * left mid-body, or before reading the answer: the write happened all the same).
+ */
 function primarySucceeded(ctx: RequestContext): boolean {
   const p = ctx.primary;
-  return p !== null && p.kind === 'answered' && p.status < 400;
+  if (p === null) return false;
+  if (p.kind === 'client-gone') return p.answered !== undefined && p.answered.status < 400;
+  return p.kind === 'answered' && p.status < 400;
+}
+
+/**
+ * The client left after its whole request had reached the authoritative side and before that side
+ * answered: the facade abandoned the exchange, but the upstream may have applied the write.
+ */
+function outcomeUnknown(ctx: RequestContext): boolean {
+  const p = ctx.primary;
+  return p !== null && p.kind === 'client-gone' && p.answered === undefined && p.sent === true;
 }
 
 /** The authoritative side answered, but its answer could not be read (UPSTREAM_BAD_RESPONSE). */
@@ -71,8 +85,11 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
     // Unless the authoritative side answered and the answer could not be read (an answer only a
     // lenient parser reads, the first one under `parser: auto`): it may have applied the write, so
     // the write is kept for an operator to repair or dismiss, never lost in silence.
-    if (answerUnreadable(ctx)) {
-      await recordDivergence(ctx, deps, { at, side: d.then, upstream: upstream.name, reason: 'primary_answer_unreadable', bodyBytes: ctx.body?.length ?? ctx.bodyFile?.length ?? null, outcome: null });
+    // So is a write the client left before it was answered (it went away mid-request or the
+    // connection closed under a pipelined write): the primary had it whole and may have applied it.
+    const reason = answerUnreadable(ctx) ? 'primary_answer_unreadable' : outcomeUnknown(ctx) ? 'primary_outcome_unknown_client_gone' : null;
+    if (reason !== null) {
+      await recordDivergence(ctx, deps, { at, side: d.then, upstream: upstream.name, reason, bodyBytes: ctx.body?.length ?? ctx.bodyFile?.length ?? null, outcome: null });
     }
     return undefined;
   }

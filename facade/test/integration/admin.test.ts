@@ -159,6 +159,29 @@ describe('bad requests', () => {
     expect(((await answer.json()) as Record<string, unknown>).error).toBe('BODY_INVALID');
   });
 
+  it.each([
+    ['application/x-www-form-urlencoded', 'as "application/x-www-form-urlencoded"'], // what curl -d sends
+    ['text/plain;charset=UTF-8', 'as "text/plain;charset=UTF-8"'],
+    [null, 'without a Content-Type'],
+  ])('a JSON body labelled %s is a 415 naming the label, and the stage is unchanged', async (type, named) => {
+    const f = await start();
+    const headers: Record<string, string> = { authorization: 'Bearer test-token' };
+    if (type !== null) headers['content-type'] = type;
+    const answer = await fetch(`${f.adminUrl}/routes/catalog`, { method: 'PUT', headers, body: Buffer.from(JSON.stringify({ stage: 'dualwrite' })) });
+    expect(answer.status).toBe(415);
+    expect(await answer.json()).toEqual({ error: 'UNSUPPORTED_MEDIA_TYPE', message: `the request body must be JSON, sent with Content-Type: application/json (it came ${named})` });
+    expect(await stageOf(f, 'catalog')).toBe('off');
+  });
+
+  it('a JSON body labelled application/merge-patch+json is read as JSON', async () => {
+    const f = await start();
+    const answer = await fetch(`${f.adminUrl}/routes/catalog`, {
+      method: 'PUT', headers: { authorization: 'Bearer test-token', 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ stage: 'dualwrite' }),
+    });
+    expect(answer.status).toBe(200);
+    expect(await stageOf(f, 'catalog')).toBe('dualwrite');
+  });
+
   it('an unknown admin path is a JSON 404', async () => {
     const f = await start();
     expect(await getJson(`${f.adminUrl}/nope`)).toEqual({ status: 404, body: { error: 'NOT_FOUND', message: 'no admin endpoint /nope' } });
