@@ -80,6 +80,7 @@ async function answer(side: SideState, served: Map<string, number>, req: Incomin
   const parsed = parseJson(body);
   if (!parsed.ok) return json({ error: 'bad_request', message: parsed.message }, { status: 400 });
   const request: CorpusRequest = { params, query: url.searchParams, headers: req.headers, body: parsed.value };
+  side.useStream(key);
   return hit.fixture.handle(side, request);
 }
 

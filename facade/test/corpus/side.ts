@@ -33,7 +33,9 @@ const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 export class SideState {
   readonly name: SideName;
-  readonly random: Random;
+  /** The generator of the endpoint being answered (useStream). */
+  random: Random;
+  private readonly streams = new Map<string, Random>();
   /** Machine-clock reading (with skew) when the side started: the base of its stored record times. */
   readonly startedAt: number;
   private readonly ticks = new Map<string, number>();
@@ -45,6 +47,23 @@ export class SideState {
     this.name = profile.name;
     this.random = mulberry32(profile.seed);
     this.startedAt = this.wall();
+  }
+
+  /**
+   * Draws for one endpoint come from a stream of its own, as a real server's HIT/MISS on one
+   * endpoint does not depend on how often others were asked: with one stream for the side, how
+   * many times the facade re-asked other endpoints moved every later endpoint's draws, and a
+   * comparison rule change elsewhere changed which values a few-valued noise field showed here.
+   */
+  useStream(key: string): void {
+    let stream = this.streams.get(key);
+    if (!stream) {
+      let h = this.profile.seed >>> 0;
+      for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
+      stream = mulberry32(h);
+      this.streams.set(key, stream);
+    }
+    this.random = stream;
   }
 
   /** The side's machine clock (ms), with its skew: for stamping writes. */
