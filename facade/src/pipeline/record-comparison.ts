@@ -5,9 +5,10 @@
 import { carriesSession } from '../core/sessions';
 import { mediaKind } from '../core/compare/body';
 import { onPaths } from './path-patterns';
-import { compileEndpointPattern, endpointOf, frontControllerOf, askableFields, HEADERS_ONLY, askUntilDecided, MIN_CONFIRMED, reaskPriority, selfDifferingFields, type ComparisonRecord, type EndpointPattern, type FieldFact, type Outcome } from '../core/comparison';
+import { compileEndpointPattern, endpointOf, frontControllerOf, reportKind, askableFields, HEADERS_ONLY, askUntilDecided, MIN_CONFIRMED, reaskPriority, selfDifferingFields, type ComparisonRecord, type EndpointPattern, type FieldFact, type Outcome } from '../core/comparison';
 import type { Observation } from '../core/compare/types';
 import { maskToken, ownTokenInBodies } from '../core/own-token';
+import { staleDigest } from '../core/digest-auth';
 import type { Side } from '../core/stages';
 import { answeredFromValidators, notModifiedFor, withoutPreconditions } from '../core/validators';
 import { isStreamAnswer } from '../core/streams';
@@ -42,21 +43,6 @@ export function endpointFor(ctx: RequestContext, c: ComparisonDeps): string {
   const operation = ctx.operation ?? (method === 'REPORT' ? reportKind(ctx.body) : undefined);
   ctx.endpoint = c.endpoints.resolve(routeLabel(ctx), operation === undefined ? template : `${template}#${operation}`, method, cmp.maxEndpoints);
   return ctx.endpoint;
-}
-
-/** A WebDAV REPORT's kind (RFC 3253 §3.6): the local name of its body's root element (`log-report`, `calendar-multiget`, `sync-collection`). */
-const REPORT_ROOT = /^(?:\s|<\?[^>]*\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)*<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]{0,63})[\s/>]/;
-
-/**
- * One REPORT path answers many reports (Subversion's `log-report`, `file-revs-report` and
- * `update-report` on the same `!svn/rvr/<rev>/<file>`; CalDAV's `calendar-query` and
- * `calendar-multiget` on a calendar): each is its own endpoint, as a GraphQL operation is, so the
- * noise one report shows (a blame's revision properties in hash order) is not counted against the
- * real differences of another.
- */
-export function reportKind(body: Buffer | null): string | undefined {
-  if (body === null || body.length === 0) return undefined;
-  return REPORT_ROOT.exec(body.toString('utf8', 0, Math.min(body.length, 2048)).replace(/^\uFEFF/, ''))?.[1];
 }
 
 /** The status and headers the client got from the primary: also when it left mid-answer (an event stream's usual end). */
@@ -243,19 +229,6 @@ function withoutOwnTokens(primary: Observation, shadow: Observation): [Observati
   const own = ownTokenInBodies(primary.headers as IncomingHttpHeaders, shadow.headers as IncomingHttpHeaders);
   if (own === null) return [primary, shadow];
   return [{ ...primary, body: maskToken(primary.body, own.primary, own.name) }, { ...shadow, body: maskToken(shadow.body, own.shadow, own.name) }];
-}
-
-/**
- * HTTP Digest (RFC 7616 §3.3): the client answered a nonce the primary minted, bound to that server's
- * secret. The shadow, another server, cannot verify it and asks for its own with `stale=true` ("the
- * credentials may be right, the nonce is not mine"): a 401 the client would never see, not a
- * difference between the two applications (probes12: every Digest-protected read was a real 200 → 401).
- */
-export function staleDigest(authorization: string | undefined, primaryStatus: number | null, shadowStatus: number, challenge: string | string[] | undefined): boolean {
-  if (shadowStatus !== 401 || primaryStatus === null || primaryStatus === 401) return false;
-  if (authorization === undefined || !/^\s*digest\s/i.test(authorization)) return false;
-  const challenges = challenge === undefined ? [] : Array.isArray(challenge) ? challenge : [challenge];
-  return challenges.some((c) => /(?:^|[\s,])digest\s/i.test(c) && /(?:^|[\s,])stale\s*=\s*"?true"?(?:[\s,]|$)/i.test(c));
 }
 
 /** The record, with the primary asked again when it differs at a field whose class is not settled yet (own budget; reads only). */

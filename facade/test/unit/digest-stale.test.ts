@@ -1,4 +1,4 @@
-import { staleDigest } from '../../src/pipeline/record-comparison';
+import { staleDigest } from '../../src/core/digest-auth';
 
 const auth = 'Digest username="alice", realm="r", nonce="n1", uri="/x", response="abc", qop=auth, nc=00000001, cnonce="c"';
 

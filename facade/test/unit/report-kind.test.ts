@@ -1,4 +1,4 @@
-import { reportKind } from '../../src/pipeline/record-comparison';
+import { reportKind } from '../../src/core/comparison';
 
 describe('a WebDAV REPORT is its own endpoint by its root element', () => {
   it('names the report by the local name of its root, after a declaration, comments and whitespace', () => {

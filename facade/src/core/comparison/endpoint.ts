@@ -83,3 +83,18 @@ export function frontControllerOf(path: string, query: string): string {
   }
   return out;
 }
+
+/** A WebDAV REPORT's kind (RFC 3253 §3.6): the local name of its body's root element (`log-report`, `calendar-multiget`, `sync-collection`). */
+const REPORT_ROOT = /^(?:\s|<\?[^>]*\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)*<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]{0,63})[\s/>]/;
+
+/**
+ * One REPORT path answers many reports (Subversion's `log-report`, `file-revs-report` and
+ * `update-report` on the same `!svn/rvr/<rev>/<file>`; CalDAV's `calendar-query` and
+ * `calendar-multiget` on a calendar): each is its own endpoint, as a GraphQL operation is, so the
+ * noise one report shows (a blame's revision properties in hash order) is not counted against the
+ * real differences of another.
+ */
+export function reportKind(body: Buffer | null): string | undefined {
+  if (body === null || body.length === 0) return undefined;
+  return REPORT_ROOT.exec(body.toString('utf8', 0, Math.min(body.length, 2048)).replace(/^\uFEFF/, ''))?.[1];
+}
