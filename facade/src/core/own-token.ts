@@ -88,8 +88,18 @@ const COOKIE_KEY = 'cookie:'; // a header name never has a colon: the two kinds 
 const JAR_KEY = 'jar:';
 const MAX_JAR = 20_000;
 
-/** The client's cookies in a flat header list, name → value (before any is replaced). */
-export function clientCookies(headers: readonly string[]): Map<string, string> {
+/**
+ * The client's cookies in a flat header list, name → value, as they are now (before any is
+ * replaced), read only when asked: most answers to the copies set no cookie, and this runs per copy.
+ */
+export function clientCookiesLater(headers: readonly string[]): () => ReadonlyMap<string, string> {
+  const lines: string[] = [];
+  for (let i = 0; i < headers.length; i += 2) if (headers[i]!.toLowerCase() === 'cookie') lines.push('cookie', headers[i + 1]!);
+  let read: Map<string, string> | undefined;
+  return () => (read ??= clientCookies(lines));
+}
+
+function clientCookies(headers: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (let i = 0; i < headers.length; i += 2) {
     if (headers[i]!.toLowerCase() !== 'cookie') continue;
@@ -102,7 +112,7 @@ export function clientCookies(headers: readonly string[]): Map<string, string> {
  * Cookies an answer sets, kept as this side's own: an anti-forgery cookie for every copy, any other
  * cookie for the copies that carry the client's value it answered (`sent`: the client's cookies).
  */
-export function learnOwnCookies(answer: IncomingHttpHeaders, tokens: Map<string, string>, sent?: ReadonlyMap<string, string>): void {
+export function learnOwnCookies(answer: IncomingHttpHeaders, tokens: Map<string, string>, sent?: () => ReadonlyMap<string, string>): void {
   const set = answer['set-cookie'];
   if (set === undefined) return;
   for (const line of Array.isArray(set) ? set : [set]) {
@@ -115,7 +125,7 @@ export function learnOwnCookies(answer: IncomingHttpHeaders, tokens: Map<string,
       if (gone || !TOKEN_VALUE.test(value)) tokens.delete(COOKIE_KEY + name); else tokens.set(COOKIE_KEY + name, value);
       continue;
     }
-    const client = sent?.get(name);
+    const client = sent?.().get(name);
     if (client === undefined || client === '' || client === value) continue;
     const key = `${JAR_KEY}${name}\u0000${client}`;
     tokens.delete(key); // re-inserted last: the map's order is its age

@@ -16,7 +16,7 @@ import { deadlineHeaderValue } from '../core/resilience/deadline';
 import { isStreamAnswer } from '../core/streams';
 import { SAFE_METHODS } from '../core/stages';
 import { strictReadError } from './strict-diagnosis';
-import { clientCookies, learnOwnCookies, tokenAskedFor, withOwnCookies, withOwnTokens } from '../core/own-token';
+import { clientCookiesLater, learnOwnCookies, tokenAskedFor, withOwnCookies, withOwnTokens } from '../core/own-token';
 
 /** Session tokens each upstream issued to the facade's copies: header name (lower case) → value. */
 const ownTokens = new WeakMap<Upstream, Map<string, string>>();
@@ -96,7 +96,7 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
     headers.push(request.tag, '1');
     if (deadlineHeader) headers.push(deadlineHeader, deadlineHeaderValue(deadlines.totalMs));
     const tokens = opts.otherSide ? ownTokensOf(upstream) : null;
-    const sentCookies = tokens ? clientCookies(headers) : undefined;
+    const sentCookies = tokens ? clientCookiesLater(headers) : undefined;
     if (tokens) withOwnCookies(withOwnTokens(headers, tokens), tokens);
     let renewed = false; // sent once more with the token this side asked for
     const idempotent = isIdempotentFor(upstream, request.method);
