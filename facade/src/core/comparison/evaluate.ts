@@ -11,7 +11,7 @@ import { differingWords } from '../compare/tokens';
 import { headerForm } from '../compare/header-forms';
 import { MAX_DIFFERENCES } from '../compare/json-diff';
 import { leafOf } from '../compare/markup-lines';
-import { isEchoedTag } from '../tags';
+import { echoedTagRuns, isEchoedTag } from '../tags';
 import { truncateValue, type FieldFact } from './record';
 
 /**
@@ -160,7 +160,9 @@ const isBodyPath = (path: string): boolean => path.startsWith('$') || path.start
  * when the answers were compared (generated.ts takes epoch numbers for times only near it).
  */
 export function evaluate(primary: Observation, shadow: Observation, rules: CompiledRules, withDiff = true, bodiesEqual = false, nowMs = Date.now()): Evaluated {
-  const all = diffObservations(primary, shadow, rules, bodiesEqual).filter((d) => !echoedTag(d));
+  const found = diffObservations(primary, shadow, rules, bodiesEqual);
+  const inTables = echoedTagRuns(found);
+  const all = found.filter((d, i) => !inTables.has(i) && !echoedTag(d));
   if (all.length === 0) return { facts: [], diff: '' };
   // A page's lines and headers too: at most MAX_DIFFERENCES listed (json-diff.ts says why).
   const raw = all.length > MAX_DIFFERENCES ? all.slice(0, MAX_DIFFERENCES) : all;

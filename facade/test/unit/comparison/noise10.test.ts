@@ -133,6 +133,22 @@ describe('answers that differ only by the facade\'s own tag', () => {
     const rules = compileRules({ headers: ['content-type'], cookies: [], ignore: [], normalizers: [], redact: [] });
     expect(evaluate(obs('monolith', 'GET /echo\nAccept: */*\n'), obs('service', 'GET /echo\nAccept: */*\nX-Strangler-Shadow: 1\n'), rules, false, false, NOW).facts).toEqual([]);
   });
+
+  it('a page\'s table or list of the request headers (Tomcat\'s RequestHeaderExample) shows the tag as rows of cells: set aside, and a row of another header beside it stays', () => {
+    const obs = (side: 'monolith' | 'service', rows: ReadonlyArray<readonly [string, string]>): Observation => ({ ok: true, side, status: 200, ms: 1, headers: { 'content-type': 'text/html' },
+      body: Buffer.from(`<html><body><h3>Request Header Example</h3><table border=0>${rows.map(([n, v]) => `<tr><td bgcolor="#CCCCCC">${n}</td><td>${v}</td></tr>`).join('')}</table></body></html>`) });
+    const rules = compileRules({ headers: ['content-type'], cookies: [], ignore: [], normalizers: [], redact: [] });
+    const client: Array<[string, string]> = [['host', '127.0.0.1:8080'], ['user-agent', 'curl/7.88.1'], ['accept', '*/*']];
+    expect(evaluate(obs('monolith', client), obs('service', [...client, ['x-strangler-shadow', '1']]), rules, false, false, NOW).facts).toEqual([]);
+    const dl = (side: 'monolith' | 'service', extra: string): Observation => ({ ok: true, side, status: 200, ms: 1, headers: { 'content-type': 'text/html' }, body: Buffer.from(`<dl><dt>Accept</dt><dd>*/*</dd>${extra}</dl>`) });
+    expect(evaluate(dl('monolith', ''), dl('service', '<dt>X-Strangler-Reask</dt><dd>1</dd>'), rules, false, false, NOW).facts).toEqual([]);
+    // A header the service's page shows that the client sent no copy of, beside the tag: that row stays.
+    const more = evaluate(obs('monolith', client), obs('service', [...client, ['x-strangler-shadow', '1'], ['x-debug-user', 'admin']]), rules, false, false, NOW).facts;
+    expect(more.map((f) => f.shadow)).toContain('x-debug-user');
+    // A row whose value is not the tag's, or a row the service dropped, is a difference.
+    expect(evaluate(obs('monolith', client), obs('service', [...client, ['x-strangler-shadow', 'admin']]), rules, false, false, NOW).facts.length).toBeGreaterThan(0);
+    expect(evaluate(obs('monolith', client), obs('service', client.slice(0, 2)), rules, false, false, NOW).facts.length).toBeGreaterThan(0);
+  });
 });
 
 describe('NDJSON with a length', () => {
