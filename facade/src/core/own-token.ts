@@ -108,30 +108,58 @@ function clientCookies(headers: readonly string[]): Map<string, string> {
   return out;
 }
 
-/**
- * Cookies an answer sets, kept as this side's own: an anti-forgery cookie for every copy, any other
- * cookie for the copies that carry the client's value it answered (`sent`: the client's cookies).
- */
-export function learnOwnCookies(answer: IncomingHttpHeaders, tokens: Map<string, string>, sent?: () => ReadonlyMap<string, string>): void {
+/** The cookies an answer sets: name, value (unquoted) and whether the line deletes it. */
+function* setCookies(answer: IncomingHttpHeaders): Generator<{ name: string; value: string; gone: boolean }> {
   const set = answer['set-cookie'];
   if (set === undefined) return;
   for (const line of Array.isArray(set) ? set : [set]) {
     const m = /^\s*([^=;\s]+)=([^;]*)/.exec(line);
     if (!m) continue;
-    const name = m[1]!;
-    const value = m[2]!.trim().replace(/^"(.*)"$/, '$1');
     const gone = /;\s*max-age\s*=\s*0\b/i.test(line) || /;\s*expires\s*=\s*[^;]*\b19[0-9]{2}\b/i.test(line);
+    yield { name: m[1]!, value: m[2]!.trim().replace(/^"(.*)"$/, '$1'), gone };
+  }
+}
+
+/** Keeps `client` → `own` for cookie `name`: copies that carry the client's value carry the side's own. */
+function pairCookie(tokens: Map<string, string>, name: string, client: string, own: string, gone: boolean): void {
+  const key = `${JAR_KEY}${name}\u0000${client}`;
+  tokens.delete(key); // re-inserted last: the map's order is its age
+  if (gone || own === '') return;
+  tokens.set(key, own);
+  if (tokens.size > MAX_JAR) tokens.delete(tokens.keys().next().value!);
+}
+
+/**
+ * Cookies an answer sets, kept as this side's own: an anti-forgery cookie for every copy, any other
+ * cookie for the copies that carry the client's value it answered (`sent`: the client's cookies).
+ */
+export function learnOwnCookies(answer: IncomingHttpHeaders, tokens: Map<string, string>, sent?: () => ReadonlyMap<string, string>): void {
+  for (const { name, value, gone } of setCookies(answer)) {
     if (CSRF_COOKIE.test(name)) {
       if (gone || !TOKEN_VALUE.test(value)) tokens.delete(COOKIE_KEY + name); else tokens.set(COOKIE_KEY + name, value);
       continue;
     }
     const client = sent?.().get(name);
     if (client === undefined || client === '' || client === value) continue;
-    const key = `${JAR_KEY}${name}\u0000${client}`;
-    tokens.delete(key); // re-inserted last: the map's order is its age
-    if (gone || value === '') continue;
-    tokens.set(key, value);
-    if (tokens.size > MAX_JAR) tokens.delete(tokens.keys().next().value!);
+    pairCookie(tokens, name, client, value, gone);
+  }
+}
+
+/**
+ * A session both sides opened or renewed in answer to one request (the client's first visit, a
+ * login that issues a new session id): the answering side set `name=A`, which the client keeps,
+ * and the other side `name=B` in answer to the copy. Copies that carry A from now on carry B, so
+ * the other side sees the session it opened (a login at `dualwrite` reached both; without this
+ * every later copy reached the other side logged out, and opened yet another session there).
+ */
+export function learnPairedCookies(answered: IncomingHttpHeaders, copy: IncomingHttpHeaders, tokens: Map<string, string>): void {
+  if (copy['set-cookie'] === undefined || answered['set-cookie'] === undefined) return;
+  const clientKept = new Map<string, string>();
+  for (const { name, value, gone } of setCookies(answered)) if (!gone && value !== '') clientKept.set(name, value);
+  for (const { name, value, gone } of setCookies(copy)) {
+    const client = clientKept.get(name);
+    if (client === undefined || client === value || CSRF_COOKIE.test(name)) continue;
+    pairCookie(tokens, name, client, value, gone);
   }
 }
 

@@ -16,7 +16,7 @@ import { deadlineHeaderValue } from '../core/resilience/deadline';
 import { isStreamAnswer } from '../core/streams';
 import { SAFE_METHODS } from '../core/stages';
 import { strictReadError } from './strict-diagnosis';
-import { clientCookiesLater, learnOwnCookies, tokenAskedFor, withOwnCookies, withOwnTokens } from '../core/own-token';
+import { clientCookiesLater, learnOwnCookies, learnPairedCookies, tokenAskedFor, withOwnCookies, withOwnTokens } from '../core/own-token';
 
 /** Session tokens each upstream issued to the facade's copies: header name (lower case) → value. */
 const ownTokens = new WeakMap<Upstream, Map<string, string>>();
@@ -217,6 +217,14 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
     };
     send();
   });
+}
+
+/**
+ * Both sides answered one request, each setting its own value of a cookie (core/own-token.ts
+ * learnPairedCookies): the other side's copies of the client's later requests carry its own.
+ */
+export function pairOwnCookies(other: Upstream, answered: IncomingHttpHeaders, copy: IncomingHttpHeaders): void {
+  learnPairedCookies(answered, copy, ownTokensOf(other));
 }
 
 export function joinPath(basePath: string, url: string): string {

@@ -16,7 +16,7 @@ import { REASK_TAG, SHADOW_TAG } from '../core/tags';
 import type { UpstreamAddress } from '../core/location';
 import type { IncomingHttpHeaders } from 'node:http';
 import { CompareSkipped } from '../io/compare-pool';
-import { replay, type ReplayOutcome } from '../io/replay';
+import { pairOwnCookies, replay, type ReplayOutcome } from '../io/replay';
 import { routeLabel } from './forward-primary';
 import { releaseShadowSlot } from './send-shadow';
 import { observePair, observeReplayed, originsFor, type Origins } from './observations';
@@ -196,6 +196,7 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
   const b = base(ctx, ctx.answeredBy ?? d.primary, c);
   if (ctx.shadowSkipped) return unmatched(b, 'skipped', ctx.shadowSkipped);
   const shadowOut = await ctx.shadow!;
+  if (shadowOut.ok && ctx.primary?.kind === 'answered' && ctx.answeredBy === d.primary) pairOwnCookies(upstreamFor(d.shadow!, ctx, deps), ctx.primary.headers, shadowOut.headers);
   const shadowFacts = { shadowStatus: shadowOut.ok ? shadowOut.status : null, shadowMs: shadowOut.ms };
   if (ctx.answeredBy !== d.primary) return unmatched(b, 'skipped', 'fallback');
   if (ctx.readMark && c.writes.overlapped(ctx.readMark)) return unmatched(b, 'skipped', 'write_in_flight', shadowFacts);

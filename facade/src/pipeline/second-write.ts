@@ -6,7 +6,7 @@
 import type { Decision } from '../core/decide';
 import type { Side } from '../core/stages';
 import type { StoredRequest } from '../io/divergence-store';
-import { replay, type ReplayOutcome } from '../io/replay';
+import { pairOwnCookies, replay, type ReplayOutcome } from '../io/replay';
 import { isRefusal, replayVerdict } from '../io/upstream-guard';
 import { endpointKeyOf } from './guarded-forward';
 import { UpstreamError } from '../errors';
@@ -114,6 +114,7 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
       method: ctx.req.method ?? 'POST', url: ctx.req.url ?? ctx.path, headers: secondWriteHeaders(ctx), rawHeaders: ctx.req.rawHeaders, body, tag: SECOND_WRITE_TAG,
     }, { timeoutMs: upstream.timeoutMs, captureLimit: rt.config.compare.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null, otherSide: true });
     upstream.guard.settle(pass, replayVerdict(outcome, upstream.guard, endpointKeyOf, ctx));
+    if (outcome.ok && ctx.primary?.kind === 'answered') pairOwnCookies(upstream, ctx.primary.headers, outcome.headers);
     return outcome;
   };
   // After the copies this write may depend on (io/write-order.ts): those answered before it arrived, and its resource's.

@@ -76,3 +76,18 @@ it('a service that loses the stored value is still a real difference', async () 
   expect(read.outcome).not.toBe('match'); // unjudged: a page of a session is not asked again (compare.reask.sessions)
   expect(read.facts.map((x) => `${x.kind} ${String(x.primary)}`)).toContain('removed color = blue');
 });
+
+it("a session both sides open in answer to one request (a login without a cookie, written to both) is paired: the client's later copies reach the other side's own", async () => {
+  const f = await start({});
+  const posted = nextComparisons(f, 1, 10_000);
+  const login = await fetch(`${f.url}/session`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=user&value=alice' });
+  await login.text();
+  await posted;
+  const cookie = /SID=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
+  const read = nextComparisons(f, 1, 10_000);
+  expect(await (await fetch(`${f.url}/session`, { headers: { cookie } })).text()).toContain('user = alice');
+  const record = (await read)[0]!;
+  expect([record.outcome, record.facts.map((x) => `${x.kind} ${String(x.primary)}`)]).toEqual(['match', []]);
+  // Only the answering side's value is kept for the client: the other side's session cookie never reaches it.
+  expect(service.received.filter((r) => r.method === 'GET').map((r) => r.headers.cookie)).not.toContain(cookie);
+});

@@ -1,0 +1,21 @@
+// The other side's own cookies for the client's copies (core/own-token.ts): paired from two answers to one request.
+import { learnOwnCookies, learnPairedCookies, withOwnCookies } from '../../src/core/own-token';
+
+const cookieOf = (tokens: Map<string, string>, sent: string): string => withOwnCookies(['cookie', sent], tokens)[1]!;
+
+describe('sessions both sides set in answer to one request', () => {
+  it('the answering side\'s value is sent to the other side as its own; a session it ends is no longer swapped', () => {
+    const tokens = new Map<string, string>();
+    learnPairedCookies({ 'set-cookie': ['JSESSIONID=AAA111; Path=/; HttpOnly', 'theme=dark'] }, { 'set-cookie': 'JSESSIONID=BBB222; Path=/; HttpOnly' }, tokens);
+    expect(cookieOf(tokens, 'JSESSIONID=AAA111; theme=dark')).toBe('JSESSIONID=BBB222; theme=dark');
+    // Logout: the other side ends its session in answer to a copy (which carried its own value for the client's).
+    learnOwnCookies({ 'set-cookie': 'JSESSIONID=; Max-Age=0; Path=/' }, tokens, () => new Map([['JSESSIONID', 'AAA111']]));
+    expect(cookieOf(tokens, 'JSESSIONID=AAA111')).toBe('JSESSIONID=AAA111');
+  });
+
+  it('the same value on both sides, a cookie one side alone sets, or an anti-forgery cookie are not paired here', () => {
+    const tokens = new Map<string, string>();
+    learnPairedCookies({ 'set-cookie': ['lang=en', 'sid=X1', 'XSRF-TOKEN=aaaaaaaaaaaa'] }, { 'set-cookie': ['lang=en', 'other=Y1', 'XSRF-TOKEN=bbbbbbbbbbbb'] }, tokens);
+    expect(tokens.size).toBe(0);
+  });
+});
