@@ -6,10 +6,10 @@ const cookieOf = (tokens: Map<string, string>, sent: string): string => withOwnC
 describe('sessions both sides set in answer to one request', () => {
   it('the answering side\'s value is sent to the other side as its own; a session it ends is no longer swapped', () => {
     const tokens = new Map<string, string>();
-    learnPairedCookies({ 'set-cookie': ['JSESSIONID=AAA111; Path=/; HttpOnly', 'theme=dark'] }, { 'set-cookie': 'JSESSIONID=BBB222; Path=/; HttpOnly' }, tokens);
+    learnPairedCookies({ 'set-cookie': ['JSESSIONID=AAA111; Path=/; HttpOnly', 'theme=dark'] }, { 'set-cookie': ['JSESSIONID=BBB222; Path=/; HttpOnly'] }, tokens);
     expect(cookieOf(tokens, 'JSESSIONID=AAA111; theme=dark')).toBe('JSESSIONID=BBB222; theme=dark');
     // Logout: the other side ends its session in answer to a copy (which carried its own value for the client's).
-    learnOwnCookies({ 'set-cookie': 'JSESSIONID=; Max-Age=0; Path=/' }, tokens, () => new Map([['JSESSIONID', 'AAA111']]));
+    learnOwnCookies({ 'set-cookie': ['JSESSIONID=; Max-Age=0; Path=/'] }, tokens, () => new Map([['JSESSIONID', 'AAA111']]));
     expect(cookieOf(tokens, 'JSESSIONID=AAA111')).toBe('JSESSIONID=AAA111');
   });
 
