@@ -88,3 +88,32 @@ export function sameDouble(a: unknown, b: unknown): boolean {
   if (/[.eE]/.test(text)) return Number(text) === plain;
   return Number.isInteger(plain) && /^-?\d+$/.test(text) && BigInt(text) === BigInt(plain);
 }
+
+/**
+ * A double's value and how many significant digits it is written with. A literal kept exact (more
+ * digits than a double holds: a decimal type's) is compared as written, so it is none.
+ */
+function written(v: unknown): { readonly x: number; readonly digits: number } | null {
+  const text = typeof v === 'number' ? String(v) : null;
+  if (text === null || !/[.eE]/.test(text)) return null; // whole numbers are counts and ids: every digit is data
+  const x = Number(text);
+  if (!Number.isFinite(x) || x === 0) return null;
+  const mantissa = text.replace(/^-/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '');
+  return { x, digits: mantissa.length };
+}
+
+/** Significant digits from which a number is a computed double (a centroid, a ratio), not a figure someone entered. */
+const COMPUTED_DIGITS = 12;
+
+/**
+ * Two doubles written at full precision and apart only in their last bits (4 units in the last
+ * place): one figure computed in another order (a centroid a geometry library sums backwards, a
+ * ratio), no data. A short figure against a long one (`0.3` against `0.30000000000000004`, an
+ * amount a side forgot to round) is what a client shows, and stays a difference.
+ */
+export function sameComputedFloat(a: unknown, b: unknown): boolean {
+  const x = written(a);
+  const y = written(b);
+  if (x === null || y === null || x.digits < COMPUTED_DIGITS || y.digits < COMPUTED_DIGITS) return false;
+  return Math.abs(x.x - y.x) <= 4 * Number.EPSILON * Math.max(Math.abs(x.x), Math.abs(y.x));
+}

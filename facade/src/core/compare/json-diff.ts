@@ -3,7 +3,7 @@
 // array-order normalizer; numeric/timestamp equivalences are checked at each node. Two spellings of
 // one number (`12.0`, `12`) or of one ISO 8601 instant (`.000Z`, `Z`, `+00:00`) are never differences.
 import { isJsonObject, jsonType } from './canonical';
-import { sameDouble } from './exact-number';
+import { sameComputedFloat, sameDouble } from './exact-number';
 import { equivalent, hasEquivalences, NO_NORMALIZERS, type CompiledNormalizers } from './normalize';
 import { formatPath, type PathSegment } from './path-pattern';
 import { sameIsoInstant } from './timestamp';
@@ -76,7 +76,7 @@ function walk(w: Walk, a: unknown, b: unknown): void {
     emit(w, numericPair ? 'changed' : 'type', a, b);
   } else if (ta === 'array') walkArray(w, a as unknown[], b as unknown[]);
   else if (ta === 'object' && isJsonObject(a) && isJsonObject(b)) walkObject(w, a, b);
-  else if (ta === 'number' ? !sameDouble(a, b) : !(ta === 'string' && sameIsoInstant(a as string, b as string))) emit(w, 'changed', a, b);
+  else if (ta === 'number' ? !(sameDouble(a, b) || sameComputedFloat(a, b)) : !(ta === 'string' && sameIsoInstant(a as string, b as string))) emit(w, 'changed', a, b);
 }
 
 /**

@@ -24,6 +24,10 @@ const RFC_850 = /^[A-Z][a-z]{5,8}, (\d{2})-([A-Z][a-z]{2})-(\d{2}) (\d{2}):(\d{2
 const HUMAN = /^([A-Z][a-z]{2})[a-z]{0,6}\.? (\d{1,2}), (\d{4})(?:,? at |, | )(\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AaPp])\.?[Mm]\.?)?$/;
 // MediaWiki's signature and history time, the clock first: `13:09, 7 December 2026`.
 const CLOCK_FIRST = /^(\d{1,2}):(\d{2}), (\d{1,2}) ([A-Z][a-z]{2})[a-z]{0,6} (\d{4})$/;
+// East Asian locales' dates (ja-JP, zh-CN, ko-KR): `2026年12月8日 2時49分08秒` (Java's and ICU's
+// long form), `2026年12月8日 02:49:08`, `2026년 12월 8일 2시 49분 8초`; a 24-hour clock, no zone written
+// (read as UTC, as HUMAN), and the date alone.
+const CJK = /^(\d{4})[年년]\s?(\d{1,2})[月월]\s?(\d{1,2})[日일](?:\s*(\d{1,2})(?:[時时시]\s?(\d{1,2})[分분](?:\s?(\d{1,2})[秒초])?|:(\d{2})(?::(\d{2}))?))?$/;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const NUMERIC = /^[+-]?\d+(\.\d+)?$/;
 /** Epoch values below this are seconds (up to the year 5138), at or above it milliseconds. */
@@ -65,7 +69,7 @@ function parseEpoch(n: number): Instant | null {
 /**
  * Parses ISO 8601 (with or without ms, `Z` or offset; no offset means UTC), `YYYY-MM-DD HH:MM:SS`
  * (UTC), a date alone, an HTTP date, RFC 2822, JavaScript's Date#toString, asctime, a date as a page
- * writes it for people (`Dec 07, 2026 at 01:08 PM`, HUMAN), or epoch
+ * writes it for people (`Dec 07, 2026 at 01:08 PM`, HUMAN), an East Asian locale's date (CJK), or epoch
  * seconds/milliseconds (number or numeric string). Returns null for anything else.
  */
 export function parseInstant(value: unknown): Instant | null {
@@ -107,11 +111,22 @@ export function parseInstant(value: unknown): Instant | null {
     const [, h, mi, d, mon, y] = wiki;
     return named(y!, mon!, d!, h!, mi!, undefined, undefined);
   }
+  const cjk = CJK.exec(s);
+  if (cjk) return eastAsian(cjk);
   const human = HUMAN.exec(s);
   if (!human) return null;
   const [, mon, d, y, h, mi, sec, half] = human;
   const hour = half === undefined ? Number(h) : Number(h) === 0 || Number(h) > 12 ? NaN : (Number(h) % 12) + (/p/i.test(half) ? 12 : 0);
   return Number.isNaN(hour) ? null : named(y!, mon!, d!, String(hour), mi!, sec, undefined);
+}
+
+function eastAsian(m: RegExpExecArray): Instant | null {
+  const [, y, mo, d, h, mi, sec, colonMi, colonSec] = m;
+  const minute = mi ?? colonMi;
+  const second = sec ?? colonSec;
+  const t = utc(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(minute ?? 0), Number(second ?? 0), 0);
+  if (t === null) return null;
+  return { ms: t, precision: h === undefined ? 86_400_000 : second === undefined ? 60_000 : 1000 };
 }
 
 /** A time written with a month's English name and an optional `+hhmm` offset (none: UTC). */

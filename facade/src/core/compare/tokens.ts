@@ -48,7 +48,8 @@ export const EMBEDDED = new RegExp('(?<![0-9A-Za-z])(?:'
 // `/_next/static/chunks/[slug]-84f3….js` and the build id in `/_next/static/a1b2c3d/_buildManifest.js`,
 // or in a version query: ASP.NET's `site.css?v=<sha256>`, WordPress' `?ver=6.4.2`, Drupal's
 // `base.css?lqhzq`, Laravel Mix's `?id=<md5>`; AEM's `.lc-<md5>-lc.min.css`, Drupal's `css_<base64>.css`. Each side serves its own build, so its digests are its own while the file is the same.
-const ASSET_EXT = 'css|js|mjs|cjs|map|woff2?|ttf|otf|eot|svg|png|jpe?g|gif|webp|avif|ico';
+// Map tiles too (a TileJSON's `tiles: [".../{z}/{x}/{y}.pbf?v=<tileset build>"]`, Mapbox Vector Tiles) and WebAssembly modules.
+const ASSET_EXT = 'css|js|mjs|cjs|map|woff2?|ttf|otf|eot|svg|png|jpe?g|gif|webp|avif|ico|pbf|mvt|wasm';
 export const ASSET_DIGEST = new RegExp(
   `(?<=[-./])(?=[a-fA-F]{0,63}\\d)[0-9a-fA-F]{8,64}(?=(?:\\.chunk)?\\.(?:${ASSET_EXT})(?![0-9A-Za-z]))` // CRA's `453.7ebfda66.chunk.js` too
   + `|(?<=[-.])(?!\\d+x\\d+\\.)(?=[A-Za-z_-]{0,7}\\d|(?:[a-z0-9_-]{0,7}[A-Z]){3})[A-Za-z0-9_-]{8}(?=\\.(?:js|mjs|css)(?![0-9A-Za-z]))`

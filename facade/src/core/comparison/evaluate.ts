@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { diffObservations, fieldOf, lastName, redactDifferences, unifiedBodyDiff, valueAtPath, type CompiledRules } from '../compare';
 import type { Difference, Observation } from '../compare/types';
 import { jsonDocument } from '../compare/body';
-import { affinityCookieFact, countdownFact, entityTagFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, revisionFact, sampleFact, storePositionFact, syncTokenFact, timeNamed, tokenFact } from './generated';
+import { affinityCookieFact, countdownFact, davEntityTagFact, entityTagFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, revisionFact, sampleFact, storePositionFact, syncTokenFact, timeNamed, tokenFact } from './generated';
 import { differingWords } from '../compare/tokens';
 import { headerForm } from '../compare/header-forms';
 import { MAX_DIFFERENCES } from '../compare/json-diff';
@@ -40,8 +40,9 @@ function generatedOf(d: Difference, formed: Difference, nowMs: number, metrics: 
     if (g) return g;
   }
   if (d.element !== undefined) {
-    // An XML element's text, named by its element as a JSON leaf by its key (`<D:sync-token>`).
-    const named = instanceFact(d.element, d.primary, d.shadow) ?? syncTokenFact(d.element, d.primary, d.shadow) ?? tokenFact(d.element, d.primary, d.shadow);
+    // An XML element's text, named by its element as a JSON leaf by its key (`<D:sync-token>`, `<D:getetag>`).
+    const named = instanceFact(d.element, d.primary, d.shadow) ?? syncTokenFact(d.element, d.primary, d.shadow) ?? davEntityTagFact(d.element, d.primary, d.shadow)
+      ?? tokenFact(d.element, d.primary, d.shadow);
     if (named) return named;
   }
   if (!d.path.startsWith('text[') || typeof d.primary !== 'string' || typeof d.shadow !== 'string') return generatedFact(d.primary, d.shadow, nowMs) ?? countdownFact(d.path, d.primary, d.shadow);

@@ -89,7 +89,7 @@ function instantMs(value: unknown, nowMs: number, fine = false): number | null {
     const compact = compactMs(value, nowMs);
     if (compact !== null) return compact;
   }
-  if (typeof value !== 'string' || !/\d:\d{2}|\d{4}-\d{2}-\d{2}/.test(value)) return null;
+  if (typeof value !== 'string' || !/\d:\d{2}|\d{4}-\d{2}-\d{2}|\d{4}[年년]/.test(value)) return null;
   return parseInstant(value)?.ms ?? null;
 }
 
@@ -113,14 +113,24 @@ function apart(a: number, b: number, step: number): number {
   return Math.min(r, step - r);
 }
 
+// The same to the minute, as a device's or a dashboard's status shows its clock (Shelly's `sys.time`,
+// `17:54`): two hour digits, so a track's or a timer's `3:45` is not one; read as the minute's start.
+const MINUTE_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+function minuteSeconds(v: string): number | null {
+  const m = MINUTE_OF_DAY.exec(v);
+  return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 : null;
+}
+
 function timeOfDayFact(a: unknown, b: unknown, nowMs: number): GeneratedFact | null {
   if (typeof a !== 'string' || typeof b !== 'string') return null;
-  const x = clockSeconds(a);
-  const y = clockSeconds(b);
+  const minutes = MINUTE_OF_DAY.test(a) && MINUTE_OF_DAY.test(b);
+  const x = minutes ? minuteSeconds(a) : clockSeconds(a);
+  const y = minutes ? minuteSeconds(b) : clockSeconds(b);
   if (x === null || y === null) return null;
   const now = (nowMs / 1000) % DAY_S;
   const half = x < 13 * 3600 && y < 13 * 3600 ? DAY_S / 2 : DAY_S; // `9:56:30` may be PM
-  const near = (t: number): boolean => apart(t, now, 900) <= NEAR_NOW_S;
+  const near = (t: number): boolean => apart(t, now, 900) <= NEAR_NOW_S + (minutes ? 60 : 0); // a minute's start: up to 60 s before its time
   if (!near(x) || !near(y)) return null;
   return { kind: 'timestamp', deltaMs: apart(x, y, half) * 1000 };
 }
@@ -195,10 +205,16 @@ export function generatedFact(primary: unknown, shadow: unknown, nowMs: number, 
     if (OBJECT_ID.test(primary) && OBJECT_ID.test(shadow)) return { kind: 'objectid', deltaMs: null };
     const encoded = encodedFact(primary, shadow, nowMs);
     if (encoded) return encoded;
+    const signed = signedUrlFact(primary, shadow, nowMs);
+    if (signed) return signed;
     const asset = assetFact(primary, shadow);
     if (asset) return asset;
     const build = buildFact(primary, shadow);
     if (build) return build;
+    const pod = podNameFact(primary, shadow);
+    if (pod) return pod;
+    const peer = clientAddressFact(primary, shadow);
+    if (peer) return peer;
   }
   if ((typeof primary === 'string' || typeof primary === 'number') && (typeof shadow === 'string' || typeof shadow === 'number')) {
     const whole = timestampFact(primary, shadow, nowMs, fine);
@@ -272,6 +288,51 @@ function encodedFact(a: string, b: string, nowMs: number): GeneratedFact | null 
   return differs || signatureOnly ? { kind: 'encoded', deltaMs: delta } : null;
 }
 
+// A signed URL (S3's SigV4 presigned, Google's V4 and V2, CloudFront's, Azure's SAS): its signature
+// and the key, account or session it was signed with are each side's own credentials, not the link.
+const SIGNATURE_PARAM = /^(?:x-amz-signature|x-goog-signature|signature|sig)$/i;
+const SIGNER_PARAM = /^(?:x-amz-signature|x-goog-signature|signature|sig|x-amz-credential|x-goog-credential|googleaccessid|key-pair-id|keyname|x-amz-security-token|skoid|sktid|skt|ske|sks|skv)$/i;
+
+/** CloudFront's URL-safe base64 (`-` for `+`, `_` for `=`, `~` for `/`) as base64. */
+const cloudFrontBase64 = (v: string): string => v.replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/');
+
+/**
+ * Two signed URLs to one object: the same origin, path and parameters, but for the signature and
+ * the credential each side signs with (`X-Amz-Credential=AKIA…`, `X-Goog-Credential=<account>`,
+ * CloudFront's `Key-Pair-Id`, a session token one side's temporary credentials add) and times each side stamps (`X-Amz-Date`, `Expires`, the epoch in a
+ * CloudFront `Policy`): `token`, at the largest time distance. Another object, another parameter
+ * (`response-content-disposition`, a validity `X-Amz-Expires`), or a policy for another resource
+ * stays a difference; a URL with no signature is not one.
+ */
+function signedUrlFact(a: string, b: string, nowMs: number): GeneratedFact | null {
+  if (a.length > 8192 || b.length > 8192 || !/^https?:\/\//i.test(a) || !/^https?:\/\//i.test(b)) return null;
+  let x: URL;
+  let y: URL;
+  try {
+    x = new URL(a);
+    y = new URL(b);
+  } catch {
+    return null;
+  }
+  if (x.origin !== y.origin || x.pathname !== y.pathname || x.hash !== y.hash) return null;
+  if (![...x.searchParams.keys()].some((k) => SIGNATURE_PARAM.test(k)) || ![...y.searchParams.keys()].some((k) => SIGNATURE_PARAM.test(k))) return null;
+  // The signer's parameters set aside, on either side alone too: temporary credentials add a session token.
+  const px = [...x.searchParams].filter(([k]) => !SIGNER_PARAM.test(k));
+  const py = [...y.searchParams].filter(([k]) => !SIGNER_PARAM.test(k));
+  if (px.length !== py.length) return null;
+  let delta: number | null = null;
+  for (let i = 0; i < px.length; i++) {
+    const [k, u] = px[i]!;
+    const [l, v] = py[i]!;
+    if (k !== l) return null;
+    if (u === v) continue;
+    const f = k === 'Policy' ? encodedFact(cloudFrontBase64(u), cloudFrontBase64(v), nowMs) : generatedFact(u, v, nowMs, false);
+    if (f === null) return null;
+    if (f.deltaMs !== null) delta = Math.max(delta ?? 0, f.deltaMs);
+  }
+  return a !== b ? { kind: 'token', deltaMs: delta } : null;
+}
+
 /** Whether a signed value's tail has a part that is encoded JSON (`.eyJzdWIi…`). */
 function carriesJson(tail: string): boolean {
   return tail.split(/\.|--/).some((part) => BASE64.test(part) && decodedJson(part) !== null);
@@ -282,6 +343,59 @@ function carriesJson(tail: string): boolean {
 // (`v2.14.1-17-g1b7f5c0`), or a commit after a dash (a health check's `releaseId`, `2.14.1-e63ab82`). A version of its own (`2.14.1` against `2.14.2`, `-rc.1`) stays a difference.
 const VERSION_BUILD = /(?:\+[0-9A-Za-z.-]+|-\d+-g[0-9a-f]{7,40}(?:-dirty)?|-g?(?=[a-f]*\d)[0-9a-f]{7,40})$/;
 const VERSION_CORE = /^v?\d+\.\d+(?:\.\d+)*(?:-[0-9A-Za-z.-]+)?$/;
+
+// A Kubernetes Deployment's pod name, `<deployment>-<pod-template-hash>-<suffix>`: both parts minted
+// from the alphabet Kubernetes' SafeEncodeString uses (no vowels, no 0, 1 or 3, so no word reads as
+// one), with a digit among them. A worker's identity (`1@orders-worker-6d4b9c7f8-x2kqp@`), a queue
+// consumer's name, Envoy's node id: the process answering, named by the platform it runs on.
+const POD_NAME = /(?<![A-Za-z0-9-])([a-z0-9](?:[a-z0-9-]{0,200}[a-z0-9])?-([bcdfghjklmnpqrstvwxz2456789]{6,10}))-([bcdfghjklmnpqrstvwxz2456789]{5})(?![A-Za-z0-9-])/g;
+/** A host's or a process's name as the other side writes it: one word, with a digit and a separator (`legacy-app-03`, `28113@web-2`). */
+const HOST_LIKE = /^(?=[^]*\d)(?=[^]*[-.@:~])[A-Za-z0-9][A-Za-z0-9._:@~/-]{1,252}$/;
+
+/** The Deployments (`<name>-<hash>`) of the pod names in a value. */
+function podDeployments(v: string): string[] {
+  const out: string[] = [];
+  for (const m of v.matchAll(POD_NAME)) if (/\d/.test(`${m[2]}${m[3]}`)) out.push(m[1]!);
+  return out;
+}
+
+/**
+ * Two names of the answering process where one (or each) holds a pod name of its own Deployment
+ * (`exporter-7b9f6c5d4-q2xkd` against `resque@legacy-app-03:28113`): each side is its own process,
+ * `instance`. Both one word and host-like (a sentence, a status word, a bare number is no name); a
+ * pod of the same Deployment on both sides (two replicas, or a code that merely looks like one) stays a difference.
+ */
+function podNameFact(a: string, b: string): GeneratedFact | null {
+  if (a.length > 253 || b.length > 253 || !HOST_LIKE.test(a) || !HOST_LIKE.test(b)) return null;
+  const x = podDeployments(a);
+  const y = podDeployments(b);
+  if (x.length === 0 && y.length === 0) return null;
+  return x.some((d) => y.includes(d)) ? null : { kind: 'instance', deltaMs: null };
+}
+
+// A connection's own end, `<private address>:<ephemeral port>` (Redis' CLIENT LIST `addr`, a
+// queue's worker list, RabbitMQ's peer): the socket each side's process opened, from its own host.
+// Ports from 32768 (Linux's ephemeral range; Windows' starts at 49152): a service's port is lower.
+const PEER = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})$/;
+
+/** A private IPv4 address (RFC 1918, loopback, or the shared CGNAT range Kubernetes pods often get). */
+function privateV4(o: readonly number[]): boolean {
+  const [a, b] = o as [number, number];
+  return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+}
+
+function peerOf(v: string): { readonly host: string; readonly port: number } | null {
+  const m = PEER.exec(v);
+  if (!m) return null;
+  const o = m.slice(1, 5).map(Number);
+  const port = Number(m[5]);
+  return o.every((n) => n <= 255) && privateV4(o) && port >= 32768 && port <= 65535 ? { host: o.join('.'), port } : null;
+}
+
+/** Two connection ends of private hosts at ephemeral ports: each side's own socket, `instance`. */
+function clientAddressFact(a: string, b: string): GeneratedFact | null {
+  return peerOf(a) !== null && peerOf(b) !== null ? { kind: 'instance', deltaMs: null } : null;
+}
 
 /** Two versions alike but for the build each side runs: `instance`. */
 function buildFact(a: string, b: string): GeneratedFact | null {
@@ -456,10 +570,25 @@ const ENTITY_TAG = /^(W\/)?"[\x21\x23-\x7e\x80-\xff]*"$/;
  * serialization), which a client only sends back to the side that made it; the body they stand for
  * is compared on its own. A tag that is not one (its quotes lost) stays a difference, and so does a
  * weak tag where the primary's was strong: a weak validator cannot resume a download (`If-Range`).
- * An ETag inside a body (an S3 listing's md5, a JSON `etag` field) is data, not this.
+ * An ETag inside a body (an S3 listing's md5, a JSON `etag` field) is data, not this; WebDAV's
+ * `getetag` is the header itself, listed (davEntityTagFact).
  */
 export function entityTagFact(path: string, primary: unknown, shadow: unknown): GeneratedFact | null {
-  if (path !== 'headers.etag' || typeof primary !== 'string' || typeof shadow !== 'string' || primary === shadow) return null;
+  return path === 'headers.etag' ? validatorsFact(primary, shadow) : null;
+}
+
+/**
+ * A WebDAV multistatus' `getetag` (RFC 4918 §15.6): the ETag header its member answers with, which a
+ * client sends back (`If-Match`, a CalDAV sync) to the store that made it, judged as that header is.
+ * `element`: the XML element's local name.
+ */
+export function davEntityTagFact(element: string | undefined, primary: unknown, shadow: unknown): GeneratedFact | null {
+  return element !== undefined && element.toLowerCase() === 'getetag' ? validatorsFact(primary, shadow) : null;
+}
+
+/** Two well-formed entity tags, the shadow's not weak where the primary's is strong: each side's own validator. */
+function validatorsFact(primary: unknown, shadow: unknown): GeneratedFact | null {
+  if (typeof primary !== 'string' || typeof shadow !== 'string' || primary === shadow) return null;
   const a = ENTITY_TAG.exec(primary.trim());
   const b = ENTITY_TAG.exec(shadow.trim());
   if (!a || !b || (!a[1] && b[1])) return null;
