@@ -11,7 +11,7 @@ import { isRefusal, replayVerdict } from '../io/upstream-guard';
 import { endpointKeyOf } from './guarded-forward';
 import { UpstreamError } from '../errors';
 import { withoutPreconditions } from '../core/validators';
-import { failureInBody } from '../core/failure-in-body';
+import { failureInBody, refusedWhole } from '../core/failure-in-body';
 import { decodeBody } from '../io/decode-body';
 import { encodingOf } from './observations';
 import { deadlinesFor, routeLabel } from './forward-primary';
@@ -27,13 +27,16 @@ export const sendSecondWrite: Step = (ctx, deps) => {
 
 /**
  * The authoritative side applied the write: it answered with a status below 400 (even if the client
- * left mid-body, or before reading the answer: the write happened all the same).
+ * left mid-body, or before reading the answer: the write happened all the same), and its body does
+ * not say the whole write was refused (core/failure-in-body.ts refusedWhole). Probes14: a Mercurial
+ * push the monolith's hook refused (`abort: push failed on remote`, inside a 200) was applied by the
+ * service at dualwrite, and no divergence told the two repositories apart.
  */
 function primarySucceeded(ctx: RequestContext): boolean {
   const p = ctx.primary;
   if (p === null) return false;
   if (p.kind === 'client-gone') return p.answered !== undefined && p.answered.status < 400;
-  return p.kind === 'answered' && p.status < 400;
+  return p.kind === 'answered' && p.status < 400 && refusedWhole(p.headers['content-type'], decoded(p.body, p.headers)) === null;
 }
 
 /**
