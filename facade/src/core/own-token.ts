@@ -163,14 +163,28 @@ export function learnPairedCookies(answered: IncomingHttpHeaders, copy: Incoming
   }
 }
 
+const quoted = (v: string | undefined): string | undefined => (v === undefined ? undefined : `"${v}"`);
+
 /** The flat header list with the side's own anti-forgery cookies in its Cookie lines, and in each header that repeated the client's value (in place). */
 export function withOwnCookies(headers: string[], tokens: ReadonlyMap<string, string>): string[] {
   if (tokens.size === 0) return headers;
   const swapped = new Map<string, string>(); // the client's value → the side's own
+  const repeated = headerValues(headers);
   for (let i = 0; i < headers.length; i += 2) {
     if (headers[i]!.toLowerCase() !== 'cookie') continue;
     headers[i + 1] = headers[i + 1]!.replace(/(^|;\s*)([^=;\s]+)=([^;]*)/g, (all, pre: string, name: string, value: string) => {
-      const own = tokens.get(COOKIE_KEY + name) ?? tokens.get(`${JAR_KEY}${name}\u0000${value.trim()}`);
+      // An anti-forgery cookie is swapped only with a header that repeats it (Syncthing's, Angular's,
+      // Django's X-CSRFToken): the pair stays one. A form's token in the body (Django's masked
+      // csrfmiddlewaretoken) cannot be swapped, and the client's own cookie matches it: swapping the
+      // cookie alone made every form POST's copy a 403 (probes14, Django's admin at shadow).
+      const csrf = repeated.has(value) || repeated.has(safeDecode(value)) ? tokens.get(COOKIE_KEY + name) : undefined;
+      // A quoted value comes back with its quotes (RFC 6265 §4.1.1: they are part of it as sent), and
+      // a pair learned from a Set-Cookie is kept without them (setCookies): looked up both ways, and
+      // sent quoted as the client's was (Tornado's signed cookies, Jupyter's login: probes14).
+      const sent = value.trim();
+      const bare = /^"(.*)"$/.exec(sent)?.[1];
+      const own = csrf ?? tokens.get(`${JAR_KEY}${name}\u0000${sent}`)
+        ?? (bare === undefined ? undefined : quoted(tokens.get(`${JAR_KEY}${name}\u0000${bare}`)));
       if (own === undefined || own === value) return all;
       if (value !== '') swapped.set(value, own);
       return `${pre}${name}=${own}`;
@@ -184,6 +198,17 @@ export function withOwnCookies(headers: string[], tokens: ReadonlyMap<string, st
     if (own !== undefined) headers[i + 1] = own;
   }
   return headers;
+}
+
+/** The values of the flat header list's headers other than Cookie (and their decoded forms). */
+function headerValues(headers: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i < headers.length; i += 2) {
+    if (headers[i]!.toLowerCase() === 'cookie') continue;
+    out.add(headers[i + 1]!);
+    out.add(safeDecode(headers[i + 1]!));
+  }
+  return out;
 }
 
 function safeDecode(v: string): string {

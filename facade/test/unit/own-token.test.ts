@@ -19,3 +19,14 @@ describe('sessions both sides set in answer to one request', () => {
     expect(tokens.size).toBe(0);
   });
 });
+
+describe('a quoted session cookie (Tornado signs its cookies into a quoted value: Jupyter\'s login, probes14)', () => {
+  it('the client sends the value back with its quotes: it is paired all the same, and the other side gets its own quoted', () => {
+    const tokens = new Map<string, string>();
+    learnPairedCookies({ 'set-cookie': ['username-h="2|1:0|10:1796666995|AAA="; expires=Wed, 06 Jan 2027 18:09:55 GMT; Path=/'] },
+      { 'set-cookie': ['username-h="2|1:0|10:1796666995|BBB="; expires=Wed, 06 Jan 2027 18:09:55 GMT; Path=/'] }, tokens);
+    expect(cookieOf(tokens, 'username-h="2|1:0|10:1796666995|AAA="; theme=dark')).toBe('username-h="2|1:0|10:1796666995|BBB="; theme=dark');
+    // another client's session (or a value that only looks alike) is left as it is
+    expect(cookieOf(tokens, 'username-h="2|1:0|10:1796666995|CCC="')).toBe('username-h="2|1:0|10:1796666995|CCC="');
+  });
+});

@@ -216,6 +216,7 @@ export function markupLines(source: string, markup: Markup = 'html'): string[] {
         const frame = frames.pop();
         if (frame) {
           byName(lines, frame.children);
+          if (frame.name === LOCKDISCOVERY) lines.splice(frame.start, lines.length - frame.start, lockLine(lines.slice(frame.start + 1, -1)));
           frames[frames.length - 1]?.children.push({ start: frame.start, end: lines.length, name: frame.name, key: frame.key });
         }
         if (scopes.length === 3 && responseStart >= 0) { responses.push([responseStart, lines.length]); responseStart = -1; }
@@ -265,6 +266,15 @@ function byName(lines: string[], children: readonly Span[]): void {
 }
 
 const MULTISTATUS = '{DAV:}multistatus';
+
+// WebDAV's lockdiscovery (RFC 4918 §15.8): the locks held on a resource, each with its token. The
+// facade sends LOCK and UNLOCK to the answering side alone (a lock and its token are that side's),
+// so a locked resource's PROPFIND always differed there, a real difference the facade made (probes14,
+// litmus at shadow). Its lines are one leaf line, `$.lockdiscovery = "<…>"`, judged as a token each
+// side holds (comparison/evaluate.ts); a side with no lockdiscovery at all still differs.
+const LOCKDISCOVERY = '{DAV:}lockdiscovery';
+export const LOCKDISCOVERY_PATH = '$.lockdiscovery';
+const lockLine = (inner: readonly string[]): string => `${LOCKDISCOVERY_PATH}${LEAF_SEPARATOR}${JSON.stringify(inner.join(' '))}`;
 const RESPONSE = '{DAV:}response';
 
 /**

@@ -10,7 +10,7 @@ import { affinityCookieFact, countdownFact, davEntityTagFact, entityTagFact, for
 import { differingWords } from '../compare/tokens';
 import { headerForm } from '../compare/header-forms';
 import { MAX_DIFFERENCES } from '../compare/json-diff';
-import { leafOf } from '../compare/markup-lines';
+import { leafOf, LOCKDISCOVERY_PATH } from '../compare/markup-lines';
 import { echoedTagRuns, isEchoedTag } from '../tags';
 import { truncateValue, type FieldFact } from './record';
 
@@ -52,6 +52,7 @@ function generatedOf(d: Difference, formed: Difference, nowMs: number, metrics: 
   }
   const a = leafOf(d.primary);
   const b = leafOf(d.shadow);
+  if (a && b && a[0] === LOCKDISCOVERY_PATH && b[0] === LOCKDISCOVERY_PATH) return { kind: 'token', deltaMs: null }; // the answering side's locks (markup-lines.ts)
   return a && b && a[0] === b[0] ? instanceFact(a[0], a[1], b[1]) ?? generatedFact(a[1], b[1], nowMs, true, timeNamed(a[0]))
     : generatedFact(d.primary, d.shadow, nowMs) ?? formTokenFact(d.primary, d.shadow) ?? labelledInstanceFact(d.primary, d.shadow);
 }
@@ -60,8 +61,8 @@ function generatedOf(d: Difference, formed: Difference, nowMs: number, metrics: 
 const echoedTag = (d: Difference): boolean => (d.path.startsWith('$') || d.path.startsWith('text['))
   && isEchoedTag(d.kind, d.path.startsWith('$') ? lastName(d.path) ?? '' : undefined, d.primary, d.shadow);
 
-/** A process's name as a value: a host, a pod, an address (no spaces, three characters or more, not a bare number). */
-const IDENTITY = /^(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9._:@-]{2,252}$/;
+/** A process's name as a value: a host, a pod, an address (no spaces, three characters or more, not a bare number but one of 12 digits or more: a cluster member's id). */
+const IDENTITY = /^(?:(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9._:@-]{2,252}|\d{12,20})$/;
 
 /**
  * The pairs of names the answer itself gave as each side's process (a `hostname`, a `podName`
@@ -75,6 +76,29 @@ function identityPairs(raw: readonly Difference[], generated: ReadonlyArray<Retu
     if (IDENTITY.test(d.primary) && IDENTITY.test(d.shadow) && !pairs.some(([a]) => a === d.primary)) pairs.push([d.primary, d.shadow]);
   });
   return pairs.sort(([a], [b]) => b.length - a.length); // the longest first: `host-1.dc` before `host-1`
+}
+
+/** A name for the id of one member of a cluster, one node, one server: which process answered, beside other names for it. */
+const PEER_ID = /^(?:member|node|server|peer|replica|raft)_?(?:id|ID|Id)$/;
+
+/**
+ * A member's, node's or server's id beside a field of the same object judged `instance` by its name
+ * (etcd's every answer: `header: {cluster_id, member_id, revision, raft_term}`): the process that
+ * answered, each side's own, so `instance` too (probes14: etcd's member_id was real on every
+ * endpoint, level with a planted value). Alone, or beside business fields, such a name may be data
+ * (a club's `member_id`) and stays as it is. In place.
+ */
+function peersOfInstances(raw: readonly Difference[], generated: Array<ReturnType<typeof generatedFact>>): void {
+  const parentOf = (path: string): string => path.replace(/(?:\.[^.[\]]+|\["[^"]*"\]|\[\d+\])$/, '');
+  const instanceParents = new Set<string>();
+  raw.forEach((d, i) => { if (generated[i]?.kind === 'instance' && d.path.startsWith('$')) instanceParents.add(parentOf(d.path)); });
+  if (instanceParents.size === 0) return;
+  raw.forEach((d, i) => {
+    if (generated[i] || !d.path.startsWith('$') || d.kind !== 'changed' || typeof d.primary !== typeof d.shadow) return;
+    if (typeof d.primary !== 'string' && typeof d.primary !== 'number') return;
+    const leaf = lastName(d.path);
+    if (leaf !== undefined && PEER_ID.test(leaf) && instanceParents.has(parentOf(d.path))) generated[i] = { kind: 'instance', deltaMs: null };
+  });
 }
 
 /** A string that becomes the shadow's once each side's own names (identityPairs) are swapped in: `instance`. */
@@ -173,6 +197,7 @@ export function evaluate(primary: Observation, shadow: Observation, rules: Compi
   const docs = (): Documents => (parsed ??= { primary: jsonDocument(primary.ok ? primary.body : null), shadow: jsonDocument(shadow.ok ? shadow.body : null) });
   const formed = raw.map(inComparedForm);
   const generated = raw.map((d, i) => generatedOf(d, formed[i]!, nowMs, metrics, docs));
+  peersOfInstances(raw, generated);
   const identities = identityPairs(raw, generated);
   const facts = raw.map((d: Difference, i): FieldFact => {
     const r = redacted[i]!;
