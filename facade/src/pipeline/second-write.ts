@@ -12,6 +12,7 @@ import { endpointKeyOf } from './guarded-forward';
 import { UpstreamError } from '../errors';
 import { withoutPreconditions } from '../core/validators';
 import { failureInBody, refusedWhole } from '../core/failure-in-body';
+import { secondSentToSignIn } from '../core/sign-in-redirect';
 import { decodeBody } from '../io/decode-body';
 import { encodingOf } from './observations';
 import { deadlinesFor, routeLabel } from './forward-primary';
@@ -127,7 +128,7 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
   };
   const outcome = deps.writeOrder && ctx.writeTicket ? await deps.writeOrder.run(ctx.writeTicket, send, rt.config.dualWrite.orderWaitMs, late) : await send();
   ctx.secondWrite = outcome;
-  const inBody = outcome.ok && outcome.status < 400 ? failedInBody(outcome, ctx) : null;
+  const inBody = outcome.ok && outcome.status < 400 ? failedInBody(outcome, ctx) ?? sentToSignIn(outcome, ctx) : null;
   const failed = !outcome.ok || outcome.status >= 400 || partlyFailed(outcome, ctx) || inBody !== null;
   deps.metrics.secondWrites.inc({ route, side: d.then, outcome: circuitOpen ? 'circuit_open' : failed ? 'failed' : 'ok' });
   if (failed) {
@@ -168,6 +169,15 @@ function failedInBody(outcome: ReplayOutcome & { ok: true }, ctx: RequestContext
   const first = p?.kind === 'answered' ? failureInBody(p.headers['content-type'], decoded(p.body, p.headers)) : null;
   return first === second ? null : second;
 }
+
+/** The second side answered with a redirect to its sign-in page where the first did not (core/sign-in-redirect.ts). */
+function sentToSignIn(outcome: ReplayOutcome & { ok: true }, ctx: RequestContext): string | null {
+  const p = ctx.primary;
+  const first = p?.kind === 'answered' ? { status: p.status, location: headerValue(p.headers.location) } : p?.kind === 'client-gone' && p.answered ? { status: p.answered.status, location: headerValue(p.answered.headers.location) } : null;
+  return first !== null && secondSentToSignIn(first, { status: outcome.status, location: headerValue(outcome.headers.location) }) ? 'redirected_to_sign_in' : null;
+}
+
+const headerValue = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
 /** A captured body decoded for reading (null when it was not kept or cannot be decoded). */
 function decoded(body: Buffer | null, headers: Record<string, string | string[] | undefined>): Buffer | null {
