@@ -1,6 +1,8 @@
 // Records divergences for the pipeline (pipeline/second-write.ts) as soon as the second write settled:
 // one committed row each, counted in metrics and logged loudly without secrets. A store that fails
 // (locked, full, unreachable) keeps the divergence in memory and retries; nothing is dropped while the process lives.
+// While the store fails, one try per retry round (backed off), never one per divergence: on SQLite a
+// locked file holds the event loop for the whole busy timeout (5 s) at every try, for every client.
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { DivergenceStore, NewDivergence } from './divergence-store';
@@ -31,6 +33,8 @@ export function divergenceMetrics(registry: Registry, store: DivergenceStore, ro
 export class DivergenceRecorder {
   private pending: Array<{ d: NewDivergence; warnBytes: number }> = [];
   private timer: NodeJS.Timeout | null = null;
+  /** Retry rounds in a row that failed: the back-off doubles with each, up to maxRetryMs. */
+  private failedRounds = 0;
   /** Stores in progress, so close() waits for them. */
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -39,16 +43,19 @@ export class DivergenceRecorder {
     private readonly metrics: DivergenceMetrics,
     private readonly logger: Logger,
     private readonly retryMs = 1000,
+    private readonly maxRetryMs = 30_000,
   ) {}
 
   /** Stores `d` now; resolves to its id, or null when the store failed and it waits in memory for a retry. */
   async record(d: NewDivergence, warnBytes: number): Promise<number | null> {
     this.metrics.recorded.inc({ route: d.route, reason: d.reason });
+    // Behind earlier ones that wait for a failing store, it waits too, without a try of its own.
+    const attempt = this.pending.length > 0 ? Promise.resolve(this.queueBehind(d)) : this.tryStore(d, warnBytes);
     // Kept for the retry before this promise settles, so close() never misses it.
-    const stored = this.tryStore(d, warnBytes).then((id) => {
+    const stored = attempt.then((id) => {
       if (id === null) {
         this.pending.push({ d, warnBytes });
-        if (!this.timer) this.timer = setTimeout(() => void this.retry(), this.retryMs).unref();
+        this.schedule();
       }
       return id;
     });
@@ -80,12 +87,28 @@ export class DivergenceRecorder {
     return id;
   }
 
+  private queueBehind(d: NewDivergence): null {
+    this.logger.error({ route: d.route, side: d.side, reason: d.reason, method: d.request.method, path: d.path, requestId: d.requestId, waiting: this.pending.length },
+      'divergence could not be stored yet (the state database is failing); kept in memory and retried');
+    return null;
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    const delay = Math.min(this.retryMs * 2 ** Math.min(this.failedRounds, 16), this.maxRetryMs);
+    this.timer = setTimeout(() => void this.retry(), delay).unref();
+  }
+
+  /** Stores the waiting divergences oldest first; the first that fails ends the round (the rest would fail too). */
   private async retry(): Promise<void> {
     this.timer = null;
-    const waiting = this.pending;
-    this.pending = [];
-    for (const p of waiting) if ((await this.tryStore(p.d, p.warnBytes)) === null) this.pending.push(p);
-    if (this.pending.length > 0 && !this.timer) this.timer = setTimeout(() => void this.retry(), this.retryMs).unref();
+    while (this.pending.length > 0) {
+      const p = this.pending[0]!;
+      if ((await this.tryStore(p.d, p.warnBytes)) === null) break;
+      this.pending.shift();
+    }
+    this.failedRounds = this.pending.length > 0 ? this.failedRounds + 1 : 0;
+    if (this.pending.length > 0) this.schedule();
   }
 
   /** Waits for stores in progress, then a last try for anything still in memory; what still fails is logged as lost, with what it was. */
@@ -94,8 +117,11 @@ export class DivergenceRecorder {
     await Promise.allSettled([...this.inFlight]);
     const waiting = this.pending;
     this.pending = [];
+    let failing = false;
     for (const p of waiting) {
-      if ((await this.tryStore(p.d, p.warnBytes)) !== null) continue;
+      // After one failure the rest are logged at once: each try could hold the shutdown for a busy timeout.
+      if (!failing && (await this.tryStore(p.d, p.warnBytes)) !== null) continue;
+      failing = true;
       this.logger.fatal({ route: p.d.route, method: p.d.request.method, path: p.d.path, requestId: p.d.requestId, side: p.d.side },
         'a divergence could not be stored before shutdown: repair this write by hand');
     }

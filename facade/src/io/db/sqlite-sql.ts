@@ -28,7 +28,12 @@ export class SqliteSql implements Sql {
   }
 
   async get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> {
-    return this.statement(sql).get(...asArgs(params)) as T | undefined;
+    const st = this.statement(sql);
+    // A statement that writes (INSERT … RETURNING) runs to its end: get() steps once and resets, and
+    // better-sqlite3 drops the error of the commit that reset does, so on a full disk the id came back
+    // for a row that was never stored (a divergence logged as stored, then gone).
+    if (!st.readonly) return st.all(...asArgs(params))[0] as T | undefined;
+    return st.get(...asArgs(params)) as T | undefined;
   }
 
   async run(sql: string, params?: readonly SqlValue[]): Promise<RunResult> {

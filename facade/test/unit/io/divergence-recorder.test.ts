@@ -1,0 +1,78 @@
+// A state database that fails (here a real SQLite file locked by another connection's BEGIN
+// EXCLUSIVE, as a `sqlite3` shell holds it: each try waits the busy timeout, on the facade's one
+// thread) must cost one try per retry round, not one per divergence waiting, and lose none once the
+// lock is gone (hostile14: one POST took 80.7 s behind the retries of the others).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import { SqliteSql } from '../../../src/io/db/sqlite-sql';
+import { DivergenceRecorder, divergenceMetrics } from '../../../src/io/divergence-recorder';
+import { DivergenceStore, type NewDivergence } from '../../../src/io/divergence-store';
+
+const KEY = Buffer.alloc(32, 7);
+let dir: string;
+
+beforeEach(() => { dir = mkdtempSync(path.join(tmpdir(), 'strangler-recorder-')); });
+afterEach(() => { jest.useRealTimers(); rmSync(dir, { recursive: true, force: true }); });
+
+/** The facade's store on a file, with a short busy timeout, and another connection that can lock it. */
+function lockedStore(): { store: DivergenceStore; lock: Database.Database; tries: () => number; lost: string[]; logger: pino.Logger } {
+  const file = path.join(dir, 'state.db');
+  const db = new Database(file);
+  db.pragma('busy_timeout = 20');
+  const store = new DivergenceStore(new SqliteSql(db), () => KEY);
+  const lock = new Database(file);
+  lock.exec('BEGIN EXCLUSIVE');
+  let failed = 0;
+  const lost: string[] = [];
+  const logger = pino({ level: 'error' }, { write: (line: string) => {
+    const entry = JSON.parse(line) as { err?: string; level: number; requestId?: string };
+    if (entry.err !== undefined) failed++; // a try that failed logs the store's error
+    if (entry.level === 60 && entry.requestId) lost.push(entry.requestId);
+  } });
+  return { store, lock, tries: () => failed, lost, logger };
+}
+
+const divergence = (requestId: string): NewDivergence => ({
+  at: `2026-12-07T00:00:0${requestId.charCodeAt(0) - 97}.000Z`, route: 'w', stage: 'dualwrite', requestId, side: 'service', upstream: 'svc',
+  reason: 'second_write_status_500', path: '/w', request: { method: 'POST', target: '/w', headers: {}, body: Buffer.from(requestId) },
+  bodyBytes: 1, primaryStatus: 200, secondStatus: 500, secondError: null,
+});
+
+it('tries a locked store once per round, backing off, and stores every divergence in order once the lock is gone', async () => {
+  const { store, lock, tries, logger } = lockedStore();
+  jest.useFakeTimers();
+  const rec = new DivergenceRecorder(store, divergenceMetrics(new Registry(), store, ['w']), logger, 1000, 8000);
+  const ids: Array<number | null> = [];
+  for (const id of ['a', 'b', 'c', 'd']) ids.push(await rec.record(divergence(id), 1e9));
+  expect(ids).toEqual([null, null, null, null]);
+  expect(tries()).toBe(1); // b, c and d waited behind a without a try of their own
+
+  await jest.advanceTimersByTimeAsync(1000); // the first round: one try, it fails, the round ends
+  expect(tries()).toBe(2);
+  await jest.advanceTimersByTimeAsync(1999); // backed off: 2000 ms after the failed round
+  expect(tries()).toBe(2);
+  await jest.advanceTimersByTimeAsync(1);
+  expect(tries()).toBe(3);
+
+  lock.exec('COMMIT');
+  await jest.advanceTimersByTimeAsync(4000);
+  expect((await store.list('w')).map((d) => d.requestId)).toEqual(['a', 'b', 'c', 'd']);
+  expect(await rec.record(divergence('e'), 1e9)).toBe(5); // healed: stored at once again
+  await rec.close();
+  lock.close();
+});
+
+it('at shutdown under the lock, after the first failure it logs the rest as lost without trying each', async () => {
+  const { store, lock, tries, lost, logger } = lockedStore();
+  const rec = new DivergenceRecorder(store, divergenceMetrics(new Registry(), store, ['w']), logger, 60_000);
+  for (const id of ['a', 'b', 'c']) await rec.record(divergence(id), 1e9);
+  const before = tries();
+  await rec.close();
+  expect(tries() - before).toBe(1);
+  expect(lost).toEqual(['a', 'b', 'c']);
+  lock.close();
+});
