@@ -6,6 +6,7 @@ import { init, type LDContext, type LDLogger, type LDOptions } from '@launchdark
 import { FileDataSourceFactory, type TestData } from '@launchdarkly/node-server-sdk/integrations';
 import { isStage, type Stage } from '../core/stages';
 import type { FlagProvider, FlagRoute, RouteState } from './provider';
+import { steadyFlagFilesystem, type FlagFilesystem } from './ld-file-watch';
 import { loadLastKnown, saveLastKnown, type KnownStage } from './ld-last-known';
 
 export type LaunchDarklyDataSource =
@@ -61,7 +62,7 @@ export function createLaunchDarklyProvider(opts: LaunchDarklyProviderOptions): F
   let closed = false;
 
   const client = init(opts.sdkKey, {
-    ...dataSourceOptions(opts.dataSource ?? { kind: 'cloud' }),
+    ...dataSourceOptions(opts.dataSource ?? { kind: 'cloud' }, logger),
     sendEvents: false,
     diagnosticOptOut: true,
     logger: sdkLogger(logger),
@@ -202,12 +203,20 @@ export function createLaunchDarklyProvider(opts: LaunchDarklyProviderOptions): F
   };
 }
 
-function dataSourceOptions(source: LaunchDarklyDataSource): LDOptions {
+function dataSourceOptions(source: LaunchDarklyDataSource, logger: ProviderLogger): LDOptions {
   switch (source.kind) {
     case 'testData':
       return { updateProcessor: source.testData.getFactory() };
-    case 'file':
-      return { updateProcessor: new FileDataSourceFactory({ paths: [source.path], autoUpdate: true }).getFactory() };
+    case 'file': {
+      const make = new FileDataSourceFactory({ paths: [source.path], autoUpdate: true }).getFactory();
+      // The same file data source, reading through a filesystem that survives removal and rename.
+      const updateProcessor: typeof make = (context, ...rest) => {
+        const fileSystem = steadyFlagFilesystem(context.platform.fileSystem as FlagFilesystem, (m) => logger.warn(m));
+        const platform = new Proxy(context.platform, { get: (t, k) => (k === 'fileSystem' ? fileSystem : Reflect.get(t, k)) });
+        return make({ ...context, platform }, ...rest);
+      };
+      return { updateProcessor };
+    }
     case 'cloud': {
       const { baseUri, streamUri, eventsUri } = source;
       return { ...(baseUri && { baseUri }), ...(streamUri && { streamUri }), ...(eventsUri && { eventsUri }) };

@@ -66,6 +66,14 @@ async function closedPortUri(): Promise<string> {
 
 const stageIndex = (stage: Stage): number => STAGES.indexOf(stage);
 
+/** Waits (bounded) until `check` holds. */
+async function until(check: () => boolean, ms = 5000): Promise<void> {
+  for (const end = Date.now() + ms; !check(); ) {
+    if (Date.now() > end) throw new Error(`not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('launchdarkly provider with TestData', () => {
   it('serves the flag variation for every context, and follows td.update', async () => {
     const { td, provider } = await withTestData((td) =>
@@ -152,6 +160,33 @@ describe('launchdarkly provider with a flags file', () => {
     });
     await toRollout;
     expect(await stagesOf200()).toEqual(new Set(['off', 'shadow']));
+  });
+
+  it('follows a flags file replaced by rename, and one removed and written again, serving the last flags meanwhile', async () => {
+    const file = path.join(dir, 'flags.json');
+    let version = 1;
+    const flags = (stage: Stage): string => JSON.stringify({ flags: { [catalog.flagKey]: migrationFlagJson(catalog.flagKey, { stage }, version++) } });
+    fs.writeFileSync(file, flags('off'));
+    const provider = aProvider({ dataSource: { kind: 'file', path: file } });
+    await provider.ready();
+    const reaches = (stage: Stage): Promise<void> => changeWhere(provider, async () => (await provider.stageFor(catalog, 'alice', never)) === stage);
+
+    // An atomic save: the watched inode is gone, the path holds a new file.
+    let next = reaches('live');
+    fs.writeFileSync(`${file}.tmp`, flags('live'));
+    fs.renameSync(`${file}.tmp`, file);
+    await next;
+    next = reaches('shadow'); // an edit in place of the renamed-in file
+    fs.writeFileSync(file, flags('shadow'));
+    await next;
+
+    fs.unlinkSync(file);
+    await until(() => warnings.some((w) => /flags file .* cannot be read/.test(w)));
+    expect(await provider.stageFor(catalog, 'alice', never)).toBe('shadow');
+    next = reaches('off');
+    fs.writeFileSync(file, flags('off'));
+    await next;
+    expect(provider.describe(catalog).stage).toBe('off');
   });
 
   it('bumps a changed flag version and keeps an unchanged one', () => {
