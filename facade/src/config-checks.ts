@@ -134,14 +134,14 @@ function equivalent(a: SeenMatch, b: SeenMatch): boolean {
 
 /** Warnings that do not stop start-up (the facade logs them): an admin API reachable from other machines. */
 export function configWarnings(config: {
-  readonly admin: { readonly host: string };
+  readonly admin: { readonly host: string; readonly port?: number };
+  readonly listen?: { readonly host: string; readonly port: number };
   readonly monolith?: { readonly url: string };
   readonly services?: Readonly<Record<string, { readonly url: string }>>;
 }): string[] {
   const out: string[] = [];
   const host = config.admin.host.replace(/^\[|\]$/g, '').toLowerCase();
-  const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-  if (!loopback) out.push(`admin.host is "${config.admin.host}": the admin API (stages, comparisons, audit log) is reachable from other machines; keep it on loopback (127.0.0.1) or behind a firewall, with tokens`);
+  if (!isLoopback(host)) out.push(`admin.host is "${config.admin.host}": the admin API (stages, comparisons, audit log) is reachable from other machines; keep it on loopback (127.0.0.1) or behind a firewall, with tokens`);
   // One application on both sides: every write a stage sends to both runs twice on it (two orders, two logins).
   const monolith = config.monolith ? sameTarget(config.monolith.url) : null;
   for (const [name, s] of Object.entries(config.services ?? {})) {
@@ -149,7 +149,42 @@ export function configWarnings(config: {
       out.push(`services.${name}.url is the monolith's own address (${s.url}): at dualwrite, shadow, live and rampdown every write would run twice on the same application`);
     }
   }
+  // An upstream at the facade's own address: each request loops through the facade until the
+  // upstream's bulkhead refuses it, and the client sees 503 UPSTREAM_BULKHEAD_FULL naming no cause.
+  const upstreams: Array<[string, string]> = [
+    ...(config.monolith ? [['monolith.url', config.monolith.url] as [string, string]] : []),
+    ...Object.entries(config.services ?? {}).map(([name, s]): [string, string] => [`services.${name}.url`, s.url]),
+  ];
+  const own: Array<[string, { host: string; port?: number } | undefined]> = [['listen', config.listen], ['admin', config.admin]];
+  for (const [field, url] of upstreams) {
+    for (const [which, addr] of own) {
+      if (addr?.port && reachesOwn(url, addr.host, addr.port)) {
+        out.push(`${field} (${url}) is the facade's own ${which} address (${which}.host ${addr.host}, ${which}.port ${addr.port}): every request sent there would come back to the facade`);
+      }
+    }
+  }
   return out;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** True when `url` reaches host:port of this machine where the facade listens (loopback reaches a wildcard or loopback listener). */
+function reachesOwn(url: string, host: string, port: number): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  const urlPort = u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+  if (urlPort !== port) return false;
+  const target = u.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const listen = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (target === listen) return true;
+  const wildcard = listen === '0.0.0.0' || listen === '::' || listen === '';
+  return isLoopback(target) && (wildcard || isLoopback(listen));
 }
 
 /** A URL's origin and path, as an upstream is reached (trailing slashes aside); the URL itself when it does not parse. */

@@ -67,7 +67,8 @@ function logLines(pattern: RegExp, count: number): Promise<void> {
   });
 }
 
-async function startCluster(): Promise<{ port: number; adminPort: number; url: string; adminUrl: string }> {
+/** `main.ts --config F --workers 2`, or the same through the `strangler` CLI (`cli.ts --config F facade --workers 2`). */
+async function startCluster(viaCli = false): Promise<{ port: number; adminPort: number; url: string; adminUrl: string; configFile: string }> {
   const port = await freePort();
   const adminPort = await freePort();
   const configFile = path.join(dir, 'strangler.config.json');
@@ -79,7 +80,9 @@ async function startCluster(): Promise<{ port: number; adminPort: number; url: s
     listen: { host: '127.0.0.1', port },
     admin: { host: '127.0.0.1', port: adminPort },
   }));
-  primary = spawnTs(path.join('facade', 'src', 'main.ts'), ['--config', configFile, '--workers', '2'], { STRANGLER_ADMIN_TOKEN: 'cluster-token' });
+  primary = viaCli
+    ? spawnTs(path.join('scripts', 'cli.ts'), ['--config', configFile, 'facade', '--workers', '2'], { STRANGLER_ADMIN_TOKEN: 'cluster-token' })
+    : spawnTs(path.join('facade', 'src', 'main.ts'), ['--config', configFile, '--workers', '2'], { STRANGLER_ADMIN_TOKEN: 'cluster-token' });
   primary.stdout!.on('data', (c: Buffer) => { output += c.toString(); });
   primary.stderr!.on('data', (c: Buffer) => { output += c.toString(); });
   // The primary and both workers each log "facade listening" once they serve.
@@ -89,7 +92,7 @@ async function startCluster(): Promise<{ port: number; adminPort: number; url: s
   expect(ready.status).toBe(200);
   workerPids = childrenOf(primary.pid!);
   expect(workerPids).toHaveLength(2);
-  return { port, adminPort, url: `http://127.0.0.1:${port}`, adminUrl };
+  return { port, adminPort, url: `http://127.0.0.1:${port}`, adminUrl, configFile };
 }
 
 it('two workers share the port, a stage change reaches both, and SIGTERM stops every process', async () => {
@@ -143,3 +146,20 @@ it('two workers share the port, a stage change reaches both, and SIGTERM stops e
   expect(await portIsFree(cluster.port)).toBe(true);
   expect(await portIsFree(cluster.adminPort)).toBe(true);
 });
+
+it('through the CLI, a reload with an invalid config stops and says why, and the next reload with a fixed one is done', async () => {
+  const { url, configFile } = await startCluster(true);
+  const valid = fs.readFileSync(configFile, 'utf8');
+  fs.writeFileSync(configFile, '{ "monolith": ');
+  process.kill(primary!.pid!, 'SIGHUP');
+  // The new worker used to print the error and stay alive (its IPC channel held it), never listening.
+  await within(logLines(/reload stopped: a new worker did not start/, 1), 30_000, 'the reload stopping');
+  expect(output).toMatch(/"err":"invalid config [^"]*not valid JSON/);
+  expect((await fetch(`${url}/api/products/1`)).status).toBe(200); // the old workers keep serving
+
+  fs.writeFileSync(configFile, valid);
+  process.kill(primary!.pid!, 'SIGHUP');
+  await within(logLines(/"msg":"reload done"/, 1), 60_000, 'the fixed reload');
+  expect(childrenOf(primary!.pid!)).toHaveLength(2);
+  expect((await fetch(`${url}/api/products/1`)).status).toBe(200);
+}, 180_000);

@@ -186,6 +186,18 @@ describe('parseConfig', () => {
     expect(configWarnings(other)).toEqual([]);
   });
 
+  it('warns about an upstream at the facade\'s own listen or admin address (each request would loop back to the facade)', () => {
+    const at = (monolith: string, listen: { host: string; port: number }) =>
+      configWarnings(parseConfig(aConfig({ monolith: { url: monolith }, listen, admin: { host: '127.0.0.1', port: 9181 } } as ConfigJson), 'test.json'));
+    expect(at('http://localhost:9180', { host: '127.0.0.1', port: 9180 })).toEqual([expect.stringContaining("monolith.url (http://localhost:9180) is the facade's own listen address")]);
+    expect(at('http://127.0.0.1:9180', { host: '0.0.0.0', port: 9180 })).toEqual([expect.stringContaining("is the facade's own listen address")]);
+    expect(at('http://127.0.0.1:9181', { host: '127.0.0.1', port: 9180 })).toEqual([expect.stringContaining("is the facade's own admin address")]);
+    // Another port, or another machine on the same port: no warning.
+    expect(at('http://127.0.0.1:9182', { host: '127.0.0.1', port: 9180 })).toEqual([]);
+    expect(at('http://monolith.internal:9180', { host: '127.0.0.1', port: 9180 })).toEqual([]);
+    expect(at('http://127.0.0.1:9180', { host: '10.0.0.5', port: 9180 })).toEqual([]);
+  });
+
   it('refuses a config that is not an object', () => {
     expect(problemsOf(42)).toEqual(['(root): expected object, got number']);
   });
