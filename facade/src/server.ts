@@ -44,6 +44,7 @@ import { upstreamSpecs } from './io/upstream-view';
 import { StateStore } from './io/state-store';
 import type { RouteStateStore } from './io/state-api';
 import type { OpenedDatabase } from './io/db/open';
+import { stateFileCheck } from './io/db/sqlite-file';
 import { openStateRuntime, reloadFlags, rollbackWatcher, stateFlags, stateHealth, type StateRuntime } from './io/state-runtime';
 import { watchStateHealth } from './io/state-health';
 import { PostgresFlagProvider } from './flags/postgres';
@@ -196,6 +197,15 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   flags.onChange(() => { metrics.flagReloads.inc(); logger.info('flag change picked up'); });
   const autoRollback = rollbackWatcher(rt, { config, flags, runtimes, metrics, logger });
   let ready = false;
+  // A state file removed or replaced under the running facade: not ready, said once (io/db/sqlite-file.ts).
+  const stateFile = rt.db.engine === 'sqlite' && rt.db.location !== ':memory:' ? stateFileCheck(path.resolve(rt.db.location)) : null;
+  let stateFileProblem: string | null = null;
+  const stateFileOk = (): boolean => {
+    const problem = stateFile?.() ?? null;
+    if (problem !== null && problem !== stateFileProblem) logger.error({ file: rt.db.location }, problem);
+    stateFileProblem = problem;
+    return problem === null;
+  };
   const deps: FacadeDeps = {
     config, table: compileRoutes(config.routes, config.routing), routes: new Map(runtimes.map((r) => [r.config.name, r])),
     monolith, flags, forwarder: new Forwarder(), forwardedTrust: new ForwardedTrust(config.listen.trustForwardedFrom), metrics, logger, sample: Math.random, replica: rt.replica,
@@ -221,7 +231,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
     const metricsSource = opts.metricsSource ?? { contentType: metrics.registry.contentType, text: () => metrics.registry.metrics() };
     const app = createAdminApp({
       routes: deps.routes, flags, store: flags.kind === 'launchdarkly' ? null : rt.state, state: rt.state, sql: rt.db.sql, health: stateHealth(flags), gate: config.gate, metrics: metricsSource, tokens: adminTokens, authFailures: config.admin.authFailures,
-      isReady: () => ready, onStageChanged: () => reloadFlags(flags),
+      isReady: () => ready && stateFileOk(), onStageChanged: () => reloadFlags(flags),
       divergences: { repair, routes: runtimes.map((r) => r.config.name) },
       onRecorded: (listener) => recorder.onRecorded(() => listener()),
       upstreams: upstreamSpecs(config),

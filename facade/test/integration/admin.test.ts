@@ -1,6 +1,8 @@
 // The admin API on its own port: who may read and who may change (named bearer tokens with a role;
 // none configured means no access), how bad requests are refused, the stage-skip guard, listings,
 // health, metrics and the audit log every change writes, its actor taken from the token.
+import fs from 'node:fs';
+import path from 'node:path';
 import net from 'node:net';
 import { metricSum, metricsText, putStage } from '../helpers/admin-client';
 import { startTestFacade, type TestFacade } from '../helpers/facade';
@@ -307,6 +309,18 @@ describe('listings, health and metrics', () => {
   it('/healthz and /readyz answer 200', async () => {
     const f = await start();
     expect(await getJson(`${f.adminUrl}/healthz`)).toEqual({ status: 200, body: { ok: true } });
+    expect(await getJson(`${f.adminUrl}/readyz`)).toEqual({ status: 200, body: { ready: true } });
+  });
+
+  it('/readyz answers 503 once the state database file was removed or replaced under the running facade (what it records would be lost at exit)', async () => {
+    const f = await start();
+    const file = path.join(f.dir, 'state.db');
+    fs.renameSync(file, `${file}.moved`);
+    fs.copyFileSync(`${file}.moved`, file); // a restore copied over it: another file at the path
+    expect(await getJson(`${f.adminUrl}/readyz`)).toEqual({ status: 503, body: { ready: false } });
+    fs.rmSync(file);
+    expect(await getJson(`${f.adminUrl}/readyz`)).toEqual({ status: 503, body: { ready: false } });
+    fs.renameSync(`${file}.moved`, file); // the opened file back at its path
     expect(await getJson(`${f.adminUrl}/readyz`)).toEqual({ status: 200, body: { ready: true } });
   });
 

@@ -88,3 +88,22 @@ export function tuneForReads(db: Database.Database): void {
   db.pragma(`mmap_size = ${256 * 1024 * 1024}`);
   db.pragma('cache_size = -16384'); // KiB: 16 MiB, used only as pages are read
 }
+
+/**
+ * Whether the state database file is still the one the process opened: a file deleted or replaced
+ * while the facade runs (a clean-up script, a restore copied over it) keeps being written through
+ * the open handle, and all of it is gone when the process exits (hostile14: `/readyz` said 200
+ * throughout). Returns the problem, or null while the path holds the opened file.
+ */
+export function stateFileCheck(file: string): () => string | null {
+  const opened = fs.statSync(file);
+  return () => {
+    let now: fs.Stats;
+    try {
+      now = fs.statSync(file);
+    } catch (err) {
+      return `the state database ${file} was removed while the facade runs (${(err as NodeJS.ErrnoException).code}): what it records now is lost when it stops`;
+    }
+    return now.ino === opened.ino && now.dev === opened.dev ? null : `the state database ${file} was replaced while the facade runs: it still writes to the file it opened, which is gone from the path`;
+  };
+}
