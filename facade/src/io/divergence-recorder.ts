@@ -10,6 +10,8 @@ import type { DivergenceStore, NewDivergence } from './divergence-store';
 export interface DivergenceMetrics {
   readonly recorded: Counter<'route' | 'reason'>;
   readonly overWarn: Counter<'route'>;
+  /** Divergences kept in memory because the store failed: not yet listed by `divergences list`. */
+  readonly unstored: Gauge;
 }
 
 /** Registers the divergence metrics; the open-count gauges read the store at scrape time. */
@@ -26,6 +28,7 @@ export function divergenceMetrics(registry: Registry, store: DivergenceStore, ro
   });
   return {
     recorded: new Counter({ name: 'strangler_divergences_total', help: 'Divergences recorded (second writes failed or not sent), by route and reason', labelNames: ['route', 'reason'], registers }),
+    unstored: new Gauge({ name: 'strangler_divergences_unstored', help: 'Divergences kept in memory because the state database failed; retried, not yet listed', registers }),
     overWarn: new Counter({ name: 'strangler_divergences_over_warn_total', help: 'Divergences stored while the route\'s open divergences were over dualWrite.warnStoredBytes', labelNames: ['route'], registers }),
   };
 }
@@ -55,6 +58,7 @@ export class DivergenceRecorder {
     const stored = attempt.then((id) => {
       if (id === null) {
         this.pending.push({ d, warnBytes });
+        this.metrics.unstored.set(this.pending.length);
         this.schedule();
       }
       return id;
@@ -106,6 +110,7 @@ export class DivergenceRecorder {
       const p = this.pending[0]!;
       if ((await this.tryStore(p.d, p.warnBytes)) === null) break;
       this.pending.shift();
+      this.metrics.unstored.set(this.pending.length);
     }
     this.failedRounds = this.pending.length > 0 ? this.failedRounds + 1 : 0;
     if (this.pending.length > 0) this.schedule();
@@ -117,6 +122,7 @@ export class DivergenceRecorder {
     await Promise.allSettled([...this.inFlight]);
     const waiting = this.pending;
     this.pending = [];
+    this.metrics.unstored.set(0);
     let failing = false;
     for (const p of waiting) {
       // After one failure the rest are logged at once: each try could hold the shutdown for a busy timeout.

@@ -45,11 +45,14 @@ const divergence = (requestId: string): NewDivergence => ({
 it('tries a locked store once per round, backing off, and stores every divergence in order once the lock is gone', async () => {
   const { store, lock, tries, logger } = lockedStore();
   jest.useFakeTimers();
-  const rec = new DivergenceRecorder(store, divergenceMetrics(new Registry(), store, ['w']), logger, 1000, 8000);
+  const registry = new Registry();
+  const rec = new DivergenceRecorder(store, divergenceMetrics(registry, store, ['w']), logger, 1000, 8000);
+  const unstored = async (): Promise<number | undefined> => (await registry.getSingleMetric('strangler_divergences_unstored')!.get()).values[0]?.value;
   const ids: Array<number | null> = [];
   for (const id of ['a', 'b', 'c', 'd']) ids.push(await rec.record(divergence(id), 1e9));
   expect(ids).toEqual([null, null, null, null]);
   expect(tries()).toBe(1); // b, c and d waited behind a without a try of their own
+  expect(await unstored()).toBe(4); // what `divergences list` cannot show yet
 
   await jest.advanceTimersByTimeAsync(1000); // the first round: one try, it fails, the round ends
   expect(tries()).toBe(2);
@@ -61,6 +64,7 @@ it('tries a locked store once per round, backing off, and stores every divergenc
   lock.exec('COMMIT');
   await jest.advanceTimersByTimeAsync(4000);
   expect((await store.list('w')).map((d) => d.requestId)).toEqual(['a', 'b', 'c', 'd']);
+  expect(await unstored()).toBe(0);
   expect(await rec.record(divergence('e'), 1e9)).toBe(5); // healed: stored at once again
   await rec.close();
   lock.close();
