@@ -14,9 +14,14 @@ import { DivergenceStore, type NewDivergence } from '../../../src/io/divergence-
 
 const KEY = Buffer.alloc(32, 7);
 let dir: string;
+const opened: Database.Database[] = [];
 
 beforeEach(() => { dir = mkdtempSync(path.join(tmpdir(), 'strangler-recorder-')); });
-afterEach(() => { jest.useRealTimers(); rmSync(dir, { recursive: true, force: true }); });
+afterEach(() => {
+  jest.useRealTimers();
+  for (const db of opened.splice(0)) if (db.open) db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** The facade's store on a file, with a short busy timeout, and another connection that can lock it. */
 function lockedStore(): { store: DivergenceStore; lock: Database.Database; tries: () => number; lost: string[]; logger: pino.Logger } {
@@ -25,6 +30,7 @@ function lockedStore(): { store: DivergenceStore; lock: Database.Database; tries
   db.pragma('busy_timeout = 20');
   const store = new DivergenceStore(new SqliteSql(db), () => KEY);
   const lock = new Database(file);
+  opened.push(db, lock);
   lock.exec('BEGIN EXCLUSIVE');
   let failed = 0;
   const lost: string[] = [];
@@ -67,7 +73,6 @@ it('tries a locked store once per round, backing off, and stores every divergenc
   expect(await unstored()).toBe(0);
   expect(await rec.record(divergence('e'), 1e9)).toBe(5); // healed: stored at once again
   await rec.close();
-  lock.close();
 });
 
 it('at shutdown under the lock, after the first failure it logs the rest as lost without trying each', async () => {
