@@ -8,6 +8,7 @@ import { decided, MIN_STABLE, settled } from './noise-model';
 import { withinPolicy, type GeneratedPolicy } from './generated';
 import { verdictOf, type FieldClass, type Verdict } from './outcome';
 import type { ComparisonFacts, FieldFact } from './record';
+import { selfNamedFact, selfNamePairs } from './self-names';
 
 /** What classification needs from a route's configuration. */
 export interface ClassifyRules {
@@ -73,14 +74,28 @@ function classOne(c: ComparisonFacts, field: string, facts: readonly FieldFact[]
     const within = g.deltaMs === null ? 'same format' : `${Math.round(g.deltaMs)} ms apart, tolerance ${rules.generated.toleranceMs} ms`;
     return { field, class: 'generated', why: `each side generates its own ${KIND_WORDS[g.kind] ?? g.kind} (${within})`, example };
   }
-  if (judged.class === 'unjudged' && facts.every((f) => f.echo === true)) {
-    return { field, class: 'real', why: 'the primary answered the value the client sent; the shadow did not (a write, so not re-asked)', example };
+  // Each side writing its own name (learned where a field named for the process carries it) where
+  // the other writes its own: a host column, a vhost, a footer's "by <host>" (self-names.ts).
+  const names = book.selfNames(c.route);
+  if (names.length > 0) {
+    const now = 'at' in c && typeof c.at === 'string' ? Date.parse(c.at) : Number.NaN;
+    const own = facts.map((f) => selfNamedFact(f.primary, f.shadow, names, now));
+    if (own.every((g) => g !== null && withinPolicy({ kind: 'instance', deltaMs: g.deltaMs }, example.path, rules.generated))) {
+      return { field, class: 'generated', why: `each side writes its own name (${names.length === 1 ? `${names[0]!.primary} / ${names[0]!.shadow}` : 'a host, pod or node name learned on this route'})${own.some((g) => g!.kind === 'timestamp') ? ' and its own times' : ''}`, example };
+    }
   }
-  return { field, class: judged.class, why: judged.why, example };
+  // The example a reader is shown is a path that made the field differ, not one of its generated
+  // values: a Prometheus sample's `[time, value]` is real by its value, not by its time.
+  const telling = facts.find((f) => !withinPolicy(f.generated, f.path, rules.generated)) ?? example;
+  if (judged.class === 'unjudged' && facts.every((f) => f.echo === true)) {
+    return { field, class: 'real', why: 'the primary answered the value the client sent; the shadow did not (a write, so not re-asked)', example: telling };
+  }
+  return { field, class: judged.class, why: judged.why, example: telling };
 }
 
 /** Classes every differing field (grouped by field) of a comparison and derives its verdict. */
 export function classifyComparison(c: ComparisonFacts, rules: ClassifyRules, book: EvidenceBook): Classed {
+  learnSelfNames(c, rules, book);
   const byField = new Map<string, FieldFact[]>();
   for (const f of c.facts) {
     const list = byField.get(f.field);
@@ -88,6 +103,17 @@ export function classifyComparison(c: ComparisonFacts, rules: ClassifyRules, boo
   }
   const fields = [...byField].map(([field, facts]) => classOne(c, field, facts, rules, book));
   return { verdict: verdictOf(fields.map((f) => f.class)), fields };
+}
+
+/**
+ * Learns the names each side gives itself from a comparison's values at fields named for the
+ * answering process (instance facts within policy, not ignored): self-names.ts.
+ */
+export function learnSelfNames(c: ComparisonFacts, rules: ClassifyRules, book: EvidenceBook): void {
+  for (const f of c.facts) {
+    if (f.generated?.kind !== 'instance' || !withinPolicy(f.generated, f.path, rules.generated) || ignoredBy(f.path, rules.ignore)) continue;
+    book.learnSelfNames(c.route, selfNamePairs(f.primary, f.shadow));
+  }
 }
 
 /** A differing path re-asking can teach something about: not ignored, not a generated value within policy. */

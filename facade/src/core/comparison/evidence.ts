@@ -3,6 +3,7 @@
 // start), reports and the gate rebuild one from the same aggregates, so both class alike.
 import { judgeField, OPAQUE_FIELD, type FieldEvidence, type Judgement } from './noise-model';
 import type { ComparisonFacts } from './record';
+import type { SelfNamePair } from './self-names';
 
 /** Persistable counts of one endpoint and field. */
 export interface FieldCounts {
@@ -99,6 +100,9 @@ export function fieldValues(f: FieldCounts | undefined): { primaryValues: number
  */
 const namedAlike = (field: string): boolean => field.startsWith('$') || field.startsWith('headers.') || field.startsWith('cookies.');
 
+/** At most so many learned name pairs per route (a route's sides have a few hosts, pods and nodes). */
+const MAX_SELF_NAMES = 64;
+
 export class EvidenceBook {
   /** route -> endpoint -> counts */
   private readonly routes = new Map<string, Map<string, EndpointCounts>>();
@@ -108,6 +112,8 @@ export class EvidenceBook {
    * re-ask evidence walks the route's other endpoints and writes its figures into a sentence.
    */
   private readonly judged = new Map<string, Judgement>();
+  /** route -> `primary\0shadow` of each side's own name learned there (self-names.ts). */
+  private readonly names = new Map<string, Map<string, SelfNamePair>>();
 
   private endpoint(route: string, endpoint: string): EndpointCounts {
     let byEndpoint = this.routes.get(route);
@@ -178,6 +184,19 @@ export class EvidenceBook {
       if (f && f.selfDiffs > 0 && (!best || f.selfDiffs > best.j)) best = { name, j: f.selfDiffs, m: e.reasks };
     }
     return best ? `${best.name} (the primary disagreed with itself ${best.j} of ${best.m} times)` : null;
+  }
+
+  /** Learns names each side gives itself on a route (from its instance facts: self-names.ts). */
+  learnSelfNames(route: string, pairs: readonly SelfNamePair[]): void {
+    if (pairs.length === 0) return;
+    let m = this.names.get(route);
+    if (!m) { m = new Map(); this.names.set(route, m); }
+    for (const p of pairs) if (m.size < MAX_SELF_NAMES) m.set(`${p.primary}\u0000${p.shadow}`, p);
+  }
+
+  /** The names each side gives itself on a route, as learned so far. */
+  selfNames(route: string): readonly SelfNamePair[] {
+    return [...(this.names.get(route)?.values() ?? [])];
   }
 
   /** Every endpoint of a route with its counts. */

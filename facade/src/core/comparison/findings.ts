@@ -4,7 +4,7 @@
 // reads come first, then by real-difference rate and count, so the report leads with what is most
 // likely a real regression, not a salt or a clock each side keeps for itself. Pure.
 import { differsOnlyInOpaqueWords } from '../compare/tokens';
-import { classifyComparison, type ClassifyRules } from './classify';
+import { classifyComparison, learnSelfNames, type ClassifyRules } from './classify';
 import { generatedFact } from './generated';
 import { fieldValues, type EvidenceBook } from './evidence';
 import { judgeField, OPAQUE_FIELD } from './noise-model';
@@ -177,6 +177,8 @@ function rankedFields(fields: FieldFinding[]): { fields: FieldFinding[]; machine
 export function endpointFindings(comparisons: readonly StoredComparison[], rules: ClassifyRules, book: EvidenceBook,
   onVerdict?: (c: StoredComparison, verdict: Verdict) => void, factless: readonly CountedComparisons[] = [], routeOf?: string): EndpointFindings[] {
   const tallies = new Map<string, Tally>();
+  // Names each side gives itself, from all the comparisons first: a verdict does not depend on which came first.
+  for (const c of comparisons) learnSelfNames(c, rules, book);
   for (const f of factless) addCounted(tallyFor(tallies, { endpoint: f.endpoint, at: f.first }), f);
   for (const c of comparisons) {
     const t = tallyFor(tallies, c);
