@@ -99,6 +99,12 @@ export function clientCookiesLater(headers: readonly string[]): () => ReadonlyMa
   return () => (read ??= clientCookies(lines));
 }
 
+/** The client's Cookie header (or lines) as name → value. */
+function cookieValues(sent: string | readonly string[] | undefined): Map<string, string> {
+  if (sent === undefined) return new Map();
+  return clientCookies((typeof sent === 'string' ? [sent] : sent).flatMap((line) => ['cookie', line]));
+}
+
 function clientCookies(headers: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (let i = 0; i < headers.length; i += 2) {
@@ -120,6 +126,13 @@ function* setCookies(answer: IncomingHttpHeaders): Generator<{ name: string; val
   }
 }
 
+/** The cookies an answer sets and the client keeps (not deleted, not empty), name → value. */
+function keptValues(answer: IncomingHttpHeaders): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const { name, value, gone } of setCookies(answer)) if (!gone && value !== '') out.set(name, value);
+  return out;
+}
+
 /** Keeps `client` → `own` for cookie `name`: copies that carry the client's value carry the side's own. */
 function pairCookie(tokens: Map<string, string>, name: string, client: string, own: string, gone: boolean): void {
   const key = `${JAR_KEY}${name}\u0000${client}`;
@@ -133,8 +146,16 @@ function pairCookie(tokens: Map<string, string>, name: string, client: string, o
  * Cookies an answer sets, kept as this side's own: an anti-forgery cookie for every copy, any other
  * cookie for the copies that carry the client's value it answered (`sent`: the client's cookies).
  */
-export function learnOwnCookies(answer: IncomingHttpHeaders, tokens: Map<string, string>, sent?: () => ReadonlyMap<string, string>): void {
+export function learnOwnCookies(answer: IncomingHttpHeaders, tokens: Map<string, string>, sent?: () => ReadonlyMap<string, string>, answered?: IncomingHttpHeaders): void {
+  const agreed = answered === undefined ? undefined : keptValues(answered);
   for (const { name, value, gone } of setCookies(answer)) {
+    if (!gone && agreed?.get(name) === value) {
+      // The answering side set this same value for the client (a preference the request chose):
+      // the client holds it now, and the value it sent is no side's own session (probes15).
+      const client = sent?.().get(name);
+      if (client !== undefined) tokens.delete(`${JAR_KEY}${name}\u0000${client}`);
+      continue;
+    }
     if (CSRF_COOKIE.test(name)) {
       if (gone || !TOKEN_VALUE.test(value)) tokens.delete(COOKIE_KEY + name); else tokens.set(COOKIE_KEY + name, value);
       continue;
@@ -152,13 +173,24 @@ export function learnOwnCookies(answer: IncomingHttpHeaders, tokens: Map<string,
  * the other side sees the session it opened (a login at `dualwrite` reached both; without this
  * every later copy reached the other side logged out, and opened yet another session there).
  */
-export function learnPairedCookies(answered: IncomingHttpHeaders, copy: IncomingHttpHeaders, tokens: Map<string, string>): void {
+export function learnPairedCookies(answered: IncomingHttpHeaders, copy: IncomingHttpHeaders, tokens: Map<string, string>, sent?: string | readonly string[]): void {
   if (copy['set-cookie'] === undefined || answered['set-cookie'] === undefined) return;
-  const clientKept = new Map<string, string>();
-  for (const { name, value, gone } of setCookies(answered)) if (!gone && value !== '') clientKept.set(name, value);
+  const clientKept = keptValues(answered);
+  let before: Map<string, string> | undefined;
   for (const { name, value, gone } of setCookies(copy)) {
     const client = clientKept.get(name);
-    if (client === undefined || client === value || CSRF_COOKIE.test(name)) continue;
+    if (client !== undefined && client === value) {
+      // Both sides set one value (a preference the request chose, as Caddy's listing keeps its
+      // `?sort=` in a cookie): no pair. A copy answered before the answering side (a shadow's) was
+      // paired by learnOwnCookies without knowing; left so, the client's next request with the old
+      // value reached the other side as the new one, and its listing, sorted otherwise, was a real
+      // difference (probes15).
+      before ??= cookieValues(sent);
+      const was = before.get(name);
+      if (was !== undefined) tokens.delete(`${JAR_KEY}${name}\u0000${was}`);
+      continue;
+    }
+    if (client === undefined || CSRF_COOKIE.test(name)) continue;
     pairCookie(tokens, name, client, value, gone);
   }
 }

@@ -71,6 +71,8 @@ export interface ReplayOptions {
    * answer when it refuses the client's (Transmission's 409 with its X-Transmission-Session-Id).
    */
   readonly otherSide?: boolean;
+  /** With `otherSide`: the answering side's answer to the client's request, once it has one (cookies both set alike are no side's own). */
+  readonly answered?: () => IncomingHttpHeaders | undefined;
 }
 
 export type ReplayOutcome =
@@ -156,7 +158,7 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
           if (statusCode < 200) return true; // informational: the final answer follows
           status = statusCode;
           answer = foldHeaders(latin1(rawHeaders as unknown as Buffer[]));
-          if (tokens) learnOwnCookies(answer, tokens, sentCookies);
+          if (tokens) learnOwnCookies(answer, tokens, sentCookies, opts.answered?.());
           if (opts.stopAtStream && isStreamAnswer(answer)) {
             finish({ ok: true, status, headers: answer, body: Buffer.alloc(0), overCap: false, ms: ms(), stream: true });
             abort?.(new Error('a stream: compared at its headers'));
@@ -223,8 +225,8 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
  * Both sides answered one request, each setting its own value of a cookie (core/own-token.ts
  * learnPairedCookies): the other side's copies of the client's later requests carry its own.
  */
-export function pairOwnCookies(other: Upstream, answered: IncomingHttpHeaders, copy: IncomingHttpHeaders): void {
-  learnPairedCookies(answered, copy, ownTokensOf(other));
+export function pairOwnCookies(other: Upstream, answered: IncomingHttpHeaders, copy: IncomingHttpHeaders, clientCookie?: string | readonly string[]): void {
+  learnPairedCookies(answered, copy, ownTokensOf(other), clientCookie);
 }
 
 export function joinPath(basePath: string, url: string): string {

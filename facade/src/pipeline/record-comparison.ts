@@ -120,7 +120,8 @@ async function askAgain(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps
     const again = await replay(upstreamFor(side, ctx, deps), {
       method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers: withoutPreconditions(ctx.req.headers), rawHeaders: ctx.req.rawHeaders, body: ctx.body ?? Buffer.alloc(0),
       tag: side === ctx.answeredBy ? REASK_TAG : SHADOW_TAG,
-    }, { timeoutMs: rt.config.compare.shadowTimeoutMs, captureLimit: rt.config.compare.maxBodyBytes, stopAtStream: true, stopOverCap: true, otherSide: side !== ctx.answeredBy });
+    }, { timeoutMs: rt.config.compare.shadowTimeoutMs, captureLimit: rt.config.compare.maxBodyBytes, stopAtStream: true, stopOverCap: true, otherSide: side !== ctx.answeredBy,
+      answered: () => (ctx.primary?.kind === 'answered' ? ctx.primary.headers : undefined) });
     const observed = observeReplayed(side, again, rt.config.compare.maxBodyBytes, origins);
     return observed.ok ? observed.observation : null;
   } finally {
@@ -196,7 +197,7 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
   const b = base(ctx, ctx.answeredBy ?? d.primary, c);
   if (ctx.shadowSkipped) return unmatched(b, 'skipped', ctx.shadowSkipped);
   const shadowOut = await ctx.shadow!;
-  if (shadowOut.ok && ctx.primary?.kind === 'answered' && ctx.answeredBy === d.primary) pairOwnCookies(upstreamFor(d.shadow!, ctx, deps), ctx.primary.headers, shadowOut.headers);
+  if (shadowOut.ok && ctx.primary?.kind === 'answered' && ctx.answeredBy === d.primary) pairOwnCookies(upstreamFor(d.shadow!, ctx, deps), ctx.primary.headers, shadowOut.headers, ctx.req.headers.cookie);
   const shadowFacts = { shadowStatus: shadowOut.ok ? shadowOut.status : null, shadowMs: shadowOut.ms };
   if (ctx.answeredBy !== d.primary) return unmatched(b, 'skipped', 'fallback');
   if (ctx.readMark && c.writes.overlapped(ctx.readMark)) return unmatched(b, 'skipped', 'write_in_flight', shadowFacts);

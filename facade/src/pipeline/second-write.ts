@@ -116,9 +116,10 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
     }
     const outcome = await replay(upstream, {
       method: ctx.req.method ?? 'POST', url: ctx.req.url ?? ctx.path, headers: secondWriteHeaders(ctx), rawHeaders: ctx.req.rawHeaders, body, tag: SECOND_WRITE_TAG,
-    }, { timeoutMs: upstream.timeoutMs, captureLimit: rt.config.compare.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null, otherSide: true });
+    }, { timeoutMs: upstream.timeoutMs, captureLimit: rt.config.compare.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null, otherSide: true,
+      answered: () => (ctx.primary?.kind === 'answered' ? ctx.primary.headers : undefined) });
     upstream.guard.settle(pass, replayVerdict(outcome, upstream.guard, endpointKeyOf, ctx));
-    if (outcome.ok && ctx.primary?.kind === 'answered') pairOwnCookies(upstream, ctx.primary.headers, outcome.headers);
+    if (outcome.ok && ctx.primary?.kind === 'answered') pairOwnCookies(upstream, ctx.primary.headers, outcome.headers, ctx.req.headers.cookie);
     return outcome;
   };
   // After the copies this write may depend on (io/write-order.ts): those answered before it arrived, and its resource's.

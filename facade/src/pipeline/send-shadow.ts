@@ -74,7 +74,7 @@ export const sendShadow: Step = (ctx, deps) => {
   const headers = withoutPreconditions(ctx.req.headers);
   const send = (): ReturnType<typeof replay> => replay(upstream, {
     method: ctx.req.method ?? 'GET', url: ctx.req.url ?? ctx.path, headers, rawHeaders: ctx.req.rawHeaders, body, tag: SHADOW_TAG,
-  }, { timeoutMs: cmp.shadowTimeoutMs, captureLimit: cmp.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null, stopAtStream: true, stopOverCap: true, slabCapture: true, otherSide: true })
+  }, { timeoutMs: cmp.shadowTimeoutMs, captureLimit: cmp.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null, stopAtStream: true, stopOverCap: true, slabCapture: true, otherSide: true, answered: () => (ctx.primary?.kind === 'answered' ? ctx.primary.headers : undefined) })
     .then((outcome) => {
       // A copy that ran out of its deadline while the primary had not answered either (a long poll
       // waiting for news) is no sign of a failing service: not held against its breaker.

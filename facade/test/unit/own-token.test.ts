@@ -30,3 +30,21 @@ describe('a quoted session cookie (Tornado signs its cookies into a quoted value
     expect(cookieOf(tokens, 'username-h="2|1:0|10:1796666995|CCC="')).toBe('username-h="2|1:0|10:1796666995|CCC="');
   });
 });
+
+describe('a cookie both sides set to one value (a preference the request chose: Caddy\'s listing keeps `?sort=` in a cookie, probes15)', () => {
+  it('the value the client sent before is not paired with it: the client sends the old value again later and the other side gets it as sent', () => {
+    const tokens = new Map<string, string>();
+    // the copy's answer, as replay learns it: the client sent sort=name, the other side set sort=size
+    learnOwnCookies({ 'set-cookie': ['sort=size'] }, tokens, () => new Map([['sort', 'name']]));
+    learnPairedCookies({ 'set-cookie': ['sort=size'] }, { 'set-cookie': ['sort=size'] }, tokens, 'sort=name; theme=dark');
+    expect(cookieOf(tokens, 'sort=name; theme=dark')).toBe('sort=name; theme=dark');
+  });
+
+  it('a session each side opened with its own value stays paired', () => {
+    const tokens = new Map<string, string>();
+    learnOwnCookies({ 'set-cookie': ['sid=BBB222'] }, tokens, () => new Map([['sid', 'OLD000']]));
+    learnPairedCookies({ 'set-cookie': ['sid=AAA111', 'sort=size'] }, { 'set-cookie': ['sid=BBB222', 'sort=size'] }, tokens, 'sid=OLD000; sort=name');
+    expect(cookieOf(tokens, 'sid=AAA111')).toBe('sid=BBB222');
+    expect(cookieOf(tokens, 'sid=OLD000')).toBe('sid=BBB222');
+  });
+});
