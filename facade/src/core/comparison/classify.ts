@@ -3,7 +3,7 @@
 // Called when a comparison is recorded and again by every reader, so later rules and evidence
 // re-classify the past. Pure.
 import { firstMatch, type CompiledIgnoreRule } from '../compare/classify';
-import type { EvidenceBook } from './evidence';
+import { VALUES_KEPT, type EvidenceBook } from './evidence';
 import { decided, MIN_STABLE, settled } from './noise-model';
 import { withinPolicy, type GeneratedPolicy } from './generated';
 import { verdictOf, type FieldClass, type Verdict } from './outcome';
@@ -51,8 +51,19 @@ const ID_KINDS: ReadonlySet<string> = new Set(['uuid', 'ulid', 'objectid', 'sequ
  */
 function storedOnPrimary(c: ComparisonFacts, field: string, example: FieldFact, book: EvidenceBook): boolean {
   if (example.generated === null || !ID_KINDS.has(example.generated.kind)) return false;
-  const e = book.evidence(c.route, c.endpoint, field);
-  return e.shadowDiffs >= MIN_STABLE && e.primaryValues === 1;
+  return recordIds(book.evidence(c.route, c.endpoint, field));
+}
+
+/**
+ * The primary's ids at the field held still: one value, or a listing's few records (`$[*].id` of
+ * two silences), each seen MIN_STABLE times on average where ids minted per answer would have given
+ * a new value each time (so as many values as comparisons, up to the few a field keeps, VALUES_KEPT).
+ * Probes15 (Alertmanager's silences at `shadow`): one silence's id the service minted again was
+ * real, two silences' ids passed as generated.
+ */
+function recordIds(e: { readonly shadowDiffs: number; readonly primaryValues: number }): boolean {
+  if (e.primaryValues === 1) return e.shadowDiffs >= MIN_STABLE;
+  return e.primaryValues > 1 && e.primaryValues < VALUES_KEPT && e.shadowDiffs >= MIN_STABLE * e.primaryValues;
 }
 
 /** A status difference where the compared side answered 5xx and the primary did not. */
@@ -87,6 +98,14 @@ function classOne(c: ComparisonFacts, field: string, facts: readonly FieldFact[]
   // The example a reader is shown is a path that made the field differ, not one of its generated
   // values: a Prometheus sample's `[time, value]` is real by its value, not by its time.
   const telling = facts.find((f) => !withinPolicy(f.generated, f.path, rules.generated)) ?? example;
+  if (judged.class === 'unjudged' && example.generated !== null && ID_KINDS.has(example.generated.kind)) {
+    // A record's ids (recordIds) are never asked again (generated values are not askable); with
+    // several the noise model's "one value" rule does not hold, and the verdict would stay unjudged.
+    const e = book.evidence(c.route, c.endpoint, field);
+    if (e.confirmed === 0 && e.selfDiffs === 0 && e.primaryValues > 1) {
+      return { field, class: 'real', why: `the primary gave the same ${e.primaryValues} ids (its records') in all ${e.shadowDiffs} differing comparisons and the shadow others`, example };
+    }
+  }
   if (judged.class === 'unjudged' && facts.every((f) => f.echo === true)) {
     return { field, class: 'real', why: 'the primary answered the value the client sent; the shadow did not (a write, so not re-asked)', example: telling };
   }

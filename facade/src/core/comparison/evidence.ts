@@ -27,6 +27,8 @@ export interface EndpointCounts {
 }
 
 const MAX_VALUES = 4;
+/** How many distinct values of each side a field keeps (a field at the cap may have had any number). */
+export const VALUES_KEPT = MAX_VALUES;
 const SHADOW = 's:';
 const ofShadow = (h: string): boolean => h.startsWith(SHADOW);
 /** The fingerprint of "the primary has this field" where the shadow lacks it (evidenceDelta). */

@@ -141,3 +141,30 @@ describe('classifyComparison', () => {
     expect(classifyComparison(c, noRules, book).fields[0]).toMatchObject({ class: 'real', why: expect.stringContaining('the value the client sent') });
   });
 });
+
+describe("a record's ids the service minted again (probes15: Alertmanager's silences, ids each side mints)", () => {
+  const uuid = (n: number, side: string): string => `${side}${String(n).padStart(7, '0')}-1111-4111-8111-111111111111`;
+  const ids = (n: number, side: string, over: Partial<FieldFact> = {}): FieldFact =>
+    fact('$[*].id', uuid(n, side), uuid(n, side === 'a' ? 'b' : 'a'), { path: `$[${n}].id`, primaryHash: uuid(n, side), generated: { kind: 'uuid', deltaMs: null }, ...over });
+
+  it('a listing of two records whose ids the primary gives the same every time is real, as one record is', () => {
+    for (const records of [1, 2, 3]) {
+      const book = new EvidenceBook();
+      const listing = (): ComparisonFacts => comparison(Array.from({ length: records }, (_, i) => ids(i, 'a')), { endpoint: 'GET /api/v2/silences' });
+      for (let i = 0; i < 3 * records; i++) book.add(listing());
+      expect([records, classifyComparison(listing(), noRules, book).verdict]).toEqual([records, 'mismatch']);
+    }
+  });
+
+  it('ids minted per answer (a new one each comparison) stay generated, one or two per answer', () => {
+    for (const perAnswer of [1, 2]) {
+      const book = new EvidenceBook();
+      let n = 0;
+      const answer = (): ComparisonFacts => comparison(Array.from({ length: perAnswer }, () => ids(n++, 'a')), { endpoint: 'GET /api/v2/events' });
+      let last = answer();
+      for (let i = 0; i < 12; i++) { book.add(last); last = answer(); }
+      book.add(last);
+      expect([perAnswer, classifyComparison(last, noRules, book).verdict]).toEqual([perAnswer, 'generated']);
+    }
+  });
+});
