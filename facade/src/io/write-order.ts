@@ -20,12 +20,21 @@ export function resourceOf(path: string): string {
 
 export type WriteOrdering = 'causal' | 'resource';
 
+/** `child` is a path under `parent` (both `route\0path`, lower case): `/dav/a/b/f.txt` under `/dav/a/`. */
+export function isUnder(child: string | undefined, parent: string | undefined): boolean {
+  if (child === undefined || parent === undefined) return false;
+  const prefix = parent.endsWith('/') ? parent : `${parent}/`;
+  return child.length > prefix.length && child.startsWith(prefix);
+}
+
 /** A dual write's place in its upstream's order, from its arrival until its copy settles or is given up. */
 export interface WriteTicket {
   readonly upstream: string;
   /** `route\0resource`: copies of one resource go in the order of their authoritative answers. */
   readonly resource: string;
   readonly ordering: WriteOrdering;
+  /** `route\0path` (lower case): a write to a path under it that arrives later waits for its copy. */
+  readonly path?: string;
   readonly arrivedAt: number;
   /** When the authoritative answer was complete (Infinity until then). */
   answeredAt: number;
@@ -40,10 +49,10 @@ export class WriteOrder {
   constructor(private readonly now: () => number = () => performance.now()) {}
 
   /** A dual write arrived: copies of later writes may wait for it until {@link release}. */
-  admit(upstream: string, resource: string, ordering: WriteOrdering): WriteTicket {
+  admit(upstream: string, resource: string, ordering: WriteOrdering, path?: string): WriteTicket {
     let release!: () => void;
     const settled = new Promise<void>((resolve) => { release = resolve; });
-    const ticket: Held = { upstream, resource, ordering, arrivedAt: this.now(), answeredAt: Infinity, settled, release };
+    const ticket: Held = { upstream, resource, ordering, path, arrivedAt: this.now(), answeredAt: Infinity, settled, release };
     let set = this.open.get(upstream);
     if (!set) this.open.set(upstream, (set = new Set()));
     set.add(ticket);
@@ -68,7 +77,16 @@ export class WriteOrder {
     const resource: Promise<void>[] = [];
     const causal: Promise<void>[] = [];
     for (const t of this.open.get(ticket.upstream) ?? []) {
-      if (t === ticket || !(t.answeredAt < ticket.answeredAt)) continue;
+      if (t === ticket) continue;
+      // A write to a parent still in flight when its child's write arrived: the client may know the
+      // parent exists from another answer (a second MKCOL's 405, a listing) before the parent's own,
+      // so the child's copy waits for the parent's (probes15: rclone's concurrent uploads made one
+      // folder twice, and the file under it reached the other side before the folder, a 409).
+      if (ticket.ordering === 'causal' && t.arrivedAt < ticket.arrivedAt && t.resource !== ticket.resource && isUnder(ticket.path, t.path)) {
+        causal.push(t.settled);
+        continue;
+      }
+      if (!(t.answeredAt < ticket.answeredAt)) continue;
       if (t.resource === ticket.resource) resource.push(t.settled);
       else if (ticket.ordering === 'causal' && t.answeredAt <= ticket.arrivedAt) causal.push(t.settled);
     }

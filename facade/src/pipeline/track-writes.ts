@@ -13,7 +13,8 @@ export const trackWrites: Step = (ctx, deps) => {
   if (!d || !ctx.runtime) return undefined;
   if (d.kind === 'write' && d.then !== null) {
     // Ordered whether or not comparisons are on: the second side's data depends on it.
-    ctx.writeTicket = deps.writeOrder?.admit(upstreamFor(d.then, ctx, deps).name, `${routeLabel(ctx)}\u0000${resourceOf(ctx.path)}`, ctx.runtime.config.dualWrite.order);
+    ctx.writeTicket = deps.writeOrder?.admit(upstreamFor(d.then, ctx, deps).name, `${routeLabel(ctx)}\u0000${resourceOf(ctx.path)}`, ctx.runtime.config.dualWrite.order,
+      `${routeLabel(ctx)}\u0000${ctx.path.toLowerCase()}`);
     if (writes) {
       writes.begin(routeLabel(ctx), ctx.path);
       ctx.writeTracked = true;

@@ -15,7 +15,11 @@ const events: string[] = [];
 let hold: { paths: Set<string>; release: Array<() => void> } = { paths: new Set(), release: [] };
 
 async function start(dualWrite: Record<string, unknown> = {}, slowMs = 300): Promise<void> {
+  const folders = new Set<string>();
   monolith = await startUpstream('monolith', (req, res) => {
+    // A folder made twice: the second MKCOL finds it (WebDAV's 405), even while the first is still answering.
+    if (req.method === 'MKCOL' && folders.has(req.url ?? '')) { res.writeHead(405); res.end(); return; }
+    if (req.method === 'MKCOL') folders.add(req.url ?? '');
     const answer = (): void => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"ok":true}'); };
     if (hold.paths.has(req.url ?? '')) hold.release.push(answer);
     else answer();
@@ -113,4 +117,37 @@ it('a copy of the same item waits for the one before it however long it takes: o
     'start POST /api/items/SKU-1001/release', 'end POST /api/items/SKU-1001/release',
   ]);
   expect(await (await fetch(`${facade.adminUrl}/metrics`)).text()).not.toMatch(/outcome="order_wait_exceeded"/);
+});
+
+it('a file written after a second MKCOL of its folder found it (405) reaches the service after the folder, though the first MKCOL had not answered yet', async () => {
+  // rclone's concurrent uploads into one new folder (probes15): each makes the folder; the one that
+  // finds it made goes on with its file while the one that made it is still answering.
+  await start();
+  hold.paths.add('/api/items/folder-9/');
+  const made = fetch(`${facade.url}/api/items/folder-9/`, { method: 'MKCOL' });
+  await monolith.waitFor(1);
+  expect((await fetch(`${facade.url}/api/items/folder-9/`, { method: 'MKCOL' })).status).toBe(405);
+  expect((await fetch(`${facade.url}/api/items/folder-9/notes.txt`, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'hello' })).status).toBe(200);
+  for (const answer of hold.release) answer();
+  expect((await made).status).toBe(200);
+  await facade.waitForDone(3);
+  expect(events).toEqual([
+    'start MKCOL /api/items/folder-9/', 'end MKCOL /api/items/folder-9/',
+    'start PUT /api/items/folder-9/notes.txt', 'end PUT /api/items/folder-9/notes.txt',
+  ]);
+});
+
+it('writes to two paths beside each other, overlapping at the monolith, still go to the service in parallel', async () => {
+  await start();
+  hold.paths.add('/api/items/folder-9/a/reserve');
+  hold.paths.add('/api/items/folder-9/b/reserve');
+  const a = post('/api/items/folder-9/a/reserve');
+  await monolith.waitFor(1);
+  const b = post('/api/items/folder-9/b/reserve');
+  await monolith.waitFor(2);
+  for (const answer of hold.release) answer();
+  await Promise.all([a, b]);
+  await facade.waitForDone(2);
+  // the service holds each reserve 300 ms: both copies started before either ended
+  expect(events.slice(0, 2).map((e) => e.split(' ')[0])).toEqual(['start', 'start']);
 });
