@@ -7,13 +7,12 @@
 // copies that carry the client's value it answered, as the client's browser would send it there.
 import { randomBytes } from 'node:crypto';
 import type { ComparisonRecord } from '../../src/core/comparison';
-import { setStage } from '../helpers/admin-client';
-import { nextComparisons, startTestFacade, type TestFacade } from '../helpers/facade';
-import { startUpstream, type Handler, type TestUpstream } from '../helpers/upstream';
+import { nextComparisons, type TestFacade } from '../helpers/facade';
+import { startTwoSides, type TwoSides } from '../helpers/two-sides';
+import type { Handler, TestUpstream } from '../helpers/upstream';
 
-let monolith: TestUpstream;
+let sides: TwoSides | undefined;
 let service: TestUpstream;
-let facade: TestFacade | undefined;
 
 /** Sessions in memory, as a servlet container keeps them: an unknown or absent SID gets a new session. `drops`: a service that never stores. */
 function sessions(opts: { drops?: boolean } = {}): Handler {
@@ -37,17 +36,14 @@ function sessions(opts: { drops?: boolean } = {}): Handler {
 }
 
 async function start(serviceOpts: { drops?: boolean }): Promise<TestFacade> {
-  monolith = await startUpstream('monolith', sessions());
-  service = await startUpstream('svc', sessions(serviceOpts));
-  facade = await startTestFacade({ monolith: { url: monolith.url }, services: { svc: { url: service.url } }, routes: [{ name: 'app', match: { path: '/**' }, service: 'svc' }] });
-  await setStage(facade.adminUrl!, 'app', 'shadow');
-  return facade;
+  sides = await startTwoSides(sessions(), sessions(serviceOpts), 'shadow');
+  service = sides.service;
+  return sides.facade;
 }
 
 afterEach(async () => {
-  await facade?.close();
-  facade = undefined;
-  await Promise.all([monolith?.close(), service?.close()]);
+  await sides?.close();
+  sides = undefined;
 });
 
 /** A browser's visit: the page (its session cookie kept), a value stored by a form, the page again. */

@@ -6,13 +6,12 @@
 // old value reached the other side as the new one, and its listing, sorted otherwise, was a real
 // difference the service never had.
 import type { ComparisonRecord } from '../../src/core/comparison';
-import { setStage } from '../helpers/admin-client';
-import { nextComparisons, startTestFacade, type TestFacade } from '../helpers/facade';
-import { startUpstream, type Handler, type TestUpstream } from '../helpers/upstream';
+import { nextComparisons, type TestFacade } from '../helpers/facade';
+import { startTwoSides, type TwoSides } from '../helpers/two-sides';
+import type { Handler, TestUpstream } from '../helpers/upstream';
 
-let monolith: TestUpstream;
+let sides: TwoSides | undefined;
 let service: TestUpstream;
-let facade: TestFacade | undefined;
 
 /** A directory listing sorted by `?sort=` when given (and kept in a cookie), else by the cookie. `files`: the listing's entries, name → size. */
 function listing(files: Record<string, number>): Handler {
@@ -29,17 +28,14 @@ function listing(files: Record<string, number>): Handler {
 }
 
 async function start(serviceFiles: Record<string, number>): Promise<TestFacade> {
-  monolith = await startUpstream('monolith', listing({ 'a.txt': 10, 'b.bin': 300, 'c.md': 20 }));
-  service = await startUpstream('svc', listing(serviceFiles));
-  facade = await startTestFacade({ monolith: { url: monolith.url }, services: { svc: { url: service.url } }, routes: [{ name: 'app', match: { path: '/**' }, service: 'svc' }] });
-  await setStage(facade.adminUrl!, 'app', 'shadow');
-  return facade;
+  sides = await startTwoSides(listing({ 'a.txt': 10, 'b.bin': 300, 'c.md': 20 }), listing(serviceFiles), 'shadow');
+  service = sides.service;
+  return sides.facade;
 }
 
 afterEach(async () => {
-  await facade?.close();
-  facade = undefined;
-  await Promise.all([monolith?.close(), service?.close()]);
+  await sides?.close();
+  sides = undefined;
 });
 
 /** The client's way: its cookie says name, it asks for size once (both sides set the cookie), then lists with its old cookie. */
