@@ -201,7 +201,7 @@ const quoted = (v: string | undefined): string | undefined => (v === undefined ?
 export function withOwnCookies(headers: string[], tokens: ReadonlyMap<string, string>): string[] {
   if (tokens.size === 0) return headers;
   const swapped = new Map<string, string>(); // the client's value → the side's own
-  const repeated = headerValues(headers);
+  let repeated: Set<string> | undefined; // read only for a cookie the side set an anti-forgery value of
   for (let i = 0; i < headers.length; i += 2) {
     if (headers[i]!.toLowerCase() !== 'cookie') continue;
     headers[i + 1] = headers[i + 1]!.replace(/(^|;\s*)([^=;\s]+)=([^;]*)/g, (all, pre: string, name: string, value: string) => {
@@ -209,7 +209,9 @@ export function withOwnCookies(headers: string[], tokens: ReadonlyMap<string, st
       // Django's X-CSRFToken): the pair stays one. A form's token in the body (Django's masked
       // csrfmiddlewaretoken) cannot be swapped, and the client's own cookie matches it: swapping the
       // cookie alone made every form POST's copy a 403 (probes14, Django's admin at shadow).
-      const csrf = repeated.has(value) || repeated.has(safeDecode(value)) ? tokens.get(COOKIE_KEY + name) : undefined;
+      const forgery = tokens.get(COOKIE_KEY + name);
+      if (forgery !== undefined) repeated ??= headerValues(headers);
+      const csrf = forgery !== undefined && (repeated!.has(value) || repeated!.has(safeDecode(value))) ? forgery : undefined;
       // A quoted value comes back with its quotes (RFC 6265 §4.1.1: they are part of it as sent), and
       // a pair learned from a Set-Cookie is kept without them (setCookies): looked up both ways, and
       // sent quoted as the client's was (Tornado's signed cookies, Jupyter's login: probes14).
