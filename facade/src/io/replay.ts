@@ -16,6 +16,7 @@ import { deadlineHeaderValue } from '../core/resilience/deadline';
 import { isStreamAnswer } from '../core/streams';
 import { SAFE_METHODS } from '../core/stages';
 import { strictReadError } from './strict-diagnosis';
+import { formTokenPairs, isFormBody, learnFormTokens, withOwnFormTokens } from '../core/form-token';
 import { clientCookiesLater, learnOwnCookies, learnPairedCookies, tokenAskedFor, withOwnCookies, withOwnTokens } from '../core/own-token';
 
 /** Session tokens each upstream issued to the facade's copies: header name (lower case) → value. */
@@ -100,6 +101,7 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
     const tokens = opts.otherSide ? ownTokensOf(upstream) : null;
     const sentCookies = tokens ? clientCookiesLater(headers) : undefined;
     if (tokens) withOwnCookies(withOwnTokens(headers, tokens), tokens);
+    const body = tokens && Buffer.isBuffer(request.body) ? ownFormBody(headers, request.body, tokens, sentCookies!) : request.body;
     let renewed = false; // sent once more with the token this side asked for
     const idempotent = isIdempotentFor(upstream, request.method);
     // A copy that may be asked once more without its body, to learn why undici refused its answer (strict-diagnosis.ts).
@@ -214,11 +216,36 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
         onUpgrade: () => undefined,
       };
       poolFor(upstream, deadlines.connectMs).dispatch({
-        path: joinPath(upstream.address.basePath, request.url), method: request.method as Dispatcher.HttpMethod, headers, body: Buffer.isBuffer(request.body) ? request.body : request.body.open(), reset: isConnectionAuth(request.headers.authorization),
+        path: joinPath(upstream.address.basePath, request.url), method: request.method as Dispatcher.HttpMethod, headers, body: Buffer.isBuffer(body) ? body : body.open(), reset: isConnectionAuth(request.headers.authorization),
       }, completingBodiless(handler));
     };
     send();
   });
+}
+
+/**
+ * The copy's form body with the anti-forgery tokens this side rendered in place of the client's
+ * (core/form-token.ts), its Content-Length set anew; the body as it was when none is known. Not
+ * where the copy still carries the client's own anti-forgery cookie (Django's `csrftoken`, kept when
+ * no header repeats it): the client's form token matches that cookie, and the side's would not.
+ */
+function ownFormBody(headers: string[], body: Buffer, tokens: ReadonlyMap<string, string>, client: () => ReadonlyMap<string, string>): Buffer {
+  let type: string | undefined;
+  for (let i = 0; i < headers.length; i += 2) if (headers[i]!.toLowerCase() === 'content-type') type = headers[i + 1];
+  if (body.length === 0 || !isFormBody(type)) return body;
+  const sent = clientCookiesLater(headers)();
+  for (const [name, value] of client()) if (/csrf|xsrf/i.test(name) && sent.get(name) === value) return body;
+  const own = withOwnFormTokens(body, type, tokens);
+  if (own === null) return body;
+  for (let i = 0; i < headers.length; i += 2) if (headers[i]!.toLowerCase() === 'content-length') headers[i + 1] = String(own.length);
+  return own;
+}
+
+/** Both pages of one shadowed read: the form tokens each side rendered in the same fields are paired (core/form-token.ts). */
+export function pairOwnFormTokens(other: Upstream, primaryPage: Buffer | null, shadowPage: Buffer | null): void {
+  if (primaryPage === null || shadowPage === null) return;
+  const pairs = formTokenPairs(primaryPage.toString('utf8'), shadowPage.toString('utf8'));
+  if (pairs.length > 0) learnFormTokens(pairs, ownTokensOf(other));
 }
 
 /**

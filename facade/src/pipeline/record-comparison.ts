@@ -16,10 +16,11 @@ import { REASK_TAG, SHADOW_TAG } from '../core/tags';
 import type { UpstreamAddress } from '../core/location';
 import type { IncomingHttpHeaders } from 'node:http';
 import { CompareSkipped } from '../io/compare-pool';
-import { pairOwnCookies, replay, type ReplayOutcome } from '../io/replay';
+import { pairOwnCookies, pairOwnFormTokens, replay, type ReplayOutcome } from '../io/replay';
+import { decodeBody } from '../io/decode-body';
 import { routeLabel } from './forward-primary';
 import { releaseShadowSlot } from './send-shadow';
-import { observePair, observeReplayed, originsFor, type Origins } from './observations';
+import { encodingOf, observePair, observeReplayed, originsFor, type Origins } from './observations';
 import { requestOrigins } from '../core/compare/header-forms';
 import { compareWrite } from './record-write';
 import { upstreamFor, type ComparisonDeps, type FacadeDeps, type RequestContext, type Step } from './context';
@@ -197,7 +198,15 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
   const b = base(ctx, ctx.answeredBy ?? d.primary, c);
   if (ctx.shadowSkipped) return unmatched(b, 'skipped', ctx.shadowSkipped);
   const shadowOut = await ctx.shadow!;
-  if (shadowOut.ok && ctx.primary?.kind === 'answered' && ctx.answeredBy === d.primary) pairOwnCookies(upstreamFor(d.shadow!, ctx, deps), ctx.primary.headers, shadowOut.headers, ctx.req.headers.cookie);
+  if (shadowOut.ok && ctx.primary?.kind === 'answered' && ctx.answeredBy === d.primary) {
+    const other = upstreamFor(d.shadow!, ctx, deps);
+    pairOwnCookies(other, ctx.primary.headers, shadowOut.headers, ctx.req.headers.cookie);
+    // The forms both pages hold carry each side's own token: a later POST's copy sends the other side's.
+    // Only pages that differ and name such a field are parsed (equal pages hold equal tokens).
+    if (isPage(ctx.primary.headers) && isPage(shadowOut.headers) && ctx.primary.body !== null && shadowOut.body !== null && !ctx.primary.body.equals(shadowOut.body)) {
+      pairOwnFormTokens(other, readable(ctx.primary.body, ctx.primary.headers), readable(shadowOut.body, shadowOut.headers));
+    }
+  }
   const shadowFacts = { shadowStatus: shadowOut.ok ? shadowOut.status : null, shadowMs: shadowOut.ms };
   if (ctx.answeredBy !== d.primary) return unmatched(b, 'skipped', 'fallback');
   if (ctx.readMark && c.writes.overlapped(ctx.readMark)) return unmatched(b, 'skipped', 'write_in_flight', shadowFacts);
@@ -359,4 +368,13 @@ async function record(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps):
     if (d.kind === 'read') giveBackCaptures(ctx);
   }
   return undefined;
+}
+
+const isPage = (h: Record<string, string | string[] | undefined>): boolean => /^\s*(?:text\/html|application\/xhtml\+xml)\b/i.test(String(h['content-type'] ?? ''));
+
+/** A captured body decoded for reading (null when it was not kept or cannot be decoded). */
+function readable(body: Buffer | null, headers: Record<string, string | string[] | undefined>): Buffer | null {
+  const encoding = encodingOf(headers);
+  if (body === null || encoding === undefined) return body;
+  try { return decodeBody(body, encoding, 1_048_576); } catch { return null; }
 }

@@ -159,6 +159,9 @@ function decodePart(part: string): Record<string, unknown> | null {
   }
 }
 
+/** A JWT's shape whose header decodes to an object naming its algorithm (RFC 7515 §4.1.1). */
+const isJwt = (v: string): boolean => typeof decodePart(v.split('.')[0]!)?.alg === 'string';
+
 function jwtFact(a: string, b: string, nowMs: number): GeneratedFact | null {
   const [ha, pa] = a.split('.');
   const [hb, pb] = b.split('.');
@@ -556,7 +559,9 @@ export function tokenFact(path: string | undefined, primary: unknown, shadow: un
   if (primary.length < 16 || shadow.length < 16 || !TOKEN_CHARS.test(primary) || !TOKEN_CHARS.test(shadow)) return null;
   const name = path.startsWith('$') ? lastName(path) : path;
   if (name === undefined || !TOKEN_NAME.test(name)) return null;
-  if (JWT.test(primary) && JWT.test(shadow)) return null; // a JWT is judged by its claims
+  // A JWT is judged by its claims; a token only shaped like one (itsdangerous' `payload.time.signature`:
+  // Flask-WTF's csrf_token, Flask's session) has no header to read and is each side's own (probes16).
+  if (JWT.test(primary) && JWT.test(shadow) && (isJwt(primary) || isJwt(shadow))) return null;
   if (Math.abs(primary.length - shadow.length) > Math.max(primary.length, shadow.length) / 4) return null;
   return alphabetOf(primary) === alphabetOf(shadow) ? { kind: 'token', deltaMs: null } : null;
 }
