@@ -184,7 +184,14 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
     redactPaths: (route) => [...(routeConfigs.get(route)?.compare.redact ?? []), ...ALWAYS_REDACTED],
     classify: (record) => classifyComparison(record, recorder.rulesFor(record.route), recorder.evidence),
   });
-  const divergences = new DivergenceRecorder(divergenceStore, divergenceMetrics(metrics.registry, divergenceStore, runtimes.map((r) => r.config.name)), logger);
+  // On PostgreSQL, what the shared database cannot take before shutdown is kept in the replica's own file, sealed.
+  const spill = rt.local === rt.db ? null : { store: new DivergenceStore(rt.local.sql, () => divergenceKey), where: rt.localFile };
+  const divergences = new DivergenceRecorder(divergenceStore, divergenceMetrics(metrics.registry, divergenceStore, runtimes.map((r) => r.config.name)), logger, undefined, undefined, spill);
+  // One process per facade moves them (a cluster's workers share the local file and leave it to the primary).
+  if (opts.admin !== false) {
+    await divergences.recoverSpilled(runtimes.map((r) => r.config.name)).catch((err: Error) =>
+      logger.error({ err: err.message, localFile: rt.localFile }, 'divergences kept on local disk could not be moved to the state database yet; they stay there until the next start'));
+  }
   const pool = new ComparePool({
     threads: config.comparePool.threads, maxQueued: config.comparePool.maxQueued,
     onSkip: (route, reason) => metrics.shadowDrops.inc({ route, reason }),

@@ -72,13 +72,13 @@ function detail(d: DivergenceDetail): string {
 }
 
 function stepLine(s: ReplayStep): string {
-  const what = s.outcome === 'would_send' ? 'would send (dry run)' : s.outcome === 'repaired' ? `repaired (${s.status})` : `failed again (${s.status ?? s.error})`;
+  const what = s.outcome === 'would_send' ? 'would send (dry run)' : s.outcome === 'repaired' ? `repaired (${s.status})` : `failed again (${[s.status, s.error].filter((x) => x !== null).join(' ')})`;
   return `${visible(`#${s.id} ${s.method} ${s.path} → ${s.upstream}: ${what}`)}\n`;
 }
 
 function summary(r: ReplayReport): string {
   const count = (o: ReplayStep['outcome']): number => r.steps.filter((s) => s.outcome === o).length;
-  const tail = `${r.open} open divergence${r.open === 1 ? '' : 's'} left`;
+  const tail = r.open === null ? 'open divergences unknown (the state database did not answer)' : `${r.open} open divergence${r.open === 1 ? '' : 's'} left`;
   const stopped = r.stopped ? safe`stopped: ${r.stopped}` + '\n' : '';
   if (r.dryRun) return `${stopped}${visible(r.route)}: dry run, ${count('would_send')} would be sent, nothing sent; ${tail}\n`;
   return `${stopped}${visible(r.route)}: ${count('repaired')} repaired, ${count('failed')} failed again; ${tail}\n`;

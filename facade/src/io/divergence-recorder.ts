@@ -18,19 +18,32 @@ export interface DivergenceMetrics {
 export function divergenceMetrics(registry: Registry, store: DivergenceStore, routes: readonly string[]): DivergenceMetrics {
   const registers = [registry];
   // `max`, not the default `sum`, across cluster workers: every worker reads the same database.
+  // A read that fails (the state database is down) leaves these two out of the scrape: a collector
+  // that threw failed the whole /metrics with a 500, so `strangler_state_db_up 0` and
+  // `strangler_divergences_unstored` were never seen while the database was away (hostile15).
   new Gauge({
     name: 'strangler_divergences_open', help: 'Divergences not yet repaired or resolved, by route', labelNames: ['route'], registers, aggregator: 'max',
-    async collect() { for (const route of routes) this.set({ route }, (await store.openStats(route)).count); },
+    async collect() { await collectOpen(this, routes, store, (s) => s.count); },
   });
   new Gauge({
     name: 'strangler_divergences_open_bytes', help: 'Bytes taken by the stored requests of open divergences, by route', labelNames: ['route'], registers, aggregator: 'max',
-    async collect() { for (const route of routes) this.set({ route }, (await store.openStats(route)).bytes); },
+    async collect() { await collectOpen(this, routes, store, (s) => s.bytes); },
   });
   return {
     recorded: new Counter({ name: 'strangler_divergences_total', help: 'Divergences recorded (second writes failed or not sent), by route and reason', labelNames: ['route', 'reason'], registers }),
     unstored: new Gauge({ name: 'strangler_divergences_unstored', help: 'Divergences kept in memory because the state database failed; retried, not yet listed', registers }),
     overWarn: new Counter({ name: 'strangler_divergences_over_warn_total', help: 'Divergences stored while the route\'s open divergences were over dualWrite.warnStoredBytes', labelNames: ['route'], registers }),
   };
+}
+
+/** Sets `gauge` per route from the store, or clears it when the store cannot be read now. */
+async function collectOpen(gauge: Gauge, routes: readonly string[], store: DivergenceStore, pick: (s: { count: number; bytes: number }) => number): Promise<void> {
+  try {
+    const values = await Promise.all(routes.map(async (route) => [route, pick(await store.openStats(route))] as const));
+    for (const [route, v] of values) gauge.set({ route }, v);
+  } catch {
+    gauge.reset();
+  }
 }
 
 export class DivergenceRecorder {
@@ -47,7 +60,39 @@ export class DivergenceRecorder {
     private readonly logger: Logger,
     private readonly retryMs = 1000,
     private readonly maxRetryMs = 30_000,
+    /**
+     * A store on the replica's own disk (`state.localDir/replica.db`) that keeps, sealed, what the
+     * shared database could not take before shutdown; the next start moves it over. Without it a
+     * replica stopped while PostgreSQL was away (a rolling deploy during database maintenance)
+     * lost those divergences and their bodies: only a log line was left (hostile15).
+     */
+    private readonly spill: { readonly store: DivergenceStore; readonly where: string } | null = null,
   ) {}
+
+  /**
+   * Moves divergences kept in the local spill by an earlier shutdown into the store, oldest first.
+   * Each is stored, then removed from the spill; one the store already holds (a stop between the
+   * two) is only removed, so it is never listed, and replayed, twice.
+   */
+  async recoverSpilled(routes: readonly string[]): Promise<number> {
+    if (!this.spill) return 0;
+    const spilled = (await Promise.all(routes.map((r) => this.spill!.store.list(r, { status: 'open' })))).flat()
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id - b.id));
+    let moved = 0;
+    for (const s of spilled) {
+      const request = await this.spill.store.request(s.route, s.id);
+      if (!request) continue;
+      const d: NewDivergence = {
+        at: s.at, route: s.route, stage: s.stage, requestId: s.requestId ?? '', side: s.side, upstream: s.upstream, reason: s.reason,
+        path: s.path, request, bodyBytes: s.bodyBytes, primaryStatus: s.primaryStatus, secondStatus: s.secondStatus, secondError: s.secondError,
+      };
+      if (!(await this.store.holds(d))) await this.store.add(d);
+      await this.spill.store.sql.run('DELETE FROM divergences WHERE id = ?', [s.id]);
+      moved++;
+    }
+    if (moved > 0) this.logger.warn({ moved, from: this.spill.where }, 'divergences kept on local disk at the last shutdown are now in the state database (strangler divergences list)');
+    return moved;
+  }
 
   /** Stores `d` now; resolves to its id, or null when the store failed and it waits in memory for a retry. */
   async record(d: NewDivergence, warnBytes: number): Promise<number | null> {
@@ -128,6 +173,11 @@ export class DivergenceRecorder {
       // After one failure the rest are logged at once: each try could hold the shutdown for a busy timeout.
       if (!failing && (await this.tryStore(p.d, p.warnBytes)) !== null) continue;
       failing = true;
+      if (this.spill && (await this.spill.store.add(p.d).then(() => true, () => false))) {
+        this.logger.error({ route: p.d.route, method: p.d.request.method, path: p.d.path, requestId: p.d.requestId, side: p.d.side, keptIn: this.spill.where },
+          'a divergence could not be stored before shutdown: kept on local disk, sealed; the next start of this replica moves it to the state database');
+        continue;
+      }
       this.logger.fatal({ route: p.d.route, method: p.d.request.method, path: p.d.path, requestId: p.d.requestId, side: p.d.side },
         'a divergence could not be stored before shutdown: repair this write by hand');
     }

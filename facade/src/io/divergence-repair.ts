@@ -5,7 +5,10 @@
 import type { Side } from '../core/stages';
 import type { Divergence, DivergenceStore } from './divergence-store';
 import { viewRequest, type RequestView } from './divergence-view';
-import { replay } from './replay';
+import { replay, type ReplayOutcome } from './replay';
+import { decodeBody } from './decode-body';
+import { failureInBody } from '../core/failure-in-body';
+import { isSignInRedirect } from '../core/sign-in-redirect';
 import type { Upstream } from './upstreams';
 import { REPAIR_TAG } from '../core/tags';
 
@@ -64,12 +67,31 @@ export interface ReplayReport {
   readonly steps: readonly ReplayStep[];
   /** Why the replay stopped before the end, or null. */
   readonly stopped: string | null;
-  /** Open divergences of the route after the replay. */
-  readonly open: number;
+  /** Open divergences of the route after the replay; null when the state database could not say. */
+  readonly open: number | null;
 }
 
 export interface DivergenceDetail extends Divergence {
   readonly request: RequestView;
+}
+
+/** The most of a replay's answer read to judge it (the comparison cap): enough for any error body. */
+const ANSWER_READ_BYTES = 1_048_576;
+
+/**
+ * Why a replay answered below 400 was still not taken: a 2xx whose body says the call failed (an
+ * IPP status, a JSON-RPC error, GraphQL errors, a refused git or Mercurial push), or a redirect to
+ * the service's sign-in page. The second write was judged by the same rules (pipeline/second-write.ts);
+ * without them a replay answered so settled the divergence as repaired, and the write was lost.
+ */
+function refusedInAnswer(out: ReplayOutcome & { ok: true }): string | null {
+  const h = out.headers;
+  const location = Array.isArray(h.location) ? h.location[0] : h.location;
+  if (isSignInRedirect(out.status, location)) return 'redirected_to_sign_in';
+  const encoding = Array.isArray(h['content-encoding']) ? h['content-encoding'].join(', ') : h['content-encoding'];
+  let body: Buffer | null = out.body;
+  try { body = body && encoding ? decodeBody(body, encoding, ANSWER_READ_BYTES) : body; } catch { body = null; }
+  return failureInBody(h['content-type'], body);
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -114,7 +136,7 @@ async function queue(deps: RepairDeps, route: string, id: number | undefined): P
 }
 
 async function auditStep(deps: RepairDeps, d: Divergence, step: ReplayStep, opts: ReplayOptions, at: string): Promise<void> {
-  const answer = step.status !== null ? `${step.status}` : step.error ?? '';
+  const answer = [step.status, step.error].filter((x) => x !== null).join(' ');
   await deps.store.audit({
     at, actor: opts.actor, route: d.route, stage: await deps.stageOf(d.route),
     reason: `divergence ${d.id} failed again on replay: ${d.method} ${d.path} → ${step.upstream} ${answer}`,
@@ -144,25 +166,35 @@ export async function replayDivergences(deps: RepairDeps, route: string, opts: R
     }
     const out = await replay(upstream, {
       method: request.method, url: request.target, headers: { ...request.headers, ...overrides }, body: request.body!, tag: REPAIR_TAG,
-    }, { timeoutMs: upstream.timeoutMs, captureLimit: 0, deadlineHeader: deps.deadlineHeader, otherSide: true });
-    const repaired = out.ok && out.status < 400;
-    const step: ReplayStep = { ...base, outcome: repaired ? 'repaired' : 'failed', status: out.ok ? out.status : null, error: out.ok ? null : out.error };
+    }, { timeoutMs: upstream.timeoutMs, captureLimit: ANSWER_READ_BYTES, stopOverCap: true, deadlineHeader: deps.deadlineHeader, otherSide: true });
+    const refused = out.ok && out.status < 400 ? refusedInAnswer(out) : null;
+    const repaired = out.ok && out.status < 400 && refused === null;
+    const step: ReplayStep = { ...base, outcome: repaired ? 'repaired' : 'failed', status: out.ok ? out.status : null, error: out.ok ? refused : out.error };
     steps.push(step);
     const at = now().toISOString();
     if (repaired) {
-      await deps.store.settle(d.id, { status: 'repaired', at, by: opts.actor, reason: `replayed: ${upstream.name} answered ${out.status}`, attempted: true, outcome: `status ${out.status}` }, {
-        at, actor: opts.actor, route, stage: await deps.stageOf(route),
-        reason: `divergence ${d.id} repaired by replay: ${d.method} ${d.path} → ${upstream.name} ${out.status}`,
-        details: { event: 'divergence_replay', divergence: d.id, outcome: 'repaired', side: d.side, status: out.status, requestedBy: opts.requestedBy },
-      });
+      try {
+        await deps.store.settle(d.id, { status: 'repaired', at, by: opts.actor, reason: `replayed: ${upstream.name} answered ${out.status}`, attempted: true, outcome: `status ${out.status}` }, {
+          at, actor: opts.actor, route, stage: await deps.stageOf(route),
+          reason: `divergence ${d.id} repaired by replay: ${d.method} ${d.path} → ${upstream.name} ${out.status}`,
+          details: { event: 'divergence_replay', divergence: d.id, outcome: 'repaired', side: d.side, status: out.status, requestedBy: opts.requestedBy },
+        });
+      } catch (err) {
+        // The service took it, the database did not hear so (it went away): the divergence is still
+        // open, and a replay would send the write twice. Say so, instead of a bare database error.
+        stopped = `divergence ${d.id} reached ${upstream.name} (answered ${step.status}) but could not be marked repaired: ${(err as Error).message}. `
+          + `Do not replay it again (the write would be sent twice): once the state database is back, \`strangler divergences resolve ${route} ${d.id} --reason "repaired by replay"\``;
+        break;
+      }
       continue;
     }
-    await deps.store.failedAttempt(d.id, at, step.status !== null ? `status ${step.status}` : step.error ?? 'failed');
+    await deps.store.failedAttempt(d.id, at, step.status !== null ? `status ${step.status}${step.error ? ` (${step.error})` : ''}` : step.error ?? 'failed');
     await auditStep(deps, d, step, opts, at);
-    stopped = `divergence ${d.id} failed again (${step.status ?? step.error}); later ones were not sent, to keep their order`;
+    stopped = `divergence ${d.id} failed again (${[step.status, step.error].filter((x) => x !== null).join(' ')}); later ones were not sent, to keep their order`;
     break;
   }
-  return { route, dryRun: opts.dryRun === true, steps, stopped, open: (await deps.store.openStats(route)).count };
+  const open = await deps.store.openStats(route).then((o) => o.count, () => null);
+  return { route, dryRun: opts.dryRun === true, steps, stopped, open };
 }
 
 /** Marks a divergence resolved (repaired by other means, or not to be repaired), without re-sending it. */

@@ -189,6 +189,13 @@ export class DivergenceStore {
     return Number(row!.id);
   }
 
+  /** Whether the store already holds this divergence (the same write, missed by the same side at the same moment). */
+  async holds(d: NewDivergence): Promise<boolean> {
+    await this.ready;
+    const row = await this.sql.get<{ id: number }>('SELECT id FROM divergences WHERE route = ? AND at = ? AND request_id = ? AND side = ? LIMIT 1', [d.route, d.at, d.requestId, d.side]);
+    return row !== undefined;
+  }
+
   /** A route's divergences in the order they happened (optionally one status), at most `limit`. */
   async list(route: string, opts: { status?: DivergenceStatus; limit?: number } = {}): Promise<Divergence[]> {
     await this.ready;

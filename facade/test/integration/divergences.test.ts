@@ -292,6 +292,51 @@ describe('divergences', () => {
     expect(order).toMatchObject({ status: 409, body: { error: 'DIVERGENCE_ORDER' } });
   });
 
+  it('a replay the service answers 2xx with a body that says the write failed (a JSON-RPC error, GraphQL errors) is failed again, not repaired, and stops there', async () => {
+    const refused = { jsonrpc: '2.0', id: 1, error: { code: -32000, message: 'no such order' } };
+    service!.answer = () => ({ status: 200, body: refused });
+    await start();
+    for (const n of [1, 2]) await send(`${facade.url}/api/inventory/rpc/${n}`, 'POST', Buffer.from(`{"jsonrpc":"2.0","id":1,"method":"m${n}"}`), { 'content-type': 'application/json' });
+    await facade.waitForDone(2);
+    const open = (await admin('GET', '/routes/inventory/divergences')).body;
+    expect(open).toMatchObject({ open: 2, divergences: [{ reason: 'second_write_jsonrpc_error' }, { reason: 'second_write_jsonrpc_error' }] });
+    const before = service!.got.length;
+    const replay = await admin('POST', '/routes/inventory/divergences/replay', {});
+    expect(replay.body.steps).toEqual([expect.objectContaining({ outcome: 'failed', status: 200, error: 'jsonrpc_error' })]);
+    expect(replay.body).toMatchObject({ open: 2, stopped: expect.stringContaining('later ones were not sent') });
+    expect(service!.got.length - before).toBe(1);
+    // GraphQL errors in a 200, as a later answer: still not repaired.
+    service!.answer = () => ({ status: 200, body: { data: null, errors: [{ message: 'refused' }] } });
+    const again = await admin('POST', '/routes/inventory/divergences/replay', {});
+    expect(again.body.steps).toEqual([expect.objectContaining({ outcome: 'failed', status: 200, error: 'graphql_errors' })]);
+    // The same shape of answer without an error is a repair: the service took them.
+    service!.answer = () => ({ status: 200, body: { jsonrpc: '2.0', id: 1, result: { ok: true } } });
+    const fixed = await admin('POST', '/routes/inventory/divergences/replay', {});
+    expect(fixed.body).toMatchObject({ steps: [{ outcome: 'repaired', status: 200 }, { outcome: 'repaired', status: 200 }], stopped: null, open: 0 });
+  });
+
+  it('a replay the service took but the state database could not mark repaired stops there and says not to replay it again (it would be sent twice)', async () => {
+    service!.answer = () => ({ status: 500 });
+    await start();
+    for (const n of [1, 2]) await send(`${facade.url}/api/inventory/item/${n}`, 'POST', Buffer.from(`{"n":${n}}`), { 'content-type': 'application/json' });
+    await facade.waitForDone(2);
+    service!.answer = () => ({ status: 201 });
+    const store = facade.divergences;
+    const settle = store.settle.bind(store);
+    const openStats = store.openStats.bind(store);
+    store.settle = async () => { throw new Error('connect ECONNREFUSED 127.0.0.1:5432'); };
+    store.openStats = async () => { throw new Error('connect ECONNREFUSED 127.0.0.1:5432'); };
+    const before = service!.got.length;
+    const replay = await admin('POST', '/routes/inventory/divergences/replay', {});
+    store.settle = settle;
+    store.openStats = openStats;
+    expect(replay.status).toBe(200);
+    const [first] = (await admin('GET', '/routes/inventory/divergences')).body.divergences;
+    expect(replay.body).toMatchObject({ steps: [{ id: first.id, outcome: 'repaired', status: 201 }], open: null,
+      stopped: expect.stringMatching(new RegExp(`divergence ${first.id} reached inventory \\(answered 201\\) but could not be marked repaired: connect ECONNREFUSED.*Do not replay it again.*divergences resolve inventory ${first.id}`)) });
+    expect(service!.got.slice(before).map((g) => g.url)).toEqual(['/api/inventory/item/1']); // the second was not sent
+  });
+
   it('an unreachable service gives divergences too; every divergence endpoint needs a token, and only a write token replays or resolves', async () => {
     const port = await freePort();
     await service!.close();

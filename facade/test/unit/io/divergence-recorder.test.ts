@@ -85,3 +85,50 @@ it('at shutdown under the lock, after the first failure it logs the rest as lost
   expect(lost).toEqual(['a', 'b', 'c']);
   lock.close();
 });
+
+describe('metrics while the state database cannot be read', () => {
+  it('a scrape still answers, without the open-divergence gauges, and shows the divergences waiting in memory', async () => {
+    const registry = new Registry();
+    let down = true;
+    const store = {
+      openStats: async () => { if (down) throw new Error('connect ECONNREFUSED 127.0.0.1:5432'); return { count: 2, bytes: 40 }; },
+      add: async () => { throw new Error('connect ECONNREFUSED 127.0.0.1:5432'); },
+    } as unknown as DivergenceStore;
+    const recorder = new DivergenceRecorder(store, divergenceMetrics(registry, store, ['orders']), pino({ level: 'silent' }), 60_000, 60_000);
+    expect(await recorder.record(divergence('r-1'), Number.MAX_SAFE_INTEGER)).toBeNull();
+    const text = await registry.metrics();
+    expect(text).toMatch(/^strangler_divergences_unstored 1$/m);
+    expect(text).not.toMatch(/^strangler_divergences_open\{/m);
+    down = false;
+    expect(await registry.metrics()).toMatch(/^strangler_divergences_open\{route="orders"\} 2$/m);
+  });
+});
+
+describe('a shutdown while the shared state database is away', () => {
+  const sqliteStore = (name: string): DivergenceStore => {
+    const db = new Database(path.join(dir, name));
+    opened.push(db);
+    return new DivergenceStore(new SqliteSql(db), () => KEY);
+  };
+  it('keeps what the database could not take in the local file, sealed, and the next start moves it over in order, once', async () => {
+    // The shared database away: a real store on a file another connection holds locked.
+    const { store: down, lost: fatal, logger } = lockedStore();
+    const spill = { store: sqliteStore('replica.db'), where: path.join(dir, 'replica.db') };
+    const before = new DivergenceRecorder(down, divergenceMetrics(new Registry(), down, ['w']), logger, 60_000, 60_000, spill);
+    for (const id of ['a', 'b', 'c']) expect(await before.record(divergence(id), 1e9)).toBeNull();
+    await before.close();
+    expect(fatal).toEqual([]); // nothing lost
+    expect((await spill.store.list('w', { status: 'open' })).map((d) => d.requestId)).toEqual(['a', 'b', 'c']);
+
+    const shared = sqliteStore('shared.db');
+    // A stop between storing one and removing it from the local file: it is not stored twice.
+    await shared.add(divergence('a'));
+    const after = new DivergenceRecorder(shared, divergenceMetrics(new Registry(), shared, ['w']), logger, 60_000, 60_000, spill);
+    expect(await after.recoverSpilled(['w'])).toBe(3);
+    const stored = await shared.list('w', { status: 'open' });
+    expect(stored.map((d) => d.requestId)).toEqual(['a', 'b', 'c']);
+    expect((await shared.request('w', stored[2]!.id))!.body).toEqual(Buffer.from('c'));
+    expect(await spill.store.list('w')).toEqual([]);
+    expect(await after.recoverSpilled(['w'])).toBe(0);
+  });
+});
