@@ -16,6 +16,27 @@ export interface Ports {
 
 export const DEFAULT_PORTS: Readonly<Ports> = { monolith: 3000, catalog: 4001, inventory: 4002, facade: 8080, admin: 8081 };
 
+// Each process binds its port seconds after it was picked (ts-node's start, under load longer):
+// a port the kernel hands out for port 0 (Linux's ephemeral range, 32768-60999) could meanwhile go
+// to any other socket bound to port 0, a test's upstream, and the stack's readiness check then asked
+// that one. Picked below that range, a port is handed out only to whoever names it.
+const PICK_FROM = 20_000;
+const PICK_TO = 32_000;
+
+/** A server listening on a free port picked at random below the ephemeral range (port 0 after 50 tries). */
+async function probeBelowEphemeral(host: string): Promise<net.Server> {
+  for (let attempt = 0; attempt <= 50; attempt++) {
+    const port = attempt === 50 ? 0 : PICK_FROM + Math.floor(Math.random() * (PICK_TO - PICK_FROM));
+    const server = net.createServer();
+    const bound = await new Promise<boolean>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' && port !== 0 ? resolve(false) : reject(err)));
+      server.listen(port, host, () => resolve(true));
+    });
+    if (bound) return server;
+  }
+  throw new Error('no free port');
+}
+
 /**
  * Fills in the ports: a missing one takes its default, a 0 gets a free port on `host`.
  * The probe servers stay open until every port is picked, so no two parts get the same one.
@@ -26,12 +47,8 @@ export async function resolvePorts(host: string, wanted: Partial<Ports> = {}): P
   try {
     for (const key of Object.keys(ports) as (keyof Ports)[]) {
       if (ports[key] !== 0) continue;
-      const server = net.createServer();
+      const server = await probeBelowEphemeral(host);
       probes.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, host, () => resolve());
-      });
       ports[key] = (server.address() as net.AddressInfo).port;
     }
   } finally {
