@@ -43,10 +43,10 @@ export function failureInBody(contentType: string | readonly string[] | undefine
  * Mercurial push whose bundle2 reply holds an `error:*` part (its transaction rolled back). Null
  * for a failure that may be partial (a JSON-RPC batch with one failed member, GraphQL errors
  * beside data, a git push with one ref refused, a Mercurial bookmark not moved) or none: the write
- * may have been applied in part, so it still goes to the other side.
+ * may have been applied in part, so it still goes to the other side. `failure`: failureInBody's
+ * verdict on that body, read once by the caller.
  */
-export function refusedWhole(contentType: string | readonly string[] | undefined, body: Buffer | null | undefined): string | null {
-  const failure = failureInBody(contentType, body);
+export function refusedWhole(failure: string | null, body: Buffer | null | undefined): string | null {
   if (failure === null) return null;
   if (failure.startsWith('ipp_status_') || failure.startsWith('hg_error_') || failure === 'git_unpack_failed') return failure;
   return failure === 'jsonrpc_error' && !Array.isArray(jsonDocument(body!)) ? failure : null;

@@ -37,7 +37,19 @@ function primarySucceeded(ctx: RequestContext): boolean {
   const p = ctx.primary;
   if (p === null) return false;
   if (p.kind === 'client-gone') return p.answered !== undefined && p.answered.status < 400;
-  return p.kind === 'answered' && p.status < 400 && refusedWhole(p.headers['content-type'], decoded(p.body, p.headers)) === null;
+  if (p.kind !== 'answered' || p.status >= 400) return false;
+  const failure = firstFailure(ctx);
+  return failure === null || refusedWhole(failure, decoded(p.body, p.headers)) === null;
+}
+
+/** The failure the first side's answer body reports (core/failure-in-body.ts), read once per write: both checks below ask. */
+const firstFailures = new WeakMap<RequestContext, string | null>();
+function firstFailure(ctx: RequestContext): string | null {
+  if (firstFailures.has(ctx)) return firstFailures.get(ctx)!;
+  const p = ctx.primary;
+  const failure = p?.kind === 'answered' ? failureInBody(p.headers['content-type'], decoded(p.body, p.headers)) : null;
+  firstFailures.set(ctx, failure);
+  return failure;
 }
 
 /**
@@ -166,9 +178,7 @@ function partlyFailed(outcome: ReplayOutcome & { ok: true }, ctx: RequestContext
 function failedInBody(outcome: ReplayOutcome & { ok: true }, ctx: RequestContext): string | null {
   const second = failureInBody(outcome.headers['content-type'], decoded(outcome.body, outcome.headers));
   if (second === null) return null;
-  const p = ctx.primary;
-  const first = p?.kind === 'answered' ? failureInBody(p.headers['content-type'], decoded(p.body, p.headers)) : null;
-  return first === second ? null : second;
+  return firstFailure(ctx) === second ? null : second;
 }
 
 /** The second side answered with a redirect to its sign-in page where the first did not (core/sign-in-redirect.ts). */
