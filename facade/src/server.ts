@@ -187,6 +187,8 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   // On PostgreSQL, what the shared database cannot take before shutdown is kept in the replica's own file, sealed.
   const spill = rt.local === rt.db ? null : { store: new DivergenceStore(rt.local.sql, () => divergenceKey), where: rt.localFile };
   const divergences = new DivergenceRecorder(divergenceStore, divergenceMetrics(metrics.registry, divergenceStore, runtimes.map((r) => r.config.name)), logger, undefined, undefined, spill);
+  // Divergences waiting in memory are stored as soon as the database is back, not at the next backed-off round.
+  if (flags instanceof PostgresFlagProvider) flags.onReachableAgain(() => divergences.retryNow());
   // One process per facade moves them (a cluster's workers share the local file and leave it to the primary).
   if (opts.admin !== false) {
     await divergences.recoverSpilled(runtimes.map((r) => r.config.name)).catch((err: Error) =>

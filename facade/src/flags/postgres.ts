@@ -39,6 +39,7 @@ export class PostgresFlagProvider extends SnapshotFlags implements FlagProvider 
   private again = false;
   private closed = false;
   private state: { connected: boolean; since: string; lastSyncAt: string | null; error: string | null };
+  private readonly backListeners: Array<() => void> = [];
 
   constructor(private readonly opts: PostgresFlagOptions) {
     super();
@@ -53,6 +54,11 @@ export class PostgresFlagProvider extends SnapshotFlags implements FlagProvider 
     await this.listen().catch((err) => this.markDown(err));
     this.timer = setInterval(() => { void this.sync(); }, this.opts.pollMs);
     this.timer.unref();
+  }
+
+  /** Calls `fn` each time the database is reachable again after it was lost (not at the first read). */
+  onReachableAgain(fn: () => void): void {
+    this.backListeners.push(fn);
   }
 
   health(): StateHealth {
@@ -112,7 +118,10 @@ export class PostgresFlagProvider extends SnapshotFlags implements FlagProvider 
     const was = this.state.connected;
     const first = this.state.lastSyncAt === null;
     this.state = { connected: true, since: was ? this.state.since : at, lastSyncAt: at, error: null };
-    if (!was && !first) this.opts.onConnectivity?.(true);
+    if (!was && !first) {
+      this.opts.onConnectivity?.(true);
+      for (const fn of this.backListeners) fn();
+    }
   }
 
   private markDown(err: unknown): void {

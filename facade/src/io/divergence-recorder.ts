@@ -51,6 +51,9 @@ export class DivergenceRecorder {
   private timer: NodeJS.Timeout | null = null;
   /** Retry rounds in a row that failed: the back-off doubles with each, up to maxRetryMs. */
   private failedRounds = 0;
+  /** A round in progress: never a second beside it, and close() waits for it (each would store the same divergence). */
+  private round: Promise<void> | null = null;
+  private closing = false;
   /** Stores in progress, so close() waits for them. */
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -145,26 +148,48 @@ export class DivergenceRecorder {
   private schedule(): void {
     if (this.timer) return;
     const delay = Math.min(this.retryMs * 2 ** Math.min(this.failedRounds, 16), this.maxRetryMs);
-    this.timer = setTimeout(() => void this.retry(), delay).unref();
+    this.timer = setTimeout(() => { this.timer = null; void this.retry(); }, delay).unref();
+  }
+
+  /**
+   * The state database is back (the flag provider reconnected): a round now, and the back-off starts
+   * over. Without it the divergences waiting reached `divergences list` up to maxRetryMs late (hostile15).
+   */
+  retryNow(): void {
+    if (this.pending.length === 0 || this.round) return;
+    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    this.failedRounds = 0;
+    void this.retry();
   }
 
   /** Stores the waiting divergences oldest first; the first that fails ends the round (the rest would fail too). */
   private async retry(): Promise<void> {
-    this.timer = null;
+    if (this.round) return;
+    this.round = this.storeWaiting();
+    try {
+      await this.round;
+    } finally {
+      this.round = null;
+    }
+    if (this.closing) return;
+    this.failedRounds = this.pending.length > 0 ? this.failedRounds + 1 : 0;
+    if (this.pending.length > 0) this.schedule();
+  }
+
+  private async storeWaiting(): Promise<void> {
     while (this.pending.length > 0) {
       const p = this.pending[0]!;
       if ((await this.tryStore(p.d, p.warnBytes)) === null) break;
       this.pending.shift();
       this.metrics.unstored.set(this.pending.length);
     }
-    this.failedRounds = this.pending.length > 0 ? this.failedRounds + 1 : 0;
-    if (this.pending.length > 0) this.schedule();
   }
 
   /** Waits for stores in progress, then a last try for anything still in memory; what still fails is logged as lost, with what it was. */
   async close(): Promise<void> {
+    this.closing = true;
     if (this.timer) { clearTimeout(this.timer); this.timer = null; }
-    await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled([...this.inFlight, ...(this.round ? [this.round] : [])]);
     const waiting = this.pending;
     this.pending = [];
     this.metrics.unstored.set(0);

@@ -162,8 +162,12 @@ function unpack(method: string, bodyKept: boolean, plain: Buffer): StoredRequest
 }
 
 export class DivergenceStore {
-  /** The table exists (made on SQLite, migrated on PostgreSQL); every method waits for it. */
-  private readonly ready: Promise<void>;
+  /**
+   * The table exists (made on SQLite, migrated on PostgreSQL); every method waits for it. A migration
+   * that failed (the database went away while this replica started) is run again by the next call:
+   * kept rejected, it failed every divergence this process met afterwards, the database long back.
+   */
+  private made: Promise<void> | null = null;
 
   /**
    * `key` is asked for only when a request is sealed or opened, so listing works without it.
@@ -171,8 +175,15 @@ export class DivergenceStore {
    * On SQLite the table is created before the constructor returns.
    */
   constructor(readonly sql: Sql, private readonly key: () => Buffer, private readonly keepSettled = 1000) {
-    this.ready = isPgPool(sql) ? migratePgDiffStore(sql) : sql.exec(SCHEMA);
-    this.ready.catch(() => undefined); // reported by the first call that waits for it
+    void this.ready.catch(() => undefined); // reported by the first call that waits for it
+  }
+
+  private get ready(): Promise<void> {
+    this.made ??= (isPgPool(this.sql) ? migratePgDiffStore(this.sql) : this.sql.exec(SCHEMA)).catch((err: unknown) => {
+      this.made = null;
+      throw err;
+    });
+    return this.made;
   }
 
   /** Stores a divergence (one statement, committed at once) and returns its id. */

@@ -75,6 +75,29 @@ it('tries a locked store once per round, backing off, and stores every divergenc
   await rec.close();
 });
 
+it('once told the database is back, stores what waits at once and starts the back-off over', async () => {
+  const { store, lock, tries, logger } = lockedStore();
+  jest.useFakeTimers();
+  const rec = new DivergenceRecorder(store, divergenceMetrics(new Registry(), store, ['w']), logger, 1000, 30_000);
+  for (const id of ['a', 'b']) await rec.record(divergence(id), 1e9);
+  for (const ms of [1000, 2000, 4000, 8000]) await jest.advanceTimersByTimeAsync(ms); // four failed rounds: the next is 16 s away
+  expect(tries()).toBe(5);
+  lock.exec('COMMIT');
+  rec.retryNow();
+  rec.retryNow(); // a second call beside the round in progress stores nothing twice
+  await jest.advanceTimersByTimeAsync(0);
+  expect((await store.list('w')).map((d) => d.requestId)).toEqual(['a', 'b']);
+
+  lock.exec('BEGIN EXCLUSIVE'); // fails again: the back-off starts from its first step
+  await rec.record(divergence('c'), 1e9);
+  const before = tries();
+  await jest.advanceTimersByTimeAsync(1000);
+  expect(tries()).toBe(before + 1);
+  lock.exec('COMMIT');
+  await rec.close();
+  expect((await store.list('w')).map((d) => d.requestId)).toEqual(['a', 'b', 'c']);
+});
+
 it('at shutdown under the lock, after the first failure it logs the rest as lost without trying each', async () => {
   const { store, lock, tries, lost, logger } = lockedStore();
   const rec = new DivergenceRecorder(store, divergenceMetrics(new Registry(), store, ['w']), logger, 60_000);
