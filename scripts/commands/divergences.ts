@@ -124,9 +124,12 @@ export function register(program: Command, deps: CliDeps): Command {
     .option('--id <n>', 'only this one (refused while an older one is open)', parseCount)
     .option('--dry-run', 'list what would be sent; send nothing')
     .option('--header <header>', 'set this header on every re-sent request, e.g. a fresh "Authorization: Bearer ..." (repeatable)', header)
+    .option('--resend-unanswered', 'send again a divergence whose last replay got no answer (timed out or cut off): check first that the side did not apply it')
     .option('--json', 'print the replay report as JSON (stable contract)')
-    .action(async (route: string, opts: { id?: number; dryRun?: boolean; header?: Record<string, string>; json?: boolean }, c: Command) => {
-      const r = await withBackend(c, deps, (b) => b.replayDivergences(route, { id: opts.id, dryRun: opts.dryRun === true, headers: opts.header }));
+    .action(async (route: string, opts: { id?: number; dryRun?: boolean; header?: Record<string, string>; resendUnanswered?: boolean; json?: boolean }, c: Command) => {
+      const r = await withBackend(c, deps, (b) => b.replayDivergences(route, {
+        id: opts.id, dryRun: opts.dryRun === true, headers: opts.header, ...(opts.resendUnanswered ? { resendUnanswered: true } : {}),
+      }));
       deps.stdout.write(opts.json ? json(r) : r.steps.map(stepLine).join('') + summary(r));
       if (r.stopped !== null || r.steps.some((s) => s.outcome === 'failed')) deps.setExitCode(EXIT_FAILED);
     });

@@ -127,6 +127,33 @@ it('resolve settles one without re-sending it; a later replay skips it; --id ref
   ]);
 });
 
+it('a replay the service took but never answered is not sent again by the next replay unless --resend-unanswered', async () => {
+  for (const n of [1, 2]) await send(`${facade.url}/api/inventory/item/${n}`, 'POST', Buffer.from(`{"n":${n}}`), { 'content-type': 'application/json' });
+  await facade.waitForDone(2, 15_000);
+  service = await startByteUpstream(servicePort);
+  service.answer = () => ({ status: 0, reset: true }); // it reads the write, then the connection is cut: applied or not, nobody knows
+
+  const cut = await cli(['divergences', 'replay', 'inventory']);
+  expect(cut.code).toBe(1);
+  expect(cut.stdout).toMatch(/divergence 1 got no answer from inventory \(.+\): it may have applied the write\. Later ones were not sent.*check POST \/api\/inventory\/item\/1 there before replaying again/s);
+  expect(service.got.map((g) => g.url)).toEqual(['/api/inventory/item/1']);
+
+  service.answer = () => ({ status: 201 });
+  for (const argv of [['divergences', 'replay', 'inventory'], ['divergences', 'replay', 'inventory', '--dry-run']]) {
+    const again = await cli(argv);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toMatch(/divergence 1's last replay got no answer .*inventory may have applied it.*divergences resolve inventory 1.*--resend-unanswered/s);
+  }
+  expect(service.got).toHaveLength(1); // nothing sent a second time
+  expect((await cli(['divergences', 'show', 'inventory', '1'])).stdout).toMatch(/attempts\s+1, last: no answer, may have been applied/);
+
+  // The operator checked: the service had not applied it.
+  const resent = await cli(['divergences', 'replay', 'inventory', '--resend-unanswered']);
+  expect(resent).toMatchObject({ code: 0 });
+  expect(resent.stdout).toContain('#1 POST /api/inventory/item/1 → inventory: repaired (201)');
+  expect(service.got.map((g) => g.url)).toEqual(['/api/inventory/item/1', '/api/inventory/item/1', '/api/inventory/item/2']);
+});
+
 it('through --admin the same verbs work on the running facade, with the token', async () => {
   await send(`${facade.url}/api/inventory/item/1`, 'POST', Buffer.from('{"a":1}'), { 'content-type': 'application/json', authorization: 'Bearer tok-1' });
   await facade.waitForDone(1);

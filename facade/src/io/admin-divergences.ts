@@ -19,6 +19,7 @@ const ReplayBody = z.object({
   id: z.number().int().positive().optional(),
   dryRun: z.boolean().optional(),
   headers: z.record(z.string(), z.string()).optional(),
+  resendUnanswered: z.boolean().optional(),
   actor: z.string().max(100).optional(),
 }).strict();
 

@@ -48,6 +48,20 @@ export interface ReplayOptions {
   readonly actor: string;
   /** Who the caller says asked (the admin API's actor is its token's name); kept in the audit details. */
   readonly requestedBy?: string;
+  /** Send again a divergence whose last replay got no answer (the side may have applied it): the operator checked. */
+  readonly resendUnanswered?: boolean;
+}
+
+/**
+ * A replay sent but not answered (timed out, reset, an answer that could not be read) may have been
+ * applied by the side all the same: its outcome says so, and the next replay does not send it again
+ * unless told to. Without this the next `divergences replay` sent the write a second time.
+ */
+const NO_ANSWER = 'no answer, may have been applied';
+const UNANSWERED_CODES = new Set(['UPSTREAM_TIMEOUT', 'UPSTREAM_RESET', 'UPSTREAM_BAD_RESPONSE']);
+
+function maybeApplied(out: ReplayOutcome): boolean {
+  return !out.ok && UNANSWERED_CODES.has(out.code);
 }
 
 export interface ReplayStep {
@@ -156,6 +170,11 @@ export async function replayDivergences(deps: RepairDeps, route: string, opts: R
       break;
     }
     const upstream = deps.upstreamFor(route, d.side);
+    if (d.lastOutcome?.startsWith(NO_ANSWER) && opts.resendUnanswered !== true) {
+      stopped = `divergence ${d.id}'s last replay got no answer (${d.lastOutcome.slice(NO_ANSWER.length + 2)}): ${upstream.name} may have applied it. `
+        + `Check ${d.method} ${d.path} there, then \`strangler divergences resolve ${route} ${d.id}\` if it did, or replay with --resend-unanswered if it did not`;
+      break;
+    }
     const request = (await deps.store.request(route, d.id))!; // opened even in a dry run: proves the key still opens it
     const base = { id: d.id, method: d.method, path: d.path, side: d.side, upstream: upstream.name };
     if (opts.dryRun) { steps.push({ ...base, outcome: 'would_send', status: null, error: null }); continue; }
@@ -188,9 +207,14 @@ export async function replayDivergences(deps: RepairDeps, route: string, opts: R
       }
       continue;
     }
-    await deps.store.failedAttempt(d.id, at, step.status !== null ? `status ${step.status}${step.error ? ` (${step.error})` : ''}` : step.error ?? 'failed');
+    const unanswered = maybeApplied(out);
+    await deps.store.failedAttempt(d.id, at, step.status !== null ? `status ${step.status}${step.error ? ` (${step.error})` : ''}`
+      : unanswered ? `${NO_ANSWER}: ${step.error ?? ''}` : step.error ?? 'failed');
     await auditStep(deps, d, step, opts, at);
-    stopped = `divergence ${d.id} failed again (${[step.status, step.error].filter((x) => x !== null).join(' ')}); later ones were not sent, to keep their order`;
+    stopped = unanswered
+      ? `divergence ${d.id} got no answer from ${upstream.name} (${step.error}): it may have applied the write. Later ones were not sent, to keep their order; `
+        + `check ${d.method} ${d.path} there before replaying again (the next replay stops here unless given --resend-unanswered)`
+      : `divergence ${d.id} failed again (${[step.status, step.error].filter((x) => x !== null).join(' ')}); later ones were not sent, to keep their order`;
     break;
   }
   const open = await deps.store.openStats(route).then((o) => o.count, () => null);

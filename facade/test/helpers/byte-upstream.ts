@@ -15,8 +15,8 @@ export interface ByteUpstream {
   readonly url: string;
   readonly port: number;
   readonly got: Got[];
-  /** The answer to each request (status, JSON body); 201 `{ ok: true }` by default. */
-  answer: (got: Got) => { status: number; body?: unknown };
+  /** The answer to each request (status, JSON body); 201 `{ ok: true }` by default. `reset`: the request is taken, the connection cut instead of an answer. */
+  answer: (got: Got) => { status: number; body?: unknown; reset?: boolean };
   waitFor(n: number, timeoutMs?: number): Promise<Got[]>;
   close(): Promise<void>;
 }
@@ -33,6 +33,7 @@ export async function startByteUpstream(port = 0): Promise<ByteUpstream> {
       got.push(g);
       for (const w of waiters.filter((w) => got.length >= w.n)) w.resolve();
       const a = up.answer(g);
+      if (a.reset) { req.socket.destroy(); return; }
       const payload = JSON.stringify(a.body ?? {});
       res.writeHead(a.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
       res.end(payload);
