@@ -31,7 +31,10 @@ const ms = (byDefault: number) => timeout().default(byDefault);
 const percent = (byDefault: number) => z.number().min(0).max(100).default(byDefault);
 const rate = (byDefault: number) => z.number().min(0).max(1).default(byDefault);
 const port = (byDefault: number) => z.number().int().min(0).max(65535).default(byDefault);
-const httpUrl = z.string().refine(isHttpUrl, 'must be an http(s) URL without query or fragment');
+const httpUrl = z.string().refine(isHttpUrl, 'must be an http(s) URL without query or fragment')
+  // Never sent (undici's pools take the origin only) yet printed wherever the URL is: refused, not dropped in silence.
+  .refine((u) => !URL.canParse(u) || (new URL(u).username === '' && new URL(u).password === ''),
+    'must not carry credentials (user:password@): they would not be sent to the upstream; the facade forwards each client\'s own Authorization');
 // An address or a CIDR (`10.0.0.0/8`, `fd00::/8`), or `*`: every peer.
 const forwardedPeer = z.string().refine((s) => {
   if (s === '*') return true;

@@ -120,6 +120,8 @@ describe('parseConfig', () => {
   it.each<[string, ConfigJson, string]>([
     ['a missing monolith', aConfig({ monolith: undefined }), 'monolith: required'],
     ['a non-http monolith URL', aConfig({ monolith: { url: 'ftp://legacy' } }), 'monolith.url: must be an http(s) URL'],
+    // They were dropped in silence (undici's pools take the origin): the upstream got no Authorization.
+    ['credentials in an upstream URL', aConfig({ services: { catalog: { url: 'http://svc:s3cret@catalog.internal' } } }), 'services.catalog.url: must not carry credentials (user:password@)'],
     ['a fractional timeout', aConfig({ services: { catalog: { url: 'http://x', timeoutMs: 1.5 } } }), 'services.catalog.timeoutMs: must be an integer'],
     ['a string where a number belongs', aConfig({ listen: { port: '8080' } }), 'listen.port: expected number, got string'],
     ['a port out of range', aConfig({ admin: { port: 70000 } }), 'admin.port: must be <= 65535'],
