@@ -248,3 +248,15 @@ function headerValues(headers: readonly string[]): Set<string> {
 function safeDecode(v: string): string {
   try { return decodeURIComponent(v); } catch { return v; }
 }
+
+/**
+ * Whether a request carries a cookie value this answer set (`Set-Cookie: session=A3`, the client's
+ * next request `Cookie: session=A3`): its copy to the other side is about the session that answer
+ * opened or renewed, and needs that answer's pair (session-order in pipeline/send-shadow.ts).
+ */
+export function carriesCookieSetBy(cookie: string | readonly string[] | undefined, answer: IncomingHttpHeaders): boolean {
+  if (cookie === undefined || answer['set-cookie'] === undefined) return false;
+  const sent = cookieValues(cookie);
+  for (const [name, value] of keptValues(answer)) if (sent.get(name) === value) return true;
+  return false;
+}

@@ -5,7 +5,9 @@
 // shadows in flight plus comparisons waiting never exceed `maxInFlight` per route. A shadow to an
 // upstream whose circuit breaker is open is skipped and counted; its outcome feeds that breaker.
 import { createHash } from 'node:crypto';
-import { replay, type ReplayOutcome } from '../io/replay';
+import { pairOwnCookies, replay, type ReplayOutcome } from '../io/replay';
+import type { Upstream } from '../io/upstreams';
+import { carriesCookieSetBy } from '../core/own-token';
 import { deadlinesFor, routeLabel } from './forward-primary';
 import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
 import { isRefusal, replayVerdict } from '../io/upstream-guard';
@@ -82,12 +84,22 @@ export const sendShadow: Step = (ctx, deps) => {
       // A stream's copy ended at its headers; its comparison waits for the primary's stream to end
       // (when the client leaves), which must not keep the route's other reads from being compared.
       if (outcome.ok && outcome.stream) releaseShadowSlot(ctx, deps);
+      // Paired as soon as both answers are in, not after the comparison: the client may already be
+      // sending the session the primary set (record-comparison pairs it too, when the primary was later).
+      if (outcome.ok && ctx.primary?.kind === 'answered' && ctx.answeredBy === d.primary) pairOwnCookies(upstream, ctx.primary.headers, outcome.headers, ctx.req.headers.cookie);
       return outcome;
     });
   // Reads after writes: the shadow copy waits until the route's second writes in flight have landed
   // (plus settleMs), so it reads what the primary read; the client never waits for this.
   const settled = deps.comparisons?.writes.settled(route, cmp.settleMs, cmp.shadowTimeoutMs) ?? true;
-  ctx.shadow = settled === true ? send() : settled.then(send);
+  // A session the primary's answer to an earlier request just opened or renewed (a redirect to
+  // sign-in setting its cookie, followed at once): the copy waits for that request's copy, whose
+  // answer pairs the other side's session with it (probes16: sent before, it reached the service
+  // with a cookie it never issued, signed out, and its page was a false difference).
+  const before = sessionPredecessors(upstream, ctx);
+  const ready = before.length === 0 ? settled : Promise.all([settled, ...before]);
+  ctx.shadow = ready === true ? send() : ready.then(send);
+  trackCopy(upstream, ctx, ctx.shadow);
   (ctx as SlotCarrier)[SLOT] = { route, shadow: ctx.shadow, released: false };
   return undefined;
 };
@@ -109,4 +121,25 @@ export class ShadowLimiter {
 /** The shadow's copy timed out while the primary's exchange was still running (no result yet). */
 export function outlastedByPrimary(outcome: ReplayOutcome, ctx: RequestContext): boolean {
   return !outcome.ok && outcome.code === 'UPSTREAM_TIMEOUT' && ctx.primary === null;
+}
+
+/** The shadow copies in flight per upstream, with the request each copies (at most the routes' shadow slots). */
+const copiesInFlight = new WeakMap<Upstream, Set<{ readonly ctx: RequestContext; readonly done: Promise<unknown> }>>();
+
+function trackCopy(upstream: Upstream, ctx: RequestContext, copy: Promise<unknown>): void {
+  let set = copiesInFlight.get(upstream);
+  if (!set) copiesInFlight.set(upstream, (set = new Set()));
+  const entry = { ctx, done: copy.catch(() => undefined) };
+  set.add(entry);
+  void entry.done.then(() => set!.delete(entry));
+}
+
+/** The copies in flight whose primary answer set a cookie value this request carries. */
+function sessionPredecessors(upstream: Upstream, ctx: RequestContext): Array<Promise<unknown>> {
+  const set = copiesInFlight.get(upstream);
+  const cookie = ctx.req.headers.cookie;
+  if (!set || set.size === 0 || cookie === undefined) return [];
+  const out: Array<Promise<unknown>> = [];
+  for (const e of set) if (e.ctx !== ctx && e.ctx.primary?.kind === 'answered' && carriesCookieSetBy(cookie, e.ctx.primary.headers)) out.push(e.done);
+  return out;
 }
