@@ -62,14 +62,14 @@ export function createLaunchDarklyProvider(opts: LaunchDarklyProviderOptions): F
   let closed = false;
 
   const client = init(opts.sdkKey, {
-    ...dataSourceOptions(opts.dataSource ?? { kind: 'cloud' }, logger),
+    ...dataSourceOptions(opts.dataSource ?? { kind: 'cloud' }, logger, () => reloaded()),
     sendEvents: false,
     diagnosticOptOut: true,
     logger: sdkLogger(logger),
   });
 
-  /** Evaluates flags for the describe context, updates `known` (and its file), warns about bad flags. */
-  async function refresh(keys: Iterable<string>, changed: boolean): Promise<void> {
+  /** Evaluates flags for the describe context, updates `known` (and its file), warns about bad flags; true when a stage changed. */
+  async function refresh(keys: Iterable<string>, changed: boolean): Promise<boolean> {
     let dirty = false;
     for (const key of keys) {
       const detail = await client.variationDetail(key, describeContext, null);
@@ -96,6 +96,19 @@ export function createLaunchDarklyProvider(opts: LaunchDarklyProviderOptions): F
         logger.warn(`launchdarkly: could not save last known stages to ${opts.lastKnownPath}: ${(err as Error).message}`);
       }
     }
+    return dirty;
+  }
+
+  /**
+   * The flags file was loaded again. A flag rewritten with the version it had (a file written by hand
+   * or by a tool that starts versions over) is served by the SDK at once but raises no `update`
+   * event, so `route list` and the admin API showed the old stage while traffic ran at the new one.
+   */
+  function reloaded(): void {
+    if (closed || started === undefined || startFailed) return;
+    track(async () => {
+      if (await refresh(flagKeys, false)) notify();
+    });
   }
 
   function fallbackText(key: string): string {
@@ -158,7 +171,7 @@ export function createLaunchDarklyProvider(opts: LaunchDarklyProviderOptions): F
       );
       return;
     }
-    track(() => refresh(flagKeys, false));
+    track(async () => { await refresh(flagKeys, false); });
     await Promise.all([...pending]);
     logger.info(`launchdarkly: flags loaded: ${summary()}`);
   }
@@ -203,17 +216,25 @@ export function createLaunchDarklyProvider(opts: LaunchDarklyProviderOptions): F
   };
 }
 
-function dataSourceOptions(source: LaunchDarklyDataSource, logger: ProviderLogger): LDOptions {
+function dataSourceOptions(source: LaunchDarklyDataSource, logger: ProviderLogger, loaded: () => void): LDOptions {
   switch (source.kind) {
     case 'testData':
       return { updateProcessor: source.testData.getFactory() };
     case 'file': {
       const make = new FileDataSourceFactory({ paths: [source.path], autoUpdate: true }).getFactory();
-      // The same file data source, reading through a filesystem that survives removal and rename.
-      const updateProcessor: typeof make = (context, ...rest) => {
+      // The same file data source, reading through a filesystem that survives removal and rename,
+      // into the SDK's store, told to us after each load (`reloaded`).
+      const updateProcessor: typeof make = (context, featureStore, ...rest) => {
         const fileSystem = steadyFlagFilesystem(context.platform.fileSystem as FlagFilesystem, (m) => logger.warn(m));
         const platform = new Proxy(context.platform, { get: (t, k) => (k === 'fileSystem' ? fileSystem : Reflect.get(t, k)) });
-        return make({ ...context, platform }, ...rest);
+        const store = new Proxy(featureStore, {
+          get: (t, k) => {
+            const v: unknown = Reflect.get(t, k);
+            if (k === 'init') return (data: Parameters<typeof t.init>[0], done: () => void) => t.init(data, () => { done(); loaded(); });
+            return typeof v === 'function' ? v.bind(t) : v;
+          },
+        });
+        return make({ ...context, platform }, store, ...rest);
       };
       return { updateProcessor };
     }

@@ -189,6 +189,20 @@ describe('launchdarkly provider with a flags file', () => {
     expect(provider.describe(catalog).stage).toBe('off');
   });
 
+  it('shows a stage rewritten under the version it had (no SDK update event) as the stage it serves', async () => {
+    const file = path.join(dir, 'flags.json');
+    const flags = (stage: Stage): string => JSON.stringify({ flags: { [catalog.flagKey]: migrationFlagJson(catalog.flagKey, { stage }, 1) } });
+    fs.writeFileSync(file, flags('dualwrite'));
+    const provider = aProvider({ dataSource: { kind: 'file', path: file } });
+    await provider.ready();
+    expect(provider.describe(catalog).stage).toBe('dualwrite');
+    // A file written by hand, or by a tool that starts versions over: version 1 again, another stage.
+    const served = changeWhere(provider, async () => provider.describe(catalog).stage === 'live');
+    fs.writeFileSync(file, flags('live'));
+    await served;
+    expect(await provider.stageFor(catalog, 'alice', never)).toBe('live');
+  });
+
   it('bumps a changed flag version and keeps an unchanged one', () => {
     const file = path.join(dir, 'flags.json');
     writeFlagsFile(file, { a: { stage: 'off' }, b: { stage: 'off' } });
