@@ -324,6 +324,22 @@ describe('listings, health and metrics', () => {
     expect(await getJson(`${f.adminUrl}/readyz`)).toEqual({ status: 200, body: { ready: true } });
   });
 
+  it('/readyz answers 503 once the state database file was truncated or its first page overwritten in place', async () => {
+    const f = await start();
+    const file = path.join(f.dir, 'state.db');
+    const head = Buffer.alloc(100);
+    const fd = fs.openSync(file, 'r+');
+    try {
+      fs.readSync(fd, head, 0, 100, 0);
+      fs.writeSync(fd, Buffer.alloc(100, 0x41), 0, 100, 0); // the same file, its header gone
+      expect(await getJson(`${f.adminUrl}/readyz`)).toEqual({ status: 503, body: { ready: false } });
+      fs.writeSync(fd, head, 0, 100, 0);
+      expect(await getJson(`${f.adminUrl}/readyz`)).toEqual({ status: 200, body: { ready: true } });
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+
   it('/metrics is Prometheus text counting requests by route, side and status', async () => {
     const f = await start();
     await rawRequest(f.url, '/api/products/1');

@@ -26,8 +26,6 @@ export class NotADatabaseError extends Error {
 /** Owner-only file modes: the database, its directory when we make it, and SQLite's side files. */
 export const STATE_FILE_MODE = 0o600;
 
-const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
-
 /** An empty file (one we just made, or SQLite will make a database of) or one with SQLite's header. */
 function isSqliteFile(file: string): boolean {
   const fd = fs.openSync(file, 'r');
@@ -104,6 +102,24 @@ export function stateFileCheck(file: string): () => string | null {
     } catch (err) {
       return `the state database ${file} was removed while the facade runs (${(err as NodeJS.ErrnoException).code}): what it records now is lost when it stops`;
     }
-    return now.ino === opened.ino && now.dev === opened.dev ? null : `the state database ${file} was replaced while the facade runs: it still writes to the file it opened, which is gone from the path`;
+    if (now.ino !== opened.ino || now.dev !== opened.dev) return `the state database ${file} was replaced while the facade runs: it still writes to the file it opened, which is gone from the path`;
+    return sqliteHeader(file) ? null
+      : `the state database ${file} was truncated or overwritten while the facade runs: it no longer starts with SQLite's header; stop the facade and restore it from a backup`;
   };
 }
+
+/** Whether the file starts with SQLite's header: a database in use has it (a truncated or overwritten one does not). */
+function sqliteHeader(file: string): boolean {
+  const head = Buffer.alloc(SQLITE_HEADER.length);
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    return fs.readSync(fd, head, 0, head.length, 0) === head.length && head.equals(SQLITE_HEADER);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
