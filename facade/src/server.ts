@@ -264,10 +264,12 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
     rulesWatcher.close();
     autoRollback.close();
     retention?.close();
+    // Writes first: divergences still being stored, or waiting for a retry, go before the comparisons
+    // (evidence), whose writer thread could still take the process down as it stops (better-sqlite3).
+    await divergences.close();
     await recorder.close(); // the last batch is committed before the store closes
     await comparisonStore.close?.(); // its thread, once the last batch is in
     cases.close();
-    await divergences.close(); // stores still in progress, and those waiting for a retry
     await pool.close();
     await rt.close();
     return drained;

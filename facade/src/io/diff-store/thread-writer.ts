@@ -12,6 +12,9 @@ import type { ComparisonRecord } from '../../core/comparison';
 import { migrateDiffStore } from './schema';
 import type { ComparisonWriter, DiffStoreLimits } from './writer';
 
+/** How long a thread asked to stop may take (one busy timeout and a batch) before it is terminated. */
+const STOP_GRACE_MS = 10_000;
+
 /** A batch sent and not yet answered: how to settle what write() returned, and that promise (close waits for it). */
 interface Pending { readonly resolve: () => void; readonly reject: (err: Error) => void; readonly done: Promise<void> }
 
@@ -51,9 +54,14 @@ export class ThreadedDiffStoreWriter implements ComparisonWriter {
     this.closed = true;
     const w = this.worker;
     if (!w) return;
+    const ended = new Promise<void>((resolve) => w.once('exit', () => resolve())); // before anything awaits: it may end meanwhile
     await Promise.allSettled([...this.pending.values()].map((p) => p.done));
     this.worker = null;
-    await w.terminate();
+    // Stopped from inside, between batches (writer-thread.ts); terminated only if it does not end.
+    w.postMessage({ stop: true });
+    const late = setTimeout(() => void w.terminate(), STOP_GRACE_MS);
+    await ended;
+    clearTimeout(late);
   }
 
   private thread(): Worker {

@@ -13,7 +13,10 @@ const db = new Database(input.file, { fileMustExist: true });
 db.pragma('busy_timeout = 5000'); // the main connection writes the other tables (stages, divergences, cases)
 const writer = new DiffStoreWriter(db, input.limits, input.replica);
 
-parentPort!.on('message', (m: { id: number; records: ComparisonRecord[] }) => {
+parentPort!.on('message', (m: { id: number; records: ComparisonRecord[] } | { stop: true }) => {
+  // Asked to stop (thread-writer.ts close): the thread ends by itself, between batches. Terminated from
+  // outside while better-sqlite3 waited on a lock, the error it then raised aborted the whole process.
+  if ('stop' in m) { db.close(); parentPort!.close(); return; }
   writer.write(m.records).then(
     () => parentPort!.postMessage({ id: m.id }),
     (err: Error) => parentPort!.postMessage({ id: m.id, error: err.message }),
