@@ -37,7 +37,7 @@ describe('parseConfig', () => {
       compare: {
         sample: 100, maxBodyBytes: 1048576, maxInFlight: 64, shadowTimeoutMs: 5000,
         reask: { enabled: true, perSecond: 50, burst: 500, maxInFlight: 8, enough: 5, methods: ['GET', 'HEAD', 'OPTIONS', 'PROPFIND', 'REPORT', 'SEARCH', 'QUERY'], sessions: false, exclude: [] },
-        generated: { toleranceMs: 60000, kinds: ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid', 'encoded', 'sequence', 'instance', 'token', 'position'], exact: [] },
+        generated: { toleranceMs: 60000, kinds: ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid', 'encoded', 'sequence', 'instance', 'token', 'position', 'estimate'], exact: [] },
         endpoints: [], settleMs: 0, maxEndpoints: 500, maxFieldsPerEndpoint: 1000,
         headers: ['content-type', 'location', 'cache-control', 'content-disposition', 'access-control-allow-origin', 'access-control-allow-credentials'], cookies: [], ignore: [], normalizers: [], redact: [],
       },

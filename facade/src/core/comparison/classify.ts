@@ -7,6 +7,7 @@ import { VALUES_KEPT, type EvidenceBook } from './evidence';
 import { decided, MIN_STABLE, settled } from './noise-model';
 import { withinPolicy, type GeneratedPolicy } from './generated';
 import { verdictOf, type FieldClass, type Verdict } from './outcome';
+import { jittered } from './repeats';
 import type { ComparisonFacts, FieldFact } from './record';
 import { selfNamedFact, selfNamePairs } from './self-names';
 
@@ -39,6 +40,7 @@ const KIND_WORDS: Partial<Record<string, string>> = {
   instance: 'process value (uptime, pid, hostname, start time, build: each side is its own process)',
   token: 'secret (an access token, a session id, a nonce: each side mints its own)',
   position: 'position in its store\'s history (a resourceVersion, a ModifyIndex, a raft term: each store numbers its own)',
+  estimate: 'estimate of a count (a planner\'s row estimate: each store\'s own statistics)',
 };
 
 /** Kinds of generated values that are ids: made once for a record, then kept. */
@@ -97,7 +99,10 @@ function classOne(c: ComparisonFacts, field: string, facts: readonly FieldFact[]
   }
   // The example a reader is shown is a path that made the field differ, not one of its generated
   // values: a Prometheus sample's `[time, value]` is real by its value, not by its time.
-  const telling = facts.find((f) => !withinPolicy(f.generated, f.path, rules.generated)) ?? example;
+  // Nor a number moved only in its last digits, where another path moved further (a label beside a
+  // tensor's jittering floats, repeats.ts).
+  const told = (f: FieldFact): boolean => !withinPolicy(f.generated, f.path, rules.generated);
+  const telling = facts.find((f) => told(f) && !(f.kind === 'changed' && jittered(f.primary, f.shadow))) ?? facts.find(told) ?? example;
   if (judged.class === 'unjudged' && example.generated !== null && ID_KINDS.has(example.generated.kind)) {
     // A record's ids (recordIds) are never asked again (generated values are not askable); with
     // several the noise model's "one value" rule does not hold, and the verdict would stay unjudged.

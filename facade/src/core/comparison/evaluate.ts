@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { diffObservations, fieldOf, lastName, redactDifferences, unifiedBodyDiff, valueAtPath, type CompiledRules } from '../compare';
 import type { Difference, Observation } from '../compare/types';
 import { jsonDocument } from '../compare/body';
-import { affinityCookieFact, countdownFact, davEntityTagFact, entityTagFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, revisionFact, sampleFact, storePositionFact, syncTokenFact, timeNamed, tokenFact } from './generated';
+import { affinityCookieFact, countdownFact, davEntityTagFact, estimateFact, entityTagFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, revisionFact, sampleFact, storePositionFact, syncTokenFact, timeNamed, tokenFact } from './generated';
 import { differingWords } from '../compare/tokens';
 import { headerForm } from '../compare/header-forms';
 import { MAX_DIFFERENCES } from '../compare/json-diff';
@@ -24,7 +24,7 @@ function generatedOf(d: Difference, formed: Difference, nowMs: number, metrics: 
     return instanceFact(d.path, d.primary, d.shadow) ?? revisionFact(d.path, d.primary, d.shadow) ?? storePositionFact(d.path, d.primary, d.shadow)
       ?? syncTokenFact(lastName(d.path), d.primary, d.shadow)
       ?? generatedFact(d.primary, d.shadow, nowMs, true, timeNamed(d.path)) ?? tokenFact(d.path, d.primary, d.shadow)
-      ?? countdownFact(d.path, d.primary, d.shadow) ?? attributeInstanceFact(d, docs);
+      ?? countdownFact(d.path, d.primary, d.shadow) ?? estimateFact(d.path, d.primary, d.shadow) ?? attributeInstanceFact(d, docs);
   }
   if (d.path.startsWith('cookies')) {
     const affinity = affinityCookieFact(lastName(d.path) ?? '');

@@ -6,7 +6,7 @@ import { parseInstant } from '../compare/timestamp';
 import { ASSET_DIGEST, EMBEDDED, EPOCH_FUTURE_MS, EPOCH_PAST_MS, SCOPED_STYLE, decoded, hexEpochMs, templateOf } from '../compare/tokens';
 import { lastName } from '../compare/path-pattern';
 
-export const GENERATED_KINDS = ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid', 'encoded', 'sequence', 'instance', 'token', 'position'] as const;
+export const GENERATED_KINDS = ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid', 'encoded', 'sequence', 'instance', 'token', 'position', 'estimate'] as const;
 export type GeneratedKind = (typeof GENERATED_KINDS)[number];
 
 /** Both values are generated values of the same kind and format; `deltaMs` is their time distance (null: no time). */
@@ -206,7 +206,7 @@ export function generatedFact(primary: unknown, shadow: unknown, nowMs: number, 
     }
     if (ULID.test(primary) && ULID.test(shadow) && /[A-Z]/i.test(primary + shadow)) return { kind: 'ulid', deltaMs: null };
     if (OBJECT_ID.test(primary) && OBJECT_ID.test(shadow)) return { kind: 'objectid', deltaMs: null };
-    const encoded = encodedFact(primary, shadow, nowMs);
+    const encoded = encodedFact(primary, shadow, nowMs) ?? encodedTextFact(primary, shadow, nowMs);
     if (encoded) return encoded;
     const signed = signedUrlFact(primary, shadow, nowMs);
     if (signed) return signed;
@@ -289,6 +289,30 @@ function encodedFact(a: string, b: string, nowMs: number): GeneratedFact | null 
   // cursor); unless what follows the payload holds encoded JSON of its own (a JWT's claims).
   const signatureOnly = !differs && pa !== a && !carriesJson(a.slice(pa.length)) && !carriesJson(b.slice(pb.length));
   return differs || signatureOnly ? { kind: 'encoded', deltaMs: delta } : null;
+}
+
+// A cursor of plain text in base64, as many hand-rolled APIs mint one (`MTc2NTA1NTcwMTEyMzoxMDE5` for
+// `1765055701123:1019`: a snapshot time and the last id): decoded, the same text but for generated
+// values is `encoded`, as base64 JSON is; one off by one inside is not. Only a value that is base64
+// through and through and decodes to printable text with a digit and a separator (a random token of
+// base64 decodes to bytes that are not).
+const BASE64_TEXT = /^(?:(?:[A-Za-z0-9+/]{4}){3,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?|[A-Za-z0-9_-]{16,})$/;
+
+function decodedText(s: string): string | null {
+  const url = /[-_]/.test(s);
+  const text = Buffer.from(s, url ? 'base64url' : 'base64').toString('latin1');
+  if (!/^[\x20-\x7e]+$/.test(text) || !/\d/.test(text) || !/[^A-Za-z0-9]/.test(text)) return null;
+  // The text encodes back to the same characters: base64 was what it was written in.
+  return Buffer.from(text, 'latin1').toString(url ? 'base64url' : 'base64').replace(/=+$/, '') === s.replace(/=+$/, '') ? text : null;
+}
+
+function encodedTextFact(a: string, b: string, nowMs: number): GeneratedFact | null {
+  if (a.length > 1024 || b.length > 1024 || !BASE64_TEXT.test(a) || !BASE64_TEXT.test(b)) return null;
+  const x = decodedText(a);
+  const y = decodedText(b);
+  if (x === null || y === null) return null;
+  const inner = generatedFact(x, y, nowMs);
+  return inner === null ? null : { kind: 'encoded', deltaMs: inner.deltaMs };
 }
 
 // A signed URL (S3's SigV4 presigned, Google's V4 and V2, CloudFront's, Azure's SAS): its signature
@@ -724,9 +748,18 @@ function sameSeries(a: string, b: string): boolean {
 const RELATIVE = /(?<![\w.])(\d{1,4}) (second|minute|hour|day)s?\b/g;
 const UNIT_MS: Readonly<Record<string, number>> = { second: 1000, minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
+// The same in a unit's short form, only before `ago` (`Cached 12 s ago`, `3h ago`, `5 min. ago`):
+// alone, `12 s` is as often a duration as a time. Spelt out as the words above before comparing.
+const RELATIVE_SHORT = /(?<![\w.])(\d{1,4}) ?(s|secs?|m|mins?|h|hrs?|d)\.? ago\b/g;
+const SHORT_UNIT: Readonly<Record<string, string>> = { s: 'second', sec: 'second', secs: 'second', m: 'minute', min: 'minute', mins: 'minute', h: 'hour', hr: 'hour', hrs: 'hour', d: 'day' };
+const spelt = (v: string): string => (v.search(RELATIVE_SHORT) < 0 ? v : v.replace(RELATIVE_SHORT, (_m, n: string, u: string) => `${n} ${SHORT_UNIT[u]!} ago`));
+
 /** Two strings alike but for the numbers of relative times in them: `timestamp`, apart by the largest gap (a minute for 9 against 10 minutes). */
-function relativeTimeFact(a: string, b: string): GeneratedFact | null {
-  if (a.length > 2048 || b.length > 2048 || a.search(RELATIVE) < 0) return null; // search, not test: a global regex's test moves its lastIndex
+function relativeTimeFact(primary: string, shadow: string): GeneratedFact | null {
+  if (primary.length > 2048 || shadow.length > 2048) return null;
+  const a = spelt(primary);
+  const b = spelt(shadow);
+  if (a.search(RELATIVE) < 0) return null; // search, not test: a global regex's test moves its lastIndex
   const x = [...a.matchAll(RELATIVE)];
   const y = [...b.matchAll(RELATIVE)];
   if (x.length !== y.length || a.replace(RELATIVE, '#$2') !== b.replace(RELATIVE, '#$2')) return null;
@@ -809,9 +842,36 @@ const randomId = (v: string): boolean => v.length >= 16 && v.length <= 64 && /^[
 // Positions a store keeps for itself and hands out with what it serves: Kubernetes'
 // `resourceVersion`, etcd's `mod_revision`/`create_revision` and raft term and index, Consul's
 // `CreateIndex`/`ModifyIndex`/`LockIndex`, Elasticsearch's `_seq_no`/`_primary_term`, a Matrix sync's
-// `next_batch`/`prev_batch`, Drupal's revision ids (`drupal_internal__vid`). Two stores holding the
+// `next_batch`/`prev_batch`, Drupal's revision ids (`drupal_internal__vid`), a package index's change
+// serial (PyPI's and its mirrors' `last_serial`, CouchDB's `update_seq`). Two stores holding the
 // same data number their own histories.
-const STORE_POSITION = /^(?:resourceVersion|resource_version|(?:mod|create)_?[Rr]evision|raft_(?:term|index|applied_index)|(?:Create|Modify|Lock)Index|_seq_no|_primary_term|next_batch|prev_batch|drupal_internal__(?:vid|revision_id))$/;
+const STORE_POSITION = /^(?:resourceVersion|resource_version|(?:mod|create)_?[Rr]evision|raft_(?:term|index|applied_index)|(?:Create|Modify|Lock)Index|_seq_no|_primary_term|next_batch|prev_batch|drupal_internal__(?:vid|revision_id)|last_serial|(?:committed_)?update_seq)$/;
+// A count its store only estimates, under a name that says so: PostgreSQL's planner estimate
+// (`pg_class.reltuples`) a list answers instead of `count(*)`, an index's approximate total
+// (`total_estimate`, `estimatedCount`, `approximate_row_count`). Each store's own statistics of the
+// same rows, a few percent apart. A count or total not named an estimate, an estimated price or
+// date, or two estimates further apart than ESTIMATE_SPREAD stay data.
+const ESTIMATE_WORDS = /^(?:(?:estimated|approximate|approx)_(?:total(?:_count)?|count|rows|row_count|num_rows|hits|results|document_count|doc_count|records|items)|(?:total|count|row_count|rows|hits|results|records|items)_(?:estimate|estimated|approx|approximate)|reltuples)$/;
+const ESTIMATE_SPREAD = 0.1;
+
+/** Two non-negative counts at a field named for an estimate of one (ESTIMATE_WORDS), within ESTIMATE_SPREAD of the larger: `estimate`. */
+export function estimateFact(path: string, primary: unknown, shadow: unknown): GeneratedFact | null {
+  if (typeof primary !== 'number' || typeof shadow !== 'number' || primary === shadow || primary < 0 || shadow < 0) return null;
+  const name = lastName(path);
+  if (name === undefined || name.length > 40 || !ESTIMATE_WORDS.test(wordsKey(name))) return null;
+  return Math.abs(primary - shadow) <= ESTIMATE_SPREAD * Math.max(primary, shadow) ? { kind: 'estimate', deltaMs: null } : null;
+}
+
+// A Kubernetes object's own bookkeeping in its `metadata`, beside its `resourceVersion`: its `uid`
+// and its owners' (`ownerReferences[].uid`), which each cluster's API server mints, `generation` (the
+// store's count of its spec's changes), and the times it stamped the object with (`creationTimestamp`,
+// `managedFields[].time` of each apply). Two clusters holding the same object created and updated it
+// each at its own moment: one object read again and again gives the same uid every time, which is
+// no record's id the other side got wrong. Only at these places of a top-level `metadata` (or a
+// list's `items[]`): a `creationTimestamp` or a `uid` elsewhere, a `generation` of anything else, is data.
+const K8S_METADATA = /^\$\.(?:items\[\d+\]\.)?metadata\.(?:generation|creationTimestamp|managedFields\[\d+\]\.time|uid|ownerReferences\[\d+\]\.uid)$/;
+const ISO_SECOND = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/;
+const K8S_UID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // An OData entity's ETag (`W/"NzcxMjAxNTA="`): each store's row version or timestamp, base64-encoded.
 const ODATA_ETAG = /^(W\/)?"[A-Za-z0-9+/=:'%._-]*"$/;
 
@@ -822,6 +882,11 @@ export function storePositionFact(path: string, primary: unknown, shadow: unknow
     const a = ODATA_ETAG.exec(primary);
     const b = ODATA_ETAG.exec(shadow);
     return a && b && a[1] === b[1] ? { kind: 'position', deltaMs: null } : null;
+  }
+  if (K8S_METADATA.test(path) && primary !== shadow) {
+    const both = (re: RegExp): boolean => typeof primary === 'string' && typeof shadow === 'string' && re.test(primary) && re.test(shadow);
+    const fits = name === 'generation' ? Number.isInteger(primary) && Number.isInteger(shadow) : name === 'uid' ? both(K8S_UID) : both(ISO_SECOND);
+    return fits ? { kind: 'position', deltaMs: null } : null;
   }
   if (name === undefined || !STORE_POSITION.test(name) || primary === shadow) return null;
   if (Number.isInteger(primary) && Number.isInteger(shadow)) return { kind: 'position', deltaMs: null };

@@ -14,7 +14,8 @@
 //   - at array members, at other words than the other side's (a fresh signature on every image,
 //     where the other side lists another image first);
 //   - at array members' numbers, moved only in their last digits, where the other side has fewer or
-//     more members (an embedding whose floats jitter on every answer, from a model of fewer dimensions);
+//     more members (an embedding whose floats jitter on every answer, from a model of fewer dimensions),
+//     or a member beyond such jitter (a label beside a tensor of jittering probabilities);
 //   - by the order of an array's members only (a set a hash map orders anew on every answer, of
 //     values or of objects), where the other side's members differ (one missing, one more, one
 //     other, one with another price).
@@ -93,7 +94,7 @@ function memberRepeats(self: readonly FieldFact[], other: readonly FieldFact[] |
 }
 
 /** Two numbers apart only in their last digits: the same figure read again (a float a GPU sums in another order). */
-const jittered = (a: unknown, b: unknown): boolean => typeof a === 'number' && typeof b === 'number'
+export const jittered = (a: unknown, b: unknown): boolean => typeof a === 'number' && typeof b === 'number'
   && Math.abs(a - b) <= Math.max(1e-6, 1e-3 * Math.max(Math.abs(a), Math.abs(b)));
 
 /**
@@ -104,6 +105,17 @@ const jittered = (a: unknown, b: unknown): boolean => typeof a === 'number' && t
  */
 function countRepeats(self: readonly FieldFact[], other: readonly FieldFact[] | undefined): boolean {
   return (other ?? []).some(presenceDiffers) && self.every((f) => f.kind === 'changed' && jittered(f.primary, f.shadow));
+}
+
+/**
+ * At an array's members: the second answer moved numbers only in their last digits, and the other
+ * side differs at a member by more than that (a string, a number moved further, a value of another
+ * type): KServe's `outputs[*].data[*]` holds a tensor of jittering floats and, in another output, the
+ * label; a changed label is not the floats' jitter. Generated values within policy do not count.
+ */
+function beyondJitter(self: readonly FieldFact[], other: readonly FieldFact[] | undefined, rules: ClassifyRules): boolean {
+  if (!self.every((f) => f.kind === 'changed' && jittered(f.primary, f.shadow))) return false;
+  return (other ?? []).some((o) => !(o.kind === 'changed' && jittered(o.primary, o.shadow)) && !withinPolicy(o.generated, o.path, rules.generated));
 }
 
 function byField(facts: readonly FieldFact[]): Map<string, FieldFact[]> {
@@ -138,7 +150,7 @@ export function selfDifferingFields(again: readonly FieldFact[], against: readon
         selves ??= byField(again);
         const self = selves.get(f.field)!;
         const other = members.get(f.field);
-        if (memberRepeats(self, other) || reorderedOnly(self, other) || countRepeats(self, other)) kept.add(f.field);
+        if (memberRepeats(self, other) || reorderedOnly(self, other) || countRepeats(self, other) || beyondJitter(self, other, rules)) kept.add(f.field);
       }
       if (kept.has(f.field)) continue;
     }
