@@ -46,6 +46,13 @@ async function collectOpen(gauge: Gauge, routes: readonly string[], store: Diver
   }
 }
 
+/**
+ * While serving, a divergence waits at most this long for a SQLite write lock held by another
+ * connection (the writer thread's batches and checkpoints take milliseconds): a `sqlite3` shell or a
+ * backup holding it cost every client the connection's 5 s at each try. A try that fails waits in memory.
+ */
+const SERVING_BUSY_MS = 500;
+
 export class DivergenceRecorder {
   private pending: Array<{ d: NewDivergence; warnBytes: number }> = [];
   private timer: NodeJS.Timeout | null = null;
@@ -119,11 +126,12 @@ export class DivergenceRecorder {
     }
   }
 
-  private async tryStore(d: NewDivergence, warnBytes: number): Promise<number | null> {
+  /** `busyMs`: the wait for a SQLite lock held elsewhere, short while serving (a failed try waits in memory), the connection's own at shutdown. */
+  private async tryStore(d: NewDivergence, warnBytes: number, busyMs: number | undefined = SERVING_BUSY_MS): Promise<number | null> {
     const fields = { route: d.route, side: d.side, reason: d.reason, method: d.request.method, path: d.path, requestId: d.requestId };
     let id: number;
     try {
-      id = await this.store.add(d);
+      id = await this.store.add(d, { busyMs });
     } catch (err) {
       this.logger.error({ ...fields, err: (err as Error).message }, 'divergence could not be stored yet; kept in memory and retried');
       return null;
@@ -196,7 +204,7 @@ export class DivergenceRecorder {
     let failing = false;
     for (const p of waiting) {
       // After one failure the rest are logged at once: each try could hold the shutdown for a busy timeout.
-      if (!failing && (await this.tryStore(p.d, p.warnBytes)) !== null) continue;
+      if (!failing && (await this.tryStore(p.d, p.warnBytes, undefined)) !== null) continue;
       failing = true;
       if (this.spill && (await this.spill.store.add(p.d).then(() => true, () => false))) {
         this.logger.error({ route: p.d.route, method: p.d.request.method, path: p.d.path, requestId: p.d.requestId, side: p.d.side, keptIn: this.spill.where },

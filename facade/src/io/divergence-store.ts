@@ -7,6 +7,7 @@
 // conditional UPDATEs, so two replicas (or an operator and a replica) never both send one repair.
 import type { Side } from '../core/stages';
 import { isPgPool, type Sql, type SqlValue } from './db/sql';
+import { SqliteSql } from './db/sqlite-sql';
 import { migratePgDiffStore } from './diff-store/pg-schema';
 import { seal, unseal } from './divergence-seal';
 
@@ -186,17 +187,22 @@ export class DivergenceStore {
     return this.made;
   }
 
-  /** Stores a divergence (one statement, committed at once) and returns its id. */
-  async add(d: NewDivergence): Promise<number> {
+  /**
+   * Stores a divergence (one statement, committed at once) and returns its id. `busyMs`: on SQLite,
+   * how long to wait for another connection's write lock instead of the connection's own 5 s (the
+   * wait holds the event loop, so every client, at each try while a `sqlite3` shell holds the lock).
+   */
+  async add(d: NewDivergence, opts: { busyMs?: number } = {}): Promise<number> {
     await this.ready;
     const sealed = seal(this.key(), pack(d.request), aadOf(d.route, d.request.method, d.at));
-    const row = await this.sql.get<{ id: number }>(`INSERT INTO divergences (at, route, stage, request_id, side, upstream, reason, method, path,
+    const insert = (): Promise<{ id: number } | undefined> => this.sql.get<{ id: number }>(`INSERT INTO divergences (at, route, stage, request_id, side, upstream, reason, method, path,
       content_type, content_encoding, body_bytes, body_kept, primary_status, second_status, second_error, sealed, stored_bytes)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, [
       d.at, d.route, d.stage, d.requestId, d.side, d.upstream, d.reason, d.request.method, d.path, first(d.request.headers['content-type']),
       first(d.request.headers['content-encoding']), d.bodyBytes, d.request.body ? 1 : 0, d.primaryStatus, d.secondStatus, d.secondError,
       sealed, sealed.length,
     ]);
+    const row = opts.busyMs !== undefined && this.sql instanceof SqliteSql ? await this.sql.waitingAtMost(opts.busyMs, insert) : await insert();
     return Number(row!.id);
   }
 

@@ -41,6 +41,21 @@ export class SqliteSql implements Sql {
     return { changes: r.changes };
   }
 
+  /**
+   * Runs `fn` (statements of this adapter, which run at once) waiting at most `ms` for another
+   * connection's lock, then puts the connection's own busy timeout back.
+   */
+  waitingAtMost<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+    const own = this.db.pragma('busy_timeout', { simple: true }) as number;
+    if (ms >= own) return fn();
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(ms))}`);
+    try {
+      return fn(); // its statements ran before it returned its promise
+    } finally {
+      this.db.pragma(`busy_timeout = ${own}`);
+    }
+  }
+
   async exec(script: string): Promise<void> {
     this.db.exec(script);
   }

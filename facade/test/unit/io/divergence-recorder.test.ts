@@ -98,6 +98,22 @@ it('once told the database is back, stores what waits at once and starts the bac
   expect((await store.list('w')).map((d) => d.requestId)).toEqual(['a', 'b', 'c']);
 });
 
+it('while serving, a try waits a moment for the lock, not the connection\'s own busy timeout, which stays as it was', async () => {
+  const { store, lock, logger } = lockedStore();
+  const own = (store.sql as SqliteSql).db;
+  own.pragma('busy_timeout = 30000'); // a try that waited it would outlast this test's 5 s
+  const rec = new DivergenceRecorder(store, divergenceMetrics(new Registry(), store, ['w']), logger, 60_000);
+  const started = Date.now();
+  expect(await rec.record(divergence('a'), 1e9)).toBeNull(); // failed: waits in memory
+  // SQLite gives up on a lock after exactly the busy timeout in effect: the connection's 30 s were not it.
+  expect(Date.now() - started).toBeLessThan(30_000);
+  expect(own.pragma('busy_timeout', { simple: true })).toBe(30000);
+  lock.exec('COMMIT');
+  own.pragma('busy_timeout = 20');
+  await rec.close(); // at shutdown the connection's own timeout: stored
+  expect((await store.list('w')).map((d) => d.requestId)).toEqual(['a']);
+});
+
 it('at shutdown under the lock, after the first failure it logs the rest as lost without trying each', async () => {
   const { store, lock, tries, lost, logger } = lockedStore();
   const rec = new DivergenceRecorder(store, divergenceMetrics(new Registry(), store, ['w']), logger, 60_000);
