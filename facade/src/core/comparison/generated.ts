@@ -379,8 +379,12 @@ const POD_NAME = /(?<![A-Za-z0-9-])([a-z0-9](?:[a-z0-9-]{0,200}[a-z0-9])?-([bcdf
 /** A host's or a process's name as the other side writes it: one word, with a digit and a separator (`legacy-app-03`, `28113@web-2`). */
 const HOST_LIKE = /^(?=[^]*\d)(?=[^]*[-.@:~])[A-Za-z0-9][A-Za-z0-9._:@~/-]{1,252}$/;
 
+/** The hash and suffix a pod name ends with: looked for first, as POD_NAME's long name part backtracks over every value. */
+const POD_TAIL = /-[bcdfghjklmnpqrstvwxz2456789]{6,10}-[bcdfghjklmnpqrstvwxz2456789]{5}(?![A-Za-z0-9-])/;
+
 /** The Deployments (`<name>-<hash>`) of the pod names in a value. */
 function podDeployments(v: string): string[] {
+  if (!POD_TAIL.test(v)) return [];
   const out: string[] = [];
   for (const m of v.matchAll(POD_NAME)) if (/\d/.test(`${m[2]}${m[3]}`)) out.push(m[1]!);
   return out;
