@@ -80,6 +80,17 @@ export const SCOPED_STYLE = new RegExp(
   // Astro's scope (`data-astro-cid-2o1b7odi`, `class="astro-J7PV25F6"`) and SvelteKit's per-build global (`__sveltekit_f4xf77`).
   + '|(?<=\\bdata-astro-cid-)[a-z0-9]{8}(?![a-z0-9])|(?<=\\bastro-)(?=[A-Z]*\\d)[A-Z0-9]{8}(?![A-Za-z0-9])|(?<=\\b__sveltekit_)[a-z0-9]{5,8}(?![a-z0-9])', 'g');
 
+// What ASSET_DIGEST's and SCOPED_STYLE's matches all stand next to, looked for first: their
+// lookbehinds were tried at every position of every differing value, most of which name no asset.
+const ASSET_HINT = new RegExp(`\\.(?:${ASSET_EXT}|axd)(?![0-9A-Za-z])|\\.chunk\\.|/static/version|/_next/static/`);
+const STYLE_HINT = /_ng(?:content|host)-|__|sc-|css-|svelte-|data-v-|astro-/;
+
+/** `v` with its asset digests (ASSET_DIGEST) and build-scoped style names (SCOPED_STYLE) replaced by `mark`. */
+export function maskAssets(v: string, mark: string): string {
+  const out = ASSET_HINT.test(v) ? v.replace(ASSET_DIGEST, mark) : v;
+  return STYLE_HINT.test(out) ? out.replace(SCOPED_STYLE, mark) : out;
+}
+
 /**
  * A CSP nonce, by where it stands (`nonce="…"`, `'nonce-…'`), whatever it looks like: one of 16
  * base64 characters has no digit one time in fifteen, and split at its `/` it misaligned the words.
@@ -182,7 +193,7 @@ function tokensOf(s: string, nowMs: number): Tokens {
   const out: Tokens = { words: [], marks: '' };
   const plain = decoded(s);
   if (plain.length < SHORTEST_TOKEN) { words(plain, out); return out; } // `1.00`, `en-GB`: no id, time or run fits
-  const text = plain.replace(EMBEDDED, (token) => embeddedWord(token, nowMs)).replace(ASSET_DIGEST, SET_ASIDE).replace(SCOPED_STYLE, SET_ASIDE).replace(NONCE, SET_ASIDE).replace(BUILD_PARAM, SET_ASIDE);
+  const text = maskAssets(plain.replace(EMBEDDED, (token) => embeddedWord(token, nowMs)), SET_ASIDE).replace(NONCE, SET_ASIDE).replace(BUILD_PARAM, SET_ASIDE);
   let from = 0;
   for (const m of text.matchAll(LONG_RUN)) {
     if (!MIXED(m[0])) continue;

@@ -3,7 +3,7 @@
 // reported as their own class. Detection runs on the raw values before redaction; the fact keeps
 // the measured time difference so a later tolerance change re-classifies the past.
 import { parseInstant } from '../compare/timestamp';
-import { ASSET_DIGEST, EMBEDDED, EPOCH_FUTURE_MS, EPOCH_PAST_MS, SCOPED_STYLE, decoded, hexEpochMs, templateOf } from '../compare/tokens';
+import { EMBEDDED, EPOCH_FUTURE_MS, EPOCH_PAST_MS, decoded, hexEpochMs, maskAssets, templateOf } from '../compare/tokens';
 import { lastName } from '../compare/path-pattern';
 
 export const GENERATED_KINDS = ['timestamp', 'jwt', 'uuid', 'ulid', 'objectid', 'encoded', 'sequence', 'instance', 'token', 'position', 'estimate'] as const;
@@ -493,7 +493,7 @@ const INTEGRITY = /(?<=\bintegrity=["']?)sha(?:256|384|512)-[A-Za-z0-9+/=_-]+(?:
  * file) is left as it is, so a file changed under it stays a difference.
  */
 function maskedAssets(v: string): string {
-  const masked = v.replace(ASSET_DIGEST, '\u0000').replace(SCOPED_STYLE, '\u0000');
+  const masked = maskAssets(v, '\u0000');
   if (masked === v || !masked.includes('integrity=')) return masked;
   return masked.split('<').map((tag) => (tag.includes('\u0000') ? tag.replace(INTEGRITY, '\u0000') : tag)).join('<');
 }
