@@ -449,8 +449,19 @@ const INSTANCE_WORDS = /^(?:(?:server|process|node|jvm|app|service)_)?(?:instanc
 /** A name as lower-case words joined by `_`: `ServerUptimeSeconds` → `server_uptime_seconds`, `start since` → `start_since`. */
 const wordsKey = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[\s._-]+/).filter((w) => w !== '').join('_');
 
+/** Names already judged: an API has few, each judged at every differing value under it (bounded, cleared when full). */
+const instanceNames = new Map<string, boolean>();
+
 /** Whether a field's or a label's name is one of the answering process's own figures. */
-const instanceNamed = (name: string): boolean => INSTANCE_NAME.test(name) || (name.length <= 40 && INSTANCE_WORDS.test(wordsKey(name)));
+function instanceNamed(name: string): boolean {
+  let named = instanceNames.get(name);
+  if (named === undefined) {
+    named = INSTANCE_NAME.test(name) || (name.length <= 40 && INSTANCE_WORDS.test(wordsKey(name)));
+    if (instanceNames.size >= 4096) instanceNames.clear();
+    instanceNames.set(name, named);
+  }
+  return named;
+}
 
 // Objects whose every member is the answering process's own figure (Go's expvar `memstats`, a
 // Node `memoryUsage()`), and the name a health check gives its uptime check (`checks.uptime[0].observedValue`).
