@@ -71,8 +71,14 @@ export function streamAnswer(
   locationForClient(raw, proxyRes.headers, address, req.headers);
   raw.push(...opts.extraResponseHeaders);
   if (!proxyRes.headers['x-request-id']) raw.push('x-request-id', opts.requestId);
-  // Answered without a 100 Continue: the client never sent its body, so the connection is done after this.
-  if (awaitsContinue(req)) res.shouldKeepAlive = false;
+  // Answered without a 100 Continue and the body not (all) sent: the client may never send it, so the
+  // connection is done after this. A client that sent its body without waiting (RFC 9110 §10.1.1
+  // allows it; curl does after 1 s, .NET after 350 ms) finished its request: its connection stays
+  // open, as going direct; node:http would close it (writeHead's `_expect_continue && !_sent100`).
+  if (awaitsContinue(req)) {
+    if (req.complete) (res as ServerResponse & { _expect_continue?: boolean })._expect_continue = false;
+    else res.shouldKeepAlive = false;
+  }
   // Answered before the whole upload arrived (an early 200, a 413): the connection closes after it,
   // as on the undici path (dispatch.ts), and once the answer is over what is left is read and dropped.
   const uploading = opts.body === undefined && opts.stream === undefined && hasBody(req) && !req.complete;

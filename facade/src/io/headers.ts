@@ -58,10 +58,15 @@ export function prepareRequestHeaders(req: IncomingMessage, requestId: string, k
  */
 export function responseHeadersForClient(rawHeaders: string[], headers: IncomingHttpHeaders, withTrailer = true): string[] {
   const listed = new Set(connectionListed(headers.connection));
+  // An answer framed by Transfer-Encoding and carrying a Content-Length too (read so only by a
+  // lenient parser) was read chunked: its Content-Length is not the body's and must go (RFC 9112
+  // §6.3). Passed on, the client read that many bytes and took the rest for the next answer.
+  const chunked = headers['transfer-encoding'] !== undefined;
   const out: string[] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const lower = rawHeaders[i].toLowerCase();
     if (HOP_BY_HOP.has(lower) || listed.has(lower)) continue;
+    if (chunked && lower === 'content-length') continue;
     if (!withTrailer && lower === 'trailer') continue;
     out.push(rawHeaders[i], rawHeaders[i + 1]);
   }

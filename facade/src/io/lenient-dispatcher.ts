@@ -19,6 +19,50 @@ type Handler = Dispatcher.DispatchHandlers & { onRequestSent?(): void };
 
 const latin1Buffers = (raw: readonly string[]): Buffer[] => raw.map((s) => Buffer.from(s, 'latin1'));
 
+/**
+ * A reason phrase as undici hands it, its bytes read as UTF-8 (bytes that are not UTF-8 become
+ * U+FFFD): node:http gives them as Latin-1, and forward-answer.ts's reasonForClient turns undici's
+ * reading back into the bytes (a localized `200 Ça va` was sent to the client encoded twice).
+ */
+const asUndiciPhrase = (phrase: string | undefined): string => Buffer.from(phrase ?? '', 'latin1').toString('utf8');
+
+/**
+ * Methods undici sends `Content-Length: 0` with when their body is empty (client-h1.js); for the
+ * others it leaves the header out (RFC 9110 §8.6), so a GET that reached the monolith without one
+ * does not gain one here once it is read leniently.
+ */
+const EXPECTS_PAYLOAD = new Set(['PUT', 'POST', 'PATCH', 'QUERY', 'PROPFIND', 'PROPPATCH']);
+/** Methods node:http frames no body for; given a header list, it frames any other's empty body chunked. */
+const NODE_BODILESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
+
+/**
+ * The header list framed as undici frames the request, so an upstream gets the same head whichever
+ * parser reads its answers: no `Content-Length: 0` on an empty body undici sends without one; an
+ * empty body of a method node:http would send as an empty chunked body (`PURGE`, `COPY`, `MOVE`, a
+ * POST without a length: `Transfer-Encoding: chunked` then `0`, which a server that reads no chunked
+ * requests, the legacy kind read leniently, answers 411 or waits on) framed by `Content-Length: 0`;
+ * and no `Trailer` on a body in hand, sent with its length (node:http throws on a Trailer there: a
+ * 500 for a chunked upload with trailers at a stage that reads bodies first; none would follow).
+ */
+function asUndiciFrames(flat: readonly string[], method: string, body: unknown): string[] {
+  const inHand = body === null || body === undefined || typeof body === 'string' || Buffer.isBuffer(body);
+  const empty = body === null || body === undefined || (inHand && (body as string | Buffer).length === 0);
+  const out: string[] = [];
+  let framed = false;
+  for (let i = 0; i < flat.length; i += 2) {
+    const name = flat[i]!.toLowerCase();
+    if (name === 'content-length') {
+      if (empty && !EXPECTS_PAYLOAD.has(method) && flat[i + 1]!.trim() === '0') continue;
+      framed = true;
+    }
+    if (name === 'transfer-encoding') framed = true;
+    if (name === 'trailer' && inHand) continue;
+    out.push(flat[i]!, flat[i + 1]!);
+  }
+  if (empty && !framed && (EXPECTS_PAYLOAD.has(method) || !NODE_BODILESS.has(method))) out.push('content-length', '0');
+  return out;
+}
+
 function coded(message: string, code: string): Error {
   return Object.assign(new Error(message), { code });
 }
@@ -31,7 +75,7 @@ export class LenientDispatcher implements Exchanger {
   dispatch(options: Dispatcher.DispatchOptions, handler: Handler): boolean {
     const { upstream } = this;
     const flat = (options.headers ?? []) as string[];
-    const headers = [...flat];
+    const headers = asUndiciFrames(flat, options.method, options.body);
     if (!hasHeader(flat, 'host')) headers.push('host', upstream.target.host);
     // A streamed body without a declared length is framed chunked, as undici frames it: given a
     // header array, Node frames no body of a GET, DELETE or OPTIONS, and its bytes would go out raw
@@ -47,6 +91,9 @@ export class LenientDispatcher implements Exchanger {
     let response: IncomingMessage | null = null;
     const fail = (err: Error): void => {
       if (over) return;
+      // Bytes after a whole answer (more than its Content-Length): the parser fails on them once the
+      // answer was read. The answer stands, as undici hands it on; node:http has closed the socket.
+      if (response !== null && response.complete) return;
       over = true;
       // An answer without a body (to a HEAD, a 204, a 304) followed by bytes anyway (a CGI script
       // printing its body for a HEAD): the answer stands; the socket, out of step, is not reused.
@@ -83,7 +130,7 @@ export class LenientDispatcher implements Exchanger {
       answerClaim(request.reusedSocket);
     });
     request.on('information', (info: { statusCode: number; statusMessage: string; rawHeaders: string[] }) => {
-      if (!over && info.statusCode !== 100) handler.onHeaders?.(info.statusCode, latin1Buffers(info.rawHeaders), () => undefined, info.statusMessage);
+      if (!over && info.statusCode !== 100) handler.onHeaders?.(info.statusCode, latin1Buffers(info.rawHeaders), () => undefined, asUndiciPhrase(info.statusMessage));
     });
     request.on('response', (res: IncomingMessage) => {
       response = res;
@@ -93,7 +140,7 @@ export class LenientDispatcher implements Exchanger {
       if (status < 100) { abort(coded(`status ${status} is not an HTTP status`, 'HPE_BAD_ANSWER')); return; }
       res.on('error', (err) => fail(err));
       res.on('aborted', () => fail(coded('the upstream closed the connection mid-answer', 'ECONNRESET')));
-      const go = handler.onHeaders?.(status, latin1Buffers(res.rawHeaders), () => { if (!over) res.resume(); }, res.statusMessage ?? '');
+      const go = handler.onHeaders?.(status, latin1Buffers(res.rawHeaders), () => { if (!over) res.resume(); }, asUndiciPhrase(res.statusMessage));
       if (over) return;
       if (go === false) res.pause();
       res.on('data', (chunk: Buffer) => {

@@ -9,11 +9,11 @@ let upstream: RawServer;
 let facade: TestFacade;
 
 /** Answers every request with `status` and the phrase's bytes. */
-async function start(status: number, phrase: Buffer): Promise<void> {
+async function start(status: number, phrase: Buffer, parser?: 'lenient'): Promise<void> {
   upstream = await startRawServer((socket) => socket.on('data', () => {
     socket.write(Buffer.concat([Buffer.from(`HTTP/1.1 ${status} `), phrase, Buffer.from('\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok')]));
   }));
-  facade = await startTestFacade({ monolith: { url: upstream.url }, services: {}, routes: [] });
+  facade = await startTestFacade({ monolith: { url: upstream.url, ...(parser ? { parser } : {}) }, services: {}, routes: [] });
 }
 
 afterEach(async () => {
@@ -41,4 +41,27 @@ it('a phrase in Latin-1 bytes (not UTF-8) gets the status\'s standard phrase, an
   const out = await ask();
   expect(out.split('\r\n')[0]).toBe('HTTP/1.1 201 Created');
   expect(out.endsWith('\r\n\r\nok')).toBe(true);
+});
+
+// An upstream read by the lenient parser (io/lenient-dispatcher.ts: one that sent a bare-LF or
+// folded answer once, or `parser: lenient`) gets node:http's reading of the phrase, not undici's:
+// its bytes must reach the client the same, not encoded twice (`200 Ã\u0087a va`).
+describe('from an upstream read leniently', () => {
+  it('a phrase in UTF-8 reaches the client as the upstream\'s bytes', async () => {
+    await start(200, Buffer.from('Ça va très bien', 'utf8'), 'lenient');
+    const out = await ask();
+    expect(out.split('\r\n')[0]).toBe(`HTTP/1.1 200 ${Buffer.from('Ça va très bien', 'utf8').toString('latin1')}`);
+    expect(out.endsWith('\r\n\r\nok')).toBe(true);
+  });
+
+  it('a phrase in Latin-1 bytes gets the status\'s standard phrase, as from a strict one', async () => {
+    await start(201, Buffer.from('Cr\xe9\xe9', 'latin1'), 'lenient');
+    const out = await ask();
+    expect(out.split('\r\n')[0]).toBe('HTTP/1.1 201 Created');
+  });
+
+  it('an ASCII phrase is kept as sent', async () => {
+    await start(299, Buffer.from('Custom Thing'), 'lenient');
+    expect((await ask()).split('\r\n')[0]).toBe('HTTP/1.1 299 Custom Thing');
+  });
 });
