@@ -18,6 +18,7 @@ import { SAFE_METHODS } from '../core/stages';
 import { strictReadError } from './strict-diagnosis';
 import { formTokenPairs, isFormBody, learnFormTokens, withOwnFormTokens } from '../core/form-token';
 import { clientCookiesLater, learnOwnCookies, learnPairedCookies, tokenAskedFor, withOwnCookies, withOwnTokens } from '../core/own-token';
+import { learnOwnLocation, locationTarget, withOwnLocation, type LocationPair } from '../core/own-location';
 
 /** Session tokens each upstream issued to the facade's copies: header name (lower case) → value. */
 const ownTokens = new WeakMap<Upstream, Map<string, string>>();
@@ -25,6 +26,36 @@ function ownTokensOf(upstream: Upstream): Map<string, string> {
   let m = ownTokens.get(upstream);
   if (!m) ownTokens.set(upstream, (m = new Map()));
   return m;
+}
+
+/** Locations each upstream named for what a write created, by the answering side's path (core/own-location.ts). */
+const ownLocations = new WeakMap<Upstream, Map<string, LocationPair>>();
+function ownLocationsOf(upstream: Upstream): Map<string, LocationPair> {
+  let m = ownLocations.get(upstream);
+  if (!m) ownLocations.set(upstream, (m = new Map()));
+  return m;
+}
+
+/** The request target a copy to the other side goes to: under a location the answering side named, the one this side named. */
+export function ownTarget(other: Upstream, url: string): string {
+  const pairs = ownLocations.get(other);
+  return pairs === undefined ? url : withOwnLocation(url, pairs);
+}
+
+/**
+ * Both sides answered one write naming where it went (a 201's or 202's Location): the other side's
+ * copies of the client's later requests under the answering side's location go to its own.
+ * `clientOrigin`: the origin the client addressed, which a side may have built its Location from.
+ */
+export function pairOwnLocations(answering: Upstream, other: Upstream, answered: { status: number; headers: IncomingHttpHeaders }, copy: { status: number; headers: IncomingHttpHeaders }, clientOrigin: string | null): void {
+  const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+  const a = first(answered.headers.location);
+  const c = first(copy.headers.location);
+  if (a === undefined || c === undefined) return;
+  const with_ = (u: Upstream): string[] => (clientOrigin === null ? [...u.address.origins] : [...u.address.origins, clientOrigin]);
+  learnOwnLocation(ownLocationsOf(other),
+    { status: answered.status, location: locationTarget(a, with_(answering), answering.address.basePath) },
+    { status: copy.status, location: locationTarget(c, with_(other), other.address.basePath) });
 }
 
 export interface ReplayRequest {
@@ -99,6 +130,7 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
     headers.push(request.tag, '1');
     if (deadlineHeader) headers.push(deadlineHeader, deadlineHeaderValue(deadlines.totalMs));
     const tokens = opts.otherSide ? ownTokensOf(upstream) : null;
+    const url = opts.otherSide ? ownTarget(upstream, request.url) : request.url;
     const sentCookies = tokens ? clientCookiesLater(headers) : undefined;
     if (tokens) withOwnCookies(withOwnTokens(headers, tokens), tokens);
     const body = tokens && Buffer.isBuffer(request.body) ? ownFormBody(headers, request.body, tokens, sentCookies!) : request.body;
@@ -203,7 +235,7 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
           if (upstream.parsing.turnedLenient(err) && idempotent && status === 0 && clock.remaining() > 0) { over = true; send(); return; }
           if (status === 0 && bodiless && upstream.parsing.undiagnosed(err, false)) {
             over = true;
-            void upstream.parsing.diagnose(() => strictReadError(upstream, { method: request.method, path: joinPath(upstream.address.basePath, request.url), headers }, clock.remaining())).then((lenient) => {
+            void upstream.parsing.diagnose(() => strictReadError(upstream, { method: request.method, path: joinPath(upstream.address.basePath, url), headers }, clock.remaining())).then((lenient) => {
               if (done) return;
               if (lenient && clock.remaining() > 0) send();
               else if (!retried(err, false, reused)) fail(err);
@@ -216,7 +248,7 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
         onUpgrade: () => undefined,
       };
       poolFor(upstream, deadlines.connectMs).dispatch({
-        path: joinPath(upstream.address.basePath, request.url), method: request.method as Dispatcher.HttpMethod, headers, body: Buffer.isBuffer(body) ? body : body.open(), reset: isConnectionAuth(request.headers.authorization),
+        path: joinPath(upstream.address.basePath, url), method: request.method as Dispatcher.HttpMethod, headers, body: Buffer.isBuffer(body) ? body : body.open(), reset: isConnectionAuth(request.headers.authorization),
       }, completingBodiless(handler));
     };
     send();

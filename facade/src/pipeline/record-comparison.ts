@@ -16,13 +16,13 @@ import { REASK_TAG, SHADOW_TAG } from '../core/tags';
 import type { UpstreamAddress } from '../core/location';
 import type { IncomingHttpHeaders } from 'node:http';
 import { CompareSkipped } from '../io/compare-pool';
-import { pairOwnCookies, pairOwnFormTokens, replay, type ReplayOutcome } from '../io/replay';
+import { ownTarget, pairOwnCookies, pairOwnFormTokens, replay, type ReplayOutcome } from '../io/replay';
 import { decodeBody } from '../io/decode-body';
 import { routeLabel } from './forward-primary';
 import { releaseShadowSlot } from './send-shadow';
 import { encodingOf, observePair, observeReplayed, originsFor, type Origins } from './observations';
 import { requestOrigins } from '../core/compare/header-forms';
-import { compareWrite } from './record-write';
+import { compareWrite, markOwnLocations } from './record-write';
 import { upstreamFor, type ComparisonDeps, type FacadeDeps, type RequestContext, type Step } from './context';
 import { captureSlabs } from '../io/capture-slabs';
 
@@ -226,7 +226,10 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
   const [primary, shadow] = withoutOwnTokens(p.observation, preflightStatus(ctx, p.observation, s.observation));
   const evaluated = await c.pool.evaluate(b.route, primary, shadow, wantDiff(c, b.route), pair.bodiesEqual);
   ctx.observed = { primary, shadow };
-  return settled(ctx, deps, c, compared(b, evaluated.facts, evaluated.diff, shadowFacts), primary);
+  // The copy went to the shadow's own location of what the client named (an upload session each side opened): its Location names that one.
+  const url = ctx.req.url ?? ctx.path;
+  const facts = ownTarget(upstreamFor(d.shadow!, ctx, deps), url) === url ? evaluated.facts : markOwnLocations(evaluated.facts);
+  return settled(ctx, deps, c, compared(b, facts, evaluated.diff, shadowFacts), primary);
 }
 
 /**

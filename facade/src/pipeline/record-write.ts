@@ -3,6 +3,8 @@
 // divergence row here (counted by the gate and the report); its request lives in the divergence store.
 import { HEADERS_ONLY, mintedIdFact, sequenceFact, writeTimingFact, type ComparisonRecord, type FieldFact } from '../core/comparison';
 import { isStreamAnswer } from '../core/streams';
+import { ownLocations } from '../core/own-location';
+import type { GeneratedFact } from '../core/comparison/generated';
 import { lastName, valueAtPath } from '../core/compare';
 import { jsonDocument } from '../core/compare/body';
 import { observeForwarded, observeReplayed, originsFor } from './observations';
@@ -58,12 +60,30 @@ export function markOwnNumbers(facts: readonly FieldFact[]): readonly FieldFact[
   return facts.map((f) => {
     if (f.generated === null && !f.echo && f.kind === 'changed' && (f.path === 'headers.location' || f.path === 'headers.content-location')) {
       // A write's Location names what it created: the id in it is each side's own, as in the body.
-      const generated = sequenceFact('id', f.primary, f.shadow) ?? mintedIdFact(f.primary, f.shadow);
+      const generated = sequenceFact('id', f.primary, f.shadow) ?? mintedIdFact(f.primary, f.shadow) ?? ownLocationFact(f.primary, f.shadow);
       return generated ? { ...f, generated } : f;
     }
     if (f.generated !== null || f.echo || f.kind !== 'changed' || !f.path.startsWith('$')) return f;
     const field = lastName(f.path);
     const generated = sequenceFact(field, f.primary, f.shadow) ?? mintedIdFact(f.primary, f.shadow) ?? writeTimingFact(f.path, f.primary, f.shadow);
+    return generated ? { ...f, generated } : f;
+  });
+}
+
+/**
+ * Each side's own location for what the write made (core/own-location.ts): an upload session at
+ * `/uploads/<its uuid>?_state=<its hmac>` (a registry's 202), which no re-ask can judge; every
+ * blob upload's POST and PATCH was unjudged at shadow, and the gate refused a service with no fault.
+ */
+export function ownLocationFact(primary: unknown, shadow: unknown): GeneratedFact | null {
+  return typeof primary === 'string' && typeof shadow === 'string' && ownLocations(primary, shadow) ? { kind: 'sequence', deltaMs: null } : null;
+}
+
+/** A Location each side answered for its own copy of the resource a read's copy was sent to (its own location: io/replay.ts ownTarget). */
+export function markOwnLocations(facts: readonly FieldFact[]): readonly FieldFact[] {
+  return facts.map((f) => {
+    if (f.generated !== null || f.echo || f.kind !== 'changed' || (f.path !== 'headers.location' && f.path !== 'headers.content-location')) return f;
+    const generated = ownLocationFact(f.primary, f.shadow);
     return generated ? { ...f, generated } : f;
   });
 }

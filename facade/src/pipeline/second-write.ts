@@ -6,7 +6,8 @@
 import type { Decision } from '../core/decide';
 import type { Side } from '../core/stages';
 import type { StoredRequest } from '../io/divergence-store';
-import { pairOwnCookies, replay, type ReplayOutcome } from '../io/replay';
+import { ownTarget, pairOwnCookies, pairOwnLocations, replay, type ReplayOutcome } from '../io/replay';
+import { clientOrigin } from '../core/location';
 import { isRefusal, replayVerdict } from '../io/upstream-guard';
 import { endpointKeyOf } from './guarded-forward';
 import { UpstreamError } from '../errors';
@@ -78,6 +79,9 @@ function secondWriteHeaders(ctx: RequestContext): RequestContext['req']['headers
 }
 
 /** What the second side gets (or would have got): the headers as forwarded, minus the framing `replay` sets itself. */
+/** The target the second side got, when it was another than the client's (core/own-location.ts: the location that side named). */
+const sentTargets = new WeakMap<RequestContext, string>();
+
 async function requestOf(ctx: RequestContext): Promise<StoredRequest> {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(secondWriteHeaders(ctx))) {
@@ -86,7 +90,7 @@ async function requestOf(ctx: RequestContext): Promise<StoredRequest> {
   }
   // A body kept on disk is read whole only here, when the other side missed it: the divergence keeps it for repair.
   const body = ctx.body ?? (ctx.bodyFile ? await ctx.bodyFile.read() : null);
-  return { method: ctx.req.method ?? 'POST', target: ctx.req.url ?? ctx.path, headers, body };
+  return { method: ctx.req.method ?? 'POST', target: sentTargets.get(ctx) ?? ctx.req.url ?? ctx.path, headers, body };
 }
 
 async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
@@ -126,12 +130,18 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
       deps.metrics.breakerRejections.inc({ upstream: upstream.name, traffic: 'second_write' });
       return { ok: false, code: 'UPSTREAM_CIRCUIT_OPEN', error: new UpstreamError('UPSTREAM_CIRCUIT_OPEN', upstream.name).message, ms: 0 };
     }
+    const target = ownTarget(upstream, ctx.req.url ?? ctx.path);
+    if (target !== (ctx.req.url ?? ctx.path)) sentTargets.set(ctx, target);
     const outcome = await replay(upstream, {
       method: ctx.req.method ?? 'POST', url: ctx.req.url ?? ctx.path, headers: secondWriteHeaders(ctx), rawHeaders: ctx.req.rawHeaders, body, tag: SECOND_WRITE_TAG,
     }, { timeoutMs: upstream.timeoutMs, captureLimit: rt.config.compare.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null, otherSide: true,
       answered: () => (ctx.primary?.kind === 'answered' ? ctx.primary.headers : undefined) });
     upstream.guard.settle(pass, replayVerdict(outcome, upstream.guard, endpointKeyOf, ctx));
-    if (outcome.ok && ctx.primary?.kind === 'answered') pairOwnCookies(upstream, ctx.primary.headers, outcome.headers, ctx.req.headers.cookie);
+    if (outcome.ok && ctx.primary?.kind === 'answered') {
+      pairOwnCookies(upstream, ctx.primary.headers, outcome.headers, ctx.req.headers.cookie);
+      // Each side named its own location for what the write created: the client's next requests there reach this side's.
+      pairOwnLocations(upstreamFor(d.primary, ctx, deps), upstream, ctx.primary, outcome, clientOrigin(ctx.req.headers));
+    }
     return outcome;
   };
   // After the copies this write may depend on (io/write-order.ts): those answered before it arrived, and its resource's.

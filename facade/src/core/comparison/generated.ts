@@ -909,8 +909,12 @@ export function storePositionFact(path: string, primary: unknown, shadow: unknow
   return primary.replace(DIGITS, '#') === shadow.replace(DIGITS, '#') ? { kind: 'position', deltaMs: null } : null;
 }
 
-/** A CouchDB-style revision: its generation, a dash, the store's hash of that revision (`10-3064b2…`). */
-const REVISION = /^(\d+)-[0-9a-f]{32}$/;
+/**
+ * A CouchDB-style revision: its generation, a dash, the store's hash of that revision (`10-3064b2…`:
+ * CouchDB's md5, 32 hex digits; Verdaccio 5 draws 8 random bytes, 16: probes17, every package
+ * document read at shadow was a real `$._rev` difference).
+ */
+const REVISION = /^(\d+)-[0-9a-f]{16,64}$/;
 
 /**
  * Two revisions of a document at `_rev` (CouchDB, PouchDB, Verdaccio's package documents) of the
