@@ -260,3 +260,61 @@ export function carriesCookieSetBy(cookie: string | readonly string[] | undefine
   for (const [name, value] of keptValues(answer)) if (sent.get(name) === value) return true;
   return false;
 }
+
+// A credential each side issues in the body of its answer to a login (npm's `PUT
+// /-/user/org.couchdb.user:<name>` answers `{"token": …}`, an OAuth token endpoint `access_token`, a
+// JSON API's `{"data": {"token": …}}`): the login reached both sides, each issued its own, and the
+// client sends the answering side's back (`Authorization: Bearer <it>`). The other side refuses it:
+// probes17, Verdaccio at dualwrite, every `npm publish`, dist-tag and unpublish was a 401 divergence
+// and the package never reached the service. The pair is kept as a session cookie's is, and the
+// other side's copies carry its own.
+const AUTH_KEY = 'auth:';
+/** A field whose name says it holds a credential the side issued (not a CSRF token, not an id). */
+const ISSUED_FIELD = /^(?:token|access_?token|accessToken|auth_?token|authToken|id_?token|idToken|session_?token|sessionToken|jwt|api_?key|apiKey)$/i;
+/** A credential: opaque, no spaces, long enough not to be a word (a JWT may be long). */
+const CREDENTIAL = /^[A-Za-z0-9+/=_.~:-]{16,4096}$/;
+
+/**
+ * The credentials two answers to one write issued in the same field (top level, or inside an object
+ * at most two levels down), answering side's value → other side's. Equal values (a shared secret)
+ * and fields of other names are none.
+ */
+export function issuedCredentials(answered: unknown, copy: unknown, depth = 0): Array<[string, string]> {
+  if (answered === null || copy === null || typeof answered !== 'object' || typeof copy !== 'object' || Array.isArray(answered) || Array.isArray(copy) || depth > 2) return [];
+  const out: Array<[string, string]> = [];
+  const a = answered as Record<string, unknown>;
+  const c = copy as Record<string, unknown>;
+  for (const key of Object.keys(a)) {
+    const x = a[key];
+    const y = c[key];
+    if (typeof x === 'string' && typeof y === 'string') {
+      if (ISSUED_FIELD.test(key) && x !== y && CREDENTIAL.test(x) && CREDENTIAL.test(y)) out.push([x, y]);
+    } else out.push(...issuedCredentials(x, y, depth + 1));
+  }
+  return out;
+}
+
+/** Keeps each pair: the other side's copies that carry the answering side's credential carry its own. */
+export function learnIssuedCredentials(pairs: ReadonlyArray<[string, string]>, tokens: Map<string, string>): void {
+  for (const [client, own] of pairs) {
+    tokens.delete(AUTH_KEY + client);
+    tokens.set(AUTH_KEY + client, own);
+    if (tokens.size > MAX_JAR) tokens.delete(tokens.keys().next().value!);
+  }
+}
+
+/** The flat header list with each credential the side issued in place of the answering side's (`Authorization: Bearer …`, an `X-Auth-Token`), in place. */
+export function withOwnCredentials(headers: string[], tokens: ReadonlyMap<string, string>): string[] {
+  if (tokens.size === 0) return headers;
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i]!.toLowerCase();
+    if (name === 'cookie') continue;
+    const value = headers[i + 1]!;
+    if (value.length < 16) continue; // shorter than any credential (CREDENTIAL): most headers
+    const scheme = /^([A-Za-z][A-Za-z0-9_-]*) +(\S+)$/.exec(value);
+    const own = scheme && name === 'authorization' ? tokens.get(AUTH_KEY + scheme[2]!) : tokens.get(AUTH_KEY + value);
+    if (own === undefined) continue;
+    headers[i + 1] = scheme && name === 'authorization' ? `${scheme[1]} ${own}` : own;
+  }
+  return headers;
+}

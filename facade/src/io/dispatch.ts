@@ -380,6 +380,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
     // The client's own deadline header is left out: each attempt sets what is left of the deadline (io/attempt-budget.ts).
     const sized = opts.body ?? (opts.streamLength === undefined ? undefined : { length: opts.streamLength });
     const headers = withHost(requestHeaders(req.headers, sized, opts.deadlineHeader ?? null, null, req.rawHeaders), upstream.hostHeader);
+    if (opts.ownCredentials) for (let i = 0; i < headers.length; i += 2) headers[i + 1] = opts.ownCredentials[headers[i]!.toLowerCase()] ?? headers[i + 1]!;
     const streamed = opts.body === undefined;
     const withBody = opts.body !== undefined || opts.stream !== undefined || hasBody(req);
     let settled = false;

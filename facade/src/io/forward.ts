@@ -21,6 +21,11 @@ import { retryChoice, setDeadlineHeader, type AttemptBudget } from './attempt-bu
 export type { UploadLimits } from './upload-watch';
 
 export interface ForwardOptions extends AttemptBudget {
+  /**
+   * Header → value this upstream issued itself, sent in place of the client's (a credential the client
+   * got from the other side at a login both sides answered: core/own-token.ts issuedCredentials).
+   */
+  readonly ownCredentials?: Readonly<Record<string, string>>;
   /** Replay this body instead of streaming the request (it was buffered for a second send). */
   readonly body?: Buffer;
   /** Or stream this instead of the request (a body partly read already). */
@@ -188,6 +193,7 @@ export class Forwarder {
           proxyReq: null, response: null, expired: null,
           onRequest: (proxyReq) => {
             attempt.proxyReq = proxyReq;
+            for (const [name, value] of Object.entries(opts.ownCredentials ?? {})) proxyReq.setHeader(name, value);
             // http-proxy's urlJoin collapses `//` (and turns `http:/` into `http://`): send the target as received.
             proxyReq.path = exactTarget(upstream, req.url ?? '/');
             // An answer's header lines are not cut at Node's default (about 1,000, the rest dropped

@@ -17,7 +17,7 @@ import { isStreamAnswer } from '../core/streams';
 import { SAFE_METHODS } from '../core/stages';
 import { strictReadError } from './strict-diagnosis';
 import { formTokenPairs, isFormBody, learnFormTokens, withOwnFormTokens } from '../core/form-token';
-import { clientCookiesLater, learnOwnCookies, learnPairedCookies, tokenAskedFor, withOwnCookies, withOwnTokens } from '../core/own-token';
+import { clientCookiesLater, issuedCredentials, learnIssuedCredentials, learnOwnCookies, learnPairedCookies, tokenAskedFor, withOwnCookies, withOwnCredentials, withOwnTokens } from '../core/own-token';
 import { learnOwnLocation, locationTarget, withOwnLocation, type LocationPair } from '../core/own-location';
 
 /** Session tokens each upstream issued to the facade's copies: header name (lower case) → value. */
@@ -132,7 +132,7 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
     const tokens = opts.otherSide ? ownTokensOf(upstream) : null;
     const url = opts.otherSide ? ownTarget(upstream, request.url) : request.url;
     const sentCookies = tokens ? clientCookiesLater(headers) : undefined;
-    if (tokens) withOwnCookies(withOwnTokens(headers, tokens), tokens);
+    if (tokens) withOwnCredentials(withOwnCookies(withOwnTokens(headers, tokens), tokens), tokens);
     const body = tokens && Buffer.isBuffer(request.body) ? ownFormBody(headers, request.body, tokens, sentCookies!) : request.body;
     let renewed = false; // sent once more with the token this side asked for
     const idempotent = isIdempotentFor(upstream, request.method);
@@ -286,6 +286,36 @@ export function pairOwnFormTokens(other: Upstream, primaryPage: Buffer | null, s
  */
 export function pairOwnCookies(other: Upstream, answered: IncomingHttpHeaders, copy: IncomingHttpHeaders, clientCookie?: string | readonly string[]): void {
   learnPairedCookies(answered, copy, ownTokensOf(other), clientCookie);
+}
+
+/**
+ * Both sides answered one write (a login) each issuing a credential in its JSON body (core/own-token.ts
+ * issuedCredentials): the other side's copies that carry the answering side's carry its own.
+ */
+export function pairIssuedCredentials(other: Upstream, answered: Buffer | null, copy: Buffer | null): void {
+  if (answered === null || copy === null || answered.length > 65_536 || copy.length > 65_536) return;
+  let a: unknown;
+  let c: unknown;
+  try { a = JSON.parse(answered.toString('utf8')); c = JSON.parse(copy.toString('utf8')); } catch { return; }
+  const pairs = issuedCredentials(a, c);
+  if (pairs.length > 0) learnIssuedCredentials(pairs, ownTokensOf(other));
+}
+
+/**
+ * The headers in which `upstream`, answering the client, gets the credential it issued itself
+ * instead of the client's (paired when it was the other side of a login: a token the client got
+ * from the monolith at `dualwrite` reaches the service at `live` as the service's own); null when none.
+ */
+export function ownCredentialsFor(upstream: Upstream, headers: IncomingHttpHeaders): Record<string, string> | null {
+  const tokens = ownTokens.get(upstream);
+  if (tokens === undefined || tokens.size === 0) return null;
+  const flat: string[] = [];
+  for (const [name, value] of Object.entries(headers)) if (typeof value === 'string' && name !== 'cookie') flat.push(name, value);
+  const before = [...flat];
+  withOwnCredentials(flat, tokens);
+  let out: Record<string, string> | null = null;
+  for (let i = 0; i < flat.length; i += 2) if (flat[i + 1] !== before[i + 1]) (out ??= {})[flat[i]!] = flat[i + 1]!;
+  return out;
 }
 
 export function joinPath(basePath: string, url: string): string {

@@ -39,12 +39,27 @@ export class WriteTracker {
     return r;
   }
 
-  /** A dual write of `route` begins (call `end` exactly once when its second write settled or was given up). */
-  begin(route: string, path: string): void {
+  /** A dual write of `route` begins (call `end` exactly once when its second write settled or was given up); its sequence number. */
+  begin(route: string, path: string): number {
     const r = this.of(route);
     r.started++;
     r.inFlight++;
     r.recent.push({ seq: r.started, path });
+    if (r.recent.length > RECENT) r.recent.shift();
+    return r.started;
+  }
+
+  /**
+   * The write numbered `seq` made what its answer's Location names (a registry's `PUT …/uploads/<id>
+   * ?digest=X` made `…/blobs/X`): a read of that path marked before the write is overlapped too. A
+   * client that asks whether a thing exists before it uploads it (`HEAD …/blobs/X`: 404) had its
+   * shadow copy sent after the upload landed (200) and the primary, asked again, agreed with the
+   * shadow: `status` learned as noise, and later a blob the service really lost (200 → 404) was
+   * noise too (probes17).
+   */
+  created(route: string, seq: number, path: string): void {
+    const r = this.of(route);
+    r.recent.push({ seq, path });
     if (r.recent.length > RECENT) r.recent.shift();
   }
 

@@ -99,6 +99,8 @@ export interface RequestContext {
   readMark?: import('../io/write-tracker').ReadMark;
   /** This request is a dual write counted by the write tracker until it ends. */
   writeTracked?: boolean;
+  /** The tracked write's sequence number in its route (io/write-tracker.ts). */
+  writeSeq?: number;
   /** Its place in the order second writes go out in (io/write-order.ts), until its copy settles. */
   writeTicket?: import('../io/write-order').WriteTicket;
   /** The endpoint (method + path template) comparisons count this request under. */

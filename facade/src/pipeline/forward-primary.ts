@@ -8,6 +8,7 @@ import type { UpstreamError } from '../errors';
 import type { ForwardOptions, ForwardResult } from '../io/forward';
 import { sendJsonError } from '../io/respond';
 import { isIdempotentFor, type Upstream } from '../io/upstreams';
+import { ownCredentialsFor } from '../io/replay';
 import { refuseBody, requestBodyCap } from './buffer-body';
 import { hasBody } from '../io/upload-watch';
 import { upstreamFor, type FacadeDeps, type RequestContext, type RouteRuntime, type Step } from './context';
@@ -48,7 +49,10 @@ function options(ctx: RequestContext, deps: FacadeDeps, upstream: Upstream, hold
   // Capture the answer only when something will compare it (a shadow that was sent, or a second write).
   const compared = d.then !== null || (d.shadow !== null && !shadowDropped(ctx));
   const inHand = ctx.body !== null || !hasBody(ctx.req);
+  // The side answering now issued its own credential when it was the other side of the client's login.
+  const own = ownCredentialsFor(upstream, ctx.req.headers);
   return {
+    ...(own === null ? {} : { ownCredentials: own }),
     body: ctx.body ?? undefined,
     stream: ctx.bodyStream ?? ctx.bodyFile?.open() ?? undefined,
     streamLength: ctx.bodyStream === null ? ctx.bodyFile?.length : undefined,

@@ -274,6 +274,11 @@ async function settled(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps,
     return again === null ? null : selfDifferingFields((await c.pool.evaluate(ctx.runtime!.config.name, first, again, false)).facts, record.facts, rules, open);
   });
   if (asked.reasks === 0) return record;
+  // The primary answered otherwise when asked again, and a write to a related path started meanwhile:
+  // its second answer may show that write, and is no evidence of noise. Taken as noise, such a field
+  // buried every later real difference at it (probes17: vdirsyncer's PROPFIND listings, each followed
+  // by its PUTs). A primary that repeated itself is evidence still, write or not.
+  if (asked.selfFields.length > 0 && ctx.readMark && c.writes.overlapped(ctx.readMark)) return { ...record, outcome: 'skipped', reason: 'write_in_flight', facts: NO_FACTS, diff: '' };
   const reasked = { ...record, reasked: true, selfFields: asked.selfFields, reasks: asked.reasks };
   // Fields the primary repeated itself at, first seen: does the shadow repeat its value too?
   const steady = [...open].filter((f) => !asked.selfFields.includes(f));

@@ -5,6 +5,7 @@
 // takes its place in the order second writes go out in (io/write-order.ts) when it arrives.
 import { routeLabel } from './forward-primary';
 import { resourceOf } from '../io/write-order';
+import { locationTarget } from '../core/own-location';
 import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
 
 export const trackWrites: Step = (ctx, deps) => {
@@ -16,7 +17,7 @@ export const trackWrites: Step = (ctx, deps) => {
     ctx.writeTicket = deps.writeOrder?.admit(upstreamFor(d.then, ctx, deps).name, `${routeLabel(ctx)}\u0000${resourceOf(ctx.path)}`, ctx.runtime.config.dualWrite.order,
       `${routeLabel(ctx)}\u0000${ctx.path.toLowerCase()}`);
     if (writes) {
-      writes.begin(routeLabel(ctx), ctx.path);
+      ctx.writeSeq = writes.begin(routeLabel(ctx), ctx.path);
       ctx.writeTracked = true;
     }
   } else if (writes && d.kind === 'read' && d.shadow !== null) {
@@ -24,6 +25,17 @@ export const trackWrites: Step = (ctx, deps) => {
   }
   return undefined;
 };
+
+/**
+ * The authoritative side answered the write naming what it made (a 2xx's Location on its own
+ * address, or relative): reads of that path marked before the write count as overlapped by it.
+ */
+export function noteCreated(ctx: RequestContext, deps: FacadeDeps, location: string | undefined, origins: readonly string[], basePath: string): void {
+  const writes = deps.comparisons?.writes;
+  if (!writes || ctx.writeSeq === undefined || location === undefined) return;
+  const target = locationTarget(location, origins, basePath);
+  if (target !== null && target.path !== ctx.path) writes.created(routeLabel(ctx), ctx.writeSeq, target.path);
+}
 
 /** Called once when the request is done: a tracked write is no longer in flight, nor waited for. */
 export function endTrackedWrite(ctx: RequestContext, deps: FacadeDeps): void {

@@ -1,5 +1,5 @@
 // The other side's own cookies for the client's copies (core/own-token.ts): paired from two answers to one request.
-import { learnOwnCookies, learnPairedCookies, withOwnCookies } from '../../src/core/own-token';
+import { issuedCredentials, learnIssuedCredentials, learnOwnCookies, learnPairedCookies, withOwnCookies, withOwnCredentials } from '../../src/core/own-token';
 
 const cookieOf = (tokens: Map<string, string>, sent: string): string => withOwnCookies(['cookie', sent], tokens)[1]!;
 
@@ -46,5 +46,25 @@ describe('a cookie both sides set to one value (a preference the request chose: 
     learnPairedCookies({ 'set-cookie': ['sid=AAA111', 'sort=size'] }, { 'set-cookie': ['sid=BBB222', 'sort=size'] }, tokens, 'sid=OLD000; sort=name');
     expect(cookieOf(tokens, 'sid=AAA111')).toBe('sid=BBB222');
     expect(cookieOf(tokens, 'sid=OLD000')).toBe('sid=BBB222');
+  });
+});
+
+describe('credentials each side issued in a login answer body', () => {
+  const A = 'N2MzZDhhYzUxOTJjYmVjMzhlZTc1MDk1NTUxN2FlOTM6Mzk0ZmE2YWE4NWVmZWNiNGE1YWMwODhlOGVlYQ==';
+  const B = 'NGQyMzE4ODNjNGQ2MDYyZmY2MDllODhkYzY2YjMzNzQ6YzkxMGQ1NzljMWY2NmZjZDYyYWI2MGEwZjU5NA==';
+  it('pairs a token field (top level or in an object below), not a shared one, not a CSRF token, not an id', () => {
+    expect(issuedCredentials({ ok: "user 'alice' created", token: A }, { ok: "user 'alice' created", token: B })).toEqual([[A, B]]);
+    expect(issuedCredentials({ data: { access_token: A, expires_in: 3600 } }, { data: { access_token: B, expires_in: 3600 } })).toEqual([[A, B]]);
+    expect(issuedCredentials({ token: A }, { token: A })).toEqual([]);
+    expect(issuedCredentials({ csrf_token: A, id: 'user-00000000000000001' }, { csrf_token: B, id: 'user-00000000000000002' })).toEqual([]);
+    expect(issuedCredentials({ token: 'short' }, { token: 'other' })).toEqual([]);
+    expect(issuedCredentials([{ token: A }], [{ token: B }])).toEqual([]);
+  });
+  it('swaps the bearer credential and a header that carries it alone; other values untouched', () => {
+    const tokens = new Map<string, string>();
+    learnIssuedCredentials([[A, B]], tokens);
+    expect(withOwnCredentials(['Authorization', `Bearer ${A}`, 'X-Auth-Token', A, 'X-Other', `${A}x`, 'Cookie', `t=${A}`], tokens))
+      .toEqual(['Authorization', `Bearer ${B}`, 'X-Auth-Token', B, 'X-Other', `${A}x`, 'Cookie', `t=${A}`]);
+    expect(withOwnCredentials(['authorization', 'Bearer someone-elses-token-0000'], tokens)).toEqual(['authorization', 'Bearer someone-elses-token-0000']);
   });
 });
