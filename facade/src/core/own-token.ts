@@ -307,14 +307,16 @@ export function learnIssuedCredentials(pairs: ReadonlyArray<[string, string]>, t
 export function withOwnCredentials(headers: string[], tokens: ReadonlyMap<string, string>): string[] {
   if (tokens.size === 0) return headers;
   for (let i = 0; i < headers.length; i += 2) {
-    const name = headers[i]!.toLowerCase();
-    if (name === 'cookie') continue;
-    const value = headers[i + 1]!;
-    if (value.length < 16) continue; // shorter than any credential (CREDENTIAL): most headers
-    const scheme = /^([A-Za-z][A-Za-z0-9_-]*) +(\S+)$/.exec(value);
-    const own = scheme && name === 'authorization' ? tokens.get(AUTH_KEY + scheme[2]!) : tokens.get(AUTH_KEY + value);
-    if (own === undefined) continue;
-    headers[i + 1] = scheme && name === 'authorization' ? `${scheme[1]} ${own}` : own;
+    const own = ownCredential(headers[i]!.toLowerCase(), headers[i + 1]!, tokens);
+    if (own !== undefined) headers[i + 1] = own;
   }
   return headers;
+}
+
+/** The value header `name` (lower case) carries instead of `value` when that is a credential the other side issued; undefined otherwise. */
+export function ownCredential(name: string, value: string, tokens: ReadonlyMap<string, string>): string | undefined {
+  if (name === 'cookie' || value.length < 16) return undefined; // shorter than any credential (CREDENTIAL): most headers
+  const scheme = name === 'authorization' ? /^([A-Za-z][A-Za-z0-9_-]*) +(\S+)$/.exec(value) : null;
+  const own = tokens.get(AUTH_KEY + (scheme ? scheme[2]! : value));
+  return own === undefined ? undefined : scheme ? `${scheme[1]} ${own}` : own;
 }

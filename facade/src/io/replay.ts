@@ -17,7 +17,7 @@ import { isStreamAnswer } from '../core/streams';
 import { SAFE_METHODS } from '../core/stages';
 import { strictReadError } from './strict-diagnosis';
 import { formTokenPairs, isFormBody, learnFormTokens, withOwnFormTokens } from '../core/form-token';
-import { clientCookiesLater, issuedCredentials, learnIssuedCredentials, learnOwnCookies, learnPairedCookies, tokenAskedFor, withOwnCookies, withOwnCredentials, withOwnTokens } from '../core/own-token';
+import { clientCookiesLater, issuedCredentials, learnIssuedCredentials, ownCredential, learnOwnCookies, learnPairedCookies, tokenAskedFor, withOwnCookies, withOwnCredentials, withOwnTokens } from '../core/own-token';
 import { learnOwnLocation, locationTarget, withOwnLocation, type LocationPair } from '../core/own-location';
 
 /** Session tokens each upstream issued to the facade's copies: header name (lower case) → value. */
@@ -292,14 +292,21 @@ export function pairOwnCookies(other: Upstream, answered: IncomingHttpHeaders, c
  * Both sides answered one write (a login) each issuing a credential in its JSON body (core/own-token.ts
  * issuedCredentials): the other side's copies that carry the answering side's carry its own.
  */
-export function pairIssuedCredentials(other: Upstream, answered: Buffer | null, copy: Buffer | null): void {
-  if (answered === null || copy === null || answered.length > 65_536 || copy.length > 65_536) return;
+export function pairIssuedCredentials(other: Upstream, answeredBody: () => Buffer | null, copyBody: () => Buffer | null): void {
+  // Read (and decoded) only when the first answer names a credential field: most writes' answers do not, and were parsed twice.
+  const answered = answeredBody();
+  if (answered === null || answered.length > 65_536 || !CREDENTIAL_FIELD.test(answered.toString('latin1'))) return;
+  const copy = copyBody();
+  if (copy === null || copy.length > 65_536) return;
   let a: unknown;
   let c: unknown;
   try { a = JSON.parse(answered.toString('utf8')); c = JSON.parse(copy.toString('utf8')); } catch { return; }
   const pairs = issuedCredentials(a, c);
   if (pairs.length > 0) learnIssuedCredentials(pairs, ownTokensOf(other));
 }
+
+/** A JSON member whose name may be an issued credential's (core/own-token.ts ISSUED_FIELD), as a cheap look before parsing. */
+const CREDENTIAL_FIELD = /(?:token|jwt|api_?key)"\s*:/i;
 
 /**
  * The headers in which `upstream`, answering the client, gets the credential it issued itself
@@ -309,12 +316,13 @@ export function pairIssuedCredentials(other: Upstream, answered: Buffer | null, 
 export function ownCredentialsFor(upstream: Upstream, headers: IncomingHttpHeaders): Record<string, string> | null {
   const tokens = ownTokens.get(upstream);
   if (tokens === undefined || tokens.size === 0) return null;
-  const flat: string[] = [];
-  for (const [name, value] of Object.entries(headers)) if (typeof value === 'string' && name !== 'cookie') flat.push(name, value);
-  const before = [...flat];
-  withOwnCredentials(flat, tokens);
   let out: Record<string, string> | null = null;
-  for (let i = 0; i < flat.length; i += 2) if (flat[i + 1] !== before[i + 1]) (out ??= {})[flat[i]!] = flat[i + 1]!;
+  for (const name in headers) {
+    const value = headers[name];
+    if (typeof value !== 'string') continue;
+    const own = ownCredential(name, value, tokens);
+    if (own !== undefined) (out ??= {})[name] = own;
+  }
   return out;
 }
 

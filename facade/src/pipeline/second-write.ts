@@ -143,12 +143,13 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
     }, { timeoutMs: upstream.timeoutMs, captureLimit: rt.config.compare.maxBodyBytes, deadlines: deadlinesFor(upstream, rt), deadlineHeader: deps.config.deadline.header || null, otherSide: true,
       answered: () => (ctx.primary?.kind === 'answered' ? ctx.primary.headers : undefined) });
     upstream.guard.settle(pass, replayVerdict(outcome, upstream.guard, endpointKeyOf, ctx));
-    if (outcome.ok && ctx.primary?.kind === 'answered') {
-      pairOwnCookies(upstream, ctx.primary.headers, outcome.headers, ctx.req.headers.cookie);
+    const primary = ctx.primary;
+    if (outcome.ok && primary?.kind === 'answered') {
+      pairOwnCookies(upstream, primary.headers, outcome.headers, ctx.req.headers.cookie);
       // Each side named its own location for what the write created: the client's next requests there reach this side's.
-      pairOwnLocations(upstreamFor(d.primary, ctx, deps), upstream, ctx.primary, outcome, clientOrigin(ctx.req.headers));
+      pairOwnLocations(upstreamFor(d.primary, ctx, deps), upstream, primary, outcome, clientOrigin(ctx.req.headers));
       // A login that reached both: each side issued its own credential, and the client holds the answering side's.
-      if (ctx.primary.status < 300 && outcome.status < 300) pairIssuedCredentials(upstream, decoded(ctx.primary.body, ctx.primary.headers), decoded(outcome.body, outcome.headers));
+      if (primary.status < 300 && outcome.status < 300) pairIssuedCredentials(upstream, () => decoded(primary.body, primary.headers), () => decoded(outcome.body, outcome.headers));
     }
     return outcome;
   };
