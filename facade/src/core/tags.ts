@@ -55,8 +55,10 @@ export function echoedTagRuns(diffs: readonly Difference[]): ReadonlySet<number>
 }
 
 function lineNumber(d: Difference): number | null {
+  if (d.kind !== 'added' && d.kind !== 'removed') return null;
+  if (d.line !== undefined) return d.line; // a page's line, named by its place (markup-names.ts)
   const m = TEXT_LINE.exec(d.path);
-  return m && (d.kind === 'added' || d.kind === 'removed') ? Number(m[1]) : null;
+  return m ? Number(m[1]) : null;
 }
 
 function continues(before: Difference, d: Difference): boolean {

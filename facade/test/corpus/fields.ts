@@ -1,16 +1,17 @@
 // Field names as the corpus counts them: a difference path with every array index and text line
-// number generalised (`$.items[3].price` -> `$.items[*].price`, `text[12]` and a CSV's row `text["row 1043"]` -> `text[*]`) and
+// number generalised (`$.items[3].price` -> `$.items[*].price`, `text[12]`, a CSV's row `text["row 1043"]` and a page's
+// line named by its place, `text["main/table/tr[4]/td/text()"]` (markup-names.ts), -> `text[*]`) and
 // header names lower-cased, so findings spelled either way meet the truth. A truth may name an exact
-// line (`text[20]`) where one page holds noise and a real difference on lines of their own.
+// line (`text[20]`, `text["head/meta"]`) where one page holds noise and a real difference on lines of their own.
 
 /** The field a difference path counts under. Quoted keys (`$["a[1]"]`) are left as they are. */
 export function fieldOf(path: string): string {
   let out = '';
   let i = 0;
   while (i < path.length) {
-    const row = i === 4 && path.startsWith('text["row ') ? /^\["(?:[^"\\]|\\.)*"\]$/.exec(path.slice(i)) : null;
+    const row = i === 4 && path.startsWith('text["') ? /^\["(?:[^"\\]|\\.)*"\]$/.exec(path.slice(i)) : null;
     if (row) {
-      out += '[*]'; // a CSV row named by its key (row-diff.ts)
+      out += '[*]'; // a CSV row named by its key (row-diff.ts), a page's line by its place (markup-names.ts)
       i = path.length;
     } else if (path.startsWith('["', i)) {
       // a quoted key: copy through its closing `"]`, honouring backslash escapes
@@ -29,5 +30,5 @@ export function fieldOf(path: string): string {
 
 /** The field a difference path counts under for an endpoint whose truth lists `fields`: an exact line it names stays exact. */
 export function fieldIn(path: string, fields: readonly string[]): string {
-  return /^text\[\d+\]$/.test(path) && fields.includes(path) ? path : fieldOf(path);
+  return /^text\[(?:\d+|".*")\]$/.test(path) && fields.includes(path) ? path : fieldOf(path);
 }

@@ -13,8 +13,9 @@ import { parseJson } from './exact-number';
 import { diffJson } from './json-diff';
 import { normalize, type CompiledNormalizers } from './normalize';
 import { markupLines, markupOf, type Markup } from './markup-lines';
+import { markupField, markupLineNames } from './markup-names';
 import { areRowMedia, diffRows } from './row-diff';
-import { diffText, linesOf } from './text-diff';
+import { diffText } from './text-diff';
 import type { Difference } from './types';
 
 /** Hash of a body, as hex; injectable so callers can reuse a hash computed while capturing. */
@@ -199,15 +200,28 @@ function byHash(pair: BodyPair, hash: BodyHash): Difference[] {
   return a === b ? [] : [Object.freeze({ path: 'body#sha256', kind: 'changed', primary: a, shadow: b })];
 }
 
-/** Two pages or XML documents by their canonical lines; an XML text line that changed is named by its element. */
+/**
+ * Two pages or XML documents by their canonical lines, each difference named by where its line
+ * stands (markup-names.ts: the primary's line for a changed or removed one, the shadow's for an
+ * added one), not by its number; an XML text line that changed is named by its element too.
+ */
 function diffMarkup(a: string, b: string, markup: Markup): Difference[] | null {
-  const primary = markupLines(a, markup).join('\n');
-  const lines = diffText(primary, markupLines(b, markup).join('\n'));
-  if (lines === null || markup !== 'xml' || !lines.some((d) => d.kind === 'changed')) return lines;
-  const canonical = linesOf(primary);
+  const primary = markupLines(a, markup);
+  const shadow = markupLines(b, markup);
+  const lines = diffText(primary.join('\n'), shadow.join('\n'));
+  if (lines === null || lines.length === 0) return lines;
+  const at = (d: Difference): number => Number(d.path.slice(5, -1)) - 1;
+  // Each side's page is walked only when a line of it is to be named (an added line is the shadow's).
+  const named = (page: readonly string[], wanted: Set<number>) => (wanted.size === 0 ? [] : markupLineNames(page, markup, wanted));
+  const primaryNames = named(primary, new Set(lines.filter((d) => d.kind !== 'added').map(at)));
+  const shadowNames = named(shadow, new Set(lines.filter((d) => d.kind === 'added').map(at)));
   return lines.map((d) => {
-    const element = d.kind === 'changed' ? elementOf(canonical, Number(d.path.slice(5, -1)) - 1) : null;
-    return element === null ? d : Object.freeze({ ...d, element });
+    const i = at(d);
+    const name = (d.kind === 'added' ? shadowNames : primaryNames)[i];
+    const element = markup === 'xml' && d.kind === 'changed' ? elementOf(primary, i) : null;
+    if (name === undefined) return element === null ? d : Object.freeze({ ...d, element });
+    const line = d.kind === 'added' || d.kind === 'removed' ? { line: i + 1 } : {};
+    return Object.freeze({ ...d, path: markupField(name), ...line, ...(element === null ? {} : { element }) });
   });
 }
 

@@ -4,7 +4,8 @@
 // parser would imply anyway, comments. Compared by raw lines, every such page was a mismatch on
 // every line. The page is tokenised by htmlparser2 (a tolerant, spec-following tokeniser: script
 // bodies, `>` inside quoted attributes and unclosed tags are its job) into one line per tag and
-// per run of text, which the line diff then compares: `text[n]` is the n-th of these lines.
+// per run of text, which the line diff then compares; a differing line is named by its place in
+// the document (markup-names.ts), not by its number among these lines.
 // XML (SOAP, feeds) the same way in XML mode: another serializer's indentation, attribute order,
 // `<a/>` for `<a></a>`, CDATA for escaped text, its own XML declaration or its own namespace
 // prefixes (.NET's `soap:` and a default namespace, JAX-WS's `S:` and `ns2:`: names are compared as

@@ -54,6 +54,11 @@ export interface Difference {
    * `<D:sync-token>…</D:sync-token>`): what names the value, as a key names a JSON leaf.
    */
   readonly element?: string;
+  /**
+   * An added or removed page line's number in its side's canonical lines, where its path names it
+   * by its place in the document instead (markup-names.ts): which lines run on one after another.
+   */
+  readonly line?: number;
 }
 
 /** A difference moved out of the mismatches by an ignore rule, with that rule's reason. */

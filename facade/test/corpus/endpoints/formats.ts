@@ -58,8 +58,8 @@ export const FORMATS: readonly CorpusFixture[] = [
   }),
   fixture({
     template: '/corpus/mixed/next-data-price/:id', kind: 'a price changed inside a Next.js page\'s JSON data, beside a nonce per answer',
-    // the page's lines as the facade reads them (markup-lines.ts): 15 the script's open tag, 17 `$.nonce`, 20 `$.props.pageProps.price`
-    real: ['text[20]'], noise: ['text[15]', 'text[17]'],
+    // the page's lines as the facade reads and names them (markup-lines.ts, markup-names.ts): the script's open tag, `$.nonce`, `$.props.pageProps.price`
+    real: ['text["script#__NEXT_DATA__/$.props.pageProps.price"]'], noise: ['text["script#__NEXT_DATA__"]', 'text["script#__NEXT_DATA__/$.nonce"]'],
     note: 'the nonce makes the whole script element differ on every answer: the price must be found inside it',
     handle: (s, req) => {
       const id = idParam(req);

@@ -100,8 +100,8 @@ export const MIXED: readonly CorpusFixture[] = [
   }),
   fixture({
     template: '/corpus/mixed/initial-state/:id', kind: 'a page\'s inline state (`window.__INITIAL_STATE__ = {…}`) with a per-render CSRF token + a basket total wrong',
-    // the page's lines as the facade reads them (markup-lines.ts): 7 lines, 8 the total, 9 the token, each a leaf of the state
-    real: ['text[8]'], noise: ['text[9]'],
+    // the page's lines as the facade reads and names them (markup-lines.ts, markup-names.ts): the total and the token, each a leaf of the state
+    real: ['text["body/script/$.window.__INITIAL_STATE__.cart.total"]'], noise: ['text["body/script/$.window.__INITIAL_STATE__.csrf"]'],
     note: 'the assignment was one line: the token made it noise at every answer and the total beside it passed',
     handle: (s, req) => {
       const id = idParam(req);

@@ -132,8 +132,8 @@ export const SIGNED: readonly CorpusFixture[] = [
   }),
   fixture({
     template: '/corpus/mixed/csrf-meta/:id', kind: 'a page without its CSRF meta element, among lines that each carry a CSP nonce',
-    // the page's lines as the facade reads them (markup-lines.ts): 8 the CSRF meta element (only the primary has it); 7, 9, 11 carry the nonce
-    real: ['text[8]'], noise: ['text[7]', 'text[9]', 'text[11]'], changes: true,
+    // the page's lines as the facade reads and names them (markup-lines.ts, markup-names.ts): the CSRF meta element (only the primary has it); the link and two scripts carry the nonce
+    real: ['text["head/meta"]'], noise: ['text["head/link"]', 'text["head/script"]', 'text["head/script[2]"]'], changes: true,
     handle: (s, req) => html(noncePage(s, idParam(req), !onService(s))),
   }),
   fixture({

@@ -62,7 +62,7 @@ describe('JSON data in a page', () => {
   it('a changed value is the one line of its leaf, named by its path', () => {
     const changed = JSON.stringify({ props: { pageProps: { product: { id: 7, price: 13, name: 'Mug' } } }, page: '/p/[id]' });
     const d = diffObservations(next(data()), next(changed), rules);
-    expect(d).toEqual([{ path: expect.stringMatching(/^text\[\d+\]$/), kind: 'changed', primary: '$.props.pageProps.product.price = 12.5', shadow: '$.props.pageProps.product.price = 13' }]);
+    expect(d).toEqual([{ path: 'text["script#__NEXT_DATA__/$.props.pageProps.product.price"]', kind: 'changed', primary: '$.props.pageProps.product.price = 12.5', shadow: '$.props.pageProps.product.price = 13' }]);
   });
 
   it('a stamp in the data is its own line, judged as a generated timestamp by its value', () => {
@@ -84,7 +84,7 @@ describe('JSON data in a page', () => {
     ]);
     // Code, or an object literal that is not JSON, is compared as the text it is.
     const code = (n: number) => typed('text/html', `<script>window.cfg = {debug: false, n: ${n}};</script>`);
-    expect(diffObservations(code(1), code(2), rules)).toEqual([{ path: expect.stringMatching(/^text\[\d+\]$/), kind: 'changed', primary: 'window.cfg = {debug: false, n: 1};', shadow: 'window.cfg = {debug: false, n: 2};' }]);
+    expect(diffObservations(code(1), code(2), rules)).toEqual([{ path: expect.stringMatching(/^text\["[^"]*script[^"]*\/text\(\)"\]$/), kind: 'changed', primary: 'window.cfg = {debug: false, n: 1};', shadow: 'window.cfg = {debug: false, n: 2};' }]);
   });
 
   it('a script of several assignments (MediaWiki\'s RLCONF, RLSTATE, RLPAGEMODULES) is read leaf by leaf too', () => {
@@ -99,11 +99,11 @@ describe('JSON data in a page', () => {
       .toEqual(['$.window.pagePath = "/p/1/"', '$.window.___webpackCompilationHash = "3c2154d4ee5b8ba66ae7"']);
     // A statement that is code leaves the whole script as text.
     const code = (n: number) => typed('text/html', `<script>RLCONF={"n":${n}};(RLQ=window.RLQ||[]).push(function(){});</script>`);
-    expect(diffObservations(code(1), code(2), rules)[0]!.path).toMatch(/^text\[\d+\]$/);
+    expect(diffObservations(code(1), code(2), rules)[0]!.path).toMatch(/^text\["[^"]*script[^"]*\/text\(\)"\]$/); // named by its element (markup-names.ts)
   });
 
   it('data that does not parse is compared as the text it is', () => {
-    expect(diffObservations(next('{"a":1,'), next('{"a":2,'), rules)).toEqual([{ path: expect.stringMatching(/^text\[\d+\]$/), kind: 'changed', primary: '{"a":1,', shadow: '{"a":2,' }]);
+    expect(diffObservations(next('{"a":1,'), next('{"a":2,'), rules)).toEqual([{ path: expect.stringMatching(/^text\["[^"]*script[^"]*\/text\(\)"\]$/), kind: 'changed', primary: '{"a":1,', shadow: '{"a":2,' }]);
   });
 });
 

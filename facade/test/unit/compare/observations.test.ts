@@ -68,7 +68,7 @@ describe('bodies that are not JSON', () => {
   it('HTML is compared by its tags and text, one line each: a changed text is the line that holds it', () => {
     const a = page('<ul>\n<li>Tea</li>\n</ul>\n');
     const b = page('<ul>\n<li>Coffee</li>\n</ul>\n');
-    expect(diffObservations(a, b, rules)).toEqual([{ path: 'text[3]', kind: 'changed', primary: 'Tea', shadow: 'Coffee' }]);
+    expect(diffObservations(a, b, rules)).toEqual([{ path: 'text["ul/li/text()"]', kind: 'changed', primary: 'Tea', shadow: 'Coffee' }]);
   });
 
   it('the same page rendered by another template engine matches: indentation, attribute order and quotes, entities, <br/>, implied end tags, comments', () => {
@@ -88,15 +88,15 @@ describe('bodies that are not JSON', () => {
     const java = (price: string, ns = 'http://www.w3.org/2003/05/soap-envelope') => xml(`<S:Envelope xmlns:S='${ns}'><S:Body>`
       + `<Price sku='A-1' currency='EUR'>${price} &amp; VAT</Price><Discount></Discount><Note>two  spaces</Note></S:Body></S:Envelope>`);
     expect(diffObservations(dotnet, java('12.50'), rules)).toEqual([]);
-    expect(diffObservations(dotnet, java('12.05'), rules)).toEqual([{ path: 'text[4]', kind: 'changed', primary: '12.50 & VAT', shadow: '12.05 & VAT', element: 'Price' }]);
-    expect(pathsOf(diffObservations(dotnet, xml(String(dotnet.ok && dotnet.body).replace('two  spaces', 'two spaces')), rules))).toEqual(['text[9]']); // whitespace inside a value is data
-    expect(pathsOf(diffObservations(dotnet, java('12.50', 'http://schemas.xmlsoap.org/soap/envelope/'), rules))).toEqual(['text[1]', 'text[2]', 'text[11]', 'text[12]']); // SOAP 1.1 is not SOAP 1.2
+    expect(diffObservations(dotnet, java('12.05'), rules)).toEqual([{ path: 'text["Envelope/Body/Price/text()"]', kind: 'changed', primary: '12.50 & VAT', shadow: '12.05 & VAT', element: 'Price' }]);
+    expect(pathsOf(diffObservations(dotnet, xml(String(dotnet.ok && dotnet.body).replace('two  spaces', 'two spaces')), rules))).toEqual(['text["Envelope/Body/Note/text()"]']); // whitespace inside a value is data
+    expect(pathsOf(diffObservations(dotnet, java('12.50', 'http://schemas.xmlsoap.org/soap/envelope/'), rules))).toEqual(['text["Envelope"]', 'text["Envelope/Body"]', 'text["Envelope/Body/end()"]', 'text["Envelope/end()"]']); // SOAP 1.1 is not SOAP 1.2
   });
 
   it('whitespace inside <pre> is content; a changed attribute value is a difference', () => {
-    expect(pathsOf(diffObservations(page('<pre>a  b\nc</pre>'), page('<pre>a b\nc</pre>'), rules))).toEqual(['text[2]']);
+    expect(pathsOf(diffObservations(page('<pre>a  b\nc</pre>'), page('<pre>a b\nc</pre>'), rules))).toEqual(['text["pre/text()"]']);
     expect(diffObservations(page('<a href="/orders/1">x</a>'), page('<a href="/orders/2">x</a>'), rules))
-      .toEqual([{ path: 'text[1]', kind: 'changed', primary: '<a href="/orders/1">', shadow: '<a href="/orders/2">' }]);
+      .toEqual([{ path: 'text["a"]', kind: 'changed', primary: '<a href="/orders/1">', shadow: '<a href="/orders/2">' }]);
   });
 
   it('a binary body is compared by its sha256 hash', () => {
