@@ -193,7 +193,7 @@ export class Forwarder {
           proxyReq: null, response: null, expired: null,
           onRequest: (proxyReq) => {
             attempt.proxyReq = proxyReq;
-            for (const [name, value] of Object.entries(opts.ownCredentials ?? {})) proxyReq.setHeader(name, value);
+            if (opts.ownCredentials) for (const [name, value] of Object.entries(opts.ownCredentials)) proxyReq.setHeader(name, value);
             // http-proxy's urlJoin collapses `//` (and turns `http:/` into `http://`): send the target as received.
             proxyReq.path = exactTarget(upstream, req.url ?? '/');
             // An answer's header lines are not cut at Node's default (about 1,000, the rest dropped

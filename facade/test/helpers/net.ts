@@ -26,6 +26,30 @@ export async function startRawServer(onConnection: (socket: net.Socket) => void)
   };
 }
 
+/**
+ * A hand-written keep-alive HTTP/1.1 server: each request read by its head and its Content-Length
+ * (no chunked bodies), and answered with the raw bytes `answer` returns. The head is Latin-1 text
+ * without its final CRLF CRLF.
+ */
+export async function startLengthFramedServer(answer: (head: string, body: string) => string): Promise<RawServer> {
+  return startRawServer((socket) => {
+    let buffered = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      for (;;) {
+        const end = buffered.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = buffered.subarray(0, end).toString('latin1');
+        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+        if (buffered.length < end + 4 + length) return;
+        const body = buffered.subarray(end + 4, end + 4 + length).toString();
+        buffered = buffered.subarray(end + 4 + length);
+        socket.write(answer(head, body));
+      }
+    });
+  });
+}
+
 /** A port nothing listens on right now (the OS picked it, then it was released). */
 export async function freePort(): Promise<number> {
   const server = net.createServer();

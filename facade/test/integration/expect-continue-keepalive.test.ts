@@ -3,7 +3,7 @@
 // request without a 100 (many do once the body is in): the request is complete, so the client's
 // connection stays open for its next request, as it does going direct.
 import { startTestFacade, type TestFacade } from '../helpers/facade';
-import { startRawServer, type RawServer } from '../helpers/net';
+import { startLengthFramedServer, startRawServer, type RawServer } from '../helpers/net';
 import { exchange } from '../helpers/raw-http';
 
 let upstream: RawServer;
@@ -13,22 +13,9 @@ let received: string[];
 beforeEach(async () => {
   received = [];
   // Keep-alive, bodies by Content-Length, never a 100 Continue.
-  upstream = await startRawServer((socket) => {
-    let buffered = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      for (;;) {
-        const end = buffered.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const head = buffered.subarray(0, end).toString('latin1');
-        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-        if (buffered.length < end + 4 + length) return;
-        const body = buffered.subarray(end + 4, end + 4 + length).toString();
-        buffered = buffered.subarray(end + 4 + length);
-        received.push(`${head.split(' ').slice(0, 2).join(' ')} ${body}`.trim());
-        socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok`);
-      }
-    });
+  upstream = await startLengthFramedServer((head, body) => {
+    received.push(`${head.split(' ').slice(0, 2).join(' ')} ${body}`.trim());
+    return 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
   });
   facade = await startTestFacade({ monolith: { url: upstream.url }, services: {}, routes: [] });
 });

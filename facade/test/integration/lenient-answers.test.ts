@@ -8,7 +8,7 @@ import net from 'node:net';
 import pino from 'pino';
 import { setStage } from '../helpers/admin-client';
 import { nextComparisons, startTestFacade, type TestFacade } from '../helpers/facade';
-import { startRawServer, type RawServer } from '../helpers/net';
+import { startLengthFramedServer, startRawServer, type RawServer } from '../helpers/net';
 import { rawRequest } from '../helpers/raw-http';
 import { startUpstream, type TestUpstream } from '../helpers/upstream';
 
@@ -23,27 +23,14 @@ interface Legacy extends RawServer {
  */
 async function legacyServer(lineEnd = '\n'): Promise<Legacy> {
   const received: string[] = [];
-  const server = await startRawServer((socket) => {
-    let buffered = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      for (;;) {
-        const end = buffered.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const head = buffered.subarray(0, end).toString('latin1');
-        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-        if (buffered.length < end + 4 + length) return;
-        const body = buffered.subarray(end + 4, end + 4 + length).toString();
-        buffered = buffered.subarray(end + 4 + length);
-        const requestLine = head.split('\r\n')[0]!;
-        received.push(requestLine.split(' ').slice(0, 2).join(' '));
-        const answer = JSON.stringify({ from: 'legacy', request: requestLine, body });
-        socket.write([
-          'HTTP/1.1 200 OK', 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(answer)}`,
-          'X-Powered-By: LegacyCGI/1.0', 'X-Folded: first part', '  second part', 'X-Note: tab\there', '', '',
-        ].join(lineEnd) + answer);
-      }
-    });
+  const server = await startLengthFramedServer((head, body) => {
+    const requestLine = head.split('\r\n')[0]!;
+    received.push(requestLine.split(' ').slice(0, 2).join(' '));
+    const answer = JSON.stringify({ from: 'legacy', request: requestLine, body });
+    return [
+      'HTTP/1.1 200 OK', 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(answer)}`,
+      'X-Powered-By: LegacyCGI/1.0', 'X-Folded: first part', '  second part', 'X-Note: tab\there', '', '',
+    ].join(lineEnd) + answer;
   });
   return Object.assign(server, { received });
 }

@@ -4,7 +4,7 @@
 // client never sent and undici leaves out for a GET (some servers and WAFs refuse a GET with one).
 import { setStage } from '../helpers/admin-client';
 import { startTestFacade, type TestFacade } from '../helpers/facade';
-import { startRawServer, type RawServer } from '../helpers/net';
+import { startLengthFramedServer, type RawServer } from '../helpers/net';
 import { exchange } from '../helpers/raw-http';
 import { startUpstream, type TestUpstream } from '../helpers/upstream';
 
@@ -16,21 +16,9 @@ let heads: string[];
 beforeEach(async () => {
   heads = [];
   // A keep-alive server of the CGI era: bare-LF answers, bodies by Content-Length.
-  monolith = await startRawServer((socket) => {
-    let buffered = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      for (;;) {
-        const end = buffered.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const head = buffered.subarray(0, end).toString('latin1');
-        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-        if (buffered.length < end + 4 + length) return;
-        buffered = buffered.subarray(end + 4 + length);
-        heads.push(head);
-        socket.write('HTTP/1.1 200 OK\nContent-Type: text/plain\nContent-Length: 2\n\nok');
-      }
-    });
+  monolith = await startLengthFramedServer((head) => {
+    heads.push(head);
+    return 'HTTP/1.1 200 OK\nContent-Type: text/plain\nContent-Length: 2\n\nok';
   });
   service = await startUpstream('catalog');
   facade = await startTestFacade({
