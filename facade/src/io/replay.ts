@@ -18,7 +18,7 @@ import { SAFE_METHODS } from '../core/stages';
 import { strictReadError } from './strict-diagnosis';
 import { formTokenPairs, isFormBody, learnFormTokens, withOwnFormTokens } from '../core/form-token';
 import { clientCookiesLater, issuedCredentials, learnIssuedCredentials, ownCredential, learnOwnCookies, learnPairedCookies, tokenAskedFor, withOwnCookies, withOwnCredentials, withOwnTokens } from '../core/own-token';
-import { learnOwnLocation, locationTarget, withOwnLocation, type LocationPair } from '../core/own-location';
+import { learnOwnLocation, locationTarget, withOwnLocation, type LocationPair, type Target } from '../core/own-location';
 
 /** Session tokens each upstream issued to the facade's copies: header name (lower case) → value. */
 const ownTokens = new WeakMap<Upstream, Map<string, string>>();
@@ -47,15 +47,21 @@ export function ownTarget(other: Upstream, url: string): string {
  * copies of the client's later requests under the answering side's location go to its own.
  * `clientOrigin`: the origin the client addressed, which a side may have built its Location from.
  */
-export function pairOwnLocations(answering: Upstream, other: Upstream, answered: { status: number; headers: IncomingHttpHeaders }, copy: { status: number; headers: IncomingHttpHeaders }, clientOrigin: string | null): void {
+export function pairOwnLocations(answering: Upstream, other: Upstream, answered: { status: number; headers: IncomingHttpHeaders }, copy: { status: number; headers: IncomingHttpHeaders }, clientOrigin: () => string | null): void {
   const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
   const a = first(answered.headers.location);
   const c = first(copy.headers.location);
   if (a === undefined || c === undefined) return;
-  const with_ = (u: Upstream): string[] => (clientOrigin === null ? [...u.address.origins] : [...u.address.origins, clientOrigin]);
+  const origin = clientOrigin();
   learnOwnLocation(ownLocationsOf(other),
-    { status: answered.status, location: locationTarget(a, with_(answering), answering.address.basePath) },
-    { status: copy.status, location: locationTarget(c, with_(other), other.address.basePath) });
+    { status: answered.status, location: locationOn(answering, a, origin) },
+    { status: copy.status, location: locationOn(other, c, origin) });
+}
+
+/** A Location `upstream` answered, as a path and query on its own address (or the client's origin it may have built it from); null elsewhere. */
+export function locationOn(upstream: Upstream, location: string, clientOrigin: string | null): Target | null {
+  const origins = clientOrigin === null ? upstream.address.origins : [...upstream.address.origins, clientOrigin];
+  return locationTarget(location, origins, upstream.address.basePath);
 }
 
 export interface ReplayRequest {

@@ -6,7 +6,7 @@
 import type { Decision } from '../core/decide';
 import type { Side } from '../core/stages';
 import type { StoredRequest } from '../io/divergence-store';
-import { ownTarget, pairIssuedCredentials, pairOwnCookies, pairOwnLocations, replay, type ReplayOutcome } from '../io/replay';
+import { locationOn, ownTarget, pairIssuedCredentials, pairOwnCookies, pairOwnLocations, replay, type ReplayOutcome } from '../io/replay';
 import { clientOrigin } from '../core/location';
 import { noteCreated } from './track-writes';
 import { isRefusal, replayVerdict } from '../io/upstream-guard';
@@ -122,11 +122,8 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
     return undefined;
   }
   const body = ctx.body ?? ctx.bodyFile!;
-  if (ctx.primary?.kind === 'answered' && ctx.primary.status < 300) {
-    const first = upstreamFor(d.primary, ctx, deps);
-    const origin = clientOrigin(ctx.req.headers);
-    noteCreated(ctx, deps, headerValue(ctx.primary.headers.location), origin === null ? first.address.origins : [...first.address.origins, origin], first.address.basePath);
-  }
+  const created = ctx.primary?.kind === 'answered' && ctx.primary.status < 300 ? headerValue(ctx.primary.headers.location) : undefined;
+  if (created !== undefined) noteCreated(ctx, deps, () => locationOn(upstreamFor(d.primary, ctx, deps), created, clientOrigin(ctx.req.headers)));
   let circuitOpen = false;
   const send = async (): Promise<ReplayOutcome> => {
     // Asked when its turn comes: an open breaker means the write is not sent, and becomes a divergence below.
@@ -147,7 +144,7 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
     if (outcome.ok && primary?.kind === 'answered') {
       pairOwnCookies(upstream, primary.headers, outcome.headers, ctx.req.headers.cookie);
       // Each side named its own location for what the write created: the client's next requests there reach this side's.
-      pairOwnLocations(upstreamFor(d.primary, ctx, deps), upstream, primary, outcome, clientOrigin(ctx.req.headers));
+      pairOwnLocations(upstreamFor(d.primary, ctx, deps), upstream, primary, outcome, () => clientOrigin(ctx.req.headers));
       // A login that reached both: each side issued its own credential, and the client holds the answering side's.
       if (primary.status < 300 && outcome.status < 300) pairIssuedCredentials(upstream, () => decoded(primary.body, primary.headers), () => decoded(outcome.body, outcome.headers));
     }

@@ -5,7 +5,7 @@
 // takes its place in the order second writes go out in (io/write-order.ts) when it arrives.
 import { routeLabel } from './forward-primary';
 import { resourceOf } from '../io/write-order';
-import { locationTarget } from '../core/own-location';
+import type { Target } from '../core/own-location';
 import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
 
 export const trackWrites: Step = (ctx, deps) => {
@@ -28,13 +28,14 @@ export const trackWrites: Step = (ctx, deps) => {
 
 /**
  * The authoritative side answered the write naming what it made (a 2xx's Location on its own
- * address, or relative): reads of that path marked before the write count as overlapped by it.
+ * address, or relative; `target` reads it only when writes are tracked): reads of that path marked
+ * before the write count as overlapped by it.
  */
-export function noteCreated(ctx: RequestContext, deps: FacadeDeps, location: string | undefined, origins: readonly string[], basePath: string): void {
+export function noteCreated(ctx: RequestContext, deps: FacadeDeps, target: () => Target | null): void {
   const writes = deps.comparisons?.writes;
-  if (!writes || ctx.writeSeq === undefined || location === undefined) return;
-  const target = locationTarget(location, origins, basePath);
-  if (target !== null && target.path !== ctx.path) writes.created(routeLabel(ctx), ctx.writeSeq, target.path);
+  if (!writes || ctx.writeSeq === undefined) return;
+  const created = target();
+  if (created !== null && created.path !== ctx.path) writes.created(routeLabel(ctx), ctx.writeSeq, created.path);
 }
 
 /** Called once when the request is done: a tracked write is no longer in flight, nor waited for. */
