@@ -18,7 +18,7 @@ import { SAFE_METHODS } from '../core/stages';
 import { strictReadError } from './strict-diagnosis';
 import { formTokenPairs, isFormBody, learnFormTokens, withOwnFormTokens } from '../core/form-token';
 import { clientCookiesLater, issuedCredentials, learnIssuedCredentials, ownCredential, learnOwnCookies, learnPairedCookies, tokenAskedFor, withOwnCookies, withOwnCredentials, withOwnTokens } from '../core/own-token';
-import { learnOwnLocation, locationTarget, withOwnLocation, type LocationPair, type Target } from '../core/own-location';
+import { createdName, createdTargets, learnCreated, learnOwnIds, learnOwnLocation, locationTarget, withOwnLocation, type CreatedName, type LocationPair, type Target } from '../core/own-location';
 
 /** Session tokens each upstream issued to the facade's copies: header name (lower case) → value. */
 const ownTokens = new WeakMap<Upstream, Map<string, string>>();
@@ -34,6 +34,19 @@ function ownLocationsOf(upstream: Upstream): Map<string, LocationPair> {
   let m = ownLocations.get(upstream);
   if (!m) ownLocations.set(upstream, (m = new Map()));
   return m;
+}
+
+/** Each upstream's own ids of what the sides paired, by the answering side's id (core/own-location.ts learnOwnIds). */
+const ownIds = new WeakMap<Upstream, Map<string, string>>();
+function ownIdsOf(upstream: Upstream): Map<string, string> {
+  let m = ownIds.get(upstream);
+  if (!m) ownIds.set(upstream, (m = new Map()));
+  return m;
+}
+
+/** The ids `upstream` minted for what the answering side named otherwise, when a copy goes to it; undefined when none. */
+export function ownIdsFor(upstream: Upstream): ReadonlyMap<string, string> | undefined {
+  return ownIds.get(upstream);
 }
 
 /** The request target a copy to the other side goes to: under a location the answering side named, the one this side named. */
@@ -53,9 +66,37 @@ export function pairOwnLocations(answering: Upstream, other: Upstream, answered:
   const c = first(copy.headers.location);
   if (a === undefined || c === undefined) return;
   const origin = clientOrigin();
-  learnOwnLocation(ownLocationsOf(other),
-    { status: answered.status, location: locationOn(answering, a, origin) },
-    { status: copy.status, location: locationOn(other, c, origin) });
+  const at = locationOn(answering, a, origin);
+  const to = locationOn(other, c, origin);
+  if (learnOwnLocation(ownLocationsOf(other), { status: answered.status, location: at }, { status: copy.status, location: to })) learnOwnIds(ownIdsOf(other), at!.path, to!.path);
+}
+
+/**
+ * Both sides answered one create (a 2xx to a POST, no Location) naming what they made in their JSON
+ * bodies, by a self link or by id (core/own-location.ts createdName): the other side's copies of the
+ * client's later requests there go to its own record. `collections`: the path each copy was posted to.
+ */
+export function pairCreatedInBodies(answering: Upstream, other: Upstream, answeredBody: () => Buffer | null, copyBody: () => Buffer | null, collections: { answered: string; copy: string }, clientOrigin: () => string | null): void {
+  const a = createdIn(answeredBody());
+  if (a === null) return;
+  const c = createdIn(copyBody());
+  if (c === null || a.where !== c.where) return;
+  let targets: [Target | null, Target | null] | null;
+  if (a.link !== undefined && c.link !== undefined) {
+    const origin = clientOrigin();
+    targets = [locationOn(answering, a.link, origin), locationOn(other, c.link, origin)];
+  } else {
+    targets = createdTargets({ collection: collections.answered, name: a }, { collection: collections.copy, name: c });
+  }
+  if (targets !== null && learnCreated(ownLocationsOf(other), targets[0], targets[1])) learnOwnIds(ownIdsOf(other), targets[0]!.path, targets[1]!.path);
+}
+
+/** A create's JSON answer's name for what it made; parsed only when small and JSON-looking (most writes' answers are neither). */
+function createdIn(body: Buffer | null): CreatedName | null {
+  if (body === null || body.length > 65_536 || body.length < 2) return null;
+  const first = body[0] === 0x20 || body[0] === 0x0a ? body.toString('latin1').trimStart().charCodeAt(0) : body[0];
+  if (first !== 0x7b) return null; // `{`
+  try { return createdName(JSON.parse(body.toString('utf8'))); } catch { return null; }
 }
 
 /** A Location `upstream` answered, as a path and query on its own address (or the client's origin it may have built it from); null elsewhere. */

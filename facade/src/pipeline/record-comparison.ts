@@ -16,13 +16,13 @@ import { REASK_TAG, SHADOW_TAG } from '../core/tags';
 import type { UpstreamAddress } from '../core/location';
 import type { IncomingHttpHeaders } from 'node:http';
 import { CompareSkipped } from '../io/compare-pool';
-import { ownTarget, pairOwnCookies, pairOwnFormTokens, replay, type ReplayOutcome } from '../io/replay';
+import { ownIdsFor, ownTarget, pairOwnCookies, pairOwnFormTokens, replay, type ReplayOutcome } from '../io/replay';
 import { decodeBody } from '../io/decode-body';
 import { routeLabel } from './forward-primary';
 import { releaseShadowSlot } from './send-shadow';
 import { encodingOf, observePair, observeReplayed, originsFor, type Origins } from './observations';
 import { requestOrigins } from '../core/compare/header-forms';
-import { compareWrite, markOwnLocations } from './record-write';
+import { compareWrite, markOwnIds, markOwnLocations } from './record-write';
 import { upstreamFor, type ComparisonDeps, type FacadeDeps, type RequestContext, type Step } from './context';
 import { captureSlabs } from '../io/capture-slabs';
 
@@ -228,7 +228,8 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
   ctx.observed = { primary, shadow };
   // The copy went to the shadow's own location of what the client named (an upload session each side opened): its Location names that one.
   const url = ctx.req.url ?? ctx.path;
-  const facts = ownTarget(upstreamFor(d.shadow!, ctx, deps), url) === url ? evaluated.facts : markOwnLocations(evaluated.facts);
+  const other = upstreamFor(d.shadow!, ctx, deps);
+  const facts = markOwnIds(ownTarget(other, url) === url ? evaluated.facts : markOwnLocations(evaluated.facts), ownIdsFor(other));
   return settled(ctx, deps, c, compared(b, facts, evaluated.diff, shadowFacts), primary);
 }
 
@@ -352,7 +353,7 @@ async function record(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps):
   try {
     let record: ComparisonRecord | null = null;
     if (d.kind === 'read' && (ctx.shadow || ctx.shadowSkipped)) record = await compareRead(ctx, deps, c);
-    else if (d.kind === 'write' && d.then !== null) record = await compareWrite(ctx, c, base(ctx, d.primary, c), upstreamAddresses(ctx, deps));
+    else if (d.kind === 'write' && d.then !== null) record = await compareWrite(ctx, c, base(ctx, d.primary, c), upstreamAddresses(ctx, deps), ownIdsFor(upstreamFor(d.then, ctx, deps)));
     if (record) deps.cases?.offer(ctx, c.recorder.add(record), ctx.observed); // cases: io/case-recorder.ts
     endFirstAsk(ctx, c); // its evidence is in the book now
   } catch (err) {

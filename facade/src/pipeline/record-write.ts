@@ -3,7 +3,7 @@
 // divergence row here (counted by the gate and the report); its request lives in the divergence store.
 import { HEADERS_ONLY, mintedIdFact, sequenceFact, writeTimingFact, type ComparisonRecord, type FieldFact } from '../core/comparison';
 import { isStreamAnswer } from '../core/streams';
-import { ownLocations } from '../core/own-location';
+import { ownIdsAt, ownLocations } from '../core/own-location';
 import type { GeneratedFact } from '../core/comparison/generated';
 import { lastName, valueAtPath } from '../core/compare';
 import { jsonDocument } from '../core/compare/body';
@@ -13,7 +13,7 @@ import type { ComparisonDeps, RequestContext } from './context';
 import type { UpstreamAddress } from '../core/location';
 
 /** The comparison record for a write sent to both sides, or null when nothing went to the other side. */
-export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Base, upstreams: readonly UpstreamAddress[]): Promise<ComparisonRecord | null> {
+export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Base, upstreams: readonly UpstreamAddress[], ownIds?: ReadonlyMap<string, string>): Promise<ComparisonRecord | null> {
   const d = ctx.decision!;
   const cap = ctx.runtime!.config.compare.maxBodyBytes;
   const p = ctx.primary;
@@ -47,7 +47,7 @@ export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Ba
   const evaluated = await c.pool.evaluate(b.route, po.observation, so.observation, wantDiff(c, b.route));
   ctx.observed = { primary: po.observation, shadow: so.observation };
   const answers = po.observation.ok && so.observation.ok ? { primary: po.observation.body, shadow: so.observation.body } : undefined;
-  return compared(b, markOwnNumbers(markEchoes(evaluated.facts, sent, answers)), evaluated.diff, facts);
+  return compared(b, markOwnIds(markOwnNumbers(markEchoes(evaluated.facts, sent, answers)), ownIds), evaluated.diff, facts);
 }
 
 /**
@@ -77,6 +77,18 @@ export function markOwnNumbers(facts: readonly FieldFact[]): readonly FieldFact[
  */
 export function ownLocationFact(primary: unknown, shadow: unknown): GeneratedFact | null {
   return typeof primary === 'string' && typeof shadow === 'string' && ownLocations(primary, shadow) ? { kind: 'sequence', deltaMs: null } : null;
+}
+
+/**
+ * Each side's own id of a thing the sides paired when one write created it (core/own-location.ts
+ * ownIdsAt: `"id": 17` against `9001`, `"order_id"`, a link to it), in what they answer later: the
+ * ids each side minted, as in the create's answer, not a difference. The read of `/orders/17` went to
+ * the service's `/orders/9001`, and its list of orders names 9001 where the monolith's names 17.
+ */
+export function markOwnIds(facts: readonly FieldFact[], ids: ReadonlyMap<string, string> | undefined): readonly FieldFact[] {
+  if (ids === undefined || ids.size === 0 || facts.length === 0) return facts;
+  return facts.map((f) => (f.generated !== null || f.echo || f.kind !== 'changed' || !f.path.startsWith('$') || !ownIdsAt(lastName(f.path) ?? '', f.primary, f.shadow, ids)
+    ? f : { ...f, generated: { kind: 'sequence', deltaMs: null } }));
 }
 
 /** A Location each side answered for its own copy of the resource a read's copy was sent to (its own location: io/replay.ts ownTarget). */

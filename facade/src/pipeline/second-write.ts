@@ -6,7 +6,7 @@
 import type { Decision } from '../core/decide';
 import type { Side } from '../core/stages';
 import type { StoredRequest } from '../io/divergence-store';
-import { locationOn, ownTarget, pairIssuedCredentials, pairOwnCookies, pairOwnLocations, replay, type ReplayOutcome } from '../io/replay';
+import { locationOn, ownTarget, pairCreatedInBodies, pairIssuedCredentials, pairOwnCookies, pairOwnLocations, replay, type ReplayOutcome } from '../io/replay';
 import { clientOrigin } from '../core/location';
 import { noteCreated } from './track-writes';
 import { isRefusal, replayVerdict } from '../io/upstream-guard';
@@ -145,6 +145,12 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
       pairOwnCookies(upstream, primary.headers, outcome.headers, ctx.req.headers.cookie);
       // Each side named its own location for what the write created: the client's next requests there reach this side's.
       pairOwnLocations(upstreamFor(d.primary, ctx, deps), upstream, primary, outcome, () => clientOrigin(ctx.req.headers));
+      // A create that names what it made in its body only (`{"id": 17}`): the same, under the collection each side was posted to.
+      if (ctx.req.method === 'POST' && primary.status < 300 && outcome.status < 300 && primary.headers.location === undefined) {
+        const pathOf = (url: string): string => url.split('?')[0]!;
+        pairCreatedInBodies(upstreamFor(d.primary, ctx, deps), upstream, () => decoded(primary.body, primary.headers), () => decoded(outcome.body, outcome.headers),
+          { answered: pathOf(ctx.req.url ?? ctx.path), copy: pathOf(target) }, () => clientOrigin(ctx.req.headers));
+      }
       // A login that reached both: each side issued its own credential, and the client holds the answering side's.
       if (primary.status < 300 && outcome.status < 300) pairIssuedCredentials(upstream, () => decoded(primary.body, primary.headers), () => decoded(outcome.body, outcome.headers));
     }

@@ -1,6 +1,6 @@
 // Each side's own location for what a write created (core/own-location.ts): learned from the two
 // answers to one write, and the other side's copies of later requests under it sent to its own.
-import { learnOwnLocation, locationTarget, ownLocations, withOwnLocation, type LocationPair } from '../../src/core/own-location';
+import { createdName, createdTargets, learnOwnIds, learnOwnLocation, locationTarget, ownIdsAt, ownLocations, withOwnLocation, type LocationPair } from '../../src/core/own-location';
 
 const MONO = ['http://127.0.0.1:3000', 'http://facade.test'];
 const SVC = ['http://127.0.0.1:4000', 'http://facade.test'];
@@ -54,5 +54,44 @@ describe('two Locations naming each side\'s own copy of one thing (judged genera
     expect(ownLocations('http://a.test/files/1', 'http://b.test/files/2')).toBe(false);
     expect(ownLocations('/files/1?_state=gD0juCs7gYLvZvWe1MVB', '/files/2?state=U58ThcPzj_efMvyuMzp4')).toBe(false);
     expect(ownLocations('/files/1', '/files/1')).toBe(false);
+  });
+});
+
+describe('a create named in its body (no Location)', () => {
+  it('reads a self link before an id, on the answer, on JSON:API data, or on the one record a wrapper holds', () => {
+    expect(createdName({ id: 17, _links: { self: { href: '/orders/17' } } })).toEqual({ where: '_links.self.href', link: '/orders/17' });
+    expect(createdName({ data: { type: 'orders', id: 'a1b2', links: { self: 'http://shop/orders/a1b2' } } })).toEqual({ where: 'data.links.self', link: 'http://shop/orders/a1b2' });
+    expect(createdName({ data: { type: 'orders', id: 'a1b2' } })).toEqual({ where: 'data.id', id: 'a1b2' });
+    expect(createdName({ order: { id: 17, total: 3 } })).toEqual({ where: 'order.id', id: '17' });
+    expect(createdName({ _id: '65a1f0c2e4b0a1b2c3d4e5f6' })).toEqual({ where: '_id', id: '65a1f0c2e4b0a1b2c3d4e5f6' });
+    // Nothing that names a record: a list, a bare value, a message, a fractional number.
+    expect(createdName([{ id: 1 }])).toBeNull();
+    expect(createdName({ ok: true, message: 'queued' })).toBeNull();
+    expect(createdName({ id: 1.5 })).toBeNull();
+    expect(createdName({ url: 'not a link' })).toBeNull();
+  });
+
+  it('pairs ids under the collection each side was posted to, only when both look minted, differ and sit at the same member', () => {
+    const at = (collection: string, where: string, id: string) => ({ collection, name: { where, id } });
+    expect(createdTargets(at('/api/orders/', 'id', '17'), at('/api/orders', 'id', '9001'))).toEqual([{ path: '/api/orders/17', params: [] }, { path: '/api/orders/9001', params: [] }]);
+    expect(createdTargets(at('/a', 'id', '17'), at('/a', 'id', '17'))).toBeNull();
+    expect(createdTargets(at('/a', 'id', '17'), at('/a', 'id', 'pending'))).toBeNull();
+    expect(createdTargets(at('/a', 'id', '17'), at('/a', 'data.id', '9001'))).toBeNull();
+  });
+
+  it('each side\'s own id is no difference only under an id-named member or in a link, never in a count that happens to equal one', () => {
+    const ids = new Map<string, string>();
+    learnOwnIds(ids, '/orders/1', '/orders/2');
+    learnOwnIds(ids, '/orders/1/lines/7', '/orders/2/lines/31');
+    expect([...ids]).toEqual([['1', '2'], ['7', '31']]);
+    expect(ownIdsAt('id', 1, 2, ids)).toBe(true);
+    expect(ownIdsAt('order_id', '1', '2', ids)).toBe(true);
+    expect(ownIdsAt('orderId', 1, 2, ids)).toBe(true);
+    expect(ownIdsAt('href', '/orders/1/lines/7', '/orders/2/lines/31', ids)).toBe(true);
+    expect(ownIdsAt('quantity', 1, 2, ids)).toBe(false);
+    expect(ownIdsAt('paid', 1, 2, ids)).toBe(false);
+    expect(ownIdsAt('id', 1, 3, ids)).toBe(false); // not the pair: a real difference
+    expect(ownIdsAt('href', '/orders/1/lines/8', '/orders/2/lines/31', ids)).toBe(false);
+    expect(ownIdsAt('href', '/orders/1', '/orders/1', ids)).toBe(false);
   });
 });
