@@ -31,6 +31,8 @@ import { EndpointCap } from './io/endpoint-cap';
 import { DivergenceRecorder, divergenceMetrics } from './io/divergence-recorder';
 import type { RepairDeps } from './io/divergence-repair';
 import { loadKey } from './io/divergence-seal';
+import { OwnLocationStore } from './io/own-location-store';
+import { keepOwnLocationsIn } from './io/replay';
 import { DivergenceStore } from './io/divergence-store';
 import { CaseRecorder } from './io/case-recorder';
 import { CaseStore } from './io/case-store';
@@ -177,6 +179,9 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
   // The key file sits beside the state file, or in the replica's local dir (replicas share one key through STRANGLER_DIVERGENCE_KEY).
   const divergenceKey = loadKey(rt.localFile, process.env, true);
   const divergenceStore = new DivergenceStore(rt.db.sql, () => divergenceKey);
+  // Each side's own location for what a write created, shared by workers and replicas and kept over restarts.
+  const ownLocationStore = new OwnLocationStore(rt.db.sql, logger);
+  for (const u of upstreams) keepOwnLocationsIn(u, ownLocationStore);
   // One pruner per facade: the process serving the admin API (a cluster's workers leave it to the primary).
   const retention = opts.admin === false ? null : new RetentionTimer({ sql: rt.db.sql, policy: config.retention, logger }).start();
   const cases = new CaseRecorder({

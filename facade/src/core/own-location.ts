@@ -18,8 +18,8 @@ interface Pair { readonly other: string; readonly params: Map<string, string> }
 /** Statuses whose Location names what the write created or where it goes on: 201, 202, and the redirects a form post answers. */
 const NAMING = new Set([201, 202, 302, 303]);
 /** A path segment that may be an id a side minted: it has a digit (a number, a uuid, a slug with a counter). */
-const ID_SEGMENT = /^(?=[^/]*\d)[A-Za-z0-9._~:%@+=-]{1,200}$/;
-const MAX_PAIRS = 20_000;
+export const ID_SEGMENT = /^(?=[^/]*\d)[A-Za-z0-9._~:%@+=-]{1,200}$/;
+export const MAX_PAIRS = 20_000;
 const MAX_PARAMS = 64;
 
 const ABSOLUTE = /^(?:(https?:)?\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?/i;
@@ -45,7 +45,7 @@ export function locationTarget(value: string, origins: readonly string[], basePa
   return { path, params };
 }
 
-const segments = (path: string): string[] => path.split('/');
+export const segments = (path: string): string[] => path.split('/');
 
 /**
  * Keeps the pair when both sides answered one write with the same naming status and locations
@@ -61,7 +61,7 @@ export function learnOwnLocation(pairs: Map<string, Pair>, answered: { status: n
 }
 
 /** Keeps `a` (the answering side's name for one thing) → `c` (the other side's) when they differ only by ids; true when kept. */
-function pairTargets(pairs: Map<string, Pair>, a: Target, c: Target): boolean {
+export function pairTargets(pairs: Map<string, Pair>, a: Target, c: Target): boolean {
   const as = segments(a.path);
   const cs = segments(c.path);
   if (as.length !== cs.length) return false;
@@ -86,74 +86,6 @@ function pairTargets(pairs: Map<string, Pair>, a: Target, c: Target): boolean {
   }
   if (pairs.size > MAX_PAIRS) pairs.delete(pairs.keys().next().value!);
   return true;
-}
-
-/**
- * Where a create's JSON answer names what it made when it sends no Location (most Express and
- * Django REST Framework apps): a self link (HAL `_links.self.href`, JSON:API `links.self`, JSON-LD
- * `@id`, DRF's `url`, Jira's `self`), else the record's `id` (`_id`, `uuid`); on the answer itself,
- * on JSON:API's `data`, or on the one record a wrapper holds (`{"order": {...}}`). `where` names the
- * member, so both answers are read at the same one.
- */
-export interface CreatedName { readonly where: string; readonly link?: string; readonly id?: string }
-
-const LINKS: readonly (readonly string[])[] = [['_links', 'self', 'href'], ['links', 'self', 'href'], ['links', 'self'], ['@id'], ['url'], ['self']];
-const IDS = ['id', '_id', 'uuid'];
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-export function createdName(doc: unknown): CreatedName | null {
-  if (!isRecord(doc)) return null;
-  const keys = Object.keys(doc);
-  const holders: [string, Record<string, unknown>][] = [['', doc]];
-  if (isRecord(doc.data)) holders.push(['data.', doc.data]);
-  else if (keys.length === 1 && isRecord(doc[keys[0]!])) holders.push([`${keys[0]}.`, doc[keys[0]!] as Record<string, unknown>]);
-  for (const [at, holder] of holders) {
-    for (const link of LINKS) {
-      let v: unknown = holder;
-      for (const step of link) v = isRecord(v) ? v[step] : undefined;
-      if (typeof v === 'string' && /^(?:https?:\/\/|\/)/i.test(v)) return { where: at + link.join('.'), link: v };
-    }
-    for (const name of IDS) {
-      const v = holder[name];
-      if ((typeof v === 'string' && v !== '') || (typeof v === 'number' && Number.isSafeInteger(v))) return { where: at + name, id: String(v) };
-    }
-  }
-  return null;
-}
-
-/**
- * The two locations a create's answers name by id (`POST /orders` answered `{"id": 17}` by one side
- * and `{"id": 9001}` by the other: `/orders/17` and `/orders/9001`, under the collection each copy was
- * posted to), when both ids look minted and differ; null otherwise (a link is read by the caller).
- */
-export function createdTargets(answered: { collection: string; name: CreatedName }, copy: { collection: string; name: CreatedName }): [Target, Target] | null {
-  const a = answered.name.id;
-  const c = copy.name.id;
-  if (a === undefined || c === undefined || a === c || answered.name.where !== copy.name.where || !ID_SEGMENT.test(a) || !ID_SEGMENT.test(c)) return null;
-  const under = (collection: string, id: string): Target => ({ path: `${collection.replace(/\/+$/, '')}/${id}`, params: [] });
-  return [under(answered.collection, a), under(copy.collection, c)];
-}
-
-/** Both sides answered one create naming what it made (by link or id, not Location): keeps the pair as learnOwnLocation does; true when kept. */
-export function learnCreated(pairs: Map<string, Pair>, answered: Target | null, copy: Target | null): boolean {
-  return answered !== null && copy !== null && pairTargets(pairs, answered, copy);
-}
-
-/**
- * Each side's own ids in a pair of locations (`/orders/17` against `/orders/9001`: 17 → 9001), kept
- * in `ids` (the answering side's id → the other side's) so that, in what either side answers later,
- * each one's own id at the same place is no difference (a list of orders, a record's `order_id`).
- */
-export function learnOwnIds(ids: Map<string, string>, answered: string, copy: string): void {
-  const as = segments(answered);
-  const cs = segments(copy);
-  if (as.length !== cs.length) return;
-  for (let i = 0; i < as.length; i++) {
-    if (as[i] === cs[i] || !ID_SEGMENT.test(as[i]!) || !ID_SEGMENT.test(cs[i]!)) continue;
-    ids.delete(as[i]!);
-    ids.set(as[i]!, cs[i]!);
-    if (ids.size > MAX_PAIRS) ids.delete(ids.keys().next().value!);
-  }
 }
 
 /**
@@ -183,6 +115,34 @@ export function withOwnLocation(url: string, pairs: ReadonlyMap<string, Pair>): 
 }
 
 export type { Pair as LocationPair };
+
+/** Whether a path has a segment that may be an id a side minted (only such a path can be under a pair). */
+export function hasIdSegment(path: string): boolean {
+  const q = path.indexOf('?');
+  return segments(q < 0 ? path : path.slice(0, q)).some((s) => ID_SEGMENT.test(s));
+}
+
+/** A target's path and each prefix of it ending before a `/`, longest first (`/a/17/b`: `/a/17/b`, `/a/17`, `/a`). */
+export function pathPrefixes(url: string): string[] {
+  const q = url.indexOf('?');
+  let prefix = q < 0 ? url : url.slice(0, q);
+  const out = [prefix];
+  for (let cut = prefix.lastIndexOf('/'); cut > 0 && out.length < 32; cut = prefix.lastIndexOf('/')) out.push((prefix = prefix.slice(0, cut)));
+  return out;
+}
+
+/** The pair kept for `answered`, as stored: the other side's path and the query values it replaces. */
+export function pairAt(pairs: ReadonlyMap<string, Pair>, answered: string): { answered: string; other: string; params: [string, string][] } | undefined {
+  const p = pairs.get(answered);
+  return p === undefined ? undefined : { answered, other: p.other, params: [...p.params] };
+}
+
+/** Puts a pair read back from the state database into memory (the newest at the end, as learned). */
+export function keepPair(pairs: Map<string, Pair>, stored: { answered: string; other: string; params: readonly (readonly [string, string])[] }): void {
+  pairs.delete(stored.answered);
+  pairs.set(stored.answered, { other: stored.other, params: new Map(stored.params.slice(-MAX_PARAMS)) });
+  if (pairs.size > MAX_PAIRS) pairs.delete(pairs.keys().next().value!);
+}
 
 /**
  * A query value a side mints for a resource it made (a registry's `_state` HMAC, an upload token):
@@ -219,29 +179,3 @@ export function ownLocations(primary: string, shadow: string): boolean {
 }
 
 /** A member named for an id (`id`, `_id`, `@id`, `order_id`, `orderId`, `uuid`, `customer-uuid`). */
-const ID_NAME = /^(?:@?id|_id|uuid|guid)$|[_-](?:id|uuid|guid)$|[a-z0-9](?:Id|ID|Uuid|UUID|Guid|GUID)$/;
-
-/**
- * Whether `primary` and `shadow` at member `name` are each side's own id of one thing the sides
- * paired (`ids`: learnOwnIds): the id itself under an id-named member, or a link that differs only
- * at paired ids (`/orders/17` against `/orders/9001`). A count, a price or a word that happens to
- * equal an id (`quantity: 1` against `2`, with orders 1 and 2 paired) stays a difference.
- */
-export function ownIdsAt(name: string, primary: unknown, shadow: unknown, ids: ReadonlyMap<string, string>): boolean {
-  if (ids.size === 0) return false;
-  const p = typeof primary === 'number' ? String(primary) : primary;
-  const s = typeof shadow === 'number' ? String(shadow) : shadow;
-  if (typeof p !== 'string' || typeof s !== 'string' || p === s) return false;
-  if (ids.get(p) === s) return ID_NAME.test(name);
-  if (!p.includes('/')) return false;
-  const ps = p.split('/');
-  const ss = s.split('/');
-  if (ps.length !== ss.length) return false;
-  let paired = false;
-  for (let i = 0; i < ps.length; i++) {
-    if (ps[i] === ss[i]) continue;
-    if (ids.get(ps[i]!) !== ss[i]) return false;
-    paired = true;
-  }
-  return paired;
-}

@@ -2,6 +2,7 @@
 // captures its answer, over the upstream's undici pool (dispatch.ts). Never touches the client's
 // response; runs under its own deadlines (connect, headers, idle between chunks, total) and size
 // cap, and retries a failed attempt by the primary's rules.
+import { isUtf8 } from 'node:buffer';
 import type { SpooledBody } from './body-spool';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
@@ -18,7 +19,10 @@ import { SAFE_METHODS } from '../core/stages';
 import { strictReadError } from './strict-diagnosis';
 import { formTokenPairs, isFormBody, learnFormTokens, withOwnFormTokens } from '../core/form-token';
 import { clientCookiesLater, issuedCredentials, learnIssuedCredentials, ownCredential, learnOwnCookies, learnPairedCookies, tokenAskedFor, withOwnCookies, withOwnCredentials, withOwnTokens } from '../core/own-token';
-import { createdName, createdTargets, learnCreated, learnOwnIds, learnOwnLocation, locationTarget, withOwnLocation, type CreatedName, type LocationPair, type Target } from '../core/own-location';
+import { keepPair, learnOwnLocation, locationTarget, pairAt, withOwnLocation, type LocationPair, type Target } from '../core/own-location';
+import { createdName, createdTargets, learnCreated, type CreatedName } from '../core/created-name';
+import { learnOwnIds, learnOwnIdsByKind, withOwnIdsInForm, withOwnIdsInJson, type OwnIdsByKind } from '../core/own-ids';
+import type { OwnLocationStore } from './own-location-store';
 
 /** Session tokens each upstream issued to the facade's copies: header name (lower case) → value. */
 const ownTokens = new WeakMap<Upstream, Map<string, string>>();
@@ -36,6 +40,14 @@ function ownLocationsOf(upstream: Upstream): Map<string, LocationPair> {
   return m;
 }
 
+/** The same by the kind of thing each names (core/own-location.ts learnOwnIdsByKind), for ids a client sends in a body. */
+const ownIdsByKind = new WeakMap<Upstream, OwnIdsByKind>();
+function ownIdsByKindOf(upstream: Upstream): OwnIdsByKind {
+  let m = ownIdsByKind.get(upstream);
+  if (!m) ownIdsByKind.set(upstream, (m = new Map()));
+  return m;
+}
+
 /** Each upstream's own ids of what the sides paired, by the answering side's id (core/own-location.ts learnOwnIds). */
 const ownIds = new WeakMap<Upstream, Map<string, string>>();
 function ownIdsOf(upstream: Upstream): Map<string, string> {
@@ -47,6 +59,39 @@ function ownIdsOf(upstream: Upstream): Map<string, string> {
 /** The ids `upstream` minted for what the answering side named otherwise, when a copy goes to it; undefined when none. */
 export function ownIdsFor(upstream: Upstream): ReadonlyMap<string, string> | undefined {
   return ownIds.get(upstream);
+}
+
+/** Where each upstream's pairs are kept beyond this process's memory (io/own-location-store.ts), when set. */
+const keepers = new WeakMap<Upstream, OwnLocationStore>();
+export function keepOwnLocationsIn(upstream: Upstream, store: OwnLocationStore): void {
+  keepers.set(upstream, store);
+}
+
+/** A pair just learned for copies to `other`: its ids kept, and the pair stored for other workers, replicas and the next start. */
+function paired(other: Upstream, answered: string, copy: string): void {
+  learnOwnIds(ownIdsOf(other), answered, copy);
+  learnOwnIdsByKind(ownIdsByKindOf(other), answered, copy);
+  const stored = pairAt(ownLocationsOf(other), answered);
+  if (stored !== undefined) keepers.get(other)?.save(other.name, stored);
+}
+
+/**
+ * Before a copy goes to `other`: the pair the state database has for its target, when memory has
+ * none (learned by another worker or replica, or before this process started), is put in memory;
+ * null when there is nothing to wait for.
+ */
+export function recallOwnTarget(other: Upstream, url: string): Promise<void> | null {
+  const keeper = keepers.get(other);
+  if (keeper === undefined) return null;
+  const pairs = ownLocations.get(other);
+  if (pairs !== undefined && withOwnLocation(url, pairs) !== url) return null;
+  // null (most copies: no id in the path, or no pairs stored): the copy goes without waiting a turn.
+  return keeper.find(other.name, url)?.then((stored) => {
+    if (stored === undefined) return;
+    keepPair(ownLocationsOf(other), stored);
+    learnOwnIds(ownIdsOf(other), stored.answered, stored.other);
+    learnOwnIdsByKind(ownIdsByKindOf(other), stored.answered, stored.other);
+  }) ?? null;
 }
 
 /** The request target a copy to the other side goes to: under a location the answering side named, the one this side named. */
@@ -68,7 +113,7 @@ export function pairOwnLocations(answering: Upstream, other: Upstream, answered:
   const origin = clientOrigin();
   const at = locationOn(answering, a, origin);
   const to = locationOn(other, c, origin);
-  if (learnOwnLocation(ownLocationsOf(other), { status: answered.status, location: at }, { status: copy.status, location: to })) learnOwnIds(ownIdsOf(other), at!.path, to!.path);
+  if (learnOwnLocation(ownLocationsOf(other), { status: answered.status, location: at }, { status: copy.status, location: to })) paired(other, at!.path, to!.path);
 }
 
 /**
@@ -88,7 +133,7 @@ export function pairCreatedInBodies(answering: Upstream, other: Upstream, answer
   } else {
     targets = createdTargets({ collection: collections.answered, name: a }, { collection: collections.copy, name: c });
   }
-  if (targets !== null && learnCreated(ownLocationsOf(other), targets[0], targets[1])) learnOwnIds(ownIdsOf(other), targets[0]!.path, targets[1]!.path);
+  if (targets !== null && learnCreated(ownLocationsOf(other), targets[0], targets[1])) paired(other, targets[0]!.path, targets[1]!.path);
 }
 
 /** A create's JSON answer's name for what it made; parsed only when small and JSON-looking (most writes' answers are neither). */
@@ -180,7 +225,7 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
     const url = opts.otherSide ? ownTarget(upstream, request.url) : request.url;
     const sentCookies = tokens ? clientCookiesLater(headers) : undefined;
     if (tokens) withOwnCredentials(withOwnCookies(withOwnTokens(headers, tokens), tokens), tokens);
-    const body = tokens && Buffer.isBuffer(request.body) ? ownFormBody(headers, request.body, tokens, sentCookies!) : request.body;
+    const body = tokens && Buffer.isBuffer(request.body) ? ownIdsBody(headers, ownFormBody(headers, request.body, tokens, sentCookies!), upstream) : request.body;
     let renewed = false; // sent once more with the token this side asked for
     const idempotent = isIdempotentFor(upstream, request.method);
     // A copy that may be asked once more without its body, to learn why undici refused its answer (strict-diagnosis.ts).
@@ -318,6 +363,26 @@ function ownFormBody(headers: string[], body: Buffer, tokens: ReadonlyMap<string
   if (own === null) return body;
   for (let i = 0; i < headers.length; i += 2) if (headers[i]!.toLowerCase() === 'content-length') headers[i + 1] = String(own.length);
   return own;
+}
+
+/**
+ * A copy's JSON or form body with the ids the client sent of things the sides paired replaced by
+ * this side's own (core/own-location.ts withOwnIdsInJson): `POST /api/payments {"order_id": 17}`
+ * reaches the service naming its order 9001, where it failed as a payment for an order it never had.
+ */
+function ownIdsBody(headers: string[], body: Buffer, upstream: Upstream): Buffer {
+  const byKind = ownIdsByKind.get(upstream);
+  const pairs = ownLocations.get(upstream);
+  if (body.length < 2 || body.length > 1_048_576 || ((byKind?.size ?? 0) === 0 && (pairs?.size ?? 0) === 0)) return body;
+  let type: string | undefined;
+  for (let i = 0; i < headers.length; i += 2) if (headers[i]!.toLowerCase() === 'content-type') type = headers[i + 1];
+  if (type === undefined || /^\s*[^;]*;[^]*\bcharset=(?!"?utf-?8)/i.test(type)) return body;
+  const own = /^\s*[^;\s]*[/+]json\s*(?:;|$)/i.test(type) ? (isUtf8(body) ? withOwnIdsInJson(body.toString('utf8'), byKind ?? new Map(), pairs ?? new Map()) : null)
+    : isFormBody(type) && byKind !== undefined ? withOwnIdsInForm(body.toString('latin1'), byKind) : null;
+  if (own === null) return body;
+  const out = Buffer.from(own, isFormBody(type) ? 'latin1' : 'utf8');
+  for (let i = 0; i < headers.length; i += 2) if (headers[i]!.toLowerCase() === 'content-length') headers[i + 1] = String(out.length);
+  return out;
 }
 
 /** Both pages of one shadowed read: the form tokens each side rendered in the same fields are paired (core/form-token.ts). */

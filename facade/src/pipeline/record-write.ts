@@ -3,7 +3,8 @@
 // divergence row here (counted by the gate and the report); its request lives in the divergence store.
 import { HEADERS_ONLY, mintedIdFact, sequenceFact, writeTimingFact, type ComparisonRecord, type FieldFact } from '../core/comparison';
 import { isStreamAnswer } from '../core/streams';
-import { ownIdsAt, ownLocations } from '../core/own-location';
+import { ownLocations } from '../core/own-location';
+import { ownIdsAt } from '../core/own-ids';
 import type { GeneratedFact } from '../core/comparison/generated';
 import { lastName, valueAtPath } from '../core/compare';
 import { jsonDocument } from '../core/compare/body';
@@ -87,8 +88,9 @@ export function ownLocationFact(primary: unknown, shadow: unknown): GeneratedFac
  */
 export function markOwnIds(facts: readonly FieldFact[], ids: ReadonlyMap<string, string> | undefined): readonly FieldFact[] {
   if (ids === undefined || ids.size === 0 || facts.length === 0) return facts;
-  return facts.map((f) => (f.generated !== null || f.echo || f.kind !== 'changed' || !f.path.startsWith('$') || !ownIdsAt(lastName(f.path) ?? '', f.primary, f.shadow, ids)
-    ? f : { ...f, generated: { kind: 'sequence', deltaMs: null } }));
+  // An echo too: the client sent the answering side's id, and the copy carried the other side's own (io/replay.ts ownIdsBody).
+  return facts.map((f) => (f.generated !== null || f.kind !== 'changed' || !f.path.startsWith('$') || !ownIdsAt(lastName(f.path) ?? '', f.primary, f.shadow, ids)
+    ? f : { ...f, echo: false, generated: { kind: 'sequence', deltaMs: null } }));
 }
 
 /** A Location each side answered for its own copy of the resource a read's copy was sent to (its own location: io/replay.ts ownTarget). */

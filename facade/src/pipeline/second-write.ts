@@ -6,7 +6,7 @@
 import type { Decision } from '../core/decide';
 import type { Side } from '../core/stages';
 import type { StoredRequest } from '../io/divergence-store';
-import { locationOn, ownTarget, pairCreatedInBodies, pairIssuedCredentials, pairOwnCookies, pairOwnLocations, replay, type ReplayOutcome } from '../io/replay';
+import { locationOn, ownTarget, pairCreatedInBodies, recallOwnTarget, pairIssuedCredentials, pairOwnCookies, pairOwnLocations, replay, type ReplayOutcome } from '../io/replay';
 import { clientOrigin } from '../core/location';
 import { noteCreated } from './track-writes';
 import { isRefusal, replayVerdict } from '../io/upstream-guard';
@@ -133,6 +133,7 @@ async function send(ctx: RequestContext, deps: FacadeDeps): Promise<undefined> {
       deps.metrics.breakerRejections.inc({ upstream: upstream.name, traffic: 'second_write' });
       return { ok: false, code: 'UPSTREAM_CIRCUIT_OPEN', error: new UpstreamError('UPSTREAM_CIRCUIT_OPEN', upstream.name).message, ms: 0 };
     }
+    await recallOwnTarget(upstream, ctx.req.url ?? ctx.path);
     const target = ownTarget(upstream, ctx.req.url ?? ctx.path);
     if (target !== (ctx.req.url ?? ctx.path)) sentTargets.set(ctx, target);
     const outcome = await replay(upstream, {

@@ -5,7 +5,7 @@
 // shadows in flight plus comparisons waiting never exceed `maxInFlight` per route. A shadow to an
 // upstream whose circuit breaker is open is skipped and counted; its outcome feeds that breaker.
 import { createHash } from 'node:crypto';
-import { pairOwnCookies, replay, type ReplayOutcome } from '../io/replay';
+import { pairOwnCookies, recallOwnTarget, replay, type ReplayOutcome } from '../io/replay';
 import type { Upstream } from '../io/upstreams';
 import { carriesCookieSetBy } from '../core/own-token';
 import { deadlinesFor, routeLabel } from './forward-primary';
@@ -98,7 +98,9 @@ export const sendShadow: Step = (ctx, deps) => {
   // with a cookie it never issued, signed out, and its page was a false difference).
   const before = sessionPredecessors(upstream, ctx);
   const ready = before.length === 0 ? settled : Promise.all([settled, ...before]);
-  ctx.shadow = ready === true ? send() : ready.then(send);
+  // A pair of own locations another worker or replica learned (io/own-location-store.ts), read before the copy goes.
+  const recalled = recallOwnTarget(upstream, ctx.req.url ?? ctx.path);
+  ctx.shadow = ready === true && recalled === null ? send() : Promise.all([ready, recalled]).then(send);
   trackCopy(upstream, ctx, ctx.shadow);
   (ctx as SlotCarrier)[SLOT] = { route, shadow: ctx.shadow, released: false };
   return undefined;

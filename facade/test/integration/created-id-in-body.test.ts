@@ -105,3 +105,41 @@ it('a real difference in what the service keeps stays a difference beside the id
   const [r] = await records;
   expect(r!.outcome).toBe('mismatch');
 });
+
+it('at dualwrite, an id the client sends in a later body (JSON or form) reaches the service as its own; an id of another kind stays as sent', async () => {
+  // Orders are minted per side; customers were backfilled with the same ids on both.
+  const payments = (own: Handler): { handler: Handler; paid: string[] } => {
+    const paid: string[] = [];
+    return {
+      paid,
+      handler: (req, res, body) => {
+        if (req.url === '/api/payments') {
+          paid.push(body);
+          const form = req.headers['content-type']?.startsWith('application/x-www-form-urlencoded');
+          const orderId = form ? new URLSearchParams(body).get('order_id') : String(JSON.parse(body).order_id);
+          res.writeHead(201, { 'content-type': 'application/json' });
+          return res.end(JSON.stringify({ order_id: /^\d+$/.test(orderId!) ? Number(orderId) : orderId, status: 'paid' }));
+        }
+        own(req, res, body);
+      },
+    };
+  };
+  const monoShop = shop(17, (id, item) => ({ id: Number(id), item }));
+  const svcShop = shop(9001, (id, item) => ({ id: Number(id), item }));
+  const mono = payments(monoShop.handler);
+  const svc = payments(svcShop.handler);
+  sides = await startTwoSides(mono.handler, svc.handler, 'dualwrite');
+  const f = sides.facade;
+  const created = await fetch(`${f.url}/api/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ item: 'kettle' }) });
+  expect(await created.json()).toEqual({ id: 17, item: 'kettle' });
+  await f.waitForDone(1, 10_000);
+  const json = '{ "order_id" : 17, "customer_id": 17, "amount": 17, "note": "order_id: 17", "big": 12345678901234567890 }';
+  const paid = await fetch(`${f.url}/api/payments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json });
+  expect(await paid.json()).toEqual({ order_id: 17, status: 'paid' });
+  await fetch(`${f.url}/api/payments`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'order_id=17&customer_id=17&amount=17' });
+  await f.waitForDone(3, 10_000);
+  expect(mono.paid).toEqual([json, 'order_id=17&customer_id=17&amount=17']);
+  // Only the order's id changed, every other byte as the client sent it (the big number too).
+  expect(svc.paid).toEqual([json.replace('"order_id" : 17', '"order_id" : 9001'), 'order_id=9001&customer_id=17&amount=17']);
+  expect(await f.divergences.list('app')).toEqual([]);
+});

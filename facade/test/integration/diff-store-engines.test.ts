@@ -8,6 +8,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { EvidenceBook, isVerdict, type ComparisonRecord } from '../../src/core/comparison';
 import { ComparisonRecorder } from '../../src/io/comparison-recorder';
+import { OwnLocationStore } from '../../src/io/own-location-store';
 import { createMetrics } from '../../src/io/metrics';
 import { copyToPostgres, MigrateTargetNotEmptyError } from '../../src/io/db/copy-to-pg';
 import { PgSql } from '../../src/io/db/pg-sql';
@@ -378,10 +379,14 @@ describeWithPostgres('copying a SQLite diff store to PostgreSQL (db migrate)', (
       const local = new DivergenceStore(new SqliteSql(state.db), () => key);
       const ids = [await local.add(aDivergence(1)), await local.add(aDivergence(2, Buffer.from([0, 255, 7])))];
       await PgStateStore.open(pg); // the state tables' own copier is tested with db migrate; here only the diff store's
+      // Each side's own location of an order made at dualwrite: a copy after the move must still reach the service's.
+      new OwnLocationStore(new SqliteSql(state.db), pino({ level: 'silent' })).save('svc', { answered: '/orders/17', other: '/orders/9001', params: [] });
+      await new Promise((r) => setImmediate(r));
 
       const copied = await copyToPostgres(state.db, pg, [DIFF_STORE_COPIER]);
       expect(Object.fromEntries(copied.map((c) => [c.table, c.rows]))).toEqual({ comparisons: 5, comparison_fields: 3, endpoint_stats: 1,
-        endpoint_fields: 2, comparison_minutes: 4, comparison_hours: 0, comparison_days: 0, divergences: 2 });
+        endpoint_fields: 2, comparison_minutes: 4, comparison_hours: 0, comparison_days: 0, divergences: 2, own_locations: 1 });
+      expect(await new OwnLocationStore(pg, pino({ level: 'silent' })).find('svc', '/orders/17/note')).toEqual({ answered: '/orders/17', other: '/orders/9001', params: [] });
 
       const sqlite = new SqliteSql(state.db);
       const opts = { now: new Date(NOW), routes: ['catalog'] };

@@ -1,6 +1,8 @@
 // Each side's own location for what a write created (core/own-location.ts): learned from the two
 // answers to one write, and the other side's copies of later requests under it sent to its own.
-import { createdName, createdTargets, learnOwnIds, learnOwnLocation, locationTarget, ownIdsAt, ownLocations, withOwnLocation, type LocationPair } from '../../src/core/own-location';
+import { learnOwnLocation, locationTarget, ownLocations, withOwnLocation, type LocationPair } from '../../src/core/own-location';
+import { createdName, createdTargets } from '../../src/core/created-name';
+import { idMemberKind, kindOf, learnOwnIds, learnOwnIdsByKind, ownIdsAt, withOwnIdsInForm, withOwnIdsInJson } from '../../src/core/own-ids';
 
 const MONO = ['http://127.0.0.1:3000', 'http://facade.test'];
 const SVC = ['http://127.0.0.1:4000', 'http://facade.test'];
@@ -93,5 +95,34 @@ describe('a create named in its body (no Location)', () => {
     expect(ownIdsAt('id', 1, 3, ids)).toBe(false); // not the pair: a real difference
     expect(ownIdsAt('href', '/orders/1/lines/8', '/orders/2/lines/31', ids)).toBe(false);
     expect(ownIdsAt('href', '/orders/1', '/orders/1', ids)).toBe(false);
+  });
+});
+
+describe('ids a client sends in a body', () => {
+  const byKind = new Map([['order', new Map([['17', '9001'], ['a1', 'b2']])]]);
+  const pairs = new Map<string, LocationPair>();
+  learnOwnLocation(pairs, { status: 201, location: locationTarget('/api/orders/17', MONO) }, { status: 201, location: locationTarget('/api/orders/9001', SVC) });
+
+  it('learns the kind of a paired id from the collection before it', () => {
+    const learned = new Map() as Parameters<typeof learnOwnIdsByKind>[0];
+    learnOwnIdsByKind(learned, '/api/categories/3/products/17', '/api/categories/3/products/9001');
+    learnOwnIdsByKind(learned, '/api/addresses/5', '/api/addresses/6');
+    expect([...learned].map(([k, v]) => [k, [...v]])).toEqual([['product', [['17', '9001']]], ['address', [['5', '6']]]]);
+    expect(['orders', 'categories', 'addresses', 'boxes', 'order', 'Orders'].map(kindOf)).toEqual(['order', 'category', 'address', 'box', 'order', 'order']);
+    expect(['order_id', 'orderId', 'order-uuid', 'orderID', 'id', 'paid', 'orders_id'].map(idMemberKind)).toEqual(['order', 'order', 'order', 'order', null, null, 'order']);
+  });
+
+  it('replaces only ids of a paired kind, keeping every other byte, and links under a paired location', () => {
+    expect(withOwnIdsInJson('{"order_id":17,"customer_id":17,"qty":17}', byKind, pairs)).toBe('{"order_id":9001,"customer_id":17,"qty":17}');
+    expect(withOwnIdsInJson('{\n  "lines": [ {"orderId": "a1"}, {"orderId": "zz9"} ],\n  "order": "/api/orders/17/lines"\n}', byKind, pairs))
+      .toBe('{\n  "lines": [ {"orderId": "b2"}, {"orderId": "zz9"} ],\n  "order": "/api/orders/9001/lines"\n}');
+    expect(withOwnIdsInJson('{"order_id":17,"n":123456789012345678901234}', byKind, pairs)).toBe('{"order_id":9001,"n":123456789012345678901234}');
+    // Nothing paired in it, or not JSON: sent as it is.
+    expect(withOwnIdsInJson('{"customer_id":17}', byKind, pairs)).toBeNull();
+    expect(withOwnIdsInJson('{"order_id":17', byKind, pairs)).toBeNull();
+    // Text that only looks like a member inside a string is never touched.
+    expect(withOwnIdsInJson('{"note":"\\"order_id\\": 17","order_id":17}', byKind, pairs)).toBe('{"note":"\\"order_id\\": 17","order_id":9001}');
+    expect(withOwnIdsInForm('order_id=17&customer_id=17&order_ids%5B%5D=a1', byKind)).toBe('order_id=9001&customer_id=17&order_ids%5B%5D=a1');
+    expect(withOwnIdsInForm('customer_id=17', byKind)).toBeNull();
   });
 });

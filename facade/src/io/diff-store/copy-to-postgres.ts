@@ -16,6 +16,7 @@ export const DIFF_STORE_COPIER: TableCopier = {
   tables: [
     { name: 'comparisons', identity: 'id' }, { name: 'comparison_fields' }, { name: 'endpoint_stats' }, { name: 'endpoint_fields' },
     { name: 'comparison_minutes' }, { name: 'comparison_hours' }, { name: 'comparison_days' }, { name: 'divergences', identity: 'id' },
+    { name: 'own_locations' },
   ],
   // The gate's counts per stage and hour are counted from the copied comparisons (an older source may have none),
   // and facts copied from a store older than their comparison columns get them from their comparison.

@@ -147,8 +147,19 @@ const V4 = `${STAGE_HOURS_REBUILD.join(';\n')};`;
 // Version 5: the times the shadow, asked again, disagreed with itself at a field (noise-model.ts).
 const V5 = 'ALTER TABLE endpoint_fields ADD COLUMN IF NOT EXISTS shadow_self_diffs BIGINT NOT NULL DEFAULT 0';
 
+// Version 6: each side's own location for what a write created, shared by the replicas (io/own-location-store.ts).
+const V6 = `CREATE TABLE IF NOT EXISTS own_locations (
+  upstream   TEXT NOT NULL,
+  answered   TEXT NOT NULL,
+  other      TEXT NOT NULL,
+  params     TEXT NOT NULL,
+  learned_at TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (upstream, answered)
+);
+CREATE INDEX IF NOT EXISTS own_locations_by_age ON own_locations(upstream, learned_at);`;
+
 /** Append-only: a shipped migration is never edited; the next change is a new entry. */
-export const PG_DIFF_STORE_MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5];
+export const PG_DIFF_STORE_MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5, V6];
 
 const migrated = new WeakSet<PgSql>();
 

@@ -1,0 +1,141 @@
+// The pairs of each side's own location for what a write created (core/own-location.ts), kept in
+// the state database beside the facade's memory: a copy sent after a restart, by another worker of a
+// `--workers` facade, or by another replica on PostgreSQL reaches the record the other side made,
+// where it went as the client sent it (a 404 there, a divergence replay could not repair either).
+// Saving never holds a request: it runs after the write's answer and a failure is logged, the pair
+// kept in memory. A copy's target is looked up here only when memory has none for it, its path has an
+// id-like segment, and the database has pairs for that upstream at all.
+import type { Logger } from 'pino';
+import { isPgPool, type Sql } from './db/sql';
+import { SqliteSql } from './db/sqlite-sql';
+import { migratePgDiffStore } from './diff-store/pg-schema';
+import { hasIdSegment, pathPrefixes } from '../core/own-location';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS own_locations (
+  upstream   TEXT NOT NULL,
+  answered   TEXT NOT NULL,
+  other      TEXT NOT NULL,
+  params     TEXT NOT NULL,
+  learned_at TEXT NOT NULL,
+  PRIMARY KEY (upstream, answered)
+);
+CREATE INDEX IF NOT EXISTS own_locations_by_age ON own_locations(upstream, learned_at);
+`;
+
+/** One stored pair: the answering side's path, the other side's, and the query values it replaces. */
+export interface StoredPair { readonly answered: string; readonly other: string; readonly params: readonly (readonly [string, string])[] }
+
+/** Pairs kept per upstream; past it the oldest go (a create API taking a million orders a day keeps about three days' ids). */
+const KEEP_PER_UPSTREAM = 2_000_000;
+/** A save in `PRUNE_EVERY` also removes an upstream's pairs past KEEP_PER_UPSTREAM. */
+const PRUNE_EVERY = 5000;
+/** How long "the database has no pairs for this upstream" is believed before asking again. */
+const NONE_FOR_MS = 2000;
+/** How long a path found in no pair is not looked up again (a read of `/orders/17` repeated by a client). */
+const MISS_FOR_MS = 1000;
+const MAX_MISSES = 10_000;
+/** While serving, a save or lookup waits at most this long for another process's SQLite lock. */
+const BUSY_MS = 200;
+
+export class OwnLocationStore {
+  private made: Promise<void> | null = null;
+  private readonly some = new Map<string, boolean | number>(); // upstream → true, or when "none" was last seen
+  private readonly misses = new Map<string, number>();
+  private saves = 0;
+  private lastWarned = 0;
+
+  constructor(private readonly sql: Sql, private readonly logger: Logger) {
+    // On SQLite the table is made now, at start: made later, on the event loop, it would wait out
+    // another connection's write lock (the comparison writer's) with every request behind it.
+    if (sql instanceof SqliteSql) {
+      try { sql.db.exec(SCHEMA); this.made = Promise.resolve(); } catch { /* made (or reported) by the first call */ }
+    }
+  }
+
+  private get ready(): Promise<void> {
+    // A failed migration (the database away) is tried again by the next call, not kept.
+    this.made ??= (isPgPool(this.sql) ? migratePgDiffStore(this.sql) : this.sql.exec(SCHEMA)).catch((err: unknown) => {
+      this.made = null;
+      throw err;
+    });
+    return this.made;
+  }
+
+  private quick<T>(fn: () => Promise<T>): Promise<T> {
+    return this.sql instanceof SqliteSql ? this.sql.waitingAtMost(BUSY_MS, fn) : fn();
+  }
+
+  /** Keeps a pair learned from one write's two answers (upsert: the same resource answered again replaces it). */
+  save(upstream: string, pair: StoredPair): void {
+    this.some.set(upstream, true);
+    void (async () => {
+      await this.ready;
+      await this.quick(() => this.sql.run(
+        `INSERT INTO own_locations (upstream, answered, other, params, learned_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (upstream, answered) DO UPDATE SET other = excluded.other, params = excluded.params, learned_at = excluded.learned_at`,
+        [upstream, pair.answered, pair.other, JSON.stringify(pair.params), new Date().toISOString()]));
+      if (++this.saves % PRUNE_EVERY === 0) await this.prune(upstream);
+    })().catch((err: unknown) => this.warn(err, 'a pair of own locations could not be stored; kept in this process\'s memory only'));
+  }
+
+  /**
+   * The stored pair whose answering path is `path` or the longest prefix of it, when there may be
+   * one; undefined otherwise (and on a database error: the copy goes as the client sent it); null
+   * when there is nothing to look up.
+   */
+  find(upstream: string, path: string): Promise<StoredPair | undefined> | null {
+    // Answered at once (null: nothing to look up) for most copies: no id in the path, or no pairs.
+    if (!hasIdSegment(path)) return null;
+    const now = Date.now();
+    const missed = this.misses.get(`${upstream}\u0000${path}`);
+    if (missed !== undefined && now - missed < MISS_FOR_MS) return null;
+    const known = this.some.get(upstream);
+    if (typeof known === 'number' && now - known < NONE_FOR_MS) return null;
+    return this.lookUp(upstream, path, now);
+  }
+
+  private async lookUp(upstream: string, path: string, now: number): Promise<StoredPair | undefined> {
+    try {
+      if (!(await this.any(upstream, now))) return undefined;
+      const prefixes = pathPrefixes(path);
+      const row = await this.quick(() => this.sql.get<{ answered: string; other: string; params: string }>(
+        `SELECT answered, other, params FROM own_locations WHERE upstream = ? AND answered IN (${prefixes.map(() => '?').join(', ')})
+         ORDER BY length(answered) DESC LIMIT 1`, [upstream, ...prefixes]));
+      if (row === undefined) {
+        this.misses.delete(`${upstream}\u0000${path}`);
+        this.misses.set(`${upstream}\u0000${path}`, now);
+        if (this.misses.size > MAX_MISSES) this.misses.delete(this.misses.keys().next().value!);
+        return undefined;
+      }
+      return { answered: row.answered, other: row.other, params: JSON.parse(row.params) as [string, string][] };
+    } catch (err) {
+      this.warn(err, 'own locations could not be read from the state database; copies go as the client sent them until it answers');
+      return undefined;
+    }
+  }
+
+  /** Whether the database has any pair for `upstream`: true once seen, "none" believed for NONE_FOR_MS. */
+  private async any(upstream: string, now: number): Promise<boolean> {
+    const known = this.some.get(upstream);
+    if (known === true) return true;
+    if (typeof known === 'number' && now - known < NONE_FOR_MS) return false;
+    await this.ready;
+    const found = (await this.quick(() => this.sql.get('SELECT 1 AS one FROM own_locations WHERE upstream = ? LIMIT 1', [upstream]))) !== undefined;
+    this.some.set(upstream, found ? true : now);
+    return found;
+  }
+
+  private async prune(upstream: string): Promise<void> {
+    await this.sql.run(
+      `DELETE FROM own_locations WHERE upstream = ? AND learned_at < (
+         SELECT learned_at FROM own_locations WHERE upstream = ? ORDER BY learned_at DESC LIMIT 1 OFFSET ${KEEP_PER_UPSTREAM})`, [upstream, upstream]);
+  }
+
+  private warn(err: unknown, message: string): void {
+    const now = Date.now();
+    if (now - this.lastWarned < 60_000) return;
+    this.lastWarned = now;
+    this.logger.warn({ err: (err as Error).message }, message);
+  }
+}
