@@ -8,6 +8,7 @@ import { ownIdsAt } from '../core/own-ids';
 import type { GeneratedFact } from '../core/comparison/generated';
 import { lastName, valueAtPath } from '../core/compare';
 import { jsonDocument } from '../core/compare/body';
+import { elementOfTextField } from '../core/compare/markup-names';
 import { observeForwarded, observeReplayed, originsFor } from './observations';
 import { compared, headOnly, unmatched, wantDiff, type Base } from './record-comparison';
 import type { ComparisonDeps, RequestContext } from './context';
@@ -64,7 +65,15 @@ export function markOwnNumbers(facts: readonly FieldFact[]): readonly FieldFact[
       const generated = sequenceFact('id', f.primary, f.shadow) ?? mintedIdFact(f.primary, f.shadow) ?? ownLocationFact(f.primary, f.shadow);
       return generated ? { ...f, generated } : f;
     }
-    if (f.generated !== null || f.echo || f.kind !== 'changed' || !f.path.startsWith('$')) return f;
+    if (f.generated !== null || f.echo || f.kind !== 'changed') return f;
+    if (f.path.startsWith('text[')) {
+      // An XML answer's element names its value as a JSON key does: S3's `<UploadId>` for a multipart
+      // upload each side opened under its own id (every one was unjudged, and the gate waited for ever).
+      const element = elementOfTextField(f.path);
+      const generated = element === undefined ? null : sequenceFact(element, f.primary, f.shadow);
+      return generated ? { ...f, generated } : f;
+    }
+    if (!f.path.startsWith('$')) return f;
     const field = lastName(f.path);
     const generated = sequenceFact(field, f.primary, f.shadow) ?? mintedIdFact(f.primary, f.shadow) ?? writeTimingFact(f.path, f.primary, f.shadow);
     return generated ? { ...f, generated } : f;

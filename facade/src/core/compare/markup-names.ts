@@ -124,3 +124,18 @@ export function markupLineNames(lines: readonly string[], markup: Markup = 'html
 
 /** A line's field: its name as a quoted text key, `text["main/table/tr[4]/td.price/text()"]`. */
 export const markupField = (name: string): string => `text[${JSON.stringify(name)}]`;
+
+const TEXT_FIELD = /^text\["(?:[^"\\]*\/)?([^"\\/]+)\/text\(\)"\]$/;
+
+/**
+ * The name of the element whose text a markup field is (`text["InitiateMultipartUploadResult/UploadId/text()"]`:
+ * `UploadId`), without its index, id or class and namespace prefix (`s3:Key[2]`: `Key`); undefined for
+ * any other field. An XML answer's element names what its text is, as a JSON key names its value.
+ */
+export function elementOfTextField(path: string): string | undefined {
+  const step = TEXT_FIELD.exec(path)?.[1];
+  if (step === undefined) return undefined;
+  const tag = step.replace(/\[\d+\]$/, '').split(/[#.]/)[0]!;
+  const local = tag.slice(tag.lastIndexOf(':') + 1);
+  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(local) ? local : undefined;
+}

@@ -858,9 +858,9 @@ const randomId = (v: string): boolean => v.length >= 16 && v.length <= 64 && /^[
 // `resourceVersion`, etcd's `mod_revision`/`create_revision` and raft term and index, Consul's
 // `CreateIndex`/`ModifyIndex`/`LockIndex`, Elasticsearch's `_seq_no`/`_primary_term`, a Matrix sync's
 // `next_batch`/`prev_batch`, Drupal's revision ids (`drupal_internal__vid`), a package index's change
-// serial (PyPI's and its mirrors' `last_serial`, CouchDB's `update_seq`). Two stores holding the
-// same data number their own histories.
-const STORE_POSITION = /^(?:resourceVersion|resource_version|(?:mod|create)_?[Rr]evision|raft_(?:term|index|applied_index)|(?:Create|Modify|Lock)Index|_seq_no|_primary_term|next_batch|prev_batch|drupal_internal__(?:vid|revision_id)|last_serial|(?:committed_)?update_seq)$/;
+// serial (PyPI's and its mirrors' `last_serial`, CouchDB's `update_seq` and a changes feed's
+// `last_seq`, the same counter). Two stores holding the same data number their own histories.
+const STORE_POSITION = /^(?:resourceVersion|resource_version|(?:mod|create)_?[Rr]evision|raft_(?:term|index|applied_index)|(?:Create|Modify|Lock)Index|_seq_no|_primary_term|next_batch|prev_batch|drupal_internal__(?:vid|revision_id)|last_serial|(?:committed_)?update_seq|last_seq)$/;
 // A count its store only estimates, under a name that says so: PostgreSQL's planner estimate
 // (`pg_class.reltuples`) a list answers instead of `count(*)`, an index's approximate total
 // (`total_estimate`, `estimatedCount`, `approximate_row_count`). Each store's own statistics of the
