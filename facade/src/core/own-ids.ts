@@ -106,12 +106,14 @@ export function withOwnIdsInJson(text: string, byKind: OwnIdsByKind, pairs: Read
     return kind === null ? undefined : byKind.get(kind)?.get(value);
   };
   let changed = 0;
-  const expected = (function walk(v: unknown): unknown {
-    if (Array.isArray(v)) return v.map(walk);
+  // A body nested deeper than any record (a hostile one) is sent as it is rather than walked.
+  const walk = (v: unknown, depth: number): unknown => {
+    if (depth > 64) throw new RangeError('nested too deep');
+    if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
     if (typeof v !== 'object' || v === null) return v;
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
-      let y: unknown = walk(x);
+      let y: unknown = walk(x, depth + 1);
       if (typeof x === 'string' && x.startsWith('/') && pairs.size > 0) y = withOwnLocation(x, pairs);
       else if (typeof x === 'string' || (typeof x === 'number' && Number.isSafeInteger(x))) {
         const other = own(k, String(x));
@@ -121,7 +123,9 @@ export function withOwnIdsInJson(text: string, byKind: OwnIdsByKind, pairs: Read
       out[k] = y;
     }
     return out;
-  })(doc);
+  };
+  let expected: unknown;
+  try { expected = walk(doc, 0); } catch { return null; }
   if (changed === 0) return null;
   const rewritten = text.replace(JSON_MEMBER, (whole, rawName: string, colon: string, rawString: string | undefined, rawNumber: string | undefined) => {
     let name: string;

@@ -126,3 +126,10 @@ describe('ids a client sends in a body', () => {
     expect(withOwnIdsInForm('customer_id=17', byKind)).toBeNull();
   });
 });
+
+it('a body nested deeper than any record is sent as it is, never walked', () => {
+  const byKind = new Map([['order', new Map([['17', '9001']])]]);
+  const deep = `${'{"a":'.repeat(100_000)}{"order_id":17}${'}'.repeat(100_000)}`;
+  expect(withOwnIdsInJson(deep, byKind, new Map())).toBeNull();
+  expect(withOwnIdsInJson(`${'['.repeat(60)}{"order_id":17}${']'.repeat(60)}`, byKind, new Map())).toBe(`${'['.repeat(60)}{"order_id":9001}${']'.repeat(60)}`);
+});
