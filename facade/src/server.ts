@@ -31,6 +31,7 @@ import { EndpointCap } from './io/endpoint-cap';
 import { DivergenceRecorder, divergenceMetrics } from './io/divergence-recorder';
 import type { RepairDeps } from './io/divergence-repair';
 import { loadKey } from './io/divergence-seal';
+import { HeldReads } from './core/long-poll';
 import { OwnLocationStore } from './io/own-location-store';
 import { keepOwnLocationsIn } from './io/replay';
 import { DivergenceStore } from './io/divergence-store';
@@ -225,7 +226,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
     monolith, flags, forwarder: new Forwarder(), forwardedTrust: new ForwardedTrust(config.listen.trustForwardedFrom), metrics, logger, sample: Math.random, replica: rt.replica,
     // The comparison step gives the shadow slot back; this catches a request whose pipeline threw before it.
     onRequestDone: (ctx) => { releaseShadowSlot(ctx, deps); autoRollback.observe(ctx); opts.onRequestDone?.(ctx); },
-    shadows: new ShadowLimiter(), comparisons: { recorder, pool, reask: new RouteBudget(), shadowReask: new RouteBudget(), firstAsks: new Map(), diffs: new RouteBudget(), writes: new WriteTracker(), endpoints }, divergences, writeOrder: new WriteOrder(), redaction, cases,
+    shadows: new ShadowLimiter(), comparisons: { recorder, pool, reask: new RouteBudget(), shadowReask: new RouteBudget(), firstAsks: new Map(), diffs: new RouteBudget(), writes: new WriteTracker(), endpoints, held: new HeldReads() }, divergences, writeOrder: new WriteOrder(), redaction, cases,
   };
   const repair: RepairDeps = {
     store: divergenceStore,

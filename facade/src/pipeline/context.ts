@@ -68,6 +68,8 @@ export interface ComparisonDeps {
   readonly endpoints: import('../io/endpoint-cap').EndpointCap;
   /** Dual writes in flight per route (reads after writes). */
   readonly writes: import('../io/write-tracker').WriteTracker;
+  /** Endpoints learned to be long polls, whose reads go to the primary alone for a while (core/long-poll.ts). */
+  readonly held?: import('../core/long-poll').HeldReads;
 }
 
 export interface RequestContext {

@@ -352,7 +352,12 @@ async function record(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps):
   const d = ctx.decision!;
   try {
     let record: ComparisonRecord | null = null;
-    if (d.kind === 'read' && (ctx.shadow || ctx.shadowSkipped)) record = await compareRead(ctx, deps, c);
+    if (d.kind === 'read' && (ctx.shadow || ctx.shadowSkipped)) {
+      record = await compareRead(ctx, deps, c);
+      // A copy that outwaited its deadline with the primary teaches the endpoint is a long poll (core/long-poll.ts HeldReads).
+      const slow = record.reason === 'primary_as_slow';
+      if (c.held && (slow || (c.held.has(record.route) && record.reason !== 'long_poll'))) c.held.note(record.route, endpointFor(ctx, c), slow, Date.now());
+    }
     else if (d.kind === 'write' && d.then !== null) record = await compareWrite(ctx, c, base(ctx, d.primary, c), upstreamAddresses(ctx, deps), ownIdsFor(upstreamFor(d.then, ctx, deps)));
     if (record) deps.cases?.offer(ctx, c.recorder.add(record), ctx.observed); // cases: io/case-recorder.ts
     endFirstAsk(ctx, c); // its evidence is in the book now

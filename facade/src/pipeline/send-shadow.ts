@@ -12,6 +12,7 @@ import { deadlinesFor, routeLabel } from './forward-primary';
 import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
 import { isRefusal, replayVerdict } from '../io/upstream-guard';
 import { endpointKeyOf } from './guarded-forward';
+import { endpointFor } from './record-comparison';
 import { withoutPreconditions } from '../core/validators';
 import { SHADOW_TAG } from '../core/tags';
 
@@ -54,6 +55,13 @@ export const sendShadow: Step = (ctx, deps) => {
   const route = routeLabel(ctx);
   if (ctx.body === null) {
     ctx.shadowSkipped = 'request_too_large';
+    return undefined;
+  }
+  // An endpoint learned to be a long poll: its copy would hold a shadow slot while the primary waits for news.
+  const held = deps.comparisons?.held;
+  if (held?.has(route) && held.held(route, endpointFor(ctx, deps.comparisons!), Date.now())) {
+    deps.metrics.shadowDrops.inc({ route, reason: 'long_poll' });
+    ctx.shadowSkipped = 'long_poll';
     return undefined;
   }
   const upstream = upstreamFor(d.shadow, ctx, deps);
