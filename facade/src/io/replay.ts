@@ -40,7 +40,7 @@ function ownLocationsOf(upstream: Upstream): Map<string, LocationPair> {
   return m;
 }
 
-/** The same by the kind of thing each names (core/own-location.ts learnOwnIdsByKind), for ids a client sends in a body. */
+/** The same by the kind of thing each names (core/own-ids.ts learnOwnIdsByKind), for ids a client sends in a body. */
 const ownIdsByKind = new WeakMap<Upstream, OwnIdsByKind>();
 function ownIdsByKindOf(upstream: Upstream): OwnIdsByKind {
   let m = ownIdsByKind.get(upstream);
@@ -48,7 +48,7 @@ function ownIdsByKindOf(upstream: Upstream): OwnIdsByKind {
   return m;
 }
 
-/** Each upstream's own ids of what the sides paired, by the answering side's id (core/own-location.ts learnOwnIds). */
+/** Each upstream's own ids of what the sides paired, by the answering side's id (core/own-ids.ts learnOwnIds). */
 const ownIds = new WeakMap<Upstream, Map<string, string>>();
 function ownIdsOf(upstream: Upstream): Map<string, string> {
   let m = ownIds.get(upstream);
@@ -118,7 +118,7 @@ export function pairOwnLocations(answering: Upstream, other: Upstream, answered:
 
 /**
  * Both sides answered one create (a 2xx to a POST, no Location) naming what they made in their JSON
- * bodies, by a self link or by id (core/own-location.ts createdName): the other side's copies of the
+ * bodies, by a self link or by id (core/created-name.ts createdName): the other side's copies of the
  * client's later requests there go to its own record. `collections`: the path each copy was posted to.
  */
 export function pairCreatedInBodies(answering: Upstream, other: Upstream, answeredBody: () => Buffer | null, copyBody: () => Buffer | null, collections: { answered: string; copy: string }, clientOrigin: () => string | null): void {
@@ -367,7 +367,7 @@ function ownFormBody(headers: string[], body: Buffer, tokens: ReadonlyMap<string
 
 /**
  * A copy's JSON or form body with the ids the client sent of things the sides paired replaced by
- * this side's own (core/own-location.ts withOwnIdsInJson): `POST /api/payments {"order_id": 17}`
+ * this side's own (core/own-ids.ts withOwnIdsInJson): `POST /api/payments {"order_id": 17}`
  * reaches the service naming its order 9001, where it failed as a payment for an order it never had.
  */
 function ownIdsBody(headers: string[], body: Buffer, upstream: Upstream): Buffer {

@@ -38,6 +38,12 @@ export interface WriteTicket {
   readonly arrivedAt: number;
   /** When the authoritative answer was complete (Infinity until then). */
   answeredAt: number;
+  /**
+   * Another write of the same resource was in flight at the authoritative side at the same time
+   * (each arrived before the other was answered): the two sides may have applied them in different
+   * orders, so each one's answer may differ between the sides with no fault (io/write-order.ts).
+   */
+  overlapped: boolean;
   readonly settled: Promise<void>;
 }
 
@@ -52,7 +58,7 @@ export class WriteOrder {
   admit(upstream: string, resource: string, ordering: WriteOrdering, path?: string): WriteTicket {
     let release!: () => void;
     const settled = new Promise<void>((resolve) => { release = resolve; });
-    const ticket: Held = { upstream, resource, ordering, path, arrivedAt: this.now(), answeredAt: Infinity, settled, release };
+    const ticket: Held = { upstream, resource, ordering, path, arrivedAt: this.now(), answeredAt: Infinity, overlapped: false, settled, release };
     let set = this.open.get(upstream);
     if (!set) this.open.set(upstream, (set = new Set()));
     set.add(ticket);
@@ -61,7 +67,15 @@ export class WriteOrder {
 
   /** Its authoritative answer is complete: a write that arrives from now on comes after it. */
   answered(ticket: WriteTicket): void {
-    if (ticket.answeredAt === Infinity) ticket.answeredAt = this.now();
+    if (ticket.answeredAt !== Infinity) return;
+    ticket.answeredAt = this.now();
+    // Every write of the resource still open arrived before this answer; it overlapped this one if this one arrived before its answer.
+    for (const t of this.open.get(ticket.upstream) ?? []) {
+      if (t !== ticket && t.resource === ticket.resource && t.arrivedAt <= ticket.answeredAt && ticket.arrivedAt <= t.answeredAt) {
+        t.overlapped = true;
+        ticket.overlapped = true;
+      }
+    }
   }
 
   /** Its copy settled, or will not be sent: nothing waits for it any more. Idempotent. */

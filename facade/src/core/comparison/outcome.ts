@@ -30,6 +30,7 @@ export const SKIP_REASONS = {
   compare_queue_full: 'the comparison queue was full',
   conditional: "the primary answered from the client's validators (304, 412, or a whole body for a stale If-Range); the shadow, asked without them, has no like answer",
   primary_as_slow: 'the shadow ran into compare.shadowTimeoutMs while the primary had not answered either (a long poll that waits for news, as Syncthing\'s /rest/events or a blocking query): nothing to compare, and no failure of the service',
+  writes_overlapped: 'another write of the same resource was in flight at the same time, and the answers differ: each side answered from the order it applied the two in (the write reached both sides; only its answers are not judged)',
   long_poll: 'the endpoint\'s last copies ran into compare.shadowTimeoutMs while the primary had not answered either: a long poll, answered by the primary alone for 10 minutes (its copies held the route\'s shadow slots), then asked again',
   digest_nonce: "the client's Digest credentials answer the primary's nonce; the shadow, another server, answered 401 stale=true (its nonces are its own) and has no like answer",
 } as const;
