@@ -264,7 +264,9 @@ export function differingWords(a: string, b: string, nowMs: number = Date.now())
  * git short hash, WebForms' `2901372A`); an id (ID_TOKEN) names a record and is not one.
  */
 const OPAQUE_WORD = /^(?:(?=\D*\d)(?=[^A-Za-z]*[A-Za-z])[A-Za-z0-9+/_-]{10,}={0,2}|(?=\d*[a-fA-F])[0-9a-fA-F]{16,}|(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{7,}|(?=[A-F]*\d)(?=\d*[A-F])[0-9A-F]{8,})$/;
-const opaqueWord = (w: string): boolean => OPAQUE_WORD.test(w) && !ID_TOKEN.test(w);
+/** A readable code: words and numbers joined by `-` or `_` (`shop-00012-ctc`, `SKU-1042-XL`, `orders-000001`), no random run. */
+const SLUG = /^(?:[A-Za-z]+|\d+)(?:[-_]+(?:[A-Za-z]+|\d+))+$/;
+const opaqueWord = (w: string): boolean => OPAQUE_WORD.test(w) && !ID_TOKEN.test(w) && !SLUG.test(w);
 
 /**
  * Whether two strings differ only at opaque words (a per-side salt, a nonce, a signature) and not at
@@ -273,9 +275,68 @@ const opaqueWord = (w: string): boolean => OPAQUE_WORD.test(w) && !ID_TOKEN.test
  */
 export function differsOnlyInOpaqueWords(a: string, b: string, nowMs: number = Date.now()): boolean {
   if (a === b || a.length > MAX_INPUT || b.length > MAX_INPUT) return false;
-  if (!HAS_DELIMITER.test(a) && !HAS_DELIMITER.test(b)) return opaqueWord(a) && opaqueWord(b);
+  if (!HAS_DELIMITER.test(a) && !HAS_DELIMITER.test(b)) return opaqueWord(a) && opaqueWord(b) && !readableEdit(a, b);
   const at = differingWords(a, b, nowMs);
   if (at === null || at.length === 0) return false;
   const words = tokensOf(a, nowMs).words;
-  return at.every((i) => Number.isInteger(i) && i >= 0 && opaqueWord(words[i] ?? ''));
+  const other = tokensOf(b, nowMs).words;
+  const paired = other.length === words.length;
+  return at.every((i) => Number.isInteger(i) && i >= 0 && opaqueWord(words[i] ?? '') && !(paired && readableEdit(words[i]!, other[i]!)));
+}
+
+/**
+ * Whether two words are one readable value edited rather than two random runs: they keep at least
+ * half of the longer one as a common start and end (`w_400` → `w_40`, `SKU-1042-XL` → `SKU-1042-L`),
+ * or, in a run with `/` (a path base64's alphabet swallows whole), some segment does
+ * (`upload/s--lViw…--/w_400` → `upload/s--hVE7…--/w_40`). Two salts share a few characters at most.
+ */
+function readableEdit(x: string, y: string): boolean {
+  if (x.includes('/') && y.includes('/')) {
+    const xs = x.split('/');
+    const ys = y.split('/');
+    if (xs.length === ys.length && xs.length > 1) return xs.some((s, i) => s !== ys[i] && readableEdit(s, ys[i]!));
+  }
+  const n = Math.min(x.length, y.length);
+  let p = 0;
+  while (p < n && x[p] === y[p]) p++;
+  let q = 0;
+  while (q < n - p && x[x.length - 1 - q] === y[y.length - 1 - q]) q++;
+  return x !== y && 2 * (p + q) >= Math.max(x.length, y.length);
+}
+
+/** A version written out (`4.6.4`, `v2.14.1`, `5.15.0-91-generic`): two points or a `v` at least, so a price is none. */
+const VERSION_WORD = /^(?:v\d+(?:\.\d+)+|\d+(?:\.\d+){2,3})(?:[-+~][0-9A-Za-z.+~-]{0,40})?$/;
+
+/** A word that names what a side is rather than what it answers: an opaque word, a UUID, a ULID, an ObjectId (and a version, where asked). */
+const identityWord = (w: string, versions: boolean): boolean => opaqueWord(w) || ID_TOKEN.test(w) || (versions && VERSION_WORD.test(w));
+
+/**
+ * Whether two strings differ, word for word, only at words that name what each side is (a key, a
+ * salt, a record's UUID; the version it runs where `versions`: the caller knows the text names
+ * software), each side's word at each place such a word. For ranking a route's real differences,
+ * never for judging one. Words must line up one for one.
+ */
+export function differsOnlyInIdentityWords(a: string, b: string, nowMs: number = Date.now(), versions = false): boolean {
+  if (a === b || a.length > MAX_INPUT || b.length > MAX_INPUT) return false;
+  if (!HAS_DELIMITER.test(a) && !HAS_DELIMITER.test(b)) return identityWord(a, versions) && identityWord(b, versions) && (VERSION_WORD.test(a) || !readableEdit(a, b));
+  const ta = tokensOf(a, nowMs);
+  const tb = tokensOf(b, nowMs);
+  if (ta.marks !== tb.marks || ta.words.length !== tb.words.length) return false;
+  let differs = false;
+  for (let i = 0; i < ta.words.length; i++) {
+    const x = ta.words[i]!;
+    const y = tb.words[i]!;
+    if (x === y) continue;
+    if (!identityWord(x, versions) || !identityWord(y, versions) || (!VERSION_WORD.test(x) && readableEdit(x, y))) return false;
+    differs = true;
+  }
+  return differs;
+}
+
+/** Whether two different strings are alike once the times (and asset digests, nonces) tokensOf sets aside are: `Last build: <a time>`. */
+export function alikeButForTimes(a: string, b: string, nowMs: number = Date.now()): boolean {
+  if (a === b || a.length > MAX_INPUT || b.length > MAX_INPUT || (!HAS_DELIMITER.test(a) && !HAS_DELIMITER.test(b))) return false;
+  const ta = tokensOf(a, nowMs);
+  const tb = tokensOf(b, nowMs);
+  return ta.marks === tb.marks && ta.words.length === tb.words.length && ta.words.every((w, i) => w === tb.words[i]);
 }

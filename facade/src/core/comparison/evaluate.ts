@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { diffObservations, fieldOf, lastName, redactDifferences, unifiedBodyDiff, valueAtPath, type CompiledRules } from '../compare';
 import type { Difference, Observation } from '../compare/types';
 import { jsonDocument } from '../compare/body';
-import { affinityCookieFact, countdownFact, davEntityTagFact, estimateFact, entityTagFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, revisionFact, sampleFact, storePositionFact, syncTokenFact, timeNamed, tokenFact } from './generated';
+import { affinityCookieFact, countdownFact, davEntityTagFact, estimateFact, entityTagFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, productIdLineFact, revisionFact, softwareFact, sampleFact, storePositionFact, syncTokenFact, timeNamed, tokenFact } from './generated';
 import { differingWords } from '../compare/tokens';
 import { headerForm } from '../compare/header-forms';
 import { MAX_DIFFERENCES } from '../compare/json-diff';
@@ -21,7 +21,7 @@ import { truncateValue, type FieldFact } from './record';
  */
 function generatedOf(d: Difference, formed: Difference, nowMs: number, metrics: boolean, docs: () => Documents): ReturnType<typeof generatedFact> {
   if (d.path.startsWith('$')) {
-    return instanceFact(d.path, d.primary, d.shadow) ?? revisionFact(d.path, d.primary, d.shadow) ?? storePositionFact(d.path, d.primary, d.shadow)
+    return instanceFact(d.path, d.primary, d.shadow) ?? softwareFact(d.path, d.primary, d.shadow) ?? revisionFact(d.path, d.primary, d.shadow) ?? storePositionFact(d.path, d.primary, d.shadow)
       ?? syncTokenFact(lastName(d.path), d.primary, d.shadow)
       ?? generatedFact(d.primary, d.shadow, nowMs, true, timeNamed(d.path)) ?? tokenFact(d.path, d.primary, d.shadow)
       ?? countdownFact(d.path, d.primary, d.shadow) ?? estimateFact(d.path, d.primary, d.shadow) ?? attributeInstanceFact(d, docs);
@@ -41,7 +41,7 @@ function generatedOf(d: Difference, formed: Difference, nowMs: number, metrics: 
   }
   if (d.element !== undefined) {
     // An XML element's text, named by its element as a JSON leaf by its key (`<D:sync-token>`, `<D:getetag>`).
-    const named = instanceFact(d.element, d.primary, d.shadow) ?? syncTokenFact(d.element, d.primary, d.shadow) ?? davEntityTagFact(d.element, d.primary, d.shadow)
+    const named = instanceFact(d.element, d.primary, d.shadow) ?? softwareFact(d.element, d.primary, d.shadow) ?? syncTokenFact(d.element, d.primary, d.shadow) ?? davEntityTagFact(d.element, d.primary, d.shadow)
       ?? tokenFact(d.element, d.primary, d.shadow);
     if (named) return named;
   }
@@ -54,7 +54,9 @@ function generatedOf(d: Difference, formed: Difference, nowMs: number, metrics: 
   const b = leafOf(d.shadow);
   if (a && b && a[0] === LOCKDISCOVERY_PATH && b[0] === LOCKDISCOVERY_PATH) return { kind: 'token', deltaMs: null }; // the answering side's locks (markup-lines.ts)
   return a && b && a[0] === b[0] ? instanceFact(a[0], a[1], b[1]) ?? generatedFact(a[1], b[1], nowMs, true, timeNamed(a[0]))
-    : generatedFact(d.primary, d.shadow, nowMs) ?? formTokenFact(d.primary, d.shadow) ?? labelledInstanceFact(d.primary, d.shadow);
+    // A line labelled for the process (`Last build: …`, `Started at: …`) by its label first, as a JSON
+    // field is by its name (instanceFact above): a time in it days off is the build's, not a clock's.
+    : labelledInstanceFact(d.primary, d.shadow) ?? generatedFact(d.primary, d.shadow, nowMs) ?? formTokenFact(d.primary, d.shadow) ?? productIdLineFact(d.primary, d.shadow);
 }
 
 /** A JSON member or a text line that is only a facade tag an upstream echoed (core/tags.ts). */

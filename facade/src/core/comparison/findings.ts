@@ -3,9 +3,8 @@
 // its class, count, first/last seen and newest example. Endpoints with a real difference a reader
 // reads come first, then by real-difference rate and count, so the report leads with what is most
 // likely a real regression, not a salt or a clock each side keeps for itself. Pure.
-import { differsOnlyInOpaqueWords } from '../compare/tokens';
 import { classifyComparison, learnSelfNames, type ClassifyRules } from './classify';
-import { generatedFact } from './generated';
+import { identityTier, type IdentityTier } from './identity-shape';
 import { fieldValues, type EvidenceBook } from './evidence';
 import { judgeField, OPAQUE_FIELD } from './noise-model';
 import { isVerdict, VERDICTS, type FieldClass, type Outcome, type Verdict } from './outcome';
@@ -125,53 +124,41 @@ function tallyFor(map: Map<string, Tally>, c: { readonly endpoint: string; reado
   return t;
 }
 
-/** A dotted IPv4 address, or an IPv6 one (hex groups and colons, `::` allowed). */
-const IP_ADDRESS = /^(?:\d{1,3}(?:\.\d{1,3}){3}|(?=[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:)[0-9A-Fa-f:]{2,39})$/;
-
-/** An absolute path on a server's disk, where a deployment puts itself (`/srv/wp-mono/wp-content`, `/opt/orders/releases/…`). */
-const INSTALL_PATH = /(?<![\w/.:~-])\/(?:srv|opt|var|home|usr|app|apps|data|workspace|tmp|etc|mnt|run|deploy|www)(?:\/[\w.@+~-]+)*\/?/g;
-
-/**
- * Whether a field's example differs only in what machines make rather than what a reader reads:
- * words nobody reads (a per-side salt, a signature), two instants (a time each side stamped), two
- * network addresses, where each side is installed on its disk.
- */
-function machineOnly(f: FieldFinding): boolean {
-  const { primary, shadow, at } = f.example;
+/** How far a field's example is from what a side answers (identityTier): 0 a value, 1 two versions, 2 two times, 3 two ids, keys or hosts. */
+function tierOf(f: FieldFinding): IdentityTier {
+  const { primary, shadow, at, path } = f.example;
   const parsed = Date.parse(at);
-  const now = Number.isFinite(parsed) ? parsed : Date.now();
-  if (typeof primary === 'string' && typeof shadow === 'string') {
-    if (differsOnlyInOpaqueWords(primary, shadow, now) || (IP_ADDRESS.test(primary) && IP_ADDRESS.test(shadow))) return true;
-    const x = primary.replace(INSTALL_PATH, '\u0000');
-    if (x !== primary && x === shadow.replace(INSTALL_PATH, '\u0000')) return true;
-  }
-  return primary !== shadow && generatedFact(primary, shadow, now, false)?.kind === 'timestamp';
+  return identityTier(path, primary, shadow, Number.isFinite(parsed) ? parsed : Date.now());
 }
 
 /** Fields by name, numbers in them by value: a page's `text[8]` before its `text[13]`. */
 const NAME_ORDER = new Intl.Collator('en', { numeric: true });
 
 /**
- * An endpoint's fields, most telling first: by class (real first), then how often they differed,
- * `status` first among equals, then a difference a reader reads (a price, a status word) before one
- * only in what machines make (machineOnly: a salt, a time, an address, an install path), then by
- * name (a page's lines in their order).
+ * An endpoint's fields, most telling first: by class (real first), then a difference in what a side
+ * answers (a price, a status word, a flag, a field one side lacks) before one between two versions
+ * it runs, two times, or values that name what each side is (tierOf: a key, a host), then how often they
+ * differed, `status` first among equals, then by name (a page's lines in their order).
  */
-function rankedFields(fields: FieldFinding[]): { fields: FieldFinding[]; machineReal: boolean } {
-  const machine = new Map(fields.map((f) => [f, machineOnly(f)]));
+function rankedFields(fields: FieldFinding[]): { fields: FieldFinding[]; realTier: IdentityTier } {
+  const tier = new Map(fields.map((f) => [f, tierOf(f)]));
   // Of fields of one class that differed as often, a status is read before the headers and lines
   // of the page it changed (an error page's every line differs with it, as often as it does).
   const statusFirst = (f: FieldFinding): number => (f.field === 'status' ? 0 : 1);
-  fields.sort((a, b) => CLASS_ORDER[a.class] - CLASS_ORDER[b.class] || b.count - a.count || statusFirst(a) - statusFirst(b)
-    || Number(machine.get(a)) - Number(machine.get(b)) || NAME_ORDER.compare(a.field, b.field));
+  // A difference in what a side answers goes before one in what each side is, however often the
+  // latter differed: a per-side id differs on every answer, a regression perhaps on one in ten.
+  fields.sort((a, b) => CLASS_ORDER[a.class] - CLASS_ORDER[b.class] || tier.get(a)! - tier.get(b)!
+    || b.count - a.count || statusFirst(a) - statusFirst(b) || NAME_ORDER.compare(a.field, b.field));
   const real = fields.filter((f) => f.class === 'real');
-  return { fields, machineReal: real.length > 0 && real.every((f) => machine.get(f)) };
+  // The endpoint's real differences at their most telling: a value, else versions, else times, else only identities.
+  return { fields, realTier: real.reduce<IdentityTier>((t, f) => Math.min(t, tier.get(f)!) as IdentityTier, real.length > 0 ? 3 : 0) };
 }
 
 /**
  * Per-endpoint findings of one route's comparisons (any order), ranked: endpoints with real
- * differences first, those with one a reader reads before those whose real differences are all in
- * what machines make (a per-side salt, a time: real, but seldom the regression), then highest
+ * differences first, those with one in a value a side answers before those whose real differences
+ * are all versions, times each side stamped, or what names a side (a key, a host: real, but seldom
+ * the regression), in that order, then highest
  * real-difference rate, most mismatches, most comparisons.
  */
 export function endpointFindings(comparisons: readonly StoredComparison[], rules: ClassifyRules, book: EvidenceBook,
@@ -208,7 +195,7 @@ export function endpointFindings(comparisons: readonly StoredComparison[], rules
     }
   }
   const route = comparisons[0]?.route ?? routeOf;
-  const machineReal = new Set<EndpointFindings>();
+  const realTier = new Map<EndpointFindings, IdentityTier>();
   const out = [...tallies.values()].map((t): EndpointFindings => {
     const reasks = route === undefined ? 0 : book.endpoints(route).get(t.endpoint)?.reasks ?? 0;
     const ranked = rankedFields([...t.fields].map(([field, e]) => ({ field, class: e.class, count: e.count, rate: t.compared > 0 ? e.count / t.compared : 0,
@@ -218,11 +205,11 @@ export function endpointFindings(comparisons: readonly StoredComparison[], rules
       realRate: t.compared > 0 ? t.verdicts.mismatch / t.compared : null, reasks,
       fields: ranked.fields, firstSeen: t.first, lastSeen: t.last,
     };
-    if (ranked.machineReal) machineReal.add(e);
+    realTier.set(e, ranked.realTier);
     return e;
   });
   const anyReal = (e: EndpointFindings): number => ((e.realRate ?? 0) > 0 ? 1 : 0);
-  return out.sort((a, b) => anyReal(b) - anyReal(a) || Number(machineReal.has(a)) - Number(machineReal.has(b))
+  return out.sort((a, b) => anyReal(b) - anyReal(a) || realTier.get(a)! - realTier.get(b)!
     || (b.realRate ?? -1) - (a.realRate ?? -1) || b.verdicts.mismatch - a.verdicts.mismatch || b.compared - a.compared
     || a.endpoint.localeCompare(b.endpoint));
 }

@@ -584,6 +584,52 @@ export function labelledInstanceFact(primary: string, shadow: string): Generated
   return instanceNamed(last) || instanceNamed(words.slice(-2).join('_')) || instanceNamed(words.slice(-3).join('_')) ? { kind: 'instance', deltaMs: null } : null;
 }
 
+// The software a side runs, named where a format or a host says so. iCalendar's and vCard's `PRODID`
+// is "the identifier for the product that created the object" (RFC 5545 §3.7.3, RFC 6350 §6.7.3):
+// `-//IDN nextcloud.com//Calendar app 4.6.4//EN` on one side, `… 4.6.5//EN` (or another product) on
+// the other, each naming a version. A host's `KernelVersion` (Docker's `/info` and `/version`), read as
+// a version, at a field of the answer itself: an inventory lists its hosts in an array, and their
+// kernels are its data. A field named for a version that differs only in the commit its build came
+// from (Envoy's `ee7b85e…/1.28.0/Clean/RELEASE/BoringSSL`), the version itself the same. A version of
+// another number, a product id without one, a value one side lacks, stays a difference.
+const PRODUCT_VERSION = /(?<![\w.])v?\d+\.\d+(?:\.\d+)*(?![\w.])/;
+const KERNEL_VERSION = /^\d+\.\d+(?:\.\d+)*(?:[-+.~][0-9A-Za-z.+~-]{0,60})?$/;
+const COMMIT_WORD = /(?<![0-9A-Za-z])(?=[0-9a-f]{0,39}[a-f])(?=[0-9a-f]{0,39}\d)[0-9a-f]{7,40}(?![0-9A-Za-z])/g;
+const RELEASE_VERSION = /(?<![\w.])\d+\.\d+\.\d+(?![\w.])/;
+/** A cheap look before wordsKey: differing leaves are many, such names few. */
+const SOFTWARE_NAME_HINT = /prodid|version/i;
+
+/** Two product ids (PRODID) that each name a version: each side's own software, `instance`. */
+function productIdFact(a: string, b: string): GeneratedFact | null {
+  return a.length <= 300 && b.length <= 300 && PRODUCT_VERSION.test(a) && PRODUCT_VERSION.test(b) ? { kind: 'instance', deltaMs: null } : null;
+}
+
+/** A page's `PRODID:` line (iCalendar, vCard), differing: see productIdFact. */
+export function productIdLineFact(primary: string, shadow: string): GeneratedFact | null {
+  const a = LABELLED.exec(primary.trim());
+  const b = LABELLED.exec(shadow.trim());
+  if (!a || !b || a[1] !== b[1] || a[1]!.toUpperCase() !== 'PRODID') return null;
+  return productIdFact(a[2]!, b[2]!);
+}
+
+/**
+ * The software a side runs at a JSON field or an element named for it: a `prodid`, a `KernelVersion`
+ * of the answer itself (no array step on its path), a version alike but for its build's commit.
+ */
+export function softwareFact(path: string | undefined, primary: unknown, shadow: unknown): GeneratedFact | null {
+  if (typeof path !== 'string' || typeof primary !== 'string' || typeof shadow !== 'string' || primary === shadow || !SOFTWARE_NAME_HINT.test(path)) return null;
+  const name = path.startsWith('$') ? lastName(path) : path;
+  if (name === undefined || name.length > 40 || !SOFTWARE_NAME_HINT.test(name)) return null;
+  const key = wordsKey(name);
+  if (key === 'prodid') return productIdFact(primary, shadow);
+  if (key === 'kernel_version') {
+    return !path.includes('[') && KERNEL_VERSION.test(primary) && KERNEL_VERSION.test(shadow) ? { kind: 'instance', deltaMs: null } : null;
+  }
+  if (!key.endsWith('version') || primary.length > 200 || shadow.length > 200) return null;
+  const x = primary.replace(COMMIT_WORD, '\u0000');
+  return x !== primary && x === shadow.replace(COMMIT_WORD, '\u0000') && RELEASE_VERSION.test(x) ? { kind: 'instance', deltaMs: null } : null;
+}
+
 // A field named for a secret a side mints (an OAuth `access_token` or `refresh_token`, a session id,
 // a CSRF token, a nonce, a signature): each side signs or draws its own. Compared by shape: two
 // random-looking strings of one alphabet and about one length. An empty, short or other-shaped value
