@@ -120,10 +120,11 @@ export class OwnLocationStore {
     const known = this.some.get(upstream);
     if (known === true) return true;
     if (typeof known === 'number' && now - known < NONE_FOR_MS) return false;
+    this.some.set(upstream, now); // the copies sent while this is asked do not ask it too
     await this.ready;
     const found = (await this.quick(() => this.sql.get('SELECT 1 AS one FROM own_locations WHERE upstream = ? LIMIT 1', [upstream]))) !== undefined;
-    this.some.set(upstream, found ? true : now);
-    return found;
+    if (found) this.some.set(upstream, true);
+    return found || this.some.get(upstream) === true; // a pair saved here meanwhile
   }
 
   private async prune(upstream: string): Promise<void> {
