@@ -12,6 +12,8 @@ import type { Socket } from 'node:net';
 import { SAFE_METHODS } from '../core/stages';
 import { isStreamAnswer } from '../core/streams';
 import { lingerAfterAnswer } from './linger';
+import { closeAfterAnswer } from './close-after-answer';
+import { endKnownAtHead } from '../core/upload-overlap';
 import { UpstreamError, upstreamErrno, upstreamErrorFrom } from '../errors';
 import { ExchangeClock } from './deadlines';
 import { readBeforeWriteErrors } from './early-answer';
@@ -461,6 +463,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
       let overCap = false;
       let answerHeaders: IncomingHttpHeaders = {};
       let stream = false;
+      let overlapsUpload = false; // a chunked answer began while the upload was still arriving
       let reused = false; // written on a socket that carried an answer before (socket-reuse.ts)
       const capture = opts.captureLimit > 0;
       const head: HeadState = { bodyStarted: false };
@@ -498,9 +501,12 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
           // An answer before the whole upload arrived (a 413, a 401): the connection closes after it,
           // as nginx does, since what is left of the body must be read and thrown away first. The
           // lingering close is set up before the answer can end (it may end within res.end()).
+          // A chunked answer may be a full-duplex one that outlasts the upload: decided at its end.
           if (streamedBody !== null && withBody && !req.complete) {
-            res.shouldKeepAlive = false;
-            lingerAfterAnswer(req);
+            if (endKnownAtHead(status, answerHeaders, req.method)) {
+              res.shouldKeepAlive = false;
+              lingerAfterAnswer(req);
+            } else overlapsUpload = true;
           }
           try {
             res.writeHead(status, reasonForClient(statusText, status), out);
@@ -541,6 +547,7 @@ export function dispatchForward(req: IncomingMessage, res: ServerResponse, upstr
           });
           res.once('finish', () => done(true));
           if (trailers && rawTrailers && rawTrailers.length > 0) res.addTrailers(pairs(latin1(rawTrailers as unknown as Buffer[])));
+          if (overlapsUpload && !req.complete) closeAfterAnswer(req, res); // it ended first: the rest of the upload is unread
           res.end();
         },
         onError: (err) => {

@@ -3,7 +3,7 @@
 // the connection. While the facade streams the client's upload, its next write then fails (EPIPE or
 // ECONNRESET) before the answer waiting in the socket was read, the socket was destroyed with it,
 // and the client got 502 where a direct client (which hands the whole body over at once) gets the
-// 413. Here a failed write reports its error one turn of the event loop later, so the answer
+// 413. Here a failed write reports its error once the event loop has polled again, so the answer
 // already received is read first and relayed (undici completes a response cut by a reset once its
 // status line was parsed).
 import type { Socket } from 'node:net';
@@ -22,7 +22,9 @@ export function readBeforeWriteErrors(socket: Socket): void {
   target._writeGeneric = function (this: Socket, writev, data, encoding, cb) {
     return write.call(this, writev, data, encoding, (err) => {
       const e = err as NodeJS.ErrnoException | null | undefined;
-      if (e && WRITE_RESETS.has(e.code ?? '')) setImmediate(() => cb(err)); // the answer, if any, is read first
+      // The answer, if any, is read first: after the next poll phase (a check phase comes before it,
+      // and the reset may have come after this turn's poll, with the answer unread in the kernel).
+      if (e && WRITE_RESETS.has(e.code ?? '')) setImmediate(() => setImmediate(() => cb(err)));
       else cb(err);
     });
   };

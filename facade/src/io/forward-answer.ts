@@ -5,6 +5,8 @@ import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { ExchangeClock } from './deadlines';
 import { awaitsContinue } from './expect-continue';
 import { lingerAfterAnswer } from './linger';
+import { closeAfterAnswer } from './close-after-answer';
+import { endKnownAtHead } from '../core/upload-overlap';
 import { hasBody } from './upload-watch';
 import type { ForwardOptions, ForwardResult } from './forward';
 import { locationForClient, responseHeadersForClient } from './headers';
@@ -81,8 +83,10 @@ export function streamAnswer(
   }
   // Answered before the whole upload arrived (an early 200, a 413): the connection closes after it,
   // as on the undici path (dispatch.ts), and once the answer is over what is left is read and dropped.
+  // A chunked answer may be a full-duplex one that outlasts the upload: decided at its end (core/upload-overlap.ts).
   const uploading = opts.body === undefined && opts.stream === undefined && hasBody(req) && !req.complete;
-  if (uploading) {
+  const overlapsUpload = uploading && !endKnownAtHead(status, proxyRes.headers, req.method);
+  if (uploading && !overlapsUpload) {
     res.shouldKeepAlive = false;
     lingerAfterAnswer(req);
   }
@@ -121,6 +125,7 @@ export function streamAnswer(
   res.once('close', () => { if (!res.writableFinished) proxyRes.destroy(); });
   proxyRes.once('end', () => {
     if (trailers && proxyRes.rawTrailers.length > 0) res.addTrailers(pairs(proxyRes.rawTrailers));
+    if (overlapsUpload && !req.complete) closeAfterAnswer(req, res); // it ended first: the rest of the upload is unread
     res.end();
   });
   proxyRes.pipe(res, { end: false });

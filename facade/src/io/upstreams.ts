@@ -2,6 +2,8 @@
 // keep-alive connection pool, built once at start-up so no request pays for a new connection.
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
+import { readBeforeWriteErrors } from './early-answer';
 import type { Side } from '../core/stages';
 import type { BreakerConfig, BulkheadConfig } from '../config';
 import { deadlinesFrom, type Deadlines } from './deadlines';
@@ -83,6 +85,14 @@ export function createUpstream(name: string, side: Side, spec: UpstreamSpec): Up
     // the upstream's idle timeout, which is what makes keep-alive resets rare.
     scheduling: 'lifo',
   });
+  // Its sockets (the lenient parser's, uploads that wait for 100 Continue) read an upstream's answer
+  // before a failed upload write ends them, as undici's do (io/early-answer.ts).
+  const connect = agent.createConnection.bind(agent) as (...args: unknown[]) => Socket | undefined;
+  agent.createConnection = ((...args: unknown[]) => {
+    const socket = connect(...args);
+    if (socket) readBeforeWriteErrors(socket);
+    return socket;
+  }) as typeof agent.createConnection;
   const deadlines = deadlinesFrom(spec);
   const hostHeader = spec.host === undefined || spec.host === 'client' ? null : spec.host === 'upstream' ? target.host : spec.host;
   return Object.freeze({

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { diffObservations, fieldOf, lastName, redactDifferences, unifiedBodyDiff, valueAtPath, type CompiledRules } from '../compare';
 import type { Difference, Observation } from '../compare/types';
 import { jsonDocument } from '../compare/body';
-import { affinityCookieFact, countdownFact, davEntityTagFact, estimateFact, entityTagFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, productIdLineFact, revisionFact, softwareFact, sampleFact, storePositionFact, syncTokenFact, timeNamed, tokenFact } from './generated';
+import { affinityCookieFact, countdownFact, davEntityTagFact, estimateFact, entityTagFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, ownEntityTagFact, productIdLineFact, revisionFact, softwareFact, sampleFact, storePositionFact, syncTokenFact, timeNamed, tokenFact } from './generated';
 import { differingWords } from '../compare/tokens';
 import { headerForm } from '../compare/header-forms';
 import { MAX_DIFFERENCES } from '../compare/json-diff';
@@ -199,6 +199,12 @@ export function evaluate(primary: Observation, shadow: Observation, rules: Compi
   const docs = (): Documents => (parsed ??= { primary: jsonDocument(primary.ok ? primary.body : null), shadow: jsonDocument(shadow.ok ? shadow.body : null) });
   const formed = raw.map(inComparedForm);
   const generated = raw.map((d, i) => generatedOf(d, formed[i]!, nowMs, metrics, docs));
+  if (primary.ok && shadow.ok && primary.headers.etag !== undefined && shadow.headers.etag !== undefined) {
+    // A body value that is each answer's own ETag header repeated: judged as that header (ownEntityTagFact).
+    raw.forEach((d, i) => {
+      if (!generated[i] && d.kind === 'changed' && (d.path.startsWith('$') || d.element !== undefined)) generated[i] = ownEntityTagFact(d.primary, d.shadow, primary.headers.etag, shadow.headers.etag);
+    });
+  }
   peersOfInstances(raw, generated);
   const identities = identityPairs(raw, generated);
   const facts = raw.map((d: Difference, i): FieldFact => {

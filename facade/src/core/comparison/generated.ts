@@ -676,6 +676,17 @@ export function davEntityTagFact(element: string | undefined, primary: unknown, 
   return element !== undefined && element.toLowerCase() === 'getetag' ? validatorsFact(primary, shadow) : null;
 }
 
+/**
+ * A body value that is, on each side, that answer's own `ETag` header repeated (Unleash's
+ * `meta.etag`, an API's `"etag"` beside the resource it validates): the header itself, judged as
+ * entityTagFact judges it. An etag in a body that is not its own answer's header on both sides (an S3
+ * listing's object md5, a child's tag) stays data. `primaryTag`/`shadowTag`: the two answers' ETag headers.
+ */
+export function ownEntityTagFact(primary: unknown, shadow: unknown, primaryTag: unknown, shadowTag: unknown): GeneratedFact | null {
+  if (typeof primaryTag !== 'string' || typeof shadowTag !== 'string' || primary !== primaryTag.trim() || shadow !== shadowTag.trim()) return null;
+  return validatorsFact(primary, shadow);
+}
+
 /** Two well-formed entity tags, the shadow's not weak where the primary's is strong: each side's own validator. */
 function validatorsFact(primary: unknown, shadow: unknown): GeneratedFact | null {
   if (typeof primary !== 'string' || typeof shadow !== 'string' || primary === shadow) return null;
