@@ -45,9 +45,15 @@ export function createdTargets(answered: { collection: string; name: CreatedName
   const a = answered.name.id;
   const c = copy.name.id;
   if (a === undefined || c === undefined || a === c || answered.name.where !== copy.name.where || !ID_SEGMENT.test(a) || !ID_SEGMENT.test(c)) return null;
+  // An id the posted path already names is the parent's, not a new record's: `POST /carts/5/items`
+  // answered with the whole cart (`{"id": 5}`, `{"id": 77}`) made no item 5 → 77, and paired so, an
+  // `item_id: 5` the client sent later reached the service as 77, another record.
+  if (collectionNames(answered.collection, a) || collectionNames(copy.collection, c)) return null;
   const under = (collection: string, id: string): Target => ({ path: `${collection.replace(/\/+$/, '')}/${id}`, params: [] });
   return [under(answered.collection, a), under(copy.collection, c)];
 }
+
+const collectionNames = (collection: string, id: string): boolean => collection.split('/').includes(id);
 
 /** Both sides answered one create naming what it made (by link or id, not Location): keeps the pair as learnOwnLocation does; true when kept. */
 export function learnCreated(pairs: Map<string, Pair>, answered: Target | null, copy: Target | null): boolean {

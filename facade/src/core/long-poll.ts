@@ -59,6 +59,16 @@ export class HeldReads {
     if (endpoints.size > MAX_ENDPOINTS) endpoints.delete(endpoints.keys().next().value!);
   }
 
+  /**
+   * A read held as a long poll that the primary answered within the shadow's deadline: the endpoint
+   * does not wait for news (two slow answers were a passing slowness of an ordinary endpoint, both
+   * sides' database busy), so its reads are compared again from the next one, not after HELD_MS.
+   */
+  release(route: string, endpoint: string): void {
+    const endpoints = this.routes.get(route);
+    if (endpoints?.delete(endpoint) && endpoints.size === 0) this.routes.delete(route);
+  }
+
   /** True while `endpoint`'s reads go to the primary alone. */
   held(route: string, endpoint: string, now: number): boolean {
     const e = this.routes.get(route)?.get(endpoint);

@@ -20,6 +20,7 @@ export function learnOwnIds(ids: Map<string, string>, answered: string, copy: st
   }
 }
 
+const LINK = /^(?:\/|[A-Za-z][A-Za-z0-9+.-]*:\/\/)/;
 const ID_NAME = /^(?:@?id|_id|uuid|guid)$|[_-](?:id|uuid|guid)$|[a-z0-9](?:Id|ID|Uuid|UUID|Guid|GUID)$/;
 
 /**
@@ -28,13 +29,15 @@ const ID_NAME = /^(?:@?id|_id|uuid|guid)$|[_-](?:id|uuid|guid)$|[a-z0-9](?:Id|ID
  * at paired ids (`/orders/17` against `/orders/9001`). A count, a price or a word that happens to
  * equal an id (`quantity: 1` against `2`, with orders 1 and 2 paired) stays a difference.
  */
-export function ownIdsAt(name: string, primary: unknown, shadow: unknown, ids: ReadonlyMap<string, string>): boolean {
+export function ownIdsAt(name: string, primary: unknown, shadow: unknown, ids: ReadonlyMap<string, string>, byKind?: ReadonlyMap<string, ReadonlyMap<string, string>>): boolean {
   if (ids.size === 0) return false;
   const p = typeof primary === 'number' ? String(primary) : primary;
   const s = typeof shadow === 'number' ? String(shadow) : shadow;
   if (typeof p !== 'string' || typeof s !== 'string' || p === s) return false;
-  if (ids.get(p) === s) return ID_NAME.test(name);
-  if (!p.includes('/')) return false;
+  if (ids.get(p) === s) return ID_NAME.test(name) && ofItsKind(name, p, s, byKind);
+  // Only a link (a path, or a URL): a date (`12/3/2026` against `12/4/2026`) or a ratio that differs
+  // at a number equal to a paired id is the sides' data.
+  if (!LINK.test(p) || !LINK.test(s)) return false;
   const ps = p.split('/');
   const ss = s.split('/');
   if (ps.length !== ss.length) return false;
@@ -45,6 +48,18 @@ export function ownIdsAt(name: string, primary: unknown, shadow: unknown, ids: R
     paired = true;
   }
   return paired;
+}
+
+/**
+ * A member naming the kind of thing its id is of (`customer_id`) holds a pair of that kind only: with
+ * order 3 paired to 4, `customer_id: 3` against `4` is the service naming another customer (a real
+ * difference), and `last_order_id` is an order's. A bare `id` or a pair of no known kind is not checked.
+ */
+function ofItsKind(name: string, p: string, s: string, byKind: ReadonlyMap<string, ReadonlyMap<string, string>> | undefined): boolean {
+  const kind = byKind === undefined || byKind.size === 0 ? null : idMemberKind(name);
+  if (kind === null) return true;
+  for (const [k, ids] of byKind!) if ((kind === k || kind.endsWith(k)) && ids.get(p) === s) return true;
+  return false;
 }
 
 /**

@@ -61,6 +61,11 @@ export function ownIdsFor(upstream: Upstream): ReadonlyMap<string, string> | und
   return ownIds.get(upstream);
 }
 
+/** The same ids by kind (`order` → 17 → 9001), so an id member of another kind is not taken for one; undefined when none. */
+export function ownIdsByKindFor(upstream: Upstream): OwnIdsByKind | undefined {
+  return ownIdsByKind.get(upstream);
+}
+
 /** Where each upstream's pairs are kept beyond this process's memory (io/own-location-store.ts), when set. */
 const keepers = new WeakMap<Upstream, OwnLocationStore>();
 export function keepOwnLocationsIn(upstream: Upstream, store: OwnLocationStore): void {
@@ -375,8 +380,15 @@ function ownIdsBody(headers: string[], body: Buffer, upstream: Upstream): Buffer
   const pairs = ownLocations.get(upstream);
   if (body.length < 2 || body.length > 1_048_576 || ((byKind?.size ?? 0) === 0 && (pairs?.size ?? 0) === 0)) return body;
   let type: string | undefined;
-  for (let i = 0; i < headers.length; i += 2) if (headers[i]!.toLowerCase() === 'content-type') type = headers[i + 1];
-  if (type === undefined || /^\s*[^;]*;[^]*\bcharset=(?!"?utf-?8)/i.test(type)) return body;
+  let coded = false;
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i]!.toLowerCase();
+    if (name === 'content-type') type = headers[i + 1];
+    // A compressed body (gzip, br): its bytes are no text to rewrite; an id found in them (a stored
+    // deflate block holds the form as is) rewritten breaks its lengths and checksum at the other side.
+    else if (name === 'content-encoding' && !/^\s*(?:identity)?\s*$/i.test(headers[i + 1]!)) coded = true;
+  }
+  if (type === undefined || coded || /^\s*[^;]*;[^]*\bcharset=(?!"?utf-?8)/i.test(type)) return body;
   const own = /^\s*[^;\s]*[/+]json\s*(?:;|$)/i.test(type) ? (isUtf8(body) ? withOwnIdsInJson(body.toString('utf8'), byKind ?? new Map(), pairs ?? new Map()) : null)
     : isFormBody(type) && byKind !== undefined ? withOwnIdsInForm(body.toString('latin1'), byKind) : null;
   if (own === null) return body;

@@ -18,6 +18,16 @@ export function resourceOf(path: string): string {
   return path.toLowerCase();
 }
 
+/**
+ * A POST to a path with no id-like segment (`POST /api/orders`): a create in a collection, each one
+ * making its own record, so two at once are not two writes of one resource whose answers depend on
+ * the order applied (a reserve of `/api/items/7`). A real difference in their answers (the service's
+ * `currency` wrong in every create) stayed hidden as writes_overlapped under any concurrent load.
+ */
+export function createsInCollection(method: string | undefined, path: string): boolean {
+  return method === 'POST' && !path.toLowerCase().split('/').some((s, i) => i > 0 && isIdSegment(s));
+}
+
 export type WriteOrdering = 'causal' | 'resource';
 
 /** `child` is a path under `parent` (both `route\0path`, lower case): `/dav/a/b/f.txt` under `/dav/a/`. */
@@ -44,6 +54,8 @@ export interface WriteTicket {
    * orders, so each one's answer may differ between the sides with no fault (io/write-order.ts).
    */
   overlapped: boolean;
+  /** A create in a collection (createsInCollection): ordered as any write, never marked overlapped. */
+  readonly apart?: boolean;
   readonly settled: Promise<void>;
 }
 
@@ -55,10 +67,10 @@ export class WriteOrder {
   constructor(private readonly now: () => number = () => performance.now()) {}
 
   /** A dual write arrived: copies of later writes may wait for it until {@link release}. */
-  admit(upstream: string, resource: string, ordering: WriteOrdering, path?: string): WriteTicket {
+  admit(upstream: string, resource: string, ordering: WriteOrdering, path?: string, apart = false): WriteTicket {
     let release!: () => void;
     const settled = new Promise<void>((resolve) => { release = resolve; });
-    const ticket: Held = { upstream, resource, ordering, path, arrivedAt: this.now(), answeredAt: Infinity, overlapped: false, settled, release };
+    const ticket: Held = { upstream, resource, ordering, path, arrivedAt: this.now(), answeredAt: Infinity, overlapped: false, apart, settled, release };
     let set = this.open.get(upstream);
     if (!set) this.open.set(upstream, (set = new Set()));
     set.add(ticket);
@@ -70,8 +82,9 @@ export class WriteOrder {
     if (ticket.answeredAt !== Infinity) return;
     ticket.answeredAt = this.now();
     // Every write of the resource still open arrived before this answer; it overlapped this one if this one arrived before its answer.
+    if (ticket.apart) return;
     for (const t of this.open.get(ticket.upstream) ?? []) {
-      if (t !== ticket && t.resource === ticket.resource && t.arrivedAt <= ticket.answeredAt && ticket.arrivedAt <= t.answeredAt) {
+      if (t !== ticket && !t.apart && t.resource === ticket.resource && t.arrivedAt <= ticket.answeredAt && ticket.arrivedAt <= t.answeredAt) {
         t.overlapped = true;
         ticket.overlapped = true;
       }

@@ -16,7 +16,7 @@ import { REASK_TAG, SHADOW_TAG } from '../core/tags';
 import type { UpstreamAddress } from '../core/location';
 import type { IncomingHttpHeaders } from 'node:http';
 import { CompareSkipped } from '../io/compare-pool';
-import { ownIdsFor, ownTarget, pairOwnCookies, pairOwnFormTokens, replay, type ReplayOutcome } from '../io/replay';
+import { ownIdsByKindFor, ownIdsFor, ownTarget, pairOwnCookies, pairOwnFormTokens, replay, type ReplayOutcome } from '../io/replay';
 import { decodeBody } from '../io/decode-body';
 import { routeLabel } from './forward-primary';
 import { releaseShadowSlot } from './send-shadow';
@@ -229,7 +229,7 @@ async function compareRead(ctx: RequestContext, deps: FacadeDeps, c: ComparisonD
   // The copy went to the shadow's own location of what the client named (an upload session each side opened): its Location names that one.
   const url = ctx.req.url ?? ctx.path;
   const other = upstreamFor(d.shadow!, ctx, deps);
-  const facts = markOwnIds(ownTarget(other, url) === url ? evaluated.facts : markOwnLocations(evaluated.facts), ownIdsFor(other));
+  const facts = markOwnIds(ownTarget(other, url) === url ? evaluated.facts : markOwnLocations(evaluated.facts), ownIdsFor(other), ownIdsByKindFor(other));
   return settled(ctx, deps, c, compared(b, facts, evaluated.diff, shadowFacts), primary);
 }
 
@@ -357,8 +357,10 @@ async function record(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps):
       // A copy that outwaited its deadline with the primary teaches the endpoint is a long poll (core/long-poll.ts HeldReads).
       const slow = record.reason === 'primary_as_slow';
       if (c.held && (slow || (c.held.has(record.route) && record.reason !== 'long_poll'))) c.held.note(record.route, endpointFor(ctx, c), slow, Date.now());
+      // A held read the primary answered in time for a copy: no long poll (a slow spell), compared again.
+      else if (c.held && record.reason === 'long_poll' && record.primaryMs !== null && record.primaryMs < ctx.runtime!.config.compare.shadowTimeoutMs) c.held.release(record.route, endpointFor(ctx, c));
     }
-    else if (d.kind === 'write' && d.then !== null) record = await compareWrite(ctx, c, base(ctx, d.primary, c), upstreamAddresses(ctx, deps), ownIdsFor(upstreamFor(d.then, ctx, deps)));
+    else if (d.kind === 'write' && d.then !== null) record = await compareWrite(ctx, c, base(ctx, d.primary, c), upstreamAddresses(ctx, deps), ownIdsFor(upstreamFor(d.then, ctx, deps)), ownIdsByKindFor(upstreamFor(d.then, ctx, deps)));
     if (record) deps.cases?.offer(ctx, c.recorder.add(record), ctx.observed); // cases: io/case-recorder.ts
     endFirstAsk(ctx, c); // its evidence is in the book now
   } catch (err) {

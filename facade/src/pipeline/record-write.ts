@@ -15,7 +15,7 @@ import type { ComparisonDeps, RequestContext } from './context';
 import type { UpstreamAddress } from '../core/location';
 
 /** The comparison record for a write sent to both sides, or null when nothing went to the other side. */
-export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Base, upstreams: readonly UpstreamAddress[], ownIds?: ReadonlyMap<string, string>): Promise<ComparisonRecord | null> {
+export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Base, upstreams: readonly UpstreamAddress[], ownIds?: ReadonlyMap<string, string>, byKind?: ReadonlyMap<string, ReadonlyMap<string, string>>): Promise<ComparisonRecord | null> {
   const d = ctx.decision!;
   const cap = ctx.runtime!.config.compare.maxBodyBytes;
   const p = ctx.primary;
@@ -49,7 +49,7 @@ export async function compareWrite(ctx: RequestContext, c: ComparisonDeps, b: Ba
   const evaluated = await c.pool.evaluate(b.route, po.observation, so.observation, wantDiff(c, b.route));
   ctx.observed = { primary: po.observation, shadow: so.observation };
   const answers = po.observation.ok && so.observation.ok ? { primary: po.observation.body, shadow: so.observation.body } : undefined;
-  const marked = markOwnIds(markOwnNumbers(markEchoes(evaluated.facts, sent, answers)), ownIds);
+  const marked = markOwnIds(markOwnNumbers(markEchoes(evaluated.facts, sent, answers)), ownIds, byKind);
   // Two writes of one resource at once (two reserves of one item): each side answered from the order
   // it applied them in, which the facade cannot see; a difference there is no evidence either way.
   if (ctx.writeTicket?.overlapped && marked.some((f) => f.generated === null)) return unmatched(b, 'skipped', 'writes_overlapped', facts);
@@ -99,10 +99,10 @@ export function ownLocationFact(primary: unknown, shadow: unknown): GeneratedFac
  * ids each side minted, as in the create's answer, not a difference. The read of `/orders/17` went to
  * the service's `/orders/9001`, and its list of orders names 9001 where the monolith's names 17.
  */
-export function markOwnIds(facts: readonly FieldFact[], ids: ReadonlyMap<string, string> | undefined): readonly FieldFact[] {
+export function markOwnIds(facts: readonly FieldFact[], ids: ReadonlyMap<string, string> | undefined, byKind?: ReadonlyMap<string, ReadonlyMap<string, string>>): readonly FieldFact[] {
   if (ids === undefined || ids.size === 0 || facts.length === 0) return facts;
   // An echo too: the client sent the answering side's id, and the copy carried the other side's own (io/replay.ts ownIdsBody).
-  return facts.map((f) => (f.generated !== null || f.kind !== 'changed' || !f.path.startsWith('$') || !ownIdsAt(lastName(f.path) ?? '', f.primary, f.shadow, ids)
+  return facts.map((f) => (f.generated !== null || f.kind !== 'changed' || !f.path.startsWith('$') || !ownIdsAt(lastName(f.path) ?? '', f.primary, f.shadow, ids, byKind)
     ? f : { ...f, echo: false, generated: { kind: 'sequence', deltaMs: null } }));
 }
 

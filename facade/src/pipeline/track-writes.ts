@@ -4,7 +4,7 @@
 // The shadow copy of a read waits for writes in flight to settle (send-shadow.ts). A dual write
 // takes its place in the order second writes go out in (io/write-order.ts) when it arrives.
 import { routeLabel } from './forward-primary';
-import { resourceOf } from '../io/write-order';
+import { createsInCollection, resourceOf } from '../io/write-order';
 import type { Target } from '../core/own-location';
 import { upstreamFor, type FacadeDeps, type RequestContext, type Step } from './context';
 
@@ -15,7 +15,7 @@ export const trackWrites: Step = (ctx, deps) => {
   if (d.kind === 'write' && d.then !== null) {
     // Ordered whether or not comparisons are on: the second side's data depends on it.
     ctx.writeTicket = deps.writeOrder?.admit(upstreamFor(d.then, ctx, deps).name, `${routeLabel(ctx)}\u0000${resourceOf(ctx.path)}`, ctx.runtime.config.dualWrite.order,
-      `${routeLabel(ctx)}\u0000${ctx.path.toLowerCase()}`);
+      `${routeLabel(ctx)}\u0000${ctx.path.toLowerCase()}`, createsInCollection(ctx.req.method, ctx.path));
     if (writes) {
       ctx.writeSeq = writes.begin(routeLabel(ctx), ctx.path);
       ctx.writeTracked = true;

@@ -81,6 +81,13 @@ describe('a create named in its body (no Location)', () => {
     expect(createdTargets(at('/a', 'id', '17'), at('/a', 'data.id', '9001'))).toBeNull();
   });
 
+  it('an id the posted path already names (the parent answered whole) pairs no created record', () => {
+    const at = (collection: string, where: string, id: string) => ({ collection, name: { where, id } });
+    // POST /api/carts/5/items answered with the cart: 5 on the monolith, 77 on the service (its own cart).
+    expect(createdTargets(at('/api/carts/5/items', 'id', '5'), at('/api/carts/77/items', 'id', '77'))).toBeNull();
+    expect(createdTargets(at('/api/carts/5/items', 'id', '31'), at('/api/carts/77/items', 'id', '40'))).not.toBeNull();
+  });
+
   it('each side\'s own id is no difference only under an id-named member or in a link, never in a count that happens to equal one', () => {
     const ids = new Map<string, string>();
     learnOwnIds(ids, '/orders/1', '/orders/2');
@@ -95,6 +102,27 @@ describe('a create named in its body (no Location)', () => {
     expect(ownIdsAt('id', 1, 3, ids)).toBe(false); // not the pair: a real difference
     expect(ownIdsAt('href', '/orders/1/lines/8', '/orders/2/lines/31', ids)).toBe(false);
     expect(ownIdsAt('href', '/orders/1', '/orders/1', ids)).toBe(false);
+    expect(ownIdsAt('href', 'https://shop.example/orders/1', 'https://shop.example/orders/2', ids)).toBe(true);
+  });
+
+  it('a value with slashes that is no link (a date, a ratio) differing at a number equal to a paired id stays a difference', () => {
+    const ids = new Map<string, string>();
+    learnOwnIds(ids, '/orders/3', '/orders/4');
+    expect(ownIdsAt('due', '12/3/2026', '12/4/2026', ids)).toBe(false);
+    expect(ownIdsAt('size', '3/8', '4/8', ids)).toBe(false);
+    expect(ownIdsAt('self', '/orders/3', '/orders/4', ids)).toBe(true);
+  });
+
+  it('an id member of another kind than the pair (customer_id with orders paired) stays a difference', () => {
+    const ids = new Map<string, string>();
+    const byKind = new Map() as Parameters<typeof learnOwnIdsByKind>[0];
+    learnOwnIds(ids, '/api/orders/3', '/api/orders/4');
+    learnOwnIdsByKind(byKind, '/api/orders/3', '/api/orders/4');
+    expect(ownIdsAt('customer_id', 3, 4, ids, byKind)).toBe(false);
+    expect(ownIdsAt('customerId', '3', '4', ids, byKind)).toBe(false);
+    expect(ownIdsAt('order_id', 3, 4, ids, byKind)).toBe(true);
+    expect(ownIdsAt('last_order_id', 3, 4, ids, byKind)).toBe(true);
+    expect(ownIdsAt('id', 3, 4, ids, byKind)).toBe(true);
   });
 });
 
