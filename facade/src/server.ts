@@ -273,6 +273,7 @@ export async function startFacade(config: FacadeConfig, opts: StartOptions = {})
     // Writes first: divergences still being stored, or waiting for a retry, go before the comparisons
     // (evidence), whose writer thread could still take the process down as it stops (better-sqlite3).
     await divergences.close();
+    await ownLocationStore.close(); // pairs that met a lock: a last try
     await recorder.close(); // the last batch is committed before the store closes
     await comparisonStore.close?.(); // its thread, once the last batch is in
     cases.close();

@@ -6,7 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
+import Database from 'better-sqlite3';
 import { parseConfig } from '../../src/config';
+import { SqliteSql } from '../../src/io/db/sqlite-sql';
+import { OwnLocationStore } from '../../src/io/own-location-store';
 import { startFacade, type RunningFacade } from '../../src/server';
 import { setStage } from '../helpers/admin-client';
 import { tempDir } from '../helpers/facade';
@@ -112,4 +115,26 @@ describeWithPostgres('replicas on PostgreSQL', () => {
     closers.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
     await twoFacades(s, [path.join(dir, 'a'), path.join(dir, 'b')]);
   });
+});
+
+it('a pair that meets another process\'s SQLite lock waits in memory, never on the event loop, and is stored once the lock is gone', async () => {
+  const dir = tempDir();
+  closers.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'state.db');
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  const store = new OwnLocationStore(new SqliteSql(db), pino({ level: 'silent' }));
+  const other = new Database(file);
+  other.pragma('busy_timeout = 20');
+  other.exec('BEGIN IMMEDIATE'); // a `sqlite3` shell, a backup: holds the write lock
+  store.save('svc', { answered: '/orders/17', other: '/orders/9001', params: [] });
+  store.save('svc', { answered: '/orders/18', other: '/orders/9002', params: [] });
+  await until(() => store.waiting === 2);
+  other.exec('COMMIT');
+  await until(() => store.waiting === 0);
+  expect(await store.find('svc', '/orders/18/note')).toEqual({ answered: '/orders/18', other: '/orders/9002', params: [] });
+  expect(await store.find('svc', '/orders/17')).toEqual({ answered: '/orders/17', other: '/orders/9001', params: [] });
+  other.close();
+  db.close();
 });
