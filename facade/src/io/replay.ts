@@ -72,10 +72,15 @@ export function keepOwnLocationsIn(upstream: Upstream, store: OwnLocationStore):
   keepers.set(upstream, store);
 }
 
-/** A pair just learned for copies to `other`: its ids kept, and the pair stored for other workers, replicas and the next start. */
-function paired(other: Upstream, answered: string, copy: string): void {
+/** The ids in a pair of `other`'s locations, kept by value and by kind (core/own-ids.ts). */
+function learnIds(other: Upstream, answered: string, copy: string): void {
   learnOwnIds(ownIdsOf(other), answered, copy);
   learnOwnIdsByKind(ownIdsByKindOf(other), answered, copy);
+}
+
+/** A pair just learned for copies to `other`: its ids kept, and the pair stored for other workers, replicas and the next start. */
+function paired(other: Upstream, answered: string, copy: string): void {
+  learnIds(other, answered, copy);
   const stored = pairAt(ownLocationsOf(other), answered);
   if (stored !== undefined) keepers.get(other)?.save(other.name, stored);
 }
@@ -94,8 +99,7 @@ export function recallOwnTarget(other: Upstream, url: string): Promise<void> | n
   return keeper.find(other.name, url)?.then((stored) => {
     if (stored === undefined) return;
     keepPair(ownLocationsOf(other), stored);
-    learnOwnIds(ownIdsOf(other), stored.answered, stored.other);
-    learnOwnIdsByKind(ownIdsByKindOf(other), stored.answered, stored.other);
+    learnIds(other, stored.answered, stored.other);
   }) ?? null;
 }
 

@@ -81,8 +81,8 @@ export class WriteOrder {
   answered(ticket: WriteTicket): void {
     if (ticket.answeredAt !== Infinity) return;
     ticket.answeredAt = this.now();
+    if (ticket.apart) return; // a create in a collection overlaps nothing
     // Every write of the resource still open arrived before this answer; it overlapped this one if this one arrived before its answer.
-    if (ticket.apart) return;
     for (const t of this.open.get(ticket.upstream) ?? []) {
       if (t !== ticket && !t.apart && t.resource === ticket.resource && t.arrivedAt <= ticket.answeredAt && ticket.arrivedAt <= t.answeredAt) {
         t.overlapped = true;
