@@ -8,6 +8,7 @@ import type { Difference, Observation } from '../compare/types';
 import { jsonDocument } from '../compare/body';
 import { affinityCookieFact, countdownFact, davEntityTagFact, estimateFact, entityTagFact, formTokenFact, generatedFact, instanceFact, isMetricsPage, labelledInstanceFact, ownEntityTagFact, productIdLineFact, revisionFact, softwareFact, sampleFact, storePositionFact, syncTokenFact, timeNamed, tokenFact } from './generated';
 import { differingWords } from '../compare/tokens';
+import { cacheFillFact } from './cache-fill';
 import { headerForm } from '../compare/header-forms';
 import { MAX_DIFFERENCES } from '../compare/json-diff';
 import { leafOf, LOCKDISCOVERY_PATH } from '../compare/markup-lines';
@@ -21,7 +22,8 @@ import { truncateValue, type FieldFact } from './record';
  */
 function generatedOf(d: Difference, formed: Difference, nowMs: number, metrics: boolean, docs: () => Documents): ReturnType<typeof generatedFact> {
   if (d.path.startsWith('$')) {
-    return instanceFact(d.path, d.primary, d.shadow) ?? softwareFact(d.path, d.primary, d.shadow) ?? revisionFact(d.path, d.primary, d.shadow) ?? storePositionFact(d.path, d.primary, d.shadow)
+    // A cache's fill times first: as times they are minutes apart, past the route's tolerance (cache-fill.ts).
+    return cacheFillFact(d.path, d.primary, d.shadow, docs) ?? instanceFact(d.path, d.primary, d.shadow) ?? softwareFact(d.path, d.primary, d.shadow) ?? revisionFact(d.path, d.primary, d.shadow) ?? storePositionFact(d.path, d.primary, d.shadow)
       ?? syncTokenFact(lastName(d.path), d.primary, d.shadow)
       ?? generatedFact(d.primary, d.shadow, nowMs, true, timeNamed(d.path)) ?? tokenFact(d.path, d.primary, d.shadow)
       ?? countdownFact(d.path, d.primary, d.shadow) ?? estimateFact(d.path, d.primary, d.shadow) ?? attributeInstanceFact(d, docs);
