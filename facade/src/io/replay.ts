@@ -24,37 +24,24 @@ import { createdName, createdTargets, learnCreated, type CreatedName } from '../
 import { learnOwnIds, learnOwnIdsByKind, withOwnIdsInForm, withOwnIdsInJson, type OwnIdsByKind } from '../core/own-ids';
 import type { OwnLocationStore } from './own-location-store';
 
+/** A map per upstream: `get` reads it (undefined until something was learned), `of` makes it at the first learning. */
+class PerUpstream<V> extends WeakMap<Upstream, V> {
+  constructor(private readonly make: () => V) { super(); }
+  of(upstream: Upstream): V {
+    let v = this.get(upstream);
+    if (v === undefined) this.set(upstream, (v = this.make()));
+    return v;
+  }
+}
+
 /** Session tokens each upstream issued to the facade's copies: header name (lower case) → value. */
-const ownTokens = new WeakMap<Upstream, Map<string, string>>();
-function ownTokensOf(upstream: Upstream): Map<string, string> {
-  let m = ownTokens.get(upstream);
-  if (!m) ownTokens.set(upstream, (m = new Map()));
-  return m;
-}
-
+const ownTokens = new PerUpstream<Map<string, string>>(() => new Map());
 /** Locations each upstream named for what a write created, by the answering side's path (core/own-location.ts). */
-const ownLocations = new WeakMap<Upstream, Map<string, LocationPair>>();
-function ownLocationsOf(upstream: Upstream): Map<string, LocationPair> {
-  let m = ownLocations.get(upstream);
-  if (!m) ownLocations.set(upstream, (m = new Map()));
-  return m;
-}
-
-/** The same by the kind of thing each names (core/own-ids.ts learnOwnIdsByKind), for ids a client sends in a body. */
-const ownIdsByKind = new WeakMap<Upstream, OwnIdsByKind>();
-function ownIdsByKindOf(upstream: Upstream): OwnIdsByKind {
-  let m = ownIdsByKind.get(upstream);
-  if (!m) ownIdsByKind.set(upstream, (m = new Map()));
-  return m;
-}
-
+const ownLocations = new PerUpstream<Map<string, LocationPair>>(() => new Map());
 /** Each upstream's own ids of what the sides paired, by the answering side's id (core/own-ids.ts learnOwnIds). */
-const ownIds = new WeakMap<Upstream, Map<string, string>>();
-function ownIdsOf(upstream: Upstream): Map<string, string> {
-  let m = ownIds.get(upstream);
-  if (!m) ownIds.set(upstream, (m = new Map()));
-  return m;
-}
+const ownIds = new PerUpstream<Map<string, string>>(() => new Map());
+/** The same by the kind of thing each names (core/own-ids.ts learnOwnIdsByKind), for ids a client sends in a body. */
+const ownIdsByKind = new PerUpstream<OwnIdsByKind>(() => new Map());
 
 /** The ids `upstream` minted for what the answering side named otherwise, when a copy goes to it; undefined when none. */
 export function ownIdsFor(upstream: Upstream): ReadonlyMap<string, string> | undefined {
@@ -74,14 +61,14 @@ export function keepOwnLocationsIn(upstream: Upstream, store: OwnLocationStore):
 
 /** The ids in a pair of `other`'s locations, kept by value and by kind (core/own-ids.ts). */
 function learnIds(other: Upstream, answered: string, copy: string): void {
-  learnOwnIds(ownIdsOf(other), answered, copy);
-  learnOwnIdsByKind(ownIdsByKindOf(other), answered, copy);
+  learnOwnIds(ownIds.of(other), answered, copy);
+  learnOwnIdsByKind(ownIdsByKind.of(other), answered, copy);
 }
 
 /** A pair just learned for copies to `other`: its ids kept, and the pair stored for other workers, replicas and the next start. */
 function paired(other: Upstream, answered: string, copy: string): void {
   learnIds(other, answered, copy);
-  const stored = pairAt(ownLocationsOf(other), answered);
+  const stored = pairAt(ownLocations.of(other), answered);
   if (stored !== undefined) keepers.get(other)?.save(other.name, stored);
 }
 
@@ -98,7 +85,7 @@ export function recallOwnTarget(other: Upstream, url: string): Promise<void> | n
   // null (most copies: no id in the path, or no pairs stored): the copy goes without waiting a turn.
   return keeper.find(other.name, url)?.then((stored) => {
     if (stored === undefined) return;
-    keepPair(ownLocationsOf(other), stored);
+    keepPair(ownLocations.of(other), stored);
     learnIds(other, stored.answered, stored.other);
   }) ?? null;
 }
@@ -122,7 +109,7 @@ export function pairOwnLocations(answering: Upstream, other: Upstream, answered:
   const origin = clientOrigin();
   const at = locationOn(answering, a, origin);
   const to = locationOn(other, c, origin);
-  if (learnOwnLocation(ownLocationsOf(other), { status: answered.status, location: at }, { status: copy.status, location: to })) paired(other, at!.path, to!.path);
+  if (learnOwnLocation(ownLocations.of(other), { status: answered.status, location: at }, { status: copy.status, location: to })) paired(other, at!.path, to!.path);
 }
 
 /**
@@ -142,7 +129,7 @@ export function pairCreatedInBodies(answering: Upstream, other: Upstream, answer
   } else {
     targets = createdTargets({ collection: collections.answered, name: a }, { collection: collections.copy, name: c });
   }
-  if (targets !== null && learnCreated(ownLocationsOf(other), targets[0], targets[1])) paired(other, targets[0]!.path, targets[1]!.path);
+  if (targets !== null && learnCreated(ownLocations.of(other), targets[0], targets[1])) paired(other, targets[0]!.path, targets[1]!.path);
 }
 
 /** A create's JSON answer's name for what it made; parsed only when small and JSON-looking (most writes' answers are neither). */
@@ -230,7 +217,7 @@ export function replay(upstream: Upstream, request: ReplayRequest, opts: ReplayO
     const headers = withHost(requestHeaders(request.headers, request.body, request.tag, deadlineHeader, request.rawHeaders), upstream.hostHeader);
     headers.push(request.tag, '1');
     if (deadlineHeader) headers.push(deadlineHeader, deadlineHeaderValue(deadlines.totalMs));
-    const tokens = opts.otherSide ? ownTokensOf(upstream) : null;
+    const tokens = opts.otherSide ? ownTokens.of(upstream) : null;
     const url = opts.otherSide ? ownTarget(upstream, request.url) : request.url;
     const sentCookies = tokens ? clientCookiesLater(headers) : undefined;
     if (tokens) withOwnCredentials(withOwnCookies(withOwnTokens(headers, tokens), tokens), tokens);
@@ -405,7 +392,7 @@ function ownIdsBody(headers: string[], body: Buffer, upstream: Upstream): Buffer
 export function pairOwnFormTokens(other: Upstream, primaryPage: Buffer | null, shadowPage: Buffer | null): void {
   if (primaryPage === null || shadowPage === null) return;
   const pairs = formTokenPairs(primaryPage.toString('utf8'), shadowPage.toString('utf8'));
-  if (pairs.length > 0) learnFormTokens(pairs, ownTokensOf(other));
+  if (pairs.length > 0) learnFormTokens(pairs, ownTokens.of(other));
 }
 
 /**
@@ -413,7 +400,7 @@ export function pairOwnFormTokens(other: Upstream, primaryPage: Buffer | null, s
  * learnPairedCookies): the other side's copies of the client's later requests carry its own.
  */
 export function pairOwnCookies(other: Upstream, answered: IncomingHttpHeaders, copy: IncomingHttpHeaders, clientCookie?: string | readonly string[]): void {
-  learnPairedCookies(answered, copy, ownTokensOf(other), clientCookie);
+  learnPairedCookies(answered, copy, ownTokens.of(other), clientCookie);
 }
 
 /**
@@ -430,7 +417,7 @@ export function pairIssuedCredentials(other: Upstream, answeredBody: () => Buffe
   let c: unknown;
   try { a = JSON.parse(answered.toString('utf8')); c = JSON.parse(copy.toString('utf8')); } catch { return; }
   const pairs = issuedCredentials(a, c);
-  if (pairs.length > 0) learnIssuedCredentials(pairs, ownTokensOf(other));
+  if (pairs.length > 0) learnIssuedCredentials(pairs, ownTokens.of(other));
 }
 
 /** A JSON member whose name may be an issued credential's (core/own-token.ts ISSUED_FIELD), as a cheap look before parsing. */

@@ -360,7 +360,10 @@ async function record(ctx: RequestContext, deps: FacadeDeps, c: ComparisonDeps):
       // A held read the primary answered in time for a copy: no long poll (a slow spell), compared again.
       else if (c.held && record.reason === 'long_poll' && record.primaryMs !== null && record.primaryMs < ctx.runtime!.config.compare.shadowTimeoutMs) c.held.release(record.route, endpointFor(ctx, c));
     }
-    else if (d.kind === 'write' && d.then !== null) record = await compareWrite(ctx, c, base(ctx, d.primary, c), upstreamAddresses(ctx, deps), ownIdsFor(upstreamFor(d.then, ctx, deps)), ownIdsByKindFor(upstreamFor(d.then, ctx, deps)));
+    else if (d.kind === 'write' && d.then !== null) {
+      const other = upstreamFor(d.then, ctx, deps);
+      record = await compareWrite(ctx, c, base(ctx, d.primary, c), upstreamAddresses(ctx, deps), ownIdsFor(other), ownIdsByKindFor(other));
+    }
     if (record) deps.cases?.offer(ctx, c.recorder.add(record), ctx.observed); // cases: io/case-recorder.ts
     endFirstAsk(ctx, c); // its evidence is in the book now
   } catch (err) {
